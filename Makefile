@@ -1,0 +1,41 @@
+# deepphen developer tasks. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install demo test check lint-code lint-catalog page bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install deepphen with its test tools
+
+demo: $(STAMP)  ## Set up, then search the shipped catalog for "grokking"
+	$(BIN)/deepphen search grokking
+
+test: $(STAMP)  ## Set up, then run ruff, the catalog lint and the whole test suite
+	$(BIN)/ruff check src tests bench
+	$(BIN)/deepphen lint --catalog catalog
+	$(BIN)/python -m pytest
+
+lint-code: $(STAMP)  ## ruff only
+	$(BIN)/ruff check src tests bench
+
+lint-catalog: $(STAMP)  ## deepphen lint on the shipped catalog
+	$(BIN)/deepphen lint --catalog catalog
+
+page: $(STAMP)  ## Regenerate catalog/README.md from the catalog
+	$(BIN)/deepphen export --format md --catalog catalog -o catalog/README.md
+
+bench: $(STAMP)  ## Run the benchmarks (writes bench/out/, see docs/benchmarks.md)
+	$(BIN)/python bench/run.py
+
+clean:  ## Remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis bench/out

@@ -1,0 +1,5 @@
+"""Allow ``python -m deepphen``."""
+
+from deepphen.cli import main
+
+main()

@@ -1,0 +1,169 @@
+"""Find the catalog folder, read and validate its TOML files, write papers atomically.
+
+Layout: ``<root>/catalog.toml`` holds the settings; each paper is
+``<root>/<section-slug>/<key>.toml``, the key being the file-safe arXiv id or a slug.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+from deepphen import ids
+from deepphen.errors import CatalogError, CatalogNotFound
+from deepphen.fsutil import atomic_write_text
+from deepphen.models import FieldError, Paper, Settings
+
+SETTINGS_FILE = "catalog.toml"
+ENV_VAR = "DEEPPHEN_CATALOG"
+
+
+def find_catalog(explicit: str | Path | None = None, *, cwd: Path | None = None) -> Path:
+    """Locate the catalog: ``--catalog``, then ``$DEEPPHEN_CATALOG``, then ``catalog/`` upwards."""
+    if explicit is not None:
+        return _checked(Path(explicit), "--catalog")
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return _checked(Path(env), ENV_VAR)
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file() and folder.name == "catalog":
+            return folder
+        candidate = folder / "catalog"
+        if (candidate / SETTINGS_FILE).is_file():
+            return candidate
+    raise CatalogNotFound(
+        "no catalog found in this folder or above",
+        hint=f"pass --catalog DIR, set {ENV_VAR}, or run 'deepphen import LIST.md --catalog DIR'",
+    )
+
+
+def _checked(path: Path, source: str) -> Path:
+    if not (path / SETTINGS_FILE).is_file():
+        raise CatalogNotFound(
+            f"not a catalog (no {SETTINGS_FILE}) given by {source}", path=path,
+            hint="point it at a folder made by 'deepphen import'",
+        )
+    return path
+
+
+def read_toml(path: Path) -> dict:
+    """Parse a TOML file; syntax errors become CatalogError with the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _error_line(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise CatalogError(f"TOML syntax error: {message}", path=path, line=line) from exc
+
+
+def _error_line(message: str) -> int | None:
+    m = re.search(r"at line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def field_line(path: Path, name: str) -> int | None:
+    """The line where a top-level key is set in a TOML file (to locate type errors)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = re.compile(rf"^\s*(?:{re.escape(name)}\s*=|\[\[?{re.escape(name)}\]?\])")
+    return next((i for i, text in enumerate(lines, 1) if pattern.match(text)), None)
+
+
+def load_settings(root: Path) -> Settings:
+    """Read and validate ``catalog.toml``."""
+    path = Path(root) / SETTINGS_FILE
+    data = read_toml(path)
+    try:
+        return Settings.from_dict(data)
+    except FieldError as exc:
+        raise CatalogError(str(exc), path=path, line=field_line(path, exc.field)) from exc
+
+
+def read_paper(path: Path) -> Paper:
+    """Read and validate one paper file; its key is the file name without ``.toml``."""
+    data = read_toml(path)
+    try:
+        return Paper.from_dict(data, key=path.stem, path=path)
+    except FieldError as exc:
+        raise CatalogError(str(exc), path=path, line=field_line(path, exc.field)) from exc
+
+
+def paper_files(root: Path) -> Iterator[Path]:
+    """Every paper file of the catalog, in a stable order (section folders, then names)."""
+    root = Path(root)
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        yield from sorted(folder.glob("*.toml"))
+
+
+def load_papers(root: Path) -> list[Paper]:
+    """Every paper of the catalog; the first invalid file raises CatalogError."""
+    return [read_paper(path) for path in paper_files(root)]
+
+
+def paper_to_toml(paper: Paper) -> str:
+    """The TOML text of a paper, in the stable field order: same paper, same bytes."""
+    return tomli_w.dumps(paper.to_dict())
+
+
+def settings_to_toml(settings: Settings) -> str:
+    """The TOML text of the settings, multi-line strings kept readable."""
+    return tomli_w.dumps(settings.to_dict(), multiline_strings=True)
+
+
+def paper_key(paper: Paper, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """The file key for a paper: its file-safe arXiv id, else a title slug unique in ``taken``."""
+    if paper.arxiv:
+        return ids.key_for_id(paper.arxiv)
+    base = ids.slugify(paper.title)
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def paper_path(root: Path, paper: Paper) -> Path:
+    """Where a paper's file lives; refuses anything that would leave the catalog folder."""
+    key = paper.key or paper_key(paper)
+    if not ids.is_safe_key(key) or not ids.is_safe_key(paper.section):
+        raise CatalogError(f"unsafe file name {paper.section}/{key}.toml", path=root)
+    return Path(root) / paper.section / f"{key}.toml"
+
+
+def write_paper(root: Path, paper: Paper) -> Path:
+    """Write one paper file atomically and return its path."""
+    path = paper_path(root, paper)
+    atomic_write_text(path, paper_to_toml(paper))
+    return path
+
+
+@dataclass
+class Catalog:
+    """A loaded catalog: its folder, settings and papers."""
+
+    root: Path
+    settings: Settings
+    papers: list[Paper] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, root: Path) -> Catalog:
+        root = Path(root)
+        return cls(root, load_settings(root), load_papers(root))
+
+    def by_arxiv(self) -> dict[str, Paper]:
+        """Papers indexed by canonical arXiv id."""
+        return {p.arxiv: p for p in self.papers if p.arxiv}

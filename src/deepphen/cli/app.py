@@ -1,0 +1,205 @@
+"""The Typer application and what every command shares: options, errors, output.
+
+This package is the only place that knows about typer, rich and terminals. Commands parse
+options, call one core function, and render; rich is imported only when output goes to a
+terminal (piped output is plain text, and NO_COLOR is honoured by rich itself).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from deepphen import __version__
+from deepphen.errors import EXIT_USAGE, DeepphenError
+
+app = typer.Typer(
+    name="deepphen",
+    help="Keep a curated research-paper list as a TOML catalog: add, search, lint, export.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+CatalogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog",
+        help="Catalog folder (default: $DEEPPHEN_CATALOG, else the nearest catalog/ upwards).",
+        show_default=False,
+    ),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Turn DeepphenError into a one-line message on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DeepphenError as exc:
+            error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            error("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def error(message: str) -> None:
+    """Print one error line to stderr."""
+    sys.stderr.write(f"deepphen: error: {message}\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"deepphen: warning: {message}\n")
+
+
+def usage_error(message: str) -> typer.Exit:
+    """Report a usage error; ``raise usage_error(...)``."""
+    error(message)
+    return typer.Exit(EXIT_USAGE)
+
+
+def is_terminal(stream: Any = None) -> bool:
+    """True when output goes to an interactive terminal (rich tables, colours, progress)."""
+    stream = stream or sys.stdout
+    if os.environ.get("DEEPPHEN_FORCE_TERMINAL"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@functools.cache
+def console(stderr: bool = False) -> Any:
+    """A rich Console (imported on first use only). rich honours NO_COLOR by itself."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def echo(text: str = "") -> None:
+    """Plain output line(s) to stdout."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def print_json(data: Any) -> None:
+    echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def print_table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    links: Sequence[str | None] | None = None,
+    link_column: int = 1,
+) -> None:
+    """A rich table on a terminal, tab-separated plain lines when piped.
+
+    ``links`` optionally gives, per row, a URL making the ``link_column`` cell clickable.
+    """
+    if not is_terminal():
+        for row in rows:
+            echo("\t".join("" if cell is None else str(cell) for cell in row))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for i, row in enumerate(rows):
+        cells = [Text("" if c is None else str(c)) for c in row]
+        if links and links[i]:
+            cells[link_column].stylize(f"link {links[i]}")
+        table.add_row(*cells)
+    console().print(table)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        echo(f"deepphen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True,
+                     help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Keep a curated research-paper list as a TOML catalog.
+
+    Examples:
+
+      deepphen search grokking
+
+      deepphen add 2201.02177 --section "Emergence and Phase Transitions" -k Grokking
+
+      deepphen lint
+
+      deepphen export --format md -o catalog/README.md
+    """
+
+
+# Filter options shared by search, export and stats (see deepphen.filters).
+SectionFilter = Annotated[
+    str | None, typer.Option("--section", "-s", help="Only this section (heading or slug).")
+]
+YearFilter = Annotated[int | None, typer.Option("--year", help="Only this year subsection.")]
+SinceFilter = Annotated[
+    str | None, typer.Option("--since", help="Only papers from this date on (YYYY[-MM[-DD]]).")
+]
+UntilFilter = Annotated[
+    str | None, typer.Option("--until", help="Only papers up to this date (YYYY[-MM[-DD]]).")
+]
+KeywordFilter = Annotated[
+    list[str] | None,
+    typer.Option("--keyword", "-k", help="Only papers with this key word (repeatable)."),
+]
+AuthorFilter = Annotated[
+    list[str] | None, typer.Option("--author", "-a", help="Only papers by this author (repeatable).")
+]
+VenueFilter = Annotated[str | None, typer.Option("--venue", help="Only papers at this venue.")]
+
+
+def make_filters(
+    settings: Any,
+    *,
+    section: str | None = None,
+    year: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    keyword: list[str] | None = None,
+    author: list[str] | None = None,
+    venue: str | None = None,
+) -> Any:
+    """Build core Filters from the shared options (raises DeepphenError on bad values)."""
+    from deepphen.filters import Filters, parse_date_bound, resolve_section
+
+    return Filters(
+        section=resolve_section(settings, section).slug if section else None,
+        year=year,
+        since=parse_date_bound(since, end=False) if since else None,
+        until=parse_date_bound(until, end=True) if until else None,
+        keywords=list(keyword or []),
+        authors=list(author or []),
+        venue=venue,
+    )

@@ -1,0 +1,80 @@
+"""``deepphen export``: the catalog (or a filtered part of it) in one of the FORMATS."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deepphen.cli.app import (
+    AuthorFilter,
+    CatalogOption,
+    KeywordFilter,
+    SectionFilter,
+    SinceFilter,
+    UntilFilter,
+    VenueFilter,
+    YearFilter,
+    app,
+    handle_errors,
+    make_filters,
+    usage_error,
+)
+from deepphen.export import FORMATS
+
+
+@app.command("export")
+@handle_errors
+def export_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Optional search query: export only matching papers.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")
+    ] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically), not stdout.")
+    ] = None,
+    catalog: CatalogOption = None,
+    section: SectionFilter = None,
+    year: YearFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    keyword: KeywordFilter = None,
+    author: AuthorFilter = None,
+    venue: VenueFilter = None,
+) -> None:
+    """Export the catalog as the markdown page, JSON, BibTeX or CSV.
+
+    Examples:
+
+      deepphen export --format md -o catalog/README.md
+
+      deepphen export --format bibtex --keyword Grokking > grokking.bib
+
+      deepphen export --format csv --section "Neural Collapse" --since 2023
+
+      deepphen export "lottery ticket" --format json
+    """
+    if fmt not in FORMATS:
+        raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    from deepphen.catalog import Catalog, find_catalog
+    from deepphen.export import exporter
+
+    cat = Catalog.load(find_catalog(catalog))
+    filters = make_filters(cat.settings, section=section, year=year, since=since, until=until,
+                           keyword=keyword, author=author, venue=venue)
+    papers = filters.apply(cat.papers)
+    if query is not None:
+        from deepphen.search import search
+
+        papers = [hit.paper for hit in search(papers, query)]
+    text = exporter(fmt)(papers, cat.settings)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from deepphen.fsutil import atomic_write_text
+
+    atomic_write_text(output, text)

@@ -1,0 +1,75 @@
+"""The one family of errors meant for users.
+
+Core code raises these; the CLI turns them into a one-line message and an exit code.
+Any other exception escaping a command is a bug.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Exit codes shared by every command.
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # lint findings, nothing matched, imported with problems
+EXIT_USAGE = 2  # bad arguments or unreadable input
+
+
+class DeepphenError(Exception):
+    """An error caused by the user's input or environment, with a message written for them."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"{where}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class CatalogNotFound(DeepphenError):
+    """No catalog folder could be located."""
+
+
+class CatalogError(DeepphenError):
+    """A catalog file is unreadable or invalid (TOML syntax, field types)."""
+
+
+class InvalidId(DeepphenError):
+    """A string that is not an arXiv id or arXiv URL."""
+
+
+class NotFound(DeepphenError):
+    """Something asked for does not exist (a paper, an arXiv id upstream)."""
+
+    exit_code = EXIT_FINDINGS
+
+
+class LockTimeout(DeepphenError):
+    """Another deepphen process holds the catalog lock for too long."""
+
+
+class NetworkError(DeepphenError):
+    """The arXiv API could not be reached or answered badly, after retries."""
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.url = url
+        self.status = status

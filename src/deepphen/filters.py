@@ -1,0 +1,109 @@
+"""Filters shared by search, export and stats, and forgiving section look-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from deepphen import ids
+from deepphen.errors import DeepphenError
+from deepphen.models import Paper, Section, Settings
+from deepphen.vocab import fold, keyword_norm
+
+
+def resolve_section(settings: Settings, text: str) -> Section:
+    """The section named by ``text``: slug, heading or TOC label, forgiving case and typos.
+
+    Raises DeepphenError listing the valid sections when nothing fits.
+    """
+    wanted = fold(text)
+    if wanted:
+        for sec in settings.sections:
+            if wanted in {fold(sec.slug), fold(sec.heading), fold(sec.toc_text)}:
+                return sec
+        prefixed = [s for s in settings.sections
+                    if fold(s.heading).startswith(wanted) or fold(s.slug).startswith(wanted)]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        from rapidfuzz import fuzz, process
+
+        choices = {i: fold(s.heading) for i, s in enumerate(settings.sections)}
+        best = process.extractOne(wanted, choices, scorer=fuzz.WRatio, score_cutoff=85)
+        if best is not None:
+            return settings.sections[best[2]]
+    valid = ", ".join(f"{s.heading} ({s.slug})" for s in settings.sections)
+    raise DeepphenError(f"unknown section {text!r}", hint=f"valid sections: {valid}")
+
+
+def parse_date_bound(text: str, *, end: bool) -> dt.date:
+    """YYYY, YYYY-MM or YYYY-MM-DD; ``end`` picks the last day of a year or month."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text.strip())
+    try:
+        if m is None:
+            raise ValueError
+        year, month, day = int(m.group(1)), m.group(2), m.group(3)
+        if day:
+            return dt.date(year, int(month), int(day))
+        if month:
+            start = dt.date(year, int(month), 1)
+            if not end:
+                return start
+            nxt = dt.date(year + (start.month == 12), start.month % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1)
+        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+    except ValueError:
+        raise DeepphenError(f"invalid date {text!r}", hint="use YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
+def paper_date(paper: Paper) -> dt.date:
+    """Best known date of a paper: published, else the arXiv id's month, else its year."""
+    if paper.published:
+        return paper.published
+    if paper.arxiv:
+        month = ids.id_sort_key(paper.arxiv)[0]
+        if month:
+            return dt.date(month // 100, month % 100, 1)
+    return dt.date(paper.year, 1, 1)
+
+
+@dataclass
+class Filters:
+    """Conditions a paper must all meet; empty fields do not filter."""
+
+    section: str | None = None  # a section slug, already resolved
+    year: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    keywords: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    venue: str | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.section, self.year, self.since, self.until, self.keywords,
+                    self.authors, self.venue))
+
+    def matches(self, paper: Paper) -> bool:
+        """True when the paper meets every condition."""
+        if self.section and paper.section != self.section:
+            return False
+        if self.year and paper.year != self.year:
+            return False
+        if self.since or self.until:
+            when = paper_date(paper)
+            if (self.since and when < self.since) or (self.until and when > self.until):
+                return False
+        if self.keywords:
+            have = {keyword_norm(k) for k in paper.keywords}
+            if not all(keyword_norm(k) in have for k in self.keywords):
+                return False
+        if self.authors:
+            names = [fold(a) for a in paper.authors]
+            for wanted in self.authors:
+                w = fold(wanted)
+                if not any(w == n or n.endswith(" " + w) or w in n for n in names):
+                    return False
+        return not (self.venue and fold(self.venue) not in fold(paper.venue or ""))
+
+    def apply(self, papers: list[Paper]) -> list[Paper]:
+        return [p for p in papers if self.matches(p)] if self else list(papers)

@@ -1,0 +1,147 @@
+"""arXiv identifiers and file-safe keys.
+
+Everything that turns user text into an id or a file name goes through here, so that no
+input can name a path outside the catalog.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from deepphen.errors import InvalidId
+
+# 0704.0001 .. 1412.9999 (4 digits), 1501.00001 onwards (5 digits).
+_NEW = r"(?P<new>(?P<yy>\d{2})(?P<mm>0[1-9]|1[0-2])\.(?P<num>\d{4,5}))"
+# hep-th/9901001, math.GT/0309136, cond-mat.stat-mech/0102536
+_OLD = r"(?P<old>(?P<archive>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z][A-Za-z-]{1,15})?)/(?P<oyy>\d{2})(?P<omm>0[1-9]|1[0-2])(?P<onum>\d{3}))"
+_ID = rf"(?:{_NEW}|{_OLD})(?:v(?P<version>[1-9]\d{{0,3}}))?"
+_ID_RE = re.compile(rf"^{_ID}$")
+_URL_RE = re.compile(
+    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ID}(?:\.pdf)?/?"
+    r"(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+_PREFIX_RE = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+
+ABS_URL = "https://arxiv.org/abs/"
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivId:
+    """A parsed arXiv identifier: the canonical id and the version asked for, if any."""
+
+    id: str
+    version: int | None = None
+
+    @property
+    def versioned(self) -> str:
+        return f"{self.id}v{self.version}" if self.version else self.id
+
+
+def _from_match(m: re.Match[str]) -> ArxivId:
+    ident = m.group("new") or m.group("old")
+    if m.group("new") and len(m.group("num")) == 5 and int(m.group("yy")) < 15:
+        raise InvalidId(f"'{ident}' is not an arXiv id: five-digit numbers start in 2015")
+    if m.group("new") and len(m.group("num")) == 4 and int(m.group("yy") + m.group("mm")) >= 1501:
+        raise InvalidId(f"'{ident}' is not an arXiv id: since 2015 numbers have five digits")
+    version = m.group("version")
+    return ArxivId(ident, int(version) if version else None)
+
+
+def parse_arxiv_id(text: str) -> ArxivId:
+    """Parse an id, an ``arXiv:`` id, or an arxiv.org abs/pdf/html URL.
+
+    >>> parse_arxiv_id("https://arxiv.org/pdf/2201.02177v2.pdf")
+    ArxivId(id='2201.02177', version=2)
+
+    Raises InvalidId, naming the input and why, for anything else.
+    """
+    raw = text.strip()
+    if not raw or len(raw) > 300 or "\x00" in raw:
+        raise InvalidId(f"{text!r} is not an arXiv id", hint="try e.g. 2201.02177")
+    candidate = _PREFIX_RE.sub("", raw)
+    m = _ID_RE.match(candidate) or _URL_RE.match(candidate)
+    if m is None:
+        if "/" in candidate and "arxiv.org" not in candidate.lower() and "://" in candidate:
+            hint = "only arxiv.org abs, pdf and html links are accepted"
+        else:
+            hint = "expected e.g. 2201.02177, hep-th/9901001 or https://arxiv.org/abs/2201.02177"
+        raise InvalidId(f"{text!r} is not an arXiv id", hint=hint)
+    return _from_match(m)
+
+
+def arxiv_id_from_url(url: str) -> str | None:
+    """The canonical arXiv id behind an arxiv.org link, or None for any other link."""
+    m = _URL_RE.match(url.strip())
+    if m is None:
+        return None
+    try:
+        return _from_match(m).id
+    except InvalidId:
+        return None
+
+
+def is_arxiv_id(text: str) -> bool:
+    """True when ``text`` is a bare canonical id (no version, no prefix)."""
+    m = _ID_RE.match(text)
+    if m is None or m.group("version"):
+        return False
+    try:
+        _from_match(m)
+    except InvalidId:
+        return False
+    return True
+
+
+def abs_url(arxiv_id: str) -> str:
+    """The canonical abstract-page URL of an id."""
+    return ABS_URL + arxiv_id
+
+
+def id_year(arxiv_id: str) -> int:
+    """The year of an id's first version, read off the id itself (YYMM)."""
+    m = _ID_RE.match(arxiv_id)
+    if m is None:
+        raise InvalidId(f"{arxiv_id!r} is not an arXiv id")
+    yy = int(m.group("yy") or m.group("oyy"))
+    return (1900 if yy >= 91 else 2000) + yy
+
+
+def id_sort_key(arxiv_id: str) -> tuple[int, int]:
+    """(YYYYMM, number): the order in which arXiv assigned ids, i.e. first-submission order."""
+    m = _ID_RE.match(arxiv_id)
+    if m is None:
+        return (0, 0)
+    if m.group("new"):
+        yy, mm, num = m.group("yy"), m.group("mm"), m.group("num")
+    else:
+        yy, mm, num = m.group("oyy"), m.group("omm"), m.group("onum")
+    year = (1900 if int(yy) >= 91 else 2000) + int(yy)
+    return (year * 100 + int(mm), int(num))
+
+
+def key_for_id(arxiv_id: str) -> str:
+    """A file-safe key for an id: old-style ``hep-th/9901001`` becomes ``hep-th_9901001``."""
+    return arxiv_id.replace("/", "_")
+
+
+def id_for_key(key: str) -> str | None:
+    """The arXiv id a key stands for, or None when the key is a slug."""
+    candidate = key.replace("_", "/", 1) if "_" in key else key
+    return candidate if is_arxiv_id(candidate) else None
+
+
+def is_safe_key(key: str) -> bool:
+    """True when ``key`` can be a file name inside a section folder and nothing else."""
+    return bool(_KEY_RE.match(key)) and ".." not in key
+
+
+def slugify(text: str, *, max_words: int = 6, max_len: int = 60) -> str:
+    """ASCII, lower-case, hyphenated slug of the first words of ``text`` (for non-arXiv keys)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = "-".join(words[:max_words])[:max_len].strip("-")
+    return slug or "paper"

@@ -1,0 +1,367 @@
+"""The catalog's data: papers, sections and the page settings, as plain dataclasses.
+
+No I/O here. ``to_dict``/``from_dict`` convert to and from the plain TOML tables, in a
+stable field order, and validate types so a bad file is reported instead of crashing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deepphen import ids
+
+# Paper fields in the order they are written. Anything else found in a file is kept in
+# ``Paper.extra`` so that a rewrite never loses data (lint reports it as unknown).
+PAPER_FIELDS: tuple[str, ...] = (
+    "title",
+    "authors",
+    "venue",
+    "year",
+    "published",
+    "section",
+    "arxiv",
+    "doi",
+    "category",
+    "keywords",
+    "links",
+    "sort_as",
+    "authors_collapsed",
+    "digest",
+    "ignore",
+)
+REQUIRED_FIELDS: tuple[str, ...] = ("title", "year", "section")
+
+
+class FieldError(ValueError):
+    """A field of a table has the wrong type or value; ``field`` names it for locating."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass(slots=True)
+class Link:
+    """A labelled link of an entry, e.g. ``[[code]](https://github.com/o/r)``."""
+
+    label: str
+    url: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"label": self.label, "url": self.url}
+
+
+@dataclass(slots=True)
+class Paper:
+    """One entry of the list. ``key`` and ``path`` come from the file, not from its content."""
+
+    title: str
+    year: int
+    section: str
+    authors: list[str] = field(default_factory=list)
+    venue: str | None = None
+    published: dt.date | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    category: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    sort_as: str | None = None
+    authors_collapsed: bool = False
+    digest: str | None = None
+    ignore: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    key: str = ""
+    path: Path | None = None
+
+    @property
+    def paper_url(self) -> str | None:
+        """The entry's main link: the first link labelled ``paper``, else the arXiv page."""
+        for link in self.links:
+            if link.label == "paper":
+                return link.url
+        return ids.abs_url(self.arxiv) if self.arxiv else None
+
+    @property
+    def code_url(self) -> str | None:
+        return next((link.url for link in self.links if link.label == "code"), None)
+
+    def sort_key(self) -> tuple[int, int, int, str]:
+        """Key for the list's order; sort descending (newest first).
+
+        arXiv ids are assigned in submission order, so the id places a paper more finely than
+        a date can. ``sort_as`` (an id-like position) places papers the id cannot: it sorts
+        just below the paper whose id it names.
+        """
+        if self.sort_as:
+            month, num = ids.id_sort_key(self.sort_as)
+            return (month, num, 0, self.title)
+        if self.arxiv:
+            month, num = ids.id_sort_key(self.arxiv)
+            return (month, num, 1, self.title)
+        if self.published:
+            month = self.published.year * 100 + self.published.month
+            return (month, self.published.day * 1000, 1, self.title)
+        return (0, 0, 0, self.title)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML table of this paper, fields in the stable order, empty optionals left out."""
+        out: dict[str, Any] = {"title": self.title}
+        if self.authors:
+            out["authors"] = list(self.authors)
+        if self.venue:
+            out["venue"] = self.venue
+        out["year"] = self.year
+        if self.published:
+            out["published"] = self.published
+        out["section"] = self.section
+        for name in ("arxiv", "doi", "category"):
+            value = getattr(self, name)
+            if value:
+                out[name] = value
+        out["keywords"] = list(self.keywords)
+        if self.links:
+            out["links"] = [link.to_dict() for link in self.links]
+        if self.sort_as:
+            out["sort_as"] = self.sort_as
+        if self.authors_collapsed:
+            out["authors_collapsed"] = True
+        if self.digest:
+            out["digest"] = self.digest
+        if self.ignore:
+            out["ignore"] = dict(self.ignore)
+        out.update(self.extra)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, key: str = "", path: Path | None = None) -> Paper:
+        """Build a paper from a TOML table; raises FieldError naming the first bad field."""
+        for name in REQUIRED_FIELDS:
+            if name not in data:
+                raise FieldError(name, f"missing required field '{name}'")
+        published = data.get("published")
+        if isinstance(published, str):
+            try:
+                published = dt.date.fromisoformat(published)
+            except ValueError as exc:
+                raise FieldError("published", "field 'published' must be a date, YYYY-MM-DD") from exc
+        elif published is not None and (
+            not isinstance(published, dt.date) or isinstance(published, dt.datetime)
+        ):
+            raise FieldError("published", "field 'published' must be a date, YYYY-MM-DD")
+        links = []
+        for i, item in enumerate(_typed(data, "links", list, [])):
+            if not (isinstance(item, dict) and isinstance(item.get("label"), str)
+                    and isinstance(item.get("url"), str)):
+                raise FieldError("links", f"links[{i}] must be a table with string 'label' and 'url'")
+            links.append(Link(item["label"], item["url"]))
+        year = _typed(data, "year", int)
+        if isinstance(year, bool) or not 1900 <= year <= 2999:
+            raise FieldError("year", "field 'year' must be a four-digit year")
+        ignore = _typed(data, "ignore", dict, {})
+        if not all(isinstance(v, str) for v in ignore.values()):
+            raise FieldError("ignore", "field 'ignore' maps rule ids to reasons (strings)")
+        return cls(
+            title=_typed(data, "title", str),
+            year=year,
+            section=_typed(data, "section", str),
+            authors=_str_list(data, "authors"),
+            venue=_typed(data, "venue", str, None),
+            published=published,
+            arxiv=_typed(data, "arxiv", str, None),
+            doi=_typed(data, "doi", str, None),
+            category=_typed(data, "category", str, None),
+            keywords=_str_list(data, "keywords"),
+            links=links,
+            sort_as=_typed(data, "sort_as", str, None),
+            authors_collapsed=_typed(data, "authors_collapsed", bool, False),
+            digest=_typed(data, "digest", str, None),
+            ignore=ignore,
+            extra={k: v for k, v in data.items() if k not in PAPER_FIELDS},
+            key=key,
+            path=path,
+        )
+
+
+_MISSING = object()
+
+
+def _typed(data: dict[str, Any], name: str, kind: type, default: Any = _MISSING) -> Any:
+    value = data.get(name, _MISSING)
+    if value is _MISSING:
+        if default is _MISSING:
+            raise FieldError(name, f"missing required field '{name}'")
+        return default
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise FieldError(name, f"field '{name}' must be {_TYPE_NAMES[kind]}, not {_kind(value)}")
+    return value
+
+
+def _str_list(data: dict[str, Any], name: str) -> list[str]:
+    value = _typed(data, name, list, [])
+    if not all(isinstance(v, str) for v in value):
+        raise FieldError(name, f"field '{name}' must be a list of strings")
+    return list(value)
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a table",
+               bool: "true or false"}
+
+
+def _kind(value: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", list: "a list",
+            dict: "a table", bool: "a boolean"}.get(type(value), type(value).__name__)
+
+
+def github_anchor(heading: str) -> str:
+    """GitHub's anchor slug for a heading: lower-case, punctuation dropped, spaces to hyphens."""
+    text = heading.strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+@dataclass(slots=True)
+class Section:
+    """A section of the page, in page order; papers live in the folder named by ``slug``."""
+
+    heading: str
+    slug: str
+    image: str | None = None
+    toc_label: str | None = None
+    anchor: str | None = None
+
+    @property
+    def toc_text(self) -> str:
+        return self.toc_label or self.heading
+
+    @property
+    def toc_anchor(self) -> str:
+        return self.anchor or github_anchor(self.heading)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"heading": self.heading, "slug": self.slug}
+        for name in ("image", "toc_label", "anchor"):
+            value = getattr(self, name)
+            if value:
+                out[name] = value
+        return out
+
+
+@dataclass(slots=True)
+class Resource:
+    """An entry of the related-resources section: ``- [name](url) badges``."""
+
+    name: str
+    url: str
+    badges: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "url": self.url}
+        if self.badges:
+            out["badges"] = self.badges
+        return out
+
+
+@dataclass(slots=True)
+class Settings:
+    """``catalog.toml``: everything the page needs besides the papers."""
+
+    title: str
+    sections: list[Section]
+    title_badge: str | None = None
+    badges: str | None = None
+    intro: str | None = None
+    toc_heading: str = "Table of Contents"
+    toc_image: str | None = None
+    resources_heading: str = "Related Resources"
+    resources_toc_label: str | None = None
+    resources: list[Resource] = field(default_factory=list)
+    closing: str | None = None
+    page: str | None = None  # generated page, relative to the catalog folder
+    regenerate_page: bool = False
+    lint: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, slug_or_heading: str) -> Section | None:
+        """The section with this slug or heading (exact), or None."""
+        for sec in self.sections:
+            if slug_or_heading in (sec.slug, sec.heading):
+                return sec
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": self.title}
+        for name in ("title_badge", "badges", "intro"):
+            value = getattr(self, name)
+            if value:
+                out[name] = value
+        out["toc_heading"] = self.toc_heading
+        if self.toc_image:
+            out["toc_image"] = self.toc_image
+        out["resources_heading"] = self.resources_heading
+        if self.resources_toc_label:
+            out["resources_toc_label"] = self.resources_toc_label
+        if self.closing:
+            out["closing"] = self.closing
+        if self.page:
+            out["page"] = self.page
+        out["regenerate_page"] = self.regenerate_page
+        out.update(self.extra)
+        out["sections"] = [s.to_dict() for s in self.sections]
+        if self.resources:
+            out["resources"] = [r.to_dict() for r in self.resources]
+        if self.lint:
+            out["lint"] = self.lint
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Build settings from ``catalog.toml``; raises FieldError naming the first bad field."""
+        sections = []
+        for i, item in enumerate(_typed(data, "sections", list)):
+            if not isinstance(item, dict):
+                raise FieldError("sections", f"sections[{i}] must be a table")
+            try:
+                sections.append(Section(
+                    heading=_typed(item, "heading", str), slug=_typed(item, "slug", str),
+                    image=_typed(item, "image", str, None),
+                    toc_label=_typed(item, "toc_label", str, None),
+                    anchor=_typed(item, "anchor", str, None)))
+            except FieldError as exc:
+                raise FieldError("sections", f"sections[{i}]: {exc}") from exc
+            if not ids.is_safe_key(sections[-1].slug):
+                raise FieldError("sections", f"sections[{i}]: slug {sections[-1].slug!r} is not "
+                                 "a safe folder name (letters, digits, '-', '_', '.')")
+        resources = []
+        for i, item in enumerate(_typed(data, "resources", list, [])):
+            if not isinstance(item, dict):
+                raise FieldError("resources", f"resources[{i}] must be a table")
+            try:
+                resources.append(Resource(_typed(item, "name", str), _typed(item, "url", str),
+                                          _typed(item, "badges", str, None)))
+            except FieldError as exc:
+                raise FieldError("resources", f"resources[{i}]: {exc}") from exc
+        known = {"title", "title_badge", "badges", "intro", "toc_heading", "toc_image",
+                 "resources_heading", "resources_toc_label", "closing", "page",
+                 "regenerate_page", "sections", "resources", "lint"}
+        return cls(
+            title=_typed(data, "title", str),
+            sections=sections,
+            title_badge=_typed(data, "title_badge", str, None),
+            badges=_typed(data, "badges", str, None),
+            intro=_typed(data, "intro", str, None),
+            toc_heading=_typed(data, "toc_heading", str, "Table of Contents"),
+            toc_image=_typed(data, "toc_image", str, None),
+            resources_heading=_typed(data, "resources_heading", str, "Related Resources"),
+            resources_toc_label=_typed(data, "resources_toc_label", str, None),
+            resources=resources,
+            closing=_typed(data, "closing", str, None),
+            page=_typed(data, "page", str, None),
+            regenerate_page=_typed(data, "regenerate_page", bool, False),
+            lint=_typed(data, "lint", dict, {}),
+            extra={k: v for k, v in data.items() if k not in known},
+        )

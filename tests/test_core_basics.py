@@ -1,0 +1,102 @@
+"""Catalog discovery, loading, validation errors, atomic writes, ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from deepphen import ids
+from deepphen.catalog import Catalog, find_catalog, paper_to_toml, read_paper
+from deepphen.errors import CatalogError, CatalogNotFound, InvalidId
+from deepphen.models import Paper
+
+from .conftest import make_catalog
+
+
+def test_find_catalog_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = make_catalog(tmp_path / "a" / "catalog")
+    b = make_catalog(tmp_path / "b")
+    nested = tmp_path / "a" / "deep" / "er"
+    nested.mkdir(parents=True)
+    assert find_catalog(cwd=nested) == a
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(b))
+    assert find_catalog(cwd=nested) == b
+    assert find_catalog(a, cwd=nested) == a
+
+
+def test_missing_catalog_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(CatalogNotFound) as info:
+        find_catalog(cwd=tmp_path)
+    assert "\n" not in str(info.value)
+    with pytest.raises(CatalogNotFound, match="no catalog.toml"):
+        find_catalog(tmp_path)
+
+
+def test_round_trip_bytes_are_stable(catalog_dir: Path) -> None:
+    cat = Catalog.load(catalog_dir)
+    assert len(cat.papers) == 5
+    for paper in cat.papers:
+        assert paper.path is not None
+        assert paper_to_toml(paper) == paper.path.read_text(encoding="utf-8")
+
+
+def test_type_error_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text('title = "T"\nsection = "others"\nyear = "2020"\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        read_paper(path)
+    assert str(info.value).startswith(f"{path}:3: field 'year' must be an integer")
+
+
+def test_syntax_error_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text('title = "T"\nyear = 20 20\n', encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"x\.toml:2: TOML syntax error"):
+        read_paper(path)
+
+
+def test_unknown_keys_survive_rewrite(tmp_path: Path) -> None:
+    paper = Paper.from_dict({"title": "T", "year": 2020, "section": "others", "zzz": 1,
+                             "published": dt.date(2020, 1, 2)})
+    assert paper.extra == {"zzz": 1}
+    assert "zzz = 1" in paper_to_toml(paper)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2201.02177", "2201.02177"),
+        ("2201.02177v3", "2201.02177"),
+        ("0704.0001", "0704.0001"),
+        ("arXiv:2201.02177", "2201.02177"),
+        ("hep-th/9901001v2", "hep-th/9901001"),
+        ("math.GT/0309136", "math.GT/0309136"),
+        ("https://arxiv.org/abs/2201.02177", "2201.02177"),
+        ("http://www.arxiv.org/pdf/2201.02177v1.pdf", "2201.02177"),
+        ("https://export.arxiv.org/abs/hep-th/9901001/", "hep-th/9901001"),
+        ("https://arxiv.org/html/2201.02177v2", "2201.02177"),
+        ("https://arxiv.org/abs/2504.05357#", "2504.05357"),
+    ],
+)
+def test_parse_arxiv_id(text: str, expected: str) -> None:
+    assert ids.parse_arxiv_id(text).id == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "abc", "../etc/passwd", "2201.0217", "1401.00001", "2213.00001",
+             "https://example.com/abs/2201.02177", "2201.02177\x00", "/abs/2201.02177"],
+)
+def test_parse_arxiv_id_refuses(text: str) -> None:
+    with pytest.raises(InvalidId):
+        ids.parse_arxiv_id(text)
+
+
+def test_keys_are_file_safe() -> None:
+    assert ids.key_for_id("hep-th/9901001") == "hep-th_9901001"
+    assert ids.id_for_key("hep-th_9901001") == "hep-th/9901001"
+    assert ids.id_for_key("some-slug") is None
+    assert not ids.is_safe_key("../x")
+    assert not ids.is_safe_key("/abs")
+    assert ids.id_sort_key("hep-th/9901001") < ids.id_sort_key("0704.0001")
