@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import signal
+
 from deepphen.cli import export as _export  # noqa: F401  (registers commands)
 from deepphen.cli.app import app
 
 
 def main() -> None:
     """Entry point of the ``deepphen`` console script."""
+    # SIGTERM becomes SystemExit so that atomic writes and locks clean up like on Ctrl-C.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     app()
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
