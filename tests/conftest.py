@@ -79,7 +79,8 @@ def sample_papers() -> list[Paper]:
             digest="A small network learns modular arithmetic long after it overfits.",
         ),
         Paper(
-            title="Prevalence of Neural Collapse during the terminal phase of deep learning training",
+            title="Prevalence of Neural Collapse during the terminal phase of deep learning "
+            "training",
             year=2020, section="neural-collapse",
             authors=["Vardan Papyan", "X. Y. Han", "David L. Donoho"], venue="PNAS",
             arxiv="2008.08186", keywords=["Neural Collapse"],

@@ -30,7 +30,7 @@ def test_missing_catalog_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(CatalogNotFound) as info:
         find_catalog(cwd=tmp_path)
     assert "\n" not in str(info.value)
-    with pytest.raises(CatalogNotFound, match="no catalog.toml"):
+    with pytest.raises(CatalogNotFound, match=r"no catalog\.toml"):
         find_catalog(tmp_path)
 
 

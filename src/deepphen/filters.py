@@ -53,7 +53,9 @@ def parse_date_bound(text: str, *, end: bool) -> dt.date:
             return nxt - dt.timedelta(days=1)
         return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
     except ValueError:
-        raise DeepphenError(f"invalid date {text!r}", hint="use YYYY, YYYY-MM or YYYY-MM-DD") from None
+        raise DeepphenError(
+            f"invalid date {text!r}", hint="use YYYY, YYYY-MM or YYYY-MM-DD"
+        ) from None
 
 
 def paper_date(paper: Paper) -> dt.date:

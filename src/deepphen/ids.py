@@ -15,7 +15,10 @@ from deepphen.errors import InvalidId
 # 0704.0001 .. 1412.9999 (4 digits), 1501.00001 onwards (5 digits).
 _NEW = r"(?P<new>(?P<yy>\d{2})(?P<mm>0[1-9]|1[0-2])\.(?P<num>\d{4,5}))"
 # hep-th/9901001, math.GT/0309136, cond-mat.stat-mech/0102536
-_OLD = r"(?P<old>(?P<archive>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z][A-Za-z-]{1,15})?)/(?P<oyy>\d{2})(?P<omm>0[1-9]|1[0-2])(?P<onum>\d{3}))"
+_OLD = (
+    r"(?P<old>(?P<archive>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z][A-Za-z-]{1,15})?)"
+    r"/(?P<oyy>\d{2})(?P<omm>0[1-9]|1[0-2])(?P<onum>\d{3}))"
+)
 _ID = rf"(?:{_NEW}|{_OLD})(?:v(?P<version>[1-9]\d{{0,3}}))?"
 _ID_RE = re.compile(rf"^{_ID}$")
 _URL_RE = re.compile(

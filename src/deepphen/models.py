@@ -148,7 +148,9 @@ class Paper:
             try:
                 published = dt.date.fromisoformat(published)
             except ValueError as exc:
-                raise FieldError("published", "field 'published' must be a date, YYYY-MM-DD") from exc
+                raise FieldError(
+                    "published", "field 'published' must be a date, YYYY-MM-DD"
+                ) from exc
         elif published is not None and (
             not isinstance(published, dt.date) or isinstance(published, dt.datetime)
         ):
@@ -157,7 +159,9 @@ class Paper:
         for i, item in enumerate(_typed(data, "links", list, [])):
             if not (isinstance(item, dict) and isinstance(item.get("label"), str)
                     and isinstance(item.get("url"), str)):
-                raise FieldError("links", f"links[{i}] must be a table with string 'label' and 'url'")
+                raise FieldError(
+                    "links", f"links[{i}] must be a table with string 'label' and 'url'"
+                )
             links.append(Link(item["label"], item["url"]))
         year = _typed(data, "year", int)
         if isinstance(year, bool) or not 1900 <= year <= 2999:

@@ -175,7 +175,8 @@ KeywordFilter = Annotated[
     typer.Option("--keyword", "-k", help="Only papers with this key word (repeatable)."),
 ]
 AuthorFilter = Annotated[
-    list[str] | None, typer.Option("--author", "-a", help="Only papers by this author (repeatable).")
+    list[str] | None,
+    typer.Option("--author", "-a", help="Only papers by this author (repeatable)."),
 ]
 VenueFilter = Annotated[str | None, typer.Option("--venue", help="Only papers at this venue.")]
 

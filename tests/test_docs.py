@@ -1,0 +1,55 @@
+"""Docs are checked like code: every command has help with examples and is in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from deepphen import __version__
+from deepphen.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def command_names() -> list[str]:
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+def test_expected_commands_exist() -> None:
+    assert {"export"} <= set(command_names())
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_has_help_with_examples(name: str, run_cli) -> None:
+    result = run_cli(name, "--help")
+    assert "Examples:" in result.stdout
+    assert f"deepphen {name}" in result.stdout
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_is_in_the_readme(name: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"### `deepphen {name}`" in readme
+
+
+def test_quick_start_is_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert block.strip().splitlines() == ["make demo", "make test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
+
+
+def test_version(run_cli) -> None:
+    assert run_cli("--version").stdout.strip() == f"deepphen {__version__}"
+
+
+def test_linked_docs_exist() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in ("docs/catalog-format.md", "CONTRIBUTING.md", "catalog/README.md"):
+        assert target in readme
+        assert (ROOT / target).exists(), target

@@ -1,0 +1,110 @@
+"""Atomic writes and the catalog lock, including interruption by signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from deepphen.errors import DeepphenError, LockTimeout
+from deepphen.fsutil import TMP_PREFIX, atomic_write_text, catalog_lock
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.startswith(TMP_PREFIX)]
+
+
+def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
+    target = tmp_path / "a.toml"
+    atomic_write_text(target, "old\n")
+    atomic_write_text(target, "new\n")
+    assert target.read_text() == "new\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_failed_write_keeps_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "a.toml"
+    target.write_text("old\n")
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(DeepphenError, match="No space left"):
+        atomic_write_text(target, "new\n")
+    assert target.read_text() == "old\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_keyboard_interrupt_mid_write_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "a.toml"
+    target.write_text("old\n")
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_text(target, "new\n")
+    assert target.read_text() == "old\n"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_mid_write_leaves_old_file(tmp_path: Path, signum: int) -> None:
+    """A real process killed while writing leaves the target as it was and no temp file."""
+    target = tmp_path / "a.toml"
+    target.write_text("old\n")
+    ready = tmp_path / "ready"
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        from pathlib import Path
+        from deepphen.cli import _exit_on_signal
+        import signal
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        from deepphen.fsutil import atomic_write_text
+        def slow_fsync(fd):
+            Path({str(ready)!r}).write_text("x")
+            time.sleep(30)  # the parent signals us here, mid-write
+        os.fsync = slow_fsync
+        try:
+            atomic_write_text(Path({str(target)!r}), "new\\n")
+        except KeyboardInterrupt:
+            sys.exit(130)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 20
+        while not ready.exists():  # polling for the child, not sleeping in the code under test
+            assert proc.poll() is None, "child exited early"
+            assert time.monotonic() < deadline, "child never reached the write"
+            time.sleep(0.01)
+        proc.send_signal(signum)
+        assert proc.wait(timeout=20) != 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert target.read_text() == "old\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_lock_times_out_with_clear_message(tmp_path: Path) -> None:
+    # filelock is re-entrant within one object only; a second lock object must wait.
+    with (
+        catalog_lock(tmp_path),
+        pytest.raises(LockTimeout) as info,
+        catalog_lock(tmp_path, timeout=0.05),
+    ):
+        pass
+    assert "lock" in str(info.value)
+    assert "\n" not in str(info.value)
