@@ -1,0 +1,233 @@
+"""BibTeX export: one entry per paper, parseable by bibtex, biber and bibtexparser.
+
+The entry type follows what is known: a conference venue gives ``@inproceedings`` with a
+``booktitle``, a journal gives ``@article`` with a ``journal``, anything else (arXiv only,
+unknown venues, theses) gives ``@misc``. Citation keys look like ``power2022grokking`` and are
+unique within one export. Text fields are LaTeX-escaped so that no title, name or digest can
+unbalance an entry's braces; non-ASCII letters stay UTF-8, which biber and modern LaTeX read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from deepphen.export import page_order
+from deepphen.models import Paper, Settings
+
+# Venues are matched case-insensitively on word boundaries. A conference's acronym leads its
+# venue ("ICLR 2023", "NeurIPS 2022 Workshop") and a workshop may be named after anything
+# ("... Workshop on Science of Deep Learning"), so conferences are recognised first.
+_CONFERENCE_RE = re.compile(
+    r"^(?:iclr|neurips|nips|icml|cvpr|iccv|eccv|accv|wacv|bmvc|aistats|uai|colt|alt|aaai"
+    r"|ijcai|acl|emnlp|naacl|eacl|coling|conll|kdd|www|sigir|mlsys|corl|collas|log|icassp"
+    r"|interspeech|isit|cogsci|ccn|midl|icdm|sdm|ecml|acml|icra|iros|rss|miccai|facct)\b"
+    r"|\b(?:workshop|conference|symposium)s?\b",
+    re.IGNORECASE,
+)
+_JOURNAL_RE = re.compile(
+    r"\b(?:nature|science|pnas|jmlr|tmlr|tpami|tnnls|tnn|tip|tsp|tit|ijcv|jair|jov|neuron"
+    r"|cell|elife|plos|neural computation|neural networks|neurocomputing|entropy|annals|siam"
+    r"|physical review|phys\.? rev|journal|transactions|letters|review|magazine|acta"
+    r"|information and inference|foundations and trends|proceedings of the ieee"
+    r"|proceedings of the national academy|proceedings of the royal society)\b",
+    re.IGNORECASE,
+)
+_PROCEEDINGS_RE = re.compile(r"\bproceedings\b", re.IGNORECASE)
+_YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
+
+# Title words skipped when choosing the key's word, as Google Scholar does.
+_STOPWORDS = frozenset({
+    "a", "an", "the", "on", "of", "in", "for", "to", "and", "or", "with", "at", "by", "from",
+    "is", "are", "be", "do", "does", "can", "how", "what", "why", "when", "where", "which",
+    "who", "towards", "toward", "via", "into", "its", "it", "this", "that",
+})
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+# One pass over the text; the brace replacements are brace-balanced commands so that a lone
+# "{" or "}" in a title can never end a field early (bibtex counts braces, not escapes).
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]+")
+# A word part (between hyphens or slashes) with a capital after its first character (GPT,
+# ReLU, ImageNet, PAC) or capitals mixed with digits (L2, 2D) is worth protecting from a
+# style's sentence-casing; "Fine-Tuning" is not.
+_CAPITAL_INSIDE_RE = re.compile(r"^[^\w]*\w.*[A-Z]|[A-Z].*\d|\d.*[A-Z]")
+# Verbatim fields (url, doi) are not LaTeX-escaped; only what could break the entry is encoded.
+_VERBATIM_UNSAFE = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", '"': "%22"}
+
+
+def latex_escape(text: str) -> str:
+    """Plain text as a safe BibTeX/LaTeX field value: specials escaped, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", _CONTROL_RE.sub(" ", text))
+    text = " ".join(text.split())
+    return _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group()], text)
+
+
+def title_value(title: str) -> str:
+    """An escaped title whose acronyms and CamelCase words are braced against lower-casing."""
+    words = []
+    for word in " ".join(_CONTROL_RE.sub(" ", title).split()).split(" "):
+        escaped = latex_escape(word)
+        protect = any(_CAPITAL_INSIDE_RE.search(part) for part in re.split(r"[-/]", word))
+        words.append(f"{{{escaped}}}" if protect else escaped)
+    return " ".join(words)
+
+
+def author_value(paper: Paper) -> str:
+    """Authors joined with `` and ``; a truncated list ends in ``and others``."""
+    names = []
+    for name in paper.authors:
+        escaped = latex_escape(name)
+        if not escaped:
+            continue
+        # A comma would read as "Last, First" and a word "and" would split the name:
+        # bracing keeps such a name whole.
+        if "," in escaped or re.search(r"\band\b", escaped, re.IGNORECASE):
+            escaped = f"{{{escaped}}}"
+        names.append(escaped)
+    if names and paper.authors_collapsed:
+        names.append("others")
+    return " and ".join(names)
+
+
+def verbatim_value(text: str) -> str:
+    """A URL or DOI kept verbatim (biblatex reads these raw), minus brace-breaking characters."""
+    text = "".join(_CONTROL_RE.sub("", text).split())
+    return "".join(_VERBATIM_UNSAFE.get(c, c) for c in text)
+
+
+def _ascii_word(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def _surname(name: str) -> str:
+    # Names are written "First Last"; the last word that is not a suffix is the surname.
+    words = [w for w in re.split(r"[\s,]+", name) if _ascii_word(w)]
+    while len(words) > 1 and _ascii_word(words[-1]) in _NAME_SUFFIXES:
+        words.pop()
+    return _ascii_word(words[-1]) if words else ""
+
+
+def _venue(paper: Paper) -> str | None:
+    venue = paper.venue or paper.extra.get("journal_ref")
+    return venue.strip() if isinstance(venue, str) and venue.strip() else None
+
+
+def entry_year(paper: Paper) -> int:
+    """The year to cite: the venue's year when the venue names one, else the paper's year."""
+    venue = _venue(paper)
+    m = _YEAR_RE.search(venue) if venue else None
+    return int(m.group()) if m else paper.year
+
+
+def base_key(paper: Paper) -> str:
+    """``surname + year + first significant title word``, ASCII only, e.g. power2022grokking."""
+    surname = _surname(paper.authors[0]) if paper.authors else ""
+    words = [_ascii_word(w) for w in re.split(r"[\s\-/:]+", paper.title)]
+    word = next((w for w in words if w and w not in _STOPWORDS), "")
+    return f"{surname or 'anon'}{entry_year(paper)}{word}"
+
+
+def citation_keys(papers: list[Paper]) -> dict[int, str]:
+    """A unique key per paper, by ``id(paper)``; papers sharing a base key get a, b, ...
+
+    Suffixes go oldest first, so the same papers always get the same keys.
+    """
+    groups: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        groups[base_key(paper)].append(paper)
+    taken = {base for base, group in groups.items() if len(group) == 1}
+    keys: dict[int, str] = {}
+    for base, group in sorted(groups.items()):
+        if len(group) == 1:
+            keys[id(group[0])] = base
+            continue
+        group.sort(key=lambda p: (p.sort_key(), p.key, p.title))
+        suffixes = _suffixes()
+        for paper in group:
+            key = base + next(suffixes)
+            while key in taken:  # e.g. "smith2020a" is already another paper's own base key
+                key = base + next(suffixes)
+            taken.add(key)
+            keys[id(paper)] = key
+    return keys
+
+
+def _suffixes():
+    """a, b, ..., z, aa, ab, ...: as many distinct suffixes as a group needs."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    n = 0
+    while True:
+        suffix, i = "", n
+        while True:
+            suffix = letters[i % 26] + suffix
+            i = i // 26 - 1
+            if i < 0:
+                break
+        yield suffix
+        n += 1
+
+
+def entry_type(paper: Paper) -> tuple[str, str | None, str | None]:
+    """``(type, venue field, venue value)``: inproceedings/booktitle, article/journal or misc."""
+    venue = _venue(paper)
+    if venue is None:
+        return "misc", None, None
+    if _CONFERENCE_RE.search(venue):
+        return "inproceedings", "booktitle", venue
+    if _JOURNAL_RE.search(venue):
+        name = " ".join(_YEAR_RE.sub("", venue).split()) or venue
+        return "article", "journal", name
+    if _PROCEEDINGS_RE.search(venue):
+        return "inproceedings", "booktitle", venue
+    return "misc", "howpublished", venue
+
+
+def entry_fields(paper: Paper) -> list[tuple[str, str]]:
+    """The entry's fields in output order, values ready to put between braces."""
+    _, venue_field, venue = entry_type(paper)
+    fields = [("author", author_value(paper)), ("title", title_value(paper.title))]
+    if venue_field and venue:
+        fields.append((venue_field, latex_escape(venue)))
+    fields.append(("year", str(entry_year(paper))))
+    if paper.arxiv:
+        fields += [("eprint", verbatim_value(paper.arxiv)), ("archivePrefix", "arXiv")]
+        if paper.category:
+            fields.append(("primaryClass", verbatim_value(paper.category)))
+    if paper.doi:
+        fields.append(("doi", verbatim_value(paper.doi)))
+    if paper.paper_url:
+        fields.append(("url", verbatim_value(paper.paper_url)))
+    if paper.keywords:
+        fields.append(("keywords", ", ".join(latex_escape(k) for k in paper.keywords)))
+    return [(name, value) for name, value in fields if value]
+
+
+def render_entry(paper: Paper, key: str) -> str:
+    """One ``@type{key, ...}`` entry, a field per line."""
+    kind = entry_type(paper)[0]
+    lines = [f"@{kind}{{{key},"]
+    lines += [f"  {name} = {{{value}}}," for name, value in entry_fields(paper)]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def render(papers: list[Paper], settings: Settings) -> str:
+    """Every paper as a BibTeX entry, in page order, entries separated by a blank line."""
+    ordered = page_order(papers, settings)
+    keys = citation_keys(ordered)
+    return "\n".join(render_entry(p, keys[id(p)]) + "\n" for p in ordered)

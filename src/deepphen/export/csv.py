@@ -1,0 +1,66 @@
+"""CSV export: RFC 4180, a header row, one row per paper, for spreadsheets and scripts.
+
+Rows end in CRLF and cells are quoted when they hold a comma, quote or line break. List
+fields are joined with ``"; "``. A cell that a spreadsheet would run as a formula (starting
+with ``= + - @``, a tab or a carriage return) gets a leading apostrophe. The text carries no
+byte-order mark (see docs/export-formats.md for opening it in Excel).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+from deepphen.export import page_order
+from deepphen.models import Paper, Settings
+
+LIST_SEPARATOR = "; "
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _join(items: list[str]) -> str:
+    return LIST_SEPARATOR.join(items)
+
+
+# (header, value) per column, in output order; docs/export-formats.md lists them.
+COLUMNS: tuple[tuple[str, Callable[[Paper, dict[str, str]], object]], ...] = (
+    ("key", lambda p, h: p.key),
+    ("title", lambda p, h: p.title),
+    ("authors", lambda p, h: _join(p.authors + (["et al."] if p.authors_collapsed else []))),
+    ("year", lambda p, h: p.year),
+    ("published", lambda p, h: p.published.isoformat() if p.published else ""),
+    ("venue", lambda p, h: p.venue),
+    ("section", lambda p, h: p.section),
+    ("section_heading", lambda p, h: h.get(p.section)),
+    ("arxiv", lambda p, h: p.arxiv),
+    ("doi", lambda p, h: p.doi),
+    ("category", lambda p, h: p.category),
+    ("keywords", lambda p, h: _join(p.keywords)),
+    ("paper_url", lambda p, h: p.paper_url),
+    ("code_url", lambda p, h: p.code_url),
+    ("links", lambda p, h: _join([f"{link.label}: {link.url}" for link in p.links])),
+    ("digest", lambda p, h: p.digest),
+)
+HEADER: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
+
+
+def safe_cell(value: object) -> str:
+    """The cell text of a value; text a spreadsheet would evaluate is prefixed with ``'``."""
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def render(papers: list[Paper], settings: Settings) -> str:
+    """The header and one row per paper, in page order, as RFC 4180 text."""
+    headings = {sec.slug: sec.heading for sec in settings.sections}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER)
+    for paper in page_order(papers, settings):
+        writer.writerow([safe_cell(value(paper, headings)) for _, value in COLUMNS])
+    return out.getvalue()

@@ -1,0 +1,80 @@
+"""JSON export: ``{"papers": [...]}`` with every field of every paper (docs/json-schema.md).
+
+Each paper object has the same keys in the same order (empty values are ``null``, ``[]`` or
+``{}``, never left out), so scripts can index fields without guarding, and the same catalog
+always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from deepphen.export import page_order
+from deepphen.models import Paper, Settings
+
+# The keys of a paper object, in output order; docs/json-schema.md documents each one
+# (a test keeps the two in step).
+PAPER_KEYS: tuple[str, ...] = (
+    "key",
+    "title",
+    "authors",
+    "authors_collapsed",
+    "venue",
+    "year",
+    "published",
+    "section",
+    "section_heading",
+    "arxiv",
+    "doi",
+    "category",
+    "keywords",
+    "paper_url",
+    "code_url",
+    "links",
+    "digest",
+    "sort_as",
+    "ignore",
+    "extra",
+)
+
+
+def paper_record(paper: Paper, section_headings: dict[str, str]) -> dict[str, Any]:
+    """The JSON object of one paper, keys in PAPER_KEYS order."""
+    return {
+        "key": paper.key,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "authors_collapsed": paper.authors_collapsed,
+        "venue": paper.venue,
+        "year": paper.year,
+        "published": paper.published.isoformat() if paper.published else None,
+        "section": paper.section,
+        "section_heading": section_headings.get(paper.section),
+        "arxiv": paper.arxiv,
+        "doi": paper.doi,
+        "category": paper.category,
+        "keywords": list(paper.keywords),
+        "paper_url": paper.paper_url,
+        "code_url": paper.code_url,
+        "links": [link.to_dict() for link in paper.links],
+        "digest": paper.digest,
+        "sort_as": paper.sort_as,
+        "ignore": dict(sorted(paper.ignore.items())),
+        "extra": dict(sorted(paper.extra.items())),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """TOML values JSON lacks (dates, times in ``extra``) as ISO 8601 strings."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    raise TypeError(f"cannot export a {type(value).__name__} as JSON")
+
+
+def render(papers: list[Paper], settings: Settings) -> str:
+    """The papers, in page order, as an indented UTF-8 JSON document ending in a newline."""
+    headings = {sec.slug: sec.heading for sec in settings.sections}
+    records = [paper_record(p, headings) for p in page_order(papers, settings)]
+    return json.dumps({"papers": records}, indent=2, ensure_ascii=False, default=_plain) + "\n"
