@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,8 +21,11 @@ from deepphen.cli.app import (
     handle_errors,
     make_filters,
     usage_error,
+    warn,
 )
+from deepphen.errors import EXIT_FINDINGS
 from deepphen.export import FORMATS
+from deepphen.models import Paper, Settings
 
 
 @app.command("export")
@@ -60,21 +63,40 @@ def export_command(
     """
     if fmt not in FORMATS:
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    from deepphen.catalog import Catalog, find_catalog
     from deepphen.export import exporter
 
+    settings, papers = select_papers(catalog, query, section=section, year=year, since=since,
+                                     until=until, keyword=keyword, author=author, venue=venue)
+    text = exporter(fmt)(papers, settings)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from deepphen.fsutil import atomic_write_text
+
+        atomic_write_text(output, text)
+    warn_if_nothing_matched(papers, query, section, year, since, until, keyword, author, venue)
+
+
+def select_papers(
+    catalog: Path | None, query: str | None, **filter_options: Any
+) -> tuple[Settings, list[Paper]]:
+    """Load the catalog and keep the papers the filter options and the query select.
+
+    Shared by export and stats, so that both accept the same options with the same meaning.
+    """
+    from deepphen.catalog import Catalog, find_catalog
+
     cat = Catalog.load(find_catalog(catalog))
-    filters = make_filters(cat.settings, section=section, year=year, since=since, until=until,
-                           keyword=keyword, author=author, venue=venue)
-    papers = filters.apply(cat.papers)
+    papers = make_filters(cat.settings, **filter_options).apply(cat.papers)
     if query is not None:
         from deepphen.search import search
 
         papers = [hit.paper for hit in search(papers, query)]
-    text = exporter(fmt)(papers, cat.settings)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from deepphen.fsutil import atomic_write_text
+    return cat.settings, papers
 
-    atomic_write_text(output, text)
+
+def warn_if_nothing_matched(papers: list[Paper], *selection: object) -> None:
+    """Exit 1 with a warning when a query or filter selected no paper at all."""
+    if not papers and any(option not in (None, []) for option in selection):
+        warn("no paper matches the query and filters")
+        raise typer.Exit(EXIT_FINDINGS)

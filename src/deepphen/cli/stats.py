@@ -1,0 +1,134 @@
+"""``deepphen stats``: how the list is spread over sections, years, key words and venues."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from deepphen.cli.app import (
+    AuthorFilter,
+    CatalogOption,
+    KeywordFilter,
+    SectionFilter,
+    SinceFilter,
+    UntilFilter,
+    VenueFilter,
+    YearFilter,
+    app,
+    console,
+    echo,
+    handle_errors,
+    is_terminal,
+    print_json,
+    usage_error,
+)
+from deepphen.cli.export import select_papers, warn_if_nothing_matched
+
+STATS_FORMATS = ("text", "json")
+BAR_WIDTH = 40
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+@app.command("stats")
+@handle_errors
+def stats_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Optional search query: count only matching papers.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text (charts or plain lines) or json.")
+    ] = "text",
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=1, help="How many key words and venues to list.")
+    ] = 15,
+    catalog: CatalogOption = None,
+    section: SectionFilter = None,
+    year: YearFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    keyword: KeywordFilter = None,
+    author: AuthorFilter = None,
+    venue: VenueFilter = None,
+) -> None:
+    """Show papers per section and per year, top key words, code links and venues.
+
+    Bar charts on a terminal; plain "label<TAB>count" lines under "# heading" lines when
+    piped; --format json for scripts. Takes the same filters and query as export.
+
+    Examples:
+
+      deepphen stats
+
+      deepphen stats --since 2023 --section "Neural Collapse"
+
+      deepphen stats --keyword Grokking --format json
+    """
+    if fmt not in STATS_FORMATS:
+        raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(STATS_FORMATS)}")
+    from deepphen.stats import compute_stats
+
+    settings, papers = select_papers(catalog, query, section=section, year=year, since=since,
+                                     until=until, keyword=keyword, author=author, venue=venue)
+    stats = compute_stats(papers, settings, top=top)
+    if fmt == "json":
+        print_json(stats)
+    elif is_terminal():
+        _print_charts(stats)
+    else:
+        _print_plain(stats)
+    warn_if_nothing_matched(papers, query, section, year, since, until, keyword, author, venue)
+
+
+def _blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
+    """The charts to show: (title, [(label, count), ...]) in display order."""
+    return [
+        ("Papers per section", [(r["heading"] or r["section"], r["papers"])
+                                for r in stats["sections"]]),
+        ("Papers per year", [(str(r["year"]), r["papers"]) for r in stats["years"]]),
+        (f"Top key words (of {stats['distinct_keywords']})",
+         [(r["keyword"], r["papers"]) for r in stats["keywords"]]),
+        (f"Top venues (of {stats['distinct_venues']})",
+         [(r["venue"], r["papers"]) for r in stats["venues"]]
+         + [("(no venue)", stats["without_venue"])]),
+    ]
+
+
+def _summary(stats: dict[str, Any]) -> str:
+    code, arxiv = stats["code"], stats["arxiv"]
+    return (f"{stats['papers']} papers; {code['with_code']} with a code link, "
+            f"{code['without_code']} without; {arxiv['with_arxiv']} on arXiv, "
+            f"{arxiv['without_arxiv']} not")
+
+
+def _print_plain(stats: dict[str, Any]) -> None:
+    lines = [f"# {_summary(stats)}"]
+    for title, rows in _blocks(stats):
+        lines += ["", f"# {title}"] + [f"{label}\t{count}" for label, count in rows]
+    echo("\n".join(lines))
+
+
+def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar of ``count`` scaled so that ``largest`` fills ``width`` cells."""
+    if largest <= 0 or count <= 0:
+        return ""
+    eighths = max(1, round(count * width * 8 / largest))
+    return "█" * (eighths // 8) + _EIGHTHS[eighths % 8].strip()
+
+
+def _print_charts(stats: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    out = console()
+    out.print(_summary(stats), style="bold")
+    for title, rows in _blocks(stats):
+        table = Table(title=title, title_justify="left", show_header=False, box=None,
+                      padding=(0, 1))
+        table.add_column("label", overflow="fold", max_width=40)
+        table.add_column("papers", justify="right")
+        table.add_column("bar", style="cyan", no_wrap=True)
+        largest = max((count for _, count in rows), default=0)
+        for label, count in rows:
+            table.add_row(label, str(count), bar(count, largest))
+        out.print()
+        out.print(table)
