@@ -1,0 +1,389 @@
+"""A small, polite client for the arXiv API (Atom feeds), with the feed parsing kept private.
+
+Only network commands (``add``, ``refresh``) import this module, so httpx is loaded only
+when it is needed. The client sends one request per 100 ids, waits at least 3 s between
+requests, retries 429/5xx/timeouts/connection errors with exponential backoff (honouring
+``Retry-After``), caps the response size and parses with defusedxml, so an entity bomb or
+an external entity is refused instead of expanded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
+from deepphen import __version__, ids
+from deepphen.errors import NetworkError
+
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+ENV_API_URL = "DEEPPHEN_ARXIV_API_URL"
+USER_AGENT = f"deepphen/{__version__} (+https://github.com/MinghuiChen43/awesome-deep-phenomena)"
+MAX_IDS_PER_REQUEST = 100
+MIN_INTERVAL = 3.0  # arXiv asks for no more than one request every three seconds
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # a full 100-entry feed is well under 1 MB
+MAX_RETRY_AFTER = 600.0  # a longer demand is reported instead of waited out
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ARXIV = "{http://arxiv.org/schemas/atom}"
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+WaitHook = Callable[[float, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivEntry:
+    """One paper as arXiv describes it. ``published`` is the first version's date."""
+
+    id: str  # canonical, no version
+    version: int | None
+    title: str
+    authors: list[str]
+    published: dt.date | None
+    updated: dt.date | None = None
+    summary: str = ""
+    journal_ref: str | None = None
+    doi: str | None = None
+    primary_category: str | None = None
+    categories: list[str] = field(default_factory=list)
+    comment: str | None = None
+
+    @property
+    def year(self) -> int:
+        """Year of the first version: from ``published``, else read off the id."""
+        return self.published.year if self.published else ids.id_year(self.id)
+
+    @property
+    def abs_url(self) -> str:
+        return ids.abs_url(self.id)
+
+
+def api_url() -> str:
+    """The API endpoint: ``$DEEPPHEN_ARXIV_API_URL`` or the official export endpoint."""
+    return os.environ.get(ENV_API_URL) or DEFAULT_API_URL
+
+
+def batched(items: list[str], size: int = MAX_IDS_PER_REQUEST) -> Iterator[list[str]]:
+    """Consecutive chunks of at most ``size`` items."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class Client:
+    """The arXiv API client. ``clock`` and ``sleep`` are injectable so tests never wait.
+
+    ``on_wait(seconds, reason)`` is called before every deliberate pause (rate limit,
+    backoff, Retry-After) so a progress display can show it.
+    """
+
+    # Defaults, as class attributes so tests of the commands can swap them for fakes.
+    default_clock: Clock = staticmethod(time.monotonic)
+    default_sleep: Sleep = staticmethod(time.sleep)
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        timeout: float = 30.0,
+        max_tries: int = 4,
+        min_interval: float = MIN_INTERVAL,
+        backoff: float = 3.0,
+        max_bytes: int = MAX_RESPONSE_BYTES,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+        on_wait: WaitHook | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url or api_url()
+        self.timeout = timeout
+        self.max_tries = max(1, max_tries)
+        self.min_interval = min_interval
+        self.backoff = backoff
+        self.max_bytes = max_bytes
+        self.clock = clock or type(self).default_clock
+        self.sleep = sleep or type(self).default_sleep
+        self.on_wait = on_wait
+        self._transport = transport
+        self._last_request: float | None = None
+        self.requests_sent = 0
+
+    def fetch(self, wanted: Iterable[str | ids.ArxivId],
+              on_batch: Callable[[int], None] | None = None) -> dict[str, ArxivEntry]:
+        """Look up ids (canonical or versioned) and return entries keyed by canonical id.
+
+        Ids arXiv does not know are simply absent from the result. Sends one request per
+        100 ids; ``on_batch(n)`` is called after each batch with the number of ids it held.
+        """
+        requested = [w.versioned if isinstance(w, ids.ArxivId) else w for w in wanted]
+        for text in requested:  # never send something that is not an id
+            ids.parse_arxiv_id(text)
+        requested = list(dict.fromkeys(requested))
+        found: dict[str, ArxivEntry] = {}
+        if not requested:
+            return found
+        with httpx.Client(timeout=self.timeout, transport=self._transport,
+                          headers={"User-Agent": USER_AGENT}, follow_redirects=True) as http:
+            for batch in batched(requested):
+                params = {"id_list": ",".join(batch), "max_results": str(len(batch))}
+                body, url = self._get(http, params)
+                wanted_ids = {ids.parse_arxiv_id(b).id for b in batch}
+                for entry in _parse_feed(body, url):
+                    if entry.id in wanted_ids:
+                        found[entry.id] = entry
+                if on_batch:
+                    on_batch(len(batch))
+        return found
+
+    def _wait(self, seconds: float, reason: str) -> None:
+        if seconds <= 0:
+            return
+        if self.on_wait:
+            self.on_wait(seconds, reason)
+        self.sleep(seconds)
+
+    def _respect_interval(self) -> None:
+        if self._last_request is None:
+            return
+        remaining = self._last_request + self.min_interval - self.clock()
+        self._wait(remaining, "rate limit")
+
+    def _get(self, http: httpx.Client, params: dict[str, str]) -> tuple[bytes, str]:
+        """GET with rate limiting and bounded retries; the body and the URL asked."""
+        url = str(httpx.URL(self.base_url, params=params))
+        for attempt in range(1, self.max_tries + 1):
+            self._respect_interval()
+            self._last_request = self.clock()
+            self.requests_sent += 1
+            last = attempt == self.max_tries
+            try:
+                status, headers, body = self._send(http, url)
+            except httpx.TimeoutException as exc:
+                cause, status, retry_after = f"timed out after {self.timeout:g}s", None, None
+                if last:
+                    raise _network_error(cause, url, status, attempt) from exc
+            except httpx.TransportError as exc:
+                cause, status, retry_after = f"connection failed ({_describe(exc)})", None, None
+                if last:
+                    raise _network_error(cause, url, status, attempt) from exc
+            else:
+                if status < 400:
+                    return body, url
+                if status == 400:
+                    raise NetworkError(
+                        f"arXiv rejected the request: {_error_summary(body) or 'bad request'}",
+                        url=url, status=status, hint=f"HTTP 400 from {url}")
+                if status not in _RETRY_STATUSES:
+                    raise _network_error(f"HTTP {status}", url, status, attempt)
+                cause = f"HTTP {status}"
+                retry_after = _retry_after(headers.get("retry-after"), self.clock)
+                if retry_after is not None and retry_after > MAX_RETRY_AFTER:
+                    raise _network_error(
+                        f"HTTP {status}, arXiv asks to wait {retry_after:.0f}s", url, status,
+                        attempt)
+                if last:
+                    raise _network_error(cause, url, status, attempt)
+            delay = self.backoff * 2 ** (attempt - 1)
+            if retry_after is not None:
+                delay = max(delay, retry_after)
+            # The retry's own rate-limit pause is folded into this wait.
+            self._wait(delay, f"retry after {cause}")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(self, http: httpx.Client, url: str) -> tuple[int, httpx.Headers, bytes]:
+        """One request, streamed so that an oversized body is cut off, not buffered."""
+        with http.stream("GET", url) as response:
+            length = response.headers.get("content-length")
+            if response.status_code < 400 and length and length.isdigit() \
+                    and int(length) > self.max_bytes:
+                raise _too_big(url, self.max_bytes, response.status_code)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise _too_big(url, self.max_bytes, response.status_code)
+                chunks.append(chunk)
+            return response.status_code, response.headers, b"".join(chunks)
+
+
+def _too_big(url: str, limit: int, status: int) -> NetworkError:
+    return NetworkError(f"arXiv response larger than {limit // 1024} KiB, refused",
+                        url=url, status=status, hint=f"from {url}")
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _network_error(cause: str, url: str, status: int | None, tries: int) -> NetworkError:
+    plural = "try" if tries == 1 else "tries"
+    return NetworkError(f"cannot reach the arXiv API: {cause} ({tries} {plural})",
+                        url=url, status=status, hint=f"URL {url}; check the network or "
+                        f"${ENV_API_URL}")
+
+
+def _retry_after(value: str | None, clock: Clock) -> float | None:
+    """Seconds asked by a Retry-After header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+# --- Atom parsing (private) -----------------------------------------------------------
+
+
+def _parse_xml(body: bytes, url: str) -> Any:
+    try:
+        return SafeET.fromstring(body, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise NetworkError("refused an unsafe arXiv response (XML declarations or entities)",
+                           url=url, hint=f"from {url}") from exc
+    except SafeET.ParseError as exc:
+        raise NetworkError(f"arXiv response is not a valid Atom feed ({exc})", url=url,
+                           hint=f"from {url}") from exc
+
+
+def _error_summary(body: bytes) -> str | None:
+    """The message of arXiv's error entry (``<id>.../api/errors#...``), if the body is one."""
+    try:
+        root = SafeET.fromstring(body, forbid_dtd=True)
+    except (DefusedXmlException, SafeET.ParseError):
+        return None
+    for entry in root.iter(f"{_ATOM}entry"):
+        if "/api/errors" in _text(entry, f"{_ATOM}id"):
+            return _text(entry, f"{_ATOM}summary") or "error"
+    return None
+
+
+def _parse_feed(body: bytes, url: str = "") -> list[ArxivEntry]:
+    """Entries of a feed, either shape arXiv has served; an error entry raises NetworkError."""
+    root = _parse_xml(body, url)
+    if root.tag != f"{_ATOM}feed":
+        raise NetworkError(f"arXiv response is not an Atom feed (root <{_local(root.tag)}>)",
+                           url=url, hint=f"from {url}")
+    entries = []
+    for node in root.iter(f"{_ATOM}entry"):
+        raw_id = _text(node, f"{_ATOM}id")
+        if not raw_id:
+            continue  # the legacy API lists an unknown id as an empty <entry>
+        if "/api/errors" in raw_id:
+            message = _text(node, f"{_ATOM}summary") or "error"
+            raise NetworkError(f"arXiv rejected the request: {message}", url=url, status=400,
+                               hint=f"from {url}")
+        entry = _parse_entry(node, raw_id)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
+    m = re.search(r"arxiv\.org/abs/(.+)$", raw_id.strip())
+    if m is None:
+        return None
+    try:
+        parsed = ids.parse_arxiv_id(m.group(1))
+    except ids.InvalidId:
+        return None
+    primary = node.find(f"{_ARXIV}primary_category")
+    categories = [c.get("term", "") for c in node.findall(f"{_ATOM}category")]
+    return ArxivEntry(
+        id=parsed.id,
+        version=parsed.version,
+        title=_clean(_text(node, f"{_ATOM}title")),
+        authors=[_clean(_text(a, f"{_ATOM}name")) for a in node.findall(f"{_ATOM}author")
+                 if _text(a, f"{_ATOM}name").strip()],
+        published=_date(_text(node, f"{_ATOM}published")),
+        updated=_date(_text(node, f"{_ATOM}updated")),
+        summary=_clean(_text(node, f"{_ATOM}summary")),
+        journal_ref=_clean(_text(node, f"{_ARXIV}journal_ref")) or None,
+        doi=_clean(_text(node, f"{_ARXIV}doi")) or None,
+        primary_category=(primary.get("term") if primary is not None else None) or None,
+        categories=[c for c in categories if c],
+        comment=_clean(_text(node, f"{_ARXIV}comment")) or None,
+    )
+
+
+def _text(node: Any, tag: str) -> str:
+    child = node.find(tag)
+    return "".join(child.itertext()) if child is not None else ""
+
+
+def _clean(text: str) -> str:
+    """Collapse the hard wraps and indentation of legacy feeds."""
+    return " ".join(text.split())
+
+
+def _date(text: str) -> dt.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+# --- venue from journal_ref -----------------------------------------------------------
+
+_CONFERENCES = {
+    "iclr": "ICLR", "international conference on learning representations": "ICLR",
+    "neurips": "NeurIPS", "nips": "NeurIPS", "neural information processing systems": "NeurIPS",
+    "icml": "ICML", "international conference on machine learning": "ICML",
+    "cvpr": "CVPR", "computer vision and pattern recognition": "CVPR",
+    "iccv": "ICCV", "eccv": "ECCV", "aistats": "AISTATS", "uai": "UAI", "colt": "COLT",
+    "aaai": "AAAI", "ijcai": "IJCAI", "acl": "ACL", "emnlp": "EMNLP", "naacl": "NAACL",
+    "tmlr": "TMLR", "jmlr": "JMLR", "journal of machine learning research": "JMLR",
+    "transactions on machine learning research": "TMLR", "mlsys": "MLSys", "kdd": "KDD",
+    "colm": "COLM", "pnas": "PNAS", "proceedings of the national academy of sciences": "PNAS",
+}
+_JOURNALS = ("Nature Machine Intelligence", "Nature Communications", "Nature Neuroscience",
+             "Nature Physics", "Science Advances", "Physical Review Letters", "Nature", "Science")
+
+
+def venue_from_journal_ref(journal_ref: str | None) -> str | None:
+    """A short venue in the list's style ("ICLR 2023", "Nature") from arXiv's ``journal_ref``.
+
+    Known conferences become acronym + year; a known journal its name; anything else the
+    journal_ref itself, whitespace-collapsed and without a trailing period.
+    """
+    if not journal_ref:
+        return None
+    text = _clean(journal_ref).rstrip(".")
+    low = text.lower()
+    year_m = re.search(r"\b(19[89]\d|20\d\d)\b", text)
+    year = year_m.group(1) if year_m else ""
+    for phrase, acronym in sorted(_CONFERENCES.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"\b{re.escape(phrase)}\b", low):
+            workshop = " Workshop" if "workshop" in low else ""
+            if acronym in {"JMLR", "TMLR", "PNAS"}:
+                return acronym
+            return f"{acronym} {year}{workshop}".strip().replace("  ", " ")
+    for journal in _JOURNALS:
+        if re.match(rf"{re.escape(journal)}\b", text, re.IGNORECASE):
+            return journal
+    return text or None

@@ -1,0 +1,228 @@
+"""The arXiv client against a real local HTTP server, and the Atom parser on every shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from deepphen import __version__
+from deepphen.arxiv import (
+    DEFAULT_API_URL,
+    MIN_INTERVAL,
+    Client,
+    _parse_feed,
+    api_url,
+    venue_from_journal_ref,
+)
+from deepphen.errors import InvalidId, NetworkError
+from tests.arxiv_server import (  # noqa: F401  (arxiv_fixture is the `arxiv` fixture)
+    ENTITY_BOMB,
+    EXTERNAL_ENTITY,
+    FEEDS,
+    ArxivServer,
+    FakeTime,
+    Fault,
+    arxiv_fixture,
+)
+
+
+def make_client(server: ArxivServer, fake: FakeTime, **kwargs: object) -> Client:
+    options: dict = {"timeout": 0.5, "clock": fake.clock, "sleep": fake.sleep}
+    options.update(kwargs)
+    return Client(server.url, **options)
+
+
+def test_api_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_ARXIV_API_URL", "http://127.0.0.1:1/x")
+    assert api_url() == "http://127.0.0.1:1/x"
+    monkeypatch.delenv("DEEPPHEN_ARXIV_API_URL")
+    assert api_url() == DEFAULT_API_URL == "https://export.arxiv.org/api/query"
+
+
+def test_fetch_single_entry_fields(arxiv: ArxivServer) -> None:
+    fake = FakeTime()
+    found = make_client(arxiv, fake).fetch(["2008.08186"])
+    entry = found["2008.08186"]
+    assert entry.title.startswith("Prevalence of Neural Collapse")
+    assert entry.authors == ["Vardan Papyan", "X. Y. Han", "David L. Donoho"]
+    assert entry.published == dt.date(2020, 8, 18)
+    assert entry.year == 2020
+    assert entry.version == 2
+    assert entry.doi == "10.1073/pnas.2015509117"
+    assert entry.primary_category == "cs.LG"
+    assert entry.categories == ["cs.LG", "stat.ML"]
+    assert entry.abs_url == "https://arxiv.org/abs/2008.08186"
+    assert venue_from_journal_ref(entry.journal_ref) == "PNAS"
+    request = arxiv.requests[0]
+    assert request.params == {"id_list": "2008.08186", "max_results": "1"}
+    assert request.headers["User-Agent"].startswith(f"deepphen/{__version__} (+https://")
+    assert fake.sleeps == []
+
+
+def test_whitespace_normalized_and_versions_matched(arxiv: ArxivServer) -> None:
+    found = make_client(arxiv, FakeTime()).fetch(["2206.07682v1"])
+    entry = found["2206.07682"]
+    assert entry.title == "Emergent Abilities of Large Language Models"
+    assert entry.authors[0] == "Jason Wei"
+    assert arxiv.requests[0].ids == ["2206.07682v1"]
+
+
+def test_several_ids_out_of_order_and_missing(arxiv: ArxivServer) -> None:
+    wanted = ["2201.02177", "1803.03635", "2301.99999", "math.GT/0309136"]
+    found = make_client(arxiv, FakeTime()).fetch(wanted)
+    assert set(found) == {"2201.02177", "1803.03635", "math.GT/0309136"}
+    assert found["math.GT/0309136"].year == 2003
+    assert arxiv.requests[0].params["max_results"] == "4"
+
+
+def test_legacy_feed_with_empty_entries(arxiv: ArxivServer) -> None:
+    arxiv.mode = "legacy"
+    found = make_client(arxiv, FakeTime()).fetch(["1611.03530", "1703.00810", "2301.99999",
+                                                   "hep-th/9901001"])
+    assert set(found) == {"1611.03530", "1703.00810", "hep-th/9901001"}
+    entry = found["1611.03530"]
+    assert entry.title == "Understanding deep learning requires rethinking generalization"
+    assert entry.summary.startswith("Networks that reach zero training error")
+    assert "\n" not in entry.summary
+    assert venue_from_journal_ref(entry.journal_ref) == "ICLR 2017"
+    assert found["1703.00810"].doi == "10.0000/deepphen.test.1703"
+    assert found["1703.00810"].categories == ["cs.LG", "68T05"]
+
+
+def test_batches_of_100_spaced_three_seconds(arxiv: ArxivServer) -> None:
+    fake = FakeTime()
+    wanted = [f"2101.{n:05d}" for n in range(1, 251)]
+    batches: list[int] = []
+    make_client(arxiv, fake).fetch(wanted, on_batch=batches.append)
+    assert [len(r.ids) for r in arxiv.requests] == [100, 100, 50]
+    assert [r.params["max_results"] for r in arxiv.requests] == ["100", "100", "50"]
+    assert batches == [100, 100, 50]
+    assert fake.sleeps == [MIN_INTERVAL, MIN_INTERVAL]
+
+
+def test_invalid_ids_refused_before_any_request(arxiv: ArxivServer) -> None:
+    with pytest.raises(InvalidId):
+        make_client(arxiv, FakeTime()).fetch(["2201.02177", "../../etc/passwd"])
+    assert arxiv.requests == []
+
+
+def test_retry_after_honoured_on_429(arxiv: ArxivServer) -> None:
+    arxiv.fail(Fault("status", 429, {"Retry-After": "17"}))
+    fake = FakeTime()
+    waits: list[tuple[float, str]] = []
+    found = make_client(arxiv, fake, on_wait=lambda s, why: waits.append((s, why))).fetch(
+        ["2201.02177"])
+    assert "2201.02177" in found
+    assert fake.sleeps == [17.0]
+    assert waits == [(17.0, "retry after HTTP 429")]
+    assert len(arxiv.requests) == 2
+
+
+def test_exponential_backoff_then_one_line_error(arxiv: ArxivServer) -> None:
+    arxiv.fail(*[Fault("status", 503)] * 4)
+    fake = FakeTime()
+    with pytest.raises(NetworkError) as info:
+        make_client(arxiv, fake, max_tries=4, backoff=3.0).fetch(["2201.02177"])
+    assert fake.sleeps == [3.0, 6.0, 12.0]
+    err = info.value
+    assert err.status == 503 and err.url and err.url.startswith(arxiv.url)
+    assert "HTTP 503" in str(err) and "4 tries" in str(err)
+    assert "\n" not in str(err)
+
+
+def test_spacing_kept_after_a_quick_success(arxiv: ArxivServer) -> None:
+    fake = FakeTime()
+    client = make_client(arxiv, fake)
+    client.fetch(["2201.02177"])
+    fake.now += 1.0  # the caller did something else for one second
+    client.fetch(["1803.03635"])
+    assert fake.sleeps == [pytest.approx(MIN_INTERVAL - 1.0)]
+
+
+def test_timeout_is_retried_and_reported(arxiv: ArxivServer) -> None:
+    arxiv.fail(Fault("hang"), Fault("hang"))
+    fake = FakeTime()
+    with pytest.raises(NetworkError) as info:
+        make_client(arxiv, fake, timeout=0.2, max_tries=2).fetch(["2201.02177"])
+    assert "timed out" in str(info.value)
+    assert fake.sleeps == [3.0]
+
+
+def test_timeout_then_success(arxiv: ArxivServer) -> None:
+    arxiv.fail(Fault("hang"))
+    found = make_client(arxiv, FakeTime(), timeout=0.2).fetch(["2201.02177"])
+    assert "2201.02177" in found
+
+
+def test_connection_refused_is_a_network_error() -> None:
+    fake = FakeTime()
+    client = Client("http://127.0.0.1:9/api/query", timeout=0.5, max_tries=2,
+                    clock=fake.clock, sleep=fake.sleep)
+    with pytest.raises(NetworkError) as info:
+        client.fetch(["2201.02177"])
+    assert "connection failed" in str(info.value)
+    assert info.value.status is None
+
+
+def test_truncated_body_is_retried(arxiv: ArxivServer) -> None:
+    arxiv.fail(Fault("truncate"))
+    found = make_client(arxiv, FakeTime()).fetch(["2201.02177"])
+    assert "2201.02177" in found
+    assert len(arxiv.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html><body>Service temporarily unavailable</body></html>", "not an Atom feed"),
+        (b"this is not XML at all", "not a valid Atom feed"),
+        (ENTITY_BOMB, "unsafe"),
+        (EXTERNAL_ENTITY, "unsafe"),
+    ],
+)
+def test_bad_bodies_refused_cleanly(arxiv: ArxivServer, body: bytes, message: str) -> None:
+    arxiv.fail(Fault("body", 200, body=body))
+    with pytest.raises(NetworkError, match=message):
+        make_client(arxiv, FakeTime()).fetch(["2201.02177"])
+
+
+@pytest.mark.parametrize("send_length", [True, False])
+def test_huge_body_cut_off(arxiv: ArxivServer, send_length: bool) -> None:
+    arxiv.fail(Fault("huge", size=4_000_000, send_length=send_length))
+    with pytest.raises(NetworkError, match="larger than 64 KiB"):
+        make_client(arxiv, FakeTime(), max_bytes=64 * 1024).fetch(["2201.02177"])
+
+
+def test_http_400_error_entry_not_retried(arxiv: ArxivServer) -> None:
+    arxiv.fail(Fault("status", 400, body=(FEEDS / "error-400.xml").read_bytes()))
+    fake = FakeTime()
+    with pytest.raises(NetworkError, match="incorrect id format for BADID") as info:
+        make_client(arxiv, fake).fetch(["2201.02177"])
+    assert info.value.status == 400
+    assert fake.sleeps == [] and len(arxiv.requests) == 1
+
+
+def test_error_entry_in_a_200_feed_is_an_error() -> None:
+    with pytest.raises(NetworkError, match="incorrect id format"):
+        _parse_feed((FEEDS / "error-400.xml").read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("journal_ref", "venue"),
+    [
+        ("Published as a conference paper at ICLR 2023", "ICLR 2023"),
+        ("Advances in Neural Information Processing Systems 35 (NeurIPS 2022)", "NeurIPS 2022"),
+        ("NeurIPS 2021 Workshop on Distribution Shifts", "NeurIPS 2021 Workshop"),
+        ("Proceedings of the 40th International Conference on Machine Learning, PMLR 202, 2023",
+         "ICML 2023"),
+        ("Nature 630, 123-130 (2024)", "Nature"),
+        ("Nature Machine Intelligence 4, 2022", "Nature Machine Intelligence"),
+        ("Journal of Machine Learning Research 24 (2023)", "JMLR"),
+        ("Phys. Rev. B 85, 115117 (2012).", "Phys. Rev. B 85, 115117 (2012)"),
+        ("  Indiana Univ.\n Math. J. 73 (2024)  ", "Indiana Univ. Math. J. 73 (2024)"),
+        (None, None),
+    ],
+)
+def test_venue_from_journal_ref(journal_ref: str | None, venue: str | None) -> None:
+    assert venue_from_journal_ref(journal_ref) == venue
