@@ -288,6 +288,9 @@ class Settings:
     page: str | None = None  # generated page, relative to the catalog folder
     regenerate_page: bool = False
     lint: dict[str, Any] = field(default_factory=dict)
+    # Blank lines before a heading of the page, by heading text, where not 1 (kept by import
+    # so that a regenerated page keeps the page's spacing).
+    blank_lines: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def section(self, slug_or_heading: str) -> Section | None:
@@ -320,6 +323,8 @@ class Settings:
             out["resources"] = [r.to_dict() for r in self.resources]
         if self.lint:
             out["lint"] = self.lint
+        if self.blank_lines:
+            out["blank_lines"] = dict(self.blank_lines)
         return out
 
     @classmethod
@@ -351,7 +356,11 @@ class Settings:
                 raise FieldError("resources", f"resources[{i}]: {exc}") from exc
         known = {"title", "title_badge", "badges", "intro", "toc_heading", "toc_image",
                  "resources_heading", "resources_toc_label", "closing", "page",
-                 "regenerate_page", "sections", "resources", "lint"}
+                 "regenerate_page", "sections", "resources", "lint", "blank_lines"}
+        blank_lines = _typed(data, "blank_lines", dict, {})
+        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9
+                   for v in blank_lines.values()):
+            raise FieldError("blank_lines", "field 'blank_lines' maps headings to 0..9 blank lines")
         return cls(
             title=_typed(data, "title", str),
             sections=sections,
@@ -367,5 +376,6 @@ class Settings:
             page=_typed(data, "page", str, None),
             regenerate_page=_typed(data, "regenerate_page", bool, False),
             lint=_typed(data, "lint", dict, {}),
+            blank_lines=dict(blank_lines),
             extra={k: v for k, v in data.items() if k not in known},
         )
