@@ -109,17 +109,26 @@ def verbatim_value(text: str) -> str:
     return "".join(_VERBATIM_UNSAFE.get(c, c) for c in text)
 
 
-def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
+# Letters that Unicode does not decompose into an ASCII letter plus accents.
+_ASCII_LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "AE",
+                                "æ": "ae", "Œ": "OE", "œ": "oe", "Đ": "D", "đ": "d", "ð": "d",
+                                "Þ": "Th", "þ": "th", "ı": "i", "'": "", "’": ""})
+
+
+def _ascii_words(text: str) -> list[str]:
+    """Lower-case ASCII words of a text; apostrophes join ("Don't" gives "dont")."""
+    folded = unicodedata.normalize("NFKD", text.translate(_ASCII_LETTERS))
+    return re.findall(r"[a-z0-9]+", folded.encode("ascii", "ignore").decode().lower())
 
 
 def _surname(name: str) -> str:
-    # Names are written "First Last"; the last word that is not a suffix is the surname.
-    words = [w for w in re.split(r"[\s,]+", name) if _ascii_word(w)]
-    while len(words) > 1 and _ascii_word(words[-1]) in _NAME_SUFFIXES:
+    # Names are written "First Last"; the last word that is not a suffix is the surname,
+    # hyphens dropped ("Müller-Łukasiewicz" gives "mullerlukasiewicz").
+    words = ["".join(_ascii_words(w)) for w in re.split(r"[\s,]+", name)]
+    words = [w for w in words if w]
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
         words.pop()
-    return _ascii_word(words[-1]) if words else ""
+    return words[-1] if words else ""
 
 
 def _venue(paper: Paper) -> str | None:
@@ -137,8 +146,7 @@ def entry_year(paper: Paper) -> int:
 def base_key(paper: Paper) -> str:
     """``surname + year + first significant title word``, ASCII only, e.g. power2022grokking."""
     surname = _surname(paper.authors[0]) if paper.authors else ""
-    words = [_ascii_word(w) for w in re.split(r"[\s\-/:]+", paper.title)]
-    word = next((w for w in words if w and w not in _STOPWORDS), "")
+    word = next((w for w in _ascii_words(paper.title) if w not in _STOPWORDS), "")
     return f"{surname or 'anon'}{entry_year(paper)}{word}"
 
 

@@ -1,0 +1,152 @@
+"""``deepphen stats``: the numbers (core) and their three renderings (CLI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from deepphen.cli.stats import bar
+from deepphen.models import Link, Paper
+from deepphen.stats import compute_stats, venue_name
+
+from .conftest import sample_papers, sample_settings
+
+
+def test_counts_of_the_sample_catalog() -> None:
+    stats = compute_stats(sample_papers(), sample_settings())
+    assert stats["papers"] == 5
+    assert stats["sections"] == [
+        {"section": "empirical-study", "heading": "Empirical Study", "papers": 2},
+        {"section": "neural-collapse", "heading": "Neural Collapse", "papers": 1},
+        {"section": "emergence-and-phase-transitions",
+         "heading": "Emergence and Phase Transitions", "papers": 1},
+        {"section": "others", "heading": "Others", "papers": 1},
+    ]
+    # Every year from the oldest to the newest, empty years included, so charts show gaps.
+    assert stats["years"] == [{"year": y, "papers": n} for y, n in [
+        (2018, 1), (2019, 0), (2020, 1), (2021, 0), (2022, 1), (2023, 0), (2024, 1), (2025, 1)]]
+    assert stats["code"] == {"with_code": 1, "without_code": 4}
+    assert stats["arxiv"] == {"with_arxiv": 4, "without_arxiv": 1}
+    assert stats["venues"] == [
+        {"venue": "ICLR", "papers": 1}, {"venue": "ICLR Workshop", "papers": 1},
+        {"venue": "Nature", "papers": 1}, {"venue": "PNAS", "papers": 1},
+    ]
+    assert stats["distinct_venues"] == 4
+    assert stats["without_venue"] == 1
+    assert stats["distinct_keywords"] == 7
+    assert stats["keywords"][0] == {"keyword": "Detoxification", "papers": 1}
+
+
+def test_keyword_variants_count_once_under_the_common_spelling() -> None:
+    def paper(*keywords: str) -> Paper:
+        return Paper(title="T", year=2020, section="others", keywords=list(keywords))
+
+    papers = [paper("Large Language Models"), paper("Large Language Model"),
+              paper("large-language model", "Large Language Models"), paper("Grokking")]
+    stats = compute_stats(papers, sample_settings())
+    assert stats["keywords"] == [
+        {"keyword": "Large Language Models", "papers": 3},
+        {"keyword": "Grokking", "papers": 1},
+    ]
+    assert stats["distinct_keywords"] == 2
+
+
+def test_top_limits_keywords_and_venues_ties_alphabetical() -> None:
+    papers = [Paper(title="T", year=2020, section="others", venue=f"V{i % 3} 2020",
+                    keywords=[f"K{i % 4}"]) for i in range(12)]
+    stats = compute_stats(papers, sample_settings(), top=2)
+    assert [k["keyword"] for k in stats["keywords"]] == ["K0", "K1"]
+    assert [v["venue"] for v in stats["venues"]] == ["V0", "V1"]
+    assert (stats["distinct_keywords"], stats["distinct_venues"]) == (4, 3)
+    assert len(compute_stats(papers, sample_settings(), top=None)["keywords"]) == 4
+
+
+def test_unknown_section_listed_after_known_ones_and_empty_input() -> None:
+    papers = [Paper(title="T", year=2020, section="zz-gone"),
+              Paper(title="U", year=2020, section="others",
+                    links=[Link("code", "https://github.com/o/r")])]
+    stats = compute_stats(papers, sample_settings())
+    assert stats["sections"][-1] == {"section": "zz-gone", "heading": None, "papers": 1}
+    assert stats["sections"][0]["papers"] == 0
+    assert stats["code"] == {"with_code": 1, "without_code": 1}
+    empty = compute_stats([], sample_settings())
+    assert (empty["papers"], empty["years"], empty["keywords"]) == (0, [], [])
+
+
+@pytest.mark.parametrize(("venue", "name"), [
+    ("ICLR 2023", "ICLR"), ("NeurIPS 2022 Workshop", "NeurIPS Workshop"), ("Nature", "Nature"),
+    ("2020", "2020"),
+])
+def test_venue_name_drops_the_year(venue: str, name: str) -> None:
+    assert venue_name(venue) == name
+
+
+def test_bar_scales_to_the_largest() -> None:
+    assert bar(10, 10, width=4) == "████"
+    assert bar(5, 10, width=4) == "██"
+    assert bar(1, 16, width=2) == "▏"  # small but non-zero counts stay visible
+    assert bar(0, 10) == "" and bar(3, 0) == ""
+
+
+# --- CLI -------------------------------------------------------------------------------------
+
+def test_json_output_is_the_core_dict(catalog_dir: Path, run_cli) -> None:
+    data = json.loads(run_cli("stats", "--format", "json").stdout)
+    from deepphen.catalog import Catalog
+
+    cat = Catalog.load(catalog_dir)
+    assert data == compute_stats(cat.papers, cat.settings)
+
+
+def test_plain_text_when_piped(catalog_dir: Path, run_cli) -> None:
+    out = run_cli("stats").stdout
+    assert out.startswith("# 5 papers; 1 with a code link, 4 without; 4 on arXiv, 1 not\n")
+    assert "\n# Papers per section\nEmpirical Study\t2\nNeural Collapse\t1\n" in out
+    assert "\n# Papers per year\n2018\t1\n2019\t0\n" in out
+    assert "\n# Top venues (of 4)\nICLR\t1\n" in out
+    assert "(no venue)\t1" in out
+    assert "█" not in out
+
+
+def test_charts_on_a_terminal(catalog_dir: Path, run_cli,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    from deepphen.cli.app import console
+
+    console.cache_clear()  # the console binds to the runner's captured stdout
+    try:
+        out = run_cli("stats", "--top", "3").stdout
+    finally:
+        console.cache_clear()
+    assert "Papers per section" in out and "Top key words (of 7)" in out
+    line = next(row for row in out.splitlines() if "Empirical Study" in row)
+    assert line.split()[2] == "2" and "█" * 40 in line
+
+
+def test_filters_and_nothing_matched(catalog_dir: Path, run_cli) -> None:
+    data = json.loads(run_cli("stats", "-f", "json", "--since", "2022",
+                              "--section", "empirical").stdout)
+    assert data["papers"] == 2
+    assert [s["papers"] for s in data["sections"]] == [2, 0, 0, 0]
+    result = run_cli("stats", "-f", "json", "--keyword", "Nothing Like This", exit_code=1)
+    assert json.loads(result.stdout)["papers"] == 0
+    assert "no paper matches" in result.stderr
+
+
+def test_bad_options_are_usage_errors(catalog_dir: Path, run_cli) -> None:
+    assert "unknown format 'xml'" in run_cli("stats", "-f", "xml", exit_code=2).stderr
+    assert "unknown section" in run_cli("stats", "--section", "Astrology", exit_code=2).stderr
+    run_cli("stats", "--top", "0", exit_code=2)
+
+
+def test_large_catalog_counts_add_up() -> None:
+    papers = [Paper(title=f"P{i}", year=2000 + i % 25, section=("others", "neural-collapse")[i % 2],
+                    keywords=[f"K{i % 7}"], venue=None if i % 3 else "ICML 2020")
+              for i in range(600)]
+    stats = compute_stats(papers, sample_settings())
+    assert sum(s["papers"] for s in stats["sections"]) == 600
+    assert sum(y["papers"] for y in stats["years"]) == 600
+    assert sum(v["papers"] for v in stats["venues"]) + stats["without_venue"] == 600
