@@ -1,0 +1,158 @@
+"""``deepphen lint``: check the catalog against the list's rules, optionally fix them."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from deepphen.cli.app import (
+    CatalogOption,
+    app,
+    console,
+    echo,
+    handle_errors,
+    is_terminal,
+    print_json,
+    print_table,
+    usage_error,
+)
+from deepphen.errors import EXIT_FINDINGS, EXIT_OK
+
+FORMATS = ("text", "json", "github")
+
+
+@app.command("lint")
+@handle_errors
+def lint_command(
+    catalog: CatalogOption = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes and report each.")
+                   ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", show_default=False,
+                     help="text, json or github (default: github when $GITHUB_ACTIONS is set, "
+                          "else text). With --list-rules also md."),
+    ] = None,
+    rule: Annotated[
+        list[str] | None,
+        typer.Option("--rule", "-r", help="Run only this rule, by id or name (repeatable)."),
+    ] = None,
+    list_rules: Annotated[
+        bool, typer.Option("--list-rules", help="List the rules and exit.")
+    ] = False,
+) -> None:
+    """Check the catalog against the list's rules; exit 1 on errors.
+
+    Findings print as path:line:col: message (rule). Exit codes: 0 clean (warnings allowed
+    unless --strict), 1 findings at error level, 2 usage error or unreadable settings.
+
+    Examples:
+
+      deepphen lint
+
+      deepphen lint --fix
+
+      deepphen lint --strict --format json
+
+      deepphen lint --rule DP301 --rule duplicate-title
+
+      deepphen lint --list-rules
+    """
+    if list_rules:
+        _list_rules(fmt or "text")
+        return
+    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
+    if fmt not in FORMATS:
+        raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    from deepphen.catalog import find_catalog
+    from deepphen.lint import engine
+
+    root = find_catalog(catalog)
+    select = engine.validate_select(rule) if rule else None
+    if fix:
+        changes, problems = engine.fix(root, select)
+        for change in changes:
+            # Changes go to stderr so that --format json stays parseable on stdout.
+            typer.echo(str(change), err=fmt != "text")
+    else:
+        problems = engine.run(root, select)
+    _render(problems, fmt)
+    failing = [p for p in problems if p.level == "error" or strict]
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _render(problems: list, fmt: str) -> None:
+    if fmt == "json":
+        print_json([p.to_dict() for p in problems])
+    elif fmt == "github":
+        for p in problems:
+            echo(f"::{p.level} file={_gh(p.path, True)},line={p.line},col={p.column}::"
+                 f"{_gh(f'{p.message} ({p.rule})', False)}")
+    elif is_terminal():
+        _render_terminal(problems)
+    else:
+        for p in problems:
+            echo(str(p))
+        if problems:
+            echo(_summary(problems))
+
+
+def _gh(text: str, is_property: bool) -> str:
+    """Escape a value for a GitHub workflow command (their documented escapes)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if is_property:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _summary(problems: list) -> str:
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    files = len({p.path for p in problems})
+    fixable = sum(p.fix is not None for p in problems)
+    text = f"{errors} error(s), {warnings} warning(s) in {files} file(s)"
+    return text + (f"; {fixable} fixable with --fix" if fixable else "")
+
+
+def _render_terminal(problems: list) -> None:
+    from rich.markup import escape
+
+    out = console()
+    current = None
+    for p in problems:
+        if p.path != current:
+            if current is not None:
+                out.print()
+            out.print(f"[bold underline]{escape(p.path)}[/]")
+            current = p.path
+        colour = "red" if p.level == "error" else "yellow"
+        hint = f"  [dim]({escape(p.fix_hint)})[/]" if p.fix_hint else ""
+        out.print(f"  {escape(p.path)}:{p.line}:{p.column}: [{colour}]{escape(p.message)}[/] "
+                  f"[dim]({p.rule})[/]{hint}")
+    if problems:
+        out.print()
+        out.print(f"[bold]{_summary(problems)}[/]")
+    else:
+        out.print("[green]no problems[/]")
+
+
+def _list_rules(fmt: str) -> None:
+    from deepphen.lint.engine import all_rules
+
+    rules = list(all_rules().values())
+    if fmt == "md":
+        from deepphen.lint.docs import rules_markdown
+
+        typer.echo(rules_markdown(), nl=False)
+    elif fmt == "json":
+        print_json([{"id": r.id, "name": r.name, "level": r.level, "fixable": r.fixable,
+                     "description": r.description} for r in rules])
+    elif fmt == "text":
+        print_table("Lint rules", ["id", "name", "level", "fix", "description"],
+                    [(r.id, r.name, r.level, "fix" if r.fixable else "", r.description)
+                     for r in rules])
+    else:
+        raise usage_error(f"unknown format {fmt!r} for --list-rules; choose text, json or md")

@@ -1,0 +1,181 @@
+"""DP3xx: where a paper is placed, and papers that appear twice in the catalog."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from deepphen import ids
+from deepphen.lint.engine import Context, Fix, Hit, PaperFile, did_you_mean, rule
+from deepphen.vocab import fold
+
+SIMILAR_TITLE_CUTOFF = 93  # rapidfuzz ratio of folded titles; "near-identical", not "related"
+# A series ("Tensor Programs II" / "Tensor Programs III") differs only in these words.
+_SERIES_WORDS = re.compile(r"\b(?:[ivx]+|\d+|part|vol|volume)\b")
+_MAX_POSTING = 400  # a token this common does not narrow the candidates; skip it
+
+
+@rule("DP301", "year-arxiv", "error",
+      "The year is the year of the paper's first arXiv version.", fixable=True)
+def year_arxiv(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """The page groups papers by first-version year, which the arXiv id carries (YYMM).
+
+    Bad:  ``arxiv = "2505.04741"`` with ``year = 2024``
+    Good: ``arxiv = "2505.04741"`` with ``year = 2025``
+    """
+    paper = f.paper
+    if not paper.arxiv or not ids.is_arxiv_id(paper.arxiv):
+        return
+    expected = ids.id_year(paper.arxiv)
+    if paper.year != expected:
+        def edit(data: dict[str, Any], year: int = expected) -> None:
+            data["year"] = year
+
+        yield Hit(f"year {paper.year} but arXiv {paper.arxiv} is from {expected}", field="year",
+                  fix=Fix(f"year = {expected}", edit=edit))
+
+
+@rule("DP302", "sort-as", "warning",
+      "sort_as is only for papers without an arXiv id, and is an id-like position.",
+      fixable=True)
+def sort_as(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """A paper's own arXiv id already fixes its place; a sort_as beside it contradicts it.
+
+    Bad:  ``arxiv = "2201.02177"`` with ``sort_as = "2203.00001"``
+    Good: ``arxiv = "2201.02177"`` and no sort_as; or no arxiv and ``sort_as = "2405.00001"``
+    """
+    paper = f.paper
+    if not paper.sort_as:
+        return
+    if paper.arxiv:
+        def edit(data: dict[str, Any]) -> None:
+            data.pop("sort_as", None)
+
+        yield Hit(f"sort_as {paper.sort_as} overrides the paper's own arXiv id {paper.arxiv}",
+                  field="sort_as", fix=Fix("removed sort_as", edit=edit))
+    elif ids.id_sort_key(paper.sort_as) == (0, 0):
+        yield Hit(f"sort_as {paper.sort_as!r} is not an arXiv-style position", field="sort_as",
+                  hint="use the id of the paper this one sorts just below, e.g. 2405.00001")
+    elif ids.id_year(paper.sort_as) != paper.year:
+        yield Hit(f"sort_as {paper.sort_as} is from {ids.id_year(paper.sort_as)} but year is "
+                  f"{paper.year}", field="sort_as")
+
+
+@rule("DP303", "unknown-section", "error", "A paper's section is one of the settings' sections.")
+def unknown_section(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """Papers of an unknown section never reach the page.
+
+    Bad:  ``section = "neural-colapse"``
+    Good: ``section = "neural-collapse"``
+    """
+    slugs = [s.slug for s in ctx.settings.sections]
+    if f.paper.section not in slugs:
+        yield Hit(f"unknown section {f.paper.section!r}", field="section",
+                  hint=did_you_mean(f.paper.section, slugs)
+                  or f"sections: {', '.join(slugs)}")
+
+
+def _pair_silenced(rule_id: str, *files: PaperFile) -> bool:
+    return any(rule_id in f.ignores for f in files)
+
+
+@rule("DP304", "duplicate-arxiv", "error", "An arXiv id appears in one paper only.",
+      scope="catalog")
+def duplicate_arxiv(ctx: Context) -> Iterator[Hit]:
+    """A paper appears once in the whole list, whatever section it was filed under.
+
+    Bad:  ``neural-collapse/2008.08186.toml`` and ``others/x.toml`` both with arxiv 2008.08186
+    Good: one file per arXiv id
+    """
+    first: dict[str, PaperFile] = {}
+    for f in ctx.files:
+        if f.paper is None or not f.paper.arxiv:
+            continue
+        other = first.setdefault(f.paper.arxiv, f)
+        if other is not f and not _pair_silenced("DP304", f, other):
+            yield Hit(f"arXiv {f.paper.arxiv} is also {other.rel}", file=f, field="arxiv",
+                      hint="keep one entry; move anything worth keeping into it")
+
+
+def _series_free(title: str) -> str:
+    return " ".join(_SERIES_WORDS.sub(" ", title).split())
+
+
+def _where(f: PaperFile) -> str:
+    url = f.paper.paper_url if f.paper else None
+    if not url:
+        return f.rel
+    host = re.sub(r"^https?://(?:www\.)?", "", url).split("/", 1)[0]
+    return f"{f.rel} ({host})"
+
+
+@rule("DP305", "duplicate-title", "error", "No two papers have the same title.",
+      scope="catalog")
+def duplicate_title(ctx: Context) -> Iterator[Hit]:
+    """Titles are compared folded (case, accents, punctuation), so the same paper filed
+    once under its arXiv link and once under a journal link is found too.
+
+    Bad:  "Deep Double Descent" in two files, one linking arXiv, one a journal
+    Good: one entry, with the journal as its venue
+    """
+    first: dict[str, PaperFile] = {}
+    for f in ctx.files:
+        if f.paper is None:
+            continue
+        folded = fold(f.paper.title)
+        other = first.setdefault(folded, f)
+        if other is not f and not _pair_silenced("DP305", f, other):
+            yield Hit(f"same title as {_where(other)}", file=f, field="title",
+                      hint="keep one entry (one of them may be the journal version)")
+
+
+@rule("DP306", "similar-title", "warning", "No two papers have near-identical titles.",
+      scope="catalog")
+def similar_title(ctx: Context) -> Iterator[Hit]:
+    """Near-identical folded titles (rapidfuzz ratio >= 93) are usually one paper entered
+    twice, e.g. a preprint and its renamed journal version. Numbered series are left alone.
+
+    Bad:  "Grokking: Generalization beyond Overfitting on Small Algorithmic Datasets" and
+          "Grokking: Generalisation Beyond Overfitting on Small Algorithmic Data Sets"
+    Good: "Tensor Programs II: ..." and "Tensor Programs III: ..."
+    """
+    for i, j, score in similar_pairs([fold(f.paper.title) if f.paper else "" for f in ctx.files]):
+        a, b = ctx.files[i], ctx.files[j]
+        if not _pair_silenced("DP306", a, b):
+            yield Hit(f"title is {score:.0f}% like {_where(a)}", file=b, field="title",
+                      hint="if it is the same paper keep one entry; else [ignore] DP306 here")
+
+
+def similar_pairs(titles: list[str], cutoff: float = SIMILAR_TITLE_CUTOFF
+                  ) -> list[tuple[int, int, float]]:
+    """Pairs (i < j) of different but near-identical titles, found without comparing all pairs.
+
+    Titles that near-identical share most words, so each title is compared only with the
+    titles containing one of its three rarest words (an inverted index): about linear in the
+    number of titles instead of quadratic.
+    """
+    from rapidfuzz import fuzz
+
+    tokens = [sorted(set(t.split())) for t in titles]
+    df: Counter[str] = Counter(tok for toks in tokens for tok in toks)
+    postings: dict[str, list[int]] = {}
+    for idx, toks in enumerate(tokens):
+        for tok in toks:
+            postings.setdefault(tok, []).append(idx)
+    found: dict[tuple[int, int], float] = {}
+    for i, toks in enumerate(tokens):
+        if not toks:
+            continue
+        rare = sorted(toks, key=lambda t: (df[t], t))[:3]
+        for tok in rare:
+            if df[tok] > _MAX_POSTING:
+                continue
+            for j in postings[tok]:
+                if j == i or titles[j] == titles[i] or (min(i, j), max(i, j)) in found:
+                    continue
+                score = fuzz.ratio(titles[i], titles[j], score_cutoff=cutoff)
+                if score and _series_free(titles[i]) != _series_free(titles[j]):
+                    found[(min(i, j), max(i, j))] = score
+    return sorted((i, j, s) for (i, j), s in found.items())

@@ -1,0 +1,111 @@
+"""Every lint rule against its fixtures: tests/fixtures/lint/<rule>/{bad,good}/.
+
+Each fixture folder is laid over tests/fixtures/lint/base (a clean catalog) in a tmp dir.
+A bad fixture must give exactly the findings listed in its ``expected.txt``
+(``relative/path:line: RULE`` per line); a good fixture must give none at all. When the
+settings name a page and the fixture brings none, a fresh export is written first.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from deepphen.catalog import Catalog, load_settings
+from deepphen.lint import engine
+from tests.conftest import FIXTURES
+
+LINT_FIXTURES = FIXTURES / "lint"
+BASE = LINT_FIXTURES / "base"
+RULE_DIRS = sorted(p for p in LINT_FIXTURES.iterdir() if p.is_dir() and p.name != "base")
+
+
+def has_markdown_exporter() -> bool:
+    try:
+        from deepphen.export import exporter
+
+        exporter("md")
+    except (ImportError, AttributeError):
+        return False
+    return True
+
+
+def build(fixture: Path, tmp_path: Path) -> Path:
+    """The base catalog with ``fixture``'s files laid over it, in ``tmp_path/catalog``."""
+    root = tmp_path / "catalog"
+    shutil.copytree(BASE, root)
+    for path in sorted(fixture.rglob("*")):
+        if path.is_file() and path.name != "expected.txt":
+            target = root / path.relative_to(fixture)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    page = load_settings(root).page
+    if page and not (fixture / page).exists():
+        if not has_markdown_exporter():
+            pytest.skip("the markdown exporter is not there yet")
+        from deepphen.export import exporter
+
+        cat = Catalog.load(root)
+        (root / page).write_text(exporter("md")(cat.papers, cat.settings), encoding="utf-8")
+    return root
+
+
+def findings(root: Path) -> set[str]:
+    prefix = root.as_posix() + "/"
+    return {f"{p.path.removeprefix(prefix)}:{p.line}: {p.rule}" for p in engine.run(root)}
+
+
+def expected(fixture: Path) -> set[str]:
+    lines = (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def needs_exporter(rule_dir: Path) -> None:
+    if rule_dir.name == "DP501" and not has_markdown_exporter():
+        pytest.skip("the markdown exporter is not there yet")
+
+
+def test_every_rule_has_a_bad_and_a_good_fixture() -> None:
+    names = {p.name for p in RULE_DIRS}
+    assert names == set(engine.all_rules())
+    for rule_dir in RULE_DIRS:
+        assert (rule_dir / "bad" / "expected.txt").is_file(), rule_dir
+        assert (rule_dir / "good").is_dir(), rule_dir
+
+
+def test_base_catalog_is_clean(tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(BASE, root)
+    assert findings(root) == set()
+
+
+@pytest.mark.parametrize("rule_dir", RULE_DIRS, ids=lambda p: p.name)
+def test_bad_fixture_gives_its_findings(rule_dir: Path, tmp_path: Path) -> None:
+    needs_exporter(rule_dir)
+    want = expected(rule_dir / "bad")
+    assert any(line.endswith(f" {rule_dir.name}") for line in want), "expects no own finding"
+    assert findings(build(rule_dir / "bad", tmp_path)) == want
+
+
+@pytest.mark.parametrize("rule_dir", RULE_DIRS, ids=lambda p: p.name)
+def test_good_fixture_is_clean(rule_dir: Path, tmp_path: Path) -> None:
+    needs_exporter(rule_dir)
+    assert findings(build(rule_dir / "good", tmp_path)) == set()
+
+
+FIXABLE = [p for p in RULE_DIRS if engine.all_rules()[p.name].fixable]
+
+
+@pytest.mark.parametrize("rule_dir", FIXABLE, ids=lambda p: p.name)
+def test_fix_removes_the_finding_and_is_idempotent(rule_dir: Path, tmp_path: Path) -> None:
+    needs_exporter(rule_dir)
+    root = build(rule_dir / "bad", tmp_path)
+    changes, remaining = engine.fix(root)
+    assert any(c.rule == rule_dir.name for c in changes)
+    assert not [p for p in remaining if p.rule == rule_dir.name]
+    before = {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    again, _ = engine.fix(root)
+    assert again == []
+    assert {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()} == before
