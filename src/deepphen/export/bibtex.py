@@ -65,25 +65,39 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]+")
 # ReLU, ImageNet, PAC) or capitals mixed with digits (L2, 2D) is worth protecting from a
 # style's sentence-casing; "Fine-Tuning" is not.
 _CAPITAL_INSIDE_RE = re.compile(r"^[^\w]*\w.*[A-Z]|[A-Z].*\d|\d.*[A-Z]")
+_MAYBE_PROTECT_RE = re.compile(r"[A-Z0-9]")  # cheap test before the one above
+_PART_SPLIT_RE = re.compile(r"[-/]")
+_AND_RE = re.compile(r"\band\b", re.IGNORECASE)
 # Verbatim fields (url, doi) are not LaTeX-escaped; only what could break the entry is encoded.
-_VERBATIM_UNSAFE = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", '"': "%22"}
+_VERBATIM_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", '"': "%22"})
+
+
+def _clean(text: str) -> str:
+    """NFC text on one line: control characters and runs of whitespace become one space."""
+    return " ".join(unicodedata.normalize("NFC", _CONTROL_RE.sub(" ", text)).split())
+
+
+def _escape_clean(text: str) -> str:
+    return _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group()], text)
 
 
 def latex_escape(text: str) -> str:
     """Plain text as a safe BibTeX/LaTeX field value: specials escaped, whitespace collapsed."""
-    text = unicodedata.normalize("NFC", _CONTROL_RE.sub(" ", text))
-    text = " ".join(text.split())
-    return _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group()], text)
+    return _escape_clean(_clean(text))
+
+
+def _protect(word: str) -> bool:
+    return bool(_MAYBE_PROTECT_RE.search(word, 1)) and any(
+        _CAPITAL_INSIDE_RE.search(part) for part in _PART_SPLIT_RE.split(word))
 
 
 def title_value(title: str) -> str:
     """An escaped title whose acronyms and CamelCase words are braced against lower-casing."""
-    words = []
-    for word in " ".join(_CONTROL_RE.sub(" ", title).split()).split(" "):
-        escaped = latex_escape(word)
-        protect = any(_CAPITAL_INSIDE_RE.search(part) for part in re.split(r"[-/]", word))
-        words.append(f"{{{escaped}}}" if protect else escaped)
-    return " ".join(words)
+    clean = _clean(title)
+    # Escapes contain no spaces, so the escaped words line up with the plain ones.
+    escaped = _escape_clean(clean).split(" ")
+    return " ".join(f"{{{esc}}}" if _protect(word) else esc
+                    for word, esc in zip(clean.split(" "), escaped, strict=True))
 
 
 def author_value(paper: Paper) -> str:
@@ -95,7 +109,7 @@ def author_value(paper: Paper) -> str:
             continue
         # A comma would read as "Last, First" and a word "and" would split the name:
         # bracing keeps such a name whole.
-        if "," in escaped or re.search(r"\band\b", escaped, re.IGNORECASE):
+        if "," in escaped or _AND_RE.search(escaped):
             escaped = f"{{{escaped}}}"
         names.append(escaped)
     if names and paper.authors_collapsed:
@@ -104,9 +118,11 @@ def author_value(paper: Paper) -> str:
 
 
 def verbatim_value(text: str) -> str:
-    """A URL or DOI kept verbatim (biblatex reads these raw), minus brace-breaking characters."""
-    text = "".join(_CONTROL_RE.sub("", text).split())
-    return "".join(_VERBATIM_UNSAFE.get(c, c) for c in text)
+    """A URL or DOI kept verbatim (biblatex reads these raw), minus brace-breaking characters.
+
+    Whitespace inside is percent-encoded as %20; control characters are dropped.
+    """
+    return "%20".join(_CONTROL_RE.sub("", text).split()).translate(_VERBATIM_UNSAFE)
 
 
 # Letters that Unicode does not decompose into an ASCII letter plus accents.
@@ -205,9 +221,9 @@ def entry_type(paper: Paper) -> tuple[str, str | None, str | None]:
     return "misc", "howpublished", venue
 
 
-def entry_fields(paper: Paper) -> list[tuple[str, str]]:
-    """The entry's fields in output order, values ready to put between braces."""
-    _, venue_field, venue = entry_type(paper)
+def entry_fields(paper: Paper) -> tuple[str, list[tuple[str, str]]]:
+    """The entry's type and its fields in output order, values ready to put between braces."""
+    kind, venue_field, venue = entry_type(paper)
     fields = [("author", author_value(paper)), ("title", title_value(paper.title))]
     if venue_field and venue:
         fields.append((venue_field, latex_escape(venue)))
@@ -221,15 +237,16 @@ def entry_fields(paper: Paper) -> list[tuple[str, str]]:
     if paper.paper_url:
         fields.append(("url", verbatim_value(paper.paper_url)))
     if paper.keywords:
-        fields.append(("keywords", ", ".join(latex_escape(k) for k in paper.keywords)))
-    return [(name, value) for name, value in fields if value]
+        escaped = (latex_escape(k) for k in paper.keywords)
+        fields.append(("keywords", ", ".join(k for k in escaped if k)))
+    return kind, [(name, value) for name, value in fields if value]
 
 
 def render_entry(paper: Paper, key: str) -> str:
     """One ``@type{key, ...}`` entry, a field per line."""
-    kind = entry_type(paper)[0]
+    kind, fields = entry_fields(paper)
     lines = [f"@{kind}{{{key},"]
-    lines += [f"  {name} = {{{value}}}," for name, value in entry_fields(paper)]
+    lines += [f"  {name} = {{{value}}}," for name, value in fields]
     lines.append("}")
     return "\n".join(lines)
 

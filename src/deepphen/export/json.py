@@ -1,8 +1,8 @@
 """JSON export: ``{"papers": [...]}`` with every field of every paper (docs/json-schema.md).
 
-Each paper object has the same keys in the same order (empty values are ``null``, ``[]`` or
-``{}``, never left out), so scripts can index fields without guarding, and the same catalog
-always gives the same bytes.
+Each paper object (one per line) has the same keys in the same order (empty values are
+``null``, ``[]`` or ``{}``, never left out), so scripts can index fields without guarding,
+and the same catalog always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -74,7 +74,17 @@ def _plain(value: Any) -> Any:
 
 
 def render(papers: list[Paper], settings: Settings) -> str:
-    """The papers, in page order, as an indented UTF-8 JSON document ending in a newline."""
+    """The papers, in page order, as UTF-8 JSON ending in a newline: one paper per line.
+
+    One line per paper keeps diffs of two exports readable (a changed paper is a changed
+    line) and lets json use its C encoder, which indented output cannot: a 10,000-paper
+    export takes a fraction of the time and memory.
+    """
     headings = {sec.slug: sec.heading for sec in settings.sections}
-    records = [paper_record(p, headings) for p in page_order(papers, settings)]
-    return json.dumps({"papers": records}, indent=2, ensure_ascii=False, default=_plain) + "\n"
+    lines = [
+        json.dumps(paper_record(p, headings), ensure_ascii=False, default=_plain)
+        for p in page_order(papers, settings)
+    ]
+    if not lines:
+        return '{"papers": []}\n'
+    return '{"papers": [\n' + ",\n".join(lines) + "\n]}\n"
