@@ -126,12 +126,12 @@ def _render_terminal(problems: list) -> None:
         if p.path != current:
             if current is not None:
                 out.print()
-            out.print(f"[bold underline]{escape(p.path)}[/]")
+            out.print(f"[bold underline]{escape(p.path)}[/]", soft_wrap=True)
             current = p.path
         colour = "red" if p.level == "error" else "yellow"
         hint = f"  [dim]({escape(p.fix_hint)})[/]" if p.fix_hint else ""
         out.print(f"  {escape(p.path)}:{p.line}:{p.column}: [{colour}]{escape(p.message)}[/] "
-                  f"[dim]({p.rule})[/]{hint}")
+                  f"[dim]({p.rule})[/]{hint}", soft_wrap=True)
     if problems:
         out.print()
         out.print(f"[bold]{_summary(problems)}[/]")

@@ -1,0 +1,244 @@
+"""``deepphen lint`` end to end: exit codes, output formats, settings, ignores, --fix."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deepphen.catalog import paper_to_toml, read_paper, settings_to_toml
+from deepphen.lint import engine
+from deepphen.lint.docs import rules_markdown
+from deepphen.lint.rules_placement import similar_pairs
+from deepphen.models import Settings
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = FIXTURES / "lint" / "base"
+GROK = "others/2201.02177.toml"
+
+
+@pytest.fixture
+def cat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the clean lint base catalog, set as $DEEPPHEN_CATALOG."""
+    root = tmp_path / "catalog"
+    shutil.copytree(BASE, root)
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    return root
+
+
+def put(root: Path, rule: str, which: str = "bad") -> None:
+    """Lay a rule's fixture over the catalog."""
+    src = FIXTURES / "lint" / rule / which
+    for path in src.rglob("*"):
+        if path.is_file() and path.name != "expected.txt":
+            target = root / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
+def edit_settings(root: Path, **lint: object) -> None:
+    from deepphen.catalog import load_settings
+
+    current: Settings = load_settings(root)
+    current.lint = dict(lint)
+    (root / "catalog.toml").write_text(settings_to_toml(current), encoding="utf-8")
+
+
+def test_clean_catalog_exits_0_and_prints_nothing(cat: Path, run_cli) -> None:
+    assert run_cli("lint").stdout == ""
+
+
+def test_error_exits_1_with_path_line_col_message_rule(cat: Path, run_cli) -> None:
+    put(cat, "DP301")
+    out = run_cli("lint", exit_code=1).stdout
+    assert re.search(rf"^{re.escape(str(cat))}/{GROK}:10:1: year 2021 but arXiv 2201.02177 is "
+                     r"from 2022 \(DP301\)$", out, re.MULTILINE)
+    assert "1 error(s), 0 warning(s) in 1 file(s); 1 fixable with --fix" in out
+
+
+def test_warnings_pass_unless_strict(cat: Path, run_cli) -> None:
+    put(cat, "DP411")
+    assert "(DP411)" in run_cli("lint").stdout
+    run_cli("lint", "--strict", exit_code=1)
+
+
+def test_unreadable_settings_exit_2(cat: Path, run_cli) -> None:
+    (cat / "catalog.toml").write_text("title = [\n", encoding="utf-8")
+    result = run_cli("lint", exit_code=2)
+    assert "catalog.toml:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("lint", "message"),
+    [({"disable": ["DP999"]}, "unknown rule 'DP999'"),
+     ({"level": {"DP401": "fatal"}}, "level must be 'error' or 'warning'"),
+     ({"disabel": ["DP401"]}, "did you mean 'disable'?")],
+)
+def test_bad_lint_settings_exit_2(cat: Path, run_cli, lint: dict, message: str) -> None:
+    edit_settings(cat, **lint)
+    assert message in run_cli("lint", exit_code=2).stderr
+
+
+def test_usage_errors_exit_2(cat: Path, run_cli) -> None:
+    assert "unknown format" in run_cli("lint", "--format", "xml", exit_code=2).stderr
+    assert "did you mean" in run_cli("lint", "--rule", "DP31", exit_code=2).stderr
+
+
+def test_broken_file_is_one_finding_and_the_others_are_checked(cat: Path, run_cli) -> None:
+    put(cat, "DP101")
+    put(cat, "DP205")
+    out = run_cli("lint", "--format", "json", exit_code=1).stdout
+    found = {(Path(p["path"]).name, p["line"], p["rule"]) for p in json.loads(out)}
+    assert found == {("2201.02177.toml", 1, "DP101"),
+                     ("ai-models-collapse-when-trained-on.toml", 16, "DP205")}
+
+
+def test_json_format_fields(cat: Path, run_cli) -> None:
+    put(cat, "DP205")
+    [item] = json.loads(run_cli("lint", "--format", "json").stdout)
+    assert list(item) == ["path", "line", "column", "rule", "level", "message"]
+    assert (item["rule"], item["level"], item["line"], item["column"]) == ("DP205", "warning",
+                                                                          16, 8)
+
+
+def test_github_format_is_the_default_on_actions(cat: Path, run_cli,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    put(cat, "DP301")
+    put(cat, "DP601")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    lines = run_cli("lint", exit_code=1).stdout.splitlines()
+    assert lines == [
+        f"::warning file={cat}/catalog.toml,line=10,col=43::section 'Information Bottleneck' "
+        "has no papers (DP601)",
+        f"::error file={cat}/{GROK},line=10,col=1::year 2021 but arXiv 2201.02177 is from "
+        "2022 (DP301)",
+    ]
+
+
+def test_terminal_output_groups_by_file(cat: Path, run_cli,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    put(cat, "DP301")
+    put(cat, "DP205")
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    out = run_cli("lint", exit_code=1).stdout
+    collapse = out.index(f"{cat}/others/ai-models-collapse-when-trained-on.toml\n")
+    grok = out.index(f"{cat}/{GROK}\n")
+    assert grok < out.index("(DP301)") < collapse < out.index("(DP205)")
+    assert "1 error(s), 1 warning(s) in 2 file(s)" in out
+
+
+def test_disable_and_relevel_in_settings(cat: Path, run_cli) -> None:
+    put(cat, "DP411")
+    edit_settings(cat, level={"venue-year": "error"})
+    run_cli("lint", exit_code=1)
+    edit_settings(cat, disable=["DP411"])
+    assert run_cli("lint").stdout == ""
+
+
+def test_paper_file_ignores_a_rule_with_a_reason(cat: Path, run_cli) -> None:
+    put(cat, "DP301")
+    path = cat / GROK
+    base = path.read_text(encoding="utf-8")
+    path.write_text(base + '\n[ignore]\nDP301 = "the id was reassigned"\n', encoding="utf-8")
+    assert run_cli("lint").stdout == ""
+    path.write_text(base + '\n[ignore]\nDP301 = ""\n', encoding="utf-8")
+    out = run_cli("lint", exit_code=1).stdout
+    assert "(DP301)" in out  # an ignore without a reason silences nothing
+    assert "[ignore] DP301 needs a reason (DP107)" in out
+
+
+def test_rule_option_runs_only_those_rules(cat: Path, run_cli) -> None:
+    put(cat, "DP301")
+    put(cat, "DP601")
+    out = run_cli("lint", "--rule", "year-arxiv", exit_code=1).stdout
+    assert "(DP301)" in out and "(DP601)" not in out
+
+
+def test_fix_reports_each_change_and_is_idempotent(cat: Path, run_cli) -> None:
+    put(cat, "DP205")
+    out = run_cli("lint", "--fix").stdout
+    assert out.splitlines() == [
+        f"{cat}/others/ai-models-collapse-when-trained-on.toml: fixed: https://www.nature.com/"
+        "articles/s41586-024-07566-y?utm_medium=Social&utm_source=Twitter#Echobox=1721898113 -> "
+        "https://www.nature.com/articles/s41586-024-07566-y (DP205)"]
+    assert run_cli("lint", "--fix").stdout == ""
+    assert not list(cat.rglob(".deepphen-tmp-*"))
+
+
+def test_fix_with_json_keeps_stdout_parseable(cat: Path, run_cli) -> None:
+    put(cat, "DP301")
+    result = run_cli("lint", "--fix", "--format", "json")
+    assert json.loads(result.stdout) == []
+    assert "fixed: year = 2022 (DP301)" in result.stderr
+    assert read_paper(cat / GROK).year == 2022
+
+
+def test_fix_rewrites_only_fixed_files_in_the_stable_layout(cat: Path) -> None:
+    put(cat, "DP404")
+    put(cat, "DP601")  # unfixable: stays a finding, its file untouched by the fix
+    before = {p: p.read_bytes() for p in cat.rglob("*.toml") if p.name != "2201.02177.toml"}
+    changes, remaining = engine.fix(cat)
+    assert [c.rule for c in changes] == ["DP404"]
+    assert [p.rule for p in remaining] == ["DP601"]
+    assert {p: p.read_bytes() for p in before} == before
+    fixed = cat / GROK
+    assert fixed.read_text(encoding="utf-8") == paper_to_toml(read_paper(fixed))
+
+
+def test_list_rules_lists_every_rule(run_cli) -> None:
+    out = run_cli("lint", "--list-rules").stdout
+    for rule_id in engine.all_rules():
+        assert rule_id in out
+    items = json.loads(run_cli("lint", "--list-rules", "--format", "json").stdout)
+    assert {i["id"] for i in items} == set(engine.all_rules())
+
+
+def test_rules_page_matches_the_registry(run_cli) -> None:
+    committed = (ROOT / "docs" / "lint-rules.md").read_text(encoding="utf-8")
+    assert committed == rules_markdown(), (
+        "docs/lint-rules.md is stale: deepphen lint --list-rules --format md > docs/lint-rules.md")
+    assert run_cli("lint", "--list-rules", "--format", "md").stdout == committed
+
+
+def test_every_rule_documents_a_bad_and_a_good_example() -> None:
+    for r in engine.all_rules().values():
+        assert r.id[2] in "123456" and r.level in ("error", "warning")
+        assert "Bad:" in r.doc and "Good:" in r.doc, r.id
+        assert r.description.endswith("."), r.id
+
+
+def test_problem_text_form() -> None:
+    problem = engine.Problem("c/a.toml", 3, 7, "DP301", "error", "year 2024 but ...")
+    assert str(problem) == "c/a.toml:3:7: year 2024 but ... (DP301)"
+
+
+def test_pre_commit_hook_and_workflow_example_run_lint() -> None:
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "id: deepphen-lint" in hooks and "entry: deepphen lint" in hooks
+    workflow = (ROOT / "docs" / "github-actions-example.yml").read_text(encoding="utf-8")
+    assert "deepphen lint" in workflow
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(_WORD, min_size=5, max_size=12, unique=True),
+       others=st.lists(st.lists(_WORD, min_size=3, max_size=10), max_size=20),
+       where=st.integers(min_value=0), letter=st.sampled_from("qxz"))
+def test_similar_pairs_finds_a_one_letter_typo(words: list[str], others: list[list[str]],
+                                               where: int, letter: str) -> None:
+    title = " ".join(words)
+    pos = where % len(title)
+    if title[pos] == " " or title[pos] == letter:
+        return
+    typo = title[:pos] + letter + title[pos + 1:]
+    titles = [" ".join(o) for o in others] + [title, typo]
+    pairs = {(i, j) for i, j, _ in similar_pairs(titles)}
+    assert (len(titles) - 2, len(titles) - 1) in pairs
