@@ -65,8 +65,9 @@ def export_command(
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     from deepphen.export import exporter
 
-    settings, papers = select_papers(catalog, query, section=section, year=year, since=since,
-                                     until=until, keyword=keyword, author=author, venue=venue)
+    options = {"section": section, "year": year, "since": since, "until": until,
+               "keyword": keyword, "author": author, "venue": venue}
+    settings, papers = select_papers(catalog, query, **options)
     text = exporter(fmt)(papers, settings)
     if output is None:
         sys.stdout.write(text)
@@ -74,7 +75,7 @@ def export_command(
         from deepphen.fsutil import atomic_write_text
 
         atomic_write_text(output, text)
-    warn_if_nothing_matched(papers, query, section, year, since, until, keyword, author, venue)
+    warn_if_nothing_matched(papers, query, options)
 
 
 def select_papers(
@@ -95,8 +96,10 @@ def select_papers(
     return cat.settings, papers
 
 
-def warn_if_nothing_matched(papers: list[Paper], *selection: object) -> None:
+def warn_if_nothing_matched(papers: list[Paper], query: str | None,
+                            filter_options: dict[str, Any]) -> None:
     """Exit 1 with a warning when a query or filter selected no paper at all."""
-    if not papers and any(option not in (None, []) for option in selection):
+    chosen = query is not None or any(v not in (None, []) for v in filter_options.values())
+    if not papers and chosen:
         warn("no paper matches the query and filters")
         raise typer.Exit(EXIT_FINDINGS)

@@ -68,8 +68,9 @@ def stats_command(
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(STATS_FORMATS)}")
     from deepphen.stats import compute_stats
 
-    settings, papers = select_papers(catalog, query, section=section, year=year, since=since,
-                                     until=until, keyword=keyword, author=author, venue=venue)
+    options = {"section": section, "year": year, "since": since, "until": until,
+               "keyword": keyword, "author": author, "venue": venue}
+    settings, papers = select_papers(catalog, query, **options)
     stats = compute_stats(papers, settings, top=top)
     if fmt == "json":
         print_json(stats)
@@ -77,7 +78,7 @@ def stats_command(
         _print_charts(stats)
     else:
         _print_plain(stats)
-    warn_if_nothing_matched(papers, query, section, year, since, until, keyword, author, venue)
+    warn_if_nothing_matched(papers, query, options)
 
 
 def _blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
