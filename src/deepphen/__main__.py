@@ -1,5 +1,5 @@
 """Allow ``python -m deepphen``."""
 
-from deepphen.cli import main
+from deepphen.launch import main
 
 main()

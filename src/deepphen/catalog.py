@@ -105,14 +105,23 @@ def read_paper(path: Path) -> Paper:
 
 def paper_files(root: Path) -> Iterator[Path]:
     """Every paper file of the catalog, in a stable order (section folders, then names)."""
-    root = Path(root)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        yield from sorted(folder.glob("*.toml"))
+    from deepphen.cache import scan
+
+    for path, _sig in scan(root):
+        yield path
 
 
-def load_papers(root: Path) -> list[Paper]:
-    """Every paper of the catalog; the first invalid file raises CatalogError."""
-    return [read_paper(path) for path in paper_files(root)]
+def load_papers(root: Path, *, use_cache: bool = True) -> list[Paper]:
+    """Every paper of the catalog; the first invalid file raises CatalogError.
+
+    Unchanged files come from the derived cache in ``.deepphen-cache/`` (see deepphen.cache),
+    which is checked against every file's size and mtime, so the result is the same as parsing.
+    """
+    if not use_cache:
+        return [read_paper(path) for path in paper_files(root)]
+    from deepphen.cache import load_papers as load_cached
+
+    return load_cached(Path(root), read_paper)
 
 
 def paper_to_toml(paper: Paper) -> str:

@@ -1,0 +1,200 @@
+"""A derived cache of the parsed catalog, so commands need not re-parse every TOML file.
+
+Parsing thousands of small TOML files dominates the start-up of every reading command
+(see docs/benchmarks.md). The cache is one file, ``<catalog>/.deepphen-cache/papers.pickle``,
+holding for each paper file its signature (name, size, mtime_ns, inode) and the parsed paper.
+
+Correctness never depends on the cache: every load lists the paper files and compares each
+signature; unchanged files come from the cache, new or changed files are parsed again, deleted
+files drop out. Files modified within ``RACY_NS`` of writing the cache are not stored, because
+a second edit in the same timestamp tick could keep size and mtime (git's "racy clean" problem).
+A missing, corrupt or foreign cache is ignored and rebuilt; a cache that cannot be written
+(read-only folder) is skipped silently. The file is written atomically.
+
+Safety: the cache lives inside a folder a stranger may have shared (a cloned repository), so it
+is read with an unpickler that refuses every class except a few harmless ``datetime`` types;
+papers are stored as plain tuples, never as pickled objects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import pickle
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from deepphen.models import Link, Paper
+
+CACHE_DIR = ".deepphen-cache"
+PAPERS_FILE = "papers.pickle"
+# Paper fields stored positionally, in Paper's constructor order (key and path come from the
+# file). They are part of the format, so a cache written for other fields is ignored.
+_FIELDS = tuple(f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "path"))
+FORMAT = ("deepphen-papers", 1, _FIELDS)
+RACY_NS = 2_000_000_000
+_LINKS = _FIELDS.index("links")
+_SAFE_GLOBALS = {("datetime", name) for name in ("date", "datetime", "time", "timedelta",
+                                                  "timezone")}
+
+T = TypeVar("T")
+# What identifies one version of a paper file: ("folder/name", size, mtime_ns, inode).
+# A plain tuple, because the safe unpickler admits no classes.
+FileSig = tuple[str, int, int, int]
+
+
+def scan(root: Path) -> list[tuple[str, FileSig]]:
+    """Every paper file (``<section>/<key>.toml``) as (path, signature), in the stable order."""
+    base = os.fspath(root)
+    out: list[tuple[str, FileSig]] = []
+    with os.scandir(base) as entries:
+        folders = sorted(e.name for e in entries if not e.name.startswith(".") and e.is_dir())
+    for folder in folders:
+        with os.scandir(os.path.join(base, folder)) as entries:
+            files = sorted((e.name, e.path, e.stat()) for e in entries
+                           if e.name.endswith(".toml") and e.is_file())
+        out.extend((path, (f"{folder}/{name}", st.st_size, st.st_mtime_ns, st.st_ino))
+                   for name, path, st in files)
+    return out
+
+
+def _pack(paper: Paper) -> bytes:
+    values = [getattr(paper, name) for name in _FIELDS]
+    values[_LINKS] = tuple((link.label, link.url) for link in paper.links)
+    return pickle.dumps(tuple(values), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(blob: bytes, path: str) -> Paper:
+    values = list(_SafeUnpickler(io.BytesIO(blob)).load())
+    values[_LINKS] = [Link(label, url) for label, url in values[_LINKS]]
+    file = Path(path)
+    return Paper(*values, key=file.stem, path=file)
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _SAFE_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refusing {module}.{name} in the catalog cache")
+
+
+def _read(path: Path) -> Any:
+    """The unpickled content of a cache file, or None when absent, corrupt or unsafe."""
+    try:
+        with open(path, "rb") as handle:
+            return _SafeUnpickler(handle).load()
+    except Exception:
+        # Any failure to read a derived file just means "no cache"; the catalog is the truth.
+        return None
+
+
+def _write(path: Path, data: Any) -> bool:
+    """Write a cache file atomically; False (and no error) when the folder is not writable."""
+    from deepphen.errors import DeepphenError
+    from deepphen.fsutil import atomic_write_bytes
+
+    if path.parent.is_symlink():
+        return False  # never follow a link planted in a shared catalog
+    try:
+        atomic_write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    except DeepphenError:
+        return False
+    return True
+
+
+class Snapshot:
+    """The catalog's paper files at one moment; each paper is decoded only when asked for.
+
+    Commands that need every paper call ``papers()``; search decodes just its hits.
+    ``generation`` names this exact set of file versions (None when some were not cacheable),
+    so values derived from the papers can be cached under it (see ``derived``).
+    """
+
+    def __init__(self, root: Path, paths: list[str], items: list[bytes | Paper],
+                 generation: str | None, parse: Callable[[Path], Paper]) -> None:
+        self.root = root
+        self._parse = parse
+        self.paths = paths
+        self._items = items
+        self.generation = generation
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def paper(self, index: int) -> Paper:
+        """The paper at ``index`` in the stable file order."""
+        item = self._items[index]
+        if isinstance(item, bytes):
+            try:
+                item = _unpack(item, self.paths[index])
+            except Exception:
+                # A damaged entry in a derived file: the paper file itself is the truth.
+                item = self._parse(Path(self.paths[index]))
+            self._items[index] = item
+        return item
+
+    def papers(self) -> list[Paper]:
+        """Every paper, in the stable file order."""
+        return [self.paper(i) for i in range(len(self.paths))]
+
+
+def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
+    """List the catalog's paper files and match them against the cache.
+
+    Files whose signature is cached are decoded later, on demand; new or changed files are
+    parsed now with ``parse``, which raises CatalogError for an invalid file exactly as
+    without the cache (invalid files are never stored, so they fail every time).
+    """
+    root = Path(root)
+    started_ns = time.time_ns()
+    files = scan(root)
+    cache_path = root / CACHE_DIR / PAPERS_FILE
+    cached = _read(cache_path)
+    generation, stored = None, {}
+    if (isinstance(cached, tuple) and len(cached) == 3 and cached[0] == FORMAT
+            and isinstance(cached[2], dict)):
+        generation, stored = cached[1], cached[2]
+    items: list[bytes | Paper] = []
+    fresh: dict[FileSig, bytes] = {}
+    for path, sig in files:
+        blob = stored.get(sig)
+        if isinstance(blob, bytes):
+            items.append(blob)
+            fresh[sig] = blob
+            continue
+        paper = parse(Path(path))
+        items.append(paper)
+        if sig[2] < started_ns - RACY_NS:
+            fresh[sig] = _pack(paper)
+    if len(fresh) != len(files) or len(fresh) != len(stored) or not generation:
+        # Something changed: a new random generation tells derived caches to rebuild.
+        generation = os.urandom(8).hex()
+        if not _write(cache_path, (FORMAT, generation, fresh)) or len(fresh) != len(files):
+            generation = None
+    return Snapshot(root, [path for path, _sig in files], items, generation, parse)
+
+
+def load_papers(root: Path, parse: Callable[[Path], Paper]) -> list[Paper]:
+    """Every paper of the catalog, from the cache where files are unchanged, else ``parse``."""
+    return snapshot(root, parse).papers()
+
+
+def derived(snap: Snapshot, name: str, version: int, build: Callable[[], T]) -> T:
+    """A value computed from a snapshot's papers, cached beside them under its generation.
+
+    It is rebuilt whenever any paper file changes (new generation) or ``version`` (which
+    the caller bumps when ``build`` changes) differs. Without a generation (some files too
+    recent to cache, or a read-only folder), ``build`` runs and nothing is stored.
+    """
+    if snap.generation is None:
+        return build()
+    path = snap.root / CACHE_DIR / f"{name}.pickle"
+    cached = _read(path)
+    if isinstance(cached, tuple) and len(cached) == 3 and cached[:2] == (version, snap.generation):
+        return cached[2]
+    value = build()
+    _write(path, (version, snap.generation, value))
+    return value

@@ -1,0 +1,329 @@
+"""Ranked, typo-tolerant search over the catalog.
+
+How a query is scored (every score is in 0..1, best first):
+
+1. The query and every field are folded (case, accents, punctuation: ``vocab.fold``) and cut
+   into words; plurals are folded too, so word order, case and accents never matter.
+2. Each query word is matched against the catalog's vocabulary of words: exactly, as the
+   prefix of a longer word ("colla" -> "collapse"), and, when it is not a word of the catalog
+   at all, by edit similarity with rapidfuzz ("grokin" -> "grokking", "tiket" -> "ticket").
+   A fuzzy or prefix match counts for less than an exact one.
+3. Where a word matches counts too: title, key words and author surnames weigh most, then
+   other name parts, the venue, and the digest least. So a key-word or title match outranks a
+   digest mention. Words are weighted by rarity (idf), so "the" hardly counts.
+4. The score mixes: the idf-weighted mean of each word's best field match (65%), how well the
+   whole query matches as a phrase (20%: the exact title or a key word, else a phrase inside
+   them), and how broadly each word matches across fields (15%: title and key words both is
+   best). Ties go to the newer paper.
+
+An arXiv id or arxiv.org URL (or any link of a paper) finds that paper alone.
+
+The index behind this is plain data (dicts, lists, bytes), built once per catalog state and
+cached beside the papers (``deepphen.cache.derived``), so a search reads no TOML and decodes
+only the papers it shows.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from deepphen import ids
+from deepphen.errors import DeepphenError, InvalidId, NotFound
+from deepphen.models import Paper
+from deepphen.vocab import _singular as singular  # the same plural folding as key words
+from deepphen.vocab import fold
+
+MAX_QUERY = 500
+INDEX_VERSION = 1
+
+# Fields of the index and their weights: a title or key-word match outranks a digest mention.
+FIELDS = ("title", "keywords", "surname", "names", "venue", "digest")
+WEIGHTS = (1.0, 1.0, 1.0, 0.7, 0.6, 0.5)
+# How the index fields are reported to users.
+REPORTED = {"title": "title", "keywords": "keywords", "surname": "authors", "names": "authors",
+            "venue": "venue", "digest": "digest"}
+EXACT, PREFIX = 1.0, 0.85
+MAX_PREFIX_TERMS = 40
+MIN_BASE = 0.25  # below this idf-weighted match a paper is not a hit
+BROAD = 2.0  # a word found in title and key words (weights 1 + 1) is fully "broad"
+
+
+class Hit(NamedTuple):
+    """One search result: the paper, its score in 0..1, and the fields the query matched."""
+
+    paper: Paper
+    score: float
+    fields: tuple[str, ...] = ()
+
+
+class NoMatch(NotFound):
+    """Nothing matched the query (exit 1); the hint names the closest titles or key words."""
+
+
+def check_query(query: str) -> str:
+    """The query stripped, or DeepphenError (exit 2) when it is empty or absurd."""
+    text = query.strip()
+    if not text:
+        raise DeepphenError("empty search query", hint="give some words, an author or an arXiv id")
+    if len(text) > MAX_QUERY:
+        raise DeepphenError(f"search query too long ({len(text)} characters)",
+                            hint=f"use at most {MAX_QUERY}")
+    if "\x00" in text or not (_link_key(text) or fold(text)):
+        raise DeepphenError(f"search query {_short(text)!r} has no words to look for",
+                            hint="use letters or digits, e.g. 'grokking' or 'Power'")
+    return text
+
+
+def _short(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _words(text: str) -> list[str]:
+    return [singular(w) for w in fold(text).split()]
+
+
+def _link_key(text: str) -> str | None:
+    """The arXiv id named by ``text`` (id, ``arXiv:`` id or arxiv URL), else a bare URL."""
+    try:
+        return ids.parse_arxiv_id(text).id
+    except InvalidId:
+        pass
+    if "://" in text and " " not in text:
+        return text.rstrip("/").lower()
+    return None
+
+
+class SearchIndex:
+    """Word postings per field plus what phrase scoring and tie-breaking need.
+
+    Papers are referred to by their position in the list the index was built from.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.size: int = data["size"]
+        self.postings: list[dict[str, bytes]] = data["postings"]
+        self.terms: list[str] = data["terms"]
+        self.titles: list[str] = data["titles"]
+        self.keywords: list[list[str]] = data["keywords"]
+        self.order: array = array("I", data["order"])
+        self.links: dict[str, int] = data["links"]
+        self._vocab = set(self.terms)
+
+    @classmethod
+    def build(cls, papers: Sequence[Paper]) -> SearchIndex:
+        """Index these papers (positions in ``papers`` are the ids used in results)."""
+        postings: list[dict[str, list[int]]] = [{} for _ in FIELDS]
+        links: dict[str, int] = {}
+        for i, paper in enumerate(papers):
+            surnames, names = set(), set()
+            for author in paper.authors:
+                parts = _words(author)
+                if parts:
+                    surnames.add(parts[-1])
+                    names.update(parts[:-1])
+            texts = (
+                set(_words(paper.title)),
+                {w for k in paper.keywords for w in _words(k)},
+                surnames, names - surnames,
+                set(_words(paper.venue or "")),
+                set(_words(paper.digest or "")),
+            )
+            for field_postings, words in zip(postings, texts, strict=True):
+                for word in words:
+                    field_postings.setdefault(word, []).append(i)
+            for link in paper.links:
+                links.setdefault(_link_key(link.url) or link.url, i)
+            if paper.arxiv:
+                links.setdefault(paper.arxiv, i)
+        rank = sorted(range(len(papers)), key=lambda i: papers[i].sort_key(), reverse=True)
+        order = array("I", bytes(4 * len(papers)))
+        for position, i in enumerate(rank):
+            order[i] = position
+        return cls({
+            "size": len(papers),
+            "postings": [{w: array("I", p).tobytes() for w, p in fp.items()} for fp in postings],
+            "terms": sorted({w for fp in postings for w in fp}),
+            "titles": [" ".join(fold(p.title).split()) for p in papers],
+            "keywords": [[fold(k) for k in p.keywords] for p in papers],
+            "order": order.tobytes(),
+            "links": links,
+        })
+
+    def _expand(self, word: str) -> list[tuple[str, float]]:
+        """Catalog words that ``word`` stands for, with a match quality in 0..1."""
+        found: list[tuple[str, float]] = []
+        if word in self._vocab:
+            found.append((word, EXACT))
+        if len(word) >= 3:
+            start = bisect_left(self.terms, word)
+            for term in self.terms[start:start + MAX_PREFIX_TERMS + 1]:
+                if not term.startswith(word):
+                    break
+                if term != word:
+                    found.append((term, PREFIX))
+        if not found and len(word) >= 4:
+            # Only a word the catalog does not contain pays for rapidfuzz (and its import).
+            from rapidfuzz import fuzz, process
+
+            cutoff = 80 if len(word) <= 5 else 75
+            for term, similarity, _ in process.extract(
+                word, self.terms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
+            ):
+                found.append((term, 0.9 * (similarity / 100) ** 2))
+        return found
+
+    def query(self, text: str, allowed: set[int] | None = None,
+              limit: int | None = None) -> list[tuple[int, float, tuple[str, ...]]]:
+        """Rank papers for a checked query: (position, score, matched fields), best first."""
+        key = _link_key(text)
+        if key is not None:
+            position = self.links.get(key)
+            if position is None or (allowed is not None and position not in allowed):
+                return []
+            return [(position, 1.0, ("arxiv",) if ids.is_arxiv_id(key) else ("links",))]
+        words = list(dict.fromkeys(_words(text)))
+        total_idf = 0.0
+        base: dict[int, float] = {}
+        breadth: dict[int, float] = {}
+        matched: dict[int, set[str]] = {}
+        for word in words:
+            best, fields_of = self._match_word(word, allowed)
+            idf = math.log(1 + self.size / max(1, len(best)))
+            total_idf += idf
+            for i, (value, summed) in best.items():
+                base[i] = base.get(i, 0.0) + idf * value
+                breadth[i] = breadth.get(i, 0.0) + idf * min(1.0, summed / BROAD)
+                matched.setdefault(i, set()).update(fields_of[i])
+        if not total_idf:
+            return []
+        phrase = " ".join(fold(text).split())
+        hits = []
+        for i, value in base.items():
+            value /= total_idf
+            if value < MIN_BASE:
+                continue
+            score = (0.65 * value + 0.2 * self._phrase(i, phrase)
+                     + 0.15 * breadth[i] / total_idf)
+            fields = tuple(f for f in ("title", "keywords", "authors", "venue", "digest")
+                           if f in matched[i])
+            hits.append((i, round(min(score, 1.0), 4), fields))
+        hits.sort(key=lambda h: (-h[1], self.order[h[0]]))
+        return hits[:limit] if limit else hits
+
+    def _match_word(self, word: str, allowed: set[int] | None
+                    ) -> tuple[dict[int, tuple[float, int]], dict[int, set[str]]]:
+        """Per paper: (best weighted match of this word, sum of its weighted field matches)."""
+        per_field: list[dict[int, float]] = [{} for _ in FIELDS]
+        for term, quality in self._expand(word):
+            for field_scores, field_postings in zip(per_field, self.postings, strict=True):
+                raw = field_postings.get(term)
+                if raw is None:
+                    continue
+                for i in array("I", raw):
+                    if quality > field_scores.get(i, 0.0):
+                        field_scores[i] = quality
+        best: dict[int, tuple[float, int]] = {}
+        fields_of: dict[int, set[str]] = {}
+        for name, weight, field_scores in zip(FIELDS, WEIGHTS, per_field, strict=True):
+            for i, quality in field_scores.items():
+                if allowed is not None and i not in allowed:
+                    continue
+                value, summed = best.get(i, (0.0, 0.0))
+                best[i] = (max(value, weight * quality), summed + weight * quality)
+                fields_of.setdefault(i, set()).add(REPORTED[name])
+        return best, fields_of
+
+    def _phrase(self, i: int, phrase: str) -> float:
+        """How well the whole query matches the title or a key word as a phrase."""
+        title, keywords = self.titles[i], self.keywords[i]
+        if phrase == title or phrase in keywords:
+            return 1.0
+        if f" {phrase} " in f" {title} ":
+            return 0.8
+        if any(f" {phrase} " in f" {k} " for k in keywords):
+            return 0.6
+        return 0.0
+
+
+def search(papers: list[Paper], query: str, *, limit: int | None = None) -> list[Hit]:
+    """Rank ``papers`` for ``query``, best first; DeepphenError for an empty or absurd query."""
+    text = check_query(query)
+    index = SearchIndex.build(papers)
+    return [Hit(papers[i], score, fields) for i, score, fields in index.query(text, limit=limit)]
+
+
+def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], bool] | None = None,
+                   limit: int | None = None) -> list[Hit]:
+    """Search a catalog folder through the cache; ``keep`` filters papers (deepphen.filters).
+
+    Without a query, every kept paper is a hit (score 1.0) in the page's order, newest first.
+    Raises NoMatch (exit 1) with the closest titles or key words when nothing matches.
+    """
+    from deepphen.cache import derived, snapshot
+    from deepphen.catalog import read_paper
+
+    text = check_query(query) if query is not None else None
+    snap = snapshot(root, read_paper)
+    allowed = None
+    if keep is not None:
+        allowed = {i for i in range(len(snap)) if keep(snap.paper(i))}
+    if text is None:
+        kept = [snap.paper(i) for i in sorted(allowed if allowed is not None else range(len(snap)))]
+        kept.sort(key=Paper.sort_key, reverse=True)
+        if not kept:
+            raise NoMatch("no paper matches these filters", hint="loosen or drop a filter")
+        return [Hit(p, 1.0) for p in (kept[:limit] if limit else kept)]
+    data = derived(snap, "search-index", INDEX_VERSION,
+                   lambda: SearchIndex.build(snap.papers()).data)
+    ranked = SearchIndex(data).query(text, allowed, limit)
+    if not ranked and ids.is_arxiv_id(_link_key(text) or ""):
+        raise NoMatch(f"no paper with arXiv id {_link_key(text)} in the catalog"
+                      + (" matches these filters" if keep else ""),
+                      hint=f"add it with 'deepphen add {_link_key(text)}'")
+    if not ranked:
+        closest = suggestions(snap.papers(), text)
+        hint = ("closest: " + "; ".join(closest)) if closest else "try fewer or other words"
+        raise NoMatch(f"nothing matches {_short(text)!r}"
+                      + (" with these filters" if keep else ""), hint=hint)
+    return [Hit(snap.paper(i), score, fields) for i, score, fields in ranked]
+
+
+def suggestions(papers: Iterable[Paper], query: str, count: int = 3) -> list[str]:
+    """The titles and key words closest to ``query``, for a "nothing found" hint."""
+    from rapidfuzz import fuzz, process
+
+    choices: dict[str, str] = {}
+    for paper in papers:
+        choices.setdefault(fold(paper.title), paper.title)
+        for keyword in paper.keywords:
+            choices.setdefault(fold(keyword), keyword)
+    best = process.extract(fold(query), list(choices), scorer=fuzz.WRatio, limit=count,
+                           score_cutoff=50)
+    return [choices[text] for text, _score, _ in best]
+
+
+OUTPUT_FORMATS = ("table", "json", "ids")
+TABLE_COLUMNS = ("Score", "Title", "Authors", "Year", "Section", "Id")
+
+
+def hit_row(hit: Hit, headings: dict[str, str] | None = None) -> tuple[str, ...]:
+    """A hit as table cells (TABLE_COLUMNS); sections by heading when ``headings`` maps slugs."""
+    paper = hit.paper
+    authors = ", ".join(paper.authors[:2]) + (" et al." if len(paper.authors) > 2 else "")
+    section = (headings or {}).get(paper.section, paper.section)
+    return (f"{hit.score:.2f}", paper.title, authors, str(paper.year), section,
+            paper.arxiv or paper.key)
+
+
+def hit_record(hit: Hit) -> dict[str, Any]:
+    """A hit as a JSON object: id, title, score and matched fields first, then every field."""
+    paper = hit.paper
+    return {"arxiv": paper.arxiv, "title": paper.title, "score": hit.score,
+            "matched": list(hit.fields), "key": paper.key, "url": paper.paper_url,
+            **paper.to_dict()}
