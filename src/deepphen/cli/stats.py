@@ -53,8 +53,9 @@ def stats_command(
 ) -> None:
     """Show papers per section and per year, top key words, code links and venues.
 
-    Bar charts on a terminal; plain "label<TAB>count" lines under "# heading" lines when
-    piped; --format json for scripts. Takes the same filters and query as export.
+    Bar charts on a terminal, "label<TAB>count" lines when piped, or --format json.
+
+    Takes the same filters and query as export.
 
     Examples:
 
