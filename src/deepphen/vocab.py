@@ -17,11 +17,11 @@ _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
 def _singular(word: str) -> str:
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "as")):
         return word
     if word.endswith(("eses", "yses")) and len(word) > 5:
         return word[:-2] + "is"  # hypotheses -> hypothesis, analyses -> analysis
-    if word.endswith(("sses", "xes", "ches", "shes")):
+    if word.endswith(("sses", "xes", "ches", "shes", "iases")):
         return word[:-2]  # losses -> loss, approaches -> approach
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
