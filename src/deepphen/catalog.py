@@ -108,7 +108,7 @@ def paper_files(root: Path) -> Iterator[Path]:
     from deepphen.cache import scan
 
     for path, _sig in scan(root):
-        yield path
+        yield Path(path)
 
 
 def load_papers(root: Path, *, use_cache: bool = True) -> list[Paper]:

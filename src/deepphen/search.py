@@ -39,7 +39,7 @@ from deepphen.vocab import _singular as singular  # the same plural folding as k
 from deepphen.vocab import fold
 
 MAX_QUERY = 500
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 # Fields of the index and their weights: a title or key-word match outranks a digest mention.
 FIELDS = ("title", "keywords", "surname", "names", "venue", "digest")
@@ -149,8 +149,8 @@ class SearchIndex:
             "size": len(papers),
             "postings": [{w: array("I", p).tobytes() for w, p in fp.items()} for fp in postings],
             "terms": sorted({w for fp in postings for w in fp}),
-            "titles": [" ".join(fold(p.title).split()) for p in papers],
-            "keywords": [[fold(k) for k in p.keywords] for p in papers],
+            "titles": [" ".join(_words(p.title)) for p in papers],
+            "keywords": [[" ".join(_words(k)) for k in p.keywords] for p in papers],
             "order": order.tobytes(),
             "links": links,
         })
@@ -187,13 +187,16 @@ class SearchIndex:
             if position is None or (allowed is not None and position not in allowed):
                 return []
             return [(position, 1.0, ("arxiv",) if ids.is_arxiv_id(key) else ("links",))]
-        words = list(dict.fromkeys(_words(text)))
+        words = _words(text)
         total_idf = 0.0
         base: dict[int, float] = {}
         breadth: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
-        for word in words:
-            best, fields_of = self._match_word(word, allowed)
+        corrected: dict[str, str] = {}  # misspelt word -> its best fuzzy match, for phrases
+        for word in dict.fromkeys(words):
+            terms = self._expand(word)
+            corrected[word] = word if not terms or terms[0][1] >= PREFIX else terms[0][0]
+            best, fields_of = self._match_word(terms, allowed)
             idf = math.log(1 + self.size / max(1, len(best)))
             total_idf += idf
             for i, (value, summed) in best.items():
@@ -202,7 +205,7 @@ class SearchIndex:
                 matched.setdefault(i, set()).update(fields_of[i])
         if not total_idf:
             return []
-        phrase = " ".join(fold(text).split())
+        phrase = " ".join(corrected[w] for w in words)
         hits = []
         for i, value in base.items():
             value /= total_idf
@@ -210,17 +213,19 @@ class SearchIndex:
                 continue
             score = (0.65 * value + 0.2 * self._phrase(i, phrase)
                      + 0.15 * breadth[i] / total_idf)
+            if phrase == self.titles[i]:
+                score = 1.0  # the exact title
             fields = tuple(f for f in ("title", "keywords", "authors", "venue", "digest")
                            if f in matched[i])
             hits.append((i, round(min(score, 1.0), 4), fields))
         hits.sort(key=lambda h: (-h[1], self.order[h[0]]))
         return hits[:limit] if limit else hits
 
-    def _match_word(self, word: str, allowed: set[int] | None
-                    ) -> tuple[dict[int, tuple[float, int]], dict[int, set[str]]]:
-        """Per paper: (best weighted match of this word, sum of its weighted field matches)."""
+    def _match_word(self, terms: list[tuple[str, float]], allowed: set[int] | None
+                    ) -> tuple[dict[int, tuple[float, float]], dict[int, set[str]]]:
+        """Per paper: (best weighted match of a query word's terms, sum over its fields)."""
         per_field: list[dict[int, float]] = [{} for _ in FIELDS]
-        for term, quality in self._expand(word):
+        for term, quality in terms:
             for field_scores, field_postings in zip(per_field, self.postings, strict=True):
                 raw = field_postings.get(term)
                 if raw is None:

@@ -1,0 +1,169 @@
+"""The derived catalog cache: always the same papers as parsing, whatever happens to the files."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+
+from deepphen import cache
+from deepphen.catalog import load_papers, paper_files, read_paper
+from deepphen.errors import CatalogError
+
+from .conftest import make_catalog
+
+HOUR_NS = 3600 * 10**9
+
+
+def age(root: Path, hours: int = 1) -> None:
+    """Make every paper file old enough to be cached (fresh files are 'racy')."""
+    past = time.time_ns() - hours * HOUR_NS
+    for path in paper_files(root):
+        os.utime(path, ns=(past, past))
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    folder = make_catalog(tmp_path / "catalog")
+    age(folder)
+    return folder
+
+
+def cache_file(root: Path) -> Path:
+    return root / cache.CACHE_DIR / cache.PAPERS_FILE
+
+
+def dicts(papers: list) -> list[tuple]:
+    return [(p.key, str(p.path), p.to_dict()) for p in papers]
+
+
+def no_parsing(path: Path) -> None:
+    raise AssertionError(f"parsed {path} although it is cached")
+
+
+def test_cached_load_equals_parsing(root: Path) -> None:
+    parsed = load_papers(root, use_cache=False)
+    first = load_papers(root)
+    assert cache_file(root).is_file()
+    second = cache.load_papers(root, no_parsing)
+    assert dicts(first) == dicts(second) == dicts(parsed)
+    assert [p.path for p in second] == list(paper_files(root))
+
+
+def test_edit_add_delete_are_seen(root: Path) -> None:
+    load_papers(root)
+    target = next(p for p in paper_files(root) if p.stem == "2201.02177")
+    target.write_text(target.read_text(encoding="utf-8").replace("Grokking:", "Grokked:"),
+                      encoding="utf-8")
+    extra = root / "others" / "new-paper.toml"
+    extra.write_text('title = "A New Paper"\nyear = 2024\nsection = "others"\n', encoding="utf-8")
+    next(p for p in paper_files(root) if p.stem == "1803.03635").unlink()
+    age(root)
+    papers = {p.key: p for p in load_papers(root)}
+    assert papers["2201.02177"].title.startswith("Grokked:")
+    assert "new-paper" in papers
+    assert "1803.03635" not in papers
+    assert dicts(list(papers.values())) == dicts(load_papers(root, use_cache=False))
+
+
+def test_same_size_edit_with_new_mtime_is_seen(root: Path) -> None:
+    load_papers(root)
+    target = next(p for p in paper_files(root) if p.stem == "2008.08186")
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("PNAS", "SNAP"), encoding="utf-8")
+    assert target.stat().st_size == len(text.encode())
+    later = time.time_ns() - HOUR_NS // 2
+    os.utime(target, ns=(later, later))
+    assert next(p for p in load_papers(root) if p.key == "2008.08186").venue == "SNAP"
+
+
+def test_recent_files_are_not_trusted_from_the_cache(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "fresh")  # files written just now: "racy"
+    load_papers(root)
+    stored = cache._read(cache_file(root))
+    assert stored[2] == {}
+    with pytest.raises(AssertionError, match="parsed"):
+        cache.load_papers(root, no_parsing)
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", b"\x80\x05\x95", None])
+def test_corrupt_cache_is_ignored_and_rebuilt(root: Path, content: bytes | None) -> None:
+    expected = dicts(load_papers(root))
+    if content is None:  # a valid pickle of the wrong shape
+        content = pickle.dumps({"not": "a cache"})
+    cache_file(root).write_bytes(content)
+    assert dicts(load_papers(root)) == expected
+    assert dicts(cache.load_papers(root, no_parsing)) == expected
+
+
+def test_damaged_entry_falls_back_to_the_file(root: Path) -> None:
+    expected = dicts(load_papers(root))
+    fmt, generation, stored = cache._read(cache_file(root))
+    stored = {sig: b"\x80\x05broken" for sig in stored}
+    cache_file(root).write_bytes(pickle.dumps((fmt, generation, stored)))
+    assert dicts(load_papers(root)) == expected
+
+
+class Boom:
+    def __reduce__(self) -> tuple:
+        return (os.system, ("touch pwned",))
+
+
+def test_cache_cannot_run_code(root: Path, tmp_path: Path) -> None:
+    """A cache planted in a shared catalog must not execute anything when read."""
+    os.chdir(tmp_path)
+    expected = dicts(load_papers(root))
+    cache_file(root).write_bytes(pickle.dumps((cache.FORMAT, "g", {("x", 1, 2, 3): Boom()})))
+    assert dicts(load_papers(root)) == expected
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_invalid_file_fails_every_time(root: Path) -> None:
+    bad = root / "others" / "bad.toml"
+    bad.write_text('title = "T"\nyear = "2020"\nsection = "others"\n', encoding="utf-8")
+    age(root)
+    for _ in range(2):
+        with pytest.raises(CatalogError, match="bad.toml:2: field 'year'"):
+            load_papers(root)
+
+
+def test_unwritable_cache_is_not_an_error(root: Path) -> None:
+    (root / cache.CACHE_DIR).write_text("a file where the cache folder should be")
+    assert dicts(load_papers(root)) == dicts(load_papers(root, use_cache=False))
+
+
+def test_symlinked_cache_folder_is_not_written_through(root: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / cache.CACHE_DIR).symlink_to(elsewhere)
+    load_papers(root)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_derived_values_follow_the_papers(root: Path) -> None:
+    builds: list[int] = []
+
+    def build(snap: cache.Snapshot) -> int:
+        builds.append(1)
+        return len(snap)
+
+    snap = cache.snapshot(root, read_paper)
+    assert cache.derived(snap, "count", 1, lambda: build(snap)) == 5
+    snap = cache.snapshot(root, no_parsing)
+    assert cache.derived(snap, "count", 1, lambda: build(snap)) == 5
+    assert len(builds) == 1  # the second time it came from the cache
+    assert cache.derived(snap, "count", 2, lambda: build(snap)) == 5
+    assert len(builds) == 2  # a new version rebuilds
+    (root / "others" / "1803.03635.toml").unlink()
+    snap = cache.snapshot(root, read_paper)
+    assert cache.derived(snap, "count", 2, lambda: build(snap)) == 4
+    assert len(builds) == 3  # a deleted file rebuilds
+
+
+def test_cache_files_are_written_atomically(root: Path) -> None:
+    load_papers(root)
+    names = {p.name for p in (root / cache.CACHE_DIR).iterdir()}
+    assert names == {cache.PAPERS_FILE}

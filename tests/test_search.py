@@ -1,0 +1,183 @@
+"""Ranking: exact titles, typos, field weights, ids and URLs, accents, bad queries."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deepphen.catalog import paper_files
+from deepphen.errors import DeepphenError
+from deepphen.models import Link, Paper
+from deepphen.search import NoMatch, SearchIndex, search, search_catalog
+
+from .conftest import make_catalog, sample_papers
+
+
+def more_papers() -> list[Paper]:
+    """The shared sample papers plus a few that make ranking questions interesting."""
+    return [*sample_papers(), *[
+        Paper(title="The Platonic Representation Hypothesis", year=2024,
+              section="empirical-study", arxiv="2405.07987",
+              authors=["Minyoung Huh", "Brian Cheung", "Tongzhou Wang", "Phillip Isola"],
+              keywords=["Representation Convergence"],
+              links=[Link("paper", "https://arxiv.org/abs/2405.07987")]),
+        Paper(title="Slow Learning Dynamics in Small Transformers", year=2023,
+              section="others", arxiv="2302.00001", authors=["Ada Byron"],
+              keywords=["Training Dynamics"],
+              digest="Related to grokking, but the delay here comes from the optimizer.",
+              links=[Link("paper", "https://arxiv.org/abs/2302.00001")]),
+        Paper(title="Winning Tickets at Scale", year=2021, section="others",
+              arxiv="2103.00002", authors=["Jonathan Frankle", "Ada Byron"],
+              keywords=["Lottery Ticket Hypothesis"],
+              links=[Link("paper", "https://arxiv.org/abs/2103.00002")]),
+    ]]
+
+
+@pytest.fixture
+def papers() -> list[Paper]:
+    return more_papers()
+
+
+def titles(hits: list) -> list[str]:
+    return [hit.paper.title for hit in hits]
+
+
+def first(papers: list[Paper], query: str) -> str:
+    return titles(search(papers, query))[0]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("When Bad Data Leads to Good Models", "When Bad Data Leads to Good Models"),
+    ("pltaonic", "The Platonic Representation Hypothesis"),
+    ("platonic representation hypothesis", "The Platonic Representation Hypothesis"),
+    ("hypothesis representation platonic", "The Platonic Representation Hypothesis"),
+    ("grokin", "Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets"),
+    ("GROKKING", "Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets"),
+    ("neural colapse", "Prevalence of Neural Collapse during the terminal phase of deep "
+                       "learning training"),
+    ("Papyan", "Prevalence of Neural Collapse during the terminal phase of deep learning "
+               "training"),
+    ("Viégas", "When Bad Data Leads to Good Models"),
+    ("viegas", "When Bad Data Leads to Good Models"),
+    ("model collapse recursively", "AI models collapse when trained on recursively "
+                                   "generated data"),
+])
+def test_top_hit(papers: list[Paper], query: str, expected: str) -> None:
+    assert first(papers, query) == expected
+
+
+def test_typos_in_several_words(papers: list[Paper]) -> None:
+    top = titles(search(papers, "lotery tiket"))
+    assert set(top[:2]) == {"The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural "
+                            "Networks", "Winning Tickets at Scale"}
+
+
+def test_key_word_match_outranks_digest_mention(papers: list[Paper]) -> None:
+    hits = search(papers, "grokking")
+    order = titles(hits)
+    assert order[0].startswith("Grokking:")
+    assert order[-1] == "Slow Learning Dynamics in Small Transformers"
+    assert hits[0].score > hits[-1].score
+    assert hits[0].fields == ("title", "keywords")
+    assert hits[-1].fields == ("digest",)
+
+
+def test_author_surname_finds_all_their_papers(papers: list[Paper]) -> None:
+    assert set(titles(search(papers, "Frankle"))) == {
+        "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks",
+        "Winning Tickets at Scale",
+    }
+    assert all(h.fields == ("authors",) for h in search(papers, "byron"))
+
+
+@pytest.mark.parametrize("query", [
+    "2201.02177", "arXiv:2201.02177", "https://arxiv.org/abs/2201.02177",
+    "https://arxiv.org/pdf/2201.02177v2.pdf", " arxiv.org/abs/2201.02177v1 ",
+])
+def test_arxiv_ids_and_urls_find_that_paper_only(papers: list[Paper], query: str) -> None:
+    hits = search(papers, query)
+    assert [h.paper.arxiv for h in hits] == ["2201.02177"]
+    assert hits[0].score == 1.0
+    assert hits[0].fields == ("arxiv",)
+
+
+def test_other_links_find_their_paper(papers: list[Paper]) -> None:
+    hits = search(papers, "https://www.nature.com/articles/s41586-024-07566-y")
+    assert titles(hits) == ["AI models collapse when trained on recursively generated data"]
+
+
+def test_unknown_id_finds_nothing(papers: list[Paper]) -> None:
+    assert search(papers, "2401.99999") == []
+
+
+def test_scores_are_sorted_in_range_and_limited(papers: list[Paper]) -> None:
+    hits = search(papers, "neural networks")
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < s <= 1 for s in scores)
+    assert len(search(papers, "neural networks", limit=2)) == 2
+
+
+def test_exact_title_scores_one(papers: list[Paper]) -> None:
+    assert search(papers, "Winning Tickets at Scale")[0].score == 1.0
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "?? -- ..", "\x00grok", "x" * 501])
+def test_empty_or_absurd_query_is_a_usage_error(papers: list[Paper], query: str) -> None:
+    with pytest.raises(DeepphenError) as info:
+        search(papers, query)
+    assert info.value.exit_code == 2
+    assert "\n" not in str(info.value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gives_hits_or_a_clean_error(query: str) -> None:
+    papers = more_papers()
+    try:
+        hits = search(papers, query)
+    except DeepphenError as exc:
+        assert exc.exit_code == 2
+        return
+    assert all(0 < h.score <= 1 for h in hits)
+
+
+def test_index_survives_its_plain_data_form(papers: list[Paper]) -> None:
+    index = SearchIndex.build(papers)
+    again = SearchIndex(index.data)
+    assert again.query("lotery tiket") == index.query("lotery tiket")
+
+
+def age_catalog(root: Path) -> None:
+    past = time.time_ns() - 3600 * 10**9
+    for path in paper_files(root):
+        os.utime(path, ns=(past, past))
+
+
+def test_catalog_search_matches_in_memory_search(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "catalog", more_papers())
+    age_catalog(root)
+    for query in ("grokking", "lotery tiket", "Byron", "2405.07987"):
+        expected = [(h.paper.title, h.score) for h in search(more_papers(), query)]
+        for _ in range(2):  # built, then from the cache
+            assert [(h.paper.title, h.score) for h in search_catalog(root, query)] == expected
+
+
+def test_catalog_search_filters_and_hints(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "catalog", more_papers())
+    hits = search_catalog(root, "lottery", keep=lambda p: p.year == 2021)
+    assert titles(hits) == ["Winning Tickets at Scale"]
+    everything = search_catalog(root, None, keep=lambda p: p.section == "others")
+    assert [h.paper.year for h in everything] == [2023, 2021, 2018]
+    with pytest.raises(NoMatch) as info:
+        search_catalog(root, "grokkign dynamcs xyz", keep=lambda p: p.year == 1999)
+    assert info.value.exit_code == 1
+    with pytest.raises(NoMatch, match="closest: .*Platonic"):
+        search_catalog(root, "platonnnnikk")
+    with pytest.raises(NoMatch, match="deepphen add 2401.99999"):
+        search_catalog(root, "2401.99999")
