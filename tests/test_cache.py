@@ -126,7 +126,7 @@ def test_invalid_file_fails_every_time(root: Path) -> None:
     bad.write_text('title = "T"\nyear = "2020"\nsection = "others"\n', encoding="utf-8")
     age(root)
     for _ in range(2):
-        with pytest.raises(CatalogError, match="bad.toml:2: field 'year'"):
+        with pytest.raises(CatalogError, match=r"bad\.toml:2: field 'year'"):
             load_papers(root)
 
 

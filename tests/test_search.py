@@ -177,7 +177,7 @@ def test_catalog_search_filters_and_hints(tmp_path: Path) -> None:
     with pytest.raises(NoMatch) as info:
         search_catalog(root, "grokkign dynamcs xyz", keep=lambda p: p.year == 1999)
     assert info.value.exit_code == 1
-    with pytest.raises(NoMatch, match="closest: .*Platonic"):
+    with pytest.raises(NoMatch, match=r"closest: .*Platonic"):
         search_catalog(root, "platonnnnikk")
-    with pytest.raises(NoMatch, match="deepphen add 2401.99999"):
+    with pytest.raises(NoMatch, match=r"deepphen add 2401\.99999"):
         search_catalog(root, "2401.99999")
