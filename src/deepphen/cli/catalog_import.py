@@ -1,0 +1,95 @@
+"""``deepphen import``: read the list's markdown page into a new catalog folder."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deepphen.cli.app import CatalogOption, app, echo, handle_errors, is_terminal, print_json
+from deepphen.errors import EXIT_FINDINGS, EXIT_OK, DeepphenError
+
+# Below this many papers the write is quick enough that a progress bar would only flicker.
+PROGRESS_MIN_PAPERS = 100
+
+
+@app.command("import")
+@handle_errors
+def import_command(
+    list_file: Annotated[Path, typer.Argument(help="The markdown page to import (README.md).",
+                                              metavar="LIST.md")],
+    catalog: CatalogOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the catalog already in the folder.")
+    ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Report as 'text' or 'json'.")
+    ] = "text",
+) -> None:
+    """Import a markdown paper list into a catalog folder (one TOML file per paper).
+
+    Every entry is read; what the page has that the catalog cannot hold, or that export will
+    write differently, is reported with its line. Exit 0 when clean, 1 when imported with
+    problems, 2 when the file is not a list. The folder must be new or empty, unless --force.
+
+    Examples:
+
+      deepphen import README.md --catalog catalog
+
+      deepphen import README.md --catalog catalog --force
+
+      deepphen import README.md --catalog /tmp/try --format json
+    """
+    if fmt not in ("text", "json"):
+        raise DeepphenError(f"unknown format {fmt!r}", hint="choose text or json")
+    from deepphen.catalog import ENV_VAR
+    from deepphen.markdown import iter_problem_lines, parse_list, write_catalog
+
+    text = _read(list_file)
+    result = parse_list(text, source=str(list_file))
+    if not result.papers:
+        raise DeepphenError("not a paper list: no '## Section' with '### Section: YYYY' "
+                            "entries found", path=list_file,
+                            hint="see docs/catalog-format.md for the layout")
+    root = catalog or Path(os.environ.get(ENV_VAR) or "catalog")
+    with _progress(len(result.papers), enabled=fmt == "text") as advance:
+        write_catalog(result, root, force=force, on_paper=advance)
+    if fmt == "json":
+        print_json({
+            "catalog": str(root), "papers": len(result.papers),
+            "sections": result.section_count,
+            "problems": [p._asdict() for p in result.problems],
+        })
+    else:
+        for line in iter_problem_lines(result):
+            echo(line)
+        echo(f"imported {result.summary()} into {root}")
+    raise typer.Exit(EXIT_FINDINGS if result.problems else EXIT_OK)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DeepphenError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
+    except OSError as exc:
+        raise DeepphenError(f"cannot read: {exc.strerror}", path=path) from exc
+
+
+@contextlib.contextmanager
+def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on a terminal for a large page; nothing otherwise."""
+    if not (enabled and total >= PROGRESS_MIN_PAPERS and is_terminal()):
+        yield None
+        return
+    from rich.progress import Progress
+
+    from deepphen.cli.app import console
+
+    with Progress(console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task("writing papers", total=total)
+        yield lambda done, _total: progress.update(task, completed=done)

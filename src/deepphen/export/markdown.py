@@ -1,0 +1,135 @@
+"""The catalog as the list's markdown page, in the list's own layout.
+
+``render`` gives the whole page (badges, title, intro, table of contents, sections with year
+subsections newest first, related resources, closing); ``render_entry`` one paper's lines.
+Paper text is escaped (see deepphen.markdown) so that no field can open HTML, a link or a
+block; the settings (badges, intro, images, closing) are the curator's markdown, written as is.
+``deepphen import`` reads this output back to the same papers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from deepphen.markdown import (
+    KEYWORD_LABEL_RE,
+    escape_html,
+    escape_md,
+    fold_lines,
+    safe_url,
+)
+from deepphen.models import Paper, Section, Settings, github_anchor
+
+IMAGE_ALT = "avatar"
+DIGEST_PREFIX = "<details><summary>Digest</summary>"
+AUTHOR_LIST_PREFIX = "<details><summary>Author List</summary>"
+KEYWORD_LABEL = "Key Word:"
+_DIGITS_RE = re.compile(r"^\d{1,9}$")
+
+
+def _title_line(paper: Paper) -> str:
+    title = escape_md(paper.title, line_start=True)
+    if not title.endswith(("?", "!")):
+        title += _period_after(title)
+    links = " ".join(f"[[{escape_md(link.label)}]]({safe_url(link.url)})" for link in paper.links)
+    return f"- {title} {links}" if links else f"- {title}"
+
+
+def _period_after(text: str) -> str:
+    """The period that ends a field; escaped after bare digits, where "12." opens a list."""
+    return "\\." if _DIGITS_RE.match(text) else "."
+
+
+def _authors_text(paper: Paper) -> str | None:
+    if not paper.authors and not paper.venue:
+        return None
+    names = [escape_md(name, ",;", line_start=i == 0) for i, name in enumerate(paper.authors)]
+    text = ", ".join(names) + _period_after(names[-1]) if names else ""
+    if paper.venue:
+        text = f"{text} *{escape_md(paper.venue)}*".lstrip()
+    if KEYWORD_LABEL_RE.match(text):
+        # An author called e.g. "Key Words: X" must not read back as the key-word line.
+        text = text.replace(":", "\\:", 1)
+    if paper.authors_collapsed:
+        return f"{AUTHOR_LIST_PREFIX} {escape_html(text)}"
+    return text
+
+
+def entry_lines(paper: Paper) -> list[tuple[str, str]]:
+    """The entry's lines with their kinds: title, authors, keywords, digest (those present)."""
+    lines = [("title", _title_line(paper))]
+    authors = _authors_text(paper)
+    if authors is not None:
+        lines.append(("authors", f"  - {authors}"))
+    if paper.keywords:
+        words = "; ".join(escape_md(word, ";,") for word in paper.keywords)
+        lines.append(("keywords", f"  - {KEYWORD_LABEL} {words}."))
+    if paper.digest and fold_lines(paper.digest).strip():
+        lines.append(("digest", f"  - {DIGEST_PREFIX} {escape_html(paper.digest)}"))
+    return lines
+
+
+def render_entry(paper: Paper) -> str:
+    """One entry as it appears on the page: its lines joined, without a final newline."""
+    return "\n".join(line for _, line in entry_lines(paper))
+
+
+def _sections_with_papers(papers: list[Paper],
+                          settings: Settings) -> list[tuple[Section, list[Paper]]]:
+    """Sections in page order with their papers; sections with none are left out. Papers of a
+    section the settings do not know come last, under their slug."""
+    by_slug: dict[str, list[Paper]] = {}
+    for paper in papers:
+        by_slug.setdefault(paper.section, []).append(paper)
+    out = [(sec, by_slug.pop(sec.slug)) for sec in settings.sections if sec.slug in by_slug]
+    out.extend((Section(slug, slug), by_slug[slug]) for slug in sorted(by_slug))
+    return out
+
+
+def _heading_key(line: str) -> str:
+    return line.lstrip("#").strip()
+
+
+def render(papers: list[Paper], settings: Settings) -> str:
+    """The whole page for these papers, in the list's layout; deterministic."""
+    lines: list[str] = []
+
+    def heading(text: str, level: str) -> None:
+        lines.extend([""] * settings.blank_lines.get(text, 1))
+        lines.append(f"{level} {text}")
+
+    if settings.badges:
+        lines += [settings.badges, ""]
+    title = settings.title + (f" {settings.title_badge}" if settings.title_badge else "")
+    lines.append(f"# {title}")
+    if settings.intro:
+        lines += ["", settings.intro]
+    lines += ["", f"# {settings.toc_heading}"]
+    if settings.toc_image:
+        lines += ["", settings.toc_image]
+    lines.append("")
+    sections = _sections_with_papers(papers, settings)
+    lines += [f"- [{sec.toc_text}](#{sec.toc_anchor})" for sec, _ in sections]
+    if settings.resources:
+        label = settings.resources_toc_label or settings.resources_heading
+        lines.append(f"- [{label}](#{github_anchor(settings.resources_heading)})")
+    for sec, group in sections:
+        heading(sec.heading, "##")
+        if sec.image:
+            lines += ["", f"![{IMAGE_ALT}]({sec.image})"]
+        for year in sorted({p.year for p in group}, reverse=True):
+            heading(f"{sec.heading}: {year}", "###")
+            in_year = [p for p in group if p.year == year]
+            for paper in sorted(in_year, key=Paper.sort_key, reverse=True):
+                lines.append("")
+                lines.extend(line for _, line in entry_lines(paper))
+    if settings.resources:
+        heading(settings.resources_heading, "##")
+        for res in settings.resources:
+            badges = f" {res.badges}" if res.badges else ""
+            lines += ["", f"- [{res.name}]({res.url}){badges}"]
+    if settings.closing:
+        first = settings.closing.split("\n", 1)[0]
+        lines.extend([""] * settings.blank_lines.get(_heading_key(first), 1))
+        lines.append(settings.closing)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,888 @@
+"""The list's markdown dialect: import a page into settings and papers, and the escaping rules.
+
+``parse_list`` reads a page in the list's layout (see docs/catalog-format.md) into an
+``ImportResult``; it is pure, forgiving, and reports every line it had to change or could not
+represent as a problem with its line number. ``write_catalog`` writes the result as a catalog
+folder, all or nothing. The escape helpers here are shared with the markdown exporter, so that
+text escaped on export is read back unchanged on import.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from deepphen import ids
+from deepphen.catalog import SETTINGS_FILE, paper_key, paper_path, paper_to_toml, settings_to_toml
+from deepphen.errors import DeepphenError
+from deepphen.fsutil import TMP_PREFIX
+from deepphen.models import Link, Paper, Resource, Section, Settings, github_anchor
+
+# --------------------------------------------------------------------------------------------
+# Escaping. Two contexts: ordinary markdown text (title, authors, venue, key words, link labels),
+# where a backslash makes any ASCII punctuation literal; and raw-HTML lines (the digest and the
+# collapsed author list sit inside <details>, where markdown escapes do not work), where only
+# an HTML entity can make '<' literal.
+# --------------------------------------------------------------------------------------------
+
+_ASCII_PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
+_LINE_BREAKS_RE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# Characters that would start markdown structure anywhere in a line: links and images ([ ]),
+# HTML and autolinks (<), emphasis (*, which also delimits the venue) and code spans (`).
+_MD_SPECIAL = "[]<*`"
+# Characters that start a block (heading, quote, list, fence, table, setext line) at the start.
+_BLOCK_START = "#>-+=~|"
+_ORDERED_START_RE = re.compile(r"^(\d{1,9})([.)])")
+_UNESCAPE_MD_RE = re.compile(rf"\\([{_ASCII_PUNCT}])")
+_TAG_START = r"(?=[A-Za-z/!?])"
+# '<' that starts a tag, or a literal '&lt;' (with any 'amp;' prefixes) that must stay literal.
+_ESCAPE_HTML_RE = re.compile(rf"<{_TAG_START}|&((?:amp;)*)lt;")
+_UNESCAPE_HTML_RE = re.compile(r"&((?:amp;)*)lt;")
+KEYWORD_LABEL_RE = re.compile(r"^(key\s*w\w{0,5})\s*:(.*)$", re.IGNORECASE)
+
+SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+UNSAFE_URL = "#unsafe-url-removed"
+_URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_URL_ENCODE_RE = re.compile(r"[\s()<>\\\"]")
+
+
+def fold_lines(text: str) -> str:
+    """Line breaks and other control characters become one space: a field stays on its line."""
+    return _LINE_BREAKS_RE.sub(" ", text)
+
+
+def escape_md(text: str, separators: str = "", *, line_start: bool = False) -> str:
+    """Make ``text`` literal in markdown: no link, HTML, emphasis, code or block can start in it.
+
+    ``separators`` are escaped too, so a list split on them reads back whole; ``line_start``
+    also escapes what would open a block at the start of a line. Ordinary text is unchanged.
+    The exact inverse is ``unescape_md``.
+    """
+    text = fold_lines(text)
+    out = []
+    special = _MD_SPECIAL + separators
+    for i, ch in enumerate(text):
+        if ch == "\\":
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            # A backslash escapes only punctuation, so only there (or at the end, before the
+            # period the format adds) must it be doubled to stay a backslash.
+            out.append("\\\\" if nxt == "" or nxt in _ASCII_PUNCT_CHARS else "\\")
+        elif ch in special or (line_start and i == 0 and ch in _BLOCK_START):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    if line_start:
+        escaped = _ORDERED_START_RE.sub(r"\1\\\2", escaped, count=1)
+    return escaped
+
+
+_ASCII_PUNCT_CHARS = frozenset(r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""")
+
+
+def unescape_md(text: str) -> str:
+    """Undo ``escape_md``: a backslash before ASCII punctuation is dropped."""
+    return _UNESCAPE_MD_RE.sub(r"\1", text)
+
+
+def escape_html(text: str) -> str:
+    """Make ``text`` literal inside a raw-HTML line: '<' that would open a tag becomes '&lt;'.
+
+    A literal '&lt;' gains an 'amp;' so that ``unescape_html`` gives it back exactly.
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        return "&lt;" if m.group(0) == "<" else f"&amp;{m.group(1)}lt;"
+
+    return _ESCAPE_HTML_RE.sub(repl, fold_lines(text))
+
+
+def unescape_html(text: str) -> str:
+    """Undo ``escape_html``."""
+
+    def repl(m: re.Match[str]) -> str:
+        return f"&{m.group(1)[4:]}lt;" if m.group(1) else "<"
+
+    return _UNESCAPE_HTML_RE.sub(repl, text)
+
+
+def is_safe_url(url: str) -> bool:
+    """False for a link a browser would run or load as a non-web scheme (javascript:, data:...).
+
+    The check looks at the URL as markdown and the browser see it: backslash escapes and HTML
+    entities decoded, whitespace and control characters removed.
+    """
+    effective = html.unescape(_UNESCAPE_MD_RE.sub(r"\1", url))
+    effective = re.sub(r"[\x00-\x20\x7f]", "", effective)
+    m = _URL_SCHEME_RE.match(effective)
+    return m is None or m.group(1).lower() in SAFE_URL_SCHEMES
+
+
+def safe_url(url: str) -> str:
+    """The URL as written in a link: unsafe schemes replaced, characters that end a link encoded."""
+    url = fold_lines(url).strip()
+    if not is_safe_url(url):
+        return UNSAFE_URL
+    return _URL_ENCODE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
+
+
+def split_unescaped(text: str, separator: str) -> list[str]:
+    """Split on ``separator`` where it is not backslash-escaped (the pieces keep their escapes)."""
+    pieces, start, i = [], 0, 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == separator:
+            pieces.append(text[start:i])
+            start = i + 1
+        i += 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def _unescaped_index(text: str, target: str) -> int:
+    """Index of the first unescaped occurrence of ``target`` in ``text``, or -1."""
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(target, i):
+            return i
+        i += 1
+    return -1
+
+
+def strip_final_period(text: str) -> tuple[str, bool]:
+    """Drop the period the format adds after a field; False when there is none.
+
+    The period is escaped (``\\.``) after a field that is only digits, where ``12.`` would
+    open an ordered list; both forms are dropped.
+    """
+    if not text.endswith("."):
+        return text, False
+    return (text[:-1] if _ends_unescaped(text, ".") else text[:-2]), True
+
+
+def _ends_unescaped(text: str, char: str) -> bool:
+    """True when ``text`` ends with ``char`` and that last character is not escaped."""
+    if not text.endswith(char):
+        return False
+    backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
+    return backslashes % 2 == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Import.
+# --------------------------------------------------------------------------------------------
+
+ERROR = "error"  # something on the page could not be represented and was left out
+WARNING = "warning"  # imported, but the page breaks a rule or export will write it differently
+
+
+class Problem(NamedTuple):
+    """Something the import had to change or leave out, at a line of the page."""
+
+    line: int
+    message: str
+    level: str
+
+
+@dataclass
+class ImportResult:
+    """What a page holds: settings, papers (page order, keys set) and the problems found."""
+
+    settings: Settings
+    papers: list[Paper]
+    problems: list[Problem] = field(default_factory=list)
+    source: str = "<list>"
+
+    @property
+    def section_count(self) -> int:
+        """Number of sections that hold at least one paper."""
+        return len({p.section for p in self.papers})
+
+    def summary(self) -> str:
+        return (f"{len(self.papers)} papers in {self.section_count} sections, "
+                f"{len(self.problems)} problems")
+
+
+_H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
+_H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
+_H3_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
+_YEAR_HEADING_RE = re.compile(r"^(.*?)\s*:\s*(\d{4})$")
+_IMAGE_RE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*$")
+_TOC_ITEM_RE = re.compile(r"^\s*[-*]\s+\[(?P<label>[^\]]*)\]\(#(?P<anchor>[^)\s]*)\)\s*$")
+_RESOURCE_RE = re.compile(r"^[-*]\s+\[(?P<name>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*(?P<badges>.*?)\s*$")
+_ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")
+_SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")
+_DIGEST_RE = re.compile(r"^<details>\s*<summary>\s*digest\s*</summary>(.*)$", re.IGNORECASE)
+_AUTHOR_LIST_RE = re.compile(r"^<details>\s*<summary>\s*author list\s*</summary>(.*)$",
+                             re.IGNORECASE)
+_CLOSE_DETAILS_RE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
+_LINK_RE = re.compile(
+    r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]\]"
+    r"\((?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)"
+)
+_TITLE_BADGE_RE = re.compile(r"\s+(?=!?\[)")
+IMAGE_ALT = "avatar"
+DEFAULT_BLANK_LINES = 1
+
+
+@dataclass
+class _Entry:
+    """The raw lines of one entry while the page is read."""
+
+    line: int
+    content: str
+    section: str
+    year: int
+    subs: list[tuple[int, str, str]] = field(default_factory=list)  # (line, indent, content)
+    raw: dict[int, str] = field(default_factory=dict)  # line -> the line as written
+
+
+class _Reader:
+    """Reads a page line by line; collects settings, papers and problems."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.lines = text.lstrip("\ufeff").splitlines()
+        self.source = source
+        self.problems: list[Problem] = []
+        self.papers: list[Paper] = []
+        self.paper_lines: list[int] = []
+        self.seen_ids: dict[str, int] = {}
+        self.sections: list[Section] = []
+        self.blank_lines: dict[str, int] = {}
+        self.toc: list[tuple[int, str, str]] = []
+        self.resources: list[Resource] = []
+        self.resources_heading: str | None = None
+
+    def problem(self, line: int, message: str, level: str = WARNING) -> None:
+        self.problems.append(Problem(line, message, level))
+
+    def read(self) -> ImportResult:
+        lines = self.lines
+        i, n = 0, len(lines)
+        # Badges: everything before the first heading, which should be the '# Title'.
+        while i < n and not lines[i].startswith("#"):
+            i += 1
+        badges = _block(lines[:i])
+        title, title_badge = "", None
+        if i < n and _H1_RE.match(lines[i]):
+            title, title_badge = _split_title(_H1_RE.match(lines[i]).group(1))
+            i += 1
+        else:
+            self.problem(i + 1 if i < n else 1, "no '# Title' line: the list has no title")
+        # Intro: up to the next heading.
+        start = i
+        while i < n and not lines[i].startswith("#"):
+            i += 1
+        intro = _block(lines[start:i])
+        toc_heading, toc_image = "Table of Contents", None
+        h1 = _H1_RE.match(lines[i]) if i < n else None
+        if h1:
+            toc_heading = h1.group(1)
+            i += 1
+            image_lines = []
+            while i < n and not lines[i].startswith("#"):
+                if self.toc and not lines[i].strip():
+                    break  # the blank lines after the items belong to the next heading
+                item = _TOC_ITEM_RE.match(lines[i])
+                if item:
+                    self.toc.append((i + 1, item.group("label"), item.group("anchor")))
+                elif lines[i].strip() and not self.toc:
+                    image_lines.append(lines[i])
+                elif lines[i].strip():
+                    self.problem(i + 1, f"line in the table of contents not understood, "
+                                        f"left out: {_short(lines[i])}", ERROR)
+                i += 1
+            toc_image = "\n".join(image_lines) or None
+        closing = self._read_body(i)
+        settings = Settings(
+            title=title, sections=self.sections, title_badge=title_badge, badges=badges,
+            intro=intro, toc_heading=toc_heading, toc_image=toc_image,
+            resources_heading=self.resources_heading or "Related Resources",
+            resources=self.resources, closing=closing, blank_lines=self.blank_lines,
+        )
+        self._match_toc(settings)
+        _assign_sort_as(self.papers)
+        _assign_keys(self.papers)
+        self.problems.sort(key=lambda p: p.line)
+        return ImportResult(settings, self.papers, self.problems, self.source)
+
+    def _read_body(self, i: int) -> str | None:
+        """Sections, resources, then the closing (returned verbatim)."""
+        lines = self.lines
+        section: Section | None = None
+        year: int | None = None
+        in_resources = False
+        entry: _Entry | None = None
+        blanks = 0
+        saw_subsection = False
+        while i < len(lines):
+            line, lineno = lines[i], i + 1
+            i += 1
+            if not line.strip():
+                blanks += 1
+                continue
+            gap, blanks = blanks, 0
+            if _H1_RE.match(line):
+                self._finish(entry)
+                self._note_gap(_H1_RE.match(line).group(1), gap)
+                return "\n".join(lines[i - 1:]).rstrip("\n")
+            h2 = _H2_RE.match(line)
+            if h2:
+                self._finish(entry)
+                entry, year, saw_subsection = None, None, False
+                heading = h2.group(1)
+                self._note_gap(heading, gap)
+                if "resource" in heading.lower():
+                    in_resources, section = True, None
+                    self.resources_heading = heading
+                else:
+                    in_resources = False
+                    section = Section(heading, github_anchor(heading) or "section")
+                    self.sections.append(section)
+                continue
+            h3 = _H3_RE.match(line)
+            if h3:
+                self._finish(entry)
+                entry = None
+                self._note_gap(h3.group(1), gap)
+                year = self._year_heading(lineno, h3.group(1), section)
+                saw_subsection = True
+                continue
+            if in_resources:
+                self._resource(lineno, line)
+                continue
+            if section is None:
+                self.problem(lineno, f"line outside any section, left out: {_short(line)}", ERROR)
+                continue
+            image = _IMAGE_RE.match(line)
+            if image and not saw_subsection and section.image is None:
+                section.image = image.group("url")
+                if image.group("alt") != IMAGE_ALT:
+                    self.problem(lineno, f"image alt text {image.group('alt')!r} is written "
+                                         f"as {IMAGE_ALT!r}")
+                continue
+            sub = _SUBLINE_RE.match(line)
+            top = _ENTRY_RE.match(line)
+            if top and not _DIGEST_RE.match(top.group("content")) \
+                    and not _AUTHOR_LIST_RE.match(top.group("content")):
+                self._finish(entry)
+                entry = None
+                if year is None:
+                    self.problem(lineno, "entry outside a '### Section: YYYY' subsection "
+                                         "(year unknown), left out", ERROR)
+                    continue
+                entry = _Entry(lineno, top.group("content"), section.slug, year)
+                entry.raw[lineno] = line
+            elif entry is not None and (sub or top):
+                m = sub or top
+                indent = sub.group("indent") if sub else ""
+                entry.subs.append((lineno, indent, m.group("content")))
+                entry.raw[lineno] = line
+            elif entry is not None and line.startswith((" ", "\t")) and entry.subs \
+                    and _DIGEST_RE.match(entry.subs[-1][2]):
+                # A digest wrapped onto the next line: joined with a space.
+                ln, ind, content = entry.subs[-1]
+                entry.subs[-1] = (ln, ind, content.rstrip() + " " + line.strip())
+                self.problem(lineno, "digest continued on a second line, joined into one")
+            else:
+                self.problem(lineno, f"line not understood, left out: {_short(line)}", ERROR)
+        self._finish(entry)
+        return None
+
+    def _note_gap(self, heading: str, gap: int) -> None:
+        if gap != DEFAULT_BLANK_LINES:
+            self.blank_lines[heading] = min(gap, 9)
+
+    def _year_heading(self, lineno: int, text: str, section: Section | None) -> int | None:
+        m = _YEAR_HEADING_RE.match(text)
+        if section is None:
+            self.problem(lineno, "year subsection outside any section", ERROR)
+            return None
+        if m is None:
+            self.problem(lineno, f"subsection {text!r} has no year ('### {section.heading}: "
+                                 "YYYY'); its entries are left out", ERROR)
+            return None
+        if m.group(1) != section.heading:
+            self.problem(lineno, f"subsection {text!r} is written as "
+                                 f"'{section.heading}: {m.group(2)}'")
+        return int(m.group(2))
+
+    def _resource(self, lineno: int, line: str) -> None:
+        m = _RESOURCE_RE.match(line)
+        if m is None:
+            self.problem(lineno, f"related-resources line not understood, left out: "
+                                 f"{_short(line)}", ERROR)
+            return
+        self.resources.append(Resource(m.group("name"), m.group("url"), m.group("badges") or None))
+        if line != line.rstrip():
+            self.problem(lineno, "trailing spaces dropped")
+
+    def _match_toc(self, settings: Settings) -> None:
+        """Record TOC labels and anchors that differ from the headings; report the rest."""
+        unmatched = list(self.toc)
+        resources_anchor = github_anchor(settings.resources_heading)
+        for lineno, label, anchor in list(unmatched):
+            if anchor == resources_anchor:
+                if label != settings.resources_heading:
+                    settings.resources_toc_label = label
+                unmatched.remove((lineno, label, anchor))
+                continue
+            for sec in settings.sections:
+                if github_anchor(sec.heading) == anchor:
+                    if label != sec.heading:
+                        sec.toc_label = label
+                    unmatched.remove((lineno, label, anchor))
+                    break
+        missing = [s for s in settings.sections
+                   if github_anchor(s.heading) not in {a for _, _, a in self.toc}]
+        # An item whose anchor matches no heading belongs to the next section it does not list.
+        for (lineno, label, anchor), sec in zip(unmatched, missing, strict=False):
+            sec.toc_label = label if label != sec.heading else None
+            sec.anchor = anchor
+            self.problem(lineno, f"table-of-contents item #{anchor} matches no heading; "
+                                 f"taken as the link to {sec.heading!r}")
+        for lineno, label, anchor in unmatched[len(missing):]:
+            self.problem(lineno, f"table-of-contents item [{label}](#{anchor}) points to no "
+                                 "section, left out", ERROR)
+        for sec in missing[len(unmatched):]:
+            if self.toc:
+                self.problem(1, f"section {sec.heading!r} is not in the table of contents; "
+                                "export lists it")
+
+    def _finish(self, entry: _Entry | None) -> None:
+        """Turn an entry's lines into a paper (or report why it cannot be one)."""
+        if entry is None:
+            return
+        known: set[int] = set()
+
+        def report(lineno: int, message: str, level: str = WARNING) -> None:
+            known.add(lineno)
+            self.problem(lineno, message, level)
+
+        title, links = self._title_line(entry, report)
+        paper = Paper(title=title, year=entry.year, section=entry.section, links=links)
+        kinds: dict[str, int] = {"title": entry.line}
+        for lineno, indent, content in entry.subs:
+            kind = self._sub_line(paper, lineno, content, report, kinds)
+            if kind is None:
+                continue
+            if indent != "  " or not re.match(r"^\s*[-*] \S", entry.raw[lineno]):
+                report(lineno, "indentation written as '  - '")
+            if entry.raw[lineno].lstrip().startswith("*"):
+                report(lineno, "list marker '*' written as '-'")
+        if not links:
+            report(entry.line, "entry has no paper link (imported with no links)")
+        if "authors" not in kinds:
+            report(entry.line, "entry has no authors line")
+        if "keywords" not in kinds:
+            report(entry.line, "entry has no 'Key Word:' line")
+        paper.arxiv = _arxiv_from_links(links)
+        if paper.arxiv and paper.arxiv in self.seen_ids:
+            first = self.seen_ids[paper.arxiv]
+            # The entry is left out whole: what else was wrong with it no longer matters.
+            self.problems = [p for p in self.problems if p.line not in entry.raw]
+            self.problem(entry.line, f"arXiv {paper.arxiv} already listed at line {first}; "
+                                     "a catalog holds a paper once, so this entry is left out",
+                         ERROR)
+            return
+        if paper.arxiv:
+            self.seen_ids[paper.arxiv] = entry.line
+        self._check_rendering(paper, entry, kinds, known)
+        self.papers.append(paper)
+        self.paper_lines.append(entry.line)
+
+    def _title_line(self, entry: _Entry, report: Callable[..., None]) -> tuple[str, list[Link]]:
+        content = entry.content
+        cut = _unescaped_index(content, "[[")
+        title_part = content if cut < 0 else content[:cut]
+        rest = "" if cut < 0 else content[cut:]
+        links, pos = [], 0
+        while True:
+            m = _LINK_RE.match(rest, pos)
+            if m is None:
+                break
+            links.append(Link(unescape_md(m.group("label")), m.group("url")))
+            pos = m.end()
+        tail = rest[pos:]
+        if tail.strip() == "\\":
+            report(entry.line, "trailing '\\' (line break) after the links dropped")
+        elif tail.strip():
+            report(entry.line, f"text after the links left out: {_short(tail.strip())}", ERROR)
+        title, had_period = strip_final_period(title_part.strip())
+        if not had_period and not title.endswith(("?", "!")):
+            report(entry.line, "title has no final period (export adds one)")
+        if not title:
+            report(entry.line, "entry has no title")
+        return unescape_md(title), links
+
+    def _sub_line(self, paper: Paper, lineno: int, content: str,
+                  report: Callable[..., None], kinds: dict[str, int]) -> str | None:
+        """Read one indented line of an entry into the paper; returns its kind."""
+        digest = _DIGEST_RE.match(content)
+        authors = _AUTHOR_LIST_RE.match(content)
+        keywords = KEYWORD_LABEL_RE.match(content)
+        kind = ("digest" if digest else "authors" if authors
+                else "keywords" if keywords else "authors")
+        if kind in kinds:
+            report(lineno, f"second {kind} line in one entry, left out: {_short(content)}", ERROR)
+            return None
+        kinds[kind] = lineno
+        if digest:
+            text = digest.group(1)
+            text = text[1:] if text.startswith(" ") else text
+            closed = _CLOSE_DETAILS_RE.search(text)
+            if closed:
+                text = text[:closed.start()]
+                report(lineno, "closing </details> dropped (the list leaves it open)")
+            paper.digest = unescape_html(text) if text.strip() else None
+            if paper.digest is None:
+                report(lineno, "empty digest dropped")
+        elif keywords:
+            label, text = keywords.group(1), keywords.group(2)
+            if label != "Key Word":
+                report(lineno, f"key-word label {label + ':'!r} written as 'Key Word:'")
+            elif not text.startswith(" "):
+                report(lineno, "space added after 'Key Word:'")
+            paper.keywords = self._keywords(lineno, text, report)
+        else:
+            text = content
+            if authors:
+                paper.authors_collapsed = True
+                text = authors.group(1)
+                text = text[1:] if text.startswith(" ") else text
+                closed = _CLOSE_DETAILS_RE.search(text)
+                if closed:
+                    text = text[:closed.start()]
+                    report(lineno, "closing </details> dropped (the list leaves it open)")
+                text = unescape_html(text)
+            paper.authors, paper.venue = self._authors(lineno, text, report)
+        return kind
+
+    @staticmethod
+    def _keywords(lineno: int, text: str, report: Callable[..., None]) -> list[str]:
+        text, had_period = strip_final_period(text.strip())
+        if not had_period and text:
+            report(lineno, "key-word line has no final period (export adds one)")
+        pieces = split_unescaped(text, ";")
+        if len(pieces) == 1 and len(split_unescaped(text, ",")) > 1:
+            pieces = split_unescaped(text, ",")
+            report(lineno, "key words separated by ',' (written with ';')")
+        words = [unescape_md(p.strip()) for p in pieces]
+        if any(not w for w in words) and text:
+            report(lineno, "empty key word dropped")
+        return [w for w in words if w]
+
+    @staticmethod
+    def _authors(lineno: int, text: str,
+                 report: Callable[..., None]) -> tuple[list[str], str | None]:
+        text = text.strip()
+        venue = None
+        if _ends_unescaped(text, "*"):
+            stars = [i for i in range(len(text) - 1) if text[i] == "*"
+                     and _ends_unescaped(text[:i + 1], "*")]
+            if stars:
+                venue = unescape_md(text[stars[-1] + 1:-1]).strip() or None
+                text = text[:stars[-1]].rstrip()
+        text, had_period = strip_final_period(text)
+        if not had_period and text:
+            report(lineno, "authors line has no final period (export adds one)")
+        pieces = split_unescaped(text, ",")
+        if len(pieces) == 1 and len(split_unescaped(text, ";")) > 1:
+            pieces = split_unescaped(text, ";")
+            report(lineno, "authors separated by ';' (written with ',')")
+        names = [unescape_md(p.strip()) for p in pieces]
+        if any(not name for name in names) and text:
+            report(lineno, "empty author name dropped")
+        return [name for name in names if name], venue
+
+    def _check_rendering(self, paper: Paper, entry: _Entry, kinds: dict[str, int],
+                         known: set[int]) -> None:
+        """Report each line that export will write differently and no message explains yet."""
+        from deepphen.export.markdown import entry_lines
+
+        rendered = dict(entry_lines(paper))
+        for kind, lineno in kinds.items():
+            original, new = entry.raw[lineno], rendered.get(kind)
+            if new is None or original == new or lineno in known:
+                continue
+            if original.rstrip() == new:
+                self.problem(lineno, "trailing spaces dropped")
+            elif original.strip() == new.strip():
+                self.problem(lineno, "indentation written as '  - '")
+            else:
+                self.problem(lineno, f"written differently on export: {_difference(original, new)}")
+
+
+def _block(lines: list[str]) -> str | None:
+    """Lines joined, blank lines at either end dropped; None when nothing is left."""
+    text = "\n".join(lines).strip("\n")
+    return text if text.strip() else None
+
+
+def _split_title(text: str) -> tuple[str, str | None]:
+    """``Awesome X [![Awesome](...)](...)`` -> ("Awesome X", "[![Awesome](...)](...)")."""
+    m = re.search(r"\s+(?=\[!\[|!\[)", text)
+    if m is None:
+        return text, None
+    return text[:m.start()], text[m.end():]
+
+
+def _arxiv_from_links(links: list[Link]) -> str | None:
+    """The arXiv id of the entry: from its paper link, else from its first arXiv link."""
+    ordered = sorted(links, key=lambda link: link.label != "paper")
+    for link in ordered:
+        found = ids.arxiv_id_from_url(link.url)
+        if found:
+            return found
+    return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = text.strip()
+    return repr(text if len(text) <= limit else text[:limit - 3] + "...")
+
+
+def _difference(original: str, new: str) -> str:
+    """The part of two lines that differs, with a little context."""
+    start = 0
+    while start < min(len(original), len(new)) and original[start] == new[start]:
+        start += 1
+    end = 0
+    while (end < min(len(original), len(new)) - start
+           and original[len(original) - 1 - end] == new[len(new) - 1 - end]):
+        end += 1
+    lo = max(0, start - 10)
+    return (f"{original[lo:len(original) - end][:50]!r} -> {new[lo:len(new) - end][:50]!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Order: sort_as values that make the catalog's sort give back the page's order.
+# --------------------------------------------------------------------------------------------
+
+Position = tuple[int, int]  # (YYYYMM, number), as ids.id_sort_key
+
+
+def _max_number(month: int) -> int:
+    return 99999 if month >= 201501 else 9999
+
+
+def _step_down(pos: Position) -> Position:
+    month, num = pos
+    if num > 1:
+        return (month, num - 1)
+    year, mm = divmod(month, 100)
+    year, mm = (year - 1, 12) if mm == 1 else (year, mm - 1)
+    month = year * 100 + mm
+    return (month, _max_number(month))
+
+
+def _step_up(pos: Position) -> Position:
+    month, num = pos
+    if num < _max_number(month):
+        return (month, num + 1)
+    year, mm = divmod(month, 100)
+    year, mm = (year + 1, 1) if mm == 12 else (year, mm + 1)
+    return (year * 100 + mm, 1)
+
+
+def position_id(pos: Position) -> str:
+    """The id-like string of a position: (202405, 14860) -> '2405.14860'."""
+    month, num = pos
+    yy, mm = (month // 100) % 100, month % 100
+    width = 5 if month >= 201501 else 4
+    return f"{yy:02d}{mm:02d}.{num:0{width}d}"
+
+
+def _longest_decreasing(keys: list[tuple[int, Position]]) -> list[int]:
+    """Indices (into the page order) of a longest strictly decreasing run of ids."""
+    best: list[int] = []
+    length = [1] * len(keys)
+    prev = [-1] * len(keys)
+    for j in range(len(keys)):
+        for k in range(j):
+            if keys[k][1] > keys[j][1] and length[k] + 1 > length[j]:
+                length[j], prev[j] = length[k] + 1, k
+    if keys:
+        j = max(range(len(keys)), key=lambda x: (length[x], -x))
+        while j >= 0:
+            best.append(keys[j][0])
+            j = prev[j]
+    return best[::-1]
+
+
+def _gap_values(upper: Position | None, lower: Position | None, count: int,
+                year: int) -> list[Position] | None:
+    """``count`` descending positions that sort below ``upper`` and above ``lower``; None if
+    there is no room. A sort_as equal to an id sorts just below that id."""
+    values: list[Position] = []
+    if upper is None and lower is not None:
+        pos = lower
+        for _ in range(count):
+            pos = _step_up(pos)
+            values.append(pos)
+        return values[::-1]
+    pos = upper if upper is not None else (year * 100 + 12, _max_number(year * 100 + 12))
+    for _ in range(count):
+        if lower is not None and pos <= lower:
+            return None
+        values.append(pos)
+        pos = _step_down(pos)
+    return values
+
+
+def _assign_sort_as(papers: list[Paper]) -> None:
+    """Set ``sort_as`` where the id cannot place a paper where the page has it.
+
+    Per year subsection: the papers whose ids already fall in descending page order (a longest
+    such run) keep their ids; every other paper (no id, or out of id order) gets a position
+    between its neighbours. Sorting by Paper.sort_key, newest first, then gives the page order.
+    """
+    groups: dict[tuple[str, int], list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault((paper.section, paper.year), []).append(paper)
+    for (_, year), group in groups.items():
+        keyed = [(i, ids.id_sort_key(p.arxiv)) for i, p in enumerate(group) if p.arxiv]
+        anchors = _longest_decreasing(keyed)
+        while (values := _place(group, anchors, year)) is None:
+            anchors = _drop_crowded_anchor(group, anchors, year)
+        for i, pos in values.items():
+            group[i].sort_as = position_id(pos)
+
+
+def _place(group: list[Paper], anchors: list[int],
+           year: int) -> dict[int, Position] | None:
+    """Positions for every non-anchor paper, or None when some gap lacks room."""
+    bounds = [-1, *anchors, len(group)]
+    values: dict[int, Position] = {}
+    for a, b in itertools.pairwise(bounds):
+        free = list(range(a + 1, b))
+        if not free:
+            continue
+        upper = ids.id_sort_key(group[a].arxiv) if a >= 0 else None
+        lower = ids.id_sort_key(group[b].arxiv) if b < len(group) else None
+        found = _gap_values(upper, lower, len(free), year)
+        if found is None:
+            return None
+        values.update(zip(free, found, strict=True))
+    return values
+
+
+def _drop_crowded_anchor(group: list[Paper], anchors: list[int], year: int) -> list[int]:
+    """Drop the lower anchor of the first gap without room, so that gap can widen."""
+    bounds = [-1, *anchors, len(group)]
+    for a, b in itertools.pairwise(bounds):
+        free = b - a - 1
+        if free and a >= 0 and b < len(group):
+            upper, lower = ids.id_sort_key(group[a].arxiv), ids.id_sort_key(group[b].arxiv)
+            if _gap_values(upper, lower, free, year) is None:
+                return [x for x in anchors if x != b]
+    raise AssertionError("no gap without room")  # _place found one, so this cannot happen
+
+
+def _assign_keys(papers: list[Paper]) -> None:
+    taken: set[str] = set()
+    for paper in papers:
+        paper.key = paper_key(paper, taken)
+        taken.add(paper.key)
+
+
+def parse_list(text: str, *, source: str = "<list>") -> ImportResult:
+    """Read a page in the list's markdown layout; pure, never raises on odd input.
+
+    Returns the settings, the papers in page order (keys and sort_as set) and every problem
+    found, each with its line. A page with no section holding entries gives no papers.
+    """
+    return _Reader(text, source).read()
+
+
+# --------------------------------------------------------------------------------------------
+# Writing the catalog folder.
+# --------------------------------------------------------------------------------------------
+
+
+def write_catalog(result: ImportResult, root: Path, *, force: bool = False,
+                  on_paper: Callable[[int, int], None] | None = None) -> Path:
+    """Write ``catalog.toml`` and one file per paper under ``root``, all or nothing.
+
+    Everything is written into a temporary folder beside ``root`` and renamed into place, so a
+    failure leaves ``root`` as it was. A non-empty ``root`` is refused unless ``force``, and even
+    then only when it is a catalog (it has ``catalog.toml``): it is replaced whole.
+    ``on_paper(done, total)`` is called after each paper file (for a progress bar).
+    """
+    root = Path(root)
+    existing = _check_target(root, force=force)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}import-", dir=root.parent))
+    try:
+        _fill(tmp, result, on_paper)
+        if existing:
+            old = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}old-", dir=root.parent))
+            os.replace(root, old / "catalog")
+            try:
+                os.replace(tmp, root)
+            except BaseException:
+                os.replace(old / "catalog", root)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            if root.exists():
+                root.rmdir()  # empty: checked above
+            os.replace(tmp, root)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise DeepphenError(f"cannot write the catalog: {exc.strerror}", path=root) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return root
+
+
+def _check_target(root: Path, *, force: bool) -> bool:
+    """True when ``root`` holds a catalog to replace; raises when it must not be touched."""
+    if root.exists() and not root.is_dir():
+        raise DeepphenError("exists and is not a folder", path=root,
+                            hint="choose another --catalog folder")
+    if not root.exists() or not any(root.iterdir()):
+        return False
+    if not (root / SETTINGS_FILE).is_file():
+        raise DeepphenError("folder is not empty and holds no catalog; refusing to replace it",
+                            path=root, hint="choose an empty or new --catalog folder")
+    if not force:
+        raise DeepphenError("a catalog already exists here", path=root,
+                            hint="pass --force to replace it")
+    return True
+
+
+def _fill(folder: Path, result: ImportResult, on_paper: Callable[[int, int], None] | None) -> None:
+    # Plain writes are enough inside the private temporary folder: it becomes the catalog in
+    # one rename, so no reader ever sees a half-written file.
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(folder, 0o777 & ~mask)
+    (folder / SETTINGS_FILE).write_text(settings_to_toml(result.settings), encoding="utf-8")
+    total = len(result.papers)
+    for done, paper in enumerate(result.papers, 1):
+        path = paper_path(folder, paper)
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(paper_to_toml(paper), encoding="utf-8")
+        if on_paper:
+            on_paper(done, total)
+
+
+def iter_problem_lines(result: ImportResult) -> Iterator[str]:
+    """Problems as ``source:line: level: message`` lines."""
+    for p in result.problems:
+        yield f"{result.source}:{p.line}: {p.level}: {p.message}"
