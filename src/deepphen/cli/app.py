@@ -16,11 +16,40 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from deepphen import __version__
 from deepphen.errors import EXIT_USAGE, DeepphenError
 
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors as one plain ``deepphen: error:`` line, like every other error.
+
+    typer would draw them in a rich box that wraps long messages over several lines.
+    """
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.Abort:
+            error("aborted")
+            sys.exit(1)
+        except Exception as exc:
+            # click's ClickException (its home module differs between typer versions).
+            if not any(c.__name__ == "ClickException" for c in type(exc).__mro__):
+                raise
+            if type(exc).__name__ != "NoArgsIsHelpError":  # typer has printed the help
+                ctx = getattr(exc, "ctx", None)
+                hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+                error(" ".join(exc.format_message().split()) + hint)
+            sys.exit(exc.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="deepphen",
     help="Keep a curated research-paper list as a TOML catalog: add, search, lint, export.",
     no_args_is_help=True,

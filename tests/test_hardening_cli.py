@@ -1,0 +1,323 @@
+"""Every command, fed bad arguments and broken input, fails cleanly.
+
+The commands are discovered from the typer app, so a command added later is swept too. For
+each failure: no traceback, an exit code from the documented set {1, 2}, and (for exit 2) one
+``deepphen: error:`` line on stderr naming the file, line or value at fault.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from deepphen.cli import app
+from deepphen.errors import EXIT_FINDINGS, EXIT_USAGE, NetworkError
+from tests.conftest import make_catalog
+
+ERROR_PREFIX = "deepphen: error:"
+HUGE = "x" * 100_000
+# Values crafted to escape the catalog folder or confuse path handling.
+CRAFTED = ["../x", "../../etc/passwd", "/etc/passwd", "a\x00b", "..", "C:\\x", HUGE]
+
+COMMANDS = typer.main.get_command(app).commands
+# Arguments that make a command reach the catalog (search needs a query, and a filter to read
+# catalog.toml); commands not listed get a value for each required argument.
+REACH_CATALOG = {"search": ["grokking", "--section", "others"]}
+REQUIRED_FILLER = "2201.02177"
+# Commands whose --catalog is where they write, not what they read.
+WRITES_NEW_CATALOG = {"import"}
+
+
+@pytest.fixture(autouse=True)
+def offline_arxiv(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Network commands fail at once instead of retrying against the blocked test address."""
+    try:
+        from deepphen import arxiv
+    except ImportError:
+        return
+
+    def refuse(*_args: object, **_kwargs: object) -> object:
+        raise NetworkError("offline in tests")
+
+    monkeypatch.setattr(arxiv.Client, "fetch", refuse)
+
+
+def invoke(*args: str) -> object:
+    result = CliRunner().invoke(app, list(args), catch_exceptions=True)
+    return result
+
+
+def assert_clean_failure(result: object, *mentions: str, codes: set[int] | None = None) -> None:
+    """No traceback, a documented exit code, and the fault named in the message."""
+    exc = result.exception  # type: ignore[attr-defined]
+    assert exc is None or isinstance(exc, SystemExit), f"uncaught {exc!r}\n{result.stderr}"
+    out, err = result.stdout, result.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in out + err
+    assert result.exit_code in (codes or {EXIT_FINDINGS, EXIT_USAGE}), (  # type: ignore[attr-defined]
+        f"exit {result.exit_code}\nstdout: {out[:500]}\nstderr: {err[:500]}"  # type: ignore[attr-defined]
+    )
+    if result.exit_code == EXIT_USAGE:  # type: ignore[attr-defined]
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith(ERROR_PREFIX), err[:1000]
+        where = lines[0]
+    else:
+        where = out + err
+    for mention in mentions:
+        assert mention in where, f"{mention!r} not named in: {where[:500]}"
+
+
+def required_args(name: str) -> list[str]:
+    if name in REACH_CATALOG:
+        return list(REACH_CATALOG[name])
+    out = []
+    for param in COMMANDS[name].params:
+        if param.param_type_name == "argument" and param.required:
+            out.append(REQUIRED_FILLER)
+    return out
+
+
+def value_options(name: str) -> list[object]:
+    """The options of a command that take a value (not flags)."""
+    return [p for p in COMMANDS[name].params
+            if p.param_type_name == "option" and not getattr(p, "is_flag", False)]
+
+
+def test_commands_are_discovered() -> None:
+    assert {"search", "export", "lint", "stats", "import"} <= set(COMMANDS)
+
+
+# --- bad arguments ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_unknown_option(name: str, catalog_dir: Path) -> None:
+    result = invoke(name, *required_args(name), "--no-such-option")
+    assert_clean_failure(result, "--no-such-option", codes={EXIT_USAGE})
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_option_without_its_value(name: str, catalog_dir: Path) -> None:
+    for param in value_options(name):
+        result = invoke(name, *required_args(name), param.opts[0])
+        assert_clean_failure(result, param.opts[0], codes={EXIT_USAGE})
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_integer_options_refuse_words(name: str, catalog_dir: Path) -> None:
+    for param in value_options(name):
+        if param.bare_type() != "int":
+            continue
+        for bad in ("abc", "1e3", "2.5", ""):
+            result = invoke(name, *required_args(name), param.opts[0], bad)
+            assert_clean_failure(result, param.opts[0], codes={EXIT_USAGE})
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_format_option_refuses_unknown_value(name: str, catalog_dir: Path) -> None:
+    if not any("--format" in p.opts for p in value_options(name)):
+        pytest.skip(f"{name} has no --format")
+    result = invoke(name, *required_args(name), "--format", "nosuchformat")
+    assert_clean_failure(result, "nosuchformat", codes={EXIT_USAGE})
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_crafted_values_in_text_options(name: str, catalog_dir: Path) -> None:
+    """Paths, NUL bytes and huge strings in any text option: a clean answer or clean error."""
+    for param in value_options(name):
+        if param.bare_type() not in ("str", "list[str]"):
+            continue
+        for bad in CRAFTED:
+            result = invoke(name, *required_args(name), param.opts[0], bad)
+            if result.exit_code != 0:
+                assert_clean_failure(result)
+    assert_catalog_untouched(catalog_dir)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.parametrize("bad", CRAFTED)
+def test_crafted_positional_arguments(name: str, bad: str, catalog_dir: Path,
+                                      tmp_path: Path) -> None:
+    """Queries and ids shaped like paths never read or write outside the catalog."""
+    arguments = [p for p in COMMANDS[name].params if p.param_type_name == "argument"]
+    if not arguments:
+        pytest.skip(f"{name} takes no positional argument")
+    args = [bad if i == 0 else REQUIRED_FILLER for i, _ in enumerate(arguments)]
+    extra = ["--catalog", str(tmp_path / "new")] if name in WRITES_NEW_CATALOG else []
+    result = invoke(name, *args, *extra)
+    if result.exit_code != 0:
+        assert_clean_failure(result)
+    assert_catalog_untouched(catalog_dir)
+    assert not (tmp_path.parent / "x").exists()
+
+
+def assert_catalog_untouched(root: Path) -> None:
+    """No stray files: only the sample catalog's folders, papers and derived cache."""
+    names = {p.relative_to(root).parts[0] for p in root.rglob("*")}
+    assert names <= {"catalog.toml", ".deepphen-cache", ".deepphen.lock", "empirical-study",
+                     "neural-collapse", "emergence-and-phase-transitions", "others"}, names
+    assert not [p for p in root.rglob(".deepphen-tmp-*")]
+
+
+# --- broken catalogs --------------------------------------------------------------------
+
+PAPER = "others/1803.03635.toml"
+
+
+def _missing(root: Path) -> tuple[Path, str]:
+    return root.parent / "nowhere", "nowhere"
+
+
+def _file_not_folder(root: Path) -> tuple[Path, str]:
+    path = root.parent / "afile"
+    path.write_text("just a file\n", encoding="utf-8")
+    return path, "afile"
+
+
+def _settings_syntax(root: Path) -> tuple[Path, str]:
+    make_catalog(root)
+    with open(root / "catalog.toml", "a", encoding="utf-8") as handle:
+        handle.write('broken = "no end\n')
+    line = len((root / "catalog.toml").read_text(encoding="utf-8").splitlines())
+    return root, f"catalog.toml:{line}:"
+
+
+def _settings_wrong_type(root: Path) -> tuple[Path, str]:
+    make_catalog(root)
+    text = (root / "catalog.toml").read_text(encoding="utf-8")
+    (root / "catalog.toml").write_text(text.replace('title = "Test List"', "title = 3"),
+                                       encoding="utf-8")
+    return root, "catalog.toml:1:"
+
+
+def _settings_is_folder(root: Path) -> tuple[Path, str]:
+    (root / "catalog.toml").mkdir(parents=True)
+    return root, "catalog"
+
+
+def _paper_syntax(root: Path) -> tuple[Path, str]:
+    make_catalog(root)
+    with open(root / PAPER, "a", encoding="utf-8") as handle:
+        handle.write("[[links]\n")
+    return root, "1803.03635.toml"
+
+
+def _paper_wrong_type(root: Path) -> tuple[Path, str]:
+    make_catalog(root)
+    text = (root / PAPER).read_text(encoding="utf-8")
+    (root / PAPER).write_text(text.replace("year = 2018", 'year = "soon"'), encoding="utf-8")
+    return root, "1803.03635.toml"
+
+
+def _paper_not_utf8(root: Path) -> tuple[Path, str]:
+    make_catalog(root)
+    (root / "others" / "latin1.toml").write_bytes(
+        'title = "Caf\xe9"\nyear = 2020\nsection = "others"\n'.encode("latin-1"))
+    return root, "latin1.toml"
+
+
+def _paper_binary(root: Path) -> tuple[Path, str]:
+    make_catalog(root)
+    (root / "others" / "image.toml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    return root, "image.toml"
+
+
+BROKEN = {
+    "missing": _missing, "file-not-folder": _file_not_folder,
+    "settings-syntax": _settings_syntax, "settings-wrong-type": _settings_wrong_type,
+    "settings-is-folder": _settings_is_folder, "paper-syntax": _paper_syntax,
+    "paper-wrong-type": _paper_wrong_type, "paper-not-utf8": _paper_not_utf8,
+    "paper-binary": _paper_binary,
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_broken_catalog(name: str, kind: str, tmp_path: Path) -> None:
+    if name in WRITES_NEW_CATALOG:
+        pytest.skip(f"{name} writes a new catalog (see test_import_into_unusable_folder)")
+    build: Callable[[Path], tuple[Path, str]] = BROKEN[kind]
+    root, mention = build(tmp_path / "catalog")
+    result = invoke(name, *required_args(name), "--catalog", str(root))
+    assert_clean_failure(result, mention)
+
+
+@pytest.mark.parametrize("kind", ["file-not-folder", "settings-syntax", "paper-wrong-type"])
+def test_import_into_unusable_folder(kind: str, tmp_path: Path) -> None:
+    """import refuses a file, or a folder holding something, as its target."""
+    page = tmp_path / "list.md"
+    page.write_text("# A List\n\n## Others\n\n### Others: 2020\n\n"
+                    "- Some Paper Title. [[paper]](https://arxiv.org/abs/2001.00001)\n"
+                    "  - Ann Author.\n  - Key Word: Testing.\n", encoding="utf-8")
+    root, mention = BROKEN[kind](tmp_path / "catalog")
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    result = invoke("import", str(page), "--catalog", str(root))
+    assert_clean_failure(result, mention if kind == "file-not-folder" else "catalog")
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("content", [
+    b"\xff\xfe\x00l\x00i\x00s\x00t", b"\x89PNG\r\n\x1a\n\x00\x00", b"", b"plain words\n",
+])
+def test_import_refuses_files_that_are_not_lists(content: bytes, tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_bytes(content)
+    result = invoke("import", str(page), "--catalog", str(tmp_path / "out"))
+    assert_clean_failure(result, "page.md", codes={EXIT_USAGE})
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("target", ["folder", "missing-parent-file", "nul"])
+def test_export_output_path_errors(target: str, catalog_dir: Path, tmp_path: Path) -> None:
+    if target == "folder":
+        path, mention = str(tmp_path), str(tmp_path)
+    elif target == "missing-parent-file":
+        (tmp_path / "plain").write_text("x", encoding="utf-8")
+        path, mention = str(tmp_path / "plain" / "out.md"), "out.md"
+    else:
+        path, mention = str(tmp_path / "a\x00b.md"), "a"
+    result = invoke("export", "-o", path)
+    assert_clean_failure(result, mention, codes={EXIT_USAGE})
+    assert not list(tmp_path.rglob(".deepphen-tmp-*"))
+
+
+# --- the real console script -------------------------------------------------------------
+
+
+def run_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed ``deepphen`` script if there is one, else ``python -m deepphen``."""
+    script = Path(sys.executable).with_name("deepphen")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "deepphen"]
+    env = {k: v for k, v in os.environ.items() if k != "DEEPPHEN_CATALOG"}
+    env["NO_COLOR"] = "1"
+    return subprocess.run([*command, *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("args, mention, code", [
+    (["search", "grokking", "--catalog", "nowhere"], "nowhere", EXIT_USAGE),
+    (["search", "grokking", "--limit", "zero", "--catalog", "catalog"], "--limit", EXIT_USAGE),
+    (["search", "grokking", "--bogus"], "--bogus", EXIT_USAGE),
+    (["search", "../../etc/passwd", "--catalog", "catalog"], "etc/passwd", EXIT_FINDINGS),
+    (["export", "--format", "yaml", "--catalog", "catalog"], "yaml", EXIT_USAGE),
+    (["export", "--year", "twenty", "--catalog", "catalog"], "--year", EXIT_USAGE),
+    (["lint", "--catalog", "broken"], "catalog.toml", EXIT_USAGE),
+    (["import", "missing.md", "--catalog", "new"], "missing.md", EXIT_USAGE),
+    (["no-such-command"], "no-such-command", EXIT_USAGE),
+])
+def test_console_script_errors(args: list[str], mention: str, code: int,
+                               tmp_path: Path) -> None:
+    make_catalog(tmp_path / "catalog")
+    _settings_syntax(tmp_path / "broken")
+    proc = run_script(*args, cwd=tmp_path)
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.returncode == code, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert mention in lines[0], lines[0]
