@@ -257,6 +257,10 @@ class _Reader:
         self.lines = text.lstrip("\ufeff").splitlines()
         self.source = source
         self.problems: list[Problem] = []
+        if text.startswith("\ufeff"):
+            self.problem(1, "byte-order mark dropped")
+        if "\r" in text:
+            self.problem(1, "'\\r\\n' line ends written as '\\n'")
         self.papers: list[Paper] = []
         self.paper_lines: list[int] = []
         self.seen_ids: dict[str, int] = {}
