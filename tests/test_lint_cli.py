@@ -242,3 +242,14 @@ def test_similar_pairs_finds_a_one_letter_typo(words: list[str], others: list[li
     titles = [" ".join(o) for o in others] + [title, typo]
     pairs = {(i, j) for i, j, _ in similar_pairs(titles)}
     assert (len(titles) - 2, len(titles) - 1) in pairs
+
+
+def test_cached_and_raw_reads_give_the_same_findings(cat: Path) -> None:
+    for rule in ("DP205", "DP306", "DP407"):
+        put(cat, rule)
+    cached = engine.load_context(cat)  # every file valid: read through the catalog cache
+    raw = engine.Context(cat, cached.settings, [engine.read_file(p.path, cat) for p in
+                                                 cached.files], cached.config)
+    assert [f.rel for f in raw.files] == [f.rel for f in cached.files]
+    assert engine.check(raw) == engine.check(cached)
+    assert {p.rule for p in engine.check(raw)} == {"DP205", "DP306", "DP407"}

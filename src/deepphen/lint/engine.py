@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -213,7 +214,7 @@ class PaperFile:
 
     path: Path
     rel: str  # path relative to the catalog folder, with '/'
-    data: dict[str, Any] | None = None
+    data: dict[str, Any] | None = None  # the raw table, when the file was parsed here
     paper: Paper | None = None
     parse_error: CatalogError | None = None  # not UTF-8 or not TOML
     field_error: FieldError | None = None  # TOML, but a field is missing or mistyped
@@ -230,9 +231,23 @@ class PaperFile:
             return []
 
     @property
+    def keys(self) -> list[str]:
+        """The file's top-level keys (those of a valid paper are its fields and extras)."""
+        if self.data is not None:
+            return list(self.data)
+        return list(self.paper.to_dict()) if self.paper else []
+
+    @property
+    def ignore_table(self) -> Any:
+        """The file's ``[ignore]`` table as written (may be mistyped when the file is invalid)."""
+        if self.paper is not None:
+            return self.paper.ignore
+        return self.data.get("ignore") if self.data else None
+
+    @property
     def ignores(self) -> dict[str, str]:
         """Rules this file silences with a non-empty reason."""
-        table = self.data.get("ignore") if self.data else None
+        table = self.ignore_table
         if not isinstance(table, dict):
             return {}
         return {k: v for k, v in table.items() if isinstance(v, str) and v.strip()}
@@ -269,7 +284,7 @@ def locate(lines: list[str], field_name: str | None, needle: str | None = None
 
 def read_file(path: Path, root: Path) -> PaperFile:
     """Read and validate one paper file, keeping whatever could be read."""
-    rel = path.relative_to(root).as_posix()
+    rel = _relative(path, root)
     try:
         data = catalog.read_toml(path)
     except CatalogError as exc:
@@ -305,6 +320,19 @@ class Context:
 
         return Vocabulary.from_papers(self.papers)
 
+    @cached_property
+    def canonical_keywords(self) -> dict[str, str]:
+        """Each key-word spelling in use -> the canonical spelling of its group."""
+        vocab = self.vocabulary
+        return {spelling: vocab.canonical(spelling) for spelling in vocab.counts}
+
+    @cached_property
+    def folded_titles(self) -> dict[int, str]:
+        """vocab.fold of each valid file's title, by index in ``files``."""
+        from deepphen.vocab import fold
+
+        return {i: fold(f.paper.title) for i, f in enumerate(self.files) if f.paper is not None}
+
     @property
     def all_valid(self) -> bool:
         return all(f.paper is not None for f in self.files)
@@ -327,12 +355,31 @@ class Context:
 
 
 def load_context(root: Path) -> Context:
-    """Read the settings (unreadable settings raise, exit 2) and every paper file."""
+    """Read the settings (unreadable settings raise, exit 2) and every paper file.
+
+    The parsed-catalog cache (deepphen.cache) checks each file's size, mtime and inode, so
+    unchanged valid files need no parsing; when any file is invalid, every file is read and
+    validated on its own instead, so each problem is reported and the others still checked.
+    """
     root = Path(root)
     settings = catalog.load_settings(root)
     config = LintConfig.from_settings(settings.lint, root / catalog.SETTINGS_FILE)
-    files = [read_file(Path(path), root) for path in catalog.paper_files(root)]
+    try:
+        papers = catalog.load_papers(root)
+    except CatalogError:
+        files = [read_file(Path(path), root) for path in catalog.paper_files(root)]
+    else:
+        files = [PaperFile(Path(p.path), _relative(p.path, root), paper=p)  # type: ignore[arg-type]
+                 for p in papers]
     return Context(root, settings, files, config)
+
+
+def _relative(path: str | Path, root: Path) -> str:
+    """``path`` relative to ``root`` with '/', cheaply (this runs once per paper file)."""
+    text, base = os.fspath(path), os.fspath(root) + os.sep
+    if text.startswith(base):
+        return text[len(base):].replace(os.sep, "/")
+    return Path(os.path.relpath(text, root)).as_posix()
 
 
 # ---------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def unknown_key(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     Bad:  ``keyword = ["Grokking"]``
     Good: ``keywords = ["Grokking"]``
     """
-    for key in f.data or {}:
+    for key in f.keys:
         if key not in PAPER_FIELDS:
             hint = did_you_mean(key, PAPER_FIELDS) or f"known: {', '.join(PAPER_FIELDS)}"
             yield Hit(f"unknown key {key!r}", field=key, hint=hint)
@@ -108,7 +108,7 @@ def ignore_entry(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     Bad:  ``[ignore]`` / ``DP305 = ""``
     Good: ``[ignore]`` / ``DP305 = "the journal version has its own entry on purpose"``
     """
-    table = (f.data or {}).get("ignore")
+    table = f.ignore_table
     if not isinstance(table, dict):
         return
     names = {r.name: r.id for r in RULES.values()}

@@ -92,8 +92,13 @@ def _canonicalize_arxiv(data: dict[str, Any]) -> None:
     _set_links(data, lambda url: canonical_arxiv_url(url) or url)
 
 
+_PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^\s]*)?$")
+
+
 def url_problem(url: str) -> str | None:
     """Why a URL is malformed, or None."""
+    if _PLAIN_URL.match(url):
+        return None  # the common case, without parsing
     if not url.strip():
         return "empty URL"
     if url != url.strip() or any(c.isspace() for c in url):
@@ -142,14 +147,18 @@ def http_link(f: PaperFile, ctx: Context) -> Iterator[Hit]:
 
 
 def strip_tracking(url: str) -> str:
-    """The URL without tracking query parameters and tracking fragments."""
+    """The URL without tracking query parameters and tracking fragments; else unchanged."""
+    if "?" not in url and "#" not in url:
+        return url
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _is_tracking(k)]
-    fragment = "" if TRACKING_FRAGMENT.match(parts.fragment) else parts.fragment
-    new_query = urlencode(query, safe="/:,") if len(query) != len(
-        parse_qsl(parts.query, keep_blank_values=True)) else parts.query
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, new_query, fragment))
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+    tracked_fragment = bool(parts.fragment) and bool(TRACKING_FRAGMENT.match(parts.fragment))
+    if len(kept) == len(pairs) and not tracked_fragment:
+        return url
+    query = urlencode(kept, safe="/:,") if len(kept) != len(pairs) else parts.query
+    fragment = "" if tracked_fragment else parts.fragment
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
 
 
 def _is_tracking(key: str) -> bool:

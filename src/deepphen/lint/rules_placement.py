@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from itertools import combinations
 from typing import Any
 
 from deepphen import ids
 from deepphen.lint.engine import Context, Fix, Hit, PaperFile, did_you_mean, rule
-from deepphen.vocab import fold
 
 SIMILAR_TITLE_CUTOFF = 93  # rapidfuzz ratio of folded titles; "near-identical", not "related"
 # A series ("Tensor Programs II" / "Tensor Programs III") differs only in these words.
 _SERIES_WORDS = re.compile(r"\b(?:[ivx]+|\d+|part|vol|volume)\b")
-_MAX_POSTING = 400  # a token this common does not narrow the candidates; skip it
+_MAX_BUCKET = 100  # a word pair this common does not narrow the candidates; skip it
+_NEIGHBOURS = 8  # how many following titles in sorted order are candidates
 
 
 @rule("DP301", "year-arxiv", "error",
@@ -121,10 +122,8 @@ def duplicate_title(ctx: Context) -> Iterator[Hit]:
     Good: one entry, with the journal as its venue
     """
     first: dict[str, PaperFile] = {}
-    for f in ctx.files:
-        if f.paper is None:
-            continue
-        folded = fold(f.paper.title)
+    for i, folded in ctx.folded_titles.items():
+        f = ctx.files[i]
         other = first.setdefault(folded, f)
         if other is not f and not _pair_silenced("DP305", f, other):
             yield Hit(f"same title as {_where(other)}", file=f, field="title",
@@ -141,8 +140,12 @@ def similar_title(ctx: Context) -> Iterator[Hit]:
           "Grokking: Generalisation Beyond Overfitting on Small Algorithmic Data Sets"
     Good: "Tensor Programs II: ..." and "Tensor Programs III: ..."
     """
-    for i, j, score in similar_pairs([fold(f.paper.title) if f.paper else "" for f in ctx.files]):
-        a, b = ctx.files[i], ctx.files[j]
+    first: dict[str, PaperFile] = {}  # exact repeats are DP305's; compare each title once
+    for i, folded in ctx.folded_titles.items():
+        first.setdefault(folded, ctx.files[i])
+    files = list(first.values())
+    for i, j, score in similar_pairs(list(first)):
+        a, b = files[i], files[j]
         if not _pair_silenced("DP306", a, b):
             yield Hit(f"title is {score:.0f}% like {_where(a)}", file=b, field="title",
                       hint="if it is the same paper keep one entry; else [ignore] DP306 here")
@@ -150,32 +153,41 @@ def similar_title(ctx: Context) -> Iterator[Hit]:
 
 def similar_pairs(titles: list[str], cutoff: float = SIMILAR_TITLE_CUTOFF
                   ) -> list[tuple[int, int, float]]:
-    """Pairs (i < j) of different but near-identical titles, found without comparing all pairs.
+    """Pairs (i < j) of near-identical distinct titles, found without comparing all pairs.
 
-    Titles that near-identical share most words, so each title is compared only with the
-    titles containing one of its three rarest words (an inverted index): about linear in the
-    number of titles instead of quadratic.
+    Candidates come from two cheap blockings, and only candidates are scored (rapidfuzz,
+    one call per title), so the cost grows about linearly with the number of titles:
+    - rare words: each title is filed under every pair of its three rarest words; two
+      titles that differ in one word both hold the two rarest words they share;
+    - sorted neighbours: titles that differ in a few places share a long prefix or suffix,
+      so they sit close together when sorted forwards or by their reversed text.
     """
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
-    tokens = [sorted(set(t.split())) for t in titles]
+    tokens = [set(t.split()) for t in titles]
     df: Counter[str] = Counter(tok for toks in tokens for tok in toks)
-    postings: dict[str, list[int]] = {}
+    buckets: dict[tuple[str, ...], list[int]] = {}
+    keys: list[list[tuple[str, ...]]] = []
     for idx, toks in enumerate(tokens):
-        for tok in toks:
-            postings.setdefault(tok, []).append(idx)
-    found: dict[tuple[int, int], float] = {}
-    for i, toks in enumerate(tokens):
-        if not toks:
+        rare = [t for _, t in sorted((df[t], t) for t in toks)[:3]]
+        keys.append(list(combinations(rare, 2)) if len(rare) > 1 else [tuple(rare)])
+        for key in keys[-1]:
+            buckets.setdefault(key, []).append(idx)
+    neighbours: list[list[int]] = [[] for _ in titles]
+    for order in (sorted(range(len(titles)), key=titles.__getitem__),
+                  sorted(range(len(titles)), key=lambda k: titles[k][::-1])):
+        for pos, i in enumerate(order):
+            for j in order[pos + 1:pos + 1 + _NEIGHBOURS]:
+                neighbours[min(i, j)].append(max(i, j))
+    found = []
+    for i, mine in enumerate(keys):
+        shared = [b for key in mine if 1 < len(b := buckets[key]) <= _MAX_BUCKET]
+        near = set(neighbours[i]).union(*shared)
+        choices = {j: titles[j] for j in near if j > i}
+        if not choices:
             continue
-        rare = sorted(toks, key=lambda t: (df[t], t))[:3]
-        for tok in rare:
-            if df[tok] > _MAX_POSTING:
-                continue
-            for j in postings[tok]:
-                if j == i or titles[j] == titles[i] or (min(i, j), max(i, j)) in found:
-                    continue
-                score = fuzz.ratio(titles[i], titles[j], score_cutoff=cutoff)
-                if score and _series_free(titles[i]) != _series_free(titles[j]):
-                    found[(min(i, j), max(i, j))] = score
-    return sorted((i, j, s) for (i, j), s in found.items())
+        for _, score, j in process.extract(titles[i], choices, scorer=fuzz.ratio,
+                                           score_cutoff=cutoff, limit=None):
+            if _series_free(titles[i]) != _series_free(titles[j]):
+                found.append((i, j, score))
+    return sorted(found)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from deepphen.lint.engine import Context, Fix, Hit, PaperFile, rule
-from deepphen.vocab import fold, keyword_norm
+from deepphen.vocab import fold
 
 MAX_KEYWORDS = 6
 SPELLING_CUTOFF = 91  # rapidfuzz ratio between folded key words from different groups
@@ -80,7 +80,7 @@ def authors_empty(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     Good: ``authors = ["Alethea Power", "Yuri Burda"]``
     """
     if not f.paper.authors or not any(a.strip() for a in f.paper.authors):
-        yield Hit("no authors", field="authors" if "authors" in (f.data or {}) else "title")
+        yield Hit("no authors", field="authors")
 
 
 @rule("DP404", "author-duplicate", "warning", "No author is listed twice.", fixable=True)
@@ -156,7 +156,7 @@ def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     count = len([k for k in f.paper.keywords if k.strip()])
     if count == 0:
-        yield Hit("no key words", field="keywords" if "keywords" in (f.data or {}) else "title",
+        yield Hit("no key words", field="keywords",
                   hint="add one to six, reusing the vocabulary ('deepphen stats' lists it)")
     elif count > MAX_KEYWORDS:
         yield Hit(f"{count} key words; at most {MAX_KEYWORDS}", field="keywords")
@@ -174,9 +174,9 @@ def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     Bad:  ``keywords = ["large language models"]`` where others say "Large Language Model"
     Good: ``keywords = ["Large Language Model"]``
     """
-    vocab = ctx.vocabulary
+    canonical_of = ctx.canonical_keywords
     for keyword in f.paper.keywords:
-        canonical = vocab.canonical(keyword.strip())
+        canonical = canonical_of.get(keyword.strip())
         if canonical and canonical != keyword.strip():
             yield Hit(f"key word {keyword!r} is a variant of {canonical!r}", field="keywords",
                       needle=keyword,
@@ -185,7 +185,8 @@ def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Hit]:
 
 
 def _misspellings(ctx: Context) -> dict[str, str]:
-    """Rare key-word groups whose folded form is within a typo of a commoner group."""
+    """Spellings in rare key-word groups whose folded form is a typo away from a commoner
+    group -> that group's canonical spelling."""
     cached = ctx.__dict__.get("_lint_misspellings")
     if cached is not None:
         return cached
@@ -202,7 +203,8 @@ def _misspellings(ctx: Context) -> dict[str, str]:
         for match, _score, _ in process.extract(norm, common, scorer=fuzz.ratio,
                                                score_cutoff=SPELLING_CUTOFF, limit=3):
             if match != norm and totals[match] >= 2 * total and _differs_by_spelling(norm, match):
-                out[norm] = vocab.canonical(match)
+                for spelling in vocab.groups[norm]:
+                    out[spelling] = vocab.canonical(match)
                 break
     ctx.__dict__["_lint_misspellings"] = out
     return out
@@ -226,11 +228,12 @@ def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     misspelt = _misspellings(ctx)
     for keyword in f.paper.keywords:
-        target = misspelt.get(keyword_norm(keyword))
+        target = misspelt.get(keyword.strip())
         if target:
-            yield Hit(f"key word {keyword!r} looks like a misspelling of {target!r}",
-                      field="keywords", needle=keyword,
-                      hint=f"use {target!r}, or [ignore] DP408 with a reason")
+            count = ctx.vocabulary.counts[target]
+            yield Hit(f"key word {keyword!r} is spelt almost like {target!r} ({count} papers); "
+                      "one of them is likely misspelt", field="keywords", needle=keyword,
+                      hint="use one spelling everywhere, or [ignore] DP408 with a reason")
 
 
 def _clean_keywords(values: list[Any]) -> list[Any]:

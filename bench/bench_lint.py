@@ -1,0 +1,100 @@
+"""Time ``deepphen lint`` on a generated catalog (the budget: 10,000 papers within 3 s).
+
+Generates a catalog with bench/generate.py (fixed seed) and runs ``deepphen lint`` as a user
+would, in a separate process: cold (no parsed-catalog cache, as on a fresh CI clone) and
+warm (cache filled, as on a second run or in a pre-commit hook), median of ``--runs``. Then
+it times the phases in-process (load, each slow rule) to show where the time goes. The
+generated catalog repeats titles, so lint has findings to report; that is part of the cost.
+
+Usage:
+    .venv/bin/python bench/bench_lint.py [--papers 10000] [--runs 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+BUDGET_SECONDS = 3.0
+CACHE_DIR = ".deepphen-cache"
+RACY_S = 2.1  # files younger than this are not cached (deepphen.cache.RACY_NS)
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def time_lint(catalog: Path, runs: int, *, cold: bool) -> tuple[float, int]:
+    """Median wall seconds of ``deepphen lint`` and its exit code."""
+    times, code = [], 0
+    for _ in range(runs):
+        if cold:
+            shutil.rmtree(catalog / CACHE_DIR, ignore_errors=True)
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "deepphen", "lint", "--catalog",
+                               str(catalog)], stdout=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+        code = done.returncode
+    return statistics.median(times), code
+
+
+def phases(catalog: Path) -> list[tuple[str, float]]:
+    """Seconds for loading and for each rule taking over 20 ms, measured in-process."""
+    from deepphen.lint import engine
+
+    start = time.perf_counter()
+    ctx = engine.load_context(catalog)
+    rows = [(f"load {len(ctx.files)} files", time.perf_counter() - start)]
+    for rule in engine.all_rules().values():
+        start = time.perf_counter()
+        engine.check(ctx, [rule.id])
+        seconds = time.perf_counter() - start
+        if seconds > 0.02:
+            rows.append((f"{rule.id} {rule.name}", seconds))
+    start = time.perf_counter()
+    problems = engine.check(ctx)
+    rows.append((f"all rules ({len(problems)} findings)", time.perf_counter() - start))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="generate the catalog here and keep it")
+    args = parser.parse_args(argv)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="deepphen-bench-lint-"))
+    catalog = work / "catalog"
+    try:
+        gen = _generator()
+        settings, papers = gen.generate(args.papers)
+        gen.write_catalog(catalog, settings, papers)
+        time.sleep(RACY_S)  # let the files age so that the warm runs can use the cache
+        print(f"catalog: {args.papers} papers in {catalog}")
+        cold, code = time_lint(catalog, args.runs, cold=True)
+        warm, _ = time_lint(catalog, args.runs, cold=False)
+        print(f"deepphen lint, cold cache   {cold:6.2f} s  (exit {code})")
+        print(f"deepphen lint, warm cache   {warm:6.2f} s  budget {BUDGET_SECONDS} s: "
+              f"{'ok' if warm <= BUDGET_SECONDS else 'OVER BUDGET'}")
+        for step, seconds in phases(catalog):
+            print(f"  {step:<40} {seconds * 1000:8.0f} ms")
+        return 0 if warm <= BUDGET_SECONDS else 1
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
