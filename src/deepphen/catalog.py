@@ -107,8 +107,8 @@ def paper_files(root: Path) -> Iterator[Path]:
     """Every paper file of the catalog, in a stable order (section folders, then names)."""
     from deepphen.cache import scan
 
-    for path, _sig in scan(root):
-        yield Path(path)
+    for sig in scan(root):
+        yield Path(root, sig[0])
 
 
 def load_papers(root: Path, *, use_cache: bool = True) -> list[Paper]:

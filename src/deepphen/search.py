@@ -26,6 +26,7 @@ only the papers it shows.
 from __future__ import annotations
 
 import math
+import pickle
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
@@ -39,7 +40,7 @@ from deepphen.vocab import _singular as singular  # the same plural folding as k
 from deepphen.vocab import fold
 
 MAX_QUERY = 500
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 # Fields of the index and their weights: a title or key-word match outranks a digest mention.
 FIELDS = ("title", "keywords", "surname", "names", "venue", "digest")
@@ -49,6 +50,7 @@ REPORTED = {"title": "title", "keywords": "keywords", "surname": "authors", "nam
             "venue": "venue", "digest": "digest"}
 EXACT, PREFIX = 1.0, 0.85
 MAX_PREFIX_TERMS = 40
+UNIT = "\x1f"  # separates a paper's stored phrases; fold() never emits it
 MIN_BASE = 0.25  # below this idf-weighted match a paper is not a hit
 BROAD = 2.0  # a word found in title and key words (weights 1 + 1) is fully "broad"
 
@@ -101,38 +103,52 @@ def _link_key(text: str) -> str | None:
 class SearchIndex:
     """Word postings per field plus what phrase scoring and tie-breaking need.
 
-    Papers are referred to by their position in the list the index was built from.
+    Papers are referred to by their position in the list the index was built from. The
+    stored form is a few large strings and arrays rather than many small objects, because
+    loading it is part of every search's start-up: ``terms`` is the sorted vocabulary; for
+    each field, ``starts[f][t]:starts[f][t + 1]`` slices ``papers[f]`` to the papers whose
+    field ``f`` holds term ``t``.
     """
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.size: int = data["size"]
-        self.postings: list[dict[str, bytes]] = data["postings"]
-        self.terms: list[str] = data["terms"]
-        self.titles: list[str] = data["titles"]
-        self.keywords: list[list[str]] = data["keywords"]
-        self.order: array = array("I", data["order"])
-        self.links: dict[str, int] = data["links"]
-        self._vocab = set(self.terms)
+        self.terms: list[str] = data["terms"].split("\n") if data["terms"] else []
+        self.starts = [array("I", raw) for raw in data["starts"]]
+        self.papers = [array("I", raw) for raw in data["papers"]]
+        self.order = array("I", data["order"])
+        self._links: dict[str, int] | None = None
 
     @classmethod
     def build(cls, papers: Sequence[Paper]) -> SearchIndex:
         """Index these papers (positions in ``papers`` are the ids used in results)."""
         postings: list[dict[str, list[int]]] = [{} for _ in FIELDS]
         links: dict[str, int] = {}
+        singulars: dict[str, str] = {}  # words repeat a lot: fold each plural once
+
+        def words_of(text: str) -> list[str]:
+            out = []
+            for word in fold(text).split():
+                folded = singulars.get(word)
+                if folded is None:
+                    folded = singulars[word] = singular(word)
+                out.append(folded)
+            return out
+
+        phrases = []
         for i, paper in enumerate(papers):
             surnames, names = set(), set()
             for author in paper.authors:
-                parts = _words(author)
+                parts = words_of(author)
                 if parts:
                     surnames.add(parts[-1])
                     names.update(parts[:-1])
             texts = (
-                set(_words(paper.title)),
-                {w for k in paper.keywords for w in _words(k)},
+                set(words_of(paper.title)),
+                {w for k in paper.keywords for w in words_of(k)},
                 surnames, names - surnames,
-                set(_words(paper.venue or "")),
-                set(_words(paper.digest or "")),
+                set(words_of(paper.venue or "")),
+                set(words_of(paper.digest or "")),
             )
             for field_postings, words in zip(postings, texts, strict=True):
                 for word in words:
@@ -141,24 +157,55 @@ class SearchIndex:
                 links.setdefault(_link_key(link.url) or link.url, i)
             if paper.arxiv:
                 links.setdefault(paper.arxiv, i)
+            # Title, then key words, as word strings for phrase matching.
+            phrases.append(UNIT.join(" ".join(words_of(text))
+                                     for text in (paper.title, *paper.keywords)))
+        terms = sorted({w for fp in postings for w in fp})
+        starts, flat = [], []
+        for field_postings in postings:
+            offsets, positions = array("I", [0]), array("I")
+            for term in terms:
+                positions.extend(field_postings.get(term, ()))
+                offsets.append(len(positions))
+            starts.append(offsets.tobytes())
+            flat.append(positions.tobytes())
         rank = sorted(range(len(papers)), key=lambda i: papers[i].sort_key(), reverse=True)
         order = array("I", bytes(4 * len(papers)))
         for position, i in enumerate(rank):
             order[i] = position
         return cls({
             "size": len(papers),
-            "postings": [{w: array("I", p).tobytes() for w, p in fp.items()} for fp in postings],
-            "terms": sorted({w for fp in postings for w in fp}),
-            "titles": [" ".join(_words(p.title)) for p in papers],
-            "keywords": [[" ".join(_words(k)) for k in p.keywords] for p in papers],
+            "terms": "\n".join(terms),  # folded words hold only [a-z0-9]
+            "starts": starts,
+            "papers": flat,
+            "phrases": phrases,
             "order": order.tobytes(),
-            "links": links,
+            "links": pickle.dumps(links),  # decoded only for id and URL queries
         })
+
+    def _term_index(self, word: str) -> int | None:
+        at = bisect_left(self.terms, word)
+        return at if at < len(self.terms) and self.terms[at] == word else None
+
+    def _posting(self, field: int, term: int) -> array:
+        starts = self.starts[field]
+        return self.papers[field][starts[term]:starts[term + 1]]
+
+    def _phrase_parts(self, i: int) -> list[str]:
+        return self.data["phrases"][i].split(UNIT)
+
+    def link(self, key: str) -> int | None:
+        """The position of the paper with this arXiv id or link, if any."""
+        if self._links is None:
+            from deepphen.cache import safe_loads
+
+            self._links = safe_loads(self.data["links"])
+        return self._links.get(key)
 
     def _expand(self, word: str) -> list[tuple[str, float]]:
         """Catalog words that ``word`` stands for, with a match quality in 0..1."""
         found: list[tuple[str, float]] = []
-        if word in self._vocab:
+        if self._term_index(word) is not None:
             found.append((word, EXACT))
         if len(word) >= 3:
             start = bisect_left(self.terms, word)
@@ -183,7 +230,7 @@ class SearchIndex:
         """Rank papers for a checked query: (position, score, matched fields), best first."""
         key = _link_key(text)
         if key is not None:
-            position = self.links.get(key)
+            position = self.link(key)
             if position is None or (allowed is not None and position not in allowed):
                 return []
             return [(position, 1.0, ("arxiv",) if ids.is_arxiv_id(key) else ("links",))]
@@ -213,7 +260,7 @@ class SearchIndex:
                 continue
             score = (0.65 * value + 0.2 * self._phrase(i, phrase)
                      + 0.15 * breadth[i] / total_idf)
-            if phrase == self.titles[i]:
+            if phrase == self._phrase_parts(i)[0]:
                 score = 1.0  # the exact title
             fields = tuple(f for f in ("title", "keywords", "authors", "venue", "digest")
                            if f in matched[i])
@@ -226,14 +273,14 @@ class SearchIndex:
         """Per paper: (best weighted match of a query word's terms, sum over its fields)."""
         per_field: list[dict[int, float]] = [{} for _ in FIELDS]
         for term, quality in terms:
-            for field_scores, field_postings in zip(per_field, self.postings, strict=True):
-                raw = field_postings.get(term)
-                if raw is None:
-                    continue
-                for i in array("I", raw):
+            at = self._term_index(term)
+            if at is None:
+                continue
+            for field, field_scores in enumerate(per_field):
+                for i in self._posting(field, at):
                     if quality > field_scores.get(i, 0.0):
                         field_scores[i] = quality
-        best: dict[int, tuple[float, int]] = {}
+        best: dict[int, tuple[float, float]] = {}
         fields_of: dict[int, set[str]] = {}
         for name, weight, field_scores in zip(FIELDS, WEIGHTS, per_field, strict=True):
             for i, quality in field_scores.items():
@@ -246,7 +293,7 @@ class SearchIndex:
 
     def _phrase(self, i: int, phrase: str) -> float:
         """How well the whole query matches the title or a key word as a phrase."""
-        title, keywords = self.titles[i], self.keywords[i]
+        title, *keywords = self._phrase_parts(i)
         if phrase == title or phrase in keywords:
             return 1.0
         if f" {phrase} " in f" {title} ":
