@@ -1,0 +1,228 @@
+"""Property-based tests: TOML round trips, arXiv ids and keys, hostile text.
+
+Any paper the strategies build must survive write -> read unchanged and rewrite to the same
+bytes; id normalization must be idempotent; no text may escape the catalog folder or make the
+parsers raise anything but deepphen's own errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import string
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deepphen import catalog, ids
+from deepphen.errors import CatalogError, DeepphenError, InvalidId
+from deepphen.models import PAPER_FIELDS, Link, Paper
+
+# Keys and section slugs as ids.is_safe_key defines them.
+SAFE_KEY = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,40}\Z").filter(lambda k: ".." not in k)
+TEXT = st.text(max_size=60)
+NONEMPTY = st.text(min_size=1, max_size=60)
+OPTIONAL = st.none() | NONEMPTY
+# Values a TOML file can hold that compare equal after a round trip (no NaN floats).
+TOML_SCALAR = (st.text(max_size=20) | st.integers(-(2**63), 2**63 - 1) | st.booleans()
+               | st.floats(allow_nan=False, width=64) | st.dates())
+TOML_VALUE = st.recursive(
+    TOML_SCALAR,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=6,
+)
+EXTRA_KEY = TEXT.filter(lambda k: k not in PAPER_FIELDS)
+
+papers = st.builds(
+    Paper,
+    title=NONEMPTY,
+    year=st.integers(1900, 2999),
+    section=SAFE_KEY,
+    authors=st.lists(TEXT, max_size=4),
+    venue=OPTIONAL,
+    published=st.none() | st.dates(dt.date(1900, 1, 1), dt.date(2999, 12, 31)),
+    arxiv=OPTIONAL,
+    doi=OPTIONAL,
+    category=OPTIONAL,
+    keywords=st.lists(TEXT, max_size=4),
+    links=st.lists(st.builds(Link, TEXT, TEXT), max_size=3),
+    sort_as=OPTIONAL,
+    authors_collapsed=st.booleans(),
+    digest=OPTIONAL,
+    ignore=st.dictionaries(TEXT, TEXT, max_size=2),
+    extra=st.dictionaries(EXTRA_KEY, TOML_VALUE, max_size=3),
+    key=SAFE_KEY,
+)
+
+
+@given(papers)
+def test_paper_toml_round_trip(paper: Paper) -> None:
+    text = catalog.paper_to_toml(paper)
+    again = Paper.from_dict(tomllib.loads(text), key=paper.key)
+    assert again == paper
+    assert catalog.paper_to_toml(again) == text
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=50)
+@given(papers)
+def test_written_paper_reads_back_equal(tmp_path: Path, paper: Paper) -> None:
+    path = catalog.write_paper(tmp_path, paper)
+    again = catalog.read_paper(path)
+    assert again.path == path
+    again.path = None
+    assert again == paper
+    assert path.read_bytes() == catalog.paper_to_toml(again).encode("utf-8")
+
+
+# --- arXiv ids --------------------------------------------------------------------------
+
+
+@st.composite
+def new_style_ids(draw: st.DrawFn) -> str:
+    year = draw(st.integers(7, 40))
+    month = draw(st.integers(1, 12))
+    digits = 5 if year * 100 + month >= 1501 else 4
+    number = draw(st.integers(1, 10**digits - 1))
+    return f"{year:02d}{month:02d}.{number:0{digits}d}"
+
+
+@st.composite
+def old_style_ids(draw: st.DrawFn) -> str:
+    archive = draw(st.sampled_from(["hep-th", "math.GT", "cond-mat.stat-mech", "astro-ph",
+                                    "cs.LG", "q-bio.NC", "physics"]))
+    year = draw(st.sampled_from([91, 95, 99, 0, 3, 7]))
+    month = draw(st.integers(1, 12))
+    return f"{archive}/{year:02d}{month:02d}{draw(st.integers(1, 999)):03d}"
+
+
+arxiv_ids = new_style_ids() | old_style_ids()
+
+
+@st.composite
+def id_spellings(draw: st.DrawFn) -> tuple[str, str]:
+    """(a way a user may write an id, the canonical id)."""
+    ident = draw(arxiv_ids)
+    version = draw(st.sampled_from(["", "v1", "v2", "v12"]))
+    form = draw(st.sampled_from([
+        "{}", "arXiv:{}", "arxiv: {}", "https://arxiv.org/abs/{}", "http://arxiv.org/pdf/{}.pdf",
+        "arxiv.org/abs/{}", "https://www.arxiv.org/html/{}", "https://export.arxiv.org/abs/{}/",
+        "https://arxiv.org/abs/{}?context=cs", "https://arxiv.org/abs/{}#section",
+    ]))
+    pad = draw(st.sampled_from(["", " ", "\t", "\n"]))
+    return pad + form.format(ident + version) + pad, ident
+
+
+@given(id_spellings())
+def test_id_spellings_normalize_idempotently(spelling: tuple[str, str]) -> None:
+    text, canonical = spelling
+    parsed = ids.parse_arxiv_id(text)
+    assert parsed.id == canonical
+    assert ids.parse_arxiv_id(parsed.id).id == parsed.id
+    assert ids.parse_arxiv_id(parsed.versioned) == parsed
+    assert ids.parse_arxiv_id(ids.abs_url(parsed.id)).id == parsed.id
+    assert ids.arxiv_id_from_url(ids.abs_url(parsed.id)) == parsed.id
+    assert ids.is_arxiv_id(parsed.id)
+
+
+@given(arxiv_ids)
+def test_key_and_id_invert_each_other(ident: str) -> None:
+    key = ids.key_for_id(ident)
+    assert ids.is_safe_key(key)
+    assert ids.id_for_key(key) == ident
+    assert "/" not in key
+
+
+@given(SAFE_KEY)
+def test_any_key_naming_an_id_comes_back_from_it(key: str) -> None:
+    ident = ids.id_for_key(key)
+    assert ident is None or ids.key_for_id(ident) == key
+
+
+@given(st.text(max_size=400) | st.binary(max_size=100).map(lambda b: b.decode("latin-1")))
+def test_parse_arxiv_id_raises_only_invalid_id(text: str) -> None:
+    try:
+        parsed = ids.parse_arxiv_id(text)
+    except InvalidId as exc:
+        assert "\n" not in str(exc).replace(repr(text), "")
+        return
+    assert ids.is_arxiv_id(parsed.id)
+    assert ids.is_safe_key(ids.key_for_id(parsed.id))
+
+
+# Text shaped like the ids and paths an attacker would try, mixed with noise.
+PATHISH = st.lists(
+    st.sampled_from(["..", ".", "/", "\\", "\x00", "etc", "passwd", "~", "-", "_", "a", "2201",
+                     ".02177", "C:", "%2e%2e", "\u2025", "\uff0e", " "]),
+    max_size=8,
+).map("".join) | st.text(max_size=30)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=PATHISH, section=PATHISH, arxiv=st.none() | PATHISH, title=NONEMPTY)
+def test_paper_paths_stay_inside_the_catalog(tmp_path: Path, key: str, section: str,
+                                             arxiv: str | None, title: str) -> None:
+    paper = Paper(title=title, year=2020, section=section, arxiv=arxiv, key=key)
+    try:
+        path = catalog.paper_path(tmp_path, paper)
+    except CatalogError:
+        return
+    root = tmp_path.resolve()
+    assert path.resolve().parent.parent == root
+    assert ids.is_safe_key(path.stem) and ids.is_safe_key(path.parent.name)
+
+
+@given(st.text(max_size=200))
+def test_keys_made_from_any_title_are_safe(title: str) -> None:
+    paper = Paper(title=title or "x", year=2020, section="others")
+    assert ids.is_safe_key(catalog.paper_key(paper))
+    assert ids.is_safe_key(ids.slugify(title))
+
+
+# --- the markdown importer ------------------------------------------------------------
+
+HAS_IMPORTER = importlib.util.find_spec("deepphen.markdown") is not None
+# Fragments of the list's layout, so that random pages reach deep into the parser.
+MD_PIECES = [
+    "# ", "## ", "### ", "#### ", "- ", "* ", "  - ", "    - ", "Empirical Study", ": 2020",
+    ": 20", "Others", "Key Word: ", "; ", ", ", ". ", "[[paper]](", "[[code]](", "https://",
+    "arxiv.org/abs/2201.02177", "v2", ")", "(", "]", "[", "\\",
+    "<details><summary>Digest</summary>", "<details><summary>Author List</summary>",
+    "</details>", "<img src=\"a.png\"/>", "![avatar](",
+    "[Others](#others)", "<", ">", "&amp;", "`", "*", "\ufeff", "\t", " ", "\n", "\n\n", "\r\n",
+    "\u2028", "\x00", "é", "..", "/",
+]
+markdown_pages = st.lists(st.sampled_from(MD_PIECES) | st.text(max_size=8), max_size=80).map(
+    "".join) | st.text(max_size=300)
+
+
+@pytest.mark.skipif(not HAS_IMPORTER, reason="deepphen.markdown (the importer) is absent")
+@settings(max_examples=300, deadline=None)
+@given(markdown_pages)
+def test_markdown_importer_raises_only_deepphen_errors(text: str) -> None:
+    from deepphen.markdown import parse_list
+
+    try:
+        result = parse_list(text, source="page.md")
+    except DeepphenError:
+        return
+    for paper in result.papers:
+        assert ids.is_safe_key(paper.key) and ids.is_safe_key(paper.section)
+    assert all(problem.line >= 0 for problem in result.problems)
+
+
+@pytest.mark.skipif(not HAS_IMPORTER, reason="deepphen.markdown (the importer) is absent")
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(string.printable), max_size=40).map("".join))
+def test_markdown_importer_reads_any_entry_line(line: str) -> None:
+    """One arbitrary entry line in a valid frame: at most one paper, placed where it stands."""
+    from deepphen.markdown import parse_list
+
+    page = f"# L\n\n## Others\n\n### Others: 2020\n\n- {line}\n  - A. Author.\n"
+    result = parse_list(page, source="page.md")
+    assert len(result.papers) <= 1
+    for paper in result.papers:
+        assert (paper.section, paper.year) == ("others", 2020)
+        assert ids.is_safe_key(paper.key)
