@@ -545,12 +545,7 @@ class _Reader:
             return None
         kinds[kind] = lineno
         if digest:
-            text = digest.group(1)
-            text = text[1:] if text.startswith(" ") else text
-            closed = _CLOSE_DETAILS_RE.search(text)
-            if closed:
-                text = text[:closed.start()]
-                report(lineno, "closing </details> dropped (the list leaves it open)")
+            text = _details_text(digest.group(1), lambda message: report(lineno, message))
             paper.digest = unescape_html(text) if text.strip() else None
             if paper.digest is None:
                 report(lineno, "empty digest dropped")
@@ -560,34 +555,17 @@ class _Reader:
                 report(lineno, f"key-word label {label + ':'!r} written as 'Key Word:'")
             elif not text.startswith(" "):
                 report(lineno, "space added after 'Key Word:'")
-            paper.keywords = self._keywords(lineno, text, report)
+            paper.keywords = _read_list(text.strip(), ";", ",",
+                                        ("key-word", "key words", "key word"),
+                                        lambda message: report(lineno, message))
         else:
             text = content
             if authors:
                 paper.authors_collapsed = True
-                text = authors.group(1)
-                text = text[1:] if text.startswith(" ") else text
-                closed = _CLOSE_DETAILS_RE.search(text)
-                if closed:
-                    text = text[:closed.start()]
-                    report(lineno, "closing </details> dropped (the list leaves it open)")
-                text = unescape_html(text)
+                text = unescape_html(_details_text(authors.group(1),
+                                                   lambda message: report(lineno, message)))
             paper.authors, paper.venue = self._authors(lineno, text, report)
         return kind
-
-    @staticmethod
-    def _keywords(lineno: int, text: str, report: Callable[..., None]) -> list[str]:
-        text, had_period = strip_final_period(text.strip())
-        if not had_period and text:
-            report(lineno, "key-word line has no final period (export adds one)")
-        pieces = split_unescaped(text, ";")
-        if len(pieces) == 1 and len(split_unescaped(text, ",")) > 1:
-            pieces = split_unescaped(text, ",")
-            report(lineno, "key words separated by ',' (written with ';')")
-        words = [unescape_md(p.strip()) for p in pieces]
-        if any(not w for w in words) and text:
-            report(lineno, "empty key word dropped")
-        return [w for w in words if w]
 
     @staticmethod
     def _authors(lineno: int, text: str,
@@ -600,17 +578,9 @@ class _Reader:
             if stars:
                 venue = unescape_md(text[stars[-1] + 1:-1]).strip() or None
                 text = text[:stars[-1]].rstrip()
-        text, had_period = strip_final_period(text)
-        if not had_period and text:
-            report(lineno, "authors line has no final period (export adds one)")
-        pieces = split_unescaped(text, ",")
-        if len(pieces) == 1 and len(split_unescaped(text, ";")) > 1:
-            pieces = split_unescaped(text, ";")
-            report(lineno, "authors separated by ';' (written with ',')")
-        names = [unescape_md(p.strip()) for p in pieces]
-        if any(not name for name in names) and text:
-            report(lineno, "empty author name dropped")
-        return [name for name in names if name], venue
+        names = _read_list(text, ",", ";", ("authors", "authors", "author name"),
+                           lambda message: report(lineno, message))
+        return names, venue
 
     def _check_rendering(self, paper: Paper, entry: _Entry, kinds: dict[str, int],
                          known: set[int]) -> None:
@@ -628,6 +598,35 @@ class _Reader:
                 self.problem(lineno, "indentation written as '  - '")
             else:
                 self.problem(lineno, f"written differently on export: {_difference(original, new)}")
+
+
+def _read_list(text: str, sep: str, alt: str, names: tuple[str, str, str],
+               report: Callable[[str], None]) -> list[str]:
+    """The items of an authors or key-word line: split at ``sep`` (at ``alt`` when the line
+    uses only that), period and escapes removed. ``names``: the line, the items, one item."""
+    line_name, plural, singular = names
+    text, had_period = strip_final_period(text)
+    if not had_period and text:
+        report(f"{line_name} line has no final period (export adds one)")
+    pieces = split_unescaped(text, sep)
+    if len(pieces) == 1 and len(split_unescaped(text, alt)) > 1:
+        pieces = split_unescaped(text, alt)
+        report(f"{plural} separated by '{alt}' (written with '{sep}')")
+    items = [unescape_md(piece.strip()) for piece in pieces]
+    if text and not all(items):
+        report(f"empty {singular} dropped")
+    return [item for item in items if item]
+
+
+def _details_text(text: str, report: Callable[[str], None]) -> str:
+    """The text after ``<summary>...</summary>``: one separating space and a closing
+    ``</details>`` removed, the rest as written."""
+    text = text[1:] if text.startswith(" ") else text
+    closed = _CLOSE_DETAILS_RE.search(text)
+    if closed:
+        text = text[:closed.start()]
+        report("closing </details> dropped (the list leaves it open)")
+    return text
 
 
 def _block(lines: list[str]) -> str | None:
