@@ -1,0 +1,300 @@
+"""Adding papers from arXiv: parse ids, fetch, check duplicates, choose section and key words.
+
+Two steps, so a command can ask the user in between:
+
+1. ``plan_additions`` parses every id (refusing bad ones before any request), fetches them,
+   refuses duplicates (unless ``force``) and ranks sections and key words for each paper;
+2. ``write_additions`` takes the catalog lock, checks duplicates again against the catalog
+   as it is now (another process may have added the same paper meanwhile), writes every file
+   atomically, regenerates the page when the settings ask for it, and on any failure puts the
+   catalog back exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deepphen import catalog as store
+from deepphen import ids
+from deepphen.errors import EXIT_FINDINGS, DeepphenError, NotFound
+from deepphen.filters import resolve_section
+from deepphen.models import Link, Paper, Section, Settings
+from deepphen.suggest import KeywordChoice, SectionModel, SectionScore, normalize_keywords
+from deepphen.suggest import suggest_keywords as _suggest_keywords
+from deepphen.vocab import Vocabulary, fold
+
+if TYPE_CHECKING:
+    from deepphen.arxiv import ArxivEntry, Client
+
+TITLE_MATCH = 92  # rapidfuzz ratio of folded titles from which two papers are the same
+
+
+class DuplicateError(DeepphenError):
+    """The paper is already in the catalog (same arXiv id or a near-identical title)."""
+
+    exit_code = EXIT_FINDINGS
+
+
+@dataclass
+class Options:
+    """What the user asked for besides the ids."""
+
+    section: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    code: str | None = None
+    venue: str | None = None
+    digest: str | None = None
+    force: bool = False
+
+
+@dataclass
+class Proposal:
+    """One paper ready to be written once its section is known."""
+
+    entry: ArxivEntry
+    paper: Paper  # section empty until chosen
+    section: Section | None  # given with --section, else None
+    suggested_sections: list[SectionScore]
+    suggested_keywords: list[str]
+    keyword_choices: list[KeywordChoice]
+    replaces: Paper | None = None  # the existing entry a --force re-add replaces
+
+    @property
+    def renamed_keywords(self) -> list[KeywordChoice]:
+        """Given key words written in the catalog's existing spelling instead."""
+        return [k for k in self.keyword_choices if k.changed]
+
+    def with_section(self, section: Section) -> Proposal:
+        """This proposal placed in ``section`` (the paper's ``section`` set)."""
+        return replace(self, section=section, paper=replace(self.paper, section=section.slug))
+
+    def to_json(self, root: Path) -> dict[str, Any]:
+        """The object ``deepphen add --format json`` prints for this paper."""
+        return {
+            "paper": self.paper.to_dict(),
+            "suggested_sections": [{"section": s.section.heading, "score": s.score}
+                                   for s in self.suggested_sections],
+            "suggested_keywords": list(self.suggested_keywords),
+            "path": str(store.paper_path(root, self.paper)) if self.paper.section else None,
+        }
+
+
+def parse_ids(texts: Sequence[str]) -> list[str]:
+    """Canonical ids (no version) for every input, in order, without repeats.
+
+    Every input is checked before anything is fetched; the first bad one raises InvalidId.
+    """
+    if not texts:
+        raise DeepphenError("no arXiv id given", hint="e.g. deepphen add 2201.02177")
+    return list(dict.fromkeys(ids.parse_arxiv_id(t).id for t in texts))
+
+
+def find_duplicate(papers: Sequence[Paper], arxiv_id: str, title: str) -> Paper | None:
+    """An existing paper that is this one: same arXiv id (or arXiv link), or a close title."""
+    for paper in papers:
+        if paper.arxiv == arxiv_id or any(ids.arxiv_id_from_url(link.url) == arxiv_id
+                                          for link in paper.links):
+            return paper
+    if not title:
+        return None
+    from rapidfuzz import fuzz
+
+    wanted = fold(title)
+    best: tuple[float, Paper] | None = None
+    for paper in papers:
+        score = fuzz.ratio(wanted, fold(paper.title))
+        if score >= TITLE_MATCH and (best is None or score > best[0]):
+            best = (score, paper)
+    return best[1] if best else None
+
+
+def _duplicate_error(arxiv_id: str, existing: Paper) -> DuplicateError:
+    how = "the same arXiv id" if existing.arxiv == arxiv_id else "a near-identical title"
+    return DuplicateError(
+        f"{arxiv_id} is already in the catalog ({how}): {existing.title!r}",
+        path=existing.path, hint="pass --force to add it anyway")
+
+
+def build_paper(entry: ArxivEntry, options: Options, keywords: list[str]) -> Paper:
+    """The catalog entry for an arXiv paper (section left empty)."""
+    from deepphen.arxiv import venue_from_journal_ref
+
+    links = [Link("paper", entry.abs_url)]
+    if options.code:
+        links.append(Link("code", options.code.strip()))
+    digest = " ".join(options.digest.split()) if options.digest else None
+    return Paper(
+        title=entry.title.rstrip("."),
+        year=entry.year,
+        section="",
+        authors=list(entry.authors),
+        venue=(options.venue.strip() if options.venue else None)
+        or venue_from_journal_ref(entry.journal_ref),
+        published=entry.published,
+        arxiv=entry.id,
+        doi=entry.doi,
+        category=entry.primary_category,
+        keywords=keywords,
+        links=links,
+        digest=digest or None,
+        key=ids.key_for_id(entry.id),
+    )
+
+
+def plan_additions(
+    root: Path,
+    texts: Sequence[str],
+    options: Options,
+    *,
+    client: Client | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> list[Proposal]:
+    """Fetch and prepare papers to add; raises before writing anything on any problem.
+
+    Raises InvalidId (a bad id, before any request), NotFound (arXiv does not know an id),
+    DuplicateError (already in the catalog, unless ``options.force``), or DeepphenError
+    for an unknown ``options.section``.
+    """
+    wanted = parse_ids(texts)
+    cat = store.Catalog.load(root)
+    section = resolve_section(cat.settings, options.section) if options.section else None
+    if not options.force:
+        for arxiv_id in wanted:
+            existing = find_duplicate(cat.papers, arxiv_id, "")
+            if existing is not None:
+                raise _duplicate_error(arxiv_id, existing)
+    if client is None:
+        from deepphen.arxiv import Client
+
+        client = Client()
+    found = client.fetch(wanted, on_batch=on_batch)
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFound(f"arXiv has no paper {', '.join(missing)}",
+                       hint="check the id on https://arxiv.org")
+    model = SectionModel(cat.papers, cat.settings)
+    vocab = Vocabulary.from_papers(cat.papers)
+    choices = normalize_keywords(vocab, options.keywords)
+    keywords = [c.spelling for c in choices]
+    proposals = []
+    for arxiv_id in wanted:
+        entry = found[arxiv_id]
+        existing = find_duplicate(cat.papers, arxiv_id, entry.title)
+        if existing is not None and not options.force:
+            raise _duplicate_error(arxiv_id, existing)
+        paper = build_paper(entry, options, keywords)
+        proposal = Proposal(
+            entry=entry,
+            paper=paper,
+            section=None,
+            suggested_sections=model.rank(entry.title, entry.summary, keywords),
+            suggested_keywords=_suggest_keywords(cat.papers, entry.title, entry.summary,
+                                                 keywords),
+            keyword_choices=choices,
+            replaces=existing if existing is not None and existing.arxiv == arxiv_id else None,
+        )
+        proposals.append(proposal.with_section(section) if section else proposal)
+    return proposals
+
+
+def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = False,
+                    lock_timeout: float = 30.0) -> list[Path]:
+    """Write placed proposals under the catalog lock; all or nothing. Returns the paths.
+
+    Duplicates are checked again under the lock. With ``force``, a paper with the same
+    arXiv id is replaced (its old file removed); other near-duplicates are added beside it.
+    """
+    from deepphen.fsutil import catalog_lock
+
+    for proposal in proposals:
+        if not proposal.paper.section:
+            raise DeepphenError(f"no section chosen for {proposal.entry.id}",
+                                hint="pass --section or --accept-suggestion")
+    with catalog_lock(root, timeout=lock_timeout):
+        cat = store.Catalog.load(root)
+        removals: list[Path] = []
+        for proposal in proposals:
+            existing = find_duplicate(cat.papers, proposal.entry.id, proposal.paper.title)
+            if existing is not None and not force:
+                raise _duplicate_error(proposal.entry.id, existing)
+            if existing is not None and existing.arxiv == proposal.entry.id and existing.path:
+                removals.append(existing.path)
+        new_paths = {store.paper_path(root, p.paper) for p in proposals}
+        with _transaction() as journal:
+            for proposal in proposals:
+                path = store.paper_path(root, proposal.paper)
+                journal.remember(path)
+                store.write_paper(root, proposal.paper)
+            for path in removals:
+                if path not in new_paths:
+                    journal.remember(path)
+                    path.unlink()
+            regenerate_page(root, cat.settings, journal)
+        return [store.paper_path(root, p.paper) for p in proposals]
+
+
+class _Journal:
+    """Files touched by a write, with their old bytes, to restore them on failure."""
+
+    def __init__(self) -> None:
+        self.saved: dict[Path, bytes | None] = {}
+
+    def remember(self, path: Path) -> None:
+        if path in self.saved:
+            return
+        try:
+            self.saved[path] = path.read_bytes()
+        except FileNotFoundError:
+            self.saved[path] = None
+        except OSError as exc:
+            raise DeepphenError(f"cannot write: {exc.strerror}", path=path) from exc
+
+    def restore(self) -> None:
+        from deepphen.fsutil import atomic_write_bytes
+
+        for path, data in self.saved.items():
+            with contextlib.suppress(OSError, DeepphenError):
+                if data is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    atomic_write_bytes(path, data)
+
+
+@contextlib.contextmanager
+def _transaction() -> Any:
+    """Yield a journal; if the block fails, every remembered file is put back."""
+    journal = _Journal()
+    try:
+        yield journal
+    except BaseException:
+        journal.restore()
+        raise
+
+
+def page_path(root: Path, settings: Settings) -> Path | None:
+    """The generated page's path when the settings ask to regenerate it, else None."""
+    if not (settings.regenerate_page and settings.page):
+        return None
+    path = (Path(root) / settings.page).resolve()
+    if not path.is_relative_to(Path(root).resolve().parent):
+        raise DeepphenError(f"page {settings.page!r} is outside the catalog's folder",
+                            path=Path(root) / store.SETTINGS_FILE)
+    return path
+
+
+def regenerate_page(root: Path, settings: Settings, journal: _Journal | None = None) -> None:
+    """Rewrite the generated page from the catalog, when the settings ask for it."""
+    path = page_path(root, settings)
+    if path is None:
+        return
+    from deepphen.export import exporter
+    from deepphen.fsutil import atomic_write_text
+
+    text = exporter("md")(store.load_papers(root), settings)
+    if journal is not None:
+        journal.remember(path)
+    atomic_write_text(path, text)

@@ -1,0 +1,166 @@
+"""``refresh``: compare catalog papers with arXiv today and, when asked, apply the changes.
+
+Only title, authors, venue (from ``journal_ref``) and DOI are compared. Differences that
+vanish after folding case, accents and punctuation are cosmetic and not reported, and a
+field arXiv leaves empty never erases what the curator wrote. Every change is shown as
+old -> new before ``--write`` applies it, so hand-set fields are never overwritten silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deepphen import catalog as store
+from deepphen import ids
+from deepphen.errors import DeepphenError, NotFound
+from deepphen.models import Paper
+from deepphen.vocab import fold
+
+if TYPE_CHECKING:
+    from deepphen.arxiv import ArxivEntry, Client
+
+FIELDS = ("title", "authors", "venue", "doi")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field that differs upstream."""
+
+    field: str
+    old: Any
+    new: Any
+
+    def describe(self) -> str:
+        return f"{self.field}: {show_value(self.old)} -> {show_value(self.new)}"
+
+
+def show_value(value: Any) -> str:
+    """A field value for people: lists joined, None as (none)."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
+
+
+@dataclass
+class Update:
+    """A catalog paper and what changed upstream."""
+
+    paper: Paper
+    changes: list[Change]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "arxiv": self.paper.arxiv,
+            "path": str(self.paper.path) if self.paper.path else None,
+            "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in self.changes],
+        }
+
+
+@dataclass
+class RefreshResult:
+    """Papers checked, those with changes, and ids arXiv no longer knows."""
+
+    checked: int
+    updates: list[Update]
+    missing: list[str]
+    written: list[Path]
+
+
+def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
+    """Fields where arXiv's record says something else than the catalog."""
+    from deepphen.arxiv import venue_from_journal_ref
+
+    out = []
+    title = entry.title.rstrip(".")
+    if title and fold(title) != fold(paper.title):
+        out.append(Change("title", paper.title, title))
+    if entry.authors and [fold(a) for a in entry.authors] != [fold(a) for a in paper.authors] \
+            and not paper.authors_collapsed:
+        out.append(Change("authors", list(paper.authors), list(entry.authors)))
+    venue = venue_from_journal_ref(entry.journal_ref)
+    if venue and fold(venue) != fold(paper.venue or ""):
+        out.append(Change("venue", paper.venue, venue))
+    if entry.doi and entry.doi.lower() != (paper.doi or "").lower():
+        out.append(Change("doi", paper.doi, entry.doi))
+    return out
+
+
+def select(papers: Sequence[Paper], texts: Sequence[str], *, everything: bool) -> list[Paper]:
+    """The catalog papers to refresh: those named by id, or all with an arXiv id."""
+    if everything:
+        if texts:
+            raise DeepphenError("give ids or --all, not both")
+        return [p for p in papers if p.arxiv]
+    if not texts:
+        raise DeepphenError("nothing to refresh", hint="give arXiv ids or --all")
+    by_id = {p.arxiv: p for p in papers if p.arxiv}
+    wanted = list(dict.fromkeys(ids.parse_arxiv_id(t).id for t in texts))
+    unknown = [i for i in wanted if i not in by_id]
+    if unknown:
+        raise NotFound(f"not in the catalog: {', '.join(unknown)}",
+                       hint="add it with 'deepphen add' first")
+    return [by_id[i] for i in wanted]
+
+
+def refresh(
+    root: Path,
+    texts: Sequence[str] = (),
+    *,
+    everything: bool = False,
+    write: bool = False,
+    client: Client | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+    lock_timeout: float = 30.0,
+) -> RefreshResult:
+    """Re-query arXiv (batches of 100) for catalog papers; with ``write``, apply the changes.
+
+    ``on_start(n)`` is called with the number of papers to check, ``on_batch(k)`` after each
+    batch (for a progress bar).
+    """
+    cat = store.Catalog.load(root)
+    papers = select(cat.papers, texts, everything=everything)
+    if on_start:
+        on_start(len(papers))
+    if client is None:
+        from deepphen.arxiv import Client
+
+        client = Client()
+    found = client.fetch([p.arxiv for p in papers if p.arxiv], on_batch=on_batch)
+    updates = []
+    missing = []
+    for paper in papers:
+        entry = found.get(paper.arxiv or "")
+        if entry is None:
+            missing.append(paper.arxiv or "")
+            continue
+        changes = changes_for(paper, entry)
+        if changes:
+            updates.append(Update(paper, changes))
+    written = apply(root, updates, lock_timeout=lock_timeout) if write and updates else []
+    return RefreshResult(len(papers), updates, missing, written)
+
+
+def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) -> list[Path]:
+    """Write the changes under the catalog lock, each file re-read first; all or nothing."""
+    from deepphen.add import _transaction, regenerate_page
+    from deepphen.fsutil import catalog_lock
+
+    written = []
+    with catalog_lock(root, timeout=lock_timeout), _transaction() as journal:
+        settings = store.load_settings(root)
+        for update in updates:
+            path = update.paper.path or store.paper_path(root, update.paper)
+            fresh = store.read_paper(path)  # another process may have edited it meanwhile
+            for change in update.changes:
+                setattr(fresh, change.field, change.new)
+            journal.remember(path)
+            store.write_paper(root, fresh)
+            written.append(path)
+        regenerate_page(root, settings, journal)
+    return written

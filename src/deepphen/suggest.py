@@ -1,0 +1,256 @@
+"""Where a new paper belongs and which key words fit it, learnt from the catalog itself.
+
+No list of topics is kept by hand: each section is described by its own papers (titles,
+key words and digests, as TF-IDF token weights), and a new paper (title, abstract, key
+words) is compared with them in three ways that are mixed into one score:
+
+- its similarity to each section's centroid and to its nearest papers (k-NN vote);
+- its key words: a key word used mostly in one section ("Neural Collapse") is a strong cue;
+- the section's heading or its dominant key words spelt out in the title.
+
+Scores are in 0..1 and sum to 1 over the sections, best first.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from deepphen.models import Paper, Section, Settings
+from deepphen.vocab import Vocabulary, fold, keyword_norm
+
+_STOPWORDS = frozenset(re.findall(r"\S+", """
+a about above across after again against all almost also although always among an and any
+are as at be because been before being between both but by can could did do does doing
+done during each either even ever every few for from further had has have having how however
+i if in into is it its itself just least less many may more most much must new no nor not of
+off on once one only or other others our out over own per rather same several should show
+shows shown since so some such than that the their them then there these they this those
+through thus to too toward towards under until up upon us use used uses using very via was
+we well were what when where whether which while who whom why will with within without would
+yet you your paper papers study studies work approach method methods result results propose
+proposed present find finding findings first second based towards two three our new across
+"""))
+
+_WORD_RE = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
+
+# Weights of the parts of a document, and of the three signals in the final mix. Tuned by
+# leave-one-out on the real list (bench/eval_suggest.py); few enough not to overfit.
+TITLE_WEIGHT = 2.0
+KEYWORD_WEIGHT = 3.0
+TEXT_WEIGHT = 0.5
+NEIGHBOURS = 12
+MIX_CENTROID = 2.0
+MIX_NEIGHBOURS = 1.0
+MIX_KEYWORDS = 1.5
+MIX_HEADING = 0.6
+# Softmax sharpness turning the mixed evidence into 0..1 scores; chosen so that, in
+# leave-one-out on the real list, the mean top score (~0.78) matches how often the top
+# suggestion is right.
+SHARPNESS = 2.5
+
+
+@functools.lru_cache(maxsize=8192)
+def tokens(text: str) -> tuple[str, ...]:
+    """Content words of a text, folded and singularized, with adjacent-word bigrams."""
+    words = [keyword_norm(w) for w in _WORD_RE.findall(fold(text))]
+    words = [w for w in words if w not in _STOPWORDS and len(w) > 1]
+    return (*words, *(f"{a}_{b}" for a, b in itertools.pairwise(words)))
+
+
+def _doc_counts(title: str, keywords: Iterable[str], text: str = "") -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for tok in tokens(title):
+        counts[tok] += TITLE_WEIGHT
+    for kw in keywords:
+        norm = keyword_norm(kw)
+        if norm:
+            counts["kw:" + norm] += KEYWORD_WEIGHT
+            for tok in tokens(kw):
+                counts[tok] += KEYWORD_WEIGHT / 2
+    for tok in tokens(text):
+        counts[tok] += TEXT_WEIGHT
+    return counts
+
+
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {k: v / norm for k, v in vector.items()} if norm else {}
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(k, 0.0) for k, v in a.items())
+
+
+@dataclass(frozen=True, slots=True)
+class SectionScore:
+    """A section and how well a paper fits it (0..1)."""
+
+    section: Section
+    score: float
+
+
+class SectionModel:
+    """The catalog's sections, described by their papers, ready to rank new papers."""
+
+    def __init__(self, papers: Sequence[Paper], settings: Settings) -> None:
+        self.sections = list(settings.sections)
+        slugs = {s.slug for s in self.sections}
+        self.papers = [p for p in papers if p.section in slugs]
+        docs = [_doc_counts(p.title, p.keywords, p.digest or "") for p in self.papers]
+        df: Counter[str] = Counter()
+        for doc in docs:
+            df.update(doc.keys())
+        n = max(len(docs), 1)
+        self.idf = {tok: math.log((n + 1) / (count + 1)) + 1.0 for tok, count in df.items()}
+        self.vectors = [self._weigh(doc) for doc in docs]
+        sums: dict[str, dict[str, float]] = {s.slug: defaultdict(float) for s in self.sections}
+        self.sizes: Counter[str] = Counter(p.section for p in self.papers)
+        for paper, vec in zip(self.papers, self.vectors, strict=True):
+            for tok, weight in vec.items():
+                sums[paper.section][tok] += weight
+        self.centroids = {slug: _unit(vec) for slug, vec in sums.items()}
+        # Key word -> section counts, for "this key word lives in that section" cues.
+        self.keyword_sections: dict[str, Counter[str]] = defaultdict(Counter)
+        for paper in self.papers:
+            for kw in {keyword_norm(k) for k in paper.keywords}:
+                self.keyword_sections[kw][paper.section] += 1
+        self.heading_phrases = {s.slug: self._heading_phrases(s) for s in self.sections}
+
+    def _weigh(self, counts: Counter[str]) -> dict[str, float]:
+        return _unit({tok: (1 + math.log(c)) * self.idf.get(tok, 0.0)
+                      for tok, c in counts.items() if c > 0 and tok in self.idf})
+
+    def _heading_phrases(self, section: Section) -> list[str]:
+        """Phrases naming the section: its heading, and key words mostly used in it."""
+        phrases = [keyword_norm(section.heading)]
+        for kw, where in self.keyword_sections.items():
+            total = sum(where.values())
+            if total >= 3 and where[section.slug] / total >= 0.8 and len(kw) > 3:
+                phrases.append(kw)
+        return phrases
+
+    def rank(self, title: str, abstract: str = "",
+             keywords: Iterable[str] = ()) -> list[SectionScore]:
+        """Sections ranked for a paper, best first."""
+        keywords = list(keywords)
+        query = self._weigh(_doc_counts(title, keywords, abstract))
+        evidence = {s.slug: 0.0 for s in self.sections}
+        if not self.papers:
+            return self._scored(evidence)
+        for slug, centroid in self.centroids.items():
+            evidence[slug] += MIX_CENTROID * _dot(query, centroid)
+        sims = sorted(
+            ((_dot(query, vec), paper.section)
+             for paper, vec in zip(self.papers, self.vectors, strict=True)),
+            reverse=True,
+        )[:NEIGHBOURS]
+        total = sum(s for s, _ in sims) or 1.0
+        for sim, slug in sims:
+            evidence[slug] += MIX_NEIGHBOURS * sim / total
+        self._keyword_evidence(evidence, keywords)
+        folded_title = " " + " ".join(keyword_norm(w) for w in fold(title).split()) + " "
+        for slug, phrases in self.heading_phrases.items():
+            if any(f" {p} " in folded_title for p in phrases):
+                evidence[slug] += MIX_HEADING
+        return self._scored(evidence)
+
+    def _keyword_evidence(self, evidence: dict[str, float], keywords: list[str]) -> None:
+        for kw in {keyword_norm(k) for k in keywords}:
+            where = self.keyword_sections.get(kw, Counter())
+            total = sum(where.values())
+            if total <= 0:
+                continue
+            # Smoothed share of the key word's uses in each section, weighted by how much
+            # the key word says (a key word spread everywhere says little).
+            shares = {slug: (where[slug] + 0.1) / (total + 0.1 * len(evidence))
+                      for slug in evidence}
+            confidence = 1 - 1 / (1 + total)
+            for slug, share in shares.items():
+                evidence[slug] += MIX_KEYWORDS * confidence * share
+
+    def _scored(self, evidence: dict[str, float]) -> list[SectionScore]:
+        top = max(evidence.values(), default=0.0)
+        weights = {slug: math.exp(SHARPNESS * (e - top)) for slug, e in evidence.items()}
+        total = sum(weights.values()) or 1.0
+        ranked = [SectionScore(s, round(weights[s.slug] / total, 4)) for s in self.sections]
+        order = {s.slug: i for i, s in enumerate(self.sections)}
+        ranked.sort(key=lambda r: (-r.score, order[r.section.slug]))
+        return ranked
+
+
+def rank_sections(papers: Sequence[Paper], settings: Settings, title: str,
+                  abstract: str = "", keywords: Iterable[str] = ()) -> list[SectionScore]:
+    """Sections ranked for a paper from the catalog's own papers, best first, scores 0..1."""
+    return SectionModel(papers, settings).rank(title, abstract, keywords)
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordChoice:
+    """A key word as given and as it will be written (the catalog's spelling, if a variant)."""
+
+    given: str
+    spelling: str
+
+    @property
+    def changed(self) -> bool:
+        return self.given != self.spelling
+
+
+def normalize_keywords(vocab: Vocabulary, given: Iterable[str]) -> list[KeywordChoice]:
+    """Map each given key word to the spelling the catalog uses; new ones are kept as given.
+
+    Duplicates (after mapping) are dropped, order kept.
+    """
+    out: list[KeywordChoice] = []
+    seen: set[str] = set()
+    for raw in given:
+        text = " ".join(raw.split()).strip(" ;.")
+        if not text:
+            continue
+        spelling = vocab.canonical(text) or text
+        if keyword_norm(spelling) not in seen:
+            seen.add(keyword_norm(spelling))
+            out.append(KeywordChoice(raw, spelling))
+    return out
+
+
+def suggest_keywords(papers: Sequence[Paper], title: str, abstract: str = "",
+                     given: Iterable[str] = (), *, limit: int = 5) -> list[str]:
+    """Key words from the catalog's vocabulary that fit a paper, best first.
+
+    A key word spelt out in the title counts most, then in the abstract, then its use among
+    the paper's nearest neighbours in the catalog. Given key words are not repeated.
+    """
+    vocab = Vocabulary.from_papers(papers)
+    have = {keyword_norm(k) for k in given}
+    title_text = " " + " ".join(keyword_norm(w) for w in fold(title).split()) + " "
+    abstract_text = " " + " ".join(keyword_norm(w) for w in fold(abstract).split()) + " "
+    scores: Counter[str] = Counter()
+    for norm in vocab.groups:
+        if norm in have or len(norm) < 3:
+            continue
+        if f" {norm} " in title_text:
+            scores[norm] += 3.0
+        elif f" {norm} " in abstract_text:
+            scores[norm] += 1.5
+    query = _unit({t: 1.0 for t in tokens(title + " " + abstract)})
+    if query:
+        neighbours = sorted(
+            ((_dot(query, _unit({t: 1.0 for t in tokens(p.title + " " + " ".join(p.keywords))})),
+              p) for p in papers),
+            key=lambda pair: -pair[0])[:NEIGHBOURS]
+        for sim, paper in neighbours:
+            for kw in paper.keywords:
+                norm = keyword_norm(kw)
+                if norm not in have and sim > 0.1:
+                    scores[norm] += sim
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [vocab.canonical(norm) or norm for norm, score in ranked if score >= 0.3][:limit]

@@ -1,0 +1,265 @@
+"""`deepphen add` against the local fake arXiv API: ids, duplicates, sections, output, writing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deepphen import add as core
+from deepphen.catalog import Catalog, load_settings, settings_to_toml
+from deepphen.errors import InvalidId
+from deepphen.fsutil import atomic_write_text
+from deepphen.models import Link, Paper
+from tests.arxiv_server import ArxivServer, arxiv_fixture  # noqa: F401  (the `arxiv` fixture)
+from tests.conftest import make_catalog, sample_papers, sample_settings
+
+EMERGENCE = "emergence-and-phase-transitions"
+
+
+def catalog_files(root: Path) -> dict[str, bytes]:
+    """Every catalog file and its bytes (to check nothing changed); lock and cache aside."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.relative_to(root).parts[0].startswith(".deepphen")}
+
+
+def test_add_with_section_and_keyword_variant(catalog_dir: Path, arxiv: ArxivServer,
+                                              run_cli) -> None:
+    result = run_cli("add", "https://arxiv.org/pdf/2206.07682v2.pdf", "--section", "emergence",
+                     "-k", "large-language models", "-k", "Emergent Abilities",
+                     "--code", "https://github.com/o/r")
+    path = catalog_dir / EMERGENCE / "2206.07682.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data["title"] == "Emergent Abilities of Large Language Models"
+    assert data["authors"] == ["Jason Wei", "Yi Tay", "Rishi Bommasani"]
+    assert data["year"] == 2022 and str(data["published"]) == "2022-06-15"
+    assert data["arxiv"] == "2206.07682" and data["category"] == "cs.CL"
+    assert data["venue"] == "TMLR"
+    assert data["keywords"] == ["Large Language Model", "Emergent Abilities"]
+    assert data["links"] == [{"label": "paper", "url": "https://arxiv.org/abs/2206.07682"},
+                             {"label": "code", "url": "https://github.com/o/r"}]
+    assert "- Emergent Abilities of Large Language Models. [[paper]]" in result.stdout
+    assert f"wrote {path}" in result.stdout
+    assert "'large-language models' written as 'Large Language Model'" in result.stderr
+    assert arxiv.requests[0].ids == ["2206.07682"]
+
+
+def test_old_style_id_and_arxiv_prefix(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    run_cli("add", "arXiv:math.GT/0309136v1", "-s", "Others")
+    data = tomllib.loads((catalog_dir / "others" / "math.GT_0309136.toml").read_text())
+    assert data["arxiv"] == "math.GT/0309136" and data["year"] == 2003
+
+
+@pytest.mark.parametrize("bad", ["../../etc/passwd", "2201.0217", "https://example.org/abs/2201.02177",
+                                 "1501.0001", "hep-th/99010011", "2201.02177/../../x", ""])
+def test_invalid_ids_refused_before_any_request(catalog_dir: Path, arxiv: ArxivServer, run_cli,
+                                                bad: str) -> None:
+    before = catalog_files(catalog_dir)
+    result = run_cli("add", "2206.07682", bad, "-s", "emergence", exit_code=2)
+    assert "not an arXiv id" in result.stderr or "no arXiv id" in result.stderr
+    assert arxiv.requests == []
+    assert catalog_files(catalog_dir) == before
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          deadline=None)
+def test_any_text_is_an_id_inside_the_catalog_or_refused(tmp_path: Path, text: str) -> None:
+    try:
+        [arxiv_id] = core.parse_ids([text])
+    except InvalidId:
+        return
+    from deepphen.catalog import paper_path
+
+    paper = Paper(title="t", year=2020, section="others", arxiv=arxiv_id,
+                  key=core.ids.key_for_id(arxiv_id))
+    path = paper_path(tmp_path, paper).resolve()
+    assert path.parent == (tmp_path / "others").resolve()
+
+
+def test_duplicate_id_refused_without_request(catalog_dir: Path, arxiv: ArxivServer,
+                                              run_cli) -> None:
+    result = run_cli("add", "2201.02177v2", "-s", "emergence", exit_code=1)
+    assert "already in the catalog (the same arXiv id)" in result.stderr
+    assert str(catalog_dir / EMERGENCE / "2201.02177.toml") in result.stderr
+    assert arxiv.requests == []
+
+
+def test_duplicate_title_with_other_link_refused_then_forced(tmp_path: Path, arxiv: ArxivServer,
+                                                             run_cli, monkeypatch) -> None:
+    listed = Paper(title="Deep double descent: where bigger models and more data hurt",
+                   year=2019, section="others", venue="ICLR 2020",
+                   links=[Link("paper", "https://openreview.net/forum?id=B1g5sA4twr")])
+    root = make_catalog(tmp_path / "catalog", [*sample_papers(), listed])
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    result = run_cli("add", "1912.02292", "-s", "others", exit_code=1)
+    assert "near-identical title" in result.stderr
+    assert "catalog/others/deep-double-descent-where-bigger-models.toml: " in result.stderr
+    assert not (root / "others" / "1912.02292.toml").exists()
+    run_cli("add", "1912.02292", "-s", "others", "--force")
+    assert (root / "others" / "1912.02292.toml").is_file()
+
+
+def test_force_same_id_replaces_the_entry(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    run_cli("add", "2201.02177", "-s", "others", "--force")
+    assert not (catalog_dir / EMERGENCE / "2201.02177.toml").exists()
+    assert (catalog_dir / "others" / "2201.02177.toml").is_file()
+    assert sum(p.arxiv == "2201.02177" for p in Catalog.load(catalog_dir).papers) == 1
+
+
+def test_no_section_when_piped_is_a_usage_error(catalog_dir: Path, arxiv: ArxivServer,
+                                                run_cli) -> None:
+    before = catalog_files(catalog_dir)
+    result = run_cli("add", "2309.00001", exit_code=2)
+    assert "no section given for 2309.00001; best suggestion: Neural Collapse" in result.stderr
+    assert "--accept-suggestion" in result.stderr
+    assert "Neural Collapse" in result.stdout  # the ranking was shown
+    assert catalog_files(catalog_dir) == before
+
+
+def test_accept_suggestion(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    run_cli("add", "2309.00001", "--accept-suggestion")
+    assert (catalog_dir / "neural-collapse" / "2309.00001.toml").is_file()
+
+
+def test_terminal_prompt_takes_a_number_or_a_name(catalog_dir: Path, arxiv: ArxivServer,
+                                                  run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    run_cli("add", "2309.00001", input="\n")
+    assert (catalog_dir / "neural-collapse" / "2309.00001.toml").is_file()
+    run_cli("add", "2206.07682", input="emergence\n")
+    assert (catalog_dir / EMERGENCE / "2206.07682.toml").is_file()
+
+
+def test_unknown_section_lists_the_valid_ones(catalog_dir: Path, arxiv: ArxivServer,
+                                              run_cli) -> None:
+    result = run_cli("add", "2206.07682", "-s", "Quantum Gravity", exit_code=2)
+    assert "unknown section 'Quantum Gravity'" in result.stderr
+    assert "Neural Collapse (neural-collapse)" in result.stderr
+    assert arxiv.requests == []
+
+
+def test_unknown_upstream_id_is_not_found(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    result = run_cli("add", "2206.07682", "2301.99999", "-s", "emergence", exit_code=1)
+    assert "arXiv has no paper 2301.99999" in result.stderr
+    assert not (catalog_dir / EMERGENCE / "2206.07682.toml").exists()
+
+
+def test_dry_run_prints_toml_and_entry_and_writes_nothing(catalog_dir: Path, arxiv: ArxivServer,
+                                                         run_cli) -> None:
+    before = catalog_files(catalog_dir)
+    result = run_cli("add", "2206.07682", "--dry-run", "-k", "Emergence")
+    assert catalog_files(catalog_dir) == before
+    assert 'title = "Emergent Abilities of Large Language Models"' in result.stdout
+    # Nothing is written, so the best suggestion (first row of the ranking shown) is used.
+    best = result.stdout.splitlines()[0].split("\t")[1]
+    slug = next(s.slug for s in sample_settings().sections if s.heading == best)
+    assert f'section = "{slug}"' in result.stdout
+    assert "  - Key Word: Emergence." in result.stdout
+    assert "nothing written" in result.stdout
+
+
+def test_json_output_shape(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    result = run_cli("add", "2206.07682", "--dry-run", "--format", "json")
+    data = json.loads(result.stdout)
+    assert set(data) == {"paper", "suggested_sections", "suggested_keywords", "path"}
+    assert data["paper"]["arxiv"] == "2206.07682"
+    best = data["suggested_sections"][0]["section"]
+    slug = next(s.slug for s in sample_settings().sections if s.heading == best)
+    assert data["paper"]["section"] == slug
+    assert data["path"] == str(catalog_dir / slug / "2206.07682.toml")
+    scores = [s["score"] for s in data["suggested_sections"]]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+    assert {s["section"] for s in data["suggested_sections"]} == {
+        s.heading for s in sample_settings().sections}
+    assert isinstance(data["suggested_keywords"], list)
+    many = json.loads(run_cli("add", "2206.07682", "1912.02292", "-s", "others",
+                              "--format", "json").stdout)
+    assert [d["paper"]["arxiv"] for d in many] == ["2206.07682", "1912.02292"]
+    assert all(Path(d["path"]).is_file() for d in many)
+
+
+def test_page_regenerated_when_settings_ask(tmp_path: Path, arxiv: ArxivServer, run_cli,
+                                            monkeypatch) -> None:
+    root = make_catalog(tmp_path / "catalog",
+                        settings=sample_settings(page="../README.md", regenerate_page=True))
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    run_cli("add", "2206.07682", "-s", "emergence")
+    page = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "- Emergent Abilities of Large Language Models. [[paper]]" in page
+    assert "Prevalence of Neural Collapse" in page
+
+
+def test_failure_leaves_the_catalog_as_it_was(tmp_path: Path, arxiv: ArxivServer, run_cli,
+                                              monkeypatch) -> None:
+    root = make_catalog(tmp_path / "catalog",
+                        settings=sample_settings(page="page.md", regenerate_page=True))
+    (root / "page.md").mkdir()  # the page cannot be written: the whole add must roll back
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    before = catalog_files(root)
+    result = run_cli("add", "2206.07682", "1912.02292", "-s", "others", "--force", exit_code=2)
+    assert "cannot write" in result.stderr
+    assert catalog_files(root) == before
+
+
+def test_duplicates_checked_again_under_the_lock(catalog_dir: Path, arxiv: ArxivServer) -> None:
+    proposals = core.plan_additions(catalog_dir, ["2206.07682"], core.Options(section="others"))
+    # Another process adds the same paper between the fetch and the write.
+    make_catalog(catalog_dir, [*sample_papers(), proposals[0].paper])
+    with pytest.raises(core.DuplicateError, match="same arXiv id"):
+        core.write_additions(catalog_dir, proposals)
+
+
+def test_concurrent_adds_lose_nothing(tmp_path: Path, arxiv: ArxivServer) -> None:
+    root = make_catalog(tmp_path / "catalog",
+                        settings=sample_settings(page="README.md", regenerate_page=True))
+    new_ids = ["2206.07682", "1912.02292", "1806.07572", "2309.00001", "1611.03530"]
+    arxiv.overrides["1611.03530"] = arxiv.feeds["current"][2]["1912.02292"].replace(
+        "1912.02292", "1611.03530").replace("Deep Double Descent: Where Bigger Models and More "
+                                            "Data Hurt", "Understanding Generalization Anew")
+    env = {**os.environ, "DEEPPHEN_CATALOG": str(root), "DEEPPHEN_ARXIV_API_URL": arxiv.url}
+    procs = [subprocess.Popen([sys.executable, "-m", "deepphen", "add", arxiv_id, "-s", "others"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for arxiv_id in new_ids]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+    cat = Catalog.load(root)
+    assert {p.arxiv for p in cat.papers} >= set(new_ids)
+    page = (root / "README.md").read_text(encoding="utf-8")
+    for arxiv_id in new_ids:
+        assert f"https://arxiv.org/abs/{arxiv_id})" in page
+    assert not list(root.rglob(".deepphen-tmp-*"))
+
+
+def test_settings_round_trip_kept(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    before = (catalog_dir / "catalog.toml").read_text(encoding="utf-8")
+    run_cli("add", "2206.07682", "-s", "emergence")
+    assert (catalog_dir / "catalog.toml").read_text(encoding="utf-8") == before
+    assert settings_to_toml(load_settings(catalog_dir)) == before
+
+
+def test_find_duplicate_by_arxiv_link(tmp_path: Path) -> None:
+    listed = Paper(title="Something else entirely", year=2022, section="others",
+                   links=[Link("paper", "https://arxiv.org/abs/2206.07682v3")])
+    assert core.find_duplicate([listed], "2206.07682", "Emergent abilities") is listed
+    assert core.find_duplicate([listed], "2206.07683", "Emergent abilities") is None
+
+
+def test_parse_ids_keeps_order_and_drops_repeats() -> None:
+    assert core.parse_ids(["2201.02177v1", "arXiv:2201.02177", "hep-th/9901001"]) == [
+        "2201.02177", "hep-th/9901001"]
+
+
+def test_atomic_write_used(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    atomic_write_text(catalog_dir / "marker.txt", "x")  # unrelated files are left alone
+    run_cli("add", "2206.07682", "-s", "emergence")
+    assert (catalog_dir / "marker.txt").read_text() == "x"
+    assert not list(catalog_dir.rglob(".deepphen-tmp-*"))
