@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomli_w
-
 from deepphen import ids
 from deepphen.errors import CatalogError, CatalogNotFound
 from deepphen.fsutil import atomic_write_text
@@ -126,11 +124,15 @@ def load_papers(root: Path, *, use_cache: bool = True) -> list[Paper]:
 
 def paper_to_toml(paper: Paper) -> str:
     """The TOML text of a paper, in the stable field order: same paper, same bytes."""
+    import tomli_w  # only writers pay for it: reading commands' start-up is budgeted
+
     return tomli_w.dumps(paper.to_dict())
 
 
 def settings_to_toml(settings: Settings) -> str:
     """The TOML text of the settings, multi-line strings kept readable."""
+    import tomli_w
+
     return tomli_w.dumps(settings.to_dict(), multiline_strings=True)
 
 

@@ -1,0 +1,161 @@
+"""``deepphen search`` on the command line: output formats, filters, exit codes, quick path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from deepphen import launch
+
+from .conftest import FIXTURES, make_catalog
+from .test_search import more_papers
+
+GOLDEN = FIXTURES / "search"
+GROKKING = "Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets"
+
+
+@pytest.fixture
+def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_catalog(tmp_path / "catalog", more_papers())
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    return root
+
+
+def lines(result: object) -> list[str]:
+    return result.stdout.splitlines()  # type: ignore[attr-defined]
+
+
+def test_plain_output_matches_golden(catalog: Path, run_cli: Callable[..., object]) -> None:
+    result = run_cli("search", "grokking")
+    assert result.stdout == (GOLDEN / "grokking.txt").read_text(encoding="utf-8")
+    assert lines(result)[0].split("\t")[1] == GROKKING
+
+
+def test_json_has_every_field(catalog: Path, run_cli: Callable[..., object]) -> None:
+    records = json.loads(run_cli("search", "lotery tiket", "--format", "json").stdout)
+    assert records[0]["title"].startswith(("The Lottery Ticket", "Winning Tickets"))
+    for record in records:
+        assert list(record)[:3] == ["arxiv", "title", "score"]
+        assert 0 < record["score"] <= 1
+        assert {"authors", "year", "section", "keywords", "links", "matched", "url"} <= set(record)
+
+
+def test_ids_one_per_line(catalog: Path, run_cli: Callable[..., object]) -> None:
+    assert sorted(lines(run_cli("search", "collapse", "--format", "ids"))) == [
+        "2008.08186", "ai-models-collapse-when-trained-on"]
+
+
+def test_limit(catalog: Path, run_cli: Callable[..., object]) -> None:
+    assert len(lines(run_cli("search", "the", "--limit", "2"))) == 2
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--section", "others"], ["2302.00001", "2103.00002", "1803.03635"]),
+    (["--section", "Emergence"], ["2201.02177"]),
+    (["--year", "2024"], ["2405.07987", "ai-models-collapse-when-trained-on"]),
+    (["--since", "2024-06", "--until", "2025"], ["2505.04741"]),
+    (["--keyword", "lottery ticket hypothesis"], ["2103.00002", "1803.03635"]),
+    (["--author", "Byron", "--author", "Frankle"], ["2103.00002"]),
+    (["--venue", "iclr"], ["2201.02177", "1803.03635"]),
+    (["lottery", "--year", "2018"], ["1803.03635"]),
+    (["grokking", "--section", "others"], ["2302.00001"]),
+])
+def test_filters_alone_or_with_a_query(catalog: Path, run_cli: Callable[..., object],
+                                       args: list[str], expected: list[str]) -> None:
+    assert lines(run_cli("search", *args, "--format", "ids")) == expected
+
+
+def test_nothing_found_exits_1_with_a_hint(catalog: Path, run_cli: Callable[..., object]) -> None:
+    result = run_cli("search", "platonnnnikk", exit_code=1)
+    assert result.stdout == ""
+    assert "nothing matches 'platonnnnikk' (closest: The Platonic" in result.stderr
+    result = run_cli("search", "grokking", "--year", "2019", exit_code=1)
+    assert "with these filters" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["search", ""], ["search", "?!"], ["search", "x" * 600], ["search"],
+    ["search", "grokking", "--format", "xml"], ["search", "--section", "nowhere"],
+    ["search", "grokking", "--limit", "0"], ["search", "--since", "last week"],
+])
+def test_usage_errors_exit_2_without_traceback(catalog: Path, run_cli: Callable[..., object],
+                                               args: list[str]) -> None:
+    result = run_cli(*args, exit_code=2)
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_catalog_is_one_line(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    result = run_cli("search", "grokking", "--catalog", str(tmp_path), exit_code=2)
+    assert result.stderr.count("\n") == 1
+
+
+def test_terminal_table_with_headings(catalog: Path, run_cli: Callable[..., object],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    out = run_cli("search", "Papyan").stdout
+    assert "Score" in out and "Neural Collapse" in out and "Papyan, X. Y. Han et al." in out
+
+
+# The launcher's quick path must print exactly what the command prints.
+QUICK_CASES = [
+    ["grokking"], ["lotery tiket", "-n", "2"], ["Frankle", "--format=json"],
+    ["collapse", "-f", "ids"], ["2201.02177", "--limit", "1"], ["platonnnnikk"], ["!!"],
+    ["grokking", "--year", "2022"], ["--keyword", "Grokking", "--format", "ids"],
+]
+
+
+def run_launcher(args: list[str], monkeypatch: pytest.MonkeyPatch,
+                 capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["deepphen", "search", *args])
+    with pytest.raises(SystemExit) as info:
+        launch.main()
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+@pytest.mark.parametrize("args", QUICK_CASES)
+def test_launcher_prints_what_the_command_prints(
+    catalog: Path, args: list[str], run_cli: Callable[..., object],
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run_launcher(args, monkeypatch, capsys)
+    result = run_cli("search", *args, exit_code=None)
+    assert (code, out, err) == (result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["grokking"], {"query": "grokking"}),
+    (["-n", "3", "a b", "--format=json"], {"limit": 3, "query": "a b", "fmt": "json"}),
+    (["-k", "A", "--keyword", "B"], {"keyword": ["A", "B"]}),
+    (["--catalog", "x"], {"catalog": Path("x")}),
+    (["--help"], None), (["-h"], None), (["--limit", "0"], None), (["--limit", "many"], None),
+    (["a", "b"], None), (["--year"], None), (["--bogus", "1"], None), (["-n=3"], None),
+    (["--limit", "1", "--limit", "2"], None),
+])
+def test_parse_search_args(argv: list[str], expected: dict | None) -> None:
+    assert launch.parse_search_args(argv) == expected
+
+
+def test_help_still_comes_from_typer(monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run_launcher(["--help"], monkeypatch, capsys)
+    assert code == 0 and "Examples:" in out
+
+
+def test_piped_search_imports_no_framework(catalog: Path) -> None:
+    """Piped, the command must not pay for typer, rich or httpx (its start-up is budgeted)."""
+    env = {**os.environ, "DEEPPHEN_CATALOG": str(catalog)}
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "deepphen", "search",
+                           "grokking"], capture_output=True, text=True, env=env, check=True)
+    assert proc.stdout.splitlines()[0].split("\t")[1] == GROKKING
+    imported = {line.split("|")[-1].strip().split(".")[0]
+                for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert not imported & {"typer", "rich", "httpx", "pydantic", "tomli_w"}
