@@ -224,6 +224,20 @@ def test_lines_outside_subsections_are_reported() -> None:
     assert {(5, ERROR), (9, ERROR), (10, ERROR), (11, ERROR)} <= messages
 
 
+def test_section_slugs_are_safe_folder_names(tmp_path: Path) -> None:
+    entry = "\n- P{n}. [[paper]](https://arxiv.org/abs/2001.0000{n})\n  - A.\n  - Key Word: K.\n"
+    page = ("## Études & Co\n### Études & Co: 2020\n" + entry.format(n=1)
+            + "## Études & Co!\n### Études & Co!: 2020\n" + entry.format(n=2)
+            + "## Études & Co\n### Études & Co: 2020\n" + entry.format(n=3))
+    result = parse_list(page)
+    assert [(s.heading, s.slug) for s in result.settings.sections] == [
+        ("Études & Co", "etudes-co"), ("Études & Co!", "etudes-co-2")]
+    assert [p.section for p in result.papers] == ["etudes-co", "etudes-co-2", "etudes-co"]
+    assert any("appears twice" in p.message for p in result.problems)
+    root = write_catalog(result, tmp_path / "cat")
+    assert len(Catalog.load(root).papers) == 3
+
+
 def test_crlf_page_reads_like_lf(variants: md.ImportResult) -> None:
     text = VARIANTS.read_text(encoding="utf-8").replace("\n", "\r\n")
     again = parse_list(text, source="variants.md")

@@ -262,7 +262,6 @@ class _Reader:
         if "\r" in text:
             self.problem(1, "'\\r\\n' line ends written as '\\n'")
         self.papers: list[Paper] = []
-        self.paper_lines: list[int] = []
         self.seen_ids: dict[str, int] = {}
         self.sections: list[Section] = []
         self.blank_lines: dict[str, int] = {}
@@ -354,8 +353,7 @@ class _Reader:
                     self.resources_heading = heading
                 else:
                     in_resources = False
-                    section = Section(heading, github_anchor(heading) or "section")
-                    self.sections.append(section)
+                    section = self._section(lineno, heading)
                 continue
             h3 = _H3_RE.match(line)
             if h3:
@@ -405,6 +403,22 @@ class _Reader:
                 self.problem(lineno, f"line not understood, left out: {_short(line)}", ERROR)
         self._finish(entry)
         return None
+
+    def _section(self, lineno: int, heading: str) -> Section:
+        """The section of a '## heading': new, or the earlier one of the same heading."""
+        for sec in self.sections:
+            if sec.heading == heading:
+                self.problem(lineno, f"section {heading!r} appears twice; its entries are merged")
+                return sec
+        # The slug names a folder: GitHub's anchor when that is a safe name, else ASCII.
+        base = github_anchor(heading)
+        if not ids.is_safe_key(base):
+            base = ids.slugify(heading, max_words=12)
+        slug, n, taken = base, 2, {sec.slug for sec in self.sections}
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        self.sections.append(Section(heading, slug))
+        return self.sections[-1]
 
     def _note_gap(self, heading: str, gap: int) -> None:
         if gap != DEFAULT_BLANK_LINES:
@@ -506,7 +520,6 @@ class _Reader:
             self.seen_ids[paper.arxiv] = entry.line
         self._check_rendering(paper, entry, kinds, known)
         self.papers.append(paper)
-        self.paper_lines.append(entry.line)
 
     def _title_line(self, entry: _Entry, report: Callable[..., None]) -> tuple[str, list[Link]]:
         content = entry.content
