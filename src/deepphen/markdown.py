@@ -23,7 +23,7 @@ from typing import NamedTuple
 from deepphen import ids
 from deepphen.catalog import SETTINGS_FILE, paper_key, paper_path, paper_to_toml, settings_to_toml
 from deepphen.errors import DeepphenError
-from deepphen.fsutil import TMP_PREFIX
+from deepphen.fsutil import TMP_PREFIX, catalog_lock
 from deepphen.models import Link, Paper, Resource, Section, Settings, github_anchor
 
 # --------------------------------------------------------------------------------------------
@@ -837,6 +837,7 @@ def write_catalog(result: ImportResult, root: Path, *, force: bool = False,
     failure leaves ``root`` as it was. A non-empty ``root`` is refused unless ``force``, and even
     then only when it is a catalog (it has ``catalog.toml``): it is replaced whole.
     ``on_paper(done, total)`` is called after each paper file (for a progress bar).
+    Raises DeepphenError (nothing written) when the folder is refused or a write fails.
     """
     root = Path(root)
     existing = _check_target(root, force=force)
@@ -846,12 +847,14 @@ def write_catalog(result: ImportResult, root: Path, *, force: bool = False,
         _fill(tmp, result, on_paper)
         if existing:
             old = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}old-", dir=root.parent))
-            os.replace(root, old / "catalog")
-            try:
-                os.replace(tmp, root)
-            except BaseException:
-                os.replace(old / "catalog", root)
-                raise
+            # Under the lock, so that no other deepphen writes into the old catalog meanwhile.
+            with catalog_lock(root):
+                os.replace(root, old / "catalog")
+                try:
+                    os.replace(tmp, root)
+                except BaseException:
+                    os.replace(old / "catalog", root)
+                    raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             if root.exists():

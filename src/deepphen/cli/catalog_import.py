@@ -10,9 +10,14 @@ from typing import Annotated
 
 import typer
 
-from deepphen.cli.app import CatalogOption, app, echo, handle_errors, is_terminal, print_json
+from deepphen.cli.app import app, echo, handle_errors, is_terminal, print_json
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK, DeepphenError
 
+TargetOption = Annotated[
+    Path | None,
+    typer.Option("--catalog", help="Catalog folder to create "
+                 "(default: $DEEPPHEN_CATALOG, else ./catalog).", show_default=False),
+]
 # Below this many papers the write is quick enough that a progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 100
 
@@ -22,7 +27,7 @@ PROGRESS_MIN_PAPERS = 100
 def import_command(
     list_file: Annotated[Path, typer.Argument(help="The markdown page to import (README.md).",
                                               metavar="LIST.md")],
-    catalog: CatalogOption = None,
+    catalog: TargetOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the catalog already in the folder.")
     ] = False,
@@ -32,9 +37,11 @@ def import_command(
 ) -> None:
     """Import a markdown paper list into a catalog folder (one TOML file per paper).
 
-    Every entry is read; what the page has that the catalog cannot hold, or that export will
-    write differently, is reported with its line. Exit 0 when clean, 1 when imported with
-    problems, 2 when the file is not a list. The folder must be new or empty, unless --force.
+    Every entry is read. Each line the catalog cannot hold, or export
+    will write differently, is reported with its line number.
+    Exit 0: clean; 1: imported with problems; 2: not a list.
+
+    The folder must be new or empty; --force replaces a catalog there.
 
     Examples:
 
