@@ -253,3 +253,46 @@ def test_cached_and_raw_reads_give_the_same_findings(cat: Path) -> None:
     assert [f.rel for f in raw.files] == [f.rel for f in cached.files]
     assert engine.check(raw) == engine.check(cached)
     assert {p.rule for p in engine.check(raw)} == {"DP205", "DP306", "DP407"}
+
+
+@pytest.mark.shared
+def test_real_list_defects_are_found(real_list: Path, tmp_path: Path, run_cli) -> None:
+    """The real list, imported with its defects: lint names the ones we know are there."""
+    root = tmp_path / "real"
+    run_cli("import", real_list, "--catalog", root, exit_code=None)
+    found = json.loads(run_cli("lint", "--catalog", root, "--format", "json",
+                               exit_code=1).stdout)
+    by_rule: dict[str, set[str]] = {}
+    for item in found:
+        by_rule.setdefault(item["rule"], set()).add(Path(item["path"]).stem)
+    assert {"2505.04741", "2505.05410"} <= by_rule["DP301"]  # 2025 papers under 2024
+    assert "ai-models-collapse-when-trained-on" in by_rule["DP205"]  # utm_* and Echobox
+    assert {"2504.05357", "1704.04289"} <= by_rule["DP202"]  # "#" after the abs URL
+    assert "1906.00904" in by_rule["DP406"]  # no key words
+    assert len(by_rule["DP407"]) >= 30  # key-word variants
+    assert "proving-the-lottery-ticket-hypothesis-for" in by_rule["DP404"]
+    # Few false positives: nothing outside the rules that have real defects in this list.
+    assert set(by_rule) <= {"DP202", "DP203", "DP205", "DP209", "DP301", "DP302", "DP404",
+                            "DP406", "DP407", "DP408", "DP409", "DP410", "DP411"}
+    changes, remaining = engine.fix(root)
+    assert len(changes) >= 50
+    assert engine.fix(root)[0] == []
+    assert not [p for p in remaining if p.fix is not None]
+
+
+@settings(max_examples=200, deadline=None)
+@given(path=st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789/-._~", max_size=30),
+       query=st.lists(st.tuples(st.sampled_from(["utm_source", "id", "page", "fbclid", "q"]),
+                                st.text(alphabet="abcxyz019", max_size=5)), max_size=4),
+       fragment=st.sampled_from(["", "#", "#sec-2", "#Echobox=17"]))
+def test_strip_tracking_keeps_everything_else_and_is_stable(path: str, query: list,
+                                                             fragment: str) -> None:
+    from deepphen.lint.rules_links import strip_tracking
+
+    q = "&".join(f"{k}={v}" for k, v in query)
+    url = f"https://example.org/{path}" + (f"?{q}" if q else "") + fragment
+    clean = strip_tracking(url)
+    assert strip_tracking(clean) == clean
+    assert "utm_" not in clean and "fbclid" not in clean and "Echobox" not in clean
+    if not any(k in ("utm_source", "fbclid") for k, _ in query) and fragment != "#Echobox=17":
+        assert clean == url
