@@ -158,7 +158,9 @@ def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) 
             path = update.paper.path or store.paper_path(root, update.paper)
             fresh = store.read_paper(path)  # another process may have edited it meanwhile
             for change in update.changes:
-                setattr(fresh, change.field, change.new)
+                # A field edited since it was shown keeps the edit: nothing unseen is replaced.
+                if getattr(fresh, change.field) == change.old:
+                    setattr(fresh, change.field, change.new)
             journal.remember(path)
             store.write_paper(root, fresh)
             written.append(path)
