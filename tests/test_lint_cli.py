@@ -296,3 +296,15 @@ def test_strip_tracking_keeps_everything_else_and_is_stable(path: str, query: li
     assert "utm_" not in clean and "fbclid" not in clean and "Echobox" not in clean
     if not any(k in ("utm_source", "fbclid") for k, _ in query) and fragment != "#Echobox=17":
         assert clean == url
+
+
+def test_duplicate_arxiv_counts_a_paper_link_without_arxiv_field(cat: Path) -> None:
+    from deepphen.models import Link, Paper
+
+    twin = Paper(title="Emergent abilities, journal version", year=2022, section="others",
+                 authors=["Jason Wei"], keywords=["Emergence"],
+                 links=[Link("paper", "https://arxiv.org/abs/2206.07682v2")])
+    (cat / "others" / "emergent-abilities-journal-version.toml").write_text(
+        paper_to_toml(twin), encoding="utf-8")
+    found = {(Path(p.path).name, p.rule, p.line) for p in engine.run(cat)}
+    assert ("emergent-abilities-journal-version.toml", "DP304", 11) in found

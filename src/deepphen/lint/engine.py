@@ -310,11 +310,6 @@ class Context:
         return [f.paper for f in self.files if f.paper is not None]
 
     @cached_property
-    def file_of(self) -> dict[int, PaperFile]:
-        """PaperFile by id() of its Paper."""
-        return {id(f.paper): f for f in self.files if f.paper is not None}
-
-    @cached_property
     def vocabulary(self) -> Any:
         from deepphen.vocab import Vocabulary
 

@@ -85,18 +85,27 @@ def _pair_silenced(rule_id: str, *files: PaperFile) -> bool:
 @rule("DP304", "duplicate-arxiv", "error", "An arXiv id appears in one paper only.",
       scope="catalog")
 def duplicate_arxiv(ctx: Context) -> Iterator[Hit]:
-    """A paper appears once in the whole list, whatever section it was filed under.
+    """A paper appears once in the whole list, whatever section it was filed under. A paper
+    without an ``arxiv`` field counts under the arXiv id of its paper link.
 
     Bad:  ``neural-collapse/2008.08186.toml`` and ``others/x.toml`` both with arxiv 2008.08186
     Good: one file per arXiv id
     """
     first: dict[str, PaperFile] = {}
     for f in ctx.files:
-        if f.paper is None or not f.paper.arxiv:
+        if f.paper is None:
             continue
-        other = first.setdefault(f.paper.arxiv, f)
+        if f.paper.arxiv:
+            arxiv, where = f.paper.arxiv, {"field": "arxiv"}
+        else:
+            linked = [(found, link.url) for link in f.paper.links if link.label == "paper"
+                      and (found := ids.arxiv_id_from_url(link.url))]
+            if not linked:
+                continue
+            arxiv, where = linked[0][0], {"field": "links", "needle": linked[0][1]}
+        other = first.setdefault(arxiv, f)
         if other is not f and not _pair_silenced("DP304", f, other):
-            yield Hit(f"arXiv {f.paper.arxiv} is also {other.rel}", file=f, field="arxiv",
+            yield Hit(f"arXiv {arxiv} is also {other.rel}", file=f, **where,
                       hint="keep one entry; move anything worth keeping into it")
 
 
