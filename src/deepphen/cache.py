@@ -81,10 +81,14 @@ def _pack(paper: Paper) -> bytes:
 
 
 def _unpack(blob: bytes, path: str) -> Paper:
-    values = list(_SafeUnpickler(io.BytesIO(blob)).load())
+    return _from_values(_SafeUnpickler(io.BytesIO(blob)).load(), path)
+
+
+def _from_values(stored: tuple, path: str) -> Paper:
+    values = list(stored)
     values[_LINKS] = [Link(label, url) for label, url in values[_LINKS]]
-    file = Path(path)
-    return Paper(*values, key=file.stem, path=file)
+    key = path[path.rfind("/") + 1:].removesuffix(".toml")
+    return Paper(*values, key=key, path=Path(path))
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -134,6 +138,7 @@ class Snapshot:
     def __init__(self, root: Path, names: list[str], items: list[bytes | Paper],
                  generation: str | None, parse: Callable[[Path], Paper]) -> None:
         self.root = root
+        self._base = os.fspath(root)
         self._parse = parse
         self.names = names  # "<section>/<key>.toml", in the stable order
         self._items = items
@@ -161,7 +166,7 @@ class Snapshot:
 
     def path(self, index: int) -> str:
         """The file of the paper at ``index``."""
-        return os.path.join(self.root, self.names[index])
+        return f"{self._base}/{self.names[index]}"
 
 
 def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
