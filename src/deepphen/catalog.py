@@ -51,12 +51,18 @@ def _checked(path: Path, source: str) -> Path:
     return path
 
 
+class FileVanished(CatalogError):
+    """A file listed a moment ago was deleted before it could be read (another process)."""
+
+
 def read_toml(path: Path) -> dict:
     """Parse a TOML file; syntax errors become CatalogError with the file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise CatalogError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
+    except FileNotFoundError as exc:
+        raise FileVanished(f"cannot read: {exc.strerror}", path=path) from exc
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
     try:
@@ -109,12 +115,27 @@ def paper_files(root: Path) -> Iterator[Path]:
         yield Path(root, sig[0])
 
 
+# How often a load is redone when a listed file vanished before it was read.
+VANISHED_RETRIES = 5
+
+
 def load_papers(root: Path, *, use_cache: bool = True) -> list[Paper]:
     """Every paper of the catalog; the first invalid file raises CatalogError.
 
     Unchanged files come from the derived cache in ``.deepphen-cache/`` (see deepphen.cache),
     which is checked against every file's size and mtime, so the result is the same as parsing.
+    A file deleted by a writer between listing and reading (a paper moved to another section,
+    a key renamed) makes the load start again from a fresh listing instead of failing.
     """
+    for _attempt in range(VANISHED_RETRIES - 1):
+        try:
+            return _load_papers_once(root, use_cache)
+        except FileVanished:
+            continue
+    return _load_papers_once(root, use_cache)
+
+
+def _load_papers_once(root: Path, use_cache: bool) -> list[Paper]:
     if not use_cache:
         return [read_paper(path) for path in paper_files(root)]
     from deepphen.cache import load_papers as load_cached
