@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,18 +36,25 @@ def _generator():
     return module
 
 
-def time_lint(catalog: Path, runs: int, *, cold: bool) -> tuple[float, int]:
-    """Median wall seconds of ``deepphen lint`` and its exit code."""
-    times, code = [], 0
+def time_lint(catalog: Path, runs: int, *, cold: bool) -> tuple[float, float, int]:
+    """Median wall and CPU (user + system) seconds of ``deepphen lint``, and its exit code.
+
+    CPU time is reported too because on a shared machine the wall time mostly measures the
+    other processes.
+    """
+    walls, cpus, code = [], [], 0
     for _ in range(runs):
         if cold:
             shutil.rmtree(catalog / CACHE_DIR, ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "deepphen", "lint", "--catalog",
                                str(catalog)], stdout=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         code = done.returncode
-    return statistics.median(times), code
+    return statistics.median(walls), statistics.median(cpus), code
 
 
 def phases(catalog: Path) -> list[tuple[str, float]]:
@@ -83,11 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         gen.write_catalog(catalog, settings, papers)
         time.sleep(RACY_S)  # let the files age so that the warm runs can use the cache
         print(f"catalog: {args.papers} papers in {catalog}")
-        cold, code = time_lint(catalog, args.runs, cold=True)
-        warm, _ = time_lint(catalog, args.runs, cold=False)
-        print(f"deepphen lint, cold cache   {cold:6.2f} s  (exit {code})")
-        print(f"deepphen lint, warm cache   {warm:6.2f} s  budget {BUDGET_SECONDS} s: "
-              f"{'ok' if warm <= BUDGET_SECONDS else 'OVER BUDGET'}")
+        cold, cold_cpu, code = time_lint(catalog, args.runs, cold=True)
+        warm, warm_cpu, _ = time_lint(catalog, args.runs, cold=False)
+        print(f"deepphen lint, cold cache   {cold:6.2f} s wall  {cold_cpu:6.2f} s cpu  "
+              f"(exit {code})")
+        print(f"deepphen lint, warm cache   {warm:6.2f} s wall  {warm_cpu:6.2f} s cpu  "
+              f"budget {BUDGET_SECONDS} s: {'ok' if warm <= BUDGET_SECONDS else 'OVER BUDGET'}")
         for step, seconds in phases(catalog):
             print(f"  {step:<40} {seconds * 1000:8.0f} ms")
         return 0 if warm <= BUDGET_SECONDS else 1

@@ -11,6 +11,7 @@ that does not parse is one finding and every other file is still checked.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import os
@@ -21,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from deepphen import catalog
+from deepphen import catalog, ids, vocab
 from deepphen.errors import CatalogError, DeepphenError
 from deepphen.models import FieldError, Paper, Settings
 
@@ -364,8 +365,8 @@ def load_context(root: Path) -> Context:
     except CatalogError:
         files = [read_file(Path(path), root) for path in catalog.paper_files(root)]
     else:
-        files = [PaperFile(Path(p.path), _relative(p.path, root), paper=p)  # type: ignore[arg-type]
-                 for p in papers]
+        files = [PaperFile(p.path if isinstance(p.path, Path) else Path(p.path),  # type: ignore[arg-type]
+                           _relative(p.path, root), paper=p) for p in papers]
     return Context(root, settings, files, config)
 
 
@@ -529,6 +530,13 @@ def _paper_text(data: dict[str, Any], path: Path) -> str:
         import tomli_w
 
         return tomli_w.dumps(data)
+
+
+# Rules ask the same questions of the same strings for every file; these answers are pure
+# functions of their argument, so a lint run remembers them.
+is_arxiv_id = functools.cache(ids.is_arxiv_id)
+arxiv_id_from_url = functools.cache(ids.arxiv_id_from_url)
+fold = functools.cache(vocab.fold)
 
 
 def iter_links(data: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deepphen import ids
-from deepphen.lint.engine import RULES, Context, Hit, PaperFile, did_you_mean, rule
+from deepphen.lint.engine import (
+    RULES,
+    Context,
+    Hit,
+    PaperFile,
+    did_you_mean,
+    is_arxiv_id,
+    rule,
+)
 from deepphen.models import PAPER_FIELDS, REQUIRED_FIELDS
 
 
@@ -71,7 +79,7 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     paper = f.paper
     stem = f.path.stem
-    if paper.arxiv and ids.is_arxiv_id(paper.arxiv):
+    if paper.arxiv and is_arxiv_id(paper.arxiv):
         expected = ids.key_for_id(paper.arxiv)
         if stem != expected:
             yield Hit(f"file name '{stem}.toml' does not match arXiv id {paper.arxiv}",
@@ -111,9 +119,9 @@ def ignore_entry(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     table = f.ignore_table
     if not isinstance(table, dict):
         return
-    names = {r.name: r.id for r in RULES.values()}
     for key, reason in table.items():
         if key not in RULES:
+            names = {r.name: r.id for r in RULES.values()}
             hint = (f"use the id {names[key]}" if key in names
                     else did_you_mean(key, RULES) or "see 'deepphen lint --list-rules'")
             yield Hit(f"[ignore] names unknown rule {key!r}", field=key, hint=hint)

@@ -8,7 +8,17 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from deepphen import ids
-from deepphen.lint.engine import Context, Fix, Hit, PaperFile, closest, iter_links, rule
+from deepphen.lint.engine import (
+    Context,
+    Fix,
+    Hit,
+    PaperFile,
+    arxiv_id_from_url,
+    closest,
+    is_arxiv_id,
+    iter_links,
+    rule,
+)
 
 # Parameters that only say where a click came from; the page never needs them.
 TRACKING_PARAMS = frozenset({
@@ -48,7 +58,7 @@ def arxiv_id(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     Good: ``arxiv = "2201.02177"``
     """
     value = f.paper.arxiv
-    if value is None or ids.is_arxiv_id(value):
+    if value is None or is_arxiv_id(value):
         return
     try:
         canonical = ids.parse_arxiv_id(value).id
@@ -66,7 +76,7 @@ def arxiv_id(f: PaperFile, ctx: Context) -> Iterator[Hit]:
 
 def canonical_arxiv_url(url: str) -> str | None:
     """The canonical abs URL when ``url`` is an arXiv link that is not canonical yet."""
-    found = ids.arxiv_id_from_url(url)
+    found = arxiv_id_from_url(url)
     if found is None:
         return None
     canonical = ids.abs_url(found)
@@ -230,10 +240,10 @@ def arxiv_link_mismatch(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     Good: ``arxiv = "2201.02177"`` with ``url = "https://arxiv.org/abs/2201.02177"``
     """
     own = f.paper.arxiv
-    if not own or not ids.is_arxiv_id(own):
+    if not own or not is_arxiv_id(own):
         return  # DP201 reports the id itself
     for link in f.paper.links:
-        linked = ids.arxiv_id_from_url(link.url)
+        linked = arxiv_id_from_url(link.url)
         if linked and linked != own and link.label == "paper":
             yield Hit(f"paper link names arXiv {linked} but arxiv = {own}", field="links",
                       needle=link.url)

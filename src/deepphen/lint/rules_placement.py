@@ -9,7 +9,16 @@ from itertools import combinations
 from typing import Any
 
 from deepphen import ids
-from deepphen.lint.engine import Context, Fix, Hit, PaperFile, did_you_mean, rule
+from deepphen.lint.engine import (
+    Context,
+    Fix,
+    Hit,
+    PaperFile,
+    arxiv_id_from_url,
+    did_you_mean,
+    is_arxiv_id,
+    rule,
+)
 
 SIMILAR_TITLE_CUTOFF = 93  # rapidfuzz ratio of folded titles; "near-identical", not "related"
 # A series ("Tensor Programs II" / "Tensor Programs III") differs only in these words.
@@ -27,7 +36,7 @@ def year_arxiv(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     Good: ``arxiv = "2505.04741"`` with ``year = 2025``
     """
     paper = f.paper
-    if not paper.arxiv or not ids.is_arxiv_id(paper.arxiv):
+    if not paper.arxiv or not is_arxiv_id(paper.arxiv):
         return
     expected = ids.id_year(paper.arxiv)
     if paper.year != expected:
@@ -99,7 +108,7 @@ def duplicate_arxiv(ctx: Context) -> Iterator[Hit]:
             arxiv, where = f.paper.arxiv, {"field": "arxiv"}
         else:
             linked = [(found, link.url) for link in f.paper.links if link.label == "paper"
-                      and (found := ids.arxiv_id_from_url(link.url))]
+                      and (found := arxiv_id_from_url(link.url))]
             if not linked:
                 continue
             arxiv, where = linked[0][0], {"field": "links", "needle": linked[0][1]}

@@ -6,8 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from deepphen.lint.engine import Context, Fix, Hit, PaperFile, rule
-from deepphen.vocab import fold
+from deepphen.lint.engine import Context, Fix, Hit, PaperFile, fold, rule
 
 MAX_KEYWORDS = 6
 SPELLING_CUTOFF = 91  # rapidfuzz ratio between folded key words from different groups
