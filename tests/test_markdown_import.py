@@ -316,6 +316,27 @@ def test_import_of_export_gives_the_catalog_back(papers: list[Paper]) -> None:
     assert all(p.level != ERROR for p in result.problems)
 
 
+_PAGE_PIECES = st.sampled_from([
+    "# T", "## S", "### S: 2020", "### S", "- ", "  - ", "   - ", "\n", " ", "x", ".", ",", ";",
+    "[[paper]](https://arxiv.org/abs/2001.00001)", "[[code]](x)", "*V*", "\\", "(", "]", "*",
+    "<details><summary>Digest</summary>", "<details><summary>Author List</summary>",
+    "</details>", "Key Word:", "![avatar](u)", "- [R](#r)", "## Related Resources",
+    "- [n](u) b", "\r\n", "&lt;", "<b>", "2024",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_PAGE_PIECES, max_size=6).map("".join), max_size=40).map("\n".join))
+def test_any_page_imports_without_error_and_export_is_stable(text: str) -> None:
+    result = parse_list(text)
+    page = render(result.papers, result.settings)
+    again = parse_list(page)
+    assert render(again.papers, again.settings) == page
+    # The same papers (export may reorder them: sorting is its job).
+    assert sorted(repr(_content(p)) for p in again.papers) == sorted(
+        repr(_content(p)) for p in result.papers)
+
+
 # ---- writing the catalog and the command ----------------------------------------------------
 
 

@@ -221,7 +221,7 @@ _H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
 _H3_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
 _YEAR_HEADING_RE = re.compile(r"^(.*?)\s*:\s*(\d{4})$")
 _IMAGE_RE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*$")
-_TOC_ITEM_RE = re.compile(r"^\s*[-*]\s+\[(?P<label>[^\]]*)\]\(#(?P<anchor>[^)\s]*)\)\s*$")
+_TOC_ITEM_RE = re.compile(r"^\s*[-*]\s+\[(?P<label>.*)\]\(#(?P<anchor>[^)\s]*)\)\s*$")
 _RESOURCE_RE = re.compile(r"^[-*]\s+\[(?P<name>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*(?P<badges>.*?)\s*$")
 _ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")
 _SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")
@@ -295,6 +295,7 @@ class _Reader:
         if h1:
             toc_heading = h1.group(1)
             i += 1
+            toc_start = i
             image_lines = []
             while i < n and not lines[i].startswith("#"):
                 if self.toc and not lines[i].strip():
@@ -308,6 +309,8 @@ class _Reader:
                     self.problem(i + 1, f"line in the table of contents not understood, "
                                         f"left out: {_short(lines[i])}", ERROR)
                 i += 1
+            while not self.toc and i > toc_start and not lines[i - 1].strip():
+                i -= 1  # blank lines before the next heading are counted there
             toc_image = "\n".join(image_lines) or None
         closing = self._read_body(i)
         settings = Settings(

@@ -107,12 +107,13 @@ def render(papers: list[Paper], settings: Settings) -> str:
     lines += ["", f"# {settings.toc_heading}"]
     if settings.toc_image:
         lines += ["", settings.toc_image]
-    lines.append("")
     sections = _sections_with_papers(papers, settings)
-    lines += [f"- [{sec.toc_text}](#{sec.toc_anchor})" for sec, _ in sections]
+    items = [f"- [{sec.toc_text}](#{sec.toc_anchor})" for sec, _ in sections]
     if settings.resources:
         label = settings.resources_toc_label or settings.resources_heading
-        lines.append(f"- [{label}](#{github_anchor(settings.resources_heading)})")
+        items.append(f"- [{label}](#{github_anchor(settings.resources_heading)})")
+    if items:
+        lines += ["", *items]
     for sec, group in sections:
         heading(sec.heading, "##")
         if sec.image:
