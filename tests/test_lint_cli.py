@@ -139,6 +139,10 @@ def test_disable_and_relevel_in_settings(cat: Path, run_cli) -> None:
     run_cli("lint", exit_code=1)
     edit_settings(cat, disable=["DP411"])
     assert run_cli("lint").stdout == ""
+    put(cat, "DP601")
+    edit_settings(cat, select=["empty-section"])
+    out = run_cli("lint").stdout
+    assert "(DP601)" in out and "(DP411)" not in out
 
 
 def test_paper_file_ignores_a_rule_with_a_reason(cat: Path, run_cli) -> None:

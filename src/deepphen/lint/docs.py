@@ -23,10 +23,11 @@ Exit codes: 0 clean (warnings allowed unless `--strict`), 1 findings at error le
 
 ## Configuration
 
-Rules are disabled or re-levelled in `catalog.toml`:
+Rules are selected, disabled or re-levelled in `catalog.toml`:
 
 ```toml
 [lint]
+# select = ["DP301", "duplicate-title"]   # only these rules (default: all)
 disable = ["DP503"]          # rule ids or names
 page_limit_kb = 512          # the page size limit of DP502 and DP503
 

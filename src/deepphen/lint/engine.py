@@ -140,9 +140,11 @@ def all_rules() -> dict[str, Rule]:
 
 @dataclass(slots=True)
 class LintConfig:
-    """``[lint]`` of catalog.toml: ``disable = [ids or names]``, ``[lint.level] ID = level``,
-    ``page_limit_kb`` (the page size limit, GitHub's 512 KB by default)."""
+    """``[lint]`` of catalog.toml: ``select = [...]`` (only these rules), ``disable = [...]``
+    (rule ids or names), ``[lint.level] ID = level``, ``page_limit_kb`` (the page size limit,
+    GitHub's 512 KB by default)."""
 
+    selected: set[str] | None = None
     disabled: set[str] = field(default_factory=set)
     levels: dict[str, str] = field(default_factory=dict)
     page_limit_kb: int = GITHUB_README_LIMIT_KB
@@ -164,10 +166,15 @@ class LintConfig:
 
         config = cls()
         for key, value in table.items():
-            if key == "disable":
+            if key in ("select", "disable"):
                 if not isinstance(value, list):
-                    raise DeepphenError("[lint] disable must be a list of rule ids", path=path)
-                config.disabled = {rule_id(v, "disable") for v in value}
+                    raise DeepphenError(f"[lint] {key} must be a list of rule ids or names",
+                                        path=path)
+                chosen = {rule_id(v, key) for v in value}
+                if key == "select":
+                    config.selected = chosen
+                else:
+                    config.disabled = chosen
             elif key == "level":
                 if not isinstance(value, dict):
                     raise DeepphenError("[lint.level] must be a table of rule = level", path=path)
@@ -183,12 +190,19 @@ class LintConfig:
                 config.page_limit_kb = value
             else:
                 raise DeepphenError(f"[lint] unknown setting {key!r}", path=path,
-                                    hint=did_you_mean(key, ["disable", "level", "page_limit_kb"])
-                                    or "known: disable, level, page_limit_kb")
+                                    hint=did_you_mean(key, _SETTINGS)
+                                    or f"known: {', '.join(_SETTINGS)}")
         return config
+
+    def enabled(self, rule_obj: Rule) -> bool:
+        return rule_obj.id not in self.disabled and (
+            self.selected is None or rule_obj.id in self.selected)
 
     def level(self, rule_obj: Rule) -> str:
         return self.levels.get(rule_obj.id, rule_obj.level)
+
+
+_SETTINGS = ("select", "disable", "level", "page_limit_kb")
 
 
 def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
@@ -414,7 +428,7 @@ def _problem(ctx: Context, rule_obj: Rule, hit: Hit, file: PaperFile | None) -> 
 
 def check(ctx: Context, select: Iterable[str] | None = None) -> list[Problem]:
     """Run the enabled rules (or only ``select``) on a loaded context; sorted problems."""
-    rules = [r for r in all_rules().values() if r.id not in ctx.config.disabled]
+    rules = [r for r in all_rules().values() if ctx.config.enabled(r)]
     if select is not None:
         wanted = set(select)
         rules = [r for r in rules if r.id in wanted or r.name in wanted]
