@@ -14,6 +14,7 @@ import itertools
 import os
 import re
 import shutil
+import string
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,7 +34,6 @@ from deepphen.models import Link, Paper, Resource, Section, Settings, github_anc
 # an HTML entity can make '<' literal.
 # --------------------------------------------------------------------------------------------
 
-_ASCII_PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
 _LINE_BREAKS_RE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 # Characters that would start markdown structure anywhere in a line: links and images ([ ]),
 # HTML and autolinks (<), emphasis (*, which also delimits the venue) and code spans (`).
@@ -41,7 +41,7 @@ _MD_SPECIAL = "[]<*`"
 # Characters that start a block (heading, quote, list, fence, table, setext line) at the start.
 _BLOCK_START = "#>-+=~|"
 _ORDERED_START_RE = re.compile(r"^(\d{1,9})([.)])")
-_UNESCAPE_MD_RE = re.compile(rf"\\([{_ASCII_PUNCT}])")
+_UNESCAPE_MD_RE = re.compile(rf"\\([{re.escape(string.punctuation)}])")
 _TAG_START = r"(?=[A-Za-z/!?])"
 # '<' that starts a tag, or a literal '&lt;' (with any 'amp;' prefixes) that must stay literal.
 _ESCAPE_HTML_RE = re.compile(rf"<{_TAG_START}|&((?:amp;)*)lt;")
@@ -74,7 +74,7 @@ def escape_md(text: str, separators: str = "", *, line_start: bool = False) -> s
             nxt = text[i + 1] if i + 1 < len(text) else ""
             # A backslash escapes only punctuation, so only there (or at the end, before the
             # period the format adds) must it be doubled to stay a backslash.
-            out.append("\\\\" if nxt == "" or nxt in _ASCII_PUNCT_CHARS else "\\")
+            out.append("\\\\" if nxt == "" or nxt in string.punctuation else "\\")
         elif ch in special or (line_start and i == 0 and ch in _BLOCK_START):
             out.append("\\" + ch)
         else:
@@ -83,9 +83,6 @@ def escape_md(text: str, separators: str = "", *, line_start: bool = False) -> s
     if line_start:
         escaped = _ORDERED_START_RE.sub(r"\1\\\2", escaped, count=1)
     return escaped
-
-
-_ASCII_PUNCT_CHARS = frozenset(r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""")
 
 
 def unescape_md(text: str) -> str:
@@ -222,7 +219,8 @@ _H3_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
 _YEAR_HEADING_RE = re.compile(r"^(.*?)\s*:\s*(\d{4})$")
 _IMAGE_RE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*$")
 _TOC_ITEM_RE = re.compile(r"^\s*[-*]\s+\[(?P<label>.*)\]\(#(?P<anchor>[^)\s]*)\)\s*$")
-_RESOURCE_RE = re.compile(r"^[-*]\s+\[(?P<name>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*(?P<badges>.*?)\s*$")
+_RESOURCE_RE = re.compile(
+    r"^[-*]\s+\[(?P<name>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*(?P<badges>.*?)\s*$")
 _ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")
 _SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")
 _DIGEST_RE = re.compile(r"^<details>\s*<summary>\s*digest\s*</summary>(.*)$", re.IGNORECASE)
@@ -233,7 +231,6 @@ _LINK_RE = re.compile(
     r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]\]"
     r"\((?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)"
 )
-_TITLE_BADGE_RE = re.compile(r"\s+(?=!?\[)")
 IMAGE_ALT = "avatar"
 DEFAULT_BLANK_LINES = 1
 

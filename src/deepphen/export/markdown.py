@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from deepphen.markdown import (
+    IMAGE_ALT,
     KEYWORD_LABEL_RE,
     escape_html,
     escape_md,
@@ -20,7 +21,6 @@ from deepphen.markdown import (
 )
 from deepphen.models import Paper, Section, Settings, github_anchor
 
-IMAGE_ALT = "avatar"
 DIGEST_PREFIX = "<details><summary>Digest</summary>"
 AUTHOR_LIST_PREFIX = "<details><summary>Author List</summary>"
 KEYWORD_LABEL = "Key Word:"
