@@ -145,9 +145,6 @@ def test_unmutated_seeds_parse() -> None:
     assert entries[0].title == "An Invented Title about Networks that Wraps"
 
 
-@pytest.mark.xfail(strict=True, reason="arxiv._parse_xml lets ValueError ('multi-byte "
-                   "encodings are not supported') and LookupError ('unknown encoding') from "
-                   "expat escape instead of raising NetworkError")
 @pytest.mark.parametrize("encoding", [b"shift_jis", b"bogus-8", b"UTF-9"])
 def test_encoding_declarations(encoding: bytes) -> None:
     """A feed declaring an encoding expat cannot use is a clean error (a proxy's page, say)."""

@@ -259,7 +259,8 @@ def _parse_xml(body: bytes, url: str) -> Any:
     except DefusedXmlException as exc:
         raise NetworkError("refused an unsafe arXiv response (XML declarations or entities)",
                            url=url, hint=f"from {url}") from exc
-    except SafeET.ParseError as exc:
+    except (SafeET.ParseError, ValueError, LookupError) as exc:
+        # ValueError/LookupError: expat cannot use the declared encoding (a proxy's page, say).
         raise NetworkError(f"arXiv response is not a valid Atom feed ({exc})", url=url,
                            hint=f"from {url}") from exc
 
@@ -267,8 +268,8 @@ def _parse_xml(body: bytes, url: str) -> Any:
 def _error_summary(body: bytes) -> str | None:
     """The message of arXiv's error entry (``<id>.../api/errors#...``), if the body is one."""
     try:
-        root = SafeET.fromstring(body, forbid_dtd=True)
-    except (DefusedXmlException, SafeET.ParseError):
+        root = _parse_xml(body, "")
+    except NetworkError:
         return None
     for entry in root.iter(f"{_ATOM}entry"):
         if "/api/errors" in _text(entry, f"{_ATOM}id"):
