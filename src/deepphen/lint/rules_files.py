@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from deepphen import ids
@@ -72,10 +73,11 @@ def field_type(f: PaperFile, ctx: Context) -> Iterator[Hit]:
 
 @rule("DP105", "file-name", "error", "A paper file is named after its key: arXiv id or slug.")
 def file_name(f: PaperFile, ctx: Context) -> Iterator[Hit]:
-    """An arXiv paper's file is its file-safe id; a paper without one is a title slug.
+    """An arXiv paper's file is its file-safe id; a paper without one is its title's slug
+    (first six words), with ``-2``, ``-3`` ... when two titles share a slug.
 
     Bad:  ``others/grokking.toml`` holding ``arxiv = "2201.02177"``
-    Good: ``others/2201.02177.toml``
+    Good: ``others/2201.02177.toml``; ``others/ai-models-collapse-when-trained-on.toml``
     """
     paper = f.paper
     stem = f.path.stem
@@ -88,9 +90,11 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     elif not paper.arxiv and ids.id_for_key(stem):
         yield Hit(f"file name '{stem}.toml' is an arXiv id but the paper has no arxiv field",
                   line=1, hint=f"add arxiv = \"{ids.id_for_key(stem)}\" or rename the file")
-    elif not ids.is_safe_key(stem):
-        yield Hit(f"file name '{stem}.toml' is not a safe key (letters, digits, '-', '_', '.')",
-                  line=1, hint=f"rename it to {ids.slugify(paper.title)}.toml")
+    elif not paper.arxiv:
+        slug = ids.slugify(paper.title)
+        if stem != slug and not re.fullmatch(rf"{re.escape(slug)}-\d+", stem):
+            yield Hit(f"file name '{stem}.toml' does not match the title's slug '{slug}'",
+                      field="title", hint=f"rename it: git mv {f.rel} {f.folder}/{slug}.toml")
 
 
 @rule("DP106", "file-folder", "error", "A paper file sits in the folder of its section.")
