@@ -408,6 +408,18 @@ def test_cli_refuses_existing_catalog_without_force(run_cli, tmp_path: Path) -> 
     assert not (tmp_path / "cat" / "others" / "stale.toml").exists()
 
 
+def test_cli_imports_into_an_existing_empty_folder(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "cat").mkdir()
+    run_cli("import", VARIANTS, "--catalog", tmp_path / "cat", exit_code=1)
+    assert (tmp_path / "cat" / "catalog.toml").is_file()
+
+
+def test_cli_rejects_a_file_that_is_not_utf8(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    result = run_cli("import", tmp_path / "latin1.md", "--catalog", tmp_path / "cat", exit_code=2)
+    assert "not UTF-8 text" in result.stderr
+
+
 def test_cli_never_replaces_a_folder_that_is_not_a_catalog(run_cli, tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "notes.txt").write_text("keep me")
