@@ -9,7 +9,7 @@ Query kinds, each drawn at random (fixed seed) from the catalog itself:
 - surname: an author's surname, a third of the time misspelt;
   relevant = the papers with an author of that surname.
 - title-phrase: three to five consecutive title words, half the time with one misspelt;
-  relevant = the paper it came from.
+  relevant = the paper it came from and any other whose title holds the same words.
 - id: an arXiv id, bare or as an abs/pdf URL; relevant = that paper.
 
 recall@10 of a query = |relevant in the top ten| / min(10, |relevant|); the report gives the
@@ -44,16 +44,20 @@ def typo(word: str, rng: random.Random) -> str:
     """One random edit of ``word`` after its first letter (unchanged if too short)."""
     if len(word) < 4:
         return word
-    i = rng.randrange(1, len(word) - 1)
-    kind = rng.choice(("delete", "insert", "substitute", "swap"))
-    letter = rng.choice(string.ascii_lowercase)
-    if kind == "delete":
-        return word[:i] + word[i + 1:]
-    if kind == "insert":
-        return word[:i] + letter + word[i:]
-    if kind == "substitute":
-        return word[:i] + letter + word[i + 1:]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    while True:
+        i = rng.randrange(1, len(word) - 1)
+        kind = rng.choice(("delete", "insert", "substitute", "swap"))
+        letter = rng.choice(string.ascii_lowercase)
+        if kind == "delete":
+            out = word[:i] + word[i + 1:]
+        elif kind == "insert":
+            out = word[:i] + letter + word[i:]
+        elif kind == "substitute":
+            out = word[:i] + letter + word[i + 1:]
+        else:
+            out = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        if out != word:  # substituting a letter by itself or swapping twins changes nothing
+            return out
 
 
 def typo_in_text(text: str, rng: random.Random) -> str:
@@ -121,10 +125,11 @@ def make_queries(papers: list[Paper], per_kind: int, rng: random.Random) -> list
             return None
         size = rng.randint(3, min(5, len(words)))
         start = rng.randrange(0, len(words) - size + 1)
-        text = " ".join(words[start:start + size])
-        if rng.random() < 0.5:
-            text = typo_in_text(text, rng)
-        return ("title-phrase", text, {i})  # type: ignore[arg-type]
+        phrase = " ".join(words[start:start + size])
+        # Every title holding the phrase is as good an answer as the one it came from.
+        relevant = {j for j, title in enumerate(folded_titles) if f" {phrase} " in f" {title} "}
+        text = typo_in_text(phrase, rng) if rng.random() < 0.5 else phrase
+        return ("title-phrase", text, relevant)
 
     def id_query(i: object) -> Query:
         arxiv = papers[i].arxiv  # type: ignore[index]

@@ -218,7 +218,7 @@ class SearchIndex:
             # Only a word the catalog does not contain pays for rapidfuzz (and its import).
             from rapidfuzz import fuzz, process
 
-            cutoff = 80 if len(word) <= 5 else 75
+            cutoff = 75  # one edit of a four-letter word: 75; longer words score higher
             for term, similarity, _ in process.extract(
                 word, self.terms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
             ):

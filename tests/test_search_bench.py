@@ -1,0 +1,51 @@
+"""The bench scripts work: a generated catalog loads, and search recall on it stays high."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from deepphen.catalog import Catalog
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def bench_module(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_catalog_is_valid_and_deterministic(tmp_path: Path) -> None:
+    generate = bench_module("generate")
+    settings, papers = generate.generate(120, seed=3)
+    generate.write_catalog(tmp_path / "cat", settings, papers)
+    loaded = Catalog.load(tmp_path / "cat").papers
+    assert len(loaded) == 120
+    assert all(p.digest and p.keywords and p.authors and p.arxiv for p in loaded)
+    again = generate.generate(120, seed=3)[1]
+    assert [p.to_dict() for p in again] == [p.to_dict() for p in papers]
+
+
+def test_search_recall_on_a_generated_catalog() -> None:
+    generate, evaluate = bench_module("generate"), bench_module("eval_search")
+    papers = generate.generate(300, seed=5)[1]
+    queries = evaluate.make_queries(papers, 40, random.Random(1))
+    assert {kind for kind, _text, _relevant in queries} == {
+        "keyword", "title-word", "surname", "title-phrase", "id"}
+    assert evaluate.evaluate(papers, queries)["all"] >= 0.9
+
+
+def test_typos_are_single_edits() -> None:
+    evaluate = bench_module("eval_search")
+    rng = random.Random(0)
+    for _ in range(200):
+        word = "generalization"
+        misspelt = evaluate.typo(word, rng)
+        assert misspelt[0] == "g" and misspelt != word and abs(len(misspelt) - len(word)) <= 1
