@@ -161,6 +161,15 @@ def test_derived_values_follow_the_papers(root: Path) -> None:
     snap = cache.snapshot(root, read_paper)
     assert cache.derived(snap, "count", 2, lambda: build(snap)) == 4
     assert len(builds) == 3  # a deleted file rebuilds
+    edited = root / "neural-collapse" / "2008.08186.toml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("PNAS", "JMLR"))
+    age(root)
+    snap = cache.snapshot(root, read_paper)
+    assert cache.derived(snap, "count", 2, lambda: build(snap)) == 4
+    assert len(builds) == 4  # so does an edited one, though the count stays the same
+    snap = cache.snapshot(root, no_parsing)
+    assert cache.derived(snap, "count", 2, lambda: build(snap)) == 4
+    assert len(builds) == 4  # and the edit was cached
 
 
 def test_cache_files_are_written_atomically(root: Path) -> None:

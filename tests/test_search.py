@@ -181,3 +181,15 @@ def test_catalog_search_filters_and_hints(tmp_path: Path) -> None:
         search_catalog(root, "platonnnnikk")
     with pytest.raises(NoMatch, match=r"deepphen add 2401\.99999"):
         search_catalog(root, "2401.99999")
+
+
+def test_catalog_search_sees_an_edited_title(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "catalog", more_papers())
+    age_catalog(root)
+    assert titles(search_catalog(root, "winning tickets"))[0] == "Winning Tickets at Scale"
+    path = root / "others" / "2103.00002.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Winning", "Losing"))
+    age_catalog(root)
+    assert titles(search_catalog(root, "losing tickets"))[0] == "Losing Tickets at Scale"
+    with pytest.raises(NoMatch):
+        search_catalog(root, "winning")

@@ -191,6 +191,7 @@ def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
         return Snapshot(root, names, list(stored.values()), generation, parse)
     items: list[bytes | Paper] = []
     fresh: dict[FileSig, bytes] = {}
+    parsed = False
     for sig in files:
         blob = stored.get(sig)
         if isinstance(blob, bytes):
@@ -198,10 +199,11 @@ def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
             fresh[sig] = blob
             continue
         paper = parse(root / sig[0])
+        parsed = True
         items.append(paper)
         if sig[2] < started_ns - RACY_NS:
             fresh[sig] = _pack(paper)
-    if len(fresh) != len(files) or len(fresh) != len(stored) or not generation:
+    if parsed or len(fresh) != len(stored) or not generation:
         # Something changed: a new random generation tells derived caches to rebuild.
         generation = os.urandom(8).hex()
         if not _write(cache_path, (FORMAT, generation, fresh)) or len(fresh) != len(files):
