@@ -272,3 +272,58 @@ def test_escape_html_round_trips(text: str) -> None:
 @given(_ANY_TEXT)
 def test_collapsed_authors_round_trip(text: str) -> None:
     assert unescape_md(unescape_html(escape_html(escape_md(text, ",;")))) == text
+
+
+# ---- verbatim entries ----------------------------------------------------------------------
+
+
+def _grokking() -> Paper:
+    return Paper(title="Grokking", year=2022, section="others", authors=["Alethea Power"],
+                 keywords=["Grokking"], arxiv="2201.02177",
+                 links=[Link("paper", "https://arxiv.org/abs/2201.02177")])
+
+
+def test_verbatim_lines_are_written_while_they_differ_in_formatting_only() -> None:
+    from deepphen.export.markdown import page_lines
+
+    paper = _grokking()
+    paper.verbatim = ["- Grokking [[paper]](https://arxiv.org/abs/2201.02177)  ",
+                      "   - Alethea Power *",
+                      "  - Key Wrod:Grokking"]
+    assert page_lines(paper) == [line for _, line in entry_lines(paper)]  # '*' is text
+    paper.verbatim[1] = "   - Alethea Power"
+    assert page_lines(paper) == paper.verbatim
+
+
+@pytest.mark.parametrize("title_line", [
+    "- Grokking <script>x</script>. [[paper]](https://arxiv.org/abs/2201.02177)",
+    "- Grokking. [[paper]](javascript:alert(1))",
+    "- [Grokking](https://evil.example). [[paper]](https://arxiv.org/abs/2201.02177)",
+    "- Grokking. [[paper]](https://arxiv.org/abs/2201.02177)\n# Injected heading",
+    "- Grokking, revised. [[paper]](https://arxiv.org/abs/2201.02177)",
+])
+def test_verbatim_lines_cannot_carry_other_text(title_line: str) -> None:
+    from deepphen.export.markdown import page_lines
+
+    paper = _grokking()
+    canonical = [line for _, line in entry_lines(paper)]
+    paper.verbatim = [title_line, *canonical[1:]]
+    assert page_lines(paper) == canonical
+
+
+def test_verbatim_is_dropped_when_a_field_changes() -> None:
+    from deepphen.export.markdown import page_lines
+
+    paper = _grokking()
+    paper.verbatim = [line + " " for _, line in entry_lines(paper)]
+    assert page_lines(paper) == paper.verbatim
+    paper.title = "Grokking: Generalization Beyond Overfitting"
+    assert page_lines(paper) == [line for _, line in entry_lines(paper)]
+
+
+def test_verbatim_with_a_line_break_is_refused_on_load() -> None:
+    from deepphen.models import FieldError
+
+    with pytest.raises(FieldError, match="without line breaks"):
+        Paper.from_dict({"title": "T", "year": 2020, "section": "others",
+                         "verbatim": ["- T.\n# injected"]})

@@ -74,7 +74,14 @@ def test_exported_page_reads_back_to_itself() -> None:
     page = (GOLDEN / "variants.md").read_text(encoding="utf-8")
     again = parse_list(page)
     assert render(again.papers, again.settings) == page
-    # Only the rule breaks of the papers themselves remain; nothing is normalized any more.
+    # Written in the list's format (verbatim dropped, as lint --fix does), the page reads back
+    # to itself, and only the rule breaks of the papers themselves remain.
+    for paper in again.papers:
+        paper.verbatim = []
+    normal = render(again.papers, again.settings)
+    again = parse_list(normal)
+    assert render(again.papers, again.settings) == normal
+    assert not any(p.verbatim for p in again.papers)
     assert {p.message for p in again.problems} == {
         "entry has no paper link (imported with no links)", "entry has no 'Key Word:' line"}
 
@@ -385,7 +392,7 @@ def test_cli_import_reports_problems_and_exits_1(run_cli, tmp_path: Path) -> Non
     result = run_cli("import", VARIANTS, "--catalog", tmp_path / "cat", exit_code=1)
     assert f"{VARIANTS}:119: error: arXiv 2008.08186 already listed at line 65" in result.stdout
     assert result.stdout.splitlines()[-1] == (
-        f"imported 17 papers in 4 sections, 21 problems into {tmp_path / 'cat'}")
+        f"imported 17 papers in 4 sections, 31 problems into {tmp_path / 'cat'}")
     exported = run_cli("export", "--format", "md", "--catalog", tmp_path / "cat")
     assert exported.stdout == (GOLDEN / "variants.md").read_text(encoding="utf-8")
 
@@ -394,6 +401,8 @@ def test_cli_import_clean_page_exits_0(run_cli, tmp_path: Path) -> None:
     page = tmp_path / "README.md"
     papers = [p for p in parse_list(VARIANTS.read_text(encoding="utf-8")).papers
               if p.links and p.keywords]
+    for paper in papers:
+        paper.verbatim = []  # written in the list's format: nothing left to report
     page.write_text(render(papers, parse_list(VARIANTS.read_text()).settings), encoding="utf-8")
     result = run_cli("import", page, "--catalog", tmp_path / "cat", exit_code=0)
     assert result.stdout.startswith("imported 14 papers in 4 sections, 0 problems")
@@ -441,10 +450,13 @@ def test_cli_json(run_cli, tmp_path: Path) -> None:
     result = run_cli("import", VARIANTS, "--catalog", tmp_path / "cat", "--format", "json",
                      exit_code=1)
     data = json.loads(result.stdout)
-    assert (data["papers"], data["sections"], len(data["problems"])) == (17, 4, 21)
-    assert data["problems"][0] == {
-        "line": 33, "level": "warning",
-        "message": "closing </details> dropped (the list leaves it open)"}
+    assert (data["papers"], data["sections"], len(data["problems"])) == (17, 4, 31)
+    assert data["problems"][:2] == [
+        {"line": 30, "level": "warning",
+         "message": "entry kept as written until 'deepphen lint --fix' applies the changes "
+                    "reported on its lines"},
+        {"line": 33, "level": "warning",
+         "message": "closing </details> dropped (the list leaves it open)"}]
 
 
 def test_cli_progress_on_a_terminal(run_cli, tmp_path: Path,
@@ -477,12 +489,10 @@ def test_real_list_round_trip(real_list: Path) -> None:
     page = render(result.papers, result.settings)
     original, exported = text.splitlines(), page.splitlines()
     ratio, multiset = line_similarity(original, exported)
-    # Trailing spaces on 15 lines are the largest normalization (0.5% of the page); they do
-    # not show on the rendered page, so the 99% bar is checked with them set aside too.
-    ratio_ws, multiset_ws = line_similarity([x.rstrip() for x in original],
-                                            [x.rstrip() for x in exported])
-    assert ratio >= 0.985 and multiset >= 0.985
-    assert ratio_ws >= 0.99 and multiset_ws >= 0.99
+    # Entries that stray from the format only in formatting come back verbatim; the one
+    # difference left is the second entry of an arXiv id, which a catalog cannot hold.
+    assert ratio >= 0.99 and multiset >= 0.99
+    assert sum(1 for p in result.papers if p.verbatim) >= 30
     assert_page_order(result.papers)
     # Every difference is one the importer reported, line by line.
     reported = {p.line for p in result.problems}

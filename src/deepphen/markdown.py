@@ -519,6 +519,7 @@ class _Reader:
         if paper.arxiv:
             self.seen_ids[paper.arxiv] = entry.line
         self._check_rendering(paper, entry, kinds, known)
+        self._keep_verbatim(paper, entry)
         self.papers.append(paper)
 
     def _title_line(self, entry: _Entry, report: Callable[..., None]) -> tuple[str, list[Link]]:
@@ -594,6 +595,19 @@ class _Reader:
         names = _read_list(text, ",", ";", ("authors", "authors", "author name"),
                            lambda message: report(lineno, message))
         return names, venue
+
+    def _keep_verbatim(self, paper: Paper, entry: _Entry) -> None:
+        """Keep an entry that differs from the list's format in formatting only as written,
+        so that import then export gives the page back line for line; lint reports such
+        entries and ``lint --fix`` rewrites them in the format."""
+        from deepphen.export.markdown import entry_lines, same_but_format
+
+        original = [entry.raw[n] for n in sorted(entry.raw)]
+        canonical = [line for _, line in entry_lines(paper)]
+        if original != canonical and same_but_format(original, canonical):
+            paper.verbatim = original
+            self.problem(entry.line, "entry kept as written until 'deepphen lint --fix' "
+                                     "applies the changes reported on its lines")
 
     def _check_rendering(self, paper: Paper, entry: _Entry, kinds: dict[str, int],
                          known: set[int]) -> None:

@@ -31,6 +31,7 @@ PAPER_FIELDS: tuple[str, ...] = (
     "sort_as",
     "authors_collapsed",
     "digest",
+    "verbatim",
     "ignore",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("title", "year", "section")
@@ -73,6 +74,9 @@ class Paper:
     sort_as: str | None = None
     authors_collapsed: bool = False
     digest: str | None = None
+    # The entry's lines exactly as an imported page had them; export writes them instead of
+    # the list's format while they differ from it in formatting only (see export.markdown).
+    verbatim: list[str] = field(default_factory=list)
     ignore: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     key: str = ""
@@ -132,6 +136,8 @@ class Paper:
             out["authors_collapsed"] = True
         if self.digest:
             out["digest"] = self.digest
+        if self.verbatim:
+            out["verbatim"] = list(self.verbatim)
         if self.ignore:
             out["ignore"] = dict(self.ignore)
         out.update(self.extra)
@@ -166,6 +172,9 @@ class Paper:
         year = _typed(data, "year", int)
         if isinstance(year, bool) or not 1900 <= year <= 2999:
             raise FieldError("year", "field 'year' must be a four-digit year")
+        verbatim = _str_list(data, "verbatim")
+        if any("\n" in line or "\r" in line for line in verbatim):
+            raise FieldError("verbatim", "field 'verbatim' holds single lines, without line breaks")
         ignore = _typed(data, "ignore", dict, {})
         if not all(isinstance(v, str) for v in ignore.values()):
             raise FieldError("ignore", "field 'ignore' maps rule ids to reasons (strings)")
@@ -184,6 +193,7 @@ class Paper:
             sort_as=_typed(data, "sort_as", str, None),
             authors_collapsed=_typed(data, "authors_collapsed", bool, False),
             digest=_typed(data, "digest", str, None),
+            verbatim=verbatim,
             ignore=ignore,
             extra={k: v for k, v in data.items() if k not in PAPER_FIELDS},
             key=key,

@@ -37,6 +37,7 @@ PAPER_KEYS: tuple[str, ...] = (
     "sort_as",
     "ignore",
     "extra",
+    "verbatim",
 )
 
 
@@ -63,6 +64,7 @@ def paper_record(paper: Paper, section_headings: dict[str, str]) -> dict[str, An
         "sort_as": paper.sort_as,
         "ignore": dict(sorted(paper.ignore.items())),
         "extra": dict(sorted(paper.extra.items())),
+        "verbatim": list(paper.verbatim),
     }
 
 

@@ -25,6 +25,12 @@ DIGEST_PREFIX = "<details><summary>Digest</summary>"
 AUTHOR_LIST_PREFIX = "<details><summary>Author List</summary>"
 KEYWORD_LABEL = "Key Word:"
 _DIGITS_RE = re.compile(r"^\d{1,9}$")
+# What a verbatim entry may differ in from the list's format (see same_but_format).
+_MARKER_RE = re.compile(r"^[ \t]*[-*][ \t]*")
+_LABEL_RE = re.compile(r"^key[ \t]*w[a-z]*[ \t]*:", re.IGNORECASE)
+_CLOSE_RE = re.compile(r"[ \t]*</details>[ \t]*$")
+_BREAK_RE = re.compile(r"\\[ \t]*$")
+_SPACE_DOT_RE = re.compile(r"[ \t.]")
 
 
 def _title_line(paper: Paper) -> str:
@@ -67,6 +73,38 @@ def entry_lines(paper: Paper) -> list[tuple[str, str]]:
     if paper.digest and fold_lines(paper.digest).strip():
         lines.append(("digest", f"  - {DIGEST_PREFIX} {escape_html(paper.digest)}"))
     return lines
+
+
+def _format_free(line: str) -> str:
+    """A line without what formatting alone changes: indentation and list marker, the
+    key-word label's spelling, spaces, periods, ';' against ',', a closing ``</details>``
+    and a trailing line-break backslash."""
+    text = _MARKER_RE.sub("", line, count=1)
+    text = _LABEL_RE.sub("Key Word:", text, count=1)
+    text = _BREAK_RE.sub("", _CLOSE_RE.sub("", text))
+    return _SPACE_DOT_RE.sub("", text.replace(";", ","))
+
+
+def same_but_format(lines: list[str], canonical: list[str]) -> bool:
+    """True when ``lines`` say what ``canonical`` says and differ in formatting only.
+
+    Every other character must match in order, so verbatim lines can neither carry text the
+    paper's fields do not (HTML, links, an unescaped bracket) nor outlive an edit of them.
+    """
+    return (
+        len(lines) == len(canonical)
+        and not any("\n" in line or "\r" in line for line in lines)
+        and all(_format_free(a) == _format_free(b) for a, b in zip(lines, canonical, strict=True))
+    )
+
+
+def page_lines(paper: Paper) -> list[str]:
+    """The entry's lines on the page: as imported (``verbatim``) while they still agree with
+    the paper's fields, else in the list's format."""
+    canonical = [line for _, line in entry_lines(paper)]
+    if paper.verbatim and same_but_format(paper.verbatim, canonical):
+        return list(paper.verbatim)
+    return canonical
 
 
 def render_entry(paper: Paper) -> str:
@@ -123,7 +161,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
             in_year = [p for p in group if p.year == year]
             for paper in sorted(in_year, key=Paper.sort_key, reverse=True):
                 lines.append("")
-                lines.extend(line for _, line in entry_lines(paper))
+                lines.extend(page_lines(paper))
     if settings.resources:
         heading(settings.resources_heading, "##")
         for res in settings.resources:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from deepphen.lint.engine import Context, Fix, Hit, rule
+from deepphen.lint.engine import Context, Fix, Hit, PaperFile, rule
 
 NEAR_LIMIT = 0.9  # warn at 90% of the limit, while there is still room to act
 
@@ -91,3 +92,30 @@ def page_size_near(ctx: Context) -> Iterator[Hit]:
     if found and NEAR_LIMIT * limit < found[1] <= limit:
         yield Hit(f"the page is {found[1] / 1024:.0f} KB, {100 * found[1] / limit:.0f}% of the "
                   f"{ctx.config.page_limit_kb} KB rendering limit", path=found[0], line=1)
+
+
+@rule("DP504", "verbatim-entry", "warning",
+      "An entry kept as imported (verbatim) is rewritten in the list's format.", fixable=True)
+def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """``deepphen import`` keeps an entry whose formatting strays from the list's format
+    (trailing spaces, a misspelt 'Key Word:' label, a missing period) as written, so the page
+    comes back unchanged; the fix drops ``verbatim`` and the entry is written in the format.
+
+    Bad:  ``verbatim = ["- Title. [[paper]](https://arxiv.org/abs/2201.02177) ", ...]``
+    Good: no ``verbatim``: the entry is rendered from its fields
+    """
+    paper = f.paper
+    if not paper.verbatim:
+        return
+    from deepphen.export.markdown import entry_lines, same_but_format
+
+    def edit(data: dict[str, Any]) -> None:
+        data.pop("verbatim", None)
+
+    canonical = [line for _, line in entry_lines(paper)]
+    if same_but_format(paper.verbatim, canonical):
+        yield Hit("entry is written as imported, not in the list's format", field="verbatim",
+                  fix=Fix("removed verbatim (entry written in the list's format)", edit=edit))
+    else:
+        yield Hit("verbatim lines no longer match the paper's fields and are ignored",
+                  field="verbatim", fix=Fix("removed stale verbatim", edit=edit))
