@@ -216,7 +216,7 @@ def load_papers(root: Path, parse: Callable[[Path], Paper]) -> list[Paper]:
     return snapshot(root, parse).papers()
 
 
-def derived(snap: Snapshot, name: str, version: int, build: Callable[[], T]) -> T:
+def derived(snap: Snapshot, name: str, version: object, build: Callable[[], T]) -> T:
     """A value computed from a snapshot's papers, cached beside them under its generation.
 
     It is rebuilt whenever any paper file changes (new generation) or ``version`` (which

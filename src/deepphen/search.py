@@ -40,7 +40,9 @@ from deepphen.vocab import _singular as singular  # the same plural folding as k
 from deepphen.vocab import fold
 
 MAX_QUERY = 500
-INDEX_VERSION = 3
+# The cached index is valid only for this code and this way of folding words.
+INDEX_VERSION = (4, singular.__code__.co_code, repr(singular.__code__.co_consts),
+                 fold.__code__.co_code)
 
 # Fields of the index and their weights: a title or key-word match outranks a digest mention.
 FIELDS = ("title", "keywords", "surname", "names", "venue", "digest")

@@ -8,6 +8,7 @@ derived from the catalog itself and needs no list kept by hand.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -36,6 +37,7 @@ def fold(text: str) -> str:
     return " ".join(_WORD_RE.findall(ascii_text.lower()))
 
 
+@functools.lru_cache(maxsize=8192)  # key words repeat across thousands of papers
 def keyword_norm(keyword: str) -> str:
     """The form under which variants of a key word coincide (case, hyphens, plurals)."""
     return " ".join(_singular(w) for w in fold(keyword).split())
