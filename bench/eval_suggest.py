@@ -72,8 +72,9 @@ def evaluate(train: list[Paper], test: list[Paper], settings: Settings, *, query
         train = [_without_digest(p) for p in train]
     model = None if leave_one_out else SectionModel(train, settings)
     top1 = top3 = 0
-    for paper in test:
-        m = model or SectionModel([p for p in train if p is not paper], settings)
+    for i, paper in enumerate(test):
+        # Leave-one-out: train and test are the same papers, in the same order.
+        m = model or SectionModel(train[:i] + train[i + 1:], settings)
         kws = paper.keywords if "kw" in query else []
         abstract = paper.digest or "" if "digest" in query else ""
         ranked = [r.section.slug for r in m.rank(paper.title, abstract, kws)]

@@ -49,6 +49,8 @@ MIX_CENTROID = 2.0
 MIX_NEIGHBOURS = 1.0
 MIX_KEYWORDS = 1.5
 MIX_HEADING = 0.6
+MIX_IMPLIED = 0.5  # key words of the vocabulary spelt out in the title or abstract
+PREFIX_LEN = 7
 # Softmax sharpness turning the mixed evidence into 0..1 scores; chosen so that, in
 # leave-one-out on the real list, the mean top score (~0.78) matches how often the top
 # suggestion is right.
@@ -60,6 +62,8 @@ def tokens(text: str) -> tuple[str, ...]:
     """Content words of a text, folded and singularized, with adjacent-word bigrams."""
     words = [keyword_norm(w) for w in _WORD_RE.findall(fold(text))]
     words = [w for w in words if w not in _STOPWORDS and len(w) > 1]
+    # Cutting long words to a prefix is a crude stemmer: "emergent" and "emergence" meet.
+    words = [w[:PREFIX_LEN] for w in words]
     return (*words, *(f"{a}_{b}" for a, b in itertools.pairwise(words)))
 
 
@@ -76,6 +80,11 @@ def _doc_counts(title: str, keywords: Iterable[str], text: str = "") -> Counter[
     for tok in tokens(text):
         counts[tok] += TEXT_WEIGHT
     return counts
+
+
+def _phrase_text(text: str) -> str:
+    """Text folded and singularized word by word, space-padded, to find key-word phrases."""
+    return " " + " ".join(keyword_norm(w) for w in fold(text).split()) + " "
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:
@@ -156,13 +165,20 @@ class SectionModel:
         for sim, slug in sims:
             evidence[slug] += MIX_NEIGHBOURS * sim / total
         self._keyword_evidence(evidence, keywords)
-        folded_title = " " + " ".join(keyword_norm(w) for w in fold(title).split()) + " "
+        # Vocabulary key words the paper spells out count like weaker given ones.
+        given = {keyword_norm(k) for k in keywords}
+        text = _phrase_text(title + " " + abstract)
+        implied = [kw for kw in self.keyword_sections
+                   if kw not in given and len(kw) > 3 and f" {kw} " in text]
+        self._keyword_evidence(evidence, implied, MIX_IMPLIED)
+        folded_title = _phrase_text(title)
         for slug, phrases in self.heading_phrases.items():
             if any(f" {p} " in folded_title for p in phrases):
                 evidence[slug] += MIX_HEADING
         return self._scored(evidence)
 
-    def _keyword_evidence(self, evidence: dict[str, float], keywords: list[str]) -> None:
+    def _keyword_evidence(self, evidence: dict[str, float], keywords: Iterable[str],
+                          factor: float = 1.0) -> None:
         for kw in {keyword_norm(k) for k in keywords}:
             where = self.keyword_sections.get(kw, Counter())
             total = sum(where.values())
@@ -174,7 +190,7 @@ class SectionModel:
                       for slug in evidence}
             confidence = 1 - 1 / (1 + total)
             for slug, share in shares.items():
-                evidence[slug] += MIX_KEYWORDS * confidence * share
+                evidence[slug] += factor * MIX_KEYWORDS * confidence * share
 
     def _scored(self, evidence: dict[str, float]) -> list[SectionScore]:
         top = max(evidence.values(), default=0.0)
@@ -231,8 +247,8 @@ def suggest_keywords(papers: Sequence[Paper], title: str, abstract: str = "",
     """
     vocab = Vocabulary.from_papers(papers)
     have = {keyword_norm(k) for k in given}
-    title_text = " " + " ".join(keyword_norm(w) for w in fold(title).split()) + " "
-    abstract_text = " " + " ".join(keyword_norm(w) for w in fold(abstract).split()) + " "
+    title_text = _phrase_text(title)
+    abstract_text = _phrase_text(abstract)
     scores: Counter[str] = Counter()
     for norm in vocab.groups:
         if norm in have or len(norm) < 3:
