@@ -217,6 +217,7 @@ def test_error_entry_in_a_200_feed_is_an_error() -> None:
         ("Proceedings of the 40th International Conference on Machine Learning, PMLR 202, 2023",
          "ICML 2023"),
         ("Nature 630, 123-130 (2024)", "Nature"),
+        ("Proc. Natl. Acad. Sci. U.S.A. 117 (40) 24652 (2020)", "PNAS"),
         ("Nature Machine Intelligence 4, 2022", "Nature Machine Intelligence"),
         ("Journal of Machine Learning Research 24 (2023)", "JMLR"),
         ("Phys. Rev. B 85, 115117 (2012).", "Phys. Rev. B 85, 115117 (2012)"),
@@ -226,3 +227,25 @@ def test_error_entry_in_a_200_feed_is_an_error() -> None:
 )
 def test_venue_from_journal_ref(journal_ref: str | None, venue: str | None) -> None:
     assert venue_from_journal_ref(journal_ref) == venue
+
+
+def test_retry_after_forms() -> None:
+    from email.utils import format_datetime
+
+    from deepphen.arxiv import _retry_after
+
+    assert _retry_after("120") == 120.0
+    assert _retry_after(None) is None
+    assert _retry_after("soon") is None
+    past = format_datetime(dt.datetime(2001, 1, 1, tzinfo=dt.UTC), usegmt=True)
+    assert _retry_after(past) == 0.0
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90)
+    assert 60 < _retry_after(format_datetime(later, usegmt=True)) <= 90
+
+
+def test_too_long_retry_after_is_reported_not_waited(arxiv: ArxivServer) -> None:
+    arxiv.fail(Fault("status", 429, {"Retry-After": "3600"}))
+    fake = FakeTime()
+    with pytest.raises(NetworkError, match="asks to wait 3600s"):
+        make_client(arxiv, fake).fetch(["2201.02177"])
+    assert fake.sleeps == []

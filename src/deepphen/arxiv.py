@@ -186,7 +186,7 @@ class Client:
                 if status not in _RETRY_STATUSES:
                     raise _network_error(f"HTTP {status}", url, status, attempt)
                 cause = f"HTTP {status}"
-                retry_after = _retry_after(headers.get("retry-after"), self.clock)
+                retry_after = _retry_after(headers.get("retry-after"))
                 if retry_after is not None and retry_after > MAX_RETRY_AFTER:
                     raise _network_error(
                         f"HTTP {status}, arXiv asks to wait {retry_after:.0f}s", url, status,
@@ -234,7 +234,7 @@ def _network_error(cause: str, url: str, status: int | None, tries: int) -> Netw
                         f"${ENV_API_URL}")
 
 
-def _retry_after(value: str | None, clock: Clock) -> float | None:
+def _retry_after(value: str | None) -> float | None:
     """Seconds asked by a Retry-After header (delta seconds or an HTTP date)."""
     if not value:
         return None
@@ -361,6 +361,7 @@ _CONFERENCES = {
     "tmlr": "TMLR", "jmlr": "JMLR", "journal of machine learning research": "JMLR",
     "transactions on machine learning research": "TMLR", "mlsys": "MLSys", "kdd": "KDD",
     "colm": "COLM", "pnas": "PNAS", "proceedings of the national academy of sciences": "PNAS",
+    "proc. natl. acad. sci": "PNAS",
 }
 _JOURNALS = ("Nature Machine Intelligence", "Nature Communications", "Nature Neuroscience",
              "Nature Physics", "Science Advances", "Physical Review Letters", "Nature", "Science")

@@ -79,8 +79,7 @@ def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
     title = entry.title.rstrip(".")
     if title and fold(title) != fold(paper.title):
         out.append(Change("title", paper.title, title))
-    if entry.authors and [fold(a) for a in entry.authors] != [fold(a) for a in paper.authors] \
-            and not paper.authors_collapsed:
+    if entry.authors and [fold(a) for a in entry.authors] != [fold(a) for a in paper.authors]:
         out.append(Change("authors", list(paper.authors), list(entry.authors)))
     venue = venue_from_journal_ref(entry.journal_ref)
     if venue and fold(venue) != fold(paper.venue or ""):
