@@ -108,7 +108,9 @@ def test_duplicate_title_with_other_link_refused_then_forced(tmp_path: Path, arx
 
 
 def test_force_same_id_replaces_the_entry(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
-    run_cli("add", "2201.02177", "-s", "others", "--force")
+    result = run_cli("add", "2201.02177", "-s", "others", "--force")
+    assert f"replaces the existing entry {catalog_dir / EMERGENCE / '2201.02177.toml'}" in \
+        result.stderr
     assert not (catalog_dir / EMERGENCE / "2201.02177.toml").exists()
     assert (catalog_dir / "others" / "2201.02177.toml").is_file()
     assert sum(p.arxiv == "2201.02177" for p in Catalog.load(catalog_dir).papers) == 1

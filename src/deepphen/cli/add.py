@@ -188,6 +188,9 @@ def _notes(proposals: list[Any]) -> None:
     for choice in proposals[0].renamed_keywords if proposals else []:
         warn(f"key word {choice.given!r} written as {choice.spelling!r}, the catalog's spelling")
     for proposal in proposals:
+        if proposal.replaces is not None:
+            warn(f"{proposal.entry.id} replaces the existing entry {proposal.replaces.path} "
+                 "(--force)")
         if proposal.suggested_keywords:
             sys.stderr.write(f"suggested key words for {proposal.entry.id}: "
                              f"{'; '.join(proposal.suggested_keywords)} (add with -k)\n")
