@@ -84,7 +84,7 @@ def test_missing_upstream_is_reported(tmp_path: Path, arxiv: ArxivServer, run_cl
     root = make_catalog(tmp_path / "catalog", papers)
     monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
     result = run_cli("refresh", "--all", exit_code=1)
-    assert "arXiv no longer lists 2301.99999" in result.stderr
+    assert "arXiv no longer lists 1 of them: 2301.99999" in result.stderr
 
 
 def test_unknown_ids_and_usage(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:

@@ -254,8 +254,9 @@ def refresh_command(
                 for u in result.updates for c in u.changes]
         if rows:
             print_table("Changed upstream", ["arxiv", "field", "old", "new"], rows)
-        for arxiv_id in result.missing:
-            warn(f"arXiv no longer lists {arxiv_id}")
+        if result.missing:
+            warn(f"arXiv no longer lists {len(result.missing)} of them: "
+                 f"{', '.join(result.missing)}")
         verb = "wrote" if write else "would change"
         sys.stderr.write(f"checked {result.checked} papers; {len(result.updates)} changed "
                          f"upstream" + (f"; {verb} {len(result.updates)} files" if
