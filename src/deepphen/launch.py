@@ -110,6 +110,9 @@ def _quick_search(options: dict[str, object]) -> int | None:
     except DeepphenError as exc:
         sys.stderr.write(f"deepphen: error: {exc}\n")
         return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("deepphen: error: interrupted\n")
+        return 130
     if fmt == "json":
         lines = [json.dumps([hit_record(h) for h in hits], indent=2, ensure_ascii=False,
                             default=str)]
