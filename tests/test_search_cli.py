@@ -159,3 +159,15 @@ def test_piped_search_imports_no_framework(catalog: Path) -> None:
     imported = {line.split("|")[-1].strip().split(".")[0]
                 for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert not imported & {"typer", "rich", "httpx", "pydantic", "tomli_w"}
+
+
+def test_interrupted_quick_search_is_one_line(catalog: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import deepphen.search
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(deepphen.search, "search_catalog", interrupted)
+    code, out, err = run_launcher(["grokking"], monkeypatch, capsys)
+    assert (code, out, err) == (130, "", "deepphen: error: interrupted\n")
