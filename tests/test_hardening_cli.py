@@ -321,3 +321,35 @@ def test_console_script_errors(args: list[str], mention: str, code: int,
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, proc.stderr
     assert mention in lines[0], lines[0]
+
+
+# --- writes never leave the catalog folder ------------------------------------------------
+
+
+def test_write_refuses_a_symlinked_section_folder(tmp_path: Path) -> None:
+    """A shared catalog may hold a link planted as a section folder; writes must not follow it."""
+    from deepphen.catalog import write_paper
+    from deepphen.errors import CatalogError
+    from deepphen.models import Paper
+
+    root = make_catalog(tmp_path / "catalog", papers=[])
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "others").symlink_to(outside, target_is_directory=True)
+    paper = Paper(title="Planted", year=2020, section="others", key="2001.00001")
+    with pytest.raises(CatalogError, match="symbolic link") as info:
+        write_paper(root, paper)
+    assert "others" in str(info.value)
+    assert not list(outside.iterdir())
+
+
+@pytest.mark.parametrize("value", ["nowhere", "afile"])
+def test_catalog_from_environment_is_named(value: str, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(tmp_path / value))
+    for name in sorted(COMMANDS):
+        if name in WRITES_NEW_CATALOG:
+            continue
+        result = invoke(name, *required_args(name))
+        assert_clean_failure(result, "DEEPPHEN_CATALOG", value, codes={EXIT_USAGE})

@@ -177,8 +177,15 @@ def paper_path(root: Path, paper: Paper) -> Path:
 
 
 def write_paper(root: Path, paper: Paper) -> Path:
-    """Write one paper file atomically and return its path."""
+    """Write one paper file atomically and return its path.
+
+    A section folder that is a symbolic link is refused: in a catalog someone shared (a cloned
+    repository) the link could point anywhere, and the paper would be written there.
+    """
     path = paper_path(root, paper)
+    if path.parent.is_symlink():
+        raise CatalogError("section folder is a symbolic link; refusing to write through it",
+                           path=path.parent, hint="replace the link with a real folder")
     atomic_write_text(path, paper_to_toml(paper))
     return path
 
