@@ -83,17 +83,19 @@ def test_same_size_edit_with_new_mtime_is_seen(root: Path) -> None:
 def test_recent_files_are_not_trusted_from_the_cache(tmp_path: Path) -> None:
     root = make_catalog(tmp_path / "fresh")  # files written just now: "racy"
     load_papers(root)
-    stored = cache._read(cache_file(root))
-    assert stored[2] == {}
+    stored = cache.StoredPapers.read(cache_file(root))
+    assert stored is not None and stored.sigs == []
     with pytest.raises(AssertionError, match="parsed"):
         cache.load_papers(root, no_parsing)
 
 
-@pytest.mark.parametrize("content", [b"", b"garbage", b"\x80\x05\x95", None])
+@pytest.mark.parametrize("content", [b"", b"garbage", b"\x80\x05\x95", None,
+                                     b"\xff" * 8 + b"header"])
 def test_corrupt_cache_is_ignored_and_rebuilt(root: Path, content: bytes | None) -> None:
     expected = dicts(load_papers(root))
-    if content is None:  # a valid pickle of the wrong shape
-        content = pickle.dumps({"not": "a cache"})
+    if content is None:  # a valid header of the wrong shape
+        header = pickle.dumps({"not": "a cache"})
+        content = len(header).to_bytes(8, "little") + header
     cache_file(root).write_bytes(content)
     assert dicts(load_papers(root)) == expected
     assert dicts(cache.load_papers(root, no_parsing)) == expected
@@ -101,9 +103,10 @@ def test_corrupt_cache_is_ignored_and_rebuilt(root: Path, content: bytes | None)
 
 def test_damaged_entry_falls_back_to_the_file(root: Path) -> None:
     expected = dicts(load_papers(root))
-    fmt, generation, stored = cache._read(cache_file(root))
-    stored = {sig: b"\x80\x05broken" for sig in stored}
-    cache_file(root).write_bytes(pickle.dumps((fmt, generation, stored)))
+    stored = cache.StoredPapers.read(cache_file(root))
+    assert stored is not None
+    cache.StoredPapers.write(cache_file(root), stored.generation, stored.sigs,
+                             [b"\x80\x05broken"] * len(stored.sigs))
     assert dicts(load_papers(root)) == expected
 
 
@@ -116,7 +119,8 @@ def test_cache_cannot_run_code(root: Path, tmp_path: Path) -> None:
     """A cache planted in a shared catalog must not execute anything when read."""
     os.chdir(tmp_path)
     expected = dicts(load_papers(root))
-    cache_file(root).write_bytes(pickle.dumps((cache.FORMAT, "g", {("x", 1, 2, 3): Boom()})))
+    header = pickle.dumps((cache.FORMAT, "g", [("x", 1, 2, 3)], Boom()))
+    cache_file(root).write_bytes(len(header).to_bytes(8, "little") + header)
     assert dicts(load_papers(root)) == expected
     assert not (tmp_path / "pwned").exists()
 
@@ -176,3 +180,11 @@ def test_cache_files_are_written_atomically(root: Path) -> None:
     load_papers(root)
     names = {p.name for p in (root / cache.CACHE_DIR).iterdir()}
     assert names == {cache.PAPERS_FILE}
+
+
+def test_truncated_cache_is_ignored(root: Path) -> None:
+    expected = dicts(load_papers(root))
+    content = cache_file(root).read_bytes()
+    cache_file(root).write_bytes(content[:-10])
+    assert dicts(load_papers(root)) == expected
+    assert cache_file(root).read_bytes() != content[:-10]  # rebuilt

@@ -23,10 +23,11 @@ import io
 import os
 import pickle
 import time
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from deepphen.models import Link, Paper
 
@@ -35,7 +36,7 @@ PAPERS_FILE = "papers.pickle"
 # Paper fields stored positionally, in Paper's constructor order (key and path come from the
 # file). They are part of the format, so a cache written for other fields is ignored.
 _FIELDS = tuple(f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "path"))
-FORMAT = ("deepphen-papers", 1, _FIELDS)
+FORMAT = ("deepphen-papers", 2, _FIELDS)
 RACY_NS = 2_000_000_000
 _LINKS = _FIELDS.index("links")
 _SAFE_GLOBALS = {("datetime", name) for name in ("date", "datetime", "time", "timedelta",
@@ -114,6 +115,11 @@ def _read(path: Path) -> Any:
 
 
 def _write(path: Path, data: Any) -> bool:
+    """Pickle ``data`` to a cache file atomically; see _write_bytes."""
+    return _write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_bytes(path: Path, data: bytes) -> bool:
     """Write a cache file atomically; False (and no error) when the folder is not writable."""
     from deepphen.errors import DeepphenError
     from deepphen.fsutil import atomic_write_bytes
@@ -121,7 +127,7 @@ def _write(path: Path, data: Any) -> bool:
     if path.parent.is_symlink():
         return False  # never follow a link planted in a shared catalog
     try:
-        atomic_write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write_bytes(path, data)
     except DeepphenError:
         return False
     return True
@@ -135,13 +141,15 @@ class Snapshot:
     so values derived from the papers can be cached under it (see ``derived``).
     """
 
-    def __init__(self, root: Path, names: list[str], items: list[bytes | Paper],
-                 generation: str | None, parse: Callable[[Path], Paper]) -> None:
+    def __init__(self, root: Path, names: list[str], items: list[int | Paper],
+                 stored: StoredPapers | None, generation: str | None,
+                 parse: Callable[[Path], Paper]) -> None:
         self.root = root
         self._base = os.fspath(root)
         self._parse = parse
         self.names = names  # "<section>/<key>.toml", in the stable order
-        self._items = items
+        self._items = items  # a parsed paper, or its entry number in ``stored``
+        self._stored = stored
         self.generation = generation
 
     def __len__(self) -> int:
@@ -153,7 +161,7 @@ class Snapshot:
         if isinstance(item, Paper):
             return item
         try:
-            paper = _unpack(item, self.path(index))  # type: ignore[arg-type]
+            paper = _unpack(self._stored.blob(item), self.path(index))  # type: ignore[union-attr]
         except Exception:
             # A damaged entry in a derived file: the paper file itself is the truth.
             paper = self._parse(Path(self.path(index)))
@@ -169,6 +177,49 @@ class Snapshot:
         return f"{self._base}/{self.names[index]}"
 
 
+class StoredPapers(NamedTuple):
+    """The content of the papers cache file.
+
+    Layout: an 8-byte little-endian header length, the pickled header (FORMAT, generation,
+    signatures, entry offsets), then every entry's pickled paper back to back. Reading the
+    header and the raw entries as one bytes object is far cheaper than unpickling thousands of
+    small objects, and entries are decoded only when their paper is asked for.
+    """
+
+    generation: str
+    sigs: list[FileSig]
+    offsets: array
+    data: bytes
+
+    def blob(self, entry: int) -> bytes:
+        return self.data[self.offsets[entry]:self.offsets[entry + 1]]
+
+    @classmethod
+    def read(cls, path: Path) -> StoredPapers | None:
+        """The cache file's content, or None when absent, corrupt, unsafe or foreign."""
+        try:
+            with open(path, "rb") as handle:
+                size = int.from_bytes(handle.read(8), "little")
+                header = safe_loads(handle.read(size))
+                data = handle.read()
+            fmt, generation, sigs, raw_offsets = header
+            offsets = array("Q", raw_offsets)
+        except Exception:
+            return None  # any failure to read a derived file just means "no cache"
+        valid = (fmt == FORMAT and isinstance(generation, str) and isinstance(sigs, list)
+                 and len(offsets) == len(sigs) + 1 and offsets[-1] == len(data))
+        return cls(generation, sigs, offsets, data) if valid else None
+
+    @staticmethod
+    def write(path: Path, generation: str, sigs: list[FileSig], blobs: list[bytes]) -> bool:
+        offsets = array("Q", [0])
+        for blob in blobs:
+            offsets.append(offsets[-1] + len(blob))
+        header = pickle.dumps((FORMAT, generation, sigs, offsets.tobytes()),
+                              protocol=pickle.HIGHEST_PROTOCOL)
+        return _write_bytes(path, len(header).to_bytes(8, "little") + header + b"".join(blobs))
+
+
 def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
     """List the catalog's paper files and match them against the cache.
 
@@ -180,36 +231,32 @@ def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
     started_ns = time.time_ns()
     files = scan(root)
     cache_path = root / CACHE_DIR / PAPERS_FILE
-    cached = _read(cache_path)
-    generation, stored = None, {}
-    if (isinstance(cached, tuple) and len(cached) == 3 and cached[0] == FORMAT
-            and isinstance(cached[2], dict)):
-        generation, stored = cached[1], cached[2]
+    stored = StoredPapers.read(cache_path)
     names = [sig[0] for sig in files]
-    if generation and len(stored) == len(files) and list(stored) == files:
+    if stored is not None and stored.sigs == files:
         # Nothing changed (the common case): one list comparison instead of a loop.
-        return Snapshot(root, names, list(stored.values()), generation, parse)
-    items: list[bytes | Paper] = []
-    fresh: dict[FileSig, bytes] = {}
-    parsed = False
+        return Snapshot(root, names, list(range(len(files))), stored, stored.generation, parse)
+    entries = {sig: n for n, sig in enumerate(stored.sigs)} if stored else {}
+    items: list[int | Paper] = []
+    keep: list[FileSig] = []
+    blobs: list[bytes] = []
     for sig in files:
-        blob = stored.get(sig)
-        if isinstance(blob, bytes):
-            items.append(blob)
-            fresh[sig] = blob
+        entry = entries.get(sig)
+        if entry is not None:
+            items.append(entry)
+            keep.append(sig)
+            blobs.append(stored.blob(entry))  # type: ignore[union-attr]
             continue
         paper = parse(root / sig[0])
-        parsed = True
         items.append(paper)
         if sig[2] < started_ns - RACY_NS:
-            fresh[sig] = _pack(paper)
-    if parsed or len(fresh) != len(stored) or not generation:
-        # Something changed: a new random generation tells derived caches to rebuild.
-        generation = os.urandom(8).hex()
-        if not _write(cache_path, (FORMAT, generation, fresh)) or len(fresh) != len(files):
-            generation = None
-    return Snapshot(root, names, items, generation, parse)
-
+            keep.append(sig)
+            blobs.append(_pack(paper))
+    # Something changed: a new random generation tells derived caches to rebuild.
+    generation: str | None = os.urandom(8).hex()
+    if not StoredPapers.write(cache_path, generation, keep, blobs) or len(keep) != len(files):
+        generation = None
+    return Snapshot(root, names, items, stored, generation, parse)
 
 def load_papers(root: Path, parse: Callable[[Path], Paper]) -> list[Paper]:
     """Every paper of the catalog, from the cache where files are unchanged, else ``parse``."""
