@@ -11,6 +11,7 @@ checkout does not have (``deepphen CMD --help`` fails) are skipped and listed.
 Usage:
     python bench/run.py                          # 600 and 10,000 papers, 5 pairs (< 3 min)
     python bench/run.py --sizes 600,10000,50000 --runs 7 --output bench/out/results.md
+    python bench/run.py --sizes 600 --catalog catalog   # also the shipped catalog
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="pairs per command")
     parser.add_argument("--work", type=Path, default=HERE / "out", help="where catalogs go")
     parser.add_argument("--output", type=Path, help="also write the table to this file")
+    parser.add_argument("--catalog", type=Path, action="append", default=[],
+                        help="also time the searches on this existing catalog (repeatable)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     args.work.mkdir(parents=True, exist_ok=True)
@@ -152,6 +155,14 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"| {size:,} | {name} | {r['median'] * 1000:.0f} ms | {r['ratio']:.2f} "
                          f"| {r['peak']:.0f} | {r['exit']} |")
         print(f"bench: {size} papers done", file=sys.stderr)
+    for cat in args.catalog:
+        count = sum(1 for _ in cat.glob("*/*.toml"))
+        for name, template, command, _cap in commands:
+            if command == "search":
+                cmd = [DEEPPHEN] + [a.format(cat=cat) for a in template]
+                r = paired(cmd, args.runs)
+                lines.append(f"| {count:,} ({cat.name}/) | {name} | {r['median'] * 1000:.0f} ms "
+                             f"| {r['ratio']:.2f} | {r['peak']:.0f} | {r['exit']} |")
     if skipped:
         lines += ["", f"Skipped (not in this checkout): {', '.join(skipped)}."]
     text = "\n".join(lines) + "\n"
