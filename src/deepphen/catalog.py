@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from deepphen import ids
 from deepphen.errors import CatalogError, CatalogNotFound
-from deepphen.fsutil import atomic_write_text
 from deepphen.models import FieldError, Paper, Settings
 
 SETTINGS_FILE = "catalog.toml"
@@ -65,6 +63,8 @@ def read_toml(path: Path) -> dict:
         raise FileVanished(f"cannot read: {exc.strerror}", path=path) from exc
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
+    import tomllib  # a reading command with a warm cache parses no TOML at all
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -186,6 +186,8 @@ def write_paper(root: Path, paper: Paper) -> Path:
     if path.parent.is_symlink():
         raise CatalogError("section folder is a symbolic link; refusing to write through it",
                            path=path.parent, hint="replace the link with a real folder")
+    from deepphen.fsutil import atomic_write_text  # only writers pay for the import
+
     atomic_write_text(path, paper_to_toml(paper))
     return path
 

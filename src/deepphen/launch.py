@@ -91,8 +91,6 @@ def parse_search_args(argv: list[str]) -> dict[str, object] | None:
 
 def _quick_search(options: dict[str, object]) -> int | None:
     """Answer a plain search from the core modules; None when the command must render it."""
-    import json
-
     from deepphen.errors import DeepphenError
     from deepphen.search import OUTPUT_FORMATS, hit_record, hit_row
 
@@ -114,6 +112,8 @@ def _quick_search(options: dict[str, object]) -> int | None:
         sys.stderr.write("deepphen: error: interrupted\n")
         return 130
     if fmt == "json":
+        import json
+
         lines = [json.dumps([hit_record(h) for h in hits], indent=2, ensure_ascii=False,
                             default=str)]
     elif fmt == "ids":
