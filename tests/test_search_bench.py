@@ -49,3 +49,15 @@ def test_typos_are_single_edits() -> None:
         word = "generalization"
         misspelt = evaluate.typo(word, rng)
         assert misspelt[0] == "g" and misspelt != word and abs(len(misspelt) - len(word)) <= 1
+
+
+def test_search_recall_on_the_real_list(real_list: Path) -> None:
+    """The held-out check in small: generated queries on the real list, with typos."""
+    from deepphen.markdown import parse_list
+
+    evaluate = bench_module("eval_search")
+    papers = parse_list(real_list.read_text(encoding="utf-8"), source="README.md").papers
+    queries = evaluate.make_queries(papers, 60, random.Random(11))
+    result = evaluate.evaluate(papers, queries)
+    assert result["all"] >= 0.95
+    assert min(result.values()) >= 0.9
