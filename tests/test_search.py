@@ -17,6 +17,8 @@ from deepphen.search import NoMatch, SearchIndex, search, search_catalog
 
 from .conftest import make_catalog, sample_papers
 
+GROKKING_TITLE = "Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets"
+
 
 def more_papers() -> list[Paper]:
     """The shared sample papers plus a few that make ranking questions interesting."""
@@ -193,3 +195,24 @@ def test_catalog_search_sees_an_edited_title(tmp_path: Path) -> None:
     assert titles(search_catalog(root, "losing tickets"))[0] == "Losing Tickets at Scale"
     with pytest.raises(NoMatch):
         search_catalog(root, "winning")
+
+
+def test_catalog_search_lists_again_when_a_file_vanishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deepphen.catalog
+    from deepphen.catalog import FileVanished
+
+    root = make_catalog(tmp_path / "catalog", more_papers())
+    real_read = deepphen.catalog.read_paper
+    calls: list[Path] = []
+
+    def read_once_vanished(path: Path) -> Paper:
+        calls.append(path)
+        if len(calls) == 1:
+            raise FileVanished("cannot read: No such file or directory", path=path)
+        return real_read(path)
+
+    monkeypatch.setattr(deepphen.catalog, "read_paper", read_once_vanished)
+    assert titles(search_catalog(root, "grokking"))[0] == GROKKING_TITLE
+    assert calls.count(calls[0]) == 2  # the first file was read again after a fresh listing

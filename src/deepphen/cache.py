@@ -59,7 +59,10 @@ def scan(root: Path) -> list[FileSig]:
         folders = sorted(e.name for e in entries if not e.name.startswith(".") and e.is_dir())
     out: list[FileSig] = []
     for folder in folders:
-        fd = os.open(os.path.join(base, folder), os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fd = os.open(os.path.join(base, folder), os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            continue  # removed while listing
         try:
             for name in sorted(os.listdir(fd)):
                 if not name.endswith(".toml"):

@@ -319,11 +319,11 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
     Without a query, every kept paper is a hit (score 1.0) in the page's order, newest first.
     Raises NoMatch (exit 1) with the closest titles or key words when nothing matches.
     """
-    from deepphen.cache import derived, snapshot
+    from deepphen.cache import derived
     from deepphen.catalog import read_paper
 
     text = check_query(query) if query is not None else None
-    snap = snapshot(root, read_paper)
+    snap = _snapshot(root, read_paper)
     allowed = None
     if keep is not None:
         allowed = {i for i in range(len(snap)) if keep(snap.paper(i))}
@@ -346,6 +346,20 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
         raise NoMatch(f"nothing matches {_short(text)!r}"
                       + (" with these filters" if keep else ""), hint=hint)
     return [Hit(snap.paper(i), score, fields) for i, score, fields in ranked]
+
+
+def _snapshot(root: Path, parse: Callable[[Path], Paper]) -> Any:
+    """The catalog's snapshot, listed again when a writer deleted a file as it was being read
+    (as deepphen.catalog.load_papers does)."""
+    from deepphen.cache import snapshot
+    from deepphen.catalog import VANISHED_RETRIES, FileVanished
+
+    for _attempt in range(VANISHED_RETRIES - 1):
+        try:
+            return snapshot(root, parse)
+        except FileVanished:
+            continue
+    return snapshot(root, parse)
 
 
 def suggestions(papers: Iterable[Paper], query: str, count: int = 3) -> list[str]:
