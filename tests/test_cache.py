@@ -188,3 +188,16 @@ def test_truncated_cache_is_ignored(root: Path) -> None:
     cache_file(root).write_bytes(content[:-10])
     assert dicts(load_papers(root)) == expected
     assert cache_file(root).read_bytes() != content[:-10]  # rebuilt
+
+
+def test_any_toml_value_survives_the_cache(root: Path) -> None:
+    """Unknown fields keep TOML's dates, times, offsets and nested tables through the cache."""
+    extra = root / "others" / "odd.toml"
+    extra.write_text(
+        'title = "Odd"\nyear = 2020\nsection = "others"\nwhen = 1979-05-27T07:32:00Z\n'
+        'local = 1979-05-27T00:32:00-07:00\nat = 07:32:00\nratio = inf\n'
+        "[table]\nx = [1, {a = 2}]\n", encoding="utf-8")
+    age(root)
+    expected = dicts(load_papers(root, use_cache=False))
+    load_papers(root)
+    assert dicts(cache.load_papers(root, no_parsing)) == expected

@@ -9,7 +9,9 @@ signature; unchanged files come from the cache, new or changed files are parsed 
 files drop out. Files modified within ``RACY_NS`` of writing the cache are not stored, because
 a second edit in the same timestamp tick could keep size and mtime (git's "racy clean" problem).
 A missing, corrupt or foreign cache is ignored and rebuilt; a cache that cannot be written
-(read-only folder) is skipped silently. The file is written atomically.
+(read-only folder) is skipped silently. The file is written atomically. Values computed from
+the papers (the search index) are cached beside it by ``derived``, keyed on the generation
+the papers cache gets each time it changes.
 
 Safety: the cache lives inside a folder a stranger may have shared (a cloned repository), so it
 is read with an unpickler that refuses every class except a few harmless ``datetime`` types;
@@ -85,7 +87,7 @@ def _pack(paper: Paper) -> bytes:
 
 
 def _unpack(blob: bytes, path: str) -> Paper:
-    return _from_values(_SafeUnpickler(io.BytesIO(blob)).load(), path)
+    return _from_values(safe_loads(blob), path)
 
 
 def _from_values(stored: tuple, path: str) -> Paper:
