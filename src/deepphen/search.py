@@ -392,6 +392,9 @@ def hit_row(hit: Hit, headings: dict[str, str] | None = None) -> tuple[str, ...]
 def hit_record(hit: Hit) -> dict[str, Any]:
     """A hit as a JSON object: id, title, score and matched fields first, then every field."""
     paper = hit.paper
-    return {"arxiv": paper.arxiv, "title": paper.title, "score": hit.score,
-            "matched": list(hit.fields), "key": paper.key, "url": paper.paper_url,
-            **paper.to_dict()}
+    record = {"arxiv": paper.arxiv, "title": paper.title, "score": hit.score,
+              **paper.to_dict()}
+    # Set last so that an unknown field of the same name in the file cannot mask them.
+    record.update(score=hit.score, matched=list(hit.fields), key=paper.key,
+                  url=paper.paper_url)
+    return record
