@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from deepphen import ids
 from deepphen.errors import CatalogError, CatalogNotFound
@@ -117,6 +118,7 @@ def paper_files(root: Path) -> Iterator[Path]:
 
 # How often a load is redone when a listed file vanished before it was read.
 VANISHED_RETRIES = 5
+T = TypeVar("T")
 
 
 def load_papers(root: Path, *, use_cache: bool = True) -> list[Paper]:
@@ -127,12 +129,18 @@ def load_papers(root: Path, *, use_cache: bool = True) -> list[Paper]:
     A file deleted by a writer between listing and reading (a paper moved to another section,
     a key renamed) makes the load start again from a fresh listing instead of failing.
     """
+    return retry_if_vanished(lambda: _load_papers_once(root, use_cache))
+
+
+def retry_if_vanished(load: Callable[[], T]) -> T:
+    """Run ``load``, again from a fresh listing while a listed file vanished before it was
+    read (up to VANISHED_RETRIES times in all)."""
     for _attempt in range(VANISHED_RETRIES - 1):
         try:
-            return _load_papers_once(root, use_cache)
+            return load()
         except FileVanished:
             continue
-    return _load_papers_once(root, use_cache)
+    return load()
 
 
 def _load_papers_once(root: Path, use_cache: bool) -> list[Paper]:

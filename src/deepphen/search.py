@@ -319,11 +319,12 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
     Without a query, every kept paper is a hit (score 1.0) in the page's order, newest first.
     Raises NoMatch (exit 1) with the closest titles or key words when nothing matches.
     """
-    from deepphen.cache import derived
-    from deepphen.catalog import read_paper
+    from deepphen.cache import derived, snapshot
+    from deepphen.catalog import read_paper, retry_if_vanished
 
     text = check_query(query) if query is not None else None
-    snap = _snapshot(root, read_paper)
+    # A writer may delete a file between listing and reading: list again, as load_papers does.
+    snap = retry_if_vanished(lambda: snapshot(root, read_paper))
     allowed = None
     if keep is not None:
         allowed = {i for i in range(len(snap)) if keep(snap.paper(i))}
@@ -346,20 +347,6 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
         raise NoMatch(f"nothing matches {_short(text)!r}"
                       + (" with these filters" if keep else ""), hint=hint)
     return [Hit(snap.paper(i), score, fields) for i, score, fields in ranked]
-
-
-def _snapshot(root: Path, parse: Callable[[Path], Paper]) -> Any:
-    """The catalog's snapshot, listed again when a writer deleted a file as it was being read
-    (as deepphen.catalog.load_papers does)."""
-    from deepphen.cache import snapshot
-    from deepphen.catalog import VANISHED_RETRIES, FileVanished
-
-    for _attempt in range(VANISHED_RETRIES - 1):
-        try:
-            return snapshot(root, parse)
-        except FileVanished:
-            continue
-    return snapshot(root, parse)
 
 
 def suggestions(papers: Iterable[Paper], query: str, count: int = 3) -> list[str]:
