@@ -137,19 +137,29 @@ class SearchIndex:
                 out.append(folded)
             return out
 
+        repeated: dict[str, list[str]] = {}  # key words, names and venues recur across papers
+
+        def words_of_repeated(text: str) -> list[str]:
+            words = repeated.get(text)
+            if words is None:
+                words = repeated[text] = words_of(text)
+            return words
+
         phrases = []
         for i, paper in enumerate(papers):
             surnames, names = set(), set()
             for author in paper.authors:
-                parts = words_of(author)
+                parts = words_of_repeated(author)
                 if parts:
                     surnames.add(parts[-1])
                     names.update(parts[:-1])
+            title = words_of(paper.title)
+            keywords = [words_of_repeated(k) for k in paper.keywords]
             texts = (
-                set(words_of(paper.title)),
-                {w for k in paper.keywords for w in words_of(k)},
+                set(title),
+                {w for words in keywords for w in words},
                 surnames, names - surnames,
-                set(words_of(paper.venue or "")),
+                set(words_of_repeated(paper.venue or "")),
                 set(words_of(paper.digest or "")),
             )
             for field_postings, words in zip(postings, texts, strict=True):
@@ -160,8 +170,7 @@ class SearchIndex:
             if paper.arxiv:
                 links.setdefault(paper.arxiv, i)
             # Title, then key words, as word strings for phrase matching.
-            phrases.append(UNIT.join(" ".join(words_of(text))
-                                     for text in (paper.title, *paper.keywords)))
+            phrases.append(UNIT.join(" ".join(words) for words in (title, *keywords)))
         terms = sorted({w for fp in postings for w in fp})
         starts, flat = [], []
         for field_postings in postings:
