@@ -69,9 +69,8 @@ def test_signal_mid_write_leaves_old_file(tmp_path: Path, signum: int) -> None:
     script = textwrap.dedent(f"""
         import os, sys, time
         from pathlib import Path
-        from deepphen.cli import _exit_on_signal
-        import signal
-        signal.signal(signal.SIGTERM, _exit_on_signal)
+        from deepphen.launch import exit_on_sigterm
+        exit_on_sigterm()
         from deepphen.fsutil import atomic_write_text
         def slow_fsync(fd):
             Path({str(ready)!r}).write_text("x")

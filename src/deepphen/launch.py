@@ -37,7 +37,7 @@ def main() -> None:
     if sys.argv[1:2] == ["search"]:
         options = parse_search_args(sys.argv[2:])
         if options is not None:
-            signal.signal(signal.SIGTERM, _exit_on_signal)
+            exit_on_sigterm()
             code = _quick_search(options)
             if code is None:
                 from deepphen.cli.search import run_parsed
@@ -47,6 +47,11 @@ def main() -> None:
     from deepphen.cli import main as cli_main
 
     cli_main()
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM raise SystemExit, so atomic writes and locks clean up as on Ctrl-C."""
+    signal.signal(signal.SIGTERM, _exit_on_signal)
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
