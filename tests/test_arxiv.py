@@ -249,3 +249,22 @@ def test_too_long_retry_after_is_reported_not_waited(arxiv: ArxivServer) -> None
     with pytest.raises(NetworkError, match="asks to wait 3600s"):
         make_client(arxiv, fake).fetch(["2201.02177"])
     assert fake.sleeps == []
+
+
+def test_a_trickling_body_times_out_as_a_whole() -> None:
+    """Each chunk comes in time, but the whole body must arrive within the timeout too."""
+    import httpx
+
+    from deepphen.arxiv import Client as ArxivClient
+    from deepphen.errors import NetworkError
+
+    ticks = iter(range(0, 10_000, 2))  # every look at the clock is two seconds later
+
+    def trickle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=(b"<" for _ in range(1000)))
+
+    client = ArxivClient("http://127.0.0.1:9/api/query", timeout=10, max_tries=2,
+                         clock=lambda: float(next(ticks)), sleep=lambda s: None,
+                         transport=httpx.MockTransport(trickle))
+    with pytest.raises(NetworkError, match="timed out"):
+        client.fetch(["2201.02177"])

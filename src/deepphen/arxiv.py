@@ -201,7 +201,12 @@ class Client:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(self, http: httpx.Client, url: str) -> tuple[int, httpx.Headers, bytes]:
-        """One request, streamed so that an oversized body is cut off, not buffered."""
+        """One request, streamed so that an oversized body is cut off, not buffered.
+
+        httpx's timeout bounds each read; a server trickling bytes could still hold the
+        request forever, so the whole body must also arrive within ``timeout``.
+        """
+        deadline = self.clock() + self.timeout
         with http.stream("GET", url) as response:
             length = response.headers.get("content-length")
             if response.status_code < 400 and length and length.isdigit() \
@@ -210,6 +215,8 @@ class Client:
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
+                if self.clock() > deadline:
+                    raise httpx.ReadTimeout("response body too slow", request=response.request)
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise _too_big(url, self.max_bytes, response.status_code)
