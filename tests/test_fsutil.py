@@ -107,3 +107,23 @@ def test_lock_times_out_with_clear_message(tmp_path: Path) -> None:
         pass
     assert "lock" in str(info.value)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, SystemExit])
+def test_interrupted_import_leaves_nothing(tmp_path: Path, interruption: type) -> None:
+    """Ctrl-C (or SIGTERM, which the CLI turns into SystemExit) halfway through writing the
+    paper files of an import: no catalog, no temporary folder."""
+    from deepphen.markdown import parse_list, write_catalog
+
+    page = "# L\n\n## Others\n\n### Others: 2020\n" + "".join(
+        f"\n- Paper {i}. [[paper]](https://arxiv.org/abs/2001.{i:05d})\n  - A. Author.\n"
+        for i in range(1, 30))
+    result = parse_list(page)
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 10:
+            raise interruption
+
+    with pytest.raises(interruption):
+        write_catalog(result, tmp_path / "cat", on_paper=interrupt)
+    assert list(tmp_path.iterdir()) == []
