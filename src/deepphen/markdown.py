@@ -393,6 +393,12 @@ class _Reader:
                 indent = sub.group("indent") if sub else ""
                 entry.subs.append((lineno, indent, m.group("content")))
                 entry.raw[lineno] = line
+            elif entry is not None and line.startswith((" ", "\t")) \
+                    and _bare_sub_line(line.strip()):
+                # A digest, author list or key-word line indented without its '- ' marker.
+                stripped = line.lstrip()
+                entry.subs.append((lineno, line[:len(line) - len(stripped)], stripped))
+                entry.raw[lineno] = line
             elif entry is not None and line.startswith((" ", "\t")) and entry.subs \
                     and _DIGEST_RE.match(entry.subs[-1][2]):
                 # A digest wrapped onto the next line: joined with a space.
@@ -497,7 +503,9 @@ class _Reader:
             kind = self._sub_line(paper, lineno, content, report, kinds)
             if kind is None:
                 continue
-            if indent != "  " or not re.match(r"^\s*[-*] \S", entry.raw[lineno]):
+            if not re.match(r"^\s*[-*]", entry.raw[lineno]):
+                report(lineno, "line without its '- ' list marker written as '  - '")
+            elif indent != "  " or not re.match(r"^\s*[-*] \S", entry.raw[lineno]):
                 report(lineno, "indentation written as '  - '")
             if entry.raw[lineno].lstrip().startswith("*"):
                 report(lineno, "list marker '*' written as '-'")
@@ -625,6 +633,12 @@ class _Reader:
                 self.problem(lineno, "indentation written as '  - '")
             else:
                 self.problem(lineno, f"written differently on export: {_difference(original, new)}")
+
+
+def _bare_sub_line(text: str) -> bool:
+    """True for an entry's digest, author-list or key-word line written without '- '."""
+    return bool(_DIGEST_RE.match(text) or _AUTHOR_LIST_RE.match(text)
+                or KEYWORD_LABEL_RE.match(text))
 
 
 def _read_list(text: str, sep: str, alt: str, names: tuple[str, str, str],
