@@ -247,6 +247,9 @@ class Section:
     image: str | None = None
     toc_label: str | None = None
     anchor: str | None = None
+    # Heading of its year subsections, '{year}' standing for the year ("{year}",
+    # "Empirical Study ({year})"); None: "<heading>: <year>", the list's own style.
+    year_heading: str | None = None
 
     @property
     def toc_text(self) -> str:
@@ -258,7 +261,7 @@ class Section:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"heading": self.heading, "slug": self.slug}
-        for name in ("image", "toc_label", "anchor"):
+        for name in ("image", "toc_label", "anchor", "year_heading"):
             value = getattr(self, name)
             if value:
                 out[name] = value
@@ -349,9 +352,14 @@ class Settings:
                     heading=_typed(item, "heading", str), slug=_typed(item, "slug", str),
                     image=_typed(item, "image", str, None),
                     toc_label=_typed(item, "toc_label", str, None),
-                    anchor=_typed(item, "anchor", str, None)))
+                    anchor=_typed(item, "anchor", str, None),
+                    year_heading=_typed(item, "year_heading", str, None)))
             except FieldError as exc:
                 raise FieldError("sections", f"sections[{i}]: {exc}") from exc
+            year_heading = sections[-1].year_heading
+            if year_heading is not None and year_heading.count("{year}") != 1:
+                raise FieldError("sections", f"sections[{i}]: year_heading {year_heading!r} "
+                                 "must hold '{year}' once")
             if not ids.is_safe_key(sections[-1].slug):
                 raise FieldError("sections", f"sections[{i}]: slug {sections[-1].slug!r} is not "
                                  "a safe folder name (letters, digits, '-', '_', '.')")
