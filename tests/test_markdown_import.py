@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from deepphen import markdown as md
 from deepphen.catalog import Catalog
 from deepphen.errors import DeepphenError
-from deepphen.export.markdown import render
+from deepphen.export.markdown import render, render_entry
 from deepphen.markdown import ERROR, iter_problem_lines, parse_list, write_catalog
 from deepphen.models import Link, Paper
 from tests.conftest import FIXTURES, sample_settings
@@ -221,14 +221,19 @@ def test_not_a_list_has_no_papers() -> None:
     assert result.papers == []
 
 
-def test_lines_outside_subsections_are_reported() -> None:
-    page = "# T\n\n## S\n\n- Lost Paper. [[paper]](https://arxiv.org/abs/2401.00001)\n" \
+def test_entries_outside_year_subsections_are_dated_and_reported() -> None:
+    page = "# T\n\n## S\n\n- Dated By Id. [[paper]](https://arxiv.org/abs/2301.00001)\n" \
            "### S: 2024\n\n- Kept. [[paper]](https://arxiv.org/abs/2401.00002)\n" \
-           "stray text\n### Wrong\n- Also lost.\n"
+           "stray text\n### Wrong\n- Dated By Neighbour.\n"
     result = parse_list(page)
-    assert [p.title for p in result.papers] == ["Kept"]
-    messages = {(p.line, p.level) for p in result.problems}
-    assert {(5, ERROR), (9, ERROR), (10, ERROR), (11, ERROR)} <= messages
+    years = {p.title: p.year for p in result.papers}
+    assert years == {"Dated By Id": 2023, "Kept": 2024, "Dated By Neighbour": 2024}
+    messages = {p.line: (p.level, p.message) for p in result.problems}
+    assert messages[9][0] == ERROR  # stray text: left out
+    assert "year 2023 taken from its arXiv id" in messages[5][1]
+    assert "has no year" in messages[10][1]
+    assert "year 2024 taken from the entry above" in messages[11][1]
+    assert all(level != ERROR for line, (level, _) in messages.items() if line != 9)
 
 
 def test_section_slugs_are_safe_folder_names(tmp_path: Path) -> None:
@@ -249,6 +254,148 @@ def test_crlf_page_reads_like_lf(variants: md.ImportResult) -> None:
     text = VARIANTS.read_text(encoding="utf-8").replace("\n", "\r\n")
     again = parse_list(text, source="variants.md")
     assert [p.to_dict() for p in again.papers] == [p.to_dict() for p in variants.papers]
+
+
+# ---- older and other layouts (tests/fixtures/lists/layouts.md) -----------------------------
+
+LAYOUTS = FIXTURES / "lists" / "layouts.md"
+
+
+@pytest.fixture(scope="module")
+def layouts() -> md.ImportResult:
+    return parse_list(LAYOUTS.read_text(encoding="utf-8"), source="layouts.md")
+
+
+def test_layouts_export_and_problems_match_golden(layouts: md.ImportResult) -> None:
+    check_golden("layouts.md", render(layouts.papers, layouts.settings))
+    check_golden("layouts.problems.txt", "\n".join(iter_problem_lines(layouts)) + "\n")
+
+
+def test_layouts_every_entry_is_imported_without_error(layouts: md.ImportResult) -> None:
+    entries = [line for line in LAYOUTS.read_text(encoding="utf-8").splitlines()
+               if line.startswith(("- ", "* ")) and "](#" not in line
+               and "example.org/blog" not in line]
+    assert len(layouts.papers) == len(entries) == 10
+    assert not [p for p in layouts.problems if p.level == ERROR]
+    assert_page_order(layouts.papers)
+
+
+def test_yearless_entries_take_the_year_of_their_id_venue_or_neighbour(
+        layouts: md.ImportResult) -> None:
+    papers = by_title(layouts)
+    assert papers["Grokking Beyond Toy Tasks"].year == 2023  # arXiv id (from a pdf link)
+    assert papers["Grokking Beyond Toy Tasks"].arxiv == "2305.01234"
+    assert papers["Memorization Without Identifiers"].year == 2022  # venue
+    assert papers["A Workshop Note With No Clue"].year == 2022  # the entry above
+    assert papers["Scaling In The Old Days"].year == 2021
+    clues = {p.line: p.message for p in layouts.problems if "year subsection" in p.message}
+    assert "taken from its arXiv id" in clues[9]
+    assert "taken from its venue" in clues[14]
+    assert "taken from the entry above" in clues[18]
+
+
+def test_year_heading_styles_are_kept_per_section(layouts: md.ImportResult) -> None:
+    styles = {s.heading: s.year_heading for s in layouts.settings.sections}
+    assert styles == {"Empirical Study": None, "Neural Collapse": "{year}",
+                      "Deep Double Descent": "Deep Double Descent ({year})",
+                      "Others": "Others - {year}"}
+    page = render(layouts.papers, layouts.settings)
+    assert "### 2022" in page and "### Deep Double Descent (2019)" in page
+    # A section mixing styles is written in the style of its first year heading, reported.
+    assert "### Others - 2017" in page
+    assert any("'Others: 2017' is written as 'Others - 2017'" in p.message
+               for p in layouts.problems)
+
+
+def test_year_heading_style_survives_the_catalog(layouts: md.ImportResult,
+                                                 tmp_path: Path) -> None:
+    root = write_catalog(layouts, tmp_path / "cat")
+    loaded = Catalog.load(root)
+    assert render(loaded.papers, loaded.settings) == render(layouts.papers, layouts.settings)
+
+
+def test_bad_year_heading_style_is_refused() -> None:
+    from deepphen.models import FieldError, Settings
+
+    data = {"title": "T", "sections": [{"heading": "S", "slug": "s", "year_heading": "S"}]}
+    with pytest.raises(FieldError, match="year_heading"):
+        Settings.from_dict(data)
+
+
+def test_layouts_export_reads_back_to_itself(layouts: md.ImportResult) -> None:
+    page = render(layouts.papers, layouts.settings)
+    again = parse_list(page)
+    assert render(again.papers, again.settings) == page
+    assert [p.year for p in again.papers] == [p.year for p in layouts.papers]
+
+
+def test_layouts_with_crlf_read_like_lf(layouts: md.ImportResult) -> None:
+    text = LAYOUTS.read_text(encoding="utf-8").replace("\n", "\r\n")
+    again = parse_list(text)
+    assert [p.to_dict() for p in again.papers] == [p.to_dict() for p in layouts.papers]
+    assert again.problems[0].message == "'\\r\\n' line ends written as '\\n'"
+
+
+@pytest.mark.parametrize(("written", "url", "message"), [
+    ("(<https://arxiv.org/abs/2101.00001>)", "https://arxiv.org/abs/2101.00001",
+     "written without its angle brackets"),
+    ("(<https://example.org/a b>)", "https://example.org/a b",
+     "written without its angle brackets"),
+    ('(https://arxiv.org/abs/2101.00001 "Abstract")', "https://arxiv.org/abs/2101.00001",
+     'link title "Abstract" dropped'),
+    ("(https://arxiv.org/abs/2101.00001 'Abstract')", "https://arxiv.org/abs/2101.00001",
+     "link title 'Abstract' dropped"),
+])
+def test_links_in_angle_brackets_or_with_titles(written: str, url: str, message: str) -> None:
+    page = f"## S\n### S: 2021\n- P. [[paper]]{written} [[code]](https://github.com/o/r)\n" \
+           "  - A.\n  - Key Word: K.\n"
+    result = parse_list(page)
+    (paper,) = result.papers
+    assert [link.url for link in paper.links] == [url, "https://github.com/o/r"]
+    assert any(message in p.message and p.level != ERROR for p in result.problems)
+    assert "%20" in render_entry(paper) or " " not in url
+
+
+def test_table_of_contents_missing_extra_and_incomplete() -> None:
+    body = "## A\n\n### A: 2020\n\n- P. [[paper]](https://arxiv.org/abs/2001.00001)\n" \
+           "  - X.\n  - Key Word: K.\n\n## B\n\n### B: 2020\n\n" \
+           "- Q. [[paper]](https://arxiv.org/abs/2001.00002)\n  - Y.\n  - Key Word: K.\n" \
+           "\n# Contributing\n\nSend papers.\n"
+    missing = parse_list("# T\n\nIntro.\n\n" + body)
+    assert len(missing.papers) == 2
+    assert any("no '# Table of Contents'" in p.message for p in missing.problems)
+    page = render(missing.papers, missing.settings)
+    assert "- [A](#a)\n- [B](#b)\n\n## A" in page
+    extra = parse_list("# T\n\n# Contents\n\n- [A](#a)\n- [B](#b)\n"
+                       "- [Contributing](#contributing)\n\n" + body)
+    assert len(extra.papers) == 2
+    (dropped,) = [p for p in extra.problems if p.level == ERROR]
+    assert dropped.line == 7 and "points to no section" in dropped.message
+    incomplete = parse_list("# T\n\n# Contents\n\n- [A](#a)\n\n" + body)
+    assert len(incomplete.papers) == 2
+    assert any("'B' is not in the table of contents" in p.message
+               for p in incomplete.problems)
+    assert "- [B](#b)" in render(incomplete.papers, incomplete.settings)
+
+
+def test_a_section_without_papers_dates_nothing_and_no_year_at_all_is_reported() -> None:
+    page = "## A\n\n- Undated. [[paper]](https://example.org/p)\n  - X.\n  - Key Word: K.\n"
+    result = parse_list(page)
+    assert result.papers == []
+    (problem,) = [p for p in result.problems if p.level == ERROR]
+    assert problem.line == 3 and "year is unknown" in problem.message
+
+
+def test_digest_without_list_marker_is_kept() -> None:
+    page = "## S\n### S: 2021\n- P. [[paper]](https://arxiv.org/abs/2101.00001)\n" \
+           "  - A.\n  - Key Word: K.\n  <details><summary>Digest</summary> Kept text.\n"
+    result = parse_list(page)
+    (paper,) = result.papers
+    assert paper.digest == "Kept text."
+    assert paper.verbatim[-1] == "  <details><summary>Digest</summary> Kept text."
+    assert render(result.papers, result.settings).splitlines()[-1] == paper.verbatim[-1]
+    assert any(p.line == 6 and "without its '- ' list marker" in p.message
+               for p in result.problems)
 
 
 # ---- round trip of generated catalogs -------------------------------------------------------
@@ -461,7 +608,7 @@ def test_cli_json(run_cli, tmp_path: Path) -> None:
 
 def test_cli_progress_on_a_terminal(run_cli, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    page = ["# Big", "", "## S", "", "### S: 2024"]
+    page = ["# Big", "", "# Contents", "", "- [S](#s)", "", "## S", "", "### S: 2024"]
     for i in range(1, 121):
         page += ["", f"- Paper {i}. [[paper]](https://arxiv.org/abs/2401.{200 - i:05d})",
                  "  - A. B.", "  - Key Word: K."]

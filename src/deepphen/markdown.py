@@ -216,7 +216,10 @@ class ImportResult:
 _H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
 _H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
 _H3_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
-_YEAR_HEADING_RE = re.compile(r"^(.*?)\s*:\s*(\d{4})$")
+# A year in a subsection heading: "Empirical Study: 2023", "2023", "Empirical Study (2023)".
+_HEADING_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_HEADING_YEAR_SEPARATORS = " \t:-\u2013\u2014("
+_VENUE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _IMAGE_RE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*$")
 _TOC_ITEM_RE = re.compile(r"^\s*[-*]\s+\[(?P<label>.*)\]\(#(?P<anchor>[^)\s]*)\)\s*$")
 _RESOURCE_RE = re.compile(
@@ -227,9 +230,11 @@ _DIGEST_RE = re.compile(r"^<details>\s*<summary>\s*digest\s*</summary>(.*)$", re
 _AUTHOR_LIST_RE = re.compile(r"^<details>\s*<summary>\s*author list\s*</summary>(.*)$",
                              re.IGNORECASE)
 _CLOSE_DETAILS_RE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
+# [[label]](url), the URL also in angle brackets and with a title ("..." '...' (...)).
 _LINK_RE = re.compile(
     r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]\]"
-    r"\((?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)"
+    r"\((?:<(?P<angled>[^<>\n]*)>|(?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*))"
+    r"(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
 IMAGE_ALT = "avatar"
 DEFAULT_BLANK_LINES = 1
@@ -242,7 +247,7 @@ class _Entry:
     line: int
     content: str
     section: str
-    year: int
+    year: int | None  # None: not under a year subsection, inferred when the entry ends
     subs: list[tuple[int, str, str]] = field(default_factory=list)  # (line, indent, content)
     raw: dict[int, str] = field(default_factory=dict)  # line -> the line as written
 
@@ -265,6 +270,8 @@ class _Reader:
         self.toc: list[tuple[int, str, str]] = []
         self.resources: list[Resource] = []
         self.resources_heading: str | None = None
+        self.year_styled: set[str] = set()  # slugs whose year-heading style is settled
+        self.yearless: list[tuple[Paper, int]] = []  # papers whose year no clue gave yet
 
     def problem(self, line: int, message: str, level: str = WARNING) -> None:
         self.problems.append(Problem(line, message, level))
@@ -309,7 +316,13 @@ class _Reader:
             while not self.toc and i > toc_start and not lines[i - 1].strip():
                 i -= 1  # blank lines before the next heading are counted there
             toc_image = "\n".join(image_lines) or None
+        elif i < n:
+            self.problem(i + 1, f"no '# {toc_heading}' before the first section: export "
+                                "writes one")
+            while i > start and not lines[i - 1].strip():
+                i -= 1  # blank lines before the next heading are counted there
         closing = self._read_body(i)
+        self._year_from_neighbours()
         settings = Settings(
             title=title, sections=self.sections, title_badge=title_badge, badges=badges,
             intro=intro, toc_heading=toc_heading, toc_image=toc_image,
@@ -381,11 +394,6 @@ class _Reader:
             if top and not _DIGEST_RE.match(top.group("content")) \
                     and not _AUTHOR_LIST_RE.match(top.group("content")):
                 self._finish(entry)
-                entry = None
-                if year is None:
-                    self.problem(lineno, "entry outside a '### Section: YYYY' subsection "
-                                         "(year unknown), left out", ERROR)
-                    continue
                 entry = _Entry(lineno, top.group("content"), section.slug, year)
                 entry.raw[lineno] = line
             elif entry is not None and (sub or top):
@@ -431,18 +439,64 @@ class _Reader:
             self.blank_lines[heading] = min(gap, 9)
 
     def _year_heading(self, lineno: int, text: str, section: Section | None) -> int | None:
-        m = _YEAR_HEADING_RE.match(text)
+        """The year of a '### ...' subsection heading, or None (its entries' years are then
+        inferred). The first year heading of a section settles how export writes them all:
+        "<heading>: YYYY", or the page's own style ("YYYY", "<heading> (YYYY)", ...)."""
+        from deepphen.export.markdown import year_heading
+
         if section is None:
             self.problem(lineno, "year subsection outside any section", ERROR)
             return None
-        if m is None:
-            self.problem(lineno, f"subsection {text!r} has no year ('### {section.heading}: "
-                                 "YYYY'); its entries are left out", ERROR)
+        found = list(_HEADING_YEAR_RE.finditer(text))
+        if not found:
+            self.problem(lineno, f"subsection {text!r} has no year: its entries take the year "
+                                 f"of their arXiv id (export writes '### {section.heading}: "
+                                 "YYYY' subsections)")
             return None
-        if m.group(1) != section.heading:
-            self.problem(lineno, f"subsection {text!r} is written as "
-                                 f"'{section.heading}: {m.group(2)}'")
-        return int(m.group(2))
+        m = found[-1]
+        year = int(m.group(1))
+        if section.slug not in self.year_styled:
+            self.year_styled.add(section.slug)
+            section.year_heading = _year_style(text, m, section.heading)
+        written = year_heading(section, year)
+        if written != text:
+            self.problem(lineno, f"subsection {text!r} is written as {written!r}")
+        return year
+
+    def _infer_year(self, paper: Paper, lineno: int) -> None:
+        """Year of an entry outside any year subsection: from its arXiv id, else from the
+        year in its venue, else (later) from its neighbours on the page."""
+        if paper.arxiv:
+            paper.year, clue = ids.id_year(paper.arxiv), "its arXiv id"
+        elif paper.venue and (found := _VENUE_YEAR_RE.findall(paper.venue)):
+            paper.year, clue = int(found[-1]), "its venue"
+        else:
+            paper.year = 0
+            self.yearless.append((paper, lineno))
+            return
+        self.problem(lineno, f"entry not under a year subsection: year {paper.year} taken from "
+                             f"{clue} (export writes it under a year subsection)")
+
+    def _year_from_neighbours(self) -> None:
+        """Years for the entries no clue dated: the nearest dated entry above in the same
+        section, else below it; an entry nothing near can date is left out."""
+        for paper, lineno in self.yearless:
+            index = next(i for i, p in enumerate(self.papers) if p is paper)
+            same = [p for p in self.papers if p.section == paper.section]
+            pos = next(i for i, p in enumerate(same) if p is paper)
+            above = [p.year for p in same[:pos] if p.year]
+            below = [p.year for p in same[pos + 1:] if p.year]
+            if above or below:
+                paper.year = above[-1] if above else below[0]
+                where = "the entry above" if above else "the entry below"
+                self.problem(lineno, f"entry not under a year subsection and without arXiv id: "
+                                     f"year {paper.year} taken from {where} (export writes it "
+                                     "under a year subsection)")
+            else:
+                del self.papers[index]
+                self.problem(lineno, "entry not under a year subsection, without arXiv id or "
+                                     "year in its venue or section: its year is unknown, left "
+                                     "out", ERROR)
 
     def _resource(self, lineno: int, line: str) -> None:
         m = _RESOURCE_RE.match(line)
@@ -497,6 +551,8 @@ class _Reader:
             self.problem(lineno, message, level)
 
         title, links = self._title_line(entry, report)
+        if entry.raw[entry.line].startswith("*"):
+            report(entry.line, "list marker '*' written as '-'")
         paper = Paper(title=title, year=entry.year, section=entry.section, links=links)
         kinds: dict[str, int] = {"title": entry.line}
         for lineno, indent, content in entry.subs:
@@ -526,6 +582,8 @@ class _Reader:
             return
         if paper.arxiv:
             self.seen_ids[paper.arxiv] = entry.line
+        if entry.year is None:
+            self._infer_year(paper, entry.line)
         self._check_rendering(paper, entry, kinds, known)
         self._keep_verbatim(paper, entry)
         self.papers.append(paper)
@@ -540,7 +598,12 @@ class _Reader:
             m = _LINK_RE.match(rest, pos)
             if m is None:
                 break
-            links.append(Link(unescape_md(m.group("label")), m.group("url")))
+            url = m.group("url") if m.group("angled") is None else m.group("angled")
+            if m.group("angled") is not None:
+                report(entry.line, f"link <{url}> written without its angle brackets")
+            if m.group("title"):
+                report(entry.line, f"link title {m.group('title')} dropped")
+            links.append(Link(unescape_md(m.group("label")), url))
             pos = m.end()
         tail = rest[pos:]
         if tail.strip() == "\\":
@@ -633,6 +696,18 @@ class _Reader:
                 self.problem(lineno, "indentation written as '  - '")
             else:
                 self.problem(lineno, f"written differently on export: {_difference(original, new)}")
+
+
+def _year_style(text: str, year: re.Match[str], section_heading: str) -> str | None:
+    """The year-heading style of ``text`` ('{year}' for the year), or None for the list's own
+    "<heading>: YYYY" and for a heading naming something other than its section."""
+    before, after = text[:year.start()], text[year.end():]
+    name = before.rstrip(_HEADING_YEAR_SEPARATORS)
+    bracketed = before.rstrip(" \t").endswith("(")
+    if name not in ("", section_heading) or after.strip() != (")" if bracketed else ""):
+        return None
+    style = before + "{year}" + after
+    return None if style == f"{section_heading}: {{year}}" else style
 
 
 def _bare_sub_line(text: str) -> bool:

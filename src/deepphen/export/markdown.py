@@ -124,6 +124,14 @@ def _sections_with_papers(papers: list[Paper],
     return out
 
 
+def year_heading(section: Section, year: int) -> str:
+    """The heading of a section's year subsection: "<heading>: <year>", or the section's own
+    ``year_heading`` style as the imported page wrote it."""
+    if section.year_heading is None:
+        return f"{section.heading}: {year}"
+    return section.year_heading.replace("{year}", str(year), 1)
+
+
 def _heading_key(line: str) -> str:
     return line.lstrip("#").strip()
 
@@ -157,7 +165,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
         if sec.image:
             lines += ["", f"![{IMAGE_ALT}]({sec.image})"]
         for year in sorted({p.year for p in group}, reverse=True):
-            heading(f"{sec.heading}: {year}", "###")
+            heading(year_heading(sec, year), "###")
             in_year = [p for p in group if p.year == year]
             for paper in sorted(in_year, key=Paper.sort_key, reverse=True):
                 lines.append("")
