@@ -401,6 +401,10 @@ class _Reader:
                 indent = sub.group("indent") if sub else ""
                 entry.subs.append((lineno, indent, m.group("content")))
                 entry.raw[lineno] = line
+            elif entry is not None and line.strip().lower() == "</details>" and entry.subs \
+                    and _bare_sub_line(entry.subs[-1][2]):
+                self.problem(lineno, "closing </details> on its own line dropped (the list "
+                                     "leaves it open)")
             elif entry is not None and line.startswith((" ", "\t")) \
                     and _bare_sub_line(line.strip()):
                 # A digest, author list or key-word line indented without its '- ' marker.
