@@ -120,6 +120,26 @@ def test_years_newest_first_and_papers_by_sort_key() -> None:
     assert page.index("### Others: 2020") < page.index("### Others: 2019")
 
 
+@pytest.mark.parametrize(("style", "headings", "read_back"), [
+    (None, ["### Others: 2020", "### Others: 2019"], None),
+    ("{year}", ["### 2020", "### 2019"], "{year}"),
+    ("Others ({year})", ["### Others (2020)", "### Others (2019)"], "Others ({year})"),
+    # A style import does not know (text after the year) still reads back the years.
+    ("{year} {x}", ["### 2020 {x}", "### 2019 {x}"], None),
+])
+def test_year_headings_in_the_section_style(style: str | None, headings: list[str],
+                                            read_back: str | None) -> None:
+    settings = sample_settings()
+    settings.section("others").year_heading = style
+    papers = [Paper(title=f"P{year}", year=year, section="others", arxiv=f"{year % 100}01.00001")
+              for year in (2019, 2020)]
+    page = render(papers, settings)
+    assert re.findall(r"^### .*$", page, re.MULTILINE) == headings
+    again = parse_list(page)
+    assert [p.year for p in again.papers] == [2020, 2019]
+    assert again.settings.section("others").year_heading == read_back
+
+
 def test_missing_fields_leave_their_lines_out() -> None:
     bare = Paper(title="Bare Paper", year=2020, section="others")
     assert render_entry(bare) == "- Bare Paper."
