@@ -322,6 +322,16 @@ def test_bad_year_heading_style_is_refused() -> None:
         Settings.from_dict(data)
 
 
+def test_bare_year_headings_keep_their_spacing_per_section() -> None:
+    entry = "- P{n}. [[paper]](https://arxiv.org/abs/2301.0000{n})\n  - A.\n  - Key Word: K.\n"
+    page = ("# T\n\n# Contents\n\n- [A](#a)\n- [B](#b)\n\n## A\n\n\n### 2023\n\n"
+            + entry.format(n=1) + "\n## B\n\n### 2023\n\n" + entry.format(n=2))
+    result = parse_list(page)
+    assert result.settings.blank_lines == {"A: 2023": 2}
+    assert render(result.papers, result.settings) == page
+    assert not result.problems
+
+
 def test_layouts_export_reads_back_to_itself(layouts: md.ImportResult) -> None:
     page = render(layouts.papers, layouts.settings)
     again = parse_list(page)

@@ -307,6 +307,8 @@ class _Reader:
                 item = _TOC_ITEM_RE.match(lines[i])
                 if item:
                     self.toc.append((i + 1, item.group("label"), item.group("anchor")))
+                    if lines[i].lstrip().startswith("*"):
+                        self.problem(i + 1, "list marker '*' written as '-'")
                 elif lines[i].strip() and not self.toc:
                     image_lines.append(lines[i])
                 elif lines[i].strip():
@@ -372,8 +374,10 @@ class _Reader:
             if h3:
                 self._finish(entry)
                 entry = None
-                self._note_gap(h3.group(1), gap)
                 year = self._year_heading(lineno, h3.group(1), section)
+                # Keyed "<section>: YYYY" whatever the style: "### 2023" recurs per section.
+                self._note_gap(h3.group(1) if year is None or section is None
+                               else f"{section.heading}: {year}", gap)
                 saw_subsection = True
                 continue
             if in_resources:
@@ -509,6 +513,8 @@ class _Reader:
                                  f"{_short(line)}", ERROR)
             return
         self.resources.append(Resource(m.group("name"), m.group("url"), m.group("badges") or None))
+        if line.startswith("*"):
+            self.problem(lineno, "list marker '*' written as '-'")
         if line != line.rstrip():
             self.problem(lineno, "trailing spaces dropped")
 

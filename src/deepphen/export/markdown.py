@@ -140,8 +140,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
     """The whole page for these papers, in the list's layout; deterministic."""
     lines: list[str] = []
 
-    def heading(text: str, level: str) -> None:
-        lines.extend([""] * settings.blank_lines.get(text, 1))
+    def heading(text: str, level: str, key: str | None = None) -> None:
+        lines.extend([""] * settings.blank_lines.get(key or text, 1))
         lines.append(f"{level} {text}")
 
     if settings.badges:
@@ -165,7 +165,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
         if sec.image:
             lines += ["", f"![{IMAGE_ALT}]({sec.image})"]
         for year in sorted({p.year for p in group}, reverse=True):
-            heading(year_heading(sec, year), "###")
+            heading(year_heading(sec, year), "###", f"{sec.heading}: {year}")
             in_year = [p for p in group if p.year == year]
             for paper in sorted(in_year, key=Paper.sort_key, reverse=True):
                 lines.append("")
