@@ -5,6 +5,7 @@ Golden file: tests/golden/markdown/sample.md (regenerate with ``UPDATE_GOLDEN=1`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -129,8 +130,10 @@ def test_years_newest_first_and_papers_by_sort_key() -> None:
 ])
 def test_year_headings_in_the_section_style(style: str | None, headings: list[str],
                                             read_back: str | None) -> None:
-    settings = sample_settings()
-    settings.section("others").year_heading = style
+    # New Section objects: sample_settings shares its sections between tests.
+    settings = sample_settings(sections=[
+        dataclasses.replace(sec, year_heading=style) if sec.slug == "others" else sec
+        for sec in sample_settings().sections])
     papers = [Paper(title=f"P{year}", year=year, section="others", arxiv=f"{year % 100}01.00001")
               for year in (2019, 2020)]
     page = render(papers, settings)
