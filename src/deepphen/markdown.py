@@ -216,10 +216,10 @@ class ImportResult:
 _H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
 _H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
 _H3_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
-# A year in a subsection heading: "Empirical Study: 2023", "2023", "Empirical Study (2023)".
-_HEADING_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A year in a subsection heading ("Empirical Study: 2023", "2023", "Empirical Study (2023)")
+# or in a venue ("ICLR 2023").
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _HEADING_YEAR_SEPARATORS = " \t:-\u2013\u2014("
-_VENUE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _IMAGE_RE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*$")
 _TOC_ITEM_RE = re.compile(r"^\s*[-*]\s+\[(?P<label>.*)\]\(#(?P<anchor>[^)\s]*)\)\s*$")
 _RESOURCE_RE = re.compile(
@@ -406,7 +406,7 @@ class _Reader:
                 entry.subs.append((lineno, indent, m.group("content")))
                 entry.raw[lineno] = line
             elif entry is not None and line.strip().lower() == "</details>" and entry.subs \
-                    and _bare_sub_line(entry.subs[-1][2]):
+                    and _opens_details(entry.subs[-1][2]):
                 self.problem(lineno, "closing </details> on its own line dropped (the list "
                                      "leaves it open)")
             elif entry is not None and line.startswith((" ", "\t")) \
@@ -455,11 +455,11 @@ class _Reader:
         if section is None:
             self.problem(lineno, "year subsection outside any section", ERROR)
             return None
-        found = list(_HEADING_YEAR_RE.finditer(text))
+        found = list(_YEAR_RE.finditer(text))
         if not found:
-            self.problem(lineno, f"subsection {text!r} has no year: its entries take the year "
-                                 f"of their arXiv id (export writes '### {section.heading}: "
-                                 "YYYY' subsections)")
+            self.problem(lineno, f"subsection {text!r} has no year: its entries are dated by "
+                                 f"their arXiv id, venue or neighbours (export writes "
+                                 f"'### {section.heading}: YYYY' subsections)")
             return None
         m = found[-1]
         year = int(m.group(1))
@@ -476,7 +476,7 @@ class _Reader:
         year in its venue, else (later) from its neighbours on the page."""
         if paper.arxiv:
             paper.year, clue = ids.id_year(paper.arxiv), "its arXiv id"
-        elif paper.venue and (found := _VENUE_YEAR_RE.findall(paper.venue)):
+        elif paper.venue and (found := _YEAR_RE.findall(paper.venue)):
             paper.year, clue = int(found[-1]), "its venue"
         else:
             paper.year = 0
@@ -714,16 +714,21 @@ def _year_style(text: str, year: re.Match[str], section_heading: str) -> str | N
     before, after = text[:year.start()], text[year.end():]
     name = before.rstrip(_HEADING_YEAR_SEPARATORS)
     bracketed = before.rstrip(" \t").endswith("(")
-    if name not in ("", section_heading) or after.strip() != (")" if bracketed else ""):
+    if name not in ("", section_heading) or after.strip() != (")" if bracketed else "") \
+            or "{year}" in before + after:
         return None
     style = before + "{year}" + after
     return None if style == f"{section_heading}: {{year}}" else style
 
 
+def _opens_details(text: str) -> bool:
+    """True for an entry's digest or author-list line (each opens a <details> block)."""
+    return bool(_DIGEST_RE.match(text) or _AUTHOR_LIST_RE.match(text))
+
+
 def _bare_sub_line(text: str) -> bool:
     """True for an entry's digest, author-list or key-word line written without '- '."""
-    return bool(_DIGEST_RE.match(text) or _AUTHOR_LIST_RE.match(text)
-                or KEYWORD_LABEL_RE.match(text))
+    return _opens_details(text) or bool(KEYWORD_LABEL_RE.match(text))
 
 
 def _read_list(text: str, sep: str, alt: str, names: tuple[str, str, str],
