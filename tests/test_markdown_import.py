@@ -332,6 +332,15 @@ def test_bare_year_headings_keep_their_spacing_per_section() -> None:
     assert not result.problems
 
 
+def test_deeper_year_headings_are_read_as_subsections() -> None:
+    page = "## S\n\n#### S: 2021\n\n- P. [[paper]](https://arxiv.org/abs/2101.00001)\n" \
+           "  - A.\n  - Key Word: K.\n"
+    result = parse_list(page)
+    assert [p.year for p in result.papers] == [2021]
+    assert any(p.line == 3 and "'####' written as '###'" in p.message for p in result.problems)
+    assert "\n### S: 2021\n" in render(result.papers, result.settings)
+
+
 def test_layouts_export_reads_back_to_itself(layouts: md.ImportResult) -> None:
     page = render(layouts.papers, layouts.settings)
     again = parse_list(page)
@@ -486,7 +495,7 @@ _PAGE_PIECES = st.sampled_from([
     "<details><summary>Digest</summary>", "<details><summary>Author List</summary>",
     "</details>", "Key Word:", "![avatar](u)", "- [R](#r)", "## Related Resources",
     "- [n](u) b", "\r\n", "&lt;", "<b>", "2024",
-    "### 2019", "### S (2021)", "### S - 2018", "### {year}", "* ", "  <details>", "*NeurIPS 2019*",
+    "### 2019", "#### S: 2017", "### S (2021)", "### S - 2018", "### {year}", "* ", "  <details>", "*NeurIPS 2019*",
     "[[pdf]](<https://arxiv.org/pdf/1901.00002v1>)", '[[paper]](https://x.org/p "t")',
 ])
 

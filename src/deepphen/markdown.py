@@ -215,7 +215,8 @@ class ImportResult:
 
 _H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
 _H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
-_H3_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
+# A subsection heading; '####' and deeper are read as '###' (and reported).
+_H3_RE = re.compile(r"^(?P<level>#{3,6})(?!#)\s*(.*?)\s*$")
 # A year in a subsection heading ("Empirical Study: 2023", "2023", "Empirical Study (2023)")
 # or in a venue ("ICLR 2023").
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -374,9 +375,11 @@ class _Reader:
             if h3:
                 self._finish(entry)
                 entry = None
-                year = self._year_heading(lineno, h3.group(1), section)
+                year = self._year_heading(lineno, h3.group(2), section)
+                if h3.group("level") != "###":
+                    self.problem(lineno, f"heading level '{h3.group('level')}' written as '###'")
                 # Keyed "<section>: YYYY" whatever the style: "### 2023" recurs per section.
-                self._note_gap(h3.group(1) if year is None or section is None
+                self._note_gap(h3.group(2) if year is None or section is None
                                else f"{section.heading}: {year}", gap)
                 saw_subsection = True
                 continue
