@@ -495,7 +495,8 @@ _PAGE_PIECES = st.sampled_from([
     "<details><summary>Digest</summary>", "<details><summary>Author List</summary>",
     "</details>", "Key Word:", "![avatar](u)", "- [R](#r)", "## Related Resources",
     "- [n](u) b", "\r\n", "&lt;", "<b>", "2024",
-    "### 2019", "#### S: 2017", "### S (2021)", "### S - 2018", "### {year}", "* ", "  <details>", "*NeurIPS 2019*",
+    "### 2019", "#### S: 2017", "### S (2021)", "### S - 2018", "### {year}", "* ", "  <details>",
+    "*NeurIPS 2019*",
     "[[pdf]](<https://arxiv.org/pdf/1901.00002v1>)", '[[paper]](https://x.org/p "t")',
 ])
 
