@@ -67,10 +67,12 @@ def test_signal_mid_write_leaves_old_file(tmp_path: Path, signum: int) -> None:
     target.write_text("old\n")
     ready = tmp_path / "ready"
     script = textwrap.dedent(f"""
-        import os, sys, time
+        import os, signal, sys, time
         from pathlib import Path
         from deepphen.launch import exit_on_sigterm
         exit_on_sigterm()
+        # A child of a background job starts with SIGINT ignored; restore Ctrl-C's behaviour.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         from deepphen.fsutil import atomic_write_text
         def slow_fsync(fd):
             Path({str(ready)!r}).write_text("x")
