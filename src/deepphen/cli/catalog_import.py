@@ -59,8 +59,8 @@ def import_command(
     text = _read(list_file)
     result = parse_list(text, source=str(list_file))
     if not result.papers:
-        raise DeepphenError("not a paper list: no '## Section' with '### Section: YYYY' "
-                            "entries found", path=list_file,
+        raise DeepphenError("not a paper list: no paper entries ('- Title. [[paper]](url)') "
+                            "under a '## Section' heading", path=list_file,
                             hint="see docs/catalog-format.md for the layout")
     root = catalog or Path(os.environ.get(ENV_VAR) or "catalog")
     with _progress(len(result.papers), enabled=fmt == "text") as advance:
