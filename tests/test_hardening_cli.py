@@ -343,6 +343,23 @@ def test_write_refuses_a_symlinked_section_folder(tmp_path: Path) -> None:
     assert not list(outside.iterdir())
 
 
+def test_lint_fix_refuses_a_symlinked_section_folder(tmp_path: Path, run_cli) -> None:
+    """lint --fix rewrites paper files; one behind a linked section folder stays untouched."""
+    from deepphen.models import Link, Paper
+
+    outside = tmp_path / "outside"
+    paper = Paper(title="Grokking", year=2022, section="others", authors=["A. Power"],
+                  keywords=["Grokking"], arxiv="2201.02177",
+                  links=[Link("paper", "https://arxiv.org/abs/2201.02177v2")])  # fixable
+    make_catalog(outside, papers=[paper])
+    root = make_catalog(tmp_path / "catalog", papers=[])
+    (root / "others").symlink_to(outside / "others", target_is_directory=True)
+    before = (outside / "others" / "2201.02177.toml").read_text(encoding="utf-8")
+    result = run_cli("lint", "--fix", "--catalog", root, exit_code=2)
+    assert "symbolic link" in result.stderr
+    assert (outside / "others" / "2201.02177.toml").read_text(encoding="utf-8") == before
+
+
 @pytest.mark.parametrize("value", ["nowhere", "afile"])
 def test_catalog_from_environment_is_named(value: str, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:

@@ -186,6 +186,13 @@ def paper_path(root: Path, paper: Paper) -> Path:
     return Path(root) / paper.section / f"{key}.toml"
 
 
+def refuse_linked_folder(path: Path) -> None:
+    """Raise when the folder a paper file is written into is a symbolic link."""
+    if path.parent.is_symlink():
+        raise CatalogError("section folder is a symbolic link; refusing to write through it",
+                           path=path.parent, hint="replace the link with a real folder")
+
+
 def write_paper(root: Path, paper: Paper) -> Path:
     """Write one paper file atomically and return its path.
 
@@ -193,9 +200,7 @@ def write_paper(root: Path, paper: Paper) -> Path:
     repository) the link could point anywhere, and the paper would be written there.
     """
     path = paper_path(root, paper)
-    if path.parent.is_symlink():
-        raise CatalogError("section folder is a symbolic link; refusing to write through it",
-                           path=path.parent, hint="replace the link with a real folder")
+    refuse_linked_folder(path)
     from deepphen.fsutil import atomic_write_text  # only writers pay for the import
 
     atomic_write_text(path, paper_to_toml(paper))

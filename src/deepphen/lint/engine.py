@@ -531,6 +531,8 @@ def _apply(root: Path, problems: list[Problem]) -> list[Change]:
                 new = fix.write()
         if new is None or new == old:
             continue
+        if edits:  # a paper file: never written through a linked section folder
+            catalog.refuse_linked_folder(path)
         atomic_write_text(path, new)
         changes.extend(Change(path.as_posix(), p.rule, fix.description) for p, fix in group)
     return changes
