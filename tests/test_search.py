@@ -73,6 +73,22 @@ def test_top_hit(papers: list[Paper], query: str, expected: str) -> None:
     assert first(papers, query) == expected
 
 
+@pytest.mark.parametrize(("stored", "typed"), [
+    ("Grzegorz Głuch", "Gluch"), ("Stanisław Jastrzębski", "Stanislaw Jastrzebski"),
+    ("Søren Hauberg", "Soren"), ("Alexander Groß", "Gross"), ("Ægir Æsir", "Aegir"),
+])
+def test_letters_without_a_decomposition_fold_to_ascii(papers: list[Paper], stored: str,
+                                                       typed: str) -> None:
+    """ł, ø, ß, æ... have no NFKD decomposition: they were dropped ("Głuch" -> "guch"), so
+    neither the ranking nor the --author filter found the name typed in ASCII."""
+    from deepphen.filters import Filters
+
+    paper = Paper(title="An Unrelated Study of Widths", year=2020, section="others",
+                  arxiv="2001.00009", authors=[stored], keywords=["Width"])
+    assert first([*papers, paper], typed) == paper.title
+    assert Filters(authors=[typed]).matches(paper)
+
+
 def test_typos_in_several_words(papers: list[Paper]) -> None:
     top = titles(search(papers, "lotery tiket"))
     assert set(top[:2]) == {"The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural "

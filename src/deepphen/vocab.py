@@ -31,8 +31,19 @@ def _singular(word: str) -> str:
     return word
 
 
+# Latin letters that NFKD does not decompose, so the ASCII step below would drop them
+# ("Głuch" -> "guch", and "Gluch" would not find it): their usual ASCII spelling instead.
+_UNDECOMPOSED = str.maketrans({
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+    "ħ": "h", "Ħ": "H", "ı": "i", "ŧ": "t", "Ŧ": "T", "ß": "ss", "æ": "ae", "Æ": "AE",
+    "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH",
+})
+
+
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-free form of a text (for comparing, never for display)."""
+    if not text.isascii():  # isascii is O(1); most texts skip the table
+        text = text.translate(_UNDECOMPOSED)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return " ".join(_WORD_RE.findall(ascii_text.lower()))
 
