@@ -96,6 +96,15 @@ def test_missing_catalog_is_one_line(tmp_path: Path, run_cli: Callable[..., obje
     assert result.stderr.count("\n") == 1
 
 
+def test_piped_lines_are_the_same_with_or_without_a_filter(
+        catalog: Path, run_cli: Callable[..., object]) -> None:
+    """A filter loads the settings; piped lines must still name the section by its slug."""
+    plain = lines(run_cli("search", GROKKING, "-n", "1"))
+    filtered = lines(run_cli("search", GROKKING, "-n", "1", "--year", "2022"))
+    assert filtered == plain
+    assert plain[0].split("\t")[4] == "emergence-and-phase-transitions"
+
+
 def test_terminal_table_with_headings(catalog: Path, run_cli: Callable[..., object],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")

@@ -93,7 +93,10 @@ def search_command(
         for hit in hits:
             echo(hit.paper.arxiv or hit.paper.key)
     else:
-        headings = {s.slug: s.heading for s in settings.sections} if settings else {}
+        # Headings only in the rich table: piped lines keep the slug whether or not a filter
+        # made the settings load, as the launcher's quick path prints them.
+        headings = ({s.slug: s.heading for s in settings.sections}
+                    if settings and is_terminal() else {})
         print_table(f"{len(hits)} papers", TABLE_COLUMNS, [hit_row(h, headings) for h in hits],
                     links=[h.paper.paper_url for h in hits])
 
