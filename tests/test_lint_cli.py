@@ -102,9 +102,21 @@ def test_broken_file_is_one_finding_and_the_others_are_checked(cat: Path, run_cl
 def test_json_format_fields(cat: Path, run_cli) -> None:
     put(cat, "DP205")
     [item] = json.loads(run_cli("lint", "--format", "json").stdout)
-    assert list(item) == ["path", "line", "column", "rule", "level", "message"]
+    assert list(item) == ["path", "line", "column", "rule", "level", "message", "hint"]
     assert (item["rule"], item["level"], item["line"], item["column"]) == ("DP205", "warning",
                                                                           16, 8)
+
+
+def test_piped_and_github_lines_say_what_to_do_when_fix_cannot(cat: Path, run_cli) -> None:
+    """The hint (here the field the typo stands for) was shown on a terminal only, so CI logs
+    said what was wrong but not what to do."""
+    put(cat, "DP102")
+    [line] = run_cli("lint", exit_code=1).stdout.splitlines()[:-1]
+    assert line.endswith(": unknown key 'venu'; did you mean 'venue'? (DP102)")
+    [line] = run_cli("lint", "--format", "github", exit_code=1).stdout.splitlines()
+    assert line.endswith("::unknown key 'venu'; did you mean 'venue'? (DP102)")
+    [item] = json.loads(run_cli("lint", "--format", "json", exit_code=1).stdout)
+    assert item["hint"] == "did you mean 'venue'?"
 
 
 def test_github_format_is_the_default_on_actions(cat: Path, run_cli,
@@ -154,7 +166,8 @@ def test_paper_file_ignores_a_rule_with_a_reason(cat: Path, run_cli) -> None:
     path.write_text(base + '\n[ignore]\nDP301 = ""\n', encoding="utf-8")
     out = run_cli("lint", exit_code=1).stdout
     assert "(DP301)" in out  # an ignore without a reason silences nothing
-    assert "[ignore] DP301 needs a reason (DP107)" in out
+    assert ('[ignore] DP301 needs a reason; DP301 = "why this paper is an exception" (DP107)'
+            in out)
 
 
 def test_rule_option_runs_only_those_rules(cat: Path, run_cli) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -90,14 +90,23 @@ def _render(problems: list, fmt: str) -> None:
     elif fmt == "github":
         for p in problems:
             echo(f"::{p.level} file={_gh(p.path, True)},line={p.line},col={p.column}::"
-                 f"{_gh(f'{p.message} ({p.rule})', False)}")
+                 f"{_gh(f'{_message(p)} ({p.rule})', False)}")
     elif is_terminal():
         _render_terminal(problems)
     else:
         for p in problems:
-            echo(str(p))
+            echo(f"{p.path}:{p.line}:{p.column}: {_message(p)} ({p.rule})")
         if problems:
             echo(_summary(problems))
+
+
+def _message(problem: Any) -> str:
+    """The message with what to do when --fix cannot do it ("did you mean 'authors'?",
+    "rename it: git mv ..."): CI logs and piped output need it most. Fixable findings are
+    counted in the summary line instead, and the line still ends in ``(rule)``."""
+    if problem.fix_hint and problem.fix is None:
+        return f"{problem.message}; {problem.fix_hint}"
+    return problem.message
 
 
 def _gh(text: str, is_property: bool) -> str:

@@ -77,7 +77,7 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.line, "column": self.column, "rule": self.rule,
-                "level": self.level, "message": self.message}
+                "level": self.level, "message": self.message, "hint": self.fix_hint}
 
 
 @dataclass(frozen=True, slots=True)
