@@ -119,6 +119,21 @@ def test_piped_and_github_lines_say_what_to_do_when_fix_cannot(cat: Path, run_cl
     assert item["hint"] == "did you mean 'venue'?"
 
 
+@pytest.mark.parametrize(("keywords", "named"), [
+    ('"Grokking", " Modular Arithmetic."', "' Modular Arithmetic.'"),
+    ('"Grokking", "grokking"', "'grokking'"),
+    ('"Grokking", "Grokking"', "'Grokking'"),
+])
+def test_keyword_format_names_the_key_word_at_fault(cat: Path, run_cli, keywords: str,
+                                                    named: str) -> None:
+    path = cat / "neural-collapse" / "2008.08186.toml"
+    text = re.sub(r"keywords = \[[^\]]*\]", f"keywords = [{keywords}]",
+                  path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    out = run_cli("lint", "--rule", "DP409").stdout
+    assert f"stray spaces, punctuation or repeats: {named} (DP409)" in out
+
+
 def test_github_format_is_the_default_on_actions(cat: Path, run_cli,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     put(cat, "DP301")

@@ -250,8 +250,14 @@ def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     Good: ``keywords = ["Grokking"]``
     """
     keywords = f.paper.keywords
-    if _clean_keywords(list(keywords)) != keywords:
-        yield Hit("key words with stray spaces, punctuation or repeats", field="keywords",
+    cleaned = _clean_keywords(list(keywords))
+    if cleaned != keywords:
+        # Name the key words at fault: the ones cleaning changes or drops, else exact repeats.
+        bad = ([k for k in keywords if k not in cleaned]
+               or [k for i, k in enumerate(keywords) if k in keywords[:i]])
+        yield Hit("key words with stray spaces, punctuation or repeats: "
+                  + ", ".join(repr(k) for k in dict.fromkeys(bad)), field="keywords",
+                  needle=bad[0] if bad else None,
                   fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
 
 
