@@ -140,6 +140,61 @@ def test_terminal_prompt_takes_a_number_or_a_name(catalog_dir: Path, arxiv: Arxi
     assert (catalog_dir / EMERGENCE / "2206.07682.toml").is_file()
 
 
+def test_terminal_prompt_asks_again_after_a_bad_answer(catalog_dir: Path, arxiv: ArxivServer,
+                                                        run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("add", "2206.07682", input="Quantum Gravity\n42\nemergence\n")
+    assert (catalog_dir / EMERGENCE / "2206.07682.toml").is_file()
+    assert "unknown section 'Quantum Gravity'" in result.stderr
+    assert "no section number 42" in result.stderr
+    assert len(arxiv.requests) == 1  # fetched once, whatever the answers
+
+
+def test_terminal_prompt_shows_the_ranking_with_json_output(catalog_dir: Path,
+                                                            arxiv: ArxivServer, run_cli,
+                                                            monkeypatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("add", "2309.00001", "--format", "json", input="\n")
+    assert "Sections for 2309.00001" in result.stdout  # not a prompt for an unseen list
+    assert (catalog_dir / "neural-collapse" / "2309.00001.toml").is_file()
+
+
+def test_end_of_input_at_the_prompt_is_an_interrupt(catalog_dir: Path, arxiv: ArxivServer,
+                                                    run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    before = catalog_files(catalog_dir)
+    result = run_cli("add", "2206.07682", input="", exit_code=130)
+    assert "deepphen: error: interrupted" in result.stderr
+    assert catalog_files(catalog_dir) == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--code", "github.com/o/r"], "--code: URL 'github.com/o/r' is not an http(s) link"),
+    (["--code", "https://"], "--code: URL 'https://' has no host"),
+    ([a for i in range(7) for a in ("-k", f"Word{i}")],
+     "7 key words given; an entry has at most 6"),
+])
+def test_options_lint_would_reject_are_refused_before_fetching(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli, args: list[str], message: str) -> None:
+    before = catalog_files(catalog_dir)
+    result = run_cli("add", "2206.07682", "-s", "emergence", *args, exit_code=2)
+    assert message in result.stderr
+    assert arxiv.requests == [] and catalog_files(catalog_dir) == before
+
+
+def test_keyword_with_semicolons_is_several_key_words(catalog_dir: Path, arxiv: ArxivServer,
+                                                      run_cli) -> None:
+    result = run_cli("add", "2206.07682", "-s", "emergence", "-k", "Emergent Abilities; Scaling ;")
+    data = tomllib.loads((catalog_dir / EMERGENCE / "2206.07682.toml").read_text())
+    assert data["keywords"] == ["Emergent Abilities", "Scaling"]
+    assert "written as" not in result.stderr  # splitting is not a respelling
+
+
+def test_no_key_words_is_warned(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    result = run_cli("add", "2206.07682", "-s", "emergence")
+    assert "2206.07682 has no key words; lint requires one to six" in result.stderr
+
+
 def test_unknown_section_lists_the_valid_ones(catalog_dir: Path, arxiv: ArxivServer,
                                               run_cli) -> None:
     result = run_cli("add", "2206.07682", "-s", "Quantum Gravity", exit_code=2)

@@ -22,6 +22,7 @@ from deepphen.cli.app import (
     usage_error,
     warn,
 )
+from deepphen.errors import DeepphenError
 
 OUTPUT_FORMATS = ("text", "json")
 
@@ -96,8 +97,8 @@ def add_command(
     ] = False,
     keyword: Annotated[
         list[str] | None,
-        typer.Option("--keyword", "-k", help="Key word (repeatable); variants are mapped to "
-                     "the catalog's spelling."),
+        typer.Option("--keyword", "-k", help="Key word (repeatable, or several joined by ';'); "
+                     "variants are mapped to the catalog's spelling."),
     ] = None,
     code: Annotated[str | None, typer.Option("--code", help="Code repository URL.")] = None,
     venue: Annotated[
@@ -161,15 +162,14 @@ def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:
     if proposal.section is not None:
         return proposal
     ranking = proposal.suggested_sections
-    if show:
+    prompting = not accept and is_terminal() and is_terminal(sys.stdin)
+    if show or prompting:  # a prompt for a number needs the numbered list, whatever --format
         print_table(f"Sections for {proposal.entry.id}: {proposal.paper.title}",
                     ["#", "section", "score"],
                     [(i, s.section.heading, f"{s.score:.2f}") for i, s in enumerate(ranking, 1)])
     if accept:
         return proposal.with_section(ranking[0].section)
-    if not (is_terminal() and is_terminal(sys.stdin)):
-        from deepphen.errors import DeepphenError
-
+    if not prompting:
         raise DeepphenError(
             f"no section given for {proposal.entry.id}; best suggestion: "
             f"{ranking[0].section.heading} ({ranking[0].score:.2f})",
@@ -177,11 +177,25 @@ def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:
     from deepphen.catalog import load_settings
     from deepphen.filters import resolve_section
 
-    answer = typer.prompt(f"Section for {proposal.entry.id} (number or name)", default="1",
-                          err=True)
-    if answer.strip().isdigit() and 1 <= int(answer) <= len(ranking):
-        return proposal.with_section(ranking[int(answer) - 1].section)
-    return proposal.with_section(resolve_section(load_settings(root), answer))
+    settings = load_settings(root)
+    while True:  # a typo at the prompt asks again rather than losing the fetched paper
+        try:
+            answer = typer.prompt(f"Section for {proposal.entry.id} (number or name)",
+                                  default="1", err=True)
+        except typer.Abort:
+            # click turns Ctrl-C and Ctrl-D at a prompt into Abort: end the prompt's line and
+            # exit as an interrupt (130), not as "findings" (1).
+            sys.stderr.write("\n")
+            raise KeyboardInterrupt from None
+        if answer.strip().isdigit():
+            if 1 <= int(answer) <= len(ranking):
+                return proposal.with_section(ranking[int(answer) - 1].section)
+            warn(f"no section number {answer.strip()}; choose 1 to {len(ranking)} or a name")
+            continue
+        try:
+            return proposal.with_section(resolve_section(settings, answer))
+        except DeepphenError as exc:
+            warn(str(exc))
 
 
 def _notes(proposals: list[Any]) -> None:
@@ -191,6 +205,8 @@ def _notes(proposals: list[Any]) -> None:
         if proposal.replaces is not None:
             warn(f"{proposal.entry.id} replaces the existing entry {proposal.replaces.path} "
                  "(--force)")
+        if not proposal.paper.keywords:
+            warn(f"{proposal.entry.id} has no key words; lint requires one to six (add with -k)")
         if proposal.suggested_keywords:
             sys.stderr.write(f"suggested key words for {proposal.entry.id}: "
                              f"{'; '.join(proposal.suggested_keywords)} (add with -k)\n")
