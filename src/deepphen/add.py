@@ -119,6 +119,27 @@ def _duplicate_error(arxiv_id: str, existing: Paper) -> DuplicateError:
         path=existing.path, hint="pass --force to add it anyway")
 
 
+def _check_code_url(url: str | None) -> None:
+    """Refuse a --code value that lint would reject (DP203), before anything is fetched."""
+    if url is None:
+        return
+    from deepphen.lint.rules_links import url_problem
+
+    problem = url_problem(url.strip())
+    if problem:
+        raise DeepphenError(f"--code: {problem}",
+                            hint="give the repository's address, e.g. https://github.com/o/r")
+
+
+def _check_keyword_count(keywords: Sequence[str]) -> None:
+    """Refuse more key words than the list allows (lint DP406), before anything is fetched."""
+    from deepphen.lint.rules_text import MAX_KEYWORDS
+
+    if len(keywords) > MAX_KEYWORDS:
+        raise DeepphenError(f"{len(keywords)} key words given; an entry has at most "
+                            f"{MAX_KEYWORDS}", hint="keep the most specific ones")
+
+
 def build_paper(entry: ArxivEntry, options: Options, keywords: list[str]) -> Paper:
     """The catalog entry for an arXiv paper (section left empty)."""
     from deepphen.arxiv import venue_from_journal_ref
@@ -160,8 +181,13 @@ def plan_additions(
     for an unknown ``options.section``.
     """
     wanted = parse_ids(texts)
+    _check_code_url(options.code)
     cat = store.Catalog.load(root)
     section = resolve_section(cat.settings, options.section) if options.section else None
+    vocab = Vocabulary.from_papers(cat.papers)
+    choices = normalize_keywords(vocab, options.keywords)
+    keywords = [c.spelling for c in choices]
+    _check_keyword_count(keywords)
     if not options.force:
         for arxiv_id in wanted:
             existing = find_duplicate(cat.papers, arxiv_id, "")
@@ -177,9 +203,6 @@ def plan_additions(
         raise NotFound(f"arXiv has no paper {', '.join(missing)}",
                        hint="check the id on https://arxiv.org")
     model = SectionModel(cat.papers, cat.settings)
-    vocab = Vocabulary.from_papers(cat.papers)
-    choices = normalize_keywords(vocab, options.keywords)
-    keywords = [c.spelling for c in choices]
     proposals = []
     for arxiv_id in wanted:
         entry = found[arxiv_id]

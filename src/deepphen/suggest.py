@@ -223,11 +223,12 @@ class KeywordChoice:
 def normalize_keywords(vocab: Vocabulary, given: Iterable[str]) -> list[KeywordChoice]:
     """Map each given key word to the spelling the catalog uses; new ones are kept as given.
 
-    Duplicates (after mapping) are dropped, order kept.
+    A given text holding ';' is several key words, as on the page ("Grokking; Phase
+    Transitions"). Duplicates (after mapping) are dropped, order kept.
     """
     out: list[KeywordChoice] = []
     seen: set[str] = set()
-    for raw in given:
+    for raw in (part.strip() for text in given for part in text.split(";")):
         text = " ".join(raw.split()).strip(" ;.")
         if not text:
             continue
