@@ -15,7 +15,7 @@ from deepphen.arxiv import (
     api_url,
     venue_from_journal_ref,
 )
-from deepphen.errors import InvalidId, NetworkError
+from deepphen.errors import DeepphenError, InvalidId, NetworkError
 from tests.arxiv_server import (  # noqa: F401  (arxiv_fixture is the `arxiv` fixture)
     ENTITY_BOMB,
     EXTERNAL_ENTITY,
@@ -39,6 +39,14 @@ def test_api_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DEEPPHEN_ARXIV_API_URL")
     assert api_url() == DEFAULT_API_URL == "https://export.arxiv.org/api/query"
 
+
+@pytest.mark.parametrize("bad", ["export.arxiv.org/api/query", "ftp://arxiv.org/api", "https://"])
+def test_api_url_that_is_not_http_is_refused_without_retrying(
+        monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    monkeypatch.setenv("DEEPPHEN_ARXIV_API_URL", bad)
+    with pytest.raises(DeepphenError, match=r"DEEPPHEN_ARXIV_API_URL is .*not an http") as info:
+        Client().fetch(["2201.02177"])
+    assert info.value.exit_code == 2 and not isinstance(info.value, NetworkError)
 
 def test_fetch_single_entry_fields(arxiv: ArxivServer) -> None:
     fake = FakeTime()

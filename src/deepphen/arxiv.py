@@ -17,13 +17,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from deepphen import __version__, ids
-from deepphen.errors import NetworkError
+from deepphen.errors import DeepphenError, NetworkError
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 ENV_API_URL = "DEEPPHEN_ARXIV_API_URL"
@@ -70,8 +71,17 @@ class ArxivEntry:
 
 
 def api_url() -> str:
-    """The API endpoint: ``$DEEPPHEN_ARXIV_API_URL`` or the official export endpoint."""
-    return os.environ.get(ENV_API_URL) or DEFAULT_API_URL
+    """The API endpoint: ``$DEEPPHEN_ARXIV_API_URL`` or the official export endpoint.
+
+    A value that is not an http(s) URL with a host is refused at once: retrying it with
+    backoff would only make the user wait for the same error.
+    """
+    url = os.environ.get(ENV_API_URL) or DEFAULT_API_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DeepphenError(f"${ENV_API_URL} is {url!r}, not an http(s) URL",
+                            hint=f"e.g. {DEFAULT_API_URL}, or unset it")
+    return url
 
 
 def batched(items: list[str], size: int = MAX_IDS_PER_REQUEST) -> Iterator[list[str]]:
