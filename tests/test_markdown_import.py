@@ -637,7 +637,7 @@ def test_cli_progress_on_a_terminal(run_cli, tmp_path: Path,
     (tmp_path / "big.md").write_text("\n".join(page) + "\n")
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
     result = run_cli("import", tmp_path / "big.md", "--catalog", tmp_path / "cat")
-    assert "imported 120 papers in 1 sections, 0 problems" in result.stdout
+    assert "imported 120 papers in 1 section, 0 problems" in result.stdout
     assert len(list((tmp_path / "cat" / "s").iterdir())) == 120
 
 

@@ -209,8 +209,11 @@ class ImportResult:
         return len({p.section for p in self.papers})
 
     def summary(self) -> str:
-        return (f"{len(self.papers)} papers in {self.section_count} sections, "
-                f"{len(self.problems)} problems")
+        """``N papers in N sections, N problems``, singular where a count is one."""
+        counts = ((len(self.papers), "paper"), (self.section_count, "section"),
+                  (len(self.problems), "problem"))
+        papers, sections, problems = (f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
+        return f"{papers} in {sections}, {problems}"
 
 
 _H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
