@@ -192,6 +192,18 @@ def test_rule_option_runs_only_those_rules(cat: Path, run_cli) -> None:
     assert "(DP301)" in out and "(DP601)" not in out
 
 
+def test_fix_reports_only_the_fixes_that_changed_something(cat: Path, run_cli) -> None:
+    """Cleaning "generalization " (DP409) and respelling it (DP407) are one change: the
+    second fix finds nothing left to do and was reported anyway."""
+    path = cat / "empirical-study" / "1611.03530.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '"Generalization",', '"generalization ",'), encoding="utf-8")
+    out = run_cli("lint", "--fix").stdout.splitlines()
+    assert len(out) == 1 and out[0].startswith(f"{path.as_posix()}: fixed: ")
+    assert '"Generalization",' in path.read_text(encoding="utf-8")
+    assert run_cli("lint", "--fix").stdout == ""
+
+
 def test_fix_reports_each_change_and_is_idempotent(cat: Path, run_cli) -> None:
     put(cat, "DP205")
     out = run_cli("lint", "--fix").stdout

@@ -11,6 +11,7 @@ that does not parse is one finding and every other file is still checked.
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import json
@@ -521,20 +522,26 @@ def _apply(root: Path, problems: list[Problem]) -> list[Change]:
         old = path.read_text(encoding="utf-8") if path.is_file() else None
         new = old
         edits = [fix for _, fix in group if fix.edit is not None]
+        done = []  # the fixes that changed something: one may undo the need for another
         if edits and old is not None:
             data = catalog.read_toml(path)
-            for fix in edits:
-                fix.edit(data)  # type: ignore[misc]
+            for problem, fix in group:
+                if fix.edit is not None:
+                    before = copy.deepcopy(data)
+                    fix.edit(data)
+                    if data != before:
+                        done.append((problem, fix))
             new = _paper_text(data, path)
-        for _, fix in group:
+        for problem, fix in group:
             if fix.write is not None:
                 new = fix.write()
+                done.append((problem, fix))
         if new is None or new == old:
             continue
         if edits:  # a paper file: never written through a linked section folder
             catalog.refuse_linked_folder(path)
         atomic_write_text(path, new)
-        changes.extend(Change(path.as_posix(), p.rule, fix.description) for p, fix in group)
+        changes.extend(Change(path.as_posix(), p.rule, fix.description) for p, fix in done or group)
     return changes
 
 
