@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterator
 
-from deepphen.lint.engine import Context, Hit, rule
-from deepphen.models import github_anchor
+from deepphen.catalog import SETTINGS_FILE, read_toml
+from deepphen.lint.engine import Context, Hit, did_you_mean, rule
+from deepphen.models import Resource, Section, Settings, github_anchor
 
 
 @rule("DP601", "empty-section", "warning", "Every section in the settings has papers.",
@@ -65,3 +67,31 @@ def duplicate_section(ctx: Context) -> Iterator[Hit]:
                 needle = f'{show} = "{value}"' if attr != "toc_anchor" else f'"{section.heading}"'
                 yield Hit(f"two sections with {show} {value!r}", needle=needle)
             seen.add(value)
+
+
+def _known(cls: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls) if f.name != "extra"]
+
+
+@rule("DP604", "unknown-setting", "error", "Every key of catalog.toml is a known setting.",
+      scope="catalog")
+def unknown_setting(ctx: Context) -> Iterator[Hit]:
+    """A misspelt setting is ignored by every command (a section's is even dropped when the
+    settings are rewritten), so the list silently keeps the default.
+
+    Bad:  ``regenerate_pages = true``, or ``{ heading = "Others", toc_lable = "Other Papers" }``
+    Good: ``regenerate_page = true``, ``toc_label = "Other Papers"``
+    """
+    known = _known(Settings)
+    for key in ctx.settings.extra:
+        yield Hit(f"unknown setting {key!r}", field=key,
+                  hint=did_you_mean(key, known) or f"known: {', '.join(known)}")
+    data = read_toml(ctx.root / SETTINGS_FILE)
+    for table, cls in (("sections", Section), ("resources", Resource)):
+        names = _known(cls)
+        for i, item in enumerate(data.get(table) or []):
+            for key in item if isinstance(item, dict) else ():
+                if key not in names:
+                    yield Hit(f"unknown key {key!r} in {table}[{i}]", field=table,
+                              needle=f"{key} =",
+                              hint=did_you_mean(key, names) or f"known: {', '.join(names)}")
