@@ -28,6 +28,12 @@ def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
+def test_write_under_a_file_names_the_file_in_the_way(tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("x")
+    with pytest.raises(DeepphenError, match="notes is a file, not a folder"):
+        atomic_write_text(tmp_path / "notes" / "sub" / "page.md", "text")
+
+
 def test_failed_write_keeps_old_file_and_no_temp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

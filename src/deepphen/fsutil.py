@@ -25,6 +25,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    except (FileExistsError, NotADirectoryError) as exc:
+        # A file where a folder of the path should be; the bare "File exists" misleads.
+        blocker = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()),
+                       exc.filename)
+        raise DeepphenError(f"cannot write: {blocker} is a file, not a folder",
+                            path=path) from exc
     except OSError as exc:
         raise DeepphenError(f"cannot write: {exc.strerror}", path=path) from exc
     try:
