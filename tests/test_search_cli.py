@@ -111,6 +111,8 @@ def test_terminal_table_with_headings(catalog: Path, run_cli: Callable[..., obje
     monkeypatch.setenv("COLUMNS", "200")
     out = run_cli("search", "Papyan").stdout
     assert "Score" in out and "Neural Collapse" in out and "Papyan, X. Y. Han et al." in out
+    one = run_cli("search", "2201.02177").stdout
+    assert " 1 paper " in one and "1 papers" not in one
 
 
 # The launcher's quick path must print exactly what the command prints.

@@ -97,7 +97,8 @@ def search_command(
         # made the settings load, as the launcher's quick path prints them.
         headings = ({s.slug: s.heading for s in settings.sections}
                     if settings and is_terminal() else {})
-        print_table(f"{len(hits)} papers", TABLE_COLUMNS, [hit_row(h, headings) for h in hits],
+        title = f"{len(hits)} paper{'' if len(hits) == 1 else 's'}"
+        print_table(title, TABLE_COLUMNS, [hit_row(h, headings) for h in hits],
                     links=[h.paper.paper_url for h in hits])
 
 
