@@ -216,6 +216,21 @@ def test_sort_as_reproduces_any_order(entries: list) -> None:
         assert paper.sort_as is None or re.fullmatch(r"\d{4}\.\d{4,5}", paper.sort_as)
 
 
+@pytest.mark.parametrize("opening, closing, kind", [
+    ("<!-- hidden for now", "-->", "HTML comment"), ("```", "```", "code block")])
+def test_entries_in_comments_and_code_blocks_are_left_out(opening: str, closing: str,
+                                                          kind: str) -> None:
+    entry = ["- {}. [[paper]](https://arxiv.org/abs/2401.0000{})", "  - X.", "  - Key Word: K."]
+    page = ["## S", "", "### S: 2024", ""]
+    for n, title in enumerate(["Shown", "Hidden", "Also Shown"], 1):
+        lines = [entry[0].format(title, n), *entry[1:], ""]
+        page += [opening, *lines, closing, ""] if title == "Hidden" else lines
+    result = parse_list("\n".join(page))
+    assert [p.title for p in result.papers] == ["Shown", "Also Shown"]
+    assert [(p.line, p.message) for p in result.problems if p.level == "error"] == [
+        (9, f"{kind} (lines 9-14) left out: what it holds is not shown on the page")]
+
+
 def test_not_a_list_has_no_papers() -> None:
     result = parse_list("# Notes\n\nJust some text.\n- a bullet\n")
     assert result.papers == []

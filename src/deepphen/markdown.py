@@ -256,6 +256,28 @@ class _Entry:
     raw: dict[int, str] = field(default_factory=dict)  # line -> the line as written
 
 
+def _hidden_block_kind(line: str) -> str:
+    return "HTML comment" if line.lstrip().startswith("<!--") else "code block"
+
+
+def _hidden_block_end(lines: list[str], start: int) -> int | None:
+    """The 1-based last line of an HTML comment or fenced code block opening at ``start``.
+
+    None when ``lines[start]`` opens neither; an unclosed one runs to the end of the page.
+    """
+    opening = lines[start].lstrip()
+    if opening.startswith("<!--"):
+        if "-->" in opening[4:]:
+            return start + 1
+        closes = (j for j in range(start + 1, len(lines)) if "-->" in lines[j])
+    elif opening.startswith(("```", "~~~")):
+        fence = opening[:3]
+        closes = (j for j in range(start + 1, len(lines)) if lines[j].lstrip().startswith(fence))
+    else:
+        return None
+    return next(closes, len(lines) - 1) + 1
+
+
 class _Reader:
     """Reads a page line by line; collects settings, papers and problems."""
 
@@ -355,6 +377,13 @@ class _Reader:
             i += 1
             if not line.strip():
                 blanks += 1
+                continue
+            hidden_end = _hidden_block_end(lines, i - 1)
+            if hidden_end is not None:
+                # A comment or code block is not shown on the page: an entry in it is not one.
+                self.problem(lineno, f"{_hidden_block_kind(line)} (lines {lineno}-{hidden_end}) "
+                                     "left out: what it holds is not shown on the page", ERROR)
+                i = hidden_end
                 continue
             gap, blanks = blanks, 0
             if _H1_RE.match(line):
