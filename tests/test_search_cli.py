@@ -96,6 +96,15 @@ def test_missing_catalog_is_one_line(tmp_path: Path, run_cli: Callable[..., obje
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("args", [["zzzqqq"], ["--year", "1990"], ["grokking", "--year", "1990"]])
+def test_json_with_no_match_is_still_a_json_document(
+        catalog: Path, run_cli: Callable[..., object], args: list[str]) -> None:
+    """Scripts parse stdout: it was empty when nothing matched (lint and stats print JSON)."""
+    result = run_cli("search", *args, "--format", "json", exit_code=1)
+    assert json.loads(result.stdout) == []
+    assert result.stderr.startswith("deepphen: error: ")
+
+
 def test_piped_lines_are_the_same_with_or_without_a_filter(
         catalog: Path, run_cli: Callable[..., object]) -> None:
     """A filter loads the settings; piped lines must still name the section by its slug."""
@@ -120,6 +129,7 @@ QUICK_CASES = [
     ["grokking"], ["lotery tiket", "-n", "2"], ["Frankle", "--format=json"],
     ["collapse", "-f", "ids"], ["2201.02177", "--limit", "1"], ["platonnnnikk"], ["!!"],
     ["grokking", "--year", "2022"], ["--keyword", "Grokking", "--format", "ids"],
+    ["platonnnnikk", "--format", "json"],
 ]
 
 

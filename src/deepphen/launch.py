@@ -97,7 +97,7 @@ def parse_search_args(argv: list[str]) -> dict[str, object] | None:
 def _quick_search(options: dict[str, object]) -> int | None:
     """Answer a plain search from the core modules; None when the command must render it."""
     from deepphen.errors import DeepphenError
-    from deepphen.search import OUTPUT_FORMATS, hit_record, hit_row
+    from deepphen.search import OUTPUT_FORMATS, NoMatch, hit_record, hit_row
 
     fmt = options.get("fmt", "table")
     query = options.get("query")
@@ -111,6 +111,8 @@ def _quick_search(options: dict[str, object]) -> int | None:
         hits = search_catalog(find_catalog(options.get("catalog")), str(query),
                               limit=int(options.get("limit", 20)))  # type: ignore[arg-type]
     except DeepphenError as exc:
+        if fmt == "json" and isinstance(exc, NoMatch):
+            sys.stdout.write("[]\n")  # as the command: a JSON document even when nothing matched
         sys.stderr.write(f"deepphen: error: {exc}\n")
         return exc.exit_code
     except KeyboardInterrupt:

@@ -64,6 +64,7 @@ def search_command(
     from deepphen.search import (
         OUTPUT_FORMATS,
         TABLE_COLUMNS,
+        NoMatch,
         hit_record,
         hit_row,
         search_catalog,
@@ -86,7 +87,12 @@ def search_command(
     if wants_filters:
         keep = make_filters(settings, section=section, year=year, since=since, until=until,
                             keyword=keyword, author=author, venue=venue).matches
-    hits = search_catalog(root, query, keep=keep, limit=limit)
+    try:
+        hits = search_catalog(root, query, keep=keep, limit=limit)
+    except NoMatch:
+        if fmt == "json":  # scripts get a JSON document either way; the exit code says 1
+            print_json([])
+        raise
     if fmt == "json":
         print_json([hit_record(hit) for hit in hits])
     elif fmt == "ids":
