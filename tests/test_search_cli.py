@@ -105,6 +105,14 @@ def test_json_with_no_match_is_still_a_json_document(
     assert result.stderr.startswith("deepphen: error: ")
 
 
+@pytest.mark.parametrize("command", ["search", "stats", "export"])
+def test_since_after_until_is_a_usage_error(catalog: Path, run_cli: Callable[..., object],
+                                            command: str) -> None:
+    result = run_cli(command, "--since", "2025", "--until", "2024-06", exit_code=2)
+    assert result.stderr == ("deepphen: error: --since 2025 is after --until 2024-06 "
+                             "(swap them)\n")
+
+
 def test_piped_lines_are_the_same_with_or_without_a_filter(
         catalog: Path, run_cli: Callable[..., object]) -> None:
     """A filter loads the settings; piped lines must still name the section by its slug."""

@@ -224,11 +224,15 @@ def make_filters(
     """Build core Filters from the shared options (raises DeepphenError on bad values)."""
     from deepphen.filters import Filters, parse_date_bound, resolve_section
 
+    start = parse_date_bound(since, end=False) if since else None
+    end = parse_date_bound(until, end=True) if until else None
+    if start and end and start > end:  # an empty range is a slip, not "nothing found"
+        raise DeepphenError(f"--since {since} is after --until {until}", hint="swap them")
     return Filters(
         section=resolve_section(settings, section).slug if section else None,
         year=year,
-        since=parse_date_bound(since, end=False) if since else None,
-        until=parse_date_bound(until, end=True) if until else None,
+        since=start,
+        until=end,
         keywords=list(keyword or []),
         authors=list(author or []),
         venue=venue,
