@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from deepphen import __version__
-from deepphen.errors import EXIT_USAGE, DeepphenError
+from deepphen.errors import EXIT_FINDINGS, EXIT_USAGE, DeepphenError
 
 
 class _OneLineErrors(TyperGroup):
@@ -237,3 +237,30 @@ def make_filters(
         authors=list(author or []),
         venue=venue,
     )
+
+
+def select_papers(
+    catalog: Path | None, query: str | None, **filter_options: Any
+) -> tuple[Any, list[Any]]:
+    """Load the catalog and keep the papers the filter options and the query select.
+
+    Shared by export and stats, so that both accept the same options with the same meaning.
+    """
+    from deepphen.catalog import Catalog, find_catalog
+
+    cat = Catalog.load(find_catalog(catalog))
+    papers = make_filters(cat.settings, **filter_options).apply(cat.papers)
+    if query is not None:
+        from deepphen.search import search
+
+        papers = [hit.paper for hit in search(papers, query)]
+    return cat.settings, papers
+
+
+def warn_if_nothing_matched(papers: list[Any], query: str | None,
+                            filter_options: dict[str, Any]) -> None:
+    """Exit 1 with a warning when a query or filter selected no paper at all."""
+    chosen = query is not None or any(v not in (None, []) for v in filter_options.values())
+    if not papers and chosen:
+        warn("no paper matches the query and filters")
+        raise typer.Exit(EXIT_FINDINGS)

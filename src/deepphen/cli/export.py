@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -19,13 +19,11 @@ from deepphen.cli.app import (
     YearFilter,
     app,
     handle_errors,
-    make_filters,
+    select_papers,
     usage_error,
-    warn,
+    warn_if_nothing_matched,
 )
-from deepphen.errors import EXIT_FINDINGS
 from deepphen.export import FORMATS
-from deepphen.models import Paper, Settings
 
 
 @app.command("export")
@@ -76,30 +74,3 @@ def export_command(
 
         atomic_write_text(output, text)
     warn_if_nothing_matched(papers, query, options)
-
-
-def select_papers(
-    catalog: Path | None, query: str | None, **filter_options: Any
-) -> tuple[Settings, list[Paper]]:
-    """Load the catalog and keep the papers the filter options and the query select.
-
-    Shared by export and stats, so that both accept the same options with the same meaning.
-    """
-    from deepphen.catalog import Catalog, find_catalog
-
-    cat = Catalog.load(find_catalog(catalog))
-    papers = make_filters(cat.settings, **filter_options).apply(cat.papers)
-    if query is not None:
-        from deepphen.search import search
-
-        papers = [hit.paper for hit in search(papers, query)]
-    return cat.settings, papers
-
-
-def warn_if_nothing_matched(papers: list[Paper], query: str | None,
-                            filter_options: dict[str, Any]) -> None:
-    """Exit 1 with a warning when a query or filter selected no paper at all."""
-    chosen = query is not None or any(v not in (None, []) for v in filter_options.values())
-    if not papers and chosen:
-        warn("no paper matches the query and filters")
-        raise typer.Exit(EXIT_FINDINGS)

@@ -21,9 +21,10 @@ from deepphen.cli.app import (
     handle_errors,
     is_terminal,
     print_json,
+    select_papers,
     usage_error,
+    warn_if_nothing_matched,
 )
-from deepphen.cli.export import select_papers, warn_if_nothing_matched
 
 STATS_FORMATS = ("text", "json")
 BAR_WIDTH = 40
