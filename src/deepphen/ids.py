@@ -7,7 +7,6 @@ input can name a path outside the catalog.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from deepphen.errors import InvalidId
@@ -144,7 +143,7 @@ def is_safe_key(key: str) -> bool:
 
 def slugify(text: str, *, max_words: int = 6, max_len: int = 60) -> str:
     """ASCII, lower-case, hyphenated slug of the first words of ``text`` (for non-arXiv keys)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = "-".join(words[:max_words])[:max_len].strip("-")
+    from deepphen.vocab import fold  # one folding for keys and search: "Łukasz" -> "lukasz"
+
+    slug = "-".join(fold(text).split()[:max_words])[:max_len].strip("-")
     return slug or "paper"
