@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
+from deepphen.vocab import fold
 
 # Venues are matched case-insensitively on word boundaries. A conference's acronym leads its
 # venue ("ICLR 2023", "NeurIPS 2022 Workshop") and a workshop may be named after anything
@@ -125,16 +126,9 @@ def verbatim_value(text: str) -> str:
     return "%20".join(_CONTROL_RE.sub("", text).split()).translate(_VERBATIM_UNSAFE)
 
 
-# Letters that Unicode does not decompose into an ASCII letter plus accents.
-_ASCII_LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "AE",
-                                "æ": "ae", "Œ": "OE", "œ": "oe", "Đ": "D", "đ": "d", "ð": "d",
-                                "Þ": "Th", "þ": "th", "ı": "i", "'": "", "’": ""})
-
-
 def _ascii_words(text: str) -> list[str]:
     """Lower-case ASCII words of a text; apostrophes join ("Don't" gives "dont")."""
-    folded = unicodedata.normalize("NFKD", text.translate(_ASCII_LETTERS))
-    return re.findall(r"[a-z0-9]+", folded.encode("ascii", "ignore").decode().lower())
+    return fold(text.replace("'", "").replace("\u2019", "")).split()
 
 
 def _surname(name: str) -> str:
