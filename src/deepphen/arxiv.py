@@ -67,6 +67,7 @@ class ArxivEntry:
 
     @property
     def abs_url(self) -> str:
+        """The canonical abstract page, ``https://arxiv.org/abs/<id>``."""
         return ids.abs_url(self.id)
 
 

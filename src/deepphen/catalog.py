@@ -217,6 +217,7 @@ class Catalog:
 
     @classmethod
     def load(cls, root: Path) -> Catalog:
+        """Read the settings and every paper of the catalog at ``root``."""
         root = Path(root)
         return cls(root, load_settings(root), load_papers(root))
 

@@ -108,4 +108,5 @@ class Filters:
         return not (self.venue and fold(self.venue) not in fold(paper.venue or ""))
 
     def apply(self, papers: list[Paper]) -> list[Paper]:
+        """The papers that meet every condition, in their order."""
         return [p for p in papers if self.matches(p)] if self else list(papers)

@@ -40,6 +40,7 @@ class ArxivId:
 
     @property
     def versioned(self) -> str:
+        """The id with its version suffix when one was given (``2201.02177v2``)."""
         return f"{self.id}v{self.version}" if self.version else self.id
 
 

@@ -70,6 +70,7 @@ class Vocabulary:
 
     @classmethod
     def from_papers(cls, papers: Iterable) -> Vocabulary:
+        """The vocabulary of these papers' key words."""
         return cls(k for p in papers for k in p.keywords)
 
     def canonical(self, keyword: str) -> str | None:

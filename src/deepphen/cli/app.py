@@ -93,6 +93,7 @@ def error(message: str) -> None:
 
 
 def warn(message: str) -> None:
+    """Print one warning line to stderr."""
     sys.stderr.write(f"deepphen: warning: {message}\n")
 
 
@@ -127,6 +128,7 @@ def echo(text: str = "") -> None:
 
 
 def print_json(data: Any) -> None:
+    """Indented UTF-8 JSON on stdout (dates and paths as strings)."""
     echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
@@ -161,6 +163,7 @@ def print_table(
 
 
 def version_callback(value: bool) -> None:
+    """``--version``: print the version and stop."""
     if value:
         echo(f"deepphen {__version__}")
         raise typer.Exit()
