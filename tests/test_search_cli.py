@@ -200,3 +200,10 @@ def test_interrupted_quick_search_is_one_line(catalog: Path, monkeypatch: pytest
     monkeypatch.setattr(deepphen.search, "search_catalog", interrupted)
     code, out, err = run_launcher(["grokking"], monkeypatch, capsys)
     assert (code, out, err) == (130, "", "deepphen: error: interrupted\n")
+
+
+def test_unknown_keyword_filter_names_the_closest_key_words(catalog_dir: Path, run_cli) -> None:
+    result = run_cli("search", "--keyword", "grokkin", exit_code=1)
+    assert "no paper has the key word 'grokkin' (closest: Grokking" in result.stderr
+    result = run_cli("search", "--keyword", "Grokking", "--year", "2016", exit_code=1)
+    assert "loosen or drop a filter" in result.stderr

@@ -372,6 +372,26 @@ def suggestions(papers: Iterable[Paper], query: str, count: int = 3) -> list[str
     return [choices[text] for text, _score, _ in best]
 
 
+def keyword_hint(papers: Iterable[Paper], wanted: Iterable[str]) -> str | None:
+    """For ``--keyword`` values no paper has: the closest key words in use, as a hint."""
+    from rapidfuzz import fuzz, process
+
+    from deepphen.vocab import Vocabulary
+
+    vocab = Vocabulary.from_papers(papers)
+    spellings = sorted(vocab.counts)
+    notes = []
+    for word in wanted:
+        if vocab.canonical(word) is not None:
+            continue
+        best = process.extract(fold(word), [fold(s) for s in spellings], scorer=fuzz.WRatio,
+                               limit=3, score_cutoff=60)
+        closest = "; ".join(spellings[i] for _text, _score, i in best)
+        notes.append(f"no paper has the key word {word!r}"
+                     + (f" (closest: {closest})" if closest else ""))
+    return ", ".join(notes) or None
+
+
 OUTPUT_FORMATS = ("table", "json", "ids")
 TABLE_COLUMNS = ("Score", "Title", "Authors", "Year", "Section", "Id")
 

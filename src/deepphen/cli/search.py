@@ -89,7 +89,12 @@ def search_command(
                             keyword=keyword, author=author, venue=venue).matches
     try:
         hits = search_catalog(root, query, keep=keep, limit=limit)
-    except NoMatch:
+    except NoMatch as exc:
+        if keyword:
+            from deepphen.catalog import load_papers
+            from deepphen.search import keyword_hint
+
+            exc.hint = keyword_hint(load_papers(root), keyword) or exc.hint
         if fmt == "json":  # scripts get a JSON document either way; the exit code says 1
             print_json([])
         raise
