@@ -163,5 +163,5 @@ def test_progress_hooks_show_batches_and_waits() -> None:
         assert task.description == "waiting 3s (rate limit)"
         hooks.batch(30)
         assert task.description == "checking arXiv" and task.completed == 130
-    with network_progress("x", enabled=True) as quiet:  # pytest's output is not a terminal
+    with network_progress("x") as quiet:  # pytest's output is not a terminal
         assert type(quiet).__name__ == "_QuietProgress"

@@ -28,13 +28,13 @@ OUTPUT_FORMATS = ("text", "json")
 
 
 @contextlib.contextmanager
-def network_progress(description: str, *, enabled: bool) -> Iterator[Any]:
+def network_progress(description: str) -> Iterator[Any]:
     """Hooks for a rich progress bar of ids fetched, showing rate-limit and retry waits.
 
     Yields an object with ``start(total)``, ``batch(n)`` and ``wait(seconds, reason)``;
     on a terminal they drive a bar on stderr, otherwise they do nothing.
     """
-    if not (enabled and is_terminal() and is_terminal(sys.stderr)):
+    if not (is_terminal() and is_terminal(sys.stderr)):
         yield _QuietProgress()
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -139,7 +139,8 @@ def add_command(
     root = find_catalog(catalog)
     options = core.Options(section=section, keywords=list(keyword or []), code=code,
                            venue=venue, digest=digest, force=force)
-    with network_progress("fetching from arXiv", enabled=len(arxiv_ids) > 1) as progress:
+    # Also for one id: retries after a 503 or 429 can wait for many seconds.
+    with network_progress("fetching from arXiv") as progress:
         progress.start(len(arxiv_ids))
         proposals = core.plan_additions(root, arxiv_ids, options,
                                         client=_client(progress.wait), on_batch=progress.batch)
@@ -258,7 +259,7 @@ def refresh_command(
     from deepphen.refresh import refresh, show_value
 
     root = find_catalog(catalog)
-    with network_progress("checking arXiv", enabled=True) as progress:
+    with network_progress("checking arXiv") as progress:
         result = refresh(root, list(arxiv_ids or []), everything=everything, write=write,
                          client=_client(progress.wait), on_start=progress.start,
                          on_batch=progress.batch)
