@@ -100,3 +100,19 @@ def test_keys_are_file_safe() -> None:
     assert not ids.is_safe_key("../x")
     assert not ids.is_safe_key("/abs")
     assert ids.id_sort_key("hep-th/9901001") < ids.id_sort_key("0704.0001")
+
+
+def test_syntax_error_knows_its_column(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text('title = "T"\nyear = 20 20\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        read_paper(path)
+    assert (info.value.line, info.value.column) == (2, 11)
+
+
+def test_lint_reports_the_syntax_error_column(catalog_dir: Path, run_cli) -> None:
+    import json
+
+    (catalog_dir / "others" / "broken.toml").write_text('title = "T"\nyear = 20 20\n')
+    found = json.loads(run_cli("lint", "--format", "json", exit_code=1).stdout)
+    assert [(f["line"], f["column"]) for f in found if f["rule"] == "DP101"] == [(2, 11)]

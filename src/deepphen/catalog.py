@@ -73,7 +73,9 @@ def read_toml(path: Path) -> dict:
     except tomli.TOMLDecodeError as exc:
         line = _error_line(str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise CatalogError(f"TOML syntax error: {message}", path=path, line=line) from exc
+        error = CatalogError(f"TOML syntax error: {message}", path=path, line=line)
+        error.column = getattr(exc, "colno", None)
+        raise error from exc
 
 
 def _error_line(message: str) -> int | None:

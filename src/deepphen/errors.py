@@ -50,6 +50,8 @@ class CatalogNotFound(DeepphenError):
 class CatalogError(DeepphenError):
     """A catalog file is unreadable or invalid (TOML syntax, field types)."""
 
+    column: int | None = None  # where a TOML syntax error is, when the parser says
+
 
 class InvalidId(DeepphenError):
     """A string that is not an arXiv id or arXiv URL."""

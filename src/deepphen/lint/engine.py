@@ -54,6 +54,7 @@ class Hit:
     field: str | None = None
     needle: str | None = None
     line: int | None = None
+    column: int | None = None  # with ``line``; 1 when not given
     fix: Fix | None = None
     hint: str | None = None
     file: PaperFile | None = None
@@ -406,7 +407,7 @@ def _problem(ctx: Context, rule_obj: Rule, hit: Hit, file: PaperFile | None) -> 
         if rule_obj.id in file.ignores:
             return None
         if hit.line is not None:
-            line, col = hit.line, 1
+            line, col = hit.line, hit.column or 1
         else:
             line, col = file.locate(hit.field, hit.needle)
         path = _display(ctx.root, file.rel)

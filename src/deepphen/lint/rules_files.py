@@ -26,7 +26,8 @@ def toml_syntax(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     Good: ``title = "Grokking"``
     """
     if f.parse_error is not None:
-        yield Hit(f.parse_error.message, line=f.parse_error.line or 1)
+        yield Hit(f.parse_error.message, line=f.parse_error.line or 1,
+                  column=f.parse_error.column)
 
 
 @rule("DP102", "unknown-key", "error", "Every key of a paper file is a known field.",
