@@ -12,14 +12,13 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import generate  # bench/generate.py: this script's folder is on sys.path
 
 BENCH = Path(__file__).resolve().parent
 BUDGET_SECONDS = 2.0
@@ -40,13 +39,6 @@ COMMANDS = {
     "stats (plain)": ["stats"],
     "stats --format json": ["stats", "--format", "json"],
 }
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run_command(catalog: Path, args: list[str], runs: int) -> tuple[float, float]:
@@ -83,18 +75,10 @@ def in_process(catalog: Path) -> list[tuple[str, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--papers", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="generate the catalog here and keep it")
+    generate.add_size_arguments(parser)
     args = parser.parse_args(argv)
 
-    work = args.keep or Path(tempfile.mkdtemp(prefix="deepphen-bench-"))
-    catalog = work / "catalog"
-    try:
-        gen = _generator()
-        settings, papers = gen.generate(args.papers)
-        gen.write_catalog(catalog, settings, papers)
-        print(f"catalog: {args.papers} papers in {catalog}")
+    with generate.generated_catalog(args.papers, args.keep) as catalog:
         for step, seconds in in_process(catalog):
             print(f"  {step:<28} {seconds * 1000:8.0f} ms")
         print(f"{'command':<28} {'median s':>9} {'max RSS MiB':>12}  budget {BUDGET_SECONDS} s,"
@@ -106,9 +90,6 @@ def main(argv: list[str] | None = None) -> int:
             over += not ok
             print(f"{name:<28} {seconds:9.2f} {mib:12.0f}  {'ok' if ok else 'OVER BUDGET'}")
         return 1 if over else 0
-    finally:
-        if args.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -13,27 +13,20 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import generate  # bench/generate.py: this script's folder is on sys.path
 
 BENCH = Path(__file__).resolve().parent
 BUDGET_SECONDS = 3.0
 CACHE_DIR = ".deepphen-cache"
 RACY_S = 2.1  # files younger than this are not cached (deepphen.cache.RACY_NS)
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def time_lint(catalog: Path, runs: int, *, cold: bool) -> tuple[float, float, int]:
@@ -78,19 +71,11 @@ def phases(catalog: Path) -> list[tuple[str, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--papers", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="generate the catalog here and keep it")
+    generate.add_size_arguments(parser)
     args = parser.parse_args(argv)
 
-    work = args.keep or Path(tempfile.mkdtemp(prefix="deepphen-bench-lint-"))
-    catalog = work / "catalog"
-    try:
-        gen = _generator()
-        settings, papers = gen.generate(args.papers)
-        gen.write_catalog(catalog, settings, papers)
+    with generate.generated_catalog(args.papers, args.keep) as catalog:
         time.sleep(RACY_S)  # let the files age so that the warm runs can use the cache
-        print(f"catalog: {args.papers} papers in {catalog}")
         cold, cold_cpu, code = time_lint(catalog, args.runs, cold=True)
         warm, warm_cpu, _ = time_lint(catalog, args.runs, cold=False)
         print(f"deepphen lint, cold cache   {cold:6.2f} s wall  {cold_cpu:6.2f} s cpu  "
@@ -100,9 +85,6 @@ def main(argv: list[str] | None = None) -> int:
         for step, seconds in phases(catalog):
             print(f"  {step:<40} {seconds * 1000:8.0f} ms")
         return 0 if warm <= BUDGET_SECONDS else 1
-    finally:
-        if args.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,13 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import random
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from deepphen.catalog import paper_key, paper_to_toml, settings_to_toml
@@ -180,6 +183,28 @@ def write_catalog(root: Path, settings: Settings, papers: list[Paper]) -> None:
         paper.key = paper_key(paper)
         (root / paper.section / f"{paper.key}.toml").write_text(paper_to_toml(paper),
                                                                  encoding="utf-8")
+
+
+def add_size_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options the bench scripts share: catalog size, repetitions, where to keep it."""
+    parser.add_argument("--papers", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="generate the catalog here and keep it")
+
+
+@contextlib.contextmanager
+def generated_catalog(count: int, keep: Path | None = None) -> Iterator[Path]:
+    """A generated catalog of ``count`` papers, in ``keep`` or a temporary folder removed after."""
+    work = keep or Path(tempfile.mkdtemp(prefix="deepphen-bench-"))
+    catalog = work / "catalog"
+    try:
+        settings, papers = generate(count)
+        write_catalog(catalog, settings, papers)
+        print(f"catalog: {count} papers in {catalog}")
+        yield catalog
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def render_page(settings: Settings, papers: list[Paper]) -> str:
