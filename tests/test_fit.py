@@ -1,0 +1,138 @@
+"""Ranking arXiv candidates by fit to a catalog: small invented catalogs and candidates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from deepphen.arxiv import ArxivEntry
+from deepphen.fit import Fit, FitModel, author_key
+from deepphen.models import Paper, Section, Settings
+
+SECTIONS = [
+    Section("Neural Collapse", "neural-collapse"),
+    Section("Lottery Ticket Hypothesis", "lottery-ticket-hypothesis"),
+    Section("Grokking", "grokking"),
+]
+SETTINGS = Settings(title="t", sections=SECTIONS)
+
+
+def paper(key: str, title: str, section: str, keywords: list[str],
+          authors: list[str] | None = None, arxiv: str | None = None) -> Paper:
+    return Paper(title=title, year=2022, section=section, keywords=keywords,
+                 authors=authors or [], key=key, arxiv=arxiv)
+
+
+PAPERS = [
+    paper("nc1", "Prevalence of neural collapse in the terminal phase of training",
+          "neural-collapse", ["Neural Collapse"], ["Vardan Papyan", "David L. Donoho"]),
+    paper("nc2", "Neural collapse with imbalanced classes: minority collapse",
+          "neural-collapse", ["Neural Collapse", "Imbalanced Training"], ["Cong Fang"]),
+    paper("nc3", "Unconstrained features model of last-layer feature geometry",
+          "neural-collapse", ["Neural Collapse", "Unconstrained Features"]),
+    paper("lt1", "Winning lottery tickets found by iterative magnitude pruning",
+          "lottery-ticket-hypothesis", ["Lottery Ticket Hypothesis", "Pruning"],
+          ["Jonathan Frankle", "Michael Carbin"]),
+    paper("lt2", "Sparse subnetworks at initialization and pruning before training",
+          "lottery-ticket-hypothesis", ["Pruning at Initialization"], arxiv="2009.08576"),
+    paper("gk1", "Grokking: delayed generalization beyond overfitting on algorithmic data",
+          "grokking", ["Grokking"], ["Alethea Power"]),
+    paper("gk2", "Understanding grokking through representation learning dynamics",
+          "grokking", ["Grokking", "Representation Learning"]),
+]
+
+
+def entry(arxiv_id: str, title: str, summary: str = "", authors: list[str] | None = None,
+          ) -> ArxivEntry:
+    return ArxivEntry(id=arxiv_id, version=1, title=title, authors=authors or ["A. Nobody"],
+                      published=dt.date(2025, 5, 1), summary=summary, categories=["cs.LG"])
+
+
+CANDIDATES = [
+    entry("2505.00001", "Neural collapse in large language model classifiers",
+          "We observe neural collapse of last-layer features during terminal phase training."),
+    entry("2505.00002", "A new benchmark for autonomous driving perception",
+          "We release a dataset of camera images for object detection in urban scenes."),
+    entry("2505.00003", "Lottery tickets in vision transformers",
+          "Iterative magnitude pruning finds sparse winning tickets at initialization."),
+    entry("2505.00004", "Efficient retrieval augmented generation for question answering",
+          "A retriever and a generator are trained jointly to answer open-domain questions."),
+    entry("2505.00005", "Delayed generalization on modular arithmetic",
+          "We study grokking and how representations form long after overfitting."),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> FitModel:
+    return FitModel.learn(PAPERS, SETTINGS)
+
+
+def test_rank_puts_the_fitting_papers_first(model: FitModel) -> None:
+    ranked = model.rank(CANDIDATES)
+    top = {f.entry.id for f in ranked[:3]}
+    assert top == {"2505.00001", "2505.00003", "2505.00005"}
+    assert [f.score for f in ranked] == sorted((f.score for f in ranked), reverse=True)
+    assert all(0.0 <= f.score <= 1.0 for f in ranked)
+
+
+def test_score_explains_itself(model: FitModel) -> None:
+    fit = next(f for f in model.rank(CANDIDATES) if f.entry.id == "2505.00001")
+    assert fit.why.neighbours[0].key in {"nc1", "nc2", "nc3"}
+    assert "Neural Collapse" in fit.why.keywords
+    assert "Neural Collapse" in fit.explain()
+    assert "\n" not in fit.explain()
+    data = fit.why.to_dict()
+    assert set(data) == {"neighbours", "keywords", "authors"}
+    assert data["neighbours"][0]["similarity"] > 0
+
+
+def test_unrelated_candidate_says_so(model: FitModel) -> None:
+    fit = model.rank([entry("2505.00009", "Zebra stripes", "Camouflage of zebras.")])[0]
+    assert fit.why.neighbours == [] and fit.why.keywords == []
+    assert fit.explain() == "no shared words, key words or authors"
+    assert fit.score < 0.5
+
+
+def test_shared_authors_are_found_and_help(model: FitModel) -> None:
+    title, summary = "Feature geometry at the end of training", "Last-layer features."
+    alone = model.rank([entry("2505.00010", title, summary)])[0]
+    shared = model.rank([entry("2505.00011", title, summary, ["V. Papyan", "Someone Else"])])[0]
+    assert shared.why.authors == ["V. Papyan"]
+    assert shared.score > alone.score
+
+
+def test_suggestions_are_those_of_add(model: FitModel) -> None:
+    fit = model.rank(CANDIDATES[:1])[0]
+    assert fit.suggested_sections[0][0] == "neural-collapse"
+    scores = [s for _, s in fit.suggested_sections]
+    assert scores == sorted(scores, reverse=True)
+    assert "Neural Collapse" in fit.suggested_keywords
+
+
+def test_abstracts_by_key_or_arxiv_id_teach_the_model() -> None:
+    cand = entry("2505.00020", "Saliency of sparse masks",
+                 "Masks chosen by saliency scores before any training step.")
+    plain = FitModel.learn(PAPERS, SETTINGS).rank([cand])[0]
+    taught = FitModel.learn(PAPERS, SETTINGS, abstracts={
+        "2009.08576": "Saliency scores choose sparse masks before any training step.",
+    }).rank([cand])[0]
+    assert taught.score > plain.score
+    assert taught.why.neighbours[0].key == "lt2"
+
+
+def test_empty_inputs() -> None:
+    assert FitModel.learn([], SETTINGS).rank(CANDIDATES[:1])[0].score < 0.5
+    assert FitModel.learn(PAPERS, SETTINGS).rank([]) == []
+
+
+def test_author_key() -> None:
+    assert author_key("David L. Donoho") == author_key("D. Donoho") == "donoho d"
+    assert author_key("Łukasz Kaiser") == "kaiser l"
+    assert author_key("") == ""
+    assert author_key("Plato") == "plato"
+
+
+def test_fit_repr() -> None:
+    fit = FitModel.learn(PAPERS, SETTINGS).rank(CANDIDATES[:1])[0]
+    assert isinstance(fit, Fit) and "2505.00001" in repr(fit)
