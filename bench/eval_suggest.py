@@ -7,7 +7,7 @@ sections for the left-out one; we count how often its real section is first and 
 three. A second split mimics real additions: the newest papers (arXiv 2024 onwards) are
 ranked by a model built from the older ones only.
 
-The list is read with deepphen's importer (deepphen.markdown.parse_list); a small loader
+The list is read with deepphen's importer (deepphen.importer.parse_list); a small loader
 below stands in when the importer is not available.
 """
 
@@ -30,7 +30,7 @@ _ENTRY_RE = re.compile(r"^- (.+?)\s*\[\[paper\]\]\((\S+?)\)")
 def load(path: Path) -> tuple[list[Paper], Settings]:
     """Sections and papers of the list, with the importer when there is one."""
     try:
-        from deepphen.markdown import parse_list
+        from deepphen.importer import parse_list
     except ImportError:
         return load_roughly(path)
     result = parse_list(path.read_text(encoding="utf-8"), source=str(path))

@@ -13,18 +13,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deepphen.export import exporter
-from deepphen.export.markdown import entry_lines, render, render_entry
-from deepphen.markdown import (
+from deepphen.dialect import (
     UNSAFE_URL,
+    entry_lines,
     escape_html,
     escape_md,
     fold_lines,
-    parse_list,
+    page_lines,
     safe_url,
     unescape_html,
     unescape_md,
 )
+from deepphen.export import exporter
+from deepphen.export.markdown import render, render_entry
+from deepphen.importer import parse_list
 from deepphen.models import Link, Paper, Resource
 from tests.conftest import sample_papers, sample_settings
 from tests.test_markdown_import import check_golden
@@ -307,8 +309,6 @@ def _grokking() -> Paper:
 
 
 def test_verbatim_lines_are_written_while_they_differ_in_formatting_only() -> None:
-    from deepphen.export.markdown import page_lines
-
     paper = _grokking()
     paper.verbatim = ["- Grokking [[paper]](https://arxiv.org/abs/2201.02177)  ",
                       "   - Alethea Power *",
@@ -326,8 +326,6 @@ def test_verbatim_lines_are_written_while_they_differ_in_formatting_only() -> No
     "- Grokking, revised. [[paper]](https://arxiv.org/abs/2201.02177)",
 ])
 def test_verbatim_lines_cannot_carry_other_text(title_line: str) -> None:
-    from deepphen.export.markdown import page_lines
-
     paper = _grokking()
     canonical = [line for _, line in entry_lines(paper)]
     paper.verbatim = [title_line, *canonical[1:]]
@@ -335,8 +333,6 @@ def test_verbatim_lines_cannot_carry_other_text(title_line: str) -> None:
 
 
 def test_verbatim_is_dropped_when_a_field_changes() -> None:
-    from deepphen.export.markdown import page_lines
-
     paper = _grokking()
     paper.verbatim = [line + " " for _, line in entry_lines(paper)]
     assert page_lines(paper) == paper.verbatim

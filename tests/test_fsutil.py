@@ -121,7 +121,8 @@ def test_lock_times_out_with_clear_message(tmp_path: Path) -> None:
 def test_interrupted_import_leaves_nothing(tmp_path: Path, interruption: type) -> None:
     """Ctrl-C (or SIGTERM, which the CLI turns into SystemExit) halfway through writing the
     paper files of an import: no catalog, no temporary folder."""
-    from deepphen.markdown import parse_list, write_catalog
+    from deepphen.catalog import write_catalog
+    from deepphen.importer import parse_list
 
     page = "# L\n\n## Others\n\n### Others: 2020\n" + "".join(
         f"\n- Paper {i}. [[paper]](https://arxiv.org/abs/2001.{i:05d})\n  - A. Author.\n"
@@ -133,5 +134,5 @@ def test_interrupted_import_leaves_nothing(tmp_path: Path, interruption: type) -
             raise interruption
 
     with pytest.raises(interruption):
-        write_catalog(result, tmp_path / "cat", on_paper=interrupt)
+        write_catalog(tmp_path / "cat", result.settings, result.papers, on_paper=interrupt)
     assert list(tmp_path.iterdir()) == []

@@ -1,4 +1,4 @@
-"""``deepphen import`` and deepphen.markdown.parse_list: every variant of the real page.
+"""``deepphen import`` and deepphen.importer.parse_list: every variant of the real page.
 
 tests/fixtures/lists/variants.md is an invented excerpt page holding each oddity the real
 list has (misspelt labels, odd indentation, closed details, duplicates, entries without
@@ -20,12 +20,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deepphen import markdown as md
-from deepphen.catalog import Catalog
+from deepphen import catalog
+from deepphen.catalog import Catalog, write_catalog
+from deepphen.dialect import fold_lines
 from deepphen.errors import DeepphenError
 from deepphen.export.markdown import render, render_entry
-from deepphen.markdown import ERROR, iter_problem_lines, parse_list, write_catalog
+from deepphen.import_entry import ERROR, ImportNote
+from deepphen.importer import ImportResult, iter_problem_lines, parse_list
 from deepphen.models import Link, Paper
+from deepphen.order import assign_sort_as
 from tests.conftest import FIXTURES, sample_settings
 
 VARIANTS = FIXTURES / "lists" / "variants.md"
@@ -42,11 +45,11 @@ def check_golden(name: str, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def variants() -> md.ImportResult:
+def variants() -> ImportResult:
     return parse_list(VARIANTS.read_text(encoding="utf-8"), source="variants.md")
 
 
-def by_title(result: md.ImportResult) -> dict[str, Paper]:
+def by_title(result: ImportResult) -> dict[str, Paper]:
     return {p.title: p for p in result.papers}
 
 
@@ -62,11 +65,11 @@ def assert_page_order(papers: list[Paper]) -> None:
 # ---- the variants page ---------------------------------------------------------------------
 
 
-def test_variants_export_matches_golden(variants: md.ImportResult) -> None:
+def test_variants_export_matches_golden(variants: ImportResult) -> None:
     check_golden("variants.md", render(variants.papers, variants.settings))
 
 
-def test_variants_problems_match_golden(variants: md.ImportResult) -> None:
+def test_variants_problems_match_golden(variants: ImportResult) -> None:
     check_golden("variants.problems.txt", "\n".join(iter_problem_lines(variants)) + "\n")
 
 
@@ -86,7 +89,7 @@ def test_exported_page_reads_back_to_itself() -> None:
         "entry has no paper link (imported with no links)", "entry has no 'Key Word:' line"}
 
 
-def test_every_entry_is_read_or_reported(variants: md.ImportResult) -> None:
+def test_every_entry_is_read_or_reported(variants: ImportResult) -> None:
     text = VARIANTS.read_text(encoding="utf-8")
     body = text.split("## Related Resources")[0].split("\n## ", 1)[1]
     entries = [line for line in body.splitlines()
@@ -95,7 +98,7 @@ def test_every_entry_is_read_or_reported(variants: md.ImportResult) -> None:
     assert len(variants.papers) + len(skipped) == len(entries) == 18
 
 
-def test_settings_are_captured(variants: md.ImportResult) -> None:
+def test_settings_are_captured(variants: ImportResult) -> None:
     s = variants.settings
     assert s.title == "Fixture Phenomena"
     assert s.title_badge.startswith("[![Listed]")
@@ -118,7 +121,7 @@ def test_settings_are_captured(variants: md.ImportResult) -> None:
                              "Others": 2, "Contributing": 2}
 
 
-def test_paper_fields(variants: md.ImportResult) -> None:
+def test_paper_fields(variants: ImportResult) -> None:
     papers = by_title(variants)
     nature = papers["AI models collapse when trained on recursively generated data"]
     assert nature.arxiv is None and nature.venue == "Nature" and nature.year == 2024
@@ -147,29 +150,29 @@ def test_paper_fields(variants: md.ImportResult) -> None:
         "little loss. ")  # digest text is kept as written
 
 
-def test_entry_without_link_is_imported_and_reported(variants: md.ImportResult) -> None:
+def test_entry_without_link_is_imported_and_reported(variants: ImportResult) -> None:
     paper = by_title(variants)["Does Neural Collapse Happen Everywhere?"]
     assert paper.links == [] and paper.arxiv is None
     assert paper.digest == "An invented entry without any paper link."
-    assert md.Problem(70, "entry has no paper link (imported with no links)", "warning") \
+    assert ImportNote(70, "entry has no paper link (imported with no links)", "warning") \
         in variants.problems
 
 
-def test_duplicate_is_reported_with_line_and_skipped(variants: md.ImportResult) -> None:
+def test_duplicate_is_reported_with_line_and_skipped(variants: ImportResult) -> None:
     assert [p.section for p in variants.papers if p.arxiv == "2008.08186"] == ["neural-collapse"]
     dup = [p for p in variants.problems if p.level == ERROR]
-    assert dup == [md.Problem(119, "arXiv 2008.08186 already listed at line 65; a catalog "
+    assert dup == [ImportNote(119, "arXiv 2008.08186 already listed at line 65; a catalog "
                                    "holds a paper once, so this entry is left out", ERROR)]
 
 
-def test_keys_are_ids_or_title_slugs(variants: md.ImportResult) -> None:
+def test_keys_are_ids_or_title_slugs(variants: ImportResult) -> None:
     keys = [p.key for p in variants.papers]
     assert len(set(keys)) == len(keys)
     assert by_title(variants)["Scaling Laws Keep Working!"].key == "scaling-laws-keep-working"
     assert by_title(variants)["LoRA Learns Less and Forgets Less"].key == "2405.09673"
 
 
-def test_sort_as_reproduces_page_order(variants: md.ImportResult) -> None:
+def test_sort_as_reproduces_page_order(variants: ImportResult) -> None:
     assert_page_order(variants.papers)
     papers = by_title(variants)
     # In id order: no sort_as. Out of id order or without an id: a position below its upper
@@ -210,7 +213,7 @@ def test_sort_as_reproduces_any_order(entries: list) -> None:
                 arxiv = None
             seen.add(arxiv or "")
         papers.append(Paper(title=f"P{i}", year=2020, section="s", arxiv=arxiv))
-    md._assign_sort_as(papers)
+    assign_sort_as(papers)
     assert_page_order(papers)
     for paper in papers:
         assert paper.sort_as is None or re.fullmatch(r"\d{4}\.\d{4,5}", paper.sort_as)
@@ -261,11 +264,11 @@ def test_section_slugs_are_safe_folder_names(tmp_path: Path) -> None:
         ("Études & Co", "etudes-co"), ("Études & Co!", "etudes-co-2")]
     assert [p.section for p in result.papers] == ["etudes-co", "etudes-co-2", "etudes-co"]
     assert any("appears twice" in p.message for p in result.problems)
-    root = write_catalog(result, tmp_path / "cat")
+    root = write_catalog(tmp_path / "cat", result.settings, result.papers)
     assert len(Catalog.load(root).papers) == 3
 
 
-def test_crlf_page_reads_like_lf(variants: md.ImportResult) -> None:
+def test_crlf_page_reads_like_lf(variants: ImportResult) -> None:
     text = VARIANTS.read_text(encoding="utf-8").replace("\n", "\r\n")
     again = parse_list(text, source="variants.md")
     assert [p.to_dict() for p in again.papers] == [p.to_dict() for p in variants.papers]
@@ -277,16 +280,16 @@ LAYOUTS = FIXTURES / "lists" / "layouts.md"
 
 
 @pytest.fixture(scope="module")
-def layouts() -> md.ImportResult:
+def layouts() -> ImportResult:
     return parse_list(LAYOUTS.read_text(encoding="utf-8"), source="layouts.md")
 
 
-def test_layouts_export_and_problems_match_golden(layouts: md.ImportResult) -> None:
+def test_layouts_export_and_problems_match_golden(layouts: ImportResult) -> None:
     check_golden("layouts.md", render(layouts.papers, layouts.settings))
     check_golden("layouts.problems.txt", "\n".join(iter_problem_lines(layouts)) + "\n")
 
 
-def test_layouts_every_entry_is_imported_without_error(layouts: md.ImportResult) -> None:
+def test_layouts_every_entry_is_imported_without_error(layouts: ImportResult) -> None:
     entries = [line for line in LAYOUTS.read_text(encoding="utf-8").splitlines()
                if line.startswith(("- ", "* ")) and "](#" not in line
                and "example.org/blog" not in line]
@@ -296,7 +299,7 @@ def test_layouts_every_entry_is_imported_without_error(layouts: md.ImportResult)
 
 
 def test_yearless_entries_take_the_year_of_their_id_venue_or_neighbour(
-        layouts: md.ImportResult) -> None:
+        layouts: ImportResult) -> None:
     papers = by_title(layouts)
     assert papers["Grokking Beyond Toy Tasks"].year == 2023  # arXiv id (from a pdf link)
     assert papers["Grokking Beyond Toy Tasks"].arxiv == "2305.01234"
@@ -309,7 +312,7 @@ def test_yearless_entries_take_the_year_of_their_id_venue_or_neighbour(
     assert "taken from the entry above" in clues[19]
 
 
-def test_year_heading_styles_are_kept_per_section(layouts: md.ImportResult) -> None:
+def test_year_heading_styles_are_kept_per_section(layouts: ImportResult) -> None:
     styles = {s.heading: s.year_heading for s in layouts.settings.sections}
     assert styles == {"Empirical Study": None, "Neural Collapse": "{year}",
                       "Deep Double Descent": "Deep Double Descent ({year})",
@@ -322,9 +325,9 @@ def test_year_heading_styles_are_kept_per_section(layouts: md.ImportResult) -> N
                for p in layouts.problems)
 
 
-def test_year_heading_style_survives_the_catalog(layouts: md.ImportResult,
+def test_year_heading_style_survives_the_catalog(layouts: ImportResult,
                                                  tmp_path: Path) -> None:
-    root = write_catalog(layouts, tmp_path / "cat")
+    root = write_catalog(tmp_path / "cat", layouts.settings, layouts.papers)
     loaded = Catalog.load(root)
     assert render(loaded.papers, loaded.settings) == render(layouts.papers, layouts.settings)
 
@@ -356,14 +359,14 @@ def test_deeper_year_headings_are_read_as_subsections() -> None:
     assert "\n### S: 2021\n" in render(result.papers, result.settings)
 
 
-def test_layouts_export_reads_back_to_itself(layouts: md.ImportResult) -> None:
+def test_layouts_export_reads_back_to_itself(layouts: ImportResult) -> None:
     page = render(layouts.papers, layouts.settings)
     again = parse_list(page)
     assert render(again.papers, again.settings) == page
     assert [p.year for p in again.papers] == [p.year for p in layouts.papers]
 
 
-def test_layouts_with_crlf_read_like_lf(layouts: md.ImportResult) -> None:
+def test_layouts_with_crlf_read_like_lf(layouts: ImportResult) -> None:
     text = LAYOUTS.read_text(encoding="utf-8").replace("\n", "\r\n")
     again = parse_list(text)
     assert [p.to_dict() for p in again.papers] == [p.to_dict() for p in layouts.papers]
@@ -486,7 +489,7 @@ def test_import_of_export_gives_the_catalog_back(papers: list[Paper]) -> None:
     settings_obj = sample_settings()
     for paper in papers:
         # Line breaks in a digest are folded, and a digest that is blank then is left out.
-        folded = md.fold_lines(paper.digest or "")
+        folded = fold_lines(paper.digest or "")
         paper.digest = folded if folded.strip() else None
     page = render(papers, settings_obj)
     result = parse_list(page)
@@ -531,9 +534,9 @@ def test_any_page_imports_without_error_and_export_is_stable(text: str) -> None:
 # ---- writing the catalog and the command ----------------------------------------------------
 
 
-def test_write_catalog_writes_settings_and_papers(variants: md.ImportResult,
+def test_write_catalog_writes_settings_and_papers(variants: ImportResult,
                                                   tmp_path: Path) -> None:
-    root = write_catalog(variants, tmp_path / "cat")
+    root = write_catalog(tmp_path / "cat", variants.settings, variants.papers)
     cat = Catalog.load(root)
     assert len(cat.papers) == len(variants.papers)
     assert (root / "others" / "1903.03516.toml").is_file()
@@ -541,7 +544,7 @@ def test_write_catalog_writes_settings_and_papers(variants: md.ImportResult,
     assert [p.name for p in tmp_path.iterdir()] == ["cat"]  # no temporary folder left
 
 
-def test_write_failure_writes_nothing(variants: md.ImportResult, tmp_path: Path,
+def test_write_failure_writes_nothing(variants: ImportResult, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
 
@@ -551,23 +554,23 @@ def test_write_failure_writes_nothing(variants: md.ImportResult, tmp_path: Path,
             raise OSError(28, "No space left on device")
         return "title = 'x'\n"
 
-    monkeypatch.setattr(md, "paper_to_toml", failing)
+    monkeypatch.setattr(catalog, "paper_to_toml", failing)
     with pytest.raises(DeepphenError, match="No space left"):
-        write_catalog(variants, tmp_path / "cat")
+        write_catalog(tmp_path / "cat", variants.settings, variants.papers)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_failed_force_keeps_the_old_catalog(variants: md.ImportResult, tmp_path: Path,
+def test_failed_force_keeps_the_old_catalog(variants: ImportResult, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_catalog(variants, tmp_path / "cat")
+    root = write_catalog(tmp_path / "cat", variants.settings, variants.papers)
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
 
     def failing(paper: Paper) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(md, "paper_to_toml", failing)
+    monkeypatch.setattr(catalog, "paper_to_toml", failing)
     with pytest.raises(KeyboardInterrupt):
-        write_catalog(variants, root, force=True)
+        write_catalog(root, variants.settings, variants.papers, force=True)
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
     assert [p.name for p in tmp_path.iterdir()] == ["cat"]
 

@@ -183,7 +183,7 @@ def test_keys_made_from_any_title_are_safe(title: str) -> None:
 
 # --- the markdown importer ------------------------------------------------------------
 
-HAS_IMPORTER = importlib.util.find_spec("deepphen.markdown") is not None
+HAS_IMPORTER = importlib.util.find_spec("deepphen.importer") is not None
 # Fragments of the list's layout, so that random pages reach deep into the parser.
 MD_PIECES = [
     "# ", "## ", "### ", "#### ", "- ", "* ", "  - ", "    - ", "Empirical Study", ": 2020",
@@ -198,11 +198,11 @@ markdown_pages = st.lists(st.sampled_from(MD_PIECES) | st.text(max_size=8), max_
     "".join) | st.text(max_size=300)
 
 
-@pytest.mark.skipif(not HAS_IMPORTER, reason="deepphen.markdown (the importer) is absent")
+@pytest.mark.skipif(not HAS_IMPORTER, reason="deepphen.importer is absent")
 @settings(max_examples=300, deadline=None)
 @given(markdown_pages)
 def test_markdown_importer_raises_only_deepphen_errors(text: str) -> None:
-    from deepphen.markdown import parse_list
+    from deepphen.importer import parse_list
 
     try:
         result = parse_list(text, source="page.md")
@@ -217,12 +217,12 @@ def test_markdown_importer_raises_only_deepphen_errors(text: str) -> None:
 ONE_LINE_CHARS = [c for c in string.printable if c not in "\n\r\x0b\x0c"]
 
 
-@pytest.mark.skipif(not HAS_IMPORTER, reason="deepphen.markdown (the importer) is absent")
+@pytest.mark.skipif(not HAS_IMPORTER, reason="deepphen.importer is absent")
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(ONE_LINE_CHARS), max_size=40).map("".join))
 def test_markdown_importer_reads_any_entry_line(line: str) -> None:
     """One arbitrary entry line in a valid frame: at most one paper, placed where it stands."""
-    from deepphen.markdown import parse_list
+    from deepphen.importer import parse_list
 
     page = f"# L\n\n## Others\n\n### Others: 2020\n\n- {line}\n  - A. Author.\n"
     result = parse_list(page, source="page.md")

@@ -53,7 +53,7 @@ def test_typos_are_single_edits() -> None:
 
 def test_search_recall_on_the_real_list(real_list: Path) -> None:
     """The held-out check in small: generated queries on the real list, with typos."""
-    from deepphen.markdown import parse_list
+    from deepphen.importer import parse_list
 
     evaluate = bench_module("eval_search")
     papers = parse_list(real_list.read_text(encoding="utf-8"), source="README.md").papers

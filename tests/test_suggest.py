@@ -134,7 +134,7 @@ def test_suggest_keywords_from_the_vocabulary() -> None:
 @pytest.mark.shared
 def test_real_list_newest_papers_ranked_from_older_ones(real_list: Path) -> None:
     """Like real additions: the newest papers, ranked by a model built from the older ones."""
-    from deepphen.markdown import parse_list
+    from deepphen.importer import parse_list
 
     result = parse_list(real_list.read_text(encoding="utf-8"))
     newest = [p for p in result.papers if p.arxiv and id_sort_key(p.arxiv)[0] >= 202401]

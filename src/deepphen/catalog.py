@@ -2,6 +2,8 @@
 
 Layout: ``<root>/catalog.toml`` holds the settings; each paper is
 ``<root>/<section-slug>/<key>.toml``, the key being the file-safe arXiv id or a slug.
+``write_paper`` writes one paper; ``write_catalog`` a whole new catalog folder (what
+``deepphen import`` makes), all or nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from deepphen import ids
-from deepphen.errors import CatalogError, CatalogNotFound
+from deepphen.errors import CatalogError, CatalogNotFound, DeepphenError
 from deepphen.models import FieldError, Paper, Settings
 
 SETTINGS_FILE = "catalog.toml"
@@ -207,6 +209,85 @@ def write_paper(root: Path, paper: Paper) -> Path:
 
     atomic_write_text(path, paper_to_toml(paper))
     return path
+
+
+def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force: bool = False,
+                  on_paper: Callable[[int, int], None] | None = None) -> Path:
+    """Write ``catalog.toml`` and one file per paper under ``root``, all or nothing.
+
+    Everything is written into a temporary folder beside ``root`` and renamed into place, so a
+    failure leaves ``root`` as it was. A non-empty ``root`` is refused unless ``force``, and even
+    then only when it is a catalog (it has ``catalog.toml``): it is replaced whole.
+    ``on_paper(done, total)`` is called after each paper file (for a progress bar).
+    Raises DeepphenError (nothing written) when the folder is refused or a write fails.
+    """
+    # Only a whole-catalog write pays for these imports (reading commands' start-up is budgeted).
+    import shutil
+    import tempfile
+
+    from deepphen.fsutil import TMP_PREFIX, catalog_lock
+
+    root = Path(root)
+    existing = _check_target(root, force=force)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}import-", dir=root.parent))
+    try:
+        _fill(tmp, settings, papers, on_paper)
+        if existing:
+            old = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}old-", dir=root.parent))
+            # Under the lock, so that no other deepphen writes into the old catalog meanwhile.
+            with catalog_lock(root):
+                os.replace(root, old / "catalog")
+                try:
+                    os.replace(tmp, root)
+                except BaseException:
+                    os.replace(old / "catalog", root)
+                    raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            if root.exists():
+                root.rmdir()  # empty: checked above
+            os.replace(tmp, root)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise DeepphenError(f"cannot write the catalog: {exc.strerror}", path=root) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return root
+
+
+def _check_target(root: Path, *, force: bool) -> bool:
+    """True when ``root`` holds a catalog to replace; raises when it must not be touched."""
+    if root.exists() and not root.is_dir():
+        raise DeepphenError("exists and is not a folder", path=root,
+                            hint="choose another --catalog folder")
+    if not root.exists() or not any(root.iterdir()):
+        return False
+    if not (root / SETTINGS_FILE).is_file():
+        raise DeepphenError("folder is not empty and holds no catalog; refusing to replace it",
+                            path=root, hint="choose an empty or new --catalog folder")
+    if not force:
+        raise DeepphenError("a catalog already exists here", path=root,
+                            hint="pass --force to replace it")
+    return True
+
+
+def _fill(folder: Path, settings: Settings, papers: list[Paper],
+          on_paper: Callable[[int, int], None] | None) -> None:
+    # Plain writes are enough inside the private temporary folder: it becomes the catalog in
+    # one rename, so no reader ever sees a half-written file.
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(folder, 0o777 & ~mask)
+    (folder / SETTINGS_FILE).write_text(settings_to_toml(settings), encoding="utf-8")
+    total = len(papers)
+    for done, paper in enumerate(papers, 1):
+        path = paper_path(folder, paper)
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(paper_to_toml(paper), encoding="utf-8")
+        if on_paper:
+            on_paper(done, total)
 
 
 @dataclass

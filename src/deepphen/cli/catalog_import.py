@@ -53,8 +53,8 @@ def import_command(
     """
     if fmt not in ("text", "json"):
         raise DeepphenError(f"unknown format {fmt!r}", hint="choose text or json")
-    from deepphen.catalog import ENV_VAR
-    from deepphen.markdown import iter_problem_lines, parse_list, write_catalog
+    from deepphen.catalog import ENV_VAR, write_catalog
+    from deepphen.importer import iter_problem_lines, parse_list
 
     text = _read(list_file)
     result = parse_list(text, source=str(list_file))
@@ -64,7 +64,7 @@ def import_command(
                             hint="see docs/catalog-format.md for the layout")
     root = catalog or Path(os.environ.get(ENV_VAR) or "catalog")
     with _progress(len(result.papers), enabled=fmt == "text") as advance:
-        write_catalog(result, root, force=force, on_paper=advance)
+        write_catalog(root, result.settings, result.papers, force=force, on_paper=advance)
     if fmt == "json":
         print_json({
             "catalog": str(root), "papers": len(result.papers),

@@ -107,7 +107,7 @@ def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     paper = f.paper
     if not paper.verbatim:
         return
-    from deepphen.export.markdown import entry_lines, same_but_format
+    from deepphen.dialect import entry_lines, same_but_format
 
     def edit(data: dict[str, Any]) -> None:
         data.pop("verbatim", None)

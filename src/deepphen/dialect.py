@@ -1,0 +1,289 @@
+"""The list's markdown dialect: escaping, the entry format and year headings.
+
+Everything both directions agree on lives here, so that text escaped on export reads back
+unchanged on import: the two escaping contexts (markdown text and raw-HTML lines) and safe
+URLs; how one paper is written as an entry (``entry_lines``) and when an imported entry's own
+lines may stand for it (``same_but_format``); the year pattern (``YEAR_RE``, the one home of
+"a year in text") and how a section's year subsections are headed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+
+from deepphen.models import Paper, Section
+
+# --------------------------------------------------------------------------------------------
+# Escaping. Two contexts: ordinary markdown text (title, authors, venue, key words, link labels),
+# where a backslash makes any ASCII punctuation literal; and raw-HTML lines (the digest and the
+# collapsed author list sit inside <details>, where markdown escapes do not work), where only
+# an HTML entity can make '<' literal.
+# --------------------------------------------------------------------------------------------
+
+_LINE_BREAKS_RE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# Characters that would start markdown structure anywhere in a line: links and images ([ ]),
+# HTML and autolinks (<), emphasis (*, which also delimits the venue) and code spans (`).
+_MD_SPECIAL = "[]<*`"
+# Characters that start a block (heading, quote, list, fence, table, setext line) at the start.
+_BLOCK_START = "#>-+=~|"
+_ORDERED_START_RE = re.compile(r"^(\d{1,9})([.)])")
+_UNESCAPE_MD_RE = re.compile(rf"\\([{re.escape(string.punctuation)}])")
+_TAG_START = r"(?=[A-Za-z/!?])"
+# '<' that starts a tag, or a literal '&lt;' (with any 'amp;' prefixes) that must stay literal.
+_ESCAPE_HTML_RE = re.compile(rf"<{_TAG_START}|&((?:amp;)*)lt;")
+_UNESCAPE_HTML_RE = re.compile(r"&((?:amp;)*)lt;")
+KEYWORD_LABEL_RE = re.compile(r"^(key\s*w\w{0,5})\s*:(.*)$", re.IGNORECASE)
+
+SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+UNSAFE_URL = "#unsafe-url-removed"
+_URL_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_URL_ENCODE_RE = re.compile(r"[\s()<>\\\"]")
+
+
+def fold_lines(text: str) -> str:
+    """Line breaks and other control characters become one space: a field stays on its line."""
+    return _LINE_BREAKS_RE.sub(" ", text)
+
+
+def escape_md(text: str, separators: str = "", *, line_start: bool = False) -> str:
+    """Make ``text`` literal in markdown: no link, HTML, emphasis, code or block can start in it.
+
+    ``separators`` are escaped too, so a list split on them reads back whole; ``line_start``
+    also escapes what would open a block at the start of a line. Ordinary text is unchanged.
+    The exact inverse is ``unescape_md``.
+    """
+    text = fold_lines(text)
+    out = []
+    special = _MD_SPECIAL + separators
+    for i, ch in enumerate(text):
+        if ch == "\\":
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            # A backslash escapes only punctuation, so only there (or at the end, before the
+            # period the format adds) must it be doubled to stay a backslash.
+            out.append("\\\\" if nxt == "" or nxt in string.punctuation else "\\")
+        elif ch in special or (line_start and i == 0 and ch in _BLOCK_START):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    if line_start:
+        escaped = _ORDERED_START_RE.sub(r"\1\\\2", escaped, count=1)
+    return escaped
+
+
+def unescape_md(text: str) -> str:
+    """Undo ``escape_md``: a backslash before ASCII punctuation is dropped."""
+    return _UNESCAPE_MD_RE.sub(r"\1", text)
+
+
+def escape_html(text: str) -> str:
+    """Make ``text`` literal inside a raw-HTML line: '<' that would open a tag becomes '&lt;'.
+
+    A literal '&lt;' gains an 'amp;' so that ``unescape_html`` gives it back exactly.
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        return "&lt;" if m.group(0) == "<" else f"&amp;{m.group(1)}lt;"
+
+    return _ESCAPE_HTML_RE.sub(repl, fold_lines(text))
+
+
+def unescape_html(text: str) -> str:
+    """Undo ``escape_html``."""
+
+    def repl(m: re.Match[str]) -> str:
+        return f"&{m.group(1)[4:]}lt;" if m.group(1) else "<"
+
+    return _UNESCAPE_HTML_RE.sub(repl, text)
+
+
+def is_safe_url(url: str) -> bool:
+    """False for a link a browser would run or load as a non-web scheme (javascript:, data:...).
+
+    The check looks at the URL as markdown and the browser see it: backslash escapes and HTML
+    entities decoded, whitespace and control characters removed.
+    """
+    effective = html.unescape(_UNESCAPE_MD_RE.sub(r"\1", url))
+    effective = re.sub(r"[\x00-\x20\x7f]", "", effective)
+    m = _URL_SCHEME_RE.match(effective)
+    return m is None or m.group(1).lower() in SAFE_URL_SCHEMES
+
+
+def safe_url(url: str) -> str:
+    """The URL as written in a link: unsafe schemes replaced, characters that end a link encoded."""
+    url = fold_lines(url).strip()
+    if not is_safe_url(url):
+        return UNSAFE_URL
+    return _URL_ENCODE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
+
+
+def split_unescaped(text: str, separator: str) -> list[str]:
+    """Split on ``separator`` where it is not backslash-escaped (the pieces keep their escapes)."""
+    pieces, start, i = [], 0, 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == separator:
+            pieces.append(text[start:i])
+            start = i + 1
+        i += 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def unescaped_index(text: str, target: str) -> int:
+    """Index of the first unescaped occurrence of ``target`` in ``text``, or -1."""
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(target, i):
+            return i
+        i += 1
+    return -1
+
+
+def strip_final_period(text: str) -> tuple[str, bool]:
+    """Drop the period the format adds after a field; False when there is none.
+
+    The period is escaped (``\\.``) after a field that is only digits, where ``12.`` would
+    open an ordered list; both forms are dropped.
+    """
+    if not text.endswith("."):
+        return text, False
+    return (text[:-1] if ends_unescaped(text, ".") else text[:-2]), True
+
+
+def ends_unescaped(text: str, char: str) -> bool:
+    """True when ``text`` ends with ``char`` and that last character is not escaped."""
+    if not text.endswith(char):
+        return False
+    backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
+    return backslashes % 2 == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Years: the one pattern for a year in text (a heading, a venue, a journal reference), and the
+# headings of a section's year subsections.
+# --------------------------------------------------------------------------------------------
+
+# "Empirical Study: 2023", "2023", "Empirical Study (2023)", "ICLR 2023": a four-digit year
+# from 1900 to 2099 that is not part of a longer number.
+YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_HEADING_YEAR_SEPARATORS = " \t:-\u2013\u2014("
+
+
+def year_heading(section: Section, year: int) -> str:
+    """The heading of a section's year subsection: "<heading>: <year>", or the section's own
+    ``year_heading`` style as the imported page wrote it."""
+    if section.year_heading is None:
+        return f"{section.heading}: {year}"
+    return section.year_heading.replace("{year}", str(year), 1)
+
+
+def year_style(text: str, year: re.Match[str], section_heading: str) -> str | None:
+    """The year-heading style of ``text`` ('{year}' for the year), or None for the list's own
+    "<heading>: YYYY" and for a heading naming something other than its section."""
+    before, after = text[:year.start()], text[year.end():]
+    name = before.rstrip(_HEADING_YEAR_SEPARATORS)
+    bracketed = before.rstrip(" \t").endswith("(")
+    if name not in ("", section_heading) or after.strip() != (")" if bracketed else "") \
+            or "{year}" in before + after:
+        return None
+    style = before + "{year}" + after
+    return None if style == f"{section_heading}: {{year}}" else style
+
+
+# --------------------------------------------------------------------------------------------
+# The entry format: a paper's lines on the page.
+# --------------------------------------------------------------------------------------------
+
+IMAGE_ALT = "avatar"  # the alt text of a section's image
+DIGEST_PREFIX = "<details><summary>Digest</summary>"
+AUTHOR_LIST_PREFIX = "<details><summary>Author List</summary>"
+KEYWORD_LABEL = "Key Word:"
+_DIGITS_RE = re.compile(r"^\d{1,9}$")
+# What a verbatim entry may differ in from the list's format (see same_but_format).
+_MARKER_RE = re.compile(r"^[ \t]*[-*][ \t]*")
+_LABEL_RE = re.compile(r"^key[ \t]*w[a-z]*[ \t]*:", re.IGNORECASE)
+_CLOSE_RE = re.compile(r"[ \t]*</details>[ \t]*$")
+_BREAK_RE = re.compile(r"\\[ \t]*$")
+_SPACE_DOT_RE = re.compile(r"[ \t.]")
+
+
+def _title_line(paper: Paper) -> str:
+    title = escape_md(paper.title, line_start=True)
+    if not title.endswith(("?", "!")):
+        title += _period_after(title)
+    links = " ".join(f"[[{escape_md(link.label)}]]({safe_url(link.url)})" for link in paper.links)
+    return f"- {title} {links}" if links else f"- {title}"
+
+
+def _period_after(text: str) -> str:
+    """The period that ends a field; escaped after bare digits, where "12." opens a list."""
+    return "\\." if _DIGITS_RE.match(text) else "."
+
+
+def _authors_text(paper: Paper) -> str | None:
+    if not paper.authors and not paper.venue:
+        return None
+    names = [escape_md(name, ",;", line_start=i == 0) for i, name in enumerate(paper.authors)]
+    text = ", ".join(names) + _period_after(names[-1]) if names else ""
+    if paper.venue:
+        text = f"{text} *{escape_md(paper.venue)}*".lstrip()
+    if KEYWORD_LABEL_RE.match(text):
+        # An author called e.g. "Key Words: X" must not read back as the key-word line.
+        text = text.replace(":", "\\:", 1)
+    if paper.authors_collapsed:
+        return f"{AUTHOR_LIST_PREFIX} {escape_html(text)}"
+    return text
+
+
+def entry_lines(paper: Paper) -> list[tuple[str, str]]:
+    """The entry's lines with their kinds: title, authors, keywords, digest (those present)."""
+    lines = [("title", _title_line(paper))]
+    authors = _authors_text(paper)
+    if authors is not None:
+        lines.append(("authors", f"  - {authors}"))
+    if paper.keywords:
+        words = "; ".join(escape_md(word, ";,") for word in paper.keywords)
+        lines.append(("keywords", f"  - {KEYWORD_LABEL} {words}."))
+    if paper.digest and fold_lines(paper.digest).strip():
+        lines.append(("digest", f"  - {DIGEST_PREFIX} {escape_html(paper.digest)}"))
+    return lines
+
+
+def _format_free(line: str) -> str:
+    """A line without what formatting alone changes: indentation and list marker, the
+    key-word label's spelling, spaces, periods, ';' against ',', a closing ``</details>``
+    and a trailing line-break backslash."""
+    text = _MARKER_RE.sub("", line, count=1)
+    text = _LABEL_RE.sub("Key Word:", text, count=1)
+    text = _BREAK_RE.sub("", _CLOSE_RE.sub("", text))
+    return _SPACE_DOT_RE.sub("", text.replace(";", ","))
+
+
+def same_but_format(lines: list[str], canonical: list[str]) -> bool:
+    """True when ``lines`` say what ``canonical`` says and differ in formatting only.
+
+    Every other character must match in order, so verbatim lines can neither carry text the
+    paper's fields do not (HTML, links, an unescaped bracket) nor outlive an edit of them.
+    """
+    return (
+        len(lines) == len(canonical)
+        and not any("\n" in line or "\r" in line for line in lines)
+        and all(_format_free(a) == _format_free(b) for a, b in zip(lines, canonical, strict=True))
+    )
+
+
+def page_lines(paper: Paper) -> list[str]:
+    """The entry's lines on the page: as imported (``verbatim``) while they still agree with
+    the paper's fields, else in the list's format."""
+    canonical = [line for _, line in entry_lines(paper)]
+    if paper.verbatim and same_but_format(paper.verbatim, canonical):
+        return list(paper.verbatim)
+    return canonical

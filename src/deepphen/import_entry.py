@@ -1,0 +1,282 @@
+"""One entry of a list page read into a Paper, and the notes an import reports.
+
+An entry is its title line (title, ``[[label]](url)`` links) and its indented lines (authors
+and venue, ``Key Word:``, digest), written in the list's dialect (deepphen.dialect).
+``read_entry`` turns the raw lines into a Paper, reporting each change or loss as an
+``ImportNote`` at its line; ``check_rendering`` and ``keep_verbatim`` compare the entry with
+how export writes it. The page reader (deepphen.importer) collects the entries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from deepphen import ids
+from deepphen.dialect import (
+    KEYWORD_LABEL_RE,
+    ends_unescaped,
+    entry_lines,
+    same_but_format,
+    split_unescaped,
+    strip_final_period,
+    unescape_html,
+    unescape_md,
+    unescaped_index,
+)
+from deepphen.models import Link, Paper
+
+ERROR = "error"  # something on the page could not be represented and was left out
+WARNING = "warning"  # imported, but the page breaks a rule or export will write it differently
+
+
+class ImportNote(NamedTuple):
+    """Something the import had to change or leave out, at a line of the page."""
+
+    line: int
+    message: str
+    level: str
+
+
+Report = Callable[..., None]  # report(line, message, level=WARNING)
+
+DIGEST_RE = re.compile(r"^<details>\s*<summary>\s*digest\s*</summary>(.*)$", re.IGNORECASE)
+AUTHOR_LIST_RE = re.compile(r"^<details>\s*<summary>\s*author list\s*</summary>(.*)$",
+                            re.IGNORECASE)
+_CLOSE_DETAILS_RE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
+# [[label]](url), the URL also in angle brackets and with a title ("..." '...' (...)).
+LINK_RE = re.compile(
+    r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]\]"
+    r"\((?:<(?P<angled>[^<>\n]*)>|(?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*))"
+    r"(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+)
+
+
+@dataclass
+class EntryLines:
+    """The raw lines of one entry while the page is read."""
+
+    line: int
+    content: str
+    section: str
+    year: int | None  # None: not under a year subsection, inferred when the entry ends
+    subs: list[tuple[int, str, str]] = field(default_factory=list)  # (line, indent, content)
+    raw: dict[int, str] = field(default_factory=dict)  # line -> the line as written
+
+
+def read_entry(entry: EntryLines, note: Report) -> tuple[Paper, dict[str, int], set[int]]:
+    """Turn an entry's lines into a paper, reporting through ``note(line, message, level)``.
+
+    Returns the paper (arXiv id from its links, year as its subsection gave it), the line of
+    each kind of line read (title, authors, keywords, digest) and the lines a note already
+    explains (for ``check_rendering``).
+    """
+    known: set[int] = set()
+
+    def report(lineno: int, message: str, level: str = WARNING) -> None:
+        known.add(lineno)
+        note(lineno, message, level)
+
+    title, links = _title_line(entry, report)
+    if entry.raw[entry.line].startswith("*"):
+        report(entry.line, "list marker '*' written as '-'")
+    paper = Paper(title=title, year=entry.year, section=entry.section, links=links)
+    kinds: dict[str, int] = {"title": entry.line}
+    for lineno, indent, content in entry.subs:
+        kind = _sub_line(paper, lineno, content, report, kinds)
+        if kind is None:
+            continue
+        if not re.match(r"^\s*[-*]", entry.raw[lineno]):
+            report(lineno, "line without its '- ' list marker written as '  - '")
+        elif indent != "  " or not re.match(r"^\s*[-*] \S", entry.raw[lineno]):
+            report(lineno, "indentation written as '  - '")
+        if entry.raw[lineno].lstrip().startswith("*"):
+            report(lineno, "list marker '*' written as '-'")
+    if not links:
+        report(entry.line, "entry has no paper link (imported with no links)")
+    if "authors" not in kinds:
+        report(entry.line, "entry has no authors line")
+    if "keywords" not in kinds:
+        report(entry.line, "entry has no 'Key Word:' line")
+    paper.arxiv = _arxiv_from_links(links)
+    return paper, kinds, known
+
+
+def check_rendering(paper: Paper, entry: EntryLines, kinds: dict[str, int], known: set[int],
+                    report: Report) -> None:
+    """Report each line that export will write differently and no message explains yet."""
+    rendered = dict(entry_lines(paper))
+    for kind, lineno in kinds.items():
+        original, new = entry.raw[lineno], rendered.get(kind)
+        if new is None or original == new or lineno in known:
+            continue
+        if original.rstrip() == new:
+            report(lineno, "trailing spaces dropped")
+        elif original.strip() == new.strip():
+            report(lineno, "indentation written as '  - '")
+        else:
+            report(lineno, f"written differently on export: {_difference(original, new)}")
+
+
+def keep_verbatim(paper: Paper, entry: EntryLines, report: Report) -> None:
+    """Keep an entry that differs from the list's format in formatting only as written,
+    so that import then export gives the page back line for line; lint reports such
+    entries and ``lint --fix`` rewrites them in the format."""
+    original = [entry.raw[n] for n in sorted(entry.raw)]
+    canonical = [line for _, line in entry_lines(paper)]
+    if original != canonical and same_but_format(original, canonical):
+        paper.verbatim = original
+        report(entry.line, "entry kept as written until 'deepphen lint --fix' "
+                           "applies the changes reported on its lines")
+
+
+def _title_line(entry: EntryLines, report: Report) -> tuple[str, list[Link]]:
+    """The title and links of an entry's first line."""
+    content = entry.content
+    cut = unescaped_index(content, "[[")
+    title_part = content if cut < 0 else content[:cut]
+    rest = "" if cut < 0 else content[cut:]
+    links, pos = [], 0
+    while True:
+        m = LINK_RE.match(rest, pos)
+        if m is None:
+            break
+        url = m.group("url") if m.group("angled") is None else m.group("angled")
+        if m.group("angled") is not None:
+            report(entry.line, f"link <{url}> written without its angle brackets")
+        if m.group("title"):
+            report(entry.line, f"link title {m.group('title')} dropped")
+        links.append(Link(unescape_md(m.group("label")), url))
+        pos = m.end()
+    tail = rest[pos:]
+    if tail.strip() == "\\":
+        report(entry.line, "trailing '\\' (line break) after the links dropped")
+    elif tail.strip():
+        report(entry.line, f"text after the links left out: {short(tail.strip())}", ERROR)
+    title, had_period = strip_final_period(title_part.strip())
+    if not had_period and not title.endswith(("?", "!")):
+        report(entry.line, "title has no final period (export adds one)")
+    if not title:
+        report(entry.line, "entry has no title")
+    return unescape_md(title), links
+
+
+def _sub_line(paper: Paper, lineno: int, content: str, report: Report,
+              kinds: dict[str, int]) -> str | None:
+    """Read one indented line of an entry into the paper; returns its kind."""
+    digest = DIGEST_RE.match(content)
+    authors = AUTHOR_LIST_RE.match(content)
+    keywords = KEYWORD_LABEL_RE.match(content)
+    kind = ("digest" if digest else "authors" if authors
+            else "keywords" if keywords else "authors")
+    if kind in kinds:
+        report(lineno, f"second {kind} line in one entry, left out: {short(content)}", ERROR)
+        return None
+    kinds[kind] = lineno
+    if digest:
+        text = _details_text(digest.group(1), lambda message: report(lineno, message))
+        paper.digest = unescape_html(text) if text.strip() else None
+        if paper.digest is None:
+            report(lineno, "empty digest dropped")
+    elif keywords:
+        label, text = keywords.group(1), keywords.group(2)
+        if label != "Key Word":
+            report(lineno, f"key-word label {label + ':'!r} written as 'Key Word:'")
+        elif not text.startswith(" "):
+            report(lineno, "space added after 'Key Word:'")
+        paper.keywords = _read_list(text.strip(), ";", ",",
+                                    ("key-word", "key words", "key word"),
+                                    lambda message: report(lineno, message))
+    else:
+        text = content
+        if authors:
+            paper.authors_collapsed = True
+            text = unescape_html(_details_text(authors.group(1),
+                                               lambda message: report(lineno, message)))
+        paper.authors, paper.venue = _authors(lineno, text, report)
+    return kind
+
+
+def _authors(lineno: int, text: str, report: Report) -> tuple[list[str], str | None]:
+    """The author names and the venue (between '*') of an authors line."""
+    text = text.strip()
+    venue = None
+    if ends_unescaped(text, "*"):
+        stars = [i for i in range(len(text) - 1) if text[i] == "*"
+                 and ends_unescaped(text[:i + 1], "*")]
+        if stars:
+            venue = unescape_md(text[stars[-1] + 1:-1]).strip() or None
+            text = text[:stars[-1]].rstrip()
+    names = _read_list(text, ",", ";", ("authors", "authors", "author name"),
+                       lambda message: report(lineno, message))
+    return names, venue
+
+
+def opens_details(text: str) -> bool:
+    """True for an entry's digest or author-list line (each opens a <details> block)."""
+    return bool(DIGEST_RE.match(text) or AUTHOR_LIST_RE.match(text))
+
+
+def is_bare_sub_line(text: str) -> bool:
+    """True for an entry's digest, author-list or key-word line written without '- '."""
+    return opens_details(text) or bool(KEYWORD_LABEL_RE.match(text))
+
+
+def _read_list(text: str, sep: str, alt: str, names: tuple[str, str, str],
+               report: Callable[[str], None]) -> list[str]:
+    """The items of an authors or key-word line: split at ``sep`` (at ``alt`` when the line
+    uses only that), period and escapes removed. ``names``: the line, the items, one item."""
+    line_name, plural, singular = names
+    text, had_period = strip_final_period(text)
+    if not had_period and text:
+        report(f"{line_name} line has no final period (export adds one)")
+    pieces = split_unescaped(text, sep)
+    if len(pieces) == 1 and len(split_unescaped(text, alt)) > 1:
+        pieces = split_unescaped(text, alt)
+        report(f"{plural} separated by '{alt}' (written with '{sep}')")
+    items = [unescape_md(piece.strip()) for piece in pieces]
+    if text and not all(items):
+        report(f"empty {singular} dropped")
+    return [item for item in items if item]
+
+
+def _details_text(text: str, report: Callable[[str], None]) -> str:
+    """The text after ``<summary>...</summary>``: one separating space and a closing
+    ``</details>`` removed, the rest as written."""
+    text = text[1:] if text.startswith(" ") else text
+    closed = _CLOSE_DETAILS_RE.search(text)
+    if closed:
+        text = text[:closed.start()]
+        report("closing </details> dropped (the list leaves it open)")
+    return text
+
+
+def _arxiv_from_links(links: list[Link]) -> str | None:
+    """The arXiv id of the entry: from its paper link, else from its first arXiv link."""
+    ordered = sorted(links, key=lambda link: link.label != "paper")
+    for link in ordered:
+        found = ids.arxiv_id_from_url(link.url)
+        if found:
+            return found
+    return None
+
+
+def short(text: str, limit: int = 60) -> str:
+    """A line quoted for a note: stripped, cut at ``limit`` characters."""
+    text = text.strip()
+    return repr(text if len(text) <= limit else text[:limit - 3] + "...")
+
+
+def _difference(original: str, new: str) -> str:
+    """The part of two lines that differs, with a little context."""
+    start = 0
+    while start < min(len(original), len(new)) and original[start] == new[start]:
+        start += 1
+    end = 0
+    while (end < min(len(original), len(new)) - start
+           and original[len(original) - 1 - end] == new[len(new) - 1 - end]):
+        end += 1
+    lo = max(0, start - 10)
+    return (f"{original[lo:len(original) - end][:50]!r} -> {new[lo:len(new) - end][:50]!r}")
