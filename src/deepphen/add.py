@@ -123,7 +123,7 @@ def _check_code_url(url: str | None) -> None:
     """Refuse a --code value that lint would reject (DP203), before anything is fetched."""
     if url is None:
         return
-    from deepphen.lint.rules_links import url_problem
+    from deepphen.lint.rules.links import url_problem
 
     problem = url_problem(url.strip())
     if problem:
@@ -133,7 +133,7 @@ def _check_code_url(url: str | None) -> None:
 
 def _check_keyword_count(keywords: Sequence[str]) -> None:
     """Refuse more key words than the list allows (lint DP406), before anything is fetched."""
-    from deepphen.lint.rules_text import MAX_KEYWORDS
+    from deepphen.lint.rules.text import MAX_KEYWORDS
 
     if len(keywords) > MAX_KEYWORDS:
         raise DeepphenError(f"{len(keywords)} key words given; an entry has at most "

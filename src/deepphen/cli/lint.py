@@ -149,7 +149,7 @@ def _render_terminal(problems: list) -> None:
 
 
 def _list_rules(fmt: str) -> None:
-    from deepphen.lint.engine import all_rules
+    from deepphen.lint.rules import all_rules
 
     rules = list(all_rules().values())
     if fmt == "md":

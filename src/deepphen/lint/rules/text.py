@@ -6,7 +6,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from deepphen.lint.engine import Context, Fix, Hit, PaperFile, fold, rule
+from deepphen.lint.context import Context, PaperFile
+from deepphen.lint.registry import Fix, Flag, rule
+from deepphen.lint.rules.common import fold
 
 MAX_KEYWORDS = 6
 SPELLING_CUTOFF = 91  # rapidfuzz ratio between folded key words from different groups
@@ -37,7 +39,7 @@ def _edit_field(name: str, change: Callable[[Any], Any]) -> Callable[[dict[str, 
 
 @rule("DP401", "title-whitespace", "warning",
       "A title has no leading, trailing, doubled or line-break spaces.", fixable=True)
-def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Stray spaces break title search and duplicate detection on the rendered page.
 
     Bad:  ``title = " Deep  Double Descent"``
@@ -45,7 +47,7 @@ def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     title = f.paper.title
     if title != _normal_space(title):
-        yield Hit("stray whitespace in the title", field="title",
+        yield Flag("stray whitespace in the title", field="title",
                   fix=Fix("normalized the title's spaces",
                           edit=_edit_field("title", _normal_space)))
 
@@ -56,7 +58,7 @@ def _strip_final(title: str) -> str:
 
 @rule("DP402", "title-punctuation", "warning",
       "A title does not end in '.', ',', ';' or ':' (the page adds the period).", fixable=True)
-def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The page writes ``Title.``; a stored final period would show twice. '?' and '!' stay.
 
     Bad:  ``title = "Deep Double Descent."``
@@ -64,26 +66,26 @@ def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     title = f.paper.title.rstrip()
     if not title:
-        yield Hit("empty title", field="title")
+        yield Flag("empty title", field="title")
     elif title[-1] in ".,;:" and not title.endswith(("...", "et al.")):
-        yield Hit(f"title ends in {title[-1]!r}", field="title",
+        yield Flag(f"title ends in {title[-1]!r}", field="title",
                   fix=Fix("removed the title's final punctuation",
                           edit=_edit_field("title", _strip_final)))
 
 
 @rule("DP403", "authors-empty", "warning", "A paper lists its authors.")
-def authors_empty(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def authors_empty(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Every entry's second line names the authors.
 
     Bad:  no ``authors`` field, or ``authors = []``
     Good: ``authors = ["Alethea Power", "Yuri Burda"]``
     """
     if not f.paper.authors or not any(a.strip() for a in f.paper.authors):
-        yield Hit("no authors", field="authors")
+        yield Flag("no authors", field="authors")
 
 
 @rule("DP404", "author-duplicate", "warning", "No author is listed twice.", fixable=True)
-def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Names are compared folded (case, accents, punctuation); the fix keeps the first.
 
     Bad:  ``authors = ["Yuri Burda", "Harri Edwards", "Yuri Burda"]``
@@ -93,7 +95,7 @@ def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     for name in f.paper.authors:
         key = fold(name)
         if key and key in seen:
-            yield Hit(f"author {name!r} is listed twice", field="authors", needle=name,
+            yield Flag(f"author {name!r} is listed twice", field="authors", needle=name,
                       fix=Fix(f"removed the second {name!r}",
                               edit=_edit_field("authors", _dedupe_folded)))
             return
@@ -130,7 +132,7 @@ def _collapse_et_al(data: dict[str, Any]) -> None:
 
 @rule("DP405", "et-al", "warning",
       "'et al.' is written by authors_collapsed = true, not as an author.", fixable=True)
-def et_al(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def et_al(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The page adds ", et al." when ``authors_collapsed`` is true, in one consistent form.
 
     Bad:  ``authors = ["Jonathan Frankle", "et al."]``
@@ -138,16 +140,16 @@ def et_al(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     for name in f.paper.authors:
         if ET_AL.match(name.strip()):
-            yield Hit(f"{name!r} is written as an author", field="authors", needle=name,
+            yield Flag(f"{name!r} is written as an author", field="authors", needle=name,
                       fix=Fix("moved 'et al.' to authors_collapsed = true",
                               edit=_collapse_et_al))
     if f.paper.authors_collapsed and not f.paper.authors:
-        yield Hit("authors_collapsed = true but no authors are listed",
+        yield Flag("authors_collapsed = true but no authors are listed",
                   field="authors_collapsed")
 
 
 @rule("DP406", "keywords-count", "error", "A paper has one to six key words.")
-def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Key words carry secondary topics and drive search; too many dilute them.
 
     Bad:  ``keywords = []``
@@ -155,10 +157,10 @@ def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     count = len([k for k in f.paper.keywords if k.strip()])
     if count == 0:
-        yield Hit("no key words", field="keywords",
+        yield Flag("no key words", field="keywords",
                   hint="add one to six, reusing the vocabulary ('deepphen stats' lists it)")
     elif count > MAX_KEYWORDS:
-        yield Hit(f"{count} key words; at most {MAX_KEYWORDS}", field="keywords")
+        yield Flag(f"{count} key words; at most {MAX_KEYWORDS}", field="keywords")
 
 
 def _replace_keyword(old: str, new: str) -> Callable[[dict[str, Any]], None]:
@@ -167,7 +169,7 @@ def _replace_keyword(old: str, new: str) -> Callable[[dict[str, Any]], None]:
 
 @rule("DP407", "keyword-variant", "warning",
       "A key word is spelt as the rest of the catalog spells it.", fixable=True)
-def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Variants differ in case, hyphens or plural; the canonical spelling is the most used.
 
     Bad:  ``keywords = ["large language models"]`` where others say "Large Language Model"
@@ -177,7 +179,7 @@ def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     for keyword in f.paper.keywords:
         canonical = canonical_of.get(keyword.strip())
         if canonical and canonical != keyword.strip():
-            yield Hit(f"key word {keyword!r} is a variant of {canonical!r}", field="keywords",
+            yield Flag(f"key word {keyword!r} is a variant of {canonical!r}", field="keywords",
                       needle=keyword,
                       fix=Fix(f"key word {keyword!r} -> {canonical!r}",
                               edit=_replace_keyword(keyword, canonical)))
@@ -185,10 +187,11 @@ def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Hit]:
 
 def _misspellings(ctx: Context) -> dict[str, str]:
     """Spellings in rare key-word groups whose folded form is a typo away from a commoner
-    group -> that group's canonical spelling."""
-    cached = ctx.__dict__.get("_lint_misspellings")
-    if cached is not None:
-        return cached
+    group -> that group's canonical spelling (worked out once per lint run)."""
+    return ctx.memo("keyword-misspellings", lambda: _find_misspellings(ctx))
+
+
+def _find_misspellings(ctx: Context) -> dict[str, str]:
     from rapidfuzz import fuzz, process
 
     vocab = ctx.vocabulary
@@ -205,7 +208,6 @@ def _misspellings(ctx: Context) -> dict[str, str]:
                 for spelling in vocab.groups[norm]:
                     out[spelling] = vocab.canonical(match)
                 break
-    ctx.__dict__["_lint_misspellings"] = out
     return out
 
 
@@ -218,7 +220,7 @@ def _differs_by_spelling(a: str, b: str) -> bool:
 
 @rule("DP408", "keyword-spelling", "warning",
       "A rare key word is not a misspelling of a common one.")
-def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Rapidfuzz compares each rarely used key word with the commoner ones; no automatic
     fix, since two close spellings can be two real terms.
 
@@ -230,7 +232,7 @@ def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Hit]:
         target = misspelt.get(keyword.strip())
         if target:
             count = ctx.vocabulary.counts[target]
-            yield Hit(f"key word {keyword!r} is spelt almost like {target!r} ({count} papers); "
+            yield Flag(f"key word {keyword!r} is spelt almost like {target!r} ({count} papers); "
                       "one of them is likely misspelt", field="keywords", needle=keyword,
                       hint="use one spelling everywhere, or [ignore] DP408 with a reason")
 
@@ -243,7 +245,7 @@ def _clean_keywords(values: list[Any]) -> list[Any]:
 
 @rule("DP409", "keyword-format", "warning",
       "Key words have no stray spaces or punctuation and are not repeated.", fixable=True)
-def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The page joins key words with '; ' and ends the line with '.' itself.
 
     Bad:  ``keywords = [" Grokking.", "grokking"]``
@@ -255,7 +257,7 @@ def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
         # Name the key words at fault: the ones cleaning changes or drops, else exact repeats.
         bad = ([k for k in keywords if k not in cleaned]
                or [k for i, k in enumerate(keywords) if k in keywords[:i]])
-        yield Hit("key words with stray spaces, punctuation or repeats: "
+        yield Flag("key words with stray spaces, punctuation or repeats: "
                   + ", ".join(repr(k) for k in dict.fromkeys(bad)), field="keywords",
                   needle=bad[0] if bad else None,
                   fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
@@ -271,7 +273,7 @@ def _ascii_quotes(value: Any) -> Any:
 
 @rule("DP410", "typographic-quotes", "warning",
       "Titles, authors, venues and key words use ASCII quotes.", fixable=True)
-def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Curly quotes defeat search and duplicate checks ("Don’t" is not "Don't").
 
     Bad:  ``title = "Don’t Decay the Learning Rate"``
@@ -283,7 +285,7 @@ def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Hit]:
         for value in values:
             m = _TYPO_RE.search(value)
             if m:
-                yield Hit(f"typographic quote {m.group()!r} in {name}", field=name,
+                yield Flag(f"typographic quote {m.group()!r} in {name}", field=name,
                           needle=value,
                           fix=Fix(f"ASCII quotes in {name}", edit=_edit_field(name, _ascii_quotes)))
                 break
@@ -291,7 +293,7 @@ def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Hit]:
 
 @rule("DP411", "venue-year", "warning",
       "A conference venue names its year (ICLR 2023, not ICLR).")
-def venue_year(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def venue_year(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """A conference meets every year; journals (Nature, PNAS, TMLR) need no year.
 
     Bad:  ``venue = "ICLR"``
@@ -299,7 +301,7 @@ def venue_year(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     venue = f.paper.venue
     if venue and _CONFERENCE_RE.match(venue.strip()) and not _YEAR_RE.search(venue):
-        yield Hit(f"conference venue {venue!r} without a year", field="venue",
+        yield Flag(f"conference venue {venue!r} without a year", field="venue",
                   hint=f"e.g. {venue.strip().split()[0]} {f.paper.year}")
 
 
@@ -310,7 +312,7 @@ def _clean_venue(value: Any) -> Any:
 @rule("DP412", "venue-format", "warning",
       "A venue is plain text: no markdown emphasis or stray spaces.",
       fixable=True)
-def venue_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def venue_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The page sets the venue in italics itself.
 
     Bad:  ``venue = "*ICLR  2023*"``
@@ -318,6 +320,6 @@ def venue_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     venue = f.paper.venue
     if venue is not None and _clean_venue(venue) != venue:
-        yield Hit(f"venue {venue!r} is not plain text", field="venue",
+        yield Flag(f"venue {venue!r} is not plain text", field="venue",
                   fix=Fix(f"venue = {_clean_venue(venue)!r}",
                           edit=_edit_field("venue", _clean_venue)))
