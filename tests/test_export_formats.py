@@ -112,6 +112,7 @@ def test_page_order_follows_sections_then_newest_first() -> None:
 def test_output_file_written_atomically(fmt: str, full_catalog: Path, run_cli,
                                         tmp_path: Path) -> None:
     target = tmp_path / "out" / f"all.{fmt}"
+    target.parent.mkdir()
     result = run_cli("export", "-f", fmt, "-o", target, "--catalog", full_catalog)
     assert result.stdout == ""
     assert target.read_bytes() == (GOLDEN / GOLDEN_FILES[fmt]).read_bytes()

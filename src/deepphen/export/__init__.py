@@ -18,6 +18,7 @@ FORMATS: dict[str, str] = {
     "json": "deepphen.export.json:render",
     "bibtex": "deepphen.export.bibtex:render",
     "csv": "deepphen.export.csv:render",
+    "html": "deepphen.export.html:render",
 }
 
 
