@@ -23,7 +23,8 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
-from deepphen.export import page_order
+from deepphen.dialect import year_heading
+from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.vocab import Vocabulary, keyword_norm
 
@@ -198,21 +199,6 @@ def _keyword_ids(paper: Paper, keyword_ids: dict[str, int]) -> list[int]:
     return [i for i in found if i is not None]
 
 
-def _grouped(papers: list[Paper], settings: Settings) -> list[tuple[Section, list[Paper]]]:
-    by_slug: dict[str, list[Paper]] = {}
-    for paper in papers:
-        by_slug.setdefault(paper.section, []).append(paper)
-    known = [(sec, by_slug.pop(sec.slug)) for sec in settings.sections if sec.slug in by_slug]
-    return known + [(Section(slug, slug), by_slug[slug]) for slug in sorted(by_slug)]
-
-
-def year_heading(section: Section, year: int) -> str:
-    """The year group's heading as on the markdown page ("<heading>: <year>" by default)."""
-    if section.year_heading is None:
-        return f"{section.heading}: {year}"
-    return section.year_heading.replace("{year}", str(year), 1)
-
-
 def _anchor(section: Section, used: set[str]) -> str:
     base = re.sub(r"[^A-Za-z0-9_-]", "", section.toc_anchor) or "section"
     anchor, n = base, 1
@@ -230,7 +216,7 @@ def _count_text(n: int) -> str:
 def render(papers: list[Paper], settings: Settings) -> str:
     """The whole page for these papers (any subset of a catalog); deterministic."""
     ordered = page_order(papers, settings)
-    groups = _grouped(ordered, settings)
+    groups = sections_with_papers(ordered, settings)
     vocab = Vocabulary.from_papers(ordered)
     canonical = {norm: vocab.canonical(spellings[0]) or spellings[0]
                  for norm, spellings in vocab.groups.items()}

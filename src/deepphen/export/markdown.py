@@ -11,24 +11,13 @@ curator's markdown, written as is.
 from __future__ import annotations
 
 from deepphen.dialect import IMAGE_ALT, entry_lines, page_lines, year_heading
-from deepphen.models import Paper, Section, Settings, github_anchor
+from deepphen.export import sections_with_papers
+from deepphen.models import Paper, Settings, github_anchor
 
 
 def render_entry(paper: Paper) -> str:
     """One entry as it appears on the page: its lines joined, without a final newline."""
     return "\n".join(line for _, line in entry_lines(paper))
-
-
-def _sections_with_papers(papers: list[Paper],
-                          settings: Settings) -> list[tuple[Section, list[Paper]]]:
-    """Sections in page order with their papers; sections with none are left out. Papers of a
-    section the settings do not know come last, under their slug."""
-    by_slug: dict[str, list[Paper]] = {}
-    for paper in papers:
-        by_slug.setdefault(paper.section, []).append(paper)
-    out = [(sec, by_slug.pop(sec.slug)) for sec in settings.sections if sec.slug in by_slug]
-    out.extend((Section(slug, slug), by_slug[slug]) for slug in sorted(by_slug))
-    return out
 
 
 def _heading_key(line: str) -> str:
@@ -52,7 +41,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
     lines += ["", f"# {settings.toc_heading}"]
     if settings.toc_image:
         lines += ["", settings.toc_image]
-    sections = _sections_with_papers(papers, settings)
+    sections = sections_with_papers(papers, settings)
     items = [f"- [{sec.toc_text}](#{sec.toc_anchor})" for sec, _ in sections]
     if settings.resources:
         label = settings.resources_toc_label or settings.resources_heading
