@@ -318,10 +318,11 @@ def test_real_list_defects_are_found(real_list: Path, tmp_path: Path, run_cli) -
     assert "1906.00904" in by_rule["DP406"]  # no key words
     assert len(by_rule["DP407"]) >= 30  # key-word variants
     assert "proving-the-lottery-ticket-hypothesis-for" in by_rule["DP404"]
+    assert "a-deep-learning-framework-for-neuroscience" in by_rule["DP414"]  # "A & B"
     # Few false positives: nothing outside the rules that have real defects in this list.
     assert len(by_rule["DP504"]) >= 30  # entries kept as written by import
     assert set(by_rule) <= {"DP202", "DP203", "DP205", "DP209", "DP301", "DP302", "DP404",
-                            "DP406", "DP407", "DP408", "DP409", "DP410", "DP411", "DP504"}
+                            "DP406", "DP407", "DP408", "DP409", "DP410", "DP411", "DP414", "DP504"}
     changes, remaining = engine.fix(root)
     assert len(changes) >= 50
     assert engine.fix(root)[0] == []

@@ -35,6 +35,8 @@ PAPER_FIELDS: tuple[str, ...] = (
     "ignore",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("title", "year", "section")
+# The item that ends an author list the paper's authors go on past.
+ET_AL_RE = re.compile(r"^(?:et\.?\s*al\.?|and\s+others|others|\.\.\.|…)$", re.IGNORECASE)
 
 
 class FieldError(ValueError):
@@ -89,6 +91,17 @@ class Paper:
             if link.label == "paper":
                 return link.url
         return ids.abs_url(self.arxiv) if self.arxiv else None
+
+    @property
+    def authors_truncated(self) -> bool:
+        """True when the list says it is incomplete: its last item is "et al." (or "others",
+        "..."). ``authors_collapsed`` only moves the names into the page's Author List block."""
+        return bool(self.authors) and ET_AL_RE.match(self.authors[-1].strip()) is not None
+
+    @property
+    def named_authors(self) -> list[str]:
+        """The authors without a final "et al." item."""
+        return self.authors[:-1] if self.authors_truncated else list(self.authors)
 
     @property
     def code_url(self) -> str | None:

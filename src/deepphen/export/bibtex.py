@@ -61,7 +61,9 @@ _LATEX_SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 _LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]+")
+# Controls, C1 and the invisible bidi and direction marks: nothing a citation should carry.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029"
+                         r"\u2066-\u2069\ufeff]+")
 # A word part (between hyphens or slashes) with a capital after its first character (GPT,
 # ReLU, ImageNet, PAC) or capitals mixed with digits (L2, 2D) is worth protecting from a
 # style's sentence-casing; "Fine-Tuning" is not.
@@ -102,9 +104,12 @@ def title_value(title: str) -> str:
 
 
 def author_value(paper: Paper) -> str:
-    """Authors joined with `` and ``; a truncated list ends in ``and others``."""
+    """Authors joined with `` and ``; a list that ends in "et al." ends in ``and others``.
+
+    A collapsed list (``authors_collapsed``: the page's Author List block) is complete.
+    """
     names = []
-    for name in paper.authors:
+    for name in paper.named_authors:
         escaped = latex_escape(name)
         if not escaped:
             continue
@@ -113,7 +118,7 @@ def author_value(paper: Paper) -> str:
         if "," in escaped or _AND_RE.search(escaped):
             escaped = f"{{{escaped}}}"
         names.append(escaped)
-    if names and paper.authors_collapsed:
+    if names and paper.authors_truncated:
         names.append("others")
     return " and ".join(names)
 

@@ -9,6 +9,7 @@ from typing import Any
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.lint.rules.common import fold
+from deepphen.printable import has_control
 
 MAX_KEYWORDS = 6
 SPELLING_CUTOFF = 91  # rapidfuzz ratio between folded key words from different groups
@@ -114,11 +115,12 @@ def _dedupe_folded(values: list[Any]) -> list[Any]:
     return out
 
 
-def _collapse_et_al(data: dict[str, Any]) -> None:
+def _et_al_last(data: dict[str, Any]) -> None:
+    """Names as listed, a shortened list ending in one item written "et al."."""
     authors = data.get("authors")
     if not isinstance(authors, list):
         return
-    kept = []
+    kept, cut = [], False
     for name in authors:
         m = ET_AL.match(name.strip()) if isinstance(name, str) else None
         if m is None:
@@ -126,23 +128,27 @@ def _collapse_et_al(data: dict[str, Any]) -> None:
         else:
             if m.group("name"):
                 kept.append(m.group("name").strip())
-            data["authors_collapsed"] = True
-    data["authors"] = kept
+            cut = True
+    data["authors"] = kept + (["et al."] if cut else [])
 
 
 @rule("DP405", "et-al", "warning",
-      "'et al.' is written by authors_collapsed = true, not as an author.", fixable=True)
+      "A shortened author list ends in one item written 'et al.'.", fixable=True)
 def et_al(f: PaperFile, ctx: Context) -> Iterator[Flag]:
-    """The page adds ", et al." when ``authors_collapsed`` is true, in one consistent form.
+    """A list is complete unless its last item is "et al."; BibTeX then ends the authors in
+    ``and others``. ``authors_collapsed`` only moves the names into the page's Author List
+    block and says nothing about completeness.
 
-    Bad:  ``authors = ["Jonathan Frankle", "et al."]``
-    Good: ``authors = ["Jonathan Frankle"]`` with ``authors_collapsed = true``
+    Bad:  ``authors = ["Jonathan Frankle et al."]``, ``authors = ["et al", "Jonathan Frankle"]``
+    Good: ``authors = ["Jonathan Frankle", "et al."]``
     """
-    for name in f.paper.authors:
-        if ET_AL.match(name.strip()):
-            yield Flag(f"{name!r} is written as an author", field="authors", needle=name,
-                      fix=Fix("moved 'et al.' to authors_collapsed = true",
-                              edit=_collapse_et_al))
+    authors = f.paper.authors
+    for i, name in enumerate(authors):
+        if ET_AL.match(name.strip()) and (i != len(authors) - 1 or name != "et al."):
+            yield Flag(f"{name!r}: a shortened list ends in one item 'et al.'", field="authors",
+                      needle=name, fix=Fix("wrote 'et al.' as the last author item",
+                                           edit=_et_al_last))
+            break
     if f.paper.authors_collapsed and not f.paper.authors:
         yield Flag("authors_collapsed = true but no authors are listed",
                   field="authors_collapsed")
@@ -323,3 +329,93 @@ def venue_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         yield Flag(f"venue {venue!r} is not plain text", field="venue",
                   fix=Fix(f"venue = {_clean_venue(venue)!r}",
                           edit=_edit_field("venue", _clean_venue)))
+
+
+# Line breaks and tabs are how a long digest is written in TOML; anywhere else, and any
+# other control or bidi-formatting character anywhere, is text that acts instead of showing.
+_TEXT_FIELDS = ("title", "authors", "venue", "keywords", "digest", "links", "doi", "category")
+_LAYOUT_OK = {"digest": "\t\n\r"}
+_SPACING_RE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\u2028\u2029]")
+
+
+def _strip_controls(value: Any) -> Any:
+    """Spacing controls as one space, every other control or bidi character dropped."""
+    if isinstance(value, str):
+        spaced = _SPACING_RE.sub(" ", value)
+        return "".join(ch for ch in spaced if not has_control(ch))
+    if isinstance(value, list):
+        return [_strip_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _strip_controls(v) for k, v in value.items()}
+    return value
+
+
+def _field_texts(paper: Any, name: str) -> list[str]:
+    if name == "links":
+        return [text for link in paper.links for text in (link.label, link.url)]
+    value = getattr(paper, name)
+    return list(value) if isinstance(value, list) else [value or ""]
+
+
+@rule("DP413", "control-character", "error",
+      "Text has no control, line-separator or bidi-override character.", fixable=True)
+def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
+    """Such characters are invisible in an editor but act where the text goes: an ESC clears a
+    terminal, U+2028 or U+000B breaks a page line into a heading or quote, U+202E reverses
+    what a reader sees. The fix makes line breaks a space and drops the rest.
+
+    Bad:  ``title = "Deep\\u2028# Double Descent"``, ``authors = ["A\\u001b[2J"]``
+    Good: ``title = "Deep Double Descent"``
+    """
+    for name in _TEXT_FIELDS:
+        allowed = _LAYOUT_OK.get(name, "")
+        for text in _field_texts(f.paper, name):
+            bad = next((ch for ch in text if ch not in allowed and has_control(ch)), None)
+            if bad is not None:
+                yield Flag(f"control character U+{ord(bad):04X} in {name}", field=name,
+                          fix=Fix(f"removed control characters from {name}",
+                                  edit=_edit_field(name, _strip_controls_except(allowed))))
+                break
+
+
+def _strip_controls_except(allowed: str) -> Callable[[Any], Any]:
+    """``_strip_controls``, but the characters ``allowed`` (a digest's line breaks) stay."""
+    if not allowed:
+        return _strip_controls
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, str):
+            return "".join(ch for ch in value if ch in allowed or not has_control(ch))
+        return value
+
+    return strip
+
+
+_JOINED_RE = re.compile(r"\s+(?:&|and)\s+")
+
+
+def _split_joined(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            out.extend(name.strip() for name in _JOINED_RE.split(value) if name.strip())
+        else:
+            out.append(value)
+    return out
+
+
+@rule("DP414", "author-joined", "error",
+      "Each author is one list item: no '&' or ' and ' inside a name.", fixable=True)
+def author_joined(f: PaperFile, ctx: Context) -> Iterator[Flag]:
+    """Two people in one item count as one author in BibTeX, CSV and search; the fix splits
+    the item at '&' or 'and'.
+
+    Bad:  ``authors = ["Denis Therien & Konrad P. Kording"]``
+    Good: ``authors = ["Denis Therien", "Konrad P. Kording"]``
+    """
+    for name in f.paper.authors:
+        if _JOINED_RE.search(name):
+            yield Flag(f"author {name!r} names more than one person", field="authors",
+                      needle=name, fix=Fix("split the joined author names",
+                                           edit=_edit_field("authors", _split_joined)))
+            return
