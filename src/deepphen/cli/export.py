@@ -19,6 +19,7 @@ from deepphen.cli.app import (
     YearFilter,
     app,
     handle_errors,
+    is_terminal,
     select_papers,
     usage_error,
     warn,
@@ -26,6 +27,7 @@ from deepphen.cli.app import (
 )
 from deepphen.errors import EXIT_FINDINGS
 from deepphen.export import FORMATS
+from deepphen.printable import printable
 
 
 @app.command("export")
@@ -76,7 +78,8 @@ def export_command(
     settings, papers = select_papers(catalog, query, **options)
     text = exporter(fmt)(papers, settings)
     if output is None:
-        sys.stdout.write(text)
+        # On a terminal the text is to be read, not kept: no control character in it may act.
+        sys.stdout.write(printable(text, keep_layout=True) if is_terminal() else text)
     else:
         from deepphen.fsutil import atomic_write_text
 
