@@ -297,6 +297,29 @@ class Resource:
 
 
 @dataclass(slots=True)
+class DiscoverSettings:
+    """``[discover]`` in catalog.toml: where ``deepphen discover`` looks for new papers."""
+
+    categories: list[str] = field(default_factory=list)  # arXiv categories, e.g. "cs.LG"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.categories:
+            out["categories"] = list(self.categories)
+        out.update(self.extra)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DiscoverSettings:
+        try:
+            categories = _str_list(data, "categories")
+        except FieldError as exc:
+            raise FieldError("discover", f"[discover] {exc}") from exc
+        return cls(categories, {k: v for k, v in data.items() if k != "categories"})
+
+
+@dataclass(slots=True)
 class Settings:
     """``catalog.toml``: everything the page needs besides the papers."""
 
@@ -317,6 +340,7 @@ class Settings:
     # Blank lines before a heading of the page, by heading text, where not 1 (kept by import
     # so that a regenerated page keeps the page's spacing).
     blank_lines: dict[str, int] = field(default_factory=dict)
+    discover: DiscoverSettings = field(default_factory=DiscoverSettings)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def section(self, slug_or_heading: str) -> Section | None:
@@ -351,6 +375,9 @@ class Settings:
             out["lint"] = self.lint
         if self.blank_lines:
             out["blank_lines"] = dict(self.blank_lines)
+        discover = self.discover.to_dict()
+        if discover:
+            out["discover"] = discover
         return out
 
     @classmethod
@@ -387,7 +414,7 @@ class Settings:
                 raise FieldError("resources", f"resources[{i}]: {exc}") from exc
         known = {"title", "title_badge", "badges", "intro", "toc_heading", "toc_image",
                  "resources_heading", "resources_toc_label", "closing", "page",
-                 "regenerate_page", "sections", "resources", "lint", "blank_lines"}
+                 "regenerate_page", "sections", "resources", "lint", "blank_lines", "discover"}
         blank_lines = _typed(data, "blank_lines", dict, {})
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9
                    for v in blank_lines.values()):
@@ -408,5 +435,6 @@ class Settings:
             regenerate_page=_typed(data, "regenerate_page", bool, False),
             lint=_typed(data, "lint", dict, {}),
             blank_lines=dict(blank_lines),
+            discover=DiscoverSettings.from_dict(_typed(data, "discover", dict, {})),
             extra={k: v for k, v in data.items() if k not in known},
         )
