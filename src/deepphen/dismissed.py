@@ -75,7 +75,7 @@ def _dismissal(item: Any, index: int, path: Path) -> Dismissal:
     where = f"dismissed[{index}]"
     if not isinstance(item, dict):
         raise CatalogError(f"{where} must be a table", path=path)
-    line = _entry_line(path, index)
+    line = entry_line(path, index)
     unknown = [k for k in item if k not in FIELDS]
     if unknown:
         raise CatalogError(f"{where}: unknown key {unknown[0]!r}", path=path, line=line,
@@ -98,8 +98,8 @@ def _dismissal(item: Any, index: int, path: Path) -> Dismissal:
                      item.get("reason", ""))
 
 
-def _entry_line(path: Path, index: int) -> int | None:
-    """The line of the ``index``-th ``[[dismissed]]`` header."""
+def entry_line(path: Path, index: int) -> int | None:
+    """The line of the ``index``-th ``[[dismissed]]`` header (None when not found)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):

@@ -7,9 +7,9 @@ Importing this package imports every family once; ``all_rules`` reads the regist
 from __future__ import annotations
 
 from deepphen.lint.registry import RULES, Rule
-from deepphen.lint.rules import files, links, page, placement, settings, text
+from deepphen.lint.rules import discover, files, links, page, placement, settings, text
 
-FAMILIES = (files, links, placement, text, page, settings)
+FAMILIES = (files, links, placement, text, page, settings, discover)
 
 
 def all_rules() -> dict[str, Rule]:
