@@ -195,8 +195,23 @@ def test_piped_table_is_plain_lines(catalog_dir: Path, corpus: list, run_cli) ->
     assert lines[0].split("\t")[0] == "1"
 
 
-def test_plain_line_drops_control_characters() -> None:
-    assert core.plain_line("a\x1b[2Jb\n c\x9b\t") == "a [2Jb c"
+def test_add_command_is_one_safe_shell_line() -> None:
+    from deepphen.fit import Fit, Why
+
+    class Model:
+        def sections_for(self, entry: object) -> list[tuple[str, float]]:
+            return [("others", 0.9)]
+
+        def keywords_for(self, entry: object) -> list[str]:
+            return ["Red\x1b[31m Team", "it's `odd`", "A", "B"]
+
+    from deepphen.arxiv import ArxivEntry
+
+    candidate = ArxivEntry("2505.00001", 1, "T", ["A B"], dt.date(2025, 5, 1))
+    fit = Fit(candidate, 0.5, Why(), Model())  # type: ignore[arg-type]
+    command = core.add_command(fit)
+    assert command == ("deepphen add 2505.00001 --section others -k 'Red [31m Team' "
+                       "-k 'it'\"'\"'s `odd`' -k A")
 
 
 def test_terminal_table(catalog_dir: Path, corpus: list, run_cli,

@@ -127,12 +127,6 @@ def settings_categories(root: Path, settings: Settings) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def plain_line(text: str) -> str:
-    """arXiv or catalog text made safe for a terminal or log: no control characters (escape
-    sequences), one line."""
-    return " ".join(_CONTROL_RE.sub(" ", text).split())
-
-
 def norm_title(title: str) -> str:
     """A title reduced to its letters and digits, to spot the same paper under another id."""
     return " ".join(re.findall(r"[^\W_]+", fold(title)))
@@ -358,7 +352,8 @@ def add_command(fit: Fit, *, keywords: int = 3) -> str:
         parts += ["--section", fit.suggested_sections[0][0]]
     for keyword in fit.suggested_keywords[:keywords]:
         parts += ["-k", keyword]
-    return " ".join(shlex.quote(plain_line(p)) for p in parts)
+    # Controls dropped: a command to paste must not carry a terminal's escape sequences.
+    return " ".join(shlex.quote(" ".join(_CONTROL_RE.sub(" ", p).split())) for p in parts)
 
 
 def _code_span(text: str) -> str:

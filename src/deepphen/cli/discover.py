@@ -20,7 +20,7 @@ from deepphen.cli.app import (
     usage_error,
     warn,
 )
-from deepphen.discover import plain_line as clean
+from deepphen.printable import printable as clean
 
 OUTPUT_FORMATS = ("table", "json", "md")
 

@@ -16,8 +16,8 @@ from typing import Any
 import typer
 
 from deepphen.cli.app import echo, warn
-from deepphen.discover import plain_line as clean
 from deepphen.errors import DeepphenError
+from deepphen.printable import printable as clean
 
 KEYS = "a add, s skip, d dismiss, o abstract, q quit"
 
