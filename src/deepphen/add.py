@@ -142,7 +142,7 @@ def _check_keyword_count(keywords: Sequence[str]) -> None:
 
 def build_paper(entry: ArxivEntry, options: Options, keywords: list[str]) -> Paper:
     """The catalog entry for an arXiv paper (section left empty)."""
-    from deepphen.arxiv import venue_from_journal_ref
+    from deepphen.venues import venue_from_journal_ref
 
     links = [Link("paper", entry.abs_url)]
     if options.code:

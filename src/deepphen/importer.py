@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from deepphen import ids
 from deepphen.catalog import paper_key
-from deepphen.dialect import IMAGE_ALT, YEAR_RE, year_heading, year_style
+from deepphen.dialect import IMAGE_ALT, year_heading, year_style
 from deepphen.import_entry import (
     AUTHOR_LIST_RE,
     DIGEST_RE,
@@ -33,6 +33,7 @@ from deepphen.import_entry import (
 )
 from deepphen.models import Paper, Resource, Section, Settings, github_anchor
 from deepphen.order import assign_sort_as
+from deepphen.venues import YEAR_RE
 
 
 @dataclass

@@ -73,7 +73,7 @@ class RefreshResult:
 
 def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
     """Fields where arXiv's record says something else than the catalog."""
-    from deepphen.arxiv import venue_from_journal_ref
+    from deepphen.venues import venue_from_journal_ref
 
     out = []
     title = entry.title.rstrip(".")

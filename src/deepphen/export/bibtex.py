@@ -15,28 +15,8 @@ from collections import defaultdict
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
+from deepphen.venues import is_journal, is_meeting, is_proceedings, venue_name, year_in
 from deepphen.vocab import fold
-
-# Venues are matched case-insensitively on word boundaries. A conference's acronym leads its
-# venue ("ICLR 2023", "NeurIPS 2022 Workshop") and a workshop may be named after anything
-# ("... Workshop on Science of Deep Learning"), so conferences are recognised first.
-_CONFERENCE_RE = re.compile(
-    r"^(?:iclr|neurips|nips|icml|cvpr|iccv|eccv|accv|wacv|bmvc|aistats|uai|colt|alt|aaai"
-    r"|ijcai|acl|emnlp|naacl|eacl|coling|conll|kdd|www|sigir|mlsys|corl|collas|log|icassp"
-    r"|interspeech|isit|cogsci|ccn|midl|icdm|sdm|ecml|acml|icra|iros|rss|miccai|facct)\b"
-    r"|\b(?:workshop|conference|symposium)s?\b",
-    re.IGNORECASE,
-)
-_JOURNAL_RE = re.compile(
-    r"\b(?:nature|science|pnas|jmlr|tmlr|tpami|tnnls|tnn|tip|tsp|tit|ijcv|jair|jov|neuron"
-    r"|cell|elife|plos|neural computation|neural networks|neurocomputing|entropy|annals|siam"
-    r"|physical review|phys\.? rev|journal|transactions|letters|review|magazine|acta"
-    r"|information and inference|foundations and trends|proceedings of the ieee"
-    r"|proceedings of the national academy|proceedings of the royal society)\b",
-    re.IGNORECASE,
-)
-_PROCEEDINGS_RE = re.compile(r"\bproceedings\b", re.IGNORECASE)
-_YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
 
 # Title words skipped when choosing the key's word, as Google Scholar does.
 _STOPWORDS = frozenset({
@@ -154,8 +134,7 @@ def _venue(paper: Paper) -> str | None:
 def entry_year(paper: Paper) -> int:
     """The year to cite: the venue's year when the venue names one, else the paper's year."""
     venue = _venue(paper)
-    m = _YEAR_RE.search(venue) if venue else None
-    return int(m.group()) if m else paper.year
+    return (year_in(venue) if venue else None) or paper.year
 
 
 def base_key(paper: Paper) -> str:
@@ -210,12 +189,11 @@ def entry_type(paper: Paper) -> tuple[str, str | None, str | None]:
     venue = _venue(paper)
     if venue is None:
         return "misc", None, None
-    if _CONFERENCE_RE.search(venue):
+    if is_meeting(venue):
         return "inproceedings", "booktitle", venue
-    if _JOURNAL_RE.search(venue):
-        name = " ".join(_YEAR_RE.sub("", venue).split()) or venue
-        return "article", "journal", name
-    if _PROCEEDINGS_RE.search(venue):
+    if is_journal(venue):
+        return "article", "journal", venue_name(venue)
+    if is_proceedings(venue):
         return "inproceedings", "booktitle", venue
     return "misc", "howpublished", venue
 

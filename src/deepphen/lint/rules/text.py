@@ -10,17 +10,11 @@ from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.lint.rules.common import fold
 from deepphen.printable import has_control
+from deepphen.venues import conference_acronym, year_in
 
 MAX_KEYWORDS = 6
 SPELLING_CUTOFF = 91  # rapidfuzz ratio between folded key words from different groups
 ET_AL = re.compile(r"^(?:(?P<name>.*?)[\s,]+)?(?:et\.?\s*al\.?|\.\.\.|…)$", re.IGNORECASE)
-# Conferences whose venue names an edition: "ICLR" alone does not say which.
-CONFERENCES = ("ICLR", "NeurIPS", "NIPS", "ICML", "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI",
-               "ACL", "EMNLP", "NAACL", "EACL", "COLING", "COLT", "AISTATS", "UAI", "KDD",
-               "WACV", "BMVC", "ALT", "CoRL", "CoLLAs", "MLSys", "ICASSP", "INTERSPEECH",
-               "ISIT", "LoG", "CogSci", "CCN", "COSYNE")
-_CONFERENCE_RE = re.compile(rf"^(?:{'|'.join(CONFERENCES)})\b")
-_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 TYPOGRAPHIC = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'",
                "\u201a": "'", "\u2032": "'", "\u00b4": "'", "\u2033": '"'}
 _TYPO_RE = re.compile("[" + "".join(TYPOGRAPHIC) + "]")
@@ -306,7 +300,7 @@ def venue_year(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     Good: ``venue = "ICLR 2023"``, ``venue = "NeurIPS 2022 Workshop"``, ``venue = "Nature"``
     """
     venue = f.paper.venue
-    if venue and _CONFERENCE_RE.match(venue.strip()) and not _YEAR_RE.search(venue):
+    if venue and conference_acronym(venue) and year_in(venue) is None:
         yield Flag(f"conference venue {venue!r} without a year", field="venue",
                   hint=f"e.g. {venue.strip().split()[0]} {f.paper.year}")
 
