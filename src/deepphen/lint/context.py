@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -80,14 +79,10 @@ def locate(lines: list[str], field_name: str | None, needle: str | None = None
     """(line, column), 1-based, of a TOML key and, when given, of ``needle`` after it."""
     start = 0
     if field_name:
-        pattern = re.compile(
-            rf"^\s*(?:{re.escape(field_name)}\s*=|\[\[?\s*{re.escape(field_name)}\s*\]?\])")
-        for i, text in enumerate(lines):
-            if pattern.match(text):
-                start = i
-                break
-        else:
+        line = catalog.key_line(lines, field_name)
+        if line is None:
             return (1, 1)
+        start = line - 1
     if needle:
         forms = [json.dumps(needle, ensure_ascii=False)[1:-1], needle]
         for i in range(start, len(lines)):

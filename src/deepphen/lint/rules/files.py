@@ -22,7 +22,7 @@ def toml_syntax(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """
     if f.parse_error is not None:
         yield Flag(f.parse_error.message, line=f.parse_error.line or 1,
-                  column=f.parse_error.column)
+                   column=f.parse_error.column)
 
 
 @rule("DP102", "unknown-key", "error", "Every key of a paper file is a known field.",
@@ -81,16 +81,16 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         expected = ids.key_for_id(paper.arxiv)
         if stem != expected:
             yield Flag(f"file name '{stem}.toml' does not match arXiv id {paper.arxiv}",
-                      field="arxiv",
-                      hint=f"rename it: git mv {f.rel} {f.folder}/{expected}.toml")
+                       field="arxiv",
+                       hint=f"rename it: git mv {f.rel} {f.folder}/{expected}.toml")
     elif not paper.arxiv and ids.id_for_key(stem):
         yield Flag(f"file name '{stem}.toml' is an arXiv id but the paper has no arxiv field",
-                  line=1, hint=f"add arxiv = \"{ids.id_for_key(stem)}\" or rename the file")
+                   line=1, hint=f"add arxiv = \"{ids.id_for_key(stem)}\" or rename the file")
     elif not paper.arxiv:
         slug = ids.slugify(paper.title)
         if stem != slug and not re.fullmatch(rf"{re.escape(slug)}-\d+", stem):
             yield Flag(f"file name '{stem}.toml' does not match the title's slug '{slug}'",
-                      field="title", hint=f"rename it: git mv {f.rel} {f.folder}/{slug}.toml")
+                       field="title", hint=f"rename it: git mv {f.rel} {f.folder}/{slug}.toml")
 
 
 @rule("DP106", "file-folder", "error", "A paper file sits in the folder of its section.")
@@ -103,8 +103,8 @@ def file_folder(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     section = f.paper.section
     if section != f.folder:
         yield Flag(f"section '{section}' but the file is in folder '{f.folder}'",
-                  field="section",
-                  hint=f"move it: git mv {f.rel} {section}/{f.path.name}, or set section = "
+                   field="section",
+                   hint=f"move it: git mv {f.rel} {section}/{f.path.name}, or set section = "
                        f"\"{f.folder}\"")
 
 
@@ -127,4 +127,4 @@ def ignore_entry(f: PaperFile, ctx: Context) -> Iterator[Flag]:
             yield Flag(f"[ignore] names unknown rule {key!r}", field=key, hint=hint)
         elif isinstance(reason, str) and not reason.strip():
             yield Flag(f"[ignore] {key} needs a reason", field=key,
-                      hint=f'{key} = "why this paper is an exception"')
+                       hint=f'{key} = "why this paper is an exception"')

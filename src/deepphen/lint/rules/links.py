@@ -57,14 +57,14 @@ def arxiv_id(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         canonical = ids.parse_arxiv_id(value).id
     except ids.InvalidId:
         yield Flag(f"arxiv {value!r} is not an arXiv id", field="arxiv",
-                  hint="expected e.g. 2201.02177 or hep-th/9901001")
+                   hint="expected e.g. 2201.02177 or hep-th/9901001")
         return
 
     def edit(data: dict[str, Any]) -> None:
         data["arxiv"] = canonical
 
     yield Flag(f"arxiv {value!r} is not the bare id {canonical}", field="arxiv",
-              fix=Fix(f"arxiv = {canonical!r}", edit=edit))
+               fix=Fix(f"arxiv = {canonical!r}", edit=edit))
 
 
 def canonical_arxiv_url(url: str) -> str | None:
@@ -88,7 +88,7 @@ def arxiv_url(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         canonical = canonical_arxiv_url(link.url)
         if canonical:
             yield Flag(f"arXiv link {link.url} is not canonical", field="links", needle=link.url,
-                      fix=Fix(f"{link.url} -> {canonical}", edit=_canonicalize_arxiv))
+                       fix=Fix(f"{link.url} -> {canonical}", edit=_canonicalize_arxiv))
 
 
 def _canonicalize_arxiv(data: dict[str, Any]) -> None:
@@ -125,7 +125,7 @@ def url_malformed(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         problem = url_problem(link.url)
         if problem:
             yield Flag(problem, field="links", needle=f'url = "{link.url}"' if not link.url.strip()
-                      else link.url)
+                       else link.url)
 
 
 def _https(url: str) -> str:
@@ -145,8 +145,8 @@ def http_link(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     for link in f.paper.links:
         if _https(link.url) != link.url and not canonical_arxiv_url(link.url):
             yield Flag(f"http link {link.url} where https exists", field="links",
-                      needle=link.url,
-                      fix=Fix(f"{link.url} -> https", edit=lambda d: _set_links(d, _https)))
+                       needle=link.url,
+                       fix=Fix(f"{link.url} -> https", edit=lambda d: _set_links(d, _https)))
 
 
 def strip_tracking(url: str) -> str:
@@ -183,7 +183,7 @@ def tracking_params(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         clean = strip_tracking(link.url)
         if clean != link.url:
             yield Flag(f"tracking parameters in {link.url}", field="links", needle=link.url,
-                      fix=Fix(f"{link.url} -> {clean}",
+                       fix=Fix(f"{link.url} -> {clean}",
                               edit=lambda d: _set_links(d, strip_tracking)))
 
 
@@ -207,7 +207,7 @@ def duplicate_link(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         key = _same_url(link.url)
         if key in seen:
             yield Flag(f"link {link.url} appears twice", field="links", needle=link.url,
-                      fix=Fix(f"removed the second {link.url}", edit=_dedupe_links))
+                       fix=Fix(f"removed the second {link.url}", edit=_dedupe_links))
         seen.add(key)
 
 
@@ -239,7 +239,7 @@ def arxiv_link_mismatch(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         linked = arxiv_id_from_url(link.url)
         if linked and linked != own and link.label == "paper":
             yield Flag(f"paper link names arXiv {linked} but arxiv = {own}", field="links",
-                      needle=link.url)
+                       needle=link.url)
 
 
 @rule("DP208", "link-label", "warning", "Link labels are lower-case words from the known set.",
@@ -258,11 +258,11 @@ def link_label(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         if target:
             label = link.label
             yield Flag(message, field="links", needle=f'"{label}"',
-                      fix=Fix(f"label {label!r} -> {target!r}",
+                       fix=Fix(f"label {label!r} -> {target!r}",
                               edit=lambda d, old=label, new=target: _relabel(d, old, new)))
         else:
             yield Flag(message, field="links", needle=f'"{link.label}"',
-                      hint=f"known labels: {', '.join(LINK_LABELS)}")
+                       hint=f"known labels: {', '.join(LINK_LABELS)}")
 
 
 def _label_fix(label: str) -> str | None:

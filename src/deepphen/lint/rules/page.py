@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from deepphen import catalog
+from deepphen.errors import DeepphenError
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 
@@ -13,7 +15,12 @@ NEAR_LIMIT = 0.9  # warn at 90% of the limit, while there is still room to act
 
 
 def _page_path(ctx: Context) -> Path | None:
-    return ctx.root / ctx.settings.page if ctx.settings.page else None
+    """The page's path; None when there is none or it is outside the catalog's folder (DP501
+    reports that: nothing reads or writes a page there)."""
+    try:
+        return catalog.page_path(ctx.root, ctx.settings)
+    except DeepphenError:
+        return None
 
 
 def _first_difference(old: str, new: str) -> int:
@@ -34,14 +41,19 @@ def page_outdated(ctx: Context) -> Iterator[Flag]:
     Bad:  a paper added to the catalog but not yet on README.md
     Good: README.md written by ``deepphen export --format md -o README.md`` after the change
     """
-    path = _page_path(ctx)
+    try:
+        path = catalog.page_path(ctx.root, ctx.settings)
+    except DeepphenError as exc:
+        yield Flag(exc.message, path=ctx.root / catalog.SETTINGS_FILE, field="page",
+                   hint="name a page in the catalog's folder or the one above it")
+        return
     if path is None or not ctx.all_valid or ctx.page is None:
         return
     fresh = ctx.page
     fix = Fix(f"regenerated {ctx.settings.page}", write=lambda: fresh, target=path)
     if not path.is_file():
         yield Flag(f"the page {ctx.settings.page} does not exist", path=ctx.root / "catalog.toml",
-                  field="page", fix=fix)
+                   field="page", fix=fix)
         return
     try:
         committed = path.read_text(encoding="utf-8")
@@ -50,7 +62,7 @@ def page_outdated(ctx: Context) -> Iterator[Flag]:
         return
     if committed != fresh:
         yield Flag("the page is out of date with the catalog", path=path,
-                  line=_first_difference(committed, fresh), fix=fix)
+                   line=_first_difference(committed, fresh), fix=fix)
 
 
 def _page_size(ctx: Context) -> tuple[Path, int] | None:
@@ -76,8 +88,8 @@ def page_size(ctx: Context) -> Iterator[Flag]:
     limit = ctx.config.page_limit_kb * 1024
     if found and found[1] > limit:
         yield Flag(f"the page is {found[1] / 1024:.0f} KB, over the {ctx.config.page_limit_kb} KB "
-                  "rendering limit", path=found[0], line=1,
-                  hint="shorten digests or split the page")
+                   "rendering limit", path=found[0], line=1,
+                   hint="shorten digests or split the page")
 
 
 @rule("DP503", "page-size-near", "warning",
@@ -92,7 +104,7 @@ def page_size_near(ctx: Context) -> Iterator[Flag]:
     limit = ctx.config.page_limit_kb * 1024
     if found and NEAR_LIMIT * limit < found[1] <= limit:
         yield Flag(f"the page is {found[1] / 1024:.0f} KB, {100 * found[1] / limit:.0f}% of the "
-                  f"{ctx.config.page_limit_kb} KB rendering limit", path=found[0], line=1)
+                   f"{ctx.config.page_limit_kb} KB rendering limit", path=found[0], line=1)
 
 
 @rule("DP504", "verbatim-entry", "warning",
@@ -116,7 +128,7 @@ def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     canonical = [line for _, line in entry_lines(paper)]
     if same_but_format(paper.verbatim, canonical):
         yield Flag("entry is written as imported, not in the list's format", field="verbatim",
-                  fix=Fix("removed verbatim (entry written in the list's format)", edit=edit))
+                   fix=Fix("removed verbatim (entry written in the list's format)", edit=edit))
     else:
         yield Flag("verbatim lines no longer match the paper's fields and are ignored",
-                  field="verbatim", fix=Fix("removed stale verbatim", edit=edit))
+                   field="verbatim", fix=Fix("removed stale verbatim", edit=edit))

@@ -38,7 +38,7 @@ def year_arxiv(f: PaperFile, ctx: Context) -> Iterator[Flag]:
             data["year"] = year
 
         yield Flag(f"year {paper.year} but arXiv {paper.arxiv} is from {expected}", field="year",
-                  fix=Fix(f"year = {expected}", edit=edit))
+                   fix=Fix(f"year = {expected}", edit=edit))
 
 
 @rule("DP302", "sort-as", "warning",
@@ -58,13 +58,13 @@ def sort_as(f: PaperFile, ctx: Context) -> Iterator[Flag]:
             data.pop("sort_as", None)
 
         yield Flag(f"sort_as {paper.sort_as} overrides the paper's own arXiv id {paper.arxiv}",
-                  field="sort_as", fix=Fix("removed sort_as", edit=edit))
+                   field="sort_as", fix=Fix("removed sort_as", edit=edit))
     elif ids.id_sort_key(paper.sort_as) == (0, 0):
         yield Flag(f"sort_as {paper.sort_as!r} is not an arXiv-style position", field="sort_as",
-                  hint="use the id of the paper this one sorts just below, e.g. 2405.00001")
+                   hint="use the id of the paper this one sorts just below, e.g. 2405.00001")
     elif ids.id_year(paper.sort_as) != paper.year:
         yield Flag(f"sort_as {paper.sort_as} is from {ids.id_year(paper.sort_as)} but year is "
-                  f"{paper.year}", field="sort_as")
+                   f"{paper.year}", field="sort_as")
 
 
 @rule("DP303", "unknown-section", "error", "A paper's section is one of the settings' sections.")
@@ -77,8 +77,8 @@ def unknown_section(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     slugs = [s.slug for s in ctx.settings.sections]
     if f.paper.section not in slugs:
         yield Flag(f"unknown section {f.paper.section!r}", field="section",
-                  hint=did_you_mean(f.paper.section, slugs)
-                  or f"sections: {', '.join(slugs)}")
+                   hint=did_you_mean(f.paper.section, slugs)
+                   or f"sections: {', '.join(slugs)}")
 
 
 def _pair_silenced(rule_id: str, *files: PaperFile) -> bool:
@@ -109,7 +109,7 @@ def duplicate_arxiv(ctx: Context) -> Iterator[Flag]:
         other = first.setdefault(arxiv, f)
         if other is not f and not _pair_silenced("DP304", f, other):
             yield Flag(f"arXiv {arxiv} is also {other.rel}", file=f, **where,
-                      hint="keep one entry; move anything worth keeping into it")
+                       hint="keep one entry; move anything worth keeping into it")
 
 
 def _series_free(title: str) -> str:
@@ -139,7 +139,7 @@ def duplicate_title(ctx: Context) -> Iterator[Flag]:
         other = first.setdefault(folded, f)
         if other is not f and not _pair_silenced("DP305", f, other):
             yield Flag(f"same title as {_where(other)}", file=f, field="title",
-                      hint="keep one entry (one of them may be the journal version)")
+                       hint="keep one entry (one of them may be the journal version)")
 
 
 @rule("DP306", "similar-title", "warning", "No two papers have near-identical titles.",
@@ -160,7 +160,7 @@ def similar_title(ctx: Context) -> Iterator[Flag]:
         a, b = files[i], files[j]
         if not _pair_silenced("DP306", a, b):
             yield Flag(f"title is {score:.0f}% like {_where(a)}", file=b, field="title",
-                      hint="if it is the same paper keep one entry; else [ignore] DP306 here")
+                       hint="if it is the same paper keep one entry; else [ignore] DP306 here")
 
 
 def similar_pairs(titles: list[str], cutoff: float = SIMILAR_TITLE_CUTOFF

@@ -26,7 +26,7 @@ def empty_section(ctx: Context) -> Iterator[Flag]:
     for section in ctx.settings.sections:
         if not used[section.slug]:
             yield Flag(f"section {section.heading!r} has no papers",
-                      needle=f'slug = "{section.slug}"')
+                       needle=f'slug = "{section.slug}"')
 
 
 def _page_anchors(ctx: Context) -> set[str]:
@@ -48,8 +48,8 @@ def toc_anchor(ctx: Context) -> Iterator[Flag]:
     for section in ctx.settings.sections:
         if section.anchor and section.anchor.lstrip("#") not in anchors:
             yield Flag(f"TOC anchor #{section.anchor} of {section.toc_text!r} matches no heading",
-                      needle=f'anchor = "{section.anchor}"',
-                      hint=f'the heading {section.heading!r} has anchor '
+                       needle=f'anchor = "{section.anchor}"',
+                       hint=f'the heading {section.heading!r} has anchor '
                            f'"{github_anchor(section.heading)}"')
 
 
@@ -87,7 +87,7 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
     known = _known(Settings)
     for key in ctx.settings.extra:
         yield Flag(f"unknown setting {key!r}", field=key,
-                  hint=did_you_mean(key, known) or f"known: {', '.join(known)}")
+                   hint=did_you_mean(key, known) or f"known: {', '.join(known)}")
     data = read_toml(ctx.root / SETTINGS_FILE)
     for table, cls in (("sections", Section), ("resources", Resource)):
         names = _known(cls)
@@ -95,5 +95,5 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
             for key in item if isinstance(item, dict) else ():
                 if key not in names:
                     yield Flag(f"unknown key {key!r} in {table}[{i}]", field=table,
-                              needle=f"{key} =",
-                              hint=did_you_mean(key, names) or f"known: {', '.join(names)}")
+                               needle=f"{key} =",
+                               hint=did_you_mean(key, names) or f"known: {', '.join(names)}")

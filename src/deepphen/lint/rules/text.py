@@ -43,7 +43,7 @@ def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     title = f.paper.title
     if title != _normal_space(title):
         yield Flag("stray whitespace in the title", field="title",
-                  fix=Fix("normalized the title's spaces",
+                   fix=Fix("normalized the title's spaces",
                           edit=_edit_field("title", _normal_space)))
 
 
@@ -64,7 +64,7 @@ def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         yield Flag("empty title", field="title")
     elif title[-1] in ".,;:" and not title.endswith(("...", "et al.")):
         yield Flag(f"title ends in {title[-1]!r}", field="title",
-                  fix=Fix("removed the title's final punctuation",
+                   fix=Fix("removed the title's final punctuation",
                           edit=_edit_field("title", _strip_final)))
 
 
@@ -91,7 +91,7 @@ def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         key = fold(name)
         if key and key in seen:
             yield Flag(f"author {name!r} is listed twice", field="authors", needle=name,
-                      fix=Fix(f"removed the second {name!r}",
+                       fix=Fix(f"removed the second {name!r}",
                               edit=_edit_field("authors", _dedupe_folded)))
             return
         seen.add(key)
@@ -140,12 +140,12 @@ def et_al(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     for i, name in enumerate(authors):
         if ET_AL.match(name.strip()) and (i != len(authors) - 1 or name != "et al."):
             yield Flag(f"{name!r}: a shortened list ends in one item 'et al.'", field="authors",
-                      needle=name, fix=Fix("wrote 'et al.' as the last author item",
+                       needle=name, fix=Fix("wrote 'et al.' as the last author item",
                                            edit=_et_al_last))
             break
     if f.paper.authors_collapsed and not f.paper.authors:
         yield Flag("authors_collapsed = true but no authors are listed",
-                  field="authors_collapsed")
+                   field="authors_collapsed")
 
 
 @rule("DP406", "keywords-count", "error", "A paper has one to six key words.")
@@ -158,7 +158,7 @@ def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     count = len([k for k in f.paper.keywords if k.strip()])
     if count == 0:
         yield Flag("no key words", field="keywords",
-                  hint="add one to six, reusing the vocabulary ('deepphen stats' lists it)")
+                   hint="add one to six, reusing the vocabulary ('deepphen stats' lists it)")
     elif count > MAX_KEYWORDS:
         yield Flag(f"{count} key words; at most {MAX_KEYWORDS}", field="keywords")
 
@@ -180,8 +180,8 @@ def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         canonical = canonical_of.get(keyword.strip())
         if canonical and canonical != keyword.strip():
             yield Flag(f"key word {keyword!r} is a variant of {canonical!r}", field="keywords",
-                      needle=keyword,
-                      fix=Fix(f"key word {keyword!r} -> {canonical!r}",
+                       needle=keyword,
+                       fix=Fix(f"key word {keyword!r} -> {canonical!r}",
                               edit=_replace_keyword(keyword, canonical)))
 
 
@@ -233,8 +233,8 @@ def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         if target:
             count = ctx.vocabulary.counts[target]
             yield Flag(f"key word {keyword!r} is spelt almost like {target!r} ({count} papers); "
-                      "one of them is likely misspelt", field="keywords", needle=keyword,
-                      hint="use one spelling everywhere, or [ignore] DP408 with a reason")
+                       "one of them is likely misspelt", field="keywords", needle=keyword,
+                       hint="use one spelling everywhere, or [ignore] DP408 with a reason")
 
 
 def _clean_keywords(values: list[Any]) -> list[Any]:
@@ -258,9 +258,9 @@ def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         bad = ([k for k in keywords if k not in cleaned]
                or [k for i, k in enumerate(keywords) if k in keywords[:i]])
         yield Flag("key words with stray spaces, punctuation or repeats: "
-                  + ", ".join(repr(k) for k in dict.fromkeys(bad)), field="keywords",
-                  needle=bad[0] if bad else None,
-                  fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
+                   + ", ".join(repr(k) for k in dict.fromkeys(bad)), field="keywords",
+                   needle=bad[0] if bad else None,
+                   fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
 
 
 def _ascii_quotes(value: Any) -> Any:
@@ -286,8 +286,9 @@ def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Flag]:
             m = _TYPO_RE.search(value)
             if m:
                 yield Flag(f"typographic quote {m.group()!r} in {name}", field=name,
-                          needle=value,
-                          fix=Fix(f"ASCII quotes in {name}", edit=_edit_field(name, _ascii_quotes)))
+                           needle=value,
+                           fix=Fix(f"ASCII quotes in {name}",
+                                   edit=_edit_field(name, _ascii_quotes)))
                 break
 
 
@@ -302,7 +303,7 @@ def venue_year(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     venue = f.paper.venue
     if venue and conference_acronym(venue) and year_in(venue) is None:
         yield Flag(f"conference venue {venue!r} without a year", field="venue",
-                  hint=f"e.g. {venue.strip().split()[0]} {f.paper.year}")
+                   hint=f"e.g. {venue.strip().split()[0]} {f.paper.year}")
 
 
 def _clean_venue(value: Any) -> Any:
@@ -321,7 +322,7 @@ def venue_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     venue = f.paper.venue
     if venue is not None and _clean_venue(venue) != venue:
         yield Flag(f"venue {venue!r} is not plain text", field="venue",
-                  fix=Fix(f"venue = {_clean_venue(venue)!r}",
+                   fix=Fix(f"venue = {_clean_venue(venue)!r}",
                           edit=_edit_field("venue", _clean_venue)))
 
 
@@ -367,7 +368,7 @@ def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
             bad = next((ch for ch in text if ch not in allowed and has_control(ch)), None)
             if bad is not None:
                 yield Flag(f"control character U+{ord(bad):04X} in {name}", field=name,
-                          fix=Fix(f"removed control characters from {name}",
+                           fix=Fix(f"removed control characters from {name}",
                                   edit=_edit_field(name, _strip_controls_except(allowed))))
                 break
 
@@ -410,6 +411,6 @@ def author_joined(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     for name in f.paper.authors:
         if _JOINED_RE.search(name):
             yield Flag(f"author {name!r} names more than one person", field="authors",
-                      needle=name, fix=Fix("split the joined author names",
+                       needle=name, fix=Fix("split the joined author names",
                                            edit=_edit_field("authors", _split_joined)))
             return
