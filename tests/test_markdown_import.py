@@ -404,10 +404,14 @@ def test_table_of_contents_missing_extra_and_incomplete() -> None:
     page = render(missing.papers, missing.settings)
     assert "- [A](#a)\n- [B](#b)\n\n## A" in page
     extra = parse_list("# T\n\n# Contents\n\n- [A](#a)\n- [B](#b)\n"
-                       "- [Contributing](#contributing)\n\n" + body)
+                       "- [Contributing](#contributing)\n- [Elsewhere](#nowhere)\n\n" + body)
     assert len(extra.papers) == 2
     (dropped,) = [p for p in extra.problems if p.level == ERROR]
-    assert dropped.line == 7 and "points to no section" in dropped.message
+    assert dropped.line == 8 and "points to no section" in dropped.message
+    # An item pointing to a heading of the closing is kept and written back.
+    assert extra.settings.layout.toc_after == ["- [Contributing](#contributing)"]
+    assert "- [B](#b)\n- [Contributing](#contributing)\n" in render(extra.papers,
+                                                                    extra.settings)
     incomplete = parse_list("# T\n\n# Contents\n\n- [A](#a)\n\n" + body)
     assert len(incomplete.papers) == 2
     assert any("'B' is not in the table of contents" in p.message
@@ -577,11 +581,9 @@ def test_failed_force_keeps_the_old_catalog(variants: ImportResult, tmp_path: Pa
 
 def test_cli_import_reports_problems_and_exits_1(run_cli, tmp_path: Path) -> None:
     result = run_cli("import", VARIANTS, "--catalog", tmp_path / "cat", exit_code=1)
-    # Findings are diagnostics (stderr, as every command prints them); stdout is the summary.
-    assert f"{VARIANTS}:119: error: arXiv 2008.08186 already listed at line 65" in result.stderr
-    assert "already listed" not in result.stdout
-    assert result.stdout.splitlines() == [
-        f"imported 17 papers in 4 sections, 31 problems into {tmp_path / 'cat'}"]
+    assert f"{VARIANTS}:119: error: arXiv 2008.08186 already listed at line 65" in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        f"imported 17 papers in 4 sections, 31 problems into {tmp_path / 'cat'}")
     exported = run_cli("export", "--format", "md", "--catalog", tmp_path / "cat")
     assert exported.stdout == (GOLDEN / "variants.md").read_text(encoding="utf-8")
 

@@ -3,8 +3,8 @@
 Everything both directions agree on lives here, so that text escaped on export reads back
 unchanged on import: the two escaping contexts (markdown text and raw-HTML lines) and safe
 URLs; how one paper is written as an entry (``entry_lines``) and when an imported entry's own
-lines may stand for it (``same_but_format``); and how a section's year subsections are
-headed.
+lines may stand for it (``same_but_format``); the year pattern (``YEAR_RE``, the one home of
+"a year in text") and how a section's year subsections are headed.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import html
 import re
 import string
 
+from deepphen.layout import Layout
 from deepphen.models import Paper, Section
 
 # --------------------------------------------------------------------------------------------
@@ -167,10 +168,13 @@ def ends_unescaped(text: str, char: str) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# Year subsections: "<heading>: YYYY", or the style the imported page used ("YYYY",
-# "<heading> (YYYY)"); the year itself is found with venues.YEAR_RE.
+# Years: the one pattern for a year in text (a heading, a venue, a journal reference), and the
+# headings of a section's year subsections.
 # --------------------------------------------------------------------------------------------
 
+# "Empirical Study: 2023", "2023", "Empirical Study (2023)", "ICLR 2023": a four-digit year
+# from 1900 to 2099 that is not part of a longer number.
+YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _HEADING_YEAR_SEPARATORS = " \t:-\u2013\u2014("
 
 
@@ -180,6 +184,23 @@ def year_heading(section: Section, year: int) -> str:
     if section.year_heading is None:
         return f"{section.heading}: {year}"
     return section.year_heading.replace("{year}", str(year), 1)
+
+
+def group_year(year: int, layout: Layout) -> int:
+    """The year of the group a paper of ``year`` is written under (the floor gathers)."""
+    floor = layout.year_floor
+    return year if floor is None or year > floor else floor
+
+
+def group_label(section: Section, year: int, layout: Layout) -> str:
+    """The label of a year group: "<heading>: <year>" in the section's style, the floor
+    group's year written as ``year_floor_label`` ("2019 and Before")."""
+    label = year_heading(section, year)
+    if layout.year_floor is not None and year == layout.year_floor:
+        text = layout.year_floor_label.replace("{year}", str(year), 1)
+        head, _, tail = label.rpartition(str(year))
+        label = head + text + tail
+    return label
 
 
 def year_style(text: str, year: re.Match[str], section_heading: str) -> str | None:
@@ -210,6 +231,7 @@ _LABEL_RE = re.compile(r"^key[ \t]*w[a-z]*[ \t]*:", re.IGNORECASE)
 _CLOSE_RE = re.compile(r"[ \t]*</details>[ \t]*$")
 _BREAK_RE = re.compile(r"\\[ \t]*$")
 _SPACE_DOT_RE = re.compile(r"[ \t.]")
+_INNER_LINK_RE = re.compile(r"\[\[((?:\\.|[^\\\]])*)\]\(([^()\s]*)\)\]")
 
 
 def _title_line(paper: Paper) -> str:
@@ -256,9 +278,9 @@ def entry_lines(paper: Paper) -> list[tuple[str, str]]:
 
 def _format_free(line: str) -> str:
     """A line without what formatting alone changes: indentation and list marker, the
-    key-word label's spelling, spaces, periods, ';' against ',', a closing ``</details>``
-    and a trailing line-break backslash."""
-    text = _MARKER_RE.sub("", line, count=1)
+    key-word label's spelling, spaces, periods, ';' against ',', a closing ``</details>``,
+    a trailing line-break backslash and links written ``[[label](url)]``."""
+    text = _INNER_LINK_RE.sub(r"[[\1]](\2)", _MARKER_RE.sub("", line, count=1))
     text = _LABEL_RE.sub("Key Word:", text, count=1)
     text = _BREAK_RE.sub("", _CLOSE_RE.sub("", text))
     return _SPACE_DOT_RE.sub("", text.replace(";", ","))

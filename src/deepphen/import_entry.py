@@ -52,6 +52,11 @@ LINK_RE = re.compile(
     r"\((?:<(?P<angled>[^<>\n]*)>|(?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*))"
     r"(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
+# [[label](url)]: the sibling list's other way of writing the same link.
+INNER_LINK_RE = re.compile(
+    r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]"
+    r"\((?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)\]"
+)
 
 
 @dataclass
@@ -141,6 +146,13 @@ def _title_line(entry: EntryLines, report: Report) -> tuple[str, list[Link]]:
     links, pos = [], 0
     while True:
         m = LINK_RE.match(rest, pos)
+        inner = INNER_LINK_RE.match(rest, pos) if m is None else None
+        if inner is not None:
+            report(entry.line, f"link [[{inner.group('label')}](...)] written as "
+                               f"[[{inner.group('label')}]](...)")
+            links.append(Link(unescape_md(inner.group("label")), inner.group("url")))
+            pos = inner.end()
+            continue
         if m is None:
             break
         url = m.group("url") if m.group("angled") is None else m.group("angled")
@@ -196,6 +208,8 @@ def _sub_line(paper: Paper, lineno: int, content: str, report: Report,
             text = unescape_html(_details_text(authors.group(1),
                                                lambda message: report(lineno, message)))
         paper.authors, paper.venue = _authors(lineno, text, report)
+        # An empty author list is not written back: nothing to collapse.
+        paper.authors_collapsed = bool(authors) and bool(paper.authors or paper.venue)
     return kind
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from deepphen import ids
+from deepphen.layout import LAYOUT_KEYS, Layout, LayoutFieldError
 
 # Paper fields in the order they are written. Anything else found in a file is kept in
 # ``Paper.extra`` so that a rewrite never loses data (lint reports it as unknown).
@@ -35,8 +36,6 @@ PAPER_FIELDS: tuple[str, ...] = (
     "ignore",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("title", "year", "section")
-# The item that ends an author list the paper's authors go on past.
-ET_AL_RE = re.compile(r"^(?:et\.?\s*al\.?|and\s+others|others|\.\.\.|…)$", re.IGNORECASE)
 
 
 class FieldError(ValueError):
@@ -91,17 +90,6 @@ class Paper:
             if link.label == "paper":
                 return link.url
         return ids.abs_url(self.arxiv) if self.arxiv else None
-
-    @property
-    def authors_truncated(self) -> bool:
-        """True when the list says it is incomplete: its last item is "et al." (or "others",
-        "..."). ``authors_collapsed`` only moves the names into the page's Author List block."""
-        return bool(self.authors) and ET_AL_RE.match(self.authors[-1].strip()) is not None
-
-    @property
-    def named_authors(self) -> list[str]:
-        """The authors without a final "et al." item."""
-        return self.authors[:-1] if self.authors_truncated else list(self.authors)
 
     @property
     def code_url(self) -> str | None:
@@ -263,6 +251,10 @@ class Section:
     # Heading of its year subsections, '{year}' standing for the year ("{year}",
     # "Empirical Study ({year})"); None: "<heading>: <year>", the list's own style.
     year_heading: str | None = None
+    # The line(s) under the heading on this page, overriding the page's section_intro ("" for
+    # none); years whose group the page writes with its empty_year_text, having no papers.
+    intro: str | None = None
+    empty_years: list[int] = field(default_factory=list)
 
     @property
     def toc_text(self) -> str:
@@ -274,7 +266,39 @@ class Section:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"heading": self.heading, "slug": self.slug}
+        out.update(self.page_fields())
+        return out
+
+    def page_fields(self) -> dict[str, Any]:
+        """The fields that say how one page writes this section (not its heading or slug)."""
+        out: dict[str, Any] = {}
         for name in ("image", "toc_label", "anchor", "year_heading"):
+            value = getattr(self, name)
+            if value:
+                out[name] = value
+        if self.intro is not None:
+            out["intro"] = self.intro
+        if self.empty_years:
+            out["empty_years"] = list(self.empty_years)
+        return out
+
+
+@dataclass(slots=True)
+class Resource:
+    """An entry of a non-paper section: ``- [name](url) badges``, optionally followed by a
+    ``  - note`` line; ``section`` and ``group`` name its resource section and ``##`` group
+    (None: the related-resources section, no group)."""
+
+    name: str
+    url: str
+    badges: str | None = None
+    note: str | None = None
+    section: str | None = None
+    group: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "url": self.url}
+        for name in ("badges", "note", "section", "group"):
             value = getattr(self, name)
             if value:
                 out[name] = value
@@ -282,46 +306,13 @@ class Section:
 
 
 @dataclass(slots=True)
-class Resource:
-    """An entry of the related-resources section: ``- [name](url) badges``."""
-
-    name: str
-    url: str
-    badges: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "url": self.url}
-        if self.badges:
-            out["badges"] = self.badges
-        return out
-
-
-@dataclass(slots=True)
-class DiscoverSettings:
-    """``[discover]`` in catalog.toml: where ``deepphen discover`` looks for new papers."""
-
-    categories: list[str] = field(default_factory=list)  # arXiv categories, e.g. "cs.LG"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self.categories:
-            out["categories"] = list(self.categories)
-        out.update(self.extra)
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DiscoverSettings:
-        try:
-            categories = _str_list(data, "categories")
-        except FieldError as exc:
-            raise FieldError("discover", f"[discover] {exc}") from exc
-        return cls(categories, {k: v for k, v in data.items() if k != "categories"})
-
-
-@dataclass(slots=True)
 class Settings:
-    """``catalog.toml``: everything the page needs besides the papers."""
+    """``catalog.toml``: everything the pages need besides the papers.
+
+    The top-level fields describe the catalog's first page (``page``); ``pages`` holds the
+    other pages it declares, each a Settings of its own whose sections are the catalog's
+    sections with that page's section fields (see ``page_views``).
+    """
 
     title: str
     sections: list[Section]
@@ -340,7 +331,8 @@ class Settings:
     # Blank lines before a heading of the page, by heading text, where not 1 (kept by import
     # so that a regenerated page keeps the page's spacing).
     blank_lines: dict[str, int] = field(default_factory=dict)
-    discover: DiscoverSettings = field(default_factory=DiscoverSettings)
+    layout: Layout = field(default_factory=Layout)
+    pages: list[Settings] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def section(self, slug_or_heading: str) -> Section | None:
@@ -350,77 +342,109 @@ class Settings:
                 return sec
         return None
 
+    def page_views(self) -> list[Settings]:
+        """Every declared page: this one first, then ``pages`` (each with its own layout)."""
+        return [self, *self.pages]
+
     def to_dict(self) -> dict[str, Any]:
+        return self._table(first=True)
+
+    def _table(self, *, first: bool) -> dict[str, Any]:
+        """The TOML table of this page; a further page (``first`` False) keeps, per section,
+        only the fields that say how it writes that section."""
         out: dict[str, Any] = {"title": self.title}
         for name in ("title_badge", "badges", "intro"):
-            value = getattr(self, name)
-            if value:
-                out[name] = value
+            if getattr(self, name):
+                out[name] = getattr(self, name)
         out["toc_heading"] = self.toc_heading
-        if self.toc_image:
-            out["toc_image"] = self.toc_image
-        out["resources_heading"] = self.resources_heading
-        if self.resources_toc_label:
-            out["resources_toc_label"] = self.resources_toc_label
-        if self.closing:
-            out["closing"] = self.closing
-        if self.page:
-            out["page"] = self.page
-        out["regenerate_page"] = self.regenerate_page
-        out.update(self.extra)
-        out["sections"] = [s.to_dict() for s in self.sections]
+        for name in ("toc_image", "resources_heading", "resources_toc_label", "closing", "page"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        if first:
+            out["regenerate_page"] = self.regenerate_page
+        layout = self.layout.to_dict()
+        notes, resource_sections = layout.pop("notes", None), layout.pop("resource_sections", None)
+        out.update(layout)
+        if first:
+            out.update(self.extra)
+            out["sections"] = [s.to_dict() for s in self.sections]
+        elif any(s.page_fields() for s in self.sections):
+            out["sections"] = [{"slug": s.slug, **s.page_fields()} for s in self.sections
+                               if s.page_fields()]
         if self.resources:
             out["resources"] = [r.to_dict() for r in self.resources]
-        if self.lint:
+        if resource_sections:
+            out["resource_sections"] = resource_sections
+        if first and self.lint:
             out["lint"] = self.lint
         if self.blank_lines:
             out["blank_lines"] = dict(self.blank_lines)
-        discover = self.discover.to_dict()
-        if discover:
-            out["discover"] = discover
+        if notes:
+            out["notes"] = notes
+        if first and self.pages:
+            out["pages"] = [page._table(first=False) for page in self.pages]
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Build settings from ``catalog.toml``; raises FieldError naming the first bad field."""
-        sections = []
-        for i, item in enumerate(_typed(data, "sections", list)):
+        sections = [_section(item, i) for i, item in enumerate(_typed(data, "sections", list))]
+        settings = cls._from_page(data, sections)
+        settings.regenerate_page = _typed(data, "regenerate_page", bool, False)
+        settings.lint = _typed(data, "lint", dict, {})
+        settings.extra = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
+        for i, item in enumerate(_typed(data, "pages", list, [])):
             if not isinstance(item, dict):
-                raise FieldError("sections", f"sections[{i}] must be a table")
+                raise FieldError("pages", f"pages[{i}] must be a table")
             try:
-                sections.append(Section(
-                    heading=_typed(item, "heading", str), slug=_typed(item, "slug", str),
-                    image=_typed(item, "image", str, None),
-                    toc_label=_typed(item, "toc_label", str, None),
-                    anchor=_typed(item, "anchor", str, None),
-                    year_heading=_typed(item, "year_heading", str, None)))
+                settings.pages.append(cls._extra_page(item, sections))
             except FieldError as exc:
-                raise FieldError("sections", f"sections[{i}]: {exc}") from exc
-            year_heading = sections[-1].year_heading
-            if year_heading is not None and year_heading.count("{year}") != 1:
-                raise FieldError("sections", f"sections[{i}]: year_heading {year_heading!r} "
-                                 "must hold '{year}' once")
-            if not ids.is_safe_key(sections[-1].slug):
-                raise FieldError("sections", f"sections[{i}]: slug {sections[-1].slug!r} is not "
-                                 "a safe folder name (letters, digits, '-', '_', '.')")
+                raise FieldError("pages", f"pages[{i}]: {exc}") from exc
+        files = [p.page for p in settings.page_views() if p.page]
+        if len(files) != len(set(files)):
+            raise FieldError("pages", "two pages are written to the same file")
+        return settings
+
+    @classmethod
+    def _extra_page(cls, data: dict[str, Any], sections: list[Section]) -> Settings:
+        if not isinstance(data.get("page"), str) or not data["page"]:
+            raise FieldError("page", "a further page needs 'page', the file it is written to")
+        own: dict[str, dict[str, Any]] = {}
+        for i, item in enumerate(_typed(data, "sections", list, [])):
+            if not isinstance(item, dict) or not isinstance(item.get("slug"), str):
+                raise FieldError("sections", f"sections[{i}] must be a table with a 'slug'")
+            own[item["slug"]] = item
+        unknown = set(own) - {s.slug for s in sections}
+        if unknown:
+            raise FieldError("sections", f"section {sorted(unknown)[0]!r} is not one of the "
+                             "catalog's [[sections]]")
+        page_sections = [_section({"heading": s.heading, **own.get(s.slug, {})}, i)
+                         for i, s in enumerate(sections)]
+        return cls._from_page(data, page_sections)
+
+    @classmethod
+    def _from_page(cls, data: dict[str, Any], sections: list[Section]) -> Settings:
         resources = []
         for i, item in enumerate(_typed(data, "resources", list, [])):
             if not isinstance(item, dict):
                 raise FieldError("resources", f"resources[{i}] must be a table")
             try:
-                resources.append(Resource(_typed(item, "name", str), _typed(item, "url", str),
-                                          _typed(item, "badges", str, None)))
+                resources.append(Resource(
+                    _typed(item, "name", str), _typed(item, "url", str),
+                    _typed(item, "badges", str, None), _typed(item, "note", str, None),
+                    _typed(item, "section", str, None), _typed(item, "group", str, None)))
             except FieldError as exc:
                 raise FieldError("resources", f"resources[{i}]: {exc}") from exc
-        known = {"title", "title_badge", "badges", "intro", "toc_heading", "toc_image",
-                 "resources_heading", "resources_toc_label", "closing", "page",
-                 "regenerate_page", "sections", "resources", "lint", "blank_lines", "discover"}
         blank_lines = _typed(data, "blank_lines", dict, {})
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9
                    for v in blank_lines.values()):
             raise FieldError("blank_lines", "field 'blank_lines' maps headings to 0..9 blank lines")
+        try:
+            layout = Layout.from_dict(data)
+        except LayoutFieldError as exc:
+            raise FieldError(exc.field, str(exc)) from exc
         return cls(
-            title=_typed(data, "title", str),
+            title=_typed(data, "title", str, ""),
             sections=sections,
             title_badge=_typed(data, "title_badge", str, None),
             badges=_typed(data, "badges", str, None),
@@ -432,9 +456,39 @@ class Settings:
             resources=resources,
             closing=_typed(data, "closing", str, None),
             page=_typed(data, "page", str, None),
-            regenerate_page=_typed(data, "regenerate_page", bool, False),
-            lint=_typed(data, "lint", dict, {}),
             blank_lines=dict(blank_lines),
-            discover=DiscoverSettings.from_dict(_typed(data, "discover", dict, {})),
-            extra={k: v for k, v in data.items() if k not in known},
+            layout=layout,
         )
+
+
+_SETTINGS_KEYS = frozenset({
+    "title", "title_badge", "badges", "intro", "toc_heading", "toc_image", "resources_heading",
+    "resources_toc_label", "closing", "page", "regenerate_page", "sections", "resources", "lint",
+    "blank_lines", "pages", *LAYOUT_KEYS,
+})
+
+
+def _section(item: Any, i: int) -> Section:
+    """A ``[[sections]]`` table as a Section; raises FieldError naming ``sections[i]``."""
+    if not isinstance(item, dict):
+        raise FieldError("sections", f"sections[{i}] must be a table")
+    try:
+        section = Section(
+            heading=_typed(item, "heading", str), slug=_typed(item, "slug", str),
+            image=_typed(item, "image", str, None),
+            toc_label=_typed(item, "toc_label", str, None),
+            anchor=_typed(item, "anchor", str, None),
+            year_heading=_typed(item, "year_heading", str, None),
+            intro=_typed(item, "intro", str, None),
+            empty_years=_typed(item, "empty_years", list, []))
+    except FieldError as exc:
+        raise FieldError("sections", f"sections[{i}]: {exc}") from exc
+    if section.year_heading is not None and section.year_heading.count("{year}") != 1:
+        raise FieldError("sections", f"sections[{i}]: year_heading {section.year_heading!r} "
+                         "must hold '{year}' once")
+    if not ids.is_safe_key(section.slug):
+        raise FieldError("sections", f"sections[{i}]: slug {section.slug!r} is not "
+                         "a safe folder name (letters, digits, '-', '_', '.')")
+    if not all(isinstance(y, int) and not isinstance(y, bool) for y in section.empty_years):
+        raise FieldError("sections", f"sections[{i}]: empty_years must be a list of years")
+    return section

@@ -9,6 +9,7 @@ neighbours, so that sorting gives back the page.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Hashable
 
 from deepphen import ids
 from deepphen.models import Paper
@@ -84,17 +85,25 @@ def _gap_values(upper: Position | None, lower: Position | None, count: int,
     return values
 
 
-def assign_sort_as(papers: list[Paper]) -> None:
+def by_year_subsection(paper: Paper) -> Hashable:
+    """The group a page sorts a paper in by default: its section's year subsection."""
+    return (paper.section, paper.year)
+
+
+def assign_sort_as(papers: list[Paper],
+                   group_of: Callable[[Paper], Hashable] = by_year_subsection) -> None:
     """Set ``sort_as`` where the id cannot place a paper where the page has it.
 
-    Per year subsection: the papers whose ids already fall in descending page order (a longest
-    such run) keep their ids; every other paper (no id, or out of id order) gets a position
-    between its neighbours. Sorting by Paper.sort_key, newest first, then gives the page order.
+    Per group the page sorts (a year subsection; a whole section on a page without year
+    groups): the papers whose ids already fall in descending page order (a longest such run)
+    keep their ids; every other paper (no id, or out of id order) gets a position between its
+    neighbours. Sorting by Paper.sort_key, newest first, then gives the page order.
     """
-    groups: dict[tuple[str, int], list[Paper]] = {}
+    groups: dict[Hashable, list[Paper]] = {}
     for paper in papers:
-        groups.setdefault((paper.section, paper.year), []).append(paper)
-    for (_, year), group in groups.items():
+        groups.setdefault(group_of(paper), []).append(paper)
+    for group in groups.values():
+        year = max(p.year for p in group)
         keyed = [(i, ids.id_sort_key(p.arxiv)) for i, p in enumerate(group) if p.arxiv]
         anchors = _longest_decreasing(keyed)
         while (values := _place(group, anchors, year)) is None:

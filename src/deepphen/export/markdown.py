@@ -10,9 +10,10 @@ curator's markdown, written as is.
 
 from __future__ import annotations
 
-from deepphen.dialect import IMAGE_ALT, entry_lines, page_lines, year_heading
-from deepphen.export import sections_with_papers
-from deepphen.models import Paper, Settings, github_anchor
+from deepphen import ids
+from deepphen.dialect import IMAGE_ALT, entry_lines, group_label, group_year, page_lines
+from deepphen.layout import Layout
+from deepphen.models import Paper, Resource, Section, Settings, github_anchor
 
 
 def render_entry(paper: Paper) -> str:
@@ -20,51 +21,169 @@ def render_entry(paper: Paper) -> str:
     return "\n".join(line for _, line in entry_lines(paper))
 
 
+def _sections_with_papers(papers: list[Paper],
+                          settings: Settings) -> list[tuple[Section, list[Paper]]]:
+    """Sections in page order with their papers; sections with none are left out unless the
+    page shows them (``show_empty_sections``). Papers of a section the settings do not know
+    come last, under their slug."""
+    by_slug: dict[str, list[Paper]] = {}
+    for paper in papers:
+        by_slug.setdefault(paper.section, []).append(paper)
+    keep = settings.layout.show_empty_sections
+    out = [(sec, by_slug.pop(sec.slug, [])) for sec in settings.sections
+           if keep or sec.slug in by_slug]
+    out.extend((Section(slug, slug), by_slug[slug]) for slug in sorted(by_slug))
+    return out
+
+
 def _heading_key(line: str) -> str:
     return line.lstrip("#").strip()
 
 
+def paper_month(paper: Paper) -> int | None:
+    """YYYYMM of a paper's first version: its ``published`` date, else its arXiv id."""
+    if paper.published:
+        return paper.published.year * 100 + paper.published.month
+    return ids.id_sort_key(paper.arxiv)[0] if paper.arxiv else None
+
+
+def recent(papers: list[Paper], months: int) -> list[Paper]:
+    """The papers of the last ``months`` months, counted back from the newest dated paper
+    among ``papers``. A paper known only by its year counts when that year reaches into the
+    window (it may fall inside it)."""
+    dated = [m for m in (paper_month(p) for p in papers) if m is not None]
+    if not dated:
+        return list(papers)
+    newest = max(dated)
+    index = (newest // 100) * 12 + newest % 100 - 1 - (months - 1)
+    start = (index // 12) * 100 + index % 12 + 1
+    return [p for p in papers if (paper_month(p) or 0) >= start
+            or (paper_month(p) is None and p.year >= start // 100)]
+
+
+def section_intro(sec: Section, layout: Layout) -> str | None:
+    """The line(s) under a section's heading: its own, else the page's template filled in."""
+    if sec.intro is not None:
+        return sec.intro or None
+    if layout.section_intro is None:
+        return None
+    return layout.section_intro.replace("{heading}", sec.heading).replace(
+        "{anchor}", sec.toc_anchor)
+
+
 def render(papers: list[Paper], settings: Settings) -> str:
-    """The whole page for these papers, in the list's layout; deterministic."""
+    """The whole page for these papers, in the page's layout; deterministic.
+
+    A page with ``recent_months`` shows only the papers of its last months (see ``recent``).
+    """
+    layout = settings.layout
+    if layout.recent_months:
+        papers = recent(papers, layout.recent_months)
     lines: list[str] = []
 
-    def heading(text: str, level: str, key: str | None = None) -> None:
-        lines.extend([""] * settings.blank_lines.get(key or text, 1))
-        lines.append(f"{level} {text}")
+    def heading(text: str, level: int, key: str | None = None) -> None:
+        if lines:
+            lines.extend([""] * settings.blank_lines.get(key or text, 1))
+        lines.append(f"{'#' * level} {text}")
 
     if settings.badges:
-        lines += [settings.badges, ""]
-    title = settings.title + (f" {settings.title_badge}" if settings.title_badge else "")
-    lines.append(f"# {title}")
+        lines.append(settings.badges)
+    if settings.title or settings.title_badge:
+        title = settings.title + (f" {settings.title_badge}" if settings.title_badge else "")
+        lines += ["", f"# {title}"] if lines else [f"# {title}"]
     if settings.intro:
-        lines += ["", settings.intro]
-    lines += ["", f"# {settings.toc_heading}"]
+        lines += [*[""] * layout.intro_gap, settings.intro] if lines else [settings.intro]
+    heading(settings.toc_heading, layout.toc_level)
     if settings.toc_image:
         lines += ["", settings.toc_image]
-    sections = sections_with_papers(papers, settings)
-    items = [f"- [{sec.toc_text}](#{sec.toc_anchor})" for sec, _ in sections]
-    if settings.resources:
-        label = settings.resources_toc_label or settings.resources_heading
-        items.append(f"- [{label}](#{github_anchor(settings.resources_heading)})")
-    if items:
-        lines += ["", *items]
+    sections = _sections_with_papers(papers, settings)
+    lines += _toc_items(sections, settings)
+    if layout.papers_heading:
+        heading(layout.papers_heading, 1)
     for sec, group in sections:
-        heading(sec.heading, "##")
+        heading(sec.heading, 2)
         if sec.image:
             lines += ["", f"![{IMAGE_ALT}]({sec.image})"]
-        for year in sorted({p.year for p in group}, reverse=True):
-            heading(year_heading(sec, year), "###", f"{sec.heading}: {year}")
-            in_year = [p for p in group if p.year == year]
-            for paper in sorted(in_year, key=Paper.sort_key, reverse=True):
-                lines.append("")
-                lines.extend(page_lines(paper))
-    if settings.resources:
-        heading(settings.resources_heading, "##")
-        for res in settings.resources:
-            badges = f" {res.badges}" if res.badges else ""
-            lines += ["", f"- [{res.name}]({res.url}){badges}"]
+        intro = section_intro(sec, layout)
+        if intro:
+            lines += ["", intro]
+        _write_papers(lines, sec, group, settings)
+    legacy = [res for res in settings.resources if res.section is None]
+    if legacy:
+        heading(settings.resources_heading, 2)
+        _write_resources(lines, legacy)
+    for block in layout.resource_sections:
+        heading(block.heading, block.level)
+        mine = [res for res in settings.resources if res.section == block.heading]
+        _write_resources(lines, [res for res in mine if res.group is None])
+        for group in dict.fromkeys(res.group for res in mine if res.group is not None):
+            heading(group, 2)
+            _write_resources(lines, [res for res in mine if res.group == group])
     if settings.closing:
         first = settings.closing.split("\n", 1)[0]
-        lines.extend([""] * settings.blank_lines.get(_heading_key(first), 1))
+        if lines:
+            lines.extend([""] * settings.blank_lines.get(_heading_key(first), 1))
         lines.append(settings.closing)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" * (1 + layout.end_blank_lines)
+
+
+def _toc_items(sections: list[tuple[Section, list[Paper]]], settings: Settings) -> list[str]:
+    """The contents: section items (nested under the page's parent item, if any), then the
+    related-resources item, the non-paper sections listed there, and the trailing items."""
+    layout = settings.layout
+    items, indent = [], ""
+    if layout.toc_parent:
+        items.append(f"- {layout.toc_parent}")
+        indent = "  "
+    items += [f"{indent}- [{sec.toc_text}](#{sec.toc_anchor})" for sec, _ in sections]
+    if any(res.section is None for res in settings.resources):
+        label = settings.resources_toc_label or settings.resources_heading
+        items.append(f"- [{label}](#{github_anchor(settings.resources_heading)})")
+    items += [f"- [{block.toc_label}](#{github_anchor(block.heading)})"
+              for block in layout.resource_sections if block.toc_label]
+    items += layout.toc_after
+    return ["", *items] if items else []
+
+
+def _write_papers(lines: list[str], sec: Section, group: list[Paper],
+                  settings: Settings) -> None:
+    """A section's papers: by year group, newest first, as headings or <details> blocks,
+    or (``year_groups = "none"``) directly under the section."""
+    layout, notes = settings.layout, settings.layout.notes
+
+    def entries(papers: list[Paper]) -> None:
+        for paper in sorted(papers, key=Paper.sort_key, reverse=True):
+            lines.append("")
+            lines.extend(notes.get(paper.key, ()))
+            lines.extend(page_lines(paper))
+
+    if layout.year_groups == "none":
+        entries(group)
+        return
+    years = {group_year(p.year, layout) for p in group}
+    if layout.empty_year_text:
+        years |= set(sec.empty_years)
+    for year in sorted(years, reverse=True):
+        key = f"{sec.heading}: {year}"
+        if lines:
+            lines.extend([""] * settings.blank_lines.get(key, 1))
+        lines.extend(notes.get(key, ()))
+        label = group_label(sec, year, layout)
+        in_year = [p for p in group if group_year(p.year, layout) == year]
+        if layout.year_groups == "details":
+            lines += ["<details>", f"<summary>{label}</summary>"]
+        else:
+            lines.append(f"### {label}")
+        if not in_year:
+            lines += ["", layout.empty_year_text or ""]
+        entries(in_year)
+        if layout.year_groups == "details":
+            lines += ["", "</details>"]
+
+
+def _write_resources(lines: list[str], resources: list[Resource]) -> None:
+    for res in resources:
+        badges = f" {res.badges}" if res.badges else ""
+        lines += ["", f"- [{res.name}]({res.url}){badges}"]
+        if res.note:
+            lines.append(f"  - {res.note}")

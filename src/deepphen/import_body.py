@@ -1,0 +1,441 @@
+"""Reading the body of a list page: paper sections, their year groups and entries, the
+non-paper sections, up to the closing.
+
+``BodyReader.read`` walks the lines after the table of contents. Paper sections are ``##``
+headings (optionally under a ``# Paper List`` heading), each with an image line and a line of
+its own (a link to the full list) before its papers; papers sit in year groups
+(deepphen.import_years) or directly under the section. Non-paper sections
+(deepphen.import_resources) follow; the first other ``#`` heading starts the closing, kept
+verbatim. HTML comments before a year group or an entry are kept as the page's notes.
+Every line that export will not write back is reported with its number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from deepphen import ids
+from deepphen.dialect import IMAGE_ALT, YEAR_RE, group_year
+from deepphen.import_entry import (
+    AUTHOR_LIST_RE,
+    DIGEST_RE,
+    ERROR,
+    WARNING,
+    EntryLines,
+    ImportNote,
+    check_rendering,
+    is_bare_sub_line,
+    keep_verbatim,
+    opens_details,
+    read_entry,
+    short,
+)
+from deepphen.import_resources import read_resource_line, resource_block_end
+from deepphen.import_years import (
+    DETAILS_CLOSE_RE,
+    DETAILS_OPEN_RE,
+    SUMMARY_RE,
+    YearGroups,
+)
+from deepphen.layout import Layout, ResourceSection
+from deepphen.models import Paper, Resource, Section, github_anchor
+
+H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
+_H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
+# A subsection heading; '####' and deeper are read as '###' (and reported).
+_H3_RE = re.compile(r"^(?P<level>#{3,6})(?!#)\s*(.*?)\s*$")
+_IMAGE_RE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*$")
+_ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")
+_SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")
+_ENTRY_LIKE_RE = re.compile(r"^\s*[-*]\s+.*\[\[")
+DEFAULT_BLANK_LINES = 1
+
+
+def hidden_block_end(lines: list[str], start: int) -> int | None:
+    """The 1-based last line of an HTML comment or fenced code block opening at ``start``.
+
+    None when ``lines[start]`` opens neither; an unclosed one runs to the end of the page.
+    """
+    opening = lines[start].lstrip()
+    if opening.startswith("<!--"):
+        if "-->" in opening[4:]:
+            return start + 1
+        closes = (j for j in range(start + 1, len(lines)) if "-->" in lines[j])
+    elif opening.startswith(("```", "~~~")):
+        fence = opening[:3]
+        closes = (j for j in range(start + 1, len(lines)) if lines[j].lstrip().startswith(fence))
+    else:
+        return None
+    return next(closes, len(lines) - 1) + 1
+
+
+class BodyReader:
+    """The sections of one page as they are read; ``read`` returns the closing."""
+
+    def __init__(self, lines: list[str], problems: list[ImportNote], layout: Layout) -> None:
+        self.lines = lines
+        self.problems = problems
+        self.layout = layout
+        self.years = YearGroups(layout, self.report)
+        self.papers: list[Paper] = []
+        self.sections: list[Section] = []
+        self.blank_lines: dict[str, int] = {}
+        self.resources: list[Resource] = []
+        self.resources_heading: str | None = None
+        self.seen_ids: dict[str, int] = {}
+        # Entries dated without a year group: (paper, line, clue, where its note goes).
+        self.inferred: list[tuple[Paper, int, str, int]] = []
+        self.section_texts: dict[str, str] = {}  # slug -> the line(s) under its heading
+        self.empty_sections: set[str] = set()
+        # Reading state.
+        self.section: Section | None = None
+        self.year: int | None = None
+        self.entry: EntryLines | None = None
+        self.group_text: list[tuple[int, str]] = []  # text lines of the year group
+        self.group_entries = 0
+        self.note: tuple[int, list[str], int] | None = None  # (line, comment lines, gap)
+        self.resource_section: str | None = None  # heading of the open non-paper section
+        self.resource_level = 0
+        self.resource_group: str | None = None
+        self.intro_lines: list[tuple[int, str]] = []
+        self.started = False  # the section has an entry or a year group
+        self.pending_gap = 0  # blank lines before the open <details> line
+        self.entry_note: list[str] | None = None  # a comment kept before the current entry
+        self.entry_notes: list[tuple[Paper, list[str]]] = []
+
+    def report(self, line: int, message: str, level: str = WARNING) -> None:
+        self.problems.append(ImportNote(line, message, level))
+
+    def note_gap(self, heading: str, gap: int) -> None:
+        if gap != DEFAULT_BLANK_LINES:
+            self.blank_lines[heading] = min(gap, 9)
+
+    # ---- the walk ---------------------------------------------------------------------------
+
+    def read(self, i: int) -> str | None:
+        """Read from line index ``i`` to the closing; returns the closing, verbatim."""
+        lines, blanks = self.lines, 0
+        while i < len(lines):
+            line, lineno = lines[i], i + 1
+            i += 1
+            if not line.strip():
+                blanks += 1
+                continue
+            gap, blanks = blanks, 0
+            hidden_end = hidden_block_end(lines, i - 1)
+            if hidden_end is not None:
+                self._hidden(lineno, hidden_end, gap)
+                i = hidden_end
+                continue
+            if H1_RE.match(line) and self._h1(lineno, H1_RE.match(line).group(1), gap):
+                return "\n".join(lines[i - 1:]).rstrip("\n")
+            if H1_RE.match(line):
+                continue
+            h2 = _H2_RE.match(line)
+            if h2:
+                self._h2(lineno, h2.group(1), gap)
+                continue
+            h3 = _H3_RE.match(line)
+            if h3 and self.resource_section is None:
+                self._h3(lineno, h3, gap)
+                continue
+            if self.resource_section is not None:
+                read_resource_line(lineno, line, self.resources, self.resource_section,
+                                   self.resource_group, self.report)
+                continue
+            if self.section is None:
+                self.report(lineno, f"line outside any section, left out: {short(line)}", ERROR)
+                continue
+            self._section_line(lineno, line, gap)
+        self._end_section(len(lines) + 1)
+        return None
+
+    def _hidden(self, lineno: int, end: int, gap: int) -> None:
+        """An HTML comment or code block: kept as a note before what follows it when it is a
+        comment in a paper section holding no entry; else left out (not shown anyway)."""
+        block = self.lines[lineno - 1:end]
+        is_note = (block[0].lstrip().startswith("<!--") and self.section is not None
+                   and self.resource_section is None
+                   and not any(_ENTRY_LIKE_RE.match(text) for text in block))
+        if is_note and self.note is None:
+            self._finish_entry()
+            self.note = (lineno, block, gap)
+            return
+        kind = "HTML comment" if block[0].lstrip().startswith("<!--") else "code block"
+        self.report(lineno, f"{kind} (lines {lineno}-{end}) left out: what it holds is not "
+                            "shown on the page", ERROR)
+
+    def _take_note(self, key: str, lineno: int, gap: int) -> int:
+        """Attach the pending comment to ``key``; returns the gap before the comment (the
+        gap that counts before the thing it precedes)."""
+        if self.note is None:
+            return gap
+        _, block, note_gap = self.note
+        self.note = None
+        self.layout.notes[key] = [*block, *([""] * gap)]
+        return note_gap
+
+    def _drop_note(self) -> None:
+        if self.note is not None:
+            line, block, _ = self.note
+            self.note = None
+            self.report(line, f"HTML comment (lines {line}-{line + len(block) - 1}) left out: "
+                              "it precedes no year group or entry", ERROR)
+
+    def _h1(self, lineno: int, heading: str, gap: int) -> bool:
+        """A '#' heading: the heading above the sections, a non-paper section, or the
+        closing (returns True)."""
+        if not self.sections and self.resource_section is None and self.layout.papers_heading \
+                is None and self._entries_follow(lineno):
+            self.layout.papers_heading = heading
+            self.note_gap(heading, gap)
+            return False
+        self._end_section(lineno)
+        self.note_gap(heading, gap)
+        if self.sections and resource_block_end(self.lines, lineno - 1, 1) is not None:
+            self._open_resources(heading, 1)
+            return False
+        return True
+
+    def _entries_follow(self, lineno: int) -> bool:
+        """True when a paper entry follows the '#' heading on ``lineno`` before the next one."""
+        for line in self.lines[lineno:]:
+            if H1_RE.match(line):
+                return False
+            if _ENTRY_LIKE_RE.match(line) and not line[0].isspace():
+                return True
+        return False
+
+    def _h2(self, lineno: int, heading: str, gap: int) -> None:
+        self.note_gap(heading, gap)
+        if self.resource_section is not None and self.resource_level == 1:
+            self.resource_group = heading
+            return
+        self._end_section(lineno)
+        if "resource" in heading.lower() or (
+                self.sections and resource_block_end(self.lines, lineno - 1, 2) is not None):
+            self._open_resources(heading, 2)
+            return
+        self.section = self._new_section(lineno, heading)
+
+    def _open_resources(self, heading: str, level: int) -> None:
+        if all(block.heading != heading for block in self.layout.resource_sections):
+            self.layout.resource_sections.append(ResourceSection(heading, level))
+        self.resource_section, self.resource_level, self.resource_group = heading, level, None
+
+    def _h3(self, lineno: int, h3: re.Match[str], gap: int) -> None:
+        self._end_group(lineno)
+        text = h3.group(2)
+        self.year = self.years.read_label(lineno, text, self.section, "headings")
+        if h3.group("level") != "###":
+            self.report(lineno, f"heading level '{h3.group('level')}' written as '###'")
+        # Keyed "<section>: YYYY" whatever the style: "### 2023" recurs per section.
+        key = (text if self.year is None or self.section is None
+               else f"{self.section.heading}: {group_year(self.year, self.layout)}")
+        self.note_gap(key, self._take_note(key, lineno, gap))
+        self.started = True
+
+    # ---- lines of a paper section -----------------------------------------------------------
+
+    def _section_line(self, lineno: int, line: str, gap: int) -> None:
+        section, entry = self.section, self.entry
+        image = _IMAGE_RE.match(line)
+        if image and not self.started and section.image is None and not self.intro_lines:
+            section.image = image.group("url")
+            if image.group("alt") != IMAGE_ALT:
+                self.report(lineno, f"image alt text {image.group('alt')!r} is written as "
+                                    f"{IMAGE_ALT!r}")
+            return
+        details = DETAILS_OPEN_RE.match(line)
+        rest = details.group("rest") if details else None
+        if details and not (rest and opens_details(line)):
+            self._finish_entry()
+            self._end_group(lineno)
+            self.years.open_details(lineno)
+            self.pending_gap, self.started = gap, True
+            if rest and SUMMARY_RE.match(rest):
+                self._summary(lineno, rest, gap)
+            elif rest:
+                self.report(lineno, f"year group label not understood: {short(rest)}", ERROR)
+            return
+        summary = SUMMARY_RE.match(line)
+        if summary:
+            self._summary(lineno, line, gap)
+            return
+        if DETAILS_CLOSE_RE.match(line) and self._closes_group(lineno):
+            self._finish_entry()
+            self._end_group(lineno)
+            self.years.close()
+            self.year = None
+            return
+        sub = _SUBLINE_RE.match(line)
+        top = _ENTRY_RE.match(line)
+        if top and not DIGEST_RE.match(top.group("content")) \
+                and not AUTHOR_LIST_RE.match(top.group("content")):
+            self._finish_entry()
+            self.entry = EntryLines(lineno, top.group("content"), section.slug, self.year)
+            self.entry.raw[lineno] = line
+            self.group_entries += 1
+            self.started = True
+            if self.note is not None:
+                self.entry_note = [*self.note[1], *([""] * gap)]
+                self.note = None
+            return
+        if entry is not None and (sub or top):
+            m = sub or top
+            entry.subs.append((lineno, sub.group("indent") if sub else "", m.group("content")))
+            entry.raw[lineno] = line
+        elif entry is not None and line.strip().lower() == "</details>" and entry.subs \
+                and opens_details(entry.subs[-1][2]):
+            self.report(lineno, "closing </details> on its own line dropped (the list leaves "
+                                "it open)")
+        elif entry is not None and line.startswith((" ", "\t")) and is_bare_sub_line(line.strip()):
+            # A digest, author list or key-word line indented without its '- ' marker.
+            stripped = line.lstrip()
+            entry.subs.append((lineno, line[:len(line) - len(stripped)], stripped))
+            entry.raw[lineno] = line
+        elif entry is not None and line.startswith((" ", "\t")) and entry.subs \
+                and DIGEST_RE.match(entry.subs[-1][2]):
+            # A digest wrapped onto the next line: joined with a space.
+            ln, ind, content = entry.subs[-1]
+            entry.subs[-1] = (ln, ind, content.rstrip() + " " + line.strip())
+            self.report(lineno, "digest continued on a second line, joined into one")
+        elif entry is None and not self.group_entries and (self.year is not None
+                                                           or self.years.open is not None):
+            self.group_text.append((lineno, line))
+        elif entry is None and not self.started:
+            self.intro_lines += [(lineno - k, "") for k in range(gap, 0, -1)] \
+                if self.intro_lines else []
+            self.intro_lines.append((lineno, line))
+        else:
+            self.report(lineno, f"line not understood, left out: {short(line)}", ERROR)
+
+    def _summary(self, lineno: int, text: str, gap: int) -> None:
+        label = SUMMARY_RE.match(text).group("label")
+        group = self.years.open
+        if group is None or group.label is not None:
+            self._finish_entry()
+            self._end_group(lineno)
+            if group is None:
+                self.report(lineno, "year group label without its <details> line: export "
+                                    "writes one")
+            else:
+                self.years.unclosed(lineno)
+            self.years.open_details(lineno)
+            self.pending_gap = gap
+        self.years.open.label = label
+        self.year = self.years.read_label(lineno, label, self.section, "details")
+        if self.year is not None:
+            key = f"{self.section.heading}: {group_year(self.year, self.layout)}"
+            self.note_gap(key, self._take_note(key, lineno, self.pending_gap))
+
+    def _closes_group(self, lineno: int) -> bool:
+        """A '</details>' line closes the open year group, unless it closes the digest just
+        above it and the group's entries go on after it."""
+        if self.years.open is None:
+            return False
+        entry = self.entry
+        if entry is None or not entry.subs or not opens_details(entry.subs[-1][2]) \
+                or not self.lines[lineno - 2].strip():
+            return True
+        for line in self.lines[lineno:]:
+            if line.strip():
+                return bool(DETAILS_OPEN_RE.match(line) or SUMMARY_RE.match(line)
+                            or line.startswith(("#", "<!--")))
+        return True
+
+    def _end_group(self, lineno: int) -> None:
+        """The current year group ends: its placeholder text, if any, is kept."""
+        self._finish_entry()
+        text, self.group_text = self.group_text, []
+        entries, self.group_entries = self.group_entries, 0
+        if not text:
+            return
+        if entries or self.year is None or len(text) > 1:
+            for line, content in text:
+                self.report(line, f"line not understood, left out: {short(content)}", ERROR)
+            return
+        line, content = text[0]
+        if self.layout.empty_year_text is None:
+            self.layout.empty_year_text = content
+        elif content != self.layout.empty_year_text:
+            self.report(line, f"placeholder {content!r} is written as "
+                              f"{self.layout.empty_year_text!r}")
+        self.section.empty_years.append(group_year(self.year, self.layout))
+
+    def _end_section(self, lineno: int) -> None:
+        """The current section (or non-paper section) ends at ``lineno``."""
+        if self.years.open is not None:
+            self.years.unclosed(lineno)
+        self._end_group(lineno)
+        self._drop_note()
+        section = self.section
+        if section is not None:
+            if self.intro_lines:
+                self.section_texts[section.slug] = "\n".join(t for _, t in self.intro_lines)
+            if not any(p.section == section.slug for p in self.papers):
+                self.empty_sections.add(section.slug)
+        self.section, self.year, self.intro_lines, self.started = None, None, [], False
+        self.resource_section = None
+
+    def _new_section(self, lineno: int, heading: str) -> Section:
+        """The section of a '## heading': new, or the earlier one of the same heading."""
+        for sec in self.sections:
+            if sec.heading == heading:
+                self.report(lineno, f"section {heading!r} appears twice; its entries are merged")
+                return sec
+        # The slug names a folder: GitHub's anchor when that is a safe name, else ASCII.
+        base = github_anchor(heading)
+        if not ids.is_safe_key(base):
+            base = ids.slugify(heading, max_words=12)
+        slug, n, taken = base, 2, {sec.slug for sec in self.sections}
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        self.sections.append(Section(heading, slug))
+        return self.sections[-1]
+
+    # ---- entries ----------------------------------------------------------------------------
+
+    def _finish_entry(self) -> None:
+        """Turn the entry's lines into a paper (or report why it cannot be one)."""
+        entry, self.entry = self.entry, None
+        note, self.entry_note = self.entry_note, None
+        if entry is None:
+            return
+        paper, kinds, known = read_entry(entry, self.report)
+        if paper.arxiv and paper.arxiv in self.seen_ids:
+            first = self.seen_ids[paper.arxiv]
+            # The entry is left out whole: what else was wrong with it no longer matters.
+            self.problems[:] = [p for p in self.problems if p.line not in entry.raw]
+            self.report(entry.line, f"arXiv {paper.arxiv} already listed at line {first}; a "
+                                    "catalog holds a paper once, so this entry is left out",
+                        ERROR)
+            return
+        if paper.arxiv:
+            self.seen_ids[paper.arxiv] = entry.line
+        if entry.year is None:
+            self._infer_year(paper, entry.line)
+        else:
+            venue_years = YEAR_RE.findall(paper.venue or "")
+            id_year = ids.id_year(paper.arxiv) if paper.arxiv else None
+            paper.year = self.years.paper_year(group_year(entry.year, self.layout), id_year,
+                                               int(venue_years[-1]) if venue_years else None)
+        check_rendering(paper, entry, kinds, known, self.report)
+        keep_verbatim(paper, entry, self.report)
+        if note is not None:
+            # Keyed by the paper's key once keys are given out.
+            self.entry_notes.append((paper, note))
+        self.papers.append(paper)
+
+    def _infer_year(self, paper: Paper, lineno: int) -> None:
+        """Year of an entry outside any year group: from its arXiv id, else from the year in
+        its venue, else (later) from its neighbours on the page."""
+        if paper.arxiv:
+            paper.year = ids.id_year(paper.arxiv)
+            self.inferred.append((paper, lineno, "its arXiv id", len(self.problems)))
+        elif paper.venue and (found := YEAR_RE.findall(paper.venue)):
+            paper.year = int(found[-1])
+            self.inferred.append((paper, lineno, "its venue", len(self.problems)))
+        else:
+            paper.year = 0
+            self.inferred.append((paper, lineno, "", len(self.problems)))

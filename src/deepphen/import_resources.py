@@ -1,0 +1,75 @@
+"""Reading a page's non-paper sections: related lists, toolboxes, workshops, talks, ...
+
+A non-paper section is a ``#`` or ``##`` heading whose block holds only resource items
+``- [Name](url) badges``, each optionally followed by one indented ``  - note`` line; under a
+``#`` heading the items may be grouped by ``##`` headings (``## Robustness Toolboxes``).
+``resource_block_end`` tells such a block from a paper section or the closing;
+``read_resource_line`` reads one of its lines into a ``Resource``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from deepphen.import_entry import ERROR, short
+from deepphen.models import Resource
+
+Report = Callable[..., None]  # (line, message, level=WARNING)
+
+RESOURCE_RE = re.compile(
+    r"^[-*]\s+\[(?P<name>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*(?P<badges>.*?)\s*$")
+NOTE_RE = re.compile(r"^\s+[-*]\s+(?P<text>.*?)\s*$")
+_HEADING_RE = re.compile(r"^(#{1,6})(?!#)")
+
+
+def _is_item(line: str) -> bool:
+    return bool(RESOURCE_RE.match(line)) and "[[" not in line
+
+
+def resource_block_end(lines: list[str], i: int, level: int) -> int | None:
+    """When the heading on line ``i`` (of ``level`` 1 or 2) opens a block of resource items
+    only, the index of the line after the block; else None."""
+    items, j = 0, i + 1
+    while j < len(lines):
+        line = lines[j]
+        heading = _HEADING_RE.match(line)
+        if heading:
+            depth = len(heading.group(1))
+            if depth <= level:
+                break
+            if not (level == 1 and depth == 2):
+                return None
+        elif line.strip():
+            if _is_item(line):
+                items += 1
+            elif not (items and NOTE_RE.match(line) and "[[" not in line):
+                return None
+        j += 1
+    return j if items else None
+
+
+def read_resource_line(lineno: int, line: str, resources: list[Resource], section: str | None,
+                       group: str | None, report: Report) -> None:
+    """Read one line of a non-paper section: an item, or the note line under the last one."""
+    m = RESOURCE_RE.match(line)
+    if m is not None:
+        resources.append(Resource(m.group("name"), m.group("url"), m.group("badges") or None,
+                                  section=section, group=group))
+        if line.startswith("*"):
+            report(lineno, "list marker '*' written as '-'")
+        if line != line.rstrip():
+            report(lineno, "trailing spaces dropped")
+        return
+    note = NOTE_RE.match(line)
+    last = resources[-1] if resources else None
+    if note and last is not None and last.note is None and (last.section, last.group) == (
+            section, group):
+        last.note = note.group("text")
+        if line != line.rstrip():
+            report(lineno, "trailing spaces dropped")
+        if not line.startswith("  - "):
+            report(lineno, "note line written as '  - '")
+        return
+    what = "related-resources" if section is None else "resources"
+    report(lineno, f"{what} line not understood, left out: {short(line)}", ERROR)

@@ -1,0 +1,160 @@
+"""Reading a page's table of contents and matching its items to what the page holds.
+
+The contents sit under a ``# Table of Contents`` heading (or ``##``, as on a page without a
+title), optionally after an image line. Items are ``- [Label](#anchor)``; the section items
+may be nested under a parent item (``- [The List](#the-list)`` with the sections indented
+under it), and items after the sections may point to the non-paper sections or to headings
+of the closing (``#contributing``). ``read_toc`` collects the items; ``match_toc`` records, once
+the whole page is read, what export needs to write them back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from deepphen.import_entry import ERROR, short
+from deepphen.models import Settings, github_anchor
+
+Report = Callable[..., None]  # (line, message, level=WARNING)
+
+TOC_ITEM_RE = re.compile(r"^(?P<indent>\s*)[-*]\s+(?P<link>\[(?P<label>.*)\]"
+                         r"\(#(?P<anchor>[^)\s]*)\))\s*$")
+_HEADING_RE = re.compile(r"^(?P<level>#{1,2})(?!#)\s*(?P<text>.*?)\s*$")
+
+
+@dataclass
+class TocItem:
+    """One item: its line, indentation, ``[label](#anchor)`` text, label and anchor."""
+
+    line: int
+    indent: int
+    link: str
+    label: str
+    anchor: str
+    raw: str
+
+
+@dataclass
+class Toc:
+    """A table of contents as read: heading, its level, the image lines, the items."""
+
+    heading: str = "Table of Contents"
+    level: int = 1
+    image: str | None = None
+    items: list[TocItem] = field(default_factory=list)
+    gap: int = 1  # blank lines before its heading
+
+
+def is_toc_heading(lines: list[str], i: int) -> bool:
+    """True when line ``i`` is a ``#`` heading, or a ``##`` heading naming the contents
+    ("Table of Contents")."""
+    m = _HEADING_RE.match(lines[i])
+    if m is None:
+        return False
+    return m.group("level") == "#" or "contents" in m.group("text").lower()
+
+
+def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
+    """Read the contents starting at the heading on line ``i``; returns it and the index of
+    the line after it (the blank lines that follow belong to the next heading)."""
+    m = _HEADING_RE.match(lines[i])
+    toc = Toc(heading=m.group("text"), level=len(m.group("level")))
+    i += 1
+    start, image_lines, n = i, [], len(lines)
+    while i < n and not lines[i].startswith("#"):
+        if toc.items and not lines[i].strip():
+            # Blank lines end the items, unless more items follow before the next heading.
+            j = i
+            while j < n and not lines[j].strip():
+                j += 1
+            if j >= n or not TOC_ITEM_RE.match(lines[j]):
+                break
+            i = j
+            continue
+        item = TOC_ITEM_RE.match(lines[i])
+        if item:
+            toc.items.append(TocItem(i + 1, len(item.group("indent").expandtabs(4)),
+                                     item.group("link"), item.group("label"),
+                                     item.group("anchor"), lines[i]))
+            if lines[i].lstrip().startswith("*"):
+                report(i + 1, "list marker '*' written as '-'")
+            if lines[i] != lines[i].rstrip():
+                report(i + 1, "trailing spaces dropped")
+        elif lines[i].strip() and not toc.items:
+            image_lines.append(lines[i])
+        elif lines[i].strip():
+            report(i + 1, f"line in the table of contents not understood, left out: "
+                          f"{short(lines[i])}", ERROR)
+        i += 1
+    while not toc.items and i > start and not lines[i - 1].strip():
+        i -= 1  # blank lines before the next heading are counted there
+    toc.image = "\n".join(image_lines) or None
+    return toc, i
+
+
+def _parent(toc: Toc, settings: Settings) -> TocItem | None:
+    """The item the section items are nested under: the first, unindented, followed by
+    indented items, and pointing to no section."""
+    items = toc.items
+    if len(items) < 2 or items[0].indent or items[1].indent <= items[0].indent:
+        return None
+    if any(github_anchor(s.heading) == items[0].anchor for s in settings.sections):
+        return None
+    return items[0]
+
+
+def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: Report) -> None:
+    """Record the contents' labels, anchors, parent item and trailing items in the settings;
+    report the items export will not write back."""
+    layout = settings.layout
+    layout.toc_level = toc.level
+    settings.toc_heading, settings.toc_image = toc.heading, toc.image
+    items = list(toc.items)
+    parent = _parent(toc, settings)
+    if parent is not None:
+        layout.toc_parent = parent.link
+        items.remove(parent)
+        for item in items:
+            if item.indent <= parent.indent and any(
+                    github_anchor(s.heading) == item.anchor for s in settings.sections):
+                report(item.line, "section item not nested under the first item: export "
+                                  "nests it")
+    elif any(item.indent for item in items):
+        for item in items:
+            if item.indent:
+                report(item.line, "nested item written without indentation")
+    unmatched = []
+    resources_anchor = github_anchor(settings.resources_heading)
+    by_anchor = {github_anchor(s.heading): s for s in settings.sections}
+    resource_sections = {github_anchor(r.heading): r for r in layout.resource_sections}
+    for item in items:
+        if item.anchor in by_anchor:
+            sec = by_anchor[item.anchor]
+            if item.label != sec.heading:
+                sec.toc_label = item.label
+        elif item.anchor in resource_sections:
+            resource_sections[item.anchor].toc_label = item.label
+        elif item.anchor == resources_anchor:
+            if item.label != settings.resources_heading:
+                settings.resources_toc_label = item.label
+        elif item.anchor in closing_anchors and not item.indent:
+            layout.toc_after.append(f"- {item.link}")
+        else:
+            unmatched.append(item)
+    listed = {item.anchor for item in toc.items}
+    missing = [s for s in settings.sections if github_anchor(s.heading) not in listed]
+    # An item whose anchor matches no heading belongs to the next section it does not list.
+    for item, sec in zip(unmatched, missing, strict=False):
+        sec.toc_label = item.label if item.label != sec.heading else None
+        sec.anchor = item.anchor
+        report(item.line, f"table-of-contents item #{item.anchor} matches no heading; "
+                          f"taken as the link to {sec.heading!r}")
+    for item in unmatched[len(missing):]:
+        report(item.line, f"table-of-contents item [{item.label}](#{item.anchor}) points to "
+                          "no section, left out", ERROR)
+    for sec in missing[len(unmatched):]:
+        if toc.items:
+            report(1, f"section {sec.heading!r} is not in the table of contents; export "
+                      "lists it")

@@ -1,0 +1,131 @@
+"""Reading a page's year groups: ``### Section: YYYY`` headings or ``<details>`` blocks.
+
+A section's papers are grouped by year, newest first, in one of two styles: headings, or
+collapsible blocks ``<details>`` / ``<summary>Section: YYYY</summary>`` / entries /
+``</details>``. The oldest group may gather a year and everything before it
+(``Section: 2019 and Before``), and a group may hold a placeholder line (``TBD``) instead of
+papers. ``YearGroups`` follows one page: it reads each group's label into a year, settles the
+page's style (deepphen.layout) from the first group it meets, and reports what export will
+write differently: a group in the other style, a label in another form, a block left open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from deepphen.dialect import YEAR_RE, group_label, group_year, year_style
+from deepphen.import_entry import ERROR
+from deepphen.layout import Layout
+from deepphen.models import Section
+
+Report = Callable[..., None]  # (line, message, level=WARNING)
+
+# "and Before", "& earlier": the oldest group gathers its year and every year before it.
+_FLOOR_RE = re.compile(r"^\s*(?:and|&)\s+(?:before|earlier|older)\s*$", re.IGNORECASE)
+DETAILS_OPEN_RE = re.compile(r"^<details>\s*(?P<rest><summary>.*)?$", re.IGNORECASE)
+SUMMARY_RE = re.compile(r"^<summary>\s*(?P<label>.*?)\s*</summary>\s*$", re.IGNORECASE)
+DETAILS_CLOSE_RE = re.compile(r"^</details>\s*$", re.IGNORECASE)
+STYLE_NAMES = {"headings": "'### ...' headings", "details": "<details> blocks"}
+
+
+@dataclass
+class OpenGroup:
+    """A ``<details>`` year group being read."""
+
+    line: int
+    label: str | None = None
+    year: int | None = None
+    entries: int = 0
+    text: list[tuple[int, str]] = field(default_factory=list)  # placeholder lines
+
+
+class YearGroups:
+    """The year groups of one page, as the reader meets them."""
+
+    def __init__(self, layout: Layout, report: Report) -> None:
+        self.layout = layout
+        self.report = report
+        self.style: str | None = None  # of the first group met
+        self.styled: set[str] = set()  # slugs whose label style is settled
+        self.open: OpenGroup | None = None
+        self.floor_seen = False
+
+    def settle(self, lineno: int, style: str) -> None:
+        """The page's style is that of its first group; another one is reported."""
+        if self.style is None:
+            self.style = style
+            self.layout.year_groups = style
+        elif style != self.style:
+            self.report(lineno, f"year group written as {STYLE_NAMES[style]}, the page's "
+                                f"first uses {STYLE_NAMES[self.style]}: export writes "
+                                f"{STYLE_NAMES[self.style]}")
+
+    def read_label(self, lineno: int, text: str, section: Section | None,
+                   style: str) -> int | None:
+        """The year of a group's label (heading text or summary), or None (its entries are
+        then dated by their id, venue or neighbours). The first label of a section settles
+        how export writes them all."""
+        what = "subsection" if style == "headings" else "year group"
+        if section is None:
+            self.report(lineno, f"year {what} outside any section", ERROR)
+            return None
+        self.settle(lineno, style)
+        found = list(YEAR_RE.finditer(text))
+        if not found:
+            self.report(lineno, f"{what} {text!r} has no year: its entries are dated by their "
+                                f"arXiv id, venue or neighbours (export writes "
+                                f"'### {section.heading}: YYYY' subsections)")
+            return None
+        m = found[-1]
+        year, after = int(m.group(1)), text[m.end():]
+        core = text
+        floor = _FLOOR_RE.match(after)
+        if floor:
+            core = text[:m.end()]
+            if not self.floor_seen:
+                self.floor_seen = True
+                self.layout.year_floor = year
+                self.layout.year_floor_label = "{year}" + after
+        if section.slug not in self.styled:
+            self.styled.add(section.slug)
+            section.year_heading = year_style(core, m, section.heading)
+        written = group_label(section, group_year(year, self.layout), self.layout)
+        if written != text:
+            self.report(lineno, f"{what} {text!r} is written as {written!r}")
+        return year
+
+    def paper_year(self, group: int, id_year: int | None, venue_year: int | None) -> int:
+        """A paper's year under the group of ``group``: the group's year, except under the
+        floor group, where the paper's own year (id, else venue) is kept when it is older."""
+        if self.layout.year_floor is None or group != self.layout.year_floor:
+            return group
+        for own in (id_year, venue_year):
+            if own is not None and own <= group:
+                return own
+        return group
+
+    # ---- <details> blocks -------------------------------------------------------------------
+
+    def open_details(self, lineno: int) -> None:
+        """A ``<details>`` line: a new group opens (an open one is closed first, reported)."""
+        if self.open is not None:
+            self.unclosed(lineno)
+        self.open = OpenGroup(lineno)
+
+    def unclosed(self, lineno: int) -> None:
+        """The open group ends at ``lineno`` without its ``</details>``."""
+        group, self.open = self.open, None
+        if group is None:
+            return
+        what = repr(group.label) if group.label else "without a label"
+        self.report(group.line, f"year group {what} (line {group.line}) is not closed before "
+                                f"line {lineno}: export closes it with </details>")
+        if group.label is None:
+            self.report(group.line, "<details> without a <summary> year label, left out", ERROR)
+
+    def close(self) -> OpenGroup | None:
+        """A ``</details>`` line closes the open group; returns it."""
+        group, self.open = self.open, None
+        return group

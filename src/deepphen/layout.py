@@ -1,0 +1,184 @@
+"""A page's layout choices: how one page of the catalog writes what the catalog holds.
+
+The lists of the family share the entry format but differ in how a page is laid out: year
+subsections as ``### Section: YYYY`` headings or as collapsible ``<details>`` blocks (or none),
+a table of contents nested under a parent item, a line under each section heading, non-paper
+sections (toolboxes, workshops, ...). ``Layout`` holds these choices; ``catalog.toml`` keeps
+them as plain top-level keys of the page they describe (docs/catalog-format.md), and import
+sets them from the page it reads so that export writes the page back as it was.
+
+A leaf module: plain data and validation, no I/O, nothing from the rest of deepphen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+YEAR_GROUP_STYLES = ("headings", "details", "none")
+DEFAULT_FLOOR_LABEL = "{year} and Before"
+
+
+class LayoutFieldError(ValueError):
+    """A layout key of ``catalog.toml`` has a wrong type or value; ``field`` names it."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass(slots=True)
+class ResourceSection:
+    """A non-paper section of the page (toolboxes, workshops, ...): its heading, level
+    (1 for ``#``, 2 for ``##``) and its label in the table of contents when that differs."""
+
+    heading: str
+    level: int = 1
+    toc_label: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"heading": self.heading, "level": self.level}
+        if self.toc_label:
+            out["toc_label"] = self.toc_label
+        return out
+
+
+@dataclass(slots=True)
+class Layout:
+    """The layout keys of one page; the defaults are the Awesome Deep Phenomena layout."""
+
+    # "headings": ### Section: YYYY; "details": <details><summary>Section: YYYY</summary>
+    # blocks; "none": papers directly under the section heading, newest first.
+    year_groups: str = "headings"
+    # Papers of this year and older share one year group, labelled by year_floor_label.
+    year_floor: int | None = None
+    year_floor_label: str = DEFAULT_FLOOR_LABEL
+    # A year group listed in a section's empty_years holds this text instead of papers.
+    empty_year_text: str | None = None
+    toc_level: int = 1  # the table of contents' heading: '#' (1) or '##' (2)
+    # The parent item the section items are nested under ("[List](#anchor)"), if any.
+    toc_parent: str | None = None
+    # Table-of-contents lines after the section and resource items, verbatim.
+    toc_after: list[str] = field(default_factory=list)
+    papers_heading: str | None = None  # a '# Heading' between the contents and the sections
+    # The line(s) under each section heading; {heading} and {anchor} stand for the section's.
+    section_intro: str | None = None
+    show_empty_sections: bool = False  # a section without papers keeps its heading
+    # Only the papers of the last N months (counted back from the newest paper) are shown.
+    recent_months: int | None = None
+    # Lines written before a year group ("Section: YYYY") or an entry (a paper key), verbatim.
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    resource_sections: list[ResourceSection] = field(default_factory=list)
+    intro_gap: int = 1  # blank lines between the title and the intro
+    end_blank_lines: int = 0  # blank lines at the end of the page
+
+    def to_dict(self) -> dict[str, Any]:
+        """The keys that differ from the default, for ``catalog.toml``."""
+        out: dict[str, Any] = {}
+        default = Layout()
+        for name in ("year_groups", "year_floor", "year_floor_label", "empty_year_text",
+                     "toc_level", "toc_parent", "toc_after", "papers_heading", "section_intro",
+                     "show_empty_sections", "recent_months", "intro_gap", "end_blank_lines"):
+            value = getattr(self, name)
+            if value != getattr(default, name) and value is not None:
+                if name == "year_floor_label" and self.year_floor is None:
+                    continue
+                out[name] = list(value) if isinstance(value, list) else value
+        if self.resource_sections:
+            out["resource_sections"] = [r.to_dict() for r in self.resource_sections]
+        if self.notes:
+            out["notes"] = {key: list(lines) for key, lines in self.notes.items()}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Layout:
+        """Read the layout keys of a table; raises LayoutFieldError naming the first bad one."""
+        layout = cls(
+            year_groups=_get(data, "year_groups", str, "headings"),
+            year_floor=_get(data, "year_floor", int, None),
+            year_floor_label=_get(data, "year_floor_label", str, DEFAULT_FLOOR_LABEL),
+            empty_year_text=_get(data, "empty_year_text", str, None),
+            toc_level=_get(data, "toc_level", int, 1),
+            toc_parent=_get(data, "toc_parent", str, None),
+            toc_after=_lines(data, "toc_after"),
+            papers_heading=_get(data, "papers_heading", str, None),
+            section_intro=_get(data, "section_intro", str, None),
+            show_empty_sections=_get(data, "show_empty_sections", bool, False),
+            recent_months=_get(data, "recent_months", int, None),
+            notes=_notes(data),
+            resource_sections=_resource_sections(data),
+            intro_gap=_get(data, "intro_gap", int, 1),
+            end_blank_lines=_get(data, "end_blank_lines", int, 0),
+        )
+        if layout.year_groups not in YEAR_GROUP_STYLES:
+            raise LayoutFieldError("year_groups", "field 'year_groups' must be one of "
+                                   + ", ".join(repr(s) for s in YEAR_GROUP_STYLES))
+        if layout.year_floor_label.count("{year}") != 1:
+            raise LayoutFieldError("year_floor_label", "field 'year_floor_label' must hold "
+                                   "'{year}' once")
+        if layout.toc_level not in (1, 2):
+            raise LayoutFieldError("toc_level", "field 'toc_level' must be 1 or 2")
+        for name in ("intro_gap", "end_blank_lines"):
+            if not 0 <= getattr(layout, name) <= 9:
+                raise LayoutFieldError(name, f"field '{name}' must be 0..9")
+        if layout.recent_months is not None and not 1 <= layout.recent_months <= 1200:
+            raise LayoutFieldError("recent_months", "field 'recent_months' must be 1..1200")
+        if layout.year_floor is not None and not 1900 <= layout.year_floor <= 2999:
+            raise LayoutFieldError("year_floor", "field 'year_floor' must be a four-digit year")
+        return layout
+
+
+LAYOUT_KEYS = frozenset({
+    "year_groups", "year_floor", "year_floor_label", "empty_year_text", "toc_level",
+    "toc_parent", "toc_after", "papers_heading", "section_intro", "show_empty_sections",
+    "recent_months", "notes", "resource_sections", "intro_gap", "end_blank_lines",
+})
+
+_MISSING = object()
+_KIND_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list",
+               dict: "a table"}
+
+
+def _get(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:
+    value = data.get(name, _MISSING)
+    if value is _MISSING:
+        return default
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise LayoutFieldError(name, f"field '{name}' must be {_KIND_NAMES[kind]}")
+    return value
+
+
+def _lines(data: dict[str, Any], name: str) -> list[str]:
+    value = _get(data, name, list, [])
+    if not all(isinstance(v, str) and "\n" not in v and "\r" not in v for v in value):
+        raise LayoutFieldError(name, f"field '{name}' must be a list of single lines")
+    return list(value)
+
+
+def _notes(data: dict[str, Any]) -> dict[str, list[str]]:
+    notes = _get(data, "notes", dict, {})
+    out = {}
+    for key, value in notes.items():
+        if not (isinstance(value, list) and all(isinstance(v, str) and "\n" not in v
+                                                for v in value)):
+            raise LayoutFieldError("notes", f"notes.{key} must be a list of single lines")
+        out[key] = list(value)
+    return out
+
+
+def _resource_sections(data: dict[str, Any]) -> list[ResourceSection]:
+    out = []
+    for i, item in enumerate(_get(data, "resource_sections", list, [])):
+        if not isinstance(item, dict) or not isinstance(item.get("heading"), str):
+            raise LayoutFieldError("resource_sections",
+                                   f"resource_sections[{i}] must be a table with a 'heading'")
+        level = item.get("level", 1)
+        if level not in (1, 2) or isinstance(level, bool):
+            raise LayoutFieldError("resource_sections", f"resource_sections[{i}]: 'level' "
+                                   "must be 1 or 2")
+        label = item.get("toc_label")
+        if label is not None and not isinstance(label, str):
+            raise LayoutFieldError("resource_sections",
+                                   f"resource_sections[{i}]: 'toc_label' must be a string")
+        out.append(ResourceSection(item["heading"], level, label))
+    return out

@@ -1,0 +1,97 @@
+"""DP6xx: the settings in catalog.toml: sections and the table of contents."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterator
+
+from deepphen.catalog import SETTINGS_FILE, read_toml
+from deepphen.lint.engine import Context, Hit, did_you_mean, rule
+from deepphen.models import Resource, Section, Settings, github_anchor
+
+
+@rule("DP601", "empty-section", "warning", "Every section in the settings has papers.",
+      scope="catalog")
+def empty_section(ctx: Context) -> Iterator[Hit]:
+    """An empty section renders as a bare heading.
+
+    Bad:  ``[[sections]]`` ``slug = "information-bottleneck"`` with no paper in it
+    Good: every section holds at least one paper, or is removed from the settings
+    """
+    used = Counter(f.folder for f in ctx.files)
+    used.update(f.paper.section for f in ctx.files if f.paper is not None)
+    for section in ctx.settings.sections:
+        if not used[section.slug]:
+            yield Hit(f"section {section.heading!r} has no papers",
+                      needle=f'slug = "{section.slug}"')
+
+
+def _page_anchors(ctx: Context) -> set[str]:
+    settings = ctx.settings
+    headings = [s.heading for s in settings.sections]
+    headings += [settings.resources_heading, settings.toc_heading]
+    return {github_anchor(h) for h in headings}
+
+
+@rule("DP602", "toc-anchor", "error", "Every TOC entry points at a heading on the page.",
+      scope="catalog")
+def toc_anchor(ctx: Context) -> Iterator[Hit]:
+    """A TOC label with an anchor of its own must land on a section's heading.
+
+    Bad:  ``heading = "Others"``, ``toc_label = "Other Papers"``, ``anchor = "other-papers"``
+    Good: ``heading = "Others"``, ``toc_label = "Other Papers"``, ``anchor = "others"``
+    """
+    anchors = _page_anchors(ctx)
+    for section in ctx.settings.sections:
+        if section.anchor and section.anchor.lstrip("#") not in anchors:
+            yield Hit(f"TOC anchor #{section.anchor} of {section.toc_text!r} matches no heading",
+                      needle=f'anchor = "{section.anchor}"',
+                      hint=f'the heading {section.heading!r} has anchor '
+                           f'"{github_anchor(section.heading)}"')
+
+
+@rule("DP603", "duplicate-section", "error",
+      "Sections have distinct slugs, headings and anchors.", scope="catalog")
+def duplicate_section(ctx: Context) -> Iterator[Hit]:
+    """Two sections with one slug share a folder; with one anchor, one TOC entry is dead.
+
+    Bad:  two ``[[sections]]`` with ``heading = "Others"``
+    Good: every section's slug and heading are its own
+    """
+    for attr, show in (("slug", "slug"), ("heading", "heading"), ("toc_anchor", "anchor")):
+        seen: set[str] = set()
+        for section in ctx.settings.sections:
+            value = getattr(section, attr)
+            if value in seen:
+                needle = f'{show} = "{value}"' if attr != "toc_anchor" else f'"{section.heading}"'
+                yield Hit(f"two sections with {show} {value!r}", needle=needle)
+            seen.add(value)
+
+
+def _known(cls: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls) if f.name != "extra"]
+
+
+@rule("DP604", "unknown-setting", "error", "Every key of catalog.toml is a known setting.",
+      scope="catalog")
+def unknown_setting(ctx: Context) -> Iterator[Hit]:
+    """A misspelt setting is ignored by every command (a section's is even dropped when the
+    settings are rewritten), so the list silently keeps the default.
+
+    Bad:  ``regenerate_pages = true``, or ``{ heading = "Others", toc_lable = "Other Papers" }``
+    Good: ``regenerate_page = true``, ``toc_label = "Other Papers"``
+    """
+    known = _known(Settings)
+    for key in ctx.settings.extra:
+        yield Hit(f"unknown setting {key!r}", field=key,
+                  hint=did_you_mean(key, known) or f"known: {', '.join(known)}")
+    data = read_toml(ctx.root / SETTINGS_FILE)
+    for table, cls in (("sections", Section), ("resources", Resource)):
+        names = _known(cls)
+        for i, item in enumerate(data.get(table) or []):
+            for key in item if isinstance(item, dict) else ():
+                if key not in names:
+                    yield Hit(f"unknown key {key!r} in {table}[{i}]", field=table,
+                              needle=f"{key} =",
+                              hint=did_you_mean(key, names) or f"known: {', '.join(names)}")

@@ -1,0 +1,121 @@
+"""DP5xx: the committed markdown page that the catalog generates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from deepphen.lint.engine import Context, Fix, Hit, PaperFile, rule
+
+NEAR_LIMIT = 0.9  # warn at 90% of the limit, while there is still room to act
+
+
+def _page_path(ctx: Context) -> Path | None:
+    return ctx.root / ctx.settings.page if ctx.settings.page else None
+
+
+def _first_difference(old: str, new: str) -> int:
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), 1):
+        if a != b:
+            return i
+    return min(len(old_lines), len(new_lines)) + 1
+
+
+@rule("DP501", "page-outdated", "error",
+      "The committed page equals a fresh markdown export of the catalog.", scope="catalog",
+      fixable=True)
+def page_outdated(ctx: Context) -> Iterator[Hit]:
+    """The page (``page`` in catalog.toml) is generated; edits go to the catalog and the page
+    is regenerated. Not checked while some paper file is unreadable.
+
+    Bad:  a paper added to the catalog but not yet on README.md
+    Good: README.md written by ``deepphen export --format md -o README.md`` after the change
+    """
+    path = _page_path(ctx)
+    if path is None or not ctx.all_valid or ctx.page is None:
+        return
+    fresh = ctx.page
+    fix = Fix(f"regenerated {ctx.settings.page}", write=lambda: fresh, target=path)
+    if not path.is_file():
+        yield Hit(f"the page {ctx.settings.page} does not exist", path=ctx.root / "catalog.toml",
+                  field="page", fix=fix)
+        return
+    try:
+        committed = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        yield Hit(f"cannot read the page: {exc}", path=path, line=1)
+        return
+    if committed != fresh:
+        yield Hit("the page is out of date with the catalog", path=path,
+                  line=_first_difference(committed, fresh), fix=fix)
+
+
+def _page_size(ctx: Context) -> tuple[Path, int] | None:
+    """The committed page's size (what GitHub renders), else a fresh export's."""
+    path = _page_path(ctx)
+    if path is None:
+        return None
+    if path.is_file():
+        return path, path.stat().st_size
+    return (path, len(ctx.page.encode("utf-8"))) if ctx.page is not None else None
+
+
+@rule("DP502", "page-size", "error",
+      "The page stays under GitHub's 512 KB README rendering limit.", scope="catalog")
+def page_size(ctx: Context) -> Iterator[Hit]:
+    """GitHub shows nothing of a README above the limit; ``[lint] page_limit_kb`` sets
+    another limit for other hosts.
+
+    Bad:  a 530 KB README.md
+    Good: a 450 KB README.md, or the list split into pages
+    """
+    found = _page_size(ctx)
+    limit = ctx.config.page_limit_kb * 1024
+    if found and found[1] > limit:
+        yield Hit(f"the page is {found[1] / 1024:.0f} KB, over the {ctx.config.page_limit_kb} KB "
+                  "rendering limit", path=found[0], line=1,
+                  hint="shorten digests or split the page")
+
+
+@rule("DP503", "page-size-near", "warning",
+      "The page is within 10% of the rendering limit.", scope="catalog")
+def page_size_near(ctx: Context) -> Iterator[Hit]:
+    """A warning while there is room left: the page grows with every paper.
+
+    Bad:  a 490 KB README.md under a 512 KB limit
+    Good: a 300 KB README.md
+    """
+    found = _page_size(ctx)
+    limit = ctx.config.page_limit_kb * 1024
+    if found and NEAR_LIMIT * limit < found[1] <= limit:
+        yield Hit(f"the page is {found[1] / 1024:.0f} KB, {100 * found[1] / limit:.0f}% of the "
+                  f"{ctx.config.page_limit_kb} KB rendering limit", path=found[0], line=1)
+
+
+@rule("DP504", "verbatim-entry", "warning",
+      "An entry kept as imported (verbatim) is rewritten in the list's format.", fixable=True)
+def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """``deepphen import`` keeps an entry whose formatting strays from the list's format
+    (trailing spaces, a misspelt 'Key Word:' label, a missing period) as written, so the page
+    comes back unchanged; the fix drops ``verbatim`` and the entry is written in the format.
+
+    Bad:  ``verbatim = ["- Title. [[paper]](https://arxiv.org/abs/2201.02177) ", ...]``
+    Good: no ``verbatim``: the entry is rendered from its fields
+    """
+    paper = f.paper
+    if not paper.verbatim:
+        return
+    from deepphen.dialect import entry_lines, same_but_format
+
+    def edit(data: dict[str, Any]) -> None:
+        data.pop("verbatim", None)
+
+    canonical = [line for _, line in entry_lines(paper)]
+    if same_but_format(paper.verbatim, canonical):
+        yield Hit("entry is written as imported, not in the list's format", field="verbatim",
+                  fix=Fix("removed verbatim (entry written in the list's format)", edit=edit))
+    else:
+        yield Hit("verbatim lines no longer match the paper's fields and are ignored",
+                  field="verbatim", fix=Fix("removed stale verbatim", edit=edit))

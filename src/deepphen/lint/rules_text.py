@@ -1,0 +1,323 @@
+"""DP4xx: the text of an entry: title, authors, key words, venue."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from deepphen.lint.engine import Context, Fix, Hit, PaperFile, fold, rule
+
+MAX_KEYWORDS = 6
+SPELLING_CUTOFF = 91  # rapidfuzz ratio between folded key words from different groups
+ET_AL = re.compile(r"^(?:(?P<name>.*?)[\s,]+)?(?:et\.?\s*al\.?|\.\.\.|…)$", re.IGNORECASE)
+# Conferences whose venue names an edition: "ICLR" alone does not say which.
+CONFERENCES = ("ICLR", "NeurIPS", "NIPS", "ICML", "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI",
+               "ACL", "EMNLP", "NAACL", "EACL", "COLING", "COLT", "AISTATS", "UAI", "KDD",
+               "WACV", "BMVC", "ALT", "CoRL", "CoLLAs", "MLSys", "ICASSP", "INTERSPEECH",
+               "ISIT", "LoG", "CogSci", "CCN", "COSYNE")
+_CONFERENCE_RE = re.compile(rf"^(?:{'|'.join(CONFERENCES)})\b")
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+TYPOGRAPHIC = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'",
+               "\u201a": "'", "\u2032": "'", "\u00b4": "'", "\u2033": '"'}
+_TYPO_RE = re.compile("[" + "".join(TYPOGRAPHIC) + "]")
+
+
+def _normal_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _edit_field(name: str, change: Callable[[Any], Any]) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        if name in data:
+            data[name] = change(data[name])
+
+    return edit
+
+
+@rule("DP401", "title-whitespace", "warning",
+      "A title has no leading, trailing, doubled or line-break spaces.", fixable=True)
+def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """Stray spaces break title search and duplicate detection on the rendered page.
+
+    Bad:  ``title = " Deep  Double Descent"``
+    Good: ``title = "Deep Double Descent"``
+    """
+    title = f.paper.title
+    if title != _normal_space(title):
+        yield Hit("stray whitespace in the title", field="title",
+                  fix=Fix("normalized the title's spaces",
+                          edit=_edit_field("title", _normal_space)))
+
+
+def _strip_final(title: str) -> str:
+    return title.rstrip().rstrip(".,;:").rstrip()
+
+
+@rule("DP402", "title-punctuation", "warning",
+      "A title does not end in '.', ',', ';' or ':' (the page adds the period).", fixable=True)
+def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """The page writes ``Title.``; a stored final period would show twice. '?' and '!' stay.
+
+    Bad:  ``title = "Deep Double Descent."``
+    Good: ``title = "Deep Double Descent"`` or ``title = "Is Attention Interpretable?"``
+    """
+    title = f.paper.title.rstrip()
+    if not title:
+        yield Hit("empty title", field="title")
+    elif title[-1] in ".,;:" and not title.endswith(("...", "et al.")):
+        yield Hit(f"title ends in {title[-1]!r}", field="title",
+                  fix=Fix("removed the title's final punctuation",
+                          edit=_edit_field("title", _strip_final)))
+
+
+@rule("DP403", "authors-empty", "warning", "A paper lists its authors.")
+def authors_empty(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """Every entry's second line names the authors.
+
+    Bad:  no ``authors`` field, or ``authors = []``
+    Good: ``authors = ["Alethea Power", "Yuri Burda"]``
+    """
+    if not f.paper.authors or not any(a.strip() for a in f.paper.authors):
+        yield Hit("no authors", field="authors")
+
+
+@rule("DP404", "author-duplicate", "warning", "No author is listed twice.", fixable=True)
+def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """Names are compared folded (case, accents, punctuation); the fix keeps the first.
+
+    Bad:  ``authors = ["Yuri Burda", "Harri Edwards", "Yuri Burda"]``
+    Good: ``authors = ["Yuri Burda", "Harri Edwards"]``
+    """
+    seen: set[str] = set()
+    for name in f.paper.authors:
+        key = fold(name)
+        if key and key in seen:
+            yield Hit(f"author {name!r} is listed twice", field="authors", needle=name,
+                      fix=Fix(f"removed the second {name!r}",
+                              edit=_edit_field("authors", _dedupe_folded)))
+            return
+        seen.add(key)
+
+
+def _dedupe_folded(values: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = fold(value) if isinstance(value, str) else str(value)
+        if key and key in seen:
+            continue
+        seen.add(key)
+        out.append(value)
+    return out
+
+
+def _collapse_et_al(data: dict[str, Any]) -> None:
+    authors = data.get("authors")
+    if not isinstance(authors, list):
+        return
+    kept = []
+    for name in authors:
+        m = ET_AL.match(name.strip()) if isinstance(name, str) else None
+        if m is None:
+            kept.append(name)
+        else:
+            if m.group("name"):
+                kept.append(m.group("name").strip())
+            data["authors_collapsed"] = True
+    data["authors"] = kept
+
+
+@rule("DP405", "et-al", "warning",
+      "'et al.' is written by authors_collapsed = true, not as an author.", fixable=True)
+def et_al(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """The page adds ", et al." when ``authors_collapsed`` is true, in one consistent form.
+
+    Bad:  ``authors = ["Jonathan Frankle", "et al."]``
+    Good: ``authors = ["Jonathan Frankle"]`` with ``authors_collapsed = true``
+    """
+    for name in f.paper.authors:
+        if ET_AL.match(name.strip()):
+            yield Hit(f"{name!r} is written as an author", field="authors", needle=name,
+                      fix=Fix("moved 'et al.' to authors_collapsed = true",
+                              edit=_collapse_et_al))
+    if f.paper.authors_collapsed and not f.paper.authors:
+        yield Hit("authors_collapsed = true but no authors are listed",
+                  field="authors_collapsed")
+
+
+@rule("DP406", "keywords-count", "error", "A paper has one to six key words.")
+def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """Key words carry secondary topics and drive search; too many dilute them.
+
+    Bad:  ``keywords = []``
+    Good: ``keywords = ["Grokking", "Modular Arithmetic"]``
+    """
+    count = len([k for k in f.paper.keywords if k.strip()])
+    if count == 0:
+        yield Hit("no key words", field="keywords",
+                  hint="add one to six, reusing the vocabulary ('deepphen stats' lists it)")
+    elif count > MAX_KEYWORDS:
+        yield Hit(f"{count} key words; at most {MAX_KEYWORDS}", field="keywords")
+
+
+def _replace_keyword(old: str, new: str) -> Callable[[dict[str, Any]], None]:
+    return _edit_field("keywords", lambda ks: [new if k == old else k for k in ks])
+
+
+@rule("DP407", "keyword-variant", "warning",
+      "A key word is spelt as the rest of the catalog spells it.", fixable=True)
+def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """Variants differ in case, hyphens or plural; the canonical spelling is the most used.
+
+    Bad:  ``keywords = ["large language models"]`` where others say "Large Language Model"
+    Good: ``keywords = ["Large Language Model"]``
+    """
+    canonical_of = ctx.canonical_keywords
+    for keyword in f.paper.keywords:
+        canonical = canonical_of.get(keyword.strip())
+        if canonical and canonical != keyword.strip():
+            yield Hit(f"key word {keyword!r} is a variant of {canonical!r}", field="keywords",
+                      needle=keyword,
+                      fix=Fix(f"key word {keyword!r} -> {canonical!r}",
+                              edit=_replace_keyword(keyword, canonical)))
+
+
+def _misspellings(ctx: Context) -> dict[str, str]:
+    """Spellings in rare key-word groups whose folded form is a typo away from a commoner
+    group -> that group's canonical spelling."""
+    cached = ctx.__dict__.get("_lint_misspellings")
+    if cached is not None:
+        return cached
+    from rapidfuzz import fuzz, process
+
+    vocab = ctx.vocabulary
+    totals = {norm: sum(vocab.counts[s] for s in spellings)
+              for norm, spellings in vocab.groups.items()}
+    common = {norm: norm for norm, total in totals.items() if total >= 2}
+    out: dict[str, str] = {}
+    for norm, total in totals.items():
+        if total > 2 or len(norm) < 6:
+            continue
+        for match, _score, _ in process.extract(norm, common, scorer=fuzz.ratio,
+                                               score_cutoff=SPELLING_CUTOFF, limit=3):
+            if match != norm and totals[match] >= 2 * total and _differs_by_spelling(norm, match):
+                for spelling in vocab.groups[norm]:
+                    out[spelling] = vocab.canonical(match)
+                break
+    ctx.__dict__["_lint_misspellings"] = out
+    return out
+
+
+def _differs_by_spelling(a: str, b: str) -> bool:
+    """Same words in number and leading letters: "generalisation"/"generalization", not
+    "linear probe"/"linear probing" or "image model"/"video model"."""
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) and all(x[:2] == y[:2] for x, y in zip(wa, wb, strict=True))
+
+
+@rule("DP408", "keyword-spelling", "warning",
+      "A rare key word is not a misspelling of a common one.")
+def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """Rapidfuzz compares each rarely used key word with the commoner ones; no automatic
+    fix, since two close spellings can be two real terms.
+
+    Bad:  ``keywords = ["Generalisation"]`` where ten papers say "Generalization"
+    Good: ``keywords = ["Generalization"]``
+    """
+    misspelt = _misspellings(ctx)
+    for keyword in f.paper.keywords:
+        target = misspelt.get(keyword.strip())
+        if target:
+            count = ctx.vocabulary.counts[target]
+            yield Hit(f"key word {keyword!r} is spelt almost like {target!r} ({count} papers); "
+                      "one of them is likely misspelt", field="keywords", needle=keyword,
+                      hint="use one spelling everywhere, or [ignore] DP408 with a reason")
+
+
+def _clean_keywords(values: list[Any]) -> list[Any]:
+    cleaned = [_normal_space(v).rstrip(".;,").strip() if isinstance(v, str) else v
+               for v in values]
+    return _dedupe_folded([v for v in cleaned if v != ""])
+
+
+@rule("DP409", "keyword-format", "warning",
+      "Key words have no stray spaces or punctuation and are not repeated.", fixable=True)
+def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """The page joins key words with '; ' and ends the line with '.' itself.
+
+    Bad:  ``keywords = [" Grokking.", "grokking"]``
+    Good: ``keywords = ["Grokking"]``
+    """
+    keywords = f.paper.keywords
+    cleaned = _clean_keywords(list(keywords))
+    if cleaned != keywords:
+        # Name the key words at fault: the ones cleaning changes or drops, else exact repeats.
+        bad = ([k for k in keywords if k not in cleaned]
+               or [k for i, k in enumerate(keywords) if k in keywords[:i]])
+        yield Hit("key words with stray spaces, punctuation or repeats: "
+                  + ", ".join(repr(k) for k in dict.fromkeys(bad)), field="keywords",
+                  needle=bad[0] if bad else None,
+                  fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
+
+
+def _ascii_quotes(value: Any) -> Any:
+    if isinstance(value, str):
+        return _TYPO_RE.sub(lambda m: TYPOGRAPHIC[m.group()], value)
+    if isinstance(value, list):
+        return [_ascii_quotes(v) for v in value]
+    return value
+
+
+@rule("DP410", "typographic-quotes", "warning",
+      "Titles, authors, venues and key words use ASCII quotes.", fixable=True)
+def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """Curly quotes defeat search and duplicate checks ("Don’t" is not "Don't").
+
+    Bad:  ``title = "Don’t Decay the Learning Rate"``
+    Good: ``title = "Don't Decay the Learning Rate"``
+    """
+    paper = f.paper
+    for name, values in (("title", [paper.title]), ("authors", paper.authors),
+                         ("venue", [paper.venue or ""]), ("keywords", paper.keywords)):
+        for value in values:
+            m = _TYPO_RE.search(value)
+            if m:
+                yield Hit(f"typographic quote {m.group()!r} in {name}", field=name,
+                          needle=value,
+                          fix=Fix(f"ASCII quotes in {name}", edit=_edit_field(name, _ascii_quotes)))
+                break
+
+
+@rule("DP411", "venue-year", "warning",
+      "A conference venue names its year (ICLR 2023, not ICLR).")
+def venue_year(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """A conference meets every year; journals (Nature, PNAS, TMLR) need no year.
+
+    Bad:  ``venue = "ICLR"``
+    Good: ``venue = "ICLR 2023"``, ``venue = "NeurIPS 2022 Workshop"``, ``venue = "Nature"``
+    """
+    venue = f.paper.venue
+    if venue and _CONFERENCE_RE.match(venue.strip()) and not _YEAR_RE.search(venue):
+        yield Hit(f"conference venue {venue!r} without a year", field="venue",
+                  hint=f"e.g. {venue.strip().split()[0]} {f.paper.year}")
+
+
+def _clean_venue(value: Any) -> Any:
+    return _normal_space(value.strip("*_ ")) if isinstance(value, str) else value
+
+
+@rule("DP412", "venue-format", "warning",
+      "A venue is plain text: no markdown emphasis or stray spaces.",
+      fixable=True)
+def venue_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+    """The page sets the venue in italics itself.
+
+    Bad:  ``venue = "*ICLR  2023*"``
+    Good: ``venue = "ICLR 2023"``
+    """
+    venue = f.paper.venue
+    if venue is not None and _clean_venue(venue) != venue:
+        yield Hit(f"venue {venue!r} is not plain text", field="venue",
+                  fix=Fix(f"venue = {_clean_venue(venue)!r}",
+                          edit=_edit_field("venue", _clean_venue)))

@@ -1,0 +1,228 @@
+"""The sibling list's dialect: <details> year groups, nested contents, front pages, resources.
+
+tests/fixtures/lists/family-*.md are invented pages in the layouts of the family's sibling list
+(Awesome Trustworthy Deep Learning): a full list (family-full.md), a front page (family-front.md)
+and bad input (mixed year-group styles, unclosed <details>, a second page with unknown
+sections). Nothing in them comes from the real pages. The real pages, when ../shared is
+present, are measured the way the existing round-trip test measures the list's own page.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+from deepphen.catalog import Catalog, load_settings, write_catalog
+from deepphen.export.markdown import recent, render
+from deepphen.importer import ImportResult, parse_list
+from deepphen.models import Paper
+from tests.conftest import FIXTURES, SHARED
+
+LISTS = FIXTURES / "lists"
+FAMILY = SHARED / "data" / "awesome-trustworthy-deep-learning"
+
+
+def read(name: str) -> ImportResult:
+    return parse_list((LISTS / name).read_text(encoding="utf-8"), source=name)
+
+
+def ratio(a: list[str], b: list[str]) -> float:
+    """SequenceMatcher ratio over lines, trailing spaces aside (as the issue measures)."""
+    a, b = [line.rstrip() for line in a], [line.rstrip() for line in b]
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def unreported(original: list[str], exported: list[str], result: ImportResult) -> list[int]:
+    """Non-blank lines of the original that export changes or drops and no note names."""
+    original = [line.rstrip() for line in original]
+    exported = [line.rstrip() for line in exported]
+    reported = {p.line for p in result.problems}
+    matcher = difflib.SequenceMatcher(None, original, exported, autojunk=False)
+    missing = []
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            changed = [i + 1 for i in range(i1, i2) if original[i].strip()]
+            if changed and not any(line in reported for line in changed):
+                missing.append(changed[0])
+    return missing
+
+
+# ---- the full list: <details> year groups ---------------------------------------------------
+
+
+def test_full_list_comes_back_line_for_line() -> None:
+    text = (LISTS / "family-full.md").read_text(encoding="utf-8")
+    result = parse_list(text, source="family-full.md")
+    assert render(result.papers, result.settings) == text
+    assert len(result.papers) == 13
+    assert not [p for p in result.problems if p.level == "error"]
+
+
+def test_full_list_layout_is_recorded() -> None:
+    result = read("family-full.md")
+    layout = result.settings.layout
+    assert layout.year_groups == "details"
+    assert layout.toc_level == 2
+    assert layout.toc_parent == (
+        "[Invented Reliable Learning Paper List](#invented-reliable-learning)")
+    assert (layout.year_floor, layout.year_floor_label) == (2019, "{year} and Before")
+    assert layout.empty_year_text == "TBD"
+    assert result.settings.title == ""
+    calibration = result.settings.section("Calibration")
+    assert calibration.empty_years == [2023, 2022]
+    # Comments before a year group and between entries are kept where they were.
+    assert layout.notes["Robustness: 2022"] == ["<!-- ### Robustness: 2022 -->", ""]
+    assert layout.notes["Robustness: 2019"] == ["<!-- ### Robustness: 2019 -->"]
+    assert layout.notes["2403.04444"] == ["<!-- an invented grouping note -->", ""]
+
+
+def test_floor_group_keeps_each_papers_own_year() -> None:
+    years = {p.arxiv: p.year for p in read("family-full.md").papers}
+    assert years["1905.01111"] == 2019 and years["1712.02222"] == 2017
+    assert years["1806.05555"] == 2018
+
+
+def test_both_link_forms_and_line_break_spaces_come_back() -> None:
+    papers = {p.title: p for p in read("family-full.md").papers}
+    shifts = papers["A Journal Study Of Made-Up Shifts"]
+    assert [link.url for link in shifts.links] == [
+        "https://doi.org/10.0000/example.2024.1", "https://github.com/example/shifts"]
+    assert shifts.verbatim[0].endswith("[[code](https://github.com/example/shifts)]")
+    spaced = papers["Invented Perturbations Revisited"]
+    assert spaced.authors == ["Ada Lovelace", "Bram Stoker"]
+    assert spaced.verbatim[1].endswith("Stoker.  ")
+
+
+def test_catalog_written_and_read_back_gives_the_same_page(tmp_path: Path) -> None:
+    for name in ("family-full.md", "family-front.md"):
+        result = read(name)
+        root = write_catalog(tmp_path / name, result.settings, result.papers)
+        catalog = Catalog.load(root)
+        text = (LISTS / name).read_text(encoding="utf-8")
+        exported = render(catalog.papers, catalog.settings)
+        assert exported == render(result.papers, result.settings), name
+        assert ratio(exported.splitlines(), text.splitlines()) == 1.0, name
+
+
+# ---- the front page: no year groups, a line per section, resource sections -----------------
+
+
+def test_front_page_comes_back_line_for_line() -> None:
+    text = (LISTS / "family-front.md").read_text(encoding="utf-8")
+    result = parse_list(text, source="family-front.md")
+    exported = render(result.papers, result.settings).splitlines()
+    assert [line.rstrip() for line in exported] == [line.rstrip() for line in text.splitlines()]
+    # Only trailing spaces differ, and each such line is reported.
+    trailing = {i for i, line in enumerate(text.splitlines(), 1) if line != line.rstrip()
+                and line.strip() and not line.startswith("  - ")}
+    assert trailing <= {p.line for p in result.problems}
+
+
+def test_front_page_layout_and_resources_are_recorded() -> None:
+    result = read("family-front.md")
+    settings, layout = result.settings, result.settings.layout
+    assert layout.year_groups == "none"
+    assert layout.papers_heading == "Paper List"
+    assert layout.show_empty_sections
+    assert layout.section_intro == ('<a href="https://example.org/FULL_LIST.md#{anchor}">'
+                                    ':open_file_folder: [<b><i>Full List of {heading}</i></b>]'
+                                    '</a>.')
+    assert layout.toc_after == ["- [Contributing :wave:](#contributing)"]
+    assert [(r.heading, r.level, r.toc_label) for r in layout.resource_sections] == [
+        ("Related Lists", 1, "Related Lists :star:"), ("Toolboxes", 1, "Toolboxes :toolbox:"),
+        ("Seminars", 1, "Seminars :bell:")]
+    box = next(r for r in settings.resources if r.name == "InventedBox")
+    assert (box.section, box.group, box.note) == (
+        "Toolboxes", "Robustness Toolboxes", "An invented toolbox for invented attacks.")
+    assert [s.heading for s in settings.sections] == [
+        "Robustness", "Calibration", "Unlearning", "Others"]
+    assert not [p for p in result.problems if p.level == "error"]
+
+
+def test_papers_without_year_groups_keep_the_page_order() -> None:
+    result = read("family-front.md")
+    unlearning = [p.title for p in result.papers if p.section == "unlearning"]
+    # The page lists the older paper first: sort_as keeps it there.
+    assert unlearning == ["Unlearning Invented Secrets", "Certified Forgetting Of Invented Data"]
+    assert [p.year for p in result.papers] == [2025] * 5
+
+
+# ---- bad input ------------------------------------------------------------------------------
+
+
+def test_mixed_year_group_styles_are_reported_by_line() -> None:
+    result = read("family-mixed.md")
+    assert len(result.papers) == 3
+    messages = {p.line: p.message for p in result.problems}
+    assert "page's first uses <details> blocks" in messages[17]
+    assert "page's first uses <details> blocks" in messages[25]
+    page = render(result.papers, result.settings)
+    assert "### " not in page and page.count("<summary>") == 3
+
+
+def test_unclosed_details_groups_are_reported_and_closed() -> None:
+    result = read("family-unclosed.md")
+    assert {p.arxiv for p in result.papers} == {
+        "2501.01111", "2410.01234", "2405.03333", "2309.07777"}
+    years = {p.arxiv: p.year for p in result.papers}
+    assert years["2501.01111"] == 2025 and years["2410.01234"] == 2024
+    unclosed = {p.line for p in result.problems if "is not closed" in p.message}
+    assert unclosed == {8, 26, 35}
+    page = render(result.papers, result.settings)
+    assert page.count("<details>\n") == page.count("</details>\n") == 4
+
+
+@pytest.mark.parametrize("text", [
+    "## S\n\n<details>\n<summary>S: 2024</summary>\n\n- P. [[paper]](https://arxiv.org/abs/2401.00001)\n",
+    "## S\n\n<details>\n\n- P. [[paper]](https://arxiv.org/abs/2401.00001)\n</details>\n",
+    "## S\n\n<summary>S: 2024</summary>\n- P. [[paper]](https://arxiv.org/abs/2401.00001)\n",
+    "## S\n\n<details><summary>S: 2024 and Before</summary>\n\nTBD\n\nmore\n</details>\n",
+    "# T\n\n# Paper List\n\n## S\n\n<!-- note -->\n",
+    "## Table of Contents\n\n- [X](#x)\n  - [S](#s)\n\n## S\n\n</details>\n",
+])
+def test_odd_year_groups_never_crash_and_export_is_stable(text: str) -> None:
+    result = parse_list(text)
+    page = render(result.papers, result.settings)
+    again = parse_list(page)
+    assert render(again.papers, again.settings) == page
+    assert all(isinstance(p.line, int) and p.line >= 1 for p in result.problems)
+
+
+# ---- the recent window of a front page ------------------------------------------------------
+
+
+def test_recent_counts_months_back_from_the_newest_paper() -> None:
+    papers = [Paper(title=t, year=int("20" + a[:2]), section="s", arxiv=a)
+              for t, a in (("new", "2507.00001"), ("jan", "2501.00002"), ("dec", "2412.00003"))]
+    papers.append(Paper(title="undated", year=2025, section="s"))
+    papers.append(Paper(title="old undated", year=2024, section="s"))
+    assert [p.title for p in recent(papers, 7)] == ["new", "jan", "undated"]
+    assert [p.title for p in recent(papers, 8)] == ["new", "jan", "dec", "undated",
+                                                    "old undated"]
+
+
+def test_layout_settings_survive_catalog_toml(tmp_path: Path) -> None:
+    result = read("family-front.md")
+    root = write_catalog(tmp_path / "c", result.settings, result.papers)
+    settings = load_settings(root)
+    assert settings.layout == result.settings.layout
+    assert settings.sections == result.settings.sections
+
+
+# ---- the real pages (../shared), when present ----------------------------------------------
+
+shared = pytest.mark.skipif(not FAMILY.is_dir(), reason="../shared sibling-list data absent")
+
+
+@shared
+@pytest.mark.shared
+@pytest.mark.parametrize("name, papers", [("FULL_LIST.md", 1140), ("README.md", 25)])
+def test_real_page_round_trip(name: str, papers: int) -> None:
+    text = (FAMILY / name).read_text(encoding="utf-8")
+    result = parse_list(text, source=name)
+    exported = render(result.papers, result.settings).splitlines()
+    assert len(result.papers) >= papers
+    assert ratio(text.splitlines(), exported) >= 0.99
+    assert unreported(text.splitlines(), exported, result) == []
