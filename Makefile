@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test check lint-code lint-catalog page bench clean
+.PHONY: help install demo test check lint-code lint-catalog page site bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -34,8 +34,12 @@ lint-catalog: $(STAMP)  ## deepphen lint on the shipped catalog
 page: $(STAMP)  ## Regenerate catalog/README.md from the catalog
 	$(BIN)/deepphen export --format md --catalog catalog -o catalog/README.md
 
+site: $(STAMP)  ## Write the searchable HTML page to site/index.html (for GitHub Pages)
+	mkdir -p site
+	$(BIN)/deepphen export --format html --catalog catalog -o site/index.html
+
 bench: $(STAMP)  ## Run the benchmarks (writes bench/out/, see docs/benchmarks.md)
 	$(BIN)/python bench/run.py
 
 clean:  ## Remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis bench/out
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis bench/out site

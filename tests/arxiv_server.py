@@ -5,6 +5,12 @@ It serves the ``<entry>`` blocks of tests/fixtures/arxiv/*-entries.xml: a reques
 feed of the same shape (current or legacy). Unknown ids are left out (current) or become an
 empty ``<entry>`` (legacy), as arXiv does. A malformed id gets the HTTP 400 error feed.
 
+A ``search_query`` request is answered from ``server.corpus`` (invented ``CorpusEntry`` papers,
+see tests/arxiv_query.py for the query language it implements), paged by ``start`` and
+``max_results`` (more than 2000 is refused with HTTP 400, as arXiv does) and sorted by
+``sortBy``/``sortOrder``, in a current-format feed with its ``opensearch`` counts. An
+``id_list`` also finds corpus papers.
+
 Faults are queued with ``server.fail(...)``; each one answers exactly one request, then the
 server behaves normally again. Every request is recorded in ``server.requests``.
 
@@ -22,8 +28,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
 
 import pytest
+
+from tests import arxiv_query
+from tests.arxiv_query import CorpusEntry
 
 FEEDS = Path(__file__).parent / "fixtures" / "arxiv"
 
@@ -92,6 +102,7 @@ class ArxivServer:
         self.faults: deque[Fault] = deque()
         self.requests: list[Recorded] = []
         self.overrides: dict[str, str] = {}  # id -> entry XML replacing the fixture's
+        self.corpus: list[CorpusEntry] = []  # what a search_query searches
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -124,7 +135,8 @@ class ArxivServer:
         blocks = []
         for raw in reversed(requested):  # arXiv does not keep the request's order
             canonical = re.sub(r"v\d+$", "", raw)
-            block = self.overrides.get(canonical) or entries.get(canonical)
+            block = self.overrides.get(canonical) or entries.get(canonical) \
+                or self._corpus_xml(canonical)
             if block:
                 blocks.append(block)
             elif self.mode == "legacy":
@@ -132,6 +144,45 @@ class ArxivServer:
                               '"http://arxiv.org/schemas/atom" term="" scheme='
                               '"http://arxiv.org/schemas/atom"/>\n  </entry>\n')
         return (head + "".join(blocks) + tail).encode("utf-8")
+
+    def _corpus_xml(self, canonical: str) -> str | None:
+        return next((e.to_xml() for e in self.corpus if e.id == canonical), None)
+
+    def search_feed(self, params: dict[str, str]) -> bytes:
+        """The feed answering a search_query; raises QueryError for what arXiv refuses."""
+        try:
+            start = int(params.get("start", "0"))
+            size = int(params.get("max_results", "10"))
+        except ValueError as exc:
+            raise arxiv_query.QueryError("start and max_results must be integers") from exc
+        if start < 0 or size < 0 or size > arxiv_query.MAX_RESULTS:
+            raise arxiv_query.QueryError(f"max_results must be 0..{arxiv_query.MAX_RESULTS}")
+        hits = arxiv_query.search(self.corpus, params["search_query"],
+                                  sort_by=params.get("sortBy", "relevance"),
+                                  sort_order=params.get("sortOrder", "descending"))
+        wanted = {re.sub(r"v\d+$", "", i) for i in params.get("id_list", "").split(",") if i}
+        if wanted:
+            hits = [h for h in hits if h.id in wanted]
+        page = hits[start:start + size]
+        query = escape(params["search_query"])
+        head = (
+            "<?xml version='1.0' encoding='UTF-8'?>\n"
+            '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+            'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
+            "  <id>https://arxiv.org/api/deepphen-test-search</id>\n"
+            f"  <title>arXiv Query: search_query={query}&amp;id_list=&amp;start={start}"
+            f"&amp;max_results={size}</title>\n"
+            "  <updated>2026-05-01T12:00:00Z</updated>\n"
+            f"  <opensearch:itemsPerPage>{size}</opensearch:itemsPerPage>\n"
+            f"  <opensearch:totalResults>{len(hits)}</opensearch:totalResults>\n"
+            f"  <opensearch:startIndex>{start}</opensearch:startIndex>\n")
+        return (head + "".join(e.to_xml() for e in page) + "</feed>\n").encode("utf-8")
+
+    def search_error(self, message: str) -> bytes:
+        """arXiv's HTTP 400 feed for a query it cannot run (no fragment in the error id)."""
+        text = self.error_feed.decode("utf-8")
+        text = text.replace("#incorrect_id_format_for_BADID", "")
+        return text.replace("incorrect id format for BADID", escape(message)).encode("utf-8")
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -165,6 +216,12 @@ class ArxivServer:
                 self.wfile.write(body)
 
             def _normal(self, params: dict[str, str]) -> None:
+                if params.get("search_query"):
+                    try:
+                        self._send(200, server.search_feed(params))
+                    except arxiv_query.QueryError as exc:
+                        self._send(400, server.search_error(str(exc)))
+                    return
                 requested = [i for i in params.get("id_list", "").split(",") if i]
                 if any(not _VALID_ID_RE.match(i) for i in requested):
                     self._send(400, server.error_feed)

@@ -156,3 +156,20 @@ def real_list() -> Path:
     if not REAL_LIST.is_file():
         pytest.skip("../shared/data/awesome-deep-phenomena/README.md not present")
     return REAL_LIST
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line when the browser tests were skipped (and how to install the browser), and
+    where the page's screenshots went when they ran."""
+    from tests import browser
+
+    reasons = set()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        if isinstance(longrepr, tuple) and browser.SKIP_PREFIX in str(longrepr[2]):
+            reasons.add(str(longrepr[2]).removeprefix("Skipped: "))
+    for reason in sorted(reasons):
+        terminalreporter.write_line(reason, yellow=True, bold=True)
+    if browser.SCREENSHOTS:
+        terminalreporter.write_line("page screenshots: "
+                                    + " ".join(str(p) for p in browser.SCREENSHOTS))

@@ -13,9 +13,9 @@ from deepphen.arxiv import (
     Client,
     _parse_feed,
     api_url,
-    venue_from_journal_ref,
 )
 from deepphen.errors import DeepphenError, InvalidId, NetworkError
+from deepphen.venues import venue_from_journal_ref
 from tests.arxiv_server import (  # noqa: F401  (arxiv_fixture is the `arxiv` fixture)
     ENTITY_BOMB,
     EXTERNAL_ENTITY,

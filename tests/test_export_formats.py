@@ -40,7 +40,7 @@ def edge_papers() -> list[Paper]:
         Paper(
             title='On the "Edge" of {Stability}: 100% $\\eta$ & #1_x ~ ^ in ReLU and PAC-Bayes',
             year=2023, section="others",
-            authors=["Zoë Müller-Łukasiewicz", "Jean, Jr. Dupont", "Ada and Bob Lab"],
+            authors=["Zoë Müller-Łukasiewicz", "Jean, Jr. Dupont", "Ada and Bob Lab", "et al."],
             authors_collapsed=True, venue="TMLR 2023", published=dt.date(2023, 3, 14),
             arxiv="2303.07001", doi="10.1000/xyz_{1}", category="cs.LG",
             keywords=["Edge of Stability", "Sharpness"],
@@ -112,6 +112,7 @@ def test_page_order_follows_sections_then_newest_first() -> None:
 def test_output_file_written_atomically(fmt: str, full_catalog: Path, run_cli,
                                         tmp_path: Path) -> None:
     target = tmp_path / "out" / f"all.{fmt}"
+    target.parent.mkdir()
     result = run_cli("export", "-f", fmt, "-o", target, "--catalog", full_catalog)
     assert result.stdout == ""
     assert target.read_bytes() == (GOLDEN / GOLDEN_FILES[fmt]).read_bytes()
@@ -446,3 +447,18 @@ def test_csv_cells_round_trip(title: str, digest: str | None) -> None:
     assert len(rows) == 1
     assert rows[0]["title"] == csv_export.safe_cell(title)
     assert rows[0]["digest"] == csv_export.safe_cell(digest)
+
+
+@pytest.mark.parametrize("marker", ["et al.", "et al", "Et Al.", "others", "...", "…"])
+def test_a_list_that_ends_in_et_al_is_cut_and_a_collapsed_one_is_complete(marker: str) -> None:
+    """authors_collapsed only moves the names into the page's Author List block; a list is
+    incomplete when (and only when) it says so with a final "et al." item."""
+    collapsed = Paper(title="Framework", year=2019, section="others", authors_collapsed=True,
+                      authors=["Ann Smith", "Bo Li", "Denis Therien"])
+    cut = Paper(title="Cut", year=2019, section="others", authors=["Ann Smith", marker])
+    authors = {p.title: bib.author_value(p) for p in (collapsed, cut)}
+    assert authors == {"Framework": "Ann Smith and Bo Li and Denis Therien",
+                   "Cut": "Ann Smith and others"}
+    rows = list(csv.DictReader(io.StringIO(exporter("csv")([collapsed, cut], sample_settings()))))
+    assert [r["authors"] for r in rows] == ["Ann Smith; Bo Li; Denis Therien",
+                                            f"Ann Smith; {marker}"]

@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 
 from deepphen.catalog import paper_to_toml, read_paper, settings_to_toml
 from deepphen.lint import engine
+from deepphen.lint.context import Context, read_file
 from deepphen.lint.docs import rules_markdown
-from deepphen.lint.rules_placement import similar_pairs
+from deepphen.lint.registry import Finding
+from deepphen.lint.rules import all_rules
+from deepphen.lint.rules.placement import similar_pairs
 from deepphen.models import Settings
 from tests.conftest import FIXTURES
 
@@ -237,10 +240,10 @@ def test_fix_rewrites_only_fixed_files_in_the_stable_layout(cat: Path) -> None:
 
 def test_list_rules_lists_every_rule(run_cli) -> None:
     out = run_cli("lint", "--list-rules").stdout
-    for rule_id in engine.all_rules():
+    for rule_id in all_rules():
         assert rule_id in out
     items = json.loads(run_cli("lint", "--list-rules", "--format", "json").stdout)
-    assert {i["id"] for i in items} == set(engine.all_rules())
+    assert {i["id"] for i in items} == set(all_rules())
 
 
 def test_rules_page_matches_the_registry(run_cli) -> None:
@@ -251,15 +254,15 @@ def test_rules_page_matches_the_registry(run_cli) -> None:
 
 
 def test_every_rule_documents_a_bad_and_a_good_example() -> None:
-    for r in engine.all_rules().values():
+    for r in all_rules().values():
         assert r.id[2] in "123456" and r.level in ("error", "warning")
         assert "Bad:" in r.doc and "Good:" in r.doc, r.id
         assert r.description.endswith("."), r.id
 
 
-def test_problem_text_form() -> None:
-    problem = engine.Problem("c/a.toml", 3, 7, "DP301", "error", "year 2024 but ...")
-    assert str(problem) == "c/a.toml:3:7: year 2024 but ... (DP301)"
+def test_finding_text_form() -> None:
+    finding = Finding("c/a.toml", 3, 7, "DP301", "error", "year 2024 but ...")
+    assert str(finding) == "c/a.toml:3:7: year 2024 but ... (DP301)"
 
 
 def test_pre_commit_hook_and_workflow_example_run_lint() -> None:
@@ -292,8 +295,8 @@ def test_cached_and_raw_reads_give_the_same_findings(cat: Path) -> None:
     for rule in ("DP205", "DP306", "DP407"):
         put(cat, rule)
     cached = engine.load_context(cat)  # every file valid: read through the catalog cache
-    raw = engine.Context(cat, cached.settings, [engine.read_file(p.path, cat) for p in
-                                                 cached.files], cached.config)
+    raw = Context(cat, cached.settings, [read_file(p.path, cat) for p in cached.files],
+                  cached.config)
     assert [f.rel for f in raw.files] == [f.rel for f in cached.files]
     assert engine.check(raw) == engine.check(cached)
     assert {p.rule for p in engine.check(raw)} == {"DP205", "DP306", "DP407"}
@@ -315,10 +318,11 @@ def test_real_list_defects_are_found(real_list: Path, tmp_path: Path, run_cli) -
     assert "1906.00904" in by_rule["DP406"]  # no key words
     assert len(by_rule["DP407"]) >= 30  # key-word variants
     assert "proving-the-lottery-ticket-hypothesis-for" in by_rule["DP404"]
+    assert "a-deep-learning-framework-for-neuroscience" in by_rule["DP414"]  # "A & B"
     # Few false positives: nothing outside the rules that have real defects in this list.
     assert len(by_rule["DP504"]) >= 30  # entries kept as written by import
     assert set(by_rule) <= {"DP202", "DP203", "DP205", "DP209", "DP301", "DP302", "DP404",
-                            "DP406", "DP407", "DP408", "DP409", "DP410", "DP411", "DP504"}
+                            "DP406", "DP407", "DP408", "DP409", "DP410", "DP411", "DP414", "DP504"}
     changes, remaining = engine.fix(root)
     assert len(changes) >= 50
     assert engine.fix(root)[0] == []
@@ -332,7 +336,7 @@ def test_real_list_defects_are_found(real_list: Path, tmp_path: Path, run_cli) -
        fragment=st.sampled_from(["", "#", "#sec-2", "#Echobox=17"]))
 def test_strip_tracking_keeps_everything_else_and_is_stable(path: str, query: list,
                                                              fragment: str) -> None:
-    from deepphen.lint.rules_links import strip_tracking
+    from deepphen.lint.rules.links import strip_tracking
 
     q = "&".join(f"{k}={v}" for k, v in query)
     url = f"https://example.org/{path}" + (f"?{q}" if q else "") + fragment
@@ -353,3 +357,20 @@ def test_duplicate_arxiv_counts_a_paper_link_without_arxiv_field(cat: Path) -> N
         paper_to_toml(twin), encoding="utf-8")
     found = {(Path(p.path).name, p.rule, p.line) for p in engine.run(cat)}
     assert ("emergent-abilities-journal-version.toml", "DP304", 11) in found
+
+
+def test_page_outside_the_catalog_is_reported_and_never_touched(cat: Path,
+                                                                tmp_path: Path) -> None:
+    """lint shares add's check of ``page``: one that leaves the catalog's repository is a
+    DP501 finding on catalog.toml, and --fix writes nothing there."""
+    from deepphen.catalog import load_settings
+
+    current = load_settings(cat)
+    current.page = "../../outside.md"
+    (cat / "catalog.toml").write_text(settings_to_toml(current), encoding="utf-8")
+    outside = [f for f in engine.run(cat) if f.rule == "DP501"]
+    assert len(outside) == 1
+    assert outside[0].path.endswith("catalog.toml")
+    assert "outside the catalog's folder" in outside[0].message
+    engine.fix(cat)
+    assert not (tmp_path.parent / "outside.md").exists()

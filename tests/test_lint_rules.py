@@ -15,6 +15,7 @@ import pytest
 
 from deepphen.catalog import Catalog, load_settings
 from deepphen.lint import engine
+from deepphen.lint.rules import all_rules
 from tests.conftest import FIXTURES
 
 LINT_FIXTURES = FIXTURES / "lint"
@@ -69,7 +70,7 @@ def needs_exporter(rule_dir: Path) -> None:
 
 def test_every_rule_has_a_bad_and_a_good_fixture() -> None:
     names = {p.name for p in RULE_DIRS}
-    assert names == set(engine.all_rules())
+    assert names == set(all_rules())
     for rule_dir in RULE_DIRS:
         assert (rule_dir / "bad" / "expected.txt").is_file(), rule_dir
         assert (rule_dir / "good").is_dir(), rule_dir
@@ -95,7 +96,7 @@ def test_good_fixture_is_clean(rule_dir: Path, tmp_path: Path) -> None:
     assert findings(build(rule_dir / "good", tmp_path)) == set()
 
 
-FIXABLE = [p for p in RULE_DIRS if engine.all_rules()[p.name].fixable]
+FIXABLE = [p for p in RULE_DIRS if all_rules()[p.name].fixable]
 
 
 @pytest.mark.parametrize("rule_dir", FIXABLE, ids=lambda p: p.name)

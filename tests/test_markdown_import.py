@@ -581,9 +581,11 @@ def test_failed_force_keeps_the_old_catalog(variants: ImportResult, tmp_path: Pa
 
 def test_cli_import_reports_problems_and_exits_1(run_cli, tmp_path: Path) -> None:
     result = run_cli("import", VARIANTS, "--catalog", tmp_path / "cat", exit_code=1)
-    assert f"{VARIANTS}:119: error: arXiv 2008.08186 already listed at line 65" in result.stdout
-    assert result.stdout.splitlines()[-1] == (
-        f"imported 17 papers in 4 sections, 31 problems into {tmp_path / 'cat'}")
+    # Findings are diagnostics (stderr, as every command prints them); stdout is the summary.
+    assert f"{VARIANTS}:119: error: arXiv 2008.08186 already listed at line 65" in result.stderr
+    assert "already listed" not in result.stdout
+    assert result.stdout.splitlines() == [
+        f"imported 17 papers in 4 sections, 31 problems into {tmp_path / 'cat'}"]
     exported = run_cli("export", "--format", "md", "--catalog", tmp_path / "cat")
     assert exported.stdout == (GOLDEN / "variants.md").read_text(encoding="utf-8")
 

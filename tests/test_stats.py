@@ -9,7 +9,8 @@ import pytest
 
 from deepphen.cli.stats import bar
 from deepphen.models import Link, Paper
-from deepphen.stats import compute_stats, venue_name
+from deepphen.stats import compute_stats
+from deepphen.venues import venue_name
 
 from .conftest import sample_papers, sample_settings
 

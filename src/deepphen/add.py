@@ -12,7 +12,6 @@ Two steps, so a command can ask the user in between:
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +28,7 @@ from deepphen.vocab import Vocabulary, fold
 
 if TYPE_CHECKING:
     from deepphen.arxiv import ArxivEntry, Client
+    from deepphen.fsutil import Journal
 
 TITLE_MATCH = 92  # rapidfuzz ratio of folded titles from which two papers are the same
 
@@ -123,7 +123,7 @@ def _check_code_url(url: str | None) -> None:
     """Refuse a --code value that lint would reject (DP203), before anything is fetched."""
     if url is None:
         return
-    from deepphen.lint.rules_links import url_problem
+    from deepphen.lint.rules.links import url_problem
 
     problem = url_problem(url.strip())
     if problem:
@@ -133,7 +133,7 @@ def _check_code_url(url: str | None) -> None:
 
 def _check_keyword_count(keywords: Sequence[str]) -> None:
     """Refuse more key words than the list allows (lint DP406), before anything is fetched."""
-    from deepphen.lint.rules_text import MAX_KEYWORDS
+    from deepphen.lint.rules.text import MAX_KEYWORDS
 
     if len(keywords) > MAX_KEYWORDS:
         raise DeepphenError(f"{len(keywords)} key words given; an entry has at most "
@@ -142,7 +142,7 @@ def _check_keyword_count(keywords: Sequence[str]) -> None:
 
 def build_paper(entry: ArxivEntry, options: Options, keywords: list[str]) -> Paper:
     """The catalog entry for an arXiv paper (section left empty)."""
-    from deepphen.arxiv import venue_from_journal_ref
+    from deepphen.venues import venue_from_journal_ref
 
     links = [Link("paper", entry.abs_url)]
     if options.code:
@@ -231,7 +231,7 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
     Duplicates are checked again under the lock. With ``force``, a paper with the same
     arXiv id is replaced (its old file removed); other near-duplicates are added beside it.
     """
-    from deepphen.fsutil import catalog_lock
+    from deepphen.fsutil import catalog_lock, transaction
 
     for proposal in proposals:
         if not proposal.paper.section:
@@ -247,7 +247,7 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
             if existing is not None and existing.arxiv == proposal.entry.id and existing.path:
                 removals.append(existing.path)
         new_paths = {store.paper_path(root, p.paper) for p in proposals}
-        with _transaction() as journal:
+        with transaction() as journal:
             for proposal in proposals:
                 path = store.paper_path(root, proposal.paper)
                 journal.remember(path)
@@ -260,58 +260,11 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
         return [store.paper_path(root, p.paper) for p in proposals]
 
 
-class _Journal:
-    """Files touched by a write, with their old bytes, to restore them on failure."""
-
-    def __init__(self) -> None:
-        self.saved: dict[Path, bytes | None] = {}
-
-    def remember(self, path: Path) -> None:
-        if path in self.saved:
-            return
-        try:
-            self.saved[path] = path.read_bytes()
-        except FileNotFoundError:
-            self.saved[path] = None
-        except OSError as exc:
-            raise DeepphenError(f"cannot write: {exc.strerror}", path=path) from exc
-
-    def restore(self) -> None:
-        from deepphen.fsutil import atomic_write_bytes
-
-        for path, data in self.saved.items():
-            with contextlib.suppress(OSError, DeepphenError):
-                if data is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    atomic_write_bytes(path, data)
-
-
-@contextlib.contextmanager
-def _transaction() -> Any:
-    """Yield a journal; if the block fails, every remembered file is put back."""
-    journal = _Journal()
-    try:
-        yield journal
-    except BaseException:
-        journal.restore()
-        raise
-
-
-def page_path(root: Path, settings: Settings) -> Path | None:
-    """The generated page's path when the settings ask to regenerate it, else None."""
-    if not (settings.regenerate_page and settings.page):
-        return None
-    path = (Path(root) / settings.page).resolve()
-    if not path.is_relative_to(Path(root).resolve().parent):
-        raise DeepphenError(f"page {settings.page!r} is outside the catalog's folder",
-                            path=Path(root) / store.SETTINGS_FILE)
-    return path
-
-
-def regenerate_page(root: Path, settings: Settings, journal: _Journal | None = None) -> None:
+def regenerate_page(root: Path, settings: Settings, journal: Journal | None = None) -> None:
     """Rewrite the generated page from the catalog, when the settings ask for it."""
-    path = page_path(root, settings)
+    if not settings.regenerate_page:
+        return
+    path = store.page_path(root, settings)
     if path is None:
         return
     from deepphen.export import exporter

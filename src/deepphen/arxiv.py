@@ -1,7 +1,8 @@
 """A small, polite client for the arXiv API (Atom feeds), with the feed parsing kept private.
 
-Only network commands (``add``, ``refresh``) import this module, so httpx is loaded only
-when it is needed. The client sends one request per 100 ids, waits at least 3 s between
+Only network commands (``add``, ``refresh``, ``discover``) import this module, so httpx is
+loaded only when it is needed. The client looks papers up by id (one request per 100 ids) or
+pages through a ``search_query`` (at most 2000 entries a request), waits at least 3 s between
 requests, retries 429/5xx/timeouts/connection errors with exponential backoff (honouring
 ``Retry-After``), caps the response size and parses with defusedxml, so an entity bomb or
 an external entity is refused instead of expanded.
@@ -33,9 +34,13 @@ MAX_IDS_PER_REQUEST = 100
 MIN_INTERVAL = 3.0  # arXiv asks for no more than one request every three seconds
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # a full 100-entry feed is well under 1 MB
 MAX_RETRY_AFTER = 600.0  # a longer demand is reported instead of waited out
+MAX_PAGE_SIZE = 2000  # arXiv's documented maximum of max_results per request
+SORT_BY = ("submittedDate", "lastUpdatedDate", "relevance")
+SORT_ORDER = ("descending", "ascending")
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
+_OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 Clock = Callable[[], float]
@@ -69,6 +74,17 @@ class ArxivEntry:
     def abs_url(self) -> str:
         """The canonical abstract page, ``https://arxiv.org/abs/<id>``."""
         return ids.abs_url(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of a search: its new entries (repeats of earlier pages left out), where it
+    started, and the number of results arXiv announced (``opensearch:totalResults``)."""
+
+    entries: list[ArxivEntry]
+    start: int
+    total: int | None
+    received: int  # entries in the response, repeats included
 
 
 def api_url() -> str:
@@ -143,8 +159,7 @@ class Client:
         found: dict[str, ArxivEntry] = {}
         if not requested:
             return found
-        with httpx.Client(timeout=self.timeout, transport=self._transport,
-                          headers={"User-Agent": USER_AGENT}, follow_redirects=True) as http:
+        with self._open() as http:
             for batch in batched(requested):
                 params = {"id_list": ",".join(batch), "max_results": str(len(batch))}
                 body, url = self._get(http, params)
@@ -155,6 +170,47 @@ class Client:
                 if on_batch:
                     on_batch(len(batch))
         return found
+
+    def search(self, query: str, *, sort_by: str = "submittedDate",
+               sort_order: str = "descending", page_size: int = 1000,
+               limit: int | None = None) -> Iterator[SearchPage]:
+        """Page through the results of a ``search_query``, one request per page.
+
+        Pages hold at most ``page_size`` entries (never more than MAX_PAGE_SIZE); paging stops
+        when arXiv's ``totalResults`` is reached, at ``limit`` entries, or at an empty page
+        (asked once more first: the API has served spurious empty pages). An entry already
+        seen on an earlier page (results shift while paging) is left out. A failure raises
+        NetworkError after the pages already yielded, so a caller can keep what it has.
+        """
+        if sort_by not in SORT_BY or sort_order not in SORT_ORDER:
+            raise ValueError(f"unknown sort {sort_by!r} {sort_order!r}")
+        size = max(1, min(page_size, MAX_PAGE_SIZE))
+        seen: set[str] = set()
+        start = 0
+        retried_empty = False
+        with self._open() as http:
+            while limit is None or start < limit:
+                count = size if limit is None else min(size, limit - start)
+                params = {"search_query": query, "sortBy": sort_by, "sortOrder": sort_order,
+                          "start": str(start), "max_results": str(count)}
+                body, url = self._get(http, params)
+                entries, total = _parse_page(body, url)
+                if not entries:
+                    if total is not None and start < total and not retried_empty:
+                        retried_empty = True
+                        continue
+                    return
+                retried_empty = False
+                fresh = [e for e in entries if e.id not in seen]
+                seen.update(e.id for e in fresh)
+                yield SearchPage(fresh, start, total, len(entries))
+                start += len(entries)
+                if total is not None and start >= total:
+                    return
+
+    def _open(self) -> httpx.Client:
+        return httpx.Client(timeout=self.timeout, transport=self._transport,
+                            headers={"User-Agent": USER_AGENT}, follow_redirects=True)
 
     def _wait(self, seconds: float, reason: str) -> None:
         if seconds <= 0:
@@ -297,6 +353,11 @@ def _error_summary(body: bytes) -> str | None:
 
 def _parse_feed(body: bytes, url: str = "") -> list[ArxivEntry]:
     """Entries of a feed, either shape arXiv has served; an error entry raises NetworkError."""
+    return _parse_page(body, url)[0]
+
+
+def _parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | None]:
+    """Entries of a feed and its ``opensearch:totalResults`` (None when absent or bad)."""
     root = _parse_xml(body, url)
     if root.tag != f"{_ATOM}feed":
         raise NetworkError(f"arXiv response is not an Atom feed (root <{_local(root.tag)}>)",
@@ -313,7 +374,8 @@ def _parse_feed(body: bytes, url: str = "") -> list[ArxivEntry]:
         entry = _parse_entry(node, raw_id)
         if entry is not None:
             entries.append(entry)
-    return entries
+    total_text = _text(root, f"{_OPENSEARCH}totalResults").strip()
+    return entries, int(total_text) if total_text.isdigit() else None
 
 
 def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
@@ -365,45 +427,3 @@ def _date(text: str) -> dt.date | None:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-# --- venue from journal_ref -----------------------------------------------------------
-
-_CONFERENCES = {
-    "iclr": "ICLR", "international conference on learning representations": "ICLR",
-    "neurips": "NeurIPS", "nips": "NeurIPS", "neural information processing systems": "NeurIPS",
-    "icml": "ICML", "international conference on machine learning": "ICML",
-    "cvpr": "CVPR", "computer vision and pattern recognition": "CVPR",
-    "iccv": "ICCV", "eccv": "ECCV", "aistats": "AISTATS", "uai": "UAI", "colt": "COLT",
-    "aaai": "AAAI", "ijcai": "IJCAI", "acl": "ACL", "emnlp": "EMNLP", "naacl": "NAACL",
-    "tmlr": "TMLR", "jmlr": "JMLR", "journal of machine learning research": "JMLR",
-    "transactions on machine learning research": "TMLR", "mlsys": "MLSys", "kdd": "KDD",
-    "colm": "COLM", "pnas": "PNAS", "proceedings of the national academy of sciences": "PNAS",
-    "proc. natl. acad. sci": "PNAS",
-}
-_JOURNALS = ("Nature Machine Intelligence", "Nature Communications", "Nature Neuroscience",
-             "Nature Physics", "Science Advances", "Physical Review Letters", "Nature", "Science")
-
-
-def venue_from_journal_ref(journal_ref: str | None) -> str | None:
-    """A short venue in the list's style ("ICLR 2023", "Nature") from arXiv's ``journal_ref``.
-
-    Known conferences become acronym + year; a known journal its name; anything else the
-    journal_ref itself, whitespace-collapsed and without a trailing period.
-    """
-    if not journal_ref:
-        return None
-    text = _clean(journal_ref).rstrip(".")
-    low = text.lower()
-    year_m = re.search(r"\b(19[89]\d|20\d\d)\b", text)
-    year = year_m.group(1) if year_m else ""
-    for phrase, acronym in sorted(_CONFERENCES.items(), key=lambda kv: -len(kv[0])):
-        if re.search(rf"\b{re.escape(phrase)}\b", low):
-            workshop = " Workshop" if "workshop" in low else ""
-            if acronym in {"JMLR", "TMLR", "PNAS"}:
-                return acronym
-            return f"{acronym} {year}{workshop}".strip().replace("  ", " ")
-    for journal in _JOURNALS:
-        if re.match(rf"{re.escape(journal)}\b", text, re.IGNORECASE):
-            return journal
-    return text or None

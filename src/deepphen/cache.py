@@ -284,3 +284,17 @@ def derived(snap: Snapshot, name: str, version: object, build: Callable[[], T]) 
     value = build()
     _write(path, (version, snap.generation, value))
     return value
+
+
+def read_value(root: Path, name: str) -> Any:
+    """A plain value stored with ``write_value`` under ``name``; None when absent or bad."""
+    return _read(Path(root) / CACHE_DIR / f"{name}.pickle")
+
+
+def write_value(root: Path, name: str, value: Any) -> bool:
+    """Store a plain value (dicts, lists, strings, numbers, dates) in the derived cache.
+
+    For facts fetched from elsewhere (arXiv metadata of the catalog's papers) that are worth
+    keeping between runs but are never the truth; False when the cache cannot be written.
+    """
+    return _write(Path(root) / CACHE_DIR / f"{name}.pickle", value)

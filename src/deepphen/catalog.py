@@ -85,14 +85,20 @@ def _error_line(message: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def key_line(lines: list[str], name: str) -> int | None:
+    """The 1-based line of ``lines`` (a TOML file's) where the top-level key ``name`` is set,
+    as ``name = ...`` or as a ``[name]`` / ``[[name]]`` table; None when no line sets it."""
+    pattern = re.compile(rf"^\s*(?:{re.escape(name)}\s*=|\[\[?\s*{re.escape(name)}\s*\]?\])")
+    return next((i for i, text in enumerate(lines, 1) if pattern.match(text)), None)
+
+
 def field_line(path: Path, name: str) -> int | None:
     """The line where a top-level key is set in a TOML file (to locate type errors)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    pattern = re.compile(rf"^\s*(?:{re.escape(name)}\s*=|\[\[?{re.escape(name)}\]?\])")
-    return next((i for i, text in enumerate(lines, 1) if pattern.match(text)), None)
+    return key_line(lines, name)
 
 
 def load_settings(root: Path) -> Settings:
@@ -188,6 +194,22 @@ def paper_path(root: Path, paper: Paper) -> Path:
     if not ids.is_safe_key(key) or not ids.is_safe_key(paper.section):
         raise CatalogError(f"unsafe file name {paper.section}/{key}.toml", path=root)
     return Path(root) / paper.section / f"{key}.toml"
+
+
+def page_path(root: Path, settings: Settings) -> Path | None:
+    """Where the generated page (``page`` in catalog.toml) is, or None when there is none.
+
+    The page may be in the catalog's folder or in the folder above it (the repository's
+    README.md); anything else is refused, so that nothing reads or writes the page outside
+    the catalog's repository.
+    """
+    if not settings.page:
+        return None
+    path = Path(root) / settings.page
+    if not path.resolve().is_relative_to(Path(root).resolve().parent):
+        raise DeepphenError(f"page {settings.page!r} is outside the catalog's folder",
+                            path=Path(root) / SETTINGS_FILE)
+    return path
 
 
 def refuse_linked_folder(path: Path) -> None:

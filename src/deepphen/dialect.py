@@ -3,8 +3,8 @@
 Everything both directions agree on lives here, so that text escaped on export reads back
 unchanged on import: the two escaping contexts (markdown text and raw-HTML lines) and safe
 URLs; how one paper is written as an entry (``entry_lines``) and when an imported entry's own
-lines may stand for it (``same_but_format``); the year pattern (``YEAR_RE``, the one home of
-"a year in text") and how a section's year subsections are headed.
+lines may stand for it (``same_but_format``); and how a section's year subsections are
+headed.
 """
 
 from __future__ import annotations
@@ -168,13 +168,10 @@ def ends_unescaped(text: str, char: str) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# Years: the one pattern for a year in text (a heading, a venue, a journal reference), and the
-# headings of a section's year subsections.
+# Year subsections: "<heading>: YYYY", or the style the imported page used ("YYYY",
+# "<heading> (YYYY)"); the year itself is found with venues.YEAR_RE.
 # --------------------------------------------------------------------------------------------
 
-# "Empirical Study: 2023", "2023", "Empirical Study (2023)", "ICLR 2023": a four-digit year
-# from 1900 to 2099 that is not part of a longer number.
-YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _HEADING_YEAR_SEPARATORS = " \t:-\u2013\u2014("
 
 

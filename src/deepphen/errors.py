@@ -1,11 +1,13 @@
 """The one family of errors meant for users.
 
 Core code raises these; the CLI turns them into a one-line message and an exit code.
-Any other exception escaping a command is a bug.
+Any other exception escaping a command is a bug. ``did_you_mean`` gives the hint an error
+carries when the user's word is close to a known one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 # Exit codes shared by every command.
@@ -75,3 +77,17 @@ class NetworkError(DeepphenError):
         super().__init__(message, hint=hint)
         self.url = url
         self.status = status
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice most like ``word`` (difflib ratio at least ``cutoff``), or None."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A "did you mean 'x'?" hint, or None when nothing is close."""
+    close = closest(word, choices)
+    return f"did you mean {close!r}?" if close else None

@@ -1,4 +1,4 @@
-"""Atomic file writes and the catalog lock.
+"""Atomic file writes, all-or-nothing groups of them (``transaction``), and the catalog lock.
 
 A write goes to a temporary file in the target's folder and is renamed over the target,
 so a reader sees the old file or the new one, never half of either, and a crash or Ctrl-C
@@ -72,3 +72,41 @@ def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+class Journal:
+    """Files touched by a write, with their old bytes, to restore them on failure."""
+
+    def __init__(self) -> None:
+        self.saved: dict[Path, bytes | None] = {}
+
+    def remember(self, path: Path) -> None:
+        """Keep ``path``'s bytes (or that it did not exist) before the first write to it."""
+        if path in self.saved:
+            return
+        try:
+            self.saved[path] = path.read_bytes()
+        except FileNotFoundError:
+            self.saved[path] = None
+        except OSError as exc:
+            raise DeepphenError(f"cannot write: {exc.strerror}", path=path) from exc
+
+    def restore(self) -> None:
+        """Put every remembered file back as it was."""
+        for path, data in self.saved.items():
+            with contextlib.suppress(OSError, DeepphenError):
+                if data is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    atomic_write_bytes(path, data)
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[Journal]:
+    """Yield a journal; if the block fails, every remembered file is put back."""
+    journal = Journal()
+    try:
+        yield journal
+    except BaseException:
+        journal.restore()
+        raise

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from deepphen import ids
-from deepphen.dialect import IMAGE_ALT, YEAR_RE, group_year
+from deepphen.dialect import IMAGE_ALT, group_year
 from deepphen.import_entry import (
     AUTHOR_LIST_RE,
     DIGEST_RE,
@@ -39,6 +39,7 @@ from deepphen.import_years import (
 )
 from deepphen.layout import Layout, ResourceSection
 from deepphen.models import Paper, Resource, Section, github_anchor
+from deepphen.venues import YEAR_RE
 
 H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
 _H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")

@@ -15,10 +15,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from deepphen.dialect import YEAR_RE, group_label, group_year, year_style
+from deepphen.dialect import group_label, group_year, year_style
 from deepphen.import_entry import ERROR
 from deepphen.layout import Layout
 from deepphen.models import Section
+from deepphen.venues import YEAR_RE
 
 Report = Callable[..., None]  # (line, message, level=WARNING)
 

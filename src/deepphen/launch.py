@@ -97,6 +97,7 @@ def parse_search_args(argv: list[str]) -> dict[str, object] | None:
 def _quick_search(options: dict[str, object]) -> int | None:
     """Answer a plain search from the core modules; None when the command must render it."""
     from deepphen.errors import DeepphenError
+    from deepphen.printable import printable
     from deepphen.search import OUTPUT_FORMATS, NoMatch, hit_record, hit_row
 
     fmt = options.get("fmt", "table")
@@ -113,20 +114,19 @@ def _quick_search(options: dict[str, object]) -> int | None:
     except DeepphenError as exc:
         if fmt == "json" and isinstance(exc, NoMatch):
             sys.stdout.write("[]\n")  # as the command: a JSON document even when nothing matched
-        sys.stderr.write(f"deepphen: error: {exc}\n")
+        sys.stderr.write(f"deepphen: error: {printable(str(exc))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("deepphen: error: interrupted\n")
         return 130
     if fmt == "json":
-        import json
+        from deepphen.export.json import dumps
 
-        lines = [json.dumps([hit_record(h) for h in hits], indent=2, ensure_ascii=False,
-                            default=str)]
+        lines = [dumps([hit_record(h) for h in hits], indent=2)]
     elif fmt == "ids":
-        lines = [h.paper.arxiv or h.paper.key for h in hits]
+        lines = [printable(h.paper.arxiv or h.paper.key) for h in hits]
     else:
-        lines = ["\t".join(hit_row(h)) for h in hits]
+        lines = ["\t".join(printable(cell) for cell in hit_row(h)) for h in hits]
     sys.stdout.write("".join(line + "\n" for line in lines))
     return 0
 

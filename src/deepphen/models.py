@@ -36,6 +36,8 @@ PAPER_FIELDS: tuple[str, ...] = (
     "ignore",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("title", "year", "section")
+# The item that ends an author list the paper's authors go on past.
+ET_AL_RE = re.compile(r"^(?:et\.?\s*al\.?|and\s+others|others|\.\.\.|…)$", re.IGNORECASE)
 
 
 class FieldError(ValueError):
@@ -90,6 +92,17 @@ class Paper:
             if link.label == "paper":
                 return link.url
         return ids.abs_url(self.arxiv) if self.arxiv else None
+
+    @property
+    def authors_truncated(self) -> bool:
+        """True when the list says it is incomplete: its last item is "et al." (or "others",
+        "..."). ``authors_collapsed`` only moves the names into the page's Author List block."""
+        return bool(self.authors) and ET_AL_RE.match(self.authors[-1].strip()) is not None
+
+    @property
+    def named_authors(self) -> list[str]:
+        """The authors without a final "et al." item."""
+        return self.authors[:-1] if self.authors_truncated else list(self.authors)
 
     @property
     def code_url(self) -> str | None:
@@ -306,6 +319,29 @@ class Resource:
 
 
 @dataclass(slots=True)
+class DiscoverSettings:
+    """``[discover]`` in catalog.toml: where ``deepphen discover`` looks for new papers."""
+
+    categories: list[str] = field(default_factory=list)  # arXiv categories, e.g. "cs.LG"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.categories:
+            out["categories"] = list(self.categories)
+        out.update(self.extra)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DiscoverSettings:
+        try:
+            categories = _str_list(data, "categories")
+        except FieldError as exc:
+            raise FieldError("discover", f"[discover] {exc}") from exc
+        return cls(categories, {k: v for k, v in data.items() if k != "categories"})
+
+
+@dataclass(slots=True)
 class Settings:
     """``catalog.toml``: everything the pages need besides the papers.
 
@@ -331,6 +367,7 @@ class Settings:
     # Blank lines before a heading of the page, by heading text, where not 1 (kept by import
     # so that a regenerated page keeps the page's spacing).
     blank_lines: dict[str, int] = field(default_factory=dict)
+    discover: DiscoverSettings = field(default_factory=DiscoverSettings)
     layout: Layout = field(default_factory=Layout)
     pages: list[Settings] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -381,6 +418,8 @@ class Settings:
             out["blank_lines"] = dict(self.blank_lines)
         if notes:
             out["notes"] = notes
+        if first and (discover := self.discover.to_dict()):
+            out["discover"] = discover
         if first and self.pages:
             out["pages"] = [page._table(first=False) for page in self.pages]
         return out
@@ -392,6 +431,7 @@ class Settings:
         settings = cls._from_page(data, sections)
         settings.regenerate_page = _typed(data, "regenerate_page", bool, False)
         settings.lint = _typed(data, "lint", dict, {})
+        settings.discover = DiscoverSettings.from_dict(_typed(data, "discover", dict, {}))
         settings.extra = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
         for i, item in enumerate(_typed(data, "pages", list, [])):
             if not isinstance(item, dict):
@@ -464,7 +504,7 @@ class Settings:
 _SETTINGS_KEYS = frozenset({
     "title", "title_badge", "badges", "intro", "toc_heading", "toc_image", "resources_heading",
     "resources_toc_label", "closing", "page", "regenerate_page", "sections", "resources", "lint",
-    "blank_lines", "pages", *LAYOUT_KEYS,
+    "blank_lines", "pages", "discover", *LAYOUT_KEYS,
 })
 
 

@@ -73,7 +73,7 @@ class RefreshResult:
 
 def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
     """Fields where arXiv's record says something else than the catalog."""
-    from deepphen.arxiv import venue_from_journal_ref
+    from deepphen.venues import venue_from_journal_ref
 
     out = []
     title = entry.title.rstrip(".")
@@ -147,11 +147,11 @@ def refresh(
 
 def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) -> list[Path]:
     """Write the changes under the catalog lock, each file re-read first; all or nothing."""
-    from deepphen.add import _transaction, regenerate_page
-    from deepphen.fsutil import catalog_lock
+    from deepphen.add import regenerate_page
+    from deepphen.fsutil import catalog_lock, transaction
 
     written = []
-    with catalog_lock(root, timeout=lock_timeout), _transaction() as journal:
+    with catalog_lock(root, timeout=lock_timeout), transaction() as journal:
         settings = store.load_settings(root)
         for update in updates:
             path = update.paper.path or store.paper_path(root, update.paper)

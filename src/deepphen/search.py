@@ -36,8 +36,7 @@ from typing import Any, NamedTuple
 from deepphen import ids
 from deepphen.errors import DeepphenError, InvalidId, NotFound
 from deepphen.models import Paper
-from deepphen.vocab import _singular as singular  # the same plural folding as key words
-from deepphen.vocab import fold
+from deepphen.vocab import fold, singular  # singular: the same plural folding as key words
 
 MAX_QUERY = 500
 # The cached index is valid only for this code and this way of folding words.

@@ -7,20 +7,14 @@ charts on a terminal, plain text when piped, or JSON. One pass over the papers, 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
 from deepphen.models import Paper, Settings
+from deepphen.venues import venue_name
 from deepphen.vocab import Vocabulary, keyword_norm
 
-_YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 DEFAULT_TOP = 15
-
-
-def venue_name(venue: str) -> str:
-    """A venue without its year, so that "ICLR 2022" and "ICLR 2023" count together."""
-    return " ".join(_YEAR_RE.sub(" ", venue).split()) or venue.strip()
 
 
 def _ranked(counter: Counter[str], top: int | None) -> list[tuple[str, int]]:

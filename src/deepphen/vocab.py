@@ -17,7 +17,9 @@ from collections.abc import Iterable
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """The singular of an English plural (losses -> loss, hypotheses -> hypothesis); other
+    words as they are. Key words and search fold plurals with it."""
     if len(word) <= 3 or word.endswith(("ss", "us", "is", "as")):
         return word
     if word.endswith(("eses", "yses")) and len(word) > 5:
@@ -51,7 +53,7 @@ def fold(text: str) -> str:
 @functools.lru_cache(maxsize=8192)  # key words repeat across thousands of papers
 def keyword_norm(keyword: str) -> str:
     """The form under which variants of a key word coincide (case, hyphens, plurals)."""
-    return " ".join(_singular(w) for w in fold(keyword).split())
+    return " ".join(singular(w) for w in fold(keyword).split())
 
 
 class Vocabulary:

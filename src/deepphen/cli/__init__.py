@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from deepphen.cli import add as _add  # noqa: F401
 from deepphen.cli import catalog_import as _catalog_import  # noqa: F401
+from deepphen.cli import discover as _discover  # noqa: F401
 from deepphen.cli import export as _export  # noqa: F401  (registers commands)
 from deepphen.cli import lint as _lint  # noqa: F401
 from deepphen.cli import search as _search  # noqa: F401

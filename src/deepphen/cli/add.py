@@ -23,6 +23,7 @@ from deepphen.cli.app import (
     warn,
 )
 from deepphen.errors import DeepphenError
+from deepphen.printable import printable
 
 OUTPUT_FORMATS = ("text", "json")
 
@@ -209,8 +210,8 @@ def _notes(proposals: list[Any]) -> None:
         if not proposal.paper.keywords:
             warn(f"{proposal.entry.id} has no key words; lint requires one to six (add with -k)")
         if proposal.suggested_keywords:
-            sys.stderr.write(f"suggested key words for {proposal.entry.id}: "
-                             f"{'; '.join(proposal.suggested_keywords)} (add with -k)\n")
+            echo(printable(f"suggested key words for {proposal.entry.id}: "
+                           f"{'; '.join(proposal.suggested_keywords)} (add with -k)"), err=True)
 
 
 def _show(proposal: Any, root: Path, *, dry_run: bool) -> None:

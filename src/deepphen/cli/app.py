@@ -8,8 +8,8 @@ terminal (piped output is plain text, and NO_COLOR is honoured by rich itself).
 from __future__ import annotations
 
 import functools
-import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from deepphen import __version__
 from deepphen.errors import EXIT_FINDINGS, EXIT_USAGE, DeepphenError
+from deepphen.printable import printable
 
 
 class _OneLineErrors(TyperGroup):
@@ -68,6 +69,8 @@ CatalogOption = Annotated[
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+# A URL a terminal may open on a click: web only, and nothing that could end the OSC 8 sequence.
+_LINKABLE_RE = re.compile(r"^https?://[\x21-\x7e]+$")
 
 
 def handle_errors(func: F) -> F:
@@ -88,13 +91,13 @@ def handle_errors(func: F) -> F:
 
 
 def error(message: str) -> None:
-    """Print one error line to stderr."""
-    sys.stderr.write(f"deepphen: error: {message}\n")
+    """Print one error line to stderr (control characters in it shown, not acted on)."""
+    sys.stderr.write(f"deepphen: error: {printable(message)}\n")
 
 
 def warn(message: str) -> None:
-    """Print one warning line to stderr."""
-    sys.stderr.write(f"deepphen: warning: {message}\n")
+    """Print one warning line to stderr (control characters in it shown, not acted on)."""
+    sys.stderr.write(f"deepphen: warning: {printable(message)}\n")
 
 
 def usage_error(message: str) -> typer.Exit:
@@ -122,14 +125,18 @@ def console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def echo(text: str = "") -> None:
-    """Plain output line(s) to stdout."""
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Plain output line(s) to stdout (``err``: stderr); no control character in them acts."""
+    text = printable(text, keep_layout=True)
+    (sys.stderr if err else sys.stdout).write(text if text.endswith("\n") else text + "\n")
 
 
 def print_json(data: Any) -> None:
-    """Indented UTF-8 JSON on stdout (dates and paths as strings)."""
-    echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Indented strict UTF-8 JSON on stdout (dates and paths as strings, nan as "nan", the
+    controls JSON allows raw escaped: see deepphen.export.json.dumps)."""
+    from deepphen.export.json import dumps
+
+    sys.stdout.write(dumps(data, indent=2) + "\n")
 
 
 def print_table(
@@ -146,18 +153,21 @@ def print_table(
     """
     if not is_terminal():
         for row in rows:
-            echo("\t".join("" if cell is None else str(cell) for cell in row))
+            echo("\t".join("" if cell is None else printable(str(cell)) for cell in row))
         return
+    from rich.style import Style
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    # Text, not str: catalog text is never read as rich markup.
+    table = Table(title=Text(printable(title)) if title else None, show_lines=False,
+                  header_style="bold")
     for col in columns:
         table.add_column(col, overflow="fold")
     for i, row in enumerate(rows):
-        cells = [Text("" if c is None else str(c)) for c in row]
-        if links and links[i]:
-            cells[link_column].stylize(f"link {links[i]}")
+        cells = [Text("" if c is None else printable(str(c))) for c in row]
+        if links and links[i] and _LINKABLE_RE.match(links[i]):
+            cells[link_column].stylize(Style(link=links[i]))
         table.add_row(*cells)
     console().print(table)
 

@@ -12,6 +12,7 @@ import typer
 
 from deepphen.cli.app import app, echo, handle_errors, is_terminal, print_json
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK, DeepphenError
+from deepphen.printable import printable
 
 TargetOption = Annotated[
     Path | None,
@@ -72,8 +73,9 @@ def import_command(
             "problems": [p._asdict() for p in result.problems],
         })
     else:
+        # Diagnostics on stderr, as every command prints them; stdout keeps the summary.
         for line in iter_problem_lines(result):
-            echo(line)
+            echo(printable(line), err=True)
         echo(f"imported {result.summary()} into {root}")
     raise typer.Exit(EXIT_FINDINGS if result.problems else EXIT_OK)
 

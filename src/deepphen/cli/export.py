@@ -19,11 +19,15 @@ from deepphen.cli.app import (
     YearFilter,
     app,
     handle_errors,
+    is_terminal,
     select_papers,
     usage_error,
+    warn,
     warn_if_nothing_matched,
 )
+from deepphen.errors import EXIT_FINDINGS
 from deepphen.export import FORMATS
+from deepphen.printable import printable
 
 
 @app.command("export")
@@ -47,7 +51,7 @@ def export_command(
     author: AuthorFilter = None,
     venue: VenueFilter = None,
 ) -> None:
-    """Export the catalog as the markdown page, JSON, BibTeX or CSV.
+    """Export the catalog as the markdown page, JSON, BibTeX, CSV or a searchable HTML page.
 
     Examples:
 
@@ -58,9 +62,15 @@ def export_command(
       deepphen export --format csv --section "Neural Collapse" --since 2023
 
       deepphen export "lottery ticket" --format json
+
+      deepphen export --format html -o site/index.html
     """
     if fmt not in FORMATS:
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if output is not None and not output.parent.exists():
+        # A typo in the folder should not leave a new folder tree behind: refuse, write nothing.
+        raise usage_error(f"cannot write {output}: folder {output.parent} does not exist "
+                          "(create it first)")
     from deepphen.export import exporter
 
     options = {"section": section, "year": year, "since": since, "until": until,
@@ -68,9 +78,13 @@ def export_command(
     settings, papers = select_papers(catalog, query, **options)
     text = exporter(fmt)(papers, settings)
     if output is None:
-        sys.stdout.write(text)
+        # On a terminal the text is to be read, not kept: no control character in it may act.
+        sys.stdout.write(printable(text, keep_layout=True) if is_terminal() else text)
     else:
         from deepphen.fsutil import atomic_write_text
 
         atomic_write_text(output, text)
     warn_if_nothing_matched(papers, query, options)
+    if not papers:  # an empty catalog: the document is written, but it lists nothing
+        warn("the catalog has no papers")
+        raise typer.Exit(EXIT_FINDINGS)

@@ -19,6 +19,7 @@ from deepphen.cli.app import (
     usage_error,
 )
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK
+from deepphen.printable import printable
 
 FORMATS = ("text", "json", "github")
 
@@ -76,7 +77,7 @@ def lint_command(
         changes, problems = engine.fix(root, select)
         for change in changes:
             # Changes go to stderr so that --format json stays parseable on stdout.
-            typer.echo(str(change), err=fmt != "text")
+            echo(printable(str(change)), err=fmt != "text")
     else:
         problems = engine.run(root, select)
     _render(problems, fmt)
@@ -95,7 +96,8 @@ def _render(problems: list, fmt: str) -> None:
         _render_terminal(problems)
     else:
         for p in problems:
-            echo(f"{p.path}:{p.line}:{p.column}: {_message(p)} ({p.rule})")
+            # One finding, one line: a line break in catalog text must not forge another.
+            echo(printable(f"{p.path}:{p.line}:{p.column}: {_message(p)} ({p.rule})"))
         if problems:
             echo(_summary(problems))
 
@@ -110,7 +112,9 @@ def _message(problem: Any) -> str:
 
 
 def _gh(text: str, is_property: bool) -> str:
-    """Escape a value for a GitHub workflow command (their documented escapes)."""
+    """Escape a value for a GitHub workflow command (their documented escapes), after
+    every control character is made visible: no line break or escape sequence survives."""
+    text = printable(text)
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if is_property:
         text = text.replace(":", "%3A").replace(",", "%2C")
@@ -127,7 +131,10 @@ def _summary(problems: list) -> str:
 
 
 def _render_terminal(problems: list) -> None:
-    from rich.markup import escape
+    from rich.markup import escape as escape_markup
+
+    def escape(text: str) -> str:
+        return escape_markup(printable(text))
 
     out = console()
     current = None
@@ -149,7 +156,7 @@ def _render_terminal(problems: list) -> None:
 
 
 def _list_rules(fmt: str) -> None:
-    from deepphen.lint.engine import all_rules
+    from deepphen.lint.rules import all_rules
 
     rules = list(all_rules().values())
     if fmt == "md":

@@ -24,6 +24,7 @@ from deepphen.cli.app import (
     print_table,
     usage_error,
 )
+from deepphen.printable import printable
 
 
 @app.command("search")
@@ -102,7 +103,7 @@ def search_command(
         print_json([hit_record(hit) for hit in hits])
     elif fmt == "ids":
         for hit in hits:
-            echo(hit.paper.arxiv or hit.paper.key)
+            echo(printable(hit.paper.arxiv or hit.paper.key))
     else:
         # Headings only in the rich table: piped lines keep the slug whether or not a filter
         # made the settings load, as the launcher's quick path prints them.

@@ -25,6 +25,7 @@ from deepphen.cli.app import (
     usage_error,
     warn_if_nothing_matched,
 )
+from deepphen.printable import printable
 
 STATS_FORMATS = ("text", "json")
 BAR_WIDTH = 40
@@ -84,7 +85,13 @@ def stats_command(
 
 
 def _blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
-    """The charts to show: (title, [(label, count), ...]) in display order."""
+    """The charts to show: (title, [(label, count), ...]) in display order; labels (catalog
+    text) with every control character made visible, so none acts or breaks a column."""
+    return [(title, [(printable(label), count) for label, count in rows])
+            for title, rows in _raw_blocks(stats)]
+
+
+def _raw_blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
     return [
         ("Papers per section", [(r["heading"] or r["section"], r["papers"])
                                 for r in stats["sections"]]),
@@ -121,6 +128,7 @@ def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
 
 def _print_charts(stats: dict[str, Any]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     out.print(_summary(stats), style="bold")
@@ -132,6 +140,6 @@ def _print_charts(stats: dict[str, Any]) -> None:
         table.add_column("bar", style="cyan", no_wrap=True)
         largest = max((count for _, count in rows), default=0)
         for label, count in rows:
-            table.add_row(label, str(count), bar(count, largest))
+            table.add_row(Text(label), str(count), bar(count, largest))  # never markup
         out.print()
         out.print(table)

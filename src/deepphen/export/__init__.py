@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from deepphen.models import Paper, Settings
+from deepphen.models import Paper, Section, Settings
 
 Exporter = Callable[[list[Paper], Settings], str]
 
@@ -18,6 +18,7 @@ FORMATS: dict[str, str] = {
     "json": "deepphen.export.json:render",
     "bibtex": "deepphen.export.bibtex:render",
     "csv": "deepphen.export.csv:render",
+    "html": "deepphen.export.html:render",
 }
 
 
@@ -38,3 +39,17 @@ def page_order(papers: list[Paper], settings: Settings) -> list[Paper]:
     by_date = sorted(papers, key=lambda p: (p.year, p.sort_key(), p.key), reverse=True)
     # sorted() is stable: the section pass keeps the newest-first order inside each section.
     return sorted(by_date, key=lambda p: (rank.get(p.section, unknown), p.section))
+
+
+def sections_with_papers(papers: list[Paper], settings: Settings, *,
+                         keep_empty: bool = False) -> list[tuple[Section, list[Paper]]]:
+    """Sections in page order with their papers (in the given order); sections with none are
+    left out unless ``keep_empty`` (a page showing every section's heading). Papers of a
+    section the settings do not know come last, under their slug."""
+    by_slug: dict[str, list[Paper]] = {}
+    for paper in papers:
+        by_slug.setdefault(paper.section, []).append(paper)
+    out = [(sec, by_slug.pop(sec.slug, [])) for sec in settings.sections
+           if keep_empty or sec.slug in by_slug]
+    out.extend((Section(slug, slug), by_slug[slug]) for slug in sorted(by_slug))
+    return out

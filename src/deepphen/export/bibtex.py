@@ -15,28 +15,8 @@ from collections import defaultdict
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
+from deepphen.venues import is_journal, is_meeting, is_proceedings, venue_name, year_in
 from deepphen.vocab import fold
-
-# Venues are matched case-insensitively on word boundaries. A conference's acronym leads its
-# venue ("ICLR 2023", "NeurIPS 2022 Workshop") and a workshop may be named after anything
-# ("... Workshop on Science of Deep Learning"), so conferences are recognised first.
-_CONFERENCE_RE = re.compile(
-    r"^(?:iclr|neurips|nips|icml|cvpr|iccv|eccv|accv|wacv|bmvc|aistats|uai|colt|alt|aaai"
-    r"|ijcai|acl|emnlp|naacl|eacl|coling|conll|kdd|www|sigir|mlsys|corl|collas|log|icassp"
-    r"|interspeech|isit|cogsci|ccn|midl|icdm|sdm|ecml|acml|icra|iros|rss|miccai|facct)\b"
-    r"|\b(?:workshop|conference|symposium)s?\b",
-    re.IGNORECASE,
-)
-_JOURNAL_RE = re.compile(
-    r"\b(?:nature|science|pnas|jmlr|tmlr|tpami|tnnls|tnn|tip|tsp|tit|ijcv|jair|jov|neuron"
-    r"|cell|elife|plos|neural computation|neural networks|neurocomputing|entropy|annals|siam"
-    r"|physical review|phys\.? rev|journal|transactions|letters|review|magazine|acta"
-    r"|information and inference|foundations and trends|proceedings of the ieee"
-    r"|proceedings of the national academy|proceedings of the royal society)\b",
-    re.IGNORECASE,
-)
-_PROCEEDINGS_RE = re.compile(r"\bproceedings\b", re.IGNORECASE)
-_YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
 
 # Title words skipped when choosing the key's word, as Google Scholar does.
 _STOPWORDS = frozenset({
@@ -61,7 +41,9 @@ _LATEX_SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 _LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]+")
+# Controls, C1 and the invisible bidi and direction marks: nothing a citation should carry.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029"
+                         r"\u2066-\u2069\ufeff]+")
 # A word part (between hyphens or slashes) with a capital after its first character (GPT,
 # ReLU, ImageNet, PAC) or capitals mixed with digits (L2, 2D) is worth protecting from a
 # style's sentence-casing; "Fine-Tuning" is not.
@@ -102,9 +84,12 @@ def title_value(title: str) -> str:
 
 
 def author_value(paper: Paper) -> str:
-    """Authors joined with `` and ``; a truncated list ends in ``and others``."""
+    """Authors joined with `` and ``; a list that ends in "et al." ends in ``and others``.
+
+    A collapsed list (``authors_collapsed``: the page's Author List block) is complete.
+    """
     names = []
-    for name in paper.authors:
+    for name in paper.named_authors:
         escaped = latex_escape(name)
         if not escaped:
             continue
@@ -113,7 +98,7 @@ def author_value(paper: Paper) -> str:
         if "," in escaped or _AND_RE.search(escaped):
             escaped = f"{{{escaped}}}"
         names.append(escaped)
-    if names and paper.authors_collapsed:
+    if names and paper.authors_truncated:
         names.append("others")
     return " and ".join(names)
 
@@ -149,8 +134,7 @@ def _venue(paper: Paper) -> str | None:
 def entry_year(paper: Paper) -> int:
     """The year to cite: the venue's year when the venue names one, else the paper's year."""
     venue = _venue(paper)
-    m = _YEAR_RE.search(venue) if venue else None
-    return int(m.group()) if m else paper.year
+    return (year_in(venue) if venue else None) or paper.year
 
 
 def base_key(paper: Paper) -> str:
@@ -205,12 +189,11 @@ def entry_type(paper: Paper) -> tuple[str, str | None, str | None]:
     venue = _venue(paper)
     if venue is None:
         return "misc", None, None
-    if _CONFERENCE_RE.search(venue):
+    if is_meeting(venue):
         return "inproceedings", "booktitle", venue
-    if _JOURNAL_RE.search(venue):
-        name = " ".join(_YEAR_RE.sub("", venue).split()) or venue
-        return "article", "journal", name
-    if _PROCEEDINGS_RE.search(venue):
+    if is_journal(venue):
+        return "article", "journal", venue_name(venue)
+    if is_proceedings(venue):
         return "inproceedings", "booktitle", venue
     return "misc", "howpublished", venue
 

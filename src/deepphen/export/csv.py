@@ -27,7 +27,7 @@ def _join(items: list[str]) -> str:
 COLUMNS: tuple[tuple[str, Callable[[Paper, dict[str, str]], object]], ...] = (
     ("key", lambda p, h: p.key),
     ("title", lambda p, h: p.title),
-    ("authors", lambda p, h: _join(p.authors + (["et al."] if p.authors_collapsed else []))),
+    ("authors", lambda p, h: _join(p.authors)),  # as listed: a final "et al." says it is cut
     ("year", lambda p, h: p.year),
     ("published", lambda p, h: p.published.isoformat() if p.published else ""),
     ("venue", lambda p, h: p.venue),

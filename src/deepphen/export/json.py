@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
+from deepphen.printable import json_text
 
 # The keys of a paper object, in output order; docs/json-schema.md documents each one
 # (a test keeps the two in step).
@@ -69,10 +71,38 @@ def paper_record(paper: Paper, section_headings: dict[str, str]) -> dict[str, An
 
 
 def _plain(value: Any) -> Any:
-    """TOML values JSON lacks (dates, times in ``extra``) as ISO 8601 strings."""
+    """TOML values JSON lacks (dates, times in ``extra``) as ISO 8601 strings; anything else
+    (a path in a CLI report) as its text."""
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    raise TypeError(f"cannot export a {type(value).__name__} as JSON")
+    return str(value)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with TOML's nan and inf (JSON has neither) as the strings TOML writes."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def dumps(data: Any, *, indent: int | None = None) -> str:
+    """Strict JSON text of ``data``, UTF-8 kept, as every reader accepts it.
+
+    A nan or inf (a TOML float in a paper's extra fields) is written as the string TOML
+    writes ("nan", "inf", "-inf"): Python's bare ``NaN`` is not JSON. Controls that JSON
+    allows raw (C1, U+2028, bidi overrides) are escaped, so the text is safe on a terminal.
+    """
+    try:
+        text = json.dumps(data, indent=indent, ensure_ascii=False, default=_plain,
+                          allow_nan=False)
+    except ValueError:  # only a non-finite float gets here; rare, so the walk is paid then
+        text = json.dumps(_finite(data), indent=indent, ensure_ascii=False, default=_plain,
+                          allow_nan=False)
+    return json_text(text)
 
 
 def render(papers: list[Paper], settings: Settings) -> str:
@@ -84,7 +114,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
     """
     headings = {sec.slug: sec.heading for sec in settings.sections}
     lines = [
-        json.dumps(paper_record(p, headings), ensure_ascii=False, default=_plain)
+        dumps(paper_record(p, headings))
         for p in page_order(papers, settings)
     ]
     if not lines:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from deepphen import ids
 from deepphen.dialect import IMAGE_ALT, entry_lines, group_label, group_year, page_lines
+from deepphen.export import sections_with_papers
 from deepphen.layout import Layout
 from deepphen.models import Paper, Resource, Section, Settings, github_anchor
 
@@ -19,21 +20,6 @@ from deepphen.models import Paper, Resource, Section, Settings, github_anchor
 def render_entry(paper: Paper) -> str:
     """One entry as it appears on the page: its lines joined, without a final newline."""
     return "\n".join(line for _, line in entry_lines(paper))
-
-
-def _sections_with_papers(papers: list[Paper],
-                          settings: Settings) -> list[tuple[Section, list[Paper]]]:
-    """Sections in page order with their papers; sections with none are left out unless the
-    page shows them (``show_empty_sections``). Papers of a section the settings do not know
-    come last, under their slug."""
-    by_slug: dict[str, list[Paper]] = {}
-    for paper in papers:
-        by_slug.setdefault(paper.section, []).append(paper)
-    keep = settings.layout.show_empty_sections
-    out = [(sec, by_slug.pop(sec.slug, [])) for sec in settings.sections
-           if keep or sec.slug in by_slug]
-    out.extend((Section(slug, slug), by_slug[slug]) for slug in sorted(by_slug))
-    return out
 
 
 def _heading_key(line: str) -> str:
@@ -96,7 +82,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
     heading(settings.toc_heading, layout.toc_level)
     if settings.toc_image:
         lines += ["", settings.toc_image]
-    sections = _sections_with_papers(papers, settings)
+    sections = sections_with_papers(papers, settings,
+                                   keep_empty=layout.show_empty_sections)
     lines += _toc_items(sections, settings)
     if layout.papers_heading:
         heading(layout.papers_heading, 1)

@@ -1,5 +1,6 @@
-"""``deepphen lint``: the list's rules as registered checks (see engine.py)."""
+"""``deepphen lint``: the list's rules as registered checks.
 
-from deepphen.lint.engine import Change, Problem, Rule, all_rules, fix, run
-
-__all__ = ["Change", "Problem", "Rule", "all_rules", "fix", "run"]
+registry.py (Rule, Flag, Finding, Fix, @rule) is the leaf; context.py what rules look at;
+config.py the ``[lint]`` settings; rules/ the rule families; engine.py runs and fixes;
+docs.py generates docs/lint-rules.md.
+"""

@@ -6,7 +6,8 @@ compares the committed page with ``rules_markdown()``.
 
 from __future__ import annotations
 
-from deepphen.lint.engine import Rule, all_rules
+from deepphen.lint.registry import Rule
+from deepphen.lint.rules import all_rules
 
 THEMES = {"1": "Files", "2": "Ids and links", "3": "Placement and duplicates", "4": "Text",
           "5": "The generated page", "6": "Settings"}

@@ -8,17 +8,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from deepphen import ids
-from deepphen.lint.engine import (
-    Context,
-    Fix,
-    Hit,
-    PaperFile,
-    arxiv_id_from_url,
-    closest,
-    is_arxiv_id,
-    iter_links,
-    rule,
-)
+from deepphen.errors import closest
+from deepphen.lint.context import Context, PaperFile
+from deepphen.lint.registry import Fix, Flag, rule
+from deepphen.lint.rules.common import arxiv_id_from_url, is_arxiv_id, iter_links
 
 # Parameters that only say where a click came from; the page never needs them.
 TRACKING_PARAMS = frozenset({
@@ -51,7 +44,7 @@ def _set_links(data: dict[str, Any], change: Callable[[str], str]) -> None:
 
 
 @rule("DP201", "arxiv-id", "error", "The arxiv field is a bare canonical arXiv id.", fixable=True)
-def arxiv_id(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def arxiv_id(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Versions, prefixes and URLs belong elsewhere; the id names the paper, not a version.
 
     Bad:  ``arxiv = "2201.02177v2"`` or ``arxiv = "https://arxiv.org/abs/2201.02177"``
@@ -63,15 +56,15 @@ def arxiv_id(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     try:
         canonical = ids.parse_arxiv_id(value).id
     except ids.InvalidId:
-        yield Hit(f"arxiv {value!r} is not an arXiv id", field="arxiv",
-                  hint="expected e.g. 2201.02177 or hep-th/9901001")
+        yield Flag(f"arxiv {value!r} is not an arXiv id", field="arxiv",
+                   hint="expected e.g. 2201.02177 or hep-th/9901001")
         return
 
     def edit(data: dict[str, Any]) -> None:
         data["arxiv"] = canonical
 
-    yield Hit(f"arxiv {value!r} is not the bare id {canonical}", field="arxiv",
-              fix=Fix(f"arxiv = {canonical!r}", edit=edit))
+    yield Flag(f"arxiv {value!r} is not the bare id {canonical}", field="arxiv",
+               fix=Fix(f"arxiv = {canonical!r}", edit=edit))
 
 
 def canonical_arxiv_url(url: str) -> str | None:
@@ -85,7 +78,7 @@ def canonical_arxiv_url(url: str) -> str | None:
 
 @rule("DP202", "arxiv-url", "error",
       "arXiv links are https://arxiv.org/abs/<id>: no version, PDF or fragment.", fixable=True)
-def arxiv_url(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def arxiv_url(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """One URL per paper keeps links comparable and duplicates visible.
 
     Bad:  ``url = "https://arxiv.org/pdf/2201.02177v2.pdf"`` or ``".../abs/2504.05357#"``
@@ -94,8 +87,8 @@ def arxiv_url(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     for link in f.paper.links:
         canonical = canonical_arxiv_url(link.url)
         if canonical:
-            yield Hit(f"arXiv link {link.url} is not canonical", field="links", needle=link.url,
-                      fix=Fix(f"{link.url} -> {canonical}", edit=_canonicalize_arxiv))
+            yield Flag(f"arXiv link {link.url} is not canonical", field="links", needle=link.url,
+                       fix=Fix(f"{link.url} -> {canonical}", edit=_canonicalize_arxiv))
 
 
 def _canonicalize_arxiv(data: dict[str, Any]) -> None:
@@ -122,7 +115,7 @@ def url_problem(url: str) -> str | None:
 
 
 @rule("DP203", "url-malformed", "error", "Every link is a non-empty http(s) URL with a host.")
-def url_malformed(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def url_malformed(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Broken links render as broken markdown.
 
     Bad:  ``url = ""`` or ``url = "arxiv.org/abs/2201.02177"`` or ``url = "https://"``
@@ -131,8 +124,8 @@ def url_malformed(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     for link in f.paper.links:
         problem = url_problem(link.url)
         if problem:
-            yield Hit(problem, field="links", needle=f'url = "{link.url}"' if not link.url.strip()
-                      else link.url)
+            yield Flag(problem, field="links", needle=f'url = "{link.url}"' if not link.url.strip()
+                       else link.url)
 
 
 def _https(url: str) -> str:
@@ -143,7 +136,7 @@ def _https(url: str) -> str:
 
 @rule("DP204", "http-link", "warning", "Links use https where the site serves it.",
       fixable=True)
-def http_link(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def http_link(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Only hosts known to serve https are flagged, so the fix never breaks a link.
 
     Bad:  ``url = "http://github.com/openai/grok"``
@@ -151,9 +144,9 @@ def http_link(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     for link in f.paper.links:
         if _https(link.url) != link.url and not canonical_arxiv_url(link.url):
-            yield Hit(f"http link {link.url} where https exists", field="links",
-                      needle=link.url,
-                      fix=Fix(f"{link.url} -> https", edit=lambda d: _set_links(d, _https)))
+            yield Flag(f"http link {link.url} where https exists", field="links",
+                       needle=link.url,
+                       fix=Fix(f"{link.url} -> https", edit=lambda d: _set_links(d, _https)))
 
 
 def strip_tracking(url: str) -> str:
@@ -178,7 +171,7 @@ def _is_tracking(key: str) -> bool:
 
 @rule("DP205", "tracking-params", "warning",
       "Links carry no tracking parameters (utm_*, fbclid, ...).", fixable=True)
-def tracking_params(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def tracking_params(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """They say where someone once clicked, make links long and hide duplicates.
 
     Bad:  ``url = "https://www.nature.com/articles/x?utm_source=Twitter#Echobox=17"``
@@ -189,8 +182,8 @@ def tracking_params(f: PaperFile, ctx: Context) -> Iterator[Hit]:
             continue
         clean = strip_tracking(link.url)
         if clean != link.url:
-            yield Hit(f"tracking parameters in {link.url}", field="links", needle=link.url,
-                      fix=Fix(f"{link.url} -> {clean}",
+            yield Flag(f"tracking parameters in {link.url}", field="links", needle=link.url,
+                       fix=Fix(f"{link.url} -> {clean}",
                               edit=lambda d: _set_links(d, strip_tracking)))
 
 
@@ -201,7 +194,7 @@ def _same_url(url: str) -> str:
 
 @rule("DP206", "duplicate-link", "warning", "An entry does not list the same link twice.",
       fixable=True)
-def duplicate_link(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def duplicate_link(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The fix keeps the first of the two links.
 
     Bad:  ``[[paper]](https://arxiv.org/abs/2201.02177) [[code]](https://arxiv.org/abs/2201.02177)``
@@ -213,8 +206,8 @@ def duplicate_link(f: PaperFile, ctx: Context) -> Iterator[Hit]:
             continue
         key = _same_url(link.url)
         if key in seen:
-            yield Hit(f"link {link.url} appears twice", field="links", needle=link.url,
-                      fix=Fix(f"removed the second {link.url}", edit=_dedupe_links))
+            yield Flag(f"link {link.url} appears twice", field="links", needle=link.url,
+                       fix=Fix(f"removed the second {link.url}", edit=_dedupe_links))
         seen.add(key)
 
 
@@ -233,7 +226,7 @@ def _dedupe_links(data: dict[str, Any]) -> None:
 
 @rule("DP207", "arxiv-link-mismatch", "error",
       "An arXiv link names the paper's own arXiv id.")
-def arxiv_link_mismatch(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def arxiv_link_mismatch(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """A paper link to another id is a copy-paste slip: one of the two is wrong.
 
     Bad:  ``arxiv = "2201.02177"`` with ``url = "https://arxiv.org/abs/2201.02178"``
@@ -245,13 +238,13 @@ def arxiv_link_mismatch(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     for link in f.paper.links:
         linked = arxiv_id_from_url(link.url)
         if linked and linked != own and link.label == "paper":
-            yield Hit(f"paper link names arXiv {linked} but arxiv = {own}", field="links",
-                      needle=link.url)
+            yield Flag(f"paper link names arXiv {linked} but arxiv = {own}", field="links",
+                       needle=link.url)
 
 
 @rule("DP208", "link-label", "warning", "Link labels are lower-case words from the known set.",
       fixable=True)
-def link_label(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def link_label(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """A misspelt label shows on the page as written; a close one is fixed to the known word.
 
     Bad:  ``label = "Paper"`` or ``label = "coed"``
@@ -264,12 +257,12 @@ def link_label(f: PaperFile, ctx: Context) -> Iterator[Hit]:
         message = f"unknown link label {link.label!r}"
         if target:
             label = link.label
-            yield Hit(message, field="links", needle=f'"{label}"',
-                      fix=Fix(f"label {label!r} -> {target!r}",
+            yield Flag(message, field="links", needle=f'"{label}"',
+                       fix=Fix(f"label {label!r} -> {target!r}",
                               edit=lambda d, old=label, new=target: _relabel(d, old, new)))
         else:
-            yield Hit(message, field="links", needle=f'"{link.label}"',
-                      hint=f"known labels: {', '.join(LINK_LABELS)}")
+            yield Flag(message, field="links", needle=f'"{link.label}"',
+                       hint=f"known labels: {', '.join(LINK_LABELS)}")
 
 
 def _label_fix(label: str) -> str | None:
@@ -286,11 +279,11 @@ def _relabel(data: dict[str, Any], old: str, new: str) -> None:
 
 
 @rule("DP209", "paper-link", "warning", "A paper has an arXiv id or a [[paper]] link.")
-def paper_link(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def paper_link(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The entry's title links to the paper; without either there is nothing to link.
 
     Bad:  a paper with no ``arxiv`` and only a ``code`` link
     Good: ``arxiv = "2201.02177"`` or a link with ``label = "paper"``
     """
     if not f.paper.arxiv and not any(link.label == "paper" for link in f.paper.links):
-        yield Hit("no arXiv id and no paper link", field="title")
+        yield Flag("no arXiv id and no paper link", field="title")

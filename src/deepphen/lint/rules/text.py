@@ -6,18 +6,15 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from deepphen.lint.engine import Context, Fix, Hit, PaperFile, fold, rule
+from deepphen.lint.context import Context, PaperFile
+from deepphen.lint.registry import Fix, Flag, rule
+from deepphen.lint.rules.common import fold
+from deepphen.printable import has_control
+from deepphen.venues import conference_acronym, year_in
 
 MAX_KEYWORDS = 6
 SPELLING_CUTOFF = 91  # rapidfuzz ratio between folded key words from different groups
 ET_AL = re.compile(r"^(?:(?P<name>.*?)[\s,]+)?(?:et\.?\s*al\.?|\.\.\.|…)$", re.IGNORECASE)
-# Conferences whose venue names an edition: "ICLR" alone does not say which.
-CONFERENCES = ("ICLR", "NeurIPS", "NIPS", "ICML", "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI",
-               "ACL", "EMNLP", "NAACL", "EACL", "COLING", "COLT", "AISTATS", "UAI", "KDD",
-               "WACV", "BMVC", "ALT", "CoRL", "CoLLAs", "MLSys", "ICASSP", "INTERSPEECH",
-               "ISIT", "LoG", "CogSci", "CCN", "COSYNE")
-_CONFERENCE_RE = re.compile(rf"^(?:{'|'.join(CONFERENCES)})\b")
-_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 TYPOGRAPHIC = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'",
                "\u201a": "'", "\u2032": "'", "\u00b4": "'", "\u2033": '"'}
 _TYPO_RE = re.compile("[" + "".join(TYPOGRAPHIC) + "]")
@@ -37,7 +34,7 @@ def _edit_field(name: str, change: Callable[[Any], Any]) -> Callable[[dict[str, 
 
 @rule("DP401", "title-whitespace", "warning",
       "A title has no leading, trailing, doubled or line-break spaces.", fixable=True)
-def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Stray spaces break title search and duplicate detection on the rendered page.
 
     Bad:  ``title = " Deep  Double Descent"``
@@ -45,8 +42,8 @@ def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     title = f.paper.title
     if title != _normal_space(title):
-        yield Hit("stray whitespace in the title", field="title",
-                  fix=Fix("normalized the title's spaces",
+        yield Flag("stray whitespace in the title", field="title",
+                   fix=Fix("normalized the title's spaces",
                           edit=_edit_field("title", _normal_space)))
 
 
@@ -56,7 +53,7 @@ def _strip_final(title: str) -> str:
 
 @rule("DP402", "title-punctuation", "warning",
       "A title does not end in '.', ',', ';' or ':' (the page adds the period).", fixable=True)
-def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The page writes ``Title.``; a stored final period would show twice. '?' and '!' stay.
 
     Bad:  ``title = "Deep Double Descent."``
@@ -64,26 +61,26 @@ def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     title = f.paper.title.rstrip()
     if not title:
-        yield Hit("empty title", field="title")
+        yield Flag("empty title", field="title")
     elif title[-1] in ".,;:" and not title.endswith(("...", "et al.")):
-        yield Hit(f"title ends in {title[-1]!r}", field="title",
-                  fix=Fix("removed the title's final punctuation",
+        yield Flag(f"title ends in {title[-1]!r}", field="title",
+                   fix=Fix("removed the title's final punctuation",
                           edit=_edit_field("title", _strip_final)))
 
 
 @rule("DP403", "authors-empty", "warning", "A paper lists its authors.")
-def authors_empty(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def authors_empty(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Every entry's second line names the authors.
 
     Bad:  no ``authors`` field, or ``authors = []``
     Good: ``authors = ["Alethea Power", "Yuri Burda"]``
     """
     if not f.paper.authors or not any(a.strip() for a in f.paper.authors):
-        yield Hit("no authors", field="authors")
+        yield Flag("no authors", field="authors")
 
 
 @rule("DP404", "author-duplicate", "warning", "No author is listed twice.", fixable=True)
-def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Names are compared folded (case, accents, punctuation); the fix keeps the first.
 
     Bad:  ``authors = ["Yuri Burda", "Harri Edwards", "Yuri Burda"]``
@@ -93,8 +90,8 @@ def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     for name in f.paper.authors:
         key = fold(name)
         if key and key in seen:
-            yield Hit(f"author {name!r} is listed twice", field="authors", needle=name,
-                      fix=Fix(f"removed the second {name!r}",
+            yield Flag(f"author {name!r} is listed twice", field="authors", needle=name,
+                       fix=Fix(f"removed the second {name!r}",
                               edit=_edit_field("authors", _dedupe_folded)))
             return
         seen.add(key)
@@ -112,11 +109,12 @@ def _dedupe_folded(values: list[Any]) -> list[Any]:
     return out
 
 
-def _collapse_et_al(data: dict[str, Any]) -> None:
+def _et_al_last(data: dict[str, Any]) -> None:
+    """Names as listed, a shortened list ending in one item written "et al."."""
     authors = data.get("authors")
     if not isinstance(authors, list):
         return
-    kept = []
+    kept, cut = [], False
     for name in authors:
         m = ET_AL.match(name.strip()) if isinstance(name, str) else None
         if m is None:
@@ -124,30 +122,34 @@ def _collapse_et_al(data: dict[str, Any]) -> None:
         else:
             if m.group("name"):
                 kept.append(m.group("name").strip())
-            data["authors_collapsed"] = True
-    data["authors"] = kept
+            cut = True
+    data["authors"] = kept + (["et al."] if cut else [])
 
 
 @rule("DP405", "et-al", "warning",
-      "'et al.' is written by authors_collapsed = true, not as an author.", fixable=True)
-def et_al(f: PaperFile, ctx: Context) -> Iterator[Hit]:
-    """The page adds ", et al." when ``authors_collapsed`` is true, in one consistent form.
+      "A shortened author list ends in one item written 'et al.'.", fixable=True)
+def et_al(f: PaperFile, ctx: Context) -> Iterator[Flag]:
+    """A list is complete unless its last item is "et al."; BibTeX then ends the authors in
+    ``and others``. ``authors_collapsed`` only moves the names into the page's Author List
+    block and says nothing about completeness.
 
-    Bad:  ``authors = ["Jonathan Frankle", "et al."]``
-    Good: ``authors = ["Jonathan Frankle"]`` with ``authors_collapsed = true``
+    Bad:  ``authors = ["Jonathan Frankle et al."]``, ``authors = ["et al", "Jonathan Frankle"]``
+    Good: ``authors = ["Jonathan Frankle", "et al."]``
     """
-    for name in f.paper.authors:
-        if ET_AL.match(name.strip()):
-            yield Hit(f"{name!r} is written as an author", field="authors", needle=name,
-                      fix=Fix("moved 'et al.' to authors_collapsed = true",
-                              edit=_collapse_et_al))
+    authors = f.paper.authors
+    for i, name in enumerate(authors):
+        if ET_AL.match(name.strip()) and (i != len(authors) - 1 or name != "et al."):
+            yield Flag(f"{name!r}: a shortened list ends in one item 'et al.'", field="authors",
+                       needle=name, fix=Fix("wrote 'et al.' as the last author item",
+                                           edit=_et_al_last))
+            break
     if f.paper.authors_collapsed and not f.paper.authors:
-        yield Hit("authors_collapsed = true but no authors are listed",
-                  field="authors_collapsed")
+        yield Flag("authors_collapsed = true but no authors are listed",
+                   field="authors_collapsed")
 
 
 @rule("DP406", "keywords-count", "error", "A paper has one to six key words.")
-def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Key words carry secondary topics and drive search; too many dilute them.
 
     Bad:  ``keywords = []``
@@ -155,10 +157,10 @@ def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     count = len([k for k in f.paper.keywords if k.strip()])
     if count == 0:
-        yield Hit("no key words", field="keywords",
-                  hint="add one to six, reusing the vocabulary ('deepphen stats' lists it)")
+        yield Flag("no key words", field="keywords",
+                   hint="add one to six, reusing the vocabulary ('deepphen stats' lists it)")
     elif count > MAX_KEYWORDS:
-        yield Hit(f"{count} key words; at most {MAX_KEYWORDS}", field="keywords")
+        yield Flag(f"{count} key words; at most {MAX_KEYWORDS}", field="keywords")
 
 
 def _replace_keyword(old: str, new: str) -> Callable[[dict[str, Any]], None]:
@@ -167,7 +169,7 @@ def _replace_keyword(old: str, new: str) -> Callable[[dict[str, Any]], None]:
 
 @rule("DP407", "keyword-variant", "warning",
       "A key word is spelt as the rest of the catalog spells it.", fixable=True)
-def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Variants differ in case, hyphens or plural; the canonical spelling is the most used.
 
     Bad:  ``keywords = ["large language models"]`` where others say "Large Language Model"
@@ -177,18 +179,19 @@ def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     for keyword in f.paper.keywords:
         canonical = canonical_of.get(keyword.strip())
         if canonical and canonical != keyword.strip():
-            yield Hit(f"key word {keyword!r} is a variant of {canonical!r}", field="keywords",
-                      needle=keyword,
-                      fix=Fix(f"key word {keyword!r} -> {canonical!r}",
+            yield Flag(f"key word {keyword!r} is a variant of {canonical!r}", field="keywords",
+                       needle=keyword,
+                       fix=Fix(f"key word {keyword!r} -> {canonical!r}",
                               edit=_replace_keyword(keyword, canonical)))
 
 
 def _misspellings(ctx: Context) -> dict[str, str]:
     """Spellings in rare key-word groups whose folded form is a typo away from a commoner
-    group -> that group's canonical spelling."""
-    cached = ctx.__dict__.get("_lint_misspellings")
-    if cached is not None:
-        return cached
+    group -> that group's canonical spelling (worked out once per lint run)."""
+    return ctx.memo("keyword-misspellings", lambda: _find_misspellings(ctx))
+
+
+def _find_misspellings(ctx: Context) -> dict[str, str]:
     from rapidfuzz import fuzz, process
 
     vocab = ctx.vocabulary
@@ -205,7 +208,6 @@ def _misspellings(ctx: Context) -> dict[str, str]:
                 for spelling in vocab.groups[norm]:
                     out[spelling] = vocab.canonical(match)
                 break
-    ctx.__dict__["_lint_misspellings"] = out
     return out
 
 
@@ -218,7 +220,7 @@ def _differs_by_spelling(a: str, b: str) -> bool:
 
 @rule("DP408", "keyword-spelling", "warning",
       "A rare key word is not a misspelling of a common one.")
-def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Rapidfuzz compares each rarely used key word with the commoner ones; no automatic
     fix, since two close spellings can be two real terms.
 
@@ -230,9 +232,9 @@ def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Hit]:
         target = misspelt.get(keyword.strip())
         if target:
             count = ctx.vocabulary.counts[target]
-            yield Hit(f"key word {keyword!r} is spelt almost like {target!r} ({count} papers); "
-                      "one of them is likely misspelt", field="keywords", needle=keyword,
-                      hint="use one spelling everywhere, or [ignore] DP408 with a reason")
+            yield Flag(f"key word {keyword!r} is spelt almost like {target!r} ({count} papers); "
+                       "one of them is likely misspelt", field="keywords", needle=keyword,
+                       hint="use one spelling everywhere, or [ignore] DP408 with a reason")
 
 
 def _clean_keywords(values: list[Any]) -> list[Any]:
@@ -243,7 +245,7 @@ def _clean_keywords(values: list[Any]) -> list[Any]:
 
 @rule("DP409", "keyword-format", "warning",
       "Key words have no stray spaces or punctuation and are not repeated.", fixable=True)
-def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The page joins key words with '; ' and ends the line with '.' itself.
 
     Bad:  ``keywords = [" Grokking.", "grokking"]``
@@ -255,10 +257,10 @@ def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
         # Name the key words at fault: the ones cleaning changes or drops, else exact repeats.
         bad = ([k for k in keywords if k not in cleaned]
                or [k for i, k in enumerate(keywords) if k in keywords[:i]])
-        yield Hit("key words with stray spaces, punctuation or repeats: "
-                  + ", ".join(repr(k) for k in dict.fromkeys(bad)), field="keywords",
-                  needle=bad[0] if bad else None,
-                  fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
+        yield Flag("key words with stray spaces, punctuation or repeats: "
+                   + ", ".join(repr(k) for k in dict.fromkeys(bad)), field="keywords",
+                   needle=bad[0] if bad else None,
+                   fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
 
 
 def _ascii_quotes(value: Any) -> Any:
@@ -271,7 +273,7 @@ def _ascii_quotes(value: Any) -> Any:
 
 @rule("DP410", "typographic-quotes", "warning",
       "Titles, authors, venues and key words use ASCII quotes.", fixable=True)
-def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Curly quotes defeat search and duplicate checks ("Don’t" is not "Don't").
 
     Bad:  ``title = "Don’t Decay the Learning Rate"``
@@ -283,24 +285,25 @@ def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Hit]:
         for value in values:
             m = _TYPO_RE.search(value)
             if m:
-                yield Hit(f"typographic quote {m.group()!r} in {name}", field=name,
-                          needle=value,
-                          fix=Fix(f"ASCII quotes in {name}", edit=_edit_field(name, _ascii_quotes)))
+                yield Flag(f"typographic quote {m.group()!r} in {name}", field=name,
+                           needle=value,
+                           fix=Fix(f"ASCII quotes in {name}",
+                                   edit=_edit_field(name, _ascii_quotes)))
                 break
 
 
 @rule("DP411", "venue-year", "warning",
       "A conference venue names its year (ICLR 2023, not ICLR).")
-def venue_year(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def venue_year(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """A conference meets every year; journals (Nature, PNAS, TMLR) need no year.
 
     Bad:  ``venue = "ICLR"``
     Good: ``venue = "ICLR 2023"``, ``venue = "NeurIPS 2022 Workshop"``, ``venue = "Nature"``
     """
     venue = f.paper.venue
-    if venue and _CONFERENCE_RE.match(venue.strip()) and not _YEAR_RE.search(venue):
-        yield Hit(f"conference venue {venue!r} without a year", field="venue",
-                  hint=f"e.g. {venue.strip().split()[0]} {f.paper.year}")
+    if venue and conference_acronym(venue) and year_in(venue) is None:
+        yield Flag(f"conference venue {venue!r} without a year", field="venue",
+                   hint=f"e.g. {venue.strip().split()[0]} {f.paper.year}")
 
 
 def _clean_venue(value: Any) -> Any:
@@ -310,7 +313,7 @@ def _clean_venue(value: Any) -> Any:
 @rule("DP412", "venue-format", "warning",
       "A venue is plain text: no markdown emphasis or stray spaces.",
       fixable=True)
-def venue_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def venue_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The page sets the venue in italics itself.
 
     Bad:  ``venue = "*ICLR  2023*"``
@@ -318,6 +321,96 @@ def venue_format(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     venue = f.paper.venue
     if venue is not None and _clean_venue(venue) != venue:
-        yield Hit(f"venue {venue!r} is not plain text", field="venue",
-                  fix=Fix(f"venue = {_clean_venue(venue)!r}",
+        yield Flag(f"venue {venue!r} is not plain text", field="venue",
+                   fix=Fix(f"venue = {_clean_venue(venue)!r}",
                           edit=_edit_field("venue", _clean_venue)))
+
+
+# Line breaks and tabs are how a long digest is written in TOML; anywhere else, and any
+# other control or bidi-formatting character anywhere, is text that acts instead of showing.
+_TEXT_FIELDS = ("title", "authors", "venue", "keywords", "digest", "links", "doi", "category")
+_LAYOUT_OK = {"digest": "\t\n\r"}
+_SPACING_RE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\u2028\u2029]")
+
+
+def _strip_controls(value: Any) -> Any:
+    """Spacing controls as one space, every other control or bidi character dropped."""
+    if isinstance(value, str):
+        spaced = _SPACING_RE.sub(" ", value)
+        return "".join(ch for ch in spaced if not has_control(ch))
+    if isinstance(value, list):
+        return [_strip_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _strip_controls(v) for k, v in value.items()}
+    return value
+
+
+def _field_texts(paper: Any, name: str) -> list[str]:
+    if name == "links":
+        return [text for link in paper.links for text in (link.label, link.url)]
+    value = getattr(paper, name)
+    return list(value) if isinstance(value, list) else [value or ""]
+
+
+@rule("DP413", "control-character", "error",
+      "Text has no control, line-separator or bidi-override character.", fixable=True)
+def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
+    """Such characters are invisible in an editor but act where the text goes: an ESC clears a
+    terminal, U+2028 or U+000B breaks a page line into a heading or quote, U+202E reverses
+    what a reader sees. The fix makes line breaks a space and drops the rest.
+
+    Bad:  ``title = "Deep\\u2028# Double Descent"``, ``authors = ["A\\u001b[2J"]``
+    Good: ``title = "Deep Double Descent"``
+    """
+    for name in _TEXT_FIELDS:
+        allowed = _LAYOUT_OK.get(name, "")
+        for text in _field_texts(f.paper, name):
+            bad = next((ch for ch in text if ch not in allowed and has_control(ch)), None)
+            if bad is not None:
+                yield Flag(f"control character U+{ord(bad):04X} in {name}", field=name,
+                           fix=Fix(f"removed control characters from {name}",
+                                  edit=_edit_field(name, _strip_controls_except(allowed))))
+                break
+
+
+def _strip_controls_except(allowed: str) -> Callable[[Any], Any]:
+    """``_strip_controls``, but the characters ``allowed`` (a digest's line breaks) stay."""
+    if not allowed:
+        return _strip_controls
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, str):
+            return "".join(ch for ch in value if ch in allowed or not has_control(ch))
+        return value
+
+    return strip
+
+
+_JOINED_RE = re.compile(r"\s+(?:&|and)\s+")
+
+
+def _split_joined(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            out.extend(name.strip() for name in _JOINED_RE.split(value) if name.strip())
+        else:
+            out.append(value)
+    return out
+
+
+@rule("DP414", "author-joined", "error",
+      "Each author is one list item: no '&' or ' and ' inside a name.", fixable=True)
+def author_joined(f: PaperFile, ctx: Context) -> Iterator[Flag]:
+    """Two people in one item count as one author in BibTeX, CSV and search; the fix splits
+    the item at '&' or 'and'.
+
+    Bad:  ``authors = ["Denis Therien & Konrad P. Kording"]``
+    Good: ``authors = ["Denis Therien", "Konrad P. Kording"]``
+    """
+    for name in f.paper.authors:
+        if _JOINED_RE.search(name):
+            yield Flag(f"author {name!r} names more than one person", field="authors",
+                       needle=name, fix=Fix("split the joined author names",
+                                           edit=_edit_field("authors", _split_joined)))
+            return

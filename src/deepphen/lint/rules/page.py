@@ -6,13 +6,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from deepphen.lint.engine import Context, Fix, Hit, PaperFile, rule
+from deepphen import catalog
+from deepphen.errors import DeepphenError
+from deepphen.lint.context import Context, PaperFile
+from deepphen.lint.registry import Fix, Flag, rule
 
 NEAR_LIMIT = 0.9  # warn at 90% of the limit, while there is still room to act
 
 
 def _page_path(ctx: Context) -> Path | None:
-    return ctx.root / ctx.settings.page if ctx.settings.page else None
+    """The page's path; None when there is none or it is outside the catalog's folder (DP501
+    reports that: nothing reads or writes a page there)."""
+    try:
+        return catalog.page_path(ctx.root, ctx.settings)
+    except DeepphenError:
+        return None
 
 
 def _first_difference(old: str, new: str) -> int:
@@ -26,30 +34,35 @@ def _first_difference(old: str, new: str) -> int:
 @rule("DP501", "page-outdated", "error",
       "The committed page equals a fresh markdown export of the catalog.", scope="catalog",
       fixable=True)
-def page_outdated(ctx: Context) -> Iterator[Hit]:
+def page_outdated(ctx: Context) -> Iterator[Flag]:
     """The page (``page`` in catalog.toml) is generated; edits go to the catalog and the page
     is regenerated. Not checked while some paper file is unreadable.
 
     Bad:  a paper added to the catalog but not yet on README.md
     Good: README.md written by ``deepphen export --format md -o README.md`` after the change
     """
-    path = _page_path(ctx)
+    try:
+        path = catalog.page_path(ctx.root, ctx.settings)
+    except DeepphenError as exc:
+        yield Flag(exc.message, path=ctx.root / catalog.SETTINGS_FILE, field="page",
+                   hint="name a page in the catalog's folder or the one above it")
+        return
     if path is None or not ctx.all_valid or ctx.page is None:
         return
     fresh = ctx.page
     fix = Fix(f"regenerated {ctx.settings.page}", write=lambda: fresh, target=path)
     if not path.is_file():
-        yield Hit(f"the page {ctx.settings.page} does not exist", path=ctx.root / "catalog.toml",
-                  field="page", fix=fix)
+        yield Flag(f"the page {ctx.settings.page} does not exist", path=ctx.root / "catalog.toml",
+                   field="page", fix=fix)
         return
     try:
         committed = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        yield Hit(f"cannot read the page: {exc}", path=path, line=1)
+        yield Flag(f"cannot read the page: {exc}", path=path, line=1)
         return
     if committed != fresh:
-        yield Hit("the page is out of date with the catalog", path=path,
-                  line=_first_difference(committed, fresh), fix=fix)
+        yield Flag("the page is out of date with the catalog", path=path,
+                   line=_first_difference(committed, fresh), fix=fix)
 
 
 def _page_size(ctx: Context) -> tuple[Path, int] | None:
@@ -64,7 +77,7 @@ def _page_size(ctx: Context) -> tuple[Path, int] | None:
 
 @rule("DP502", "page-size", "error",
       "The page stays under GitHub's 512 KB README rendering limit.", scope="catalog")
-def page_size(ctx: Context) -> Iterator[Hit]:
+def page_size(ctx: Context) -> Iterator[Flag]:
     """GitHub shows nothing of a README above the limit; ``[lint] page_limit_kb`` sets
     another limit for other hosts.
 
@@ -74,14 +87,14 @@ def page_size(ctx: Context) -> Iterator[Hit]:
     found = _page_size(ctx)
     limit = ctx.config.page_limit_kb * 1024
     if found and found[1] > limit:
-        yield Hit(f"the page is {found[1] / 1024:.0f} KB, over the {ctx.config.page_limit_kb} KB "
-                  "rendering limit", path=found[0], line=1,
-                  hint="shorten digests or split the page")
+        yield Flag(f"the page is {found[1] / 1024:.0f} KB, over the {ctx.config.page_limit_kb} KB "
+                   "rendering limit", path=found[0], line=1,
+                   hint="shorten digests or split the page")
 
 
 @rule("DP503", "page-size-near", "warning",
       "The page is within 10% of the rendering limit.", scope="catalog")
-def page_size_near(ctx: Context) -> Iterator[Hit]:
+def page_size_near(ctx: Context) -> Iterator[Flag]:
     """A warning while there is room left: the page grows with every paper.
 
     Bad:  a 490 KB README.md under a 512 KB limit
@@ -90,13 +103,13 @@ def page_size_near(ctx: Context) -> Iterator[Hit]:
     found = _page_size(ctx)
     limit = ctx.config.page_limit_kb * 1024
     if found and NEAR_LIMIT * limit < found[1] <= limit:
-        yield Hit(f"the page is {found[1] / 1024:.0f} KB, {100 * found[1] / limit:.0f}% of the "
-                  f"{ctx.config.page_limit_kb} KB rendering limit", path=found[0], line=1)
+        yield Flag(f"the page is {found[1] / 1024:.0f} KB, {100 * found[1] / limit:.0f}% of the "
+                   f"{ctx.config.page_limit_kb} KB rendering limit", path=found[0], line=1)
 
 
 @rule("DP504", "verbatim-entry", "warning",
       "An entry kept as imported (verbatim) is rewritten in the list's format.", fixable=True)
-def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """``deepphen import`` keeps an entry whose formatting strays from the list's format
     (trailing spaces, a misspelt 'Key Word:' label, a missing period) as written, so the page
     comes back unchanged; the fix drops ``verbatim`` and the entry is written in the format.
@@ -114,8 +127,8 @@ def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Hit]:
 
     canonical = [line for _, line in entry_lines(paper)]
     if same_but_format(paper.verbatim, canonical):
-        yield Hit("entry is written as imported, not in the list's format", field="verbatim",
-                  fix=Fix("removed verbatim (entry written in the list's format)", edit=edit))
+        yield Flag("entry is written as imported, not in the list's format", field="verbatim",
+                   fix=Fix("removed verbatim (entry written in the list's format)", edit=edit))
     else:
-        yield Hit("verbatim lines no longer match the paper's fields and are ignored",
-                  field="verbatim", fix=Fix("removed stale verbatim", edit=edit))
+        yield Flag("verbatim lines no longer match the paper's fields and are ignored",
+                   field="verbatim", fix=Fix("removed stale verbatim", edit=edit))

@@ -6,33 +6,28 @@ import re
 from collections.abc import Iterator
 
 from deepphen import ids
-from deepphen.lint.engine import (
-    RULES,
-    Context,
-    Hit,
-    PaperFile,
-    did_you_mean,
-    is_arxiv_id,
-    rule,
-)
+from deepphen.errors import did_you_mean
+from deepphen.lint.context import Context, PaperFile
+from deepphen.lint.registry import RULES, Flag, rule
+from deepphen.lint.rules.common import is_arxiv_id
 from deepphen.models import PAPER_FIELDS, REQUIRED_FIELDS
 
 
 @rule("DP101", "toml-syntax", "error", "A paper file is valid UTF-8 TOML.", needs_paper=False)
-def toml_syntax(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def toml_syntax(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The file must parse; the other files are still checked when one does not.
 
     Bad:  ``title = "Grokking`` (unterminated string)
     Good: ``title = "Grokking"``
     """
     if f.parse_error is not None:
-        yield Hit(f.parse_error.message, line=f.parse_error.line or 1,
-                  column=f.parse_error.column)
+        yield Flag(f.parse_error.message, line=f.parse_error.line or 1,
+                   column=f.parse_error.column)
 
 
 @rule("DP102", "unknown-key", "error", "Every key of a paper file is a known field.",
       needs_paper=False)
-def unknown_key(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def unknown_key(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """A misspelt key is kept but ignored by every command, so its value is silently lost.
 
     Bad:  ``keyword = ["Grokking"]``
@@ -41,12 +36,12 @@ def unknown_key(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     for key in f.keys:
         if key not in PAPER_FIELDS:
             hint = did_you_mean(key, PAPER_FIELDS) or f"known: {', '.join(PAPER_FIELDS)}"
-            yield Hit(f"unknown key {key!r}", field=key, hint=hint)
+            yield Flag(f"unknown key {key!r}", field=key, hint=hint)
 
 
 @rule("DP103", "required-field", "error", "A paper has a title, a year and a section.",
       needs_paper=False)
-def required_field(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def required_field(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Without them the paper cannot be placed on the page.
 
     Bad:  a file with ``title`` and ``section`` but no ``year``
@@ -55,12 +50,12 @@ def required_field(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     if f.data is not None:
         for name in REQUIRED_FIELDS:
             if name not in f.data:
-                yield Hit(f"missing required field '{name}'", line=1)
+                yield Flag(f"missing required field '{name}'", line=1)
 
 
 @rule("DP104", "field-type", "error", "Every field has the type the format defines.",
       needs_paper=False)
-def field_type(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def field_type(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Types are those of docs/catalog-format.md.
 
     Bad:  ``year = "2022"``
@@ -69,11 +64,11 @@ def field_type(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     err = f.field_error
     if err is not None and not (err.field in REQUIRED_FIELDS and f.data is not None
                                 and err.field not in f.data):
-        yield Hit(str(err), field=err.field)
+        yield Flag(str(err), field=err.field)
 
 
 @rule("DP105", "file-name", "error", "A paper file is named after its key: arXiv id or slug.")
-def file_name(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """An arXiv paper's file is its file-safe id; a paper without one is its title's slug
     (first six words), with ``-2``, ``-3`` ... when two titles share a slug.
 
@@ -85,21 +80,21 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     if paper.arxiv and is_arxiv_id(paper.arxiv):
         expected = ids.key_for_id(paper.arxiv)
         if stem != expected:
-            yield Hit(f"file name '{stem}.toml' does not match arXiv id {paper.arxiv}",
-                      field="arxiv",
-                      hint=f"rename it: git mv {f.rel} {f.folder}/{expected}.toml")
+            yield Flag(f"file name '{stem}.toml' does not match arXiv id {paper.arxiv}",
+                       field="arxiv",
+                       hint=f"rename it: git mv {f.rel} {f.folder}/{expected}.toml")
     elif not paper.arxiv and ids.id_for_key(stem):
-        yield Hit(f"file name '{stem}.toml' is an arXiv id but the paper has no arxiv field",
-                  line=1, hint=f"add arxiv = \"{ids.id_for_key(stem)}\" or rename the file")
+        yield Flag(f"file name '{stem}.toml' is an arXiv id but the paper has no arxiv field",
+                   line=1, hint=f"add arxiv = \"{ids.id_for_key(stem)}\" or rename the file")
     elif not paper.arxiv:
         slug = ids.slugify(paper.title)
         if stem != slug and not re.fullmatch(rf"{re.escape(slug)}-\d+", stem):
-            yield Hit(f"file name '{stem}.toml' does not match the title's slug '{slug}'",
-                      field="title", hint=f"rename it: git mv {f.rel} {f.folder}/{slug}.toml")
+            yield Flag(f"file name '{stem}.toml' does not match the title's slug '{slug}'",
+                       field="title", hint=f"rename it: git mv {f.rel} {f.folder}/{slug}.toml")
 
 
 @rule("DP106", "file-folder", "error", "A paper file sits in the folder of its section.")
-def file_folder(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def file_folder(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Sections are folders; the ``section`` field and the folder must agree.
 
     Bad:  ``others/2201.02177.toml`` with ``section = "neural-collapse"``
@@ -107,15 +102,15 @@ def file_folder(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     section = f.paper.section
     if section != f.folder:
-        yield Hit(f"section '{section}' but the file is in folder '{f.folder}'",
-                  field="section",
-                  hint=f"move it: git mv {f.rel} {section}/{f.path.name}, or set section = "
+        yield Flag(f"section '{section}' but the file is in folder '{f.folder}'",
+                   field="section",
+                   hint=f"move it: git mv {f.rel} {section}/{f.path.name}, or set section = "
                        f"\"{f.folder}\"")
 
 
 @rule("DP107", "ignore-entry", "error",
       "Each [ignore] entry names a rule and gives a reason.", needs_paper=False)
-def ignore_entry(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def ignore_entry(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """A silenced rule must say why, so that a later reader can judge it.
 
     Bad:  ``[ignore]`` / ``DP305 = ""``
@@ -129,7 +124,7 @@ def ignore_entry(f: PaperFile, ctx: Context) -> Iterator[Hit]:
             names = {r.name: r.id for r in RULES.values()}
             hint = (f"use the id {names[key]}" if key in names
                     else did_you_mean(key, RULES) or "see 'deepphen lint --list-rules'")
-            yield Hit(f"[ignore] names unknown rule {key!r}", field=key, hint=hint)
+            yield Flag(f"[ignore] names unknown rule {key!r}", field=key, hint=hint)
         elif isinstance(reason, str) and not reason.strip():
-            yield Hit(f"[ignore] {key} needs a reason", field=key,
-                      hint=f'{key} = "why this paper is an exception"')
+            yield Flag(f"[ignore] {key} needs a reason", field=key,
+                       hint=f'{key} = "why this paper is an exception"')

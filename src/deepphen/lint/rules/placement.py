@@ -9,16 +9,10 @@ from itertools import combinations
 from typing import Any
 
 from deepphen import ids
-from deepphen.lint.engine import (
-    Context,
-    Fix,
-    Hit,
-    PaperFile,
-    arxiv_id_from_url,
-    did_you_mean,
-    is_arxiv_id,
-    rule,
-)
+from deepphen.errors import did_you_mean
+from deepphen.lint.context import Context, PaperFile
+from deepphen.lint.registry import Fix, Flag, rule
+from deepphen.lint.rules.common import arxiv_id_from_url, is_arxiv_id
 
 SIMILAR_TITLE_CUTOFF = 93  # rapidfuzz ratio of folded titles; "near-identical", not "related"
 # A series ("Tensor Programs II" / "Tensor Programs III") differs only in these words.
@@ -29,7 +23,7 @@ _NEIGHBOURS = 8  # how many following titles in sorted order are candidates
 
 @rule("DP301", "year-arxiv", "error",
       "The year is the year of the paper's first arXiv version.", fixable=True)
-def year_arxiv(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def year_arxiv(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """The page groups papers by first-version year, which the arXiv id carries (YYMM).
 
     Bad:  ``arxiv = "2505.04741"`` with ``year = 2024``
@@ -43,14 +37,14 @@ def year_arxiv(f: PaperFile, ctx: Context) -> Iterator[Hit]:
         def edit(data: dict[str, Any], year: int = expected) -> None:
             data["year"] = year
 
-        yield Hit(f"year {paper.year} but arXiv {paper.arxiv} is from {expected}", field="year",
-                  fix=Fix(f"year = {expected}", edit=edit))
+        yield Flag(f"year {paper.year} but arXiv {paper.arxiv} is from {expected}", field="year",
+                   fix=Fix(f"year = {expected}", edit=edit))
 
 
 @rule("DP302", "sort-as", "warning",
       "sort_as is only for papers without an arXiv id, and is an id-like position.",
       fixable=True)
-def sort_as(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def sort_as(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """A paper's own arXiv id already fixes its place; a sort_as beside it contradicts it.
 
     Bad:  ``arxiv = "2201.02177"`` with ``sort_as = "2203.00001"``
@@ -63,18 +57,18 @@ def sort_as(f: PaperFile, ctx: Context) -> Iterator[Hit]:
         def edit(data: dict[str, Any]) -> None:
             data.pop("sort_as", None)
 
-        yield Hit(f"sort_as {paper.sort_as} overrides the paper's own arXiv id {paper.arxiv}",
-                  field="sort_as", fix=Fix("removed sort_as", edit=edit))
+        yield Flag(f"sort_as {paper.sort_as} overrides the paper's own arXiv id {paper.arxiv}",
+                   field="sort_as", fix=Fix("removed sort_as", edit=edit))
     elif ids.id_sort_key(paper.sort_as) == (0, 0):
-        yield Hit(f"sort_as {paper.sort_as!r} is not an arXiv-style position", field="sort_as",
-                  hint="use the id of the paper this one sorts just below, e.g. 2405.00001")
+        yield Flag(f"sort_as {paper.sort_as!r} is not an arXiv-style position", field="sort_as",
+                   hint="use the id of the paper this one sorts just below, e.g. 2405.00001")
     elif ids.id_year(paper.sort_as) != paper.year:
-        yield Hit(f"sort_as {paper.sort_as} is from {ids.id_year(paper.sort_as)} but year is "
-                  f"{paper.year}", field="sort_as")
+        yield Flag(f"sort_as {paper.sort_as} is from {ids.id_year(paper.sort_as)} but year is "
+                   f"{paper.year}", field="sort_as")
 
 
 @rule("DP303", "unknown-section", "error", "A paper's section is one of the settings' sections.")
-def unknown_section(f: PaperFile, ctx: Context) -> Iterator[Hit]:
+def unknown_section(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Papers of an unknown section never reach the page.
 
     Bad:  ``section = "neural-colapse"``
@@ -82,9 +76,9 @@ def unknown_section(f: PaperFile, ctx: Context) -> Iterator[Hit]:
     """
     slugs = [s.slug for s in ctx.settings.sections]
     if f.paper.section not in slugs:
-        yield Hit(f"unknown section {f.paper.section!r}", field="section",
-                  hint=did_you_mean(f.paper.section, slugs)
-                  or f"sections: {', '.join(slugs)}")
+        yield Flag(f"unknown section {f.paper.section!r}", field="section",
+                   hint=did_you_mean(f.paper.section, slugs)
+                   or f"sections: {', '.join(slugs)}")
 
 
 def _pair_silenced(rule_id: str, *files: PaperFile) -> bool:
@@ -93,7 +87,7 @@ def _pair_silenced(rule_id: str, *files: PaperFile) -> bool:
 
 @rule("DP304", "duplicate-arxiv", "error", "An arXiv id appears in one paper only.",
       scope="catalog")
-def duplicate_arxiv(ctx: Context) -> Iterator[Hit]:
+def duplicate_arxiv(ctx: Context) -> Iterator[Flag]:
     """A paper appears once in the whole list, whatever section it was filed under. A paper
     without an ``arxiv`` field counts under the arXiv id of its paper link.
 
@@ -114,8 +108,8 @@ def duplicate_arxiv(ctx: Context) -> Iterator[Hit]:
             arxiv, where = linked[0][0], {"field": "links", "needle": linked[0][1]}
         other = first.setdefault(arxiv, f)
         if other is not f and not _pair_silenced("DP304", f, other):
-            yield Hit(f"arXiv {arxiv} is also {other.rel}", file=f, **where,
-                      hint="keep one entry; move anything worth keeping into it")
+            yield Flag(f"arXiv {arxiv} is also {other.rel}", file=f, **where,
+                       hint="keep one entry; move anything worth keeping into it")
 
 
 def _series_free(title: str) -> str:
@@ -132,7 +126,7 @@ def _where(f: PaperFile) -> str:
 
 @rule("DP305", "duplicate-title", "error", "No two papers have the same title.",
       scope="catalog")
-def duplicate_title(ctx: Context) -> Iterator[Hit]:
+def duplicate_title(ctx: Context) -> Iterator[Flag]:
     """Titles are compared folded (case, accents, punctuation), so the same paper filed
     once under its arXiv link and once under a journal link is found too.
 
@@ -144,13 +138,13 @@ def duplicate_title(ctx: Context) -> Iterator[Hit]:
         f = ctx.files[i]
         other = first.setdefault(folded, f)
         if other is not f and not _pair_silenced("DP305", f, other):
-            yield Hit(f"same title as {_where(other)}", file=f, field="title",
-                      hint="keep one entry (one of them may be the journal version)")
+            yield Flag(f"same title as {_where(other)}", file=f, field="title",
+                       hint="keep one entry (one of them may be the journal version)")
 
 
 @rule("DP306", "similar-title", "warning", "No two papers have near-identical titles.",
       scope="catalog")
-def similar_title(ctx: Context) -> Iterator[Hit]:
+def similar_title(ctx: Context) -> Iterator[Flag]:
     """Near-identical folded titles (rapidfuzz ratio >= 93) are usually one paper entered
     twice, e.g. a preprint and its renamed journal version. Numbered series are left alone.
 
@@ -165,8 +159,8 @@ def similar_title(ctx: Context) -> Iterator[Hit]:
     for i, j, score in similar_pairs(list(first)):
         a, b = files[i], files[j]
         if not _pair_silenced("DP306", a, b):
-            yield Hit(f"title is {score:.0f}% like {_where(a)}", file=b, field="title",
-                      hint="if it is the same paper keep one entry; else [ignore] DP306 here")
+            yield Flag(f"title is {score:.0f}% like {_where(a)}", file=b, field="title",
+                       hint="if it is the same paper keep one entry; else [ignore] DP306 here")
 
 
 def similar_pairs(titles: list[str], cutoff: float = SIMILAR_TITLE_CUTOFF

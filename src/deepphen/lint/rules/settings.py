@@ -7,13 +7,15 @@ from collections import Counter
 from collections.abc import Iterator
 
 from deepphen.catalog import SETTINGS_FILE, read_toml
-from deepphen.lint.engine import Context, Hit, did_you_mean, rule
+from deepphen.errors import did_you_mean
+from deepphen.lint.context import Context
+from deepphen.lint.registry import Flag, rule
 from deepphen.models import Resource, Section, Settings, github_anchor
 
 
 @rule("DP601", "empty-section", "warning", "Every section in the settings has papers.",
       scope="catalog")
-def empty_section(ctx: Context) -> Iterator[Hit]:
+def empty_section(ctx: Context) -> Iterator[Flag]:
     """An empty section renders as a bare heading.
 
     Bad:  ``[[sections]]`` ``slug = "information-bottleneck"`` with no paper in it
@@ -23,8 +25,8 @@ def empty_section(ctx: Context) -> Iterator[Hit]:
     used.update(f.paper.section for f in ctx.files if f.paper is not None)
     for section in ctx.settings.sections:
         if not used[section.slug]:
-            yield Hit(f"section {section.heading!r} has no papers",
-                      needle=f'slug = "{section.slug}"')
+            yield Flag(f"section {section.heading!r} has no papers",
+                       needle=f'slug = "{section.slug}"')
 
 
 def _page_anchors(ctx: Context) -> set[str]:
@@ -36,7 +38,7 @@ def _page_anchors(ctx: Context) -> set[str]:
 
 @rule("DP602", "toc-anchor", "error", "Every TOC entry points at a heading on the page.",
       scope="catalog")
-def toc_anchor(ctx: Context) -> Iterator[Hit]:
+def toc_anchor(ctx: Context) -> Iterator[Flag]:
     """A TOC label with an anchor of its own must land on a section's heading.
 
     Bad:  ``heading = "Others"``, ``toc_label = "Other Papers"``, ``anchor = "other-papers"``
@@ -45,15 +47,15 @@ def toc_anchor(ctx: Context) -> Iterator[Hit]:
     anchors = _page_anchors(ctx)
     for section in ctx.settings.sections:
         if section.anchor and section.anchor.lstrip("#") not in anchors:
-            yield Hit(f"TOC anchor #{section.anchor} of {section.toc_text!r} matches no heading",
-                      needle=f'anchor = "{section.anchor}"',
-                      hint=f'the heading {section.heading!r} has anchor '
+            yield Flag(f"TOC anchor #{section.anchor} of {section.toc_text!r} matches no heading",
+                       needle=f'anchor = "{section.anchor}"',
+                       hint=f'the heading {section.heading!r} has anchor '
                            f'"{github_anchor(section.heading)}"')
 
 
 @rule("DP603", "duplicate-section", "error",
       "Sections have distinct slugs, headings and anchors.", scope="catalog")
-def duplicate_section(ctx: Context) -> Iterator[Hit]:
+def duplicate_section(ctx: Context) -> Iterator[Flag]:
     """Two sections with one slug share a folder; with one anchor, one TOC entry is dead.
 
     Bad:  two ``[[sections]]`` with ``heading = "Others"``
@@ -65,7 +67,7 @@ def duplicate_section(ctx: Context) -> Iterator[Hit]:
             value = getattr(section, attr)
             if value in seen:
                 needle = f'{show} = "{value}"' if attr != "toc_anchor" else f'"{section.heading}"'
-                yield Hit(f"two sections with {show} {value!r}", needle=needle)
+                yield Flag(f"two sections with {show} {value!r}", needle=needle)
             seen.add(value)
 
 
@@ -75,7 +77,7 @@ def _known(cls: type) -> list[str]:
 
 @rule("DP604", "unknown-setting", "error", "Every key of catalog.toml is a known setting.",
       scope="catalog")
-def unknown_setting(ctx: Context) -> Iterator[Hit]:
+def unknown_setting(ctx: Context) -> Iterator[Flag]:
     """A misspelt setting is ignored by every command (a section's is even dropped when the
     settings are rewritten), so the list silently keeps the default.
 
@@ -84,14 +86,14 @@ def unknown_setting(ctx: Context) -> Iterator[Hit]:
     """
     known = _known(Settings)
     for key in ctx.settings.extra:
-        yield Hit(f"unknown setting {key!r}", field=key,
-                  hint=did_you_mean(key, known) or f"known: {', '.join(known)}")
+        yield Flag(f"unknown setting {key!r}", field=key,
+                   hint=did_you_mean(key, known) or f"known: {', '.join(known)}")
     data = read_toml(ctx.root / SETTINGS_FILE)
     for table, cls in (("sections", Section), ("resources", Resource)):
         names = _known(cls)
         for i, item in enumerate(data.get(table) or []):
             for key in item if isinstance(item, dict) else ():
                 if key not in names:
-                    yield Hit(f"unknown key {key!r} in {table}[{i}]", field=table,
-                              needle=f"{key} =",
-                              hint=did_you_mean(key, names) or f"known: {', '.join(names)}")
+                    yield Flag(f"unknown key {key!r} in {table}[{i}]", field=table,
+                               needle=f"{key} =",
+                               hint=did_you_mean(key, names) or f"known: {', '.join(names)}")

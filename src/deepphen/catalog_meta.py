@@ -1,0 +1,117 @@
+"""arXiv's metadata of the catalog's own papers (categories, abstract), fetched and cached.
+
+``discover`` learns from the catalog; the committed files carry no abstracts (the list's
+digests are its own prose) and no categories for most papers. Both are fetched from arXiv by
+id, best effort, and kept in the derived cache (``.deepphen-cache/``, never committed), so
+only papers new to the catalog are fetched on later runs. A failure only degrades the
+ranking: the caller gets what is cached and a warning.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deepphen import cache
+from deepphen.errors import DeepphenError
+from deepphen.models import Paper
+from deepphen.taxonomy import is_category
+
+if TYPE_CHECKING:
+    from deepphen.arxiv import Client
+
+CACHE_NAME = "arxiv-meta"
+FORMAT = 1
+# A category is derived from the catalog when this share of its papers have it as primary.
+CATEGORY_SHARE = 0.05
+MAX_DERIVED_CATEGORIES = 8
+
+
+@dataclass
+class CatalogMeta:
+    """What arXiv says about the catalog's papers, by canonical id (None: arXiv has none)."""
+
+    categories: dict[str, list[str]] = field(default_factory=dict)
+    abstracts: dict[str, str] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)
+    warning: str | None = None
+
+    def known(self, arxiv_id: str) -> bool:
+        return arxiv_id in self.categories or arxiv_id in self.missing
+
+
+def load_meta(root: Path) -> CatalogMeta:
+    """The cached metadata (empty when there is no usable cache)."""
+    stored = cache.read_value(root, CACHE_NAME)
+    meta = CatalogMeta()
+    if not (isinstance(stored, dict) and stored.get("format") == FORMAT):
+        return meta
+    for arxiv_id, item in (stored.get("papers") or {}).items():
+        if item is None:
+            meta.missing.add(arxiv_id)
+        elif isinstance(item, tuple) and len(item) == 2:
+            meta.categories[arxiv_id] = [c for c in item[0] if isinstance(c, str)]
+            meta.abstracts[arxiv_id] = item[1] if isinstance(item[1], str) else ""
+    return meta
+
+
+def _save(root: Path, meta: CatalogMeta) -> None:
+    papers: dict[str, object] = {i: (cats, meta.abstracts.get(i, ""))
+                                 for i, cats in meta.categories.items()}
+    papers.update(dict.fromkeys(meta.missing))
+    cache.write_value(root, CACHE_NAME, {"format": FORMAT, "papers": papers})
+
+
+def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
+               on_batch: Callable[[int], None] | None = None) -> CatalogMeta:
+    """Cached metadata, completed from arXiv for papers not yet cached; never raises.
+
+    A network or API failure stops the fetch (what came before it is kept and cached) and
+    sets ``warning``: ranking then works from titles and key words alone for those papers.
+    """
+    meta = load_meta(root)
+    wanted = sorted({p.arxiv for p in papers if p.arxiv and not meta.known(p.arxiv)})
+    if not wanted:
+        return meta
+    from deepphen.arxiv import batched
+
+    for batch in batched(wanted):
+        try:
+            found = client.fetch(batch)
+        except DeepphenError as exc:
+            meta.warning = (f"could not fetch the abstracts of {len(wanted)} catalog papers "
+                            f"({exc.message}); ranking uses their titles and key words")
+            break
+        for arxiv_id in batch:
+            entry = found.get(arxiv_id)
+            if entry is None:
+                meta.missing.add(arxiv_id)
+            else:
+                meta.categories[arxiv_id] = list(entry.categories)
+                meta.abstracts[arxiv_id] = entry.summary
+        if on_batch:
+            on_batch(len(batch))
+        _save(root, meta)  # after each batch, so an interrupted run keeps what it fetched
+    return meta
+
+
+def derived_categories(papers: Sequence[Paper], meta: CatalogMeta) -> list[str]:
+    """The arXiv categories the catalog's papers are mostly in (primary category), best first.
+
+    A category counts when at least CATEGORY_SHARE of the papers with a known category have it
+    as primary; the most common one always counts. Empty when no paper's category is known.
+    """
+    counts: Counter[str] = Counter()
+    for paper in papers:
+        cats = meta.categories.get(paper.arxiv or "") or []
+        primary = paper.category or (cats[0] if cats else None)
+        if primary and is_category(primary):
+            counts[primary] += 1
+    if not counts:
+        return []
+    total = sum(counts.values())
+    ranked = [c for c, n in counts.most_common() if n >= CATEGORY_SHARE * total]
+    return (ranked or [counts.most_common(1)[0][0]])[:MAX_DERIVED_CATEGORIES]

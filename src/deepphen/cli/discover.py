@@ -1,0 +1,189 @@
+"""``deepphen discover``: new arXiv papers ranked by fit to the catalog, and their triage."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import typer
+
+from deepphen.cli.app import (
+    CatalogOption,
+    app,
+    console,
+    echo,
+    handle_errors,
+    is_terminal,
+    print_json,
+    usage_error,
+    warn,
+)
+from deepphen.printable import printable as clean
+
+OUTPUT_FORMATS = ("table", "json", "md")
+
+
+@contextlib.contextmanager
+def discover_progress() -> Iterator[Any]:
+    """Hooks for a progress display on stderr (pages and papers fetched, waits), on a
+    terminal only; elsewhere they do nothing."""
+    from deepphen.discover import Hooks
+
+    if not (is_terminal(sys.stderr) and is_terminal()):
+        yield Hooks(), None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console(stderr=True), transient=True) as progress:
+        search = progress.add_task("searching arXiv", total=None)
+        state: dict[str, Any] = {"meta": None}
+
+        def on_page(page: Any, fetched: int) -> None:
+            pages = progress.tasks[search].fields.get("pages", 0) + 1
+            progress.update(search, completed=fetched, total=page.total, pages=pages,
+                            description=f"arXiv: page {pages}, papers")
+
+        def on_meta_start(count: int) -> None:
+            state["meta"] = progress.add_task("catalog abstracts", total=count)
+
+        def on_meta(count: int) -> None:
+            if state["meta"] is not None:
+                progress.update(state["meta"], advance=count)
+
+        def on_wait(seconds: float, reason: str) -> None:
+            progress.update(search, description=f"waiting {seconds:.0f}s ({reason})")
+
+        hooks = Hooks(on_page=on_page, on_meta=on_meta, on_meta_start=on_meta_start)
+        yield hooks, on_wait
+
+
+@app.command("discover")
+@handle_errors
+def discover_command(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Start of the window: Nd (days ago, e.g. 7d, "
+                                 "30d), YYYY-MM-DD, YYYY-MM or YYYY. Default: 7d.",
+                                 show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="End of the window (same forms; included). "
+                                 "Default: today.", show_default=False)
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option("--category", "-c", help="arXiv category to search (repeatable, or "
+                     "comma-separated); overrides [discover] categories of catalog.toml.",
+                     show_default=False),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="How many candidates to show.")
+    ] = 20,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="Walk the candidates on a terminal: "
+                           "a add, s skip, d dismiss, o abstract, q quit.")
+    ] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="When arXiv could not send every page, rank "
+                           "what came (else exit 2).")
+    ] = False,
+    catalog: CatalogOption = None,
+) -> None:
+    """Find new arXiv papers that belong in the catalog, ranked by fit to it.
+
+    Asks the arXiv API for the papers first submitted in the window (the last 7 days by
+    default) in the catalog's categories, leaves out those already in the catalog or
+    dismissed, and ranks the rest by how well they fit the catalog, best first, with the
+    section and key words each would get. Exits 0 when candidates were found, 1 when none,
+    2 for bad options or an API failure.
+
+    Examples:
+
+      deepphen discover
+
+      deepphen discover --since 30d --limit 40
+
+      deepphen discover --since 2025-05-01 --until 2025-05-31 --format json
+
+      deepphen discover --since 14d --format md > candidates.md
+
+      deepphen discover --category cs.LG --category q-bio.NC
+
+      deepphen discover --interactive
+    """
+    if fmt not in OUTPUT_FORMATS:
+        raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
+    if interactive and not (is_terminal() and is_terminal(sys.stdin)):
+        raise usage_error("--interactive needs a terminal; use --format md or json elsewhere")
+    from deepphen.catalog import find_catalog
+    from deepphen.discover import discover
+
+    categories = [c for item in category or [] for c in item.split(",") if c.strip()]
+    root = find_catalog(catalog)
+    with discover_progress() as (hooks, on_wait):
+        from deepphen.arxiv import Client
+
+        result = discover(root, since=since, until=until, categories=categories or None,
+                          client=Client(on_wait=on_wait), partial=partial, hooks=hooks)
+    for message in result.warnings:
+        warn(clean(message))
+    _summary(result, limit)
+    if interactive:
+        from deepphen.cli.triage import triage
+
+        triage(root, result, limit)
+        return
+    if fmt == "json":
+        from deepphen.discover import candidate_record
+
+        headings = result.headings()
+        print_json([candidate_record(f, headings) for f in result.fits[:limit]])
+    elif fmt == "md":
+        from deepphen.discover import render_md
+
+        echo(render_md(result, limit))
+    else:
+        _table(result, limit)
+
+
+def _summary(result: Any, limit: int) -> None:
+    left = ", ".join(f"{n} {'in the catalog' if why == 'catalog' else why}"
+                     for why, n in sorted(result.left_out.items()))
+    shown = min(limit, len(result.fits))
+    sys.stderr.write(
+        f"{len(result.fits)} new papers in {', '.join(result.categories)} from "
+        f"{result.window} ({len(result.fetched.entries)} fetched"
+        f"{'; left out ' + left if left else ''}); showing the best {shown}\n")
+
+
+def _table(result: Any, limit: int) -> None:
+    from deepphen.discover import first_authors
+
+    headings = result.headings()
+    rows = []
+    for rank, fit in enumerate(result.fits[:limit], 1):
+        entry = fit.entry
+        best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
+        rows.append((rank, f"{fit.score:.2f}", clean(entry.title),
+                     clean(first_authors(entry.authors)),
+                     entry.published.isoformat() if entry.published else "",
+                     clean(headings.get(best, best)), entry.id, clean(fit.explain())))
+    if not is_terminal():
+        for row in rows:
+            echo("\t".join(str(cell) for cell in row))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"New papers, {result.window}", header_style="bold")
+    for name in ("#", "score", "title", "authors", "date", "section"):
+        table.add_column(name, overflow="fold")
+    for rank, score, title, authors, date, section, arxiv_id, why in rows:
+        cell = Text(title)
+        cell.stylize(f"link https://arxiv.org/abs/{arxiv_id}")
+        cell.append(f"\n{arxiv_id}: {why}", style="dim")
+        table.add_row(str(rank), score, cell, authors, date, section)
+    console().print(table)

@@ -1,0 +1,118 @@
+"""``deepphen discover --interactive``: walk the candidates, add, skip or dismiss each.
+
+Adding goes through the same code as ``deepphen add`` (deepphen.add: duplicate checks, key
+word spelling, the catalog lock, atomic all-or-nothing writes, the page regenerated); a
+dismissal is written at once (deepphen.dismissed). Each decision is written when it is
+made, so quitting or Ctrl-C loses nothing already decided, and nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from deepphen.cli.app import echo, warn
+from deepphen.errors import DeepphenError
+from deepphen.printable import printable as clean
+
+KEYS = "a add, s skip, d dismiss, o abstract, q quit"
+
+
+class _Prefetched:
+    """A stand-in arXiv client that answers with the entry discover already fetched."""
+
+    def __init__(self, entry: Any) -> None:
+        self.entry = entry
+
+    def fetch(self, wanted: Iterable[Any], on_batch: Any = None) -> dict[str, Any]:
+        return {self.entry.id: self.entry}
+
+
+def _ask(text: str, default: str | None = None) -> str:
+    try:
+        return typer.prompt(text, default=default, err=True, show_default=default is not None)
+    except typer.Abort:  # click's Ctrl-C / Ctrl-D at a prompt
+        sys.stderr.write("\n")
+        raise KeyboardInterrupt from None
+
+
+def triage(root: Path, result: Any, limit: int) -> None:
+    """Ask about each of the best ``limit`` candidates in turn."""
+    headings = result.headings()
+    counts = {"added": 0, "dismissed": 0, "skipped": 0}
+    fits = result.fits[:limit]
+    try:
+        for number, fit in enumerate(fits, 1):
+            _show(fit, number, len(fits), headings)
+            while True:
+                answer = _ask(f"[{KEYS}]", default="s").strip().lower()[:1]
+                if answer == "o":
+                    echo(clean(fit.entry.summary) or "(no abstract)")
+                    continue
+                if answer == "q":
+                    return
+                if answer == "s":
+                    counts["skipped"] += 1
+                elif answer == "d":
+                    _dismiss(root, fit)
+                    counts["dismissed"] += 1
+                elif answer == "a":
+                    outcome = _add(root, fit, headings)
+                    if outcome == "retry":
+                        continue
+                    counts[outcome] += 1
+                else:
+                    warn(f"unknown answer; {KEYS}")
+                    continue
+                break
+    finally:
+        sys.stderr.write(f"added {counts['added']}, dismissed {counts['dismissed']}, "
+                         f"skipped {counts['skipped']}\n")
+
+
+def _show(fit: Any, number: int, total: int, headings: dict[str, str]) -> None:
+    entry = fit.entry
+    sections = ", ".join(f"{clean(headings.get(slug, slug))} ({score:.2f})"
+                         for slug, score in fit.suggested_sections[:3])
+    date = entry.published.isoformat() if entry.published else "undated"
+    echo("")
+    echo(f"[{number}/{total}] {fit.score:.2f}  {clean(entry.title)}")
+    echo(f"  {clean(', '.join(entry.authors[:6]))}{' et al.' if len(entry.authors) > 6 else ''}"
+         f" ({date}) {entry.abs_url}")
+    echo(f"  why: {clean(fit.explain())}")
+    echo(f"  sections: {sections or '-'}")
+    echo(f"  key words: {clean('; '.join(fit.suggested_keywords)) or '-'}")
+
+
+def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
+    """Add the candidate as ``deepphen add`` would: "added", "skipped" (already in the
+    catalog) or "retry" (a bad answer: nothing written, ask again)."""
+    from deepphen import add as core
+
+    best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
+    section = _ask("Section", default=clean(headings.get(best, best)) or None)
+    keywords = _ask("Key words (separated by ';')",
+                    default=clean("; ".join(fit.suggested_keywords[:3])) or None)
+    options = core.Options(section=section, keywords=[k for k in keywords.split(";")
+                                                      if k.strip()])
+    try:
+        [proposal] = core.plan_additions(root, [fit.entry.id], options,
+                                         client=_Prefetched(fit.entry))  # type: ignore[arg-type]
+        [path] = core.write_additions(root, [proposal])
+    except DeepphenError as exc:
+        warn(f"not added: {exc}")
+        return "skipped" if isinstance(exc, core.DuplicateError) else "retry"
+    echo(f"wrote {path}")
+    return "added"
+
+
+def _dismiss(root: Path, fit: Any) -> None:
+    from deepphen.discover import utc_today
+    from deepphen.dismissed import Dismissal, dismiss
+
+    path = dismiss(root, [Dismissal(fit.entry.id, fit.entry.title, utc_today())])
+    echo(f"dismissed {fit.entry.id} (in {path.name})")

@@ -1,0 +1,393 @@
+"""New arXiv papers that belong in the catalog: fetch a window of submissions, rank by fit.
+
+``discover`` asks the arXiv API for the papers submitted in a window of days in some
+categories (``search_query`` with ``cat:`` terms and a ``submittedDate`` range, sorted by
+submission date and paged), leaves out the papers the catalog already has (any version of
+the id, or the same title) and those dismissed earlier (deepphen.dismissed), and ranks the
+rest with deepphen.fit, learnt from the catalog itself.
+
+The categories are ``--category``, else ``[discover] categories`` of catalog.toml, else the
+categories of the catalog's own papers (deepphen.catalog_meta), else cs.LG and stat.ML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deepphen import ids
+from deepphen.catalog import SETTINGS_FILE, Catalog, field_line
+from deepphen.errors import EXIT_FINDINGS, DeepphenError, NetworkError
+from deepphen.models import Paper, Settings
+from deepphen.taxonomy import canonical_category
+from deepphen.vocab import fold
+
+if TYPE_CHECKING:
+    from deepphen.arxiv import ArxivEntry, Client, SearchPage
+    from deepphen.catalog_meta import CatalogMeta
+    from deepphen.fit import Fit
+
+DEFAULT_CATEGORIES = ("cs.LG", "stat.ML")
+DEFAULT_SINCE = "7d"
+PAGE_SIZE = 1000  # entries a request (arXiv allows 2000; smaller pages fail less often)
+MAX_CANDIDATES = 30000  # arXiv does not page past this; a wider window is refused
+MAX_DAYS = 366
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+META_TRIES = 2  # tries per request when fetching the catalog papers' own abstracts
+
+
+class NothingFound(DeepphenError):
+    """The window holds no new paper (exit 1)."""
+
+    exit_code = EXIT_FINDINGS
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Days of first submission, both ends included (UTC, as arXiv stamps them)."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def term(self) -> str:
+        """The ``submittedDate`` range of the arXiv query language, to the minute."""
+        return f"submittedDate:[{self.start:%Y%m%d}0000 TO {self.end:%Y%m%d}2359]"
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+def utc_today() -> dt.date:
+    """Today in UTC, the calendar arXiv stamps submissions in (tests replace it)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _bound(text: str, today: dt.date, *, end: bool, option: str) -> dt.date:
+    text = text.strip()
+    m = re.fullmatch(r"(\d+)\s*d", text, re.IGNORECASE)
+    if m:
+        days = int(m.group(1))
+        if days > 100 * 365:
+            raise DeepphenError(f"{option} {text}: too many days", hint="e.g. 7d or 30d")
+        return today - dt.timedelta(days=days)
+    from deepphen.filters import parse_date_bound
+
+    try:
+        return parse_date_bound(text, end=end)
+    except DeepphenError:
+        raise DeepphenError(f"{option} {text!r} is not a date",
+                            hint="use Nd (e.g. 7d, 30d), YYYY-MM-DD, YYYY-MM or YYYY") from None
+
+
+def parse_window(since: str | None, until: str | None, *, today: dt.date) -> Window:
+    """The window ``--since``/``--until`` name: ``Nd`` (N days before today), YYYY-MM-DD,
+    YYYY-MM or YYYY (a month or year: its first day for --since, its last for --until).
+
+    Default: the last 7 days up to today. Raises DeepphenError (exit 2) for an unparseable
+    bound, --until before --since, a window wholly in the future, ``0d``-style empty
+    windows and windows longer than a year.
+    """
+    start = _bound(since or DEFAULT_SINCE, today, end=False, option="--since")
+    end = _bound(until, today, end=True, option="--until") if until else today
+    if since is not None and re.fullmatch(r"\s*0+\s*d\s*", since, re.IGNORECASE):
+        raise DeepphenError("--since 0d is an empty window", hint="e.g. --since 1d")
+    if until and end < start:
+        raise DeepphenError(f"--until {end} is before --since {start}", hint="swap them")
+    if start > today:
+        raise DeepphenError(f"the window {start} to {end} is in the future (today is {today})",
+                            hint="give a --since up to today")
+    end = min(end, today)
+    if (end - start).days + 1 > MAX_DAYS:
+        raise DeepphenError(f"the window {start} to {end} is longer than a year",
+                            hint="discover a year at most at a time")
+    return Window(start, end)
+
+
+def build_query(categories: Sequence[str], window: Window) -> str:
+    """The ``search_query``: ``(cat:A OR cat:B) AND submittedDate:[... TO ...]``."""
+    cats = " OR ".join(f"cat:{c}" for c in categories)
+    return f"({cats}) AND {window.term}"
+
+
+def settings_categories(root: Path, settings: Settings) -> list[str]:
+    """``[discover] categories``, checked; an unknown name is an error naming the line."""
+    out = []
+    for name in settings.discover.categories:
+        try:
+            out.append(canonical_category(name))
+        except DeepphenError as exc:
+            path = Path(root) / SETTINGS_FILE
+            raise DeepphenError(f"[discover] categories: {exc.message}", path=path,
+                                line=field_line(path, "categories"), hint=exc.hint) from None
+    return list(dict.fromkeys(out))
+
+
+def norm_title(title: str) -> str:
+    """A title reduced to its letters and digits, to spot the same paper under another id."""
+    return " ".join(re.findall(r"[^\W_]+", fold(title)))
+
+
+@dataclass
+class Known:
+    """What the catalog and the dismissals already cover."""
+
+    ids: set[str] = field(default_factory=set)
+    titles: set[str] = field(default_factory=set)
+    dismissed: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, papers: Sequence[Paper], dismissed: set[str]) -> Known:
+        known = cls(dismissed=set(dismissed))
+        for paper in papers:
+            if paper.arxiv:
+                known.ids.add(paper.arxiv)
+            for link in paper.links:
+                linked = ids.arxiv_id_from_url(link.url)
+                if linked:
+                    known.ids.add(linked)
+            known.titles.add(norm_title(paper.title))
+        known.titles.discard("")
+        return known
+
+    def reason(self, entry: ArxivEntry) -> str | None:
+        """Why a candidate is left out ("catalog", "dismissed"), or None to keep it."""
+        if entry.id in self.ids or norm_title(entry.title) in self.titles:
+            return "catalog"
+        if entry.id in self.dismissed:
+            return "dismissed"
+        return None
+
+
+@dataclass
+class Fetched:
+    """The candidates a search returned, and whether it got them all."""
+
+    entries: list[ArxivEntry] = field(default_factory=list)
+    total: int | None = None
+    pages: int = 0
+    error: DeepphenError | None = None
+    truncated: bool = False  # more than MAX_CANDIDATES in the window
+
+    @property
+    def complete(self) -> bool:
+        return self.error is None and not self.truncated and (
+            self.total is None or len(self.entries) >= self.total)
+
+    def shortfall(self) -> str:
+        """What could not be fetched, in words."""
+        total = f"of {self.total}" if self.total is not None else "announced"
+        got = f"fetched {len(self.entries)} {total} papers in {self.pages} pages"
+        if self.error is not None:
+            return f"{got}; then: {self.error.message}"
+        if self.truncated:
+            return f"{got}; arXiv serves at most {MAX_CANDIDATES} results a query"
+        return f"{got}; arXiv stopped sending results early"
+
+
+PageHook = Callable[["SearchPage", int], None]
+
+
+def fetch_candidates(client: Client, query: str, *, on_page: PageHook | None = None,
+                     limit: int = MAX_CANDIDATES, page_size: int | None = None) -> Fetched:
+    """Every paper matching ``query``, newest first, paged; a failure is kept, not raised."""
+    fetched = Fetched()
+    try:
+        for page in client.search(query, sort_by="submittedDate", sort_order="descending",
+                                  page_size=page_size or PAGE_SIZE, limit=limit):
+            fetched.pages += 1
+            fetched.total = page.total
+            fetched.entries.extend(page.entries)
+            if on_page:
+                on_page(page, len(fetched.entries))
+    except NetworkError as exc:
+        fetched.error = exc
+    if fetched.total is not None and fetched.total > limit and fetched.error is None:
+        fetched.truncated = True
+    return fetched
+
+
+@dataclass
+class Discovery:
+    """The outcome of a discover run."""
+
+    window: Window
+    categories: list[str]
+    category_source: str  # "--category", "catalog.toml", "catalog papers", "default"
+    query: str
+    fetched: Fetched
+    fits: list[Fit]
+    settings: Settings
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> count
+    warnings: list[str] = field(default_factory=list)
+
+    def headings(self) -> dict[str, str]:
+        return {s.slug: s.heading for s in self.settings.sections}
+
+
+def candidate_record(fit: Fit, headings: dict[str, str], *, sections: int = 3) -> dict[str, Any]:
+    """The JSON object of one candidate (the shape ``--format json`` prints)."""
+    entry = fit.entry
+    return {
+        "arxiv": entry.id,
+        "title": entry.title,
+        "authors": list(entry.authors),
+        "published": entry.published.isoformat() if entry.published else None,
+        "categories": list(entry.categories),
+        "url": entry.abs_url,
+        "score": fit.score,
+        "why": {**fit.why.to_dict(), "summary": fit.explain()},
+        "suggested_sections": [{"section": headings.get(slug, slug), "score": round(score, 4)}
+                               for slug, score in fit.suggested_sections[:sections]],
+        "suggested_keywords": list(fit.suggested_keywords),
+    }
+
+
+@dataclass
+class Hooks:
+    """Progress callbacks of a run (all optional)."""
+
+    on_page: PageHook | None = None
+    on_meta: Callable[[int], None] | None = None  # catalog papers looked up
+    on_meta_start: Callable[[int], None] | None = None
+
+
+def discover(root: Path, *, since: str | None = None, until: str | None = None,
+             categories: Sequence[str] | None = None, today: dt.date | None = None,
+             client: Client | None = None, partial: bool = False,
+             abstracts: bool = True, hooks: Hooks | None = None) -> Discovery:
+    """Fetch the window's papers and rank the new ones by fit to the catalog at ``root``.
+
+    Raises DeepphenError (exit 2) for bad options, an empty catalog, an API failure (or a
+    partial fetch without ``partial``); NothingFound (exit 1) when no new paper is left.
+    Writes nothing but the derived cache.
+    """
+    hooks = hooks or Hooks()
+    today = today or utc_today()
+    window = parse_window(since, until, today=today)
+    given = list(dict.fromkeys(canonical_category(c) for c in categories or []))
+    cat = Catalog.load(root)
+    if not cat.papers:
+        raise DeepphenError("the catalog has no papers to learn from", path=root,
+                            hint="add a few with 'deepphen add' first")
+    configured = settings_categories(root, cat.settings)
+    if client is None:
+        from deepphen.arxiv import Client
+
+        client = Client()
+    warnings: list[str] = []
+    meta = None
+    source = "--category" if given else "catalog.toml" if configured else ""
+    chosen = given or configured
+    if not chosen:
+        meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=True)
+        from deepphen.catalog_meta import derived_categories
+
+        chosen = derived_categories(cat.papers, meta)
+        source = "catalog papers" if chosen else "default"
+        chosen = chosen or list(DEFAULT_CATEGORIES)
+    query = build_query(chosen, window)
+    fetched = fetch_candidates(client, query, on_page=hooks.on_page)
+    if not fetched.complete:
+        if not fetched.entries and fetched.error is not None:
+            raise fetched.error
+        if not partial:
+            raise DeepphenError(f"incomplete fetch: {fetched.shortfall()}",
+                                hint="run again later, or pass --partial to rank what came")
+        warnings.append(f"incomplete fetch: {fetched.shortfall()}; ranking what came")
+    if meta is None:
+        meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=abstracts)
+    from deepphen.dismissed import load_dismissals
+
+    known = Known.of(cat.papers, {d.arxiv for d in load_dismissals(root)})
+    left_out: dict[str, int] = {}
+    kept = []
+    for entry in fetched.entries:
+        reason = known.reason(entry)
+        if reason:
+            left_out[reason] = left_out.get(reason, 0) + 1
+        else:
+            kept.append(entry)
+    if not kept:
+        raise NothingFound(f"no new paper in {', '.join(chosen)} from {window} "
+                           f"({len(fetched.entries)} fetched, all already known)"
+                           if fetched.entries else
+                           f"arXiv lists no paper in {', '.join(chosen)} from {window}")
+    from deepphen.fit import FitModel
+
+    model = FitModel.learn(cat.papers, cat.settings, meta.abstracts if meta else None)
+    return Discovery(window, chosen, source, query, fetched, model.rank(kept), cat.settings,
+                     left_out, warnings)
+
+
+def _meta(root: Path, papers: Sequence[Paper], client: Client, hooks: Hooks,
+          warnings: list[str], *, abstracts: bool) -> CatalogMeta:
+    from deepphen.catalog_meta import fetch_meta, load_meta
+
+    if not abstracts:
+        return load_meta(root)
+    if hooks.on_meta_start:
+        hooks.on_meta_start(sum(1 for p in papers if p.arxiv))
+    # Best effort: fewer retries than a search, which the run cannot do without.
+    tries, client.max_tries = client.max_tries, min(client.max_tries, META_TRIES)
+    try:
+        meta = fetch_meta(root, papers, client, on_batch=hooks.on_meta)
+    finally:
+        client.max_tries = tries
+    if meta.warning:
+        warnings.append(meta.warning)
+    return meta
+
+
+def add_command(fit: Fit, *, keywords: int = 3) -> str:
+    """The ``deepphen add`` command that would add a candidate with its best suggestions."""
+    import shlex
+
+    parts = ["deepphen", "add", fit.entry.id]
+    if fit.suggested_sections:
+        parts += ["--section", fit.suggested_sections[0][0]]
+    for keyword in fit.suggested_keywords[:keywords]:
+        parts += ["-k", keyword]
+    # Controls dropped: a command to paste must not carry a terminal's escape sequences.
+    return " ".join(shlex.quote(" ".join(_CONTROL_RE.sub(" ", p).split())) for p in parts)
+
+
+def _code_span(text: str) -> str:
+    """``text`` as a GFM code span, whatever backticks it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or longest else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def first_authors(authors: Sequence[str], count: int = 2) -> str:
+    """``A, B et al.``: the first authors of a paper."""
+    shown = ", ".join(authors[:count])
+    return shown + (" et al." if len(authors) > count else "")
+
+
+def render_md(result: Discovery, limit: int) -> str:
+    """A GFM checklist of the best candidates, each with the command that adds it."""
+    from deepphen.dialect import escape_md
+
+    fits = result.fits[:limit]
+    headings = result.headings()
+    lines = [f"New arXiv papers for the list: {result.window}, "
+             f"{escape_md(', '.join(result.categories))} "
+             f"({len(fits)} of {len(result.fits)} new papers, best first).", ""]
+    for fit in fits:
+        entry = fit.entry
+        date = entry.published.isoformat() if entry.published else "undated"
+        section = headings.get(fit.suggested_sections[0][0], fit.suggested_sections[0][0]) \
+            if fit.suggested_sections else "?"
+        lines.append(
+            f"- [ ] [{escape_md(entry.title)}]({entry.abs_url}): "
+            f"{escape_md(first_authors(entry.authors, 3))}, {date}; score {fit.score:.2f}; "
+            f"{escape_md(section)}. {_code_span(add_command(fit))}")
+    for warning in result.warnings:
+        lines += ["", f"> {escape_md(warning)}"]
+    return "\n".join(lines) + "\n"

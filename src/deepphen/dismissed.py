@@ -1,0 +1,142 @@
+"""Papers the curators dismissed in ``deepphen discover``: ``<catalog>/dismissed.toml``.
+
+A small committed file, so a team shares its decisions and discover never proposes a
+dismissed paper again::
+
+    [[dismissed]]
+    arxiv = "2505.01234"
+    title = "A Paper That Does Not Belong"
+    date = 2025-05-20
+    reason = "optional, free text"
+
+Entries are kept sorted by id, so two curators dismissing different papers rarely touch the
+same lines. Writes take the catalog lock and replace the file atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deepphen import ids
+from deepphen.catalog import field_line, read_toml
+from deepphen.errors import CatalogError
+
+DISMISSED_FILE = "dismissed.toml"
+FIELDS = ("arxiv", "title", "date", "reason")
+_HEADER = ("# Papers `deepphen discover` leaves out: dismissed by a curator "
+           "(see docs/catalog-format.md).\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Dismissal:
+    """One dismissed arXiv paper."""
+
+    arxiv: str
+    title: str = ""
+    date: dt.date | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"arxiv": self.arxiv}
+        if self.title:
+            out["title"] = self.title
+        if self.date:
+            out["date"] = self.date
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+def dismissed_path(root: Path) -> Path:
+    """Where the catalog keeps its dismissals."""
+    return Path(root) / DISMISSED_FILE
+
+
+def parse_dismissals(data: dict[str, Any], path: Path) -> list[Dismissal]:
+    """Dismissals of a parsed file; CatalogError naming the line of the first bad one."""
+    items = data.get("dismissed", [])
+    unknown = [k for k in data if k != "dismissed"]
+    if unknown:
+        raise CatalogError(f"unknown key {unknown[0]!r}", path=path,
+                           line=field_line(path, unknown[0]), hint="only [[dismissed]] tables")
+    if not isinstance(items, list):
+        raise CatalogError("'dismissed' must be a list of tables", path=path,
+                           line=field_line(path, "dismissed"))
+    out = []
+    for i, item in enumerate(items):
+        out.append(_dismissal(item, i, path))
+    return out
+
+
+def _dismissal(item: Any, index: int, path: Path) -> Dismissal:
+    where = f"dismissed[{index}]"
+    if not isinstance(item, dict):
+        raise CatalogError(f"{where} must be a table", path=path)
+    line = entry_line(path, index)
+    unknown = [k for k in item if k not in FIELDS]
+    if unknown:
+        raise CatalogError(f"{where}: unknown key {unknown[0]!r}", path=path, line=line,
+                           hint=f"known: {', '.join(FIELDS)}")
+    raw = item.get("arxiv")
+    try:
+        if not isinstance(raw, str):
+            raise ids.InvalidId("not a string")
+        arxiv_id = ids.parse_arxiv_id(raw).id  # a version or a URL still names the paper
+    except ids.InvalidId:
+        raise CatalogError(f"{where}: 'arxiv' must be an arXiv id, not {raw!r}", path=path,
+                           line=line, hint='e.g. arxiv = "2505.01234"') from None
+    date = item.get("date")
+    if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
+        raise CatalogError(f"{where}: 'date' must be a date, YYYY-MM-DD", path=path, line=line)
+    for name in ("title", "reason"):
+        if not isinstance(item.get(name, ""), str):
+            raise CatalogError(f"{where}: {name!r} must be a string", path=path, line=line)
+    return Dismissal(arxiv_id, item.get("title", ""), date,
+                     item.get("reason", ""))
+
+
+def entry_line(path: Path, index: int) -> int | None:
+    """The line of the ``index``-th ``[[dismissed]]`` header (None when not found)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    headers = [n for n, text in enumerate(lines, 1) if text.strip() == "[[dismissed]]"]
+    return headers[index] if index < len(headers) else None
+
+
+def load_dismissals(root: Path) -> list[Dismissal]:
+    """The catalog's dismissals; none when the file does not exist."""
+    path = dismissed_path(root)
+    if not path.is_file():
+        return []
+    return parse_dismissals(read_toml(path), path)
+
+
+def dismissals_to_toml(dismissals: list[Dismissal]) -> str:
+    """The file's text: a comment line, then one table per paper, sorted by id."""
+    import tomli_w
+
+    ordered = sorted({d.arxiv: d for d in dismissals}.values(),
+                     key=lambda d: (ids.id_sort_key(d.arxiv), d.arxiv))
+    return _HEADER + "\n" + tomli_w.dumps({"dismissed": [d.to_dict() for d in ordered]})
+
+
+def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> Path:
+    """Add dismissals to the file under the catalog lock, atomically; returns its path.
+
+    The file is read again under the lock, so dismissals another curator's process wrote
+    meanwhile are kept; a paper dismissed twice keeps its first entry.
+    """
+    from deepphen.fsutil import atomic_write_text, catalog_lock
+
+    path = dismissed_path(root)
+    with catalog_lock(root, timeout=lock_timeout):
+        current = load_dismissals(root)
+        known = {d.arxiv for d in current}
+        merged = current + [d for d in new if d.arxiv not in known]
+        atomic_write_text(path, dismissals_to_toml(merged))
+    return path

@@ -1,0 +1,333 @@
+"""The catalog as one self-contained, searchable HTML page (docs/export-formats.md).
+
+The page is complete without JavaScript: the server-rendered list (title, intro, table of
+contents, sections with their year groups, every paper with its links) reads and prints as
+is. The inline script (``html_assets/page.js``) then adds search, filters, sort and the state
+in the URL fragment, working from a JSON copy of the searchable fields embedded in the page.
+
+Safety, in layers: every catalog text is HTML-escaped and stripped of control characters;
+only http(s) URLs become links; the embedded JSON has ``<``, ``>`` and ``&`` escaped so it
+cannot close its script element; and a Content-Security-Policy allows exactly the page's own
+style and script by their SHA-256 hashes and nothing else (no other script, no inline event
+handler, no request to any address), so even an escaping bug could not run injected code.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from functools import cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from deepphen.dialect import year_heading
+from deepphen.export import page_order, sections_with_papers
+from deepphen.models import Paper, Section, Settings
+from deepphen.vocab import Vocabulary, keyword_norm
+
+# C0/C1 controls (but tab and newline) and lone surrogates would reach the page as garbage
+# or as terminal sequences when someone copies text; they become U+FFFD, visibly.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# In JSON inside <script>: these could end the element or open a comment.
+_JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+DATA_ID = "deepphen-data"
+
+
+def clean(text: str) -> str:
+    """Catalog text without control characters (shown as U+FFFD)."""
+    return _CONTROL_RE.sub("\ufffd", text)
+
+
+def esc(text: str) -> str:
+    """Catalog text as HTML text or a quoted attribute value."""
+    return html.escape(clean(text), quote=True)
+
+
+def http_url(url: str | None) -> str | None:
+    """The URL when it is an absolute http(s) URL a browser may follow, else None."""
+    if not url:
+        return None
+    url = url.strip()
+    if _CONTROL_RE.search(url) or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def link(url: str | None, text_html: str, cls: str = "") -> str:
+    """``<a>`` around already-escaped text when the URL is http(s), else the text in a span."""
+    attr = f' class="{cls}"' if cls else ""
+    safe = http_url(url)
+    if safe is None:
+        return f"<span{attr}>{text_html}</span>"
+    return f'<a{attr} href="{esc(safe)}">{text_html}</a>'
+
+
+def json_for_script(value: object) -> str:
+    """JSON that cannot end its ``<script>`` element nor open an HTML comment in it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JSON_UNSAFE_RE.sub(lambda m: _JSON_UNSAFE[m.group()], text)
+
+
+@cache
+def asset(name: str) -> str:
+    """A file of ``html_assets`` (the page's CSS and JavaScript), read once."""
+    return resources.files("deepphen.export").joinpath("html_assets", name).read_text("utf-8")
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression allowing exactly this inline script or style."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def content_security_policy(css: str, js: str) -> str:
+    """Nothing may load from anywhere; only the page's own style and script run (by hash)."""
+    return ("default-src 'none'; "
+            f"style-src {csp_hash(css)}; script-src {csp_hash(js)}; "
+            "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+# --- the curator's markdown (intro, closing): a small, safe subset -----------------------
+_INLINE_RE = re.compile(
+    r"`(?P<code>[^`]+)`"
+    r"|!\[(?P<alt>[^\]]*)\]\((?P<img>[^)\s]*)\)"
+    r"|\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)"
+    r"|\*\*(?P<strong>[^*]+)\*\*"
+    r"|\*(?P<em>[^*\s][^*]*)\*"
+)
+
+
+def inline_md(text: str) -> str:
+    """Escaped text with code spans, emphasis and http(s) links; images are left out (the
+    page loads nothing from elsewhere) and any raw HTML shows as text."""
+    out, at = [], 0
+    for m in _INLINE_RE.finditer(text):
+        out.append(esc(text[at:m.start()]))
+        at = m.end()
+        if m.group("code") is not None:
+            out.append(f"<code>{esc(m.group('code'))}</code>")
+        elif m.group("img") is not None:
+            continue
+        elif m.group("url") is not None:
+            label = inline_md(m.group("text"))
+            out.append(link(m.group("url"), label) if http_url(m.group("url")) else label)
+        elif m.group("strong") is not None:
+            out.append(f"<strong>{esc(m.group('strong'))}</strong>")
+        else:
+            out.append(f"<em>{esc(m.group('em'))}</em>")
+    out.append(esc(text[at:]))
+    return "".join(out)
+
+
+def block_md(text: str, top_level: int = 2) -> str:
+    """Paragraphs, ``#`` headings (from ``top_level`` down) and ``-`` lists of markdown."""
+    out: list[str] = []
+    para: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if para:
+            out.append(f"<p>{inline_md(' '.join(para))}</p>")
+        if items:
+            out.append("<ul>" + "".join(f"<li>{inline_md(i)}</li>" for i in items) + "</ul>")
+        para.clear()
+        items.clear()
+
+    for line in text.strip().splitlines():
+        line = line.strip()
+        heading = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if not line or heading:
+            flush()
+            if heading:
+                level = min(6, top_level + len(heading.group(1)) - 1)
+                out.append(f"<h{level}>{inline_md(heading.group(2))}</h{level}>")
+        elif line.startswith(("- ", "* ")):
+            if para:
+                flush()
+            items.append(line[2:])
+        elif items:
+            items[-1] += " " + line
+        else:
+            para.append(line)
+    flush()
+    return "\n".join(out)
+
+
+# --- papers ------------------------------------------------------------------------------
+def paper_html(paper: Paper, keyword_ids: dict[str, int]) -> str:
+    """One paper as an ``<li class="paper" data-key>``: title link, links, authors, venue,
+    year, key-word buttons and the digest."""
+    title = esc(paper.title)
+    parts = [f'<li class="paper" data-key="{esc(paper.key)}">',
+             f'<p class="h">{link(paper.paper_url, title, "t")}']
+    for item in paper.links:
+        if item.label != "paper" and http_url(item.url):
+            parts.append(f' {link(item.url, esc(item.label), "l")}')
+    parts.append("</p>")
+    meta = []
+    if paper.authors:
+        meta.append(f'<span class="a">{esc(", ".join(paper.authors))}</span>')
+    if paper.venue:
+        meta.append(f'<span class="v">{esc(paper.venue)}</span>')
+    meta.append(str(paper.year))
+    parts.append(f'<p class="m">{" · ".join(meta)}</p>')
+    words = [w for w in paper.keywords if keyword_norm(w) in keyword_ids]
+    if words:
+        # Outside any form a button needs no type; the script maps its text to the key word.
+        buttons = "".join(f"<button>{esc(word)}</button>" for word in words)
+        parts.append(f'<p class="k">{buttons}</p>')
+    if paper.digest and paper.digest.strip():
+        parts.append(f"<details><summary>Digest</summary><p>{esc(paper.digest.strip())}</p>"
+                     "</details>")
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def _keyword_ids(paper: Paper, keyword_ids: dict[str, int]) -> list[int]:
+    found = (keyword_ids.get(keyword_norm(w)) for w in paper.keywords)
+    return [i for i in found if i is not None]
+
+
+def _anchor(section: Section, used: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_-]", "", section.toc_anchor) or "section"
+    anchor, n = base, 1
+    while anchor in used or anchor in ("main", "count", "controls", "empty", DATA_ID):
+        n += 1
+        anchor = f"{base}-{n}"
+    used.add(anchor)
+    return anchor
+
+
+def _count_text(n: int) -> str:
+    return f"{n} paper" if n == 1 else f"{n} papers"
+
+
+def render(papers: list[Paper], settings: Settings) -> str:
+    """The whole page for these papers (any subset of a catalog); deterministic."""
+    ordered = page_order(papers, settings)
+    groups = sections_with_papers(ordered, settings)
+    vocab = Vocabulary.from_papers(ordered)
+    canonical = {norm: vocab.canonical(spellings[0]) or spellings[0]
+                 for norm, spellings in vocab.groups.items()}
+    norms = sorted(canonical, key=lambda n: (canonical[n].casefold(), canonical[n]))
+    keyword_ids = {norm: i for i, norm in enumerate(norms)}
+    rank = {id(p): i for i, p in enumerate(sorted(ordered, key=Paper.sort_key, reverse=True))}
+    css, js = asset("page.css"), asset("page.js")
+    used: set[str] = set()
+    anchors = [_anchor(sec, used) for sec, _ in groups]
+
+    data = {
+        "sections": [[sec.slug, clean(sec.heading)] for sec, _ in groups],
+        "keywords": [clean(canonical[n]) for n in norms],
+        # One row per paper in page order: authors, key-word ids, venue, year, section
+        # index, has code, ids (arXiv id, DOI), newest-first rank. The script reads titles
+        # from the list itself, which keeps the page small.
+        "papers": [[[clean(a) for a in p.authors],
+                    _keyword_ids(p, keyword_ids), clean(p.venue or ""),
+                    p.year, si, int(http_url(p.code_url) is not None),
+                    [x for x in (p.arxiv, p.doi) if x], rank[id(p)]]
+                   for si, (_, group) in enumerate(groups) for p in group],
+    }
+    title = esc(settings.title)
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" '
+        f'content="{content_security_policy(css, js)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="color-scheme" content="light dark">',
+        '<meta name="generator" content="deepphen">',
+        # An empty icon: without it the browser asks the server for /favicon.ico.
+        '<link rel="icon" href="data:,">',
+        f"<title>{title}</title>",
+        f"<style>{css}</style>",
+        "</head>",
+        "<body>",
+        '<a class="skip" href="#main">Skip to the papers</a>',
+        f'<header><h1>{title}</h1>',
+    ]
+    if settings.intro and settings.intro.strip():
+        out.append(f'<div class="intro">{block_md(settings.intro)}</div>')
+    out.append("</header>")
+    if groups:
+        toc = "".join(
+            f'<li><a href="#{anchor}">{esc(sec.toc_text)}</a> '
+            f'<span class="n" data-s="{i}">({len(group)})</span></li>'
+            for i, ((sec, group), anchor) in enumerate(zip(groups, anchors, strict=True)))
+        out.append(f'<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">'
+                   f"{esc(settings.toc_heading)}</h2><ul>{toc}</ul></nav>")
+    out.append(CONTROLS)
+    out.append(f'<p id="count" role="status" aria-live="polite">{_count_text(len(ordered))}</p>')
+    out.append('<main id="main" tabindex="-1">')
+    empty = ("No papers: the catalog is empty or nothing matched the export's filters."
+             if not ordered else "No paper matches these filters.")
+    out.append(f'<p id="empty"{"" if not ordered else " hidden"}>{empty} '
+               '<button type="button" id="clear-all" class="js-only">Clear all filters'
+               "</button></p>")
+    out.append('<ol id="flat" class="papers" hidden aria-label="Papers by date"></ol>')
+    for i, ((sec, group), anchor) in enumerate(zip(groups, anchors, strict=True)):
+        out.append(f'<section class="sec" id="{anchor}" data-s="{i}">'
+                   f"<h2>{esc(sec.heading)}</h2>")
+        for year in sorted({p.year for p in group}, reverse=True):
+            out.append(f'<div class="yg"><h3>{esc(year_heading(sec, year))}</h3>'
+                       '<ul class="papers">')
+            out.extend(paper_html(p, keyword_ids) for p in group if p.year == year)
+            out.append("</ul></div>")
+        out.append("</section>")
+    out.append("</main>")
+    out.append(_footer(settings))
+    out.append(f'<script type="application/json" id="{DATA_ID}">{json_for_script(data)}'
+               "</script>")
+    out.append(f"<script>{js}</script>")
+    out.append("</body>\n</html>\n")
+    return "\n".join(out)
+
+
+def _footer(settings: Settings) -> str:
+    parts = ["<footer>"]
+    if settings.resources:
+        items = "".join(f"<li>{link(r.url, esc(r.name))}</li>" for r in settings.resources)
+        parts.append(f"<h2>{esc(settings.resources_heading)}</h2><ul>{items}</ul>")
+    if settings.closing and settings.closing.strip():
+        parts.append(block_md(settings.closing))
+    parts.append('<p class="gen">Generated by deepphen from the catalog.</p></footer>')
+    return "".join(parts)
+
+
+# The controls exist for the script only: hidden until it runs (a page without JavaScript
+# shows the whole list). Options of the selects come from the embedded data.
+CONTROLS = """<form id="controls" role="search" hidden>
+<div class="q"><label for="q">Search <kbd>/</kbd></label>
+<input type="search" id="q" name="q" autocomplete="off" spellcheck="false"
+ placeholder="title, author, key word, venue or arXiv id" aria-describedby="q-help">
+<small id="q-help">Forgives typos. Esc clears.</small></div>
+<div class="f"><label for="section">Section</label>
+<select id="section" name="section"><option value="">All sections</option></select></div>
+<div class="f"><label for="keyword">Key word</label>
+<select id="keyword" name="keyword"><option value="">All key words</option></select></div>
+<div class="f yr"><label for="since">From year</label>
+<input type="number" id="since" name="since" inputmode="numeric" min="1900" max="2999"></div>
+<div class="f yr"><label for="until">To year</label>
+<input type="number" id="until" name="until" inputmode="numeric" min="1900" max="2999"></div>
+<div class="f"><label for="sort">Sort</label>
+<select id="sort" name="sort"><option value="">List order</option>
+<option value="newest">Newest first</option><option value="oldest">Oldest first</option>
+</select></div>
+<div class="f chk"><input type="checkbox" id="code" name="code">
+<label for="code">Has code</label></div>
+<div class="f"><button type="reset" id="reset">Clear</button></div>
+</form>"""

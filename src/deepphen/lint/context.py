@@ -1,0 +1,178 @@
+"""What lint rules look at: ``PaperFile`` (one file as read), ``Context`` (the catalog),
+and locating a key or a text in a file's lines.
+
+A file that does not parse or validate is still a ``PaperFile`` (with its error), so that
+it is one finding and every other file is still checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+from deepphen import catalog
+from deepphen.errors import CatalogError
+from deepphen.lint.config import LintConfig
+from deepphen.models import FieldError, Paper, Settings
+
+T = TypeVar("T")
+
+
+@dataclass
+class PaperFile:
+    """One paper file as found on disk: its table and Paper when they could be read."""
+
+    path: Path
+    rel: str  # path relative to the catalog folder, with '/'
+    data: dict[str, Any] | None = None  # the raw table, when the file was parsed here
+    paper: Paper | None = None
+    parse_error: CatalogError | None = None  # not UTF-8 or not TOML
+    field_error: FieldError | None = None  # TOML, but a field is missing or mistyped
+
+    @property
+    def folder(self) -> str:
+        """The name of the folder the file is in (its section, when it is in the right one)."""
+        return self.path.parent.name
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The file's lines; none when it cannot be read as text."""
+        try:
+            return self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return []
+
+    @property
+    def keys(self) -> list[str]:
+        """The file's top-level keys (those of a valid paper are its fields and extras)."""
+        if self.data is not None:
+            return list(self.data)
+        return list(self.paper.to_dict()) if self.paper else []
+
+    @property
+    def ignore_table(self) -> Any:
+        """The file's ``[ignore]`` table as written (may be mistyped when the file is invalid)."""
+        if self.paper is not None:
+            return self.paper.ignore
+        return self.data.get("ignore") if self.data else None
+
+    @property
+    def ignores(self) -> dict[str, str]:
+        """Rules this file silences with a non-empty reason."""
+        table = self.ignore_table
+        if not isinstance(table, dict):
+            return {}
+        return {k: v for k, v in table.items() if isinstance(v, str) and v.strip()}
+
+    def locate(self, field_name: str | None, needle: str | None = None) -> tuple[int, int]:
+        """(line, column) of a key in the file and, when given, of ``needle`` after it."""
+        return locate(self.lines, field_name, needle)
+
+
+def locate(lines: list[str], field_name: str | None, needle: str | None = None
+           ) -> tuple[int, int]:
+    """(line, column), 1-based, of a TOML key and, when given, of ``needle`` after it."""
+    start = 0
+    if field_name:
+        line = catalog.key_line(lines, field_name)
+        if line is None:
+            return (1, 1)
+        start = line - 1
+    if needle:
+        forms = [json.dumps(needle, ensure_ascii=False)[1:-1], needle]
+        for i in range(start, len(lines)):
+            for form in forms:
+                col = lines[i].find(form) if form else -1
+                if col >= 0:
+                    return (i + 1, col + 1)
+    if field_name and lines:
+        return (start + 1, len(lines[start]) - len(lines[start].lstrip()) + 1)
+    return (1, 1)
+
+
+def read_file(path: Path, root: Path) -> PaperFile:
+    """Read and validate one paper file, keeping whatever could be read."""
+    rel = relative_path(path, root)
+    try:
+        data = catalog.read_toml(path)
+    except CatalogError as exc:
+        return PaperFile(path, rel, parse_error=exc)
+    try:
+        paper = Paper.from_dict(data, key=path.stem, path=path)
+    except FieldError as exc:
+        return PaperFile(path, rel, data=data, field_error=exc)
+    return PaperFile(path, rel, data=data, paper=paper)
+
+
+@dataclass
+class Context:
+    """The catalog being linted; derived data is computed once, on first use."""
+
+    root: Path
+    settings: Settings
+    files: list[PaperFile]
+    config: LintConfig
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, run once per lint run under ``key``: derived data a rule asks of the
+        whole catalog for every file (DP408's misspellings), kept beside the rest."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @cached_property
+    def papers(self) -> list[Paper]:
+        return [f.paper for f in self.files if f.paper is not None]
+
+    @cached_property
+    def vocabulary(self) -> Any:
+        from deepphen.vocab import Vocabulary
+
+        return Vocabulary.from_papers(self.papers)
+
+    @cached_property
+    def canonical_keywords(self) -> dict[str, str]:
+        """Each key-word spelling in use -> the canonical spelling of its group."""
+        vocab = self.vocabulary
+        return {spelling: vocab.canonical(spelling) for spelling in vocab.counts}
+
+    @cached_property
+    def folded_titles(self) -> dict[int, str]:
+        """vocab.fold of each valid file's title, by index in ``files``."""
+        from deepphen.vocab import fold
+
+        return {i: fold(f.paper.title) for i, f in enumerate(self.files) if f.paper is not None}
+
+    @property
+    def all_valid(self) -> bool:
+        return all(f.paper is not None for f in self.files)
+
+    @cached_property
+    def settings_lines(self) -> list[str]:
+        path = self.root / catalog.SETTINGS_FILE
+        return path.read_text(encoding="utf-8").splitlines()
+
+    @cached_property
+    def page(self) -> str | None:
+        """A fresh markdown export of the catalog; None when no markdown exporter exists."""
+        from deepphen.export import exporter
+
+        try:
+            render = exporter("md")
+        except (ImportError, AttributeError):
+            return None
+        return render(self.papers, self.settings)
+
+
+def relative_path(path: str | Path, root: Path) -> str:
+    """``path`` relative to ``root`` with '/', cheaply (this runs once per paper file)."""
+    text, base = os.fspath(path), os.fspath(root) + os.sep
+    if text.startswith(base):
+        return text[len(base):].replace(os.sep, "/")
+    return Path(os.path.relpath(text, root)).as_posix()

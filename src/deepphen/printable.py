@@ -1,0 +1,63 @@
+"""Catalog text made safe to print on a terminal, in a CI log or in a JSON document.
+
+Catalog text (titles, authors, key words, file names, a page being imported, an arXiv feed)
+is anyone's text. Printed as it is, an ESC sequence clears the screen or retitles the window,
+a C1 CSI does the same on terminals that honour 8-bit controls, a bidi override reorders what
+the reader sees, and a line break forges a line of its own (a GitHub annotation
+``::error file=...`` in a CI log). Everything deepphen prints goes through ``printable``: line
+breaks and other spacing controls become one space, every other control or invisible
+formatting character is shown as a visible escape (``\\x1b``, ``\\u202e``), so nothing is
+lost from view and nothing acts. ``json_text`` does the same for a JSON document, losslessly.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters that move the cursor or break a line: read as one space.
+_SPACING = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+# Everything that acts instead of showing: C0 and C1 controls, DEL, bidi embeddings, overrides
+# and isolates, the implicit direction marks, the interlinear annotation marks, and the BOM.
+_CONTROL = (r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+            r"\ufeff\ufff9-\ufffb\u2028\u2029")
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_CONTROL_RUN_RE = re.compile(f"[{_CONTROL}]+")
+# In JSON, json.dumps already escapes C0; these are the rest, escaped as \\uXXXX.
+_JSON_RE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+                      r"\ufff9-\ufffb\u2028\u2029]")
+
+
+def _visible(ch: str) -> str:
+    if ch in _SPACING:
+        return " "
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def has_control(text: str) -> bool:
+    """True when ``text`` holds a character that ``printable`` would change."""
+    return _CONTROL_RE.search(text) is not None
+
+
+def printable(text: str, *, keep_layout: bool = False) -> str:
+    """``text`` with no character that acts on a terminal or forges a line.
+
+    Spacing controls (tab, line breaks, U+2028/2029, ...) become a space, any other control or
+    bidi-formatting character a visible escape. ``keep_layout`` keeps ``\\n`` and ``\\t``, for
+    lines and columns that deepphen itself joined from fields already made printable.
+    """
+    if not _CONTROL_RE.search(text):
+        return text
+    if keep_layout:
+        return "\n".join("\t".join(printable(cell) for cell in line.rstrip("\r").split("\t"))
+                         for line in text.split("\n"))
+    return _CONTROL_RUN_RE.sub(lambda m: "".join(_visible(ch) for ch in m.group()), text)
+
+
+def json_text(document: str) -> str:
+    """A JSON document with the controls json.dumps leaves raw escaped as ``\\uXXXX``.
+
+    Lossless: a JSON reader gives back the same strings. Such characters occur only inside
+    strings, so replacing them anywhere in the document is safe.
+    """
+    return _JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)

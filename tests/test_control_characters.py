@@ -1,0 +1,178 @@
+"""No control character of catalog text acts on a terminal or forges a line in a CI log.
+
+Every field of a paper (and its file name, its section, an extra field) holds every C0 and C1
+control, ESC sequences (clear screen, window title, 8-bit CSI), U+2028/2029, the bidi
+overrides and isolates, and a line that would forge a GitHub annotation. Every command prints
+that catalog in every output format, piped and on a (forced) terminal; nothing it prints may
+hold such a character raw, and a JSON document must give the text back exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deepphen import launch
+from deepphen.models import Link, Paper
+from deepphen.printable import has_control, json_text, printable
+from tests.conftest import make_catalog
+
+C0 = "".join(chr(c) for c in range(0x20))
+C1 = "".join(chr(c) for c in range(0x7F, 0xA0))
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+SEQUENCES = "\x1b[2J\x1b]0;owned\x07\x9b31m\x1b]8;;https://evil.example\x1b\\"
+FORGED = "\n::error file=forged.py,line=1::forged annotation\r\n"
+HOSTILE = f"A{C0}B{C1}C{BIDI}D\u2028E\u2029F{SEQUENCES}G{FORGED}H\ufeff"
+# Everything a terminal must never receive raw (tab and newline are deepphen's own layout).
+RAW_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                    r"\u2066-\u2069\u2028\u2029\ufeff]")
+
+
+def hostile_paper(n: int) -> Paper:
+    return Paper(
+        title=f"Grokking {n} {HOSTILE}", year=2022, section="empirical-study",
+        authors=[f"Alethea {HOSTILE} Power", f"Alethea {HOSTILE} Power", "Yuri Burda"],
+        venue=f"ICLR {HOSTILE}", arxiv=f"2201.0217{n}",
+        keywords=[f"Grokking {HOSTILE}", "Emergence"],
+        links=[Link(f"paper{HOSTILE}", f"https://arxiv.org/abs/2201.0217{n}?{HOSTILE}")],
+        digest=f"Digest {HOSTILE}", extra={"note": HOSTILE, "score": math.nan})
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_catalog(tmp_path / "catalog", [hostile_paper(1), hostile_paper(2)])
+    # A file name and a section of catalog text too.
+    source = next(root.glob("empirical-study/*.toml"))
+    text = source.read_text(encoding="utf-8").replace(
+        'section = "empirical-study"', f'section = "{json.dumps(HOSTILE)[1:-1]}"')
+    (root / "empirical-study" / "evil\x1b[2J\u202e.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    return root
+
+
+def assert_inert(text: str, where: str) -> None:
+    found = RAW_RE.search(text)
+    assert found is None, f"{where}: raw {found.group()!r} in {text[:300]!r}"
+
+
+COMMANDS = [
+    ["search", "grokking"], ["search", "grokking", "-f", "ids"],
+    ["search", "grokking", "--keyword", "Emergence"],
+    ["lint"], ["lint", "-f", "github"],
+    ["stats"],
+    ["export", "-f", "md"], ["export", "-f", "bibtex"], ["export", "-f", "csv"],
+]
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_every_command_prints_catalog_text_inert(
+    hostile: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
+    args: list[str], terminal: bool,
+) -> None:
+    if terminal:
+        monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli(*args, exit_code=None)
+    assert result.exit_code in (0, 1), result.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in result.stdout + result.stderr  # type: ignore[attr-defined]
+    assert_inert(result.stderr, "stderr")  # type: ignore[attr-defined]
+    if args[0] == "export" and not terminal:
+        return  # a pipe gets the exporter's own text (its escaping is tested with each format)
+    assert_inert(result.stdout, "stdout")  # type: ignore[attr-defined]
+    assert "forged" in result.stdout + result.stderr or args[0] in ("stats", "search")  # type: ignore[attr-defined]
+
+
+def test_lint_text_and_github_print_one_line_per_finding(
+    hostile: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    findings = json.loads(run_cli("lint", "-f", "json", exit_code=1).stdout)
+    assert any(HOSTILE in f["message"] for f in findings)  # the text is there, lossless
+    github = run_cli("lint", "-f", "github", exit_code=1).stdout.splitlines()
+    assert len(github) == len(findings)
+    assert all(re.match(r"^::(error|warning) file=", line) for line in github)
+    assert not any(line.startswith("::error file=forged") for line in github)
+    text = run_cli("lint", exit_code=1).stdout.splitlines()
+    assert len(text) == len(findings) + 1  # and the summary line
+    assert not any(line.startswith("::") for line in text)
+
+
+@pytest.mark.parametrize("args", [["search", "grokking", "-f", "json"], ["export", "-f", "json"],
+                                  ["stats", "-f", "json"], ["lint", "-f", "json"]])
+def test_json_is_strict_inert_and_lossless(hostile: Path, run_cli: Callable[..., object],
+                                           args: list[str]) -> None:
+    out = run_cli(*args, exit_code=None).stdout
+    assert_inert(out, "json")
+
+    def no_constant(name: str) -> object:
+        raise AssertionError(f"{name} is not JSON")
+
+    data = json.loads(out, parse_constant=no_constant)
+    if args[0] in ("search", "export"):
+        papers = data if args[0] == "search" else data["papers"]
+        assert any(p["title"].endswith(HOSTILE) for p in papers)
+        assert all(p["extra"]["score"] == "nan" for p in papers if "extra" in p) \
+            if args[0] == "export" else all(p["score"] != "nan" for p in papers)
+
+
+def test_nan_and_inf_anywhere_in_extra_fields_give_strict_json(
+    tmp_path: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paper = hostile_paper(1)
+    paper.extra = {"rating": math.nan, "bounds": [math.inf, -math.inf, 1.5],
+                   "nested": {"x": math.nan}}
+    root = make_catalog(tmp_path / "cat", [paper])
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    for args in (["export", "-f", "json"], ["search", "grokking", "-f", "json"]):
+        out = run_cli(*args).stdout
+        data = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+        record = data["papers"][0]["extra"] if args[0] == "export" else data[0]
+        assert record["rating"] == "nan" and record["bounds"] == ["inf", "-inf", 1.5]
+        assert record["nested"] == {"x": "nan"}
+
+
+def test_quick_search_path_is_inert_too(hostile: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (["grokking"], ["grokking", "-f", "json"], ["grokking", "-f", "ids"]):
+        monkeypatch.setattr(sys, "argv", ["deepphen", "search", *args])
+        with pytest.raises(SystemExit):
+            launch.main()
+        out, err = capsys.readouterr()
+        assert_inert(out + err, " ".join(args))
+        assert "Grokking" in out or args[-1] == "ids"
+
+
+def test_import_findings_are_inert(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    page = tmp_path / "list.md"
+    page.write_text("# List\n\n# Table of Contents\n\n## Empirical Study\n\n"
+                    "### Empirical Study: 2022\n\n"
+                    "- Title\x1b[2J\u202e. [[paper]](https://arxiv.org/abs/2201.02177)\n"
+                    "  - A\x9b31m B.\n  - Key Word: K.\n\nstray \x1b]0;owned\x07 line\n",
+                    encoding="utf-8")
+    result = run_cli("import", page, "--catalog", tmp_path / "cat", exit_code=1)
+    assert_inert(result.stdout + result.stderr, "import")
+    assert "\\x1b" in result.stderr
+
+
+@given(st.text())
+def test_printable_leaves_nothing_that_acts_and_keeps_the_rest(text: str) -> None:
+    shown = printable(text)
+    assert RAW_RE.search(shown) is None and "\n" not in shown and "\t" not in shown
+    assert not has_control(shown)
+    kept = [ch for ch in text if not RAW_RE.match(ch) and ch not in "\t\n"]
+    assert "".join(kept) in shown.replace("\\x", "").replace("\\u", "") or all(
+        ch in shown for ch in kept)
+
+
+@given(st.text())
+def test_json_text_is_lossless(text: str) -> None:
+    document = json_text(json.dumps({"t": text}, ensure_ascii=False))
+    assert RAW_RE.search(document) is None
+    assert json.loads(document) == {"t": text}

@@ -1,0 +1,328 @@
+"""`deepphen discover` end to end against the search stand-in, and its core pieces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from deepphen import discover as core
+from deepphen.arxiv import Client
+from deepphen.catalog import load_settings, settings_to_toml
+from deepphen.errors import DeepphenError
+from deepphen.fsutil import atomic_write_text
+from tests.arxiv_query import CorpusEntry, parse
+from tests.arxiv_server import ArxivServer, FakeTime, Fault, arxiv_fixture  # noqa: F401
+from tests.discover_corpus import TOPICAL, make_corpus
+
+TODAY = dt.date(2025, 5, 22)
+DAY = dt.date(2025, 5, 20)
+WINDOW = ("--since", "2025-05-15", "--until", "2025-05-20")
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    """No real waiting between requests; today is TODAY."""
+    fake = FakeTime()
+    monkeypatch.setattr(Client, "default_sleep", staticmethod(fake.sleep))
+    monkeypatch.setattr(Client, "default_clock", staticmethod(fake.clock))
+    monkeypatch.setattr(core, "utc_today", lambda: TODAY)
+    return fake
+
+
+@pytest.fixture
+def corpus(arxiv: ArxivServer, fake: FakeTime) -> list[CorpusEntry]:
+    arxiv.corpus = make_corpus(DAY, noise=60)
+    return arxiv.corpus
+
+
+def search_requests(arxiv: ArxivServer) -> list[dict[str, str]]:
+    return [r.params for r in arxiv.requests if "search_query" in r.params]
+
+
+# --- the window -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("since", "until", "start", "end"), [
+    (None, None, "2025-05-15", "2025-05-22"),
+    ("30d", None, "2025-04-22", "2025-05-22"),
+    ("2025-05-01", "2025-05-31", "2025-05-01", "2025-05-22"),  # clipped to today
+    ("2025-04", "2025-04", "2025-04-01", "2025-04-30"),
+    ("14d", "7d", "2025-05-08", "2025-05-15"),
+    ("2025-05-22", None, "2025-05-22", "2025-05-22"),
+])
+def test_window(since: str | None, until: str | None, start: str, end: str) -> None:
+    window = core.parse_window(since, until, today=TODAY)
+    assert (window.start.isoformat(), window.end.isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize(("since", "until", "message"), [
+    ("last week", None, "not a date"),
+    ("2025-13-01", None, "not a date"),
+    (None, "soon", "not a date"),
+    ("2025-05-10", "2025-05-01", "before --since"),
+    ("0d", None, "empty window"),
+    ("2025-06-01", None, "in the future"),
+    ("2020-01-01", None, "longer than a year"),
+])
+def test_bad_window(since: str | None, until: str | None, message: str) -> None:
+    with pytest.raises(DeepphenError, match=message):
+        core.parse_window(since, until, today=TODAY)
+
+
+def test_query_is_valid_in_the_documented_subset() -> None:
+    window = core.parse_window("2025-05-01", "2025-05-07", today=TODAY)
+    query = core.build_query(["cs.LG", "stat.ML"], window)
+    assert query == ("(cat:cs.LG OR cat:stat.ML) AND "
+                     "submittedDate:[202505010000 TO 202505072359]")
+    parse(query)  # the stand-in's parser accepts it
+
+
+# --- end to end ---------------------------------------------------------------------------
+
+def test_json_lists_new_papers_best_first(catalog_dir: Path, corpus: list, arxiv: ArxivServer,
+                                          run_cli) -> None:
+    result = run_cli("discover", *WINDOW, "--format", "json", "--limit", "25")
+    records = json.loads(result.stdout)
+    assert records and len(records) <= 25
+    scores = [r["score"] for r in records]
+    assert scores == sorted(scores, reverse=True)
+    for record in records:
+        assert {"arxiv", "title", "authors", "published", "score", "why", "suggested_sections",
+                "suggested_keywords"} <= set(record)
+        assert "2025-05-15" <= record["published"] <= "2025-05-20"
+        assert all(set(s) == {"section", "score"} for s in record["suggested_sections"])
+    top = [r["arxiv"] for r in records[:3]]
+    assert set(top) <= {t[0] for t in TOPICAL}
+    neural = next(r for r in records if r["arxiv"] == "2505.10002")
+    assert neural["suggested_sections"][0]["section"] == "Neural Collapse"
+    assert "Neural Collapse" in neural["suggested_keywords"]
+    [params] = search_requests(arxiv)
+    assert params["sortBy"] == "submittedDate" and int(params["max_results"]) <= 2000
+    assert "submittedDate:[202505150000 TO 202505202359]" in params["search_query"]
+
+
+def test_known_and_dismissed_papers_are_left_out(catalog_dir: Path, corpus: list,
+                                                 run_cli) -> None:
+    noon = dt.datetime(2025, 5, 18, 12)
+    corpus += [
+        CorpusEntry("2201.02177", "Grokking: a new version", ["A B"], "x", ["cs.LG"], noon,
+                    version=3),  # the catalog's paper (another version); date aside
+        CorpusEntry("2505.30001", "Prevalence of neural collapse during the terminal phase "
+                    "of deep learning training!", ["A B"], "x", ["cs.LG"], noon),  # same title
+        CorpusEntry("2505.30002", "Dismissed Earlier", ["C D"], "neural collapse", ["cs.LG"],
+                    noon),
+    ]
+    atomic_write_text(catalog_dir / "dismissed.toml",
+                      '[[dismissed]]\narxiv = "2505.30002v2"\ntitle = "Dismissed Earlier"\n')
+    result = run_cli("discover", *WINDOW, "--format", "json", "--limit", "100")
+    got = {r["arxiv"] for r in json.loads(result.stdout)}
+    assert not got & {"2201.02177", "2505.30001", "2505.30002"}
+    assert "left out 2 in the catalog, 1 dismissed" in result.stderr
+
+
+def test_categories_from_settings_then_option(catalog_dir: Path, corpus: list,
+                                              arxiv: ArxivServer, run_cli) -> None:
+    settings = load_settings(catalog_dir)
+    settings.discover.categories = ["stat.ML", "q-bio.NC"]
+    atomic_write_text(catalog_dir / "catalog.toml", settings_to_toml(settings))
+    assert "[discover]" in (catalog_dir / "catalog.toml").read_text()
+    run_cli("discover", *WINDOW, "--format", "json")
+    run_cli("discover", *WINDOW, "--format", "json", "--category", "cs.lg,cs.CL")
+    first, second = (p["search_query"] for p in search_requests(arxiv))
+    assert first.startswith("(cat:stat.ML OR cat:q-bio.NC) AND")
+    assert second.startswith("(cat:cs.LG OR cat:cs.CL) AND")
+
+
+def test_default_categories_when_the_catalog_says_nothing(tmp_path: Path, corpus: list,
+                                                          arxiv: ArxivServer, run_cli) -> None:
+    from tests.conftest import make_catalog, sample_papers
+
+    papers = [p for p in sample_papers() if not p.arxiv]  # nothing to look up
+    root = make_catalog(tmp_path / "cat", papers)
+    run_cli("discover", *WINDOW, "--catalog", root, "--format", "json", exit_code=None)
+    assert search_requests(arxiv)[0]["search_query"].startswith("(cat:cs.LG OR cat:stat.ML)")
+
+
+def test_abstracts_of_catalog_papers_are_cached(catalog_dir: Path, corpus: list,
+                                                arxiv: ArxivServer, run_cli) -> None:
+    run_cli("discover", *WINDOW, "--format", "json")
+    lookups = [r for r in arxiv.requests if "id_list" in r.params]
+    assert lookups and (catalog_dir / ".deepphen-cache" / "arxiv-meta.pickle").is_file()
+    arxiv.requests.clear()
+    run_cli("discover", *WINDOW, "--format", "json")
+    assert not [r for r in arxiv.requests if "id_list" in r.params]
+
+
+def test_abstract_lookup_failure_only_warns(catalog_dir: Path, corpus: list,
+                                            arxiv: ArxivServer, run_cli) -> None:
+    settings = load_settings(catalog_dir)
+    settings.discover.categories = ["cs.LG"]
+    atomic_write_text(catalog_dir / "catalog.toml", settings_to_toml(settings))
+    real = arxiv.feed_for  # the id look-ups get a proxy's page; the search works
+    arxiv.feed_for = lambda requested: b"<html>proxy page</html>"  # type: ignore[assignment]
+    result = run_cli("discover", *WINDOW, "--format", "json")
+    arxiv.feed_for = real  # type: ignore[method-assign]
+    assert json.loads(result.stdout)
+    assert "could not fetch the abstracts" in result.stderr
+
+
+def test_md_checklist_with_add_commands(catalog_dir: Path, corpus: list, run_cli) -> None:
+    corpus.append(CorpusEntry("2505.30003", "Collapse of [links](http://x) *and* <b>tags</b>",
+                              ["Eve `tick` O'Neil"], "neural collapse grokking", ["cs.LG"],
+                              dt.datetime(2025, 5, 19)))
+    result = run_cli("discover", *WINDOW, "--format", "md", "--limit", "40")
+    items = [line for line in result.stdout.splitlines() if line.startswith("- [ ] ")]
+    assert items and all("`deepphen add " in line for line in items)
+    odd = next(line for line in items if "2505.30003" in line)
+    assert r"\[links\]" in odd and r"\*and\*" in odd and r"\<b>" in odd
+    assert "](https://arxiv.org/abs/2505.30003)" in odd
+    grok = next(line for line in items if "2505.10001" in line)
+    assert "`deepphen add 2505.10001 --section emergence-and-phase-transitions -k Grokking" \
+        in grok
+
+
+def test_piped_table_is_plain_lines(catalog_dir: Path, corpus: list, run_cli) -> None:
+    settings = load_settings(catalog_dir)  # catalog text with an escape sequence
+    settings.sections[1].heading = "Neural \x1b[31mCollapse"
+    atomic_write_text(catalog_dir / "catalog.toml", settings_to_toml(settings))
+    result = run_cli("discover", *WINDOW, "--limit", "100")
+    lines = result.stdout.splitlines()
+    assert lines and all(len(line.split("\t")) == 8 for line in lines)
+    assert "\x1b" not in result.stdout and "Neural  [31mCollapse" not in result.stdout
+    assert lines[0].split("\t")[0] == "1"
+
+
+def test_add_command_is_one_safe_shell_line() -> None:
+    from deepphen.fit import Fit, Why
+
+    class Model:
+        def sections_for(self, entry: object) -> list[tuple[str, float]]:
+            return [("others", 0.9)]
+
+        def keywords_for(self, entry: object) -> list[str]:
+            return ["Red\x1b[31m Team", "it's `odd`", "A", "B"]
+
+    from deepphen.arxiv import ArxivEntry
+
+    candidate = ArxivEntry("2505.00001", 1, "T", ["A B"], dt.date(2025, 5, 1))
+    fit = Fit(candidate, 0.5, Why(), Model())  # type: ignore[arg-type]
+    command = core.add_command(fit)
+    assert command == ("deepphen add 2505.00001 --section others -k 'Red [31m Team' "
+                       "-k 'it'\"'\"'s `odd`' -k A")
+
+
+def test_terminal_table(catalog_dir: Path, corpus: list, run_cli,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("discover", *WINDOW, "--limit", "3")
+    assert "Grokking as a Phase" in result.stdout or "Neural Collapse" in result.stdout
+    assert "score" in result.stdout
+
+
+# --- exit codes ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--since", "yesterday"), "not a date"),
+    (("--since", "2025-05-10", "--until", "2025-05-01"), "before --since"),
+    (("--category", "cs.LGG"), "unknown arXiv category 'cs.LGG' (did you mean cs.LG"),
+    (("--format", "xml"), "unknown format"),
+    (("--since", "0d"), "empty window"),
+])
+def test_usage_errors_exit_2(catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
+                             args: tuple[str, ...], message: str) -> None:
+    result = run_cli("discover", *args, exit_code=2)
+    assert message in result.stderr
+    assert not arxiv.requests
+
+
+def test_empty_catalog_exits_2(tmp_path: Path, arxiv: ArxivServer, fake: FakeTime,
+                               run_cli) -> None:
+    from tests.conftest import make_catalog
+
+    root = make_catalog(tmp_path / "empty", [])
+    result = run_cli("discover", "--catalog", root, exit_code=2)
+    assert "no papers" in result.stderr
+
+
+def test_unknown_category_in_settings_names_the_line(catalog_dir: Path, arxiv: ArxivServer,
+                                                     fake: FakeTime, run_cli) -> None:
+    path = catalog_dir / "catalog.toml"
+    atomic_write_text(path, path.read_text() + '\n[discover]\ncategories = ["cs.XX"]\n')
+    result = run_cli("discover", exit_code=2)
+    assert "catalog.toml:" in result.stderr and "cs.XX" in result.stderr
+
+
+def test_nothing_new_exits_1(catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime,
+                             run_cli) -> None:
+    arxiv.corpus = make_corpus(DAY, noise=0)
+    result = run_cli("discover", "--since", "2025-05-01", "--until", "2025-05-02",
+                     "--format", "json", exit_code=1)
+    assert "no paper" in result.stderr
+
+
+def test_api_failure_exits_2_and_writes_nothing(catalog_dir: Path, corpus: list,
+                                                arxiv: ArxivServer, fake: FakeTime,
+                                                run_cli) -> None:
+    arxiv.fail(*[Fault("status", 503)] * 4)
+    result = run_cli("discover", *WINDOW, "--category", "cs.LG", exit_code=2)
+    assert "HTTP 503 (4 tries)" in result.stderr
+    assert not (catalog_dir / "dismissed.toml").exists()
+
+
+def test_partial_fetch_needs_partial(catalog_dir: Path, corpus: list, arxiv: ArxivServer,
+                                     fake: FakeTime, run_cli,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core, "PAGE_SIZE", 5)
+    real = arxiv.search_feed
+
+    def second_page_fails(params: dict[str, str]) -> bytes:
+        if params["start"] == "0":  # the next request (page 2) fails, however often tried
+            arxiv.fail(*[Fault("status", 503)] * 4)
+        return real(params)
+
+    arxiv.search_feed = second_page_fails  # type: ignore[method-assign]
+    result = run_cli("discover", *WINDOW, "-c", "cs.LG", "--format", "json", exit_code=2)
+    assert "incomplete fetch: fetched 5 of" in result.stderr and "--partial" in result.stderr
+    result = run_cli("discover", *WINDOW, "-c", "cs.LG", "--format", "json", "--partial")
+    assert len(json.loads(result.stdout)) <= 5
+    assert "incomplete fetch" in result.stderr
+
+
+# --- triage -------------------------------------------------------------------------------
+
+def test_interactive_needs_a_terminal(catalog_dir: Path, fake: FakeTime, run_cli) -> None:
+    result = run_cli("discover", "--interactive", exit_code=2)
+    assert "needs a terminal" in result.stderr
+
+
+def test_triage_adds_skips_dismisses(catalog_dir: Path, corpus: list, run_cli,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    # first: show the abstract, then add with the suggested section and a key word of ours;
+    # second: skip; third: dismiss; then quit.
+    answers = "o\na\n\nMy Key Word\ns\nd\nq\n"
+    result = run_cli("discover", *WINDOW, "--interactive", "--limit", "5", input=answers)
+    assert "added 1, dismissed 1, skipped 1" in result.stderr
+    added = [p for p in catalog_dir.rglob("2505.[123]*.toml")]
+    assert len(added) == 1
+    data = tomllib.loads(added[0].read_text())
+    assert data["keywords"] == ["My Key Word"]
+    dismissed = tomllib.loads((catalog_dir / "dismissed.toml").read_text())["dismissed"]
+    assert len(dismissed) == 1 and dismissed[0]["date"] == TODAY
+    # the next run proposes neither again
+    again = run_cli("discover", *WINDOW, "--format", "json", "--limit", "100")
+    got = {r["arxiv"] for r in json.loads(again.stdout)}
+    assert added[0].stem not in got and dismissed[0]["arxiv"] not in got
+
+
+def test_triage_interrupted_keeps_what_was_added(catalog_dir: Path, corpus: list, run_cli,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    # add the first, then the input ends (Ctrl-D) at the second prompt
+    result = run_cli("discover", *WINDOW, "--interactive", input="a\n\n\n", exit_code=130)
+    assert "added 1" in result.stderr
+    assert len(list(catalog_dir.rglob("2505.[123]*.toml"))) == 1
+    assert not list(catalog_dir.rglob(".deepphen-tmp-*"))

@@ -1,0 +1,338 @@
+"""The HTML page in a real browser: headless Chromium from Debian's packages (tests/browser.py).
+
+One browser session serves the whole module. The shipped catalog's page is checked against
+deepphen's own search and filters, so the page and the CLI cannot drift apart; a small
+catalog of hostile texts checks that nothing in a catalog can run. Skipped, with one summary
+line saying how to install the browser, where Chromium is absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deepphen.catalog import Catalog
+from deepphen.export import html as html_export
+from deepphen.models import Link, Paper, Section, Settings
+from deepphen.search import search
+from deepphen.vocab import keyword_norm
+from tests import browser as chromium
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "catalog"
+VISIBLE_KEYS = """return Array.from(document.querySelectorAll('.paper'))
+    .filter(e => e.getClientRects().length > 0).map(e => e.dataset.key);"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[chromium.Browser]:
+    reason = chromium.missing()
+    if reason:
+        pytest.skip(reason)
+    session = chromium.Browser()
+    yield session
+    session.quit()
+
+
+@pytest.fixture(scope="module")
+def shipped() -> tuple[Settings, list[Paper]]:
+    catalog = Catalog.load(SHIPPED)
+    return catalog.settings, catalog.papers
+
+
+@pytest.fixture(scope="module")
+def page(shipped: tuple[Settings, list[Paper]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("page") / "index.html"
+    path.write_text(html_export.render(shipped[1], shipped[0]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def opened(browser: chromium.Browser, page: Path) -> chromium.Browser:
+    """The shipped catalog's page, freshly loaded with no fragment, at desktop size."""
+    browser.driver.set_window_size(1200, 900)
+    browser.open(page)
+    return browser
+
+
+def visible(b: chromium.Browser) -> list[str]:
+    return b.js(VISIBLE_KEYS)
+
+
+def count_text(b: chromium.Browser) -> str:
+    return b.js("return document.getElementById('count').textContent")
+
+
+def set_field(b: chromium.Browser, element_id: str, value: str) -> None:
+    """Change a select or input as a user would (the change event fires)."""
+    b.js("""const el = document.getElementById(arguments[0]);
+            if (el.type === 'checkbox') el.checked = arguments[1] === '1';
+            else el.value = arguments[1];
+            el.dispatchEvent(new Event('change', {bubbles: true}));""", element_id, value)
+
+
+def type_query(b: chromium.Browser, text: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    box = b.driver.find_element(By.CSS_SELECTOR, "input[type=search]")
+    box.clear()
+    box.send_keys(text)
+
+
+def fragment(b: chromium.Browser) -> str:
+    return b.js("return location.hash")
+
+
+def test_full_list_on_load(opened: chromium.Browser, shipped) -> None:
+    total = len(shipped[1])
+    keys = visible(opened)
+    assert len(keys) == total
+    assert set(keys) == {p.key for p in shipped[1]}
+    assert count_text(opened) == f"{total} of {total} papers"
+    assert opened.js("return document.querySelectorAll('input[type=search]').length") == 1
+    assert opened.js("return document.documentElement.scrollWidth <= innerWidth")
+    # Nothing was fetched: no stylesheet, script, image, font or favicon from anywhere.
+    assert opened.js("return performance.getEntriesByType('resource').length") == 0
+    assert [e for e in opened.driver.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+@pytest.mark.parametrize("query", ["lotery tiket", "grokin", "neural colapse", "Papyan",
+                                   "2201.02177", "double descent"])
+def test_query_matches_deepphen_search(opened: chromium.Browser, shipped, query: str) -> None:
+    type_query(opened, query)
+    expected = {hit.paper.key for hit in search(shipped[1], query)}
+    assert expected
+    assert set(visible(opened)) == expected
+    assert count_text(opened) == f"{len(expected)} of {len(shipped[1])} papers"
+
+
+def test_typo_matches_are_marked(opened: chromium.Browser) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    type_query(opened, "lotery tiket")
+    assert "q=lotery+tiket" in fragment(opened)
+    WebDriverWait(opened.driver, 5).until(
+        lambda d: d.execute_script("return document.querySelectorAll('.paper mark').length > 0"))
+    marked = opened.js("""return Array.from(document.querySelectorAll('.paper mark'))
+        .map(m => m.textContent.toLowerCase())""")
+    assert {"lottery", "ticket"} <= set(marked)
+    assert not opened.js("""return Array.from(document.querySelectorAll('.paper[hidden] mark'))
+        .length""")
+
+
+def test_section_filter(opened: chromium.Browser, shipped) -> None:
+    set_field(opened, "section", "neural-collapse")
+    expected = [p.key for p in shipped[1] if p.section == "neural-collapse"]
+    assert sorted(visible(opened)) == sorted(expected)
+    assert fragment(opened) == "#section=neural-collapse"
+    hidden_sections = opened.js("""return Array.from(document.querySelectorAll('section.sec'))
+        .filter(s => s.hidden).length""")
+    assert hidden_sections == len({p.section for p in shipped[1]}) - 1
+
+
+def test_year_range_filter(opened: chromium.Browser, shipped) -> None:
+    set_field(opened, "since", "2021")
+    set_field(opened, "until", "2022")
+    expected = {p.key for p in shipped[1] if 2021 <= p.year <= 2022}
+    assert set(visible(opened)) == expected
+    assert fragment(opened) == "#since=2021&until=2022"
+
+
+def test_keyword_filter_and_has_code(opened: chromium.Browser, shipped) -> None:
+    set_field(opened, "keyword", "Grokking")
+    with_keyword = {p.key for p in shipped[1]
+                    if keyword_norm("Grokking") in {keyword_norm(k) for k in p.keywords}}
+    assert set(visible(opened)) == with_keyword
+    set_field(opened, "code", "1")
+    with_code = {p.key for p in shipped[1]
+                 if p.key in with_keyword and html_export.http_url(p.code_url)}
+    assert set(visible(opened)) == with_code
+    assert fragment(opened) == "#keyword=Grokking&code=1"
+
+
+def test_sort_newest_and_oldest(opened: chromium.Browser, shipped) -> None:
+    newest = [p.key for p in sorted(shipped[1], key=Paper.sort_key, reverse=True)]
+    set_field(opened, "sort", "newest")
+    assert visible(opened) == newest
+    set_field(opened, "sort", "oldest")
+    assert visible(opened) == newest[::-1]
+    set_field(opened, "sort", "")
+    assert visible(opened) == [p.key for p in html_export.page_order(shipped[1], shipped[0])]
+
+
+def test_fragment_round_trip_and_back(browser: chromium.Browser, page: Path, shipped) -> None:
+    state = "q=grokking&section=emergence-and-phase-transitions&since=2023"
+    browser.open(page, state)
+    expected = {h.paper.key for h in search(shipped[1], "grokking")
+                if h.paper.section == "emergence-and-phase-transitions" and h.paper.year >= 2023}
+    assert set(visible(browser)) == expected
+    controls = browser.js("""return ['q', 'section', 'since', 'until']
+        .map(id => document.getElementById(id).value)""")
+    assert controls == ["grokking", "emergence-and-phase-transitions", "2023", ""]
+    set_field(browser, "section", "")
+    assert fragment(browser) == "#q=grokking&since=2023"
+    wider = set(visible(browser))
+    assert expected < wider
+    browser.driver.back()
+    assert fragment(browser) == "#" + state
+    assert set(visible(browser)) == expected
+    assert browser.js("return document.getElementById('section').value") == (
+        "emergence-and-phase-transitions")
+    browser.driver.forward()
+    assert set(visible(browser)) == wider
+
+
+def test_keyword_button_filters_and_toggles(opened: chromium.Browser, shipped) -> None:
+    from selenium.webdriver.common.by import By
+
+    button = opened.driver.find_element(By.CSS_SELECTOR, ".paper .k button")
+    word = button.text
+    button.click()
+    norm = keyword_norm(word)
+    expected = {p.key for p in shipped[1] if norm in {keyword_norm(k) for k in p.keywords}}
+    assert set(visible(opened)) == expected
+    assert opened.js("return document.getElementById('keyword').value") != ""
+    assert "keyword=" in fragment(opened)
+    assert button.get_attribute("aria-pressed") == "true"
+    button.click()
+    assert len(visible(opened)) == len(shipped[1])
+    assert fragment(opened) == ""
+
+
+def test_slash_focuses_search_and_escape_clears(opened: chromium.Browser, shipped) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(opened.driver).send_keys("/").perform()
+    assert opened.js("return document.activeElement.type") == "search"
+    ActionChains(opened.driver).send_keys("grokking").perform()
+    assert len(visible(opened)) < len(shipped[1])
+    ActionChains(opened.driver).send_keys(Keys.ESCAPE).perform()
+    assert opened.js("return document.activeElement.value") == ""
+    assert len(visible(opened)) == len(shipped[1])
+    opened.driver.back()  # Back undoes the clearing
+    assert opened.js("return document.getElementById('q').value") == "grokking"
+
+
+def test_nothing_matches_says_so(opened: chromium.Browser, shipped) -> None:
+    type_query(opened, "zzqxjv")
+    assert visible(opened) == []
+    assert count_text(opened) == f"0 of {len(shipped[1])} papers"
+    assert opened.js("return !document.getElementById('empty').hidden")
+    opened.js("document.getElementById('clear-all').click()")
+    assert len(visible(opened)) == len(shipped[1])
+
+
+def test_without_javascript_the_whole_list_shows(browser: chromium.Browser, page: Path,
+                                                 shipped) -> None:
+    browser.open(page, "q=grokking", javascript=False)
+    try:
+        assert len(visible(browser)) == len(shipped[1])
+        assert browser.js("return document.getElementById('controls').offsetParent") is None
+        assert count_text(browser) == f"{len(shipped[1])} papers"
+        links = browser.js("""return Array.from(document.querySelectorAll('.paper a.t'))
+            .map(a => a.href)""")
+        assert links and all(url.startswith(("https://", "http://")) for url in links)
+    finally:
+        browser.open(page)
+
+
+def test_phone_width_has_no_sideways_scroll(browser: chromium.Browser, page: Path) -> None:
+    browser.cdp("Emulation.setDeviceMetricsOverride",
+                {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        for state in ("", "q=lottery&sort=newest"):
+            browser.open(page, state)
+            assert browser.js("return innerWidth") == 360
+            assert browser.js("return document.documentElement.scrollWidth") <= 360
+            too_wide = browser.js("""return Array.from(document.querySelectorAll('body *'))
+                .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5).length""")
+            assert too_wide == 0
+    finally:
+        browser.cdp("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_screenshots_for_people(browser: chromium.Browser, page: Path,
+                                tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Writes the page as people see it (light, dark, phone) and lists the files at the end."""
+    folder = Path(chromium.SCREENSHOT_DIR or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    shots = [("page-desktop.png", "light", None), ("page-dark.png", "dark", None),
+             ("page-phone.png", "light", 360)]
+    try:
+        for name, scheme, width in shots:
+            browser.cdp("Emulation.setEmulatedMedia", {
+                "features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            if width:
+                browser.cdp("Emulation.setDeviceMetricsOverride", {
+                    "width": width, "height": 1400, "deviceScaleFactor": 1, "mobile": True})
+            else:
+                browser.driver.set_window_size(1100, 1300)
+            browser.open(page, "q=grokin&since=2022")
+            assert browser.driver.save_screenshot(str(folder / name))
+            browser.cdp("Emulation.clearDeviceMetricsOverride", {})
+    finally:
+        browser.cdp("Emulation.setEmulatedMedia", {"features": []})
+    for name, _, _ in shots:
+        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        chromium.SCREENSHOTS.append(folder / name)
+
+
+# --- a catalog of hostile texts: nothing may run, everything shows as text -----------------
+HOSTILE = [
+    "<script>window.pwned = 'title'</script>",
+    "<img src=x onerror=\"window.pwned = 'img'\">",
+    "</script><script>window.pwned = 'close'</script>",
+    "\"><svg onload=window.pwned=1>",
+    "<!-- <script>window.pwned = 'comment'</script>",
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    evil = HOSTILE[0]
+    settings = Settings(
+        title=f"List {evil}", intro=f"Intro {HOSTILE[1]} [click](javascript:alert(1))",
+        sections=[Section(f"Heading {HOSTILE[2]}", "s1", toc_label=HOSTILE[3])],
+        closing=f"# Closing {HOSTILE[4]}",
+    )
+    papers = [
+        Paper(title=text, year=2020 + i, section="s1", key=f"hostile-{i}",
+              authors=[HOSTILE[(i + 1) % len(HOSTILE)]], venue=HOSTILE[(i + 2) % len(HOSTILE)],
+              keywords=[HOSTILE[(i + 3) % len(HOSTILE)], "Grokking"],
+              digest=HOSTILE[(i + 4) % len(HOSTILE)],
+              links=[Link("paper", "javascript:window.pwned='link'"),
+                     Link("code", "JaVaScRiPt:alert(1)"), Link("data", "data:text/html,x")])
+        for i, text in enumerate(HOSTILE)
+    ]
+    papers.append(Paper(title="A fine paper", year=2019, section="s1", key="fine",
+                        links=[Link("paper", "https://example.org/p")]))
+    path = tmp_path_factory.mktemp("hostile") / "index.html"
+    path.write_text(html_export.render(papers, settings), encoding="utf-8")
+    return path
+
+
+def test_hostile_texts_show_as_text_and_run_nothing(browser: chromium.Browser,
+                                                    hostile_page: Path) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    for state in ("", "q=script", "q=img+onerror&sort=newest", "keyword=Grokking"):
+        browser.open(hostile_page, state)
+        try:
+            browser.driver.switch_to.alert.dismiss()
+            pytest.fail("an alert opened")
+        except NoAlertPresentException:
+            pass
+        assert browser.js("return window.pwned") is None
+        assert browser.js("return document.scripts.length") == 2
+        assert browser.js("return document.querySelectorAll('img, svg, iframe').length") == 0
+        assert browser.js("""return Array.from(document.querySelectorAll('a'))
+            .every(a => /^(https?:|file:)/.test(a.href))""")
+    browser.open(hostile_page)
+    titles = browser.js("""return Array.from(document.querySelectorAll('.paper .t'))
+        .map(t => t.textContent)""")
+    assert sorted(titles) == sorted([*HOSTILE, "A fine paper"])
+    assert browser.js("return document.querySelector('h1').textContent") == f"List {HOSTILE[0]}"
+    assert len(browser.js(VISIBLE_KEYS)) == len(HOSTILE) + 1
