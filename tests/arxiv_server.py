@@ -103,6 +103,7 @@ class ArxivServer:
         self.requests: list[Recorded] = []
         self.overrides: dict[str, str] = {}  # id -> entry XML replacing the fixture's
         self.corpus: list[CorpusEntry] = []  # what a search_query searches
+        self._searched: tuple[object, list[CorpusEntry]] = (None, [])
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -157,9 +158,12 @@ class ArxivServer:
             raise arxiv_query.QueryError("start and max_results must be integers") from exc
         if start < 0 or size < 0 or size > arxiv_query.MAX_RESULTS:
             raise arxiv_query.QueryError(f"max_results must be 0..{arxiv_query.MAX_RESULTS}")
-        hits = arxiv_query.search(self.corpus, params["search_query"],
-                                  sort_by=params.get("sortBy", "relevance"),
-                                  sort_order=params.get("sortOrder", "descending"))
+        key = (params["search_query"], params.get("sortBy", "relevance"),
+               params.get("sortOrder", "descending"), len(self.corpus), id(self.corpus))
+        if self._searched[0] != key:  # paging asks the same query again and again
+            self._searched = (key, arxiv_query.search(self.corpus, key[0], sort_by=key[1],
+                                                      sort_order=key[2]))
+        hits = self._searched[1]
         wanted = {re.sub(r"v\d+$", "", i) for i in params.get("id_list", "").split(",") if i}
         if wanted:
             hits = [h for h in hits if h.id in wanted]
