@@ -284,7 +284,9 @@ _ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"))
 
 @given(_ANY_TEXT, st.sampled_from(["", ",;", ";,"]), st.booleans())
 def test_escape_md_round_trips(text: str, separators: str, line_start: bool) -> None:
-    assert unescape_md(escape_md(text, separators, line_start=line_start)) == text
+    # At a line start, spaces around the text go: they would indent it into a code block.
+    expected = text.strip(" ") if line_start else text
+    assert unescape_md(escape_md(text, separators, line_start=line_start)) == expected
 
 
 @given(_ANY_TEXT)

@@ -23,18 +23,28 @@ from deepphen.models import Paper, Section
 # an HTML entity can make '<' literal.
 # --------------------------------------------------------------------------------------------
 
-_LINE_BREAKS_RE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# C0 and C1 controls and the line and paragraph separators: folded to a space before anything
+# else, so that none can end a line early or hide what starts one.
+_LINE_BREAKS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 # Characters that would start markdown structure anywhere in a line: links and images ([ ]),
-# HTML and autolinks (<), emphasis (*, which also delimits the venue) and code spans (`).
-_MD_SPECIAL = "[]<*`"
+# HTML and autolinks (<), emphasis (*, which also delimits the venue), code spans (`) and
+# GFM strike-through (~).
+_MD_SPECIAL = "[]<*`~"
+# '&' that would start a character reference ("&amp;", "&#42;", "&#x2A;").
+_ENTITY_RE = re.compile(r"&(?=(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});)")
+# What GFM links without brackets: "scheme://", "www." and "name@host" (the ':', '.' and '@'
+# escaped break the pattern; an escaped character is never part of an autolink).
+_AUTOLINK_RE = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?<![^\s(*_~\\])(?i:www)(\.)"
+                          r"|(?<=[A-Za-z0-9._+-])(@)(?=[A-Za-z0-9])")
 # Characters that start a block (heading, quote, list, fence, table, setext line) at the start.
 _BLOCK_START = "#>-+=~|"
 _ORDERED_START_RE = re.compile(r"^(\d{1,9})([.)])")
 _UNESCAPE_MD_RE = re.compile(rf"\\([{re.escape(string.punctuation)}])")
 _TAG_START = r"(?=[A-Za-z/!?])"
-# '<' that starts a tag, or a literal '&lt;' (with any 'amp;' prefixes) that must stay literal.
-_ESCAPE_HTML_RE = re.compile(rf"<{_TAG_START}|&((?:amp;)*)lt;")
-_UNESCAPE_HTML_RE = re.compile(r"&((?:amp;)*)lt;")
+_REFERENCE = r"(?=(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});)"
+# '<' that starts a tag, or '&' that starts a character reference (literal "&lt;" included).
+_ESCAPE_HTML_RE = re.compile(rf"<{_TAG_START}|&{_REFERENCE}")
+_UNESCAPE_HTML_RE = re.compile(rf"&lt;|&amp;{_REFERENCE}")
 KEYWORD_LABEL_RE = re.compile(r"^(key\s*w\w{0,5})\s*:(.*)$", re.IGNORECASE)
 
 SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -56,15 +66,22 @@ def escape_md(text: str, separators: str = "", *, line_start: bool = False) -> s
     The exact inverse is ``unescape_md``.
     """
     text = fold_lines(text)
+    if line_start:
+        # Leading spaces would indent the line into a code block or hide a '#' or '>' from
+        # the check below; trailing ones would end the line in a hard break.
+        text = text.strip(" ")
     out = []
     special = _MD_SPECIAL + separators
+    marks = {m.start(): True for m in _ENTITY_RE.finditer(text)}
+    marks.update((m.start(m.lastindex), True) for m in _AUTOLINK_RE.finditer(text))
     for i, ch in enumerate(text):
         if ch == "\\":
             nxt = text[i + 1] if i + 1 < len(text) else ""
             # A backslash escapes only punctuation, so only there (or at the end, before the
             # period the format adds) must it be doubled to stay a backslash.
             out.append("\\\\" if nxt == "" or nxt in string.punctuation else "\\")
-        elif ch in special or (line_start and i == 0 and ch in _BLOCK_START):
+        elif ch in special or i in marks or (line_start and i == 0 and ch in _BLOCK_START) \
+                or (ch == "_" and not _intraword(text, i)):
             out.append("\\" + ch)
         else:
             out.append(ch)
@@ -74,30 +91,29 @@ def escape_md(text: str, separators: str = "", *, line_start: bool = False) -> s
     return escaped
 
 
+def _intraword(text: str, i: int) -> bool:
+    """True for a '_' between two letters or digits ("snake_case"), which cannot emphasise."""
+    return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
 def unescape_md(text: str) -> str:
     """Undo ``escape_md``: a backslash before ASCII punctuation is dropped."""
     return _UNESCAPE_MD_RE.sub(r"\1", text)
 
 
 def escape_html(text: str) -> str:
-    """Make ``text`` literal inside a raw-HTML line: '<' that would open a tag becomes '&lt;'.
+    """Make ``text`` literal inside a raw-HTML line: '<' that would open a tag becomes '&lt;'
+    and '&' that would start a character reference ("&amp;", "&#42;") becomes '&amp;'.
 
-    A literal '&lt;' gains an 'amp;' so that ``unescape_html`` gives it back exactly.
+    ``unescape_html`` gives the text back exactly.
     """
-
-    def repl(m: re.Match[str]) -> str:
-        return "&lt;" if m.group(0) == "<" else f"&amp;{m.group(1)}lt;"
-
-    return _ESCAPE_HTML_RE.sub(repl, fold_lines(text))
+    return _ESCAPE_HTML_RE.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;",
+                               fold_lines(text))
 
 
 def unescape_html(text: str) -> str:
     """Undo ``escape_html``."""
-
-    def repl(m: re.Match[str]) -> str:
-        return f"&{m.group(1)[4:]}lt;" if m.group(1) else "<"
-
-    return _UNESCAPE_HTML_RE.sub(repl, text)
+    return _UNESCAPE_HTML_RE.sub(lambda m: "<" if m.group() == "&lt;" else "&", text)
 
 
 def is_safe_url(url: str) -> bool:
@@ -227,7 +243,6 @@ _MARKER_RE = re.compile(r"^[ \t]*[-*][ \t]*")
 _LABEL_RE = re.compile(r"^key[ \t]*w[a-z]*[ \t]*:", re.IGNORECASE)
 _CLOSE_RE = re.compile(r"[ \t]*</details>[ \t]*$")
 _BREAK_RE = re.compile(r"\\[ \t]*$")
-_SPACE_DOT_RE = re.compile(r"[ \t.]")
 _INNER_LINK_RE = re.compile(r"\[\[((?:\\.|[^\\\]])*)\]\(([^()\s]*)\)\]")
 
 
@@ -250,7 +265,7 @@ def _authors_text(paper: Paper) -> str | None:
     names = [escape_md(name, ",;", line_start=i == 0) for i, name in enumerate(paper.authors)]
     text = ", ".join(names) + _period_after(names[-1]) if names else ""
     if paper.venue:
-        text = f"{text} *{escape_md(paper.venue)}*".lstrip()
+        text = f"{text} *{escape_md(paper.venue.strip())}*".lstrip()
     if KEYWORD_LABEL_RE.match(text):
         # An author called e.g. "Key Words: X" must not read back as the key-word line.
         text = text.replace(":", "\\:", 1)
@@ -273,27 +288,55 @@ def entry_lines(paper: Paper) -> list[tuple[str, str]]:
     return lines
 
 
-def _format_free(line: str) -> str:
-    """A line without what formatting alone changes: indentation and list marker, the
-    key-word label's spelling, spaces, periods, ';' against ',', a closing ``</details>``,
-    a trailing line-break backslash and links written ``[[label](url)]``."""
-    text = _INNER_LINK_RE.sub(r"[[\1]](\2)", _MARKER_RE.sub("", line, count=1))
+# A line's content that markdown would read as a block of its own (heading, quote, list,
+# fence, table, thematic break, HTML, indented code) rather than as the entry's text.
+_BLOCK_OPENER_RE = re.compile(r"^(?:#{1,6}(?:\s|$)|[>|<]|[-+*](?:\s|$)|\d{1,9}[.)](?:\s|$)"
+                              r"|```|~~~|[=-]+\s*$)")
+_TOKEN_RE = re.compile(rf"\\[{re.escape(string.punctuation)}]|.", re.DOTALL)
+_DROPPED = frozenset({" ", "\t", "."})  # spacing and a plain period: formatting only
+
+
+def _tokens(line: str, *, markup: bool) -> list[str] | None:
+    """A line as the tokens formatting cannot change, or None when its content would open a
+    block. An escaped character is one token (``\\[`` is text, ``[`` is markup), so dropping
+    a space or period can never turn an escape into live markup; with ``markup=False`` the
+    escapes are dropped too (the text alone)."""
+    marker = _MARKER_RE.match(line)
+    text = line[marker.end():] if marker else line.lstrip(" \t")
+    text = _INNER_LINK_RE.sub(r"[[\1]](\2)", text)  # '[[label](url)]': the link, misbracketed
+    if marker and len(marker.group()) - len(marker.group().rstrip(" ")) > 4:
+        return None  # five spaces after the marker: the content is indented code
+    if markup and text.startswith("<") and not text.startswith(("<details>", "<details ")):
+        return None
+    if markup and _BLOCK_OPENER_RE.match(text) and not text.startswith("<details"):
+        return None
     text = _LABEL_RE.sub("Key Word:", text, count=1)
     text = _BREAK_RE.sub("", _CLOSE_RE.sub("", text))
-    return _SPACE_DOT_RE.sub("", text.replace(";", ","))
+    tokens = [t.replace(";", ",") for t in _TOKEN_RE.findall(text)]
+    if not markup:
+        tokens = [t[-1] for t in tokens if t != "\\"]
+    return [t for t in tokens if t not in _DROPPED]
 
 
-def same_but_format(lines: list[str], canonical: list[str]) -> bool:
+def same_but_format(lines: list[str], canonical: list[str], *, markup: bool = True) -> bool:
     """True when ``lines`` say what ``canonical`` says and differ in formatting only.
 
-    Every other character must match in order, so verbatim lines can neither carry text the
-    paper's fields do not (HTML, links, an unescaped bracket) nor outlive an edit of them.
+    Formatting is spacing, a plain period, ';' against ',', the list marker, the key-word
+    label's spelling, a closing ``</details>``, a trailing line-break backslash and a link
+    written ``[[label](url)]``; never what
+    is markup. Every other token must match in order, escapes included, so verbatim lines can
+    neither carry text the paper's fields do not (HTML, links, an unescaped bracket), nor turn
+    escaped text live (``\\.[`` is not ``\\[``), nor outlive an edit of the fields. With
+    ``markup=False`` only the text is compared (escapes ignored): lines that agree on the
+    text but not on the markup are what lint reports as an error.
     """
-    return (
-        len(lines) == len(canonical)
-        and not any("\n" in line or "\r" in line for line in lines)
-        and all(_format_free(a) == _format_free(b) for a, b in zip(lines, canonical, strict=True))
-    )
+    if len(lines) != len(canonical) or any("\n" in line or "\r" in line for line in lines):
+        return False
+    for line, model in zip(lines, canonical, strict=True):
+        mine, theirs = _tokens(line, markup=markup), _tokens(model, markup=markup)
+        if mine is None or mine != theirs:
+            return False
+    return True
 
 
 def page_lines(paper: Paper) -> list[str]:

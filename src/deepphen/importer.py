@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from deepphen.catalog import paper_key
+from deepphen.dialect import group_year
 from deepphen.import_body import H1_RE, BodyReader
 from deepphen.import_entry import ERROR, WARNING, ImportNote
 from deepphen.import_toc import TOC_ITEM_RE, is_toc_heading, match_toc, read_toc
-from deepphen.dialect import group_year
 from deepphen.layout import Layout
 from deepphen.models import Paper, Section, Settings, github_anchor
 from deepphen.order import assign_sort_as

@@ -128,7 +128,32 @@ def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     canonical = [line for _, line in entry_lines(paper)]
     if same_but_format(paper.verbatim, canonical):
         yield Flag("entry is written as imported, not in the list's format", field="verbatim",
-                   fix=Fix("removed verbatim (entry written in the list's format)", edit=edit))
-    else:
+                  fix=Fix("removed verbatim (entry written in the list's format)", edit=edit))
+    elif not same_but_format(paper.verbatim, canonical, markup=False):
         yield Flag("verbatim lines no longer match the paper's fields and are ignored",
-                   field="verbatim", fix=Fix("removed stale verbatim", edit=edit))
+                  field="verbatim", fix=Fix("removed stale verbatim", edit=edit))
+
+
+@rule("DP505", "verbatim-markup", "error",
+      "Verbatim lines change only spacing and punctuation, never what is markup.", fixable=True)
+def verbatim_markup(f: PaperFile, ctx: Context) -> Iterator[Flag]:
+    """Verbatim lines that say what the fields say but with different markup (an escape
+    undone by a space or period before it, a live link or tag, a line that opens a heading
+    or code block) would put that markup on the page; export ignores them and writes the
+    entry in the list's format. The fix removes them.
+
+    Bad:  ``verbatim = ["- Title \\.[x](https://evil.example) ...", ...]``
+    Good: ``verbatim = ["- Title \\[x\\](https://evil.example) ...", ...]`` or no verbatim
+    """
+    paper = f.paper
+    if not paper.verbatim:
+        return
+    from deepphen.dialect import entry_lines, same_but_format
+
+    canonical = [line for _, line in entry_lines(paper)]
+    if not same_but_format(paper.verbatim, canonical) \
+            and same_but_format(paper.verbatim, canonical, markup=False):
+        yield Flag("verbatim lines differ from the entry in markup, not only formatting; "
+                   "export ignores them", field="verbatim",
+                   fix=Fix("removed verbatim that changed the markup",
+                           edit=lambda data: data.pop("verbatim", None)))
