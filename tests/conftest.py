@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from deepphen.catalog import settings_to_toml, write_paper
-from deepphen.cli.app import app
+from deepphen.cli.main import app
 from deepphen.fsutil import atomic_write_text
 from deepphen.models import Link, Paper, Section, Settings
 

@@ -8,7 +8,7 @@ import pytest
 import typer.main
 
 from deepphen import __version__
-from deepphen.cli.app import app
+from deepphen.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 

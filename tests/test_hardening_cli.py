@@ -17,7 +17,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from deepphen.cli import app
+from deepphen.cli.main import app
 from deepphen.errors import EXIT_FINDINGS, EXIT_USAGE, NetworkError
 from tests.conftest import make_catalog
 

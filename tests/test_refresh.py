@@ -150,11 +150,11 @@ def test_progress_hooks_show_batches_and_waits() -> None:
     from rich.console import Console
     from rich.progress import Progress
 
-    from deepphen.cli.add import _RichProgress, network_progress
+    from deepphen.cli.network import RichProgress, network_progress
 
     console = Console(file=io.StringIO(), force_terminal=True, width=100)
     with Progress(console=console) as progress:
-        hooks = _RichProgress(progress, "checking arXiv")
+        hooks = RichProgress(progress, "checking arXiv")
         hooks.start(130)
         hooks.batch(100)
         hooks.wait(3.0, "rate limit")
@@ -164,4 +164,4 @@ def test_progress_hooks_show_batches_and_waits() -> None:
         hooks.batch(30)
         assert task.description == "checking arXiv" and task.completed == 130
     with network_progress("x") as quiet:  # pytest's output is not a terminal
-        assert type(quiet).__name__ == "_QuietProgress"
+        assert type(quiet).__name__ == "QuietProgress"

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from deepphen import launch
+from deepphen.cli.params import parse_args
+from deepphen.cli.search import PARAMS
 
 from .conftest import FIXTURES, make_catalog
 from .test_search import more_papers
@@ -132,7 +134,7 @@ def test_terminal_table_with_headings(catalog: Path, run_cli: Callable[..., obje
     assert " 1 paper " in one and "1 papers" not in one
 
 
-# The launcher's quick path must print exactly what the command prints.
+# The quick parser (deepphen.cli.params) must read argv as typer reads it.
 QUICK_CASES = [
     ["grokking"], ["lotery tiket", "-n", "2"], ["Frankle", "--format=json"],
     ["collapse", "-f", "ids"], ["2201.02177", "--limit", "1"], ["platonnnnikk"], ["!!"],
@@ -169,8 +171,8 @@ def test_launcher_prints_what_the_command_prints(
     (["a", "b"], None), (["--year"], None), (["--bogus", "1"], None), (["-n=3"], None),
     (["--limit", "1", "--limit", "2"], None),
 ])
-def test_parse_search_args(argv: list[str], expected: dict | None) -> None:
-    assert launch.parse_search_args(argv) == expected
+def test_quick_parser_reads_the_plain_forms(argv: list[str], expected: dict | None) -> None:
+    assert parse_args(PARAMS, argv) == expected
 
 
 def test_help_still_comes_from_typer(monkeypatch: pytest.MonkeyPatch,
@@ -207,3 +209,19 @@ def test_unknown_keyword_filter_names_the_closest_key_words(catalog_dir: Path, r
     assert "no paper has the key word 'grokkin' (closest: Grokking" in result.stderr
     result = run_cli("search", "--keyword", "Grokking", "--year", "2016", exit_code=1)
     assert "loosen or drop a filter" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["search", "export", "stats"])
+def test_typer_shows_the_declared_filters(command: str) -> None:
+    """One declaration per option: typer's view of the filter family is deepphen.cli.params'."""
+    import typer.main
+
+    from deepphen.cli.main import app
+    from deepphen.cli.params import CATALOG, FILTERS
+
+    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    shown = {p.name: p for p in click_command.params}
+    for param in (CATALOG, *FILTERS):
+        assert tuple(shown[param.name].opts) == param.flags
+        assert shown[param.name].help == param.help
+        assert shown[param.name].multiple == param.multiple

@@ -115,7 +115,7 @@ def test_charts_on_a_terminal(catalog_dir: Path, run_cli,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
     monkeypatch.setenv("COLUMNS", "100")
-    from deepphen.cli.app import console
+    from deepphen.cli.output import console
 
     console.cache_clear()  # the console binds to the runner's captured stdout
     try:

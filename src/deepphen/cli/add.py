@@ -1,86 +1,21 @@
-"""``deepphen add`` and ``deepphen refresh``: the commands that talk to the arXiv API."""
+"""``deepphen add``: fetch papers from arXiv and write them into the catalog."""
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from deepphen.cli.app import (
-    CatalogOption,
-    app,
-    console,
-    echo,
-    handle_errors,
-    is_terminal,
-    print_json,
-    print_table,
-    usage_error,
-    warn,
-)
+from deepphen.cli.app import app, check_format, handle_errors
+from deepphen.cli.network import arxiv_client, network_progress
+from deepphen.cli.options import CatalogOption
+from deepphen.cli.output import echo, is_terminal, print_json, print_table, warn
 from deepphen.errors import DeepphenError
 from deepphen.printable import printable
 
 OUTPUT_FORMATS = ("text", "json")
-
-
-@contextlib.contextmanager
-def network_progress(description: str) -> Iterator[Any]:
-    """Hooks for a rich progress bar of ids fetched, showing rate-limit and retry waits.
-
-    Yields an object with ``start(total)``, ``batch(n)`` and ``wait(seconds, reason)``;
-    on a terminal they drive a bar on stderr, otherwise they do nothing.
-    """
-    if not (is_terminal() and is_terminal(sys.stderr)):
-        yield _QuietProgress()
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=console(stderr=True), transient=True) as progress:
-        yield _RichProgress(progress, description)
-
-
-class _QuietProgress:
-    def start(self, total: int) -> None:
-        pass
-
-    def batch(self, count: int) -> None:
-        pass
-
-    def wait(self, seconds: float, reason: str) -> None:
-        pass
-
-
-class _RichProgress:
-    def __init__(self, progress: Any, description: str) -> None:
-        self.progress = progress
-        self.description = description
-        self.task = progress.add_task(description, total=None)
-
-    def start(self, total: int) -> None:
-        self.progress.update(self.task, total=total)
-
-    def batch(self, count: int) -> None:
-        self.progress.update(self.task, advance=count, description=self.description)
-
-    def wait(self, seconds: float, reason: str) -> None:
-        self.progress.update(self.task, description=f"waiting {seconds:.0f}s ({reason})")
-
-
-def _client(on_wait: Callable[[float, str], None]) -> Any:
-    from deepphen.arxiv import Client
-
-    return Client(on_wait=on_wait)
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in OUTPUT_FORMATS:
-        raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
 
 
 @app.command("add")
@@ -133,7 +68,7 @@ def add_command(
 
       deepphen add 2206.07682 2201.02177 -s emergence --code https://github.com/o/r
     """
-    _check_format(fmt)
+    check_format(fmt, OUTPUT_FORMATS)
     from deepphen import add as core
     from deepphen.catalog import find_catalog
 
@@ -144,7 +79,7 @@ def add_command(
     with network_progress("fetching from arXiv") as progress:
         progress.start(len(arxiv_ids))
         proposals = core.plan_additions(root, arxiv_ids, options,
-                                        client=_client(progress.wait), on_batch=progress.batch)
+                                        client=arxiv_client(progress.wait), on_batch=progress.batch)
     proposals = [_place(p, accept=accept_suggestion or dry_run, show=fmt == "text" and
                         not section, root=root) for p in proposals]
     if fmt == "text":
@@ -226,58 +161,3 @@ def _show(proposal: Any, root: Path, *, dry_run: bool) -> None:
         return
     echo(render_entry(proposal.paper))
     echo(f"wrote {path}")
-
-
-@app.command("refresh")
-@handle_errors
-def refresh_command(
-    arxiv_ids: Annotated[
-        list[str] | None, typer.Argument(help="arXiv ids of catalog papers.", show_default=False)
-    ] = None,
-    everything: Annotated[
-        bool, typer.Option("--all", help="Every catalog paper with an arXiv id.")
-    ] = False,
-    write: Annotated[bool, typer.Option("--write", help="Apply the changes shown.")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    catalog: CatalogOption = None,
-) -> None:
-    """Compare catalog papers with arXiv: title, authors, venue (journal_ref) and DOI.
-
-    Each difference is shown as old -> new; --write applies them. Exits 1 when something
-    changed upstream and was not written, 0 otherwise.
-
-    Examples:
-
-      deepphen refresh 2201.02177
-
-      deepphen refresh --all
-
-      deepphen refresh --all --write
-    """
-    _check_format(fmt)
-    from deepphen.catalog import find_catalog
-    from deepphen.errors import EXIT_FINDINGS
-    from deepphen.refresh import refresh, show_value
-
-    root = find_catalog(catalog)
-    with network_progress("checking arXiv") as progress:
-        result = refresh(root, list(arxiv_ids or []), everything=everything, write=write,
-                         client=_client(progress.wait), on_start=progress.start,
-                         on_batch=progress.batch)
-    if fmt == "json":
-        print_json({"checked": result.checked, "updates": [u.to_json() for u in result.updates],
-                    "missing": result.missing, "written": [str(p) for p in result.written]})
-    else:
-        rows = [(u.paper.arxiv, c.field, show_value(c.old), show_value(c.new))
-                for u in result.updates for c in u.changes]
-        if rows:
-            print_table("Changed upstream", ["arxiv", "field", "old", "new"], rows)
-        if result.missing:
-            warn(f"arXiv no longer lists {len(result.missing)} of them: "
-                 f"{', '.join(result.missing)}")
-        verb = "wrote" if write else "would change"
-        sys.stderr.write(f"checked {result.checked} papers; {len(result.updates)} changed "
-                         f"upstream" + (f"; {verb} {len(result.updates)} files" if
-                                        result.updates else "") + "\n")
-    if result.updates and not write:
-        raise typer.Exit(EXIT_FINDINGS)

@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from deepphen.cli.app import app, echo, handle_errors, is_terminal, print_json
+from deepphen.cli.app import app, handle_errors
+from deepphen.cli.output import echo, is_terminal, print_json
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK, DeepphenError
 from deepphen.printable import printable
 
@@ -97,7 +98,7 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[int, int], Non
         return
     from rich.progress import Progress
 
-    from deepphen.cli.app import console
+    from deepphen.cli.output import console
 
     with Progress(console=console(stderr=True), transient=True) as progress:
         task = progress.add_task("writing papers", total=total)

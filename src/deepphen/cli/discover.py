@@ -9,17 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from deepphen.cli.app import (
-    CatalogOption,
-    app,
-    console,
-    echo,
-    handle_errors,
-    is_terminal,
-    print_json,
-    usage_error,
-    warn,
-)
+from deepphen.cli.app import app, handle_errors, usage_error
+from deepphen.cli.options import CatalogOption
+from deepphen.cli.output import console, echo, is_terminal, print_json, warn
 from deepphen.printable import printable as clean
 
 OUTPUT_FORMATS = ("table", "json", "md")

@@ -9,22 +9,15 @@ from typing import Annotated
 import typer
 
 from deepphen.cli.app import (
-    AuthorFilter,
-    CatalogOption,
-    KeywordFilter,
-    SectionFilter,
-    SinceFilter,
-    UntilFilter,
-    VenueFilter,
-    YearFilter,
     app,
     handle_errors,
-    is_terminal,
     select_papers,
     usage_error,
-    warn,
     warn_if_nothing_matched,
 )
+from deepphen.cli.options import CatalogOption, typed
+from deepphen.cli.output import is_terminal, warn
+from deepphen.cli.params import NO_FILTERS, FilterOptions
 from deepphen.errors import EXIT_FINDINGS
 from deepphen.export import FORMATS
 from deepphen.printable import printable
@@ -32,6 +25,7 @@ from deepphen.printable import printable
 
 @app.command("export")
 @handle_errors
+@typed
 def export_command(
     query: Annotated[
         str | None, typer.Argument(help="Optional search query: export only matching papers.")
@@ -43,13 +37,7 @@ def export_command(
         Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically), not stdout.")
     ] = None,
     catalog: CatalogOption = None,
-    section: SectionFilter = None,
-    year: YearFilter = None,
-    since: SinceFilter = None,
-    until: UntilFilter = None,
-    keyword: KeywordFilter = None,
-    author: AuthorFilter = None,
-    venue: VenueFilter = None,
+    filters: FilterOptions = NO_FILTERS,
 ) -> None:
     """Export the catalog as the markdown page, JSON, BibTeX, CSV or a searchable HTML page.
 
@@ -73,9 +61,7 @@ def export_command(
                           "(create it first)")
     from deepphen.export import exporter
 
-    options = {"section": section, "year": year, "since": since, "until": until,
-               "keyword": keyword, "author": author, "venue": venue}
-    settings, papers = select_papers(catalog, query, **options)
+    settings, papers = select_papers(catalog, query, filters)
     text = exporter(fmt)(papers, settings)
     if output is None:
         # On a terminal the text is to be read, not kept: no control character in it may act.
@@ -84,7 +70,7 @@ def export_command(
         from deepphen.fsutil import atomic_write_text
 
         atomic_write_text(output, text)
-    warn_if_nothing_matched(papers, query, options)
+    warn_if_nothing_matched(papers, query, filters)
     if not papers:  # an empty catalog: the document is written, but it lists nothing
         warn("the catalog has no papers")
         raise typer.Exit(EXIT_FINDINGS)

@@ -7,17 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from deepphen.cli.app import (
-    CatalogOption,
-    app,
-    console,
-    echo,
-    handle_errors,
-    is_terminal,
-    print_json,
-    print_table,
-    usage_error,
-)
+from deepphen.cli.app import app, handle_errors, usage_error
+from deepphen.cli.options import CatalogOption
+from deepphen.cli.output import console, echo, is_terminal, print_json, print_table
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK
 from deepphen.printable import printable
 

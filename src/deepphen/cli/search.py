@@ -1,50 +1,28 @@
-"""``deepphen search``: ranked, typo-tolerant search with the shared filters."""
+"""``deepphen search``: ranked, typo-tolerant search with the shared filters.
+
+This command module imports neither typer nor rich, so that ``deepphen search`` starts in
+about the time of the search itself: deepphen.launch parses its arguments with
+deepphen.cli.params (the declarations typer reads too) and calls ``search_command``
+directly; deepphen.cli.main registers the same function as the typer command, which serves
+``--help`` and whatever the quick parser leaves to typer.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
 
-import typer
-
-from deepphen.cli.app import (
-    AuthorFilter,
-    CatalogOption,
-    KeywordFilter,
-    SectionFilter,
-    SinceFilter,
-    UntilFilter,
-    VenueFilter,
-    YearFilter,
-    app,
-    echo,
-    handle_errors,
-    is_terminal,
-    make_filters,
-    print_json,
-    print_table,
-    usage_error,
-)
+from deepphen.cli.output import echo, is_terminal, print_json, print_table, run_command
+from deepphen.cli.params import FILTERS, NO_FILTERS, SEARCH, FilterOptions, parse_args
+from deepphen.errors import DeepphenError
 from deepphen.printable import printable
 
 
-@app.command("search")
-@handle_errors
 def search_command(
-    query: Annotated[
-        str | None, typer.Argument(help="Words, an author, a title, an arXiv id or URL.")
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N papers.")] = 20,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table (default), json or ids (one per line).")
-    ] = "table",
-    catalog: CatalogOption = None,
-    section: SectionFilter = None,
-    year: YearFilter = None,
-    since: SinceFilter = None,
-    until: UntilFilter = None,
-    keyword: KeywordFilter = None,
-    author: AuthorFilter = None,
-    venue: VenueFilter = None,
+    query: str | None = None,
+    limit: int = 20,
+    fmt: str = "table",
+    catalog: Path | None = None,
+    filters: FilterOptions = NO_FILTERS,
 ) -> None:
     """Find papers by words, key words, authors, title or id, forgiving typos.
 
@@ -62,40 +40,31 @@ def search_command(
 
       deepphen search https://arxiv.org/abs/2201.02177
     """
-    from deepphen.search import (
-        OUTPUT_FORMATS,
-        TABLE_COLUMNS,
-        NoMatch,
-        hit_record,
-        hit_row,
-        search_catalog,
-    )
+    from deepphen.search import OUTPUT_FORMATS, NoMatch, hit_record, search_catalog
 
     if fmt not in OUTPUT_FORMATS:
-        raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
+        raise DeepphenError(f"unknown format {fmt!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
     from deepphen.catalog import find_catalog
 
     root = find_catalog(catalog)
-    wants_filters = any((section, year, since, until, keyword, author, venue))
+    # Any filter with a value (``--year 0``, ``--section ""`` do not count, as before).
+    wants_filters = any(getattr(filters, p.name) for p in FILTERS)
     if query is None and not wants_filters:
-        raise usage_error("give a search query or at least one filter (see --help)")
+        raise DeepphenError("give a search query or at least one filter (see --help)")
     settings = None
     if wants_filters or (fmt == "table" and is_terminal()):
         from deepphen.catalog import load_settings
 
         settings = load_settings(root)
-    keep = None
-    if wants_filters:
-        keep = make_filters(settings, section=section, year=year, since=since, until=until,
-                            keyword=keyword, author=author, venue=venue).matches
+    keep = filters.build(settings).matches if wants_filters else None
     try:
         hits = search_catalog(root, query, keep=keep, limit=limit)
     except NoMatch as exc:
-        if keyword:
+        if filters.keyword:
             from deepphen.catalog import load_papers
             from deepphen.search import keyword_hint
 
-            exc.hint = keyword_hint(load_papers(root), keyword) or exc.hint
+            exc.hint = keyword_hint(load_papers(root), filters.keyword) or exc.hint
         if fmt == "json":  # scripts get a JSON document either way; the exit code says 1
             print_json([])
         raise
@@ -105,19 +74,30 @@ def search_command(
         for hit in hits:
             echo(printable(hit.paper.arxiv or hit.paper.key))
     else:
-        # Headings only in the rich table: piped lines keep the slug whether or not a filter
-        # made the settings load, as the launcher's quick path prints them.
-        headings = ({s.slug: s.heading for s in settings.sections}
-                    if settings and is_terminal() else {})
-        title = f"{len(hits)} paper{'' if len(hits) == 1 else 's'}"
-        print_table(title, TABLE_COLUMNS, [hit_row(h, headings) for h in hits],
-                    links=[h.paper.paper_url for h in hits])
+        _print_hits(hits, settings)
 
 
-def run_parsed(options: dict[str, object]) -> int:
-    """Run the command with options parsed by deepphen.launch (typer's parsing skipped)."""
-    try:
-        search_command(**options)  # type: ignore[arg-type]
-    except typer.Exit as exc:
-        return exc.exit_code
-    return 0
+def _print_hits(hits: list, settings: object) -> None:
+    """The rich table on a terminal (sections by heading), tab-separated lines when piped."""
+    from deepphen.search import TABLE_COLUMNS, hit_row
+
+    # Headings only in the rich table: piped lines keep the slug whether or not a filter
+    # made the settings load.
+    headings = ({s.slug: s.heading for s in settings.sections}  # type: ignore[attr-defined]
+                if settings and is_terminal() else {})
+    title = f"{len(hits)} paper{'' if len(hits) == 1 else 's'}"
+    print_table(title, TABLE_COLUMNS, [hit_row(h, headings) for h in hits],
+                links=[h.paper.paper_url for h in hits])
+
+
+PARAMS = (*SEARCH, *FILTERS)  # everything search accepts, as typer shows it too
+
+
+def quick_search(argv: list[str]) -> int | None:
+    """Run ``deepphen search ARGV`` without typer: its exit code, or None when typer must
+    parse ``argv`` (help, unknown or malformed options: typer's messages)."""
+    options = parse_args(PARAMS, argv)
+    if options is None:
+        return None
+    filters = FilterOptions.take(options)
+    return run_command(search_command, **options, filters=filters)

@@ -7,24 +7,15 @@ from typing import Annotated, Any
 import typer
 
 from deepphen.cli.app import (
-    AuthorFilter,
-    CatalogOption,
-    KeywordFilter,
-    SectionFilter,
-    SinceFilter,
-    UntilFilter,
-    VenueFilter,
-    YearFilter,
     app,
-    console,
-    echo,
     handle_errors,
-    is_terminal,
-    print_json,
     select_papers,
     usage_error,
     warn_if_nothing_matched,
 )
+from deepphen.cli.options import CatalogOption, typed
+from deepphen.cli.output import console, echo, is_terminal, print_json
+from deepphen.cli.params import NO_FILTERS, FilterOptions
 from deepphen.printable import printable
 
 STATS_FORMATS = ("text", "json")
@@ -34,6 +25,7 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 @app.command("stats")
 @handle_errors
+@typed
 def stats_command(
     query: Annotated[
         str | None, typer.Argument(help="Optional search query: count only matching papers.")
@@ -45,13 +37,7 @@ def stats_command(
         int, typer.Option("--top", "-n", min=1, help="How many key words and venues to list.")
     ] = 15,
     catalog: CatalogOption = None,
-    section: SectionFilter = None,
-    year: YearFilter = None,
-    since: SinceFilter = None,
-    until: UntilFilter = None,
-    keyword: KeywordFilter = None,
-    author: AuthorFilter = None,
-    venue: VenueFilter = None,
+    filters: FilterOptions = NO_FILTERS,
 ) -> None:
     """Show papers per section and per year, top key words, code links and venues.
 
@@ -71,9 +57,7 @@ def stats_command(
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(STATS_FORMATS)}")
     from deepphen.stats import compute_stats
 
-    options = {"section": section, "year": year, "since": since, "until": until,
-               "keyword": keyword, "author": author, "venue": venue}
-    settings, papers = select_papers(catalog, query, **options)
+    settings, papers = select_papers(catalog, query, filters)
     stats = compute_stats(papers, settings, top=top)
     if fmt == "json":
         print_json(stats)
@@ -81,7 +65,7 @@ def stats_command(
         _print_charts(stats)
     else:
         _print_plain(stats)
-    warn_if_nothing_matched(papers, query, options)
+    warn_if_nothing_matched(papers, query, filters)
 
 
 def _blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:

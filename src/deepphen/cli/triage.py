@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from deepphen.cli.app import echo, warn
+from deepphen.cli.output import echo, warn
 from deepphen.errors import DeepphenError
 from deepphen.printable import printable as clean
 

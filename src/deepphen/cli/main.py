@@ -1,0 +1,19 @@
+"""The whole ``deepphen`` application: every command registered on deepphen.cli.app.app."""
+
+from __future__ import annotations
+
+from deepphen.cli import add, catalog_import, discover, export, lint, refresh, stats
+from deepphen.cli.app import app, handle_errors
+from deepphen.cli.options import typed
+from deepphen.cli.params import SEARCH
+from deepphen.cli.search import search_command
+
+# Each module registers its command when imported (@app.command); search's module is
+# typer-free, so its typer command is made here from the same function and declarations.
+COMMAND_MODULES = (add, catalog_import, discover, export, lint, refresh, stats)
+app.command("search")(handle_errors(typed(search_command, SEARCH)))
+
+# The order `deepphen --help` lists the commands in; any other goes last.
+ORDER = ("add", "refresh", "import", "discover", "export", "lint", "search", "stats")
+app.registered_commands.sort(
+    key=lambda c: ORDER.index(c.name) if c.name in ORDER else len(ORDER))

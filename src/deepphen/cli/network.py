@@ -1,0 +1,65 @@
+"""What the commands that talk to arXiv share (add, refresh): the client and its progress bar."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from deepphen.cli.output import console, is_terminal
+
+
+@contextlib.contextmanager
+def network_progress(description: str) -> Iterator[Any]:
+    """Hooks for a rich progress bar of ids fetched, showing rate-limit and retry waits.
+
+    Yields an object with ``start(total)``, ``batch(n)`` and ``wait(seconds, reason)``;
+    on a terminal they drive a bar on stderr, otherwise they do nothing.
+    """
+    if not (is_terminal() and is_terminal(sys.stderr)):
+        yield QuietProgress()
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console(stderr=True), transient=True) as progress:
+        yield RichProgress(progress, description)
+
+
+class QuietProgress:
+    """The progress hooks off the terminal: they do nothing."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def batch(self, count: int) -> None:
+        pass
+
+    def wait(self, seconds: float, reason: str) -> None:
+        pass
+
+
+class RichProgress:
+    """The progress hooks on a terminal: a rich bar of ids done, its text naming any wait."""
+
+    def __init__(self, progress: Any, description: str) -> None:
+        self.progress = progress
+        self.description = description
+        self.task = progress.add_task(description, total=None)
+
+    def start(self, total: int) -> None:
+        self.progress.update(self.task, total=total)
+
+    def batch(self, count: int) -> None:
+        self.progress.update(self.task, advance=count, description=self.description)
+
+    def wait(self, seconds: float, reason: str) -> None:
+        self.progress.update(self.task, description=f"waiting {seconds:.0f}s ({reason})")
+
+
+def arxiv_client(on_wait: Callable[[float, str], None]) -> Any:
+    """The arXiv API client, reporting its rate-limit and retry waits to ``on_wait``."""
+    from deepphen.arxiv import Client
+
+    return Client(on_wait=on_wait)

@@ -1,0 +1,111 @@
+"""What every command prints, without typer: errors, plain lines, JSON, tables.
+
+Typer-free so that ``deepphen search`` (see deepphen.cli.params) prints through the same
+functions as every command. rich is imported only when output goes to a terminal (piped
+output is plain text, and NO_COLOR is honoured by rich itself).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from deepphen.errors import DeepphenError
+from deepphen.printable import printable
+
+EXIT_INTERRUPTED = 130
+# A URL a terminal may open on a click: web only, and nothing that could end the OSC 8 sequence.
+_LINKABLE_RE = re.compile(r"^https?://[\x21-\x7e]+$")
+
+
+def error(message: str) -> None:
+    """Print one error line to stderr (control characters in it shown, not acted on)."""
+    sys.stderr.write(f"deepphen: error: {printable(message)}\n")
+
+
+def warn(message: str) -> None:
+    """Print one warning line to stderr (control characters in it shown, not acted on)."""
+    sys.stderr.write(f"deepphen: warning: {printable(message)}\n")
+
+
+def run_command(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
+    """Run a command function; a DeepphenError or Ctrl-C becomes one error line and its code."""
+    try:
+        func(*args, **kwargs)
+    except DeepphenError as exc:
+        error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        error("interrupted")
+        return EXIT_INTERRUPTED
+    return 0
+
+
+def is_terminal(stream: Any = None) -> bool:
+    """True when output goes to an interactive terminal (rich tables, colours, progress)."""
+    stream = stream or sys.stdout
+    if os.environ.get("DEEPPHEN_FORCE_TERMINAL"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@functools.cache
+def console(stderr: bool = False) -> Any:
+    """A rich Console (imported on first use only). rich honours NO_COLOR by itself."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Plain output line(s) to stdout (``err``: stderr); no control character in them acts."""
+    text = printable(text, keep_layout=True)
+    (sys.stderr if err else sys.stdout).write(text if text.endswith("\n") else text + "\n")
+
+
+def print_json(data: Any) -> None:
+    """Indented strict UTF-8 JSON on stdout (dates and paths as strings, nan as "nan", the
+    controls JSON allows raw escaped: see deepphen.export.json.dumps)."""
+    from deepphen.export.json import dumps
+
+    sys.stdout.write(dumps(data, indent=2) + "\n")
+
+
+def print_table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    links: Sequence[str | None] | None = None,
+    link_column: int = 1,
+) -> None:
+    """A rich table on a terminal, tab-separated plain lines when piped.
+
+    ``links`` optionally gives, per row, a URL making the ``link_column`` cell clickable.
+    """
+    if not is_terminal():
+        for row in rows:
+            echo("\t".join("" if cell is None else printable(str(cell)) for cell in row))
+        return
+    from rich.style import Style
+    from rich.table import Table
+    from rich.text import Text
+
+    # Text, not str: catalog text is never read as rich markup.
+    table = Table(title=Text(printable(title)) if title else None, show_lines=False,
+                  header_style="bold")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for i, row in enumerate(rows):
+        cells = [Text("" if c is None else printable(str(c))) for c in row]
+        if links and links[i] and _LINKABLE_RE.match(links[i]):
+            cells[link_column].stylize(Style(link=links[i]))
+        table.add_row(*cells)
+    console().print(table)

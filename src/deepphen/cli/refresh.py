@@ -1,0 +1,70 @@
+"""``deepphen refresh``: compare catalog papers with arXiv and apply what changed upstream."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from deepphen.cli.app import app, check_format, handle_errors
+from deepphen.cli.network import arxiv_client, network_progress
+from deepphen.cli.options import CatalogOption
+from deepphen.cli.output import print_json, print_table, warn
+
+OUTPUT_FORMATS = ("text", "json")
+
+
+@app.command("refresh")
+@handle_errors
+def refresh_command(
+    arxiv_ids: Annotated[
+        list[str] | None, typer.Argument(help="arXiv ids of catalog papers.", show_default=False)
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Every catalog paper with an arXiv id.")
+    ] = False,
+    write: Annotated[bool, typer.Option("--write", help="Apply the changes shown.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    catalog: CatalogOption = None,
+) -> None:
+    """Compare catalog papers with arXiv: title, authors, venue (journal_ref) and DOI.
+
+    Each difference is shown as old -> new; --write applies them. Exits 1 when something
+    changed upstream and was not written, 0 otherwise.
+
+    Examples:
+
+      deepphen refresh 2201.02177
+
+      deepphen refresh --all
+
+      deepphen refresh --all --write
+    """
+    check_format(fmt, OUTPUT_FORMATS)
+    from deepphen.catalog import find_catalog
+    from deepphen.errors import EXIT_FINDINGS
+    from deepphen.refresh import refresh, show_value
+
+    root = find_catalog(catalog)
+    with network_progress("checking arXiv") as progress:
+        result = refresh(root, list(arxiv_ids or []), everything=everything, write=write,
+                         client=arxiv_client(progress.wait), on_start=progress.start,
+                         on_batch=progress.batch)
+    if fmt == "json":
+        print_json({"checked": result.checked, "updates": [u.to_json() for u in result.updates],
+                    "missing": result.missing, "written": [str(p) for p in result.written]})
+    else:
+        rows = [(u.paper.arxiv, c.field, show_value(c.old), show_value(c.new))
+                for u in result.updates for c in u.changes]
+        if rows:
+            print_table("Changed upstream", ["arxiv", "field", "old", "new"], rows)
+        if result.missing:
+            warn(f"arXiv no longer lists {len(result.missing)} of them: "
+                 f"{', '.join(result.missing)}")
+        verb = "wrote" if write else "would change"
+        sys.stderr.write(f"checked {result.checked} papers; {len(result.updates)} changed "
+                         f"upstream" + (f"; {verb} {len(result.updates)} files" if
+                                        result.updates else "") + "\n")
+    if result.updates and not write:
+        raise typer.Exit(EXIT_FINDINGS)
