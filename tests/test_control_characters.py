@@ -133,7 +133,7 @@ def test_nan_and_inf_anywhere_in_extra_fields_give_strict_json(
     for args in (["export", "-f", "json"], ["search", "grokking", "-f", "json"]):
         out = run_cli(*args).stdout
         data = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
-        record = data["papers"][0]["extra"] if args[0] == "export" else data[0]
+        record = (data["papers"][0] if args[0] == "export" else data[0])["extra"]
         assert record["rating"] == "nan" and record["bounds"] == ["inf", "-inf", 1.5]
         assert record["nested"] == {"x": "nan"}
 

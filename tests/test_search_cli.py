@@ -39,13 +39,18 @@ def test_plain_output_matches_golden(catalog: Path, run_cli: Callable[..., objec
     assert lines(result)[0].split("\t")[1] == GROKKING
 
 
-def test_json_has_every_field(catalog: Path, run_cli: Callable[..., object]) -> None:
+def test_json_is_the_export_shape_plus_score_and_matched(
+        catalog: Path, run_cli: Callable[..., object]) -> None:
+    from deepphen.export.json import PAPER_KEYS
+
     records = json.loads(run_cli("search", "lotery tiket", "--format", "json").stdout)
     assert records[0]["title"].startswith(("The Lottery Ticket", "Winning Tickets"))
+    exported = {p["key"]: p for p in json.loads(run_cli("export", "-f", "json").stdout)["papers"]}
     for record in records:
-        assert list(record)[:3] == ["arxiv", "title", "score"]
-        assert 0 < record["score"] <= 1
-        assert {"authors", "year", "section", "keywords", "links", "matched", "url"} <= set(record)
+        assert tuple(record) == (*PAPER_KEYS, "score", "matched")
+        assert 0 < record.pop("score") <= 1
+        assert set(record.pop("matched")) <= {"title", "keywords", "authors", "venue", "digest"}
+        assert record == exported[record["key"]]
 
 
 def test_ids_one_per_line(catalog: Path, run_cli: Callable[..., object]) -> None:
@@ -225,3 +230,24 @@ def test_typer_shows_the_declared_filters(command: str) -> None:
         assert tuple(shown[param.name].opts) == param.flags
         assert shown[param.name].help == param.help
         assert shown[param.name].multiple == param.multiple
+
+
+def test_json_section_headings_follow_catalog_toml(catalog: Path,
+                                                   run_cli: Callable[..., object]) -> None:
+    """The headings come from the derived cache, which must notice an edited catalog.toml."""
+    import os
+
+    def heading() -> str:
+        return json.loads(run_cli("search", GROKKING, "-n", "1", "-f", "json").stdout)[0][
+            "section_heading"]
+
+    settings = catalog / "catalog.toml"
+    old = settings.stat().st_mtime_ns - 10**10  # old enough for the cache to keep it
+    os.utime(settings, ns=(old, old))
+    assert heading() == "Emergence and Phase Transitions"
+    assert heading() == "Emergence and Phase Transitions"  # now from the cache
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('"Emergence and Phase Transitions"', '"Emergence"'),
+                        encoding="utf-8")
+    os.utime(settings, ns=(old, old))  # same mtime: the size tells the change
+    assert heading() == "Emergence"

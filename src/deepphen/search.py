@@ -404,12 +404,10 @@ def hit_row(hit: Hit, headings: dict[str, str] | None = None) -> tuple[str, ...]
             paper.arxiv or paper.key)
 
 
-def hit_record(hit: Hit) -> dict[str, Any]:
-    """A hit as a JSON object: id, title, score and matched fields first, then every field."""
-    paper = hit.paper
-    record = {"arxiv": paper.arxiv, "title": paper.title, "score": hit.score,
-              **paper.to_dict()}
-    # Set last so that an unknown field of the same name in the file cannot mask them.
-    record.update(score=hit.score, matched=list(hit.fields), key=paper.key,
-                  url=paper.paper_url)
-    return record
+def hit_record(hit: Hit, section_headings: dict[str, str]) -> dict[str, Any]:
+    """A hit as JSON: the export's paper object (deepphen.export.json) plus ``score`` and
+    ``matched`` (the fields the query matched), so scripts read one shape of a paper."""
+    from deepphen.export.json import paper_record
+
+    return {**paper_record(hit.paper, section_headings), "score": hit.score,
+            "matched": list(hit.fields)}

@@ -69,7 +69,11 @@ def search_command(
             print_json([])
         raise
     if fmt == "json":
-        print_json([hit_record(hit) for hit in hits])
+        from deepphen.catalog import section_headings
+
+        headings = ({sec.slug: sec.heading for sec in settings.sections} if settings
+                    else section_headings(root))
+        print_json([hit_record(hit, headings) for hit in hits])
     elif fmt == "ids":
         for hit in hits:
             echo(printable(hit.paper.arxiv or hit.paper.key))
