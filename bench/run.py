@@ -44,6 +44,8 @@ COMMANDS = [
     ("export --format md", ["export", "--format", "md", "--catalog", "{cat}"], "export", None),
     ("export --format bibtex", ["export", "--format", "bibtex", "--catalog", "{cat}"],
      "export", None),
+    ("export --format html", ["export", "--format", "html", "--catalog", "{cat}"],
+     "export", None),
     ("stats", ["stats", "--catalog", "{cat}"], "stats", None),
     ("import PAGE (writes every file)",
      ["import", "{page}", "--catalog", "{tmp}", "--force"], "import", 3),

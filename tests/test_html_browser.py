@@ -127,9 +127,26 @@ def test_section_filter(opened: chromium.Browser, shipped) -> None:
     expected = [p.key for p in shipped[1] if p.section == "neural-collapse"]
     assert sorted(visible(opened)) == sorted(expected)
     assert fragment(opened) == "#section=neural-collapse"
-    hidden_sections = opened.js("""return Array.from(document.querySelectorAll('section.sec'))
-        .filter(s => s.hidden).length""")
-    assert hidden_sections == len({p.section for p in shipped[1]}) - 1
+    headings = opened.js("""return Array.from(document.querySelectorAll('main h2'))
+        .filter(h => h.getClientRects().length > 0).map(h => h.textContent)""")
+    assert headings == ["Neural Collapse"]
+    # A paper filtered out is not displayed, as docs/export-formats.md promises.
+    assert opened.js("""return Array.from(document.querySelectorAll('.paper'))
+        .filter(e => e.getClientRects().length === 0)
+        .every(e => e.hidden || getComputedStyle(e).display === 'none')""")
+
+
+def test_clearing_puts_every_paper_back_in_place(opened: chromium.Browser, shipped) -> None:
+    for field, value in [("keyword", "Grokking"), ("sort", "newest"), ("section", "others"),
+                         ("sort", ""), ("since", "2020")]:
+        set_field(opened, field, value)
+    type_query(opened, "neural")
+    opened.js("document.getElementById('reset').click()")
+    in_place = [p.key for p in html_export.page_order(shipped[1], shipped[0])]
+    assert visible(opened) == in_place
+    assert opened.js("return document.querySelectorAll('#sections .paper').length") == len(
+        in_place)
+    assert fragment(opened) == ""
 
 
 def test_year_range_filter(opened: chromium.Browser, shipped) -> None:

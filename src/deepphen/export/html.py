@@ -2,8 +2,9 @@
 
 The page is complete without JavaScript: the server-rendered list (title, intro, table of
 contents, sections with their year groups, every paper with its links) reads and prints as
-is. The inline script (``html_assets/page.js``) then adds search, filters, sort and the state
-in the URL fragment, working from a JSON copy of the searchable fields embedded in the page.
+is. The inline script (``html_assets/search.js`` and ``page.js``) then adds search, filters,
+sort and the state in the URL fragment, working from a JSON copy of the searchable fields
+embedded in the page.
 
 Safety, in layers: every catalog text is HTML-escaped and stripped of control characters;
 only http(s) URLs become links; the embedded JSON has ``<``, ``>`` and ``&`` escaped so it
@@ -21,7 +22,7 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from urllib.parse import urlsplit
+from itertools import groupby
 
 from deepphen.dialect import year_heading
 from deepphen.export import page_order, sections_with_papers
@@ -36,6 +37,14 @@ _JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _JSON_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
 DATA_ID = "deepphen-data"
+# Ids the page's own elements use; a section's anchor never takes one.
+RESERVED_IDS = frozenset({"main", "count", "controls", "empty", "clear-all", "results",
+                          "sections", "toc-h", "q", "q-help", "section", "keyword", "since",
+                          "until", "sort", "code", "reset", DATA_ID})
+# scheme://[user@]host[:port][/path?query#fragment], nothing blank or control anywhere.
+_HTTP_URL_RE = re.compile(
+    r"https?://(?:[^\s/?#@\x00-\x1f\x7f-\x9f]*@)?[^\s/?#@:\x00-\x1f\x7f-\x9f]+"
+    r"(?::[0-9]*)?(?:[/?#][^\s\x00-\x1f\x7f-\x9f]*)?", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
@@ -49,19 +58,11 @@ def esc(text: str) -> str:
 
 
 def http_url(url: str | None) -> str | None:
-    """The URL when it is an absolute http(s) URL a browser may follow, else None."""
+    """The URL when it is an absolute http(s) URL with a host (no spaces or controls), else None."""
     if not url:
         return None
     url = url.strip()
-    if _CONTROL_RE.search(url) or any(c.isspace() for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    return url if _HTTP_URL_RE.fullmatch(url) else None
 
 
 def link(url: str | None, text_html: str, cls: str = "") -> str:
@@ -83,6 +84,12 @@ def json_for_script(value: object) -> str:
 def asset(name: str) -> str:
     """A file of ``html_assets`` (the page's CSS and JavaScript), read once."""
     return resources.files("deepphen.export").joinpath("html_assets", name).read_text("utf-8")
+
+
+def page_script() -> str:
+    """The page's one script: html_assets/search.js then page.js, inside one function (so
+    they share their names and set no global) in strict mode."""
+    return f'(() => {{\n"use strict";\n{asset("search.js")}{asset("page.js")}}})();\n'
 
 
 def csp_hash(text: str) -> str:
@@ -202,7 +209,7 @@ def _keyword_ids(paper: Paper, keyword_ids: dict[str, int]) -> list[int]:
 def _anchor(section: Section, used: set[str]) -> str:
     base = re.sub(r"[^A-Za-z0-9_-]", "", section.toc_anchor) or "section"
     anchor, n = base, 1
-    while anchor in used or anchor in ("main", "count", "controls", "empty", DATA_ID):
+    while anchor in used or anchor in RESERVED_IDS:
         n += 1
         anchor = f"{base}-{n}"
     used.add(anchor)
@@ -223,7 +230,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
     norms = sorted(canonical, key=lambda n: (canonical[n].casefold(), canonical[n]))
     keyword_ids = {norm: i for i, norm in enumerate(norms)}
     rank = {id(p): i for i, p in enumerate(sorted(ordered, key=Paper.sort_key, reverse=True))}
-    css, js = asset("page.css"), asset("page.js")
+    css, js = asset("page.css"), page_script()
     used: set[str] = set()
     anchors = [_anchor(sec, used) for sec, _ in groups]
 
@@ -278,17 +285,21 @@ def render(papers: list[Paper], settings: Settings) -> str:
     out.append(f'<p id="empty"{"" if not ordered else " hidden"}>{empty} '
                '<button type="button" id="clear-all" class="js-only">Clear all filters'
                "</button></p>")
-    out.append('<ol id="flat" class="papers" hidden aria-label="Papers by date"></ol>')
+    # While the reader filters, the script moves the matching papers into #results and hides
+    # #sections whole: hiding thousands of papers one by one would cost the browser seconds.
+    out.append('<div id="results" hidden></div>')
+    out.append('<div id="sections">')
     for i, ((sec, group), anchor) in enumerate(zip(groups, anchors, strict=True)):
         out.append(f'<section class="sec" id="{anchor}" data-s="{i}">'
                    f"<h2>{esc(sec.heading)}</h2>")
-        for year in sorted({p.year for p in group}, reverse=True):
+        # page_order put each section's papers newest year first: each year is one run.
+        for year, in_year in groupby(group, key=lambda p: p.year):
             out.append(f'<div class="yg"><h3>{esc(year_heading(sec, year))}</h3>'
                        '<ul class="papers">')
-            out.extend(paper_html(p, keyword_ids) for p in group if p.year == year)
+            out.extend(paper_html(p, keyword_ids) for p in in_year)
             out.append("</ul></div>")
         out.append("</section>")
-    out.append("</main>")
+    out.append("</div></main>")
     out.append(_footer(settings))
     out.append(f'<script type="application/json" id="{DATA_ID}">{json_for_script(data)}'
                "</script>")

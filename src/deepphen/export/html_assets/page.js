@@ -1,195 +1,8 @@
-// deepphen's page script: search, filters, sort and the URL-fragment state over the
-// server-rendered list. It only shows, hides, reorders and marks what the page already has;
-// catalog text is only ever set as text (textContent), never parsed as HTML.
-(() => {
-  "use strict";
-  const doc = document;
-  const $ = (id) => doc.getElementById(id);
-  const dataEl = $("deepphen-data");
-  const form = $("controls");
-  if (!dataEl || !form || !window.history || !"".normalize) return;
-  const data = JSON.parse(dataEl.textContent);
-  const rows = data.papers;
-  const N = rows.length;
-  const els = Array.from(doc.querySelectorAll(".paper"));
-  if (els.length !== N) return; // not a page this script knows: leave it as it is
-
-  // --- folding words exactly as deepphen.vocab.fold and its plural folding do ----------
-  const UNDECOMPOSED = {
-    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
-    "ħ": "h", "Ħ": "H", "ı": "i", "ŧ": "t", "Ŧ": "T", "ß": "ss", "æ": "ae", "Æ": "AE",
-    "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH",
-  };
-  const UNDECOMPOSED_RE = /[łŁøØđĐðÐħĦıŧŦßæÆœŒþÞ]/g;
-  const NON_ASCII = /[^\x00-\x7f]/;
-  const fold = (text) => {
-    if (NON_ASCII.test(text)) {
-      text = text.replace(UNDECOMPOSED_RE, (c) => UNDECOMPOSED[c])
-        .normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
-    }
-    return text.toLowerCase().match(/[a-z0-9]+/g) || [];
-  };
-  const singular = (w) => {
-    if (w.length <= 3 || /(ss|us|is|as)$/.test(w)) return w;
-    if (/(eses|yses)$/.test(w) && w.length > 5) return w.slice(0, -2) + "is";
-    if (/(sses|xes|ches|shes|iases)$/.test(w)) return w.slice(0, -2);
-    if (w.endsWith("ies") && w.length > 4) return w.slice(0, -3) + "y";
-    if (w.endsWith("s")) return w.slice(0, -1);
-    return w;
-  };
-  const words = (text) => fold(text).map(singular);
-  const norm = (text) => words(text).join(" ");
-  // A row of data.papers: authors, key-word ids, venue, year, section index, has code,
-  // ids (arXiv id, DOI), newest-first rank; titles are read from the list itself.
-  const AUTHORS = 0, KEYWORDS = 1, VENUE = 2, YEAR = 3, SECTION = 4, CODE = 5, IDS = 6, RANK = 7;
-  const title = (i) => { const t = els[i].querySelector(".t"); return t ? t.textContent : ""; };
-
-  // --- the search index: deepphen.search's word matching and scoring, without digests --
-  // Fields: title, key words, author surnames, other name parts, venue.
-  const WEIGHTS = [1.0, 1.0, 1.0, 0.7, 0.6];
-  const EXACT = 1.0, PREFIX = 0.85, MAX_PREFIX_TERMS = 40, MIN_BASE = 0.25;
-  let index = null;
-  const buildIndex = () => {
-    if (index) return index;
-    const postings = new Map();
-    const memo = new Map();
-    const wordsOf = (text) => {
-      let w = memo.get(text);
-      if (!w) memo.set(text, (w = words(text)));
-      return w;
-    };
-    const ids = new Map();
-    rows.forEach((r, i) => {
-      const surnames = new Set(), names = new Set();
-      for (const author of r[AUTHORS]) {
-        const parts = wordsOf(author);
-        if (parts.length) {
-          surnames.add(parts[parts.length - 1]);
-          parts.slice(0, -1).forEach((p) => names.add(p));
-        }
-      }
-      surnames.forEach((s) => names.delete(s));
-      const fields = [
-        new Set(words(title(i))),
-        new Set(r[KEYWORDS].flatMap((k) => wordsOf(data.keywords[k]))),
-        surnames, names, new Set(wordsOf(r[VENUE])),
-      ];
-      fields.forEach((set, f) => set.forEach((term) => {
-        let p = postings.get(term);
-        if (!p) postings.set(term, (p = [[], [], [], [], []]));
-        p[f].push(i);
-      }));
-      for (const id of r[IDS]) if (!ids.has(id.toLowerCase())) ids.set(id.toLowerCase(), i);
-      const key = els[i].dataset.key;
-      if (key && !ids.has(key.toLowerCase())) ids.set(key.toLowerCase(), i);
-    });
-    const terms = Array.from(postings.keys()).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    index = { postings, terms, ids, expanded: new Map() };
-    return index;
-  };
-  const lowerBound = (arr, x) => {
-    let lo = 0, hi = arr.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (arr[mid] < x) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-  };
-  // rapidfuzz's fuzz.ratio: the normalized Indel similarity, 2 * LCS / (len1 + len2) * 100.
-  const lcsRow = new Int32Array(64);
-  const ratio = (a, b) => {
-    const n = b.length;
-    if (n >= lcsRow.length) return 0;
-    lcsRow.fill(0, 0, n + 1);
-    for (let i = 0; i < a.length; i++) {
-      let prev = 0;
-      for (let j = 1; j <= n; j++) {
-        const keep = lcsRow[j];
-        lcsRow[j] = a[i] === b[j - 1] ? prev + 1 : Math.max(lcsRow[j], lcsRow[j - 1]);
-        prev = keep;
-      }
-    }
-    return (200 * lcsRow[n]) / (a.length + b.length);
-  };
-  const expand = (word) => {
-    const ix = buildIndex();
-    let found = ix.expanded.get(word);
-    if (found) return found;
-    found = [];
-    const terms = ix.terms;
-    const at = lowerBound(terms, word);
-    if (terms[at] === word) found.push([word, EXACT]);
-    if (word.length >= 3) {
-      for (const term of terms.slice(at, at + MAX_PREFIX_TERMS + 1)) {
-        if (!term.startsWith(word)) break;
-        if (term !== word) found.push([term, PREFIX]);
-      }
-    }
-    if (!found.length && word.length >= 4) {
-      const scored = [];
-      terms.forEach((term, i) => {
-        const sum = term.length + word.length;
-        // 2 * min(len) / sum bounds the ratio: skip terms too short or long to reach 75.
-        if (200 * Math.min(term.length, word.length) < 75 * sum) return;
-        const score = ratio(word, term);
-        if (score >= 75) scored.push([score, i, term]);
-      });
-      scored.sort((x, y) => y[0] - x[0] || x[1] - y[1]);
-      for (const [score, , term] of scored.slice(0, 8)) found.push([term, 0.9 * (score / 100) ** 2]);
-    }
-    ix.expanded.set(word, found);
-    return found;
-  };
-  const ARXIV_ID = /^(\d{4}\.\d{4,5}|[a-z]+(-[a-z]+)?(\.[a-z][a-z-]{1,15})?\/\d{7})(v\d+)?$/i;
-  const idQuery = (text) => {
-    let t = text.trim().replace(/^arxiv:\s*/i, "");
-    const url = t.match(/^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/(.+?)(?:\.pdf)?\/?(?:[?#].*)?$/i);
-    if (url) t = url[1];
-    if (ARXIV_ID.test(t)) return t.replace(/v\d+$/i, "").toLowerCase();
-    return null;
-  };
-  // The papers a query finds (a Uint8Array of 0/1) and the catalog words to mark.
-  const search = (text) => {
-    const ix = buildIndex();
-    const hits = new Uint8Array(N);
-    const id = idQuery(text);
-    const asKey = ix.ids.get(text.trim().toLowerCase());
-    if (id !== null || (asKey !== undefined && !/\s/.test(text.trim()))) {
-      const at = id !== null ? ix.ids.get(id) : asKey;
-      if (at !== undefined) hits[at] = 1;
-      return { hits, terms: new Set() };
-    }
-    const qwords = Array.from(new Set(words(text)));
-    if (!qwords.length) return null;
-    const base = new Float64Array(N);
-    const marks = new Set();
-    let total = 0;
-    for (const word of qwords) {
-      const perField = WEIGHTS.map(() => new Map());
-      for (const [term, quality] of expand(word)) {
-        marks.add(term);
-        const p = ix.postings.get(term);
-        if (!p) continue;
-        p.forEach((list, f) => {
-          const m = perField[f];
-          for (const i of list) if (quality > (m.get(i) || 0)) m.set(i, quality);
-        });
-      }
-      const best = new Map();
-      perField.forEach((m, f) => m.forEach((q, i) => {
-        best.set(i, Math.max(best.get(i) || 0, WEIGHTS[f] * q));
-      }));
-      const idf = Math.log(1 + N / Math.max(1, best.size));
-      total += idf;
-      best.forEach((value, i) => { base[i] += idf * value; });
-    }
-    for (let i = 0; i < N; i++) if (total && base[i] / total >= MIN_BASE) hits[i] = 1;
-    return { hits, terms: marks };
-  };
-
+// deepphen's page script, second part (after search.js, in the same function): marking,
+// filters, sort, the URL-fragment state and the keyboard. It only moves, shows, hides and
+// marks what the server-rendered page already has.
   // --- marking matched words (only ever as text nodes and <mark> elements) ---------------
   const TOKEN = /[\p{L}\p{N}]+/gu;
-  const marked = new Set();
   const targets = (i) => {
     const el = els[i];
     if (!el._targets) {
@@ -215,36 +28,50 @@
     el.replaceChildren(frag);
     return true;
   };
-  const unmarkAll = () => {
-    marked.forEach((el) => { el.textContent = el._text; });
-    marked.clear();
+  // Papers are marked when they come near the screen and unmarked when the query changes,
+  // so a query matching thousands of papers costs no more than one matching a screenful.
+  let markTerms = null, markKey = "";
+  const markedPapers = new Set();
+  const near = new Set();
+  const syncMarks = (i) => {
+    const el = els[i];
+    const want = markTerms && inResults[i] ? markKey : "";
+    if ((el._mk || "") === want) return;
+    for (const t of targets(i)) {
+      if (!want || !markText(t, markTerms)) t.textContent = t._text;
+    }
+    el._mk = want;
+    if (want) markedPapers.add(i); else markedPapers.delete(i);
   };
-  let markJob = 0;
-  const markHits = (shownList, terms) => {
-    const job = ++markJob;
-    let at = 0;
-    const step = (count) => {
-      if (job !== markJob) return;
-      for (const end = Math.min(shownList.length, at + count); at < end; at++) {
-        for (const t of targets(shownList[at])) if (markText(t, terms)) marked.add(t);
-      }
-      if (at < shownList.length) setTimeout(() => step(400), 0);
-    };
-    step(150); // the first screenfuls at once, the rest without blocking typing
+  const observer = window.IntersectionObserver && new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const i = e.target._i;
+      if (e.isIntersecting) { near.add(i); syncMarks(i); } else near.delete(i);
+    }
+  }, { rootMargin: "100% 0px" });
+  const setMarks = (terms) => {
+    markTerms = terms && terms.size ? terms : null;
+    markKey = markTerms ? Array.from(markTerms).sort().join(" ") : "";
+    markedPapers.forEach(syncMarks);
+    near.forEach(syncMarks);
   };
 
   // --- page structure ----------------------------------------------------------------------
-  const groups = Array.from(doc.querySelectorAll(".yg")).map((el) => ({ el, n: 0 }));
+  // Year groups (.yg) hold consecutive papers; groupOf[i] is paper i's group.
+  const groups = Array.from(doc.querySelectorAll(".yg"));
+  const groupOf = new Int32Array(N);
+  const groupEnd = [];
   let next = 0;
-  for (const g of groups) {
-    g.start = next;
-    next += g.el.querySelector(".papers").children.length;
-    g.end = next;
-  }
-  const sections = Array.from(doc.querySelectorAll("section.sec"));
+  groups.forEach((g, n) => {
+    const end = next + g.querySelector(".papers").children.length;
+    groupOf.fill(n, next, end);
+    groupEnd.push((next = end));
+  });
   const tocCounts = Array.from(doc.querySelectorAll(".toc .n"));
   const homes = els.map((el) => el.parentNode);
-  const flat = $("flat");
+  els.forEach((el, i) => { el._i = i; });
+  const sectionsEl = $("sections");
+  const results = $("results");
   const count = $("count");
   const empty = $("empty");
   const controls = {};
@@ -345,24 +172,99 @@
   });
 
   // --- applying a state ---------------------------------------------------------------------
-  const visible = new Uint8Array(N).fill(1);
-  let layout = "";
+  // Unfiltered, the papers are in their places in #sections. Filtered, #sections is not
+  // displayed and the matching papers are moved into #results, under copies of their section
+  // and year headings (list order) or into one list (sorted). Each update moves only the
+  // papers that start or stop matching: the browser's work follows the change, not the size
+  // of the page (hiding thousands of papers one by one would cost it seconds).
+  const inResults = new Uint8Array(N);
   let pressed = -1;
   let lastQuery = null, lastResult = null;
-  const setLayout = (sort) => {
-    if (sort === layout) return;
-    layout = sort;
-    if (sort) {
-      const order = Array.from(rows.keys()).sort((a, b) => rows[a][RANK] - rows[b][RANK]);
-      if (sort === "oldest") order.reverse();
-      const frag = doc.createDocumentFragment();
-      for (const i of order) frag.append(els[i]);
-      flat.append(frag);
-    } else {
-      els.forEach((el, i) => homes[i].append(el));
+  let mode = null; // null: unfiltered; "": list order; "newest", "oldest": sorted
+  const make = (tag, text, cls) => {
+    const el = doc.createElement(tag);
+    if (text !== undefined) el.textContent = text;
+    if (cls) el.className = cls;
+    return el;
+  };
+  const sectionBlocks = data.sections.map(([, text]) => {
+    const block = make("section", undefined, "sec");
+    block.append(make("h2", text));
+    return block;
+  });
+  const sectionHeads = sectionBlocks.map((b) => b.firstChild);
+  const groupLists = groups.map((g, n) => {
+    const block = make("div", undefined, "yg");
+    const ul = make("ul", undefined, "papers");
+    block.append(make("h3", g.querySelector("h3").textContent), ul);
+    sectionBlocks[rows[groupEnd[n] - 1][SECTION]].append(block);
+    return ul;
+  });
+  const sortedList = make("ol", undefined, "papers");
+  const pageOrder = Array.from(rows.keys());
+  const newest = pageOrder.slice().sort((a, b) => rows[a][RANK] - rows[b][RANK]);
+  const orders = { "": pageOrder, newest, oldest: newest.slice().reverse() };
+  const leave = (i) => {
+    if (observer) observer.unobserve(els[i]);
+    near.delete(i);
+    inResults[i] = 0;
+  };
+  const sendHome = () => { // every paper in #results back to its place, last first
+    for (let i = N - 1; i >= 0; i--) {
+      if (!inResults[i]) continue;
+      let j = i + 1;
+      while (j < groupEnd[groupOf[i]] && inResults[j]) j++;
+      homes[i].insertBefore(els[i], j < groupEnd[groupOf[i]] ? els[j] : null);
+      leave(i);
     }
-    flat.hidden = !sort;
-    sections.forEach((sec) => { sec.hidden = !!sort; });
+  };
+  // Walk the papers in display order, last first: a paper that stops matching goes home
+  // (#sections is not displayed, so that costs little), one that starts matching goes in
+  // before the next matching paper of its list.
+  const update = (keep, order, listOf) => {
+    let nextIn = null, list = null;
+    for (let p = order.length - 1; p >= 0; p--) {
+      const i = order[p];
+      const l = listOf(i);
+      if (l !== list) { list = l; nextIn = null; }
+      if (inResults[i] && !keep[i]) {
+        let j = i + 1;
+        while (j < groupEnd[groupOf[i]] && inResults[j]) j++;
+        homes[i].insertBefore(els[i], j < groupEnd[groupOf[i]] ? els[j] : null);
+        leave(i);
+      } else if (keep[i]) {
+        if (!inResults[i]) {
+          l.insertBefore(els[i], nextIn);
+          inResults[i] = 1;
+          if (observer) observer.observe(els[i]);
+        }
+        nextIn = els[i];
+      }
+    }
+  };
+  const show = (shown, filtering, sort) => {
+    const want = filtering ? sort : null;
+    if (want !== mode) {
+      sendHome();
+      results.replaceChildren(...(want === null ? [] : want ? [sortedList] : sectionBlocks));
+      mode = want;
+    }
+    results.hidden = mode === null;
+    sectionsEl.classList.toggle("off", mode !== null);
+    if (mode === null) return;
+    const keep = new Uint8Array(N);
+    for (const i of shown) keep[i] = 1;
+    if (mode) {
+      update(keep, orders[mode], () => sortedList);
+    } else {
+      update(keep, pageOrder, (i) => groupLists[groupOf[i]]);
+      const counts = new Int32Array(groups.length);
+      for (const i of shown) counts[groupOf[i]]++;
+      groupLists.forEach((ul, n) => { ul.parentNode.hidden = counts[n] === 0; });
+      sectionBlocks.forEach((b) => {
+        b.hidden = !Array.from(b.children).some((c) => c.tagName === "DIV" && !c.hidden);
+      });
+    }
   };
   const apply = (s) => {
     let found = null;
@@ -376,45 +278,40 @@
     const none = (s.section && sec < 0) || (s.keyword && kw < 0);
     const since = s.since ? +s.since : 0, until = s.until ? +s.until : 9999;
     const secCounts = new Array(data.sections.length).fill(0);
-    const shownList = [];
+    const shown = [];
     for (let i = 0; i < N; i++) {
       const r = rows[i];
-      const ok = !none && (!hits || hits[i] === 1) && (sec < 0 || r[SECTION] === sec)
-        && r[YEAR] >= since && r[YEAR] <= until && (!s.code || r[CODE] === 1)
-        && (kw < 0 || r[KEYWORDS].includes(kw));
-      if (visible[i] !== +ok) { els[i].hidden = !ok; visible[i] = +ok; }
-      if (ok) { secCounts[r[SECTION]]++; shownList.push(i); }
+      if (!none && (!hits || hits[i] === 1) && (sec < 0 || r[SECTION] === sec)
+          && r[YEAR] >= since && r[YEAR] <= until && (!s.code || r[CODE] === 1)
+          && (kw < 0 || r[KEYWORDS].includes(kw))) {
+        secCounts[r[SECTION]]++;
+        shown.push(i);
+      }
     }
-    setLayout(s.sort || "");
-    for (const g of groups) {
-      let any = false;
-      for (let i = g.start; i < g.end && !any; i++) any = visible[i] === 1;
-      if (g.el.hidden === any) g.el.hidden = !any;
-    }
-    if (!s.sort) sections.forEach((el, i) => { el.hidden = secCounts[i] === 0; });
+    const filtering = KEYS.some((k) => s[k]);
+    show(shown, filtering, s.sort || "");
     tocCounts.forEach((el, i) => {
       el.textContent = `(${secCounts[i]})`;
       el.parentNode.classList.toggle("z", secCounts[i] === 0);
     });
-    count.textContent = `${shownList.length} of ${N} paper${N === 1 ? "" : "s"}`;
-    empty.hidden = shownList.length > 0;
+    count.textContent = `${shown.length} of ${N} paper${N === 1 ? "" : "s"}`;
+    empty.hidden = shown.length > 0;
     if (kw !== pressed) {
       doc.querySelectorAll('.k button[aria-pressed="true"]').forEach((b) => {
         b.setAttribute("aria-pressed", "false");
       });
       if (kw >= 0) {
-        els.forEach((el, i) => {
-          if (!rows[i][KEYWORDS].includes(kw)) return;
-          el.querySelectorAll(".k button").forEach((b) => {
+        rows.forEach((r, i) => {
+          if (!r[KEYWORDS].includes(kw)) return;
+          els[i].querySelectorAll(".k button").forEach((b) => {
             if (buttonKeyword(b) === kw) b.setAttribute("aria-pressed", "true");
           });
         });
       }
       pressed = kw;
     }
-    unmarkAll();
-    if (found && found.terms.size) markHits(shownList, found.terms);
-    else markJob++;
+    setMarks(found && found.terms);
+    if (!observer && markTerms) shown.slice(0, 200).forEach(syncMarks);
   };
 
   let state = {};
@@ -475,7 +372,10 @@
     }
     const a = e.target.closest && e.target.closest('.toc a[href^="#"]');
     if (a) { // jump without replacing the filters in the fragment
-      const target = $(a.getAttribute("href").slice(1));
+      const n = a.parentNode.querySelector(".n");
+      const copy = n && sectionHeads[+n.dataset.s];
+      const target = sectionsEl.classList.contains("off")
+        ? copy && copy.isConnected && copy : $(a.getAttribute("href").slice(1));
       if (target) {
         e.preventDefault();
         target.scrollIntoView();
@@ -519,4 +419,3 @@
   apply(state);
   // Build the index when the page is idle, so that the first key stroke does not wait.
   (window.requestIdleCallback || ((f) => setTimeout(f, 50)))(() => buildIndex());
-})();

@@ -1,0 +1,136 @@
+"""Measure the HTML page: its size, its first render and key strokes in headless Chromium, and
+the export's own time. Budgets (docs/benchmarks.md):
+
+- the shipped catalog's page: <= 400 KB, first render <= 300 ms;
+- a generated 10,000-paper catalog (with digests): page <= 2 x the same catalog's markdown
+  page; key stroke to updated list <= 50 ms; ``deepphen export --format html`` <= 2 s.
+
+First render is the navigation's ``loadEventEnd`` (HTML parsed, styled, the script run and the
+list laid out; the page loads nothing else), with first contentful paint shown beside it. A
+key stroke is timed inside the page: from setting the search box's value and dispatching the
+``input`` event (the page has no debounce) to the list's layout being brought up to date
+(``document.body.offsetHeight`` forces it), for each prefix of a typed query. The search
+index is built while the page is idle after loading; the first key stroke is reported too.
+
+Usage:
+    .venv/bin/python bench/bench_html.py [--papers 10000] [--runs 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import generate  # bench/generate.py: this script's folder is on sys.path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+from tests import browser as chromium  # noqa: E402  (the tests' Chromium set-up)
+
+SHIPPED = BENCH.parent / "catalog"
+DEEPPHEN = str(Path(sys.executable).with_name("deepphen"))
+QUERIES = ("grokking", "lotery tiket", "neural colapse")
+KEYSTROKE = """
+const box = document.querySelector('input[type=search]');
+const t0 = performance.now();
+box.value = arguments[0];
+box.dispatchEvent(new Event('input', {bubbles: true}));
+document.body.offsetHeight;
+return [performance.now() - t0, document.getElementById('count').textContent];
+"""
+LOAD = """
+const nav = performance.getEntriesByType('navigation')[0];
+const paint = performance.getEntriesByName('first-contentful-paint')[0];
+return [nav.loadEventEnd, paint ? paint.startTime : null,
+        performance.getEntriesByType('resource').length];
+"""
+
+
+def export(catalog: Path, fmt: str, out: Path) -> float:
+    """Seconds for one ``deepphen export`` process."""
+    start = time.perf_counter()
+    subprocess.run([DEEPPHEN, "export", "--format", fmt, "--catalog", str(catalog), "-o",
+                    str(out)], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def first_render(b: chromium.Browser, page: Path, runs: int) -> tuple[list[float], list[float]]:
+    loads, paints = [], []
+    for _ in range(runs):
+        b.open(page)
+        load, paint, fetched = b.js(LOAD)
+        assert fetched == 0, "the page fetched something"
+        loads.append(load)
+        paints.append(paint or 0.0)
+    return loads, paints
+
+
+def keystrokes(b: chromium.Browser, page: Path, runs: int) -> tuple[float, list[float], str]:
+    """(first key stroke after load, every later key stroke, a count shown) in ms."""
+    b.open(page)
+    time.sleep(1.0)  # let the idle callback build the index, as a reader's pause would
+    first, _ = b.js(KEYSTROKE, "g")
+    b.js(KEYSTROKE, "")
+    times, shown = [], ""
+    for _ in range(runs):
+        for query in QUERIES:
+            for end in range(1, len(query) + 1):
+                ms, text = b.js(KEYSTROKE, query[:end])
+                times.append(ms)
+                shown = f"{query!r}: {text}"
+            b.js(KEYSTROKE, "")
+    return first, times, shown
+
+
+def ms(values: list[float]) -> str:
+    return f"median {statistics.median(values):.0f} ms, max {max(values):.0f} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    generate.add_size_arguments(parser)
+    args = parser.parse_args(argv)
+    reason = chromium.missing()
+    if reason:
+        print(reason, file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="deepphen-bench-html-"))
+    b = chromium.Browser(1200, 900)
+    try:
+        shipped = work / "shipped.html"
+        export(SHIPPED, "html", shipped)
+        size = shipped.stat().st_size
+        print(f"shipped catalog: page {size / 1000:.0f} KB (budget 400 KB)")
+        loads, paints = first_render(b, shipped, args.runs)
+        print(f"shipped catalog: first render (loadEventEnd) {ms(loads)}; "
+              f"first contentful paint {ms(paints)} (budget 300 ms)")
+        first, times, shown = keystrokes(b, shipped, args.runs)
+        print(f"shipped catalog: key stroke {ms(times)} over {len(times)}; first {first:.0f} ms")
+
+        with generate.generated_catalog(args.papers, args.keep) as catalog:
+            big, md = work / "big.html", work / "big.md"
+            export(catalog, "html", big)  # warms the catalog cache
+            seconds = [export(catalog, "html", big) for _ in range(args.runs)]
+            export(catalog, "md", md)
+            ratio = big.stat().st_size / md.stat().st_size
+            print(f"{args.papers} papers: html {big.stat().st_size / 1e6:.2f} MB, markdown "
+                  f"{md.stat().st_size / 1e6:.2f} MB, ratio {ratio:.2f} (budget 2)")
+            print(f"{args.papers} papers: export --format html median "
+                  f"{statistics.median(seconds):.2f} s, max {max(seconds):.2f} s (budget 2 s)")
+            loads, paints = first_render(b, big, max(2, args.runs // 2))
+            print(f"{args.papers} papers: first render {ms(loads)}; first paint {ms(paints)}")
+            first, times, shown = keystrokes(b, big, args.runs)
+            print(f"{args.papers} papers: key stroke {ms(times)} over {len(times)}; "
+                  f"first {first:.0f} ms (budget 50 ms); last {shown}")
+    finally:
+        b.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+// deepphen's page script, first part: the data, word folding and the search index.
+// deepphen.export.html joins search.js and page.js inside one function and one <script>
+// (one CSP hash); catalog text is only ever set as text (textContent), never parsed as HTML.
+  const doc = document;
+  const $ = (id) => doc.getElementById(id);
+  const dataEl = $("deepphen-data");
+  const form = $("controls");
+  if (!dataEl || !form || !window.history || !"".normalize) return;
+  const data = JSON.parse(dataEl.textContent);
+  const rows = data.papers;
+  const N = rows.length;
+  const els = Array.from(doc.querySelectorAll(".paper"));
+  if (els.length !== N) return; // not a page this script knows: leave it as it is
+
+  // --- folding words exactly as deepphen.vocab.fold and its plural folding do ----------
+  const UNDECOMPOSED = {
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+    "ħ": "h", "Ħ": "H", "ı": "i", "ŧ": "t", "Ŧ": "T", "ß": "ss", "æ": "ae", "Æ": "AE",
+    "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH",
+  };
+  const UNDECOMPOSED_RE = /[łŁøØđĐðÐħĦıŧŦßæÆœŒþÞ]/g;
+  const NON_ASCII = /[^\x00-\x7f]/;
+  const fold = (text) => {
+    if (NON_ASCII.test(text)) {
+      text = text.replace(UNDECOMPOSED_RE, (c) => UNDECOMPOSED[c])
+        .normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
+    }
+    return text.toLowerCase().match(/[a-z0-9]+/g) || [];
+  };
+  const singular = (w) => {
+    if (w.length <= 3 || /(ss|us|is|as)$/.test(w)) return w;
+    if (/(eses|yses)$/.test(w) && w.length > 5) return w.slice(0, -2) + "is";
+    if (/(sses|xes|ches|shes|iases)$/.test(w)) return w.slice(0, -2);
+    if (w.endsWith("ies") && w.length > 4) return w.slice(0, -3) + "y";
+    if (w.endsWith("s")) return w.slice(0, -1);
+    return w;
+  };
+  const words = (text) => fold(text).map(singular);
+  const norm = (text) => words(text).join(" ");
+  // A row of data.papers: authors, key-word ids, venue, year, section index, has code,
+  // ids (arXiv id, DOI), newest-first rank; titles are read from the list itself.
+  const AUTHORS = 0, KEYWORDS = 1, VENUE = 2, YEAR = 3, SECTION = 4, CODE = 5, IDS = 6, RANK = 7;
+  const title = (i) => { const t = els[i].querySelector(".t"); return t ? t.textContent : ""; };
+
+  // --- the search index: deepphen.search's word matching and scoring, without digests --
+  // Fields: title, key words, author surnames, other name parts, venue.
+  const WEIGHTS = [1.0, 1.0, 1.0, 0.7, 0.6];
+  const EXACT = 1.0, PREFIX = 0.85, MAX_PREFIX_TERMS = 40, MIN_BASE = 0.25;
+  let index = null;
+  const buildIndex = () => {
+    if (index) return index;
+    const postings = new Map();
+    const memo = new Map();
+    const wordsOf = (text) => {
+      let w = memo.get(text);
+      if (!w) memo.set(text, (w = words(text)));
+      return w;
+    };
+    const ids = new Map();
+    rows.forEach((r, i) => {
+      const surnames = new Set(), names = new Set();
+      for (const author of r[AUTHORS]) {
+        const parts = wordsOf(author);
+        if (parts.length) {
+          surnames.add(parts[parts.length - 1]);
+          parts.slice(0, -1).forEach((p) => names.add(p));
+        }
+      }
+      surnames.forEach((s) => names.delete(s));
+      const fields = [
+        new Set(words(title(i))),
+        new Set(r[KEYWORDS].flatMap((k) => wordsOf(data.keywords[k]))),
+        surnames, names, new Set(wordsOf(r[VENUE])),
+      ];
+      fields.forEach((set, f) => set.forEach((term) => {
+        let p = postings.get(term);
+        if (!p) postings.set(term, (p = [[], [], [], [], []]));
+        p[f].push(i);
+      }));
+      for (const id of r[IDS]) if (!ids.has(id.toLowerCase())) ids.set(id.toLowerCase(), i);
+      const key = els[i].dataset.key;
+      if (key && !ids.has(key.toLowerCase())) ids.set(key.toLowerCase(), i);
+    });
+    const terms = Array.from(postings.keys()).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    index = { postings, terms, ids, expanded: new Map() };
+    return index;
+  };
+  const lowerBound = (arr, x) => {
+    let lo = 0, hi = arr.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (arr[mid] < x) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  };
+  // rapidfuzz's fuzz.ratio: the normalized Indel similarity, 2 * LCS / (len1 + len2) * 100.
+  const lcsRow = new Int32Array(64);
+  const ratio = (a, b) => {
+    const n = b.length;
+    if (n >= lcsRow.length) return 0;
+    lcsRow.fill(0, 0, n + 1);
+    for (let i = 0; i < a.length; i++) {
+      let prev = 0;
+      for (let j = 1; j <= n; j++) {
+        const keep = lcsRow[j];
+        lcsRow[j] = a[i] === b[j - 1] ? prev + 1 : Math.max(lcsRow[j], lcsRow[j - 1]);
+        prev = keep;
+      }
+    }
+    return (200 * lcsRow[n]) / (a.length + b.length);
+  };
+  const expand = (word) => {
+    const ix = buildIndex();
+    let found = ix.expanded.get(word);
+    if (found) return found;
+    found = [];
+    const terms = ix.terms;
+    const at = lowerBound(terms, word);
+    if (terms[at] === word) found.push([word, EXACT]);
+    if (word.length >= 3) {
+      for (const term of terms.slice(at, at + MAX_PREFIX_TERMS + 1)) {
+        if (!term.startsWith(word)) break;
+        if (term !== word) found.push([term, PREFIX]);
+      }
+    }
+    if (!found.length && word.length >= 4) {
+      const scored = [];
+      terms.forEach((term, i) => {
+        const sum = term.length + word.length;
+        // 2 * min(len) / sum bounds the ratio: skip terms too short or long to reach 75.
+        if (200 * Math.min(term.length, word.length) < 75 * sum) return;
+        const score = ratio(word, term);
+        if (score >= 75) scored.push([score, i, term]);
+      });
+      scored.sort((x, y) => y[0] - x[0] || x[1] - y[1]);
+      for (const [score, , term] of scored.slice(0, 8)) found.push([term, 0.9 * (score / 100) ** 2]);
+    }
+    ix.expanded.set(word, found);
+    return found;
+  };
+  const ARXIV_ID = /^(\d{4}\.\d{4,5}|[a-z]+(-[a-z]+)?(\.[a-z][a-z-]{1,15})?\/\d{7})(v\d+)?$/i;
+  const idQuery = (text) => {
+    let t = text.trim().replace(/^arxiv:\s*/i, "");
+    const url = t.match(/^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/(.+?)(?:\.pdf)?\/?(?:[?#].*)?$/i);
+    if (url) t = url[1];
+    if (ARXIV_ID.test(t)) return t.replace(/v\d+$/i, "").toLowerCase();
+    return null;
+  };
+  // The papers a query finds (a Uint8Array of 0/1) and the catalog words to mark.
+  const search = (text) => {
+    const ix = buildIndex();
+    const hits = new Uint8Array(N);
+    const id = idQuery(text);
+    const asKey = ix.ids.get(text.trim().toLowerCase());
+    if (id !== null || (asKey !== undefined && !/\s/.test(text.trim()))) {
+      const at = id !== null ? ix.ids.get(id) : asKey;
+      if (at !== undefined) hits[at] = 1;
+      return { hits, terms: new Set() };
+    }
+    const qwords = Array.from(new Set(words(text)));
+    if (!qwords.length) return null;
+    const base = new Float64Array(N);
+    const marks = new Set();
+    let total = 0;
+    for (const word of qwords) {
+      const perField = WEIGHTS.map(() => new Map());
+      for (const [term, quality] of expand(word)) {
+        marks.add(term);
+        const p = ix.postings.get(term);
+        if (!p) continue;
+        p.forEach((list, f) => {
+          const m = perField[f];
+          for (const i of list) if (quality > (m.get(i) || 0)) m.set(i, quality);
+        });
+      }
+      const best = new Map();
+      perField.forEach((m, f) => m.forEach((q, i) => {
+        best.set(i, Math.max(best.get(i) || 0, WEIGHTS[f] * q));
+      }));
+      const idf = Math.log(1 + N / Math.max(1, best.size));
+      total += idf;
+      best.forEach((value, i) => { base[i] += idf * value; });
+    }
+    for (let i = 0; i < N; i++) if (total && base[i] / total >= MIN_BASE) hits[i] = 1;
+    return { hits, terms: marks };
+  };
+
