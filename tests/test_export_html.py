@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from deepphen.export import FORMATS, exporter, page_order
 from deepphen.export.html import http_url, json_for_script, render
+from deepphen.layout import Layout
 from deepphen.models import Link, Paper, Section, Settings
 from tests.conftest import make_catalog, sample_papers, sample_settings
 
@@ -313,3 +314,16 @@ def test_cli_unwritable_place_is_a_usage_error(place: str, catalog_dir: Path, ru
     assert not (folder / "index.html").exists()
     if place != "proc":
         assert list(folder.iterdir()) == []
+
+
+def test_year_groups_follow_the_layout() -> None:
+    papers = papers_with_keys()
+    floor = sample_settings()
+    floor.layout = Layout(year_floor=2020)
+    text = render(papers, floor)
+    assert "Others: 2020 and Before" in text and "Others: 2018" not in text
+    flat = sample_settings()
+    flat.layout = Layout(year_groups="none")
+    page = Page(render(papers, flat))
+    assert not [t for t, _ in page.tags if t == "h3"]
+    assert len([a for t, a in page.tags if a.get("class") == "paper"]) == len(papers)

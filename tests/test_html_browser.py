@@ -353,3 +353,20 @@ def test_hostile_texts_show_as_text_and_run_nothing(browser: chromium.Browser,
     assert sorted(titles) == sorted([*HOSTILE, "A fine paper"])
     assert browser.js("return document.querySelector('h1').textContent") == f"List {HOSTILE[0]}"
     assert len(browser.js(VISIBLE_KEYS)) == len(HOSTILE) + 1
+
+
+def test_a_page_without_year_groups_filters_too(browser: chromium.Browser,
+                                                tmp_path: Path) -> None:
+    from deepphen.layout import Layout
+
+    settings = Settings(title="Flat", sections=[Section("A", "a"), Section("B", "b")],
+                        layout=Layout(year_groups="none"))
+    papers = [Paper(title=f"Paper {i} on grokking" if i % 2 else f"Paper {i}", year=2020 + i,
+                    section="ab"[i % 2], key=f"p{i}") for i in range(6)]
+    path = tmp_path / "flat.html"
+    path.write_text(html_export.render(papers, settings), encoding="utf-8")
+    browser.open(path, "q=grokking")
+    assert sorted(visible(browser)) == ["p1", "p3", "p5"]
+    assert [e for e in browser.driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    browser.open(path)
+    assert len(visible(browser)) == 6

@@ -24,7 +24,7 @@ from functools import cache
 from importlib import resources
 from itertools import groupby
 
-from deepphen.dialect import year_heading
+from deepphen.dialect import group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.vocab import Vocabulary, keyword_norm
@@ -289,13 +289,19 @@ def render(papers: list[Paper], settings: Settings) -> str:
     # #sections whole: hiding thousands of papers one by one would cost the browser seconds.
     out.append('<div id="results" hidden></div>')
     out.append('<div id="sections">')
+    # Year groups as the markdown page has them: one per year, the floor year gathering the
+    # older ones, or none at all (the layout's year_groups = "none").
+    layout = settings.layout
+    def group_key(p: Paper) -> int | None:
+        return None if layout.year_groups == "none" else group_year(p.year, layout)
+
     for i, ((sec, group), anchor) in enumerate(zip(groups, anchors, strict=True)):
         out.append(f'<section class="sec" id="{anchor}" data-s="{i}">'
                    f"<h2>{esc(sec.heading)}</h2>")
         # page_order put each section's papers newest year first: each year is one run.
-        for year, in_year in groupby(group, key=lambda p: p.year):
-            out.append(f'<div class="yg"><h3>{esc(year_heading(sec, year))}</h3>'
-                       '<ul class="papers">')
+        for year, in_year in groupby(group, key=group_key):
+            label = "" if year is None else f"<h3>{esc(group_label(sec, year, layout))}</h3>"
+            out.append(f'<div class="yg">{label}<ul class="papers">')
             out.extend(paper_html(p, keyword_ids) for p in in_year)
             out.append("</ul></div>")
         out.append("</section>")

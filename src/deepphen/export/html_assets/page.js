@@ -196,7 +196,9 @@
   const groupLists = groups.map((g, n) => {
     const block = make("div", undefined, "yg");
     const ul = make("ul", undefined, "papers");
-    block.append(make("h3", g.querySelector("h3").textContent), ul);
+    const h3 = g.querySelector("h3"); // none when the layout has no year groups
+    if (h3) block.append(make("h3", h3.textContent));
+    block.append(ul);
     sectionBlocks[rows[groupEnd[n] - 1][SECTION]].append(block);
     return ul;
   });
