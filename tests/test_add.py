@@ -246,10 +246,10 @@ def test_json_output_shape(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> No
 def test_page_regenerated_when_settings_ask(tmp_path: Path, arxiv: ArxivServer, run_cli,
                                             monkeypatch) -> None:
     root = make_catalog(tmp_path / "catalog",
-                        settings=sample_settings(page="../README.md", regenerate_page=True))
+                        settings=sample_settings(page="README.md", regenerate_page=True))
     monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
     run_cli("add", "2206.07682", "-s", "emergence")
-    page = (tmp_path / "README.md").read_text(encoding="utf-8")
+    page = (root / "README.md").read_text(encoding="utf-8")
     assert "- Emergent Abilities of Large Language Models. [[paper]]" in page
     assert "Prevalence of Neural Collapse" in page
 
@@ -257,8 +257,9 @@ def test_page_regenerated_when_settings_ask(tmp_path: Path, arxiv: ArxivServer, 
 def test_failure_leaves_the_catalog_as_it_was(tmp_path: Path, arxiv: ArxivServer, run_cli,
                                               monkeypatch) -> None:
     root = make_catalog(tmp_path / "catalog",
-                        settings=sample_settings(page="page.md", regenerate_page=True))
-    (root / "page.md").mkdir()  # the page cannot be written: the whole add must roll back
+                        settings=sample_settings(page="notes/page.md", regenerate_page=True))
+    (root / "notes").write_text("a file where the page's folder should be")
+    # The page cannot be written: the whole add must roll back.
     monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
     before = catalog_files(root)
     result = run_cli("add", "2206.07682", "1912.02292", "-s", "others", "--force", exit_code=2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import time
 from pathlib import Path
 
@@ -23,6 +24,13 @@ def age(root: Path, hours: int = 1) -> None:
     past = time.time_ns() - hours * HOUR_NS
     for path in paper_files(root):
         os.utime(path, ns=(past, past))
+
+
+@pytest.fixture(autouse=True)
+def cache_written_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is written an hour after the files: ctimes, which age() cannot move back,
+    are then old enough to be trusted (a test of recent files takes the real clock back)."""
+    monkeypatch.setattr(cache, "clock", lambda: time.time_ns() + HOUR_NS)
 
 
 @pytest.fixture
@@ -80,7 +88,9 @@ def test_same_size_edit_with_new_mtime_is_seen(root: Path) -> None:
     assert next(p for p in load_papers(root) if p.key == "2008.08186").venue == "SNAP"
 
 
-def test_recent_files_are_not_trusted_from_the_cache(tmp_path: Path) -> None:
+def test_recent_files_are_not_trusted_from_the_cache(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "clock", time.time_ns)
     root = make_catalog(tmp_path / "fresh")  # files written just now: "racy"
     load_papers(root)
     stored = cache.StoredPapers.read(cache_file(root))
@@ -135,6 +145,7 @@ def test_invalid_file_fails_every_time(root: Path) -> None:
 
 
 def test_unwritable_cache_is_not_an_error(root: Path) -> None:
+    shutil.rmtree(root / cache.CACHE_DIR, ignore_errors=True)
     (root / cache.CACHE_DIR).write_text("a file where the cache folder should be")
     assert dicts(load_papers(root)) == dicts(load_papers(root, use_cache=False))
 
@@ -142,6 +153,7 @@ def test_unwritable_cache_is_not_an_error(root: Path) -> None:
 def test_symlinked_cache_folder_is_not_written_through(root: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    shutil.rmtree(root / cache.CACHE_DIR, ignore_errors=True)
     (root / cache.CACHE_DIR).symlink_to(elsewhere)
     load_papers(root)
     assert list(elsewhere.iterdir()) == []
@@ -179,7 +191,7 @@ def test_derived_values_follow_the_papers(root: Path) -> None:
 def test_cache_files_are_written_atomically(root: Path) -> None:
     load_papers(root)
     names = {p.name for p in (root / cache.CACHE_DIR).iterdir()}
-    assert names == {cache.PAPERS_FILE}
+    assert names == {cache.PAPERS_FILE, ".gitignore", "CACHEDIR.TAG"}
 
 
 def test_truncated_cache_is_ignored(root: Path) -> None:
@@ -201,3 +213,121 @@ def test_any_toml_value_survives_the_cache(root: Path) -> None:
     expected = dicts(load_papers(root, use_cache=False))
     load_papers(root)
     assert dicts(cache.load_papers(root, no_parsing)) == expected
+
+
+# Issue 13, item 12: whatever does not validate is no cache; only regular files are read.
+
+GOOD_SIG = ("others/x.toml", 1, 2, 3, 4)
+
+
+@pytest.mark.parametrize("header", [
+    (cache.FORMAT, "g", [["others/x.toml", 1, 2, 3, 4]], None),  # lists are unhashable
+    (cache.FORMAT, "g", ["others/x.toml"], None),
+    (cache.FORMAT, "g", [("others/x.toml", 1, 2, 3)], None),  # the old 4-field signature
+    (cache.FORMAT, "g", [("others/x.toml", "1", 2, 3, 4)], None),
+    (cache.FORMAT, "g", [GOOD_SIG, GOOD_SIG], None),
+    (cache.FORMAT, 7, [GOOD_SIG], None),
+    (cache.FORMAT, "g", {"a": 1}, None),
+    (cache.FORMAT, "g", [GOOD_SIG], "offsets"),
+    (cache.FORMAT, "g", [GOOD_SIG]),
+    (cache.FORMAT, "g", [GOOD_SIG], b"\x00" * 7),
+])
+def test_header_of_the_right_tag_but_wrong_shape_is_no_cache(root: Path, header: tuple
+                                                             ) -> None:
+    expected = dicts(load_papers(root, use_cache=False))
+    if len(header) == 4 and header[3] is None:
+        header = (*header[:3], bytes(8 * (len(header[2]) + 1)))
+    raw = pickle.dumps(header)
+    cache_file(root).write_bytes(len(raw).to_bytes(8, "little") + raw)
+    assert dicts(load_papers(root)) == expected
+
+
+@pytest.mark.parametrize("damage", [
+    lambda v: (1, *v[1:]),  # title not a string
+    lambda v: (v[0], "2020", *v[2:]),  # year a string
+    lambda v: v[:-1],  # a field short
+    lambda v: [*v],  # a list, not a tuple
+    lambda v: {"title": v[0]},
+    lambda v: tuple(x if not isinstance(x, tuple) else [list(y) for y in x] for x in v),
+    lambda v: tuple(x if not isinstance(x, list) else [1, 2] for x in v),
+])
+def test_entries_of_the_wrong_shape_fall_back_to_the_files(root: Path, damage) -> None:
+    expected = dicts(load_papers(root, use_cache=False))
+    load_papers(root)
+    stored = cache.StoredPapers.read(cache_file(root))
+    assert stored is not None and stored.sigs
+    blobs = [pickle.dumps(damage(pickle.loads(stored.blob(i)))) for i in range(len(stored.sigs))]
+    cache.StoredPapers.write(cache_file(root), stored.generation, stored.sigs, blobs)
+    assert dicts(load_papers(root)) == expected
+
+
+@pytest.mark.parametrize("index", [
+    {"not": "an index"}, [], None, 42,
+    {"size": 5, "terms": "a", "starts": [], "papers": [], "phrases": [], "order": b"",
+     "links": b""},
+    "positions-out-of-range", "short-order", "wrong-size",
+])
+def test_search_index_of_the_wrong_shape_is_rebuilt(root: Path, index: object) -> None:
+    from deepphen.search import INDEX_VERSION, SearchIndex, search_catalog
+
+    expected = [h.paper.key for h in search_catalog(root, "neural collapse")]
+    snap = cache.snapshot(root, read_paper)
+    assert snap.generation is not None
+    if isinstance(index, str):
+        data = dict(SearchIndex.build(snap.papers()).data)
+        if index == "positions-out-of-range":
+            data["papers"] = [b"\xff\xff\x00\x00" * (len(raw) // 4) for raw in data["papers"]]
+        elif index == "short-order":
+            data["order"] = data["order"][:-4]
+        else:
+            data["size"] += 1
+        index = data
+    path = root / cache.CACHE_DIR / "search-index.pickle"
+    path.write_bytes(pickle.dumps((INDEX_VERSION, snap.generation, index)))
+    assert [h.paper.key for h in search_catalog(root, "neural collapse")] == expected
+
+
+@pytest.mark.parametrize("name", [cache.PAPERS_FILE, "search-index.pickle"])
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link", "dangling-link"])
+def test_only_regular_files_are_read_from_the_cache(root: Path, tmp_path: Path, name: str,
+                                                    kind: str) -> None:
+    import threading
+
+    from deepphen.search import search_catalog
+
+    expected = dicts(load_papers(root, use_cache=False))
+    path = root / cache.CACHE_DIR / name
+    path.unlink(missing_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "link":
+        (tmp_path / "elsewhere.pickle").write_bytes(b"x")
+        path.symlink_to(tmp_path / "elsewhere.pickle")
+    else:
+        path.symlink_to(tmp_path / "missing")
+    results: list[object] = []
+    worker = threading.Thread(target=lambda: results.append(
+        (dicts(load_papers(root)), search_catalog(root, "grokking"))), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert results, "a cache that is not a regular file blocked the load"
+    assert results[0][0] == expected  # type: ignore[index]
+
+
+@pytest.mark.parametrize("keep", ["mtime", "mtime-and-inode"])
+def test_an_edit_that_keeps_size_and_mtime_is_seen(root: Path, keep: str) -> None:
+    load_papers(root)
+    target = next(p for p in paper_files(root) if p.stem == "2008.08186")
+    st = target.stat()
+    text = target.read_text(encoding="utf-8").replace("PNAS", "SNAP")
+    if keep == "mtime":  # a new file renamed over the old one: a new inode as well
+        tmp = target.with_suffix(".new")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    else:
+        target.write_text(text, encoding="utf-8")  # in place: inode kept
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # touch -r: mtime put back
+    assert target.stat().st_size == st.st_size and target.stat().st_mtime_ns == st.st_mtime_ns
+    assert next(p for p in load_papers(root) if p.key == "2008.08186").venue == "SNAP"

@@ -361,16 +361,16 @@ def test_duplicate_arxiv_counts_a_paper_link_without_arxiv_field(cat: Path) -> N
 
 def test_page_outside_the_catalog_is_reported_and_never_touched(cat: Path,
                                                                 tmp_path: Path) -> None:
-    """lint shares add's check of ``page``: one that leaves the catalog's repository is a
-    DP501 finding on catalog.toml, and --fix writes nothing there."""
+    """lint shares add's check of ``page``: one that leaves the catalog is a DP506 finding on
+    catalog.toml, and --fix writes nothing there."""
     from deepphen.catalog import load_settings
 
     current = load_settings(cat)
     current.page = "../../outside.md"
     (cat / "catalog.toml").write_text(settings_to_toml(current), encoding="utf-8")
-    outside = [f for f in engine.run(cat) if f.rule == "DP501"]
-    assert len(outside) == 1
+    outside = [f for f in engine.run(cat) if f.rule in ("DP501", "DP506")]
+    assert len(outside) == 1 and outside[0].rule == "DP506"
     assert outside[0].path.endswith("catalog.toml")
-    assert "outside the catalog's folder" in outside[0].message
+    assert "leaves the catalog folder" in outside[0].message
     engine.fix(cat)
     assert not (tmp_path.parent / "outside.md").exists()

@@ -33,6 +33,21 @@ if TYPE_CHECKING:
 TITLE_MATCH = 92  # rapidfuzz ratio of folded titles from which two papers are the same
 
 
+def _refuse_other_paper(path: Path, proposal: Proposal) -> None:
+    """Refuse to write over a file that holds another paper (a hand-written entry that
+    happens to have the file name of this id): only the same paper is ever replaced."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    try:
+        held = store.read_paper(path)
+    except DeepphenError:
+        held = None
+    if held is None or find_duplicate([held], proposal.entry.id, "") is None:
+        raise DeepphenError(
+            f"{path.name} already exists and holds another paper; refusing to replace it",
+            path=path, hint="rename that file (its key) or give it its own 'arxiv' field")
+
+
 class DuplicateError(DeepphenError):
     """The paper is already in the catalog (same arXiv id or a near-identical title)."""
 
@@ -231,7 +246,7 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
     Duplicates are checked again under the lock. With ``force``, a paper with the same
     arXiv id is replaced (its old file removed); other near-duplicates are added beside it.
     """
-    from deepphen.fsutil import catalog_lock, transaction
+    from deepphen.fsutil import catalog_lock, private_dir, transaction
 
     for proposal in proposals:
         if not proposal.paper.section:
@@ -247,7 +262,9 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
             if existing is not None and existing.arxiv == proposal.entry.id and existing.path:
                 removals.append(existing.path)
         new_paths = {store.paper_path(root, p.paper) for p in proposals}
-        with transaction() as journal:
+        for proposal in proposals:
+            _refuse_other_paper(store.paper_path(root, proposal.paper), proposal)
+        with transaction(private_dir(root)) as journal:
             for proposal in proposals:
                 path = store.paper_path(root, proposal.paper)
                 journal.remember(path)
@@ -268,9 +285,8 @@ def regenerate_page(root: Path, settings: Settings, journal: Journal | None = No
     if path is None:
         return
     from deepphen.export import exporter
-    from deepphen.fsutil import atomic_write_text
 
     text = exporter("md")(store.load_papers(root), settings)
     if journal is not None:
         journal.remember(path)
-    atomic_write_text(path, text)
+    store.write_file(root, path, text)

@@ -2,14 +2,18 @@
 
 Parsing thousands of small TOML files dominates the start-up of every reading command
 (see docs/benchmarks.md). The cache is one file, ``<catalog>/.deepphen-cache/papers.pickle``,
-holding for each paper file its signature (name, size, mtime_ns, inode) and the parsed paper.
+holding for each paper file its signature (name, size, mtime_ns, inode, ctime_ns) and the
+parsed paper. The ctime is the part no one can set: an edit that keeps size and mtime (a
+``touch -r``, a tool restoring timestamps) still changes it.
 
 Correctness never depends on the cache: every load lists the paper files and compares each
 signature; unchanged files come from the cache, new or changed files are parsed again, deleted
 files drop out. Files modified within ``RACY_NS`` of writing the cache are not stored, because
-a second edit in the same timestamp tick could keep size and mtime (git's "racy clean" problem).
-A missing, corrupt or foreign cache is ignored and rebuilt; a cache that cannot be written
-(read-only folder) is skipped silently. The file is written atomically. Values computed from
+a second edit in the same timestamp tick could keep the whole signature (git's "racy clean"
+problem). Whatever does not validate is no cache: a missing, corrupt, foreign or wrongly shaped
+cache file is ignored and rebuilt, and only regular files are read (a FIFO planted in its place
+must not hang every command); a cache that cannot be written (read-only folder) is skipped
+silently. The file is written atomically. Values computed from
 the papers (the search index) are cached beside it by ``derived``, keyed on the generation
 the papers cache gets each time it changes.
 
@@ -27,57 +31,101 @@ import pickle
 import time
 from array import array
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISLNK, S_ISREG
 from typing import Any, NamedTuple, TypeVar
 
+from deepphen.fsutil import CACHE_DIR
 from deepphen.models import Link, Paper
 
-CACHE_DIR = ".deepphen-cache"
 PAPERS_FILE = "papers.pickle"
 # Paper fields stored positionally, in Paper's constructor order (key and path come from the
 # file). They are part of the format, so a cache written for other fields is ignored.
 _FIELDS = tuple(f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "path"))
-FORMAT = ("deepphen-papers", 2, _FIELDS)
+FORMAT = ("deepphen-papers", 3, _FIELDS)
 RACY_NS = 2_000_000_000
 _LINKS = _FIELDS.index("links")
 _SAFE_GLOBALS = {("datetime", name) for name in ("date", "datetime", "time", "timedelta",
                                                   "timezone")}
 
 T = TypeVar("T")
-# What identifies one version of a paper file: ("folder/name", size, mtime_ns, inode).
+# What identifies one version of a paper file: ("folder/name", size, mtime_ns, inode, ctime_ns).
 # A plain tuple, because the safe unpickler admits no classes.
-FileSig = tuple[str, int, int, int]
+FileSig = tuple[str, int, int, int, int]
+_SIG_TYPES = (str, int, int, int, int)
+clock = time.time_ns  # when the cache is written (tests move it)
 
 
 def scan(root: Path) -> list[FileSig]:
     """The signature of every paper file (``<section>/<key>.toml``), in the stable order.
 
     Files are listed and stat'ed relative to an open folder descriptor: for thousands of
-    files that is markedly cheaper than full paths (docs/benchmarks.md).
+    files that is markedly cheaper than full paths (docs/benchmarks.md). A section folder or
+    paper file that is a symbolic link leading out of the catalog raises CatalogError: the
+    catalog's content is what is inside its folder, never what a shared link points to.
     """
     base = os.fspath(root)
     with os.scandir(base) as entries:
-        folders = sorted(e.name for e in entries if not e.name.startswith(".") and e.is_dir())
+        listed = [(e.name, e.is_symlink()) for e in entries
+                  if not e.name.startswith(".") and _is_dir(e)]
+    folders = sorted(name for name, _ in listed)
+    for name, linked in listed:
+        if linked:
+            _refuse_outside(root, os.path.join(base, name))
     out: list[FileSig] = []
     for folder in folders:
         try:
             fd = os.open(os.path.join(base, folder), os.O_RDONLY | os.O_DIRECTORY)
         except FileNotFoundError:
             continue  # removed while listing
+        except OSError as exc:
+            from deepphen.errors import CatalogError
+
+            raise CatalogError(f"cannot read: {exc.strerror}",
+                               path=os.path.join(base, folder)) from exc
         try:
-            for name in sorted(os.listdir(fd)):
+            try:
+                names = sorted(os.listdir(fd))
+            except OSError as exc:
+                from deepphen.errors import CatalogError
+
+                raise CatalogError(f"cannot read: {exc.strerror}",
+                                   path=os.path.join(base, folder)) from exc
+            for name in names:
                 if not name.endswith(".toml"):
                     continue
                 try:
-                    st = os.stat(name, dir_fd=fd)
+                    st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                    if S_ISLNK(st.st_mode):
+                        _refuse_outside(root, os.path.join(base, folder, name))
+                        st = os.stat(name, dir_fd=fd)
                 except FileNotFoundError:
                     continue  # deleted while listing
                 if S_ISREG(st.st_mode):
-                    out.append((f"{folder}/{name}", st.st_size, st.st_mtime_ns, st.st_ino))
+                    out.append((f"{folder}/{name}", st.st_size, st.st_mtime_ns, st.st_ino,
+                                st.st_ctime_ns))
         finally:
             os.close(fd)
     return out
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symbolic link loop is no folder
+        return False
+
+
+def _refuse_outside(root: Path, path: str) -> None:
+    """CatalogError when the symbolic link ``path`` leads out of the catalog (or loops)."""
+    from deepphen.errors import CatalogError
+    from deepphen.paths import inside
+
+    if not inside(root, Path(path)):
+        raise CatalogError("is a symbolic link leading out of the catalog folder (or a loop); "
+                           "refusing to read through it", path=path,
+                           hint="replace the link with the real folder or file")
 
 
 def _pack(paper: Paper) -> bytes:
@@ -90,7 +138,37 @@ def _unpack(blob: bytes, path: str) -> Paper:
     return _from_values(safe_loads(blob), path)
 
 
+_STR, _OPT_STR, _STRS = str, (str, type(None)), "strs"
+# What each stored field must be; an entry of another shape is no cache (the file is parsed).
+_SHAPES: dict[str, Any] = {
+    "title": _STR, "year": int, "section": _STR, "authors": _STRS, "venue": _OPT_STR,
+    "published": None, "arxiv": _OPT_STR, "doi": _OPT_STR, "category": _OPT_STR,
+    "keywords": _STRS, "links": "links", "sort_as": _OPT_STR, "authors_collapsed": bool,
+    "digest": _OPT_STR, "verbatim": _STRS, "ignore": dict, "extra": dict,
+}
+
+
+def _valid_value(shape: Any, value: Any) -> bool:
+    import datetime as dt
+
+    if shape is None:
+        return value is None or type(value) is dt.date
+    if shape == _STRS:
+        return type(value) is list and all(type(v) is str for v in value)
+    if shape == "links":
+        return type(value) is tuple and all(
+            type(v) is tuple and len(v) == 2 and type(v[0]) is str and type(v[1]) is str
+            for v in value)
+    if shape is int:
+        return type(value) is int
+    return isinstance(value, shape)
+
+
 def _from_values(stored: tuple, path: str) -> Paper:
+    if type(stored) is not tuple or len(stored) != len(_FIELDS) or not all(
+            _valid_value(_SHAPES.get(name, object), value)
+            for name, value in zip(_FIELDS, stored, strict=True)):
+        raise ValueError("a cache entry of the wrong shape")
     values = list(stored)
     values[_LINKS] = [Link(label, url) for label, url in values[_LINKS]]
     key = path[path.rfind("/") + 1:].removesuffix(".toml")
@@ -109,11 +187,31 @@ def safe_loads(data: bytes) -> Any:
     return _SafeUnpickler(io.BytesIO(data)).load()
 
 
+def _read_bytes(path: Path) -> bytes | None:
+    """A cache file's bytes when it is a regular file; None otherwise (absent, a FIFO, a
+    device, a folder, a symbolic link, unreadable). Never blocks on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _read(path: Path) -> Any:
     """The unpickled content of a cache file, or None when absent, corrupt or unsafe."""
+    data = _read_bytes(path)
+    if data is None:
+        return None
     try:
-        with open(path, "rb") as handle:
-            return _SafeUnpickler(handle).load()
+        return safe_loads(data)
     except Exception:
         # Any failure to read a derived file just means "no cache"; the catalog is the truth.
         return None
@@ -127,12 +225,11 @@ def _write(path: Path, data: Any) -> bool:
 def _write_bytes(path: Path, data: bytes) -> bool:
     """Write a cache file atomically; False (and no error) when the folder is not writable."""
     from deepphen.errors import DeepphenError
-    from deepphen.fsutil import atomic_write_bytes
+    from deepphen.fsutil import atomic_write_bytes, private_dir
 
-    if path.parent.is_symlink():
-        return False  # never follow a link planted in a shared catalog
     try:
-        atomic_write_bytes(path, data)
+        # The folder is made self-ignoring; a link planted in its place is refused.
+        atomic_write_bytes(path, data, tmp_dir=private_dir(path.parent.parent))
     except DeepphenError:
         return False
     return True
@@ -202,17 +299,21 @@ class StoredPapers(NamedTuple):
     @classmethod
     def read(cls, path: Path) -> StoredPapers | None:
         """The cache file's content, or None when absent, corrupt, unsafe or foreign."""
+        content = _read_bytes(path)
+        if content is None or len(content) < 8:
+            return None
         try:
-            with open(path, "rb") as handle:
-                size = int.from_bytes(handle.read(8), "little")
-                header = safe_loads(handle.read(size))
-                data = handle.read()
+            size = int.from_bytes(content[:8], "little")
+            header = safe_loads(content[8:8 + size])
+            data = content[8 + size:]
             fmt, generation, sigs, raw_offsets = header
             offsets = array("Q", raw_offsets)
         except Exception:
             return None  # any failure to read a derived file just means "no cache"
-        valid = (fmt == FORMAT and isinstance(generation, str) and isinstance(sigs, list)
-                 and len(offsets) == len(sigs) + 1 and offsets[-1] == len(data))
+        valid = (fmt == FORMAT and isinstance(generation, str) and _valid_sigs(sigs)
+                 and len(offsets) == len(sigs) + 1 and offsets[0] == 0
+                 and offsets[-1] == len(data)
+                 and all(a <= b for a, b in pairwise(offsets)))
         return cls(generation, sigs, offsets, data) if valid else None
 
     @staticmethod
@@ -233,7 +334,7 @@ def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
     without the cache (invalid files are never stored, so they fail every time).
     """
     root = Path(root)
-    started_ns = time.time_ns()
+    started_ns = clock()
     files = scan(root)
     cache_path = root / CACHE_DIR / PAPERS_FILE
     stored = StoredPapers.read(cache_path)
@@ -254,7 +355,7 @@ def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
             continue
         paper = parse(root / sig[0])
         items.append(paper)
-        if sig[2] < started_ns - RACY_NS:
+        if max(sig[2], sig[4]) < started_ns - RACY_NS:
             keep.append(sig)
             blobs.append(_pack(paper))
     # Something changed: a new random generation tells derived caches to rebuild.
@@ -263,23 +364,46 @@ def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
         generation = None
     return Snapshot(root, names, items, stored, generation, parse)
 
+
+def _valid_sigs(sigs: Any) -> bool:
+    """True for a list of well-typed, distinct file signatures."""
+    if not isinstance(sigs, list):
+        return False
+    for sig in sigs:
+        if not (type(sig) is tuple and len(sig) == len(_SIG_TYPES)
+                and all(type(v) is t for v, t in zip(sig, _SIG_TYPES, strict=True))):
+            return False
+    return len(set(sigs)) == len(sigs)
+
+
+def _is_valid(valid: Callable[[Any], bool], value: Any) -> bool:
+    try:
+        return bool(valid(value))
+    except Exception:
+        return False
+
+
 def load_papers(root: Path, parse: Callable[[Path], Paper]) -> list[Paper]:
     """Every paper of the catalog, from the cache where files are unchanged, else ``parse``."""
     return snapshot(root, parse).papers()
 
 
-def derived(snap: Snapshot, name: str, version: object, build: Callable[[], T]) -> T:
+def derived(snap: Snapshot, name: str, version: object, build: Callable[[], T],
+            valid: Callable[[Any], bool] = lambda _value: True) -> T:
     """A value computed from a snapshot's papers, cached beside them under its generation.
 
     It is rebuilt whenever any paper file changes (new generation) or ``version`` (which
-    the caller bumps when ``build`` changes) differs. Without a generation (some files too
-    recent to cache, or a read-only folder), ``build`` runs and nothing is stored.
+    the caller bumps when ``build`` changes) differs, or ``valid`` rejects the stored value
+    (a cache file of the right tags but the wrong shape is no cache). Without a generation
+    (some files too recent to cache, or a read-only folder), ``build`` runs and nothing is
+    stored.
     """
     if snap.generation is None:
         return build()
     path = snap.root / CACHE_DIR / f"{name}.pickle"
     cached = _read(path)
-    if isinstance(cached, tuple) and len(cached) == 3 and cached[:2] == (version, snap.generation):
+    if (isinstance(cached, tuple) and len(cached) == 3
+            and cached[:2] == (version, snap.generation) and _is_valid(valid, cached[2])):
         return cached[2]
     value = build()
     _write(path, (version, snap.generation, value))

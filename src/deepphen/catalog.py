@@ -18,8 +18,8 @@ from typing import TypeVar
 from deepphen import ids
 from deepphen.errors import CatalogError, CatalogNotFound, DeepphenError
 from deepphen.models import FieldError, Paper, Settings
+from deepphen.paths import SETTINGS_FILE, foreign_entries, inside, page_problem
 
-SETTINGS_FILE = "catalog.toml"
 ENV_VAR = "DEEPPHEN_CATALOG"
 
 
@@ -56,28 +56,68 @@ class FileVanished(CatalogError):
     """A file listed a moment ago was deleted before it could be read (another process)."""
 
 
-def read_toml(path: Path) -> dict:
-    """Parse a TOML file; syntax errors become CatalogError with the file and line."""
+MAX_DEPTH = 64  # arrays and tables nested deeper are refused (no list needs more than 3)
+
+
+def read_text(path: Path) -> str:
+    """A catalog file's UTF-8 text (a leading BOM dropped); CatalogError naming the file when
+    it cannot be read, is not UTF-8, or is not a regular file (a FIFO must not hang us)."""
+    from deepphen.fsutil import read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
+        data = read_regular(path)
     except FileNotFoundError as exc:
         raise FileVanished(f"cannot read: {exc.strerror}", path=path) from exc
     except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
+        raise CatalogError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise CatalogError("not UTF-8 text", path=path, line=line,
+                           hint="save the file as UTF-8") from exc
+
+
+def read_toml(path: Path) -> dict:
+    """Parse a TOML file; syntax errors become CatalogError with the file and line."""
+    text = read_text(path)
     # tomli is tomllib's upstream, shipped compiled (mypyc): about 3x faster per file, which
     # is most of a cold load (bench/). Imported here: a warm cache parses no TOML at all.
     import tomli
 
     try:
-        return tomli.loads(text)
+        data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         line = _error_line(str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         error = CatalogError(f"TOML syntax error: {message}", path=path, line=line)
         error.column = getattr(exc, "colno", None)
         raise error from exc
+    except RecursionError as exc:
+        raise _too_deep(path) from exc
+    if _depth(data) > MAX_DEPTH:
+        raise _too_deep(path)
+    return data
+
+
+def _too_deep(path: Path) -> CatalogError:
+    return CatalogError(f"TOML syntax error: arrays or tables nested more than {MAX_DEPTH} "
+                        "levels deep", path=path, hint="flatten the value")
+
+
+def _depth(value: object) -> int:
+    """How deeply arrays and tables nest in a parsed TOML value (iteratively: no recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
+    return deepest
 
 
 def _error_line(message: str) -> int | None:
@@ -95,8 +135,8 @@ def key_line(lines: list[str], name: str) -> int | None:
 def field_line(path: Path, name: str) -> int | None:
     """The line where a top-level key is set in a TOML file (to locate type errors)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_text(path).splitlines()
+    except CatalogError:
         return None
     return key_line(lines, name)
 
@@ -104,6 +144,9 @@ def field_line(path: Path, name: str) -> int | None:
 def load_settings(root: Path) -> Settings:
     """Read and validate ``catalog.toml``."""
     path = Path(root) / SETTINGS_FILE
+    if path.is_symlink() and not inside(root, path):
+        raise CatalogError("leaves the catalog folder through a symbolic link; refusing to "
+                           "read it", path=path, hint="replace the link with the file")
     data = read_toml(path)
     try:
         return Settings.from_dict(data)
@@ -222,22 +265,6 @@ def paper_path(root: Path, paper: Paper) -> Path:
     return Path(root) / paper.section / f"{key}.toml"
 
 
-def page_path(root: Path, settings: Settings) -> Path | None:
-    """Where the generated page (``page`` in catalog.toml) is, or None when there is none.
-
-    The page may be in the catalog's folder or in the folder above it (the repository's
-    README.md); anything else is refused, so that nothing reads or writes the page outside
-    the catalog's repository.
-    """
-    if not settings.page:
-        return None
-    path = Path(root) / settings.page
-    if not path.resolve().is_relative_to(Path(root).resolve().parent):
-        raise DeepphenError(f"page {settings.page!r} is outside the catalog's folder",
-                            path=Path(root) / SETTINGS_FILE)
-    return path
-
-
 def refuse_linked_folder(path: Path) -> None:
     """Raise when the folder a paper file is written into is a symbolic link."""
     if path.parent.is_symlink():
@@ -245,17 +272,44 @@ def refuse_linked_folder(path: Path) -> None:
                            path=path.parent, hint="replace the link with a real folder")
 
 
-def write_paper(root: Path, paper: Paper) -> Path:
+def page_path(root: Path, settings: Settings) -> Path | None:
+    """Where the generated page (``page`` in catalog.toml) is, or None when there is none.
+
+    CatalogError when the settings name a path paths.page_problem refuses (one that leaves
+    the catalog folder or names a file the catalog owns): every command that reads or writes
+    the page asks here, and lint reports the same as DP505."""
+    problem = page_problem(root, settings)
+    if problem:
+        path = Path(root) / SETTINGS_FILE
+        raise CatalogError(f"{problem}: {settings.page!r}", path=path,
+                           line=field_line(path, "page"),
+                           hint="set page to a markdown file in the catalog folder, "
+                           "e.g. page = \"README.md\"")
+    return Path(root) / settings.page if settings.page else None
+
+
+def write_file(root: Path, path: Path, text: str) -> None:
+    """Write a file of the catalog at ``root`` atomically, its temporary file in the
+    catalog's self-ignoring private folder (a kill leaves nothing git would show)."""
+    from deepphen.fsutil import atomic_write_text, private_dir  # only writers pay for it
+
+    atomic_write_text(path, text, tmp_dir=private_dir(root))
+
+
+def write_paper(root: Path, paper: Paper, *, path: Path | None = None) -> Path:
     """Write one paper file atomically and return its path.
 
-    A section folder that is a symbolic link is refused: in a catalog someone shared (a cloned
-    repository) the link could point anywhere, and the paper would be written there.
+    A new paper goes to ``<section>/<key>.toml``; an edited one goes back to ``path``, the file
+    it was read from, even when its section field names another folder. Refused: a path
+    outside the catalog, and a section folder that is a symbolic link (in a catalog someone
+    shared, a cloned repository, the link could point anywhere).
     """
-    path = paper_path(root, paper)
+    if path is None:
+        path = paper_path(root, paper)
+    elif not (Path(path).parent.parent == Path(root) and inside(root, Path(path).parent)):
+        raise CatalogError("not a paper file of the catalog; refusing to write it", path=path)
     refuse_linked_folder(path)
-    from deepphen.fsutil import atomic_write_text  # only writers pay for the import
-
-    atomic_write_text(path, paper_to_toml(paper))
+    write_file(root, path, paper_to_toml(paper))
     return path
 
 
@@ -265,7 +319,8 @@ def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force:
 
     Everything is written into a temporary folder beside ``root`` and renamed into place, so a
     failure leaves ``root`` as it was. A non-empty ``root`` is refused unless ``force``, and even
-    then only when it is a catalog (it has ``catalog.toml``): it is replaced whole.
+    then only when it is a catalog holding nothing but what the catalog owns (paths.
+    foreign_entries): it is replaced whole, its page carried over.
     ``on_paper(done, total)`` is called after each paper file (for a progress bar).
     Raises DeepphenError (nothing written) when the folder is refused or a write fails.
     """
@@ -273,18 +328,27 @@ def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force:
     import shutil
     import tempfile
 
-    from deepphen.fsutil import TMP_PREFIX, catalog_lock
+    from deepphen.fsutil import TMP_PREFIX, catalog_lock, os_error
 
     root = Path(root)
-    existing = _check_target(root, force=force)
-    root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}import-", dir=root.parent))
+    tmp: Path | None = None
     try:
+        existing = _check_target(root, force=force)
+        root.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}import-", dir=root.parent))
+        # A kill leaves this folder beside the catalog: it ignores itself until it is one.
+        (tmp / ".gitignore").write_text("*\n", encoding="utf-8")
         _fill(tmp, settings, papers, on_paper)
-        if existing:
+        if existing and (root / existing).is_file() and not (tmp / existing).exists():
+            # The old page is the curator's until regenerated: carry it over.
+            (tmp / existing).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / existing, tmp / existing)
+        if existing is not None:
             old = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}old-", dir=root.parent))
+            (old / ".gitignore").write_text("*\n", encoding="utf-8")
             # Under the lock, so that no other deepphen writes into the old catalog meanwhile.
             with catalog_lock(root):
+                (tmp / ".gitignore").unlink()
                 os.replace(root, old / "catalog")
                 try:
                     os.replace(tmp, root)
@@ -295,30 +359,46 @@ def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force:
         else:
             if root.exists():
                 root.rmdir()  # empty: checked above
+            (tmp / ".gitignore").unlink()
             os.replace(tmp, root)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise DeepphenError(f"cannot write the catalog: {exc.strerror}", path=root) from exc
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise os_error("write the catalog", exc, root) from exc
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     return root
 
 
-def _check_target(root: Path, *, force: bool) -> bool:
-    """True when ``root`` holds a catalog to replace; raises when it must not be touched."""
+def _check_target(root: Path, *, force: bool) -> str | None:
+    """The old page's name ("" when none) when ``root`` holds a catalog to replace, None
+    when it is new or empty; raises when it must not be touched."""
     if root.exists() and not root.is_dir():
         raise DeepphenError("exists and is not a folder", path=root,
                             hint="choose another --catalog folder")
     if not root.exists() or not any(root.iterdir()):
-        return False
+        return None
     if not (root / SETTINGS_FILE).is_file():
         raise DeepphenError("folder is not empty and holds no catalog; refusing to replace it",
                             path=root, hint="choose an empty or new --catalog folder")
     if not force:
         raise DeepphenError("a catalog already exists here", path=root,
                             hint="pass --force to replace it")
-    return True
+    try:
+        settings = load_settings(root)
+        page = settings.page if settings.page and not page_problem(root, settings) else ""
+    except DeepphenError:
+        page = ""
+    foreign = foreign_entries(root, page)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
+                                          else "")
+        raise DeepphenError(f"holds files that are not the catalog's ({shown}); refusing to "
+                            "replace it", path=root,
+                            hint="move them out of the folder, or import into a new folder")
+    return page
 
 
 def _fill(folder: Path, settings: Settings, papers: list[Paper],

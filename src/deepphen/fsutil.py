@@ -1,30 +1,93 @@
-"""Atomic file writes, all-or-nothing groups of them (``transaction``), and the catalog lock.
+"""Atomic file writes, the all-or-nothing journal, the catalog's private folder and its lock.
 
-A write goes to a temporary file in the target's folder and is renamed over the target,
-so a reader sees the old file or the new one, never half of either, and a crash or Ctrl-C
-leaves no temporary file behind.
+A write goes to a temporary file and is renamed over the target, so a reader sees the old file
+or the new one, never half of either, and a crash or Ctrl-C leaves no temporary file behind.
+Everything deepphen keeps for itself in a catalog (the derived cache, the lock, temporary
+files) lives in ``.deepphen-cache/``, a folder that ignores itself: it holds a ``.gitignore``
+of ``*`` and a ``CACHEDIR.TAG``, as pytest's and ruff's caches do, so a file left by a killed
+process never shows up in ``git status`` and backup tools skip the folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from deepphen.errors import DeepphenError, LockTimeout
 
-LOCK_NAME = ".deepphen.lock"
+CACHE_DIR = ".deepphen-cache"
+LOCK_NAME = "lock"  # inside CACHE_DIR
 TMP_PREFIX = ".deepphen-tmp-"
+# The tag backup and archiving tools look for (https://bford.info/cachedir/).
+CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by deepphen.\n"
+                "# For information about cache directory tags, see https://bford.info/cachedir/\n")
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
+def os_error(action: str, exc: OSError, path: str | Path) -> DeepphenError:
+    """One line for a failed file-system call: what, the reason, and the file at fault."""
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and action != "read":
+        reason += " (is the catalog read-only?)"
+    where = exc.filename if isinstance(exc.filename, str) else path
+    return DeepphenError(f"cannot {action}: {reason}", path=where)
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file. OSError when it cannot be read or is something else (a
+    FIFO, which would block every reader, a device, a folder): never blocks."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            folder = stat.S_ISDIR(st.st_mode)
+            raise OSError(errno.EISDIR if folder else errno.EINVAL,
+                          "it is a folder" if folder else "it is not a regular file", str(path))
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
+def private_dir(root: Path) -> Path:
+    """The catalog's ``.deepphen-cache/`` folder, created self-ignoring when missing.
+
+    Raises DeepphenError when it cannot be made, or when it is a symbolic link (in a catalog
+    someone shared, the link could point anywhere) or not a folder.
+    """
+    folder = Path(root) / CACHE_DIR
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise DeepphenError("is not a plain folder; refusing to write into it", path=folder,
+                            hint="delete it: it only holds deepphen's cache and lock")
+    try:
+        folder.mkdir(exist_ok=True)
+        for name, text in ((".gitignore", "# Created by deepphen: ignore this whole folder.\n*\n"),
+                           ("CACHEDIR.TAG", CACHEDIR_TAG)):
+            marker = folder / name
+            if not marker.is_file() and not marker.is_symlink():
+                marker.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise os_error("write", exc, folder) from exc
+    return folder
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) -> None:
+    """Write ``data`` to ``path`` atomically (temp file, fsync, rename).
+
+    The temporary file goes to ``tmp_dir`` (a catalog's private folder, where a file left by
+    a killed process is ignored), else beside the target; across file systems it goes beside
+    the target.
+    """
+    import tempfile
+
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=tmp_dir or path.parent)
     except (FileExistsError, NotADirectoryError) as exc:
         # A file where a folder of the path should be; the bare "File exists" misleads.
         blocker = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()),
@@ -32,56 +95,46 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise DeepphenError(f"cannot write: {blocker} is a file, not a folder",
                             path=path) from exc
     except OSError as exc:
-        raise DeepphenError(f"cannot write: {exc.strerror}", path=path) from exc
+        raise os_error("write", exc, path) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if path.is_dir() and not path.is_symlink():
+            raise IsADirectoryError(errno.EISDIR, "a folder is in the way of the file", str(path))
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV or tmp_dir is None:
+                raise
+            os.unlink(tmp)
+            atomic_write_bytes(path, data)  # another file system: write beside the target
     except BaseException as exc:
         # BaseException: KeyboardInterrupt and SystemExit (SIGTERM handler) must clean up too.
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise DeepphenError(f"cannot write: {exc.strerror}", path=path) from exc
+            raise os_error("write", exc, path) from exc
         raise
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, tmp_dir: Path | None = None) -> None:
     """Write UTF-8 text atomically; see atomic_write_bytes."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-@contextlib.contextmanager
-def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
-    """Hold the catalog's write lock; several writers on one catalog take turns."""
-    from filelock import FileLock, Timeout  # only writers pay for the import
-
-    lock = FileLock(str(Path(root) / LOCK_NAME))
-    try:
-        lock.acquire(timeout=timeout)
-    except Timeout as exc:
-        raise LockTimeout(
-            f"another deepphen process has held the catalog lock for {timeout:g}s",
-            path=Path(root) / LOCK_NAME,
-            hint="wait for it to finish, or remove the lock file if no deepphen is running",
-        ) from exc
-    try:
-        yield
-    finally:
-        lock.release()
+    atomic_write_bytes(path, text.encode("utf-8"), tmp_dir=tmp_dir)
 
 
 class Journal:
-    """Files touched by a write, with their old bytes, to restore them on failure."""
+    """Files touched by a write, with their old bytes, to put them back on failure."""
 
-    def __init__(self) -> None:
+    def __init__(self, tmp_dir: Path | None = None) -> None:
         self.saved: dict[Path, bytes | None] = {}
+        self.tmp_dir = tmp_dir
 
     def remember(self, path: Path) -> None:
-        """Keep ``path``'s bytes (or that it did not exist) before the first write to it."""
+        """Keep ``path``'s current bytes (or its absence) before it is first changed."""
+        path = Path(path)
         if path in self.saved:
             return
         try:
@@ -89,24 +142,51 @@ class Journal:
         except FileNotFoundError:
             self.saved[path] = None
         except OSError as exc:
-            raise DeepphenError(f"cannot write: {exc.strerror}", path=path) from exc
+            raise os_error("write", exc, path) from exc
 
     def restore(self) -> None:
-        """Put every remembered file back as it was."""
+        """Put every remembered file back as it was (best effort: errors are swallowed)."""
         for path, data in self.saved.items():
             with contextlib.suppress(OSError, DeepphenError):
                 if data is None:
                     path.unlink(missing_ok=True)
                 else:
-                    atomic_write_bytes(path, data)
+                    atomic_write_bytes(path, data, tmp_dir=self.tmp_dir)
 
 
 @contextlib.contextmanager
-def transaction() -> Iterator[Journal]:
-    """Yield a journal; if the block fails, every remembered file is put back."""
-    journal = Journal()
+def transaction(tmp_dir: Path | None = None) -> Iterator[Journal]:
+    """Yield a journal; if the block fails (error, Ctrl-C, SIGTERM), every remembered file is
+    put back, so a command changes all it meant to or nothing."""
+    journal = Journal(tmp_dir)
     try:
         yield journal
     except BaseException:
         journal.restore()
         raise
+
+
+@contextlib.contextmanager
+def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
+    """Hold the catalog's write lock; several writers on one catalog take turns."""
+    from filelock import FileLock, Timeout  # only writers pay for the import
+
+    path = private_dir(root) / LOCK_NAME
+    if path.is_symlink():
+        raise DeepphenError("the lock file is a symbolic link; refusing to follow it",
+                            path=path, hint="delete it if no deepphen is running")
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout as exc:
+        raise LockTimeout(
+            f"another deepphen process has held the catalog lock for {timeout:g}s",
+            path=path,
+            hint="wait for it to finish, or remove the lock file if no deepphen is running",
+        ) from exc
+    except OSError as exc:
+        raise os_error("lock", exc, path) from exc
+    try:
+        yield
+    finally:
+        lock.release()

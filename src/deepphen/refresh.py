@@ -148,10 +148,10 @@ def refresh(
 def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) -> list[Path]:
     """Write the changes under the catalog lock, each file re-read first; all or nothing."""
     from deepphen.add import regenerate_page
-    from deepphen.fsutil import catalog_lock, transaction
+    from deepphen.fsutil import catalog_lock, private_dir, transaction
 
     written = []
-    with catalog_lock(root, timeout=lock_timeout), transaction() as journal:
+    with catalog_lock(root, timeout=lock_timeout), transaction(private_dir(root)) as journal:
         settings = store.load_settings(root)
         for update in updates:
             path = update.paper.path or store.paper_path(root, update.paper)
@@ -161,7 +161,7 @@ def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) 
                 if getattr(fresh, change.field) == change.old:
                     setattr(fresh, change.field, change.new)
             journal.remember(path)
-            store.write_paper(root, fresh)
+            store.write_paper(root, fresh, path=path)  # back where it was read
             written.append(path)
         regenerate_page(root, settings, journal)
     return written

@@ -120,6 +120,33 @@ class SearchIndex:
         self.order = array("I", data["order"])
         self._links: dict[str, int] | None = None
 
+    @staticmethod
+    def valid(data: Any, size: int) -> bool:
+        """True when ``data`` (read from the cache) is an index of ``size`` papers that
+        every query can use: the right types and lengths, and every position in range."""
+        if not (isinstance(data, dict) and data.get("size") == size
+                and type(data.get("terms")) is str and type(data.get("links")) is bytes
+                and type(data.get("order")) is bytes and len(data["order"]) == 4 * size):
+            return False
+        phrases, starts, papers = data.get("phrases"), data.get("starts"), data.get("papers")
+        if not (type(phrases) is list and len(phrases) == size
+                and all(type(p) is str for p in phrases)):
+            return False
+        if not (type(starts) is list and type(papers) is list
+                and len(starts) == len(papers) == len(FIELDS)):
+            return False
+        terms = len(data["terms"].split("\n")) if data["terms"] else 0
+        for raw_starts, raw_papers in zip(starts, papers, strict=True):
+            if not (type(raw_starts) is bytes and type(raw_papers) is bytes
+                    and len(raw_starts) == 4 * (terms + 1) and len(raw_papers) % 4 == 0):
+                return False
+            # Offsets out of order only slice to nothing; a position past the papers would
+            # fail, so that is checked (max over an array is cheap).
+            positions = array("I", raw_papers)
+            if positions and max(positions) >= size:
+                return False
+        return True
+
     @classmethod
     def build(cls, papers: Sequence[Paper]) -> SearchIndex:
         """Index these papers (positions in ``papers`` are the ids used in results)."""
@@ -343,7 +370,8 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
             raise NoMatch("no paper matches these filters", hint="loosen or drop a filter")
         return [Hit(p, 1.0) for p in (kept[:limit] if limit else kept)]
     data = derived(snap, "search-index", INDEX_VERSION,
-                   lambda: SearchIndex.build(snap.papers()).data)
+                   lambda: SearchIndex.build(snap.papers()).data,
+                   valid=lambda value: SearchIndex.valid(value, len(snap)))
     ranked = SearchIndex(data).query(text, allowed, limit)
     if not ranked and ids.is_arxiv_id(_link_key(text) or ""):
         raise NoMatch(f"no paper with arXiv id {_link_key(text)} in the catalog"

@@ -144,24 +144,24 @@ def fix(root: Path, select: Iterable[str] | None = None) -> tuple[list[AppliedFi
     fixes that enable others (a canonical link that now duplicates another) settle, and a
     second call finds nothing to do.
     """
-    from deepphen.fsutil import catalog_lock
+    from deepphen.fsutil import catalog_lock, private_dir, transaction
 
     root = Path(root)
     select = list(select) if select is not None else None
     changes: list[AppliedFix] = []
-    with catalog_lock(root):
+    # One journal over every pass: a refusal, a full disk or a signal part-way puts every
+    # file, the page included, back as it was.
+    with catalog_lock(root), transaction(private_dir(root)) as journal:
         for _ in range(MAX_FIX_PASSES):
             findings = run(root, select)
-            applied = _apply(root, [p for p in findings if p.fix is not None])
+            applied = _apply(root, [p for p in findings if p.fix is not None], journal)
             if not applied:
                 return changes, findings
             changes.extend(applied)
     return changes, run(root, select)
 
 
-def _apply(root: Path, findings: list[Finding]) -> list[AppliedFix]:
-    from deepphen.fsutil import atomic_write_text
-
+def _apply(root: Path, findings: list[Finding], journal: Any) -> list[AppliedFix]:
     changes: list[AppliedFix] = []
     by_path: dict[Path, list[tuple[Finding, Fix]]] = {}
     for finding in findings:
@@ -169,6 +169,8 @@ def _apply(root: Path, findings: list[Finding]) -> list[AppliedFix]:
             target = finding.fix.target or Path(finding.path)
             by_path.setdefault(target, []).append((finding, finding.fix))
     for path, group in by_path.items():
+        if not catalog.inside(root, path):
+            raise CatalogError("outside the catalog folder; refusing to write it", path=path)
         old = path.read_text(encoding="utf-8") if path.is_file() else None
         new = old
         edits = [fix for _, fix in group if fix.edit is not None]
@@ -190,7 +192,8 @@ def _apply(root: Path, findings: list[Finding]) -> list[AppliedFix]:
             continue
         if edits:  # a paper file: never written through a linked section folder
             catalog.refuse_linked_folder(path)
-        atomic_write_text(path, new)
+        journal.remember(path)
+        catalog.write_file(root, path, new)
         changes.extend(AppliedFix(path.as_posix(), f.rule, fix.description)
                        for f, fix in done or group)
     return changes

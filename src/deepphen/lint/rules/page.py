@@ -10,13 +10,14 @@ from deepphen import catalog
 from deepphen.errors import DeepphenError
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
+from deepphen.paths import SETTINGS_FILE, page_problem
 
 NEAR_LIMIT = 0.9  # warn at 90% of the limit, while there is still room to act
 
 
 def _page_path(ctx: Context) -> Path | None:
-    """The page's path; None when there is none or it is outside the catalog's folder (DP501
-    reports that: nothing reads or writes a page there)."""
+    """The page's path; None when there is none or DP506 refuses it (then nothing reads or
+    writes it)."""
     try:
         return catalog.page_path(ctx.root, ctx.settings)
     except DeepphenError:
@@ -41,18 +42,13 @@ def page_outdated(ctx: Context) -> Iterator[Flag]:
     Bad:  a paper added to the catalog but not yet on README.md
     Good: README.md written by ``deepphen export --format md -o README.md`` after the change
     """
-    try:
-        path = catalog.page_path(ctx.root, ctx.settings)
-    except DeepphenError as exc:
-        yield Flag(exc.message, path=ctx.root / catalog.SETTINGS_FILE, field="page",
-                   hint="name a page in the catalog's folder or the one above it")
-        return
+    path = _page_path(ctx)  # a page DP506 refuses is neither read nor written
     if path is None or not ctx.all_valid or ctx.page is None:
         return
     fresh = ctx.page
     fix = Fix(f"regenerated {ctx.settings.page}", write=lambda: fresh, target=path)
     if not path.is_file():
-        yield Flag(f"the page {ctx.settings.page} does not exist", path=ctx.root / "catalog.toml",
+        yield Flag(f"the page {ctx.settings.page} does not exist", path=ctx.root / SETTINGS_FILE,
                    field="page", fix=fix)
         return
     try:
@@ -71,7 +67,10 @@ def _page_size(ctx: Context) -> tuple[Path, int] | None:
     if path is None:
         return None
     if path.is_file():
-        return path, path.stat().st_size
+        try:
+            return path, path.stat().st_size
+        except OSError:
+            return None
     return (path, len(ctx.page.encode("utf-8"))) if ctx.page is not None else None
 
 
@@ -157,3 +156,22 @@ def verbatim_markup(f: PaperFile, ctx: Context) -> Iterator[Flag]:
                    "export ignores them", field="verbatim",
                    fix=Fix("removed verbatim that changed the markup",
                            edit=lambda data: data.pop("verbatim", None)))
+
+
+
+@rule("DP506", "page-path", "error",
+      "The page is a file inside the catalog folder that the catalog does not own.",
+      scope="catalog")
+def page_in_catalog(ctx: Context) -> Iterator[Flag]:
+    """Commands that regenerate the page write wherever ``page`` points, so it must stay in
+    the catalog folder (no ``..``, absolute path or symbolic link out) and name none of the
+    catalog's own files: ``catalog.toml``, a paper file, a section folder, deepphen's cache,
+    lock or temporary files. Every command refuses such a page; lint reports it.
+
+    Bad:  ``page = "../../victim.txt"``, ``page = "catalog.toml"``
+    Good: ``page = "README.md"``
+    """
+    problem = page_problem(ctx.root, ctx.settings)
+    if problem:
+        yield Flag(f"{problem}: {ctx.settings.page!r}", field="page",
+                   hint='set page to a markdown file in the catalog folder, e.g. "README.md"')

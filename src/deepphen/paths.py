@@ -1,0 +1,99 @@
+"""What a catalog folder owns, and the paths that must stay inside it.
+
+A catalog is ``<root>/catalog.toml``, section folders of ``<key>.toml`` paper files, the
+generated page, and deepphen's private folder (``.deepphen-cache/``: cache, lock, temporary
+files). Every command that reads or writes a path the settings or a link chose asks here first,
+so one check guards them all. A leaf module: it imports nothing else of deepphen's but models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from deepphen.models import Settings
+
+SETTINGS_FILE = "catalog.toml"
+
+
+def inside(root: Path, path: Path) -> bool:
+    """True when ``path``, symbolic links followed, is a file or folder within ``root``."""
+    try:
+        return Path(path).resolve().is_relative_to(Path(root).resolve())
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return False
+
+
+def page_problem(root: Path, settings: Settings, page: str | None = None) -> str | None:
+    """Why ``page`` (default: the settings' ``page``) cannot be the generated page, or None.
+
+    The page must be a file inside the catalog folder that the catalog does not own: not
+    ``catalog.toml``, a paper file, a section folder or anything in one, nor deepphen's
+    private folder, lock or temporary files (nor any hidden file, such as ``.git/...``),
+    reached without leaving the folder through ``..``, an absolute path or a symbolic link.
+    This is the one check every command that reads or writes the page, and lint, applies.
+    """
+    page = settings.page if page is None else page
+    if page is None:
+        return None
+    text = page.replace("\\", "/")
+    if not text.strip() or any(ord(c) < 32 for c in text):
+        return "page must be a file name such as README.md"
+    if text.startswith("/") or PureWindowsPath(page).drive:
+        return "page is an absolute path; give it relative to the catalog folder"
+    parts = [p for p in PurePosixPath(text).parts if p != "."]
+    if ".." in parts:
+        return "page leaves the catalog folder ('..')"
+    if not parts:
+        return "page names the catalog folder itself"
+    root = Path(root)
+    path = root.joinpath(*parts)
+    if not inside(root, path):
+        return "page leaves the catalog folder through a symbolic link"
+    try:
+        real = path.resolve().relative_to(root.resolve()).parts
+    except (OSError, RuntimeError, ValueError):
+        real = tuple(parts)
+    sections = {s.slug for s in settings.sections}
+    for names in (parts, real):
+        if not names:
+            return "page names the catalog folder itself"
+        if any(n.startswith(".") for n in names):
+            return "page names a hidden file or folder (deepphen's cache, lock or temporary files)"
+        if list(names) == [SETTINGS_FILE] or names[-1].endswith(".toml"):
+            return "page names a TOML file of the catalog"
+        if names[0] in sections:
+            return f"page is inside the section folder {names[0]!r}"
+    if path.is_dir():
+        return "page names a folder"
+    if path.exists() and not path.is_file():
+        return "page is not a regular file"
+    return None
+
+
+# deepphen's own names at a catalog's top: the private folder, and the lock and temporary
+# files of versions that kept them there.
+PRIVATE_PREFIXES = (".deepphen-cache", ".deepphen.lock", ".deepphen-tmp-")
+
+
+def foreign_entries(root: Path, page: str | None) -> list[str]:
+    """What ``root`` holds that its catalog does not own (relative paths, sorted): anything
+    but ``catalog.toml``, the page, deepphen's private files and section folders of regular
+    ``.toml`` files. A catalog may be replaced whole only when this is empty."""
+    owned = {SETTINGS_FILE}
+    if page and not page.startswith(("/", "\\")) and ".." not in page:
+        owned.add(PurePosixPath(page.replace("\\", "/")).as_posix())
+    found = []
+    for entry in sorted(Path(root).iterdir()):
+        name = entry.name
+        if name in owned or name.startswith(PRIVATE_PREFIXES):
+            continue
+        if entry.is_symlink() or not entry.is_dir():
+            found.append(name)
+            continue
+        for item in sorted(entry.iterdir()):
+            rel = f"{name}/{item.name}"
+            if rel in owned:
+                continue
+            if item.is_symlink() or not item.is_file() or item.suffix != ".toml":
+                found.append(rel)
+    return found

@@ -1,0 +1,327 @@
+"""Writes that must stay in their place (issue 13, items 1-6): each class over many members.
+
+Every refused command leaves the catalog, and everything around it, byte for byte as it was
+(``tree`` snapshots the whole tmp folder, links included; the self-ignoring cache folder is
+left out because reading commands may refresh it).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deepphen.catalog import load_settings, settings_to_toml
+from deepphen.fsutil import CACHE_DIR, TMP_PREFIX
+from deepphen.paths import page_problem
+from tests.arxiv_server import ArxivServer, arxiv_fixture  # noqa: F401
+from tests.conftest import make_catalog, sample_settings
+
+ERROR = "deepphen: error:"
+
+
+def tree(top: Path) -> dict[str, object]:
+    """Every file (bytes), link (target) and folder under ``top``, but deepphen's cache."""
+    out: dict[str, object] = {}
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in dirnames if d != CACHE_DIR]
+        for name in dirnames + filenames:
+            path = Path(dirpath, name)
+            rel = path.relative_to(top).as_posix()
+            if path.is_symlink():
+                out[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                out[rel] = "dir"
+            else:
+                out[rel] = path.read_bytes()
+    return out
+
+
+def one_line_error(result: object, *mentions: str) -> None:
+    exc = result.exception  # type: ignore[attr-defined]
+    assert exc is None or isinstance(exc, SystemExit), repr(exc)
+    assert result.exit_code == 2, result.stderr  # type: ignore[attr-defined]
+    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    errors = [line for line in lines if line.startswith(ERROR)]
+    assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr  # type: ignore[attr-defined]
+    for mention in mentions:
+        assert mention in errors[0]
+
+
+# ---------------------------------------------------------------------------------------
+# 1. The page path: every way out of the catalog, every catalog-owned file.
+
+def _bad_pages(tmp: Path, root: Path) -> dict[str, str]:
+    """name -> page value; links are made here."""
+    (tmp / "victim.txt").write_text("precious\n")
+    (root / "out.md").symlink_to(tmp / "victim.txt")
+    (root / "cfg.md").symlink_to(root / "catalog.toml")
+    (root / "loop.md").symlink_to(root / "loop.md")
+    (root / ".docs").symlink_to(tmp)  # hidden: not a section folder (those are refused)
+    return {
+        "parent": "../victim.txt", "grandparent": "../../victim.txt",
+        "dot-parent": "./../victim.txt", "inner-parent": "docs2/../../victim.txt",
+        "absolute": str(tmp / "victim.txt"), "backslash": "..\\victim.txt",
+        "windows-drive": "C:\\victim.txt", "settings": "catalog.toml",
+        "settings-dot": "./catalog.toml", "paper": "others/1803.03635.toml",
+        "section": "others", "in-section": "neural-collapse/README.md",
+        "other-toml": "notes.toml", "cache": f"{CACHE_DIR}/papers.pickle",
+        "cache-dir": CACHE_DIR, "lock": f"{CACHE_DIR}/lock", "old-lock": ".deepphen.lock",
+        "temp": f"{TMP_PREFIX}x", "git": ".git/config", "root": ".",
+        "newline": "README.md\n", "link-out": "out.md", "link-to-settings": "cfg.md",
+        "link-loop": "loop.md", "folder-link": ".docs/victim.txt",
+    }
+
+
+PAGE_CASES = ["parent", "grandparent", "dot-parent", "inner-parent", "absolute", "backslash",
+              "windows-drive", "settings", "settings-dot", "paper", "section", "in-section",
+              "other-toml", "cache", "cache-dir", "lock", "old-lock", "temp", "git", "root",
+              "newline", "link-out", "link-to-settings", "link-loop", "folder-link"]
+
+
+def _catalog_with_page(tmp_path: Path, case: str) -> tuple[Path, Path]:
+    root = make_catalog(tmp_path / "catalog")
+    page = _bad_pages(tmp_path, root)[case]
+    (root / "catalog.toml").write_text(settings_to_toml(
+        sample_settings(page=page, regenerate_page=True)), encoding="utf-8")
+    return root, tmp_path
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_a_bad_page_is_refused_by_every_writer_and_reported_by_lint(
+        tmp_path: Path, case: str, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
+    root, top = _catalog_with_page(tmp_path, case)
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    before = tree(top)
+    for args in (["add", "2206.07682", "-s", "others", "-k", "Emergence"],
+                 ["refresh", "--all", "--write"], ["lint", "--fix"]):
+        result = run_cli(*args, exit_code=None)
+        if args[0] == "lint":  # a finding, not a usage error; and --fix writes nothing
+            assert result.exit_code == 1 and "DP506" in result.stdout + result.stderr
+        else:
+            one_line_error(result, "catalog.toml", "page")
+        assert tree(top) == before, args
+    result = run_cli("lint", "--format", "json", exit_code=1)
+    assert "DP506" in result.stdout
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["..", ".", "", "a", "README.md", "catalog.toml", "others",
+                                 "x.toml", CACHE_DIR, "lock", ".git", "/", "\\", "~"]),
+                min_size=1, max_size=5))
+def test_any_page_accepted_is_a_plain_file_inside_the_catalog(tmp_path: Path,
+                                                               parts: list[str]) -> None:
+    root = tmp_path / "catalog"
+    if not root.exists():
+        make_catalog(root)
+    page = "/".join(parts)
+    settings_obj = load_settings(root)
+    if page_problem(root, settings_obj, page) is None:
+        target = (root / page).resolve()
+        rel = target.relative_to(root.resolve())  # raises when it left the catalog
+        assert rel.parts and rel.parts[0] not in {"others", "neural-collapse", CACHE_DIR}
+        assert not target.name.endswith(".toml") and not target.is_dir()
+        assert not any(p.startswith(".") for p in rel.parts)
+
+
+# ---------------------------------------------------------------------------------------
+# 2. add never replaces a file that holds another paper.
+
+@pytest.mark.parametrize("content", [
+    'title = "My Own Notes"\nyear = 2022\nsection = "others"\n',
+    'title = "Other"\nyear = 2022\nsection = "others"\narxiv = "2101.00001"\n',
+    'title = "Other"\nyear = 2022\nsection = "others"\n[[links]]\nlabel = "paper"\n'
+    'url = "https://example.org/x"\n',
+])
+@pytest.mark.parametrize("force", [False, True])
+def test_add_never_replaces_another_paper_with_the_same_file_name(
+        tmp_path: Path, content: str, force: bool, arxiv: ArxivServer, run_cli,
+        monkeypatch) -> None:
+    root = make_catalog(tmp_path / "catalog")
+    (root / "others" / "2206.07682.toml").write_text(content, encoding="utf-8")
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    before = tree(tmp_path)
+    result = run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence",
+                     *(["--force"] if force else []), exit_code=None)
+    one_line_error(result, "2206.07682.toml")
+    assert tree(tmp_path) == before
+
+
+def test_add_force_still_replaces_the_same_paper(catalog_dir: Path, arxiv: ArxivServer,
+                                                 run_cli) -> None:
+    run_cli("add", "2201.02177", "-s", "emergence", "-k", "Grokking", "--force")
+    text = (catalog_dir / "emergence-and-phase-transitions" / "2201.02177.toml").read_text()
+    assert 'arxiv = "2201.02177"' in text
+
+
+# ---------------------------------------------------------------------------------------
+# 3. import --force replaces only a folder the catalog owns wholly.
+
+LIST = ("# L\n\n## Others\n\n### Others: 2022\n\n- Grokking. [[paper]](https://arxiv.org/abs/"
+        "2201.02177)\n  - Alethea Power.\n  - Key Word: Grokking.\n")
+
+
+@pytest.mark.parametrize("foreign", ["notes.txt", "drafts/idea.md", "README.md",
+                                     "others/notes.md", "others/sub/x.toml", ".git/config",
+                                     "others/link.toml", "link"])
+def test_import_force_refuses_a_folder_holding_foreign_files(tmp_path: Path, foreign: str,
+                                                              run_cli) -> None:
+    root = make_catalog(tmp_path / "catalog")  # page unset: a README is not the catalog's
+    target = root / foreign
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if foreign.endswith("link.toml") or foreign == "link":
+        target.symlink_to(tmp_path)
+    else:
+        target.write_text("mine\n")
+    (tmp_path / "list.md").write_text(LIST)
+    before = tree(tmp_path)
+    result = run_cli("import", tmp_path / "list.md", "--catalog", root, "--force",
+                     exit_code=None)
+    one_line_error(result, "not the catalog's")
+    assert tree(tmp_path) == before
+
+
+def test_import_force_replaces_an_owned_catalog_and_keeps_its_page(tmp_path: Path,
+                                                                   run_cli) -> None:
+    root = make_catalog(tmp_path / "catalog", settings=sample_settings(page="README.md"))
+    (root / "README.md").write_text("the old page\n")
+    (tmp_path / "list.md").write_text(LIST)
+    run_cli("import", tmp_path / "list.md", "--catalog", root, "--force", exit_code=None)
+    assert (root / "README.md").read_text() == "the old page\n"
+    assert sorted(p.name for p in root.iterdir()) == ["README.md", "catalog.toml", "others"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)]
+
+
+# ---------------------------------------------------------------------------------------
+# 4. refresh --write writes back where it read.
+
+@pytest.mark.parametrize("folder", ["others", "empirical-study"])
+def test_refresh_writes_back_to_the_file_it_read(tmp_path: Path, folder: str,
+                                                  arxiv: ArxivServer, run_cli,
+                                                  monkeypatch) -> None:
+    root = make_catalog(tmp_path / "catalog")
+    original = root / "neural-collapse" / "2008.08186.toml"
+    moved = root / folder / original.name
+    moved.write_text(original.read_text())  # section field still says neural-collapse
+    original.unlink()
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    run_cli("refresh", "2008.08186", "--write")
+    assert "10.1073/pnas.2015509117" in moved.read_text()
+    assert not original.exists()
+    assert len(list(root.rglob("2008.08186.toml"))) == 1
+
+
+# ---------------------------------------------------------------------------------------
+# 5. lint --fix is all or nothing.
+
+FIXABLE = ('title = "T{n}"\nyear = 2022\nsection = "others"\narxiv = "2201.0000{n}"\n'
+           'keywords = ["Grokking"]\nauthors = ["A. B"]\n[[links]]\nlabel = "paper"\n'
+           'url = "https://arxiv.org/abs/2201.0000{n}v2"\n')
+
+
+def _fixable_catalog(tmp_path: Path) -> Path:
+    root = make_catalog(tmp_path / "catalog", papers=[],
+                        settings=sample_settings(page="README.md", regenerate_page=True))
+    for n in range(1, 5):
+        (root / "others").mkdir(exist_ok=True)
+        (root / "others" / f"2201.0000{n}.toml").write_text(FIXABLE.format(n=n))
+    return root
+
+
+@pytest.mark.parametrize("failure", ["enospc-third", "eacces-page", "interrupt",
+                                     "linked-section"])
+def test_lint_fix_failing_part_way_changes_nothing(tmp_path: Path, failure: str,
+                                                   monkeypatch, run_cli) -> None:
+    from deepphen import fsutil
+
+    root = _fixable_catalog(tmp_path)
+    if failure == "linked-section":  # fixes in 'others' first, then a refusal in 'z-linked'
+        (root / ".store").mkdir()
+        (root / ".store" / "2201.00009.toml").write_text(FIXABLE.format(n=9).replace(
+            '"others"', '"z-linked"'))
+        (root / "z-linked").symlink_to(root / ".store", target_is_directory=True)
+    before = tree(tmp_path)
+    real = fsutil.atomic_write_bytes
+    calls: list[Path] = []
+
+    def failing(path: Path, data: bytes, **kwargs: object) -> None:
+        calls.append(Path(path))
+        if failure == "enospc-third" and len(calls) == 3:
+            raise fsutil.os_error("write", OSError(28, "No space left on device"), path)
+        if failure == "eacces-page" and Path(path).name == "README.md":
+            raise fsutil.os_error("write", OSError(13, "Permission denied"), path)
+        if failure == "interrupt" and len(calls) == 2:
+            raise KeyboardInterrupt
+        real(path, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fsutil, "atomic_write_bytes", failing)
+    result = run_cli("lint", "--fix", "--catalog", root, exit_code=None)
+    assert result.exit_code in (2, 130), result.stderr
+    assert len(calls) >= 2
+    assert tree(tmp_path) == before
+
+
+def test_lint_fix_killed_by_sigterm_changes_nothing(tmp_path: Path) -> None:
+    root = _fixable_catalog(tmp_path)
+    before = tree(tmp_path)
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        from deepphen import fsutil
+        real = fsutil.atomic_write_bytes
+        count = [0]
+        def slow(path, data, **kw):
+            count[0] += 1
+            real(path, data, **kw)
+            if count[0] == 2:
+                os.kill(os.getpid(), signal.SIGTERM)
+        fsutil.atomic_write_bytes = slow
+        sys.argv = ["deepphen", "lint", "--fix", "--catalog", {str(root)!r}]
+        from deepphen.launch import main
+        main()
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr
+    assert tree(tmp_path) == before
+
+
+# ---------------------------------------------------------------------------------------
+# 6. deepphen's own files ignore themselves.
+
+def test_private_folder_ignores_itself_and_holds_lock_and_temp_files(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence")
+    run_cli("search", "grokking")
+    private = catalog_dir / CACHE_DIR
+    assert (private / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (private / "CACHEDIR.TAG").read_text().startswith(
+        "Signature: 8a477f597d28d172789f06886806bc55")
+    assert (private / "lock").exists()
+    top = {p.name for p in catalog_dir.iterdir()}
+    assert top <= {"catalog.toml", CACHE_DIR, "empirical-study", "neural-collapse", "others",
+                   "emergence-and-phase-transitions"}
+
+
+def test_git_sees_nothing_deepphen_leaves_behind(catalog_dir: Path, arxiv: ArxivServer,
+                                                 run_cli) -> None:
+    git = subprocess.run(["git", "--version"], capture_output=True)
+    if git.returncode != 0:
+        pytest.skip("git not installed")
+    subprocess.run(["git", "init", "-q", str(catalog_dir)], check=True)
+    run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence")
+    run_cli("lint", "--fix", exit_code=None)
+    # What a killed write leaves: a temporary file in the private folder.
+    (catalog_dir / CACHE_DIR / f"{TMP_PREFIX}abc").write_text("half")
+    status = subprocess.run(["git", "-C", str(catalog_dir), "status", "--porcelain",
+                             "--untracked-files=all"], capture_output=True, text=True,
+                            check=True).stdout
+    assert CACHE_DIR not in status and TMP_PREFIX not in status and "lock" not in status
+    assert "others/2206.07682.toml" in status
