@@ -123,7 +123,7 @@ def test_retry_after_honoured_on_429(arxiv: ArxivServer) -> None:
         ["2201.02177"])
     assert "2201.02177" in found
     assert fake.sleeps == [17.0]
-    assert waits == [(17.0, "retry after HTTP 429")]
+    assert waits == [(17.0, "retry after HTTP 429; giving up in 60s")]
     assert len(arxiv.requests) == 2
 
 

@@ -34,6 +34,8 @@ MAX_IDS_PER_REQUEST = 100
 MIN_INTERVAL = 3.0  # arXiv asks for no more than one request every three seconds
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # a full 100-entry feed is well under 1 MB
 MAX_RETRY_AFTER = 600.0  # a longer demand is reported instead of waited out
+DEFAULT_DEADLINE = 60.0  # a command gives up on arXiv after this long in all (--timeout)
+MAX_REDIRECTS = 5
 MAX_PAGE_SIZE = 2000  # arXiv's documented maximum of max_results per request
 SORT_BY = ("submittedDate", "lastUpdatedDate", "relevance")
 SORT_ORDER = ("descending", "ascending")
@@ -94,11 +96,29 @@ def api_url() -> str:
     backoff would only make the user wait for the same error.
     """
     url = os.environ.get(ENV_API_URL) or DEFAULT_API_URL
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DeepphenError(f"${ENV_API_URL} is {url!r}, not an http(s) URL",
-                            hint=f"e.g. {DEFAULT_API_URL}, or unset it")
+    check_url(url, f"${ENV_API_URL}")
     return url
+
+
+def check_url(url: str, source: str) -> None:
+    """DeepphenError unless ``url`` is a well-formed http(s) URL with a host (no spaces or
+    control characters, brackets closed): one line at once, not retries of the same error."""
+    problem = None
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        problem = "holds spaces or control characters"
+    else:
+        try:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                problem = "is not an http(s) URL"
+            else:
+                parts.port  # noqa: B018  (raises for a port that is not a number)
+                httpx.URL(url)
+        except (ValueError, httpx.InvalidURL) as exc:
+            problem = f"is not a valid URL ({exc})"
+    if problem:
+        raise DeepphenError(f"{source} is {url!r}: it {problem}",
+                            hint=f"e.g. {DEFAULT_API_URL}, or unset it")
 
 
 def batched(items: list[str], size: int = MAX_IDS_PER_REQUEST) -> Iterator[list[str]]:
@@ -111,7 +131,9 @@ class Client:
     """The arXiv API client. ``clock`` and ``sleep`` are injectable so tests never wait.
 
     ``on_wait(seconds, reason)`` is called before every deliberate pause (rate limit,
-    backoff, Retry-After) so a progress display can show it.
+    backoff, Retry-After) so a progress display can show it. ``deadline`` bounds the client's
+    whole work (every request, retry and pause, from its first request on): past it, the
+    client gives up with NetworkError instead of trying again.
     """
 
     # Defaults, as class attributes so tests of the commands can swap them for fakes.
@@ -131,8 +153,13 @@ class Client:
         sleep: Sleep | None = None,
         on_wait: WaitHook | None = None,
         transport: httpx.BaseTransport | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
+        if base_url is not None:
+            check_url(base_url, "the API URL")
         self.base_url = base_url or api_url()
+        self.deadline = deadline
+        self._started: float | None = None
         self.timeout = timeout
         self.max_tries = max(1, max_tries)
         self.min_interval = min_interval
@@ -210,14 +237,37 @@ class Client:
 
     def _open(self) -> httpx.Client:
         return httpx.Client(timeout=self.timeout, transport=self._transport,
-                            headers={"User-Agent": USER_AGENT}, follow_redirects=True)
+                            headers={"User-Agent": USER_AGENT}, follow_redirects=True,
+                            max_redirects=MAX_REDIRECTS)
+
+    def remaining(self) -> float | None:
+        """Seconds left before the overall deadline (None: no deadline)."""
+        if self.deadline is None:
+            return None
+        if self._started is None:
+            return self.deadline
+        return self.deadline - (self.clock() - self._started)
 
     def _wait(self, seconds: float, reason: str) -> None:
         if seconds <= 0:
             return
+        left = self.remaining()
+        if left is not None:
+            if seconds >= left:
+                raise self._gave_up(reason)
+            reason = f"{reason}; giving up in {left:.0f}s"
         if self.on_wait:
             self.on_wait(seconds, reason)
         self.sleep(seconds)
+
+    def _gave_up(self, cause: str, url: str | None = None,
+                 status: int | None = None) -> NetworkError:
+        return NetworkError(
+            f"gave up on the arXiv API after {self.deadline:g}s ({cause}; "
+            f"{self.requests_sent} {'try' if self.requests_sent == 1 else 'tries'})",
+            url=url, status=status,
+            hint="pass --timeout SECONDS to wait longer; check the network or "
+            f"${ENV_API_URL}")
 
     def _respect_interval(self) -> None:
         if self._last_request is None:
@@ -228,19 +278,33 @@ class Client:
     def _get(self, http: httpx.Client, params: dict[str, str]) -> tuple[bytes, str]:
         """GET with rate limiting and bounded retries; the body and the URL asked."""
         url = str(httpx.URL(self.base_url, params=params))
+        if self._started is None:
+            self._started = self.clock()
         for attempt in range(1, self.max_tries + 1):
             self._respect_interval()
+            left = self.remaining()
+            if left is not None and left <= 0:
+                raise self._gave_up("no answer in time", url)
+            timeout = self.timeout if left is None else min(self.timeout, left)
             self._last_request = self.clock()
             self.requests_sent += 1
             last = attempt == self.max_tries
             try:
-                status, headers, body = self._send(http, url)
+                status, headers, body = self._send(http, url, timeout)
             except httpx.TimeoutException as exc:
-                cause, status, retry_after = f"timed out after {self.timeout:g}s", None, None
+                cause, status, retry_after = f"timed out after {timeout:g}s", None, None
                 if last:
                     raise _network_error(cause, url, status, attempt) from exc
-            except httpx.TransportError as exc:
-                cause, status, retry_after = f"connection failed ({_describe(exc)})", None, None
+            except httpx.TooManyRedirects as exc:
+                # A loop answers the same way every time: report it at once.
+                raise _network_error(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)",
+                                     url, None, attempt) from exc
+            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError) as exc:
+                # Connection failures, a body that does not decode as its Content-Encoding
+                # says, a malformed header or redirect target: retried, then one line.
+                cause, status, retry_after = f"bad answer ({_describe(exc)})", None, None
+                if isinstance(exc, httpx.TransportError):
+                    cause = f"connection failed ({_describe(exc)})"
                 if last:
                     raise _network_error(cause, url, status, attempt) from exc
             else:
@@ -253,7 +317,7 @@ class Client:
                 if status not in _RETRY_STATUSES:
                     raise _network_error(f"HTTP {status}", url, status, attempt)
                 cause = f"HTTP {status}"
-                retry_after = _retry_after(headers.get("retry-after"))
+                retry_after = parse_retry_after(headers.get("retry-after"))
                 if retry_after is not None and retry_after > MAX_RETRY_AFTER:
                     raise _network_error(
                         f"HTTP {status}, arXiv asks to wait {retry_after:.0f}s", url, status,
@@ -267,14 +331,15 @@ class Client:
             self._wait(delay, f"retry after {cause}")
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, http: httpx.Client, url: str) -> tuple[int, httpx.Headers, bytes]:
+    def _send(self, http: httpx.Client, url: str, timeout: float
+              ) -> tuple[int, httpx.Headers, bytes]:
         """One request, streamed so that an oversized body is cut off, not buffered.
 
         httpx's timeout bounds each read; a server trickling bytes could still hold the
         request forever, so the whole body must also arrive within ``timeout``.
         """
-        deadline = self.clock() + self.timeout
-        with http.stream("GET", url) as response:
+        deadline = self.clock() + timeout
+        with http.stream("GET", url, timeout=timeout) as response:
             length = response.headers.get("content-length")
             if response.status_code < 400 and length and length.isdigit() \
                     and int(length) > self.max_bytes:
@@ -308,20 +373,20 @@ def _network_error(cause: str, url: str, status: int | None, tries: int) -> Netw
                         f"${ENV_API_URL}")
 
 
-def _retry_after(value: str | None) -> float | None:
+def parse_retry_after(value: str | None) -> float | None:
     """Seconds asked by a Retry-After header (delta seconds or an HTTP date)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit alone takes '²' and '৩'
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return None  # not a delay nor a date: the usual backoff applies
 
 
 # --- Atom parsing (private) -----------------------------------------------------------

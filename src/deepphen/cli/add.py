@@ -10,7 +10,7 @@ import typer
 
 from deepphen.cli.app import app, check_format, handle_errors
 from deepphen.cli.network import arxiv_client, network_progress
-from deepphen.cli.options import CatalogOption
+from deepphen.cli.options import CatalogOption, TimeoutOption
 from deepphen.cli.output import echo, is_terminal, print_json, print_table, warn
 from deepphen.errors import DeepphenError
 from deepphen.printable import printable
@@ -51,6 +51,7 @@ def add_command(
     ] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     catalog: CatalogOption = None,
+    timeout: TimeoutOption = None,
 ) -> None:
     """Add papers from arXiv, with duplicate checks and section and key-word suggestions.
 
@@ -78,8 +79,9 @@ def add_command(
     # Also for one id: retries after a 503 or 429 can wait for many seconds.
     with network_progress("fetching from arXiv") as progress:
         progress.start(len(arxiv_ids))
-        proposals = core.plan_additions(root, arxiv_ids, options,
-                                        client=arxiv_client(progress.wait), on_batch=progress.batch)
+        client = arxiv_client(progress.wait, timeout, progress)
+        proposals = core.plan_additions(root, arxiv_ids, options, client=client,
+                                        on_batch=progress.batch)
     proposals = [_place(p, accept=accept_suggestion or dry_run, show=fmt == "text" and
                         not section, root=root) for p in proposals]
     if fmt == "text":

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from deepphen.cli.app import app, handle_errors, usage_error
-from deepphen.cli.options import CatalogOption
+from deepphen.cli.options import CatalogOption, TimeoutOption
 from deepphen.cli.output import console, echo, is_terminal, print_json, warn
 from deepphen.printable import printable as clean
 
@@ -18,7 +18,7 @@ OUTPUT_FORMATS = ("table", "json", "md")
 
 
 @contextlib.contextmanager
-def discover_progress() -> Iterator[Any]:
+def discover_progress(deadline: float | None = None) -> Iterator[Any]:
     """Hooks for a progress display on stderr (pages and papers fetched, waits), on a
     terminal only; elsewhere they do nothing."""
     from deepphen.discover import Hooks
@@ -26,11 +26,19 @@ def discover_progress() -> Iterator[Any]:
     if not (is_terminal(sys.stderr) and is_terminal()):
         yield Hooks(), None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
     with Progress(*columns, console=console(stderr=True), transient=True) as progress:
-        search = progress.add_task("searching arXiv", total=None)
+        label = "searching arXiv" + (f" (gives up after {deadline:g}s)" if deadline else "")
+        search = progress.add_task(label, total=None)
         state: dict[str, Any] = {"meta": None}
 
         def on_page(page: Any, fetched: int) -> None:
@@ -83,6 +91,7 @@ def discover_command(
                            "what came (else exit 2).")
     ] = False,
     catalog: CatalogOption = None,
+    timeout: TimeoutOption = None,
 ) -> None:
     """Find new arXiv papers that belong in the catalog, ranked by fit to it.
 
@@ -115,11 +124,12 @@ def discover_command(
 
     categories = [c for item in category or [] for c in item.split(",") if c.strip()]
     root = find_catalog(catalog)
-    with discover_progress() as (hooks, on_wait):
-        from deepphen.arxiv import Client
+    from deepphen.arxiv import DEFAULT_DEADLINE
+    from deepphen.cli.network import arxiv_client
 
+    with discover_progress(timeout or DEFAULT_DEADLINE) as (hooks, on_wait):
         result = discover(root, since=since, until=until, categories=categories or None,
-                          client=Client(on_wait=on_wait), partial=partial, hooks=hooks)
+                          client=arxiv_client(on_wait, timeout), partial=partial, hooks=hooks)
     for message in result.warnings:
         warn(clean(message))
     _summary(result, limit)

@@ -12,7 +12,8 @@ from deepphen.cli.output import console, is_terminal
 
 @contextlib.contextmanager
 def network_progress(description: str) -> Iterator[Any]:
-    """Hooks for a rich progress bar of ids fetched, showing rate-limit and retry waits.
+    """Hooks for a rich progress bar of ids fetched, showing rate-limit and retry waits, the
+    time spent and when the command gives up on arXiv (its overall deadline).
 
     Yields an object with ``start(total)``, ``batch(n)`` and ``wait(seconds, reason)``;
     on a terminal they drive a bar on stderr, otherwise they do nothing.
@@ -20,9 +21,16 @@ def network_progress(description: str) -> Iterator[Any]:
     if not (is_terminal() and is_terminal(sys.stderr)):
         yield QuietProgress()
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
     with Progress(*columns, console=console(stderr=True), transient=True) as progress:
         yield RichProgress(progress, description)
 
@@ -37,6 +45,9 @@ class QuietProgress:
         pass
 
     def wait(self, seconds: float, reason: str) -> None:
+        pass
+
+    def limit(self, seconds: float | None) -> None:
         pass
 
 
@@ -57,9 +68,21 @@ class RichProgress:
     def wait(self, seconds: float, reason: str) -> None:
         self.progress.update(self.task, description=f"waiting {seconds:.0f}s ({reason})")
 
+    def limit(self, seconds: float | None) -> None:
+        """Name the overall deadline in the bar's text."""
+        if seconds:
+            self.description += f" (gives up after {seconds:g}s)"
+            self.progress.update(self.task, description=self.description)
 
-def arxiv_client(on_wait: Callable[[float, str], None]) -> Any:
-    """The arXiv API client, reporting its rate-limit and retry waits to ``on_wait``."""
+
+def arxiv_client(on_wait: Callable[[float, str], None] | None, timeout: float | None = None,
+                 progress: Any = None) -> Any:
+    """The arXiv API client, reporting its rate-limit and retry waits to ``on_wait``, with
+    the overall deadline ``timeout`` (--timeout; None: the client's default), which
+    ``progress`` shows."""
     from deepphen.arxiv import Client
 
-    return Client(on_wait=on_wait)
+    client = Client(on_wait=on_wait, **({"deadline": timeout} if timeout else {}))
+    if progress is not None:
+        progress.limit(client.deadline)
+    return client

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from deepphen.cli.params import CATALOG, FILTERS, FilterOptions, Param
+from deepphen.cli.params import CATALOG, FILTERS, TIMEOUT, FilterOptions, Param
 
 
 def annotation(param: Param, *, optional: bool) -> Any:
@@ -32,6 +32,7 @@ def annotation(param: Param, *, optional: bool) -> Any:
 
 
 CatalogOption = annotation(CATALOG, optional=True)
+TimeoutOption = annotation(TIMEOUT, optional=True)
 
 
 def typed(func: Callable[..., None], declared: tuple[Param, ...] = ()) -> Callable[..., None]:

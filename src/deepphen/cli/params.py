@@ -26,7 +26,7 @@ class Param:
         self.name = name  # the keyword argument of the command function
         self.help = help
         self.flags = flags
-        self.type = type  # str, int or Path
+        self.type = type  # str, int, float or Path
         self.multiple = multiple  # repeatable; the values arrive as a list
         self.min = min
         self.show_default = show_default
@@ -37,6 +37,12 @@ class Param:
 
 CATALOG = Param("catalog", "Catalog folder (default: $DEEPPHEN_CATALOG, else the nearest "
                 "catalog/ upwards).", ("--catalog",), Path, show_default=False)
+
+# The overall deadline of the commands that talk to arXiv (add, refresh, discover); the
+# default is the client's own (deepphen.arxiv.DEFAULT_DEADLINE), named in the help.
+TIMEOUT = Param("timeout", "Give up on arXiv after this many seconds in all: every request, "
+                "retry and wait (default: 60).", ("--timeout",), float, min=1,
+                show_default=False)
 
 # The filter family: search, export and stats take it, as a FilterOptions (deepphen.filters).
 FILTERS = (

@@ -9,7 +9,7 @@ import typer
 
 from deepphen.cli.app import app, check_format, handle_errors
 from deepphen.cli.network import arxiv_client, network_progress
-from deepphen.cli.options import CatalogOption
+from deepphen.cli.options import CatalogOption, TimeoutOption
 from deepphen.cli.output import print_json, print_table, warn
 
 OUTPUT_FORMATS = ("text", "json")
@@ -27,6 +27,7 @@ def refresh_command(
     write: Annotated[bool, typer.Option("--write", help="Apply the changes shown.")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     catalog: CatalogOption = None,
+    timeout: TimeoutOption = None,
 ) -> None:
     """Compare catalog papers with arXiv: title, authors, venue (journal_ref) and DOI.
 
@@ -49,7 +50,8 @@ def refresh_command(
     root = find_catalog(catalog)
     with network_progress("checking arXiv") as progress:
         result = refresh(root, list(arxiv_ids or []), everything=everything, write=write,
-                         client=arxiv_client(progress.wait), on_start=progress.start,
+                         client=arxiv_client(progress.wait, timeout, progress),
+                         on_start=progress.start,
                          on_batch=progress.batch)
     if fmt == "json":
         print_json({"checked": result.checked, "updates": [u.to_json() for u in result.updates],
