@@ -237,18 +237,18 @@ def test_venue_from_journal_ref(journal_ref: str | None, venue: str | None) -> N
     assert venue_from_journal_ref(journal_ref) == venue
 
 
-def test_retry_after_forms() -> None:
+def testparse_retry_after_forms() -> None:
     from email.utils import format_datetime
 
-    from deepphen.arxiv import _retry_after
+    from deepphen.arxiv import parse_retry_after
 
-    assert _retry_after("120") == 120.0
-    assert _retry_after(None) is None
-    assert _retry_after("soon") is None
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
     past = format_datetime(dt.datetime(2001, 1, 1, tzinfo=dt.UTC), usegmt=True)
-    assert _retry_after(past) == 0.0
+    assert parse_retry_after(past) == 0.0
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90)
-    assert 60 < _retry_after(format_datetime(later, usegmt=True)) <= 90
+    assert 60 < parse_retry_after(format_datetime(later, usegmt=True)) <= 90
 
 
 def test_too_long_retry_after_is_reported_not_waited(arxiv: ArxivServer) -> None:
