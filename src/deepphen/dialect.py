@@ -310,7 +310,7 @@ def _tokens(line: str, *, markup: bool) -> list[str] | None:
         return None
     if markup and _BLOCK_OPENER_RE.match(text) and not text.startswith("<details"):
         return None
-    text = _LABEL_RE.sub("Key Word:", text, count=1)
+    text = _LABEL_RE.sub(KEYWORD_LABEL, text, count=1)
     text = _BREAK_RE.sub("", _CLOSE_RE.sub("", text))
     tokens = [t.replace(";", ",") for t in _TOKEN_RE.findall(text)]
     if not markup:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from deepphen import ids
 from deepphen.dialect import (
+    KEYWORD_LABEL,
     KEYWORD_LABEL_RE,
     ends_unescaped,
     entry_lines,
@@ -194,7 +195,7 @@ def _sub_line(paper: Paper, lineno: int, content: str, report: Report,
             report(lineno, "empty digest dropped")
     elif keywords:
         label, text = keywords.group(1), keywords.group(2)
-        if label != "Key Word":
+        if label + ":" != KEYWORD_LABEL:
             report(lineno, f"key-word label {label + ':'!r} written as 'Key Word:'")
         elif not text.startswith(" "):
             report(lineno, "space added after 'Key Word:'")
