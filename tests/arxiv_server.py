@@ -14,8 +14,7 @@ see tests/arxiv_query.py for the query language it implements), paged by ``start
 Faults are queued with ``server.fail(...)``; each one answers exactly one request, then the
 server behaves normally again. Every request is recorded in ``server.requests``.
 
-Use the fixture by importing it: ``from tests.arxiv_server import arxiv_fixture  # noqa: F401``
-and asking for ``arxiv`` in a test.
+The fixture reaches every test through ``pytest_plugins`` in conftest.py: ask for ``arxiv``.
 """
 
 from __future__ import annotations

@@ -1,23 +1,22 @@
-"""Shared fixtures: no outside network, a small catalog in a tmp dir, the CLI runner."""
+"""Shared fixtures: no outside network, a small catalog in a tmp dir, the one CLI runner.
+
+Helpers (sample papers, catalog builders, paths) are in tests/helpers.py; the fake arXiv
+API's fixture comes from tests/arxiv_server.py through ``pytest_plugins``.
+"""
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from deepphen.catalog import settings_to_toml, write_paper
 from deepphen.cli.main import app
-from deepphen.fsutil import atomic_write_text
-from deepphen.models import Link, Paper, Section, Settings
+from tests.helpers import REAL_LIST, make_catalog
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REAL_LIST = SHARED / "data" / "awesome-deep-phenomena" / "README.md"
-ARXIV_FIXTURES = SHARED / "fixtures" / "arxiv"
-FIXTURES = Path(__file__).parent / "fixtures"
+pytest_plugins = ["tests.arxiv_server"]
 
 
 @pytest.fixture(autouse=True)
@@ -45,86 +44,6 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-SECTIONS = [
-    Section("Empirical Study", "empirical-study", image="https://example.org/a.png"),
-    Section("Neural Collapse", "neural-collapse", image="./img/nc.gif"),
-    Section("Emergence and Phase Transitions", "emergence-and-phase-transitions"),
-    Section("Others", "others", toc_label="Other Papers", anchor="others"),
-]
-
-
-def sample_settings(**overrides: object) -> Settings:
-    settings = Settings(
-        title="Test List",
-        sections=list(SECTIONS),
-        intro="A list for tests.",
-        toc_heading="Table of Contents",
-        resources_toc_label="Resources",
-    )
-    for name, value in overrides.items():
-        setattr(settings, name, value)
-    return settings
-
-
-def sample_papers() -> list[Paper]:
-    return [
-        Paper(
-            title="Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets",
-            year=2022, section="emergence-and-phase-transitions",
-            authors=["Alethea Power", "Yuri Burda", "Harri Edwards", "Igor Babuschkin",
-                     "Vedant Misra"],
-            venue="ICLR 2022 Workshop", arxiv="2201.02177", keywords=["Grokking"],
-            links=[Link("paper", "https://arxiv.org/abs/2201.02177"),
-                   Link("code", "https://github.com/openai/grok")],
-            digest="A small network learns modular arithmetic long after it overfits.",
-        ),
-        Paper(
-            title="Prevalence of Neural Collapse during the terminal phase of deep learning "
-            "training",
-            year=2020, section="neural-collapse",
-            authors=["Vardan Papyan", "X. Y. Han", "David L. Donoho"], venue="PNAS",
-            arxiv="2008.08186", keywords=["Neural Collapse"],
-            links=[Link("paper", "https://arxiv.org/abs/2008.08186")],
-        ),
-        Paper(
-            title="The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks",
-            year=2018, section="others",
-            authors=["Jonathan Frankle", "Michael Carbin"], venue="ICLR 2019",
-            arxiv="1803.03635", keywords=["Lottery Ticket Hypothesis", "Pruning"],
-            links=[Link("paper", "https://arxiv.org/abs/1803.03635")],
-        ),
-        Paper(
-            title="When Bad Data Leads to Good Models",
-            year=2025, section="empirical-study",
-            authors=["Kenneth Li", "Yida Chen", "Fernanda Viégas", "Martin Wattenberg"],
-            arxiv="2505.04741", keywords=["Detoxification", "Large Language Model"],
-            links=[Link("paper", "https://arxiv.org/abs/2505.04741")],
-        ),
-        Paper(
-            title="AI models collapse when trained on recursively generated data",
-            year=2024, section="empirical-study",
-            authors=["Ilia Shumailov", "Zakhar Shumaylov"], venue="Nature",
-            keywords=["Model Collapse"], sort_as="2405.00001",
-            links=[Link("paper", "https://www.nature.com/articles/s41586-024-07566-y")],
-        ),
-    ]
-
-
-def make_catalog(root: Path, papers: Iterable[Paper] | None = None,
-                 settings: Settings | None = None) -> Path:
-    """Write a catalog folder with these papers and settings; return its path."""
-    from deepphen.catalog import paper_key
-
-    root.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(root / "catalog.toml", settings_to_toml(settings or sample_settings()))
-    taken: set[str] = set()
-    for paper in sample_papers() if papers is None else papers:
-        paper.key = paper.key or paper_key(paper, taken)
-        taken.add(paper.key)
-        write_paper(root, paper)
-    return root
-
-
 @pytest.fixture
 def catalog_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A small valid catalog, also set as $DEEPPHEN_CATALOG."""
@@ -135,11 +54,15 @@ def catalog_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def run_cli() -> Callable[..., object]:
-    """Run the CLI in-process; asserts the exit code (default 0) and returns the result."""
+    """The one CLI runner: run deepphen in-process, assert the exit code (default 0; None
+    takes any) and return the result. ``catch_exceptions=True`` records an uncaught exception
+    in ``result.exception`` instead of raising it (for tests that assert there is none)."""
     runner = CliRunner()
 
-    def run(*args: str, exit_code: int | None = 0, input: str | None = None) -> object:
-        result = runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+    def run(*args: str, exit_code: int | None = 0, input: str | None = None,
+            catch_exceptions: bool = False) -> object:
+        result = runner.invoke(app, [str(a) for a in args], input=input,
+                               catch_exceptions=catch_exceptions)
         if exit_code is not None:
             assert result.exit_code == exit_code, (
                 f"exit {result.exit_code} != {exit_code}\nstdout:\n{result.stdout}\n"

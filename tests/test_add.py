@@ -18,8 +18,8 @@ from deepphen.catalog import Catalog, load_settings, settings_to_toml
 from deepphen.errors import InvalidId
 from deepphen.fsutil import atomic_write_text
 from deepphen.models import Link, Paper
-from tests.arxiv_server import ArxivServer, arxiv_fixture  # noqa: F401  (the `arxiv` fixture)
-from tests.conftest import make_catalog, sample_papers, sample_settings
+from tests.arxiv_server import ArxivServer
+from tests.helpers import make_catalog, sample_papers, sample_settings
 
 EMERGENCE = "emergence-and-phase-transitions"
 

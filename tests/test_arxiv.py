@@ -16,14 +16,13 @@ from deepphen.arxiv import (
 )
 from deepphen.errors import DeepphenError, InvalidId, NetworkError
 from deepphen.venues import venue_from_journal_ref
-from tests.arxiv_server import (  # noqa: F401  (arxiv_fixture is the `arxiv` fixture)
+from tests.arxiv_server import (
     ENTITY_BOMB,
     EXTERNAL_ENTITY,
     FEEDS,
     ArxivServer,
     FakeTime,
     Fault,
-    arxiv_fixture,
 )
 
 

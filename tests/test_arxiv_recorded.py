@@ -9,7 +9,7 @@ import pytest
 
 from deepphen.arxiv import _parse_feed
 from deepphen.errors import NetworkError
-from tests.conftest import ARXIV_FIXTURES
+from tests.helpers import ARXIV_FIXTURES
 
 RECORDED = sorted(ARXIV_FIXTURES.glob("*.xml")) if ARXIV_FIXTURES.is_dir() else []
 

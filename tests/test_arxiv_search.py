@@ -8,9 +8,9 @@ import pytest
 
 from deepphen.arxiv import MAX_PAGE_SIZE, Client, SearchPage, _parse_page
 from deepphen.errors import NetworkError
-from tests.arxiv_server import ArxivServer, FakeTime, Fault, arxiv_fixture  # noqa: F401
-from tests.conftest import ARXIV_FIXTURES
+from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.discover_corpus import make_corpus
+from tests.helpers import ARXIV_FIXTURES
 
 DAY = dt.date(2025, 5, 20)
 QUERY = "(cat:cs.LG OR cat:stat.ML) AND submittedDate:[202505100000 TO 202505202359]"

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.arxiv_query import CorpusEntry, QueryError, parse, search
-from tests.arxiv_server import ArxivServer, arxiv_fixture  # noqa: F401  (the `arxiv` fixture)
+from tests.arxiv_server import ArxivServer
 from tests.discover_corpus import make_corpus
 
 DAY = dt.date(2025, 5, 20)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from deepphen.arxiv import ArxivEntry, _parse_feed
 from deepphen.errors import NetworkError
-from tests.conftest import ARXIV_FIXTURES, FIXTURES
+from tests.helpers import ARXIV_FIXTURES, FIXTURES
 
 URL = "https://export.arxiv.org/api/query?id_list=fuzz"
 

@@ -13,8 +13,7 @@ import pytest
 from deepphen import cache
 from deepphen.catalog import load_papers, paper_files, read_paper
 from deepphen.errors import CatalogError
-
-from .conftest import make_catalog
+from tests.helpers import make_catalog
 
 HOUR_NS = 3600 * 10**9
 

@@ -24,7 +24,7 @@ import pytest
 from deepphen import catalog, ids
 from deepphen.catalog import load_papers
 from deepphen.fsutil import TMP_PREFIX
-from tests.conftest import make_catalog
+from tests.helpers import make_catalog
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

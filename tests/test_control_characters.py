@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from deepphen import launch
 from deepphen.models import Link, Paper
 from deepphen.printable import has_control, json_text, printable
-from tests.conftest import make_catalog
+from tests.helpers import make_catalog
 
 C0 = "".join(chr(c) for c in range(0x20))
 C1 = "".join(chr(c) for c in range(0x7F, 0xA0))

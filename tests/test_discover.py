@@ -15,7 +15,7 @@ from deepphen.catalog import load_settings, settings_to_toml
 from deepphen.errors import DeepphenError
 from deepphen.fsutil import atomic_write_text
 from tests.arxiv_query import CorpusEntry, parse
-from tests.arxiv_server import ArxivServer, FakeTime, Fault, arxiv_fixture  # noqa: F401
+from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.discover_corpus import TOPICAL, make_corpus
 
 TODAY = dt.date(2025, 5, 22)
@@ -138,7 +138,7 @@ def test_categories_from_settings_then_option(catalog_dir: Path, corpus: list,
 
 def test_default_categories_when_the_catalog_says_nothing(tmp_path: Path, corpus: list,
                                                           arxiv: ArxivServer, run_cli) -> None:
-    from tests.conftest import make_catalog, sample_papers
+    from tests.helpers import make_catalog, sample_papers
 
     papers = [p for p in sample_papers() if not p.arxiv]  # nothing to look up
     root = make_catalog(tmp_path / "cat", papers)
@@ -240,7 +240,7 @@ def test_usage_errors_exit_2(catalog_dir: Path, arxiv: ArxivServer, fake: FakeTi
 
 def test_empty_catalog_exits_2(tmp_path: Path, arxiv: ArxivServer, fake: FakeTime,
                                run_cli) -> None:
-    from tests.conftest import make_catalog
+    from tests.helpers import make_catalog
 
     root = make_catalog(tmp_path / "empty", [])
     result = run_cli("discover", "--catalog", root, exit_code=2)

@@ -26,8 +26,7 @@ from deepphen.export import bibtex as bib
 from deepphen.export import csv as csv_export
 from deepphen.export import json as json_export
 from deepphen.models import Link, Paper
-
-from .conftest import make_catalog, sample_papers, sample_settings
+from tests.helpers import make_catalog, sample_papers, sample_settings
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -22,7 +22,7 @@ from deepphen.export import FORMATS, exporter, page_order
 from deepphen.export.html import http_url, json_for_script, render
 from deepphen.layout import Layout
 from deepphen.models import Link, Paper, Section, Settings
-from tests.conftest import make_catalog, sample_papers, sample_settings
+from tests.helpers import make_catalog, sample_papers, sample_settings
 
 # Every tag the page may hold; catalog text must never add one.
 ALLOWED_TAGS = {"html", "head", "meta", "link", "title", "style", "body", "a", "header", "h1",

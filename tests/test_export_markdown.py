@@ -28,8 +28,7 @@ from deepphen.export import exporter
 from deepphen.export.markdown import render, render_entry
 from deepphen.importer import parse_list
 from deepphen.models import Link, Paper, Resource
-from tests.conftest import sample_papers, sample_settings
-from tests.test_markdown_import import check_golden
+from tests.helpers import check_golden, sample_papers, sample_settings
 
 # Our own two HTML openers; any other tag-like '<' in the output would be injected HTML.
 OWN_HTML = ("<details><summary>Digest</summary>", "<details><summary>Author List</summary>")

@@ -18,7 +18,7 @@ from deepphen.catalog import Catalog, load_settings, write_catalog
 from deepphen.export.markdown import recent, render
 from deepphen.importer import ImportResult, parse_list
 from deepphen.models import Paper
-from tests.conftest import FIXTURES, SHARED
+from tests.helpers import FIXTURES, SHARED
 
 LISTS = FIXTURES / "lists"
 FAMILY = SHARED / "data" / "awesome-trustworthy-deep-learning"

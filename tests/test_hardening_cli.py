@@ -7,6 +7,7 @@ each failure: no traceback, an exit code from the documented set {1, 2}, and (fo
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -15,12 +16,12 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from typer.testing import CliRunner
 
 from deepphen.cli.main import app
 from deepphen.errors import EXIT_FINDINGS, EXIT_USAGE, NetworkError
-from tests.conftest import make_catalog
+from tests.helpers import make_catalog
 
+Run = Callable[..., object]  # the run_cli fixture
 ERROR_PREFIX = "deepphen: error:"
 HUGE = "x" * 100_000
 # Values crafted to escape the catalog folder or confuse path handling.
@@ -49,9 +50,11 @@ def offline_arxiv(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(arxiv.Client, "fetch", refuse)
 
 
-def invoke(*args: str) -> object:
-    result = CliRunner().invoke(app, list(args), catch_exceptions=True)
-    return result
+@pytest.fixture
+def invoke(run_cli: Callable[..., object]) -> Callable[..., object]:
+    """The shared runner, taking any exit code and recording (not raising) an uncaught
+    exception, which assert_clean_failure then reports."""
+    return functools.partial(run_cli, exit_code=None, catch_exceptions=True)
 
 
 def assert_clean_failure(result: object, *mentions: str, codes: set[int] | None = None) -> None:
@@ -89,6 +92,13 @@ def value_options(name: str) -> list[object]:
             if p.param_type_name == "option" and not getattr(p, "is_flag", False)]
 
 
+# The commands each test applies to: parametrize over these, never skip a case.
+FORMAT_COMMANDS = sorted(n for n in COMMANDS if any("--format" in p.opts for p in value_options(n)))
+POSITIONAL_COMMANDS = sorted(n for n in COMMANDS
+                             if any(p.param_type_name == "argument" for p in COMMANDS[n].params))
+READING_COMMANDS = sorted(set(COMMANDS) - WRITES_NEW_CATALOG)
+
+
 def test_commands_are_discovered() -> None:
     assert {"search", "export", "lint", "stats", "import"} <= set(COMMANDS)
 
@@ -97,20 +107,20 @@ def test_commands_are_discovered() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_unknown_option(name: str, catalog_dir: Path) -> None:
+def test_unknown_option(invoke: Run, name: str, catalog_dir: Path) -> None:
     result = invoke(name, *required_args(name), "--no-such-option")
     assert_clean_failure(result, "--no-such-option", codes={EXIT_USAGE})
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_option_without_its_value(name: str, catalog_dir: Path) -> None:
+def test_option_without_its_value(invoke: Run, name: str, catalog_dir: Path) -> None:
     for param in value_options(name):
         result = invoke(name, *required_args(name), param.opts[0])
         assert_clean_failure(result, param.opts[0], codes={EXIT_USAGE})
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_integer_options_refuse_words(name: str, catalog_dir: Path) -> None:
+def test_integer_options_refuse_words(invoke: Run, name: str, catalog_dir: Path) -> None:
     for param in value_options(name):
         if param.bare_type() != "int":
             continue
@@ -119,16 +129,14 @@ def test_integer_options_refuse_words(name: str, catalog_dir: Path) -> None:
             assert_clean_failure(result, param.opts[0], codes={EXIT_USAGE})
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_format_option_refuses_unknown_value(name: str, catalog_dir: Path) -> None:
-    if not any("--format" in p.opts for p in value_options(name)):
-        pytest.skip(f"{name} has no --format")
+@pytest.mark.parametrize("name", FORMAT_COMMANDS)
+def test_format_option_refuses_unknown_value(invoke: Run, name: str, catalog_dir: Path) -> None:
     result = invoke(name, *required_args(name), "--format", "nosuchformat")
     assert_clean_failure(result, "nosuchformat", codes={EXIT_USAGE})
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_crafted_values_in_text_options(name: str, catalog_dir: Path) -> None:
+def test_crafted_values_in_text_options(invoke: Run, name: str, catalog_dir: Path) -> None:
     """Paths, NUL bytes and huge strings in any text option: a clean answer or clean error."""
     for param in value_options(name):
         if param.bare_type() not in ("str", "list[str]"):
@@ -140,14 +148,12 @@ def test_crafted_values_in_text_options(name: str, catalog_dir: Path) -> None:
     assert_catalog_untouched(catalog_dir)
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.parametrize("name", POSITIONAL_COMMANDS)
 @pytest.mark.parametrize("bad", CRAFTED)
-def test_crafted_positional_arguments(name: str, bad: str, catalog_dir: Path,
+def test_crafted_positional_arguments(invoke: Run, name: str, bad: str, catalog_dir: Path,
                                       tmp_path: Path) -> None:
     """Queries and ids shaped like paths never read or write outside the catalog."""
     arguments = [p for p in COMMANDS[name].params if p.param_type_name == "argument"]
-    if not arguments:
-        pytest.skip(f"{name} takes no positional argument")
     args = [bad if i == 0 else REQUIRED_FILLER for i, _ in enumerate(arguments)]
     extra = ["--catalog", str(tmp_path / "new")] if name in WRITES_NEW_CATALOG else []
     result = invoke(name, *args, *extra)
@@ -237,11 +243,9 @@ BROKEN = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.parametrize("name", READING_COMMANDS)
 @pytest.mark.parametrize("kind", sorted(BROKEN))
-def test_broken_catalog(name: str, kind: str, tmp_path: Path) -> None:
-    if name in WRITES_NEW_CATALOG:
-        pytest.skip(f"{name} writes a new catalog (see test_import_into_unusable_folder)")
+def test_broken_catalog(invoke: Run, name: str, kind: str, tmp_path: Path) -> None:
     build: Callable[[Path], tuple[Path, str]] = BROKEN[kind]
     root, mention = build(tmp_path / "catalog")
     result = invoke(name, *required_args(name), "--catalog", str(root))
@@ -249,7 +253,7 @@ def test_broken_catalog(name: str, kind: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["file-not-folder", "settings-syntax", "paper-wrong-type"])
-def test_import_into_unusable_folder(kind: str, tmp_path: Path) -> None:
+def test_import_into_unusable_folder(invoke: Run, kind: str, tmp_path: Path) -> None:
     """import refuses a file, or a folder holding something, as its target."""
     page = tmp_path / "list.md"
     page.write_text("# A List\n\n## Others\n\n### Others: 2020\n\n"
@@ -265,7 +269,8 @@ def test_import_into_unusable_folder(kind: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("content", [
     b"\xff\xfe\x00l\x00i\x00s\x00t", b"\x89PNG\r\n\x1a\n\x00\x00", b"", b"plain words\n",
 ])
-def test_import_refuses_files_that_are_not_lists(content: bytes, tmp_path: Path) -> None:
+def test_import_refuses_files_that_are_not_lists(invoke: Run, content: bytes,
+                                                 tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_bytes(content)
     result = invoke("import", str(page), "--catalog", str(tmp_path / "out"))
@@ -274,7 +279,8 @@ def test_import_refuses_files_that_are_not_lists(content: bytes, tmp_path: Path)
 
 
 @pytest.mark.parametrize("target", ["folder", "missing-parent-file", "nul"])
-def test_export_output_path_errors(target: str, catalog_dir: Path, tmp_path: Path) -> None:
+def test_export_output_path_errors(invoke: Run, target: str, catalog_dir: Path,
+                                   tmp_path: Path) -> None:
     if target == "folder":
         path, mention = str(tmp_path), str(tmp_path)
     elif target == "missing-parent-file":
@@ -361,7 +367,7 @@ def test_lint_fix_refuses_a_symlinked_section_folder(tmp_path: Path, run_cli) ->
 
 
 @pytest.mark.parametrize("value", ["nowhere", "afile"])
-def test_catalog_from_environment_is_named(value: str, tmp_path: Path,
+def test_catalog_from_environment_is_named(invoke: Run, value: str, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     monkeypatch.setenv("DEEPPHEN_CATALOG", str(tmp_path / value))

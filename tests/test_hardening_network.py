@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from deepphen import arxiv as client_module
 from deepphen.arxiv import DEFAULT_DEADLINE, Client
 from deepphen.errors import DeepphenError, NetworkError
-from tests.arxiv_server import ArxivServer, FakeTime, Fault, arxiv_fixture  # noqa: F401
-from tests.test_hardening_writes import one_line_error, tree
+from tests.arxiv_server import ArxivServer, FakeTime, Fault
+from tests.helpers import one_line_error, tree
 
 COMMANDS = [["add", "2206.07682", "-s", "others", "-k", "Emergence"],
             ["refresh", "2201.02177"]]

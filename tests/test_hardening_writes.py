@@ -7,7 +7,6 @@ left out because reading commands may refresh it).
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -21,38 +20,10 @@ from hypothesis import strategies as st
 from deepphen.catalog import load_settings, settings_to_toml
 from deepphen.fsutil import CACHE_DIR, TMP_PREFIX
 from deepphen.paths import page_problem
-from tests.arxiv_server import ArxivServer, arxiv_fixture  # noqa: F401
-from tests.conftest import make_catalog, sample_settings
+from tests.arxiv_server import ArxivServer
+from tests.helpers import make_catalog, one_line_error, sample_settings, tree
 
 ERROR = "deepphen: error:"
-
-
-def tree(top: Path) -> dict[str, object]:
-    """Every file (bytes), link (target) and folder under ``top``, but deepphen's cache."""
-    out: dict[str, object] = {}
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = [d for d in dirnames if d != CACHE_DIR]
-        for name in dirnames + filenames:
-            path = Path(dirpath, name)
-            rel = path.relative_to(top).as_posix()
-            if path.is_symlink():
-                out[rel] = ("link", os.readlink(path))
-            elif path.is_dir():
-                out[rel] = "dir"
-            else:
-                out[rel] = path.read_bytes()
-    return out
-
-
-def one_line_error(result: object, *mentions: str) -> None:
-    exc = result.exception  # type: ignore[attr-defined]
-    assert exc is None or isinstance(exc, SystemExit), repr(exc)
-    assert result.exit_code == 2, result.stderr  # type: ignore[attr-defined]
-    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
-    errors = [line for line in lines if line.startswith(ERROR)]
-    assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr  # type: ignore[attr-defined]
-    for mention in mentions:
-        assert mention in errors[0]
 
 
 # ---------------------------------------------------------------------------------------

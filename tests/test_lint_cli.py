@@ -19,7 +19,7 @@ from deepphen.lint.registry import Finding
 from deepphen.lint.rules import all_rules
 from deepphen.lint.rules.placement import similar_pairs
 from deepphen.models import Settings
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = FIXTURES / "lint" / "base"

@@ -16,21 +16,11 @@ import pytest
 from deepphen.catalog import Catalog, load_settings
 from deepphen.lint import engine
 from deepphen.lint.rules import all_rules
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 LINT_FIXTURES = FIXTURES / "lint"
 BASE = LINT_FIXTURES / "base"
 RULE_DIRS = sorted(p for p in LINT_FIXTURES.iterdir() if p.is_dir() and p.name != "base")
-
-
-def has_markdown_exporter() -> bool:
-    try:
-        from deepphen.export import exporter
-
-        exporter("md")
-    except (ImportError, AttributeError):
-        return False
-    return True
 
 
 def build(fixture: Path, tmp_path: Path) -> Path:
@@ -44,8 +34,6 @@ def build(fixture: Path, tmp_path: Path) -> Path:
             shutil.copyfile(path, target)
     page = load_settings(root).page
     if page and not (fixture / page).exists():
-        if not has_markdown_exporter():
-            pytest.skip("the markdown exporter is not there yet")
         from deepphen.export import exporter
 
         cat = Catalog.load(root)
@@ -61,11 +49,6 @@ def findings(root: Path) -> set[str]:
 def expected(fixture: Path) -> set[str]:
     lines = (fixture / "expected.txt").read_text(encoding="utf-8").splitlines()
     return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-
-
-def needs_exporter(rule_dir: Path) -> None:
-    if rule_dir.name == "DP501" and not has_markdown_exporter():
-        pytest.skip("the markdown exporter is not there yet")
 
 
 def test_every_rule_has_a_bad_and_a_good_fixture() -> None:
@@ -84,7 +67,6 @@ def test_base_catalog_is_clean(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("rule_dir", RULE_DIRS, ids=lambda p: p.name)
 def test_bad_fixture_gives_its_findings(rule_dir: Path, tmp_path: Path) -> None:
-    needs_exporter(rule_dir)
     want = expected(rule_dir / "bad")
     assert any(line.endswith(f" {rule_dir.name}") for line in want), "expects no own finding"
     assert findings(build(rule_dir / "bad", tmp_path)) == want
@@ -92,7 +74,6 @@ def test_bad_fixture_gives_its_findings(rule_dir: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("rule_dir", RULE_DIRS, ids=lambda p: p.name)
 def test_good_fixture_is_clean(rule_dir: Path, tmp_path: Path) -> None:
-    needs_exporter(rule_dir)
     assert findings(build(rule_dir / "good", tmp_path)) == set()
 
 
@@ -101,7 +82,6 @@ FIXABLE = [p for p in RULE_DIRS if all_rules()[p.name].fixable]
 
 @pytest.mark.parametrize("rule_dir", FIXABLE, ids=lambda p: p.name)
 def test_fix_removes_the_finding_and_is_idempotent(rule_dir: Path, tmp_path: Path) -> None:
-    needs_exporter(rule_dir)
     root = build(rule_dir / "bad", tmp_path)
     changes, remaining = engine.fix(root)
     assert any(c.rule == rule_dir.name for c in changes)

@@ -8,12 +8,10 @@ parsers raise anything but deepphen's own errors.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import string
 import tomllib
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -183,7 +181,6 @@ def test_keys_made_from_any_title_are_safe(title: str) -> None:
 
 # --- the markdown importer ------------------------------------------------------------
 
-HAS_IMPORTER = importlib.util.find_spec("deepphen.importer") is not None
 # Fragments of the list's layout, so that random pages reach deep into the parser.
 MD_PIECES = [
     "# ", "## ", "### ", "#### ", "- ", "* ", "  - ", "    - ", "Empirical Study", ": 2020",
@@ -198,7 +195,6 @@ markdown_pages = st.lists(st.sampled_from(MD_PIECES) | st.text(max_size=8), max_
     "".join) | st.text(max_size=300)
 
 
-@pytest.mark.skipif(not HAS_IMPORTER, reason="deepphen.importer is absent")
 @settings(max_examples=300, deadline=None)
 @given(markdown_pages)
 def test_markdown_importer_raises_only_deepphen_errors(text: str) -> None:
@@ -217,7 +213,6 @@ def test_markdown_importer_raises_only_deepphen_errors(text: str) -> None:
 ONE_LINE_CHARS = [c for c in string.printable if c not in "\n\r\x0b\x0c"]
 
 
-@pytest.mark.skipif(not HAS_IMPORTER, reason="deepphen.importer is absent")
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(ONE_LINE_CHARS), max_size=40).map("".join))
 def test_markdown_importer_reads_any_entry_line(line: str) -> None:

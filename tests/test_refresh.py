@@ -11,8 +11,8 @@ import pytest
 from deepphen.arxiv import Client
 from deepphen.catalog import Catalog
 from deepphen.refresh import Change, changes_for, refresh
-from tests.arxiv_server import ArxivServer, FakeTime, Fault, arxiv_fixture  # noqa: F401
-from tests.conftest import make_catalog, sample_papers, sample_settings
+from tests.arxiv_server import ArxivServer, FakeTime, Fault
+from tests.helpers import make_catalog, sample_papers, sample_settings
 
 
 def read(path: Path) -> dict:

@@ -12,32 +12,11 @@ from hypothesis import strategies as st
 
 from deepphen.catalog import paper_files
 from deepphen.errors import DeepphenError
-from deepphen.models import Link, Paper
+from deepphen.models import Paper
 from deepphen.search import NoMatch, SearchIndex, search, search_catalog
-
-from .conftest import make_catalog, sample_papers
+from tests.helpers import make_catalog, more_papers
 
 GROKKING_TITLE = "Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets"
-
-
-def more_papers() -> list[Paper]:
-    """The shared sample papers plus a few that make ranking questions interesting."""
-    return [*sample_papers(), *[
-        Paper(title="The Platonic Representation Hypothesis", year=2024,
-              section="empirical-study", arxiv="2405.07987",
-              authors=["Minyoung Huh", "Brian Cheung", "Tongzhou Wang", "Phillip Isola"],
-              keywords=["Representation Convergence"],
-              links=[Link("paper", "https://arxiv.org/abs/2405.07987")]),
-        Paper(title="Slow Learning Dynamics in Small Transformers", year=2023,
-              section="others", arxiv="2302.00001", authors=["Ada Byron"],
-              keywords=["Training Dynamics"],
-              digest="Related to grokking, but the delay here comes from the optimizer.",
-              links=[Link("paper", "https://arxiv.org/abs/2302.00001")]),
-        Paper(title="Winning Tickets at Scale", year=2021, section="others",
-              arxiv="2103.00002", authors=["Jonathan Frankle", "Ada Byron"],
-              keywords=["Lottery Ticket Hypothesis"],
-              links=[Link("paper", "https://arxiv.org/abs/2103.00002")]),
-    ]]
 
 
 @pytest.fixture

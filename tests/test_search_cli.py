@@ -14,9 +14,7 @@ import pytest
 from deepphen import launch
 from deepphen.cli.params import parse_args
 from deepphen.cli.search import PARAMS
-
-from .conftest import FIXTURES, make_catalog
-from .test_search import more_papers
+from tests.helpers import FIXTURES, make_catalog, more_papers
 
 GOLDEN = FIXTURES / "search"
 GROKKING = "Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets"

@@ -11,8 +11,7 @@ from deepphen.cli.stats import bar
 from deepphen.models import Link, Paper
 from deepphen.stats import compute_stats
 from deepphen.venues import venue_name
-
-from .conftest import sample_papers, sample_settings
+from tests.helpers import sample_papers, sample_settings
 
 
 def test_counts_of_the_sample_catalog() -> None:

@@ -3,7 +3,7 @@
 tests/fixtures/lists/variants.md is an invented excerpt page holding each oddity the real
 list has (misspelt labels, odd indentation, closed details, duplicates, entries without
 links...). Its export and its problem report are golden files; regenerate them after an
-intended change with ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_markdown_import.py``
+intended change with ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_importer.py``
 and review the diff.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import difflib
 import json
-import os
 import re
 from pathlib import Path
 
@@ -29,19 +28,10 @@ from deepphen.import_entry import ERROR, ImportNote
 from deepphen.importer import ImportResult, iter_problem_lines, parse_list
 from deepphen.models import Link, Paper
 from deepphen.order import assign_sort_as
-from tests.conftest import FIXTURES, sample_settings
+from tests.helpers import FIXTURES, check_golden, sample_settings
 
 VARIANTS = FIXTURES / "lists" / "variants.md"
 GOLDEN = Path(__file__).parent / "golden" / "markdown"
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
 
 
 @pytest.fixture(scope="module")

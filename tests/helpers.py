@@ -1,0 +1,161 @@
+"""What tests share besides fixtures: paths, sample papers and settings, catalog builders.
+
+Fixtures live in conftest.py (and the modules it lists in ``pytest_plugins``); test modules
+import helpers from here, never from conftest.py or from each other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from deepphen.catalog import settings_to_toml, write_paper
+from deepphen.fsutil import CACHE_DIR, atomic_write_text
+from deepphen.models import Link, Paper, Section, Settings
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REAL_LIST = SHARED / "data" / "awesome-deep-phenomena" / "README.md"
+ARXIV_FIXTURES = SHARED / "fixtures" / "arxiv"
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).parent / "golden"
+ERROR = "deepphen: error:"
+
+
+SECTIONS = [
+    Section("Empirical Study", "empirical-study", image="https://example.org/a.png"),
+    Section("Neural Collapse", "neural-collapse", image="./img/nc.gif"),
+    Section("Emergence and Phase Transitions", "emergence-and-phase-transitions"),
+    Section("Others", "others", toc_label="Other Papers", anchor="others"),
+]
+
+
+def sample_settings(**overrides: object) -> Settings:
+    settings = Settings(
+        title="Test List",
+        sections=list(SECTIONS),
+        intro="A list for tests.",
+        toc_heading="Table of Contents",
+        resources_toc_label="Resources",
+    )
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    return settings
+
+
+def sample_papers() -> list[Paper]:
+    return [
+        Paper(
+            title="Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets",
+            year=2022, section="emergence-and-phase-transitions",
+            authors=["Alethea Power", "Yuri Burda", "Harri Edwards", "Igor Babuschkin",
+                     "Vedant Misra"],
+            venue="ICLR 2022 Workshop", arxiv="2201.02177", keywords=["Grokking"],
+            links=[Link("paper", "https://arxiv.org/abs/2201.02177"),
+                   Link("code", "https://github.com/openai/grok")],
+            digest="A small network learns modular arithmetic long after it overfits.",
+        ),
+        Paper(
+            title="Prevalence of Neural Collapse during the terminal phase of deep learning "
+            "training",
+            year=2020, section="neural-collapse",
+            authors=["Vardan Papyan", "X. Y. Han", "David L. Donoho"], venue="PNAS",
+            arxiv="2008.08186", keywords=["Neural Collapse"],
+            links=[Link("paper", "https://arxiv.org/abs/2008.08186")],
+        ),
+        Paper(
+            title="The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks",
+            year=2018, section="others",
+            authors=["Jonathan Frankle", "Michael Carbin"], venue="ICLR 2019",
+            arxiv="1803.03635", keywords=["Lottery Ticket Hypothesis", "Pruning"],
+            links=[Link("paper", "https://arxiv.org/abs/1803.03635")],
+        ),
+        Paper(
+            title="When Bad Data Leads to Good Models",
+            year=2025, section="empirical-study",
+            authors=["Kenneth Li", "Yida Chen", "Fernanda Viégas", "Martin Wattenberg"],
+            arxiv="2505.04741", keywords=["Detoxification", "Large Language Model"],
+            links=[Link("paper", "https://arxiv.org/abs/2505.04741")],
+        ),
+        Paper(
+            title="AI models collapse when trained on recursively generated data",
+            year=2024, section="empirical-study",
+            authors=["Ilia Shumailov", "Zakhar Shumaylov"], venue="Nature",
+            keywords=["Model Collapse"], sort_as="2405.00001",
+            links=[Link("paper", "https://www.nature.com/articles/s41586-024-07566-y")],
+        ),
+    ]
+
+
+def make_catalog(root: Path, papers: Iterable[Paper] | None = None,
+                 settings: Settings | None = None) -> Path:
+    """Write a catalog folder with these papers and settings; return its path."""
+    from deepphen.catalog import paper_key
+
+    root.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(root / "catalog.toml", settings_to_toml(settings or sample_settings()))
+    taken: set[str] = set()
+    for paper in sample_papers() if papers is None else papers:
+        paper.key = paper.key or paper_key(paper, taken)
+        taken.add(paper.key)
+        write_paper(root, paper)
+    return root
+
+
+def more_papers() -> list[Paper]:
+    """The shared sample papers plus a few that make ranking questions interesting."""
+    return [*sample_papers(), *[
+        Paper(title="The Platonic Representation Hypothesis", year=2024,
+              section="empirical-study", arxiv="2405.07987",
+              authors=["Minyoung Huh", "Brian Cheung", "Tongzhou Wang", "Phillip Isola"],
+              keywords=["Representation Convergence"],
+              links=[Link("paper", "https://arxiv.org/abs/2405.07987")]),
+        Paper(title="Slow Learning Dynamics in Small Transformers", year=2023,
+              section="others", arxiv="2302.00001", authors=["Ada Byron"],
+              keywords=["Training Dynamics"],
+              digest="Related to grokking, but the delay here comes from the optimizer.",
+              links=[Link("paper", "https://arxiv.org/abs/2302.00001")]),
+        Paper(title="Winning Tickets at Scale", year=2021, section="others",
+              arxiv="2103.00002", authors=["Jonathan Frankle", "Ada Byron"],
+              keywords=["Lottery Ticket Hypothesis"],
+              links=[Link("paper", "https://arxiv.org/abs/2103.00002")]),
+    ]]
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare ``text`` with tests/golden/markdown/NAME (UPDATE_GOLDEN=1 rewrites it)."""
+    path = GOLDEN / "markdown" / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+def tree(top: Path) -> dict[str, object]:
+    """Every file (bytes), link (target) and folder under ``top``, but deepphen's cache."""
+    out: dict[str, object] = {}
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in dirnames if d != CACHE_DIR]
+        for name in dirnames + filenames:
+            path = Path(dirpath, name)
+            rel = path.relative_to(top).as_posix()
+            if path.is_symlink():
+                out[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                out[rel] = "dir"
+            else:
+                out[rel] = path.read_bytes()
+    return out
+
+
+def one_line_error(result: object, *mentions: str) -> None:
+    """A CLI result that failed cleanly: exit 2, one error line naming each of ``mentions``."""
+    exc = result.exception  # type: ignore[attr-defined]
+    assert exc is None or isinstance(exc, SystemExit), repr(exc)
+    assert result.exit_code == 2, result.stderr  # type: ignore[attr-defined]
+    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    errors = [line for line in lines if line.startswith(ERROR)]
+    assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr  # type: ignore[attr-defined]
+    for mention in mentions:
+        assert mention in errors[0]

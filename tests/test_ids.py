@@ -1,0 +1,46 @@
+"""arXiv ids: every spelling parsed to the canonical id, bad ones refused, file-safe keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from deepphen import ids
+from deepphen.errors import InvalidId
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2201.02177", "2201.02177"),
+        ("2201.02177v3", "2201.02177"),
+        ("0704.0001", "0704.0001"),
+        ("arXiv:2201.02177", "2201.02177"),
+        ("hep-th/9901001v2", "hep-th/9901001"),
+        ("math.GT/0309136", "math.GT/0309136"),
+        ("https://arxiv.org/abs/2201.02177", "2201.02177"),
+        ("http://www.arxiv.org/pdf/2201.02177v1.pdf", "2201.02177"),
+        ("https://export.arxiv.org/abs/hep-th/9901001/", "hep-th/9901001"),
+        ("https://arxiv.org/html/2201.02177v2", "2201.02177"),
+        ("https://arxiv.org/abs/2504.05357#", "2504.05357"),
+    ],
+)
+def test_parse_arxiv_id(text: str, expected: str) -> None:
+    assert ids.parse_arxiv_id(text).id == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "abc", "../etc/passwd", "2201.0217", "1401.00001", "2213.00001",
+             "https://example.com/abs/2201.02177", "2201.02177\x00", "/abs/2201.02177"],
+)
+def test_parse_arxiv_id_refuses(text: str) -> None:
+    with pytest.raises(InvalidId):
+        ids.parse_arxiv_id(text)
+
+
+def test_keys_are_file_safe() -> None:
+    assert ids.key_for_id("hep-th/9901001") == "hep-th_9901001"
+    assert ids.id_for_key("hep-th_9901001") == "hep-th/9901001"
+    assert ids.id_for_key("some-slug") is None
+    assert not ids.is_safe_key("../x")
+    assert not ids.is_safe_key("/abs")
+    assert ids.id_sort_key("hep-th/9901001") < ids.id_sort_key("0704.0001")
