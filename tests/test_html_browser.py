@@ -370,3 +370,37 @@ def test_a_page_without_year_groups_filters_too(browser: chromium.Browser,
     assert [e for e in browser.driver.get_log("browser") if e["level"] == "SEVERE"] == []
     browser.open(path)
     assert len(visible(browser)) == 6
+
+
+def test_keyboard_focus_is_visible_and_print_shows_the_list(opened: chromium.Browser) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(opened.driver).send_keys(Keys.TAB).perform()  # the skip link
+    ActionChains(opened.driver).send_keys(Keys.TAB).perform()  # the first contents link
+    style = opened.js("""const s = getComputedStyle(document.activeElement);
+        return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]""")
+    assert style[0] == "A" and style[1] != "none" and style[2] >= 2
+    opened.cdp("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert opened.js("return getComputedStyle(document.getElementById('controls')).display"
+                         ) == "none"
+        # Printed titles carry their address: paper is not clickable.
+        assert "https://" in opened.js(
+            "return getComputedStyle(document.querySelector('.paper .h a'), '::after').content")
+        assert len(visible(opened)) > 0
+    finally:
+        opened.cdp("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_contents_link_jumps_to_the_section_while_filtering(opened: chromium.Browser) -> None:
+    from selenium.webdriver.common.by import By
+
+    type_query(opened, "neural")
+    before = fragment(opened)
+    link = opened.driver.find_element(By.CSS_SELECTOR, '.toc a[href="#neural-collapse"]')
+    link.click()
+    assert fragment(opened) == before  # the filters stay
+    top = opened.js("""return Array.from(document.querySelectorAll('#results h2'))
+        .find(h => h.textContent === 'Neural Collapse').getBoundingClientRect().top""")
+    assert abs(top) < 5
