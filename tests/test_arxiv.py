@@ -215,27 +215,6 @@ def test_error_entry_in_a_200_feed_is_an_error() -> None:
         _parse_feed((FEEDS / "error-400.xml").read_bytes())
 
 
-@pytest.mark.parametrize(
-    ("journal_ref", "venue"),
-    [
-        ("Published as a conference paper at ICLR 2023", "ICLR 2023"),
-        ("Advances in Neural Information Processing Systems 35 (NeurIPS 2022)", "NeurIPS 2022"),
-        ("NeurIPS 2021 Workshop on Distribution Shifts", "NeurIPS 2021 Workshop"),
-        ("Proceedings of the 40th International Conference on Machine Learning, PMLR 202, 2023",
-         "ICML 2023"),
-        ("Nature 630, 123-130 (2024)", "Nature"),
-        ("Proc. Natl. Acad. Sci. U.S.A. 117 (40) 24652 (2020)", "PNAS"),
-        ("Nature Machine Intelligence 4, 2022", "Nature Machine Intelligence"),
-        ("Journal of Machine Learning Research 24 (2023)", "JMLR"),
-        ("Phys. Rev. B 85, 115117 (2012).", "Phys. Rev. B 85, 115117 (2012)"),
-        ("  Indiana Univ.\n Math. J. 73 (2024)  ", "Indiana Univ. Math. J. 73 (2024)"),
-        (None, None),
-    ],
-)
-def test_venue_from_journal_ref(journal_ref: str | None, venue: str | None) -> None:
-    assert venue_from_journal_ref(journal_ref) == venue
-
-
 def testparse_retry_after_forms() -> None:
     from email.utils import format_datetime
 

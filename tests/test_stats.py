@@ -10,7 +10,6 @@ import pytest
 from deepphen.cli.stats import bar
 from deepphen.models import Link, Paper
 from deepphen.stats import compute_stats
-from deepphen.venues import venue_name
 from tests.helpers import sample_papers, sample_settings
 
 
@@ -73,14 +72,6 @@ def test_unknown_section_listed_after_known_ones_and_empty_input() -> None:
     assert stats["code"] == {"with_code": 1, "without_code": 1}
     empty = compute_stats([], sample_settings())
     assert (empty["papers"], empty["years"], empty["keywords"]) == (0, [], [])
-
-
-@pytest.mark.parametrize(("venue", "name"), [
-    ("ICLR 2023", "ICLR"), ("NeurIPS 2022 Workshop", "NeurIPS Workshop"), ("Nature", "Nature"),
-    ("2020", "2020"),
-])
-def test_venue_name_drops_the_year(venue: str, name: str) -> None:
-    assert venue_name(venue) == name
 
 
 def test_bar_scales_to_the_largest() -> None:
