@@ -147,3 +147,16 @@ def test_the_cycle_finder_sees_function_imports_and_skips_type_checking(tmp_path
     graph = import_graph(pkg)
     assert graph["pkg.sub.c"] == {"pkg", "pkg.a"}
     assert cycles(graph) == [["pkg.a", "pkg.b", "pkg.sub.c"]]
+
+
+def test_contributing_maps_exactly_the_modules_that_exist() -> None:
+    """CONTRIBUTING.md's map of the package names each module once, and only real ones."""
+    import re
+
+    text = (PACKAGE.parents[1] / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## Map of the package", 1)[1].split("\n## ", 1)[0]
+    mapped = re.findall(r"^- `([\w/]+\.py)`: \S", section, flags=re.MULTILINE)
+    assert len(mapped) == len(set(mapped)), "a module is mapped twice"
+    files = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py")}
+    assert set(mapped) == files, (f"not in the map: {sorted(files - set(mapped))}; "
+                                  f"in the map but absent: {sorted(set(mapped) - files)}")
