@@ -237,13 +237,12 @@ def render(papers: list[Paper], settings: Settings) -> str:
     data = {
         "sections": [[sec.slug, clean(sec.heading)] for sec, _ in groups],
         "keywords": [clean(canonical[n]) for n in norms],
-        # One row per paper in page order: authors, key-word ids, venue, year, section
-        # index, has code, ids (arXiv id, DOI), newest-first rank. The script reads titles
-        # from the list itself, which keeps the page small.
-        "papers": [[[clean(a) for a in p.authors],
-                    _keyword_ids(p, keyword_ids), clean(p.venue or ""),
+        # One row per paper in page order: key-word ids, venue, year, section index, has
+        # code, ids (arXiv id, DOI) other than its key, newest-first rank. Titles, authors
+        # and keys are read from the list itself, which keeps the page small.
+        "papers": [[_keyword_ids(p, keyword_ids), clean(p.venue or ""),
                     p.year, si, int(http_url(p.code_url) is not None),
-                    [x for x in (p.arxiv, p.doi) if x], rank[id(p)]]
+                    [x for x in (p.arxiv, p.doi) if x and x != p.key], rank[id(p)]]
                    for si, (_, group) in enumerate(groups) for p in group],
     }
     title = esc(settings.title)

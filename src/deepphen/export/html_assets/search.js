@@ -37,10 +37,11 @@
   };
   const words = (text) => fold(text).map(singular);
   const norm = (text) => words(text).join(" ");
-  // A row of data.papers: authors, key-word ids, venue, year, section index, has code,
-  // ids (arXiv id, DOI), newest-first rank; titles are read from the list itself.
-  const AUTHORS = 0, KEYWORDS = 1, VENUE = 2, YEAR = 3, SECTION = 4, CODE = 5, IDS = 6, RANK = 7;
-  const title = (i) => { const t = els[i].querySelector(".t"); return t ? t.textContent : ""; };
+  // A row of data.papers: key-word ids, venue, year, section index, has code, ids (arXiv
+  // id, DOI) other than the key, newest-first rank. Titles, authors (", "-separated) and
+  // keys are read from the list itself.
+  const KEYWORDS = 0, VENUE = 1, YEAR = 2, SECTION = 3, CODE = 4, IDS = 5, RANK = 6;
+  const text = (i, cls) => { const t = els[i].querySelector(cls); return t ? t.textContent : ""; };
 
   // --- the search index: deepphen.search's word matching and scoring, without digests --
   // Fields: title, key words, author surnames, other name parts, venue.
@@ -59,7 +60,7 @@
     const ids = new Map();
     rows.forEach((r, i) => {
       const surnames = new Set(), names = new Set();
-      for (const author of r[AUTHORS]) {
+      for (const author of text(i, ".a").split(", ")) {
         const parts = wordsOf(author);
         if (parts.length) {
           surnames.add(parts[parts.length - 1]);
@@ -68,7 +69,7 @@
       }
       surnames.forEach((s) => names.delete(s));
       const fields = [
-        new Set(words(title(i))),
+        new Set(words(text(i, ".t"))),
         new Set(r[KEYWORDS].flatMap((k) => wordsOf(data.keywords[k]))),
         surnames, names, new Set(wordsOf(r[VENUE])),
       ];
