@@ -91,3 +91,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A "did you mean 'x'?" hint, or None when nothing is close."""
     close = closest(word, choices)
     return f"did you mean {close!r}?" if close else None
+
+
+def unknown_name_hint(word: str, choices: Iterable[str]) -> str:
+    """The hint for a name that is not one of ``choices``: "did you mean 'x'?" when one is
+    close, else the known names."""
+    choices = list(choices)
+    return did_you_mean(word, choices) or f"known: {', '.join(choices)}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deepphen.errors import DeepphenError, did_you_mean
+from deepphen.errors import DeepphenError, did_you_mean, unknown_name_hint
 from deepphen.lint.registry import LEVELS, Rule
 
 GITHUB_README_LIMIT_KB = 512  # GitHub stops rendering a README above 512 KB
@@ -65,8 +65,7 @@ class LintConfig:
                 config.page_limit_kb = value
             else:
                 raise DeepphenError(f"[lint] unknown setting {key!r}", path=path,
-                                    hint=did_you_mean(key, _SETTINGS)
-                                    or f"known: {', '.join(_SETTINGS)}")
+                                    hint=unknown_name_hint(key, _SETTINGS))
         return config
 
     def enabled(self, rule_obj: Rule) -> bool:

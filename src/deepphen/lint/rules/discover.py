@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from deepphen import ids
 from deepphen.catalog import read_toml
 from deepphen.dismissed import FIELDS, dismissed_path, entry_line
-from deepphen.errors import CatalogError, did_you_mean
+from deepphen.errors import CatalogError, did_you_mean, unknown_name_hint
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
 from deepphen.taxonomy import CATEGORIES, is_category
@@ -47,7 +47,7 @@ def dismissed_file(ctx: Context) -> Iterator[Flag]:
         for key in item:
             if key not in FIELDS:
                 yield Flag(f"unknown key {key!r} in dismissed[{i}]", path=path, line=line,
-                           hint=did_you_mean(key, list(FIELDS)) or f"known: {', '.join(FIELDS)}")
+                           hint=unknown_name_hint(key, FIELDS))
         raw = item.get("arxiv")
         if not isinstance(raw, str) or not ids.is_arxiv_id(raw):
             yield Flag(f"dismissed[{i}] needs 'arxiv', a canonical arXiv id (no version), "

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from deepphen import ids
-from deepphen.errors import did_you_mean
+from deepphen.errors import did_you_mean, unknown_name_hint
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import RULES, Flag, rule
 from deepphen.lint.rules.common import is_arxiv_id
@@ -35,7 +35,7 @@ def unknown_key(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """
     for key in f.keys:
         if key not in PAPER_FIELDS:
-            hint = did_you_mean(key, PAPER_FIELDS) or f"known: {', '.join(PAPER_FIELDS)}"
+            hint = unknown_name_hint(key, PAPER_FIELDS)
             yield Flag(f"unknown key {key!r}", field=key, hint=hint)
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from deepphen.catalog import SETTINGS_FILE, read_toml
-from deepphen.errors import did_you_mean
+from deepphen.errors import unknown_name_hint
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
 from deepphen.models import Resource, Section, Settings, github_anchor
@@ -87,7 +87,7 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
     known = _known(Settings)
     for key in ctx.settings.extra:
         yield Flag(f"unknown setting {key!r}", field=key,
-                   hint=did_you_mean(key, known) or f"known: {', '.join(known)}")
+                   hint=unknown_name_hint(key, known))
     data = read_toml(ctx.root / SETTINGS_FILE)
     for table, cls in (("sections", Section), ("resources", Resource)):
         names = _known(cls)
@@ -96,4 +96,4 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
                 if key not in names:
                     yield Flag(f"unknown key {key!r} in {table}[{i}]", field=table,
                                needle=f"{key} =",
-                               hint=did_you_mean(key, names) or f"known: {', '.join(names)}")
+                               hint=unknown_name_hint(key, names))
