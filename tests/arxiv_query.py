@@ -42,7 +42,7 @@ _TOKEN_RE = re.compile(r"""
   | (?P<prefix>[A-Za-z]+:)
   | (?P<word>[^\s()"\[\]]+)
 """, re.VERBOSE)
-_WORD_RE = re.compile(r"[^\W_]+(?:[.'-][^\W_]+)*")
+_WORD_RE = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
 _OPERATORS = ("AND", "OR", "ANDNOT")
 
 

@@ -261,6 +261,7 @@ def test_nothing_new_exits_1(catalog_dir: Path, arxiv: ArxivServer, fake: FakeTi
     result = run_cli("discover", "--since", "2025-05-01", "--until", "2025-05-02",
                      "--format", "json", exit_code=1)
     assert "no paper" in result.stderr
+    assert json.loads(result.stdout) == []
 
 
 def test_api_failure_exits_2_and_writes_nothing(catalog_dir: Path, corpus: list,
@@ -326,3 +327,67 @@ def test_triage_interrupted_keeps_what_was_added(catalog_dir: Path, corpus: list
     assert "added 1" in result.stderr
     assert len(list(catalog_dir.rglob("2505.[123]*.toml"))) == 1
     assert not list(catalog_dir.rglob(".deepphen-tmp-*"))
+
+
+# --- the key-word search outside the categories ------------------------------------------
+
+def collapse_catalog(root: Path) -> Path:
+    """The sample catalog with three papers keyed "Neural Collapse", searching cs.LG only."""
+    from deepphen.models import Link, Paper
+    from tests.conftest import make_catalog, sample_papers, sample_settings
+
+    extra = [Paper(title=f"Neural collapse study {n}", year=2023, section="neural-collapse",
+                   authors=["N. C. Author"], arxiv=f"2301.0000{n}", keywords=["Neural Collapse"],
+                   links=[Link("paper", f"https://arxiv.org/abs/2301.0000{n}")])
+             for n in (1, 2)]
+    settings = sample_settings()
+    settings.discover.categories = ["cs.LG"]
+    return make_catalog(root, sample_papers() + extra, settings)
+
+
+def test_keyword_terms_keep_the_distinctive_ones() -> None:
+    from deepphen.arxiv import ArxivEntry
+    from deepphen.models import Paper
+
+    papers = [Paper("t", 2020, "s", keywords=["Neural Collapse", "Survey"]) for _ in range(3)]
+    papers.append(Paper("t", 2020, "s", keywords=["Grokking"]))
+    common = [ArxivEntry(f"2505.0000{n}", 1, "A survey of things", [], None) for n in range(5)]
+    common.append(ArxivEntry("2505.00009", 1, "Neural collapse, once", [], None))
+    assert core.keyword_terms(papers, common) == ["neural collapse"]
+    query = core.keyword_query(["neural collapse"], ["cs.LG", "stat.ML"],
+                               core.Window(dt.date(2025, 5, 1), dt.date(2025, 5, 2)))
+    assert query == ('(submittedDate:[202505010000 TO 202505022359] AND '
+                     '(abs:"neural collapse")) ANDNOT (cat:cs.LG OR cat:stat.ML)')
+    parse(query)
+
+
+def test_keyword_search_finds_papers_in_other_categories(tmp_path: Path, corpus: list,
+                                                         arxiv: ArxivServer, run_cli) -> None:
+    root = collapse_catalog(tmp_path / "cat")
+    corpus.append(CorpusEntry("2505.30005", "Class Means in Vision Transformers",
+                              ["V. Ision"], "We observe neural collapse in vision models.",
+                              ["cs.CV"], dt.datetime(2025, 5, 19, 9)))
+    result = run_cli("discover", *WINDOW, "--catalog", root, "--format", "json",
+                     "--limit", "100")
+    got = {r["arxiv"] for r in json.loads(result.stdout)}
+    assert "2505.30005" in got
+    assert "1 more by key words in other categories" in result.stderr
+    second = search_requests(arxiv)[-1]["search_query"]
+    assert 'abs:"neural collapse"' in second and "ANDNOT (cat:cs.LG)" in second
+
+
+def test_keyword_search_failure_only_warns(tmp_path: Path, corpus: list, arxiv: ArxivServer,
+                                           run_cli) -> None:
+    root = collapse_catalog(tmp_path / "cat")
+    real = arxiv.search_feed
+
+    def refuse_keywords(params: dict[str, str]) -> bytes:
+        if "ANDNOT" in params["search_query"]:
+            arxiv.fail(*[Fault("status", 503)] * 4)  # the next try and its retries fail
+            raise __import__("tests.arxiv_query").arxiv_query.QueryError("not supported")
+        return real(params)
+
+    arxiv.search_feed = refuse_keywords  # type: ignore[method-assign]
+    result = run_cli("discover", *WINDOW, "--catalog", root, "--format", "json")
+    assert json.loads(result.stdout)
+    assert "key-word search outside cs.LG is incomplete" in result.stderr

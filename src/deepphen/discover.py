@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,12 @@ PAGE_SIZE = 1000  # entries a request (arXiv allows 2000; smaller pages fail les
 MAX_CANDIDATES = 30000  # arXiv does not page past this; a wider window is refused
 MAX_DAYS = 366
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The key-word search outside the categories (see keyword_terms).
+KEYWORD_PAPERS = 3
+KEYWORD_SHARE = 0.01
+KEYWORD_FLOOR = 2
+MAX_KEYWORD_TERMS = 20
+MAX_KEYWORD_RESULTS = 2000
 META_TRIES = 2  # tries per request when fetching the catalog papers' own abstracts
 
 
@@ -172,6 +179,7 @@ class Fetched:
     pages: int = 0
     error: DeepphenError | None = None
     truncated: bool = False  # more than MAX_CANDIDATES in the window
+    by_keywords: list[ArxivEntry] = field(default_factory=list)  # from outside the categories
 
     @property
     def complete(self) -> bool:
@@ -259,12 +267,14 @@ class Hooks:
 def discover(root: Path, *, since: str | None = None, until: str | None = None,
              categories: Sequence[str] | None = None, today: dt.date | None = None,
              client: Client | None = None, partial: bool = False,
-             abstracts: bool = True, hooks: Hooks | None = None) -> Discovery:
+             abstracts: bool = True, keywords: bool = True,
+             hooks: Hooks | None = None) -> Discovery:
     """Fetch the window's papers and rank the new ones by fit to the catalog at ``root``.
 
     Raises DeepphenError (exit 2) for bad options, an empty catalog, an API failure (or a
     partial fetch without ``partial``); NothingFound (exit 1) when no new paper is left.
-    Writes nothing but the derived cache.
+    Writes nothing but the derived cache. With ``keywords``, a second search finds papers
+    outside the categories that spell out the catalog's distinctive key words (best effort).
     """
     hooks = hooks or Hooks()
     today = today or utc_today()
@@ -299,6 +309,9 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
             raise DeepphenError(f"incomplete fetch: {fetched.shortfall()}",
                                 hint="run again later, or pass --partial to rank what came")
         warnings.append(f"incomplete fetch: {fetched.shortfall()}; ranking what came")
+    if keywords:
+        fetched.by_keywords = _keyword_search(client, cat.papers, fetched, chosen, window,
+                                              hooks, warnings)
     if meta is None:
         meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=abstracts)
     from deepphen.dismissed import load_dismissals
@@ -306,7 +319,7 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     known = Known.of(cat.papers, {d.arxiv for d in load_dismissals(root)})
     left_out: dict[str, int] = {}
     kept = []
-    for entry in fetched.entries:
+    for entry in [*fetched.entries, *fetched.by_keywords]:
         reason = known.reason(entry)
         if reason:
             left_out[reason] = left_out.get(reason, 0) + 1
@@ -322,6 +335,50 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     model = FitModel.learn(cat.papers, cat.settings, meta.abstracts if meta else None)
     return Discovery(window, chosen, source, query, fetched, model.rank(kept), cat.settings,
                      left_out, warnings)
+
+
+def keyword_terms(papers: Sequence[Paper], candidates: Sequence[ArxivEntry]) -> list[str]:
+    """The catalog's distinctive key words, as lower-case phrases, most used first.
+
+    A key word counts when KEYWORD_PAPERS catalog papers carry it and at most KEYWORD_SHARE
+    of the candidates already fetched (or KEYWORD_FLOOR of them, for a small window) spell it
+    out: a phrase that common in the categories would bring floods from elsewhere too.
+    Phrases are folded (lower case, letters and digits), so no query syntax survives in them.
+    """
+    counts: Counter[str] = Counter()
+    for paper in papers:
+        counts.update({fold(k) for k in paper.keywords})
+    haystack = " ".join(f" {fold(e.title)} {fold(e.summary)} " for e in candidates)
+    limit = max(KEYWORD_SHARE * len(candidates), KEYWORD_FLOOR)
+    terms = []
+    for phrase, used in counts.most_common():
+        if used < KEYWORD_PAPERS or len(terms) == MAX_KEYWORD_TERMS:
+            break
+        if len(phrase) >= 4 and haystack.count(f" {phrase} ") <= limit:
+            terms.append(phrase)
+    return terms
+
+
+def keyword_query(terms: Sequence[str], categories: Sequence[str], window: Window) -> str:
+    """Papers of the window, outside ``categories``, whose abstract has one of ``terms``."""
+    phrases = " OR ".join(f'abs:"{t}"' for t in terms)
+    cats = " OR ".join(f"cat:{c}" for c in categories)
+    return f"({window.term} AND ({phrases})) ANDNOT ({cats})"
+
+
+def _keyword_search(client: Client, papers: Sequence[Paper], fetched: Fetched,
+                    categories: Sequence[str], window: Window, hooks: Hooks,
+                    warnings: list[str]) -> list[ArxivEntry]:
+    terms = keyword_terms(papers, fetched.entries)
+    if not terms:
+        return []
+    extra = fetch_candidates(client, keyword_query(terms, categories, window),
+                             on_page=hooks.on_page, limit=MAX_KEYWORD_RESULTS)
+    if not extra.complete:
+        warnings.append(f"the key-word search outside {', '.join(categories)} is incomplete "
+                        f"({extra.shortfall()}); ranking what came")
+    seen = {e.id for e in fetched.entries}
+    return [e for e in extra.entries if e.id not in seen]
 
 
 def _meta(root: Path, papers: Sequence[Paper], client: Client, hooks: Hooks,

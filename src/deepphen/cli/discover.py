@@ -120,16 +120,22 @@ def discover_command(
     if interactive and not (is_terminal() and is_terminal(sys.stdin)):
         raise usage_error("--interactive needs a terminal; use --format md or json elsewhere")
     from deepphen.catalog import find_catalog
-    from deepphen.discover import discover
+    from deepphen.discover import NothingFound, discover
 
     categories = [c for item in category or [] for c in item.split(",") if c.strip()]
     root = find_catalog(catalog)
     from deepphen.arxiv import DEFAULT_DEADLINE
     from deepphen.cli.network import arxiv_client
 
-    with discover_progress(timeout or DEFAULT_DEADLINE) as (hooks, on_wait):
-        result = discover(root, since=since, until=until, categories=categories or None,
-                          client=arxiv_client(on_wait, timeout), partial=partial, hooks=hooks)
+    try:
+        with discover_progress(timeout or DEFAULT_DEADLINE) as (hooks, on_wait):
+            result = discover(root, since=since, until=until, categories=categories or None,
+                              client=arxiv_client(on_wait, timeout), partial=partial,
+                              hooks=hooks)
+    except NothingFound:
+        if fmt == "json" and not interactive:
+            print_json([])  # scripts get a JSON document either way; the exit code says 1
+        raise
     for message in result.warnings:
         warn(clean(message))
     _summary(result, limit)
@@ -154,11 +160,14 @@ def discover_command(
 def _summary(result: Any, limit: int) -> None:
     left = ", ".join(f"{n} {'in the catalog' if why == 'catalog' else why}"
                      for why, n in sorted(result.left_out.items()))
+    fetched = f"{len(result.fetched.entries)} fetched"
+    if result.fetched.by_keywords:
+        fetched += f", {len(result.fetched.by_keywords)} more by key words in other categories"
+    if left:
+        fetched += f"; left out {left}"
     shown = min(limit, len(result.fits))
-    sys.stderr.write(
-        f"{len(result.fits)} new papers in {', '.join(result.categories)} from "
-        f"{result.window} ({len(result.fetched.entries)} fetched"
-        f"{'; left out ' + left if left else ''}); showing the best {shown}\n")
+    sys.stderr.write(f"{len(result.fits)} new papers in {', '.join(result.categories)} from "
+                     f"{result.window} ({fetched}); showing the best {shown}\n")
 
 
 def _table(result: Any, limit: int) -> None:
