@@ -391,3 +391,21 @@ def test_keyword_search_failure_only_warns(tmp_path: Path, corpus: list, arxiv: 
     result = run_cli("discover", *WINDOW, "--catalog", root, "--format", "json")
     assert json.loads(result.stdout)
     assert "key-word search outside cs.LG is incomplete" in result.stderr
+
+
+def test_results_shifting_while_paging_are_still_complete(catalog_dir: Path, corpus: list,
+                                                          arxiv: ArxivServer, run_cli,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    monkeypatch.setattr(core, "PAGE_SIZE", 3)
+    real = arxiv.search_feed
+
+    def shifted(params: dict[str, str]) -> bytes:  # a new submission pushes results down by 1
+        if params["start"] != "0":
+            params = {**params, "start": str(int(params["start"]) - 1)}
+        return real(params)
+
+    arxiv.search_feed = shifted  # type: ignore[method-assign]
+    result = run_cli("discover", *WINDOW, "-c", "cs.LG", "--format", "json", "--limit", "100")
+    got = [r["arxiv"] for r in json.loads(result.stdout)]
+    assert len(got) == len(set(got)) and "incomplete" not in result.stderr

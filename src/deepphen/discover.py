@@ -177,14 +177,17 @@ class Fetched:
     entries: list[ArxivEntry] = field(default_factory=list)
     total: int | None = None
     pages: int = 0
+    received: int = 0  # entries sent, repeats across pages included
     error: DeepphenError | None = None
     truncated: bool = False  # more than MAX_CANDIDATES in the window
     by_keywords: list[ArxivEntry] = field(default_factory=list)  # from outside the categories
 
     @property
     def complete(self) -> bool:
+        # ``received``, not the distinct entries: results shifting while paging repeat some
+        # entries, and arXiv counts each result once.
         return self.error is None and not self.truncated and (
-            self.total is None or len(self.entries) >= self.total)
+            self.total is None or self.received >= self.total)
 
     def shortfall(self) -> str:
         """What could not be fetched, in words."""
@@ -208,6 +211,7 @@ def fetch_candidates(client: Client, query: str, *, on_page: PageHook | None = N
         for page in client.search(query, sort_by="submittedDate", sort_order="descending",
                                   page_size=page_size or PAGE_SIZE, limit=limit):
             fetched.pages += 1
+            fetched.received += page.received
             fetched.total = page.total
             fetched.entries.extend(page.entries)
             if on_page:
