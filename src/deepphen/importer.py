@@ -226,9 +226,17 @@ def _fill(template: str, sec: Section) -> str:
 
 
 def _block(lines: list[str]) -> str | None:
-    """Lines joined, blank lines at either end dropped; None when nothing is left."""
-    text = "\n".join(lines).strip("\n")
-    return text if text.strip() else None
+    """Lines joined, blank lines at either end dropped; None when nothing is left.
+
+    A line of spaces counts as blank, as it does where blank lines before a heading are
+    counted: kept at an end, it came back as one more blank line on the next import.
+    """
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return "\n".join(lines[start:end]) or None
 
 
 def _split_title(text: str) -> tuple[str, str | None]:
