@@ -37,6 +37,7 @@ DEFAULT_SINCE = "7d"
 PAGE_SIZE = 1000  # entries a request (arXiv allows 2000; smaller pages fail less often)
 MAX_CANDIDATES = 30000  # arXiv does not page past this; a wider window is refused
 MAX_DAYS = 366
+DEADLINE = 600.0  # seconds the command may spend on arXiv in all, unless --timeout says
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The key-word search outside the categories (see keyword_terms).
 KEYWORD_PAPERS = 3

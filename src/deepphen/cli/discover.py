@@ -75,7 +75,7 @@ def discover_command(
     category: Annotated[
         list[str] | None,
         typer.Option("--category", "-c", help="arXiv category to search (repeatable, or "
-                     "comma-separated); overrides [discover] categories of catalog.toml.",
+                     "comma-separated); overrides \\[discover] categories of catalog.toml.",
                      show_default=False),
     ] = None,
     limit: Annotated[
@@ -124,13 +124,15 @@ def discover_command(
 
     categories = [c for item in category or [] for c in item.split(",") if c.strip()]
     root = find_catalog(catalog)
-    from deepphen.arxiv import DEFAULT_DEADLINE
     from deepphen.cli.network import arxiv_client
+    from deepphen.discover import DEADLINE
 
+    # Many pages, 3 s apart, and the catalog's abstracts: more than add's minute (--timeout).
+    deadline = timeout or DEADLINE
     try:
-        with discover_progress(timeout or DEFAULT_DEADLINE) as (hooks, on_wait):
+        with discover_progress(deadline) as (hooks, on_wait):
             result = discover(root, since=since, until=until, categories=categories or None,
-                              client=arxiv_client(on_wait, timeout), partial=partial,
+                              client=arxiv_client(on_wait, deadline), partial=partial,
                               hooks=hooks)
     except NothingFound:
         if fmt == "json" and not interactive:
