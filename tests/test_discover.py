@@ -334,7 +334,7 @@ def test_triage_interrupted_keeps_what_was_added(catalog_dir: Path, corpus: list
 def collapse_catalog(root: Path) -> Path:
     """The sample catalog with three papers keyed "Neural Collapse", searching cs.LG only."""
     from deepphen.models import Link, Paper
-    from tests.conftest import make_catalog, sample_papers, sample_settings
+    from tests.helpers import make_catalog, sample_papers, sample_settings
 
     extra = [Paper(title=f"Neural collapse study {n}", year=2023, section="neural-collapse",
                    authors=["N. C. Author"], arxiv=f"2301.0000{n}", keywords=["Neural Collapse"],
