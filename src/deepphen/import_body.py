@@ -129,7 +129,12 @@ class BodyReader:
                 i = hidden_end
                 continue
             if H1_RE.match(line) and self._h1(lineno, H1_RE.match(line).group(1), gap):
-                return "\n".join(lines[i - 1:]).rstrip("\n")
+                # Lines of spaces at the end are blank, as the page's end blank lines count
+                # them; kept, each import/export round would add one.
+                end = len(lines)
+                while end > i and not lines[end - 1].strip():
+                    end -= 1
+                return "\n".join(lines[i - 1:end])
             if H1_RE.match(line):
                 continue
             h2 = _H2_RE.match(line)
