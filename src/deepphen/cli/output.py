@@ -19,7 +19,8 @@ from deepphen.printable import printable
 
 EXIT_INTERRUPTED = 130
 # A URL a terminal may open on a click: web only, and nothing that could end the OSC 8 sequence.
-_LINKABLE_RE = re.compile(r"^https?://[\x21-\x7e]+$")
+# Compiled on first use (terminal tables only): this module is on search's start-up path.
+LINKABLE = r"^https?://[\x21-\x7e]+$"
 
 
 def error(message: str) -> None:
@@ -105,7 +106,7 @@ def print_table(
         table.add_column(col, overflow="fold")
     for i, row in enumerate(rows):
         cells = [Text("" if c is None else printable(str(c))) for c in row]
-        if links and links[i] and _LINKABLE_RE.match(links[i]):
+        if links and links[i] and re.match(LINKABLE, links[i]):
             cells[link_column].stylize(Style(link=links[i]))
         table.add_row(*cells)
     console().print(table)
