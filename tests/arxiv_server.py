@@ -283,3 +283,15 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    """The arXiv client's default clock and sleep made fake, for tests of whole commands:
+    retries and rate-limit pauses take no real time."""
+    from deepphen.arxiv import Client
+
+    fake = FakeTime()
+    monkeypatch.setattr(Client, "default_sleep", staticmethod(fake.sleep))
+    monkeypatch.setattr(Client, "default_clock", staticmethod(fake.clock))
+    return fake

@@ -144,8 +144,10 @@ def tree(top: Path) -> dict[str, object]:
                 out[rel] = ("link", os.readlink(path))
             elif path.is_dir():
                 out[rel] = "dir"
-            else:
+            elif path.is_file():
                 out[rel] = path.read_bytes()
+            else:  # a FIFO or device: never opened (a FIFO would block)
+                out[rel] = ("special", path.lstat().st_mode)
     return out
 
 

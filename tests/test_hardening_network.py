@@ -24,14 +24,6 @@ COMMANDS = [["add", "2206.07682", "-s", "others", "-k", "Emergence"],
             ["refresh", "2201.02177"]]
 
 
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
-    monkeypatch.setattr(Client, "default_sleep", staticmethod(fake.sleep))
-    monkeypatch.setattr(Client, "default_clock", staticmethod(fake.clock))
-    return fake
-
-
 def _status(status: int, **headers: str) -> Fault:
     return Fault("status", status=status, headers=headers, body=b"<feed/>")
 
@@ -51,7 +43,8 @@ def test_any_retry_after_value_is_a_delay_or_ignored(value: str) -> None:
                                    "Wed, 21 Oct 2015 07:28:00 +9999", "x" * 500, "9" * 400, ""])
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_malformed_retry_after_never_crashes(value: str, command: list[str], catalog_dir: Path,
-                                             arxiv: ArxivServer, fake: FakeTime, run_cli) -> None:
+                                             arxiv: ArxivServer, fake_clock: FakeTime,
+                                             run_cli) -> None:
     arxiv.fail(_status(503, **{"Retry-After": value}))
     result = run_cli(*command, exit_code=None)
     assert result.exit_code in (0, 1, 2), result.stderr
@@ -86,8 +79,8 @@ ANSWERS = list(_bad_answers("x"))
 @pytest.mark.parametrize("answer", ANSWERS)
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_malformed_answers_end_in_one_line_after_bounded_retries(
-        answer: str, command: list[str], catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime,
-        run_cli) -> None:
+        answer: str, command: list[str], catalog_dir: Path, arxiv: ArxivServer,
+        fake_clock: FakeTime, run_cli) -> None:
     arxiv.fail(*_bad_answers(arxiv.url)[answer])
     before = tree(catalog_dir)
     result = run_cli(*command, exit_code=None)
@@ -108,13 +101,13 @@ BAD_URLS = ["http://[::1", "http://[::1]:x/api", "http://127.0.0.1:9/api/query\n
 @pytest.mark.parametrize("url", BAD_URLS)
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_a_malformed_api_url_is_one_line_at_once(url: str, command: list[str],
-                                                 catalog_dir: Path, fake: FakeTime,
+                                                 catalog_dir: Path, fake_clock: FakeTime,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  run_cli) -> None:
     monkeypatch.setenv("DEEPPHEN_ARXIV_API_URL", url)
     result = run_cli(*command, exit_code=None)
     one_line_error(result, "DEEPPHEN_ARXIV_API_URL")
-    assert fake.sleeps == []  # no retries of an error that cannot change
+    assert fake_clock.sleeps == []  # no retries of an error that cannot change
 
 
 @pytest.mark.parametrize("url", BAD_URLS)
@@ -179,7 +172,7 @@ def test_waits_say_when_the_command_gives_up(arxiv: ArxivServer) -> None:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_timeout_option_bounds_every_network_command(command: list[str], catalog_dir: Path,
-                                                     arxiv: ArxivServer, fake: FakeTime,
+                                                     arxiv: ArxivServer, fake_clock: FakeTime,
                                                      run_cli) -> None:
     arxiv.fail(Fault("hang"))  # one real request hangs up to the 1 s deadline
     before = tree(catalog_dir)

@@ -66,9 +66,14 @@ def scan(root: Path) -> list[FileSig]:
     catalog's content is what is inside its folder, never what a shared link points to.
     """
     base = os.fspath(root)
-    with os.scandir(base) as entries:
-        listed = [(e.name, e.is_symlink()) for e in entries
-                  if not e.name.startswith(".") and _is_dir(e)]
+    try:
+        with os.scandir(base) as entries:
+            listed = [(e.name, e.is_symlink()) for e in entries
+                      if not e.name.startswith(".") and _is_dir(e)]
+    except OSError as exc:
+        from deepphen.errors import CatalogError
+
+        raise CatalogError(f"cannot read: {exc.strerror}", path=base) from exc
     folders = sorted(name for name, _ in listed)
     for name, linked in listed:
         if linked:

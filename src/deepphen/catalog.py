@@ -44,11 +44,15 @@ def find_catalog(explicit: str | Path | None = None, *, cwd: Path | None = None)
 
 
 def _checked(path: Path, source: str) -> Path:
-    if not (path / SETTINGS_FILE).is_file():
+    settings = path / SETTINGS_FILE
+    if not settings.is_file():
         raise CatalogNotFound(
             f"not a catalog (no {SETTINGS_FILE}) given by {source}", path=path,
             hint="point it at a folder made by 'deepphen import'",
         )
+    if settings.is_symlink() and not inside(path, settings):
+        raise CatalogError("leaves the catalog folder through a symbolic link; refusing to "
+                           "read it", path=settings, hint="replace the link with the file")
     return path
 
 

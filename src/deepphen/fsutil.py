@@ -33,8 +33,12 @@ def os_error(action: str, exc: OSError, path: str | Path) -> DeepphenError:
     reason = exc.strerror or type(exc).__name__
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and action != "read":
         reason += " (is the catalog read-only?)"
-    where = exc.filename if isinstance(exc.filename, str) else path
-    return DeepphenError(f"cannot {action}: {reason}", path=where)
+    # The file meant, not a temporary one beside it; the path at fault when it is another
+    # (a folder on the way).
+    culprit = exc.filename if isinstance(exc.filename, str) else None
+    if culprit and culprit != str(path) and TMP_PREFIX not in os.path.basename(culprit):
+        reason += f": {culprit}"
+    return DeepphenError(f"cannot {action}: {reason}", path=path)
 
 
 def read_regular(path: Path) -> bytes:

@@ -17,6 +17,7 @@ import sys
 def main() -> None:
     """Entry point of the ``deepphen`` console script and ``python -m deepphen``."""
     exit_on_sigterm()
+    utf8_streams()
     if sys.argv[1:2] == ["search"]:
         from deepphen.cli.search import quick_search
 
@@ -26,6 +27,28 @@ def main() -> None:
     from deepphen.cli.main import app
 
     app()
+
+
+def utf8_streams() -> None:
+    """Pipes and files get UTF-8 whatever the locale or $PYTHONIOENCODING says (LANG=C,
+    PYTHONIOENCODING=ascii made every export fail on the first 'é'); bytes of undecodable
+    file names go back out as they came (surrogateescape). A terminal keeps its own encoding,
+    a character it lacks shown as an escape instead of ending the command."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            tty = stream.isatty()
+        except (AttributeError, ValueError, OSError):
+            tty = False
+        try:
+            if tty:
+                reconfigure(errors="replace" if stream is sys.stdin else "backslashreplace")
+            elif (stream.encoding or "").lower().replace("_", "-") not in ("utf-8", "utf8"):
+                reconfigure(encoding="utf-8", errors="surrogateescape")
+        except (ValueError, OSError):  # a closed or detached stream: leave it alone
+            continue
 
 
 def exit_on_sigterm() -> None:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from deepphen.errors import DeepphenError
+from deepphen.errors import EXIT_USAGE, DeepphenError
 from deepphen.printable import printable
 
 EXIT_INTERRUPTED = 130
@@ -43,6 +43,14 @@ def run_command(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
     except KeyboardInterrupt:
         error("interrupted")
         return EXIT_INTERRUPTED
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        # The file system refused something no check foresaw (a permission, a full disk, a
+        # read-only mount): still one line, naming the file, and the usage/input exit code.
+        where = f"{exc.filename}: " if exc.filename else ""
+        error(f"{where}{exc.strerror or exc}")
+        return EXIT_USAGE
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from deepphen import ids
 from deepphen.errors import closest
@@ -98,6 +98,15 @@ def _canonicalize_arxiv(data: dict[str, Any]) -> None:
 _PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^\s]*)?$")
 
 
+def split_url(url: str) -> SplitResult | None:
+    """``urlsplit(url)``, or None for a URL it cannot split (``http://[::1``: an unclosed
+    IPv6 bracket raises ValueError); every rule reads links through this."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def url_problem(url: str) -> str | None:
     """Why a URL is malformed, or None."""
     if _PLAIN_URL.match(url):
@@ -106,7 +115,9 @@ def url_problem(url: str) -> str | None:
         return "empty URL"
     if url != url.strip() or any(c.isspace() for c in url):
         return f"URL {url!r} contains spaces"
-    parts = urlsplit(url)
+    parts = split_url(url)
+    if parts is None:
+        return f"URL {url!r} is not a valid URL"
     if parts.scheme not in ("http", "https"):
         return f"URL {url!r} is not an http(s) link"
     if not parts.netloc or "." not in parts.netloc or parts.netloc.startswith("."):
@@ -129,7 +140,8 @@ def url_malformed(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 
 
 def _https(url: str) -> str:
-    if url.startswith("http://") and urlsplit(url).netloc.lower() in HTTPS_HOSTS:
+    parts = split_url(url)
+    if url.startswith("http://") and parts is not None and parts.netloc.lower() in HTTPS_HOSTS:
         return "https://" + url[len("http://"):]
     return url
 
@@ -151,9 +163,9 @@ def http_link(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 
 def strip_tracking(url: str) -> str:
     """The URL without tracking query parameters and tracking fragments; else unchanged."""
-    if "?" not in url and "#" not in url:
+    parts = split_url(url)
+    if ("?" not in url and "#" not in url) or parts is None:
         return url
-    parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
     tracked_fragment = bool(parts.fragment) and bool(TRACKING_FRAGMENT.match(parts.fragment))
