@@ -92,6 +92,24 @@ def _unit(vector: dict[str, float]) -> dict[str, float]:
     return {k: v / norm for k, v in vector.items()} if norm else {}
 
 
+class Postings:
+    """Unit vectors indexed by token, so that a query meets only the vectors sharing a token."""
+
+    def __init__(self, vectors: Iterable[dict[str, float]]) -> None:
+        self.index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, vec in enumerate(vectors):
+            for tok, weight in vec.items():
+                self.index[tok].append((i, weight))
+
+    def similarities(self, query: dict[str, float]) -> dict[int, float]:
+        """Dot product of the query with every vector that shares a token with it (others: 0)."""
+        sims: dict[int, float] = defaultdict(float)
+        for tok, weight in query.items():
+            for i, w in self.index.get(tok, ()):
+                sims[i] += weight * w
+        return sims
+
+
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
@@ -120,6 +138,7 @@ class SectionModel:
         n = max(len(docs), 1)
         self.idf = {tok: math.log((n + 1) / (count + 1)) + 1.0 for tok, count in df.items()}
         self.vectors = [self._weigh(doc) for doc in docs]
+        self.postings = Postings(self.vectors)
         sums: dict[str, dict[str, float]] = {s.slug: defaultdict(float) for s in self.sections}
         self.sizes: Counter[str] = Counter(p.section for p in self.papers)
         for paper, vec in zip(self.papers, self.vectors, strict=True):
@@ -156,11 +175,9 @@ class SectionModel:
             return self._scored(evidence)
         for slug, centroid in self.centroids.items():
             evidence[slug] += MIX_CENTROID * _dot(query, centroid)
-        sims = sorted(
-            ((_dot(query, vec), paper.section)
-             for paper, vec in zip(self.papers, self.vectors, strict=True)),
-            reverse=True,
-        )[:NEIGHBOURS]
+        sims = sorted(((sim, self.papers[i].section)
+                       for i, sim in self.postings.similarities(query).items()),
+                      reverse=True)[:NEIGHBOURS]
         total = sum(s for s, _ in sims) or 1.0
         for sim, slug in sims:
             evidence[slug] += MIX_NEIGHBOURS * sim / total
@@ -239,35 +256,50 @@ def normalize_keywords(vocab: Vocabulary, given: Iterable[str]) -> list[KeywordC
     return out
 
 
-def suggest_keywords(papers: Sequence[Paper], title: str, abstract: str = "",
-                     given: Iterable[str] = (), *, limit: int = 5) -> list[str]:
-    """Key words from the catalog's vocabulary that fit a paper, best first.
+class KeywordSuggester:
+    """The catalog's key-word vocabulary and papers, ready to suggest key words for many papers.
 
     A key word spelt out in the title counts most, then in the abstract, then its use among
     the paper's nearest neighbours in the catalog. Given key words are not repeated.
     """
-    vocab = Vocabulary.from_papers(papers)
-    have = {keyword_norm(k) for k in given}
-    title_text = _phrase_text(title)
-    abstract_text = _phrase_text(abstract)
-    scores: Counter[str] = Counter()
-    for norm in vocab.groups:
-        if norm in have or len(norm) < 3:
-            continue
-        if f" {norm} " in title_text:
-            scores[norm] += 3.0
-        elif f" {norm} " in abstract_text:
-            scores[norm] += 1.5
-    query = _unit({t: 1.0 for t in tokens(title + " " + abstract)})
-    if query:
-        neighbours = sorted(
-            ((_dot(query, _unit({t: 1.0 for t in tokens(p.title + " " + " ".join(p.keywords))})),
-              p) for p in papers),
-            key=lambda pair: -pair[0])[:NEIGHBOURS]
-        for sim, paper in neighbours:
-            for kw in paper.keywords:
-                norm = keyword_norm(kw)
-                if norm not in have and sim > 0.1:
-                    scores[norm] += sim
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [vocab.canonical(norm) or norm for norm, score in ranked if score >= 0.3][:limit]
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.vocab = Vocabulary.from_papers(papers)
+        self.papers = list(papers)
+        self.postings = Postings(
+            _unit({t: 1.0 for t in tokens(p.title + " " + " ".join(p.keywords))})
+            for p in self.papers)
+
+    def suggest(self, title: str, abstract: str = "", given: Iterable[str] = (), *,
+                limit: int = 5) -> list[str]:
+        """Key words from the catalog's vocabulary that fit a paper, best first."""
+        have = {keyword_norm(k) for k in given}
+        title_text = _phrase_text(title)
+        abstract_text = _phrase_text(abstract)
+        scores: Counter[str] = Counter()
+        for norm in self.vocab.groups:
+            if norm in have or len(norm) < 3:
+                continue
+            if f" {norm} " in title_text:
+                scores[norm] += 3.0
+            elif f" {norm} " in abstract_text:
+                scores[norm] += 1.5
+        query = _unit({t: 1.0 for t in tokens(title + " " + abstract)})
+        if query:
+            sims = self.postings.similarities(query)
+            best = sorted(sims.items(), key=lambda kv: (-kv[1], kv[0]))[:NEIGHBOURS]
+            neighbours = [(sim, self.papers[i]) for i, sim in best]
+            for sim, paper in neighbours:
+                for kw in paper.keywords:
+                    norm = keyword_norm(kw)
+                    if norm not in have and sim > 0.1:
+                        scores[norm] += sim
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [self.vocab.canonical(norm) or norm
+                for norm, score in ranked if score >= 0.3][:limit]
+
+
+def suggest_keywords(papers: Sequence[Paper], title: str, abstract: str = "",
+                     given: Iterable[str] = (), *, limit: int = 5) -> list[str]:
+    """Key words from the catalog's vocabulary that fit a paper, best first (KeywordSuggester)."""
+    return KeywordSuggester(papers).suggest(title, abstract, given, limit=limit)
