@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from deepphen.arxiv import ArxivEntry
-from deepphen.fit import Fit, FitModel, author_key
+from deepphen.fit import Fit, FitModel, PhraseIndex, author_key, word_tokens
 from deepphen.models import Paper, Section, Settings
 
 SECTIONS = [
@@ -63,6 +63,25 @@ CANDIDATES = [
 ]
 
 
+# Unrelated listings around the candidates, as a week of arXiv has: the contrast they give
+# is what the ranking learns from.
+_TOPICS = ["object detection", "speech recognition", "protein folding", "traffic forecasting",
+           "medical image segmentation", "recommender systems", "graph neural networks",
+           "robot navigation", "machine translation", "federated learning"]
+_VERBS = ["improves", "accelerates", "benchmarks", "scales", "simplifies"]
+
+
+def filler(count: int) -> list[ArxivEntry]:
+    out = []
+    for i in range(count):
+        topic, other = _TOPICS[i % len(_TOPICS)], _TOPICS[(i * 3 + 1) % len(_TOPICS)]
+        verb = _VERBS[i % len(_VERBS)]
+        out.append(entry(f"2505.1{i:04d}", f"A method that {verb} {topic}",
+                         f"We propose a new architecture for {topic} and {other}; it "
+                         f"{verb} training on standard benchmarks and data."))
+    return out
+
+
 @pytest.fixture(scope="module")
 def model() -> FitModel:
     return FitModel.learn(PAPERS, SETTINGS)
@@ -113,12 +132,15 @@ def test_suggestions_are_those_of_add(model: FitModel) -> None:
 def test_abstracts_by_key_or_arxiv_id_teach_the_model() -> None:
     cand = entry("2505.00020", "Saliency of sparse masks",
                  "Masks chosen by saliency scores before any training step.")
-    plain = FitModel.learn(PAPERS, SETTINGS).rank([cand])[0]
+    listing = [*CANDIDATES, cand, *filler(40)]
+    plain = FitModel.learn(PAPERS, SETTINGS).rank(listing)
     taught = FitModel.learn(PAPERS, SETTINGS, abstracts={
         "2009.08576": "Saliency scores choose sparse masks before any training step.",
-    }).rank([cand])[0]
-    assert taught.score > plain.score
-    assert taught.why.neighbours[0].key == "lt2"
+    }).rank(listing)
+    before = next(f for f in plain if f.entry.id == "2505.00020")
+    fit = next(f for f in taught if f.entry.id == "2505.00020")
+    assert fit.evidence > before.evidence and fit.score > before.score
+    assert fit.why.neighbours[0].key == "lt2"
 
 
 def test_empty_inputs() -> None:
@@ -136,3 +158,49 @@ def test_author_key() -> None:
 def test_fit_repr() -> None:
     fit = FitModel.learn(PAPERS, SETTINGS).rank(CANDIDATES[:1])[0]
     assert isinstance(fit, Fit) and "2505.00001" in repr(fit)
+
+
+def test_ranking_ignores_the_order_of_the_listing(model: FitModel) -> None:
+    listing = [*CANDIDATES, *filler(30)]
+    first = [(f.entry.id, f.score) for f in model.rank(listing)]
+    assert [(f.entry.id, f.score) for f in model.rank(listing[::-1])] == first
+
+
+def test_scores_are_comparable_across_listing_sizes(model: FitModel) -> None:
+    small = {f.entry.id: f for f in model.rank([*CANDIDATES, *filler(40)])}
+    large = {f.entry.id: f for f in model.rank([*CANDIDATES, *filler(200)])}
+    for arxiv_id in ("2505.00001", "2505.00003", "2505.00005"):
+        assert small[arxiv_id].score > 0.5 and large[arxiv_id].score > 0.5
+        assert 0.5 < large[arxiv_id].evidence / small[arxiv_id].evidence < 2
+    assert small["2505.10000"].score < 0.1 and large["2505.10000"].score < 0.1
+
+
+def test_the_listing_is_the_contrast(model: FitModel) -> None:
+    """A word all the listing uses says little, however often the catalog uses it."""
+    noisy = [entry(f"2505.2{i:04d}", f"Training dynamics of {t}", f"Training of {t} models.")
+             for i, t in enumerate(_TOPICS * 3)]
+    fits = model.rank([*noisy, CANDIDATES[0]])
+    assert fits[0].entry.id == "2505.00001"
+    assert "Neural Collapse" in fits[0].why.keywords
+
+
+def test_why_names_only_catalog_key_words_the_text_spells_out(model: FitModel) -> None:
+    fits = {f.entry.id: f for f in model.rank([*CANDIDATES, *filler(20)])}
+    assert fits["2505.00003"].why.keywords[:1] in (["Lottery Ticket Hypothesis"], ["Pruning"])
+    assert fits["2505.00002"].why.keywords == []
+    assert all(k in {kw for p in PAPERS for kw in p.keywords}
+               for f in fits.values() for k in f.why.keywords)
+
+
+def test_phrase_index_finds_whole_key_words_in_any_spelling() -> None:
+    index = PhraseIndex(["neural collapse", "lottery ticket hypothesis", "gan"])
+    text = "Neural-Collapse and lottery tickets hypotheses; organic"
+    assert index.find(text) == {"neural collapse", "lottery ticket hypothesis"}
+    assert index.find("") == set()
+
+
+def test_word_tokens_keep_the_words_that_tell_analysis_from_method() -> None:
+    toks = word_tokens("Why do we find that networks generalize? We propose a method.")
+    assert {"why", "find", "propose", "method", "network"} <= toks
+    assert "we" not in toks and "do" not in toks
+    assert "network_general" in toks

@@ -1,36 +1,93 @@
 """How well new arXiv papers fit the catalog, learnt at run time from the catalog itself.
 
 Nothing is bundled: the model is the catalog being pointed at (its titles, key words,
-authors, sections, and the abstracts of its papers when the caller has them). A candidate
-is scored by its TF-IDF similarity to its nearest catalog papers, the catalog's key words it
-spells out, and the authors it shares with the catalog; each score explains itself
-(``Fit.why``). Sections and key words are suggested by deepphen.suggest, as ``add`` does.
+authors, and the abstracts of its papers when the caller has them). Ranking is contrastive:
+the catalog's papers are the positive examples and the candidates being ranked (a week of
+arXiv listings) stand for "everything else", so a word counts for a candidate by how much
+more often the catalog uses it than the listings do. "Large language model" is frequent in
+both and says little; "neural collapse" is frequent in the catalog only and says much. Per
+word a smoothed log-ratio of document frequencies (a Bernoulli naive Bayes), the catalog's
+key words spelt out in the text as features of their own, summed over the candidate's
+words and divided by the square root of their number; shared authors add a little. Measured
+against a TF-IDF nearest-neighbour ranking in bench/eval_discover.py (docs/benchmarks.md).
+
+Each score explains itself (``Fit.why``: nearest catalog papers, the catalog's key words it
+spells out, shared authors); sections and key words are suggested by deepphen.suggest, as
+``add`` does. Both are worked out on first use, so ranking thousands of candidates pays only
+for the ones shown.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from deepphen.arxiv import ArxivEntry
 from deepphen.models import Paper, Settings
-from deepphen.suggest import SectionModel, suggest_keywords, tokens
+from deepphen.suggest import KeywordSuggester, Postings, SectionModel, tokens
 from deepphen.vocab import fold, keyword_norm
 
-NEIGHBOURS = 3  # catalog papers shown in ``why`` and averaged into the similarity
-# Weights of the evidence in the logistic score; see docs/benchmarks.md for how they were chosen.
-W_SIMILARITY = 6.0
-W_KEYWORDS = 1.2
-W_AUTHORS = 1.0
-BIAS = -3.0
+# Function words only: unlike search and suggest, the ranking keeps "we find", "why",
+# "surprisingly", "propose", "method": how a paper speaks tells an analysis of a phenomenon
+# (the list's kind) from a new method, and the contrast learns which is which.
+_FUNCTION_WORDS = frozenset(re.findall(r"\S+", """
+a an the of in on for to and or nor with by from as at is are be been being was were it its
+this that these those we our us they their them which who whom whose what when where while
+than then there here has have had do does did can could may might must shall should will
+would into onto over under about above below between among through during via per also
+each such both either neither any all some no not only so very just more most less least
+i you he she his her your my me one
+"""))
+_WORD_RE = re.compile(r"[a-z][a-z0-9]+|\d+[a-z]+[a-z0-9]*")
+STEM = 7  # words cut to a prefix: a crude stemmer ("emergent" meets "emergence")
+
+
+def word_tokens(text: str) -> set[str]:
+    """Words (folded, singular, stemmed; function words out) and adjacent-word bigrams.
+
+    Interned: thousands of candidates share most of their words, held once.
+    """
+    words = [_stem(w) for w in _WORD_RE.findall(fold(text)) if w not in _FUNCTION_WORDS]
+    return {*words, *(sys.intern(f"{a}_{b}") for a, b in itertools.pairwise(words))}
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return sys.intern(keyword_norm(word)[:STEM])
+
+
+NEIGHBOURS = 3  # catalog papers shown in ``why``
+QUERY_TERMS = 40
+# Smoothing of the document frequencies (pseudo-documents per class), and the fewest
+# documents (catalog and candidates together) a word must appear in to count at all: a word
+# seen once says nothing about a class.
+ALPHA = 1.0
+MIN_DOCS = 2
+# The listing's document frequencies are shrunk towards PRIOR_RATE with the weight of
+# PRIOR_DOCS documents, so that a short listing (a few candidates, as in a quick check)
+# does not make every word of its own look common; a listing of hundreds barely feels it.
+PRIOR_DOCS = 20
+PRIOR_RATE = 0.02
+AUTHOR_WEIGHT = 0.5  # per shared author, at most two, in the units of the word evidence (z)
+# The score is the logistic of (evidence - MIDPOINT) * SLOPE. The evidence is a z-score-like
+# sum (see ``rank``), so the same paper scores alike in listings of any size. On the
+# evaluation (docs/benchmarks.md) about 1 % of a listing's papers reach MIDPOINT, while half
+# of the hidden catalog papers score above 0.75.
+MIDPOINT = 6.0
+SLOPE = 0.8
+KEYWORD_PREFIX = "kw:"
+
 
 
 @dataclass(frozen=True, slots=True)
 class Neighbour:
-    """A catalog paper close to a candidate."""
+    """A catalog paper close to a candidate (cosine similarity of TF-IDF vectors)."""
 
     key: str
     title: str
@@ -56,20 +113,26 @@ class Why:
 
 
 class Fit:
-    """A candidate, its score (0..1, comparable across runs) and why.
+    """A candidate, its score (0..1, comparable across runs) and why."""
 
-    The suggested sections and key words are worked out on first use, so ranking thousands
-    of candidates pays only for the ones that are shown.
-    """
-
-    def __init__(self, entry: ArxivEntry, score: float, why: Why, model: FitModel) -> None:
+    def __init__(self, entry: ArxivEntry, evidence: float, model: FitModel,
+                 keywords: list[str], authors: list[str]) -> None:
         self.entry = entry
-        self.score = score
-        self.why = why
+        # The evidence (log-odds units) orders the ranking; the score, its logistic rounded
+        # for display, would tie at the top.
+        self.evidence = evidence
+        self.score = round(1 / (1 + math.exp(min(-SLOPE * (evidence - MIDPOINT), 700.0))), 4)
         self._model = model
+        self._keywords = keywords
+        self._authors = authors
 
     def __repr__(self) -> str:
         return f"Fit({self.entry.id!r}, score={self.score:.3f})"
+
+    @functools.cached_property
+    def why(self) -> Why:
+        """Nearest catalog papers, the catalog's key words it spells out, shared authors."""
+        return Why(self._model.neighbours(self.entry), self._keywords, self._authors)
 
     @functools.cached_property
     def suggested_sections(self) -> list[tuple[str, float]]:
@@ -83,14 +146,15 @@ class Fit:
 
     def explain(self) -> str:
         """A short one-line reason for the score."""
+        why = self.why
         parts = []
-        if self.why.neighbours:
-            near = self.why.neighbours[0]
+        if why.keywords:
+            parts.append("key words: " + ", ".join(why.keywords[:3]))
+        if why.neighbours:
+            near = why.neighbours[0]
             parts.append(f"close to {near.key or near.title} ({near.similarity:.2f})")
-        if self.why.keywords:
-            parts.append("key words: " + ", ".join(self.why.keywords[:3]))
-        if self.why.authors:
-            parts.append("authors: " + ", ".join(self.why.authors[:2]))
+        if why.authors:
+            parts.append("authors: " + ", ".join(why.authors[:2]))
         return "; ".join(parts) or "no shared words, key words or authors"
 
 
@@ -102,12 +166,25 @@ def author_key(name: str) -> str:
     return f"{words[-1]} {words[0][0]}" if len(words) > 1 else words[0]
 
 
-def _entry_text(entry: ArxivEntry) -> str:
-    return f"{entry.title} {entry.summary}"
+class PhraseIndex:
+    """Finds the catalog's key words spelt out in a text (folded, singular, whole words)."""
 
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for phrase in set(phrases):
+            words = tuple(phrase.split())
+            if words and len(phrase) > 3:
+                self.by_first[words[0]].append(words)
 
-def _phrase_text(text: str) -> str:
-    return " " + " ".join(keyword_norm(w) for w in fold(text).split()) + " "
+    def find(self, text: str) -> set[str]:
+        """Normalized key words (as ``keyword_norm`` gives them) found in ``text``."""
+        words = [keyword_norm(w) for w in fold(text).split()]
+        found = set()
+        for i, word in enumerate(words):
+            for phrase in self.by_first.get(word, ()):
+                if tuple(words[i:i + len(phrase)]) == phrase:
+                    found.add(" ".join(phrase))
+        return found
 
 
 class FitModel:
@@ -117,23 +194,16 @@ class FitModel:
                  abstracts: Mapping[str, str] | None = None) -> None:
         self.papers = list(papers)
         self.settings = settings
-        abstracts = abstracts or {}
-        self.abstracts = [abstracts.get(p.key) or (abstracts.get(p.arxiv) if p.arxiv else None)
-                          or "" for p in self.papers]
-        docs = [self._paper_tokens(p, a) for p, a in zip(self.papers, self.abstracts, strict=True)]
-        df: Counter[str] = Counter()
-        for doc in docs:
-            df.update(doc.keys())
-        n = len(docs)
-        self.idf = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, doc in enumerate(docs):
-            for tok, weight in self._weigh(doc).items():
-                self.postings[tok].append((i, weight))
-        self.keyword_papers: Counter[str] = Counter(
-            norm for p in self.papers for norm in {keyword_norm(k) for k in p.keywords}
-            if len(norm) > 3)
+        given = abstracts or {}
+        self.abstracts = [given.get(p.key) or (given.get(p.arxiv) if p.arxiv else None) or ""
+                          for p in self.papers]
         self.spelling = {keyword_norm(k): k for p in self.papers for k in p.keywords}
+        self.phrases = PhraseIndex(self.spelling)
+        docs = [self._paper_features(p, a) for p, a in zip(self.papers, self.abstracts,
+                                                            strict=True)]
+        self.doc_freq: Counter[str] = Counter()
+        for doc in docs:
+            self.doc_freq.update(doc)
         self.author_papers: Counter[str] = Counter(
             key for p in self.papers for key in {author_key(a) for a in p.authors} if key)
 
@@ -143,52 +213,92 @@ class FitModel:
         """Learn from the catalog's papers; ``abstracts`` maps paper key or arXiv id to text."""
         return cls(papers, settings, abstracts)
 
-    @staticmethod
-    def _paper_tokens(paper: Paper, abstract: str) -> Counter[str]:
-        counts: Counter[str] = Counter(tokens(paper.title))
+    def _paper_features(self, paper: Paper, abstract: str) -> set[str]:
+        found = self.phrases.find(f"{paper.title} {abstract}")
+        found.update(keyword_norm(k) for k in paper.keywords)
+        feats = {KEYWORD_PREFIX + k for k in found if k}
+        feats.update(word_tokens(paper.title))
+        feats.update(word_tokens(abstract))
         for kw in paper.keywords:
-            counts.update(tokens(kw))
-        counts.update(tokens(abstract))
-        return counts
+            feats.update(word_tokens(kw))
+        return feats
 
-    def _weigh(self, counts: Counter[str]) -> dict[str, float]:
-        vec = {t: (1 + math.log(c)) * self.idf[t] for t, c in counts.items() if t in self.idf}
-        norm = math.sqrt(sum(v * v for v in vec.values()))
-        return {t: v / norm for t, v in vec.items()} if norm else {}
-
-    def _neighbours(self, entry: ArxivEntry) -> list[tuple[float, int]]:
-        query = self._weigh(Counter(tokens(_entry_text(entry))))
-        sims: dict[int, float] = defaultdict(float)
-        for tok, weight in query.items():
-            for i, w in self.postings.get(tok, ()):
-                sims[i] += weight * w
-        return sorted(((s, i) for i, s in sims.items()), reverse=True)[:NEIGHBOURS]
-
-    def _score(self, entry: ArxivEntry) -> tuple[float, Why]:
-        near = self._neighbours(entry)
-        similarity = sum(s for s, _ in near) / NEIGHBOURS
-        text = _phrase_text(_entry_text(entry))
-        keywords = sorted((kw for kw in self.keyword_papers if f" {kw} " in text),
-                          key=lambda kw: -self.keyword_papers[kw])
-        kw_evidence = sum(math.log1p(self.keyword_papers[kw]) for kw in keywords)
-        authors = [a for a in entry.authors if self.author_papers.get(author_key(a))]
-        logit = (BIAS + W_SIMILARITY * similarity + W_KEYWORDS * math.tanh(kw_evidence / 3)
-                 + W_AUTHORS * min(len(authors), 2))
-        why = Why(
-            [Neighbour(self.papers[i].key, self.papers[i].title, round(s, 3)) for s, i in near],
-            [self.spelling[kw] for kw in keywords],
-            authors,
-        )
-        return 1 / (1 + math.exp(-logit)), why
+    def _entry_features(self, entry: ArxivEntry) -> set[str]:
+        text = f"{entry.title} {entry.summary}"
+        feats = {KEYWORD_PREFIX + k for k in self.phrases.find(text)}
+        feats.update(word_tokens(text))
+        return feats
 
     def rank(self, entries: Iterable[ArxivEntry]) -> list[Fit]:
-        """Candidates scored and sorted best first (ties: newest, then id)."""
+        """Candidates scored against each other and the catalog, best first (ties: by id).
+
+        The candidates are the contrast: rank a whole listing at once (a few hundred or
+        more), not one paper at a time.
+        """
+        entries = list(entries)
+        feats = [tuple(self._entry_features(e)) for e in entries]  # tuples: half the memory
+        listed: Counter[str] = Counter()
+        for doc in feats:
+            listed.update(doc)
+        n_pos, n_neg = len(self.papers), len(entries)
+        log_pos = math.log(n_pos + 2 * ALPHA)
+        log_neg = math.log(n_neg + PRIOR_DOCS)
+        weights: dict[str, float] = {}
+        for tok, neg in listed.items():
+            pos = self.doc_freq.get(tok, 0)
+            if pos + neg >= MIN_DOCS and n_pos:
+                weights[tok] = ((math.log(pos + ALPHA) - log_pos)
+                                - (math.log(neg + PRIOR_DOCS * PRIOR_RATE) - log_neg))
+        # Centre and scale the weights over the listing's words, so that a candidate's
+        # evidence reads as a z-score: how far its words lean towards the catalog compared
+        # with words drawn at random from the listing. This cancels the difference in length
+        # between the catalog's texts (titles, maybe abstracts) and the candidates' abstracts,
+        # and puts listings of any size on one scale.
+        total = sum(listed[t] for t in weights) or 1
+        # fsum: exact, so the result does not depend on the order of the listing.
+        mean = math.fsum(listed[t] * w for t, w in weights.items()) / total
+        spread = math.sqrt(math.fsum(listed[t] * (w - mean) ** 2
+                                     for t, w in weights.items()) / total)
+        spread = spread or 1.0
         fits = []
-        for entry in entries:
-            score, why = self._score(entry)
-            fits.append(Fit(entry, round(score, 4), why, self))
-        fits.sort(key=lambda f: (-f.score, f.entry.id))
+        for entry, doc in zip(entries, feats, strict=True):
+            used = [weights[t] - mean for t in doc if t in weights]
+            # No word in common with the catalog: as unlike it as the scale goes.
+            evidence = math.fsum(used) / math.sqrt(len(used)) / spread if used else -math.inf
+            authors = [a for a in entry.authors if self.author_papers.get(author_key(a))]
+            evidence += AUTHOR_WEIGHT * min(len(authors), 2)
+            keywords = sorted((t for t in doc if t.startswith(KEYWORD_PREFIX)
+                               and weights.get(t, 0.0) > 0 and self.doc_freq.get(t)),
+                              key=lambda t: (-weights[t], t))
+            fits.append(Fit(entry, evidence, self,
+                            [self.spelling[t[len(KEYWORD_PREFIX):]] for t in keywords],
+                            authors))
+        fits.sort(key=lambda f: (-f.evidence, f.entry.id))
         return fits
+
+    @functools.cached_property
+    def _tfidf(self) -> tuple[dict[str, float], Postings]:
+        """IDF and the catalog's TF-IDF vectors, for the nearest papers."""
+        docs = [Counter(tokens(f"{p.title} {' '.join(p.keywords)} {a}"))
+                for p, a in zip(self.papers, self.abstracts, strict=True)]
+        df: Counter[str] = Counter()
+        for doc in docs:
+            df.update(doc.keys())
+        idf = {t: math.log((len(docs) + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+        return idf, Postings(_unit(doc, idf) for doc in docs)
+
+    def neighbours(self, entry: ArxivEntry, limit: int = NEIGHBOURS) -> list[Neighbour]:
+        """The catalog papers closest to a candidate, best first.
+
+        Only the query's QUERY_TERMS heaviest words are looked up: the common words left
+        out weigh little and have the longest lists of papers.
+        """
+        idf, postings = self._tfidf
+        query = _unit(Counter(tokens(f"{entry.title} {entry.summary}")), idf)
+        query = dict(sorted(query.items(), key=lambda kv: -kv[1])[:QUERY_TERMS])
+        best = sorted(postings.similarities(query).items(), key=lambda kv: (-kv[1], kv[0]))
+        return [Neighbour(self.papers[i].key, self.papers[i].title, round(s, 3))
+                for i, s in best[:limit]]
 
     @functools.cached_property
     def section_model(self) -> SectionModel:
@@ -200,6 +310,17 @@ class FitModel:
         return [(r.section.slug, r.score)
                 for r in self.section_model.rank(entry.title, entry.summary)]
 
+    @functools.cached_property
+    def keyword_suggester(self) -> KeywordSuggester:
+        """The key-word suggester of ``add``, built once for all candidates."""
+        return KeywordSuggester(self.papers)
+
     def keywords_for(self, entry: ArxivEntry) -> list[str]:
         """Key words for a candidate, as ``add`` suggests them."""
-        return suggest_keywords(self.papers, entry.title, entry.summary)
+        return self.keyword_suggester.suggest(entry.title, entry.summary)
+
+
+def _unit(counts: Counter[str], idf: Mapping[str, float]) -> dict[str, float]:
+    vec = {t: (1 + math.log(c)) * idf[t] for t, c in counts.items() if t in idf}
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {t: v / norm for t, v in vec.items()} if norm else {}
