@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from deepphen.arxiv import ArxivEntry
-from deepphen.fit import Fit, FitModel, PhraseIndex, author_key, word_tokens
+from deepphen.fit import Fit, FitModel, Neighbour, PhraseIndex, Why, author_key, word_tokens
 from deepphen.models import Paper, Section, Settings
 
 SECTIONS = [
@@ -204,3 +204,12 @@ def test_word_tokens_keep_the_words_that_tell_analysis_from_method() -> None:
     assert {"why", "find", "propose", "method", "network"} <= toks
     assert "we" not in toks and "do" not in toks
     assert "network_general" in toks
+
+
+def test_a_fit_made_by_hand_explains_what_it_was_given() -> None:
+    why = Why([Neighbour("nc1", "Prevalence", 0.4)], ["Neural Collapse"], [])
+    fit = Fit(CANDIDATES[0], 0.7, why)
+    assert fit.why is why and fit.evidence == 0.7
+    assert fit.explain() == "key words: Neural Collapse; close to nc1 (0.40)"
+    bare = Fit(CANDIDATES[1], 0.1)
+    assert bare.why == Why() and bare.suggested_sections == [] and bare.suggested_keywords == []

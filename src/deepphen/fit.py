@@ -113,18 +113,30 @@ class Why:
 
 
 class Fit:
-    """A candidate, its score (0..1, comparable across runs) and why."""
+    """A candidate, its score (0..1, comparable across runs) and why.
 
-    def __init__(self, entry: ArxivEntry, evidence: float, model: FitModel,
-                 keywords: list[str], authors: list[str]) -> None:
+    ``evidence`` (unbounded, z-score-like) orders the ranking; the score is its logistic,
+    rounded for display, which would tie at the top. ``why`` and the suggestions are worked
+    out on first use when ``FitModel.rank`` made the Fit.
+    """
+
+    def __init__(self, entry: ArxivEntry, score: float, why: Why | None = None,
+                 model: FitModel | None = None, *, evidence: float | None = None) -> None:
         self.entry = entry
-        # The evidence (log-odds units) orders the ranking; the score, its logistic rounded
-        # for display, would tie at the top.
-        self.evidence = evidence
-        self.score = round(1 / (1 + math.exp(min(-SLOPE * (evidence - MIDPOINT), 700.0))), 4)
+        self.score = score
+        self.evidence = score if evidence is None else evidence
+        self._why = why
         self._model = model
-        self._keywords = keywords
-        self._authors = authors
+        self._shared: tuple[list[str], list[str]] = ([], [])  # key words, authors
+
+    @classmethod
+    def scored(cls, entry: ArxivEntry, evidence: float, model: FitModel,
+               keywords: list[str], authors: list[str]) -> Fit:
+        """A Fit for this evidence; ``why`` is completed from the model when first read."""
+        score = 1 / (1 + math.exp(min(-SLOPE * (evidence - MIDPOINT), 700.0)))
+        fit = cls(entry, round(score, 4), None, model, evidence=evidence)
+        fit._shared = (keywords, authors)
+        return fit
 
     def __repr__(self) -> str:
         return f"Fit({self.entry.id!r}, score={self.score:.3f})"
@@ -132,17 +144,19 @@ class Fit:
     @functools.cached_property
     def why(self) -> Why:
         """Nearest catalog papers, the catalog's key words it spells out, shared authors."""
-        return Why(self._model.neighbours(self.entry), self._keywords, self._authors)
+        if self._why is not None or self._model is None:
+            return self._why or Why()
+        return Why(self._model.neighbours(self.entry), *self._shared)
 
     @functools.cached_property
     def suggested_sections(self) -> list[tuple[str, float]]:
         """(section slug, score) best first, as ``add`` prints them."""
-        return self._model.sections_for(self.entry)
+        return self._model.sections_for(self.entry) if self._model else []
 
     @functools.cached_property
     def suggested_keywords(self) -> list[str]:
         """Key words of the catalog's vocabulary that fit the candidate, best first."""
-        return self._model.keywords_for(self.entry)
+        return self._model.keywords_for(self.entry) if self._model else []
 
     def explain(self) -> str:
         """A short one-line reason for the score."""
@@ -270,7 +284,7 @@ class FitModel:
             keywords = sorted((t for t in doc if t.startswith(KEYWORD_PREFIX)
                                and weights.get(t, 0.0) > 0 and self.doc_freq.get(t)),
                               key=lambda t: (-weights[t], t))
-            fits.append(Fit(entry, evidence, self,
+            fits.append(Fit.scored(entry, evidence, self,
                             [self.spelling[t[len(KEYWORD_PREFIX):]] for t in keywords],
                             authors))
         fits.sort(key=lambda f: (-f.evidence, f.entry.id))
