@@ -7,7 +7,7 @@ sections (toolboxes, workshops, ...). ``Layout`` holds these choices; ``catalog.
 them as plain top-level keys of the page they describe (docs/catalog-format.md), and import
 sets them from the page it reads so that export writes the page back as it was.
 
-A leaf module: plain data and validation, no I/O, nothing from the rest of deepphen.
+Plain data and validation, no I/O; it needs only deepphen.fields.
 """
 
 from __future__ import annotations
@@ -15,16 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from deepphen.fields import FieldError, typed_field
+
 YEAR_GROUP_STYLES = ("headings", "details", "none")
 DEFAULT_FLOOR_LABEL = "{year} and Before"
-
-
-class LayoutFieldError(ValueError):
-    """A layout key of ``catalog.toml`` has a wrong type or value; ``field`` names it."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass(slots=True)
@@ -92,7 +86,7 @@ class Layout:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Layout:
-        """Read the layout keys of a table; raises LayoutFieldError naming the first bad one."""
+        """Read the layout keys of a table; raises FieldError naming the first bad one."""
         layout = cls(
             year_groups=_get(data, "year_groups", str, "headings"),
             year_floor=_get(data, "year_floor", int, None),
@@ -111,20 +105,20 @@ class Layout:
             end_blank_lines=_get(data, "end_blank_lines", int, 0),
         )
         if layout.year_groups not in YEAR_GROUP_STYLES:
-            raise LayoutFieldError("year_groups", "field 'year_groups' must be one of "
+            raise FieldError("year_groups", "field 'year_groups' must be one of "
                                    + ", ".join(repr(s) for s in YEAR_GROUP_STYLES))
         if layout.year_floor_label.count("{year}") != 1:
-            raise LayoutFieldError("year_floor_label", "field 'year_floor_label' must hold "
+            raise FieldError("year_floor_label", "field 'year_floor_label' must hold "
                                    "'{year}' once")
         if layout.toc_level not in (1, 2):
-            raise LayoutFieldError("toc_level", "field 'toc_level' must be 1 or 2")
+            raise FieldError("toc_level", "field 'toc_level' must be 1 or 2")
         for name in ("intro_gap", "end_blank_lines"):
             if not 0 <= getattr(layout, name) <= 9:
-                raise LayoutFieldError(name, f"field '{name}' must be 0..9")
+                raise FieldError(name, f"field '{name}' must be 0..9")
         if layout.recent_months is not None and not 1 <= layout.recent_months <= 1200:
-            raise LayoutFieldError("recent_months", "field 'recent_months' must be 1..1200")
+            raise FieldError("recent_months", "field 'recent_months' must be 1..1200")
         if layout.year_floor is not None and not 1900 <= layout.year_floor <= 2999:
-            raise LayoutFieldError("year_floor", "field 'year_floor' must be a four-digit year")
+            raise FieldError("year_floor", "field 'year_floor' must be a four-digit year")
         return layout
 
 
@@ -134,24 +128,14 @@ LAYOUT_KEYS = frozenset({
     "recent_months", "notes", "resource_sections", "intro_gap", "end_blank_lines",
 })
 
-_MISSING = object()
-_KIND_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list",
-               dict: "a table"}
-
-
 def _get(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:
-    value = data.get(name, _MISSING)
-    if value is _MISSING:
-        return default
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise LayoutFieldError(name, f"field '{name}' must be {_KIND_NAMES[kind]}")
-    return value
+    return typed_field(data, name, kind, default)
 
 
 def _lines(data: dict[str, Any], name: str) -> list[str]:
     value = _get(data, name, list, [])
     if not all(isinstance(v, str) and "\n" not in v and "\r" not in v for v in value):
-        raise LayoutFieldError(name, f"field '{name}' must be a list of single lines")
+        raise FieldError(name, f"field '{name}' must be a list of single lines")
     return list(value)
 
 
@@ -161,7 +145,7 @@ def _notes(data: dict[str, Any]) -> dict[str, list[str]]:
     for key, value in notes.items():
         if not (isinstance(value, list) and all(isinstance(v, str) and "\n" not in v
                                                 for v in value)):
-            raise LayoutFieldError("notes", f"notes.{key} must be a list of single lines")
+            raise FieldError("notes", f"notes.{key} must be a list of single lines")
         out[key] = list(value)
     return out
 
@@ -170,15 +154,15 @@ def _resource_sections(data: dict[str, Any]) -> list[ResourceSection]:
     out = []
     for i, item in enumerate(_get(data, "resource_sections", list, [])):
         if not isinstance(item, dict) or not isinstance(item.get("heading"), str):
-            raise LayoutFieldError("resource_sections",
+            raise FieldError("resource_sections",
                                    f"resource_sections[{i}] must be a table with a 'heading'")
         level = item.get("level", 1)
         if level not in (1, 2) or isinstance(level, bool):
-            raise LayoutFieldError("resource_sections", f"resource_sections[{i}]: 'level' "
+            raise FieldError("resource_sections", f"resource_sections[{i}]: 'level' "
                                    "must be 1 or 2")
         label = item.get("toc_label")
         if label is not None and not isinstance(label, str):
-            raise LayoutFieldError("resource_sections",
+            raise FieldError("resource_sections",
                                    f"resource_sections[{i}]: 'toc_label' must be a string")
         out.append(ResourceSection(item["heading"], level, label))
     return out

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from deepphen import ids
-from deepphen.layout import LAYOUT_KEYS, Layout, LayoutFieldError
+from deepphen.fields import FieldError, str_list, typed_field
+from deepphen.layout import LAYOUT_KEYS, Layout
 
 # Paper fields in the order they are written. Anything else found in a file is kept in
 # ``Paper.extra`` so that a rewrite never loses data (lint reports it as unknown).
@@ -38,14 +39,6 @@ PAPER_FIELDS: tuple[str, ...] = (
 REQUIRED_FIELDS: tuple[str, ...] = ("title", "year", "section")
 # The item that ends an author list the paper's authors go on past.
 ET_AL_RE = re.compile(r"^(?:et\.?\s*al\.?|and\s+others|others|\.\.\.|…)$", re.IGNORECASE)
-
-
-class FieldError(ValueError):
-    """A field of a table has the wrong type or value; ``field`` names it for locating."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass(slots=True)
@@ -176,73 +169,43 @@ class Paper:
         ):
             raise FieldError("published", "field 'published' must be a date, YYYY-MM-DD")
         links = []
-        for i, item in enumerate(_typed(data, "links", list, [])):
+        for i, item in enumerate(typed_field(data, "links", list, [])):
             if not (isinstance(item, dict) and isinstance(item.get("label"), str)
                     and isinstance(item.get("url"), str)):
                 raise FieldError(
                     "links", f"links[{i}] must be a table with string 'label' and 'url'"
                 )
             links.append(Link(item["label"], item["url"]))
-        year = _typed(data, "year", int)
+        year = typed_field(data, "year", int)
         if isinstance(year, bool) or not 1900 <= year <= 2999:
             raise FieldError("year", "field 'year' must be a four-digit year")
-        verbatim = _str_list(data, "verbatim")
+        verbatim = str_list(data, "verbatim")
         if any("\n" in line or "\r" in line for line in verbatim):
             raise FieldError("verbatim", "field 'verbatim' holds single lines, without line breaks")
-        ignore = _typed(data, "ignore", dict, {})
+        ignore = typed_field(data, "ignore", dict, {})
         if not all(isinstance(v, str) for v in ignore.values()):
             raise FieldError("ignore", "field 'ignore' maps rule ids to reasons (strings)")
         return cls(
-            title=_typed(data, "title", str),
+            title=typed_field(data, "title", str),
             year=year,
-            section=_typed(data, "section", str),
-            authors=_str_list(data, "authors"),
-            venue=_typed(data, "venue", str, None),
+            section=typed_field(data, "section", str),
+            authors=str_list(data, "authors"),
+            venue=typed_field(data, "venue", str, None),
             published=published,
-            arxiv=_typed(data, "arxiv", str, None),
-            doi=_typed(data, "doi", str, None),
-            category=_typed(data, "category", str, None),
-            keywords=_str_list(data, "keywords"),
+            arxiv=typed_field(data, "arxiv", str, None),
+            doi=typed_field(data, "doi", str, None),
+            category=typed_field(data, "category", str, None),
+            keywords=str_list(data, "keywords"),
             links=links,
-            sort_as=_typed(data, "sort_as", str, None),
-            authors_collapsed=_typed(data, "authors_collapsed", bool, False),
-            digest=_typed(data, "digest", str, None),
+            sort_as=typed_field(data, "sort_as", str, None),
+            authors_collapsed=typed_field(data, "authors_collapsed", bool, False),
+            digest=typed_field(data, "digest", str, None),
             verbatim=verbatim,
             ignore=ignore,
             extra={k: v for k, v in data.items() if k not in PAPER_FIELDS},
             key=key,
             path=path,
         )
-
-
-_MISSING = object()
-
-
-def _typed(data: dict[str, Any], name: str, kind: type, default: Any = _MISSING) -> Any:
-    value = data.get(name, _MISSING)
-    if value is _MISSING:
-        if default is _MISSING:
-            raise FieldError(name, f"missing required field '{name}'")
-        return default
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise FieldError(name, f"field '{name}' must be {_TYPE_NAMES[kind]}, not {_kind(value)}")
-    return value
-
-
-def _str_list(data: dict[str, Any], name: str) -> list[str]:
-    value = _typed(data, name, list, [])
-    if not all(isinstance(v, str) for v in value):
-        raise FieldError(name, f"field '{name}' must be a list of strings")
-    return list(value)
-
-
-_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a table",
-               bool: "true or false"}
-
-
-def _kind(value: Any) -> str:
-    return {str: "a string", int: "an integer", float: "a number", list: "a list",
-            dict: "a table", bool: "a boolean"}.get(type(value), type(value).__name__)
 
 
 def github_anchor(heading: str) -> str:
@@ -335,7 +298,7 @@ class DiscoverSettings:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DiscoverSettings:
         try:
-            categories = _str_list(data, "categories")
+            categories = str_list(data, "categories")
         except FieldError as exc:
             raise FieldError("discover", f"[discover] {exc}") from exc
         return cls(categories, {k: v for k, v in data.items() if k != "categories"})
@@ -427,13 +390,13 @@ class Settings:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Build settings from ``catalog.toml``; raises FieldError naming the first bad field."""
-        sections = [_section(item, i) for i, item in enumerate(_typed(data, "sections", list))]
+        sections = [_section(item, i) for i, item in enumerate(typed_field(data, "sections", list))]
         settings = cls._from_page(data, sections)
-        settings.regenerate_page = _typed(data, "regenerate_page", bool, False)
-        settings.lint = _typed(data, "lint", dict, {})
-        settings.discover = DiscoverSettings.from_dict(_typed(data, "discover", dict, {}))
+        settings.regenerate_page = typed_field(data, "regenerate_page", bool, False)
+        settings.lint = typed_field(data, "lint", dict, {})
+        settings.discover = DiscoverSettings.from_dict(typed_field(data, "discover", dict, {}))
         settings.extra = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
-        for i, item in enumerate(_typed(data, "pages", list, [])):
+        for i, item in enumerate(typed_field(data, "pages", list, [])):
             if not isinstance(item, dict):
                 raise FieldError("pages", f"pages[{i}] must be a table")
             try:
@@ -450,7 +413,7 @@ class Settings:
         if not isinstance(data.get("page"), str) or not data["page"]:
             raise FieldError("page", "a further page needs 'page', the file it is written to")
         own: dict[str, dict[str, Any]] = {}
-        for i, item in enumerate(_typed(data, "sections", list, [])):
+        for i, item in enumerate(typed_field(data, "sections", list, [])):
             if not isinstance(item, dict) or not isinstance(item.get("slug"), str):
                 raise FieldError("sections", f"sections[{i}] must be a table with a 'slug'")
             own[item["slug"]] = item
@@ -465,37 +428,34 @@ class Settings:
     @classmethod
     def _from_page(cls, data: dict[str, Any], sections: list[Section]) -> Settings:
         resources = []
-        for i, item in enumerate(_typed(data, "resources", list, [])):
+        for i, item in enumerate(typed_field(data, "resources", list, [])):
             if not isinstance(item, dict):
                 raise FieldError("resources", f"resources[{i}] must be a table")
             try:
                 resources.append(Resource(
-                    _typed(item, "name", str), _typed(item, "url", str),
-                    _typed(item, "badges", str, None), _typed(item, "note", str, None),
-                    _typed(item, "section", str, None), _typed(item, "group", str, None)))
+                    typed_field(item, "name", str), typed_field(item, "url", str),
+                    typed_field(item, "badges", str, None), typed_field(item, "note", str, None),
+                    typed_field(item, "section", str, None), typed_field(item, "group", str, None)))
             except FieldError as exc:
                 raise FieldError("resources", f"resources[{i}]: {exc}") from exc
-        blank_lines = _typed(data, "blank_lines", dict, {})
+        blank_lines = typed_field(data, "blank_lines", dict, {})
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9
                    for v in blank_lines.values()):
             raise FieldError("blank_lines", "field 'blank_lines' maps headings to 0..9 blank lines")
-        try:
-            layout = Layout.from_dict(data)
-        except LayoutFieldError as exc:
-            raise FieldError(exc.field, str(exc)) from exc
+        layout = Layout.from_dict(data)
         return cls(
-            title=_typed(data, "title", str, ""),
+            title=typed_field(data, "title", str, ""),
             sections=sections,
-            title_badge=_typed(data, "title_badge", str, None),
-            badges=_typed(data, "badges", str, None),
-            intro=_typed(data, "intro", str, None),
-            toc_heading=_typed(data, "toc_heading", str, "Table of Contents"),
-            toc_image=_typed(data, "toc_image", str, None),
-            resources_heading=_typed(data, "resources_heading", str, "Related Resources"),
-            resources_toc_label=_typed(data, "resources_toc_label", str, None),
+            title_badge=typed_field(data, "title_badge", str, None),
+            badges=typed_field(data, "badges", str, None),
+            intro=typed_field(data, "intro", str, None),
+            toc_heading=typed_field(data, "toc_heading", str, "Table of Contents"),
+            toc_image=typed_field(data, "toc_image", str, None),
+            resources_heading=typed_field(data, "resources_heading", str, "Related Resources"),
+            resources_toc_label=typed_field(data, "resources_toc_label", str, None),
             resources=resources,
-            closing=_typed(data, "closing", str, None),
-            page=_typed(data, "page", str, None),
+            closing=typed_field(data, "closing", str, None),
+            page=typed_field(data, "page", str, None),
             blank_lines=dict(blank_lines),
             layout=layout,
         )
@@ -514,13 +474,13 @@ def _section(item: Any, i: int) -> Section:
         raise FieldError("sections", f"sections[{i}] must be a table")
     try:
         section = Section(
-            heading=_typed(item, "heading", str), slug=_typed(item, "slug", str),
-            image=_typed(item, "image", str, None),
-            toc_label=_typed(item, "toc_label", str, None),
-            anchor=_typed(item, "anchor", str, None),
-            year_heading=_typed(item, "year_heading", str, None),
-            intro=_typed(item, "intro", str, None),
-            empty_years=_typed(item, "empty_years", list, []))
+            heading=typed_field(item, "heading", str), slug=typed_field(item, "slug", str),
+            image=typed_field(item, "image", str, None),
+            toc_label=typed_field(item, "toc_label", str, None),
+            anchor=typed_field(item, "anchor", str, None),
+            year_heading=typed_field(item, "year_heading", str, None),
+            intro=typed_field(item, "intro", str, None),
+            empty_years=typed_field(item, "empty_years", list, []))
     except FieldError as exc:
         raise FieldError("sections", f"sections[{i}]: {exc}") from exc
     if section.year_heading is not None and section.year_heading.count("{year}") != 1:

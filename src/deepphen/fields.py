@@ -1,0 +1,49 @@
+"""Checking the fields of a TOML table: one error type naming the field, typed getters.
+
+A leaf module: ``models`` and ``layout`` read catalog.toml and paper files through it, so a
+wrong type is reported as ``FieldError`` naming the field, which the catalog locates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class FieldError(ValueError):
+    """A field of a table has the wrong type or value; ``field`` names it for locating."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+_MISSING = object()
+
+
+def typed_field(data: dict[str, Any], name: str, kind: type, default: Any = _MISSING) -> Any:
+    """``data[name]`` checked to be a ``kind``; ``default`` when missing (required without)."""
+    value = data.get(name, _MISSING)
+    if value is _MISSING:
+        if default is _MISSING:
+            raise FieldError(name, f"missing required field '{name}'")
+        return default
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise FieldError(name, f"field '{name}' must be {_TYPE_NAMES[kind]}, not {_kind(value)}")
+    return value
+
+
+def str_list(data: dict[str, Any], name: str) -> list[str]:
+    """``data[name]`` checked to be a list of strings (empty when missing)."""
+    value = typed_field(data, name, list, [])
+    if not all(isinstance(v, str) for v in value):
+        raise FieldError(name, f"field '{name}' must be a list of strings")
+    return list(value)
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a table",
+               bool: "true or false"}
+
+
+def _kind(value: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", list: "a list",
+            dict: "a table", bool: "a boolean"}.get(type(value), type(value).__name__)
