@@ -278,15 +278,19 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
 
 
 def regenerate_page(root: Path, settings: Settings, journal: Journal | None = None) -> None:
-    """Rewrite the generated page from the catalog, when the settings ask for it."""
+    """Rewrite every generated page (``page`` and each ``[[pages]]`` page) from the catalog,
+    when the settings ask for it."""
     if not settings.regenerate_page:
         return
-    path = store.page_path(root, settings)
-    if path is None:
+    pages = [(page, path) for page in settings.page_views()
+             if (path := store.page_path(root, page)) is not None]
+    if not pages:
         return
     from deepphen.export import exporter
 
-    text = exporter("md")(store.load_papers(root), settings)
-    if journal is not None:
-        journal.remember(path)
-    store.write_file(root, path, text)
+    papers = store.load_papers(root)
+    for page, path in pages:
+        text = exporter("md")(papers, page)
+        if journal is not None:
+            journal.remember(path)
+        store.write_file(root, path, text)

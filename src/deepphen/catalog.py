@@ -422,6 +422,25 @@ def _fill(folder: Path, settings: Settings, papers: list[Paper],
             on_paper(done, total)
 
 
+def add_to_catalog(root: Path, settings: Settings, papers: list[Paper]) -> None:
+    """Write new paper files and the new ``catalog.toml`` into an existing catalog, under its
+    lock, all or nothing (a failure puts every file back). Used by ``import --merge``."""
+    from deepphen.fsutil import catalog_lock, transaction
+
+    root = Path(root)
+    with catalog_lock(root), transaction() as journal:
+        for paper in papers:
+            path = paper_path(root, paper)
+            if path.exists():
+                raise CatalogError("a paper file of this name exists already", path=path,
+                                   hint="rename one of the two papers' keys")
+            journal.remember(path)
+            path.parent.mkdir(exist_ok=True)
+            write_paper(root, paper)
+        journal.remember(root / SETTINGS_FILE)
+        write_file(root, root / SETTINGS_FILE, settings_to_toml(settings))
+
+
 @dataclass
 class Catalog:
     """A loaded catalog: its folder, settings and papers."""

@@ -103,6 +103,8 @@ class BodyReader:
         self.pending_gap = 0  # blank lines before the open <details> line
         self.entry_note: list[str] | None = None  # a comment kept before the current entry
         self.entry_notes: list[tuple[Paper, list[str]]] = []
+        self.paper_lines: dict[int, int] = {}  # id(paper) -> its entry's first line
+        self.section_lines: dict[str, int] = {}  # slug -> its heading's line
 
     def report(self, line: int, message: str, level: str = WARNING) -> None:
         self.problems.append(ImportNote(line, message, level))
@@ -398,6 +400,7 @@ class BodyReader:
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         self.sections.append(Section(heading, slug))
+        self.section_lines[slug] = lineno
         return self.sections[-1]
 
     # ---- entries ----------------------------------------------------------------------------
@@ -431,6 +434,7 @@ class BodyReader:
         if note is not None:
             # Keyed by the paper's key once keys are given out.
             self.entry_notes.append((paper, note))
+        self.paper_lines[id(paper)] = entry.line
         self.papers.append(paper)
 
     def _infer_year(self, paper: Paper, lineno: int) -> None:

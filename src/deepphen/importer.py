@@ -32,6 +32,8 @@ class ImportResult:
     papers: list[Paper]
     problems: list[ImportNote] = field(default_factory=list)
     source: str = "<list>"
+    lines: dict[str, int] = field(default_factory=dict)  # paper key -> its entry's line
+    section_lines: dict[str, int] = field(default_factory=dict)  # slug -> heading's line
 
     @property
     def section_count(self) -> int:
@@ -125,7 +127,9 @@ class _Reader:
         for paper, note in body.entry_notes:
             self.layout.notes[paper.key] = note
         self.problems.sort(key=lambda p: p.line)
-        return ImportResult(settings, body.papers, self.problems, self.source)
+        lines = {p.key: body.paper_lines[id(p)] for p in body.papers}
+        return ImportResult(settings, body.papers, self.problems, self.source, lines,
+                            dict(body.section_lines))
 
     def _settle_resources(self) -> None:
         """One plain '##' resources section is the list's 'Related Resources' (kept in the

@@ -421,7 +421,7 @@ class Settings:
         if unknown:
             raise FieldError("sections", f"section {sorted(unknown)[0]!r} is not one of the "
                              "catalog's [[sections]]")
-        page_sections = [_section({"heading": s.heading, **own.get(s.slug, {})}, i)
+        page_sections = [_section({**own.get(s.slug, {}), "heading": s.heading, "slug": s.slug}, i)
                          for i, s in enumerate(sections)]
         return cls._from_page(data, page_sections)
 

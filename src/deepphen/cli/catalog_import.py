@@ -6,7 +6,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from deepphen.cli.app import app, handle_errors
 from deepphen.cli.output import echo, is_terminal, print_json
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK, DeepphenError
 from deepphen.printable import printable
+
+if TYPE_CHECKING:
+    from deepphen.importer import ImportResult
 
 TargetOption = Annotated[
     Path | None,
@@ -36,6 +39,15 @@ def import_command(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="Report as 'text' or 'json'.")
     ] = "text",
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Add the page to the catalog already in the folder "
+                           "as a further page: new papers added, known ones matched.")
+    ] = False,
+    page: Annotated[
+        str | None, typer.Option("--page", help="Where export writes this page, relative to "
+                                 "the catalog folder (e.g. ../README.md); with --merge the "
+                                 "default is the page's file name.", show_default=False)
+    ] = None,
 ) -> None:
     """Import a markdown paper list into a catalog folder (one TOML file per paper).
 
@@ -44,10 +56,17 @@ def import_command(
     Exit 0: clean; 1: imported with problems; 2: not a list.
 
     The folder must be new or empty; --force replaces a catalog there.
+    --merge adds a second page of the same list (a front page, a full
+    list) to the catalog in the folder: papers it lacks are added, papers
+    it has are matched, and differences are reported by line.
 
     Examples:
 
       deepphen import README.md --catalog catalog
+
+      deepphen import FULL_LIST.md --catalog catalog --page ../FULL_LIST.md
+
+      deepphen import README.md --catalog catalog --merge --page ../README.md
 
       deepphen import README.md --catalog catalog --force
 
@@ -60,11 +79,17 @@ def import_command(
 
     text = _read(list_file)
     result = parse_list(text, source=str(list_file))
+    if merge:
+        if force:
+            raise DeepphenError("--merge adds to a catalog, --force replaces one: choose one")
+        _merge(list_file, result, catalog, page or list_file.name, fmt)
     if not result.papers:
         raise DeepphenError("not a paper list: no paper entries ('- Title. [[paper]](url)') "
                             "under a '## Section' heading", path=list_file,
                             hint="see docs/catalog-format.md for the layout")
     root = catalog or Path(os.environ.get(ENV_VAR) or "catalog")
+    if page is not None:
+        result.settings.page = page
     with _progress(len(result.papers), enabled=fmt == "text") as advance:
         write_catalog(root, result.settings, result.papers, force=force, on_paper=advance)
     if fmt == "json":
@@ -79,6 +104,29 @@ def import_command(
             echo(printable(line), err=True)
         echo(f"imported {result.summary()} into {root}")
     raise typer.Exit(EXIT_FINDINGS if result.problems else EXIT_OK)
+
+
+def _merge(list_file: Path, result: ImportResult, catalog: Path | None, page: str,
+           fmt: str) -> None:
+    """``import --merge``: the page joins the catalog in the folder; exits."""
+    from deepphen.catalog import Catalog, add_to_catalog, find_catalog
+    from deepphen.merge import merge_page
+
+    root = find_catalog(catalog)
+    current = Catalog.load(root)
+    merged = merge_page(current.settings, current.papers, result, page)
+    add_to_catalog(root, merged.settings, merged.added)
+    if fmt == "json":
+        print_json({
+            "catalog": str(root), "page": page, "added": len(merged.added),
+            "matched": len(merged.matched),
+            "problems": [p._asdict() for p in merged.problems],
+        })
+    else:
+        for p in merged.problems:
+            echo(printable(f"{list_file}:{p.line}: {p.level}: {p.message}"), err=True)
+        echo(f"merged {list_file} into {root} as page {page}: {merged.summary()}")
+    raise typer.Exit(EXIT_FINDINGS if merged.problems else EXIT_OK)
 
 
 def _read(path: Path) -> str:

@@ -20,6 +20,7 @@ from deepphen.cli.output import is_terminal, warn
 from deepphen.cli.params import NO_FILTERS, FilterOptions
 from deepphen.errors import EXIT_FINDINGS
 from deepphen.export import FORMATS
+from deepphen.models import Settings
 from deepphen.printable import printable
 
 
@@ -38,6 +39,11 @@ def export_command(
     ] = None,
     catalog: CatalogOption = None,
     filters: FilterOptions = NO_FILTERS,
+    page: Annotated[
+        str | None, typer.Option("--page", help="With --format md: write this declared page "
+                                 "(its file name, e.g. FULL_LIST.md) instead of the first.",
+                                 show_default=False)
+    ] = None,
 ) -> None:
     """Export the catalog as the markdown page, JSON, BibTeX, CSV or a searchable HTML page.
 
@@ -52,6 +58,8 @@ def export_command(
       deepphen export "lottery ticket" --format json
 
       deepphen export --format html -o site/index.html
+
+      deepphen export --format md --page FULL_LIST.md -o FULL_LIST.md
     """
     if fmt not in FORMATS:
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
@@ -62,6 +70,10 @@ def export_command(
     from deepphen.export import exporter
 
     settings, papers = select_papers(catalog, query, filters)
+    if page is not None:
+        if fmt != "md":
+            raise usage_error("--page chooses a markdown page: use it with --format md")
+        settings = _declared_page(settings, page)
     text = exporter(fmt)(papers, settings)
     if output is None:
         # On a terminal the text is to be read, not kept: no control character in it may act.
@@ -74,3 +86,13 @@ def export_command(
     if not papers:  # an empty catalog: the document is written, but it lists nothing
         warn("the catalog has no papers")
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _declared_page(settings: Settings, name: str) -> Settings:
+    """The page of the catalog written to ``name`` (``page`` or a ``[[pages]]`` file)."""
+    for view in settings.page_views():
+        if view.page and (view.page == name or Path(view.page).name == name):
+            return view
+    declared = [view.page for view in settings.page_views() if view.page]
+    raise usage_error(f"no page {name!r} in catalog.toml; declared: "
+                      f"{', '.join(declared) or 'none'}")

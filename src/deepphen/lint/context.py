@@ -161,13 +161,19 @@ class Context:
     @cached_property
     def page(self) -> str | None:
         """A fresh markdown export of the catalog; None when no markdown exporter exists."""
+        return self.fresh_pages[0][1]
+
+    @cached_property
+    def fresh_pages(self) -> list[tuple[Settings, str | None]]:
+        """Every declared page (``page``, then ``[[pages]]``) with its fresh markdown export
+        (None when no markdown exporter exists)."""
         from deepphen.export import exporter
 
         try:
             render = exporter("md")
         except (ImportError, AttributeError):
-            return None
-        return render(self.papers, self.settings)
+            return [(page, None) for page in self.settings.page_views()]
+        return [(page, render(self.papers, page)) for page in self.settings.page_views()]
 
 
 def relative_path(path: str | Path, root: Path) -> str:

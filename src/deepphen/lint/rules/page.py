@@ -10,16 +10,26 @@ from deepphen import catalog
 from deepphen.errors import DeepphenError
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
+<<<<<<< HEAD
 from deepphen.paths import SETTINGS_FILE, page_problem
+=======
+from deepphen.models import Settings
+>>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
 
 NEAR_LIMIT = 0.9  # warn at 90% of the limit, while there is still room to act
 
 
+<<<<<<< HEAD
 def _page_path(ctx: Context) -> Path | None:
     """The page's path; None when there is none or DP506 refuses it (then nothing reads or
     writes it)."""
+=======
+def _page_path(root: Path, page: Settings) -> Path | None:
+    """A page's path; None when there is none or it is outside the catalog's folder (DP501
+    reports that: nothing reads or writes a page there)."""
+>>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
     try:
-        return catalog.page_path(ctx.root, ctx.settings)
+        return catalog.page_path(root, page)
     except DeepphenError:
         return None
 
@@ -36,19 +46,38 @@ def _first_difference(old: str, new: str) -> int:
       "The committed page equals a fresh markdown export of the catalog.", scope="catalog",
       fixable=True)
 def page_outdated(ctx: Context) -> Iterator[Flag]:
-    """The page (``page`` in catalog.toml) is generated; edits go to the catalog and the page
-    is regenerated. Not checked while some paper file is unreadable.
+    """The page (``page`` in catalog.toml, and every ``[[pages]]`` page) is generated; edits
+    go to the catalog and the pages are regenerated. Not checked while some paper file is
+    unreadable.
 
     Bad:  a paper added to the catalog but not yet on README.md
     Good: README.md written by ``deepphen export --format md -o README.md`` after the change
     """
+<<<<<<< HEAD
     path = _page_path(ctx)  # a page DP506 refuses is neither read nor written
     if path is None or not ctx.all_valid or ctx.page is None:
+=======
+    for page, fresh in ctx.fresh_pages:
+        yield from _check_page(ctx, page, fresh)
+
+
+def _check_page(ctx: Context, page: Settings, fresh: str | None) -> Iterator[Flag]:
+    try:
+        path = catalog.page_path(ctx.root, page)
+    except DeepphenError as exc:
+        yield Flag(exc.message, path=ctx.root / catalog.SETTINGS_FILE, field="page",
+                   hint="name a page in the catalog's folder or the one above it")
         return
-    fresh = ctx.page
-    fix = Fix(f"regenerated {ctx.settings.page}", write=lambda: fresh, target=path)
+    if path is None or fresh is None or not ctx.all_valid:
+>>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
+        return
+    fix = Fix(f"regenerated {page.page}", write=lambda: fresh, target=path)
     if not path.is_file():
+<<<<<<< HEAD
         yield Flag(f"the page {ctx.settings.page} does not exist", path=ctx.root / SETTINGS_FILE,
+=======
+        yield Flag(f"the page {page.page} does not exist", path=ctx.root / "catalog.toml",
+>>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
                    field="page", fix=fix)
         return
     try:
@@ -61,6 +90,7 @@ def page_outdated(ctx: Context) -> Iterator[Flag]:
                    line=_first_difference(committed, fresh), fix=fix)
 
 
+<<<<<<< HEAD
 def _page_size(ctx: Context) -> tuple[Path, int] | None:
     """The committed page's size (what GitHub renders), else a fresh export's."""
     path = _page_path(ctx)
@@ -72,6 +102,18 @@ def _page_size(ctx: Context) -> tuple[Path, int] | None:
         except OSError:
             return None
     return (path, len(ctx.page.encode("utf-8"))) if ctx.page is not None else None
+=======
+def _page_sizes(ctx: Context) -> Iterator[tuple[Path, int]]:
+    """Each page's committed size (what GitHub renders), else a fresh export's."""
+    for page, fresh in ctx.fresh_pages:
+        path = _page_path(ctx.root, page)
+        if path is None:
+            continue
+        if path.is_file():
+            yield path, path.stat().st_size
+        elif fresh is not None:
+            yield path, len(fresh.encode("utf-8"))
+>>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
 
 
 @rule("DP502", "page-size", "error",
@@ -83,12 +125,12 @@ def page_size(ctx: Context) -> Iterator[Flag]:
     Bad:  a 530 KB README.md
     Good: a 450 KB README.md, or the list split into pages
     """
-    found = _page_size(ctx)
     limit = ctx.config.page_limit_kb * 1024
-    if found and found[1] > limit:
-        yield Flag(f"the page is {found[1] / 1024:.0f} KB, over the {ctx.config.page_limit_kb} KB "
-                   "rendering limit", path=found[0], line=1,
-                   hint="shorten digests or split the page")
+    for path, size in _page_sizes(ctx):
+        if size > limit:
+            yield Flag(f"the page is {size / 1024:.0f} KB, over the {ctx.config.page_limit_kb} "
+                       "KB rendering limit", path=path, line=1,
+                       hint="shorten digests or split the page")
 
 
 @rule("DP503", "page-size-near", "warning",
@@ -99,11 +141,11 @@ def page_size_near(ctx: Context) -> Iterator[Flag]:
     Bad:  a 490 KB README.md under a 512 KB limit
     Good: a 300 KB README.md
     """
-    found = _page_size(ctx)
     limit = ctx.config.page_limit_kb * 1024
-    if found and NEAR_LIMIT * limit < found[1] <= limit:
-        yield Flag(f"the page is {found[1] / 1024:.0f} KB, {100 * found[1] / limit:.0f}% of the "
-                   f"{ctx.config.page_limit_kb} KB rendering limit", path=found[0], line=1)
+    for path, size in _page_sizes(ctx):
+        if NEAR_LIMIT * limit < size <= limit:
+            yield Flag(f"the page is {size / 1024:.0f} KB, {100 * size / limit:.0f}% of the "
+                       f"{ctx.config.page_limit_kb} KB rendering limit", path=path, line=1)
 
 
 @rule("DP504", "verbatim-entry", "warning",

@@ -1,0 +1,188 @@
+"""Merging a second page into a catalog: one catalog, several pages.
+
+A list may publish more than one page of the same papers: the full list and a front page
+showing only the recent ones. ``merge_page`` takes a catalog and a page read by
+``importer.parse_list`` and returns what the catalog becomes: the page declared as a further
+page (``[[pages]]``, with its own layout), the papers the catalog lacks added, the papers it has
+matched (by arXiv id, else by title) and every difference reported at the page's line.
+When the page shows only part of the catalog, the window of months that reproduces it is
+found (``recent_months``) and the papers it would add or drop are reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from deepphen.catalog import paper_key
+from deepphen.export.markdown import paper_month, recent
+from deepphen.import_entry import ERROR, WARNING, ImportNote
+from deepphen.importer import ImportResult
+from deepphen.models import Paper, Section, Settings, github_anchor
+from deepphen.vocab import fold
+
+_COMPARED = ("title", "authors", "venue", "keywords", "digest")
+
+
+@dataclass
+class MergeResult:
+    """The catalog after the merge: its settings (the new page in ``pages``), the papers to
+    add, the pairs matched (page paper, catalog paper) and the notes, by line of the page."""
+
+    settings: Settings
+    added: list[Paper]
+    matched: list[tuple[Paper, Paper]]
+    problems: list[ImportNote] = field(default_factory=list)
+    source: str = "<page>"
+
+    def summary(self) -> str:
+        """``N papers added, N matched, N problems``."""
+        return (f"{len(self.added)} papers added, {len(self.matched)} matched, "
+                f"{len(self.problems)} problems")
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", fold(title).lower())
+
+
+def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
+               page_file: str) -> MergeResult:
+    """Merge ``page`` (read from ``page_file``) into the catalog of ``settings`` and
+    ``papers``; pure: nothing is written. Raises nothing on odd input: what cannot be merged
+    is reported with its line."""
+    problems = list(page.problems)
+
+    def report(line: int, message: str, level: str = WARNING) -> None:
+        problems.append(ImportNote(line, message, level))
+
+    if any(view.page == page_file for view in settings.page_views()):
+        report(1, f"the catalog already declares the page {page_file}: its settings are "
+                  "replaced by this page's", WARNING)
+    settings = dataclasses.replace(settings, pages=[view for view in settings.pages
+                                                    if view.page != page_file])
+    slugs = _map_sections(settings, page, report)
+    by_id = {p.arxiv: p for p in papers if p.arxiv}
+    by_title = {_title_key(p.title): p for p in papers}
+    taken = {p.key for p in papers}
+    added, matched, keys, on_page = [], [], {}, set()
+    for paper in page.papers:
+        line = page.lines.get(paper.key, 1)
+        old_key = paper.key
+        paper.section = slugs[paper.section]
+        found = by_id.get(paper.arxiv) if paper.arxiv else None
+        found = found or (by_title.get(_title_key(paper.title)) if not paper.arxiv
+                          or paper.arxiv not in by_id else None)
+        if found is not None:
+            matched.append((paper, found))
+            keys[old_key] = found.key
+            on_page.add(found.key)
+            _compare(paper, found, line, settings, report)
+            continue
+        paper.key = paper_key(paper, taken)
+        taken.add(paper.key)
+        keys[old_key] = paper.key
+        on_page.add(paper.key)
+        added.append(paper)
+    view = _page_view(settings, page, page_file, keys, slugs)
+    lines = {slugs[slug]: line for slug, line in page.section_lines.items() if slug in slugs}
+    _settle_window(view, [*papers, *added], on_page, lines, report)
+    settings.pages.append(view)
+    problems.sort(key=lambda p: p.line)
+    return MergeResult(settings, added, matched, problems, page.source)
+
+
+def _map_sections(settings: Settings, page: ImportResult, report) -> dict[str, str]:
+    """Page section slug -> catalog section slug; sections the catalog lacks are added."""
+    known = {}
+    for sec in settings.sections:
+        for name in (sec.heading, sec.slug, github_anchor(sec.heading)):
+            known.setdefault(name.lower(), sec)
+    slugs = {}
+    for sec in page.settings.sections:
+        match = known.get(sec.heading.lower()) or known.get(github_anchor(sec.heading))
+        line = page.section_lines.get(sec.slug, 1)
+        if match is None:
+            slug, n = sec.slug, 2
+            while settings.section(slug) is not None:
+                slug, n = f"{sec.slug}-{n}", n + 1
+            settings.sections.append(Section(sec.heading, slug))
+            known[sec.heading.lower()] = settings.sections[-1]
+            report(line, f"section {sec.heading!r} is not in the catalog: added as a new "
+                         "section (last in the catalog's order)", WARNING)
+            match = settings.sections[-1]
+        elif match.heading != sec.heading:
+            report(line, f"section {sec.heading!r} taken as the catalog's {match.heading!r}: "
+                         "export writes that heading")
+        slugs[sec.slug] = match.slug
+    order = [slugs[s.slug] for s in page.settings.sections]
+    catalog_order = [s.slug for s in settings.sections if s.slug in order]
+    if order != catalog_order:
+        report(page.section_lines.get(page.settings.sections[0].slug, 1),
+               "the page orders its sections differently from the catalog: export writes the "
+               "catalog's order")
+    return slugs
+
+
+def _compare(paper: Paper, found: Paper, line: int, settings: Settings, report) -> None:
+    """Report each field in which the page's entry differs from the catalog's paper."""
+    differing = [name for name in _COMPARED if getattr(paper, name) != getattr(found, name)]
+    if [link.url for link in paper.links] != [link.url for link in found.links]:
+        differing.append("links")
+    if differing:
+        report(line, f"matches {found.key} in the catalog, but differs in "
+                     f"{', '.join(differing)}: the catalog's are kept (export writes them)")
+    if paper.section != found.section:
+        where = settings.section(found.section)
+        report(line, f"matches {found.key}, listed under "
+                     f"{where.heading if where else found.section!r} in the catalog: export "
+                     "writes it there")
+    elif paper.year != found.year:
+        report(line, f"matches {found.key}, of year {found.year} in the catalog (here "
+                     f"{paper.year}): the catalog's is kept")
+
+
+def _page_view(settings: Settings, page: ImportResult, page_file: str,
+               keys: dict[str, str], slugs: dict[str, str]) -> Settings:
+    """The page's settings as a further page of the catalog: its own fields, and per catalog
+    section the fields saying how this page writes it."""
+    own = {slugs[sec.slug]: sec for sec in page.settings.sections}
+    sections = []
+    for sec in settings.sections:
+        mine = own.get(sec.slug)
+        fields = {} if mine is None else {
+            "image": mine.image, "toc_label": mine.toc_label, "anchor": mine.anchor,
+            "year_heading": mine.year_heading, "intro": mine.intro,
+            "empty_years": list(mine.empty_years)}
+        if mine is None and page.settings.layout.section_intro is not None:
+            fields["intro"] = None
+        sections.append(Section(sec.heading, sec.slug, **fields))
+    view = dataclasses.replace(page.settings, sections=sections, page=page_file, pages=[],
+                               regenerate_page=False, lint={})
+    view.layout.notes = {keys.get(k, k): v for k, v in view.layout.notes.items()}
+    return view
+
+
+def _settle_window(view: Settings, everything: list[Paper], on_page: set[str],
+                   section_lines: dict[str, int], report) -> None:
+    """A page showing part of the catalog: the recent window that reproduces it."""
+    shown = [p for p in everything if p.key in on_page]
+    if len(shown) == len(everything):
+        return
+    months = [m for m in (paper_month(p) for p in shown) if m is not None]
+    if not months:
+        report(1, "the page shows part of the catalog, but none of its papers is dated: "
+                  "export writes every paper of the catalog on it", ERROR)
+        return
+    newest = max(m for p in everything if (m := paper_month(p)) is not None)
+    oldest = min(months)
+    span = (newest // 100 - oldest // 100) * 12 + newest % 100 - oldest % 100 + 1
+    view.layout.recent_months = span
+    window = {p.key for p in recent(everything, span)}
+    for paper in everything:
+        if paper.key in window and paper.key not in on_page:
+            report(section_lines.get(paper.section, 1),
+                   f"{paper.key} ({paper.title[:40]!r}) of the catalog falls within the page's "
+                   f"last {span} months but is not on it: export adds it")
+    report(1, f"the page shows the papers of the last {span} months of the catalog: "
+              f"recent_months = {span}", WARNING)

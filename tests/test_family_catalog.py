@@ -1,0 +1,159 @@
+"""One catalog, several pages: ``import --merge``, ``export --page``, lint and add on every page.
+
+The invented pages of tests/fixtures/lists/family-*.md stand for the sibling list's full list
+and front page; the real pages in ../shared are used when present.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from deepphen.catalog import Catalog, load_settings
+from deepphen.importer import parse_list
+from deepphen.merge import merge_page
+from tests.arxiv_server import ArxivServer, arxiv_fixture  # noqa: F401  (the `arxiv` fixture)
+from tests.conftest import FIXTURES, SHARED
+
+LISTS = FIXTURES / "lists"
+FAMILY = SHARED / "data" / "awesome-trustworthy-deep-learning"
+
+
+def ratio(a: str, b: str) -> float:
+    """SequenceMatcher ratio over lines, trailing spaces aside."""
+    lines_a = [line.rstrip() for line in a.splitlines()]
+    lines_b = [line.rstrip() for line in b.splitlines()]
+    return difflib.SequenceMatcher(None, lines_a, lines_b, autojunk=False).ratio()
+
+
+def two_pages(tmp_path: Path, run_cli, folder: Path = LISTS, full: str = "family-full.md",
+              front: str = "family-front.md") -> Path:
+    """A catalog from ``full`` with ``front`` merged in; pages written beside the catalog."""
+    for name in (full, front):
+        shutil.copy(folder / name, tmp_path / name)
+    root = tmp_path / "catalog"
+    run_cli("import", tmp_path / full, "--catalog", root, "--page", f"../{full}", exit_code=None)
+    run_cli("import", tmp_path / front, "--catalog", root, "--merge", "--page", f"../{front}",
+            exit_code=None)
+    return root
+
+
+def test_merge_declares_the_second_page_with_its_window(tmp_path: Path, run_cli) -> None:
+    root = two_pages(tmp_path, run_cli)
+    settings = load_settings(root)
+    assert [view.page for view in settings.page_views()] == [
+        "../family-full.md", "../family-front.md"]
+    front = settings.pages[0]
+    assert front.layout.year_groups == "none"
+    assert front.layout.recent_months == 5  # 2501 to 2505: the front page's papers
+    assert settings.layout.year_groups == "details"
+    assert len(Catalog.load(root).papers) == 13 + 5
+    toml = (root / "catalog.toml").read_text(encoding="utf-8")
+    assert "[[pages]]" in toml and 'page = "../family-front.md"' in toml
+
+
+def test_export_writes_each_declared_page(tmp_path: Path, run_cli) -> None:
+    root = two_pages(tmp_path, run_cli)
+    front = run_cli("export", "--catalog", root, "--format", "md", "--page",
+                    "family-front.md").stdout
+    assert ratio(front, (LISTS / "family-front.md").read_text(encoding="utf-8")) == 1.0
+    full = run_cli("export", "--catalog", root, "--format", "md").stdout
+    assert full == run_cli("export", "--catalog", root, "--page", "../family-full.md").stdout
+    # The full list now also holds the front page's papers, in a new year group.
+    assert "<summary>Robustness: 2025</summary>" in full
+    assert "Stress Tests For Invented Models." in full
+
+
+def test_export_page_errors_are_usage_errors(tmp_path: Path, run_cli) -> None:
+    root = two_pages(tmp_path, run_cli)
+    wrong = run_cli("export", "--catalog", root, "--page", "NOPE.md", exit_code=2)
+    assert "no page 'NOPE.md'" in wrong.stderr and "../family-front.md" in wrong.stderr
+    json_page = run_cli("export", "--catalog", root, "--format", "json", "--page",
+                        "family-front.md", exit_code=2)
+    assert "--format md" in json_page.stderr
+
+
+def test_lint_checks_every_page_for_drift(tmp_path: Path, run_cli) -> None:
+    root = two_pages(tmp_path, run_cli)
+    for name in ("family-full.md", "family-front.md"):
+        run_cli("export", "--catalog", root, "--page", name, "-o", tmp_path / name)
+    clean = run_cli("lint", "--catalog", root, "--rule", "DP501", exit_code=None)
+    assert "DP501" not in clean.stdout
+    front = tmp_path / "family-front.md"
+    front.write_text(front.read_text(encoding="utf-8").replace("Invented stress", "Edited"),
+                     encoding="utf-8")
+    drift = run_cli("lint", "--catalog", root, "--rule", "DP501", exit_code=1)
+    assert "family-front.md:" in drift.stdout and "out of date" in drift.stdout
+    assert "family-full.md:" not in drift.stdout
+    run_cli("lint", "--catalog", root, "--rule", "DP501", "--fix", exit_code=None)
+    assert "Invented stress" in front.read_text(encoding="utf-8")
+
+
+def test_add_regenerates_every_page(tmp_path: Path, arxiv: ArxivServer, run_cli,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = two_pages(tmp_path, run_cli)
+    toml = root / "catalog.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "regenerate_page = false", "regenerate_page = true"), encoding="utf-8")
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    run_cli("add", "2206.07682", "-s", "others")
+    full = (tmp_path / "family-full.md").read_text(encoding="utf-8")
+    front = (tmp_path / "family-front.md").read_text(encoding="utf-8")
+    assert "Emergent Abilities of Large Language Models." in full
+    # A 2022 paper is older than the front page's window: only the full list shows it.
+    assert "Emergent Abilities" not in front
+    assert "Honest Reporting In Invented Benchmarks." in front
+    assert "DP501" not in run_cli("lint", "--rule", "DP501", exit_code=None).stdout
+
+
+def test_second_page_with_unknown_sections_is_reported_by_line(tmp_path: Path,
+                                                               run_cli) -> None:
+    root = two_pages(tmp_path, run_cli, front="family-second.md")
+    result = run_cli("import", LISTS / "family-second.md", "--catalog", tmp_path / "again",
+                     "--merge", exit_code=2)
+    assert "no catalog" in result.stderr or "not a catalog" in result.stderr
+    settings = load_settings(root)
+    assert settings.section("Interpretability") is not None
+    papers = {p.arxiv: p for p in Catalog.load(root).papers}
+    assert papers["2503.08888"].section == "interpretability"
+    assert papers["2502.09999"].section == "robustness"
+    # The known paper keeps the catalog's authors.
+    assert papers["2410.01234"].authors == ["Ada Lovelace", "Bram Stoker"]
+
+
+def test_merge_notes_name_the_lines(tmp_path: Path) -> None:
+    full = parse_list((LISTS / "family-full.md").read_text(encoding="utf-8"))
+    second = parse_list((LISTS / "family-second.md").read_text(encoding="utf-8"),
+                        source="family-second.md")
+    merged = merge_page(full.settings, full.papers, second, "SECOND.md")
+    notes = {p.line: p.message for p in merged.problems}
+    assert "not in the catalog: added as a new section" in notes[19]
+    assert "matches 2410.01234" in notes[10] and "authors" in notes[10]
+    assert [p.arxiv for p in merged.added] == ["2502.09999", "2503.08888"]
+    assert [(a.arxiv, b.key) for a, b in merged.matched] == [("2410.01234", "2410.01234")]
+    assert all(isinstance(p.line, int) for p in merged.problems)
+
+
+def test_merge_json_report(tmp_path: Path, run_cli) -> None:
+    shutil.copy(LISTS / "family-full.md", tmp_path / "full.md")
+    run_cli("import", tmp_path / "full.md", "--catalog", tmp_path / "c", exit_code=None)
+    out = run_cli("import", LISTS / "family-front.md", "--catalog", tmp_path / "c", "--merge",
+                  "--format", "json", exit_code=1).stdout
+    data = json.loads(out)
+    assert (data["added"], data["matched"], data["page"]) == (5, 0, "family-front.md")
+
+
+shared = pytest.mark.skipif(not FAMILY.is_dir(), reason="../shared sibling-list data absent")
+
+
+@shared
+@pytest.mark.shared
+def test_real_pages_from_one_merged_catalog(tmp_path: Path, run_cli) -> None:
+    root = two_pages(tmp_path, run_cli, FAMILY, "FULL_LIST.md", "README.md")
+    for name in ("FULL_LIST.md", "README.md"):
+        page = run_cli("export", "--catalog", root, "--page", name).stdout
+        assert ratio(page, (FAMILY / name).read_text(encoding="utf-8")) >= 0.98, name
