@@ -13,6 +13,8 @@ import difflib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deepphen.catalog import Catalog, load_settings, write_catalog
 from deepphen.export.markdown import recent, render
@@ -226,3 +228,25 @@ def test_real_page_round_trip(name: str, papers: int) -> None:
     assert len(result.papers) >= papers
     assert ratio(text.splitlines(), exported) >= 0.99
     assert unreported(text.splitlines(), exported, result) == []
+
+
+# ---- any page in the family's dialects ------------------------------------------------------
+
+_FAMILY_PIECES = st.sampled_from([
+    "<details>", "<summary>S: 2020</summary>", "</details>", "<!-- c -->", "# Paper List",
+    "TBD", "<summary>S: 2019 and Before</summary>", "## Table of Contents", "  - [S](#s)",
+    "- [L](#l)", "  - a note", "# Toolboxes", "[[paper](https://x.org/p)]",
+    '<a href="x#s">S</a>', "## S", "- P. [[paper]](https://arxiv.org/abs/2001.00001)",
+    "- Q. [[paper]](https://arxiv.org/abs/1801.00002)", "  - A, B.", "  - Key Word: K.",
+    "\n", " ", "  ", "# T",
+])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_FAMILY_PIECES, max_size=5).map("".join), max_size=40).map("\n".join))
+def test_any_family_page_exports_stably(text: str) -> None:
+    result = parse_list(text)
+    page = render(result.papers, result.settings)
+    again = parse_list(page)
+    assert render(again.papers, again.settings) == page
+    assert len(again.papers) == len(result.papers)

@@ -193,8 +193,8 @@ class BodyReader:
     def _h1(self, lineno: int, heading: str, gap: int) -> bool:
         """A '#' heading: the heading above the sections, a non-paper section, or the
         closing (returns True)."""
-        if not self.sections and self.resource_section is None and self.layout.papers_heading \
-                is None and self._entries_follow(lineno):
+        if not self.papers and self.entry is None and self.resource_section is None \
+                and self.layout.papers_heading is None and self._entries_follow(lineno):
             self.layout.papers_heading = heading
             self.note_gap(heading, gap)
             return False
@@ -206,11 +206,14 @@ class BodyReader:
         return True
 
     def _entries_follow(self, lineno: int) -> bool:
-        """True when a paper entry follows the '#' heading on ``lineno`` before the next one."""
+        """True when a '##' section with a paper entry follows the '#' heading on ``lineno``
+        before the next '#' heading."""
+        in_section = False
         for line in self.lines[lineno:]:
             if H1_RE.match(line):
                 return False
-            if _ENTRY_LIKE_RE.match(line) and not line[0].isspace():
+            in_section = in_section or bool(_H2_RE.match(line))
+            if in_section and _ENTRY_LIKE_RE.match(line) and not line[0].isspace():
                 return True
         return False
 
@@ -381,7 +384,9 @@ class BodyReader:
         if section is not None:
             if self.intro_lines:
                 self.section_texts[section.slug] = "\n".join(t for _, t in self.intro_lines)
-            if not any(p.section == section.slug for p in self.papers):
+            if self.intro_lines and not any(p.section == section.slug for p in self.papers):
+                # A section kept for its line alone (a link to the full list): the page
+                # shows sections without papers.
                 self.empty_sections.add(section.slug)
         self.section, self.year, self.intro_lines, self.started = None, None, [], False
         self.resource_section = None

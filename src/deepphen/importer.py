@@ -18,7 +18,7 @@ from deepphen.catalog import paper_key
 from deepphen.dialect import group_year
 from deepphen.import_body import H1_RE, BodyReader
 from deepphen.import_entry import ERROR, WARNING, ImportNote
-from deepphen.import_toc import TOC_ITEM_RE, is_toc_heading, match_toc, read_toc
+from deepphen.import_toc import is_toc_heading, match_toc, read_toc
 from deepphen.layout import Layout
 from deepphen.models import Paper, Section, Settings, github_anchor
 from deepphen.order import assign_sort_as
@@ -79,7 +79,7 @@ class _Reader:
             if lines[i] != lines[i].rstrip():
                 self.problem(i + 1, "trailing spaces dropped")
             i += 1
-        elif i < n and not _is_contents(lines, i):
+        elif i < n and not (_is_contents(lines, i) and is_toc_heading(lines, i)):
             self.problem(i + 1, "no '# Title' line: the list has no title")
         # Intro: up to the next heading.
         start = i
@@ -100,10 +100,11 @@ class _Reader:
             while i > start and not lines[i - 1].strip():
                 i -= 1  # blank lines before the next heading are counted there
         closing = body.read(i)
-        self.layout.end_blank_lines = min(len(lines) - len("\n".join(lines).rstrip().split("\n"))
-                                          if lines else 0, 9)
         self._settle_resources()
         self._date_undated()
+        if body.papers:  # blank lines at the end of a paper list's page are kept
+            kept = len("\n".join(lines).rstrip().split("\n"))
+            self.layout.end_blank_lines = min(len(lines) - kept, 9)
         settings = Settings(
             title=title, sections=body.sections, title_badge=title_badge, badges=badges,
             intro=intro, resources_heading=body.resources_heading or "Related Resources",
@@ -115,7 +116,8 @@ class _Reader:
                 body.note_gap(toc.heading, toc.gap)
             match_toc(toc, settings, _anchors(closing), self.problem)
         _settle_section_texts(settings, body.section_texts)
-        if body.empty_sections:
+        with_papers = {p.section for p in body.papers}
+        if body.empty_sections - with_papers:
             self.layout.show_empty_sections = True
         if self.layout.year_groups == "none":
             assign_sort_as(body.papers, lambda p: p.section)
@@ -177,11 +179,8 @@ class _Reader:
 
 
 def _is_contents(lines: list[str], i: int) -> bool:
-    """True for a heading that names the table of contents and is followed by its items."""
-    text = lines[i].lstrip("#").strip().lower()
-    return text in ("table of contents", "contents") or (
-        "contents" in text and is_toc_heading(lines, i)
-        and any(TOC_ITEM_RE.match(line) for line in lines[i + 1:i + 6]))
+    """True for a heading that is the table of contents' own ("Table of Contents")."""
+    return lines[i].lstrip("#").strip().lower() in ("table of contents", "contents")
 
 
 def _blanks_before(lines: list[str], i: int) -> int:
