@@ -32,12 +32,12 @@ def ratio(a: str, b: str) -> float:
 
 def two_pages(tmp_path: Path, run_cli, folder: Path = LISTS, full: str = "family-full.md",
               front: str = "family-front.md") -> Path:
-    """A catalog from ``full`` with ``front`` merged in; pages written beside the catalog."""
+    """A catalog from ``full`` with ``front`` merged in; its pages are files in its folder."""
     for name in (full, front):
         shutil.copy(folder / name, tmp_path / name)
     root = tmp_path / "catalog"
-    run_cli("import", tmp_path / full, "--catalog", root, "--page", f"../{full}", exit_code=None)
-    run_cli("import", tmp_path / front, "--catalog", root, "--merge", "--page", f"../{front}",
+    run_cli("import", tmp_path / full, "--catalog", root, "--page", full, exit_code=None)
+    run_cli("import", tmp_path / front, "--catalog", root, "--merge", "--page", front,
             exit_code=None)
     return root
 
@@ -46,14 +46,14 @@ def test_merge_declares_the_second_page_with_its_window(tmp_path: Path, run_cli)
     root = two_pages(tmp_path, run_cli)
     settings = load_settings(root)
     assert [view.page for view in settings.page_views()] == [
-        "../family-full.md", "../family-front.md"]
+        "family-full.md", "family-front.md"]
     front = settings.pages[0]
     assert front.layout.year_groups == "none"
     assert front.layout.recent_months == 5  # 2501 to 2505: the front page's papers
     assert settings.layout.year_groups == "details"
     assert len(Catalog.load(root).papers) == 13 + 5
     toml = (root / "catalog.toml").read_text(encoding="utf-8")
-    assert "[[pages]]" in toml and 'page = "../family-front.md"' in toml
+    assert "[[pages]]" in toml and 'page = "family-front.md"' in toml
 
 
 def test_export_writes_each_declared_page(tmp_path: Path, run_cli) -> None:
@@ -62,16 +62,24 @@ def test_export_writes_each_declared_page(tmp_path: Path, run_cli) -> None:
                     "family-front.md").stdout
     assert ratio(front, (LISTS / "family-front.md").read_text(encoding="utf-8")) == 1.0
     full = run_cli("export", "--catalog", root, "--format", "md").stdout
-    assert full == run_cli("export", "--catalog", root, "--page", "../family-full.md").stdout
+    assert full == run_cli("export", "--catalog", root, "--page", "family-full.md").stdout
     # The full list now also holds the front page's papers, in a new year group.
     assert "<summary>Robustness: 2025</summary>" in full
     assert "Stress Tests For Invented Models." in full
 
 
+def test_a_page_outside_the_catalog_is_refused_at_import(tmp_path: Path, run_cli) -> None:
+    shutil.copy(LISTS / "family-full.md", tmp_path / "full.md")
+    result = run_cli("import", tmp_path / "full.md", "--catalog", tmp_path / "c", "--page",
+                     "../full.md", exit_code=2)
+    assert "leaves the catalog folder" in result.stderr
+    assert not (tmp_path / "c").exists()
+
+
 def test_export_page_errors_are_usage_errors(tmp_path: Path, run_cli) -> None:
     root = two_pages(tmp_path, run_cli)
     wrong = run_cli("export", "--catalog", root, "--page", "NOPE.md", exit_code=2)
-    assert "no page 'NOPE.md'" in wrong.stderr and "../family-front.md" in wrong.stderr
+    assert "no page 'NOPE.md'" in wrong.stderr and "family-front.md" in wrong.stderr
     json_page = run_cli("export", "--catalog", root, "--format", "json", "--page",
                         "family-front.md", exit_code=2)
     assert "--format md" in json_page.stderr
@@ -80,10 +88,10 @@ def test_export_page_errors_are_usage_errors(tmp_path: Path, run_cli) -> None:
 def test_lint_checks_every_page_for_drift(tmp_path: Path, run_cli) -> None:
     root = two_pages(tmp_path, run_cli)
     for name in ("family-full.md", "family-front.md"):
-        run_cli("export", "--catalog", root, "--page", name, "-o", tmp_path / name)
+        run_cli("export", "--catalog", root, "--page", name, "-o", root / name)
     clean = run_cli("lint", "--catalog", root, "--rule", "DP501", exit_code=None)
     assert "DP501" not in clean.stdout
-    front = tmp_path / "family-front.md"
+    front = root / "family-front.md"
     front.write_text(front.read_text(encoding="utf-8").replace("Invented stress", "Edited"),
                      encoding="utf-8")
     drift = run_cli("lint", "--catalog", root, "--rule", "DP501", exit_code=1)
@@ -101,8 +109,8 @@ def test_add_regenerates_every_page(tmp_path: Path, arxiv: ArxivServer, run_cli,
         "regenerate_page = false", "regenerate_page = true"), encoding="utf-8")
     monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
     run_cli("add", "2206.07682", "-s", "others")
-    full = (tmp_path / "family-full.md").read_text(encoding="utf-8")
-    front = (tmp_path / "family-front.md").read_text(encoding="utf-8")
+    full = (root / "family-full.md").read_text(encoding="utf-8")
+    front = (root / "family-front.md").read_text(encoding="utf-8")
     assert "Emergent Abilities of Large Language Models." in full
     # A 2022 paper is older than the front page's window: only the full list shows it.
     assert "Emergent Abilities" not in front

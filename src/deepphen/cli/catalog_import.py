@@ -17,6 +17,7 @@ from deepphen.printable import printable
 
 if TYPE_CHECKING:
     from deepphen.importer import ImportResult
+    from deepphen.models import Settings
 
 TargetOption = Annotated[
     Path | None,
@@ -45,7 +46,7 @@ def import_command(
     ] = False,
     page: Annotated[
         str | None, typer.Option("--page", help="Where export writes this page, relative to "
-                                 "the catalog folder (e.g. ../README.md); with --merge the "
+                                 "the catalog folder (e.g. FULL_LIST.md); with --merge the "
                                  "default is the page's file name.", show_default=False)
     ] = None,
 ) -> None:
@@ -64,9 +65,9 @@ def import_command(
 
       deepphen import README.md --catalog catalog
 
-      deepphen import FULL_LIST.md --catalog catalog --page ../FULL_LIST.md
+      deepphen import FULL_LIST.md --catalog catalog --page FULL_LIST.md
 
-      deepphen import README.md --catalog catalog --merge --page ../README.md
+      deepphen import README.md --catalog catalog --merge --page README.md
 
       deepphen import README.md --catalog catalog --force
 
@@ -89,6 +90,7 @@ def import_command(
                             hint="see docs/catalog-format.md for the layout")
     root = catalog or Path(os.environ.get(ENV_VAR) or "catalog")
     if page is not None:
+        _check_page(root, result.settings, page)
         result.settings.page = page
     with _progress(len(result.papers), enabled=fmt == "text") as advance:
         write_catalog(root, result.settings, result.papers, force=force, on_paper=advance)
@@ -114,6 +116,7 @@ def _merge(list_file: Path, result: ImportResult, catalog: Path | None, page: st
 
     root = find_catalog(catalog)
     current = Catalog.load(root)
+    _check_page(root, current.settings, page)
     merged = merge_page(current.settings, current.papers, result, page)
     add_to_catalog(root, merged.settings, merged.added)
     if fmt == "json":
@@ -127,6 +130,17 @@ def _merge(list_file: Path, result: ImportResult, catalog: Path | None, page: st
             echo(printable(f"{list_file}:{p.line}: {p.level}: {p.message}"), err=True)
         echo(f"merged {list_file} into {root} as page {page}: {merged.summary()}")
     raise typer.Exit(EXIT_FINDINGS if merged.problems else EXIT_OK)
+
+
+def _check_page(root: Path, settings: Settings, page: str) -> None:
+    """Refuse (exit 2, nothing written) a page export could not write: outside the catalog
+    folder, or one of the catalog's own files."""
+    from deepphen.paths import page_problem
+
+    problem = page_problem(root, settings, page)
+    if problem:
+        raise DeepphenError(f"{problem}: {page!r}", hint="give --page a markdown file name "
+                            "in the catalog folder, e.g. README.md")
 
 
 def _read(path: Path) -> str:

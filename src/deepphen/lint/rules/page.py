@@ -10,24 +10,15 @@ from deepphen import catalog
 from deepphen.errors import DeepphenError
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
-<<<<<<< HEAD
-from deepphen.paths import SETTINGS_FILE, page_problem
-=======
 from deepphen.models import Settings
->>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
+from deepphen.paths import SETTINGS_FILE, page_problem
 
 NEAR_LIMIT = 0.9  # warn at 90% of the limit, while there is still room to act
 
 
-<<<<<<< HEAD
-def _page_path(ctx: Context) -> Path | None:
-    """The page's path; None when there is none or DP506 refuses it (then nothing reads or
-    writes it)."""
-=======
 def _page_path(root: Path, page: Settings) -> Path | None:
-    """A page's path; None when there is none or it is outside the catalog's folder (DP501
-    reports that: nothing reads or writes a page there)."""
->>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
+    """A page's path; None when there is none or DP506 refuses it (then nothing reads or
+    writes it)."""
     try:
         return catalog.page_path(root, page)
     except DeepphenError:
@@ -53,31 +44,17 @@ def page_outdated(ctx: Context) -> Iterator[Flag]:
     Bad:  a paper added to the catalog but not yet on README.md
     Good: README.md written by ``deepphen export --format md -o README.md`` after the change
     """
-<<<<<<< HEAD
-    path = _page_path(ctx)  # a page DP506 refuses is neither read nor written
-    if path is None or not ctx.all_valid or ctx.page is None:
-=======
     for page, fresh in ctx.fresh_pages:
         yield from _check_page(ctx, page, fresh)
 
 
 def _check_page(ctx: Context, page: Settings, fresh: str | None) -> Iterator[Flag]:
-    try:
-        path = catalog.page_path(ctx.root, page)
-    except DeepphenError as exc:
-        yield Flag(exc.message, path=ctx.root / catalog.SETTINGS_FILE, field="page",
-                   hint="name a page in the catalog's folder or the one above it")
-        return
-    if path is None or fresh is None or not ctx.all_valid:
->>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
+    path = _page_path(ctx.root, page)  # a page DP506 refuses is neither read nor written
+    if path is None or not ctx.all_valid or fresh is None:
         return
     fix = Fix(f"regenerated {page.page}", write=lambda: fresh, target=path)
     if not path.is_file():
-<<<<<<< HEAD
-        yield Flag(f"the page {ctx.settings.page} does not exist", path=ctx.root / SETTINGS_FILE,
-=======
-        yield Flag(f"the page {page.page} does not exist", path=ctx.root / "catalog.toml",
->>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
+        yield Flag(f"the page {page.page} does not exist", path=ctx.root / SETTINGS_FILE,
                    field="page", fix=fix)
         return
     try:
@@ -90,19 +67,6 @@ def _check_page(ctx: Context, page: Settings, fresh: str | None) -> Iterator[Fla
                    line=_first_difference(committed, fresh), fix=fix)
 
 
-<<<<<<< HEAD
-def _page_size(ctx: Context) -> tuple[Path, int] | None:
-    """The committed page's size (what GitHub renders), else a fresh export's."""
-    path = _page_path(ctx)
-    if path is None:
-        return None
-    if path.is_file():
-        try:
-            return path, path.stat().st_size
-        except OSError:
-            return None
-    return (path, len(ctx.page.encode("utf-8"))) if ctx.page is not None else None
-=======
 def _page_sizes(ctx: Context) -> Iterator[tuple[Path, int]]:
     """Each page's committed size (what GitHub renders), else a fresh export's."""
     for page, fresh in ctx.fresh_pages:
@@ -110,10 +74,12 @@ def _page_sizes(ctx: Context) -> Iterator[tuple[Path, int]]:
         if path is None:
             continue
         if path.is_file():
-            yield path, path.stat().st_size
+            try:
+                yield path, path.stat().st_size
+            except OSError:
+                continue
         elif fresh is not None:
             yield path, len(fresh.encode("utf-8"))
->>>>>>> 16099b8 (One catalog, several pages: import --merge, export --page, lint and add on every page)
 
 
 @rule("DP502", "page-size", "error",
@@ -213,7 +179,9 @@ def page_in_catalog(ctx: Context) -> Iterator[Flag]:
     Bad:  ``page = "../../victim.txt"``, ``page = "catalog.toml"``
     Good: ``page = "README.md"``
     """
-    problem = page_problem(ctx.root, ctx.settings)
-    if problem:
-        yield Flag(f"{problem}: {ctx.settings.page!r}", field="page",
-                   hint='set page to a markdown file in the catalog folder, e.g. "README.md"')
+    for page in ctx.settings.page_views():
+        problem = page_problem(ctx.root, page)
+        if problem:
+            yield Flag(f"{problem}: {page.page!r}", field="page" if page is ctx.settings
+                       else "pages", hint='set page to a markdown file in the catalog folder, '
+                       'e.g. "README.md"')
