@@ -193,14 +193,16 @@ class BodyReader:
     def _h1(self, lineno: int, heading: str, gap: int) -> bool:
         """A '#' heading: the heading above the sections, a non-paper section, or the
         closing (returns True)."""
-        if not self.papers and self.entry is None and self.resource_section is None \
-                and self.layout.papers_heading is None and self._entries_follow(lineno):
+        if not self.papers and self.entry is None and self.layout.papers_heading is None \
+                and self._entries_follow(lineno):
+            self._end_section(lineno)
             self.layout.papers_heading = heading
             self.note_gap(heading, gap)
             return False
         self._end_section(lineno)
         self.note_gap(heading, gap)
-        if self.sections and resource_block_end(self.lines, lineno - 1, 1) is not None:
+        # Only after papers: the page's export keeps what came before in the same places.
+        if self.papers and resource_block_end(self.lines, lineno - 1, 1) is not None:
             self._open_resources(heading, 1)
             return False
         return True
@@ -224,7 +226,7 @@ class BodyReader:
             return
         self._end_section(lineno)
         if "resource" in heading.lower() or (
-                self.sections and resource_block_end(self.lines, lineno - 1, 2) is not None):
+                self.papers and resource_block_end(self.lines, lineno - 1, 2) is not None):
             self._open_resources(heading, 2)
             return
         self.section = self._new_section(lineno, heading)
