@@ -16,8 +16,8 @@ import pytest
 from deepphen.catalog import Catalog, load_settings
 from deepphen.importer import parse_list
 from deepphen.merge import merge_page
-from tests.arxiv_server import ArxivServer, arxiv_fixture  # noqa: F401  (the `arxiv` fixture)
-from tests.conftest import FIXTURES, SHARED
+from tests.arxiv_server import ArxivServer
+from tests.helpers import FIXTURES, SHARED
 
 LISTS = FIXTURES / "lists"
 FAMILY = SHARED / "data" / "awesome-trustworthy-deep-learning"
