@@ -119,7 +119,7 @@ def _toc_items(sections: list[tuple[Section, list[Paper]]], settings: Settings) 
     related-resources item, the non-paper sections listed there, and the trailing items."""
     layout = settings.layout
     items, indent = [], ""
-    if layout.toc_parent:
+    if layout.toc_parent and sections:
         items.append(f"- {layout.toc_parent}")
         indent = "  "
     items += [f"{indent}- [{sec.toc_text}](#{sec.toc_anchor})" for sec, _ in sections]
