@@ -213,3 +213,13 @@ def test_a_fit_made_by_hand_explains_what_it_was_given() -> None:
     assert fit.explain() == "key words: Neural Collapse; close to nc1 (0.40)"
     bare = Fit(CANDIDATES[1], 0.1)
     assert bare.why == Why() and bare.suggested_sections == [] and bare.suggested_keywords == []
+
+
+def test_abstracts_also_describe_the_sections_for_suggestions() -> None:
+    cand = entry("2505.00030", "Saliency of masks", "Saliency scores choose masks early.")
+    taught = FitModel.learn(PAPERS, SETTINGS, abstracts={
+        "gk2": "Saliency scores choose masks early in grokking.",
+    }).rank([cand, *filler(10)])
+    fit = next(f for f in taught if f.entry.id == "2505.00030")
+    assert fit.suggested_sections[0][0] == "grokking"
+    assert PAPERS[6].digest is None  # the catalog's papers are left as they were

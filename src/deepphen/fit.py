@@ -19,6 +19,7 @@ for the ones shown.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -316,8 +317,13 @@ class FitModel:
 
     @functools.cached_property
     def section_model(self) -> SectionModel:
-        """The section ranker of ``add``, built once for all candidates."""
-        return SectionModel(self.papers, self.settings)
+        """The section ranker of ``add``, built once for all candidates.
+
+        The catalog papers' abstracts, when given, describe their sections as digests do.
+        """
+        papers = [dataclasses.replace(p, digest=a) if a and not p.digest else p
+                  for p, a in zip(self.papers, self.abstracts, strict=True)]
+        return SectionModel(papers, self.settings)
 
     def sections_for(self, entry: ArxivEntry) -> list[tuple[str, float]]:
         """Sections for a candidate, best first, as ``add`` ranks them."""
