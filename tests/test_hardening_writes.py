@@ -296,3 +296,20 @@ def test_git_sees_nothing_deepphen_leaves_behind(catalog_dir: Path, arxiv: Arxiv
                             check=True).stdout
     assert CACHE_DIR not in status and TMP_PREFIX not in status and "lock" not in status
     assert "others/2206.07682.toml" in status
+
+
+@pytest.mark.parametrize("page", ["../other.md", "/tmp/other.md", "catalog.toml",
+                                  "others/x.md", ".deepphen-cache/lock"])
+def test_every_declared_page_is_checked_by_lint(tmp_path: Path, page: str, run_cli) -> None:
+    """A catalog's further pages (``[[pages]]``) are held to the same rule as its first."""
+    root = make_catalog(tmp_path / "catalog", settings=sample_settings(page="README.md"))
+    import tomllib
+
+    import tomli_w
+
+    table = tomllib.loads((root / "catalog.toml").read_text(encoding="utf-8"))
+    table["pages"] = [{"page": page, "title": "Second",
+                       "sections": [{"slug": s["slug"]} for s in table["sections"]]}]
+    (root / "catalog.toml").write_text(tomli_w.dumps(table), encoding="utf-8")
+    result = run_cli("lint", "--catalog", root, "--format", "json", exit_code=1)
+    assert '"DP506"' in result.stdout and page in result.stdout

@@ -253,8 +253,8 @@ class Client:
             return
         left = self.remaining()
         if left is not None:
-            if seconds >= left:
-                raise self._gave_up(reason)
+            if seconds >= left:  # the wait would pass the deadline: give up now
+                raise self._gave_up(f"last: {reason.removeprefix('retry after ')}")
             reason = f"{reason}; giving up in {left:.0f}s"
         if self.on_wait:
             self.on_wait(seconds, reason)
