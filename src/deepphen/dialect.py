@@ -34,7 +34,7 @@ _MD_SPECIAL = "[]<*`~"
 _ENTITY_RE = re.compile(r"&(?=(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});)")
 # What GFM links without brackets: "scheme://", "www." and "name@host" (the ':', '.' and '@'
 # escaped break the pattern; an escaped character is never part of an autolink).
-_AUTOLINK_RE = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?<![^\s(*_~\\])(?i:www)(\.)"
+_AUTOLINK_RE = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?<![A-Za-z0-9])(?i:www)(\.)"
                           r"|(?<=[A-Za-z0-9._+-])(@)(?=[A-Za-z0-9])")
 # Characters that start a block (heading, quote, list, fence, table, setext line) at the start.
 _BLOCK_START = "#>-+=~|"
@@ -260,12 +260,15 @@ def _period_after(text: str) -> str:
 
 
 def _authors_text(paper: Paper) -> str | None:
-    if not paper.authors and not paper.venue:
+    # Folded first, then stripped: a venue of spaces or controls shows nothing, and spaces
+    # inside its '*' would keep the emphasis from closing.
+    venue = fold_lines(paper.venue or "").strip(" ")
+    if not paper.authors and not venue:
         return None
     names = [escape_md(name, ",;", line_start=i == 0) for i, name in enumerate(paper.authors)]
     text = ", ".join(names) + _period_after(names[-1]) if names else ""
-    if paper.venue:
-        text = f"{text} *{escape_md(paper.venue.strip())}*".lstrip()
+    if venue:
+        text = f"{text} *{escape_md(venue)}*".lstrip()
     if KEYWORD_LABEL_RE.match(text):
         # An author called e.g. "Key Words: X" must not read back as the key-word line.
         text = text.replace(":", "\\:", 1)

@@ -94,31 +94,34 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
     return toc, i
 
 
-def _parent(toc: Toc, settings: Settings) -> TocItem | None:
+def _parent(toc: Toc, settings: Settings,
+            anchor_of: Callable[[str], str] = github_anchor) -> TocItem | None:
     """The item the section items are nested under: the first, unindented, followed by
     indented items, and pointing to no section."""
     items = toc.items
     if len(items) < 2 or items[0].indent or items[1].indent <= items[0].indent:
         return None
-    if any(github_anchor(s.heading) == items[0].anchor for s in settings.sections):
+    if any(anchor_of(s.heading) == items[0].anchor for s in settings.sections):
         return None
     return items[0]
 
 
-def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: Report) -> None:
+def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: Report,
+              anchor_of: Callable[[str], str] = github_anchor) -> None:
     """Record the contents' labels, anchors, parent item and trailing items in the settings;
-    report the items export will not write back."""
+    report the items export will not write back. ``anchor_of(heading)`` is the anchor the
+    page gives that heading (GitHub numbers repeats: '#empirical-study-1')."""
     layout = settings.layout
     layout.toc_level = toc.level
     settings.toc_heading, settings.toc_image = toc.heading, toc.image
     items = list(toc.items)
-    parent = _parent(toc, settings)
+    parent = _parent(toc, settings, anchor_of)
     if parent is not None:
         layout.toc_parent = parent.link
         items.remove(parent)
         for item in items:
             if item.indent <= parent.indent and any(
-                    github_anchor(s.heading) == item.anchor for s in settings.sections):
+                    anchor_of(s.heading) == item.anchor for s in settings.sections):
                 report(item.line, "section item not nested under the first item: export "
                                   "nests it")
     elif any(item.indent for item in items):
@@ -126,9 +129,9 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
             if item.indent:
                 report(item.line, "nested item written without indentation")
     unmatched = []
-    resources_anchor = github_anchor(settings.resources_heading)
-    by_anchor = {github_anchor(s.heading): s for s in settings.sections}
-    resource_sections = {github_anchor(r.heading): r for r in layout.resource_sections}
+    resources_anchor = anchor_of(settings.resources_heading)
+    by_anchor = {anchor_of(s.heading): s for s in settings.sections}
+    resource_sections = {anchor_of(r.heading): r for r in layout.resource_sections}
     for item in items:
         if item.anchor in by_anchor:
             sec = by_anchor[item.anchor]
@@ -144,7 +147,7 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
         else:
             unmatched.append(item)
     listed = {item.anchor for item in toc.items}
-    missing = [s for s in settings.sections if github_anchor(s.heading) not in listed]
+    missing = [s for s in settings.sections if anchor_of(s.heading) not in listed]
     # An item whose anchor matches no heading belongs to the next section it does not list.
     for item, sec in zip(unmatched, missing, strict=False):
         sec.toc_label = item.label if item.label != sec.heading else None

@@ -11,11 +11,12 @@ result as a catalog folder is ``catalog.write_catalog``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from deepphen.catalog import paper_key
 from deepphen.dialect import group_year
+from deepphen.export.anchors import page_anchors
 from deepphen.import_body import H1_RE, BodyReader
 from deepphen.import_entry import ERROR, WARNING, ImportNote
 from deepphen.import_toc import is_toc_heading, match_toc, read_toc
@@ -100,6 +101,8 @@ class _Reader:
             while i > start and not lines[i - 1].strip():
                 i -= 1  # blank lines before the next heading are counted there
         closing = body.read(i)
+        # Lines of spaces at the end count as the page's trailing blank lines (below).
+        closing = _block(closing.split("\n")) if closing is not None else None
         self._settle_resources()
         self._date_undated()
         if body.papers:  # blank lines at the end of a paper list's page are kept
@@ -114,7 +117,8 @@ class _Reader:
         if toc is not None:
             if toc.gap != 1:
                 body.note_gap(toc.heading, toc.gap)
-            match_toc(toc, settings, _anchors(closing), self.problem)
+            match_toc(toc, settings, _anchors(closing), self.problem,
+                      _heading_anchors(self.lines))
         _settle_section_texts(settings, body.section_texts)
         with_papers = {p.section for p in body.papers}
         if body.empty_sections - with_papers:
@@ -226,6 +230,20 @@ def _fill(template: str, sec: Section) -> str:
     """A section-intro template for a section."""
     return template.replace("{heading}", sec.heading).replace(
         "{anchor}", github_anchor(sec.heading))
+
+
+# A heading's text as the section reader takes it (import_body's heading patterns).
+_ATX_TEXT_RE = re.compile(r"^#{1,6}(?!#)\s*(.*?)\s*$")
+
+
+def _heading_anchors(lines: list[str]) -> Callable[[str], str]:
+    """heading text -> the anchor GitHub gives its first heading on the page (repeats are
+    numbered, '#empirical-study-1'); GitHub's slug for a heading the page does not have."""
+    found: dict[str, str] = {}
+    for index, anchor in page_anchors(lines).items():
+        m = _ATX_TEXT_RE.match(lines[index])
+        found.setdefault(m.group(1) if m else "", anchor)
+    return lambda heading: found.get(heading) or github_anchor(heading)
 
 
 def _block(lines: list[str]) -> str | None:

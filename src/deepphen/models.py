@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,9 +210,14 @@ class Paper:
 
 
 def github_anchor(heading: str) -> str:
-    """GitHub's anchor slug for a heading: lower-case, punctuation dropped, spaces to hyphens."""
+    """GitHub's anchor slug for a heading: lower-case; only letters, marks, digits, connector
+    punctuation ('_'), spaces and hyphens kept; spaces to hyphens (github-slugger's rule)."""
     text = heading.strip().lower()
-    text = re.sub(r"[^\w\- ]", "", text)
+    if not text.isascii():
+        text = "".join(ch for ch in text if ch in " -" or unicodedata.category(ch)[0] in "LMN"
+                       or unicodedata.category(ch) == "Pc")
+    else:
+        text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
 
 

@@ -10,11 +10,22 @@ curator's markdown, written as is.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+
 from deepphen import ids
-from deepphen.dialect import IMAGE_ALT, entry_lines, group_label, group_year, page_lines
+from deepphen.dialect import (
+    IMAGE_ALT,
+    entry_lines,
+    escape_md,
+    group_label,
+    group_year,
+    page_lines,
+)
 from deepphen.export import sections_with_papers
+from deepphen.export.anchors import PLACEHOLDER, resolve
 from deepphen.layout import Layout
-from deepphen.models import Paper, Resource, Section, Settings, github_anchor
+from deepphen.models import Paper, Resource, Section, Settings
 
 
 def render_entry(paper: Paper) -> str:
@@ -66,10 +77,16 @@ def render(papers: list[Paper], settings: Settings) -> str:
     if layout.recent_months:
         papers = recent(papers, layout.recent_months)
     lines: list[str] = []
+    # Where each table-of-contents link points: (line of its heading, anchor the settings ask
+    # for); the links are placeholders until the page is whole (see export.anchors).
+    targets: list[tuple[int | None, str | None]] = []
+    heading_line: dict[object, int] = {}
 
-    def heading(text: str, level: int, key: str | None = None) -> None:
+    def heading(text: str, level: int, key: str | None = None, target: object = None) -> None:
         if lines:
             lines.extend([""] * settings.blank_lines.get(key or text, 1))
+        if target is not None:
+            heading_line[target] = len(lines)
         lines.append(f"{'#' * level} {text}")
 
     if settings.badges:
@@ -82,13 +99,13 @@ def render(papers: list[Paper], settings: Settings) -> str:
     heading(settings.toc_heading, layout.toc_level)
     if settings.toc_image:
         lines += ["", settings.toc_image]
-    sections = sections_with_papers(papers, settings,
-                                   keep_empty=layout.show_empty_sections)
-    lines += _toc_items(sections, settings)
+    sections = [(_shown(sec, settings), group) for sec, group in
+                sections_with_papers(papers, settings, keep_empty=layout.show_empty_sections)]
+    toc_at = len(lines)
     if layout.papers_heading:
         heading(layout.papers_heading, 1)
     for sec, group in sections:
-        heading(sec.heading, 2)
+        heading(sec.heading, 2, target=("section", sec.slug))
         if sec.image:
             lines += ["", f"![{IMAGE_ALT}]({sec.image})"]
         intro = section_intro(sec, layout)
@@ -97,10 +114,10 @@ def render(papers: list[Paper], settings: Settings) -> str:
         _write_papers(lines, sec, group, settings)
     legacy = [res for res in settings.resources if res.section is None]
     if legacy:
-        heading(settings.resources_heading, 2)
+        heading(settings.resources_heading, 2, target=("resources",))
         _write_resources(lines, legacy)
     for block in layout.resource_sections:
-        heading(block.heading, block.level)
+        heading(block.heading, block.level, target=("block", block.heading))
         mine = [res for res in settings.resources if res.section == block.heading]
         _write_resources(lines, [res for res in mine if res.group is None])
         for group in dict.fromkeys(res.group for res in mine if res.group is not None):
@@ -111,22 +128,45 @@ def render(papers: list[Paper], settings: Settings) -> str:
         if lines:
             lines.extend([""] * settings.blank_lines.get(_heading_key(first), 1))
         lines.append(settings.closing)
+
+    def link(target: object, wanted: str | None) -> str:
+        targets.append((heading_line.get(target), wanted))
+        return PLACEHOLDER.format(len(targets) - 1)
+
+    # The contents go in last, when every heading's line (and so its anchor) is known.
+    toc = _toc_items(sections, settings, link)
+    lines[toc_at:toc_at] = toc
+    targets[:] = [(line + len(toc) if line is not None and line >= toc_at else line, wanted)
+                  for line, wanted in targets]
+    lines = resolve(lines, targets)
     return "\n".join(lines) + "\n" * (1 + layout.end_blank_lines)
 
 
-def _toc_items(sections: list[tuple[Section, list[Paper]]], settings: Settings) -> list[str]:
+def _shown(sec: Section, settings: Settings) -> Section:
+    """The section as the page shows it: a section that catalog.toml does not define (a paper
+    file's own ``section``) is catalog text, escaped so that it stays text in its heading and
+    contents item."""
+    if any(known.slug == sec.slug for known in settings.sections):
+        return sec
+    return dataclasses.replace(sec, heading=escape_md(sec.heading, line_start=True))
+
+
+def _toc_items(sections: list[tuple[Section, list[Paper]]], settings: Settings,
+               link: Callable[[object, str | None], str]) -> list[str]:
     """The contents: section items (nested under the page's parent item, if any), then the
-    related-resources item, the non-paper sections listed there, and the trailing items."""
+    related-resources item, the non-paper sections listed there, and the trailing items.
+    ``link(target, anchor asked for)`` gives each item's anchor (a placeholder)."""
     layout = settings.layout
     items, indent = [], ""
     if layout.toc_parent and sections:
         items.append(f"- {layout.toc_parent}")
         indent = "  "
-    items += [f"{indent}- [{sec.toc_text}](#{sec.toc_anchor})" for sec, _ in sections]
+    items += [f"{indent}- [{sec.toc_text}](#{link(('section', sec.slug), sec.anchor)})"
+              for sec, _ in sections]
     if any(res.section is None for res in settings.resources):
         label = settings.resources_toc_label or settings.resources_heading
-        items.append(f"- [{label}](#{github_anchor(settings.resources_heading)})")
-    items += [f"- [{block.toc_label}](#{github_anchor(block.heading)})"
+        items.append(f"- [{label}](#{link(('resources',), None)})")
+    items += [f"- [{block.toc_label}](#{link(('block', block.heading), None)})"
               for block in layout.resource_sections if block.toc_label]
     items += layout.toc_after
     return ["", *items] if items else []

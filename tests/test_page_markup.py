@@ -1,0 +1,239 @@
+"""Catalog text on the page is text: checked with a real markdown parser, not with patterns.
+
+markdown-it-py (CommonMark, GFM tables and strike-through, linkify for autolinks) parses a page
+rendered from a paper whose every field is arbitrary text (titles, authors, venues, key words,
+link labels, digests, verbatim lines, section names), and the same page rendered from a "twin"
+paper that has plain words where the first has text. The two token trees must have the same
+shape: any element, link, emphasis, heading, quote or code block more in the first came from
+catalog text. What the title and key words show must be exactly their text (no character
+reference decoded), and what a digest shows in its HTML block is exactly the digest. Every
+table-of-contents link must land on a heading, its anchor computed the way GitHub does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from deepphen.dialect import entry_lines, fold_lines
+from deepphen.export.markdown import render
+from deepphen.models import Link, Paper, Section
+from tests.helpers import sample_settings
+
+# Markup that catalog text tends to hold, mixed into arbitrary text so both get tried.
+_MARKUP = ["_", "__", "*", "~~", "`", "[", "]", "](", "<", ">", "<img src=x onerror=a()>",
+           "&amp;", "&#42;", "&lt;b&gt;", "#", "> ", "- ", "1. ", "    ", "\\", "\\.", "\\ ",
+           "https://evil.example", "www.evil.example", "a@evil.example", "|", "---", "===",
+           "```", "\x0b", "\x01", "\u2028", "\u2029", "\x85", "\t", "\n", "!", "![x](y)",
+           "javascript:", "<!--", "-->", "$x$", ":", ";", ",", "."]
+TEXT = st.lists(st.one_of(st.sampled_from(_MARKUP), st.text(max_size=6)), max_size=8).map(
+    "".join)
+
+
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough",
+                                                              "linkify"])
+    md.linkify.set({"fuzzy_link": False})  # GitHub links scheme://, www. and e-mail only
+    md.disable("text_join")  # keep escaped characters as tokens of their own (see below)
+    return md
+
+
+MD = parser()
+# GitHub also links "www." text; linkify-it (fuzzy links off) does not, so it is checked here:
+# an escaped '.' is a token of its own, so a linkable "www." sits within one text token.
+_WWW_RE = re.compile(r"www\.", re.IGNORECASE)
+_TEXTUAL = {"text", "text_special"}
+
+
+def shape(page: str) -> list[tuple[str, str, int]]:
+    """The token tree as (type, tag, nesting), runs of text inside a line merged into one."""
+    out: list[tuple[str, str, int]] = []
+    for token in MD.parse(page):
+        out.append((token.type, token.tag, token.nesting))
+        for child in token.children or []:
+            kind = "text" if child.type in _TEXTUAL else child.type
+            if kind == "text" and out and out[-1][0] == "text":
+                continue
+            out.append((kind, child.tag, child.nesting))
+    return out
+
+
+def twin_text(text: str) -> str:
+    """A plain word where ``text`` shows something, nothing where it shows nothing."""
+    return "word" if fold_lines(text).strip(" ") else ""
+
+
+def twin_of(paper: Paper) -> Paper:
+    return Paper(
+        title=twin_text(paper.title), year=paper.year,
+        section=paper.section if paper.section == "empirical-study" or not twin_text(
+            paper.section) else "word",
+        authors=[twin_text(a) for a in paper.authors],
+        venue=twin_text(paper.venue) or None if paper.venue is not None else None,
+        keywords=[twin_text(k) for k in paper.keywords],
+        links=[Link(twin_text(link.label), "https://example.org/p") for link in paper.links],
+        digest=twin_text(paper.digest) or None if paper.digest is not None else None,
+        authors_collapsed=paper.authors_collapsed)
+
+
+@st.composite
+def hostile_papers(draw: st.DrawFn) -> Paper:
+    authors = draw(st.lists(TEXT, min_size=1, max_size=3))
+    return Paper(
+        title=draw(TEXT), year=2021,
+        section=draw(st.sampled_from(["empirical-study"]) | TEXT.filter(lambda t: t.strip())),
+        authors=authors, venue=draw(st.none() | TEXT), keywords=draw(st.lists(TEXT, max_size=3)),
+        links=[Link(draw(TEXT), "https://arxiv.org/abs/2101.00001")],
+        digest=draw(st.none() | TEXT), authors_collapsed=draw(st.booleans()))
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.tags.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.append("/" + tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def html_blocks(page: str) -> list[str]:
+    return [t.content for t in MD.parse(page) if t.type == "html_block"]
+
+
+def shown_text(page: str, startswith: str) -> str | None:
+    """What the paragraph starting with ``startswith`` shows before its first link."""
+    for token in MD.parse(page):
+        if token.type != "inline" or not token.children:
+            continue
+        text = []
+        for child in token.children:
+            if child.type == "link_open":
+                break
+            text.append(child.content if child.type in _TEXTUAL else "\n")
+        joined = "".join(text)
+        if joined.startswith(startswith):
+            return joined
+    return None
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_papers())
+def test_catalog_text_adds_no_markup_to_the_page(paper: Paper) -> None:
+    page = render([paper], sample_settings())
+    twin = render([twin_of(paper)], sample_settings())
+    assert shape(page) == shape(twin), page
+    for token in MD.parse(page):
+        before = ""  # the character shown before the current token
+        for child in token.children or []:
+            if child.type == "link_open":
+                href = child.attrs["href"]
+                assert href.startswith("#") or href == "https://arxiv.org/abs/2101.00001", href
+            if child.type in _TEXTUAL:
+                for m in _WWW_RE.finditer(child.content):
+                    prev = child.content[m.start() - 1] if m.start() else before
+                    # GFM links "www." at a line start, after a space or after * _ ~ (.
+                    assert not (prev == "" or prev.isspace() or prev in "*_~("), child.content
+                before = child.content[-1:] or before
+            else:
+                before = "" if child.type in ("softbreak", "hardbreak") else "\x00"
+    # HTML blocks hold our own tags only, and show exactly the catalog text.
+    for mine, theirs in zip(html_blocks(page), html_blocks(twin), strict=True):
+        got, want = _Tags(), _Tags()
+        got.feed(mine)
+        want.feed(theirs)
+        assert got.tags == want.tags, mine
+    if paper.digest is not None and fold_lines(paper.digest).strip():
+        digest = next(b for b in html_blocks(page) if "Digest" in b)
+        shown = html.unescape(digest.split("</summary>", 1)[1].rstrip("\n"))
+        assert shown == " " + fold_lines(paper.digest)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT, st.lists(TEXT, min_size=1, max_size=3))
+def test_title_and_key_words_show_exactly_their_text(title: str, keywords: list[str]) -> None:
+    paper = Paper(title=title, year=2021, section="empirical-study", keywords=keywords,
+                  links=[Link("paper", "https://arxiv.org/abs/2101.00001")])
+    page = "\n".join(line for _, line in entry_lines(paper)) + "\n"
+    shown_title = fold_lines(title).strip(" ")
+    ending = "" if shown_title.endswith(("?", "!")) else "."
+    got = shown_text(page, "")
+    # markdown-it trims Unicode spaces (U+00A0 too) at a paragraph's ends; cmark does not.
+    assert got is not None and got.strip() == (shown_title + ending).strip()
+    words = "; ".join(fold_lines(k) for k in keywords)
+    assert shown_text(page, "Key Word:").strip() == f"Key Word: {words}.".strip()
+
+
+def github_slug(text: str, seen: dict[str, int]) -> str:
+    """github-slugger: lower case, drop what is not a letter, mark, number, connector, space or
+    hyphen, spaces to hyphens; a repeat gets -1, -2, ... in page order."""
+    keep = "".join(ch for ch in text.lower() if ch in " -" or unicodedata.category(ch)[0] in "LMN"
+                   or unicodedata.category(ch) == "Pc")
+    slug = base = keep.replace(" ", "-")
+    while slug in seen:
+        seen[base] += 1
+        slug = f"{base}-{seen[base]}"
+    seen[slug] = 0
+    return slug
+
+
+def anchors_and_links(page: str) -> tuple[list[str], list[str]]:
+    seen: dict[str, int] = {}
+    anchors, links = [], []
+    tokens = MD.parse(page)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[i + 1]
+            text = "".join(c.content for c in inline.children or [] if c.type in _TEXTUAL)
+            anchors.append(github_slug(text, seen))
+        for child in token.children or []:
+            if child.type == "link_open" and child.attrs["href"].startswith("#"):
+                links.append(unquote(child.attrs["href"][1:]))  # the parser %-encodes it
+    return anchors, links
+
+
+# Headings of catalog.toml are the curator's markdown (emphasis in them is theirs to write);
+# plain text with the punctuation that makes slugs collide. Paper files' own sections: TEXT.
+_HEADING = st.text(alphabet="aAbBzé\u0f8d19 -!?:.,'()", min_size=1, max_size=12).filter(
+    lambda t: t.strip(" "))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_HEADING, min_size=1, max_size=5, unique=True), st.lists(TEXT, max_size=2))
+def test_every_contents_link_lands_on_a_heading(headings: list[str],
+                                                unknown: list[str]) -> None:
+    """Sections whose headings slug alike ("Empirical Study", "Empirical Study!"), one named
+    like the contents heading, and sections no setting defines (a paper file's own text)."""
+    sections = [Section(h.strip(" "), f"s{i}") for i, h in enumerate(headings)]
+    sections.append(Section("Table of Contents", "toc-twin"))
+    config = sample_settings(sections=sections)
+    papers = [Paper(title="T", year=2020, section=sec.slug,
+                    links=[Link("paper", "https://arxiv.org/abs/2001.00001")])
+              for sec in sections]
+    papers += [Paper(title="U", year=2020, section=name) for name in unknown if name.strip()]
+    page = render(papers, config)
+    anchors, links = anchors_and_links(page)
+    assert links and set(links) <= set(anchors), page
+    assert len(links) == len(set(links)), page  # each item its own heading
+
+
+def test_colliding_headings_link_as_github_numbers_them() -> None:
+    config = sample_settings(sections=[Section("Empirical Study", "a"),
+                                       Section("Empirical Study!", "b")])
+    papers = [Paper(title="T", year=2020, section=s) for s in ("a", "b")]
+    page = render(papers, config)
+    assert "- [Empirical Study](#empirical-study)" in page
+    assert "- [Empirical Study!](#empirical-study-1)" in page
