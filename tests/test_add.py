@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -143,10 +144,13 @@ def test_terminal_prompt_takes_a_number_or_a_name(catalog_dir: Path, arxiv: Arxi
 def test_terminal_prompt_asks_again_after_a_bad_answer(catalog_dir: Path, arxiv: ArxivServer,
                                                         run_cli, monkeypatch) -> None:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
-    result = run_cli("add", "2206.07682", input="Quantum Gravity\n42\nemergence\n")
+    # '²' and '١٢' are digits to str.isdigit; neither may end in a traceback.
+    result = run_cli("add", "2206.07682",
+                     input="Quantum Gravity\n42\n²\n\u0661\u0662\nemergence\n")
     assert (catalog_dir / EMERGENCE / "2206.07682.toml").is_file()
     assert "unknown section 'Quantum Gravity'" in result.stderr
     assert "no section number 42" in result.stderr
+    assert "unknown section '²'" in result.stderr and "no section number ١٢" in result.stderr
     assert len(arxiv.requests) == 1  # fetched once, whatever the answers
 
 
@@ -321,3 +325,19 @@ def test_atomic_write_used(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> No
     run_cli("add", "2206.07682", "-s", "emergence")
     assert (catalog_dir / "marker.txt").read_text() == "x"
     assert not list(catalog_dir.rglob(".deepphen-tmp-*"))
+
+
+@pytest.mark.parametrize("args", [["--accept-suggestion"], ["--section", "Others"], [],
+                                  ["--dry-run"]])
+def test_a_catalog_without_sections_is_one_clear_error(catalog_dir: Path, arxiv: ArxivServer,
+                                                       run_cli, args: list[str]) -> None:
+    settings = catalog_dir / "catalog.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?ms)^sections = \[.*?^\]\n", "sections = []\n", text),
+                        encoding="utf-8")
+    assert "sections = []" in settings.read_text(encoding="utf-8")
+    before = catalog_files(catalog_dir)
+    result = run_cli("add", "2206.07682", *args, exit_code=2)
+    assert "defines no sections" in result.stderr and "Traceback" not in result.stderr
+    assert catalog_files(catalog_dir) == before
+    assert arxiv.requests == []  # refused before fetching

@@ -254,3 +254,20 @@ def test_a_trickling_body_times_out_as_a_whole() -> None:
                          transport=httpx.MockTransport(trickle))
     with pytest.raises(NetworkError, match="timed out"):
         client.fetch(["2201.02177"])
+
+
+@pytest.mark.parametrize("published", ["3000-01-06T18:43:05Z", "1800-01-06T18:43:05Z",
+                                       "2024-01-06T18:43:05Z", "0001-01-01T00:00:00Z"])
+def test_a_date_the_id_belies_is_no_date_and_the_year_comes_from_the_id(published: str) -> None:
+    """A paper dated 3000 or 1800 was written and then broke every command on the catalog."""
+    from deepphen.arxiv import _parse_feed
+    from deepphen.models import Paper
+
+    feed = f"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+  <id>http://arxiv.org/abs/2201.02177v2</id><published>{published}</published>
+  <title>T</title><author><name>Ann Example</name></author></entry></feed>""".encode()
+    [entry] = _parse_feed(feed)
+    assert entry.published is None and entry.year == 2022
+    paper = Paper(title=entry.title, year=entry.year, section="s", published=entry.published)
+    assert Paper.from_dict(paper.to_dict()).year == 2022  # the catalog can read it back

@@ -198,6 +198,10 @@ def plan_additions(
     wanted = parse_ids(texts)
     _check_code_url(options.code)
     cat = store.Catalog.load(root)
+    if not cat.settings.sections:  # before any request: nowhere to file what is fetched
+        raise DeepphenError("catalog.toml defines no sections, so a paper has nowhere to go",
+                            path=root / store.SETTINGS_FILE,
+                            hint="add a [[sections]] table with a heading and a slug")
     section = resolve_section(cat.settings, options.section) if options.section else None
     vocab = Vocabulary.from_papers(cat.papers)
     choices = normalize_keywords(vocab, options.keywords)

@@ -459,7 +459,7 @@ def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
         title=_clean(_text(node, f"{_ATOM}title")),
         authors=[_clean(_text(a, f"{_ATOM}name")) for a in node.findall(f"{_ATOM}author")
                  if _text(a, f"{_ATOM}name").strip()],
-        published=_date(_text(node, f"{_ATOM}published")),
+        published=ids.first_version_date(_date(_text(node, f"{_ATOM}published")), parsed.id),
         updated=_date(_text(node, f"{_ATOM}updated")),
         summary=_clean(_text(node, f"{_ATOM}summary")),
         journal_ref=_clean(_text(node, f"{_ARXIV}journal_ref")) or None,

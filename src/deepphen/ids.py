@@ -6,6 +6,7 @@ input can name a path outside the catalog.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -148,3 +149,20 @@ def slugify(text: str, *, max_words: int = 6, max_len: int = 60) -> str:
 
     slug = "-".join(fold(text).split()[:max_words])[:max_len].strip("-")
     return slug or "paper"
+
+
+def first_version_date(published: dt.date | None, arxiv_id: str) -> dt.date | None:
+    """The first version's date as the feed gives it, or None when the id belies it.
+
+    arXiv numbers papers by the month of their first version (YYMM), so a date more than a
+    month away from the id's month (a server's 3000-01-01 or 1800-01-01) is no date: the
+    paper is then dated, and filed in a year subsection, by its id.
+    """
+    if published is None:
+        return None
+    month = id_sort_key(arxiv_id)[0]
+    if not month:
+        return published
+    given = published.year * 12 + published.month
+    expected = (month // 100) * 12 + month % 100
+    return published if abs(given - expected) <= 1 else None

@@ -126,7 +126,8 @@ def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:
             # exit as an interrupt (130), not as "findings" (1).
             sys.stderr.write("\n")
             raise KeyboardInterrupt from None
-        if answer.strip().isdigit():
+        # isdecimal, not isdigit: '²' is a digit that int() refuses; read it as a name.
+        if answer.strip().isdecimal():
             if 1 <= int(answer) <= len(ranking):
                 return proposal.with_section(ranking[int(answer) - 1].section)
             warn(f"no section number {answer.strip()}; choose 1 to {len(ranking)} or a name")
