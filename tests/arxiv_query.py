@@ -284,6 +284,24 @@ def _tokenize(text: str, name: str) -> list[str]:
     return [w.lower() for w in _WORD_RE.findall(text)]
 
 
+def _field_tokens(entry: CorpusEntry, name: str) -> list[list[str]]:
+    """The words of a field (one list per author for ``au``), worked out once per entry."""
+    cache = entry.__dict__.setdefault("_tokens", {})
+    if name not in cache:
+        # an author phrase must fall within one author's name
+        texts = entry.authors if name == "au" else [entry.text(name)]
+        cache[name] = [_tokenize(text, name) for text in texts]
+    return cache[name]
+
+
+def _field_texts(entry: CorpusEntry, name: str) -> list[str]:
+    """The words of a field joined by spaces, with a space at each end, once per entry."""
+    cache = entry.__dict__.setdefault("_texts", {})
+    if name not in cache:
+        cache[name] = [f" {' '.join(tokens)} " for tokens in _field_tokens(entry, name)]
+    return cache[name]
+
+
 def _word_matches(pattern: str, token: str) -> bool:
     pattern = pattern.strip(".,;:'")
     if "*" in pattern[1:] or "?" in pattern[1:]:
@@ -303,11 +321,11 @@ def _term_score(term: Term, entry: CorpusEntry) -> float:
         wanted = term.words[0]
         return 1.0 if wanted in (entry.id.lower(), f"{entry.id}v{entry.version}".lower()) \
             else 0.0
-    # an author phrase must fall within one author's name
-    texts = entry.authors if term.field == "au" else [entry.text(term.field)]
+    if not any("*" in w[1:] or "?" in w[1:] for w in term.words):  # plain words: count
+        needle = " " + " ".join(w.strip(".,;:'") for w in term.words) + " "
+        return float(sum(text.count(needle) for text in _field_texts(entry, term.field)))
     hits = 0
-    for text in texts:
-        tokens = _tokenize(text, term.field)
+    for tokens in _field_tokens(entry, term.field):
         n = len(term.words)
         for i in range(len(tokens) - n + 1):
             if all(_word_matches(w, tokens[i + j]) for j, w in enumerate(term.words)):

@@ -14,7 +14,7 @@ from deepphen.arxiv import Client
 from deepphen.catalog import load_settings, settings_to_toml
 from deepphen.errors import DeepphenError
 from deepphen.fsutil import atomic_write_text
-from tests.arxiv_query import CorpusEntry, parse
+from tests.arxiv_query import CorpusEntry, QueryError, parse
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.discover_corpus import TOPICAL, make_corpus
 
@@ -382,15 +382,30 @@ def test_keyword_search_failure_only_warns(tmp_path: Path, corpus: list, arxiv: 
     real = arxiv.search_feed
 
     def refuse_keywords(params: dict[str, str]) -> bytes:
-        if "ANDNOT" in params["search_query"]:
-            arxiv.fail(*[Fault("status", 503)] * 4)  # the next try and its retries fail
-            raise __import__("tests.arxiv_query").arxiv_query.QueryError("not supported")
+        if "ANDNOT" in params["search_query"]:  # a stand-in without ANDNOT: HTTP 400
+            raise QueryError("ANDNOT is not supported")
         return real(params)
 
     arxiv.search_feed = refuse_keywords  # type: ignore[method-assign]
     result = run_cli("discover", *WINDOW, "--catalog", root, "--format", "json")
     assert json.loads(result.stdout)
     assert "key-word search outside cs.LG is incomplete" in result.stderr
+
+
+def test_keyword_search_gives_up_sooner(tmp_path: Path, corpus: list, arxiv: ArxivServer,
+                                        fake: FakeTime, run_cli) -> None:
+    root = collapse_catalog(tmp_path / "cat")
+    real = arxiv.search_feed
+
+    def keywords_time_out(params: dict[str, str]) -> bytes:
+        if "ANDNOT" not in params["search_query"]:  # the category search: then 503s
+            arxiv.fail(*[Fault("status", 503)] * core.BEST_EFFORT_TRIES)
+        return real(params)
+
+    arxiv.search_feed = keywords_time_out  # type: ignore[method-assign]
+    result = run_cli("discover", *WINDOW, "--catalog", root, "--format", "json")
+    assert json.loads(result.stdout)
+    assert f"HTTP 503 ({core.BEST_EFFORT_TRIES} tries)" in result.stderr
 
 
 def test_results_shifting_while_paging_are_still_complete(catalog_dir: Path, corpus: list,

@@ -12,10 +12,11 @@ categories of the catalog's own papers (deepphen.catalog_meta), else cs.LG and s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,9 @@ KEYWORD_SHARE = 0.01
 KEYWORD_FLOOR = 2
 MAX_KEYWORD_TERMS = 20
 MAX_KEYWORD_RESULTS = 2000
-META_TRIES = 2  # tries per request when fetching the catalog papers' own abstracts
+# Tries per request of the best-effort requests (the catalog's abstracts, the key-word
+# search): a run cannot do without the category search, but can without these.
+BEST_EFFORT_TRIES = 2
 
 
 class NothingFound(DeepphenError):
@@ -377,13 +380,24 @@ def _keyword_search(client: Client, papers: Sequence[Paper], fetched: Fetched,
     terms = keyword_terms(papers, fetched.entries)
     if not terms:
         return []
-    extra = fetch_candidates(client, keyword_query(terms, categories, window),
-                             on_page=hooks.on_page, limit=MAX_KEYWORD_RESULTS)
+    with best_effort(client):
+        extra = fetch_candidates(client, keyword_query(terms, categories, window),
+                                 on_page=hooks.on_page, limit=MAX_KEYWORD_RESULTS)
     if not extra.complete:
         warnings.append(f"the key-word search outside {', '.join(categories)} is incomplete "
                         f"({extra.shortfall()}); ranking what came")
     seen = {e.id for e in fetched.entries}
     return [e for e in extra.entries if e.id not in seen]
+
+
+@contextlib.contextmanager
+def best_effort(client: Client) -> Iterator[None]:
+    """Fewer tries per request while inside: for requests a run can do without."""
+    tries, client.max_tries = client.max_tries, min(client.max_tries, BEST_EFFORT_TRIES)
+    try:
+        yield
+    finally:
+        client.max_tries = tries
 
 
 def _meta(root: Path, papers: Sequence[Paper], client: Client, hooks: Hooks,
@@ -394,12 +408,8 @@ def _meta(root: Path, papers: Sequence[Paper], client: Client, hooks: Hooks,
         return load_meta(root)
     if hooks.on_meta_start:
         hooks.on_meta_start(sum(1 for p in papers if p.arxiv))
-    # Best effort: fewer retries than a search, which the run cannot do without.
-    tries, client.max_tries = client.max_tries, min(client.max_tries, META_TRIES)
-    try:
+    with best_effort(client):
         meta = fetch_meta(root, papers, client, on_batch=hooks.on_meta)
-    finally:
-        client.max_tries = tries
     if meta.warning:
         warnings.append(meta.warning)
     return meta
