@@ -53,3 +53,12 @@ def test_linked_docs_exist() -> None:
     for target in ("docs/catalog-format.md", "CONTRIBUTING.md", "catalog/README.md"):
         assert target in readme
         assert (ROOT / target).exists(), target
+
+
+def test_every_benchmark_script_says_how_to_run_it_in_benchmarks_md() -> None:
+    """docs/benchmarks.md reproduces its figures: each bench script appears with a command."""
+    text = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    scripts = [p.name for p in (ROOT / "bench").glob("*.py")
+               if not p.name.startswith("_") and p.name != "generate.py"]
+    missing = [name for name in scripts if f"python bench/{name}" not in text]
+    assert not missing, f"docs/benchmarks.md has no command for {missing}"
