@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import importlib
+from pathlib import Path
 
 import pytest
 
@@ -223,3 +226,38 @@ def test_abstracts_also_describe_the_sections_for_suggestions() -> None:
     fit = next(f for f in taught if f.entry.id == "2505.00030")
     assert fit.suggested_sections[0][0] == "grokking"
     assert PAPERS[6].digest is None  # the catalog's papers are left as they were
+
+
+@pytest.fixture
+def bench(monkeypatch: pytest.MonkeyPatch):
+    """The bench folder importable, as its scripts expect when run."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
+    return importlib.import_module
+
+
+def test_evaluation_skips_cleanly_without_the_shared_data(bench, monkeypatch, capsys,
+                                                          tmp_path: Path) -> None:
+    evaluation = bench("eval_discover")
+    monkeypatch.setattr(evaluation, "BACKGROUND", tmp_path / "absent.jsonl.gz")
+    assert evaluation.main([]) == 0
+    assert capsys.readouterr().out.startswith("skipped: needs ")
+
+
+def test_evaluation_windows_and_recall(bench) -> None:
+    evaluation = bench("eval_discover")
+    background = [dataclasses.replace(entry(f"2505.{i:05d}", f"paper {i}"),
+                                      published=dt.date(2025, 5, 1) + dt.timedelta(days=i % 21))
+                  for i in range(63)]
+    hidden = [entry(f"hidden:{i}", f"hidden {i}") for i in range(5)]
+    windows = evaluation.windows(background, hidden, 7, seed=1)
+    assert len(windows) == 3 and sum(len(w) for w in windows) == 68
+    assert sorted(sum(e.id.startswith("hidden:") for e in w) for w in windows) == [1, 2, 2]
+    assert evaluation.windows(background, hidden, 7, seed=1) == windows
+    assert evaluation.recalls(["a", "b"] + ["x"] * 30, {"a", "z"}) == (0.5, 0.5)
+
+
+def test_speed_bench_candidates_are_deterministic(bench) -> None:
+    speed = bench("bench_fit")
+    first = speed.candidates(3)
+    assert first == speed.candidates(3)
+    assert all(len(e.summary.split()) > 60 for e in first)

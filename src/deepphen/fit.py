@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from deepphen.arxiv import ArxivEntry
 from deepphen.models import Paper, Settings
-from deepphen.suggest import KeywordSuggester, Postings, SectionModel, tokens
+from deepphen.suggest import KeywordSuggester, SectionModel
 from deepphen.vocab import fold, keyword_norm
 
 # Function words only: unlike search and suggest, the ranking keeps "we find", "why",
@@ -64,7 +64,7 @@ def _stem(word: str) -> str:
 
 
 NEIGHBOURS = 3  # catalog papers shown in ``why``
-QUERY_TERMS = 40
+QUERY_TERMS = 25
 # Smoothing of the document frequencies (pseudo-documents per class), and the fewest
 # documents (catalog and candidates together) a word must appear in to count at all: a word
 # seen once says nothing about a class.
@@ -291,29 +291,10 @@ class FitModel:
         fits.sort(key=lambda f: (-f.evidence, f.entry.id))
         return fits
 
-    @functools.cached_property
-    def _tfidf(self) -> tuple[dict[str, float], Postings]:
-        """IDF and the catalog's TF-IDF vectors, for the nearest papers."""
-        docs = [Counter(tokens(f"{p.title} {' '.join(p.keywords)} {a}"))
-                for p, a in zip(self.papers, self.abstracts, strict=True)]
-        df: Counter[str] = Counter()
-        for doc in docs:
-            df.update(doc.keys())
-        idf = {t: math.log((len(docs) + 1) / (c + 1)) + 1.0 for t, c in df.items()}
-        return idf, Postings(_unit(doc, idf) for doc in docs)
-
     def neighbours(self, entry: ArxivEntry, limit: int = NEIGHBOURS) -> list[Neighbour]:
-        """The catalog papers closest to a candidate, best first.
-
-        Only the query's QUERY_TERMS heaviest words are looked up: the common words left
-        out weigh little and have the longest lists of papers.
-        """
-        idf, postings = self._tfidf
-        query = _unit(Counter(tokens(f"{entry.title} {entry.summary}")), idf)
-        query = dict(sorted(query.items(), key=lambda kv: -kv[1])[:QUERY_TERMS])
-        best = sorted(postings.similarities(query).items(), key=lambda kv: (-kv[1], kv[0]))
-        return [Neighbour(self.papers[i].key, self.papers[i].title, round(s, 3))
-                for i, s in best[:limit]]
+        """The catalog papers closest to a candidate, best first (those of ``add``'s ranker)."""
+        return [Neighbour(p.key, p.title, round(sim, 3))
+                for p, sim in self.section_model.nearest(entry.title, entry.summary, limit)]
 
     @functools.cached_property
     def section_model(self) -> SectionModel:
@@ -323,7 +304,9 @@ class FitModel:
         """
         papers = [dataclasses.replace(p, digest=a) if a and not p.digest else p
                   for p, a in zip(self.papers, self.abstracts, strict=True)]
-        return SectionModel(papers, self.settings)
+        model = SectionModel(papers, self.settings)
+        model.postings.max_terms = QUERY_TERMS
+        return model
 
     def sections_for(self, entry: ArxivEntry) -> list[tuple[str, float]]:
         """Sections for a candidate, best first, as ``add`` ranks them."""
@@ -333,14 +316,11 @@ class FitModel:
     @functools.cached_property
     def keyword_suggester(self) -> KeywordSuggester:
         """The key-word suggester of ``add``, built once for all candidates."""
-        return KeywordSuggester(self.papers)
+        suggester = KeywordSuggester(self.papers)
+        suggester.postings.max_terms = QUERY_TERMS
+        return suggester
 
     def keywords_for(self, entry: ArxivEntry) -> list[str]:
         """Key words for a candidate, as ``add`` suggests them."""
         return self.keyword_suggester.suggest(entry.title, entry.summary)
 
-
-def _unit(counts: Counter[str], idf: Mapping[str, float]) -> dict[str, float]:
-    vec = {t: (1 + math.log(c)) * idf[t] for t, c in counts.items() if t in idf}
-    norm = math.sqrt(sum(v * v for v in vec.values()))
-    return {t: v / norm for t, v in vec.items()} if norm else {}

@@ -95,7 +95,11 @@ def _unit(vector: dict[str, float]) -> dict[str, float]:
 class Postings:
     """Unit vectors indexed by token, so that a query meets only the vectors sharing a token."""
 
-    def __init__(self, vectors: Iterable[dict[str, float]]) -> None:
+    def __init__(self, vectors: Iterable[dict[str, float]], max_terms: int | None = None) -> None:
+        # Only the query's ``max_terms`` heaviest tokens are looked up, when set: the light
+        # ones add little and common tokens have the longest lists (discover sets it for the
+        # many candidates it explains; add compares one paper exactly).
+        self.max_terms = max_terms
         self.index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for i, vec in enumerate(vectors):
             for tok, weight in vec.items():
@@ -103,8 +107,11 @@ class Postings:
 
     def similarities(self, query: dict[str, float]) -> dict[int, float]:
         """Dot product of the query with every vector that shares a token with it (others: 0)."""
+        terms = query.items()
+        if self.max_terms is not None and len(query) > self.max_terms:
+            terms = sorted(terms, key=lambda kv: -kv[1])[:self.max_terms]
         sims: dict[int, float] = defaultdict(float)
-        for tok, weight in query.items():
+        for tok, weight in terms:
             for i, w in self.index.get(tok, ()):
                 sims[i] += weight * w
         return sims
@@ -193,6 +200,14 @@ class SectionModel:
             if any(f" {p} " in folded_title for p in phrases):
                 evidence[slug] += MIX_HEADING
         return self._scored(evidence)
+
+    def nearest(self, title: str, abstract: str = "",
+                limit: int = NEIGHBOURS) -> list[tuple[Paper, float]]:
+        """The catalog papers closest to a paper (cosine of their TF-IDF vectors), best first."""
+        query = self._weigh(_doc_counts(title, (), abstract))
+        sims = self.postings.similarities(query)
+        best = sorted(sims.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [(self.papers[i], sim) for i, sim in best]
 
     def _keyword_evidence(self, evidence: dict[str, float], keywords: Iterable[str],
                           factor: float = 1.0) -> None:
