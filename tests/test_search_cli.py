@@ -249,3 +249,37 @@ def test_json_section_headings_follow_catalog_toml(catalog: Path,
                         encoding="utf-8")
     os.utime(settings, ns=(old, old))  # same mtime: the size tells the change
     assert heading() == "Emergence"
+
+
+@pytest.mark.parametrize("command", [["search", "grokking"], ["export", "-f", "csv"], ["stats"]])
+@pytest.mark.parametrize("flag", ["--author", "--venue", "--keyword", "--section", "--since",
+                                  "--until", "-a", "-k", "-s"])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_filter_value_is_a_usage_error_for_every_filter(
+        catalog: Path, run_cli: Callable[..., object], command: list[str], flag: str,
+        value: str) -> None:
+    """'--author ""' matched every paper while '--venue ""' was a usage error: one rule."""
+    result = run_cli(*command, flag, value, exit_code=2)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "needs a value" in lines[0] and result.stdout in ("", "[]\n")
+
+
+@pytest.mark.parametrize("width", [12, 20, 40, 66])
+def test_a_narrow_terminal_stacks_the_rows_and_shows_every_field(
+        catalog: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
+        width: int) -> None:
+    """COLUMNS=20 left only the id column visible in search's table."""
+    from deepphen.cli.output import console
+
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    monkeypatch.setenv("COLUMNS", str(width))
+    console.cache_clear()
+    try:
+        out = run_cli("search", "grokking", "-n", "1").stdout
+    finally:
+        console.cache_clear()
+    assert max(len(line) for line in out.splitlines()) <= width
+    flat = " ".join(out.split())
+    for label in ("Title:", "Authors:", "Year:", "Section:", "Id:"):
+        assert label in flat
+    assert "2201.02177" in flat.replace("│", "").replace(" ", "")

@@ -87,6 +87,10 @@ def print_json(data: Any) -> None:
     sys.stdout.write(dumps(data, indent=2) + "\n")
 
 
+# Narrower than this per column, a table shows folded slivers: rows are stacked instead.
+MIN_CELL_WIDTH = 8
+
+
 def print_table(
     title: str | None,
     columns: Sequence[str],
@@ -107,14 +111,28 @@ def print_table(
     from rich.table import Table
     from rich.text import Text
 
+    out = console()
     # Text, not str: catalog text is never read as rich markup.
-    table = Table(title=Text(printable(title)) if title else None, show_lines=False,
-                  header_style="bold")
+    heading = Text(printable(title)) if title else None
+    table = Table(title=heading, show_lines=False, header_style="bold")
     for col in columns:
         table.add_column(col, overflow="fold")
+    stacked = out.width < MIN_CELL_WIDTH * len(columns) + 3 * len(columns) + 1
+    if stacked:
+        # Too narrow for a column each (COLUMNS=20 left one column visible): one block of
+        # "column: value" lines per row, every value wrapped to the width there is.
+        table = Table(title=heading, show_header=False, show_lines=True, header_style="bold")
+        table.add_column("row", overflow="fold")
     for i, row in enumerate(rows):
         cells = [Text("" if c is None else printable(str(c))) for c in row]
         if links and links[i] and re.match(LINKABLE, links[i]):
             cells[link_column].stylize(Style(link=links[i]))
-        table.add_row(*cells)
-    console().print(table)
+        if stacked:
+            block = Text()
+            for j, (col, cell) in enumerate(zip(columns, cells, strict=True)):
+                block.append(("\n" if j else "") + f"{col}: ", style="bold")
+                block.append_text(cell)
+            table.add_row(block)
+        else:
+            table.add_row(*cells)
+    out.print(table)

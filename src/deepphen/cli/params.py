@@ -96,6 +96,14 @@ class FilterOptions:
         from deepphen.errors import DeepphenError
         from deepphen.filters import Filters, parse_date_bound, resolve_section
 
+        # An empty value would match every paper (--author "") or none: a slip either way,
+        # refused alike for every filter of the family.
+        for param in FILTERS:
+            value = getattr(self, param.name)
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, str) and not v.strip() for v in values):
+                raise DeepphenError(f"{param.flags[0]} needs a value, not an empty one",
+                                    hint=f"drop {param.flags[0]} or give it a value")
         start = parse_date_bound(self.since, end=False) if self.since else None
         end = parse_date_bound(self.until, end=True) if self.until else None
         if start and end and start > end:  # an empty range is a slip, not "nothing found"

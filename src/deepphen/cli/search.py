@@ -47,8 +47,8 @@ def search_command(
     from deepphen.catalog import find_catalog
 
     root = find_catalog(catalog)
-    # Any filter with a value (``--year 0``, ``--section ""`` do not count, as before).
-    wants_filters = any(getattr(filters, p.name) for p in FILTERS)
+    # Any filter given, an empty one too (build() refuses "" for every filter alike).
+    wants_filters = bool(filters)
     if query is None and not wants_filters:
         raise DeepphenError("give a search query or at least one filter (see --help)")
     settings = None
