@@ -6,6 +6,7 @@ When this fails after a change to the papers or the exporter, regenerate the pag
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -43,3 +44,17 @@ def test_no_paper_has_a_digest(shipped: Catalog) -> None:
     for path in paper_files(SHIPPED):
         assert "digest" not in read_toml(path), path
     assert "<summary>Digest</summary>" not in (SHIPPED / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_shipped_page_has_the_awesome_badge_next_to_its_title() -> None:
+    """awesome-lint's awesome-badge rule: the badge right of the '# Title', linking
+    awesome.re; it comes from catalog.toml's title_badge, so export writes it (DP501 keeps
+    the page equal to the export)."""
+    from deepphen.catalog import load_settings
+
+    root = Path(__file__).resolve().parents[1] / "catalog"
+    badge = "[![Awesome](https://awesome.re/badge.svg)](https://awesome.re)"
+    assert load_settings(root).title_badge == badge
+    first_heading = next(line for line in (root / "README.md").read_text(
+        encoding="utf-8").splitlines() if line.startswith("# "))
+    assert re.fullmatch(r"# Awesome [^\[]+ " + re.escape(badge), first_heading)
