@@ -7,6 +7,7 @@ left out because reading commands may refresh it).
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -313,3 +314,43 @@ def test_every_declared_page_is_checked_by_lint(tmp_path: Path, page: str, run_c
     (root / "catalog.toml").write_text(tomli_w.dumps(table), encoding="utf-8")
     result = run_cli("lint", "--catalog", root, "--format", "json", exit_code=1)
     assert '"DP506"' in result.stdout and page in result.stdout
+
+
+@pytest.mark.parametrize("target", ["catalog.toml", "others/1803.03635.toml", "others/new.md",
+                                    "others/new.toml", "dismissed.toml", ".deepphen-cache/lock",
+                                    ".git/config", "notes.toml"])
+def test_export_output_never_overwrites_what_the_catalog_owns(tmp_path: Path, target: str,
+                                                             run_cli) -> None:
+    root = make_catalog(tmp_path / "catalog")
+    (root / ".git").mkdir()
+    before = tree(tmp_path)
+    result = run_cli("export", "-f", "md", "--catalog", root, "-o", root / target,
+                     exit_code=None)
+    one_line_error(result, target.rsplit("/", 1)[-1], "refusing")
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("target", ["README.md", "docs/list.md", "../list.md"])
+def test_export_output_may_write_a_page_in_or_beside_the_catalog(tmp_path: Path, target: str,
+                                                                 run_cli) -> None:
+    root = make_catalog(tmp_path / "catalog")
+    (root / "docs").mkdir()
+    run_cli("export", "-f", "md", "--catalog", root, "-o", root / target)
+    assert (root / target).read_text(encoding="utf-8").startswith("# Test List")
+
+
+@pytest.mark.parametrize("kind", ["link-out", "fifo"])
+def test_dismissals_are_read_only_from_the_catalog(tmp_path: Path, kind: str) -> None:
+    from deepphen.dismissed import dismissed_path, load_dismissals
+    from deepphen.errors import CatalogError
+
+    root = make_catalog(tmp_path / "catalog")
+    path = dismissed_path(root)
+    if kind == "link-out":
+        (tmp_path / "elsewhere.toml").write_text("[[dismissed]]\narxiv = \"2201.02177\"\n")
+        path.symlink_to(tmp_path / "elsewhere.toml")
+        with pytest.raises(CatalogError, match="symbolic link"):
+            load_dismissals(root)
+    else:
+        os.mkfifo(path)
+        assert load_dismissals(root) == []  # not a file: no dismissals, and no hang

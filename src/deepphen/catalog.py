@@ -292,6 +292,22 @@ def page_path(root: Path, settings: Settings) -> Path | None:
     return Path(root) / settings.page if settings.page else None
 
 
+def check_output(root: Path, settings: Settings, output: Path) -> None:
+    """CatalogError when ``output`` (``export -o``) is inside the catalog folder and names a
+    file the catalog owns (paths.page_problem): a page may be written there, never over
+    ``catalog.toml``, a paper file, a section folder's content or deepphen's own files.
+    A path outside the catalog is the user's to choose."""
+    try:
+        rel = Path(output).resolve().relative_to(Path(root).resolve())
+    except (ValueError, OSError, RuntimeError):
+        return
+    problem = page_problem(root, settings, rel.as_posix())
+    if problem:
+        raise CatalogError(f"refusing to write it: {problem.removeprefix('page ')}",
+                           path=output, hint="write outside the catalog folder, or to its "
+                           "page (e.g. README.md)")
+
+
 def write_file(root: Path, path: Path, text: str) -> None:
     """Write a file of the catalog at ``root`` atomically, its temporary file in the
     catalog's self-ignoring private folder (a kill leaves nothing git would show)."""

@@ -23,6 +23,7 @@ from typing import Any
 from deepphen import ids
 from deepphen.catalog import field_line, read_toml
 from deepphen.errors import CatalogError
+from deepphen.paths import inside
 
 DISMISSED_FILE = "dismissed.toml"
 FIELDS = ("arxiv", "title", "date", "reason")
@@ -113,6 +114,9 @@ def load_dismissals(root: Path) -> list[Dismissal]:
     path = dismissed_path(root)
     if not path.is_file():
         return []
+    if path.is_symlink() and not inside(root, path):
+        raise CatalogError("leaves the catalog folder through a symbolic link; refusing to "
+                           "read it", path=path, hint="replace the link with the file")
     return parse_dismissals(read_toml(path), path)
 
 
@@ -131,12 +135,13 @@ def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> 
     The file is read again under the lock, so dismissals another curator's process wrote
     meanwhile are kept; a paper dismissed twice keeps its first entry.
     """
-    from deepphen.fsutil import atomic_write_text, catalog_lock
+    from deepphen.catalog import write_file
+    from deepphen.fsutil import catalog_lock
 
     path = dismissed_path(root)
     with catalog_lock(root, timeout=lock_timeout):
         current = load_dismissals(root)
         known = {d.arxiv for d in current}
         merged = current + [d for d in new if d.arxiv not in known]
-        atomic_write_text(path, dismissals_to_toml(merged))
+        write_file(root, path, dismissals_to_toml(merged))  # temp file in the private folder
     return path

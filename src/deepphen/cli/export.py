@@ -70,6 +70,10 @@ def export_command(
     from deepphen.export import exporter
 
     settings, papers = select_papers(catalog, query, filters)
+    if output is not None:
+        from deepphen.catalog import check_output, find_catalog
+
+        check_output(find_catalog(catalog), settings, output)
     if page is not None:
         if fmt != "md":
             raise usage_error("--page chooses a markdown page: use it with --format md")
