@@ -7,8 +7,9 @@ arXiv listings) stand for "everything else", so a word counts for a candidate by
 more often the catalog uses it than the listings do. "Large language model" is frequent in
 both and says little; "neural collapse" is frequent in the catalog only and says much. Per
 word a smoothed log-ratio of document frequencies (a Bernoulli naive Bayes), the catalog's
-key words spelt out in the text as features of their own, summed over the candidate's
-words and divided by the square root of their number; shared authors add a little. Measured
+key words spelt out in the text as features of their own; the weights centred and scaled
+over the listing, summed over the candidate's words and divided by the square root of their
+number (a z-score, blind to text length); shared authors add to it. Measured
 against a TF-IDF nearest-neighbour ranking in bench/eval_discover.py (docs/benchmarks.md).
 
 Each score explains itself (``Fit.why``: nearest catalog papers, the catalog's key words it
@@ -64,7 +65,7 @@ def _stem(word: str) -> str:
 
 
 NEIGHBOURS = 3  # catalog papers shown in ``why``
-QUERY_TERMS = 25
+QUERY_TERMS = 25  # a candidate's heaviest words looked up for its nearest papers and sections
 # Smoothing of the document frequencies (pseudo-documents per class), and the fewest
 # documents (catalog and candidates together) a word must appear in to count at all: a word
 # seen once says nothing about a class.
