@@ -4,7 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test check lint-code lint-catalog page site bench clean
+.PHONY: help install demo test test-pythons test-all lint-code lint-catalog page site bench dist \
+        dist-check clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -25,6 +26,12 @@ test: $(STAMP)  ## Set up, then run ruff, the catalog lint and the whole test su
 	$(BIN)/deepphen lint --catalog catalog
 	$(BIN)/python -m pytest
 
+test-pythons: $(STAMP)  ## The test suite on the other supported Pythons found (pyenv or PATH)
+	EXCEPT="$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" \
+		tools/test-pythons.sh
+
+test-all: test test-pythons  ## make test, then the suite on every other supported Python
+
 lint-code: $(STAMP)  ## ruff only
 	$(BIN)/ruff check src tests bench
 
@@ -41,5 +48,17 @@ site: $(STAMP)  ## Write the searchable HTML page to site/index.html (for GitHub
 bench: $(STAMP)  ## Run the benchmarks (writes bench/out/, see docs/benchmarks.md)
 	$(BIN)/python bench/run.py
 
-clean:  ## Remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis bench/out site
+dist: $(STAMP)  ## Build the sdist and wheel into dist/ and check them with twine
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+	$(BIN)/python -m twine check --strict dist/*
+
+dist-check: dist  ## Install the wheel into a clean virtualenv and run it on the shipped catalog
+	rm -rf build/venv-wheel
+	$(PYTHON) -m venv build/venv-wheel
+	build/venv-wheel/bin/python -m pip install --quiet dist/*.whl
+	cd build && venv-wheel/bin/deepphen --version
+	cd build && venv-wheel/bin/deepphen search grokking --catalog ../catalog --limit 3
+
+clean:  ## Remove the virtualenvs, caches and build output
+	rm -rf $(VENV) .venvs .pytest_cache .ruff_cache .hypothesis bench/out site build dist

@@ -9,12 +9,14 @@ os.wait4), which a busy machine disturbs less. Output is discarded (piped, as a 
 Usage (``before`` is an older commit's src, e.g. from ``git archive``):
     git archive main src | tar -x -C /tmp/before
     python bench/compare_versions.py /tmp/before/src src --catalog catalog --runs 30
+    python bench/compare_versions.py /tmp/before/src src --command stats --command lint
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -60,12 +62,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("b", type=Path, help="src folder of the second checkout (after)")
     parser.add_argument("--catalog", type=Path, default=Path("catalog"))
     parser.add_argument("--runs", type=int, default=20, help="pairs per command")
+    parser.add_argument("--command", action="append", default=[], metavar="ARGS",
+                        help="a deepphen command line to time, e.g. 'stats' (repeatable; "
+                             "default: search grokking, piped and as JSON)")
     args = parser.parse_args(argv)
+    commands = [shlex.split(c) for c in args.command] or COMMANDS
     a, b = args.a.resolve(), args.b.resolve()
     print(f"A = {a}\nB = {b}\n{args.runs} pairs each, python {sys.version.split()[0]}\n")
     print("| command | A median | B median | B/A wall (median of pairs) | B/A CPU |")
     print("|---|---:|---:|---:|---:|")
-    for command in COMMANDS:
+    for command in commands:
         argv_ = [*command, "--catalog", str(args.catalog.resolve())]
         r = compare(a, b, argv_, args.runs)
         print(f"| `deepphen {' '.join(command)}` | {r['a'] * 1000:.0f} ms | "

@@ -1,3 +1,3 @@
 """deepphen: a command-line catalog manager for curated research-paper lists."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from deepphen.cli.app import app, check_format, handle_errors
+from deepphen.cli.completion import complete_keyword, complete_section
 from deepphen.cli.network import arxiv_client, network_progress
 from deepphen.cli.options import CatalogOption, TimeoutOption
 from deepphen.cli.output import echo, is_terminal, print_json, print_table, warn
@@ -26,7 +27,8 @@ def add_command(
                                   show_default=False)
     ],
     section: Annotated[
-        str | None, typer.Option("--section", "-s", help="Section heading or slug (forgiving).")
+        str | None, typer.Option("--section", "-s", help="Section heading or slug (forgiving).",
+                                 autocompletion=complete_section)
     ] = None,
     accept_suggestion: Annotated[
         bool, typer.Option("--accept-suggestion", help="Use the best suggested section.")
@@ -34,7 +36,8 @@ def add_command(
     keyword: Annotated[
         list[str] | None,
         typer.Option("--keyword", "-k", help="Key word (repeatable, or several joined by ';'); "
-                     "variants are mapped to the catalog's spelling."),
+                     "variants are mapped to the catalog's spelling.",
+                     autocompletion=complete_keyword),
     ] = None,
     code: Annotated[str | None, typer.Option("--code", help="Code repository URL.")] = None,
     venue: Annotated[

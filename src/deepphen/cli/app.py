@@ -53,7 +53,7 @@ app = typer.Typer(
     name="deepphen",
     help="Keep a curated research-paper list as a TOML catalog: add, search, lint, export.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

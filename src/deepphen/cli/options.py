@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from deepphen.cli.completion import COMPLETERS
 from deepphen.cli.params import CATALOG, FILTERS, TIMEOUT, FilterOptions, Param
 
 
@@ -24,8 +25,9 @@ def annotation(param: Param, *, optional: bool) -> Any:
     if optional:
         kind = kind | None
     if param.flags:
+        complete = COMPLETERS[param.complete] if param.complete else None
         info = typer.Option(*param.flags, help=param.help, min=param.min,
-                            show_default=param.show_default)
+                            show_default=param.show_default, autocompletion=complete)
     else:
         info = typer.Argument(help=param.help, show_default=param.show_default)
     return Annotated[kind, info]

@@ -18,11 +18,11 @@ from typing import Any
 class Param:
     """One command-line parameter: an option when it has flags, else the positional argument."""
 
-    __slots__ = ("flags", "help", "min", "multiple", "name", "show_default", "type")
+    __slots__ = ("complete", "flags", "help", "min", "multiple", "name", "show_default", "type")
 
     def __init__(self, name: str, help: str, flags: tuple[str, ...] = (), type: type = str,
                  *, multiple: bool = False, min: int | None = None,
-                 show_default: bool = True) -> None:
+                 show_default: bool = True, complete: str | None = None) -> None:
         self.name = name  # the keyword argument of the command function
         self.help = help
         self.flags = flags
@@ -30,6 +30,8 @@ class Param:
         self.multiple = multiple  # repeatable; the values arrive as a list
         self.min = min
         self.show_default = show_default
+        # The shell completes its values from the catalog: a key of cli.completion.COMPLETERS.
+        self.complete = complete
 
     def __repr__(self) -> str:
         return f"Param({self.name!r}, flags={self.flags!r})"
@@ -46,12 +48,13 @@ TIMEOUT = Param("timeout", "Give up on arXiv after this many seconds in all: eve
 
 # The filter family: search, export and stats take it, as a FilterOptions (deepphen.filters).
 FILTERS = (
-    Param("section", "Only this section (heading or slug).", ("--section", "-s")),
+    Param("section", "Only this section (heading or slug).", ("--section", "-s"),
+          complete="section"),
     Param("year", "Only this year subsection.", ("--year",), int),
     Param("since", "Only papers from this date on (YYYY[-MM[-DD]]).", ("--since",)),
     Param("until", "Only papers up to this date (YYYY[-MM[-DD]]).", ("--until",)),
     Param("keyword", "Only papers with this key word (repeatable).", ("--keyword", "-k"),
-          multiple=True),
+          multiple=True, complete="keyword"),
     Param("author", "Only papers by this author (repeatable).", ("--author", "-a"),
           multiple=True),
     Param("venue", "Only papers at this venue.", ("--venue",)),

@@ -1,0 +1,113 @@
+"""The project's GitHub workflow, the reusable action, the workflow examples in docs/ and the
+changelog: valid against GitHub's schemas (SchemaStore's, vendored by check-jsonschema), and in
+step with what .ci/run and the Makefile do."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deepphen import __version__
+
+ROOT = Path(__file__).resolve().parents[1]
+CI = ROOT / ".github" / "workflows" / "ci.yml"
+ACTION = ROOT / "action.yml"
+EXAMPLES = sorted((ROOT / "docs").glob("*.yml"))
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+yaml = pytest.importorskip("yaml")
+
+
+def _validate(schema: str, *files: Path) -> None:
+    if not CHECK_JSONSCHEMA.exists():
+        pytest.skip("check-jsonschema is not installed (pip install -e '.[test]')")
+    done = subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", schema, *map(str, files)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _readme_workflows(tmp_path: Path) -> list[Path]:
+    """The workflows README.md shows in ```yaml blocks, each written to a file."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+    files = []
+    for i, block in enumerate(b for b in blocks if "jobs:" in b):
+        path = tmp_path / f"readme-{i}.yml"
+        path.write_text(block, encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def test_workflows_are_valid(tmp_path: Path) -> None:
+    readme = _readme_workflows(tmp_path)
+    assert readme, "README.md shows no workflow using the action"
+    _validate("vendor.github-workflows", CI, *EXAMPLES, *readme)
+
+
+def test_action_is_valid() -> None:
+    _validate("vendor.github-actions", ACTION)
+
+
+def test_action_runs_lint_with_annotations_on_the_inputs() -> None:
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
+    assert all("shell" in s for s in steps if "run" in s)  # composite steps must name one
+    used = set(re.findall(r"inputs\.([\w-]+)", ACTION.read_text(encoding="utf-8")))
+    assert used == set(action["inputs"]), "an input is declared but unused, or the reverse"
+    lint = next(s for s in steps if s.get("id") == "lint")
+    assert "deepphen" in lint["run"] and "--format github" in lint["run"]
+    assert "DP501" in lint["run"]  # the page-drift check is reported in the job summary
+    install = next(s for s in steps if "pip install" in s.get("run", ""))
+    assert "$GITHUB_ACTION_PATH" in install["run"]  # the action's own version by default
+
+
+def _make_targets(text: str) -> list[str]:
+    return re.findall(r"\bmake ([a-z][\w-]*)", text)
+
+
+def test_ci_workflow_runs_what_ci_run_runs() -> None:
+    """.ci/run and the GitHub workflow call the same Makefile targets (one home for the
+    steps: the Makefile), each of which exists, and the matrix is the supported Pythons."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    defined = set(re.findall(r"^([a-z][\w-]*):", makefile, flags=re.M))
+    ci_run = set(_make_targets((ROOT / ".ci" / "run").read_text(encoding="utf-8")))
+    workflow_text = CI.read_text(encoding="utf-8")
+    workflow = set(_make_targets(workflow_text))
+    assert ci_run <= defined and workflow <= defined
+    # test-pythons is the local stand-in for the workflow's matrix.
+    assert ci_run - {"test-pythons"} == workflow
+    matrix = yaml.safe_load(workflow_text)["jobs"]["test"]["strategy"]["matrix"]
+    script = (ROOT / "tools" / "test-pythons.sh").read_text(encoding="utf-8")
+    supported = re.search(r"PYTHONS:-([\d. ]+)\}", script).group(1).split()
+    assert matrix["python-version"] == supported
+    assert "chromium" in workflow_text  # the browser tests run there too
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_test_pythons_says_which_ran(tmp_path: Path) -> None:
+    """With no interpreter to be found, the script says so and fails (exit 2)."""
+    done = subprocess.run(["bash", str(ROOT / "tools" / "test-pythons.sh")], capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONS": "9.7", "PYENV_ROOT":
+                               str(tmp_path)})
+    assert done.returncode == 2
+    assert done.stdout.strip().splitlines()[-1] == "Pythons tested here: none; not found: 9.7"
+
+
+def test_changelog_is_keep_a_changelog_up_to_the_current_version() -> None:
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    releases = re.findall(r"^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?$", text, flags=re.M)
+    names = [name for name, _ in releases]
+    assert names[0] == "Unreleased" and names[1] == __version__ and names[-1] == "0.1.0"
+    assert all(date for name, date in releases[1:]), "every release has a date"
+    dates = [date for _, date in releases[1:]]
+    assert dates == sorted(dates, reverse=True)
+    allowed = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+    assert set(re.findall(r"^### (\w+)$", text, flags=re.M)) <= allowed
+    for name in names:  # each heading has its link reference
+        assert re.search(rf"^\[{re.escape(name)}\]: https://", text, flags=re.M), name
