@@ -6,6 +6,7 @@ import helpers from here, never from conftest.py or from each other.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,7 +34,7 @@ SECTIONS = [
 def sample_settings(**overrides: object) -> Settings:
     settings = Settings(
         title="Test List",
-        sections=list(SECTIONS),
+        sections=[dataclasses.replace(s) for s in SECTIONS],  # a test may change its copy
         intro="A list for tests.",
         toc_heading="Table of Contents",
         resources_toc_label="Resources",
