@@ -158,10 +158,14 @@ def test_mixed_year_group_styles_are_reported_by_line() -> None:
     result = read("family-mixed.md")
     assert len(result.papers) == 3
     messages = {p.line: p.message for p in result.problems}
-    assert "page's first uses <details> blocks" in messages[17]
-    assert "page's first uses <details> blocks" in messages[25]
+    # Within a section: the other style is reported and written in the section's first.
+    assert "section's first uses <details> blocks" in messages[17]
+    # A section all in the other style keeps it (the section's year_groups).
+    assert 25 not in messages
+    assert result.settings.section("Calibration").year_groups == "headings"
+    assert result.settings.section("Robustness").year_groups is None
     page = render(result.papers, result.settings)
-    assert "### " not in page and page.count("<summary>") == 3
+    assert page.count("<summary>Robustness") == 2 and "### Calibration: 2024" in page
 
 
 def test_unclosed_details_groups_are_reported_and_closed() -> None:
@@ -250,3 +254,18 @@ def test_any_family_page_exports_stably(text: str) -> None:
     again = parse_list(page)
     assert render(again.papers, again.settings) == page
     assert len(again.papers) == len(result.papers)
+
+
+def test_second_level_resource_sections_group_one_level_down() -> None:
+    text = ("# L\n\n# Table of Contents\n\n- [S](#s)\n- [Toolboxes](#toolboxes)\n\n## S\n\n"
+            "- P. [[paper]](https://arxiv.org/abs/2401.00001)\n  - A.\n  - Key Word: K.\n\n"
+            "## Toolboxes\n\n### Robustness Toolboxes\n\n"
+            "- [Box](https://example.org/box) [[Note]](https://example.org/note)\n"
+            "  - An invented note.\n\n### Other Toolboxes\n\n- [Kit](https://example.org/kit)\n")
+    result = parse_list(text)
+    assert render(result.papers, result.settings) == text
+    assert [(r.heading, r.level) for r in result.settings.layout.resource_sections] == [
+        ("Toolboxes", 2)]
+    assert [(r.name, r.group, r.note) for r in result.settings.resources] == [
+        ("Box", "Robustness Toolboxes", "An invented note."), ("Kit", "Other Toolboxes", None)]
+    assert not result.problems

@@ -144,6 +144,10 @@ class BodyReader:
                 self._h2(lineno, h2.group(1), gap)
                 continue
             h3 = _H3_RE.match(line)
+            if h3 and self.resource_level == 2 and h3.group("level") == "###":
+                self.note_gap(h3.group(2), gap)
+                self.resource_group = h3.group(2)
+                continue
             if h3 and self.resource_section is None:
                 self._h3(lineno, h3, gap)
                 continue
@@ -316,7 +320,7 @@ class BodyReader:
         elif entry is None and not self.group_entries and (self.year is not None
                                                            or self.years.open is not None):
             self.group_text.append((lineno, line))
-        elif entry is None and not self.started:
+        elif entry is None and not self.started and not (sub or top):
             self.intro_lines += [(lineno - k, "") for k in range(gap, 0, -1)] \
                 if self.intro_lines else []
             self.intro_lines.append((lineno, line))
@@ -391,7 +395,7 @@ class BodyReader:
                 # shows sections without papers.
                 self.empty_sections.add(section.slug)
         self.section, self.year, self.intro_lines, self.started = None, None, [], False
-        self.resource_section = None
+        self.resource_section, self.resource_level = None, 0
 
     def _new_section(self, lineno: int, heading: str) -> Section:
         """The section of a '## heading': new, or the earlier one of the same heading."""

@@ -1,8 +1,8 @@
 """Reading a page's non-paper sections: related lists, toolboxes, workshops, talks, ...
 
 A non-paper section is a ``#`` or ``##`` heading whose block holds only resource items
-``- [Name](url) badges``, each optionally followed by one indented ``  - note`` line; under a
-``#`` heading the items may be grouped by ``##`` headings (``## Robustness Toolboxes``).
+``- [Name](url) badges``, each optionally followed by one indented ``  - note`` line; the items
+may be grouped by headings one level down (``## Robustness Toolboxes`` under ``# Toolboxes``).
 ``resource_block_end`` tells such a block from a paper section or the closing;
 ``read_resource_line`` reads one of its lines into a ``Resource``.
 """
@@ -24,7 +24,8 @@ _HEADING_RE = re.compile(r"^(#{1,6})(?!#)")
 
 
 def _is_item(line: str) -> bool:
-    return bool(RESOURCE_RE.match(line)) and "[[" not in line
+    """``- [Name](url) ...``: a paper entry starts with its title, not with a link."""
+    return bool(RESOURCE_RE.match(line))
 
 
 def resource_block_end(lines: list[str], i: int, level: int) -> int | None:
@@ -38,7 +39,7 @@ def resource_block_end(lines: list[str], i: int, level: int) -> int | None:
             depth = len(heading.group(1))
             if depth <= level:
                 break
-            if not (level == 1 and depth == 2):
+            if depth != level + 1:  # a group heading, one level down
                 return None
         elif line.strip():
             if _is_item(line):

@@ -50,18 +50,24 @@ class YearGroups:
         self.report = report
         self.style: str | None = None  # of the first group met
         self.styled: set[str] = set()  # slugs whose label style is settled
+        self.section_styles: dict[str, str] = {}  # slug -> the style of its first group
         self.open: OpenGroup | None = None
         self.floor_seen = False
 
-    def settle(self, lineno: int, style: str) -> None:
-        """The page's style is that of its first group; another one is reported."""
+    def settle(self, lineno: int, style: str, section: Section) -> None:
+        """The page's style is that of its first group, a section's that of its own first
+        group (kept as the section's ``year_groups`` when it differs); a group in another
+        style than its section's is reported."""
         if self.style is None:
             self.style = style
             self.layout.year_groups = style
-        elif style != self.style:
-            self.report(lineno, f"year group written as {STYLE_NAMES[style]}, the page's "
-                                f"first uses {STYLE_NAMES[self.style]}: export writes "
-                                f"{STYLE_NAMES[self.style]}")
+        first = self.section_styles.setdefault(section.slug, style)
+        if first != self.style and section.year_groups is None:
+            section.year_groups = first
+        if style != first:
+            self.report(lineno, f"year group written as {STYLE_NAMES[style]}, the section's "
+                                f"first uses {STYLE_NAMES[first]}: export writes "
+                                f"{STYLE_NAMES[first]}")
 
     def read_label(self, lineno: int, text: str, section: Section | None,
                    style: str) -> int | None:
@@ -72,7 +78,7 @@ class YearGroups:
         if section is None:
             self.report(lineno, f"year {what} outside any section", ERROR)
             return None
-        self.settle(lineno, style)
+        self.settle(lineno, style, section)
         found = list(YEAR_RE.finditer(text))
         if not found:
             self.report(lineno, f"{what} {text!r} has no year: its entries are dated by their "

@@ -169,8 +169,9 @@ class _Reader:
         papers = self.body.papers
         same = [p for p in papers if p.section == paper.section]
         pos = next(i for i, p in enumerate(same) if p is paper)
-        above = [p.year for p in same[:pos] if p.year]
-        below = [p.year for p in same[pos + 1:] if p.year]
+        # The year of the neighbour's group: under a floor group, the group's own year.
+        above = [group_year(p.year, self.layout) for p in same[:pos] if p.year]
+        below = [group_year(p.year, self.layout) for p in same[pos + 1:] if p.year]
         if above or below:
             paper.year = above[-1] if above else below[0]
             where = "the entry above" if above else "the entry below"

@@ -15,7 +15,7 @@ from typing import Any
 
 from deepphen import ids
 from deepphen.fields import FieldError, str_list, typed_field
-from deepphen.layout import LAYOUT_KEYS, Layout
+from deepphen.layout import LAYOUT_KEYS, YEAR_GROUP_STYLES, Layout
 
 # Paper fields in the order they are written. Anything else found in a file is kept in
 # ``Paper.extra`` so that a rewrite never loses data (lint reports it as unknown).
@@ -237,6 +237,7 @@ class Section:
     # none); years whose group the page writes with its empty_year_text, having no papers.
     intro: str | None = None
     empty_years: list[int] = field(default_factory=list)
+    year_groups: str | None = None  # this section's year-group style, where not the page's
 
     @property
     def toc_text(self) -> str:
@@ -254,7 +255,7 @@ class Section:
     def page_fields(self) -> dict[str, Any]:
         """The fields that say how one page writes this section (not its heading or slug)."""
         out: dict[str, Any] = {}
-        for name in ("image", "toc_label", "anchor", "year_heading"):
+        for name in ("image", "toc_label", "anchor", "year_heading", "year_groups"):
             value = getattr(self, name)
             if value:
                 out[name] = value
@@ -486,7 +487,8 @@ def _section(item: Any, i: int) -> Section:
             anchor=typed_field(item, "anchor", str, None),
             year_heading=typed_field(item, "year_heading", str, None),
             intro=typed_field(item, "intro", str, None),
-            empty_years=typed_field(item, "empty_years", list, []))
+            empty_years=typed_field(item, "empty_years", list, []),
+            year_groups=typed_field(item, "year_groups", str, None))
     except FieldError as exc:
         raise FieldError("sections", f"sections[{i}]: {exc}") from exc
     if section.year_heading is not None and section.year_heading.count("{year}") != 1:
@@ -495,6 +497,9 @@ def _section(item: Any, i: int) -> Section:
     if not ids.is_safe_key(section.slug):
         raise FieldError("sections", f"sections[{i}]: slug {section.slug!r} is not "
                          "a safe folder name (letters, digits, '-', '_', '.')")
+    if section.year_groups not in (None, *YEAR_GROUP_STYLES):
+        raise FieldError("sections", f"sections[{i}]: year_groups must be one of "
+                         + ", ".join(YEAR_GROUP_STYLES))
     if not all(isinstance(y, int) and not isinstance(y, bool) for y in section.empty_years):
         raise FieldError("sections", f"sections[{i}]: empty_years must be a list of years")
     return section

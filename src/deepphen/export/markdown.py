@@ -121,7 +121,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
         mine = [res for res in settings.resources if res.section == block.heading]
         _write_resources(lines, [res for res in mine if res.group is None])
         for group in dict.fromkeys(res.group for res in mine if res.group is not None):
-            heading(group, 2)
+            heading(group, block.level + 1)
             _write_resources(lines, [res for res in mine if res.group == group])
     if settings.closing:
         first = settings.closing.split("\n", 1)[0]
@@ -184,7 +184,8 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
             lines.extend(notes.get(paper.key, ()))
             lines.extend(page_lines(paper))
 
-    if layout.year_groups == "none":
+    style = sec.year_groups or layout.year_groups
+    if style == "none":
         entries(group)
         return
     years = {group_year(p.year, layout) for p in group}
@@ -197,14 +198,14 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
         lines.extend(notes.get(key, ()))
         label = group_label(sec, year, layout)
         in_year = [p for p in group if group_year(p.year, layout) == year]
-        if layout.year_groups == "details":
+        if style == "details":
             lines += ["<details>", f"<summary>{label}</summary>"]
         else:
             lines.append(f"### {label}")
         if not in_year:
             lines += ["", layout.empty_year_text or ""]
         entries(in_year)
-        if layout.year_groups == "details":
+        if style == "details":
             lines += ["", "</details>"]
 
 
