@@ -197,7 +197,8 @@ class BodyReader:
     def _h1(self, lineno: int, heading: str, gap: int) -> bool:
         """A '#' heading: the heading above the sections, a non-paper section, or the
         closing (returns True)."""
-        if not self.papers and self.entry is None and self.layout.papers_heading is None \
+        self._finish_entry()
+        if not self._dated_papers() and self.entry is None and self.layout.papers_heading is None \
                 and self._entries_follow(lineno):
             self._end_section(lineno)
             self.layout.papers_heading = heading
@@ -206,10 +207,15 @@ class BodyReader:
         self._end_section(lineno)
         self.note_gap(heading, gap)
         # Only after papers: the page's export keeps what came before in the same places.
-        if self.papers and resource_block_end(self.lines, lineno - 1, 1) is not None:
+        if self._dated_papers() and resource_block_end(self.lines, lineno - 1, 1) is not None:
             self._open_resources(heading, 1)
             return False
         return True
+
+    def _dated_papers(self) -> bool:
+        """True once a paper is read whose year is known (an undated one may yet be left
+        out, and a page's export keeps only what it holds)."""
+        return any(p.year for p in self.papers)
 
     def _entries_follow(self, lineno: int) -> bool:
         """True when a '##' section with a paper entry follows the '#' heading on ``lineno``
@@ -230,7 +236,7 @@ class BodyReader:
             return
         self._end_section(lineno)
         if "resource" in heading.lower() or (
-                self.papers and resource_block_end(self.lines, lineno - 1, 2) is not None):
+                self._dated_papers() and resource_block_end(self.lines, lineno - 1, 2) is not None):
             self._open_resources(heading, 2)
             return
         self.section = self._new_section(lineno, heading)
