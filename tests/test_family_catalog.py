@@ -165,3 +165,14 @@ def test_real_pages_from_one_merged_catalog(tmp_path: Path, run_cli) -> None:
     for name in ("FULL_LIST.md", "README.md"):
         page = run_cli("export", "--catalog", root, "--page", name).stdout
         assert ratio(page, (FAMILY / name).read_text(encoding="utf-8")) >= 0.98, name
+
+
+def test_a_misspelt_key_of_a_further_page_is_kept_and_reported(tmp_path: Path, run_cli) -> None:
+    root = two_pages(tmp_path, run_cli)
+    toml = root / "catalog.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("recent_months = 5", "recent_month = 5"), encoding="utf-8")
+    result = run_cli("lint", "--catalog", root, "--rule", "DP604", exit_code=1)
+    assert "unknown key 'recent_month' in pages[0]" in result.stdout
+    assert "recent_months" in result.stdout  # the hint names the key meant
+    assert load_settings(root).pages[0].extra == {"recent_month": 5}

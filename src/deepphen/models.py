@@ -372,8 +372,8 @@ class Settings:
         layout = self.layout.to_dict()
         notes, resource_sections = layout.pop("notes", None), layout.pop("resource_sections", None)
         out.update(layout)
+        out.update(self.extra)
         if first:
-            out.update(self.extra)
             out["sections"] = [s.to_dict() for s in self.sections]
         elif any(s.page_fields() for s in self.sections):
             out["sections"] = [{"slug": s.slug, **s.page_fields()} for s in self.sections
@@ -430,7 +430,10 @@ class Settings:
                              "catalog's [[sections]]")
         page_sections = [_section({**own.get(s.slug, {}), "heading": s.heading, "slug": s.slug}, i)
                          for i, s in enumerate(sections)]
-        return cls._from_page(data, page_sections)
+        page = cls._from_page(data, page_sections)
+        # Kept (and written back), so lint can name a misspelt key instead of losing it.
+        page.extra = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
+        return page
 
     @classmethod
     def _from_page(cls, data: dict[str, Any], sections: list[Section]) -> Settings:
@@ -449,23 +452,15 @@ class Settings:
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9
                    for v in blank_lines.values()):
             raise FieldError("blank_lines", "field 'blank_lines' maps headings to 0..9 blank lines")
-        layout = Layout.from_dict(data)
-        return cls(
-            title=typed_field(data, "title", str, ""),
-            sections=sections,
-            title_badge=typed_field(data, "title_badge", str, None),
-            badges=typed_field(data, "badges", str, None),
-            intro=typed_field(data, "intro", str, None),
-            toc_heading=typed_field(data, "toc_heading", str, "Table of Contents"),
-            toc_image=typed_field(data, "toc_image", str, None),
-            resources_heading=typed_field(data, "resources_heading", str, "Related Resources"),
-            resources_toc_label=typed_field(data, "resources_toc_label", str, None),
-            resources=resources,
-            closing=typed_field(data, "closing", str, None),
-            page=typed_field(data, "page", str, None),
-            blank_lines=dict(blank_lines),
-            layout=layout,
-        )
+        strings = {name: typed_field(data, name, str, None) for name in (
+            "title_badge", "badges", "intro", "toc_image", "resources_toc_label", "closing",
+            "page")}
+        return cls(title=typed_field(data, "title", str, ""), sections=sections,
+                   toc_heading=typed_field(data, "toc_heading", str, "Table of Contents"),
+                   resources_heading=typed_field(data, "resources_heading", str,
+                                                 "Related Resources"),
+                   resources=resources, blank_lines=dict(blank_lines),
+                   layout=Layout.from_dict(data), **strings)
 
 
 _SETTINGS_KEYS = frozenset({

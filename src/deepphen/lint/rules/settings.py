@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from deepphen.catalog import SETTINGS_FILE, read_toml
 from deepphen.errors import unknown_name_hint
+from deepphen.layout import LAYOUT_KEYS
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
 from deepphen.models import Resource, Section, Settings, github_anchor
@@ -84,10 +85,14 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
     Bad:  ``regenerate_pages = true``, or ``{ heading = "Others", toc_lable = "Other Papers" }``
     Good: ``regenerate_page = true``, ``toc_label = "Other Papers"``
     """
-    known = _known(Settings)
+    known = [name for name in _known(Settings) if name != "layout"] + sorted(LAYOUT_KEYS)
     for key in ctx.settings.extra:
         yield Flag(f"unknown setting {key!r}", field=key,
                    hint=unknown_name_hint(key, known))
+    for i, page in enumerate(ctx.settings.pages):
+        for key in page.extra:
+            yield Flag(f"unknown key {key!r} in pages[{i}]", field="pages", needle=f"{key} =",
+                       hint=unknown_name_hint(key, known))
     data = read_toml(ctx.root / SETTINGS_FILE)
     for table, cls in (("sections", Section), ("resources", Resource)):
         names = _known(cls)
