@@ -151,6 +151,18 @@ def split_unescaped(text: str, separator: str) -> list[str]:
     return pieces
 
 
+def unescaped_positions(text: str, char: str) -> list[int]:
+    """Indices of every unescaped ``char`` in ``text``, in one pass (the regex consumes each
+    backslash escape whole, so an escaped ``char`` is never matched)."""
+    pattern = _POSITIONS_RE.get(char)
+    if pattern is None:
+        pattern = _POSITIONS_RE[char] = re.compile(rf"\\.|{re.escape(char)}", re.DOTALL)
+    return [m.start() for m in pattern.finditer(text) if m.group() == char]
+
+
+_POSITIONS_RE: dict[str, re.Pattern[str]] = {}
+
+
 def unescaped_index(text: str, target: str) -> int:
     """Index of the first unescaped occurrence of ``target`` in ``text``, or -1."""
     i = 0

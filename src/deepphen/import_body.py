@@ -84,6 +84,7 @@ class BodyReader:
         self.resources: list[Resource] = []
         self.resources_heading: str | None = None
         self.seen_ids: dict[str, int] = {}
+        self.entry_problems = 0  # len(problems) when the current entry began
         # Entries dated without a year group: (paper, line, clue, where its note goes).
         self.inferred: list[tuple[Paper, int, str, int]] = []
         self.section_texts: dict[str, str] = {}  # slug -> the line(s) under its heading
@@ -298,6 +299,7 @@ class BodyReader:
             self._finish_entry()
             self.entry = EntryLines(lineno, top.group("content"), section.slug, self.year)
             self.entry.raw[lineno] = line
+            self.entry_problems = len(self.problems)  # its problems are reported after this
             self.group_entries += 1
             self.started = True
             if self.note is not None:
@@ -432,7 +434,10 @@ class BodyReader:
         if paper.arxiv and paper.arxiv in self.seen_ids:
             first = self.seen_ids[paper.arxiv]
             # The entry is left out whole: what else was wrong with it no longer matters.
-            self.problems[:] = [p for p in self.problems if p.line not in entry.raw]
+            # Only the problems reported since the entry began can be its own: filtering the
+            # whole list for each duplicate was quadratic.
+            start = min(self.entry_problems, len(self.problems))
+            self.problems[start:] = [p for p in self.problems[start:] if p.line not in entry.raw]
             self.report(entry.line, f"arXiv {paper.arxiv} already listed at line {first}; a "
                                     "catalog holds a paper once, so this entry is left out",
                         ERROR)

@@ -8,6 +8,7 @@ neighbours, so that sorting gives back the page.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable, Hashable
 
@@ -49,19 +50,37 @@ def position_id(pos: Position) -> str:
 
 
 def _longest_decreasing(keys: list[tuple[int, Position]]) -> list[int]:
-    """Indices (into the page order) of a longest strictly decreasing run of ids."""
-    best: list[int] = []
-    length = [1] * len(keys)
+    """Indices (into the page order) of a longest strictly decreasing run of ids.
+
+    Patience sorting, O(n log n) (the pairwise version took 33 s on one year of 32,000
+    entries). Ties go as the pairwise version sends them: the run ends at the earliest entry
+    it can, and each entry's predecessor is the earliest that fits. The entries of one run
+    length have non-decreasing ids in page order (a later, smaller one would extend an earlier
+    one), so the earliest that fits is found by bisection in that length's list.
+    """
+    if not keys:
+        return []
+    neg_tails: list[tuple[int, int]] = []  # per run length: minus the largest id ending one
+    by_length: list[tuple[list[Position], list[int]]] = []  # per run length: ids, positions
     prev = [-1] * len(keys)
-    for j in range(len(keys)):
-        for k in range(j):
-            if keys[k][1] > keys[j][1] and length[k] + 1 > length[j]:
-                length[j], prev[j] = length[k] + 1, k
-    if keys:
-        j = max(range(len(keys)), key=lambda x: (length[x], -x))
-        while j >= 0:
-            best.append(keys[j][0])
-            j = prev[j]
+    for j, (_, key) in enumerate(keys):
+        negated = (-key[0], -key[1])
+        length = bisect.bisect_left(neg_tails, negated)  # runs this entry can extend
+        if length:
+            ids_before, places = by_length[length - 1]
+            prev[j] = places[bisect.bisect_right(ids_before, key)]
+        if length == len(neg_tails):
+            neg_tails.append(negated)
+            by_length.append(([], []))
+        else:
+            neg_tails[length] = negated
+        by_length[length][0].append(key)
+        by_length[length][1].append(j)
+    best: list[int] = []
+    j = by_length[-1][1][0]
+    while j >= 0:
+        best.append(keys[j][0])
+        j = prev[j]
     return best[::-1]
 
 

@@ -1,0 +1,67 @@
+"""Import on pathological pages: growth must be near-linear, not quadratic.
+
+Two pages the issue found quadratic (one authors line of a million '*' took 62 s; 32,000
+entries in one year subsection took 33 s): each is generated at a size N and at 4N and parsed
+in paired, alternating runs (N, then 4N, in the same process and machine load). Reported per
+page: the median seconds at each size and the median of the per-pair ratios t(4N)/t(N);
+linear work gives about 4, quadratic about 16.
+
+Usage:
+    python bench/bench_import.py         # stars 250,000 / 1,000,000; entries 8,000 / 32,000
+    python bench/bench_import.py --runs 5 --scale 0.25
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from deepphen.importer import parse_list
+
+HEAD = "# L\n\n# Table of Contents\n\n## S\n\n### S: 2020\n"
+
+
+def stars_page(n: int) -> str:
+    """One entry whose authors line is ``n`` asterisks."""
+    return (f"{HEAD}\n- T. [[paper]](https://arxiv.org/abs/2001.00001)\n  - {'*' * n}\n"
+            "  - Key Word: K.\n")
+
+
+def entries_page(n: int) -> str:
+    """``n`` entries in one year subsection, their ids out of page order (every one placed),
+    a tenth of them repeating an earlier id (left out as duplicates, with their problems)."""
+    out = [HEAD]
+    for i in range(n):
+        num = (i * 7919) % 99999 + 1 if i % 10 else (((i - 1) * 7919) % 99999 + 1 if i else 1)
+        out.append(f"- Title {i} [[paper]](https://arxiv.org/abs/2001.{num:05d})\n"
+                   "  - A B.\n  - Key Word: K.\n")
+    return "\n".join(out)
+
+
+def timed(text: str) -> float:
+    start = time.perf_counter()
+    parse_list(text)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every size")
+    args = parser.parse_args()
+    cases = [("authors line of N '*'", stars_page, int(250_000 * args.scale)),
+             ("N entries in one year", entries_page, int(8_000 * args.scale))]
+    print("| page | N | t(N) s | 4N | t(4N) s | t(4N)/t(N) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, make, n in cases:
+        small, large = make(n), make(4 * n)
+        pairs = [(timed(small), timed(large)) for _ in range(args.runs)]
+        t_small = statistics.median(a for a, _ in pairs)
+        t_large = statistics.median(b for _, b in pairs)
+        ratio = statistics.median(b / a for a, b in pairs)
+        print(f"| {name} | {n:,} | {t_small:.2f} | {4 * n:,} | {t_large:.2f} | {ratio:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
