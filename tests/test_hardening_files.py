@@ -344,3 +344,20 @@ def test_every_command_writes_utf8_whatever_the_locale(tmp_path: Path, env: str)
                            str(out)], env=base, capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "Zoë" in out.read_text(encoding="utf-8")
+
+
+def test_a_bom_is_nothing_to_import_or_to_lint_locations(tmp_path: Path, run_cli) -> None:
+    """A BOM before a list page imports the same catalog; lint finds keys on line 1 of a
+    paper file that starts with one (its lines are read as the parser reads them)."""
+    (tmp_path / "plain.md").write_text(LIST, encoding="utf-8")
+    (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf" + LIST.encode("utf-8"))
+    run_cli("import", tmp_path / "plain.md", "--catalog", tmp_path / "a", exit_code=None)
+    run_cli("import", tmp_path / "bom.md", "--catalog", tmp_path / "b", exit_code=None)
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    from deepphen.lint.context import PaperFile
+
+    paper = tmp_path / "paper.toml"
+    text = 'title = "T  with  spaces"\nyear = 2020\nsection = "others"\n'
+    for data in (text.encode(), b"\xef\xbb\xbf" + text.encode()):
+        paper.write_bytes(data)
+        assert PaperFile(paper, "others/paper.toml").locate("title", "with") == (1, 13)

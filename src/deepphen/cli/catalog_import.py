@@ -145,7 +145,7 @@ def _check_page(root: Path, settings: Settings, page: str) -> None:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a BOM some editors write is no text
     except UnicodeDecodeError as exc:
         raise DeepphenError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
     except OSError as exc:

@@ -41,10 +41,10 @@ class PaperFile:
 
     @cached_property
     def lines(self) -> list[str]:
-        """The file's lines; none when it cannot be read as text."""
+        """The file's lines (as parsed: a BOM dropped); none when it cannot be read as text."""
         try:
-            return self.path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
+            return catalog.read_text(self.path).splitlines()
+        except CatalogError:
             return []
 
     @property
@@ -155,8 +155,7 @@ class Context:
 
     @cached_property
     def settings_lines(self) -> list[str]:
-        path = self.root / catalog.SETTINGS_FILE
-        return path.read_text(encoding="utf-8").splitlines()
+        return catalog.read_text(self.root / catalog.SETTINGS_FILE).splitlines()
 
     @cached_property
     def page(self) -> str | None:
