@@ -76,10 +76,11 @@ def twin_of(paper: Paper) -> Paper:
         section=paper.section if paper.section == "empirical-study" or not twin_text(
             paper.section) else "word",
         authors=[twin_text(a) for a in paper.authors],
-        venue=twin_text(paper.venue) or None if paper.venue is not None else None,
+        venue="word" if paper.venue and fold_lines(paper.venue).strip() else None,
         keywords=[twin_text(k) for k in paper.keywords],
         links=[Link(twin_text(link.label), "https://example.org/p") for link in paper.links],
-        digest=twin_text(paper.digest) or None if paper.digest is not None else None,
+        # A digest of spaces (U+00A0 too) is no digest: the exporter leaves its line out.
+        digest="word" if paper.digest and fold_lines(paper.digest).strip() else None,
         authors_collapsed=paper.authors_collapsed)
 
 

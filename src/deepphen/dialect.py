@@ -274,7 +274,7 @@ def _period_after(text: str) -> str:
 def _authors_text(paper: Paper) -> str | None:
     # Folded first, then stripped: a venue of spaces or controls shows nothing, and spaces
     # inside its '*' would keep the emphasis from closing.
-    venue = fold_lines(paper.venue or "").strip(" ")
+    venue = fold_lines(paper.venue or "").strip()  # Unicode spaces (U+00A0) too
     if not paper.authors and not venue:
         return None
     names = [escape_md(name, ",;", line_start=i == 0) for i, name in enumerate(paper.authors)]
