@@ -18,7 +18,7 @@ from typing import TypeVar
 from deepphen import ids
 from deepphen.errors import CatalogError, CatalogNotFound, DeepphenError
 from deepphen.models import FieldError, Paper, Settings
-from deepphen.paths import SETTINGS_FILE, foreign_entries, inside, page_problem
+from deepphen.paths import SETTINGS_FILE, foreign_entries, inside, page_problem, resolved
 
 ENV_VAR = "DEEPPHEN_CATALOG"
 
@@ -298,8 +298,8 @@ def check_output(root: Path, settings: Settings, output: Path) -> None:
     ``catalog.toml``, a paper file, a section folder's content or deepphen's own files.
     A path outside the catalog is the user's to choose."""
     try:
-        rel = Path(output).resolve().relative_to(Path(root).resolve())
-    except (ValueError, OSError, RuntimeError):
+        rel = resolved(Path(output)).relative_to(resolved(Path(root)))
+    except (ValueError, OSError):
         return
     problem = page_problem(root, settings, rel.as_posix())
     if problem:

@@ -8,6 +8,7 @@ so one check guards them all. A leaf module: it imports nothing else of deepphen
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from deepphen.models import Settings
@@ -15,11 +16,26 @@ from deepphen.models import Settings
 SETTINGS_FILE = "catalog.toml"
 
 
+def resolved(path: Path) -> Path:
+    """``path`` with every symbolic link followed; OSError (ELOOP) on a link loop.
+
+    ``Path.resolve()`` raises RuntimeError on a loop up to Python 3.12, while 3.13 returns the
+    loop unresolved: a path that still holds a link after resolving is a loop on every version.
+    """
+    try:
+        real = Path(path).resolve()
+    except RuntimeError as exc:
+        raise OSError(errno.ELOOP, "symbolic link loop", str(path)) from exc
+    if any(part.is_symlink() for part in (real, *real.parents)):
+        raise OSError(errno.ELOOP, "symbolic link loop", str(path))
+    return real
+
+
 def inside(root: Path, path: Path) -> bool:
     """True when ``path``, symbolic links followed, is a file or folder within ``root``."""
     try:
-        return Path(path).resolve().is_relative_to(Path(root).resolve())
-    except (OSError, RuntimeError):  # a symbolic link loop
+        return resolved(path).is_relative_to(resolved(root))
+    except OSError:  # a symbolic link loop
         return False
 
 
@@ -50,8 +66,8 @@ def page_problem(root: Path, settings: Settings, page: str | None = None) -> str
     if not inside(root, path):
         return "page leaves the catalog folder through a symbolic link"
     try:
-        real = path.resolve().relative_to(root.resolve()).parts
-    except (OSError, RuntimeError, ValueError):
+        real = resolved(path).relative_to(resolved(root)).parts
+    except (OSError, ValueError):
         real = tuple(parts)
     sections = {s.slug for s in settings.sections}
     for names in (parts, real):
