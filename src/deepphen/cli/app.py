@@ -138,3 +138,16 @@ def warn_if_nothing_matched(papers: list[Any], query: str | None,
     if not papers and (query is not None or filters):
         warn("no paper matches the query and filters")
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def unwrap_help(text: str) -> str:
+    """A help text with each prose paragraph on one line, for rich to wrap to the terminal;
+    paragraphs of indented lines (examples) and lists stay line for line."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.split("\n")
+        if any(line.startswith((" ", "\t", "- ", "* ")) for line in lines):
+            paragraphs.append(paragraph)
+        else:
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(paragraphs)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+
 from deepphen.cli import add, catalog_import, discover, export, lint, refresh, stats
-from deepphen.cli.app import app, handle_errors
+from deepphen.cli.app import app, handle_errors, unwrap_help
 from deepphen.cli.options import typed
 from deepphen.cli.params import SEARCH
 from deepphen.cli.search import search_command
@@ -17,3 +19,9 @@ app.command("search")(handle_errors(typed(search_command, SEARCH)))
 ORDER = ("add", "refresh", "import", "discover", "export", "lint", "search", "stats")
 app.registered_commands.sort(
     key=lambda c: ORDER.index(c.name) if c.name in ORDER else len(ORDER))
+
+# Help texts are written hard-wrapped in the source; rich wraps them again to the terminal,
+# and kept line breaks made ragged lines ("itself; a" / "terminal asks"). Prose paragraphs
+# are joined into one line each, so rich alone wraps them; examples stay as written.
+for _info in app.registered_commands:
+    _info.help = unwrap_help(inspect.getdoc(_info.callback) or "")
