@@ -1,0 +1,216 @@
+"""Recall of the whole ``deepphen discover`` command, fetching included, on real arXiv listings.
+
+bench/eval_discover.py measures the ranking model alone. This runs the command a curator
+runs, ``deepphen discover --since A --until B --limit 25 --format json``, in its own
+process against the local stand-in of the arXiv API (tests/arxiv_server.py, the query subset
+of tests/arxiv_query.py), so losses in the category query, the key-word search, paging,
+de-duplication and the filtering of known papers count too.
+
+Per hidden year: the shipped catalog is copied with the papers of that year and later
+removed (the catalog as it stood before). The stand-in serves one window of the real arXiv
+background (../shared/data/arxiv-background, abstracts cut to the digests' lengths as in
+eval_discover.py) plus the hidden papers dealt into that window (the same deal as
+eval_discover.py): title, authors, the list page's digest as the abstract (evaluation only),
+a submission date inside the window, and categories, which the list does not record:
+``cs.LG`` (variant ``cslg``) or those of a background paper drawn at random (variant ``mix``:
+the listing's own category mix, so some hidden papers sit outside the configured categories
+and only the key-word search can bring them). Catalog modes: ``titles`` (the stand-in does
+not know the catalog's papers, so discover finds no abstracts for them) and ``abstracts``
+(it serves them by id, the digest standing in for the abstract). recall@k is read from the
+JSON's order. The client's 3 s spacing is switched off in the child process (arXiv's waits,
+not ours). The TF-IDF nearest-neighbour baseline ranks the same served windows.
+
+    .venv/bin/python bench/eval_discover_cli.py [--years 2025 2024] [--days 7 14] [--seeds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from eval_discover import (  # noqa: E402  (bench/ is on sys.path when run as a script)
+    BACKGROUND,
+    LIST_PAGE,
+    as_entry,
+    read_background,
+    recalls,
+    tfidf_baseline,
+    windows,
+)
+from eval_suggest import load  # noqa: E402
+
+from deepphen.arxiv import ArxivEntry  # noqa: E402
+from deepphen.catalog import Catalog  # noqa: E402
+from deepphen.discover import norm_title  # noqa: E402
+from deepphen.models import Paper  # noqa: E402
+
+# The console entry point, with the client's politeness waits off (they are arXiv's).
+LAUNCH = ("import sys, deepphen.arxiv as a; a.Client.default_sleep = staticmethod(lambda s: None);"
+          " sys.argv = ['deepphen', *sys.argv[1:]]; from deepphen.launch import main; main()")
+
+
+def corpus_entry(entry: ArxivEntry, categories: list[str], day: dt.date, rng: random.Random):
+    from tests.arxiv_query import CorpusEntry
+
+    when = dt.datetime.combine(day, dt.time(rng.randrange(24), rng.randrange(60)))
+    return CorpusEntry(id=entry.id, title=entry.title, authors=list(entry.authors) or ["Anon"],
+                       summary=entry.summary, categories=categories, submitted=when)
+
+
+def hidden_ids(hidden: list[Paper]) -> dict[str, str]:
+    """An arXiv id for each hidden paper: its own, else an invented one in the window's month."""
+    out = {}
+    for n, paper in enumerate(hidden):
+        out[paper.key] = paper.arxiv or f"2599.{90000 + n}"
+    return out
+
+
+def catalog_copy(tmp: Path, year: int) -> Path:
+    """The shipped catalog without its papers of ``year`` and later."""
+    root = tmp / f"catalog-{year}"
+    if root.exists():
+        return root
+    shutil.copytree(ROOT / "catalog", root,
+                    ignore=shutil.ignore_patterns(".deepphen-cache", ".deepphen.lock"))
+    for paper in Catalog.load(root).papers:
+        if paper.year >= year and paper.path is not None:
+            paper.path.unlink()
+    return root
+
+
+def run_discover(root: Path, url: str, since: dt.date, until: dt.date,
+                 categories: list[str]) -> tuple[list[str], str]:
+    """The arXiv ids of discover's JSON, best first, and its stderr's last line."""
+    env = {**os.environ, "DEEPPHEN_ARXIV_API_URL": url, "NO_COLOR": "1"}
+    out = subprocess.run([sys.executable, "-c", LAUNCH, "discover", "--since", str(since),
+                          "--until", str(until), "--limit", "25", "--format", "json",
+                          "--catalog", str(root),
+                          *(a for c in categories for a in ("--category", c))],
+                         capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    if out.returncode not in (0, 1):
+        raise RuntimeError(f"discover exit {out.returncode}: {out.stderr.strip()[-500:]}")
+    rows = json.loads(out.stdout) if out.returncode == 0 else []
+    return [r["arxiv"] for r in rows], (out.stderr.strip().splitlines() or [""])[-1]
+
+
+def evaluate(papers: list[Paper], background: list[ArxivEntry], tmp: Path, *, year: int,
+             days: int, seeds: int, variants: list[str], modes: list[str],
+             categories: list[str]) -> list[str]:
+    from tests.arxiv_server import ArxivServer
+
+    hidden = [p for p in papers if p.year == year and p.digest]
+    ids = hidden_ids(hidden)
+    hidden_titles = {norm_title(p.title) for p in hidden}
+    hidden_idset = set(ids.values())
+    # A hidden paper that is in the background too is served once, as the hidden paper.
+    back = [e for e in background
+            if e.id not in hidden_idset and norm_title(e.title) not in hidden_titles]
+    entries = []
+    for p in hidden:
+        e = as_entry(p)
+        entries.append(ArxivEntry(id=ids[p.key], version=1, title=e.title, authors=e.authors,
+                                  published=None, summary=e.summary))
+    root = catalog_copy(tmp, year)
+    before = [p for p in papers if p.year < year]
+    known = {p.arxiv for p in Catalog.load(root).papers if p.arxiv}
+    rows = []
+    for mode in modes:
+        # The stand-in knows the catalog's papers (by id) only in "abstracts" mode.
+        served_catalog = []
+        if mode == "abstracts":
+            rng = random.Random(7)
+            for p in before:
+                if p.arxiv in known and p.digest:
+                    served_catalog.append(corpus_entry(
+                        ArxivEntry(id=p.arxiv, version=1, title=p.title, authors=p.authors,
+                                   published=None, summary=p.digest),
+                        ["cs.LG"], dt.date(2019, 1, 1), rng))
+        shutil.rmtree(root / ".deepphen-cache", ignore_errors=True)
+        abstracts = ({p.key: p.digest for p in before if p.digest} if mode == "abstracts"
+                     else {})
+        baseline = tfidf_baseline(before, abstracts)
+        for variant in variants:
+            scores: dict[str, list[tuple[float, float]]] = {"tfidf-nn": [], "discover": []}
+            sizes, started = [], time.perf_counter()
+            for seed in range(seeds):
+                rng = random.Random(seed)
+                for window in windows(back, entries, days, seed):
+                    dates = [e.published for e in window if e.published]
+                    since, until = min(dates), max(dates)
+                    served = []
+                    for e in window:
+                        if e.published:
+                            served.append(corpus_entry(e, e.categories, e.published, rng))
+                        else:
+                            cats = (["cs.LG"] if variant == "cslg"
+                                    else rng.choice(back).categories or ["cs.LG"])
+                            day = since + dt.timedelta(rng.randrange((until - since).days + 1))
+                            served.append(corpus_entry(e, cats, day, rng))
+                    positive = {e.id for e in window if not e.published}
+                    server = ArxivServer()
+                    server.corpus = served + served_catalog
+                    server.start()
+                    try:
+                        ranked, _ = run_discover(root, server.url, since, until, categories)
+                    finally:
+                        server.stop()
+                    scores["discover"].append(recalls(ranked, positive))
+                    scores["tfidf-nn"].append(recalls(baseline(window), positive))
+                    sizes.append(len(window))
+            elapsed = time.perf_counter() - started
+            for name, got in scores.items():
+                r10 = [a for a, _ in got]
+                r25 = [b for _, b in got]
+                rows.append(
+                    f"| {year} ({len(hidden)}) | {mode} | {variant} | {days} d "
+                    f"| {min(sizes)}-{max(sizes)} | {name} | {min(r10):.2f} "
+                    f"| {statistics.mean(r10):.2f} | {min(r25):.2f} | {statistics.mean(r25):.2f} "
+                    f"| {len(got)} | {elapsed:.0f} s |")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--years", type=int, nargs="+", default=[2025, 2024])
+    parser.add_argument("--modes", nargs="+", default=["titles", "abstracts"],
+                        choices=["titles", "abstracts"])
+    parser.add_argument("--variants", nargs="+", default=["cslg", "mix"], choices=["cslg", "mix"])
+    parser.add_argument("--days", type=int, nargs="+", default=[7, 14])
+    parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--category", nargs="+", default=[],
+                        help="passed to discover as --category (default: catalog.toml's)")
+    args = parser.parse_args(argv)
+    if not BACKGROUND.exists() or not LIST_PAGE.exists():
+        print(f"skipped: needs {BACKGROUND} and {LIST_PAGE} (the shared data folder)")
+        return 0
+    papers, _ = load(LIST_PAGE)
+    lengths = [len(p.digest.split()) for p in papers if p.digest]
+    background = read_background(BACKGROUND, ml_only=False, lengths=lengths)
+    print("| hidden | catalog | hidden cats | window | served | ranker | R@10 min "
+          "| R@10 mean | R@25 min | R@25 mean | windows | time |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for year in args.years:
+            for days in args.days:
+                for row in evaluate(papers, background, Path(tmp), year=year, days=days,
+                                    seeds=args.seeds, variants=args.variants,
+                                    modes=args.modes, categories=args.category):
+                    print(row, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
