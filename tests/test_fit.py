@@ -261,3 +261,11 @@ def test_speed_bench_candidates_are_deterministic(bench) -> None:
     first = speed.candidates(3)
     assert first == speed.candidates(3)
     assert all(len(e.summary.split()) > 60 for e in first)
+
+
+def test_command_evaluation_skips_cleanly_without_the_shared_data(bench, monkeypatch, capsys,
+                                                                  tmp_path: Path) -> None:
+    evaluation = bench("eval_discover_cli")
+    monkeypatch.setattr(evaluation, "BACKGROUND", tmp_path / "absent.jsonl.gz")
+    assert evaluation.main([]) == 0
+    assert capsys.readouterr().out.startswith("skipped: needs ")
