@@ -6,17 +6,31 @@ API's fixture comes from tests/arxiv_server.py through ``pytest_plugins``.
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from deepphen.cli.main import app
 from tests.helpers import REAL_LIST, make_catalog
 
 pytest_plugins = ["tests.arxiv_server"]
+
+# Hypothesis profiles. No deadline anywhere: a deadline is a timed assertion, and a loaded
+# machine fails it for no defect. "ci" (chosen when $CI is set, as GitHub and .ci/run set it)
+# also derandomizes: CI replays the same examples every run, so it fails only on a real
+# change; the random exploration that finds new defects runs on developers' machines ("dev").
+# "hunt" runs many more examples where a test does not fix its own count:
+# HYPOTHESIS_PROFILE=hunt make test.
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("hunt", deadline=None, max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI")
+                                                                else "dev"))
 
 
 @pytest.fixture(autouse=True)

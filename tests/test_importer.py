@@ -698,3 +698,15 @@ def test_real_list_every_entry_read(real_list: Path) -> None:
     assert len(result.papers) + len(skipped) == len(entries)
     assert all("already listed" in p.message for p in skipped)
     assert result.section_count == 9
+
+
+def test_a_heading_above_only_a_resources_section_is_no_papers_heading() -> None:
+    """Found by the property above: a '[[pdf]]' link in a resources section made the '#'
+    heading above it the papers heading, and the page's export read back differently."""
+    text = ("## S\n# T\r\n## Related Resources\n- [R](#r)\n"
+            "- [[pdf]](<https://arxiv.org/pdf/1901.00002v1>)")
+    result = parse_list(text)
+    assert result.settings.layout.papers_heading is None
+    page = render(result.papers, result.settings)
+    again = parse_list(page)
+    assert render(again.papers, again.settings) == page

@@ -219,13 +219,16 @@ class BodyReader:
         return any(p.year for p in self.papers)
 
     def _entries_follow(self, lineno: int) -> bool:
-        """True when a '##' section with a paper entry follows the '#' heading on ``lineno``
-        before the next '#' heading."""
+        """True when a '##' paper section with an entry follows the '#' heading on ``lineno``
+        before the next '#' heading (a '##' resources section is not one: its links read as
+        resources, so the heading above it is no papers heading)."""
         in_section = False
         for line in self.lines[lineno:]:
             if H1_RE.match(line):
                 return False
-            in_section = in_section or bool(_H2_RE.match(line))
+            h2 = _H2_RE.match(line)
+            if h2:
+                in_section = "resource" not in h2.group(1).lower()
             if in_section and _ENTRY_LIKE_RE.match(line) and not line[0].isspace():
                 return True
         return False
