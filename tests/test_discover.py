@@ -66,6 +66,10 @@ def test_window(since: str | None, until: str | None, start: str, end: str) -> N
     ("0d", None, "empty window"),
     ("2025-06-01", None, "in the future"),
     ("2020-01-01", None, "longer than a year"),
+    ("", None, "--since needs a value"),
+    ("  ", None, "--since needs a value"),
+    (None, "", "--until needs a value"),
+    (None, "2020", "before the default --since"),  # no "swap them": there is no --since
 ])
 def test_bad_window(since: str | None, until: str | None, message: str) -> None:
     with pytest.raises(DeepphenError, match=message):
@@ -230,6 +234,9 @@ def test_terminal_table(catalog_dir: Path, corpus: list, run_cli,
     (("--category", "cs.LGG"), "unknown arXiv category 'cs.LGG' (did you mean cs.LG"),
     (("--format", "xml"), "unknown format"),
     (("--since", "0d"), "empty window"),
+    (("--since", ""), "--since needs a value"),
+    (("--category", ""), "--category needs a value"),
+    (("--category", " , "), "--category needs a value"),
 ])
 def test_usage_errors_exit_2(catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
                              args: tuple[str, ...], message: str) -> None:

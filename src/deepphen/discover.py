@@ -103,11 +103,18 @@ def parse_window(since: str | None, until: str | None, *, today: dt.date) -> Win
     bound, --until before --since, a window wholly in the future, ``0d``-style empty
     windows and windows longer than a year.
     """
+    for option, value in (("--since", since), ("--until", until)):
+        if value is not None and not value.strip():  # a slip, not "the default"
+            raise DeepphenError(f"{option} needs a value, not an empty one",
+                                hint=f"drop {option} or give it a value")
     start = _bound(since or DEFAULT_SINCE, today, end=False, option="--since")
     end = _bound(until, today, end=True, option="--until") if until else today
     if since is not None and re.fullmatch(r"\s*0+\s*d\s*", since, re.IGNORECASE):
         raise DeepphenError("--since 0d is an empty window", hint="e.g. --since 1d")
     if until and end < start:
+        if since is None:
+            raise DeepphenError(f"--until {end} is before the default --since {start} "
+                                f"({DEFAULT_SINCE} ago)", hint="give --since too")
         raise DeepphenError(f"--until {end} is before --since {start}", hint="swap them")
     if start > today:
         raise DeepphenError(f"the window {start} to {end} is in the future (today is {today})",

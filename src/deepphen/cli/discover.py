@@ -122,6 +122,8 @@ def discover_command(
     from deepphen.catalog import find_catalog
     from deepphen.discover import NothingFound, discover
 
+    if any(not item.replace(",", "").strip() for item in category or []):
+        raise usage_error("--category needs a value, not an empty one")
     categories = [c for item in category or [] for c in item.split(",") if c.strip()]
     root = find_catalog(catalog)
     from deepphen.cli.network import arxiv_client
