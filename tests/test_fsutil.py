@@ -28,6 +28,28 @@ def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("via_link", [False, True])
+def test_a_stream_target_is_written_into_never_replaced(tmp_path: Path, via_link: bool) -> None:
+    """`-o /dev/null`, `-o /dev/stdout`, a FIFO: renaming a file over them (as root, in /dev)
+    would replace the device itself with a file; the user asked for the stream."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    target = tmp_path / "link" if via_link else fifo
+    if via_link:
+        target.symlink_to(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    atomic_write_text(target, "page\n")
+    reader.join(5)
+    assert got == [b"page\n"]
+    assert stat.S_ISFIFO(os.stat(target).st_mode) and target.is_symlink() == via_link
+    assert leftovers(tmp_path) == []
+
+
 def test_write_under_a_file_names_the_file_in_the_way(tmp_path: Path) -> None:
     (tmp_path / "notes").write_text("x")
     with pytest.raises(DeepphenError, match="notes is a file, not a folder"):

@@ -89,6 +89,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) 
     import tempfile
 
     path = Path(path)
+    if _is_stream(path):
+        _write_stream(path, data)
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=tmp_dir or path.parent)
@@ -122,6 +125,29 @@ def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) 
         if isinstance(exc, OSError):
             raise os_error("write", exc, path) from exc
         raise
+
+
+def _is_stream(path: Path) -> bool:
+    """True for a character device or FIFO (``-o /dev/null``, a named pipe), through symbolic
+    links, and for a name in /dev or /proc (``-o /dev/stdout`` redirected to a file): renaming
+    a file over it would replace the device node or link itself (as root), so such a target
+    is written into, with no atomicity to keep."""
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    if folder == "/dev" or folder.startswith("/proc/"):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def _write_stream(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise os_error("write", exc, path) from exc
 
 
 def atomic_write_text(path: Path, text: str, *, tmp_dir: Path | None = None) -> None:
