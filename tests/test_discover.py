@@ -226,6 +226,25 @@ def test_terminal_table(catalog_dir: Path, corpus: list, run_cli,
     assert "score" in result.stdout
 
 
+@pytest.mark.parametrize("width", [20, 40])
+def test_a_narrow_terminal_stacks_the_rows(catalog_dir: Path, corpus: list, run_cli,
+                                           monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    """COLUMNS=20 folded every title into a sliver of one letter a line."""
+    from deepphen.cli.output import console
+
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    monkeypatch.setenv("COLUMNS", str(width))
+    console.cache_clear()
+    try:
+        out = run_cli("discover", *WINDOW, "--limit", "1").stdout
+    finally:
+        console.cache_clear()
+    assert max(len(line) for line in out.splitlines()) <= width
+    flat = "".join(out.replace("│", "").split())
+    assert "title:" in flat and "section:" in flat
+    assert max(len(line.strip("│ ")) for line in out.splitlines()) > 3  # no slivers
+
+
 # --- exit codes ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -11,7 +11,7 @@ import typer
 
 from deepphen.cli.app import app, handle_errors, usage_error
 from deepphen.cli.options import CatalogOption, TimeoutOption
-from deepphen.cli.output import console, echo, is_terminal, print_json, warn
+from deepphen.cli.output import console, echo, is_terminal, print_json, print_rich_table, warn
 from deepphen.printable import printable as clean
 
 OUTPUT_FORMATS = ("table", "json", "md")
@@ -190,15 +190,14 @@ def _table(result: Any, limit: int) -> None:
         for row in rows:
             echo("\t".join(str(cell) for cell in row))
         return
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"New papers, {result.window}", header_style="bold")
-    for name in ("#", "score", "title", "authors", "date", "section"):
-        table.add_column(name, overflow="fold")
+    cells = []
     for rank, score, title, authors, date, section, arxiv_id, why in rows:
         cell = Text(title)
         cell.stylize(f"link https://arxiv.org/abs/{arxiv_id}")
         cell.append(f"\n{arxiv_id}: {why}", style="dim")
-        table.add_row(str(rank), score, cell, authors, date, section)
-    console().print(table)
+        cells.append([Text(str(rank)), Text(score), cell, Text(authors), Text(date),
+                      Text(section)])
+    print_rich_table(f"New papers, {result.window}",
+                     ("#", "score", "title", "authors", "date", "section"), cells)

@@ -12,10 +12,13 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deepphen.errors import EXIT_USAGE, DeepphenError
 from deepphen.printable import printable
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 EXIT_INTERRUPTED = 130
 # A URL a terminal may open on a click: web only, and nothing that could end the OSC 8 sequence.
@@ -108,25 +111,39 @@ def print_table(
             echo("\t".join("" if cell is None else printable(str(cell)) for cell in row))
         return
     from rich.style import Style
+    from rich.text import Text
+
+    cell_rows = []
+    for i, row in enumerate(rows):
+        # Text, not str: catalog text is never read as rich markup.
+        cells = [Text("" if c is None else printable(str(c))) for c in row]
+        if links and links[i] and re.match(LINKABLE, links[i]):
+            cells[link_column].stylize(Style(link=links[i]))
+        cell_rows.append(cells)
+    print_rich_table(title, columns, cell_rows)
+
+
+def print_rich_table(title: str | None, columns: Sequence[str],
+                     rows: Sequence[Sequence[Text]]) -> None:
+    """A rich table of ready cells (their text already made printable), on a terminal.
+
+    Too narrow for a column each (COLUMNS=20 left one column visible, or titles folded a
+    letter a line), every row is one block of "column: value" lines, wrapped to the width.
+    """
     from rich.table import Table
     from rich.text import Text
 
     out = console()
-    # Text, not str: catalog text is never read as rich markup.
     heading = Text(printable(title)) if title else None
-    table = Table(title=heading, show_lines=False, header_style="bold")
-    for col in columns:
-        table.add_column(col, overflow="fold")
     stacked = out.width < MIN_CELL_WIDTH * len(columns) + 3 * len(columns) + 1
     if stacked:
-        # Too narrow for a column each (COLUMNS=20 left one column visible): one block of
-        # "column: value" lines per row, every value wrapped to the width there is.
         table = Table(title=heading, show_header=False, show_lines=True, header_style="bold")
         table.add_column("row", overflow="fold")
-    for i, row in enumerate(rows):
-        cells = [Text("" if c is None else printable(str(c))) for c in row]
-        if links and links[i] and re.match(LINKABLE, links[i]):
-            cells[link_column].stylize(Style(link=links[i]))
+    else:
+        table = Table(title=heading, show_lines=False, header_style="bold")
+        for col in columns:
+            table.add_column(col, overflow="fold")
+    for cells in rows:
         if stacked:
             block = Text()
             for j, (col, cell) in enumerate(zip(columns, cells, strict=True)):
