@@ -271,3 +271,21 @@ def test_a_date_the_id_belies_is_no_date_and_the_year_comes_from_the_id(publishe
     assert entry.published is None and entry.year == 2022
     paper = Paper(title=entry.title, year=entry.year, section="s", published=entry.published)
     assert Paper.from_dict(paper.to_dict()).year == 2022  # the catalog can read it back
+
+
+def test_control_characters_in_a_feed_never_reach_the_catalog() -> None:
+    """A C1 CSI or a bidi override that XML allows came through add (and discover's triage)
+    into the paper file, which lint then refused (DP413): what arXiv sends is cleaned as
+    lint's fix would clean it."""
+    from deepphen.arxiv import _parse_feed
+    from deepphen.printable import has_control
+
+    feed = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+  <id>http://arxiv.org/abs/2201.02177v2</id><published>2022-01-06T18:43:05Z</published>
+  <title>Grokking\u009b2J\u2028# forged</title><summary>An\u202e abstract</summary>
+  <author><name>Eve\u009b31m \u202eRed</name></author></entry></feed>""".encode()
+    [entry] = _parse_feed(feed)
+    assert entry.title == "Grokking2J # forged"
+    assert entry.authors == ["Eve31m Red"]
+    assert not any(has_control(t) for t in (entry.title, entry.summary, *entry.authors))

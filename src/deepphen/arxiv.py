@@ -26,6 +26,7 @@ from defusedxml import ElementTree as SafeET
 
 from deepphen import __version__, ids
 from deepphen.errors import DeepphenError, NetworkError
+from deepphen.printable import strip_controls
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 ENV_API_URL = "DEEPPHEN_ARXIV_API_URL"
@@ -476,8 +477,9 @@ def _text(node: Any, tag: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Collapse the hard wraps and indentation of legacy feeds."""
-    return " ".join(text.split())
+    """Collapse the hard wraps and indentation of legacy feeds; no control or bidi character
+    (XML allows C1 controls and U+202E) reaches a paper file or a terminal."""
+    return " ".join(strip_controls(text).split())
 
 
 def _date(text: str) -> dt.date | None:

@@ -54,6 +54,19 @@ def printable(text: str, *, keep_layout: bool = False) -> str:
     return _CONTROL_RUN_RE.sub(lambda m: "".join(_visible(ch) for ch in m.group()), text)
 
 
+_SPACING_RE = re.compile(f"[{_SPACING}]")
+
+
+def strip_controls(text: str, *, keep: str = "") -> str:
+    """``text`` fit to store: spacing controls become one space, every other control or
+    bidi-formatting character is dropped; the characters in ``keep`` stay (a digest's line
+    breaks). What lint's DP413 fix writes, and what text from arXiv is cleaned to."""
+    if not _CONTROL_RE.search(text):
+        return text
+    spaced = "".join(" " if ch in _SPACING and ch not in keep else ch for ch in text)
+    return "".join(ch for ch in spaced if ch in keep or not _CONTROL_RE.match(ch))
+
+
 def json_text(document: str) -> str:
     """A JSON document with the controls json.dumps leaves raw escaped as ``\\uXXXX``.
 

@@ -9,7 +9,7 @@ from typing import Any
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.lint.rules.common import fold
-from deepphen.printable import has_control
+from deepphen.printable import has_control, strip_controls
 from deepphen.venues import conference_acronym, year_in
 
 MAX_KEYWORDS = 6
@@ -330,14 +330,12 @@ def venue_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 # other control or bidi-formatting character anywhere, is text that acts instead of showing.
 _TEXT_FIELDS = ("title", "authors", "venue", "keywords", "digest", "links", "doi", "category")
 _LAYOUT_OK = {"digest": "\t\n\r"}
-_SPACING_RE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\u2028\u2029]")
 
 
 def _strip_controls(value: Any) -> Any:
     """Spacing controls as one space, every other control or bidi character dropped."""
     if isinstance(value, str):
-        spaced = _SPACING_RE.sub(" ", value)
-        return "".join(ch for ch in spaced if not has_control(ch))
+        return strip_controls(value)
     if isinstance(value, list):
         return [_strip_controls(v) for v in value]
     if isinstance(value, dict):
@@ -379,9 +377,7 @@ def _strip_controls_except(allowed: str) -> Callable[[Any], Any]:
         return _strip_controls
 
     def strip(value: Any) -> Any:
-        if isinstance(value, str):
-            return "".join(ch for ch in value if ch in allowed or not has_control(ch))
-        return value
+        return strip_controls(value, keep=allowed) if isinstance(value, str) else value
 
     return strip
 
