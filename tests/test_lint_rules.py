@@ -96,3 +96,27 @@ def catalog_bytes(root: Path) -> dict[Path, bytes]:
     """The catalog's own files (not the lock or the derived cache, both dot-names)."""
     return {p: p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
+
+
+@pytest.mark.parametrize("text", [
+    '[[dismissed]]\narxiv = "2501.00001"\ntitle = 7\n',
+    '[[dismissed]]\narxiv = "2501.00001"\nreason = ["a", "b"]\n',
+    '[[dismissed]]\narxiv = "2501.00001"\ndate = "yesterday"\n',
+    '[[dismissed]]\narxiv = "2501.00001"\ndate = 2025-05-20T10:00:00\n',
+    '[[dismissed]]\narxiv = "2501.00001"\nwhy = "?"\n',
+    '[[dismissed]]\narxiv = 5\n',
+    'dismissed = 3\n',
+    'note = "x"\n',
+    '[[dismissed]\n',
+])
+def test_lint_flags_every_dismissed_file_discover_refuses(text: str, tmp_path: Path) -> None:
+    """A dismissed.toml lint passed (title = 7, a date as text) stopped discover with exit 2."""
+    from deepphen.dismissed import load_dismissals
+    from deepphen.errors import CatalogError
+
+    root = tmp_path / "catalog"
+    shutil.copytree(BASE, root)
+    (root / "dismissed.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError):
+        load_dismissals(root)
+    assert {f.rule for f in engine.run(root)} == {"DP605"}

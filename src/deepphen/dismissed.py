@@ -89,14 +89,23 @@ def _dismissal(item: Any, index: int, path: Path) -> Dismissal:
     except ids.InvalidId:
         raise CatalogError(f"{where}: 'arxiv' must be an arXiv id, not {raw!r}", path=path,
                            line=line, hint='e.g. arxiv = "2505.01234"') from None
+    problem = value_problem(item)
+    if problem:
+        raise CatalogError(f"{where}: {problem}", path=path, line=line)
+    return Dismissal(arxiv_id, item.get("title", ""), item.get("date"),
+                     item.get("reason", ""))
+
+
+def value_problem(item: dict[str, Any]) -> str | None:
+    """What is wrong with a dismissal's optional values (None when nothing): the one check
+    that loading the file and lint's DP605 share."""
     date = item.get("date")
     if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
-        raise CatalogError(f"{where}: 'date' must be a date, YYYY-MM-DD", path=path, line=line)
+        return "'date' must be a date, YYYY-MM-DD"
     for name in ("title", "reason"):
         if not isinstance(item.get(name, ""), str):
-            raise CatalogError(f"{where}: {name!r} must be a string", path=path, line=line)
-    return Dismissal(arxiv_id, item.get("title", ""), date,
-                     item.get("reason", ""))
+            return f"{name!r} must be a string"
+    return None
 
 
 def entry_line(path: Path, index: int) -> int | None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from deepphen import ids
 from deepphen.catalog import read_toml
-from deepphen.dismissed import FIELDS, dismissed_path, entry_line
+from deepphen.dismissed import FIELDS, dismissed_path, entry_line, value_problem
 from deepphen.errors import CatalogError, did_you_mean, unknown_name_hint
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
@@ -48,6 +48,9 @@ def dismissed_file(ctx: Context) -> Iterator[Flag]:
             if key not in FIELDS:
                 yield Flag(f"unknown key {key!r} in dismissed[{i}]", path=path, line=line,
                            hint=unknown_name_hint(key, FIELDS))
+        problem = value_problem(item)
+        if problem:
+            yield Flag(f"dismissed[{i}]: {problem}", path=path, line=line)
         raw = item.get("arxiv")
         if not isinstance(raw, str) or not ids.is_arxiv_id(raw):
             yield Flag(f"dismissed[{i}] needs 'arxiv', a canonical arXiv id (no version), "
