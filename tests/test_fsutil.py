@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from deepphen.errors import DeepphenError, LockTimeout
-from deepphen.fsutil import TMP_PREFIX, atomic_write_text, catalog_lock
+from deepphen.fsutil import TMP_PREFIX, atomic_write_text, catalog_lock, write_output
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -29,7 +29,7 @@ def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("via_link", [False, True])
-def test_a_stream_target_is_written_into_never_replaced(tmp_path: Path, via_link: bool) -> None:
+def test_an_output_stream_is_written_into_never_replaced(tmp_path: Path, via_link: bool) -> None:
     """`-o /dev/null`, `-o /dev/stdout`, a FIFO: renaming a file over them (as root, in /dev)
     would replace the device itself with a file; the user asked for the stream."""
     import stat
@@ -43,7 +43,7 @@ def test_a_stream_target_is_written_into_never_replaced(tmp_path: Path, via_link
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    atomic_write_text(target, "page\n")
+    write_output(target, "page\n")
     reader.join(5)
     assert got == [b"page\n"]
     assert stat.S_ISFIFO(os.stat(target).st_mode) and target.is_symlink() == via_link

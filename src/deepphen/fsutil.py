@@ -89,9 +89,6 @@ def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) 
     import tempfile
 
     path = Path(path)
-    if _is_stream(path):
-        _write_stream(path, data)
-        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=tmp_dir or path.parent)
@@ -130,8 +127,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) 
 def _is_stream(path: Path) -> bool:
     """True for a character device or FIFO (``-o /dev/null``, a named pipe), through symbolic
     links, and for a name in /dev or /proc (``-o /dev/stdout`` redirected to a file): renaming
-    a file over it would replace the device node or link itself (as root), so such a target
-    is written into, with no atomicity to keep."""
+    a file over it would replace the device node or link itself (as root)."""
     folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
     if folder == "/dev" or folder.startswith("/proc/"):
         return True
@@ -142,10 +138,16 @@ def _is_stream(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
-def _write_stream(path: Path, data: bytes) -> None:
+def write_output(path: Path, text: str) -> None:
+    """Write an output the user named (``export -o``): atomically to a file, straight into a
+    device or FIFO. (A catalog's own files and cache are always replaced: a FIFO there is
+    debris, not a reader.)"""
+    if not _is_stream(path):
+        atomic_write_text(path, text)
+        return
     try:
         with open(path, "wb") as handle:
-            handle.write(data)
+            handle.write(text.encode("utf-8"))
     except OSError as exc:
         raise os_error("write", exc, path) from exc
 

@@ -83,9 +83,9 @@ def export_command(
         # On a terminal the text is to be read, not kept: no control character in it may act.
         sys.stdout.write(printable(text, keep_layout=True) if is_terminal() else text)
     else:
-        from deepphen.fsutil import atomic_write_text
+        from deepphen.fsutil import write_output
 
-        atomic_write_text(output, text)
+        write_output(output, text)
     warn_if_nothing_matched(papers, query, filters)
     if not papers:  # an empty catalog: the document is written, but it lists nothing
         warn("the catalog has no papers")
