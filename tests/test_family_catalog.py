@@ -101,6 +101,17 @@ def test_lint_checks_every_page_for_drift(tmp_path: Path, run_cli) -> None:
     assert "Invented stress" in front.read_text(encoding="utf-8")
 
 
+def test_a_missing_page_is_reported_at_its_own_line(tmp_path: Path, run_cli) -> None:
+    """Both missing pages were reported at the first page's line of catalog.toml."""
+    root = two_pages(tmp_path, run_cli)
+    lines = (root / "catalog.toml").read_text(encoding="utf-8").splitlines()
+    where = {name: next(n for n, text in enumerate(lines, 1) if text == f'page = "{name}"')
+             for name in ("family-full.md", "family-front.md")}
+    out = run_cli("lint", "--catalog", root, "--rule", "DP501", exit_code=1).stdout
+    for name, line in where.items():
+        assert f"catalog.toml:{line}:1: the page {name} does not exist" in out
+
+
 def test_add_regenerates_every_page(tmp_path: Path, arxiv: ArxivServer, run_cli,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     root = two_pages(tmp_path, run_cli)

@@ -54,8 +54,9 @@ def _check_page(ctx: Context, page: Settings, fresh: str | None) -> Iterator[Fla
         return
     fix = Fix(f"regenerated {page.page}", write=lambda: fresh, target=path)
     if not path.is_file():
+        # needle: a [[pages]] page's own `page = ...` line, not the first one of the file
         yield Flag(f"the page {page.page} does not exist", path=ctx.root / SETTINGS_FILE,
-                   field="page", fix=fix)
+                   field="page", needle=f'page = "{page.page}"', fix=fix)
         return
     try:
         committed = path.read_text(encoding="utf-8")
