@@ -219,6 +219,18 @@ def test_intro_markdown_is_safe_and_links_only_http() -> None:
     assert "<code>code &lt;b&gt;</code>" in text and "<em>em</em>" in text
 
 
+def test_intro_links_keep_balanced_parentheses() -> None:
+    """A Wikipedia link, Grokking_(machine_learning), was cut at its first ')' with the rest
+    left on the page as text, as was a refused javascript:f(x) link."""
+    settings_ = sample_settings(
+        intro="See [grok](https://en.wikipedia.org/wiki/Grokking_(machine_learning)) first;"
+              " [click](javascript:alert(1)) here.")
+    text = render(papers_with_keys(), settings_)
+    assert ('<a href="https://en.wikipedia.org/wiki/Grokking_(machine_learning)">grok</a>'
+            " first;") in text
+    assert " click here." in text and "alert" not in text
+
+
 def test_render_is_deterministic_and_subset_pages_work() -> None:
     papers = papers_with_keys()
     assert render(papers, sample_settings()) == render(papers_with_keys(), sample_settings())

@@ -106,10 +106,12 @@ def content_security_policy(css: str, js: str) -> str:
 
 
 # --- the curator's markdown (intro, closing): a small, safe subset -----------------------
+# A URL may hold balanced parentheses, as GitHub reads it (.../Grokking_(machine_learning)).
+_URL = r"(?:[^()\s]|\([^()\s]*\))"
 _INLINE_RE = re.compile(
     r"`(?P<code>[^`]+)`"
-    r"|!\[(?P<alt>[^\]]*)\]\((?P<img>[^)\s]*)\)"
-    r"|\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)"
+    rf"|!\[(?P<alt>[^\]]*)\]\((?P<img>{_URL}*)\)"
+    rf"|\[(?P<text>[^\]]+)\]\((?P<url>{_URL}+)\)"
     r"|\*\*(?P<strong>[^*]+)\*\*"
     r"|\*(?P<em>[^*\s][^*]*)\*"
 )
