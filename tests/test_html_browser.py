@@ -22,8 +22,9 @@ from tests import browser as chromium
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "catalog"
-VISIBLE_KEYS = """return Array.from(document.querySelectorAll('.paper'))
-    .filter(e => e.getClientRects().length > 0).map(e => e.dataset.key);"""
+DISPLAYED_KEYS = """Array.from(document.querySelectorAll('.paper'))
+    .filter(e => e.getClientRects().length > 0).map(e => e.dataset.key)"""
+VISIBLE_KEYS = f"return {DISPLAYED_KEYS};"
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,17 @@ def opened(browser: chromium.Browser, page: Path) -> chromium.Browser:
 
 
 def visible(b: chromium.Browser) -> list[str]:
+    """The keys of the displayed papers, once the page has shown every matching paper."""
+    settled(b)
     return b.js(VISIBLE_KEYS)
+
+
+def settled(b: chromium.Browser) -> None:
+    """Wait until #results has no aria-busy: a long filtered view comes in batches."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(b.driver, 10).until(lambda d: d.execute_script(
+        "return !document.getElementById('results').hasAttribute('aria-busy')"))
 
 
 def count_text(b: chromium.Browser) -> str:
@@ -177,6 +188,35 @@ def test_sort_newest_and_oldest(opened: chromium.Browser, shipped) -> None:
     assert visible(opened) == newest[::-1]
     set_field(opened, "sort", "")
     assert visible(opened) == [p.key for p in html_export.page_order(shipped[1], shipped[0])]
+
+
+def test_long_view_comes_in_batches_and_a_change_cancels_them(opened: chromium.Browser,
+                                                              shipped) -> None:
+    # Sorted, every paper matches: the page shows the top of the list at once, says it is
+    # busy (the count already exact) and shows the rest in later frames, in order.
+    total = len(shipped[1])
+    newest = [p.key for p in sorted(shipped[1], key=Paper.sort_key, reverse=True)]
+    busy, at_once, shown = opened.js("""const sort = document.getElementById('sort');
+        sort.value = 'newest';
+        sort.dispatchEvent(new Event('change', {bubbles: true}));
+        return [document.getElementById('results').getAttribute('aria-busy'),
+                document.getElementById('count').textContent, """ + DISPLAYED_KEYS + "]")
+    assert busy == "true"
+    assert at_once == f"{total} of {total} papers"
+    assert 0 < len(shown) < total
+    assert shown == newest[:len(shown)]
+    assert visible(opened) == newest
+    # A key stroke while batches are due cancels them: only its own matches are shown.
+    opened.js("""const sort = document.getElementById('sort');
+        sort.value = 'oldest';
+        sort.dispatchEvent(new Event('change', {bubbles: true}));
+        const box = document.getElementById('q');
+        box.value = 'grokking';
+        box.dispatchEvent(new Event('input', {bubbles: true}));""")
+    expected = {h.paper.key for h in search(shipped[1], "grokking")}
+    keys = visible(opened)
+    assert set(keys) == expected
+    assert keys == [k for k in newest[::-1] if k in expected]
 
 
 def test_fragment_round_trip_and_back(browser: chromium.Browser, page: Path, shipped) -> None:

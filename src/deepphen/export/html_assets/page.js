@@ -206,47 +206,109 @@
   const pageOrder = Array.from(rows.keys());
   const newest = pageOrder.slice().sort((a, b) => rows[a][RANK] - rows[b][RANK]);
   const orders = { "": pageOrder, newest, oldest: newest.slice().reverse() };
+  // Papers shown per group, so that a group's heading shows once a paper is in it.
+  const inGroup = new Int32Array(groups.length);
   const leave = (i) => {
     if (observer) observer.unobserve(els[i]);
     near.delete(i);
     inResults[i] = 0;
+    inGroup[groupOf[i]]--;
+  };
+  const goHome = (i) => {
+    let j = i + 1;
+    while (j < groupEnd[groupOf[i]] && inResults[j]) j++;
+    homes[i].insertBefore(els[i], j < groupEnd[groupOf[i]] ? els[j] : null);
+    leave(i);
   };
   const sendHome = () => { // every paper in #results back to its place, last first
-    for (let i = N - 1; i >= 0; i--) {
-      if (!inResults[i]) continue;
-      let j = i + 1;
-      while (j < groupEnd[groupOf[i]] && inResults[j]) j++;
-      homes[i].insertBefore(els[i], j < groupEnd[groupOf[i]] ? els[j] : null);
-      leave(i);
-    }
+    for (let i = N - 1; i >= 0; i--) if (inResults[i]) goHome(i);
   };
-  // Walk the papers in display order, last first: a paper that stops matching goes home
-  // (#sections is not displayed, so that costs little), one that starts matching goes in
-  // before the next matching paper of its list.
-  const update = (keep, order, listOf) => {
-    let nextIn = null, list = null;
-    for (let p = order.length - 1; p >= 0; p--) {
+  // A filtered view shows its first FIRST papers at once (more than a screenful) and the
+  // rest in batches of BATCH, one batch per animation frame, in display order; the next
+  // update cancels what is left. Laying out thousands of papers at once took the browser
+  // hundreds of milliseconds; a reader sees the top of the list, and the count is exact at
+  // once. While papers are still to come, #results has aria-busy="true".
+  const FIRST = 150, BATCH = 250;
+  let job = null; // {keep, order, listOf, at}: the display positions from `at` on are to do
+  let frame = 0;
+  const later = window.requestAnimationFrame
+    ? [(f) => requestAnimationFrame(f), (id) => cancelAnimationFrame(id)]
+    : [(f) => setTimeout(f, 16), (id) => clearTimeout(id)];
+  const showGroups = () => {
+    if (mode !== "") return;
+    groupLists.forEach((ul, n) => { ul.parentNode.hidden = inGroup[n] === 0; });
+    sectionBlocks.forEach((b) => {
+      b.hidden = !Array.from(b.children).some((c) => c.tagName === "DIV" && !c.hidden);
+    });
+  };
+  // Bring display positions [from, to) up to date (a paper that matches goes into its list
+  // before the next matching paper already there), walking them last first.
+  const fill = (w, from, to) => {
+    const { keep, order, listOf } = w;
+    let list = to < order.length ? listOf(order[to]) : null;
+    let nextIn = null;
+    for (let p = to; p < order.length && listOf(order[p]) === list; p++) {
+      if (inResults[order[p]]) { nextIn = els[order[p]]; break; }
+    }
+    for (let p = to - 1; p >= from; p--) {
       const i = order[p];
       const l = listOf(i);
       if (l !== list) { list = l; nextIn = null; }
-      if (inResults[i] && !keep[i]) {
-        let j = i + 1;
-        while (j < groupEnd[groupOf[i]] && inResults[j]) j++;
-        homes[i].insertBefore(els[i], j < groupEnd[groupOf[i]] ? els[j] : null);
-        leave(i);
-      } else if (keep[i]) {
-        if (!inResults[i]) {
-          l.insertBefore(els[i], nextIn);
-          inResults[i] = 1;
-          if (observer) observer.observe(els[i]);
-        }
-        nextIn = els[i];
+      if (!keep[i]) continue;
+      if (!inResults[i]) {
+        l.insertBefore(els[i], nextIn);
+        inResults[i] = 1;
+        inGroup[groupOf[i]]++;
+        if (observer) observer.observe(els[i]);
       }
+      nextIn = els[i];
     }
+  };
+  // Take up to `count` matching papers from w.at on.
+  const step = (w, count) => {
+    const { keep, order } = w;
+    let to = w.at;
+    while (to < order.length && count > 0) if (keep[order[to++]]) count--;
+    fill(w, w.at, to);
+    w.at = to;
+    showGroups();
+    return to >= order.length;
+  };
+  const cancel = () => {
+    if (frame) later[1](frame);
+    frame = 0;
+    job = null;
+    results.removeAttribute("aria-busy");
+  };
+  const run = () => {
+    frame = 0;
+    if (!job) return;
+    if (step(job, BATCH)) cancel(); else frame = later[0](run);
+  };
+  // A paper that stops matching leaves at once (#sections is not displayed, so that costs
+  // little); the papers that start matching come in as above.
+  const update = (keep, order, listOf) => {
+    cancel();
+    let leaving = 0, staying = 0;
+    for (let i = 0; i < N; i++) if (inResults[i]) { if (keep[i]) staying++; else leaving++; }
+    // Many papers leaving: take the view out of the page while they go, which the browser
+    // does far faster than taking each out of the displayed tree.
+    // (Not when focus is in it: a keyboard reader would lose their place.)
+    const detach = leaving > FIRST && leaving > staying && !results.contains(doc.activeElement);
+    const blocks = detach ? Array.from(results.children) : null;
+    if (detach) results.replaceChildren();
+    for (let i = N - 1; i >= 0; i--) if (inResults[i] && !keep[i]) goHome(i);
+    if (detach) results.replaceChildren(...blocks);
+    const w = { keep, order, listOf, at: 0 };
+    if (step(w, FIRST)) return;
+    job = w;
+    results.setAttribute("aria-busy", "true");
+    frame = later[0](run);
   };
   const show = (shown, filtering, sort) => {
     const want = filtering ? sort : null;
     if (want !== mode) {
+      cancel();
       sendHome();
       results.replaceChildren(...(want === null ? [] : want ? [sortedList] : sectionBlocks));
       mode = want;
@@ -256,17 +318,8 @@
     if (mode === null) return;
     const keep = new Uint8Array(N);
     for (const i of shown) keep[i] = 1;
-    if (mode) {
-      update(keep, orders[mode], () => sortedList);
-    } else {
-      update(keep, pageOrder, (i) => groupLists[groupOf[i]]);
-      const counts = new Int32Array(groups.length);
-      for (const i of shown) counts[groupOf[i]]++;
-      groupLists.forEach((ul, n) => { ul.parentNode.hidden = counts[n] === 0; });
-      sectionBlocks.forEach((b) => {
-        b.hidden = !Array.from(b.children).some((c) => c.tagName === "DIV" && !c.hidden);
-      });
-    }
+    if (mode) update(keep, orders[mode], () => sortedList);
+    else update(keep, pageOrder, (i) => groupLists[groupOf[i]]);
   };
   const apply = (s) => {
     let found = null;
