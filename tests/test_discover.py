@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -186,6 +187,18 @@ def test_md_checklist_with_add_commands(catalog_dir: Path, corpus: list, run_cli
     grok = next(line for line in items if "2505.10001" in line)
     assert "`deepphen add 2505.10001 --section emergence-and-phase-transitions -k Grokking" \
         in grok
+
+
+def test_md_checklist_mentions_and_references_nobody(catalog_dir: Path, corpus: list,
+                                                    run_cli) -> None:
+    """An issue body must not notify "@name" nor link "#12" from arXiv's text."""
+    corpus.append(CorpusEntry("2505.30004", "Grokking fixes #12 and owner/repo#7 for @octocat",
+                              ["Ann @dev Lee", "Bo #3"], "neural collapse grokking",
+                              ["cs.LG"], dt.datetime(2025, 5, 19)))
+    result = run_cli("discover", *WINDOW, "--format", "md", "--limit", "40")
+    line = next(line for line in result.stdout.splitlines() if "2505.30004" in line)
+    assert re.search(r"@\w|#\d", line) is None, line
+    assert "@\u200boctocat" in line and "#\u200b12" in line and "repo#\u200b7" in line
 
 
 def test_piped_table_is_plain_lines(catalog_dir: Path, corpus: list, run_cli) -> None:

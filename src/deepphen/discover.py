@@ -449,9 +449,24 @@ def first_authors(authors: Sequence[str], count: int = 2) -> str:
     return shown + (" et al." if len(authors) > count else "")
 
 
+# A zero-width space after '@' and before a number after '#': GitHub links "@name" (a
+# notification) and "#12" / "owner/repo#12" (a cross-reference) in issue text even when the
+# markdown is escaped; arXiv's text must not ping people or touch other issues.
+_GITHUB_REFERENCE = re.compile(r"@(?=\w)|#(?=\d)")
+
+
+def inert_references(text: str) -> str:
+    """``text`` with GitHub's @mentions and #references broken by a zero-width space."""
+    return _GITHUB_REFERENCE.sub(lambda m: m.group() + "\u200b", text)
+
+
 def render_md(result: Discovery, limit: int) -> str:
-    """A GFM checklist of the best candidates, each with the command that adds it."""
-    from deepphen.dialect import escape_md
+    """A GFM checklist of the best candidates, each with the command that adds it, for an
+    issue or a pull request: arXiv's text is escaped and cannot mention or reference."""
+    from deepphen.dialect import escape_md as _escape
+
+    def escape_md(text: str) -> str:
+        return inert_references(_escape(text))
 
     fits = result.fits[:limit]
     headings = result.headings()
