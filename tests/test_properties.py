@@ -225,3 +225,17 @@ def test_markdown_importer_reads_any_entry_line(line: str) -> None:
     for paper in result.papers:
         assert (paper.section, paper.year) == ("others", 2020)
         assert ids.is_safe_key(paper.key)
+
+
+def test_no_property_test_runs_against_a_clock() -> None:
+    """A hypothesis deadline is a timed assertion: a loaded machine fails it for no defect.
+    The profiles (tests/conftest.py) set none, CI's replays its examples, and no test sets one."""
+    import re
+
+    assert settings.default.deadline is None
+    assert settings.get_profile("ci").deadline is None
+    assert settings.get_profile("ci").derandomize
+    timed = [f"{path.name}:{n}" for path in Path(__file__).parent.glob("*.py")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\bdeadline=(?!None)", line) and "settings(" in line]
+    assert timed == []
