@@ -10,8 +10,9 @@ from typing import Annotated, Any
 import typer
 
 from deepphen.cli.app import app, handle_errors, usage_error
+from deepphen.cli.network import terminal_progress
 from deepphen.cli.options import CatalogOption, TimeoutOption
-from deepphen.cli.output import console, echo, is_terminal, print_json, print_rich_table, warn
+from deepphen.cli.output import echo, is_terminal, print_json, print_rich_table, warn
 from deepphen.printable import printable as clean
 
 OUTPUT_FORMATS = ("table", "json", "md")
@@ -23,20 +24,10 @@ def discover_progress(deadline: float | None = None) -> Iterator[Any]:
     terminal only; elsewhere they do nothing."""
     from deepphen.discover import Hooks
 
-    if not (is_terminal(sys.stderr) and is_terminal()):
-        yield Hooks(), None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=console(stderr=True), transient=True) as progress:
+    with terminal_progress() as progress:
+        if progress is None:
+            yield Hooks(), None
+            return
         label = "searching arXiv" + (f" (gives up after {deadline:g}s)" if deadline else "")
         search = progress.add_task(label, total=None)
         state: dict[str, Any] = {"meta": None}

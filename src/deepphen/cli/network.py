@@ -11,15 +11,11 @@ from deepphen.cli.output import console, is_terminal
 
 
 @contextlib.contextmanager
-def network_progress(description: str) -> Iterator[Any]:
-    """Hooks for a rich progress bar of ids fetched, showing rate-limit and retry waits, the
-    time spent and when the command gives up on arXiv (its overall deadline).
-
-    Yields an object with ``start(total)``, ``batch(n)`` and ``wait(seconds, reason)``;
-    on a terminal they drive a bar on stderr, otherwise they do nothing.
-    """
+def terminal_progress() -> Iterator[Any]:
+    """A rich Progress on stderr (description, bar, count, time spent) when stdout and stderr
+    are a terminal; None elsewhere. The one progress display of the commands that fetch."""
     if not (is_terminal() and is_terminal(sys.stderr)):
-        yield QuietProgress()
+        yield None
         return
     from rich.progress import (
         BarColumn,
@@ -32,7 +28,19 @@ def network_progress(description: str) -> Iterator[Any]:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, console=console(stderr=True), transient=True) as progress:
-        yield RichProgress(progress, description)
+        yield progress
+
+
+@contextlib.contextmanager
+def network_progress(description: str) -> Iterator[Any]:
+    """Hooks for a rich progress bar of ids fetched, showing rate-limit and retry waits, the
+    time spent and when the command gives up on arXiv (its overall deadline).
+
+    Yields an object with ``start(total)``, ``batch(n)`` and ``wait(seconds, reason)``;
+    on a terminal they drive a bar on stderr, otherwise they do nothing.
+    """
+    with terminal_progress() as progress:
+        yield QuietProgress() if progress is None else RichProgress(progress, description)
 
 
 class QuietProgress:
