@@ -176,3 +176,41 @@ def test_json_text_is_lossless(text: str) -> None:
     document = json_text(json.dumps({"t": text}, ensure_ascii=False))
     assert RAW_RE.search(document) is None
     assert json.loads(document) == {"t": text}
+
+
+def _cleaners() -> dict[str, Callable[[str], str]]:
+    """Every place that cleans catalog or arXiv text of controls on its own way out."""
+    from deepphen import discover
+    from deepphen.arxiv import ArxivEntry
+    from deepphen.dialect import escape_html, escape_md, fold_lines, safe_url
+    from deepphen.export import bibtex, html
+    from deepphen.fit import Fit, Why
+
+    def add_command(text: str) -> str:
+        class Model:
+            def sections_for(self, entry: object) -> list[tuple[str, float]]:
+                return [(text, 1.0)]
+
+            def keywords_for(self, entry: object) -> list[str]:
+                return [text]
+
+        entry = ArxivEntry("2505.00001", 1, "T", ["A"], None)  # type: ignore[arg-type]
+        return discover.add_command(Fit(entry, 0.5, Why(), Model()))  # type: ignore[arg-type]
+
+    return {"discover.add_command": add_command, "dialect.fold_lines": fold_lines,
+            "dialect.escape_md": escape_md, "dialect.escape_html": escape_html,
+            "dialect.safe_url": safe_url, "bibtex.latex_escape": bibtex.latex_escape,
+            "bibtex.verbatim_value": bibtex.verbatim_value,
+            # The HTML page keeps what it reads as layout and shows the rest as U+FFFD.
+            "html.clean": lambda text: html.clean(text).translate(
+                dict.fromkeys(map(ord, "\t\n\r\u2028\u2029")))}
+
+
+@pytest.mark.parametrize("name", sorted(_cleaners()))
+@given(text=st.text(alphabet=st.sampled_from(
+    f"ab []()&:/*`#{C0}{C1}{BIDI}\u2028\u2029\ufeff\ufff9\ufffa\ufffb"), max_size=30))
+def test_every_cleaner_leaves_no_control_printable_knows(name: str, text: str) -> None:
+    """printable is the one home of what a control is: every module that cleans text of
+    controls for a page, a citation or a command to paste leaves none that it knows."""
+    shown = _cleaners()[name](text)
+    assert not has_control(shown), f"{name}({text!r}) = {shown!r}"

@@ -220,14 +220,16 @@ def test_add_command_is_one_safe_shell_line() -> None:
             return [("others", 0.9)]
 
         def keywords_for(self, entry: object) -> list[str]:
-            return ["Red\x1b[31m Team", "it's `odd`", "A", "B"]
+            return ["Red\x1b[31m\u202e Team\u2066", "it's `odd`", "A", "B"]
 
     from deepphen.arxiv import ArxivEntry
 
     candidate = ArxivEntry("2505.00001", 1, "T", ["A B"], dt.date(2025, 5, 1))
     fit = Fit(candidate, 0.5, Why(), Model())  # type: ignore[arg-type]
     command = core.add_command(fit)
-    assert command == ("deepphen add 2505.00001 --section others -k 'Red [31m Team' "
+    # No ESC and no bidi override (which would show the line in another order than the
+    # shell reads it); the rest of the text stays as it was.
+    assert command == ("deepphen add 2505.00001 --section others -k 'Red[31m Team' "
                        "-k 'it'\"'\"'s `odd`' -k A")
 
 

@@ -15,6 +15,7 @@ import string
 
 from deepphen.layout import Layout
 from deepphen.models import Paper, Section
+from deepphen.printable import strip_controls
 
 # --------------------------------------------------------------------------------------------
 # Escaping. Two contexts: ordinary markdown text (title, authors, venue, key words, link labels),
@@ -23,9 +24,6 @@ from deepphen.models import Paper, Section
 # an HTML entity can make '<' literal.
 # --------------------------------------------------------------------------------------------
 
-# C0 and C1 controls and the line and paragraph separators: folded to a space before anything
-# else, so that none can end a line early or hide what starts one.
-_LINE_BREAKS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 # Characters that would start markdown structure anywhere in a line: links and images ([ ]),
 # HTML and autolinks (<), emphasis (*, which also delimits the venue), code spans (`) and
 # GFM strike-through (~).
@@ -54,8 +52,10 @@ _URL_ENCODE_RE = re.compile(r"[\s()<>\\\"]")
 
 
 def fold_lines(text: str) -> str:
-    """Line breaks and other control characters become one space: a field stays on its line."""
-    return _LINE_BREAKS_RE.sub(" ", text)
+    """Line breaks become a space and other control or bidi-formatting characters are dropped
+    (``printable.strip_controls``): a field stays on its line and none can end a line early,
+    hide what starts one or reorder what the reader sees. Done before any escaping."""
+    return strip_controls(text)
 
 
 def escape_md(text: str, separators: str = "", *, line_start: bool = False) -> str:

@@ -25,6 +25,7 @@ from deepphen import ids
 from deepphen.catalog import SETTINGS_FILE, Catalog, field_line
 from deepphen.errors import EXIT_FINDINGS, DeepphenError, NetworkError
 from deepphen.models import Paper, Settings
+from deepphen.printable import strip_controls
 from deepphen.taxonomy import canonical_category
 from deepphen.vocab import fold
 
@@ -39,7 +40,6 @@ PAGE_SIZE = 1000  # entries a request (arXiv allows 2000; smaller pages fail les
 MAX_CANDIDATES = 30000  # arXiv does not page past this; a wider window is refused
 MAX_DAYS = 366
 DEADLINE = 600.0  # seconds the command may spend on arXiv in all, unless --timeout says
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The key-word search outside the categories (see keyword_terms).
 KEYWORD_PAPERS = 3
 KEYWORD_SHARE = 0.01
@@ -431,8 +431,9 @@ def add_command(fit: Fit, *, keywords: int = 3) -> str:
         parts += ["--section", fit.suggested_sections[0][0]]
     for keyword in fit.suggested_keywords[:keywords]:
         parts += ["-k", keyword]
-    # Controls dropped: a command to paste must not carry a terminal's escape sequences.
-    return " ".join(shlex.quote(" ".join(_CONTROL_RE.sub(" ", p).split())) for p in parts)
+    # Controls dropped: a command to paste must not carry a terminal's escape sequences, nor
+    # a bidi override that shows it in another order than the shell reads it.
+    return " ".join(shlex.quote(" ".join(strip_controls(p).split())) for p in parts)
 
 
 def _code_span(text: str) -> str:

@@ -67,6 +67,14 @@ def strip_controls(text: str, *, keep: str = "") -> str:
     return "".join(ch for ch in spaced if ch in keep or not _CONTROL_RE.match(ch))
 
 
+def mark_controls(text: str, mark: str = "\ufffd", *, keep: str = "") -> str:
+    """``text`` with every control or bidi-formatting character but those in ``keep`` replaced
+    by ``mark``: seen, not obeyed (the HTML page shows them as U+FFFD)."""
+    if not _CONTROL_RE.search(text):
+        return text
+    return _CONTROL_RE.sub(lambda m: m.group() if m.group() in keep else mark, text)
+
+
 def json_text(document: str) -> str:
     """A JSON document with the controls json.dumps leaves raw escaped as ``\\uXXXX``.
 

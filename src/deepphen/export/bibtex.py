@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
+from deepphen.printable import strip_controls
 from deepphen.venues import is_journal, is_meeting, is_proceedings, venue_name, year_in
 from deepphen.vocab import fold
 
@@ -41,9 +42,6 @@ _LATEX_SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 _LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
-# Controls, C1 and the invisible bidi and direction marks: nothing a citation should carry.
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029"
-                         r"\u2066-\u2069\ufeff]+")
 # A word part (between hyphens or slashes) with a capital after its first character (GPT,
 # ReLU, ImageNet, PAC) or capitals mixed with digits (L2, 2D) is worth protecting from a
 # style's sentence-casing; "Fine-Tuning" is not.
@@ -56,8 +54,9 @@ _VERBATIM_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", '"': "%22
 
 
 def _clean(text: str) -> str:
-    """NFC text on one line: control characters and runs of whitespace become one space."""
-    return " ".join(unicodedata.normalize("NFC", _CONTROL_RE.sub(" ", text)).split())
+    """NFC text on one line: controls and bidi marks dropped (nothing a citation should carry),
+    line breaks and runs of whitespace one space."""
+    return " ".join(unicodedata.normalize("NFC", strip_controls(text)).split())
 
 
 def _escape_clean(text: str) -> str:
@@ -106,9 +105,10 @@ def author_value(paper: Paper) -> str:
 def verbatim_value(text: str) -> str:
     """A URL or DOI kept verbatim (biblatex reads these raw), minus brace-breaking characters.
 
-    Whitespace inside is percent-encoded as %20; control characters are dropped.
+    Whitespace inside (line breaks too) is percent-encoded as %20; other control and bidi
+    characters are dropped.
     """
-    return "%20".join(_CONTROL_RE.sub("", text).split()).translate(_VERBATIM_UNSAFE)
+    return "%20".join(strip_controls(text).split()).translate(_VERBATIM_UNSAFE)
 
 
 def _ascii_words(text: str) -> list[str]:

@@ -27,11 +27,13 @@ from itertools import groupby
 from deepphen.dialect import group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
+from deepphen.printable import mark_controls
 from deepphen.vocab import Vocabulary, keyword_norm
 
-# C0/C1 controls (but tab and newline) and lone surrogates would reach the page as garbage
-# or as terminal sequences when someone copies text; they become U+FFFD, visibly.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Lone surrogates cannot be written as UTF-8; like controls, they become U+FFFD, visibly.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# What HTML reads as layout and the data block escapes: kept.
+_LAYOUT = "\t\n\r\u2028\u2029"
 # In JSON inside <script>: these could end the element or open a comment.
 _JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -48,8 +50,10 @@ _HTTP_URL_RE = re.compile(
 
 
 def clean(text: str) -> str:
-    """Catalog text without control characters (shown as U+FFFD)."""
-    return _CONTROL_RE.sub("\ufffd", text)
+    """Catalog text with its control and bidi-formatting characters (which would reach the page
+    as garbage, reorder it, or act as terminal sequences when someone copies text) and lone
+    surrogates shown as U+FFFD."""
+    return _SURROGATE_RE.sub("\ufffd", mark_controls(text, keep=_LAYOUT))
 
 
 def esc(text: str) -> str:
