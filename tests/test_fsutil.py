@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from deepphen.errors import DeepphenError, LockTimeout
-from deepphen.fsutil import TMP_PREFIX, atomic_write_text, catalog_lock, write_output
+from deepphen.fsutil import TMP_PREFIX, atomic_write_text, catalog_lock, os_error, write_output
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -158,3 +159,11 @@ def test_interrupted_import_leaves_nothing(tmp_path: Path, interruption: type) -
     with pytest.raises(interruption):
         write_catalog(tmp_path / "cat", result.settings, result.papers, on_paper=interrupt)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_device_that_refuses_a_write_is_named_itself(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    exc = OSError(errno.EACCES, os.strerror(errno.EACCES), str(fifo))
+    assert str(os_error("write", exc, fifo)).endswith(f"(file {fifo} is not writable)")
+    assert os_error("read", exc, fifo).hint is None  # reading names no folder to write in

@@ -168,6 +168,38 @@ def test_import_into_a_place_it_cannot_write_is_one_line(tmp_path: Path, where: 
     assert tree(tmp_path) == before
 
 
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS], ids=["denied", "read-only"])
+@pytest.mark.parametrize("where", ["export-outside", "import-outside", "export-page", "lint-fix"])
+def test_an_unwritable_place_is_named_and_the_catalog_only_when_it_is_in_one(
+        tmp_path: Path, where: str, code: int, monkeypatch: pytest.MonkeyPatch,
+        run_cli) -> None:
+    root = _catalog(tmp_path / "lists")
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    run_cli("lint", "--fix", exit_code=None)  # the page and the private folder exist already
+    paper = root / "others" / "1803.03635.toml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        "https://arxiv.org/abs/1803.03635", FIXABLE_LINK), encoding="utf-8")  # to fix again
+    (tmp_path / "out").mkdir()
+    (tmp_path / "list.md").write_text(LIST, encoding="utf-8")
+    blocked, args = {
+        "export-outside": (tmp_path / "out", ["export", "-o", tmp_path / "out" / "list.md"]),
+        "import-outside": (tmp_path / "out", ["import", tmp_path / "list.md",
+                                              "--catalog", tmp_path / "out" / "new"]),
+        "export-page": (root, ["export", "-o", root / "README.md"]),
+        "lint-fix": (root / "others", ["lint", "--fix"]),
+    }[where]
+    fault(monkeypatch, code, lambda p: os.path.dirname(os.path.abspath(p)) == str(blocked),
+          {"create", "replace"})
+    result = run_cli(*args, exit_code=2)
+    monkeypatch.undo()
+    [line] = result.stderr.splitlines()
+    hint = line[line.rindex("("):]
+    state = "is on a read-only file system" if code == errno.EROFS else "is not writable"
+    in_catalog = where in ("export-page", "lint-fix")
+    assert hint == f"({'the catalog' + chr(39) + 's folder' if in_catalog else 'folder'} "\
+        f"{blocked} {state})", line
+
+
 @pytest.mark.parametrize("kind", ["loop", "dangling", "to-a-folder"])
 @pytest.mark.parametrize("command", WRITERS, ids=" ".join)
 def test_a_lock_path_that_is_a_link_is_one_line(tmp_path: Path, kind: str, command: list[str],

@@ -31,14 +31,36 @@ CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 def os_error(action: str, exc: OSError, path: str | Path) -> DeepphenError:
     """One line for a failed file-system call: what, the reason, and the file at fault."""
     reason = exc.strerror or type(exc).__name__
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and action != "read":
-        reason += " (is the catalog read-only?)"
     # The file meant, not a temporary one beside it; the path at fault when it is another
     # (a folder on the way).
     culprit = exc.filename if isinstance(exc.filename, str) else None
     if culprit and culprit != str(path) and TMP_PREFIX not in os.path.basename(culprit):
         reason += f": {culprit}"
-    return DeepphenError(f"cannot {action}: {reason}", path=path)
+    hint = None
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and action != "read":
+        hint = _refusal(exc, path)
+    return DeepphenError(f"cannot {action}: {reason}", path=path, hint=hint)
+
+
+def _refusal(exc: OSError, path: str | Path) -> str:
+    """What refused a write: the folder it creates or renames in (the file itself when it is
+    a device or FIFO written in place). The catalog is named only when that is in one."""
+    from deepphen.paths import catalog_holding
+
+    # A rename's failure names the source first; the destination's folder is the one at fault.
+    target = next((f for f in (exc.filename2, exc.filename) if isinstance(f, str)), str(path))
+    try:
+        mode = os.stat(target).st_mode
+        in_place = not (stat.S_ISDIR(mode) or stat.S_ISREG(mode))
+    except OSError:
+        in_place = False
+    blocked = target if in_place else os.path.dirname(os.path.abspath(target))
+    what = "file" if in_place else "folder"
+    if catalog_holding(blocked) is not None:
+        what = f"the catalog's {what}"
+    if exc.errno == errno.EROFS:
+        return f"{what} {blocked} is on a read-only file system"
+    return f"{what} {blocked} is not writable"
 
 
 def read_regular(path: Path) -> bytes:

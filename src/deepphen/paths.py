@@ -39,6 +39,18 @@ def inside(root: Path, path: Path) -> bool:
         return False
 
 
+def catalog_holding(path: str | Path) -> Path | None:
+    """The catalog folder (one holding ``catalog.toml``) that ``path`` is in or is, or None."""
+    path = Path(path).absolute()
+    for folder in (path, *path.parents):
+        try:
+            if (folder / SETTINGS_FILE).is_file():
+                return folder
+        except OSError:  # a folder on the way that cannot be looked into
+            continue
+    return None
+
+
 def page_problem(root: Path, settings: Settings, page: str | None = None) -> str | None:
     """Why ``page`` (default: the settings' ``page``) cannot be the generated page, or None.
 
