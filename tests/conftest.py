@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from deepphen.cli.main import app
 from tests.helpers import REAL_LIST, make_catalog
 
-pytest_plugins = ["tests.arxiv_server"]
+pytest_plugins = ["tests.arxiv_server", "tests.foreign_arxiv"]
 
 # Hypothesis profiles. No deadline anywhere: a deadline is a timed assertion, and a loaded
 # machine fails it for no defect. "ci" (chosen when $CI is set, as GitHub and .ci/run set it)
