@@ -81,7 +81,7 @@ def test_query_is_valid_in_the_documented_subset() -> None:
     window = core.parse_window("2025-05-01", "2025-05-07", today=TODAY)
     query = core.build_query(["cs.LG", "stat.ML"], window)
     assert query == ("(cat:cs.LG OR cat:stat.ML) AND "
-                     "submittedDate:[202505010000 TO 202505072359]")
+                     "submittedDate:[202505010000 TO 202505080000]")
     parse(query)  # the stand-in's parser accepts it
 
 
@@ -106,7 +106,7 @@ def test_json_lists_new_papers_best_first(catalog_dir: Path, corpus: list, arxiv
     assert "Neural Collapse" in neural["suggested_keywords"]
     [params] = search_requests(arxiv)
     assert params["sortBy"] == "submittedDate" and int(params["max_results"]) <= 2000
-    assert "submittedDate:[202505150000 TO 202505202359]" in params["search_query"]
+    assert "submittedDate:[202505150000 TO 202505210000]" in params["search_query"]
 
 
 def test_known_and_dismissed_papers_are_left_out(catalog_dir: Path, corpus: list,
@@ -397,7 +397,7 @@ def test_keyword_terms_keep_the_distinctive_ones() -> None:
     assert core.keyword_terms(papers, common) == ["neural collapse"]
     query = core.keyword_query(["neural collapse"], ["cs.LG", "stat.ML"],
                                core.Window(dt.date(2025, 5, 1), dt.date(2025, 5, 2)))
-    assert query == ('(submittedDate:[202505010000 TO 202505022359] AND '
+    assert query == ('(submittedDate:[202505010000 TO 202505030000] AND '
                      '(abs:"neural collapse")) ANDNOT (cat:cs.LG OR cat:stat.ML)')
     parse(query)
 

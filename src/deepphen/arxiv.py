@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -205,10 +204,11 @@ class Client:
         """Page through the results of a ``search_query``, one request per page.
 
         Pages hold at most ``page_size`` entries (never more than MAX_PAGE_SIZE); paging stops
-        when arXiv's ``totalResults`` is reached, at ``limit`` entries, or at an empty page
-        (asked once more first: the API has served spurious empty pages). An entry already
-        seen on an earlier page (results shift while paging) is left out. A failure raises
-        NetworkError after the pages already yielded, so a caller can keep what it has.
+        at ``limit`` entries, at an empty page (asked once more first: the API has served
+        spurious empty pages), at a page of nothing new (a server that does not page), or at
+        ``totalResults`` if the page was short (a full page asks on: totals can be wrong).
+        Entries seen on an earlier page (results shift while paging) are left out. A failure
+        raises NetworkError after the pages already yielded, so a caller can keep what it has.
         """
         if sort_by not in SORT_BY or sort_order not in SORT_ORDER:
             raise ValueError(f"unknown sort {sort_by!r} {sort_order!r}")
@@ -233,7 +233,7 @@ class Client:
                 seen.update(e.id for e in fresh)
                 yield SearchPage(fresh, start, total, len(entries))
                 start += len(entries)
-                if total is not None and start >= total:
+                if not fresh or (total is not None and start >= total and len(entries) < count):
                     return
 
     def _open(self) -> httpx.Client:
@@ -445,15 +445,15 @@ def _parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | Non
 
 
 def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
-    m = re.search(r"arxiv\.org/abs/(.+)$", raw_id.strip())
-    if m is None:
+    links = [link.get("href", "") for link in node.findall(f"{_ATOM}link")
+             if link.get("rel", "alternate") == "alternate"]
+    parsed = ids.entry_id(raw_id, links)
+    if parsed is None:
         return None
-    try:
-        parsed = ids.parse_arxiv_id(m.group(1))
-    except ids.InvalidId:
-        return None
-    primary = node.find(f"{_ARXIV}primary_category")
+    primary_node = node.find(f"{_ARXIV}primary_category")
+    primary = (primary_node.get("term") if primary_node is not None else None) or None
     categories = [c.get("term", "") for c in node.findall(f"{_ATOM}category")]
+    categories = [c for c in categories if c] or ([primary] if primary else [])
     return ArxivEntry(
         id=parsed.id,
         version=parsed.version,
@@ -465,8 +465,8 @@ def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
         summary=_clean(_text(node, f"{_ATOM}summary")),
         journal_ref=_clean(_text(node, f"{_ARXIV}journal_ref")) or None,
         doi=_clean(_text(node, f"{_ARXIV}doi")) or None,
-        primary_category=(primary.get("term") if primary is not None else None) or None,
-        categories=[c for c in categories if c],
+        primary_category=primary or (categories[0] if categories else None),
+        categories=categories,
         comment=_clean(_text(node, f"{_ARXIV}comment")) or None,
     )
 
@@ -487,9 +487,11 @@ def _date(text: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
+    # arXiv's calendar is UTC: a stamp with another offset is moved to it.
+    return (when.astimezone(dt.UTC) if when.tzinfo else when).date()
 
 
 def _local(tag: str) -> str:

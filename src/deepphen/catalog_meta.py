@@ -71,6 +71,10 @@ def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
 
     A network or API failure stops the fetch (what came before it is kept and cached) and
     sets ``warning``: ranking then works from titles and key words alone for those papers.
+    So does a batch of which the API finds no paper at all: arXiv knows the catalog's
+    papers, so such an answer means an API that does not look up ``id_list`` (a stand-in
+    that ignores it or answers an empty feed); asking for the other batches would only
+    cost time, and the papers are not recorded as unknown to arXiv.
     """
     meta = load_meta(root)
     wanted = sorted({p.arxiv for p in papers if p.arxiv and not meta.known(p.arxiv)})
@@ -84,6 +88,11 @@ def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
         except DeepphenError as exc:
             meta.warning = (f"could not fetch the abstracts of {len(wanted)} catalog papers "
                             f"({exc.message}); ranking uses their titles and key words")
+            break
+        if not found:
+            meta.warning = (f"the arXiv API found none of {len(batch)} catalog papers by id "
+                            f"(is id_list supported?); ranking uses the titles and key words "
+                            f"of {len(wanted)} catalog papers")
             break
         for arxiv_id in batch:
             entry = found.get(arxiv_id)

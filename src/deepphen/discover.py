@@ -28,6 +28,7 @@ from deepphen.models import Paper, Settings
 from deepphen.printable import strip_controls
 from deepphen.taxonomy import canonical_category
 from deepphen.vocab import fold
+from deepphen.window import Window, parse_window
 
 if TYPE_CHECKING:
     from deepphen.arxiv import ArxivEntry, Client, SearchPage
@@ -35,10 +36,8 @@ if TYPE_CHECKING:
     from deepphen.fit import Fit
 
 DEFAULT_CATEGORIES = ("cs.LG", "stat.ML")
-DEFAULT_SINCE = "7d"
 PAGE_SIZE = 1000  # entries a request (arXiv allows 2000; smaller pages fail less often)
 MAX_CANDIDATES = 30000  # arXiv does not page past this; a wider window is refused
-MAX_DAYS = 366
 DEADLINE = 600.0  # seconds the command may spend on arXiv in all, unless --timeout says
 # The key-word search outside the categories (see keyword_terms).
 KEYWORD_PAPERS = 3
@@ -57,73 +56,9 @@ class NothingFound(DeepphenError):
     exit_code = EXIT_FINDINGS
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
-    """Days of first submission, both ends included (UTC, as arXiv stamps them)."""
-
-    start: dt.date
-    end: dt.date
-
-    @property
-    def term(self) -> str:
-        """The ``submittedDate`` range of the arXiv query language, to the minute."""
-        return f"submittedDate:[{self.start:%Y%m%d}0000 TO {self.end:%Y%m%d}2359]"
-
-    def __str__(self) -> str:
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
-
-
 def utc_today() -> dt.date:
     """Today in UTC, the calendar arXiv stamps submissions in (tests replace it)."""
     return dt.datetime.now(dt.UTC).date()
-
-
-def _bound(text: str, today: dt.date, *, end: bool, option: str) -> dt.date:
-    text = text.strip()
-    m = re.fullmatch(r"(\d+)\s*d", text, re.IGNORECASE)
-    if m:
-        days = int(m.group(1))
-        if days > 100 * 365:
-            raise DeepphenError(f"{option} {text}: too many days", hint="e.g. 7d or 30d")
-        return today - dt.timedelta(days=days)
-    from deepphen.filters import parse_date_bound
-
-    try:
-        return parse_date_bound(text, end=end)
-    except DeepphenError:
-        raise DeepphenError(f"{option} {text!r} is not a date",
-                            hint="use Nd (e.g. 7d, 30d), YYYY-MM-DD, YYYY-MM or YYYY") from None
-
-
-def parse_window(since: str | None, until: str | None, *, today: dt.date) -> Window:
-    """The window ``--since``/``--until`` name: ``Nd`` (N days before today), YYYY-MM-DD,
-    YYYY-MM or YYYY (a month or year: its first day for --since, its last for --until).
-
-    Default: the last 7 days up to today. Raises DeepphenError (exit 2) for an unparseable
-    bound, --until before --since, a window wholly in the future, ``0d``-style empty
-    windows and windows longer than a year.
-    """
-    for option, value in (("--since", since), ("--until", until)):
-        if value is not None and not value.strip():  # a slip, not "the default"
-            raise DeepphenError(f"{option} needs a value, not an empty one",
-                                hint=f"drop {option} or give it a value")
-    start = _bound(since or DEFAULT_SINCE, today, end=False, option="--since")
-    end = _bound(until, today, end=True, option="--until") if until else today
-    if since is not None and re.fullmatch(r"\s*0+\s*d\s*", since, re.IGNORECASE):
-        raise DeepphenError("--since 0d is an empty window", hint="e.g. --since 1d")
-    if until and end < start:
-        if since is None:
-            raise DeepphenError(f"--until {end} is before the default --since {start} "
-                                f"({DEFAULT_SINCE} ago)", hint="give --since too")
-        raise DeepphenError(f"--until {end} is before --since {start}", hint="swap them")
-    if start > today:
-        raise DeepphenError(f"the window {start} to {end} is in the future (today is {today})",
-                            hint="give a --since up to today")
-    end = min(end, today)
-    if (end - start).days + 1 > MAX_DAYS:
-        raise DeepphenError(f"the window {start} to {end} is longer than a year",
-                            hint="discover a year at most at a time")
-    return Window(start, end)
 
 
 def build_query(categories: Sequence[str], window: Window) -> str:
@@ -192,13 +127,22 @@ class Fetched:
     error: DeepphenError | None = None
     truncated: bool = False  # more than MAX_CANDIDATES in the window
     by_keywords: list[ArxivEntry] = field(default_factory=list)  # from outside the categories
+    ended_short: bool = False  # the last page held fewer entries than the pages before it
+    limit: int = MAX_CANDIDATES  # results asked at most (arXiv serves no more than 30000)
 
     @property
     def complete(self) -> bool:
         # ``received``, not the distinct entries: results shifting while paging repeat some
-        # entries, and arXiv counts each result once.
+        # entries, and arXiv counts each result once. A listing that ends with a short page
+        # ended there, whatever total was announced (a server may miscount it); one that
+        # ends with full pages and then nothing was cut off.
         return self.error is None and not self.truncated and (
-            self.total is None or self.received >= self.total)
+            self.total is None or self.received >= self.total or self.ended_short)
+
+    @property
+    def miscounted(self) -> bool:
+        """The listing ended (short page) before the total the server announced."""
+        return self.complete and self.total is not None and self.received < self.total
 
     def shortfall(self) -> str:
         """What could not be fetched, in words."""
@@ -207,7 +151,7 @@ class Fetched:
         if self.error is not None:
             return f"{got}; then: {self.error.message}"
         if self.truncated:
-            return f"{got}; arXiv serves at most {MAX_CANDIDATES} results a query"
+            return f"{got}; fetched at most {self.limit} results a query"
         return f"{got}; arXiv stopped sending results early"
 
 
@@ -217,14 +161,19 @@ PageHook = Callable[["SearchPage", int], None]
 def fetch_candidates(client: Client, query: str, *, on_page: PageHook | None = None,
                      limit: int = MAX_CANDIDATES, page_size: int | None = None) -> Fetched:
     """Every paper matching ``query``, newest first, paged; a failure is kept, not raised."""
-    fetched = Fetched()
+    fetched = Fetched(limit=limit)
+    size = page_size or PAGE_SIZE
+    largest = 0
     try:
         for page in client.search(query, sort_by="submittedDate", sort_order="descending",
-                                  page_size=page_size or PAGE_SIZE, limit=limit):
+                                  page_size=size, limit=limit):
             fetched.pages += 1
             fetched.received += page.received
             fetched.total = page.total
             fetched.entries.extend(page.entries)
+            # Short of what was asked, or of what earlier pages held (a server's page cap).
+            fetched.ended_short = page.received < (largest or min(size, limit))
+            largest = max(largest, page.received)
             if on_page:
                 on_page(page, len(fetched.entries))
     except NetworkError as exc:
@@ -324,6 +273,9 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
             raise DeepphenError(f"incomplete fetch: {fetched.shortfall()}",
                                 hint="run again later, or pass --partial to rank what came")
         warnings.append(f"incomplete fetch: {fetched.shortfall()}; ranking what came")
+    elif fetched.miscounted:
+        warnings.append(f"arXiv announced {fetched.total} papers but its listing ended after "
+                        f"{fetched.received}; ranking those")
     if keywords:
         fetched.by_keywords = _keyword_search(client, cat.papers, fetched, chosen, window,
                                               hooks, warnings)
@@ -335,14 +287,17 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     left_out: dict[str, int] = {}
     kept = []
     for entry in [*fetched.entries, *fetched.by_keywords]:
-        reason = known.reason(entry)
+        reason = known.reason(entry) or (None if window.holds(entry) else "outside the window")
         if reason:
             left_out[reason] = left_out.get(reason, 0) + 1
         else:
             kept.append(entry)
+    # One order whatever order the server sent (ascending, descending, its own): the same
+    # listing ranks the same.
+    kept.sort(key=lambda e: (*ids.id_sort_key(e.id), e.id))
     if not kept:
         raise NothingFound(f"no new paper in {', '.join(chosen)} from {window} "
-                           f"({len(fetched.entries)} fetched, all already known)"
+                           f"({len(fetched.entries)} fetched, none new in the window)"
                            if fetched.entries else
                            f"arXiv lists no paper in {', '.join(chosen)} from {window}")
     from deepphen.fit import FitModel
@@ -394,7 +349,22 @@ def _keyword_search(client: Client, papers: Sequence[Paper], fetched: Fetched,
         warnings.append(f"the key-word search outside {', '.join(categories)} is incomplete "
                         f"({extra.shortfall()}); ranking what came")
     seen = {e.id for e in fetched.entries}
-    return [e for e in extra.entries if e.id not in seen]
+    return [e for e in extra.entries
+            if e.id not in seen and answers_keywords(e, terms, categories)]
+
+
+def answers_keywords(entry: ArxivEntry, terms: Sequence[str], categories: Sequence[str]) -> bool:
+    """Whether a result of the key-word search answers it: one of ``terms`` in its title or
+    abstract, and none of ``categories`` among its own. A server that cannot run the query
+    well (phrases read as loose words, ANDNOT ignored, or everything sent back) must not
+    flood the ranking with papers that the query would never have found."""
+    wanted = {c.lower() for c in categories}
+    if any(c.lower() in wanted for c in entry.categories):
+        return False
+    text = f"{fold(entry.title)} {fold(entry.summary)}"
+    # Each word of a phrase may take an ending (a plural, -ing): arXiv's search stems words.
+    return any(re.search(r"\b" + r"\w*\s".join(map(re.escape, term.split())) + r"\w*\b", text)
+               for term in terms)
 
 
 @contextlib.contextmanager

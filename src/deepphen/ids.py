@@ -166,3 +166,17 @@ def first_version_date(published: dt.date | None, arxiv_id: str) -> dt.date | No
     given = published.year * 12 + published.month
     expected = (month // 100) * 12 + month % 100
     return published if abs(given - expected) <= 1 else None
+
+
+def entry_id(raw_id: str, links: list[str]) -> ArxivId | None:
+    """The arXiv id of an Atom entry: from its ``<id>`` as arXiv writes it
+    (``http://arxiv.org/abs/...``) or as other servers do (a bare, ``arXiv:`` or
+    ``oai:arXiv.org:`` id, another host's ``/abs/`` URL), else from its abstract links."""
+    for text in [raw_id.strip(), *links]:
+        m = re.search(r"/abs/(.+)$", text)
+        text = m.group(1) if m else re.sub(r"^oai:arxiv\.org:", "", text, flags=re.IGNORECASE)
+        try:
+            return parse_arxiv_id(text)
+        except InvalidId:
+            continue
+    return None

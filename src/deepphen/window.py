@@ -1,0 +1,110 @@
+"""discover's window: the days of first submission a run asks arXiv for, and what is in it.
+
+``--since``/``--until`` are read here (``Nd``, YYYY-MM-DD, YYYY-MM, YYYY) into a ``Window``;
+the window writes its own ``submittedDate`` range and judges, whatever a server sent back,
+which papers really are in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from deepphen import ids
+from deepphen.errors import DeepphenError
+
+if TYPE_CHECKING:
+    from deepphen.arxiv import ArxivEntry
+
+DEFAULT_SINCE = "7d"
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Days of first submission, both ends included (UTC, as arXiv stamps them)."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def term(self) -> str:
+        """The ``submittedDate`` range of the arXiv query language, to the minute.
+
+        It ends at midnight after the last day, not at its 23:59: a server that reads the
+        range to the second (23:59:00) would miss the day's last minute. What the range
+        brings from the day after (all of it, on a server that reads only the days) is
+        dropped by ``holds``.
+        """
+        after = self.end + dt.timedelta(days=1)
+        return f"submittedDate:[{self.start:%Y%m%d}0000 TO {after:%Y%m%d}0000]"
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    def holds(self, entry: ArxivEntry) -> bool:
+        """Whether the paper was first submitted in the window, as far as its entry tells.
+
+        Servers differ in how they read a ``submittedDate`` range (to the day, the minute, the
+        second) and some ignore terms they do not know: whatever came, a paper dated outside
+        the window is not a candidate. Undated, it is judged by its id's month (arXiv numbers
+        papers by month; a paper can be numbered in the month after its submission).
+        """
+        if entry.published is not None:
+            return self.start <= entry.published <= self.end
+        month = ids.id_sort_key(entry.id)[0]
+        if not month:
+            return True
+        first = self.start.year * 12 + self.start.month - 1
+        last = self.end.year * 12 + self.end.month  # one month of grace
+        return first <= (month // 100) * 12 + month % 100 - 1 <= last
+
+
+def _bound(text: str, today: dt.date, *, end: bool, option: str) -> dt.date:
+    text = text.strip()
+    m = re.fullmatch(r"(\d+)\s*d", text, re.IGNORECASE)
+    if m:
+        days = int(m.group(1))
+        if days > 100 * 365:
+            raise DeepphenError(f"{option} {text}: too many days", hint="e.g. 7d or 30d")
+        return today - dt.timedelta(days=days)
+    from deepphen.filters import parse_date_bound
+
+    try:
+        return parse_date_bound(text, end=end)
+    except DeepphenError:
+        raise DeepphenError(f"{option} {text!r} is not a date",
+                            hint="use Nd (e.g. 7d, 30d), YYYY-MM-DD, YYYY-MM or YYYY") from None
+
+
+def parse_window(since: str | None, until: str | None, *, today: dt.date) -> Window:
+    """The window ``--since``/``--until`` name: ``Nd`` (N days before today), YYYY-MM-DD,
+    YYYY-MM or YYYY (a month or year: its first day for --since, its last for --until).
+
+    Default: the last 7 days up to today. Raises DeepphenError (exit 2) for an unparseable
+    bound, --until before --since, a window wholly in the future, ``0d``-style empty
+    windows and windows longer than a year.
+    """
+    for option, value in (("--since", since), ("--until", until)):
+        if value is not None and not value.strip():  # a slip, not "the default"
+            raise DeepphenError(f"{option} needs a value, not an empty one",
+                                hint=f"drop {option} or give it a value")
+    start = _bound(since or DEFAULT_SINCE, today, end=False, option="--since")
+    end = _bound(until, today, end=True, option="--until") if until else today
+    if since is not None and re.fullmatch(r"\s*0+\s*d\s*", since, re.IGNORECASE):
+        raise DeepphenError("--since 0d is an empty window", hint="e.g. --since 1d")
+    if until and end < start:
+        if since is None:
+            raise DeepphenError(f"--until {end} is before the default --since {start} "
+                                f"({DEFAULT_SINCE} ago)", hint="give --since too")
+        raise DeepphenError(f"--until {end} is before --since {start}", hint="swap them")
+    if start > today:
+        raise DeepphenError(f"the window {start} to {end} is in the future (today is {today})",
+                            hint="give a --since up to today")
+    end = min(end, today)
+    if (end - start).days + 1 > MAX_DAYS:
+        raise DeepphenError(f"the window {start} to {end} is longer than a year",
+                            hint="discover a year at most at a time")
+    return Window(start, end)

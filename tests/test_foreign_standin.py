@@ -1,0 +1,336 @@
+"""discover against an outsider's stand-in of the arXiv API (tests/foreign_arxiv.py).
+
+Each test runs the command as a user would (``discover --since A --until B --limit 25
+--format json``) against one reasonable reading of the API manual, and checks that the
+answer is the one a faithful server gets, that it comes without long waits (the clock is
+fake: the client's 3 s spacing and backoffs are counted, never slept), and that whatever
+the server sends, no paper outside the window is ranked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from deepphen import discover as core
+from deepphen.arxiv import _parse_page
+from tests.arxiv_server import FakeTime
+from tests.foreign_arxiv import Foreign, Paper, Quirks
+from tests.helpers import sample_papers
+
+TODAY = dt.date(2025, 5, 31)
+SINCE, UNTIL = dt.date(2025, 5, 15), dt.date(2025, 5, 20)
+WINDOW = ("--since", SINCE.isoformat(), "--until", UNTIL.isoformat())
+TOPICS = ["grokking in modular arithmetic", "geometry of last-layer features",
+          "winning lottery tickets by magnitude pruning", "double descent of test error"]
+FILLER = ["protein folding", "traffic forecasting", "image segmentation", "speech codecs",
+          "graph databases", "robot grasping", "weather nowcasting", "code review"]
+
+
+def paper(number: int, when: dt.datetime, title: str, categories: list[str],
+          summary: str | None = None) -> Paper:
+    return {"id": f"{when:%y%m}.{number:05d}", "title": title, "authors": [f"Author {number}"],
+            "summary": summary or f"We study {title.lower()} with new experiments.",
+            "categories": categories, "submitted": when}
+
+
+def listing(count: int = 60, seed: int = 3, first: dt.date = dt.date(2025, 5, 10),
+            days: int = 16) -> list[Paper]:
+    """Papers of ``days`` days from ``first`` (the window and days around it), a few on the
+    catalog's topics, the catalog's own papers (for id_list), papers at the window's edges."""
+    rng = random.Random(seed)
+    out = []
+    start = dt.datetime.combine(first, dt.time())
+    for n in range(count):
+        when = start + dt.timedelta(seconds=rng.randrange(days * 86400))
+        topic = TOPICS[n % len(TOPICS)] if n % 7 == 0 else rng.choice(FILLER)
+        cats = rng.choice([["cs.LG"], ["stat.ML", "cs.LG"], ["cs.LG", "cs.CV"]])
+        out.append(paper(10000 + n, when, f"On {topic} ({n})", cats))
+    out += [paper(20001, dt.datetime(2025, 5, 15, 0, 0, 0), "Grokking at the first second",
+                  ["cs.LG"]),
+            paper(20002, dt.datetime(2025, 5, 20, 23, 59, 30), "Grokking in the last minute",
+                  ["cs.LG"]),
+            paper(20003, dt.datetime(2025, 5, 21, 0, 0, 0), "Grokking one day late", ["cs.LG"]),
+            paper(20004, dt.datetime(2025, 5, 14, 23, 59, 59), "Grokking one second early",
+                  ["cs.LG"]),
+            paper(20005, dt.datetime(2025, 5, 17, 9), "Neural collapse in vision models",
+                  ["cs.CV"], "We observe neural collapse in vision transformers."),
+            paper(20006, dt.datetime(2025, 5, 18, 9), "Segmentation of roads", ["cs.CV"],
+                  "Roads, from satellites.")]
+    for known in sample_papers():
+        if known.arxiv:
+            yymm = known.arxiv[:4]
+            when = dt.datetime(2000 + int(yymm[:2]), int(yymm[2:]), 3)
+            out.append({"id": known.arxiv, "title": known.title, "authors": known.authors,
+                        "summary": f"About {known.title.lower()}.", "categories": ["cs.LG"],
+                        "submitted": when})
+    return out
+
+
+@pytest.fixture
+def fake(fake_clock: FakeTime, monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    """The client's clock (no real waits), and today is TODAY."""
+    monkeypatch.setattr(core, "utc_today", lambda: TODAY)
+    return fake_clock
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    """The sample catalog, with papers keyed "Neural Collapse" and "Grokking" three times
+    each (so the key-word search runs), searching cs.LG and stat.ML."""
+    from deepphen.models import Link
+    from deepphen.models import Paper as CatalogPaper
+    from tests.helpers import make_catalog, sample_settings
+
+    extra = [CatalogPaper(title=f"{kw} study {n}", year=2023, section="neural-collapse",
+                          authors=["N. C. Author"], arxiv=f"2301.0{i}{n:03d}", keywords=[kw],
+                          links=[Link("paper", f"https://arxiv.org/abs/2301.0{i}{n:03d}")])
+             for i, kw in enumerate(["Neural Collapse", "Grokking"], 1) for n in (1, 2)]
+    settings = sample_settings()
+    settings.discover.categories = ["cs.LG", "stat.ML"]
+    return make_catalog(tmp_path / "catalog", sample_papers() + extra, settings)
+
+
+def discover_json(run_cli, catalog: Path, fake: FakeTime, exit_code: int = 0
+                  ) -> tuple[list[dict], str, float]:
+    """The JSON records, stderr, and the seconds the run took on the fake clock."""
+    start = fake.now
+    result = run_cli("discover", *WINDOW, "--limit", "25", "--format", "json",
+                     "--catalog", catalog, exit_code=exit_code)
+    records = json.loads(result.stdout) if result.stdout.strip() else []
+    return records, result.stderr, fake.now - start
+
+
+def ranking(records: list[dict]) -> list[tuple[str, float]]:
+    return [(r["arxiv"], r["score"]) for r in records]
+
+
+def reference(foreign: Foreign, run_cli, catalog: Path, fake: FakeTime) -> list[dict]:
+    """What a faithful server's answer ranks to (then the quirks are switched back on)."""
+    quirks, foreign.quirks = foreign.quirks, Quirks()
+    records = discover_json(run_cli, catalog, fake)[0]
+    foreign.quirks = quirks
+    foreign.requests.clear()
+    return records
+
+
+def test_a_faithful_server_gives_the_window_and_its_edges(foreign: Foreign, catalog: Path,
+                                                          fake: FakeTime, run_cli) -> None:
+    foreign.papers = listing()
+    records, stderr, _ = discover_json(run_cli, catalog, fake)
+    got = {r["arxiv"] for r in records}
+    assert {"2505.20001", "2505.20002"} <= got  # the window's first second and last minute
+    assert not {"2505.20003", "2505.20004"} & got  # a second outside it
+    assert all(SINCE.isoformat() <= r["published"] <= UNTIL.isoformat() for r in records)
+    assert "2505.20005" in got and "2505.20006" not in got  # key words in other categories
+    assert "1 more by key words in other categories" in stderr
+
+
+# --- (b)-(e): one answer, whatever the server's reading of the manual ---------------------
+
+SAME_ANSWER = {
+    "dates to the day": Quirks(dates="day"),
+    "dates to the second": Quirks(dates="second"),
+    "no totalResults": Quirks(total="absent"),
+    "totalResults of the page": Quirks(total="page"),
+    "totalResults too high": Quirks(total="high"),
+    "short pages": Quirks(short=True),
+    "pages capped at 7": Quirks(cap=7),
+    "https ids": Quirks(id_style="https"),
+    "bare ids": Quirks(id_style="bare"),
+    "export.arxiv.org ids": Quirks(id_style="export"),
+    "ids without version": Quirks(id_style="unversioned"),
+    "no primary_category": Quirks(primary=False),
+    "ascending order": Quirks(sort="ascending"),
+    "its own order": Quirks(sort="listing"),
+}
+
+
+@pytest.mark.parametrize("quirks", SAME_ANSWER.values(), ids=SAME_ANSWER.keys())
+def test_same_ranking_as_a_faithful_server(foreign: Foreign, catalog: Path, fake: FakeTime,
+                                           run_cli, quirks: Quirks,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core, "PAGE_SIZE", 10)  # several pages
+    foreign.papers = listing()
+    expected = reference(foreign, run_cli, catalog, fake)
+    foreign.quirks = quirks
+    records, _, _ = discover_json(run_cli, catalog, fake)
+    assert ranking(records) == ranking(expected)
+    assert records == expected
+
+
+def test_categories_only_as_primary_or_only_as_category(foreign: Foreign, catalog: Path,
+                                                        fake: FakeTime, run_cli) -> None:
+    foreign.papers = listing()
+    expected = ranking(reference(foreign, run_cli, catalog, fake))
+    for quirks in (Quirks(category_elements=False), Quirks(primary=False)):
+        foreign.quirks = quirks
+        assert ranking(discover_json(run_cli, catalog, fake)[0]) == expected
+
+
+def test_undated_entries_are_judged_by_their_id(foreign: Foreign, catalog: Path,
+                                                fake: FakeTime, run_cli) -> None:
+    # Undated, what the range brings from the day after cannot be told from the window's
+    # own papers (same month): here there is none.
+    foreign.papers = [p for p in listing() if p["submitted"] < dt.datetime(2025, 5, 21)]
+    expected = ranking(reference(foreign, run_cli, catalog, fake))
+    foreign.quirks = Quirks(published=False)
+    records = discover_json(run_cli, catalog, fake)[0]
+    assert ranking(records) == expected and all(r["published"] is None for r in records)
+    # the same server, sending everything whatever the dates: other months are dropped
+    old = paper(30001, dt.datetime(2025, 3, 2), "Grokking in March", ["cs.LG"])
+    foreign.papers.append(old)
+    foreign.quirks = Quirks(published=False, dates="day")
+    monkey = foreign.matches
+    foreign.matches = lambda p, q: p is old or monkey(p, q)  # type: ignore[method-assign]
+    assert "2503.30001" not in {r["arxiv"] for r in discover_json(run_cli, catalog, fake)[0]}
+
+
+def test_a_server_that_does_not_page_is_not_asked_forever(foreign: Foreign, catalog: Path,
+                                                          fake: FakeTime, run_cli,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    monkeypatch.setattr(core, "PAGE_SIZE", 10)
+    foreign.papers = listing()
+    foreign.quirks = Quirks(ignore_start=True, total="absent")
+    records, _, seconds = discover_json(run_cli, catalog, fake)
+    searches = [r for r in foreign.requests if "search_query" in r]
+    assert records and len(searches) <= 4 and seconds < 30
+
+
+def test_miscounted_total_warns_and_ranks(foreign: Foreign, catalog: Path, fake: FakeTime,
+                                          run_cli) -> None:
+    foreign.papers = listing()
+    foreign.quirks = Quirks(total="high")
+    records, stderr, _ = discover_json(run_cli, catalog, fake)
+    assert records and "announced" in stderr and "listing ended after" in stderr
+
+
+def test_a_cut_off_listing_still_needs_partial(foreign: Foreign, catalog: Path,
+                                               fake: FakeTime, run_cli,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Full pages, then nothing, short of the total: the server stopped, not the listing."""
+    monkeypatch.setattr(core, "PAGE_SIZE", 10)
+    foreign.papers = listing()
+    real = foreign.search
+
+    def cut(params: dict[str, str]) -> tuple[int, str]:
+        if int(params.get("start", 0)) >= 20:
+            return 0, foreign.feed([], 999)
+        return real(params)
+
+    foreign.search = cut  # type: ignore[method-assign]
+    _, stderr, _ = discover_json(run_cli, catalog, fake, exit_code=2)
+    assert "incomplete fetch" in stderr and "--partial" in stderr
+
+
+# --- (a) id_list not supported ------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["ignore", "empty", "400", "error-entry", "500"])
+def test_no_id_list_costs_one_request(foreign: Foreign, catalog: Path, fake: FakeTime,
+                                      run_cli, mode: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from deepphen import arxiv
+
+    real = arxiv.batched
+    monkeypatch.setattr(arxiv, "batched", lambda items, size=2: real(items, 2))  # 4 batches
+    foreign.papers = listing()
+    foreign.quirks = Quirks(id_list=mode)
+    records, stderr, seconds = discover_json(run_cli, catalog, fake)
+    assert records and "deepphen: warning:" in stderr
+    lookups = [r for r in foreign.requests if "id_list" in r]
+    assert len(lookups) == (2 if mode == "500" else 1)  # 500: retried once, best effort
+    assert seconds <= 4 * 3.0 + 3.0  # the searches' 3 s spacing, one backoff at most
+    # nothing was recorded as unknown to arXiv: a faithful server is asked next time
+    foreign.quirks = Quirks()
+    foreign.requests.clear()
+    discover_json(run_cli, catalog, fake)
+    assert [r for r in foreign.requests if "id_list" in r]
+
+
+# --- (f) a window of thousands ----------------------------------------------------------
+
+def test_thousands_of_results_in_a_few_polite_pages(foreign: Foreign, catalog: Path,
+                                                    fake: FakeTime, run_cli) -> None:
+    foreign.papers = listing(count=3000, seed=5, first=dt.date(2025, 5, 14), days=8)
+    new = sum(SINCE <= p["submitted"].date() <= UNTIL and bool({"cs.LG", "stat.ML"} &
+                                                            set(p["categories"]))
+              for p in foreign.papers) + 1  # and 2505.20005, by its key words
+    assert new > 2000
+    foreign.quirks = Quirks(cap=1000)
+    records, stderr, seconds = discover_json(run_cli, catalog, fake)
+    assert len(records) == 25 and f"{new} new papers" in stderr
+    assert all(s == 3.0 for s in fake.sleeps)  # spacing, no backoff
+    requests = len(foreign.requests)
+    assert requests <= 7 and seconds == pytest.approx(3.0 * (requests - 1))
+    for order in ("ascending", "listing"):  # the ranking does not depend on the page order
+        foreign.quirks = Quirks(cap=1000, sort=order)
+        assert discover_json(run_cli, catalog, fake)[0] == records
+
+
+# --- (g) a key-word search the server runs poorly -----------------------------------------
+
+@pytest.mark.parametrize("mode", ["400", "everything"])
+def test_a_poor_keyword_search_does_not_flood_the_ranking(foreign: Foreign, catalog: Path,
+                                                          fake: FakeTime, run_cli,
+                                                          mode: str) -> None:
+    foreign.papers = listing()
+    foreign.quirks = Quirks(keywords=mode)
+    records, stderr, _ = discover_json(run_cli, catalog, fake)
+    assert len(records) == 25
+    assert all(SINCE.isoformat() <= r["published"] <= UNTIL.isoformat() for r in records)
+    # in the categories searched, or outside them with the key words (2505.20005) only
+    assert all({"cs.LG", "stat.ML"} & set(r["categories"]) or r["arxiv"] == "2505.20005"
+               for r in records)
+    if mode == "400":
+        assert "key-word search" in stderr and "incomplete" in stderr
+
+
+# --- entry shapes ---------------------------------------------------------------------------
+
+FEED = """<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+<entry><id>{id}</id><title>T</title><published>{year}-{month}-20T22:30:00-04:00</published>
+<arxiv:primary_category term="cs.LG"/>{link}</entry></feed>"""
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("http://arxiv.org/abs/2503.01234v2", ("2503.01234", 2)),
+    ("https://arxiv.org/abs/2503.01234v2", ("2503.01234", 2)),
+    ("http://export.arxiv.org/abs/2503.01234", ("2503.01234", None)),
+    ("2503.01234v2", ("2503.01234", 2)),
+    ("arXiv:2503.01234v2", ("2503.01234", 2)),
+    ("oai:arXiv.org:2503.01234", ("2503.01234", None)),
+    ("http://arxiv.org/abs/math/0601001v1", ("math/0601001", 1)),
+    ("http://localhost:8080/abs/math/0601001", ("math/0601001", None)),
+])
+def test_entry_ids_in_any_reasonable_shape(raw: str, expected: tuple[str, int | None]) -> None:
+    year, month = ("2006", "01") if "math/" in raw else ("2025", "03")
+    [entry], _ = _parse_page(FEED.format(id=raw, link="", year=year, month=month).encode())
+    assert (entry.id, entry.version) == expected
+    assert entry.categories == ["cs.LG"] and entry.primary_category == "cs.LG"
+    # 22:30 in New York is the next day in UTC, arXiv's calendar
+    assert entry.published == dt.date(int(year), int(month), 21)
+
+
+def test_entry_id_from_the_abstract_link() -> None:
+    link = '<link href="https://arxiv.org/abs/2503.01234v3" rel="alternate"/>'
+    [entry], _ = _parse_page(FEED.format(id="urn:x:17", link=link, year=2025,
+                                         month="03").encode())
+    assert (entry.id, entry.version) == ("2503.01234", 3)
+
+
+def test_window_holds_by_date_then_by_id_month() -> None:
+    from deepphen.arxiv import ArxivEntry
+
+    window = core.Window(SINCE, UNTIL)
+    dated = [ArxivEntry("2505.00001", 1, "T", [], dt.date(2025, 5, d)) for d in (14, 15, 20, 21)]
+    assert [window.holds(e) for e in dated] == [False, True, True, False]
+    undated = [ArxivEntry(i, 1, "T", [], None) for i in
+               ("2504.00001", "2505.00001", "2506.00001", "2507.00001", "math/0601001")]
+    assert [window.holds(e) for e in undated] == [False, True, True, False, False]
+    assert dataclasses.replace(window, start=dt.date(2006, 1, 1)).holds(undated[-1])
