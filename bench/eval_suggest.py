@@ -20,7 +20,8 @@ from collections import Counter
 from pathlib import Path
 
 from deepphen.ids import arxiv_id_from_url, id_sort_key
-from deepphen.models import Paper, Section, Settings, github_anchor
+from deepphen.models import Paper, Section, Settings
+from deepphen.slugs import github_anchor
 from deepphen.suggest import SectionModel
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/awesome-deep-phenomena/README.md"

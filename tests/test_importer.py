@@ -710,3 +710,23 @@ def test_a_heading_above_only_a_resources_section_is_no_papers_heading() -> None
     page = render(result.papers, result.settings)
     again = parse_list(page)
     assert render(again.papers, again.settings) == page
+
+
+def test_urls_with_balanced_parentheses_are_read_whole() -> None:
+    """GitHub reads parentheses in a link's URL when they are balanced (nested too): a section
+    image, a resource and a paper link keep them, and the page reads back to itself."""
+    page = ("# L\n\n## Others\n\n![image](https://e.org/img_(a).png)\n\n### Others: 2022\n\n"
+            "- Grokking. [[paper]](https://e.org/p_(a)_(b))\n  - Alethea Power.\n"
+            "  - Key Word: Grokking.\n\n## Related Resources\n\n"
+            "- [Grokking](https://en.wikipedia.org/wiki/Grokking_(machine_learning))"
+            " ![stars](https://img.shields.io/x_(y))\n"
+            "- [Deep](https://e.org/a_(b_(c)))\n")
+    result = parse_list(page)
+    assert result.settings.sections[0].image == "https://e.org/img_(a).png"
+    assert [(r.url, r.badges) for r in result.settings.resources] == [
+        ("https://en.wikipedia.org/wiki/Grokking_(machine_learning)",
+         "![stars](https://img.shields.io/x_(y))"), ("https://e.org/a_(b_(c))", None)]
+    assert [link.url for link in result.papers[0].links] == ["https://e.org/p_(a)_(b)"]
+    again = parse_list(render(result.papers, result.settings))
+    assert again.settings.resources == result.settings.resources
+    assert again.settings.sections[0].image == result.settings.sections[0].image

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from deepphen.dialect import entry_lines, fold_lines
+from deepphen.export.anchors import page_anchors
 from deepphen.export.markdown import render
 from deepphen.models import Link, Paper, Section
 from tests.helpers import sample_settings
@@ -179,10 +180,11 @@ def test_title_and_key_words_show_exactly_their_text(title: str, keywords: list[
 
 
 def github_slug(text: str, seen: dict[str, int]) -> str:
-    """github-slugger: lower case, drop what is not a letter, mark, number, connector, space or
-    hyphen, spaces to hyphens; a repeat gets -1, -2, ... in page order."""
-    keep = "".join(ch for ch in text.lower() if ch in " -" or unicodedata.category(ch)[0] in "LMN"
-                   or unicodedata.category(ch) == "Pc")
+    """github-slugger: lower case, drop what is not a letter, mark, decimal or letter number
+    (it drops other numbers: '²', '¼'), connector, space or hyphen, spaces to hyphens; a repeat
+    gets -1, -2, ... in page order."""
+    keep = "".join(ch for ch in text.lower() if ch in " -" or unicodedata.category(ch)[0] in "LM"
+                   or unicodedata.category(ch) in ("Nd", "Nl", "Pc"))
     slug = base = keep.replace(" ", "-")
     while slug in seen:
         seen[base] += 1
@@ -229,6 +231,32 @@ def test_every_contents_link_lands_on_a_heading(headings: list[str],
     anchors, links = anchors_and_links(page)
     assert links and set(links) <= set(anchors), page
     assert len(links) == len(set(links)), page  # each item its own heading
+
+
+# Headings with what GitHub's slug drops or reads as text: parentheses and brackets, links whose
+# URL holds balanced parentheses, images, autolinks, tags, character references, escapes,
+# numbers GitHub keeps ('Ⅻ') or drops ('²').
+_HEADING_PIECES = ["(", ")", "[", "]", "()", "(2020)", "[x](u_(v)w)", "[y [z] (w)](<a b> \"t\")",
+                   "[p](q_(r_(s)))", "![i](p_(q)r)", "<https://e.org/(a)>", "<a@b.org>", "<b>",
+                   "&amp;", "&#40;", "&copy;", "\\(", "\\[", "snake_case", "-", "²", "Ⅻ", "C++",
+                   "é", "\u0f8d", ":", "?", "!", ".", "/", "'", "&", "  "]
+_MARKDOWN_HEADING = st.lists(st.one_of(st.sampled_from(_HEADING_PIECES),
+                                       st.text(alphabet="aZ9 ", min_size=1, max_size=4)),
+                             min_size=1, max_size=6).map("".join).filter(lambda t: t.strip(" "))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_MARKDOWN_HEADING, min_size=1, max_size=5, unique=True))
+def test_heading_anchors_are_githubs(headings: list[str]) -> None:
+    """Every heading's anchor, as deepphen computes it for the contents, is the one GitHub gives
+    the text a CommonMark parser shows of it (numbered -1, -2, ... when taken)."""
+    sections = [Section(h.strip(" "), f"s{i}") for i, h in enumerate(headings)]
+    page = render([Paper(title="T", year=2020, section=sec.slug) for sec in sections],
+                  sample_settings(sections=sections))
+    expected, links = anchors_and_links(page)
+    assert list(page_anchors(page.split("\n")).values()) == expected, page
+    assert set(links) <= set(expected), page
+    assert len(set(links)) == len(sections), page  # each section's item links to it
 
 
 def test_colliding_headings_link_as_github_numbers_them() -> None:

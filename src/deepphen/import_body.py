@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from deepphen import ids
-from deepphen.dialect import IMAGE_ALT, group_year
+from deepphen.dialect import IMAGE_ALT, LINK_URL, group_year
 from deepphen.import_entry import (
     AUTHOR_LIST_RE,
     DIGEST_RE,
@@ -38,14 +38,15 @@ from deepphen.import_years import (
     YearGroups,
 )
 from deepphen.layout import Layout, ResourceSection
-from deepphen.models import Paper, Resource, Section, github_anchor
+from deepphen.models import Paper, Resource, Section
+from deepphen.slugs import github_anchor
 from deepphen.venues import YEAR_RE
 
 H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
 _H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
 # A subsection heading; '####' and deeper are read as '###' (and reported).
 _H3_RE = re.compile(r"^(?P<level>#{3,6})(?!#)\s*(.*?)\s*$")
-_IMAGE_RE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*$")
+_IMAGE_RE = re.compile(rf"^!\[(?P<alt>[^\]]*)\]\((?P<url>{LINK_URL})\)\s*$")
 _ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")
 _SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")
 _ENTRY_LIKE_RE = re.compile(r"^\s*[-*]\s+.*\[\[")

@@ -18,6 +18,7 @@ from deepphen import ids
 from deepphen.dialect import (
     KEYWORD_LABEL,
     KEYWORD_LABEL_RE,
+    LINK_URL,
     entry_lines,
     same_but_format,
     split_unescaped,
@@ -50,13 +51,13 @@ _CLOSE_DETAILS_RE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
 # [[label]](url), the URL also in angle brackets and with a title ("..." '...' (...)).
 LINK_RE = re.compile(
     r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]\]"
-    r"\((?:<(?P<angled>[^<>\n]*)>|(?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*))"
+    rf"\((?:<(?P<angled>[^<>\n]*)>|(?P<url>{LINK_URL}))"
     r"(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
 # [[label](url)]: the sibling list's other way of writing the same link.
 INNER_LINK_RE = re.compile(
     r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]"
-    r"\((?P<url>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)\]"
+    rf"\((?P<url>{LINK_URL})\)\]"
 )
 
 

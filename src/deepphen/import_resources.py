@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from deepphen.dialect import LINK_URL
 from deepphen.import_entry import ERROR, short
 from deepphen.models import Resource
 
 Report = Callable[..., None]  # (line, message, level=WARNING)
 
 RESOURCE_RE = re.compile(
-    r"^[-*]\s+\[(?P<name>[^\]]*)\]\((?P<url>[^)\s]*)\)\s*(?P<badges>.*?)\s*$")
+    rf"^[-*]\s+\[(?P<name>[^\]]*)\]\((?P<url>{LINK_URL})\)\s*(?P<badges>.*?)\s*$")
 NOTE_RE = re.compile(r"^\s+[-*]\s+(?P<text>.*?)\s*$")
 _HEADING_RE = re.compile(r"^(#{1,6})(?!#)")
 

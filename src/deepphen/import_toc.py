@@ -14,8 +14,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from deepphen.export.anchors import link_label
 from deepphen.import_entry import ERROR, short
-from deepphen.models import Settings, github_anchor
+from deepphen.models import Settings
+from deepphen.slugs import github_anchor
 
 Report = Callable[..., None]  # (line, message, level=WARNING)
 
@@ -135,7 +137,7 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
     for item in items:
         if item.anchor in by_anchor:
             sec = by_anchor[item.anchor]
-            if item.label != sec.heading:
+            if item.label != link_label(sec.heading):  # what export writes for the heading
                 sec.toc_label = item.label
         elif item.anchor in resource_sections:
             resource_sections[item.anchor].toc_label = item.label
@@ -150,7 +152,7 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
     missing = [s for s in settings.sections if anchor_of(s.heading) not in listed]
     # An item whose anchor matches no heading belongs to the next section it does not list.
     for item, sec in zip(unmatched, missing, strict=False):
-        sec.toc_label = item.label if item.label != sec.heading else None
+        sec.toc_label = item.label if item.label != link_label(sec.heading) else None
         sec.anchor = item.anchor
         report(item.line, f"table-of-contents item #{item.anchor} matches no heading; "
                           f"taken as the link to {sec.heading!r}")

@@ -21,8 +21,9 @@ from deepphen.import_body import H1_RE, BodyReader
 from deepphen.import_entry import ERROR, WARNING, ImportNote
 from deepphen.import_toc import is_toc_heading, match_toc, read_toc
 from deepphen.layout import Layout
-from deepphen.models import Paper, Section, Settings, github_anchor
+from deepphen.models import Paper, Section, Settings
 from deepphen.order import assign_sort_as
+from deepphen.slugs import github_anchor
 
 
 @dataclass

@@ -19,7 +19,8 @@ from deepphen.catalog import paper_key
 from deepphen.export.markdown import paper_month, recent
 from deepphen.import_entry import ERROR, WARNING, ImportNote
 from deepphen.importer import ImportResult
-from deepphen.models import Paper, Section, Settings, github_anchor
+from deepphen.models import Paper, Section, Settings
+from deepphen.slugs import github_anchor
 from deepphen.vocab import fold
 
 _COMPARED = ("title", "authors", "venue", "keywords", "digest")

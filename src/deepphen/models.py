@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from deepphen import ids
 from deepphen.fields import FieldError, str_list, typed_field
 from deepphen.layout import LAYOUT_KEYS, YEAR_GROUP_STYLES, Layout
+from deepphen.slugs import github_anchor
 
 # Paper fields in the order they are written. Anything else found in a file is kept in
 # ``Paper.extra`` so that a rewrite never loses data (lint reports it as unknown).
@@ -207,18 +207,6 @@ class Paper:
             key=key,
             path=path,
         )
-
-
-def github_anchor(heading: str) -> str:
-    """GitHub's anchor slug for a heading: lower-case; only letters, marks, digits, connector
-    punctuation ('_'), spaces and hyphens kept; spaces to hyphens (github-slugger's rule)."""
-    text = heading.strip().lower()
-    if not text.isascii():
-        text = "".join(ch for ch in text if ch in " -" or unicodedata.category(ch)[0] in "LMN"
-                       or unicodedata.category(ch) == "Pc")
-    else:
-        text = re.sub(r"[^\w\- ]", "", text)
-    return text.replace(" ", "-")
 
 
 @dataclass(slots=True)

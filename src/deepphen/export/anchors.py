@@ -7,15 +7,26 @@ that for a finished page; ``resolve`` fills in the links the renderer left as pl
 
 from __future__ import annotations
 
+import html
 import re
 
-from deepphen.models import github_anchor
+from deepphen.dialect import LINK_URL
+from deepphen.slugs import github_slug
 
 _ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# [text](url "title"): the text may hold balanced brackets, the URL balanced parentheses or
+# be written <in angle brackets>. <https://...> and <name@host> are autolinks.
+_TARGET = (rf"\((?:<[^<>\n]*>|{LINK_URL})(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)")
+_TEXT = r"(?:[^\[\]]|\[[^\[\]]*\])*"
+_AUTOLINK = (r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*"
+             r"|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*")
+_LINK_PARTS_RE = re.compile(rf"(?P<image>!\[{_TEXT}\]{_TARGET})|\[(?P<link>{_TEXT})\]{_TARGET}"
+                            rf"|<(?P<auto>{_AUTOLINK})>|[\[\]]")
 _TAG_RE = re.compile(r"<[^>]*>")
+# A character reference shows its character ("R&amp;D" reads "R&D").
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+_SET_ASIDE_RE = re.compile("[\ue000-\ue07f]")
 _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Emphasis, strike-through and code spans show their text only ('_' not inside a word).
 _EMPHASIS_RE = re.compile(r"(?<!\\)(\*{1,3}|~~|`+)(?=[^\s*~`])(.+?)(?<=[^\s*~`\\])\1"
@@ -24,17 +35,44 @@ PLACEHOLDER = "\x00anchor{}\x00"
 _PLACEHOLDER_RE = re.compile("\x00anchor(\\d+)\x00")
 
 
+def _set_aside(markdown: str) -> str:
+    """Escaped characters are text: set aside (as private-use characters) until the end."""
+    return _ESCAPE_RE.sub(lambda m: chr(0xE000 + ord(m.group(1))), markdown)
+
+
+def _links(text: str, *, label: bool) -> str:
+    """Links and autolinks as their text; images dropped, or (``label``) kept with every other
+    bracket escaped, for the text of a link."""
+    def one(m: re.Match[str]) -> str:
+        if m.group("image"):
+            return m.group() if label else ""
+        if m.group("link") is not None:
+            return _links(m.group("link"), label=label)
+        if m.group("auto") is not None:
+            return m.group("auto")
+        return "\\" + m.group() if label else m.group()
+
+    return _LINK_PARTS_RE.sub(one, text)
+
+
 def heading_text(markdown: str) -> str:
     """The text a reader sees of a heading's markdown (closely enough for its anchor): images
-    dropped, links, emphasis and code as their text, tags dropped, escapes undone."""
-    # Escaped characters are text: set aside (as private-use characters) until the end.
-    text = _ESCAPE_RE.sub(lambda m: chr(0xE000 + ord(m.group(1))), markdown)
-    text = _IMAGE_RE.sub("", text)
-    text = _LINK_RE.sub(r"\1", text)
-    text = _TAG_RE.sub("", text)
+    dropped, links, autolinks, emphasis and code as their text, tags dropped, character
+    references and escapes undone."""
+    text = _TAG_RE.sub("", _links(_set_aside(markdown), label=False))
     for _ in range(3):  # nested emphasis, innermost last
         text = _EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(4), text)
-    return re.sub("[\ue000-\ue07f]", lambda m: chr(ord(m.group()) - 0xE000), text)
+    # A reference to a set-aside character is none a slug keeps (private use): dropped.
+    text = _ENTITY_RE.sub(lambda m: _SET_ASIDE_RE.sub("", html.unescape(m.group())), text)
+    return _SET_ASIDE_RE.sub(lambda m: chr(ord(m.group()) - 0xE000), text)
+
+
+def link_label(markdown: str) -> str:
+    """``markdown`` fit to be the text of a link: its links and autolinks as their text (a link
+    inside another is the one GitHub keeps, leaving the outer as text) and a bracket that is
+    no image's escaped (an unbalanced one would end the text early or never); images stay."""
+    text = _links(_set_aside(markdown), label=True)
+    return _SET_ASIDE_RE.sub(lambda m: "\\" + chr(ord(m.group()) - 0xE000), text)
 
 
 def page_anchors(lines: list[str]) -> dict[int, str]:
@@ -54,7 +92,7 @@ def page_anchors(lines: list[str]) -> dict[int, str]:
         m = _ATX_RE.match(line)
         if m is None:
             continue
-        slug = github_anchor(heading_text(m.group(2) or ""))
+        slug = github_slug(heading_text(m.group(2) or ""))
         anchor = slug
         while anchor in seen:
             seen[slug] += 1

@@ -24,7 +24,7 @@ from functools import cache
 from importlib import resources
 from itertools import groupby
 
-from deepphen.dialect import group_label, group_year
+from deepphen.dialect import LINK_URL, group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.printable import mark_controls
@@ -111,11 +111,10 @@ def content_security_policy(css: str, js: str) -> str:
 
 # --- the curator's markdown (intro, closing): a small, safe subset -----------------------
 # A URL may hold balanced parentheses, as GitHub reads it (.../Grokking_(machine_learning)).
-_URL = r"(?:[^()\s]|\([^()\s]*\))"
 _INLINE_RE = re.compile(
     r"`(?P<code>[^`]+)`"
-    rf"|!\[(?P<alt>[^\]]*)\]\((?P<img>{_URL}*)\)"
-    rf"|\[(?P<text>[^\]]+)\]\((?P<url>{_URL}+)\)"
+    rf"|!\[(?P<alt>[^\]]*)\]\((?P<img>{LINK_URL})\)"
+    rf"|\[(?P<text>[^\]]+)\]\((?P<url>(?=[^)]){LINK_URL})\)"
     r"|\*\*(?P<strong>[^*]+)\*\*"
     r"|\*(?P<em>[^*\s][^*]*)\*"
 )

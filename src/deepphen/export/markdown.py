@@ -23,7 +23,7 @@ from deepphen.dialect import (
     page_lines,
 )
 from deepphen.export import sections_with_papers
-from deepphen.export.anchors import PLACEHOLDER, resolve
+from deepphen.export.anchors import PLACEHOLDER, link_label, resolve
 from deepphen.layout import Layout
 from deepphen.models import Paper, Resource, Section, Settings
 
@@ -161,7 +161,7 @@ def _toc_items(sections: list[tuple[Section, list[Paper]]], settings: Settings,
     if layout.toc_parent and sections:
         items.append(f"- {layout.toc_parent}")
         indent = "  "
-    items += [f"{indent}- [{sec.toc_text}](#{link(('section', sec.slug), sec.anchor)})"
+    items += [f"{indent}- [{link_label(sec.toc_text)}](#{link(('section', sec.slug), sec.anchor)})"
               for sec, _ in sections]
     if any(res.section is None for res in settings.resources):
         label = settings.resources_toc_label or settings.resources_heading

@@ -11,7 +11,8 @@ from deepphen.errors import unknown_name_hint
 from deepphen.layout import LAYOUT_KEYS
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
-from deepphen.models import Resource, Section, Settings, github_anchor
+from deepphen.models import Resource, Section, Settings
+from deepphen.slugs import github_anchor
 
 
 @rule("DP601", "empty-section", "warning", "Every section in the settings has papers.",
