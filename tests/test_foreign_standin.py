@@ -164,6 +164,18 @@ def test_same_ranking_as_a_faithful_server(foreign: Foreign, catalog: Path, fake
     assert records == expected
 
 
+@pytest.mark.parametrize("total", ["page", "absent", "ok"])
+def test_a_page_cap_below_what_is_asked(foreign: Foreign, catalog: Path, fake: FakeTime,
+                                        run_cli, total: str) -> None:
+    """A server that sends 50 a page when asked 1000, even one that announces the page's
+    own length as the total (a common slip), is paged to the end."""
+    foreign.papers = listing(count=300)
+    expected = reference(foreign, run_cli, catalog, fake)
+    foreign.quirks = Quirks(cap=50, total=total)
+    records, stderr, _ = discover_json(run_cli, catalog, fake)
+    assert records == expected and "warning" not in stderr
+
+
 def test_categories_only_as_primary_or_only_as_category(foreign: Foreign, catalog: Path,
                                                         fake: FakeTime, run_cli) -> None:
     foreign.papers = listing()

@@ -37,6 +37,7 @@ MAX_RETRY_AFTER = 600.0  # a longer demand is reported instead of waited out
 DEFAULT_DEADLINE = 60.0  # a command gives up on arXiv after this long in all (--timeout)
 MAX_REDIRECTS = 5
 MAX_PAGE_SIZE = 2000  # arXiv's documented maximum of max_results per request
+ROUND_PAGE = 50  # a page a multiple of this long may be cut by a server's page cap
 SORT_BY = ("submittedDate", "lastUpdatedDate", "relevance")
 SORT_ORDER = ("descending", "ascending")
 
@@ -206,7 +207,8 @@ class Client:
         Pages hold at most ``page_size`` entries (never more than MAX_PAGE_SIZE); paging stops
         at ``limit`` entries, at an empty page (asked once more first: the API has served
         spurious empty pages), at a page of nothing new (a server that does not page), or at
-        ``totalResults`` if the page was short (a full page asks on: totals can be wrong).
+        ``totalResults`` if the page was short (a full page asks on: totals can be wrong; so
+        does a page of a round length that equals the total: a page cap, miscounted).
         Entries seen on an earlier page (results shift while paging) are left out. A failure
         raises NetworkError after the pages already yielded, so a caller can keep what it has.
         """
@@ -233,7 +235,9 @@ class Client:
                 seen.update(e.id for e in fresh)
                 yield SearchPage(fresh, start, total, len(entries))
                 start += len(entries)
-                if not fresh or (total is not None and start >= total and len(entries) < count):
+                capped = len(entries) == total and len(entries) % ROUND_PAGE == 0
+                if not fresh or (total is not None and start >= total
+                                 and len(entries) < count and not capped):
                     return
 
     def _open(self) -> httpx.Client:
@@ -445,15 +449,13 @@ def _parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | Non
 
 
 def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
-    links = [link.get("href", "") for link in node.findall(f"{_ATOM}link")
-             if link.get("rel", "alternate") == "alternate"]
-    parsed = ids.entry_id(raw_id, links)
+    parsed = ids.entry_id(raw_id, [link.get("href", "") for link in node.findall(f"{_ATOM}link")
+                                   if link.get("rel", "alternate") == "alternate"])
     if parsed is None:
         return None
-    primary_node = node.find(f"{_ARXIV}primary_category")
-    primary = (primary_node.get("term") if primary_node is not None else None) or None
-    categories = [c.get("term", "") for c in node.findall(f"{_ATOM}category")]
-    categories = [c for c in categories if c] or ([primary] if primary else [])
+    primary = next((c.get("term") for c in node.findall(f"{_ARXIV}primary_category")), None)
+    categories = [c.get("term") for c in node.findall(f"{_ATOM}category") if c.get("term")]
+    categories = categories or ([primary] if primary else [])
     return ArxivEntry(
         id=parsed.id,
         version=parsed.version,
