@@ -172,6 +172,30 @@ def test_import_force_replaces_an_owned_catalog_and_keeps_its_page(tmp_path: Pat
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)]
 
 
+def test_import_force_keeps_every_declared_page_and_the_dismissals(tmp_path: Path,
+                                                                   run_cli) -> None:
+    """A two-page catalog (README's `import --merge` setup) after discover dismissed a paper:
+    both pages and dismissed.toml are the catalog's own, so --force replaces it and keeps
+    them."""
+    import tomllib
+
+    import tomli_w
+
+    root = make_catalog(tmp_path / "catalog", settings=sample_settings(page="FULL_LIST.md"))
+    table = tomllib.loads((root / "catalog.toml").read_text(encoding="utf-8"))
+    table["pages"] = [{"page": "README.md", "title": "Front",
+                       "sections": [{"slug": s["slug"]} for s in table["sections"]]}]
+    (root / "catalog.toml").write_text(tomli_w.dumps(table), encoding="utf-8")
+    kept = {"FULL_LIST.md": "the full list\n", "README.md": "the front page\n",
+            "dismissed.toml": '[[dismissed]]\narxiv = "2505.01234"\n'}
+    for name, text in kept.items():
+        (root / name).write_text(text, encoding="utf-8")
+    (tmp_path / "list.md").write_text(LIST)
+    run_cli("import", tmp_path / "list.md", "--catalog", root, "--force", exit_code=None)
+    assert {name: (root / name).read_text(encoding="utf-8") for name in kept} == kept
+    assert 'title = "L"' in (root / "catalog.toml").read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------------------------------
 # 4. refresh --write writes back where it read.
 

@@ -18,7 +18,14 @@ from typing import TypeVar
 from deepphen import ids
 from deepphen.errors import CatalogError, CatalogNotFound, DeepphenError
 from deepphen.models import FieldError, Paper, Settings
-from deepphen.paths import SETTINGS_FILE, foreign_entries, inside, page_problem, resolved
+from deepphen.paths import (
+    DISMISSED_FILE,
+    SETTINGS_FILE,
+    foreign_entries,
+    inside,
+    page_problem,
+    resolved,
+)
 
 ENV_VAR = "DEEPPHEN_CATALOG"
 
@@ -340,7 +347,7 @@ def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force:
     Everything is written into a temporary folder beside ``root`` and renamed into place, so a
     failure leaves ``root`` as it was. A non-empty ``root`` is refused unless ``force``, and even
     then only when it is a catalog holding nothing but what the catalog owns (paths.
-    foreign_entries): it is replaced whole, its page carried over.
+    foreign_entries): it is replaced whole, its pages and ``dismissed.toml`` carried over.
     ``on_paper(done, total)`` is called after each paper file (for a progress bar).
     Raises DeepphenError (nothing written) when the folder is refused or a write fails.
     """
@@ -359,10 +366,12 @@ def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force:
         # A kill leaves this folder beside the catalog: it ignores itself until it is one.
         (tmp / ".gitignore").write_text("*\n", encoding="utf-8")
         _fill(tmp, settings, papers, on_paper)
-        if existing and (root / existing).is_file() and not (tmp / existing).exists():
-            # The old page is the curator's until regenerated: carry it over.
-            (tmp / existing).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(root / existing, tmp / existing)
+        for name in existing or ():
+            # The old pages are the curator's until regenerated, and the dismissals are the
+            # curators' decisions: carry them over.
+            if (root / name).is_file() and not (tmp / name).exists():
+                (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(root / name, tmp / name)
         if existing is not None:
             old = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}old-", dir=root.parent))
             (old / ".gitignore").write_text("*\n", encoding="utf-8")
@@ -392,9 +401,10 @@ def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force:
     return root
 
 
-def _check_target(root: Path, *, force: bool) -> str | None:
-    """The old page's name ("" when none) when ``root`` holds a catalog to replace, None
-    when it is new or empty; raises when it must not be touched."""
+def _check_target(root: Path, *, force: bool) -> list[str] | None:
+    """The files of the old catalog to carry over (its pages, ``dismissed.toml``) when
+    ``root`` holds a catalog to replace, None when it is new or empty; raises when it must
+    not be touched."""
     if root.exists() and not root.is_dir():
         raise DeepphenError("exists and is not a folder", path=root,
                             hint="choose another --catalog folder")
@@ -408,17 +418,18 @@ def _check_target(root: Path, *, force: bool) -> str | None:
                             hint="pass --force to replace it")
     try:
         settings = load_settings(root)
-        page = settings.page if settings.page and not page_problem(root, settings) else ""
+        pages = [view.page for view in settings.page_views()
+                 if view.page and not page_problem(root, settings, view.page)]
     except DeepphenError:
-        page = ""
-    foreign = foreign_entries(root, page)
+        pages = []
+    foreign = foreign_entries(root, pages)
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
                                           else "")
         raise DeepphenError(f"holds files that are not the catalog's ({shown}); refusing to "
                             "replace it", path=root,
                             hint="move them out of the folder, or import into a new folder")
-    return page
+    return [*pages, DISMISSED_FILE]
 
 
 def _fill(folder: Path, settings: Settings, papers: list[Paper],

@@ -23,9 +23,8 @@ from typing import Any
 from deepphen import ids
 from deepphen.catalog import field_line, read_toml
 from deepphen.errors import CatalogError
-from deepphen.paths import inside
+from deepphen.paths import DISMISSED_FILE, inside
 
-DISMISSED_FILE = "dismissed.toml"
 FIELDS = ("arxiv", "title", "date", "reason")
 _HEADER = ("# Papers `deepphen discover` leaves out: dismissed by a curator "
            "(see docs/catalog-format.md).\n")

@@ -1,19 +1,22 @@
 """What a catalog folder owns, and the paths that must stay inside it.
 
 A catalog is ``<root>/catalog.toml``, section folders of ``<key>.toml`` paper files, the
-generated page, and deepphen's private folder (``.deepphen-cache/``: cache, lock, temporary
-files). Every command that reads or writes a path the settings or a link chose asks here first,
-so one check guards them all. A leaf module: it imports nothing else of deepphen's but models.
+generated pages, ``dismissed.toml``, and deepphen's private folder (``.deepphen-cache/``: cache,
+lock, temporary files). Every command that reads or writes a path the settings or a link
+chose asks here first, so one check guards them all. A leaf module: it imports nothing else
+of deepphen's but models.
 """
 
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from deepphen.models import Settings
 
 SETTINGS_FILE = "catalog.toml"
+DISMISSED_FILE = "dismissed.toml"  # the papers curators dismissed in discover (deepphen.dismissed)
 
 
 def resolved(path: Path) -> Path:
@@ -103,13 +106,15 @@ def page_problem(root: Path, settings: Settings, page: str | None = None) -> str
 PRIVATE_PREFIXES = (".deepphen-cache", ".deepphen.lock", ".deepphen-tmp-")
 
 
-def foreign_entries(root: Path, page: str | None) -> list[str]:
+def foreign_entries(root: Path, pages: Iterable[str]) -> list[str]:
     """What ``root`` holds that its catalog does not own (relative paths, sorted): anything
-    but ``catalog.toml``, the page, deepphen's private files and section folders of regular
-    ``.toml`` files. A catalog may be replaced whole only when this is empty."""
-    owned = {SETTINGS_FILE}
-    if page and not page.startswith(("/", "\\")) and ".." not in page:
-        owned.add(PurePosixPath(page.replace("\\", "/")).as_posix())
+    but ``catalog.toml``, ``dismissed.toml``, the declared ``pages``, deepphen's private files
+    and section folders of regular ``.toml`` files. A catalog may be replaced whole only when
+    this is empty."""
+    owned = {SETTINGS_FILE, DISMISSED_FILE}
+    for page in pages:
+        if page and not page.startswith(("/", "\\")) and ".." not in page:
+            owned.add(PurePosixPath(page.replace("\\", "/")).as_posix())
     found = []
     for entry in sorted(Path(root).iterdir()):
         name = entry.name
