@@ -376,3 +376,21 @@ def test_catalog_from_environment_is_named(invoke: Run, value: str, tmp_path: Pa
             continue
         result = invoke(name, *required_args(name))
         assert_clean_failure(result, "DEEPPHEN_CATALOG", value, codes={EXIT_USAGE})
+
+
+@pytest.mark.parametrize("argv", [["search", "grokking", "--format", "ids"],  # typer-free path
+                                  ["export", "--format", "md"],
+                                  ["lint", "--list-rules"]])
+def test_a_reader_that_went_away_ends_the_command_quietly(argv: list[str],
+                                                          catalog_dir: Path) -> None:
+    """`deepphen ... | head`: no traceback, no message, the status a shell shows for SIGPIPE
+    (not 1, which would read as "nothing found")."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first byte: EPIPE on the first write
+    try:
+        done = subprocess.run([sys.executable, "-m", "deepphen", *argv], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141

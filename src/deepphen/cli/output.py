@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a tool whose reader left
 # A URL a terminal may open on a click: web only, and nothing that could end the OSC 8 sequence.
 # Compiled on first use (terminal tables only): this module is on search's start-up path.
 LINKABLE = r"^https?://[\x21-\x7e]+$"
@@ -40,21 +41,34 @@ def run_command(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
     """Run a command function; a DeepphenError or Ctrl-C becomes one error line and its code."""
     try:
         func(*args, **kwargs)
+        sys.stdout.flush()  # a reader that went away is found here, not at interpreter exit
     except DeepphenError as exc:
         error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         error("interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `deepphen ... | head`: the reader has what it wants. Stop quietly with the status of
+        # a Unix tool that SIGPIPE ended; output still buffered goes nowhere.
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise
         # The file system refused something no check foresaw (a permission, a full disk, a
         # read-only mount): still one line, naming the file, and the usage/input exit code.
         where = f"{exc.filename}: " if exc.filename else ""
         error(f"{where}{exc.strerror or exc}")
         return EXIT_USAGE
     return 0
+
+
+def _discard_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file descriptor (a test's captured stream)
+        pass
 
 
 def is_terminal(stream: Any = None) -> bool:
@@ -80,6 +94,11 @@ def echo(text: str = "", *, err: bool = False) -> None:
     """Plain output line(s) to stdout (``err``: stderr); no control character in them acts."""
     text = printable(text, keep_layout=True)
     (sys.stderr if err else sys.stdout).write(text if text.endswith("\n") else text + "\n")
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless one: "1 paper", "3 papers"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def print_json(data: Any) -> None:

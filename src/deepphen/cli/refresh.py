@@ -10,7 +10,7 @@ import typer
 from deepphen.cli.app import app, check_format, handle_errors
 from deepphen.cli.network import arxiv_client, network_progress
 from deepphen.cli.options import CatalogOption, TimeoutOption
-from deepphen.cli.output import print_json, print_table, warn
+from deepphen.cli.output import counted, print_json, print_table, warn
 
 OUTPUT_FORMATS = ("text", "json")
 
@@ -31,8 +31,9 @@ def refresh_command(
 ) -> None:
     """Compare catalog papers with arXiv: title, authors, venue (journal_ref) and DOI.
 
-    Each difference is shown as old -> new; --write applies them. Exits 1 when something
-    changed upstream and was not written, 0 otherwise.
+    Each difference is one row: the paper's id, the field, its old and its new value;
+    --write applies them. Exits 1 when something changed upstream and was not written, 0
+    otherwise.
 
     Examples:
 
@@ -65,8 +66,9 @@ def refresh_command(
             warn(f"arXiv no longer lists {len(result.missing)} of them: "
                  f"{', '.join(result.missing)}")
         verb = "wrote" if write else "would change"
-        sys.stderr.write(f"checked {result.checked} papers; {len(result.updates)} changed "
-                         f"upstream" + (f"; {verb} {len(result.updates)} files" if
-                                        result.updates else "") + "\n")
+        changed = len(result.updates)
+        sys.stderr.write(f"checked {counted(result.checked, 'paper')}; {changed} changed "
+                         f"upstream" + (f"; {verb} {counted(changed, 'file')}" if changed
+                                        else "") + "\n")
     if result.updates and not write:
         raise typer.Exit(EXIT_FINDINGS)

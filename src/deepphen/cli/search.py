@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deepphen.cli.output import echo, is_terminal, print_json, print_table, run_command
+from deepphen.cli.output import (
+    counted,
+    echo,
+    is_terminal,
+    print_json,
+    print_table,
+    run_command,
+)
 from deepphen.cli.params import FILTERS, NO_FILTERS, SEARCH, FilterOptions, parse_args
 from deepphen.errors import DeepphenError
 from deepphen.printable import printable
@@ -89,7 +96,7 @@ def _print_hits(hits: list, settings: object) -> None:
     # made the settings load.
     headings = ({s.slug: s.heading for s in settings.sections}  # type: ignore[attr-defined]
                 if settings and is_terminal() else {})
-    title = f"{len(hits)} paper{'' if len(hits) == 1 else 's'}"
+    title = counted(len(hits), "paper")
     print_table(title, TABLE_COLUMNS, [hit_row(h, headings) for h in hits],
                 links=[h.paper.paper_url for h in hits])
 
