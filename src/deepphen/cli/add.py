@@ -64,13 +64,15 @@ def add_command(
 
     Examples:
 
-      deepphen add 2201.02177 --section "Emergence and Phase Transitions" -k Grokking
+      deepphen add 2203.15556 --section "Empirical Study" -k "Neural Scaling Laws"
 
-      deepphen add https://arxiv.org/pdf/2201.02177v2.pdf --accept-suggestion
+      deepphen add https://arxiv.org/pdf/2203.15556v1 --accept-suggestion
 
-      deepphen add 2201.02177 --dry-run --format json
+      deepphen add 2203.15556 --dry-run --format json
 
-      deepphen add 2206.07682 2201.02177 -s emergence --code https://github.com/o/r
+      deepphen add 2203.15556 2001.08361 -s empirical -k "scaling laws"
+
+      deepphen add 2203.15556 -s empirical -k Transformers --venue "NeurIPS 2022"
     """
     check_format(fmt, OUTPUT_FORMATS)
     from deepphen import add as core

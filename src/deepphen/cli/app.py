@@ -51,7 +51,6 @@ class _OneLineErrors(TyperGroup):
 app = typer.Typer(
     cls=_OneLineErrors,
     name="deepphen",
-    help="Keep a curated research-paper list as a TOML catalog: add, search, lint, export.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -100,13 +99,17 @@ def root(
                      help="Show the version and exit."),
     ] = False,
 ) -> None:
-    """Keep a curated research-paper list as a TOML catalog.
+    """Keep a curated research-paper list as a TOML catalog: add, search, lint, export.
+
+    Every command takes --catalog DIR (default: $DEEPPHEN_CATALOG, else the nearest catalog/
+    folder upwards) and has --help with examples. Exit codes: 0 ok, 1 findings or nothing
+    found, 2 usage or input error.
 
     Examples:
 
       deepphen search grokking
 
-      deepphen add 2201.02177 --section "Emergence and Phase Transitions" -k Grokking
+      deepphen add 2203.15556 --section "Empirical Study" -k "Neural Scaling Laws"
 
       deepphen lint
 

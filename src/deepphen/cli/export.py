@@ -47,6 +47,11 @@ def export_command(
 ) -> None:
     """Export the catalog as the markdown page, JSON, BibTeX, CSV or a searchable HTML page.
 
+    Writes to standard output, or atomically to the file given with -o (its folder must
+    exist). Filters and a query choose the papers; when they match none, the (empty) export
+    is still written and the exit code is 1. Bad options or a file that cannot be written
+    exit with 2.
+
     Examples:
 
       deepphen export --format md -o catalog/README.md
@@ -57,9 +62,9 @@ def export_command(
 
       deepphen export "lottery ticket" --format json
 
-      deepphen export --format html -o site/index.html
+      deepphen export --format html -o index.html
 
-      deepphen export --format md --page FULL_LIST.md -o FULL_LIST.md
+      deepphen export --format md --page FULL_LIST.md -o catalog/FULL_LIST.md
     """
     if fmt not in FORMATS:
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")

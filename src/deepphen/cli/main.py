@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 from deepphen.cli import add, catalog_import, discover, export, lint, refresh, stats
-from deepphen.cli.app import app, handle_errors, unwrap_help
+from deepphen.cli.app import app, handle_errors, root, unwrap_help
 from deepphen.cli.options import typed
 from deepphen.cli.params import SEARCH
 from deepphen.cli.search import search_command
@@ -25,3 +25,4 @@ app.registered_commands.sort(
 # are joined into one line each, so rich alone wraps them; examples stay as written.
 for _info in app.registered_commands:
     _info.help = unwrap_help(inspect.getdoc(_info.callback) or "")
+app.info.help = unwrap_help(inspect.getdoc(root) or "")
