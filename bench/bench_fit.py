@@ -7,11 +7,15 @@ as an abstract of arXiv length, ~170 words), drawn with another seed so that the
 the catalog's vocabulary as real listings do. Each measurement runs in a fresh process:
 ``import deepphen.fit``, learn from the catalog (with its digests as the abstracts that
 discover may fetch, the costlier mode), rank all candidates, and touch the explanation and
-suggestions of the top 25 (what ``discover --limit 25`` shows). Reported: the median wall
+suggestions of the top 25 (what ``discover --limit 25`` shows); ``--titles-only`` learns from
+titles, key words and authors alone, which adds the contrast of titles against the
+candidates' titles (a fresh clone, or an API that does not know the catalog's papers).
+Reported: the median wall
 and CPU seconds of learn + rank + top-25 details over ``--runs``, and the process's peak RSS.
 
 Usage:
     .venv/bin/python bench/bench_fit.py [--sizes 600 10000] [--candidates 5000] [--runs 3]
+        [--titles-only]
 """
 
 from __future__ import annotations
@@ -51,14 +55,14 @@ def candidates(count: int, seed: int = 7) -> list:
     return out
 
 
-def child(size: int, count: int) -> None:
+def child(size: int, count: int, titles_only: bool = False) -> None:
     """One measurement, in this process; prints JSON on stdout."""
     import generate
 
     settings, papers = generate.generate(size)
     for p in papers:
         p.key = p.arxiv or ""
-    abstracts = {p.key: p.digest or "" for p in papers}
+    abstracts = {} if titles_only else {p.key: p.digest or "" for p in papers}
     for p in papers:
         p.digest = None  # the shipped catalog has none: abstracts come from discover's cache
     entries = candidates(count)
@@ -77,9 +81,11 @@ def child(size: int, count: int) -> None:
                       "total": total, "cpu": time.process_time() - cpu0}))
 
 
-def measure(size: int, count: int) -> tuple[dict, float]:
+def measure(size: int, count: int, titles_only: bool = False) -> tuple[dict, float]:
     """(timings, peak MiB) of one child process."""
-    proc = subprocess.Popen([sys.executable, __file__, "--child", str(size), str(count)],
+    flags = ["--titles-only"] if titles_only else []
+    proc = subprocess.Popen([sys.executable, __file__, "--child", str(size), str(count),
+                             *flags],
                             stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(HERE)})
     out = proc.stdout.read() if proc.stdout else b""
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -93,17 +99,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[600, 10_000])
     parser.add_argument("--candidates", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--titles-only", action="store_true",
+                        help="the catalog without abstracts (the title contrast added)")
     parser.add_argument("--child", type=int, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(*args.child)
+        child(*args.child, titles_only=args.titles_only)
         return 0
     print("| catalog | candidates | learn | rank | top-25 details | total (median) | CPU "
           "| budget | peak RSS |")
     print("|---|---|---|---|---|---|---|---|---|")
     failed = False
     for size in args.sizes:
-        runs = [measure(size, args.candidates) for _ in range(args.runs)]
+        runs = [measure(size, args.candidates, args.titles_only) for _ in range(args.runs)]
         mid = {k: statistics.median(r[k] for r, _ in runs)
                for k in ("learn", "rank", "details", "total", "cpu")}
         peak = max(m for _, m in runs)

@@ -148,6 +148,22 @@ def recalls(ranked: list[str], positive: set[str]) -> tuple[float, float]:
             len(positive & set(ranked[:25])) / len(positive))
 
 
+def window_recalls(rank: Ranker, background: list[ArxivEntry], hidden: list[ArxivEntry], *,
+                   days: int, seeds: int) -> tuple[list[float], list[float], list[int]]:
+    """recall@10, recall@25 and size of every window of every seed, in order."""
+    r10: list[float] = []
+    r25: list[float] = []
+    sizes: list[int] = []
+    for seed in range(seeds):
+        for window in windows(background, hidden, days, seed):
+            positive = {e.id for e in window if e.id.startswith("hidden:")}
+            a, b = recalls(rank(window), positive)
+            r10.append(a)
+            r25.append(b)
+            sizes.append(len(window))
+    return r10, r25, sizes
+
+
 def evaluate(papers: list[Paper], settings: Settings, background: list[ArxivEntry], *,
              year: int, mode: str, days: int, seeds: int, rankers: Sequence[str]) -> list[str]:
     """Table rows (markdown) for one hidden year, catalog mode and window length."""
@@ -158,16 +174,7 @@ def evaluate(papers: list[Paper], settings: Settings, background: list[ArxivEntr
     for name in rankers:
         start = time.perf_counter()
         rank = RANKERS[name](catalog, settings, abstracts)
-        r10: list[float] = []
-        r25: list[float] = []
-        sizes: list[int] = []
-        for seed in range(seeds):
-            for window in windows(background, hidden, days, seed):
-                positive = {e.id for e in window if e.id.startswith("hidden:")}
-                a, b = recalls(rank(window), positive)
-                r10.append(a)
-                r25.append(b)
-                sizes.append(len(window))
+        r10, r25, sizes = window_recalls(rank, background, hidden, days=days, seeds=seeds)
         rows.append(
             f"| {year} | {mode} | {days} d | {min(sizes)}-{max(sizes)} | {len(hidden)} | {name} "
             f"| {min(r10):.2f} | {statistics.mean(r10):.2f} | {min(r25):.2f} "

@@ -146,6 +146,30 @@ def test_abstracts_by_key_or_arxiv_id_teach_the_model() -> None:
     assert fit.why.neighbours[0].key == "lt2"
 
 
+def test_a_titles_only_catalog_also_compares_titles_with_titles() -> None:
+    """Same words in all, but one candidate's title speaks like the catalog's titles."""
+    in_title = entry("2505.00031", "Grokking and neural collapse",
+                     "A method that scales object detection.")
+    in_abstract = entry("2505.00030", "A method that scales object detection",
+                        "Grokking and neural collapse.")
+    listing = [in_title, in_abstract, *filler(40)]
+    model = FitModel.learn(PAPERS, SETTINGS)
+    assert model.title_weight > 0
+    ranked = [f.entry.id for f in model.rank(listing)]
+    assert ranked.index("2505.00031") < ranked.index("2505.00030")
+    model.title_weight = 0.0  # words alone: the two tie (the id breaks it the other way)
+    ranked = [f.entry.id for f in model.rank(listing)]
+    assert ranked.index("2505.00030") < ranked.index("2505.00031")
+
+
+def test_the_title_contrast_fades_as_the_catalog_gains_abstracts() -> None:
+    every = {p.key: f"{p.title} explained at length." for p in PAPERS}
+    half = dict(list(every.items())[:len(PAPERS) // 2])
+    weights = [FitModel.learn(PAPERS, SETTINGS, given).title_weight
+               for given in (None, half, every)]
+    assert weights[0] > weights[1] > weights[2] == 0.0
+
+
 def test_empty_inputs() -> None:
     assert FitModel.learn([], SETTINGS).rank(CANDIDATES[:1])[0].score < 0.5
     assert FitModel.learn(PAPERS, SETTINGS).rank([]) == []

@@ -1,0 +1,264 @@
+"""Variants of deepphen.fit's ranking, measured on bench/eval_discover.py's windows.
+
+Each variant changes one thing in the contrastive naive Bayes of deepphen.fit (how the
+weights are cut, how a candidate's words are pooled, what the catalog papers carry, a second
+channel or a second pass) and is scored like the model: the catalog's papers of a year hidden
+among the arXiv background in 7-day windows, seeds 0-2, mean and min recall@10 / recall@25
+per year and catalog mode (``titles``: titles, key words, authors; ``abstracts``: plus the
+list's digests standing in for the catalog papers' abstracts, evaluation only). ``plain`` is
+``FitModel.rank`` itself; ``knobs`` is this script's re-implementation of it with every knob at
+the shipped value, which must give the same figures (it checks the re-implementation).
+
+The ``lsa-*`` variants need numpy (not a deepphen dependency); they are skipped without it.
+
+    .venv/bin/python bench/eval_fit_variants.py [--variants plain title-0.5 ...] [--seeds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import statistics
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eval_discover import (  # bench/: this script's folder is on sys.path
+    BACKGROUND,
+    LIST_PAGE,
+    as_entry,
+    load,
+    read_background,
+    window_recalls,
+)
+
+from deepphen import fit
+from deepphen.arxiv import ArxivEntry
+from deepphen.fit import KEYWORD_PREFIX, FitModel, author_key, word_tokens
+from deepphen.models import Paper, Settings
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "plain": {"plain": True},
+    "knobs": {},
+    # The catalog's texts are titles: a second contrast of catalog titles against the
+    # listing's titles, its z-score added with this weight.
+    "title-0.5": {"title": 0.5},
+    "title-0.25": {"title": 0.25},
+    "title-1": {"title": 1.0},
+    # Pseudo-relevance feedback: the first pass's top k count as extra catalog papers (weight b).
+    "prf-10-0.5": {"prf": (10, 0.5)},
+    "prf-20-0.3": {"prf": (20, 0.3)},
+    # Word weights clipped to [lo, hi] before centring (LLM words weigh far below zero).
+    "clip-neg-2": {"clip": (-2.0, math.inf)},
+    "clip-neg-1": {"clip": (-1.0, math.inf)},
+    "clip-1.5-4": {"clip": (-1.5, 4.0)},
+    "headings": {"headings": True},  # each catalog paper carries its section's heading
+    "stem-6": {"stem": 6},
+    "stem-8": {"stem": 8},
+    "keywords-x2": {"keyword_factor": 2.0},
+    "keywords-x0.5": {"keyword_factor": 0.5},
+    "authors-1": {"author_weight": 1.0},
+    "authors-0.25": {"author_weight": 0.25},
+    # The pooled evidence divided by n ** power (0.5 ships: a z-score).
+    "length-0.35": {"power": 0.35},
+    "length-0.65": {"power": 0.65},
+    # Latent semantic analysis of catalog and listing (binary TF-IDF, 100 dimensions): the
+    # z-scored mean cosine to the five nearest catalog papers (or to the catalog's centroid)
+    # added with this weight.
+    "lsa-0.5": {"lsa": 0.5},
+    "lsa-1": {"lsa": 1.0},
+    "lsa-centroid-0.5": {"lsa": 0.5, "lsa_centroid": True},
+}
+
+Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
+
+
+def nb_weights(pos_df: Counter[str] | dict[str, float], n_pos: float, listed: Counter[str],
+               n_neg: int) -> dict[str, float]:
+    """deepphen.fit's smoothed log-ratio of document frequencies, catalog against listing."""
+    log_pos = math.log(n_pos + 2 * fit.ALPHA)
+    log_neg = math.log(n_neg + fit.PRIOR_DOCS)
+    out = {}
+    for tok, neg in listed.items():
+        pos = pos_df.get(tok, 0)
+        if pos + neg >= fit.MIN_DOCS:
+            out[tok] = ((math.log(pos + fit.ALPHA) - log_pos)
+                        - (math.log(neg + fit.PRIOR_DOCS * fit.PRIOR_RATE) - log_neg))
+    return out
+
+
+def pooled(docs: Sequence[set[str]], listed: Counter[str], weights: dict[str, float],
+           power: float = 0.5) -> list[float]:
+    """Each document's centred weights, summed, over n ** power and the listing's spread."""
+    total = sum(listed[t] for t in weights) or 1
+    mean = math.fsum(listed[t] * w for t, w in weights.items()) / total
+    spread = math.sqrt(math.fsum(listed[t] * (w - mean) ** 2
+                                 for t, w in weights.items()) / total) or 1.0
+    out = []
+    for doc in docs:
+        used = [weights[t] - mean for t in doc if t in weights]
+        out.append(math.fsum(used) / len(used) ** power / spread if used else -math.inf)
+    return out
+
+
+def zscored(values: Sequence[float]) -> list[float]:
+    """Values centred and scaled over the listing."""
+    finite = [v for v in values if math.isfinite(v)] or [0.0]
+    mean = statistics.fmean(finite)
+    spread = statistics.pstdev(finite) or 1.0
+    return [(v - mean) / spread if math.isfinite(v) else -10.0 for v in values]
+
+
+def lsa_scores(docs: Sequence[set[str]], entries_docs: Sequence[set[str]], *,
+               centroid: bool, dims: int = 100, nearest: int = 5) -> list[float]:
+    """Similarity to the catalog in a latent space of catalog and listing together."""
+    import numpy as np
+
+    every = [*docs, *entries_docs]
+    df: Counter[str] = Counter()
+    for doc in every:
+        df.update(doc)
+    vocab = {t: i for i, t in enumerate(t for t, c in df.items() if c >= 2)}
+    idf = np.zeros(len(vocab), dtype=np.float32)
+    for t, i in vocab.items():
+        idf[i] = math.log(len(every) / df[t])
+    x = np.zeros((len(every), len(vocab)), dtype=np.float32)
+    for row, doc in enumerate(every):
+        x[row, [vocab[t] for t in doc if t in vocab]] = 1.0
+    x *= idf
+    x /= np.linalg.norm(x, axis=1, keepdims=True) + 1e-9
+    values, vectors = np.linalg.eigh(x @ x.T)  # the documents' Gram matrix: n x n, n small
+    emb = vectors[:, ::-1][:, :dims] * np.sqrt(np.maximum(values[::-1][:dims], 0))
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True) + 1e-9
+    cat, cand = emb[:len(docs)], emb[len(docs):]
+    if centroid:
+        centre = cat.mean(0)
+        scores = cand @ (centre / np.linalg.norm(centre))
+    else:
+        scores = np.sort(cand @ cat.T, axis=1)[:, -nearest:].mean(1)
+    return [float(s) for s in scores]
+
+
+def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str, str],
+                   knobs: dict[str, Any]) -> Ranker:
+    """A ranker for one variant (``plain``: deepphen.fit itself)."""
+    if knobs.get("headings"):
+        heads = {s.slug: s.heading for s in settings.sections}
+        catalog = [dataclasses.replace(p, keywords=[*p.keywords, heads[p.section]])
+                   if p.section in heads else p for p in catalog]
+    model = FitModel.learn(catalog, settings, abstracts or None)
+    if knobs.get("plain"):
+        return lambda entries: [f.entry.id for f in model.rank(entries)]
+    cat_docs = [model._paper_features(p, a)  # the model's own features
+                for p, a in zip(model.papers, model.abstracts, strict=True)]
+    title_df: Counter[str] = Counter()
+    for paper in catalog:
+        title_df.update(word_tokens(paper.title))
+
+    def rank(entries: Sequence[ArxivEntry]) -> list[str]:
+        docs = [model._entry_features(e) for e in entries]
+        listed: Counter[str] = Counter()
+        for doc in docs:
+            listed.update(doc)
+        weights = nb_weights(model.doc_freq, len(model.papers), listed, len(entries))
+        factor = knobs.get("keyword_factor", 1.0)
+        lo, hi = knobs.get("clip", (-math.inf, math.inf))
+        weights = {t: min(max(w * (factor if t.startswith(KEYWORD_PREFIX) else 1.0), lo), hi)
+                   for t, w in weights.items()}
+        evidence = pooled(docs, listed, weights, knobs.get("power", 0.5))
+        if "prf" in knobs:
+            top, share = knobs["prf"]
+            best = sorted(range(len(entries)), key=lambda i: -evidence[i])[:top]
+            pos_df: dict[str, float] = dict(model.doc_freq)
+            for i in best:
+                for tok in docs[i]:
+                    pos_df[tok] = pos_df.get(tok, 0) + share
+            weights = nb_weights(pos_df, len(model.papers) + share * top, listed, len(entries))
+            evidence = pooled(docs, listed, weights)
+        if "title" in knobs:
+            titles = [word_tokens(e.title) for e in entries]
+            in_titles: Counter[str] = Counter()
+            for doc in titles:
+                in_titles.update(doc)
+            extra = pooled(titles, in_titles,
+                           nb_weights(title_df, len(catalog), in_titles, len(entries)))
+            evidence = [e + knobs["title"] * z for e, z in zip(evidence, zscored(extra),
+                                                                 strict=True)]
+        if "lsa" in knobs:
+            extra = lsa_scores(cat_docs, docs, centroid=knobs.get("lsa_centroid", False))
+            evidence = [e + knobs["lsa"] * z for e, z in zip(evidence, zscored(extra),
+                                                             strict=True)]
+        weight = knobs.get("author_weight", fit.AUTHOR_WEIGHT)
+        scored = []
+        for entry, ev in zip(entries, evidence, strict=True):
+            shared = sum(1 for a in entry.authors if model.author_papers.get(author_key(a)))
+            scored.append((ev + weight * min(shared, 2), entry.id))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        return [i for _, i in scored]
+
+    return rank
+
+
+def measure(papers: list[Paper], settings: Settings, background: list[ArxivEntry],
+            name: str, *, years: Sequence[int], modes: Sequence[str], seeds: int,
+            days: int) -> str:
+    """One table row: the variant's mean (min) R@10 / R@25 per year and catalog mode."""
+    knobs = VARIANTS[name]
+    cells = []
+    old_stem = fit.STEM
+    fit.STEM = knobs.get("stem", old_stem)
+    fit._stem.cache_clear()  # the prefix length is cached
+    try:
+        for year in years:
+            catalog = [p for p in papers if p.year < year]
+            hidden = [as_entry(p) for p in papers if p.year == year and p.digest]
+            for mode in modes:
+                given = ({p.key: p.digest for p in catalog if p.digest}
+                         if mode == "abstracts" else {})
+                rank = variant_ranker(catalog, settings, given, knobs)
+                r10, r25, _ = window_recalls(rank, background, hidden, days=days, seeds=seeds)
+                cells.append(f"{statistics.mean(r10):.2f} / {statistics.mean(r25):.2f} "
+                             f"({min(r10):.2f} / {min(r25):.2f})")
+    finally:
+        fit.STEM = old_stem
+        fit._stem.cache_clear()
+    return f"| {name} | " + " | ".join(cells) + " |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--years", type=int, nargs="+", default=[2025, 2024])
+    parser.add_argument("--modes", nargs="+", default=["titles", "abstracts"],
+                        choices=["titles", "abstracts"])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--days", type=int, default=7)
+    args = parser.parse_args(argv)
+    if not BACKGROUND.exists() or not LIST_PAGE.exists():
+        print(f"skipped: needs {BACKGROUND} and {LIST_PAGE} (the shared data folder)")
+        return 0
+    names = list(args.variants)
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        skipped = [n for n in names if n.startswith("lsa")]
+        names = [n for n in names if n not in skipped]
+        if skipped:
+            print(f"skipped (needs numpy): {', '.join(skipped)}")
+    papers, settings = load(LIST_PAGE)
+    lengths = [len(p.digest.split()) for p in papers if p.digest]
+    background = read_background(BACKGROUND, ml_only=False, lengths=lengths)
+    heads = [f"{y} {m}" for y in args.years for m in args.modes]
+    print(f"{args.days}-day windows, seeds 0-{args.seeds - 1}; mean R@10 / R@25 (min)\n")
+    print("| variant | " + " | ".join(heads) + " |")
+    print("|---|" + "---|" * len(heads))
+    for name in names:
+        print(measure(papers, settings, background, name, years=args.years,
+                      modes=args.modes, seeds=args.seeds, days=args.days), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
