@@ -15,6 +15,7 @@ tests/test_foreign_standin.py.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import threading
@@ -47,6 +48,39 @@ class Quirks:
     sort: str = "honour"  # honour | ascending | listing (the corpus's own order)
     keywords: str = "ok"  # ok | 400 (no abs:"phrase" nor ANDNOT) | everything
     ignore_start: bool = False  # always serve the first page
+
+
+# One quirk at a time, named by the brief's letters: (a) id_list, (b) dates, (c) paging,
+# (d) entries, (e) order, (g) the key-word search.
+VARIANTS = {
+    "a id_list ignored (first papers)": Quirks(id_list="ignore"),
+    "a id_list: empty feed": Quirks(id_list="empty"),
+    "a id_list: HTTP 400": Quirks(id_list="400"),
+    "a id_list: error entry, HTTP 200": Quirks(id_list="error-entry"),
+    "a id_list: HTTP 500": Quirks(id_list="500"),
+    "b dates read to the day": Quirks(dates="day"),
+    "b dates read to the second": Quirks(dates="second"),
+    "c no totalResults": Quirks(total="absent"),
+    "c totalResults = page length": Quirks(total="page"),
+    "c totalResults 50 too high": Quirks(total="high"),
+    "c short pages (2/3 of asked)": Quirks(short=True),
+    "c page cap 100": Quirks(cap=100),
+    "c page cap 100, total = page": Quirks(cap=100, total="page"),
+    "c page cap 100, no total": Quirks(cap=100, total="absent"),
+    "c start ignored, no total": Quirks(ignore_start=True, total="absent"),
+    "d https ids": Quirks(id_style="https"),
+    "d bare ids": Quirks(id_style="bare"),
+    "d export.arxiv.org ids": Quirks(id_style="export"),
+    "d ids without version": Quirks(id_style="unversioned"),
+    "d no <published>": Quirks(published=False),
+    "d no primary_category": Quirks(primary=False),
+    "d no <category>": Quirks(category_elements=False),
+    "b+d day dates, no <published>": Quirks(dates="day", published=False),
+    "e ascending order": Quirks(sort="ascending"),
+    "e the listing's own order": Quirks(sort="listing"),
+    "g key words: HTTP 400": Quirks(keywords="400"),
+    "g key words: everything": Quirks(keywords="everything"),
+}
 
 
 class QueryFailed(Exception):
@@ -237,18 +271,24 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture
-def foreign(monkeypatch: pytest.MonkeyPatch) -> Iterator[Foreign]:
-    """The outsider's stand-in, running, set as $DEEPPHEN_ARXIV_API_URL."""
-    app = Foreign()
+@contextlib.contextmanager
+def serving(app: Foreign) -> Iterator[Foreign]:
+    """``app`` served on 127.0.0.1 (its ``url`` set) until the block ends."""
     httpd = make_server("127.0.0.1", 0, app, server_class=_Server, handler_class=_Quiet)
     app.url = f"http://127.0.0.1:{httpd.server_port}/api/query"
     thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
-    monkeypatch.setenv("DEEPPHEN_ARXIV_API_URL", app.url)
     try:
         yield app
     finally:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def foreign(monkeypatch: pytest.MonkeyPatch) -> Iterator[Foreign]:
+    """The outsider's stand-in, running, set as $DEEPPHEN_ARXIV_API_URL."""
+    with serving(Foreign()) as app:
+        monkeypatch.setenv("DEEPPHEN_ARXIV_API_URL", app.url)
+        yield app
