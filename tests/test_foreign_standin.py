@@ -334,3 +334,18 @@ def test_window_holds_by_date_then_by_id_month() -> None:
                ("2504.00001", "2505.00001", "2506.00001", "2507.00001", "math/0601001")]
     assert [window.holds(e) for e in undated] == [False, True, True, False, False]
     assert dataclasses.replace(window, start=dt.date(2006, 1, 1)).holds(undated[-1])
+
+
+@pytest.mark.parametrize(("title", "categories", "kept"), [
+    ("Neural collapse in vision models", ["cs.CV"], True),
+    ("Neural collapsing features", ["cs.CV"], True),  # arXiv stems: so does the check
+    ("Collapse of neural features", ["cs.CV"], False),  # the words, not the phrase
+    ("Neural collapse, cross-listed", ["cs.CV", "cs.LG"], False),  # in a searched category
+    ("Roads from satellites", ["cs.CV"], False),
+])
+def test_keyword_results_must_answer_the_query(title: str, categories: list[str],
+                                               kept: bool) -> None:
+    from deepphen.arxiv import ArxivEntry
+
+    entry = ArxivEntry("2505.00001", 1, title, [], None, categories=categories)
+    assert core.answers_keywords(entry, ["neural collapse", "grokking"], ["cs.LG"]) is kept

@@ -362,9 +362,10 @@ def answers_keywords(entry: ArxivEntry, terms: Sequence[str], categories: Sequen
     if any(c.lower() in wanted for c in entry.categories):
         return False
     text = f"{fold(entry.title)} {fold(entry.summary)}"
-    # Each word of a phrase may take an ending (a plural, -ing): arXiv's search stems words.
-    return any(re.search(r"\b" + r"\w*\s".join(map(re.escape, term.split())) + r"\w*\b", text)
-               for term in terms)
+    # arXiv's search stems words: each word of a phrase may end otherwise ("collapsing").
+    stems = [[re.sub(r"(?<=\w{4})(?:ing|ed|es|e|s)$", "", w) for w in t.split()] for t in terms]
+    return any(re.search(r"\b" + r"\w*\s".join(map(re.escape, words)) + r"\w*\b", text)
+               for words in stems)
 
 
 @contextlib.contextmanager
