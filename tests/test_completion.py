@@ -81,7 +81,7 @@ def test_zsh_script_and_protocol(tmp_path: Path) -> None:
     """zsh's script is generated, and the protocol it speaks completes slugs with help."""
     script = subprocess.run(
         [str(DEEPPHEN), "--show-completion", "zsh"], capture_output=True, text=True,
-        timeout=60, env=_env(_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1"))
+        timeout=60, env=_env())
     assert script.returncode == 0, script.stderr
     assert "compdef _deepphen_completion deepphen" in script.stdout
     assert "_DEEPPHEN_COMPLETE=complete_zsh" in script.stdout
@@ -114,3 +114,99 @@ def test_catalog_text_reaches_the_shell_inert(tmp_path: Path) -> None:
                               env=_env(root, _DEEPPHEN_COMPLETE="complete_bash",
                                        COMP_WORDS="deepphen search -k ", COMP_CWORD="3"))
     assert "\x1b" not in keywords.stdout and "Bad" not in keywords.stdout
+
+
+# What only each shell's script holds (typer's scripts, for the program deepphen).
+SCRIPT_MARKS = {"bash": "complete -o default -F _deepphen_completion deepphen",
+                "zsh": "compdef _deepphen_completion deepphen",
+                "fish": "complete --command deepphen",
+                "powershell": "Register-ArgumentCompleter -Native -CommandName deepphen",
+                "pwsh": "Register-ArgumentCompleter -Native -CommandName deepphen"}
+# Each shell's syntax check, run when the shell is installed.
+SYNTAX_CHECKS = {"bash": ["bash", "-n"], "zsh": ["zsh", "-n"], "fish": ["fish", "--no-execute"]}
+needs_sh = pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX sh")
+
+
+def under_sh(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``deepphen ARGS`` run from sh: typer's detection would find sh, which it does not support,
+    so only a shell read from the command line can give a script."""
+    return subprocess.run(["sh", "-c", 'deepphen "$@"', "sh", *args], capture_output=True,
+                          text=True, timeout=60, env=_env(**env))
+
+
+@needs_sh
+@pytest.mark.parametrize("form", ["separate", "equals"])
+@pytest.mark.parametrize("shell", list(SCRIPT_MARKS))
+def test_show_completion_prints_the_named_shells_script(shell: str, form: str) -> None:
+    args = (["--show-completion", shell] if form == "separate"
+            else [f"--show-completion={shell}"])
+    done = under_sh(*args)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert SCRIPT_MARKS[shell] in done.stdout
+    assert [m for m in set(SCRIPT_MARKS.values()) if m in done.stdout] == [SCRIPT_MARKS[shell]]
+    check = SYNTAX_CHECKS.get(shell)
+    if check and shutil.which(check[0]):
+        parsed = subprocess.run(check, input=done.stdout, capture_output=True, text=True,
+                                timeout=60)
+        assert parsed.returncode == 0, parsed.stderr
+
+
+@needs_sh
+@pytest.mark.parametrize(("shell", "installed"), [
+    ("bash", ".bash_completions/deepphen.sh"), ("zsh", ".zfunc/_deepphen"),
+    ("fish", ".config/fish/completions/deepphen.fish")])
+def test_install_completion_installs_for_the_named_shell(tmp_path: Path, shell: str,
+                                                          installed: str) -> None:
+    done = under_sh("--install-completion", shell, HOME=str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    path = tmp_path / installed
+    assert done.stdout.splitlines()[0] == f"{shell} completion installed in {path}"
+    assert SCRIPT_MARKS[shell] in path.read_text(encoding="utf-8")
+    # Nothing written for another shell (bash's rc file was, whatever shell was named).
+    assert (tmp_path / ".bashrc").exists() == (shell == "bash")
+
+
+@needs_sh
+@pytest.mark.parametrize("flag", ["--show-completion", "--install-completion"])
+def test_an_unknown_shell_is_a_usage_error(tmp_path: Path, flag: str) -> None:
+    done = under_sh(flag, "tcsh", HOME=str(tmp_path))
+    assert done.returncode == 2 and not done.stdout
+    assert done.stderr.count("\n") == 1 and "unknown shell 'tcsh'" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_bash
+def test_without_a_shell_named_the_running_shell_is_detected() -> None:
+    done = subprocess.run(["bash", "-c", "deepphen --show-completion; true"],
+                          capture_output=True, text=True, timeout=60, env=_env())
+    assert done.returncode == 0 and SCRIPT_MARKS["bash"] in done.stdout, done.stderr
+
+
+def test_fish_and_powershell_protocols_complete_commands() -> None:
+    """What the fish and PowerShell scripts ask deepphen, and its answers."""
+    fish = subprocess.run([str(DEEPPHEN)], capture_output=True, text=True, timeout=60,
+                          env=_env(_DEEPPHEN_COMPLETE="complete_fish",
+                                   _TYPER_COMPLETE_FISH_ACTION="get-args",
+                                   _TYPER_COMPLETE_ARGS="deepphen sea"))
+    assert fish.returncode == 0 and fish.stdout.startswith("search\t"), fish.stderr
+    power = subprocess.run([str(DEEPPHEN)], capture_output=True, text=True, timeout=60,
+                           env=_env(_DEEPPHEN_COMPLETE="complete_powershell",
+                                    _TYPER_COMPLETE_ARGS="deepphen sea",
+                                    _TYPER_COMPLETE_WORD_TO_COMPLETE="sea"))
+    assert power.returncode == 0 and power.stdout.startswith("search:::"), power.stderr
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_completes_through_its_script(tmp_path: Path) -> None:
+    """The script ``--show-completion fish`` prints, loaded in a real fish, completes commands,
+    options and the catalog's section slugs."""
+    root = make_catalog(tmp_path / "catalog")
+    slug = sample_settings().sections[0].slug
+    script = ('deepphen --show-completion fish | source\n'
+              'complete -C "deepphen sea"\ncomplete -C "deepphen search --se"\n'
+              f'complete -C "deepphen search --section {slug[:3]}"\n')
+    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
+                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)))
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    assert "search" in offered and "--section" in offered and slug in offered, offered

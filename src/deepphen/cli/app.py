@@ -47,6 +47,26 @@ class _OneLineErrors(TyperGroup):
             sys.exit(exc.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        # typer's completion options are flags: the shell named after one is read here.
+        from deepphen.cli.completion import complete_for_shell, named_shell
+
+        asked = None if ctx.resilient_parsing else named_shell(args)
+        if asked is not None:
+            complete_for_shell(*asked, prog_name=ctx.find_root().info_name or "deepphen")
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        from deepphen.cli.completion import HELP
+
+        params = super().get_params(ctx)
+        for param in params:
+            if param.name in HELP:
+                param.help = HELP[param.name]  # type: ignore[attr-defined]
+                param.metavar = "[SHELL]"
+        return params
+
 
 app = typer.Typer(
     cls=_OneLineErrors,

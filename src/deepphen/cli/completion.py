@@ -1,7 +1,12 @@
-"""Shell completion of values: section slugs and key words read from the catalog.
+"""Shell completion: the script for a named shell, and values read from the catalog.
 
-typer completes command names and options by itself (``deepphen --install-completion``);
-these callbacks add the catalog's own vocabulary. They run only while the shell asks for
+typer completes command names and options by itself (``deepphen --install-completion``), but
+its ``--install-completion`` and ``--show-completion`` are flags: a shell named after them was
+ignored and the script (or the rc file written) was for the shell typer detects from the
+parent process, bash under most scripts. ``named_shell`` reads that name and
+``complete_for_shell`` does what was asked, with typer's own scripts.
+
+The callbacks add the catalog's own vocabulary. They run only while the shell asks for
 completions, never on a command's path, and a catalog that cannot be read completes nothing:
 a completion must never print an error into the user's command line.
 """
@@ -12,6 +17,49 @@ from pathlib import Path
 from typing import Any
 
 import typer
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+_ACTIONS = {"--show-completion": "show", "--install-completion": "install"}
+HELP = {
+    "show_completion": "Print the completion script for SHELL (bash, zsh, fish, powershell; "
+                       "default: the shell running deepphen), to copy it or install it yourself.",
+    "install_completion": "Install completion for SHELL (bash, zsh, fish, powershell; default: "
+                          "the shell running deepphen).",
+}
+
+
+def named_shell(args: list[str]) -> tuple[str, str] | None:
+    """("show" or "install", shell) when the main options are ``--show-completion SHELL`` or
+    ``--install-completion SHELL`` (or ``=SHELL``); None when no shell is named (typer's flag
+    then detects it) or the words belong to a command."""
+    for i, arg in enumerate(args):
+        flag, equals, value = arg.partition("=")
+        if flag in _ACTIONS:
+            if equals:
+                return _ACTIONS[flag], value
+            following = args[i + 1] if i + 1 < len(args) else ""
+            return (_ACTIONS[flag], following) if following and following[0] != "-" else None
+        if not arg.startswith("-"):
+            return None  # a command: the main options end here
+    return None
+
+
+def complete_for_shell(action: str, shell: str, prog_name: str) -> None:
+    """Print the completion script for ``shell``, or install it as typer does for that shell."""
+    from typer.completion import get_completion_script, install
+
+    from deepphen.cli.output import echo
+
+    if shell not in SHELLS:
+        raise typer.BadParameter(f"unknown shell {shell!r}; choose one of: {', '.join(SHELLS)}",
+                                 param_hint=f"'--{action}-completion'")
+    complete_var = f"_{prog_name.replace('-', '_').upper()}_COMPLETE"
+    if action == "show":
+        echo(get_completion_script(prog_name=prog_name, complete_var=complete_var, shell=shell))
+        return
+    shell, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
+    echo(f"{shell} completion installed in {path}")
+    echo("Completion will take effect once you restart the terminal")
 
 
 def _catalog_root(ctx: typer.Context) -> Path | None:
