@@ -191,6 +191,20 @@ def test_undated_entries_are_judged_by_their_id(foreign: Foreign, catalog: Path,
     assert "2503.30001" not in {r["arxiv"] for r in discover_json(run_cli, catalog, fake)[0]}
 
 
+def test_a_paper_the_server_dates_in_the_window_is_ranked_whatever_its_id(
+        foreign: Foreign, catalog: Path, fake: FakeTime, run_cli) -> None:
+    """A stand-in may list an older paper (an evaluation hiding the list's own later
+    additions among a week's listings) with a date in the window: the server's range was
+    applied to that date, so the paper is a candidate; its id's month only says it is not
+    the first version's date, so JSON shows no ``published`` for it."""
+    older = {**paper(7987, dt.datetime(2025, 5, 16, 9), "Grokking of older ideas", ["cs.LG"],
+                     "We revisit grokking and neural collapse."), "id": "2405.07987"}
+    foreign.papers = [*listing(), older]
+    records = discover_json(run_cli, catalog, fake)[0]
+    found = [r for r in records if r["arxiv"] == "2405.07987"]
+    assert found and found[0]["published"] is None
+
+
 def test_a_server_that_does_not_page_is_not_asked_forever(foreign: Foreign, catalog: Path,
                                                           fake: FakeTime, run_cli,
                                                           monkeypatch: pytest.MonkeyPatch

@@ -53,7 +53,8 @@ WaitHook = Callable[[float, str], None]
 
 @dataclass(frozen=True, slots=True)
 class ArxivEntry:
-    """One paper as arXiv describes it. ``published`` is the first version's date."""
+    """One paper as arXiv describes it. ``published`` is the first version's date (None if
+    the id belies the feed's date); ``listed`` the feed's date as given, searched by date."""
 
     id: str  # canonical, no version
     version: int | None
@@ -67,6 +68,7 @@ class ArxivEntry:
     primary_category: str | None = None
     categories: list[str] = field(default_factory=list)
     comment: str | None = None
+    listed: dt.date | None = None
 
     @property
     def year(self) -> int:
@@ -430,7 +432,8 @@ def _parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | Non
     """Entries of a feed and its ``opensearch:totalResults`` (None when absent or bad)."""
     root = _parse_xml(body, url)
     if root.tag != f"{_ATOM}feed":
-        raise NetworkError(f"arXiv response is not an Atom feed (root <{_local(root.tag)}>)",
+        local = root.tag.rsplit("}", 1)[-1]
+        raise NetworkError(f"arXiv response is not an Atom feed (root <{local}>)",
                            url=url, hint=f"from {url}")
     entries = []
     for node in root.iter(f"{_ATOM}entry"):
@@ -456,13 +459,14 @@ def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
     primary = next((c.get("term") for c in node.findall(f"{_ARXIV}primary_category")), None)
     categories = [c.get("term") for c in node.findall(f"{_ATOM}category") if c.get("term")]
     categories = categories or ([primary] if primary else [])
+    listed = _date(_text(node, f"{_ATOM}published"))
     return ArxivEntry(
         id=parsed.id,
         version=parsed.version,
         title=_clean(_text(node, f"{_ATOM}title")),
         authors=[_clean(_text(a, f"{_ATOM}name")) for a in node.findall(f"{_ATOM}author")
                  if _text(a, f"{_ATOM}name").strip()],
-        published=ids.first_version_date(_date(_text(node, f"{_ATOM}published")), parsed.id),
+        published=ids.first_version_date(listed, parsed.id),
         updated=_date(_text(node, f"{_ATOM}updated")),
         summary=_clean(_text(node, f"{_ATOM}summary")),
         journal_ref=_clean(_text(node, f"{_ARXIV}journal_ref")) or None,
@@ -470,6 +474,7 @@ def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
         primary_category=primary or (categories[0] if categories else None),
         categories=categories,
         comment=_clean(_text(node, f"{_ARXIV}comment")) or None,
+        listed=listed,
     )
 
 
@@ -485,16 +490,9 @@ def _clean(text: str) -> str:
 
 
 def _date(text: str) -> dt.date | None:
-    text = text.strip()
-    if not text:
-        return None
     try:
-        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        return None
+        return None  # empty, or not a date
     # arXiv's calendar is UTC: a stamp with another offset is moved to it.
     return (when.astimezone(dt.UTC) if when.tzinfo else when).date()
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]

@@ -52,8 +52,11 @@ class Window:
         the window is not a candidate. Undated, it is judged by its id's month (arXiv numbers
         papers by month; a paper can be numbered in the month after its submission).
         """
-        if entry.published is not None:
-            return self.start <= entry.published <= self.end
+        # The feed's own date, even one the id belies: it is the date the server's range
+        # was applied to (a paper listed again, or re-dated by a stand-in, is in the window).
+        day = entry.listed or entry.published
+        if day is not None:
+            return self.start <= day <= self.end
         month = ids.id_sort_key(entry.id)[0]
         if not month:
             return True
