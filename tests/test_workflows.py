@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from deepphen import __version__
 
@@ -19,7 +20,6 @@ CI = ROOT / ".github" / "workflows" / "ci.yml"
 ACTION = ROOT / "action.yml"
 EXAMPLES = sorted((ROOT / "docs").glob("*.yml"))
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
-yaml = pytest.importorskip("yaml")
 
 
 def _validate(schema: str, *files: Path) -> None:
