@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 from pathlib import Path
@@ -85,6 +86,22 @@ def test_missing_upstream_is_reported(tmp_path: Path, arxiv: ArxivServer, run_cl
     monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
     result = run_cli("refresh", "--all", exit_code=1)
     assert "arXiv no longer lists 1 of them: 2301.99999" in result.stderr
+
+
+def test_many_missing_ids_are_summed_up_in_one_short_line(tmp_path: Path, arxiv: ArxivServer,
+                                                          run_cli, monkeypatch) -> None:
+    """A catalog pointed at a partial mirror must not get a warning of hundreds of ids."""
+    papers = [dataclasses.replace(sample_papers()[2], arxiv=f"2301.{99900 + i}", key="",
+                                  title=f"Gone {i}") for i in range(25)]
+    root = make_catalog(tmp_path / "catalog", papers)
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    result = run_cli("refresh", "--all")
+    line = next(x for x in result.stderr.splitlines() if "no longer lists" in x)
+    assert "no longer lists 25 of them: " in line
+    assert line.count("2301.") == 10 and line.endswith("and 15 more (--format json lists "
+                                                       "them all)")
+    data = json.loads(run_cli("refresh", "--all", "--format", "json").stdout)
+    assert len(data["missing"]) == 25
 
 
 def test_unknown_ids_and_usage(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:

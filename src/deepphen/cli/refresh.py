@@ -12,6 +12,8 @@ from deepphen.cli.network import arxiv_client, network_progress
 from deepphen.cli.options import CatalogOption, TimeoutOption
 from deepphen.cli.output import counted, print_json, print_table, warn
 
+MISSING_SHOWN = 10  # ids named in the warning line; JSON's "missing" has every one
+
 OUTPUT_FORMATS = ("text", "json")
 
 
@@ -63,8 +65,10 @@ def refresh_command(
         if rows:
             print_table("Changed upstream", ["arxiv", "field", "old", "new"], rows)
         if result.missing:
-            warn(f"arXiv no longer lists {len(result.missing)} of them: "
-                 f"{', '.join(result.missing)}")
+            shown = result.missing[:MISSING_SHOWN]
+            more = len(result.missing) - len(shown)
+            warn(f"arXiv no longer lists {len(result.missing)} of them: {', '.join(shown)}"
+                 + (f" and {more} more (--format json lists them all)" if more else ""))
         verb = "wrote" if write else "would change"
         changed = len(result.updates)
         sys.stderr.write(f"checked {counted(result.checked, 'paper')}; {changed} changed "
