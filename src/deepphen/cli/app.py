@@ -122,8 +122,8 @@ def root(
     """Keep a curated research-paper list as a TOML catalog: add, search, lint, export.
 
     Every command takes --catalog DIR (default: $DEEPPHEN_CATALOG, else the nearest catalog/
-    folder upwards) and has --help with examples. Exit codes: 0 ok, 1 findings or nothing
-    found, 2 usage or input error.
+    folder upwards; for import, ./catalog) and has --help with examples. Exit codes: 0 ok, 1
+    findings or nothing found, 2 usage or input error.
 
     Examples:
 
