@@ -286,3 +286,27 @@ def test_arxiv_examples_run_against_the_stand_in(example: str, tmp_path: Path, a
                              "suggested_sections", "suggested_keywords"} <= set(data[0])
     if argv[0] == "discover" and "md" in argv:
         assert "\n- [ ] " in result.stdout and "`deepphen add " in result.stdout
+
+
+def test_the_two_page_setup_runs_as_documented(tmp_path: Path, run_cli,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/catalog-format.md's commands for a full list and a front page, in order, exit 0;
+    then `import --force` (import's help) replaces that two-page catalog, pages kept."""
+    page = run_cli("export", "--format", "md", "--catalog",
+                   make_catalog(tmp_path / "source")).stdout
+    work = tmp_path / "list"
+    work.mkdir()
+    for name in ("README.md", "FULL_LIST.md"):
+        (work / name).write_text(page, encoding="utf-8")
+    monkeypatch.chdir(work)
+    steps = [argv for where, line, copyable in DOC_EXAMPLES
+             if where.startswith("docs/catalog-format.md:") and copyable
+             for argv in commands_in(line)]
+    assert [argv[0] for argv in steps] == ["import", "import", "export", "export", "lint"]
+    for argv in steps:
+        run_cli(*argv)
+    pages = {name: (work / "catalog" / name).read_text(encoding="utf-8")
+             for name in ("README.md", "FULL_LIST.md")}
+    run_cli("import", "README.md", "--catalog", "catalog", "--force")
+    assert {name: (work / "catalog" / name).read_text(encoding="utf-8")
+            for name in pages} == pages
