@@ -267,6 +267,29 @@ def test_no_id_list_costs_one_request(foreign: Foreign, catalog: Path, fake: Fak
     assert [r for r in foreign.requests if "id_list" in r]
 
 
+def test_an_answer_with_other_papers_keeps_what_was_asked(foreign: Foreign, catalog: Path,
+                                                          fake: FakeTime, run_cli,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """An API that ignores id_list and sends its first papers, one of them asked for."""
+    from deepphen import arxiv
+
+    real = arxiv.batched
+    monkeypatch.setattr(arxiv, "batched", lambda items, size=2: real(items, 2))
+    papers = listing()
+    first = next(p for p in papers if p["id"] == "1803.03635")  # in the first batch
+    foreign.papers = [first, *(p for p in papers if p is not first)]
+    foreign.quirks = Quirks(id_list="ignore")
+    _, stderr, _ = discover_json(run_cli, catalog, fake)
+    assert "did not look up" in stderr
+    assert len([r for r in foreign.requests if "id_list" in r]) == 1
+    foreign.quirks = Quirks()
+    foreign.requests.clear()
+    discover_json(run_cli, catalog, fake)
+    asked = {i for r in foreign.requests if "id_list" in r for i in r["id_list"].split(",")}
+    assert "2008.08186" in asked and "1803.03635" not in asked  # kept, not "unknown"
+
+
 # --- (f) a window of thousands ----------------------------------------------------------
 
 def test_thousands_of_results_in_a_few_polite_pages(foreign: Foreign, catalog: Path,

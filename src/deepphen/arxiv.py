@@ -174,29 +174,28 @@ class Client:
         self._transport = transport
         self._last_request: float | None = None
         self.requests_sent = 0
+        self.strays = 0
 
     def fetch(self, wanted: Iterable[str | ids.ArxivId],
               on_batch: Callable[[int], None] | None = None) -> dict[str, ArxivEntry]:
         """Look up ids (canonical or versioned) and return entries keyed by canonical id.
 
-        Ids arXiv does not know are simply absent from the result. Sends one request per
-        100 ids; ``on_batch(n)`` is called after each batch with the number of ids it held.
+        Ids arXiv does not know are absent from the result (entries not asked for count in
+        ``strays``). One request per 100 ids; ``on_batch(n)`` after each, n ids it held.
         """
         requested = [w.versioned if isinstance(w, ids.ArxivId) else w for w in wanted]
         for text in requested:  # never send something that is not an id
             ids.parse_arxiv_id(text)
         requested = list(dict.fromkeys(requested))
         found: dict[str, ArxivEntry] = {}
-        if not requested:
-            return found
-        with self._open() as http:
+        with self._open() as http:  # (no request for no id)
             for batch in batched(requested):
                 params = {"id_list": ",".join(batch), "max_results": str(len(batch))}
                 body, url = self._get(http, params)
                 wanted_ids = {ids.parse_arxiv_id(b).id for b in batch}
-                for entry in _parse_feed(body, url):
-                    if entry.id in wanted_ids:
-                        found[entry.id] = entry
+                entries = _parse_feed(body, url)
+                found.update((e.id, e) for e in entries if e.id in wanted_ids)
+                self.strays += sum(e.id not in wanted_ids for e in entries)
                 if on_batch:
                     on_batch(len(batch))
         return found

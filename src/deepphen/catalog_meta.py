@@ -71,10 +71,10 @@ def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
 
     A network or API failure stops the fetch (what came before it is kept and cached) and
     sets ``warning``: ranking then works from titles and key words alone for those papers.
-    So does a batch of which the API finds no paper at all: arXiv knows the catalog's
-    papers, so such an answer means an API that does not look up ``id_list`` (a stand-in
-    that ignores it or answers an empty feed); asking for the other batches would only
-    cost time, and the papers are not recorded as unknown to arXiv.
+    So does a batch of which the API finds no paper, or answers with papers not asked for:
+    arXiv knows the catalog's papers, so that is an API that does not look up ``id_list``
+    (a stand-in that ignores it); asking for the other batches would only cost time, and
+    the papers it did not send are not recorded as unknown to arXiv.
     """
     meta = load_meta(root)
     wanted = sorted({p.arxiv for p in papers if p.arxiv and not meta.known(p.arxiv)})
@@ -83,27 +83,31 @@ def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
     from deepphen.arxiv import batched
 
     for batch in batched(wanted):
+        strays = client.strays
         try:
             found = client.fetch(batch)
         except DeepphenError as exc:
             meta.warning = (f"could not fetch the abstracts of {len(wanted)} catalog papers "
                             f"({exc.message}); ranking uses their titles and key words")
             break
-        if not found:
-            meta.warning = (f"the arXiv API found none of {len(batch)} catalog papers by id "
+        ignored = not found or client.strays > strays  # other papers than those asked
+        if ignored:
+            meta.warning = (f"the arXiv API did not look up {len(batch)} catalog papers by id "
                             f"(is id_list supported?); ranking uses the titles and key words "
                             f"of {len(wanted)} catalog papers")
-            break
         for arxiv_id in batch:
             entry = found.get(arxiv_id)
             if entry is None:
-                meta.missing.add(arxiv_id)
+                if not ignored:  # an unknown id, not one an API could not look up
+                    meta.missing.add(arxiv_id)
             else:
                 meta.categories[arxiv_id] = list(entry.categories)
                 meta.abstracts[arxiv_id] = entry.summary
         if on_batch:
             on_batch(len(batch))
         _save(root, meta)  # after each batch, so an interrupted run keeps what it fetched
+        if ignored:
+            break
     return meta
 
 
