@@ -71,10 +71,11 @@ def corpus_entry(entry: ArxivEntry, categories: list[str], day: dt.date, rng: ra
 
 
 def hidden_ids(hidden: list[Paper]) -> dict[str, str]:
-    """An arXiv id for each hidden paper: its own, else an invented one in the window's month."""
+    """An arXiv id for each hidden paper: its own, else an invented valid one (month 12 of
+    2025, after the background, numbers no real paper of that month reached)."""
     out = {}
     for n, paper in enumerate(hidden):
-        out[paper.key] = paper.arxiv or f"2599.{90000 + n}"
+        out[paper.key] = paper.arxiv or f"2512.{90000 + n}"
     return out
 
 

@@ -417,6 +417,33 @@ def test_keyword_search_finds_papers_in_other_categories(tmp_path: Path, corpus:
     assert 'abs:"neural collapse"' in second and "ANDNOT (cat:cs.LG)" in second
 
 
+def test_many_key_words_are_asked_a_few_dozen_to_a_request(tmp_path: Path, corpus: list,
+                                                           arxiv: ArxivServer, run_cli) -> None:
+    from deepphen.models import Link, Paper
+    from tests.helpers import make_catalog, sample_papers, sample_settings
+
+    words = [f"{tree}{part} effect" for tree in ("ash", "elm", "oak", "yew", "fir")
+             for part in ("wood", "leaf", "root", "bark", "seed", "twig", "cone")]
+    extra = [Paper(title=f"On the {w} ({n})", year=2023, section="neural-collapse",
+                   authors=["T. Ree"], arxiv=f"2301.{i:03d}{n}0", keywords=[w.title()],
+                   links=[Link("paper", f"https://arxiv.org/abs/2301.{i:03d}{n}0")])
+             for i, w in enumerate(words) for n in (1, 2)]
+    settings = sample_settings()
+    settings.discover.categories = ["cs.LG"]
+    root = make_catalog(tmp_path / "cat", sample_papers() + extra, settings)
+    corpus += [CorpusEntry(f"2505.3100{n}", f"Trees {n}", ["T. Ree"],
+                           f"We observe the {words[k]} in forests.", ["q-bio.PE"],
+                           dt.datetime(2025, 5, 19, 9)) for n, k in ((1, 0), (2, 34))]
+    result = run_cli("discover", *WINDOW, "--catalog", root, "--format", "json",
+                     "--limit", "200")
+    got = {r["arxiv"] for r in json.loads(result.stdout)}
+    assert {"2505.31001", "2505.31002"} <= got  # one found by each request
+    asked = [r["search_query"] for r in search_requests(arxiv) if "ANDNOT" in r["search_query"]]
+    assert len(asked) == 2
+    assert all(q.count('abs:"') <= core.KEYWORDS_PER_REQUEST for q in asked)
+    assert sum(q.count('abs:"') for q in asked) == len(words)
+
+
 def test_keyword_search_failure_only_warns(tmp_path: Path, corpus: list, arxiv: ArxivServer,
                                            run_cli) -> None:
     root = collapse_catalog(tmp_path / "cat")
