@@ -48,6 +48,21 @@ def test_version(run_cli) -> None:
     assert run_cli("--version").stdout.strip() == f"deepphen {__version__}"
 
 
+@pytest.mark.parametrize("args", [[], *([name] for name in command_names())])
+def test_flags_show_no_value_type_in_help(args: list[str], run_cli,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flag's help line is the flag and its text: typer's "<bool>" reads as a value."""
+    monkeypatch.setenv("COLUMNS", "120")
+    out = run_cli(*args, "--help").stdout
+    assert "<bool>" not in out
+    help_line = next(line for line in out.splitlines() if line.lstrip("│ ").startswith("--help"))
+    assert help_line.split("--help", 1)[1].split()[:2] == ["-h", "Show"]
+    if not args:
+        version = next(line for line in out.splitlines() if "--version" in line)
+        assert version.split("--version", 1)[1].split("│")[0].split() == [
+            "Show", "the", "version", "and", "exit."]
+
+
 def test_linked_docs_exist() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for target in ("docs/catalog-format.md", "CONTRIBUTING.md", "catalog/README.md"):

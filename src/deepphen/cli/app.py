@@ -60,12 +60,27 @@ class _OneLineErrors(TyperGroup):
     def get_params(self, ctx: typer.Context) -> list[Any]:
         from deepphen.cli.completion import HELP
 
-        params = super().get_params(ctx)
+        params = _plain_flags(super().get_params(ctx))
         for param in params:
             if param.name in HELP:
                 param.help = HELP[param.name]  # type: ignore[attr-defined]
                 param.metavar = "[SHELL]"
         return params
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:  # its params and its --help option (click caches that one)
+            _plain_flags(command.get_params(ctx))
+        return command
+
+
+def _plain_flags(params: list[Any]) -> list[Any]:
+    """Flags (--version, --dry-run, --help) shown as a bare option line in --help: typer
+    labels a flag's type "<bool>", which reads as if it took a value."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
 
 
 app = typer.Typer(
