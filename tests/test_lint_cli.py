@@ -380,3 +380,18 @@ def test_page_outside_the_catalog_is_reported_and_never_touched(cat: Path,
     assert "leaves the catalog folder" in outside[0].message
     engine.fix(cat)
     assert not (tmp_path.parent / "outside.md").exists()
+
+
+@pytest.mark.parametrize("rule_id", sorted(r.id for r in all_rules().values() if r.fixable))
+def test_hints_of_unfixed_findings_say_what_to_do(cat: Path, run_cli, rule_id: str) -> None:
+    """A run without --fix changed nothing: its hints say what to run, never what was done
+    ("regenerated README.md" read as if lint had already written it)."""
+    put(cat, rule_id)
+    items = json.loads(run_cli("lint", "--format", "json", exit_code=None).stdout)
+    hints = [item["hint"] for item in items if item["rule"] == rule_id]
+    assert hints
+    for hint in hints:
+        first = hint.split()[0]
+        assert not first.endswith("ed") and first not in ("wrote", "split"), hint
+    if rule_id == "DP501":
+        assert hints == ["run 'deepphen lint --fix' to regenerate README.md"]

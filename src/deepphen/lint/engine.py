@@ -72,7 +72,7 @@ def _finding(ctx: Context, rule_obj: Rule, flag: Flag, file: PaperFile | None) -
             path = _display(ctx.root, target.relative_to(ctx.root).as_posix())
         except ValueError:
             path = target.as_posix()
-    hint = flag.hint or (flag.fix.description if flag.fix else None)
+    hint = flag.hint or (flag.fix.todo if flag.fix else None)
     return Finding(path, line, col, rule_obj.id, ctx.config.level(rule_obj), flag.message, hint,
                    flag.fix)
 

@@ -22,15 +22,35 @@ if TYPE_CHECKING:
 LEVELS = ("error", "warning")
 
 
+# A fix's description says what --fix did ("regenerated README.md"); a finding not fixed yet
+# says what to do instead, so each past-tense verb a description may start with is here.
+_TO_DO = {"regenerated": "regenerate", "removed": "remove", "normalized": "normalize",
+          "wrote": "write", "cleaned": "clean", "split": "split"}
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
     """A safe change: ``edit`` mutates the paper file's TOML table, or ``write`` gives the
-    whole new text of the file ``target``."""
+    whole new text of the file ``target``. ``description`` is what the applied fix did, in
+    the past tense or as ``old -> new``."""
 
     description: str
     edit: Callable[[dict[str, Any]], None] | None = None
     write: Callable[[], str] | None = None
     target: Path | None = None
+
+    def __post_init__(self) -> None:
+        verb = self.description.split(" ", 1)[0]
+        if verb.endswith("ed") and verb not in _TO_DO:  # a rule author's slip, found by tests
+            raise ValueError(f"add {verb!r} to deepphen.lint.registry._TO_DO")
+
+    @property
+    def todo(self) -> str:
+        """The hint of a finding this fix would mend: what to run and what it changes."""
+        verb, _, rest = self.description.partition(" ")
+        if verb in _TO_DO:
+            return f"run 'deepphen lint --fix' to {_TO_DO[verb]} {rest}"
+        return f"run 'deepphen lint --fix' ({self.description})"
 
 
 @dataclass(slots=True)
