@@ -265,6 +265,27 @@ def test_lint_fix_failing_part_way_changes_nothing(tmp_path: Path, failure: str,
     assert tree(tmp_path) == before
 
 
+def test_a_file_that_cannot_be_read_before_a_write_is_reported_as_a_read(
+        tmp_path: Path, monkeypatch, run_cli) -> None:
+    """The journal reads each file before changing it; a refused read named the write and
+    blamed the folder ("is not writable"), sending the user after the wrong permission."""
+    root = _fixable_catalog(tmp_path)
+    page = root / "README.md"
+    real = Path.read_bytes
+
+    def refusing(path: Path) -> bytes:
+        if path == page:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refusing)
+    before = tree(tmp_path)
+    result = run_cli("lint", "--fix", "--catalog", root, exit_code=None)
+    one_line_error(result, "cannot read: Permission denied", "README.md")
+    assert "writable" not in result.stderr and "cannot write" not in result.stderr
+    assert tree(tmp_path) == before
+
+
 def test_lint_fix_killed_by_sigterm_changes_nothing(tmp_path: Path) -> None:
     root = _fixable_catalog(tmp_path)
     before = tree(tmp_path)

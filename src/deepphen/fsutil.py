@@ -195,8 +195,8 @@ class Journal:
             self.saved[path] = path.read_bytes()
         except FileNotFoundError:
             self.saved[path] = None
-        except OSError as exc:
-            raise os_error("write", exc, path) from exc
+        except OSError as exc:  # a read: no "folder is not writable" hint for it
+            raise os_error("read", exc, path) from exc
 
     def restore(self) -> None:
         """Put every remembered file back as it was (best effort: errors are swallowed)."""
