@@ -193,7 +193,7 @@ class Journal:
             return
         try:
             self.saved[path] = path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no such file (yet): the write says why
             self.saved[path] = None
         except OSError as exc:  # a read: no "folder is not writable" hint for it
             raise os_error("read", exc, path) from exc
