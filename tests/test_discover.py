@@ -303,6 +303,9 @@ def test_nothing_new_exits_1(catalog_dir: Path, arxiv: ArxivServer, fake: FakeTi
                      "--format", "json", exit_code=1)
     assert "no paper" in result.stderr
     assert json.loads(result.stdout) == []
+    # Nothing found is not an error: said plainly, as search, export and stats say it.
+    assert result.stderr.splitlines()[-1].startswith("deepphen: ")
+    assert "error:" not in result.stderr
 
 
 def test_api_failure_exits_2_and_writes_nothing(catalog_dir: Path, corpus: list,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from deepphen import ids
 from deepphen.catalog import SETTINGS_FILE, Catalog, field_line
-from deepphen.errors import EXIT_FINDINGS, DeepphenError, NetworkError
+from deepphen.errors import DeepphenError, NetworkError, NothingFound
 from deepphen.models import Paper, Settings
 from deepphen.printable import strip_controls
 from deepphen.taxonomy import canonical_category
@@ -52,12 +52,6 @@ MAX_KEYWORD_RESULTS = 2000  # a request's results kept, at most
 # Tries per request of the best-effort requests (the catalog's abstracts, the key-word
 # search): a run cannot do without the category search, but can without these.
 BEST_EFFORT_TRIES = 2
-
-
-class NothingFound(DeepphenError):
-    """The window holds no new paper (exit 1)."""
-
-    exit_code = EXIT_FINDINGS
 
 
 def utc_today() -> dt.date:

@@ -65,6 +65,13 @@ class NotFound(DeepphenError):
     exit_code = EXIT_FINDINGS
 
 
+class NothingFound(DeepphenError):
+    """A query, filter or window that selected nothing (exit 1). Not an error: the CLI
+    says it plainly ("deepphen: no paper matches ..."), never as "error:"."""
+
+    exit_code = EXIT_FINDINGS
+
+
 class LockTimeout(DeepphenError):
     """Another deepphen process holds the catalog lock for too long."""
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from deepphen import ids
-from deepphen.errors import DeepphenError, InvalidId, NotFound
+from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
 from deepphen.models import Paper
 from deepphen.vocab import fold, singular  # singular: the same plural folding as key words
 
@@ -64,8 +64,34 @@ class Hit(NamedTuple):
     fields: tuple[str, ...] = ()
 
 
-class NoMatch(NotFound):
-    """Nothing matched the query (exit 1); the hint names the closest titles or key words."""
+class NoMatch(NotFound, NothingFound):
+    """Nothing matched the query (exit 1, said plainly: not an error); the hint names the
+    closest titles or key words."""
+
+
+def no_match(query: str | None, filtered: bool, hint: str | None = None) -> NoMatch:
+    """The "nothing matched" of a query and/or filters, worded alike by every command
+    (search, export, stats): ``no paper matches "xyz" with these filters``."""
+    if query is None:
+        return NoMatch("no paper matches these filters", hint=hint or "loosen or drop a filter")
+    return NoMatch(f'no paper matches "{_short(query.strip())}"'
+                   + (" with these filters" if filtered else ""),
+                   hint=hint or ("loosen or drop a filter, or try other words" if filtered
+                                 else "try fewer or other words"))
+
+
+def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
+                    keywords: Iterable[str] = ()) -> NoMatch:
+    """``no_match`` for a query and/or filters that selected none of ``papers`` (the whole
+    catalog), with the most useful hint: the ``--keyword`` values no paper has (and the
+    closest key words in use), else for a query alone the closest titles and key words
+    (with filters those may be the very papers the filters left out)."""
+    keywords = list(keywords)
+    hint = keyword_hint(papers, keywords) if keywords else None
+    if hint is None and query is not None and not filtered:
+        closest = suggestions(papers, query)
+        hint = ("closest: " + "; ".join(closest)) if closest else None
+    return no_match(query, filtered, hint)
 
 
 def check_query(query: str) -> str:
@@ -367,7 +393,7 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
         kept = [snap.paper(i) for i in sorted(allowed if allowed is not None else range(len(snap)))]
         kept.sort(key=Paper.sort_key, reverse=True)
         if not kept:
-            raise NoMatch("no paper matches these filters", hint="loosen or drop a filter")
+            raise no_match(None, True)
         return [Hit(p, 1.0) for p in (kept[:limit] if limit else kept)]
     data = derived(snap, "search-index", INDEX_VERSION,
                    lambda: SearchIndex.build(snap.papers()).data,
@@ -378,10 +404,7 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
                       + (" matches these filters" if keep else ""),
                       hint=f"add it with 'deepphen add {_link_key(text)}'")
     if not ranked:
-        closest = suggestions(snap.papers(), text)
-        hint = ("closest: " + "; ".join(closest)) if closest else "try fewer or other words"
-        raise NoMatch(f"nothing matches {_short(text)!r}"
-                      + (" with these filters" if keep else ""), hint=hint)
+        raise nothing_matched(snap.papers(), text, keep is not None)
     return [Hit(snap.paper(i), score, fields) for i, score, fields in ranked]
 
 

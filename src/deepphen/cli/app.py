@@ -17,9 +17,9 @@ import typer
 from typer.core import TyperGroup
 
 from deepphen import __version__
-from deepphen.cli.output import echo, error, run_command, warn
+from deepphen.cli.output import echo, error, run_command
 from deepphen.cli.params import FilterOptions
-from deepphen.errors import EXIT_FINDINGS, EXIT_USAGE
+from deepphen.errors import EXIT_USAGE, NothingFound
 
 
 class _OneLineErrors(TyperGroup):
@@ -170,12 +170,19 @@ def select_papers(
     return cat.settings, papers
 
 
-def warn_if_nothing_matched(papers: list[Any], query: str | None,
-                            filters: FilterOptions) -> None:
-    """Exit 1 with a warning when a query or filter selected no paper at all."""
-    if not papers and (query is not None or filters):
-        warn("no paper matches the query and filters")
-        raise typer.Exit(EXIT_FINDINGS)
+def check_selected(papers: list[Any], query: str | None, filters: FilterOptions,
+                   catalog: Path | None) -> None:
+    """Exit 1 when no paper was selected, said plainly and with the hints search gives:
+    the query or filters matched nothing, or the catalog has no papers."""
+    if papers:
+        return
+    if query is not None or filters:
+        from deepphen.catalog import find_catalog, load_papers
+        from deepphen.search import nothing_matched
+
+        raise nothing_matched(load_papers(find_catalog(catalog)), query, bool(filters),
+                              filters.keyword or ())
+    raise NothingFound("the catalog has no papers", hint="add some with 'deepphen add'")
 
 
 def unwrap_help(text: str) -> str:

@@ -10,15 +10,14 @@ import typer
 
 from deepphen.cli.app import (
     app,
+    check_selected,
     handle_errors,
     select_papers,
     usage_error,
-    warn_if_nothing_matched,
 )
 from deepphen.cli.options import CatalogOption, typed
-from deepphen.cli.output import is_terminal, warn
+from deepphen.cli.output import is_terminal
 from deepphen.cli.params import NO_FILTERS, FilterOptions
-from deepphen.errors import EXIT_FINDINGS
 from deepphen.export import FORMATS
 from deepphen.models import Settings
 from deepphen.printable import printable
@@ -91,10 +90,7 @@ def export_command(
         from deepphen.fsutil import write_output
 
         write_output(output, text)
-    warn_if_nothing_matched(papers, query, filters)
-    if not papers:  # an empty catalog: the document is written, but it lists nothing
-        warn("the catalog has no papers")
-        raise typer.Exit(EXIT_FINDINGS)
+    check_selected(papers, query, filters, catalog)  # the document is written, but lists nothing
 
 
 def _declared_page(settings: Settings, name: str) -> Settings:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from deepphen.errors import EXIT_USAGE, DeepphenError
+from deepphen.errors import EXIT_USAGE, DeepphenError, NothingFound
 from deepphen.printable import printable
 
 if TYPE_CHECKING:
@@ -37,11 +37,19 @@ def warn(message: str) -> None:
     sys.stderr.write(f"deepphen: warning: {printable(message)}\n")
 
 
+def nothing_found(message: str) -> None:
+    """Say on stderr that nothing was found: a plain line, not an error (exit 1 says it)."""
+    sys.stderr.write(f"deepphen: {printable(message)}\n")
+
+
 def run_command(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
     """Run a command function; a DeepphenError or Ctrl-C becomes one error line and its code."""
     try:
         func(*args, **kwargs)
         sys.stdout.flush()  # a reader that went away is found here, not at interpreter exit
+    except NothingFound as exc:
+        nothing_found(str(exc))
+        return exc.exit_code
     except DeepphenError as exc:
         error(str(exc))
         return exc.exit_code

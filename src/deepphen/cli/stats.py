@@ -8,10 +8,10 @@ import typer
 
 from deepphen.cli.app import (
     app,
+    check_selected,
     handle_errors,
     select_papers,
     usage_error,
-    warn_if_nothing_matched,
 )
 from deepphen.cli.options import CatalogOption, typed
 from deepphen.cli.output import console, echo, is_terminal, print_json
@@ -60,12 +60,14 @@ def stats_command(
     settings, papers = select_papers(catalog, query, filters)
     stats = compute_stats(papers, settings, top=top)
     if fmt == "json":
-        print_json(stats)
+        print_json(stats)  # with no paper too: the same keys, every count zero
+    elif not papers:
+        pass  # no tables of zeros: check_selected says that nothing matched
     elif is_terminal():
         _print_charts(stats)
     else:
         _print_plain(stats)
-    warn_if_nothing_matched(papers, query, filters)
+    check_selected(papers, query, filters, catalog)
 
 
 def _blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
