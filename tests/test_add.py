@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deepphen import add as core
-from deepphen.catalog import Catalog, load_settings, settings_to_toml
+from deepphen.catalog import Catalog, load_settings, read_paper, settings_to_toml
 from deepphen.errors import InvalidId
 from deepphen.fsutil import atomic_write_text
 from deepphen.models import Link, Paper
@@ -130,6 +130,32 @@ def test_no_section_when_piped_is_a_usage_error(catalog_dir: Path, arxiv: ArxivS
 def test_accept_suggestion(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
     run_cli("add", "2309.00001", "--accept-suggestion")
     assert (catalog_dir / "neural-collapse" / "2309.00001.toml").is_file()
+
+
+def test_accept_suggestion_takes_the_suggested_key_words_unless_k_is_given(
+        tmp_path: Path, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
+    """The flag accepted the section only, while discover offers section and key words:
+    without -k the paper was written with none (a lint error) and the suggestion printed."""
+    spelt_out = [Paper(title=f"Paper {n}", year=2020, section="neural-collapse", keywords=kws)
+                 for n, kws in enumerate([["Class Means", "Late Training"],
+                                          ["Sudden Collapse", "Class Means", "Toy Study"]])]
+    catalog_dir = make_catalog(tmp_path / "catalog", [*sample_papers(), *spelt_out])
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(catalog_dir))
+    shown = json.loads(run_cli("add", "2309.00001", "--dry-run", "-f", "json").stdout)
+    suggested = shown["suggested_keywords"]
+    assert len(suggested) > 3
+    assert shown["paper"]["keywords"] == []  # a dry run alone takes none
+    result = run_cli("add", "2309.00001", "--accept-suggestion")
+    path = catalog_dir / "neural-collapse" / "2309.00001.toml"
+    assert read_paper(path).keywords == suggested[:3]  # the first three, as --help says
+    assert "has no key words" not in result.stderr
+    assert "from the suggestions" in result.stderr
+    # -k wins, whole, and --section wins over the suggested section.
+    result = run_cli("add", "2206.07682", "--accept-suggestion", "-k", "Emergence",
+                     "-s", "others", "-f", "json")
+    written = json.loads(result.stdout)
+    assert written["paper"]["keywords"] == ["Emergence"]
+    assert written["paper"]["section"] == "others"
 
 
 def test_terminal_prompt_takes_a_number_or_a_name(catalog_dir: Path, arxiv: ArxivServer,

@@ -22,7 +22,13 @@ from deepphen import ids
 from deepphen.errors import EXIT_FINDINGS, DeepphenError, NotFound
 from deepphen.filters import resolve_section
 from deepphen.models import Link, Paper, Section, Settings
-from deepphen.suggest import KeywordChoice, SectionModel, SectionScore, normalize_keywords
+from deepphen.suggest import (
+    ACCEPTED_KEYWORDS,
+    KeywordChoice,
+    SectionModel,
+    SectionScore,
+    normalize_keywords,
+)
 from deepphen.suggest import suggest_keywords as _suggest_keywords
 from deepphen.vocab import Vocabulary, fold
 
@@ -77,6 +83,7 @@ class Proposal:
     suggested_keywords: list[str]
     keyword_choices: list[KeywordChoice]
     replaces: Paper | None = None  # the existing entry a --force re-add replaces
+    accepted_keywords: list[str] = field(default_factory=list)  # taken by accept_suggestion
 
     @property
     def renamed_keywords(self) -> list[KeywordChoice]:
@@ -86,6 +93,19 @@ class Proposal:
     def with_section(self, section: Section) -> Proposal:
         """This proposal placed in ``section`` (the paper's ``section`` set)."""
         return replace(self, section=section, paper=replace(self.paper, section=section.slug))
+
+    def accept_suggestion(self) -> Proposal:
+        """This proposal with the suggestions taken where the user gave nothing: the best
+        section unless one was given, and the first ``ACCEPTED_KEYWORDS`` suggested key
+        words unless some were given (``-k`` wins, whole: given and suggested never mix)."""
+        placed = self
+        if placed.section is None and placed.suggested_sections:
+            placed = placed.with_section(placed.suggested_sections[0].section)
+        if placed.paper.keywords or not placed.suggested_keywords:
+            return placed
+        taken = list(placed.suggested_keywords[:ACCEPTED_KEYWORDS])
+        return replace(placed, paper=replace(placed.paper, keywords=taken),
+                       accepted_keywords=taken)
 
     def to_json(self, root: Path) -> dict[str, Any]:
         """The object ``deepphen add --format json`` prints for this paper."""

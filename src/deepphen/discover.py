@@ -396,10 +396,14 @@ def _meta(root: Path, papers: Sequence[Paper], client: Client, hooks: Hooks,
     return meta
 
 
-def add_command(fit: Fit, *, keywords: int = 3) -> str:
-    """The ``deepphen add`` command that would add a candidate with its best suggestions."""
+def add_command(fit: Fit, *, keywords: int | None = None) -> str:
+    """The ``deepphen add`` command that would add a candidate with its best suggestions
+    (``keywords``: how many key words; by default as many as add --accept-suggestion takes)."""
     import shlex
 
+    from deepphen.suggest import ACCEPTED_KEYWORDS
+
+    keywords = ACCEPTED_KEYWORDS if keywords is None else keywords
     parts = ["deepphen", "add", fit.entry.id]
     if fit.suggested_sections:
         parts += ["--section", fit.suggested_sections[0][0]]

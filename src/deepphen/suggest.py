@@ -314,6 +314,11 @@ class KeywordSuggester:
                 for norm, score in ranked if score >= 0.3][:limit]
 
 
+# How many suggested key words an accepted suggestion writes: ``add --accept-suggestion``,
+# discover's "deepphen add" lines and its triage's default make the same offer.
+ACCEPTED_KEYWORDS = 3
+
+
 def suggest_keywords(papers: Sequence[Paper], title: str, abstract: str = "",
                      given: Iterable[str] = (), *, limit: int = 5) -> list[str]:
     """Key words from the catalog's vocabulary that fit a paper, best first (KeywordSuggester)."""

@@ -31,7 +31,8 @@ def add_command(
                                  autocompletion=complete_section)
     ] = None,
     accept_suggestion: Annotated[
-        bool, typer.Option("--accept-suggestion", help="Use the best suggested section.")
+        bool, typer.Option("--accept-suggestion", help="Use the best suggested section "
+                           "and, unless -k is given, the first three suggested key words.")
     ] = False,
     keyword: Annotated[
         list[str] | None,
@@ -60,7 +61,9 @@ def add_command(
 
     Without --section the sections are ranked for the paper from the catalog itself; a
     terminal asks to confirm, elsewhere pass --section or --accept-suggestion (with
-    --dry-run the best suggestion is shown). Duplicates exit with 1, bad input with 2.
+    --dry-run the best suggestion is shown). --accept-suggestion also writes the first
+    three suggested key words when no -k is given (given ones win: the two never mix).
+    Duplicates exit with 1, bad input with 2.
 
     Examples:
 
@@ -89,6 +92,8 @@ def add_command(
                                         on_batch=progress.batch)
     proposals = [_place(p, accept=accept_suggestion or dry_run, show=fmt == "text" and
                         not section, root=root) for p in proposals]
+    if accept_suggestion:  # the suggested key words too, where -k gave none
+        proposals = [p.accept_suggestion() for p in proposals]
     if fmt == "text":
         _notes(proposals)
     if not dry_run:
@@ -152,7 +157,11 @@ def _notes(proposals: list[Any]) -> None:
                  "(--force)")
         if not proposal.paper.keywords:
             warn(f"{proposal.entry.id} has no key words; lint requires one to six (add with -k)")
-        if proposal.suggested_keywords:
+        if proposal.accepted_keywords:
+            echo(printable(f"key words for {proposal.entry.id} from the suggestions: "
+                           f"{'; '.join(proposal.accepted_keywords)} (--accept-suggestion)"),
+                 err=True)
+        elif proposal.suggested_keywords:
             echo(printable(f"suggested key words for {proposal.entry.id}: "
                            f"{'; '.join(proposal.suggested_keywords)} (add with -k)"), err=True)
 

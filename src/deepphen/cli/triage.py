@@ -92,11 +92,13 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
     """Add the candidate as ``deepphen add`` would: "added", "skipped" (already in the
     catalog) or "retry" (a bad answer: nothing written, ask again)."""
     from deepphen import add as core
+    from deepphen.suggest import ACCEPTED_KEYWORDS
 
     best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
     section = _ask("Section", default=clean(headings.get(best, best)) or None)
     keywords = _ask("Key words (separated by ';')",
-                    default=clean("; ".join(fit.suggested_keywords[:3])) or None)
+                    default=clean("; ".join(fit.suggested_keywords[:ACCEPTED_KEYWORDS]))
+                    or None)
     options = core.Options(section=section, keywords=[k for k in keywords.split(";")
                                                       if k.strip()])
     try:
