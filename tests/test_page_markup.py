@@ -18,12 +18,13 @@ import unicodedata
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from deepphen.dialect import entry_lines, fold_lines
-from deepphen.export.anchors import page_anchors
+from deepphen.export.anchors import heading_text, link_label, page_anchors
 from deepphen.export.markdown import render
 from deepphen.models import Link, Paper, Section
 from tests.helpers import sample_settings
@@ -216,6 +217,7 @@ _HEADING = st.text(alphabet="aAbBzé\u0f8d19 -!?:.,'()", min_size=1, max_size=12
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_HEADING, min_size=1, max_size=5, unique=True), st.lists(TEXT, max_size=2))
+@example(["1"], ["\ue041"])  # a private-use character, where escapes were set aside
 def test_every_contents_link_lands_on_a_heading(headings: list[str],
                                                 unknown: list[str]) -> None:
     """Sections whose headings slug alike ("Empirical Study", "Empirical Study!"), one named
@@ -266,3 +268,13 @@ def test_colliding_headings_link_as_github_numbers_them() -> None:
     page = render(papers, config)
     assert "- [Empirical Study](#empirical-study)" in page
     assert "- [Empirical Study!](#empirical-study-1)" in page
+
+
+@pytest.mark.parametrize("text", ["\ue041", "a\\*\ue02a", "\ue000\\[x\\]\uf8ff",
+                                  "".join(map(chr, range(0xE000, 0xE100))) + "\\_"])
+def test_private_use_characters_are_text_not_set_aside_escapes(text: str) -> None:
+    """Escapes are set aside as private-use characters while links and emphasis are read; a
+    heading's own private-use characters must come out as they went in, not as escapes."""
+    plain = text.replace("\\", "")
+    assert heading_text(text) == plain
+    assert link_label(text) == text

@@ -7,8 +7,10 @@ that for a finished page; ``resolve`` fills in the links the renderer left as pl
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import unicodedata
 
 from deepphen.dialect import LINK_URL
 from deepphen.slugs import github_slug
@@ -26,7 +28,10 @@ _LINK_PARTS_RE = re.compile(rf"(?P<image>!\[{_TEXT}\]{_TARGET})|\[(?P<link>{_TEX
 _TAG_RE = re.compile(r"<[^>]*>")
 # A character reference shows its character ("R&amp;D" reads "R&D").
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
-_SET_ASIDE_RE = re.compile("[\ue000-\ue07f]")
+# Private-use blocks of 128 code points where escaped characters are set aside; the first
+# block none of a heading's own characters falls in is used, so its text never collides.
+_ASIDE_BLOCKS = (*range(0xE000, 0xF900, 0x80), *range(0xF0000, 0xFFF80, 0x80),
+                 *range(0x100000, 0x10FF80, 0x80))
 _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Emphasis, strike-through and code spans show their text only ('_' not inside a word).
 _EMPHASIS_RE = re.compile(r"(?<!\\)(\*{1,3}|~~|`+)(?=[^\s*~`])(.+?)(?<=[^\s*~`\\])\1"
@@ -35,9 +40,28 @@ PLACEHOLDER = "\x00anchor{}\x00"
 _PLACEHOLDER_RE = re.compile("\x00anchor(\\d+)\x00")
 
 
-def _set_aside(markdown: str) -> str:
-    """Escaped characters are text: set aside (as private-use characters) until the end."""
-    return _ESCAPE_RE.sub(lambda m: chr(0xE000 + ord(m.group(1))), markdown)
+def _set_aside(markdown: str) -> tuple[str, re.Pattern[str], int]:
+    """Escaped characters are text: set aside (as private-use characters) until the end.
+
+    Returns the text, the pattern of the set-aside characters and their base. The block is
+    one the heading's own characters do not use (a heading cannot fill 1,000 of them).
+    """
+    used = {ord(c) & ~0x7F for c in markdown if ord(c) >= 0xE000}
+    base = next((b for b in _ASIDE_BLOCKS if b not in used), None)
+    if base is None:  # every block taken: drop private-use characters, as slugs do
+        markdown = "".join(c for c in markdown if not _private(c))
+        base = _ASIDE_BLOCKS[0]
+    aside = _aside_re(base)
+    return _ESCAPE_RE.sub(lambda m: chr(base + ord(m.group(1))), markdown), aside, base
+
+
+@functools.lru_cache(maxsize=16)
+def _aside_re(base: int) -> re.Pattern[str]:
+    return re.compile(f"[{chr(base)}-{chr(base + 0x7F)}]")
+
+
+def _private(char: str) -> bool:
+    return unicodedata.category(char) == "Co"
 
 
 def _links(text: str, *, label: bool) -> str:
@@ -59,20 +83,22 @@ def heading_text(markdown: str) -> str:
     """The text a reader sees of a heading's markdown (closely enough for its anchor): images
     dropped, links, autolinks, emphasis and code as their text, tags dropped, character
     references and escapes undone."""
-    text = _TAG_RE.sub("", _links(_set_aside(markdown), label=False))
+    text, aside, base = _set_aside(markdown)
+    text = _TAG_RE.sub("", _links(text, label=False))
     for _ in range(3):  # nested emphasis, innermost last
         text = _EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(4), text)
     # A reference to a set-aside character is none a slug keeps (private use): dropped.
-    text = _ENTITY_RE.sub(lambda m: _SET_ASIDE_RE.sub("", html.unescape(m.group())), text)
-    return _SET_ASIDE_RE.sub(lambda m: chr(ord(m.group()) - 0xE000), text)
+    text = _ENTITY_RE.sub(lambda m: aside.sub("", html.unescape(m.group())), text)
+    return aside.sub(lambda m: chr(ord(m.group()) - base), text)
 
 
 def link_label(markdown: str) -> str:
     """``markdown`` fit to be the text of a link: its links and autolinks as their text (a link
     inside another is the one GitHub keeps, leaving the outer as text) and a bracket that is
     no image's escaped (an unbalanced one would end the text early or never); images stay."""
-    text = _links(_set_aside(markdown), label=True)
-    return _SET_ASIDE_RE.sub(lambda m: "\\" + chr(ord(m.group()) - 0xE000), text)
+    text, aside, base = _set_aside(markdown)
+    text = _links(text, label=True)
+    return aside.sub(lambda m: "\\" + chr(ord(m.group()) - base), text)
 
 
 def page_anchors(lines: list[str]) -> dict[int, str]:
