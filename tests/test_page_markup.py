@@ -228,6 +228,9 @@ def test_every_contents_link_lands_on_a_heading(headings: list[str],
     papers = [Paper(title="T", year=2020, section=sec.slug,
                     links=[Link("paper", "https://arxiv.org/abs/2001.00001")])
               for sec in sections]
+    # markdown-it (the reference here) trims any Unicode space off a heading; CommonMark and
+    # GitHub's cmark only spaces and tabs, and the page's anchors follow GitHub.
+    unknown = [name for name in unknown if name.strip() == name.strip(" \t")]
     papers += [Paper(title="U", year=2020, section=name) for name in unknown if name.strip()]
     page = render(papers, config)
     anchors, links = anchors_and_links(page)
