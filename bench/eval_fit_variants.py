@@ -1,13 +1,15 @@
 """Variants of deepphen.fit's ranking, measured on bench/eval_discover.py's windows.
 
-Each variant changes one thing in the contrastive naive Bayes of deepphen.fit (how the
-weights are cut, how a candidate's words are pooled, what the catalog papers carry, a second
-channel or a second pass) and is scored like the model: the catalog's papers of a year hidden
+Each variant changes one thing in the contrastive naive Bayes of deepphen.fit as the second
+session shipped it (``second-session``: no title contrast): how the weights are cut, how a
+candidate's words are pooled, what the catalog papers carry, a second
+channel or a second pass; each is scored like the model: the catalog's papers of a year hidden
 among the arXiv background in 7-day windows, seeds 0-2, mean and min recall@10 / recall@25
 per year and catalog mode (``titles``: titles, key words, authors; ``abstracts``: plus the
 list's digests standing in for the catalog papers' abstracts, evaluation only). ``plain`` is
 ``FitModel.rank`` itself; ``knobs`` is this script's re-implementation of it with every knob at
-the shipped value, which must give the same figures (it checks the re-implementation).
+the shipped value (the title contrast included), which must give the same figures (it checks
+the re-implementation).
 
 The ``lsa-*`` variants need numpy (not a deepphen dependency); they are skipped without it.
 
@@ -39,37 +41,42 @@ from deepphen.arxiv import ArxivEntry
 from deepphen.fit import KEYWORD_PREFIX, FitModel, author_key, word_tokens
 from deepphen.models import Paper, Settings
 
+# The variants of the third session were each measured against the second session's model
+# (no title contrast: ``second-session``); ``knobs`` re-implements the shipped model, title
+# contrast included, and must agree with ``plain``.
+_BASE: dict[str, Any] = {"title": 0.0}
 VARIANTS: dict[str, dict[str, Any]] = {
     "plain": {"plain": True},
     "knobs": {},
+    "second-session": _BASE,
     # The catalog's texts are titles: a second contrast of catalog titles against the
-    # listing's titles, its z-score added with this weight.
-    "title-0.5": {"title": 0.5},
+    # listing's titles, its z-score added with this weight (not divided by the norm).
     "title-0.25": {"title": 0.25},
+    "title-0.5": {"title": 0.5},
     "title-1": {"title": 1.0},
     # Pseudo-relevance feedback: the first pass's top k count as extra catalog papers (weight b).
-    "prf-10-0.5": {"prf": (10, 0.5)},
-    "prf-20-0.3": {"prf": (20, 0.3)},
+    "prf-10-0.5": {**_BASE, "prf": (10, 0.5)},
+    "prf-20-0.3": {**_BASE, "prf": (20, 0.3)},
     # Word weights clipped to [lo, hi] before centring (LLM words weigh far below zero).
-    "clip-neg-2": {"clip": (-2.0, math.inf)},
-    "clip-neg-1": {"clip": (-1.0, math.inf)},
-    "clip-1.5-4": {"clip": (-1.5, 4.0)},
-    "headings": {"headings": True},  # each catalog paper carries its section's heading
-    "stem-6": {"stem": 6},
-    "stem-8": {"stem": 8},
-    "keywords-x2": {"keyword_factor": 2.0},
-    "keywords-x0.5": {"keyword_factor": 0.5},
-    "authors-1": {"author_weight": 1.0},
-    "authors-0.25": {"author_weight": 0.25},
+    "clip-neg-2": {**_BASE, "clip": (-2.0, math.inf)},
+    "clip-neg-1": {**_BASE, "clip": (-1.0, math.inf)},
+    "clip-1.5-4": {**_BASE, "clip": (-1.5, 4.0)},
+    "headings": {**_BASE, "headings": True},  # each catalog paper carries its section's heading
+    "stem-6": {**_BASE, "stem": 6},
+    "stem-8": {**_BASE, "stem": 8},
+    "keywords-x2": {**_BASE, "keyword_factor": 2.0},
+    "keywords-x0.5": {**_BASE, "keyword_factor": 0.5},
+    "authors-1": {**_BASE, "author_weight": 1.0},
+    "authors-0.25": {**_BASE, "author_weight": 0.25},
     # The pooled evidence divided by n ** power (0.5 ships: a z-score).
-    "length-0.35": {"power": 0.35},
-    "length-0.65": {"power": 0.65},
+    "length-0.35": {**_BASE, "power": 0.35},
+    "length-0.65": {**_BASE, "power": 0.65},
     # Latent semantic analysis of catalog and listing (binary TF-IDF, 100 dimensions): the
     # z-scored mean cosine to the five nearest catalog papers (or to the catalog's centroid)
     # added with this weight.
-    "lsa-0.5": {"lsa": 0.5},
-    "lsa-1": {"lsa": 1.0},
-    "lsa-centroid-0.5": {"lsa": 0.5, "lsa_centroid": True},
+    "lsa-0.5": {**_BASE, "lsa": 0.5},
+    "lsa-1": {**_BASE, "lsa": 1.0},
+    "lsa-centroid-0.5": {**_BASE, "lsa": 0.5, "lsa_centroid": True},
 }
 
 Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
@@ -103,7 +110,7 @@ def pooled(docs: Sequence[set[str]], listed: Counter[str], weights: dict[str, fl
     return out
 
 
-def zscored(values: Sequence[float]) -> list[float]:
+def zscored(values: Sequence[float]) -> list[float]:  # the variants' own (-inf: -10)
     """Values centred and scaled over the listing."""
     finite = [v for v in values if math.isfinite(v)] or [0.0]
     mean = statistics.fmean(finite)
@@ -153,9 +160,6 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         return lambda entries: [f.entry.id for f in model.rank(entries)]
     cat_docs = [model._paper_features(p, a)  # the model's own features
                 for p, a in zip(model.papers, model.abstracts, strict=True)]
-    title_df: Counter[str] = Counter()
-    for paper in catalog:
-        title_df.update(word_tokens(paper.title))
 
     def rank(entries: Sequence[ArxivEntry]) -> list[str]:
         docs = [model._entry_features(e) for e in entries]
@@ -177,15 +181,18 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
                     pos_df[tok] = pos_df.get(tok, 0) + share
             weights = nb_weights(pos_df, len(model.papers) + share * top, listed, len(entries))
             evidence = pooled(docs, listed, weights)
-        if "title" in knobs:
+        shipped = "title" not in knobs  # as FitModel.rank: weighted by the bare share
+        title = model.title_weight if shipped else knobs["title"]
+        if title:
             titles = [word_tokens(e.title) for e in entries]
             in_titles: Counter[str] = Counter()
             for doc in titles:
                 in_titles.update(doc)
             extra = pooled(titles, in_titles,
-                           nb_weights(title_df, len(catalog), in_titles, len(entries)))
-            evidence = [e + knobs["title"] * z for e, z in zip(evidence, zscored(extra),
-                                                                 strict=True)]
+                           nb_weights(model.title_freq, len(catalog), in_titles, len(entries)))
+            z_title = fit._standardized(extra) if shipped else zscored(extra)
+            norm = math.sqrt(1 + title ** 2) if shipped else 1.0
+            evidence = [(e + title * z) / norm for e, z in zip(evidence, z_title, strict=True)]
         if "lsa" in knobs:
             extra = lsa_scores(cat_docs, docs, centroid=knobs.get("lsa_centroid", False))
             evidence = [e + knobs["lsa"] * z for e, z in zip(evidence, zscored(extra),
