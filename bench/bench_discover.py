@@ -85,12 +85,12 @@ def child(count: int) -> None:
     began = time.perf_counter()
     fetched = core.fetch_candidates(client, query)
     fetched_at = time.perf_counter()
-    from deepphen.arxiv import _parse_page
+    from deepphen.atom import parse_page
 
     body = server.search_feed({"search_query": query, "start": "0", "max_results": "1000",
                                "sortBy": "submittedDate"})
     parse_began = time.perf_counter()
-    _parse_page(body)
+    parse_page(body)
     parse_1000 = time.perf_counter() - parse_began
     fetched_at += parse_1000  # keep the discover timing below free of this measurement
     result = core.discover(root, since="30d", today=TODAY, client=client,

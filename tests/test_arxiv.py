@@ -11,9 +11,9 @@ from deepphen.arxiv import (
     DEFAULT_API_URL,
     MIN_INTERVAL,
     Client,
-    _parse_feed,
     api_url,
 )
+from deepphen.atom import parse_feed
 from deepphen.errors import DeepphenError, InvalidId, NetworkError
 from deepphen.venues import venue_from_journal_ref
 from tests.arxiv_server import (
@@ -212,7 +212,7 @@ def test_http_400_error_entry_not_retried(arxiv: ArxivServer) -> None:
 
 def test_error_entry_in_a_200_feed_is_an_error() -> None:
     with pytest.raises(NetworkError, match="incorrect id format"):
-        _parse_feed((FEEDS / "error-400.xml").read_bytes())
+        parse_feed((FEEDS / "error-400.xml").read_bytes())
 
 
 def testparse_retry_after_forms() -> None:
@@ -260,14 +260,13 @@ def test_a_trickling_body_times_out_as_a_whole() -> None:
                                        "2024-01-06T18:43:05Z", "0001-01-01T00:00:00Z"])
 def test_a_date_the_id_belies_is_no_date_and_the_year_comes_from_the_id(published: str) -> None:
     """A paper dated 3000 or 1800 was written and then broke every command on the catalog."""
-    from deepphen.arxiv import _parse_feed
     from deepphen.models import Paper
 
     feed = f"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><entry>
   <id>http://arxiv.org/abs/2201.02177v2</id><published>{published}</published>
   <title>T</title><author><name>Ann Example</name></author></entry></feed>""".encode()
-    [entry] = _parse_feed(feed)
+    [entry] = parse_feed(feed)
     assert entry.published is None and entry.year == 2022
     paper = Paper(title=entry.title, year=entry.year, section="s", published=entry.published)
     assert Paper.from_dict(paper.to_dict()).year == 2022  # the catalog can read it back
@@ -277,7 +276,6 @@ def test_control_characters_in_a_feed_never_reach_the_catalog() -> None:
     """A C1 CSI or a bidi override that XML allows came through add (and discover's triage)
     into the paper file, which lint then refused (DP413): what arXiv sends is cleaned as
     lint's fix would clean it."""
-    from deepphen.arxiv import _parse_feed
     from deepphen.printable import has_control
 
     feed = """<?xml version="1.0" encoding="UTF-8"?>
@@ -285,7 +283,7 @@ def test_control_characters_in_a_feed_never_reach_the_catalog() -> None:
   <id>http://arxiv.org/abs/2201.02177v2</id><published>2022-01-06T18:43:05Z</published>
   <title>Grokking\u009b2J\u2028# forged</title><summary>An\u202e abstract</summary>
   <author><name>Eve\u009b31m \u202eRed</name></author></entry></feed>""".encode()
-    [entry] = _parse_feed(feed)
+    [entry] = parse_feed(feed)
     assert entry.title == "Grokking2J # forged"
     assert entry.authors == ["Eve31m Red"]
     assert not any(has_control(t) for t in (entry.title, entry.summary, *entry.authors))

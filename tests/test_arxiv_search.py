@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from deepphen.arxiv import MAX_PAGE_SIZE, Client, SearchPage, _parse_page
+from deepphen.arxiv import MAX_PAGE_SIZE, Client, SearchPage
+from deepphen.atom import parse_page
 from deepphen.errors import NetworkError
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.discover_corpus import make_corpus
@@ -121,8 +122,8 @@ def test_total_results_read_from_real_recordings() -> None:
     if not ARXIV_FIXTURES.is_dir():
         pytest.skip("../shared/fixtures/arxiv not present")
     body = (ARXIV_FIXTURES / "multi-partial-0808.05394,1707.08567.xml").read_bytes()
-    entries, total = _parse_page(body)
+    entries, total = parse_page(body)
     assert total == 1 and len(entries) == 1
     legacy = (ARXIV_FIXTURES / "legacy-empty-1201.56789.xml").read_bytes()
-    assert _parse_page(legacy) == ([], 1)  # the legacy quirk: a total but no entry
+    assert parse_page(legacy) == ([], 1)  # the legacy quirk: a total but no entry
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deepphen.arxiv import ArxivEntry, _parse_feed
+from deepphen.atom import ArxivEntry, parse_feed
 from deepphen.errors import NetworkError
 from tests.helpers import ARXIV_FIXTURES, FIXTURES
 
@@ -69,7 +69,7 @@ def _body(feed: bytes | bytearray) -> tuple[bytes, bytes]:
 def parse_cleanly(body: bytes) -> list[ArxivEntry] | None:
     """The parse result, or None when it failed with deepphen's own error."""
     try:
-        entries = _parse_feed(body, URL)
+        entries = parse_feed(body, URL)
     except NetworkError as exc:
         assert "\n" not in str(exc)
         return None

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from deepphen import discover as core
-from deepphen.arxiv import _parse_page
+from deepphen.atom import parse_page
 from tests.arxiv_server import FakeTime
 from tests.foreign_arxiv import VARIANTS, Foreign, Paper, Quirks
 from tests.helpers import sample_papers
@@ -347,7 +347,7 @@ FEED = """<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.or
 ])
 def test_entry_ids_in_any_reasonable_shape(raw: str, expected: tuple[str, int | None]) -> None:
     year, month = ("2006", "01") if "math/" in raw else ("2025", "03")
-    [entry], _ = _parse_page(FEED.format(id=raw, link="", year=year, month=month).encode())
+    [entry], _ = parse_page(FEED.format(id=raw, link="", year=year, month=month).encode())
     assert (entry.id, entry.version) == expected
     assert entry.categories == ["cs.LG"] and entry.primary_category == "cs.LG"
     # 22:30 in New York is the next day in UTC, arXiv's calendar
@@ -356,7 +356,7 @@ def test_entry_ids_in_any_reasonable_shape(raw: str, expected: tuple[str, int | 
 
 def test_entry_id_from_the_abstract_link() -> None:
     link = '<link href="https://arxiv.org/abs/2503.01234v3" rel="alternate"/>'
-    [entry], _ = _parse_page(FEED.format(id="urn:x:17", link=link, year=2025,
+    [entry], _ = parse_page(FEED.format(id="urn:x:17", link=link, year=2025,
                                          month="03").encode())
     assert (entry.id, entry.version) == ("2503.01234", 3)
 

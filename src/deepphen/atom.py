@@ -1,0 +1,153 @@
+"""arXiv's Atom feeds read safely: entries, the announced total, error entries.
+
+Both shapes arXiv has served (the legacy Perl API and the current one) are read; the XML is
+parsed with defusedxml, so an entity bomb or an external entity is refused instead of
+expanded. Every text is cleaned of hard wraps and control characters. deepphen.arxiv's
+client fetches the feeds; this module only reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
+from deepphen import ids
+from deepphen.errors import NetworkError
+from deepphen.printable import strip_controls
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ARXIV = "{http://arxiv.org/schemas/atom}"
+_OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivEntry:
+    """One paper as arXiv describes it. ``published`` is the first version's date (None if
+    the id belies the feed's date); ``listed`` the feed's date as given, searched by date."""
+
+    id: str  # canonical, no version
+    version: int | None
+    title: str
+    authors: list[str]
+    published: dt.date | None
+    updated: dt.date | None = None
+    summary: str = ""
+    journal_ref: str | None = None
+    doi: str | None = None
+    primary_category: str | None = None
+    categories: list[str] = field(default_factory=list)
+    comment: str | None = None
+    listed: dt.date | None = None
+
+    @property
+    def year(self) -> int:
+        """Year of the first version: from ``published``, else read off the id."""
+        return self.published.year if self.published else ids.id_year(self.id)
+
+    @property
+    def abs_url(self) -> str:
+        """The canonical abstract page, ``https://arxiv.org/abs/<id>``."""
+        return ids.abs_url(self.id)
+
+
+def _parse_xml(body: bytes, url: str) -> Any:
+    try:
+        return SafeET.fromstring(body, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise NetworkError("refused an unsafe arXiv response (XML declarations or entities)",
+                           url=url, hint=f"from {url}") from exc
+    except (SafeET.ParseError, ValueError, LookupError) as exc:
+        # ValueError/LookupError: expat cannot use the declared encoding (a proxy's page, say).
+        raise NetworkError(f"arXiv response is not a valid Atom feed ({exc})", url=url,
+                           hint=f"from {url}") from exc
+
+
+def error_summary(body: bytes) -> str | None:
+    """The message of arXiv's error entry (``<id>.../api/errors#...``), if the body is one."""
+    try:
+        root = _parse_xml(body, "")
+    except NetworkError:
+        return None
+    for entry in root.iter(f"{_ATOM}entry"):
+        if "/api/errors" in _text(entry, f"{_ATOM}id"):
+            return _text(entry, f"{_ATOM}summary") or "error"
+    return None
+
+
+def parse_feed(body: bytes, url: str = "") -> list[ArxivEntry]:
+    """Entries of a feed, either shape arXiv has served; an error entry raises NetworkError."""
+    return parse_page(body, url)[0]
+
+
+def parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | None]:
+    """Entries of a feed and its ``opensearch:totalResults`` (None when absent or bad)."""
+    root = _parse_xml(body, url)
+    if root.tag != f"{_ATOM}feed":
+        local = root.tag.rsplit("}", 1)[-1]
+        raise NetworkError(f"arXiv response is not an Atom feed (root <{local}>)",
+                           url=url, hint=f"from {url}")
+    entries = []
+    for node in root.iter(f"{_ATOM}entry"):
+        raw_id = _text(node, f"{_ATOM}id")
+        if not raw_id:
+            continue  # the legacy API lists an unknown id as an empty <entry>
+        if "/api/errors" in raw_id:
+            message = _text(node, f"{_ATOM}summary") or "error"
+            raise NetworkError(f"arXiv rejected the request: {message}", url=url, status=400,
+                               hint=f"from {url}")
+        entry = _parse_entry(node, raw_id)
+        if entry is not None:
+            entries.append(entry)
+    total_text = _text(root, f"{_OPENSEARCH}totalResults").strip()
+    return entries, int(total_text) if total_text.isdigit() else None
+
+
+def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
+    parsed = ids.entry_id(raw_id, [link.get("href", "") for link in node.findall(f"{_ATOM}link")
+                                   if link.get("rel", "alternate") == "alternate"])
+    if parsed is None:
+        return None
+    primary = next((c.get("term") for c in node.findall(f"{_ARXIV}primary_category")), None)
+    categories = [c.get("term") for c in node.findall(f"{_ATOM}category") if c.get("term")]
+    categories = categories or ([primary] if primary else [])
+    listed = _date(_text(node, f"{_ATOM}published"))
+    return ArxivEntry(
+        id=parsed.id,
+        version=parsed.version,
+        title=_clean(_text(node, f"{_ATOM}title")),
+        authors=[_clean(_text(a, f"{_ATOM}name")) for a in node.findall(f"{_ATOM}author")
+                 if _text(a, f"{_ATOM}name").strip()],
+        published=ids.first_version_date(listed, parsed.id),
+        updated=_date(_text(node, f"{_ATOM}updated")),
+        summary=_clean(_text(node, f"{_ATOM}summary")),
+        journal_ref=_clean(_text(node, f"{_ARXIV}journal_ref")) or None,
+        doi=_clean(_text(node, f"{_ARXIV}doi")) or None,
+        primary_category=primary or (categories[0] if categories else None),
+        categories=categories,
+        comment=_clean(_text(node, f"{_ARXIV}comment")) or None,
+        listed=listed,
+    )
+
+
+def _text(node: Any, tag: str) -> str:
+    child = node.find(tag)
+    return "".join(child.itertext()) if child is not None else ""
+
+
+def _clean(text: str) -> str:
+    """Collapse the hard wraps and indentation of legacy feeds; no control or bidi character
+    (XML allows C1 controls and U+202E) reaches a paper file or a terminal."""
+    return " ".join(strip_controls(text).split())
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None  # empty, or not a date
+    # arXiv's calendar is UTC: a stamp with another offset is moved to it.
+    return (when.astimezone(dt.UTC) if when.tzinfo else when).date()
