@@ -6,8 +6,10 @@ small left-to-right query evaluator, papers given as plain dicts (the shape of a
 listing: id, title, authors, summary, categories primary first, submitted), and every
 liberty the manual leaves open available as a switch of ``Quirks``: id_list not supported,
 ``submittedDate`` read to the day or to the second, no or wrong ``opensearch:totalResults``,
-page caps and short pages, other entry id styles, missing elements, sort order ignored, and
-a poor handling of the key-word search (refused, or answered with everything).
+page caps and short pages, pages over a size refused (HTTP 400 with an error feed as arXiv
+sends for bad parameters, an error entry with HTTP 200, HTTP 413 or 422), other entry id
+styles, missing elements, sort order ignored, and a poor handling of the key-word search
+(refused, or answered with everything).
 
 discover must work against every combination a reasonable stand-in could show; see
 tests/test_foreign_standin.py.
@@ -48,6 +50,9 @@ class Quirks:
     sort: str = "honour"  # honour | ascending | listing (the corpus's own order)
     keywords: str = "ok"  # ok | 400 (no abs:"phrase" nor ANDNOT) | everything
     ignore_start: bool = False  # always serve the first page
+    max_page: int | None = None  # a request asking more results than this is refused ...
+    refusal: str = "400"  # ... how: 400 (error feed naming the limit) | error-entry (HTTP 200,
+    # no number) | 413 (plain text) | 422 (JSON, naming the limit)
 
 
 # One quirk at a time, named by the brief's letters: (a) id_list, (b) dates, (c) paging,
@@ -68,6 +73,12 @@ VARIANTS = {
     "c page cap 100, total = page": Quirks(cap=100, total="page"),
     "c page cap 100, no total": Quirks(cap=100, total="absent"),
     "c start ignored, no total": Quirks(ignore_start=True, total="absent"),
+    "c >100 a page refused: HTTP 400": Quirks(max_page=100),
+    "c >100 a page refused: error entry": Quirks(max_page=100, refusal="error-entry"),
+    "c >500 a page refused: HTTP 413": Quirks(max_page=500, refusal="413"),
+    "c >200 a page refused: HTTP 422": Quirks(max_page=200, refusal="422"),
+    "c >30 a page refused: HTTP 400": Quirks(max_page=30),
+    "c >500 refused (413), 100 sent": Quirks(max_page=500, refusal="413", cap=100),
     "d https ids": Quirks(id_style="https"),
     "d bare ids": Quirks(id_style="bare"),
     "d export.arxiv.org ids": Quirks(id_style="export"),
@@ -203,6 +214,20 @@ class Foreign:
     def error(self, message: str) -> str:
         return self.feed([], 1, error=message)
 
+    def refuse_page(self, params: dict[str, str]) -> tuple[int, str, str] | None:
+        """The refusal of a request for more than ``max_page`` results (status, type, body):
+        a search's page or an id_list look-up."""
+        cap = self.quirks.max_page
+        if cap is None or int(params.get("max_results", 10)) <= cap:
+            return None
+        return {"400": (400, "application/atom+xml",
+                        self.error(f"max_results must be at most {cap}")),
+                "error-entry": (200, "application/atom+xml", self.error("page too large")),
+                "413": (413, "text/plain", "Request Entity Too Large"),
+                "422": (422, "application/json",
+                        f'{{"detail": "max_results: ensure this value is <= {cap}"}}'),
+                }[self.quirks.refusal]
+
     def feed(self, papers: list[Paper], total: int, error: str | None = None) -> str:
         q = self.quirks
         out = ['<?xml version="1.0" encoding="UTF-8"?>',
@@ -247,9 +272,11 @@ class Foreign:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         self.requests.append(params)
-        status, body = 200, ""
+        status, body, kind = 200, "", "application/atom+xml"
         try:
-            if params.get("id_list") and not params.get("search_query"):
+            if refused := self.refuse_page(params):
+                status, kind, body = refused
+            elif params.get("id_list") and not params.get("search_query"):
                 status, body = self.lookup(params)
             else:
                 status, body = 200, self.search(params)[1]
@@ -257,8 +284,9 @@ class Foreign:
             status, body = 400, self.error(str(exc))
         except RuntimeError:
             status, body = 500, "Internal Server Error"
-        reason = {200: "OK", 400: "Bad Request", 500: "Internal Server Error"}[status]
-        start_response(f"{status} {reason}", [("Content-Type", "application/atom+xml")])
+        reason = {200: "OK", 400: "Bad Request", 413: "Content Too Large",
+                  422: "Unprocessable Content", 500: "Internal Server Error"}[status]
+        start_response(f"{status} {reason}", [("Content-Type", kind)])
         return [body.encode("utf-8")]
 
 

@@ -112,9 +112,16 @@ def test_retries_429_mid_paging(arxiv: ArxivServer, fake: FakeTime) -> None:
     assert len(pages) == 1 and 7.0 in fake.sleeps
 
 
-def test_bad_query_is_reported_not_retried(arxiv: ArxivServer, fake: FakeTime) -> None:
-    with pytest.raises(NetworkError, match="rejected"):
+def test_bad_query_is_reported_after_bounded_tries(arxiv: ArxivServer, fake: FakeTime) -> None:
+    """A refused first page is asked again with smaller pages (the refusal may be about its
+    size); refused at every size, it is reported, with the sizes tried, never backed off."""
+    with pytest.raises(NetworkError, match="rejected") as caught:
         list(client(arxiv, fake).search("ti:(unbalanced"))
+    assert [r.params["max_results"] for r in arxiv.requests] == ["1000", "200", "50"]
+    assert fake.sleeps == [3.0, 3.0] and "max_results 200 and 50" in str(caught.value)
+    arxiv.requests.clear()
+    with pytest.raises(NetworkError, match="rejected"):  # pages of 50: none smaller to try
+        list(client(arxiv, fake).search("ti:(unbalanced", page_size=50))
     assert len(arxiv.requests) == 1
 
 
@@ -127,3 +134,21 @@ def test_total_results_read_from_real_recordings() -> None:
     legacy = (ARXIV_FIXTURES / "legacy-empty-1201.56789.xml").read_bytes()
     assert parse_page(legacy) == ([], 1)  # the legacy quirk: a total but no entry
 
+
+
+@pytest.mark.parametrize(("asked", "reason", "tried", "expected"), [
+    (1000, "", 0, 200),  # no words: the next smaller size
+    (200, "page too large", 1, 50),
+    (50, "page too large", 2, None),  # none smaller left
+    (1000, "max_results must be at most 100", 0, 100),  # the size the server names
+    (1000, "max_results must be between 1 and 300", 0, 300),
+    (1000, '{"detail": "max_results: ensure this value is <= 25"}', 0, 25),
+    (1000, "max_results=1000 is more than the limit", 0, 200),  # the size asked is no hint
+    (1000, "bad date range [20250515 TO 20250520]", 0, 200),  # numbers not about pages
+    (1000, "unexpected token at 17", 0, 200),
+    (100, "max_results must be at most 10", 3, None),  # enough tries
+])
+def test_smaller_page(asked: int, reason: str, tried: int, expected: int | None) -> None:
+    from deepphen.arxiv import smaller_page
+
+    assert smaller_page(asked, reason, tried) == expected

@@ -19,8 +19,9 @@ import pytest
 
 from deepphen import discover as core
 from deepphen.atom import parse_page
+from deepphen.errors import NetworkError
 from tests.arxiv_server import FakeTime
-from tests.foreign_arxiv import VARIANTS, Foreign, Paper, Quirks
+from tests.foreign_arxiv import VARIANTS, Foreign, Paper, QueryFailed, Quirks
 from tests.helpers import sample_papers
 
 TODAY = dt.date(2025, 5, 31)
@@ -136,7 +137,8 @@ def test_a_faithful_server_gives_the_window_and_its_edges(foreign: Foreign, cata
 # Each answers the same as a faithful server, to the last field. Not here: a server that
 # does not page, and entries without dates or categories (each has its own test below).
 SAME_ANSWER = {name: quirks for name, quirks in VARIANTS.items() if name[0] in "bcde"
-               and not any(w in name for w in ("published", "<category>", "start ignored"))}
+               and not any(w in name for w in ("published", "<category>", "start ignored",
+                                               "refused"))}
 
 
 @pytest.mark.parametrize("quirks", SAME_ANSWER.values(), ids=SAME_ANSWER.keys())
@@ -241,6 +243,151 @@ def test_a_cut_off_listing_still_needs_partial(foreign: Foreign, catalog: Path,
     foreign.search = cut  # type: ignore[method-assign]
     _, stderr, _ = discover_json(run_cli, catalog, fake, exit_code=2)
     assert "incomplete fetch" in stderr and "--partial" in stderr
+
+
+# --- (c) a server that refuses pages bigger than it allows ---------------------------------
+
+REFUSING = {name: quirks for name, quirks in VARIANTS.items() if "refused" in name}
+
+
+def searches(foreign: Foreign) -> list[int]:
+    """The page sizes the searches asked, in order."""
+    return [int(r["max_results"]) for r in foreign.requests if "search_query" in r]
+
+
+@pytest.mark.parametrize("quirks", REFUSING.values(), ids=REFUSING.keys())
+def test_a_refused_page_size_is_asked_again_smaller(foreign: Foreign, catalog: Path,
+                                                    fake: FakeTime, run_cli,
+                                                    quirks: Quirks) -> None:
+    """A server that answers a page of 1000 with HTTP 400 (an error feed, as arXiv answers
+    bad parameters), an error entry, 413 or 422 is asked again with smaller pages, through
+    the same 3 s spacing; the rest of the run, the key-word search included, keeps to the
+    size that worked, and the answer is a faithful server's."""
+    foreign.papers = listing(count=300)
+    expected = reference(foreign, run_cli, catalog, fake)
+    foreign.quirks = quirks
+    records, stderr, _ = discover_json(run_cli, catalog, fake)
+    assert records == expected and "error" not in stderr
+    asked = searches(foreign)
+    refused = [n for n in asked if n > quirks.max_page]
+    assert asked[0] == core.PAGE_SIZE and len(refused) <= 3  # one refusal per size tried
+    assert all(n > quirks.max_page for n in asked[:len(refused)])  # refusals come first
+    assert all(s == 3.0 for s in fake.sleeps)  # the polite spacing, no backoff
+
+
+def test_an_unhinted_refusal_walks_down_to_pages_of_50(foreign: Foreign, catalog: Path,
+                                                       fake: FakeTime, run_cli) -> None:
+    foreign.papers = listing(count=300)
+    foreign.quirks = Quirks(max_page=100, refusal="error-entry")
+    records, _, _ = discover_json(run_cli, catalog, fake)
+    assert records and searches(foreign)[:4] == [1000, 200, 50, 50]
+
+
+def test_a_refusal_naming_the_limit_goes_straight_to_it(foreign: Foreign, catalog: Path,
+                                                        fake: FakeTime, run_cli) -> None:
+    foreign.papers = listing(count=300)
+    foreign.quirks = Quirks(max_page=100)  # "max_results must be at most 100"
+    records, _, _ = discover_json(run_cli, catalog, fake)
+    assert records and searches(foreign)[:3] == [1000, 100, 100]
+    assert max(searches(foreign)[1:]) <= 100
+
+
+@pytest.mark.parametrize("quirks", [Quirks(), Quirks(max_page=100, refusal="error-entry")])
+def test_a_malformed_query_is_one_clear_error_after_bounded_tries(
+        foreign: Foreign, catalog: Path, fake: FakeTime, run_cli, quirks: Quirks) -> None:
+    """A refusal that smaller pages do not cure is not about the page size: exit 2 with
+    the server's words after at most three tries, nothing written."""
+    foreign.papers = listing()
+    foreign.quirks = quirks
+
+    def broken(paper: Paper, query: str) -> bool:
+        raise QueryFailed("unbalanced parentheses")
+
+    foreign.matches = broken  # type: ignore[method-assign]
+    before = committed_files(catalog)
+    _, stderr, seconds = discover_json(run_cli, catalog, fake, exit_code=2)
+    assert "rejected" in stderr and "unbalanced parentheses" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert searches(foreign) == [1000, 200, 50] and seconds == 6.0
+    assert committed_files(catalog) == before
+
+
+def committed_files(catalog: Path) -> dict[Path, bytes]:
+    """The catalog's files, its private folders (the derived cache) aside."""
+    return {p: p.read_bytes() for p in catalog.rglob("*") if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(catalog).parts)}
+
+
+def test_a_refusal_of_a_size_already_answered_is_not_about_the_size(
+        foreign: Foreign, catalog: Path, fake: FakeTime, run_cli) -> None:
+    """The key-word search refused (phrases unsupported) after pages of 1000 were answered:
+    one request, a warning, no smaller pages."""
+    foreign.papers = listing()
+    foreign.quirks = Quirks(keywords="400")
+    records, stderr, _ = discover_json(run_cli, catalog, fake)
+    keyword = [r for r in foreign.requests if "ANDNOT" in r.get("search_query", "")]
+    assert records and "key-word search" in stderr and len(keyword) == 1
+
+
+def test_client_keeps_the_page_size_that_worked(foreign: Foreign, fake: FakeTime) -> None:
+    from deepphen.arxiv import Client
+
+    foreign.papers = listing(count=300)
+    foreign.quirks = Quirks(max_page=60, refusal="413")
+    client = Client(foreign.url, clock=fake.clock, sleep=fake.sleep)
+    query = "cat:cs.LG AND submittedDate:[202505010000 TO 202506010000]"
+    first = [e.id for page in client.search(query, page_size=1000) for e in page.entries]
+    assert searches(foreign)[:3] == [1000, 200, 50] and set(searches(foreign)[2:]) == {50}
+    foreign.requests.clear()
+    second = [e.id for page in client.search(query, page_size=1000) for e in page.entries]
+    assert second == first and set(searches(foreign)) == {50}  # no refusal the second time
+    assert len(first) == len({p["id"] for p in foreign.papers if "cs.LG" in p["categories"]
+                              and p["submitted"] >= dt.datetime(2025, 5, 1)})
+
+
+def test_id_look_ups_refused_in_batches_of_100_are_asked_in_smaller_ones(
+        foreign: Foreign, fake: FakeTime) -> None:
+    from deepphen.arxiv import Client
+
+    foreign.papers = listing(count=120)
+    foreign.quirks = Quirks(max_page=30)
+    wanted = [p["id"] for p in foreign.papers[:70]]
+    client = Client(foreign.url, clock=fake.clock, sleep=fake.sleep)
+    assert set(client.fetch(wanted)) == set(wanted)
+    sizes = [len(r["id_list"].split(",")) for r in foreign.requests]
+    assert sizes == [70, 30, 30, 10] and fake.sleeps == [3.0] * 3
+    foreign.requests.clear()
+    list(client.search("cat:cs.LG"))  # and the client's searches keep to it
+    assert set(searches(foreign)) == {30}
+    # id_list refused whatever its length, once a page of 30 was answered: one request
+    foreign.quirks = Quirks(max_page=30, id_list="400")
+    foreign.requests.clear()
+    with pytest.raises(NetworkError, match="id_list is not supported"):
+        client.fetch(wanted[:20])
+    assert len(foreign.requests) == 1
+
+
+def test_a_refusal_after_the_first_page_is_kept_as_a_failure(foreign: Foreign,
+                                                             fake: FakeTime) -> None:
+    """Smaller pages are tried for the first page only: a later refusal (a server that will
+    not go past some start) ends the search after the pages already yielded."""
+    from deepphen.arxiv import Client
+
+    foreign.papers = listing(count=300)
+    real = foreign.search
+
+    def no_further(params: dict[str, str]) -> tuple[int, str]:
+        if int(params.get("start", 0)) > 0:
+            raise QueryFailed("start must be 0")
+        return real(params)
+
+    foreign.search = no_further  # type: ignore[method-assign]
+    client = Client(foreign.url, clock=fake.clock, sleep=fake.sleep)
+    pages = []
+    with pytest.raises(NetworkError, match="start must be 0"):
+        for page in client.search("cat:cs.LG", page_size=100):
+            pages.append(page)
+    assert len(pages) == 1 and searches(foreign) == [100, 100]
 
 
 # --- (a) id_list not supported ------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 Only network commands (``add``, ``refresh``, ``discover``) import this module, so httpx is
 loaded only when it is needed. The client looks papers up by id (one request per 100 ids) or
-pages through a ``search_query`` (at most 2000 entries a request), waits at least 3 s between
-requests, retries 429/5xx/timeouts/connection errors with exponential backoff (honouring
-``Retry-After``) and caps the response size.
+pages through a ``search_query`` (at most 2000 entries a request, fewer when a server
+refuses so many), waits at least 3 s between requests, retries 429/5xx/timeouts/connection
+errors with exponential backoff (honouring ``Retry-After``) and caps the response size.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ import httpx
 
 from deepphen import __version__, ids
 from deepphen.atom import ArxivEntry, error_summary, parse_feed, parse_page
-from deepphen.errors import DeepphenError, NetworkError
+from deepphen.errors import DeepphenError, NetworkError, Refused
+from deepphen.printable import strip_controls
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 ENV_API_URL = "DEEPPHEN_ARXIV_API_URL"
@@ -34,10 +36,14 @@ DEFAULT_DEADLINE = 60.0  # a command gives up on arXiv after this long in all (-
 MAX_REDIRECTS = 5
 MAX_PAGE_SIZE = 2000  # arXiv's documented maximum of max_results per request
 ROUND_PAGE = 50  # a page a multiple of this long may be cut by a server's page cap
+SMALLER_PAGES = (200, 50)  # asked in turn when a server refuses a longer first page
+MAX_SMALLER_TRIES = 3  # smaller first pages asked at most (a size the refusal names first)
 SORT_BY = ("submittedDate", "lastUpdatedDate", "relevance")
 SORT_ORDER = ("descending", "ascending")
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_REFUSED_STATUSES = frozenset({400, 413, 422})  # the request as asked: no retry cures it
+_PAGE_WORDS = re.compile(r"max_?results|results|page|size|limit|items|entries", re.I)
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -138,25 +144,40 @@ class Client:
         self._last_request: float | None = None
         self.requests_sent = 0
         self.strays = 0
+        self.page_cap: int | None = None  # the page size that worked after a refusal
+        self.answered = 0  # the longest page asked and answered
 
     def fetch(self, wanted: Iterable[str | ids.ArxivId],
               on_batch: Callable[[int], None] | None = None) -> dict[str, ArxivEntry]:
         """Look up ids (canonical or versioned) and return entries keyed by canonical id.
 
         Ids arXiv does not know are absent from the result (entries not asked for count in
-        ``strays``). One request per 100 ids; ``on_batch(n)`` after each, n ids it held.
+        ``strays``). One request per 100 ids (fewer for a server that refuses so many, as in
+        ``search``); ``on_batch(n)`` after each, n ids it held.
         """
         requested = [w.versioned if isinstance(w, ids.ArxivId) else w for w in wanted]
         for text in requested:  # never send something that is not an id
             ids.parse_arxiv_id(text)
         requested = list(dict.fromkeys(requested))
         found: dict[str, ArxivEntry] = {}
+        pending = list(batched(requested, min(MAX_IDS_PER_REQUEST,
+                                              self.page_cap or MAX_IDS_PER_REQUEST)))
+        smaller: list[int] = []
+        answered = 0  # batches answered
         with self._open() as http:  # (no request for no id)
-            for batch in batched(requested):
+            while pending:
+                batch = pending.pop(0)
                 params = {"id_list": ",".join(batch), "max_results": str(len(batch))}
-                body, url = self._get(http, params)
+                try:
+                    body, url = self._get(http, params)
+                    entries = parse_feed(body, url)
+                except Refused as exc:  # a first batch may be too long for the server
+                    retry = self._smaller(len(batch), exc, smaller, first=not answered)
+                    pending[:0] = batched(batch, retry)
+                    continue
+                answered += 1
+                self._answered(len(batch), smaller)
                 wanted_ids = {ids.parse_arxiv_id(b).id for b in batch}
-                entries = parse_feed(body, url)
                 found.update((e.id, e) for e in entries if e.id in wanted_ids)
                 self.strays += sum(e.id not in wanted_ids for e in entries)
                 if on_batch:
@@ -175,20 +196,31 @@ class Client:
         does a page of a round length that equals the total: a page cap, miscounted).
         Entries seen on an earlier page (results shift while paging) are left out. A failure
         raises NetworkError after the pages already yielded, so a caller can keep what it has.
+
+        A first page refused as asked (HTTP 400/413/422 or an error entry: a server that
+        allows fewer results a request) is asked again smaller (see ``smaller_page``), and the
+        size that worked is kept for the rest of the search and the client's later searches;
+        a refusal that smaller pages do not cure is raised after at most MAX_SMALLER_TRIES.
         """
         if sort_by not in SORT_BY or sort_order not in SORT_ORDER:
             raise ValueError(f"unknown sort {sort_by!r} {sort_order!r}")
-        size = max(1, min(page_size, MAX_PAGE_SIZE))
+        size = max(1, min(page_size, MAX_PAGE_SIZE, self.page_cap or MAX_PAGE_SIZE))
         seen: set[str] = set()
         start = 0
+        smaller: list[int] = []  # the smaller first pages asked after a refusal
         retried_empty = False
         with self._open() as http:
             while limit is None or start < limit:
                 count = size if limit is None else min(size, limit - start)
                 params = {"search_query": query, "sortBy": sort_by, "sortOrder": sort_order,
                           "start": str(start), "max_results": str(count)}
-                body, url = self._get(http, params)
-                entries, total = parse_page(body, url)
+                try:
+                    body, url = self._get(http, params)
+                    entries, total = parse_page(body, url)
+                except Refused as exc:
+                    size = self._smaller(count, exc, smaller, first=not start)
+                    continue
+                self._answered(count, smaller)
                 if not entries:
                     if total is not None and start < total and not retried_empty:
                         retried_empty = True
@@ -203,6 +235,24 @@ class Client:
                 if not fresh or (total is not None and start >= total
                                  and len(entries) < count and not capped):
                     return
+
+    def _smaller(self, asked: int, refusal: Refused, smaller: list[int], *, first: bool) -> int:
+        """The size to ask after ``asked`` results a request were refused (kept in
+        ``smaller``); ``refusal`` raised again when it is not about the size (not the first
+        request, or a size answered before) or enough smaller sizes were refused too."""
+        retry = smaller_page(asked, refusal.reason, len(smaller)) \
+            if first and asked > self.answered else None
+        if retry is None:
+            if smaller:
+                refusal.hint = f"refused with max_results {_sizes(smaller)} too; {refusal.hint}"
+            raise refusal
+        smaller.append(retry)
+        return retry
+
+    def _answered(self, asked: int, smaller: list[int]) -> None:
+        self.answered = max(self.answered, asked)
+        if smaller:  # later requests keep to the size that worked
+            self.page_cap = smaller[-1]
 
     def _open(self) -> httpx.Client:
         return httpx.Client(timeout=self.timeout, transport=self._transport,
@@ -279,10 +329,11 @@ class Client:
             else:
                 if status < 400:
                     return body, url
-                if status == 400:
-                    raise NetworkError(
-                        f"arXiv rejected the request: {error_summary(body) or 'bad request'}",
-                        url=url, status=status, hint=f"HTTP 400 from {url}")
+                if status in _REFUSED_STATUSES:
+                    reason = _refusal_reason(body)
+                    raise Refused(f"arXiv rejected the request: {reason or f'HTTP {status}'}",
+                                  reason=reason, url=url, status=status,
+                                  hint=f"HTTP {status} from {url}")
                 if status not in _RETRY_STATUSES:
                     raise _network_error(f"HTTP {status}", url, status, attempt)
                 cause = f"HTTP {status}"
@@ -323,6 +374,30 @@ class Client:
                     raise _too_big(url, self.max_bytes, response.status_code)
                 chunks.append(chunk)
             return response.status_code, response.headers, b"".join(chunks)
+
+
+def smaller_page(asked: int, reason: str, tried: int) -> int | None:
+    """The page size to ask after a page of ``asked`` results was refused for the ``tried``
+    time, or None: enough tries. A size the server's words name below ``asked`` ("max_results
+    must be at most 100") comes first, else the next of SMALLER_PAGES below ``asked``."""
+    if tried >= MAX_SMALLER_TRIES:
+        return None
+    named = [int(n) for n in re.findall(r"\d+", reason) if 0 < int(n) < asked] \
+        if _PAGE_WORDS.search(reason) else []
+    return max(named, default=None) or max((n for n in SMALLER_PAGES if n < asked), default=None)
+
+
+def _sizes(sizes: list[int]) -> str:
+    return " and ".join(filter(None, [", ".join(map(str, sizes[:-1])), str(sizes[-1])]))
+
+
+def _refusal_reason(body: bytes) -> str:
+    """A refusal's words: the error entry's, else a short plain-text or JSON body's."""
+    summary = error_summary(body)
+    if summary is None and len(body) <= 2000:
+        text = " ".join(strip_controls(body.decode("utf-8", "replace")).split())
+        summary = "" if text.startswith("<") else text  # an HTML page says no more
+    return summary[:300] if summary else ""
 
 
 def _too_big(url: str, limit: int, status: int) -> NetworkError:

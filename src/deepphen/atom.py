@@ -16,7 +16,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from deepphen import ids
-from deepphen.errors import NetworkError
+from deepphen.errors import NetworkError, Refused
 from deepphen.printable import strip_controls
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -74,7 +74,7 @@ def error_summary(body: bytes) -> str | None:
         return None
     for entry in root.iter(f"{_ATOM}entry"):
         if "/api/errors" in _text(entry, f"{_ATOM}id"):
-            return _text(entry, f"{_ATOM}summary") or "error"
+            return _clean(_text(entry, f"{_ATOM}summary")) or "error"
     return None
 
 
@@ -96,9 +96,9 @@ def parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | None
         if not raw_id:
             continue  # the legacy API lists an unknown id as an empty <entry>
         if "/api/errors" in raw_id:
-            message = _text(node, f"{_ATOM}summary") or "error"
-            raise NetworkError(f"arXiv rejected the request: {message}", url=url, status=400,
-                               hint=f"from {url}")
+            message = _clean(_text(node, f"{_ATOM}summary")) or "error"
+            raise Refused(f"arXiv rejected the request: {message}", reason=message, url=url,
+                          status=400, hint=f"from {url}")
         entry = _parse_entry(node, raw_id)
         if entry is not None:
             entries.append(entry)

@@ -86,6 +86,16 @@ class NetworkError(DeepphenError):
         self.status = status
 
 
+class Refused(NetworkError):
+    """The API refused the request as asked (HTTP 400, 413 or 422, or an error entry):
+    asking the same again would get the same answer. ``reason``: the server's own words."""
+
+    def __init__(self, message: str, *, reason: str = "", url: str | None = None,
+                 status: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message, url=url, status=status, hint=hint)
+        self.reason = reason
+
+
 def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The choice most like ``word`` (difflib ratio at least ``cutoff``), or None."""
     import difflib
