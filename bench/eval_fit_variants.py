@@ -1,15 +1,16 @@
 """Variants of deepphen.fit's ranking, measured on bench/eval_discover.py's windows.
 
-Each variant changes one thing in the contrastive naive Bayes of deepphen.fit as the second
-session shipped it (``second-session``: no title contrast): how the weights are cut, how a
-candidate's words are pooled, what the catalog papers carry, a second
-channel or a second pass; each is scored like the model: the catalog's papers of a year hidden
-among the arXiv background in 7-day windows, seeds 0-2, mean and min recall@10 / recall@25
-per year and catalog mode (``titles``: titles, key words, authors; ``abstracts``: plus the
-list's digests standing in for the catalog papers' abstracts, evaluation only). ``plain`` is
-``FitModel.rank`` itself; ``knobs`` is this script's re-implementation of it with every knob at
-the shipped value (the title contrast included), which must give the same figures (it checks
-the re-implementation).
+Each variant changes one thing in the contrastive naive Bayes of deepphen.fit as a past
+session shipped it: ``second-session`` (no title contrast) is the base of the third session's
+variants, ``third-session`` (title contrast; key words counted with their own words) the base
+of the fourth's. A variant changes how the weights are cut, how a candidate's words are
+pooled, what the catalog papers carry, adds a second channel or a second pass; each is scored
+like the model: the catalog's papers of a year hidden among the arXiv background in 7-day
+windows, seeds 0-2, mean and min recall@10 / recall@25 per year and catalog mode (``titles``:
+titles, key words, authors; ``abstracts``: plus the list's digests standing in for the
+catalog papers' abstracts, evaluation only). ``plain`` is ``FitModel.rank`` itself; ``knobs``
+is this script's re-implementation of it with every knob at the shipped value, which must
+give the same figures (it checks the re-implementation).
 
 The ``lsa-*`` variants need numpy (not a deepphen dependency); they are skipped without it.
 
@@ -40,15 +41,19 @@ from deepphen import fit
 from deepphen.arxiv import ArxivEntry
 from deepphen.fit import KEYWORD_PREFIX, FitModel, author_key, word_tokens
 from deepphen.models import Paper, Settings
+from deepphen.vocab import keyword_norm
 
 # The variants of the third session were each measured against the second session's model
-# (no title contrast: ``second-session``); ``knobs`` re-implements the shipped model, title
-# contrast included, and must agree with ``plain``.
-_BASE: dict[str, Any] = {"title": 0.0}
+# (no title contrast: ``second-session``), those of the fourth against the third's
+# (``third-session``: key words counted with their own words); ``knobs`` re-implements the
+# shipped model and must agree with ``plain``.
+_BASE: dict[str, Any] = {"title": 0.0, "covers": False}
+_THIRD: dict[str, Any] = {"covers": False}
 VARIANTS: dict[str, dict[str, Any]] = {
     "plain": {"plain": True},
     "knobs": {},
     "second-session": _BASE,
+    "third-session": _THIRD,
     # The catalog's texts are titles: a second contrast of catalog titles against the
     # listing's titles, its z-score added with this weight (not divided by the norm).
     "title-0.25": {"title": 0.25},
@@ -77,6 +82,33 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "lsa-0.5": {**_BASE, "lsa": 0.5},
     "lsa-1": {**_BASE, "lsa": 1.0},
     "lsa-centroid-0.5": {**_BASE, "lsa": 0.5, "lsa_centroid": True},
+    # The catalog as a mixture of its sections: the same contrast per section (sections of
+    # at least 8 papers), z-scored over the listing; the best section's z combined with the
+    # whole catalog's evidence ("max": the larger of the two; a number: added with that weight).
+    # Titles-only catalogs: each catalog title borrows the features of the k listed papers
+    # whose titles are nearest to it (IDF-weighted shared title words), with weight b: the
+    # listing as a dictionary from title words to abstract words.
+    "expand-5-0.5": {**_THIRD, "expand": (5, 0.5)},
+    "expand-10-0.3": {**_THIRD, "expand": (10, 0.3)},
+    "expand-3-1": {**_THIRD, "expand": (3, 1.0)},
+    # Recent catalog papers count more: a paper's weight halves every h years before the
+    # catalog's latest year (the list's wording drifts: "deep neural networks" then, LLMs now).
+    "recency-2": {**_THIRD, "recency": 2.0},
+    "recency-4": {**_THIRD, "recency": 4.0},
+    "recency-8": {**_THIRD, "recency": 8.0},
+    # Smoothing: more pseudo-documents per class, or more documents before a word counts.
+    "alpha-2": {**_THIRD, "set": {"ALPHA": 2.0}},
+    "alpha-4": {**_THIRD, "set": {"ALPHA": 4.0}},
+    "min-docs-3": {**_THIRD, "set": {"MIN_DOCS": 3}},
+    "min-docs-5": {**_THIRD, "set": {"MIN_DOCS": 5}},
+    # A key word spelt out stands for its words: the words and word pairs it covers are
+    # dropped from the text's features ("sharpness aware minimization" counts once, not 6x).
+    "kw-covers": {"covers": True},  # shipped since: equal to ``knobs``
+    "kw-covers-pairs": {"covers": "pairs"},  # only the word pairs it covers dropped
+    "no-kw-features": {"covers": "kw"},  # the key words' own features dropped instead
+    "sections-max": {**_THIRD, "sections": "max"},
+    "sections-0.5": {**_THIRD, "sections": 0.5},
+    "sections-1": {**_THIRD, "sections": 1.0},
 }
 
 Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
@@ -148,6 +180,107 @@ def lsa_scores(docs: Sequence[set[str]], entries_docs: Sequence[set[str]], *,
     return [float(s) for s in scores]
 
 
+def raw_paper_features(model: FitModel, paper: Paper, abstract: str) -> set[str]:
+    """A catalog paper's features before ``uncovered``: key words and every word of it."""
+    found = model.phrases.find(f"{paper.title} {abstract}")
+    found.update(keyword_norm(k) for k in paper.keywords)
+    feats = {KEYWORD_PREFIX + k for k in found if k}
+    feats.update(word_tokens(paper.title), word_tokens(abstract))
+    for kw in paper.keywords:
+        feats.update(word_tokens(kw))
+    return feats
+
+
+def raw_entry_features(model: FitModel, entry: ArxivEntry) -> set[str]:
+    """A candidate's features before ``uncovered``."""
+    text = f"{entry.title} {entry.summary}"
+    return {KEYWORD_PREFIX + k for k in model.phrases.find(text)} | word_tokens(text)
+
+
+def uncovered(doc: set[str], how: Any = True) -> set[str]:
+    """The features less those of the key words spelt out (``True``: as deepphen.fit ships).
+
+    ``False``: nothing left out (the models of the second and third sessions); ``"pairs"``:
+    only the key words' word pairs; ``"kw"``: the key words' own features instead.
+    """
+    if not how:
+        return doc
+    if how == "kw":
+        return {t for t in doc if not t.startswith(KEYWORD_PREFIX)}
+    covered: set[str] = set()
+    for tok in doc:
+        if tok.startswith(KEYWORD_PREFIX):
+            covered |= word_tokens(tok[len(KEYWORD_PREFIX):])
+    if how == "pairs":
+        covered = {t for t in covered if "_" in t}
+    return doc - covered
+
+
+def recency_weighted(model: FitModel, cat_docs: Sequence[set[str]], half_life: float
+                     ) -> tuple[dict[str, float], float, dict[str, float]]:
+    """Document frequencies (features, titles) and count, each paper weighted by its age."""
+    latest = max(p.year for p in model.papers)
+    feats: dict[str, float] = {}
+    titles: dict[str, float] = {}
+    total = 0.0
+    for paper, doc in zip(model.papers, cat_docs, strict=True):
+        weight = 0.5 ** ((latest - paper.year) / half_life)
+        total += weight
+        for tok in doc:
+            feats[tok] = feats.get(tok, 0.0) + weight
+        for tok in word_tokens(paper.title):
+            titles[tok] = titles.get(tok, 0.0) + weight
+    return feats, total, titles
+
+
+def expanded(model: FitModel, cat_docs: Sequence[set[str]], entries: Sequence[ArxivEntry],
+             docs: Sequence[set[str]],
+             k: int, share: float) -> dict[str, float]:
+    """The catalog's document frequencies, each bare paper adding its title neighbours'."""
+    titles = [word_tokens(e.title) for e in entries]
+    postings: dict[str, list[int]] = {}
+    for i, doc in enumerate(titles):
+        for tok in doc:
+            postings.setdefault(tok, []).append(i)
+    n = len(entries)
+    idf = {t: math.log(n / len(ix)) for t, ix in postings.items()}
+    out: dict[str, float] = dict(Counter(t for d in cat_docs for t in d))
+    for paper, abstract in zip(model.papers, model.abstracts, strict=True):
+        if abstract:
+            continue
+        score: Counter[int] = Counter()
+        for tok in word_tokens(paper.title):
+            for i in postings.get(tok, ()):
+                score[i] += idf[tok]
+        near = [i for i, s in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:k] if s > 3]
+        for i in near:
+            for tok in docs[i]:
+                out[tok] = out.get(tok, 0) + share / len(near)
+    return out
+
+
+def section_mixture(model: FitModel, cat_docs: Sequence[set[str]], docs: Sequence[set[str]],
+                    listed: Counter[str], evidence: list[float], how: Any,
+                    least: int = 8) -> list[float]:
+    """The whole catalog's evidence combined with its best-fitting section's."""
+    by_section: dict[str, Counter[str]] = {}
+    sizes: Counter[str] = Counter()
+    for paper, doc in zip(model.papers, cat_docs, strict=True):
+        by_section.setdefault(paper.section, Counter()).update(doc)
+        sizes[paper.section] += 1
+    best = [-math.inf] * len(docs)
+    for section, freq in by_section.items():
+        if sizes[section] < least:
+            continue
+        ev = fit._standardized(pooled(docs, listed, nb_weights(freq, sizes[section], listed,
+                                                               len(docs))))
+        best = [max(b, e) for b, e in zip(best, ev, strict=True)]
+    whole = fit._standardized(evidence)
+    if how == "max":
+        return [max(w, b) for w, b in zip(whole, best, strict=True)]
+    return [(w + how * b) / math.sqrt(1 + how ** 2) for w, b in zip(whole, best, strict=True)]
+
+
 def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str, str],
                    knobs: dict[str, Any]) -> Ranker:
     """A ranker for one variant (``plain``: deepphen.fit itself)."""
@@ -158,15 +291,24 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
     model = FitModel.learn(catalog, settings, abstracts or None)
     if knobs.get("plain"):
         return lambda entries: [f.entry.id for f in model.rank(entries)]
-    cat_docs = [model._paper_features(p, a)  # the model's own features
+    covers = knobs.get("covers", True)
+    cat_docs = [uncovered(raw_paper_features(model, p, a), covers)
                 for p, a in zip(model.papers, model.abstracts, strict=True)]
+    pos_freq: Counter[str] | dict[str, float] = Counter(t for d in cat_docs for t in d)
 
     def rank(entries: Sequence[ArxivEntry]) -> list[str]:
-        docs = [model._entry_features(e) for e in entries]
+        nonlocal pos_freq
+        docs = [uncovered(raw_entry_features(model, e), covers) for e in entries]
         listed: Counter[str] = Counter()
         for doc in docs:
             listed.update(doc)
-        weights = nb_weights(model.doc_freq, len(model.papers), listed, len(entries))
+        n_pos: float = len(model.papers)
+        title_freq: Counter[str] | dict[str, float] = model.title_freq
+        if "recency" in knobs:
+            pos_freq, n_pos, title_freq = recency_weighted(model, cat_docs, knobs["recency"])
+        if "expand" in knobs and model.title_weight:
+            pos_freq = expanded(model, cat_docs, entries, docs, *knobs["expand"])
+        weights = nb_weights(pos_freq, n_pos, listed, len(entries))
         factor = knobs.get("keyword_factor", 1.0)
         lo, hi = knobs.get("clip", (-math.inf, math.inf))
         weights = {t: min(max(w * (factor if t.startswith(KEYWORD_PREFIX) else 1.0), lo), hi)
@@ -175,7 +317,7 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         if "prf" in knobs:
             top, share = knobs["prf"]
             best = sorted(range(len(entries)), key=lambda i: -evidence[i])[:top]
-            pos_df: dict[str, float] = dict(model.doc_freq)
+            pos_df: dict[str, float] = dict(pos_freq)
             for i in best:
                 for tok in docs[i]:
                     pos_df[tok] = pos_df.get(tok, 0) + share
@@ -189,10 +331,12 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
             for doc in titles:
                 in_titles.update(doc)
             extra = pooled(titles, in_titles,
-                           nb_weights(model.title_freq, len(catalog), in_titles, len(entries)))
+                           nb_weights(title_freq, n_pos, in_titles, len(entries)))
             z_title = fit._standardized(extra) if shipped else zscored(extra)
             norm = math.sqrt(1 + title ** 2) if shipped else 1.0
             evidence = [(e + title * z) / norm for e, z in zip(evidence, z_title, strict=True)]
+        if "sections" in knobs:
+            evidence = section_mixture(model, cat_docs, docs, listed, evidence, knobs["sections"])
         if "lsa" in knobs:
             extra = lsa_scores(cat_docs, docs, centroid=knobs.get("lsa_centroid", False))
             evidence = [e + knobs["lsa"] * z for e, z in zip(evidence, zscored(extra),
@@ -217,6 +361,9 @@ def measure(papers: list[Paper], settings: Settings, background: list[ArxivEntry
     old_stem = fit.STEM
     fit.STEM = knobs.get("stem", old_stem)
     fit._stem.cache_clear()  # the prefix length is cached
+    saved = {k: getattr(fit, k) for k in knobs.get("set", {})}
+    for k, v in knobs.get("set", {}).items():
+        setattr(fit, k, v)
     try:
         for year in years:
             catalog = [p for p in papers if p.year < year]
@@ -229,6 +376,8 @@ def measure(papers: list[Paper], settings: Settings, background: list[ArxivEntry
                 cells.append(f"{statistics.mean(r10):.2f} / {statistics.mean(r25):.2f} "
                              f"({min(r10):.2f} / {min(r25):.2f})")
     finally:
+        for k, v in saved.items():
+            setattr(fit, k, v)
         fit.STEM = old_stem
         fit._stem.cache_clear()
     return f"| {name} | " + " | ".join(cells) + " |"

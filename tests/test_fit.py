@@ -219,6 +219,18 @@ def test_why_names_only_catalog_key_words_the_text_spells_out(model: FitModel) -
                for f in fits.values() for k in f.why.keywords)
 
 
+def test_a_key_word_counts_once_not_once_per_word(model: FitModel) -> None:
+    """Naive Bayes would count "neural", "collapse" and "neural collapse" thrice over."""
+    feats = model._entry_features(CANDIDATES[0])
+    assert "kw:neural collapse" in feats
+    assert not word_tokens("neural collapse") & feats
+    assert word_tokens("terminal phase") <= feats  # the text's other words stay
+    catalog_side = model._paper_features(PAPERS[1], "")
+    assert {"kw:neural collapse", "kw:imbalanced training"} <= catalog_side
+    assert not word_tokens("imbalanced training") & catalog_side
+    assert word_tokens("minority") <= catalog_side
+
+
 def test_phrase_index_finds_whole_key_words_in_any_spelling() -> None:
     index = PhraseIndex(["neural collapse", "lottery ticket hypothesis", "gan"])
     text = "Neural-Collapse and lottery tickets hypotheses; organic"

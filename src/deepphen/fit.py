@@ -7,9 +7,10 @@ arXiv listings) stand for "everything else", so a word counts for a candidate by
 more often the catalog uses it than the listings do. "Large language model" is frequent in
 both and says little; "neural collapse" is frequent in the catalog only and says much. Per
 word a smoothed log-ratio of document frequencies (a Bernoulli naive Bayes), the catalog's
-key words spelt out in the text as features of their own; the weights centred and scaled
-over the listing, summed over the candidate's words and divided by the square root of their
-number (a z-score, blind to text length); shared authors add to it. Where the catalog
+key words spelt out in the text as features of their own, each standing for its words (one
+piece of evidence, not one per word); the weights centred and scaled over the listing,
+summed over the candidate's words and divided by the square root of their number (a
+z-score, blind to text length); shared authors add to it. Where the catalog
 has titles only (its papers' abstracts not fetched), the same contrast of its titles against
 the candidates' titles is added: like compared with like. Measured against a TF-IDF
 nearest-neighbour ranking in bench/eval_discover.py, variants in bench/eval_fit_variants.py
@@ -192,6 +193,22 @@ def _standardized(values: Sequence[float]) -> list[float]:
     return [(v - mean) / spread if math.isfinite(v) else 0.0 for v in values]
 
 
+def _features(keywords: Iterable[str], words: set[str]) -> set[str]:
+    """A text's features: the catalog's key words it spells out, and its other words.
+
+    A key word stands for its own words and word pairs, which are left out: "sharpness
+    aware minimization" is one piece of evidence, not six correlated ones (naive Bayes
+    would count each), so a paper that only uses a catalog method in passing does not
+    outrank one on the catalog's subjects (bench/eval_fit_variants.py, ``kw-covers``).
+    """
+    feats = set(words)
+    for keyword in keywords:
+        if keyword:
+            feats.add(KEYWORD_PREFIX + keyword)
+            feats -= word_tokens(keyword)
+    return feats
+
+
 def author_key(name: str) -> str:
     """A name as "surname initial", so "David L. Donoho" and "D. Donoho" meet."""
     words = fold(name).split()
@@ -255,18 +272,11 @@ class FitModel:
     def _paper_features(self, paper: Paper, abstract: str) -> set[str]:
         found = self.phrases.find(f"{paper.title} {abstract}")
         found.update(keyword_norm(k) for k in paper.keywords)
-        feats = {KEYWORD_PREFIX + k for k in found if k}
-        feats.update(word_tokens(paper.title))
-        feats.update(word_tokens(abstract))
-        for kw in paper.keywords:
-            feats.update(word_tokens(kw))
-        return feats
+        return _features(found, word_tokens(paper.title) | word_tokens(abstract))
 
     def _entry_features(self, entry: ArxivEntry) -> set[str]:
         text = f"{entry.title} {entry.summary}"
-        feats = {KEYWORD_PREFIX + k for k in self.phrases.find(text)}
-        feats.update(word_tokens(text))
-        return feats
+        return _features(self.phrases.find(text), word_tokens(text))
 
     def rank(self, entries: Iterable[ArxivEntry]) -> list[Fit]:
         """Candidates scored against each other and the catalog, best first (ties: by id).
