@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import math
 import statistics
 import sys
@@ -39,16 +40,17 @@ from eval_discover import (  # bench/: this script's folder is on sys.path
 
 from deepphen import fit
 from deepphen.arxiv import ArxivEntry
-from deepphen.fit import KEYWORD_PREFIX, FitModel, author_key, word_tokens
+from deepphen.fit import KEYWORD_PREFIX, FitModel, author_key
 from deepphen.models import Paper, Settings
-from deepphen.vocab import keyword_norm
+from deepphen.vocab import fold, keyword_norm
 
 # The variants of the third session were each measured against the second session's model
 # (no title contrast: ``second-session``), those of the fourth against the third's
 # (``third-session``: key words counted with their own words); ``knobs`` re-implements the
 # shipped model and must agree with ``plain``.
-_BASE: dict[str, Any] = {"title": 0.0, "covers": False}
-_THIRD: dict[str, Any] = {"covers": False}
+_BASE: dict[str, Any] = {"title": 0.0, "covers": False, "pairs": True}
+_THIRD: dict[str, Any] = {"covers": False, "pairs": True}
+_FOURTH: dict[str, Any] = {"pairs": True}  # key words counted once, word pairs still in
 VARIANTS: dict[str, dict[str, Any]] = {
     "plain": {"plain": True},
     "knobs": {},
@@ -103,9 +105,13 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "min-docs-5": {**_THIRD, "set": {"MIN_DOCS": 5}},
     # A key word spelt out stands for its words: the words and word pairs it covers are
     # dropped from the text's features ("sharpness aware minimization" counts once, not 6x).
-    "kw-covers": {"covers": True},  # shipped since: equal to ``knobs``
-    "kw-covers-pairs": {"covers": "pairs"},  # only the word pairs it covers dropped
-    "no-kw-features": {"covers": "kw"},  # the key words' own features dropped instead
+    "kw-covers": _FOURTH,
+    "kw-covers-pairs": {**_THIRD, "covers": "pairs"},  # only the word pairs it covers dropped
+    "no-kw-features": {**_THIRD, "covers": "kw"},  # the key words' own features dropped instead
+    # No adjacent-word pairs in the main contrast (``no-pairs``), nor in the title contrast
+    # (``no-pairs-titles``: shipped since, equal to ``knobs``); on top of ``kw-covers``.
+    "no-pairs": {"pairs": "titles"},
+    "no-pairs-titles": {},
     "sections-max": {**_THIRD, "sections": "max"},
     "sections-0.5": {**_THIRD, "sections": 0.5},
     "sections-1": {**_THIRD, "sections": 1.0},
@@ -180,21 +186,34 @@ def lsa_scores(docs: Sequence[set[str]], entries_docs: Sequence[set[str]], *,
     return [float(s) for s in scores]
 
 
+PAIRS: Any = False  # word pairs: False, True, or "titles" (in the title contrast only)
+
+
+def tokens(text: str, *, title: bool = False) -> set[str]:
+    """deepphen.fit's words, with adjacent-word pairs as the older models had them."""
+    words = [fit._stem(w) for w in fit._WORD_RE.findall(fold(text))
+             if w not in fit._FUNCTION_WORDS]
+    out = set(words)
+    if PAIRS is True or (PAIRS == "titles" and title):
+        out.update(f"{a}_{b}" for a, b in itertools.pairwise(words))
+    return out
+
+
 def raw_paper_features(model: FitModel, paper: Paper, abstract: str) -> set[str]:
     """A catalog paper's features before ``uncovered``: key words and every word of it."""
     found = model.phrases.find(f"{paper.title} {abstract}")
     found.update(keyword_norm(k) for k in paper.keywords)
     feats = {KEYWORD_PREFIX + k for k in found if k}
-    feats.update(word_tokens(paper.title), word_tokens(abstract))
+    feats.update(tokens(paper.title), tokens(abstract))
     for kw in paper.keywords:
-        feats.update(word_tokens(kw))
+        feats.update(tokens(kw))
     return feats
 
 
 def raw_entry_features(model: FitModel, entry: ArxivEntry) -> set[str]:
     """A candidate's features before ``uncovered``."""
     text = f"{entry.title} {entry.summary}"
-    return {KEYWORD_PREFIX + k for k in model.phrases.find(text)} | word_tokens(text)
+    return {KEYWORD_PREFIX + k for k in model.phrases.find(text)} | tokens(text)
 
 
 def uncovered(doc: set[str], how: Any = True) -> set[str]:
@@ -210,7 +229,7 @@ def uncovered(doc: set[str], how: Any = True) -> set[str]:
     covered: set[str] = set()
     for tok in doc:
         if tok.startswith(KEYWORD_PREFIX):
-            covered |= word_tokens(tok[len(KEYWORD_PREFIX):])
+            covered |= tokens(tok[len(KEYWORD_PREFIX):])
     if how == "pairs":
         covered = {t for t in covered if "_" in t}
     return doc - covered
@@ -228,7 +247,7 @@ def recency_weighted(model: FitModel, cat_docs: Sequence[set[str]], half_life: f
         total += weight
         for tok in doc:
             feats[tok] = feats.get(tok, 0.0) + weight
-        for tok in word_tokens(paper.title):
+        for tok in tokens(paper.title, title=True):
             titles[tok] = titles.get(tok, 0.0) + weight
     return feats, total, titles
 
@@ -237,7 +256,7 @@ def expanded(model: FitModel, cat_docs: Sequence[set[str]], entries: Sequence[Ar
              docs: Sequence[set[str]],
              k: int, share: float) -> dict[str, float]:
     """The catalog's document frequencies, each bare paper adding its title neighbours'."""
-    titles = [word_tokens(e.title) for e in entries]
+    titles = [tokens(e.title, title=True) for e in entries]
     postings: dict[str, list[int]] = {}
     for i, doc in enumerate(titles):
         for tok in doc:
@@ -249,7 +268,7 @@ def expanded(model: FitModel, cat_docs: Sequence[set[str]], entries: Sequence[Ar
         if abstract:
             continue
         score: Counter[int] = Counter()
-        for tok in word_tokens(paper.title):
+        for tok in tokens(paper.title, title=True):
             for i in postings.get(tok, ()):
                 score[i] += idf[tok]
         near = [i for i, s in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:k] if s > 3]
@@ -303,7 +322,8 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         for doc in docs:
             listed.update(doc)
         n_pos: float = len(model.papers)
-        title_freq: Counter[str] | dict[str, float] = model.title_freq
+        title_freq: Counter[str] | dict[str, float] = Counter(
+            t for p in model.papers for t in tokens(p.title, title=True))
         if "recency" in knobs:
             pos_freq, n_pos, title_freq = recency_weighted(model, cat_docs, knobs["recency"])
         if "expand" in knobs and model.title_weight:
@@ -326,7 +346,7 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         shipped = "title" not in knobs  # as FitModel.rank: weighted by the bare share
         title = model.title_weight if shipped else knobs["title"]
         if title:
-            titles = [word_tokens(e.title) for e in entries]
+            titles = [tokens(e.title, title=True) for e in entries]
             in_titles: Counter[str] = Counter()
             for doc in titles:
                 in_titles.update(doc)
@@ -361,6 +381,8 @@ def measure(papers: list[Paper], settings: Settings, background: list[ArxivEntry
     old_stem = fit.STEM
     fit.STEM = knobs.get("stem", old_stem)
     fit._stem.cache_clear()  # the prefix length is cached
+    global PAIRS
+    PAIRS = knobs.get("pairs", False)
     saved = {k: getattr(fit, k) for k in knobs.get("set", {})}
     for k, v in knobs.get("set", {}).items():
         setattr(fit, k, v)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import math
 import re
 import sys
@@ -55,12 +54,14 @@ STEM = 7  # words cut to a prefix: a crude stemmer ("emergent" meets "emergence"
 
 
 def word_tokens(text: str) -> set[str]:
-    """Words (folded, singular, stemmed; function words out) and adjacent-word bigrams.
+    """Words: folded, singular, stemmed; function words out.
 
-    Interned: thousands of candidates share most of their words, held once.
+    No pairs of adjacent words: the phrases that matter are the catalog's key words, which
+    count as features of their own, and a pair next to its two words was the same evidence
+    three times over (bench/eval_fit_variants.py, ``no-pairs``). Interned: thousands of
+    candidates share most of their words, held once.
     """
-    words = [_stem(w) for w in _WORD_RE.findall(fold(text)) if w not in _FUNCTION_WORDS]
-    return {*words, *(sys.intern(f"{a}_{b}") for a, b in itertools.pairwise(words))}
+    return {_stem(w) for w in _WORD_RE.findall(fold(text)) if w not in _FUNCTION_WORDS}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -88,9 +89,10 @@ AUTHOR_WEIGHT = 0.5  # per shared author, at most two, in the units of the word 
 TITLE_WEIGHT = 0.5
 # The score is the logistic of (evidence - MIDPOINT) * SLOPE. The evidence is a z-score-like
 # sum (see ``rank``), so the same paper scores alike in listings of any size. On the
-# evaluation (docs/benchmarks.md) about 1 % of a listing's papers reach MIDPOINT, while half
-# of the hidden catalog papers score above 0.75.
-MIDPOINT = 6.0
+# evaluation (docs/benchmarks.md) about 1 % of a listing's papers reach MIDPOINT (0.5 % when
+# the catalog has titles only), while half of the hidden catalog papers score above 0.88
+# (0.66 with titles only).
+MIDPOINT = 5.0
 SLOPE = 0.8
 KEYWORD_PREFIX = "kw:"
 
@@ -196,9 +198,9 @@ def _standardized(values: Sequence[float]) -> list[float]:
 def _features(keywords: Iterable[str], words: set[str]) -> set[str]:
     """A text's features: the catalog's key words it spells out, and its other words.
 
-    A key word stands for its own words and word pairs, which are left out: "sharpness
-    aware minimization" is one piece of evidence, not six correlated ones (naive Bayes
-    would count each), so a paper that only uses a catalog method in passing does not
+    A key word stands for its own words, which are left out: "sharpness aware
+    minimization" is one piece of evidence, not four correlated ones (naive Bayes would
+    count each), so a paper that only uses a catalog method in passing does not
     outrank one on the catalog's subjects (bench/eval_fit_variants.py, ``kw-covers``).
     """
     feats = set(words)
