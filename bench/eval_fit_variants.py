@@ -112,6 +112,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # (``no-pairs-titles``: shipped since, equal to ``knobs``); on top of ``kw-covers``.
     "no-pairs": {"pairs": "titles"},
     "no-pairs-titles": {},
+    # Of key words nested in one another ("lottery ticket" in "lottery ticket hypothesis"),
+    # only the longest spelt out counts.
+    "kw-longest": {"longest": True},
     "sections-max": {**_THIRD, "sections": "max"},
     "sections-0.5": {**_THIRD, "sections": 0.5},
     "sections-1": {**_THIRD, "sections": 1.0},
@@ -216,6 +219,14 @@ def raw_entry_features(model: FitModel, entry: ArxivEntry) -> set[str]:
     return {KEYWORD_PREFIX + k for k in model.phrases.find(text)} | tokens(text)
 
 
+def longest(doc: set[str]) -> set[str]:
+    """The features less the key words nested in a longer key word of the same text."""
+    found = [t[len(KEYWORD_PREFIX):] for t in doc if t.startswith(KEYWORD_PREFIX)]
+    nested = {a for a in found for b in found
+              if a != b and f" {a} " in f" {b} "}
+    return doc - {KEYWORD_PREFIX + a for a in nested}
+
+
 def uncovered(doc: set[str], how: Any = True) -> set[str]:
     """The features less those of the key words spelt out (``True``: as deepphen.fit ships).
 
@@ -313,11 +324,15 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
     covers = knobs.get("covers", True)
     cat_docs = [uncovered(raw_paper_features(model, p, a), covers)
                 for p, a in zip(model.papers, model.abstracts, strict=True)]
+    if knobs.get("longest"):
+        cat_docs = [longest(d) for d in cat_docs]
     pos_freq: Counter[str] | dict[str, float] = Counter(t for d in cat_docs for t in d)
 
     def rank(entries: Sequence[ArxivEntry]) -> list[str]:
         nonlocal pos_freq
         docs = [uncovered(raw_entry_features(model, e), covers) for e in entries]
+        if knobs.get("longest"):
+            docs = [longest(d) for d in docs]
         listed: Counter[str] = Counter()
         for doc in docs:
             listed.update(doc)
