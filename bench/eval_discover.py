@@ -30,7 +30,7 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from eval_suggest import DEFAULT as LIST_PAGE  # bench/: this script's folder is on sys.path
@@ -180,6 +180,39 @@ def evaluate(papers: list[Paper], settings: Settings, background: list[ArxivEntr
             f"| {min(r10):.2f} | {statistics.mean(r10):.2f} | {min(r25):.2f} "
             f"| {statistics.mean(r25):.2f} | {time.perf_counter() - start:.1f} s |")
     return rows
+
+
+def add_cell_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a variants table: hidden years, catalog modes, seeds, window length."""
+    parser.add_argument("--years", type=int, nargs="+", default=[2025, 2024])
+    parser.add_argument("--modes", nargs="+", default=["titles", "abstracts"],
+                        choices=["titles", "abstracts"])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--days", type=int, default=7)
+
+
+def table_cells(papers: list[Paper], years: Sequence[int], modes: Sequence[str]
+                ) -> Iterator[tuple[list[Paper], list[ArxivEntry], dict[str, str]]]:
+    """(catalog, hidden papers, catalog abstracts) per year and catalog mode, in order."""
+    for year in years:
+        catalog = [p for p in papers if p.year < year]
+        hidden = [as_entry(p) for p in papers if p.year == year and p.digest]
+        for mode in modes:
+            yield catalog, hidden, ({p.key: p.digest for p in catalog if p.digest}
+                                    if mode == "abstracts" else {})
+
+
+def shared_data() -> tuple[list[Paper], Settings, list[ArxivEntry]] | None:
+    """The list and the background, abstracts cut to the digests' lengths.
+
+    None, having printed why, when the shared data folder is absent (a fresh clone).
+    """
+    if not BACKGROUND.exists() or not LIST_PAGE.exists():
+        print(f"skipped: needs {BACKGROUND} and {LIST_PAGE} (the shared data folder)")
+        return None
+    papers, settings = load(LIST_PAGE)
+    lengths = [len(p.digest.split()) for p in papers if p.digest]
+    return papers, settings, read_background(BACKGROUND, ml_only=False, lengths=lengths)
 
 
 def main(argv: list[str] | None = None) -> int:
