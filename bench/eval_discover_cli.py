@@ -12,9 +12,13 @@ background (../shared/data/arxiv-background, abstracts cut to the digests' lengt
 eval_discover.py) plus the hidden papers dealt into that window (the same deal as
 eval_discover.py): title, authors, the list page's digest as the abstract (evaluation only),
 a submission date inside the window, and categories, which the list does not record:
-``cs.LG`` (variant ``cslg``) or those of a background paper drawn at random (variant ``mix``:
+``cs.LG`` (variant ``cslg``), those of a background paper drawn at random (variant ``mix``:
 the listing's own category mix, so some hidden papers sit outside the configured categories
-and only the key-word search can bring them). Catalog modes: ``titles`` (the stand-in does
+and only the key-word search can bring them), or those of the background paper most like it
+by TF-IDF cosine (variant ``near``: an LLM-behaviour paper gets an LLM paper's categories).
+Also counted: the hidden papers discover's searches fetched at all (by the category query,
+and by the key-word search; the recorded queries replayed on the served window), the papers
+it ranked and the search requests it sent, a window. Catalog modes: ``titles`` (the stand-in does
 not know the catalog's papers, so discover finds no abstracts for them) and ``abstracts``
 (it serves them by id, the digest standing in for the abstract). recall@k is read from the
 JSON's order. The client's 3 s spacing is switched off in the child process (arXiv's waits,
@@ -28,14 +32,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +61,7 @@ from eval_suggest import load  # noqa: E402
 
 from deepphen.arxiv import ArxivEntry  # noqa: E402
 from deepphen.catalog import Catalog  # noqa: E402
-from deepphen.discover import norm_title  # noqa: E402
+from deepphen.discover import answers_keywords, norm_title  # noqa: E402
 from deepphen.models import Paper  # noqa: E402
 
 # The console entry point, with the client's politeness waits off (they are arXiv's).
@@ -107,6 +114,58 @@ def run_discover(root: Path, url: str, since: dt.date, until: dt.date,
     return [r["arxiv"] for r in rows], (out.stderr.strip().splitlines() or [""])[-1]
 
 
+def reached(corpus: list, requests: list) -> tuple[set[str], set[str]]:
+    """The ids discover's searches brought: by its category query, and by its key-word
+    search outside the categories (the results its own check keeps). Replays each recorded
+    ``search_query`` on the served corpus: the ranking cannot find what never came."""
+    from tests.arxiv_query import search
+
+    by_category: set[str] = set()
+    by_keywords: set[str] = set()
+    for query in dict.fromkeys(r.params["search_query"] for r in requests
+                               if "search_query" in r.params):
+        hits = search(corpus, query)
+        if "ANDNOT" not in query:
+            by_category.update(e.id for e in hits)
+            continue
+        terms = re.findall(r'abs:"([^"]*)"', query)
+        outside = re.findall(r"cat:([^\s()]+)", query.rsplit("ANDNOT", 1)[1])
+        by_keywords.update(e.id for e in hits if answers_keywords(e, terms, outside))
+    return by_category, by_keywords
+
+
+def nearest_categories(hidden: list[ArxivEntry],
+                       background: list[ArxivEntry]) -> dict[str, list[str]]:
+    """Each hidden paper's categories guessed as those of its nearest background paper
+    (TF-IDF cosine of title and abstract): an LLM-behaviour paper gets an LLM paper's
+    categories, a kernel-theory paper a theory paper's. The list records no categories."""
+    def words(e: ArxivEntry) -> Counter[str]:
+        return Counter(re.findall(r"[a-z][a-z0-9]+", f"{e.title} {e.summary}".lower()))
+
+    docs = [words(e) for e in background]
+    df = Counter(w for d in docs for w in d)
+    idf = {w: math.log((len(docs) + 1) / (c + 1)) + 1 for w, c in df.items()}
+
+    def vec(counts: Counter[str]) -> dict[str, float]:
+        v = {w: (1 + math.log(c)) * idf[w] for w, c in counts.items() if w in idf}
+        n = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {w: x / n for w, x in v.items()}
+
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for i, d in enumerate(docs):
+        for w, x in vec(d).items():
+            postings.setdefault(w, []).append((i, x))
+    out = {}
+    for e in hidden:
+        sims: Counter[int] = Counter()
+        for w, x in vec(words(e)).items():
+            for i, y in postings.get(w, ()):
+                sims[i] += x * y
+        best = sims.most_common(1)
+        out[e.id] = (background[best[0][0]].categories if best else None) or ["cs.LG"]
+    return out
+
+
 def evaluate(papers: list[Paper], background: list[ArxivEntry], tmp: Path, *, year: int,
              days: int, seeds: int, variants: list[str], modes: list[str],
              categories: list[str]) -> list[str]:
@@ -124,6 +183,7 @@ def evaluate(papers: list[Paper], background: list[ArxivEntry], tmp: Path, *, ye
         e = as_entry(p)
         entries.append(ArxivEntry(id=ids[p.key], version=1, title=e.title, authors=e.authors,
                                   published=None, summary=e.summary))
+    near = nearest_categories(entries, back) if "near" in variants else {}
     root = catalog_copy(tmp, year)
     before = [p for p in papers if p.year < year]
     known = {p.arxiv for p in Catalog.load(root).papers if p.arxiv}
@@ -146,6 +206,7 @@ def evaluate(papers: list[Paper], background: list[ArxivEntry], tmp: Path, *, ye
         for variant in variants:
             scores: dict[str, list[tuple[float, float]]] = {"tfidf-nn": [], "discover": []}
             sizes, started = [], time.perf_counter()
+            cost: Counter[str] = Counter()
             for seed in range(seeds):
                 rng = random.Random(seed)
                 for window in windows(back, entries, days, seed):
@@ -157,6 +218,7 @@ def evaluate(papers: list[Paper], background: list[ArxivEntry], tmp: Path, *, ye
                             served.append(corpus_entry(e, e.categories, e.published, rng))
                         else:
                             cats = (["cs.LG"] if variant == "cslg"
+                                    else near[e.id] if variant == "near"
                                     else rng.choice(back).categories or ["cs.LG"])
                             day = since + dt.timedelta(rng.randrange((until - since).days + 1))
                             served.append(corpus_entry(e, cats, day, rng))
@@ -165,21 +227,31 @@ def evaluate(papers: list[Paper], background: list[ArxivEntry], tmp: Path, *, ye
                     server.corpus = served + served_catalog
                     server.start()
                     try:
-                        ranked, _ = run_discover(root, server.url, since, until, categories)
+                        ranked, last = run_discover(root, server.url, since, until, categories)
                     finally:
                         server.stop()
                     scores["discover"].append(recalls(ranked, positive))
+                    by_category, by_keywords = reached(server.corpus, server.requests)
+                    cost["hidden"] += len(positive)
+                    cost["by category"] += len(positive & by_category)
+                    cost["by key words"] += len(positive & (by_keywords - by_category))
+                    cost["ranked"] += int(last.split()[0]) if last[:1].isdigit() else 0
+                    cost["searches"] += sum(1 for r in server.requests
+                                            if "search_query" in r.params)
                     scores["tfidf-nn"].append(recalls(baseline(window), positive))
                     sizes.append(len(window))
             elapsed = time.perf_counter() - started
             for name, got in scores.items():
                 r10 = [a for a, _ in got]
                 r25 = [b for _, b in got]
+                fetched = (f"{cost['by category']} + {cost['by key words']} of {cost['hidden']} "
+                           f"| {cost['ranked'] / len(got):.0f} | {cost['searches'] / len(got):.1f}"
+                           if name == "discover" else "all | all | -")
                 rows.append(
                     f"| {year} ({len(hidden)}) | {mode} | {variant} | {days} d "
                     f"| {min(sizes)}-{max(sizes)} | {name} | {min(r10):.2f} "
                     f"| {statistics.mean(r10):.2f} | {min(r25):.2f} | {statistics.mean(r25):.2f} "
-                    f"| {len(got)} | {elapsed:.0f} s |")
+                    f"| {fetched} | {len(got)} | {elapsed:.0f} s |")
     return rows
 
 
@@ -188,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, nargs="+", default=[2025, 2024])
     parser.add_argument("--modes", nargs="+", default=["titles", "abstracts"],
                         choices=["titles", "abstracts"])
-    parser.add_argument("--variants", nargs="+", default=["cslg", "mix"], choices=["cslg", "mix"])
+    parser.add_argument("--variants", nargs="+", default=["cslg", "mix"],
+                        choices=["cslg", "mix", "near"])
     parser.add_argument("--days", type=int, nargs="+", default=[7, 14])
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--category", nargs="+", default=[],
@@ -201,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     lengths = [len(p.digest.split()) for p in papers if p.digest]
     background = read_background(BACKGROUND, ml_only=False, lengths=lengths)
     print("| hidden | catalog | hidden cats | window | served | ranker | R@10 min "
-          "| R@10 mean | R@25 min | R@25 mean | windows | time |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| R@10 mean | R@25 min | R@25 mean | hidden fetched (category + key words) "
+          "| ranked a window | searches a window | windows | time |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for year in args.years:
             for days in args.days:
