@@ -148,7 +148,21 @@ def test_default_categories_when_the_catalog_says_nothing(tmp_path: Path, corpus
     papers = [p for p in sample_papers() if not p.arxiv]  # nothing to look up
     root = make_catalog(tmp_path / "cat", papers)
     run_cli("discover", *WINDOW, "--catalog", root, "--format", "json", exit_code=None)
-    assert search_requests(arxiv)[0]["search_query"].startswith("(cat:cs.LG OR cat:stat.ML)")
+    assert search_requests(arxiv)[0]["search_query"].startswith(
+        "(cat:cs.LG OR cat:stat.ML OR cat:cs.AI OR cat:cs.CL) AND")
+
+
+def test_help_names_the_default_categories(run_cli) -> None:
+    """--help spells out the fallback categories; they live in one constant."""
+    text = " ".join(run_cli("discover", "--help").stdout.split())
+    assert f"{', '.join(core.DEFAULT_CATEGORIES[:-1])} and {core.DEFAULT_CATEGORIES[-1]}" in text
+
+
+def test_shipped_catalog_asks_the_language_model_categories() -> None:
+    """The shipped catalog asks what the default asks, and its own fields besides."""
+    root = Path(__file__).resolve().parents[1] / "catalog"
+    asked = load_settings(root).discover.categories
+    assert set(core.DEFAULT_CATEGORIES) <= set(asked)
 
 
 def test_abstracts_of_catalog_papers_are_cached(catalog_dir: Path, corpus: list,

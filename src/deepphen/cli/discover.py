@@ -87,10 +87,11 @@ def discover_command(
     """Find new arXiv papers that belong in the catalog, ranked by fit to it.
 
     Asks the arXiv API for the papers first submitted in the window (the last 7 days by
-    default) in the catalog's categories, leaves out those already in the catalog or
-    dismissed, and ranks the rest by how well they fit the catalog, best first, with the
-    section and key words each would get. Exits 0 when candidates were found, 1 when none,
-    2 for bad options or an API failure.
+    default) in the catalog's categories (--category, else \\[discover] categories of
+    catalog.toml, else those most of the catalog's papers are in, else cs.LG, stat.ML, cs.AI
+    and cs.CL), leaves out those already in the catalog or dismissed, and ranks the rest by
+    how well they fit the catalog, best first, with the section and key words each would get.
+    Exits 0 when candidates were found, 1 when none, 2 for bad options or an API failure.
 
     Examples:
 
