@@ -117,11 +117,11 @@ def test_bad_query_is_reported_after_bounded_tries(arxiv: ArxivServer, fake: Fak
     size); refused at every size, it is reported, with the sizes tried, never backed off."""
     with pytest.raises(NetworkError, match="rejected") as caught:
         list(client(arxiv, fake).search("ti:(unbalanced"))
-    assert [r.params["max_results"] for r in arxiv.requests] == ["1000", "200", "50"]
-    assert fake.sleeps == [3.0, 3.0] and "max_results 200 and 50" in str(caught.value)
+    assert [r.params["max_results"] for r in arxiv.requests] == ["1000", "200", "50", "10"]
+    assert fake.sleeps == [3.0] * 3 and "max_results 200, 50 and 10" in str(caught.value)
     arxiv.requests.clear()
-    with pytest.raises(NetworkError, match="rejected"):  # pages of 50: none smaller to try
-        list(client(arxiv, fake).search("ti:(unbalanced", page_size=50))
+    with pytest.raises(NetworkError, match="rejected"):  # pages of 10: none smaller to try
+        list(client(arxiv, fake).search("ti:(unbalanced", page_size=10))
     assert len(arxiv.requests) == 1
 
 
@@ -139,7 +139,9 @@ def test_total_results_read_from_real_recordings() -> None:
 @pytest.mark.parametrize(("asked", "reason", "tried", "expected"), [
     (1000, "", 0, 200),  # no words: the next smaller size
     (200, "page too large", 1, 50),
-    (50, "page too large", 2, None),  # none smaller left
+    (50, "page too large", 2, 10),  # a server allowing fewer than 50 still gets pages
+    (10, "page too large", 3, None),  # enough tries
+    (10, "page too large", 2, None),  # none smaller left
     (1000, "max_results must be at most 100", 0, 100),  # the size the server names
     (1000, "max_results must be between 1 and 300", 0, 300),
     (1000, '{"detail": "max_results: ensure this value is <= 25"}', 0, 25),

@@ -273,6 +273,36 @@ def test_a_refused_page_size_is_asked_again_smaller(foreign: Foreign, catalog: P
     assert asked[0] == core.PAGE_SIZE and len(refused) <= 3  # one refusal per size tried
     assert all(n > quirks.max_page for n in asked[:len(refused)])  # refusals come first
     assert all(s == 3.0 for s in fake.sleeps)  # the polite spacing, no backoff
+    # and the user is told, once, why the run asks so many smaller pages
+    notice = (f"deepphen: warning: arXiv refused pages of {core.PAGE_SIZE} papers; "
+              f"asked {asked[len(refused)]} a page")
+    assert stderr.count("refused pages") == 1 and notice in stderr.splitlines()
+
+
+def test_the_smaller_page_size_is_said_in_every_format(foreign: Foreign, catalog: Path,
+                                                       fake: FakeTime, run_cli) -> None:
+    foreign.papers = listing(count=300)
+    foreign.quirks = Quirks(max_page=100)
+    notice = f"arXiv refused pages of {core.PAGE_SIZE} papers; asked 100 a page"
+    for fmt in ("table", "json", "md"):
+        result = run_cli("discover", *WINDOW, "--format", fmt, "--catalog", catalog)
+        assert f"deepphen: warning: {notice}" in result.stderr.splitlines()
+    assert f"> {notice}" in result.stdout.splitlines()  # md: the issue's text says it too
+    foreign.quirks = Quirks()  # a server that takes the pages asked: no such line
+    assert "refused" not in run_cli("discover", *WINDOW, "--catalog", catalog).stderr
+
+
+def test_a_limit_under_50_that_is_not_named_is_found_at_10(foreign: Foreign, catalog: Path,
+                                                           fake: FakeTime, run_cli) -> None:
+    """A server refusing pages over 30 without saying so is still paged, 10 at a time,
+    after three refusals: bounded, and with the usual 3 s spacing."""
+    foreign.papers = listing(count=100)
+    expected = reference(foreign, run_cli, catalog, fake)
+    foreign.quirks = Quirks(max_page=30, refusal="error-entry")
+    records, stderr, _ = discover_json(run_cli, catalog, fake)
+    assert records == expected and searches(foreign)[:5] == [1000, 200, 50, 10, 10]
+    assert set(searches(foreign)[3:]) == {10} and all(s == 3.0 for s in fake.sleeps)
+    assert "arXiv refused pages of 1000 papers; asked 10 a page" in stderr
 
 
 def test_an_unhinted_refusal_walks_down_to_pages_of_50(foreign: Foreign, catalog: Path,
@@ -308,7 +338,7 @@ def test_a_malformed_query_is_one_clear_error_after_bounded_tries(
     _, stderr, seconds = discover_json(run_cli, catalog, fake, exit_code=2)
     assert "rejected" in stderr and "unbalanced parentheses" in stderr
     assert len(stderr.strip().splitlines()) == 1
-    assert searches(foreign) == [1000, 200, 50] and seconds == 6.0
+    assert searches(foreign) == [1000, 200, 50, 10] and seconds == 9.0
     assert committed_files(catalog) == before
 
 

@@ -36,7 +36,9 @@ DEFAULT_DEADLINE = 60.0  # a command gives up on arXiv after this long in all (-
 MAX_REDIRECTS = 5
 MAX_PAGE_SIZE = 2000  # arXiv's documented maximum of max_results per request
 ROUND_PAGE = 50  # a page a multiple of this long may be cut by a server's page cap
-SMALLER_PAGES = (200, 50)  # asked in turn when a server refuses a longer first page
+# Asked in turn when a server refuses a longer first page. Pages of 10 are slow (a request
+# every 3 s) but page a small window; the overall deadline bounds a large one.
+SMALLER_PAGES = (200, 50, 10)
 MAX_SMALLER_TRIES = 3  # smaller first pages asked at most (a size the refusal names first)
 SORT_BY = ("submittedDate", "lastUpdatedDate", "relevance")
 SORT_ORDER = ("descending", "ascending")
@@ -145,6 +147,7 @@ class Client:
         self.requests_sent = 0
         self.strays = 0
         self.page_cap: int | None = None  # the page size that worked after a refusal
+        self.refused: int | None = None  # the longest page refused for its size
         self.answered = 0  # the longest page asked and answered
 
     def fetch(self, wanted: Iterable[str | ids.ArxivId],
@@ -247,6 +250,7 @@ class Client:
                 refusal.hint = f"refused with max_results {_sizes(smaller)} too; {refusal.hint}"
             raise refusal
         smaller.append(retry)
+        self.refused = max(self.refused or 0, asked)
         return retry
 
     def _answered(self, asked: int, smaller: list[int]) -> None:

@@ -283,6 +283,9 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
                                               hooks, warnings)
     if meta is None:
         meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=abstracts)
+    if client.refused and client.page_cap:  # why the run took more requests than usual
+        warnings.append(f"arXiv refused pages of {client.refused} papers; "
+                        f"asked {client.page_cap} a page")
     from deepphen.dismissed import load_dismissals
 
     known = Known.of(cat.papers, {d.arxiv for d in load_dismissals(root)})
