@@ -143,12 +143,50 @@ def test_github_format_is_the_default_on_actions(cat: Path, run_cli,
     put(cat, "DP601")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     lines = run_cli("lint", exit_code=1).stdout.splitlines()
-    assert lines == [
-        f"::warning file={cat}/catalog.toml,line=10,col=43::section 'Information Bottleneck' "
+    assert lines == [  # the catalog is ./catalog: paths relative to the working directory
+        "::warning file=catalog/catalog.toml,line=10,col=43::section 'Information Bottleneck' "
         "has no papers (DP601)",
-        f"::error file={cat}/{GROK},line=10,col=1::year 2021 but arXiv 2201.02177 is from "
+        f"::error file=catalog/{GROK},line=10,col=1::year 2021 but arXiv 2201.02177 is from "
         "2022 (DP301)",
     ]
+
+
+def annotated_files(stdout: str) -> list[str]:
+    return re.findall(r"^::\w+ file=([^,]*),", stdout, re.M)
+
+
+def test_github_annotations_name_files_from_the_repository_root(
+        cat: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalog found by walking up from a subfolder (or given as ../catalog) was named
+    by its absolute path: GitHub wants a file's path relative to the repository's root,
+    $GITHUB_WORKSPACE on Actions, else the folder lint runs in."""
+    put(cat, "DP301")
+    put(cat, "DP601")
+    monkeypatch.delenv("DEEPPHEN_CATALOG")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(cat.parent))
+    sub = cat.parent / "docs" / "notes"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)
+    expected = ["catalog/catalog.toml", f"catalog/{GROK}"]
+    assert annotated_files(run_cli("lint", exit_code=1).stdout) == expected  # walked up
+    assert annotated_files(run_cli("lint", "--catalog", "../../catalog",
+                                   exit_code=1).stdout) == expected
+    monkeypatch.chdir(cat / "others")  # from inside the catalog too
+    assert annotated_files(run_cli("lint", exit_code=1).stdout) == expected
+    # Not on Actions: relative to the working folder when the file is under it ...
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    out = run_cli("lint", "--format", "github", exit_code=1).stdout
+    assert annotated_files(out) == [f"{cat}/catalog.toml", "2201.02177.toml"]
+    # ... else absolute, never ../ (and never a path outside the workspace made relative)
+    monkeypatch.chdir(sub)
+    out = run_cli("lint", "--format", "github", "--catalog", "../../catalog", exit_code=1)
+    assert annotated_files(out.stdout) == [f"{cat}/catalog.toml", f"{cat}/{GROK}"]
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(sub))
+    assert annotated_files(run_cli("lint", exit_code=1).stdout) == [f"{cat}/catalog.toml",
+                                                                    f"{cat}/{GROK}"]
+    # the other formats keep the paths as the catalog was found
+    assert f"{cat}/{GROK}:10:1:" in run_cli("lint", "--format", "text", exit_code=1).stdout
 
 
 def test_terminal_output_groups_by_file(cat: Path, run_cli,

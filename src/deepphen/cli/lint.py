@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -82,7 +83,8 @@ def _render(problems: list, fmt: str) -> None:
         print_json([p.to_dict() for p in problems])
     elif fmt == "github":
         for p in problems:
-            echo(f"::{p.level} file={_gh(p.path, True)},line={p.line},col={p.column}::"
+            echo(f"::{p.level} file={_gh(annotated_path(p.path), True)},line={p.line},"
+                 f"col={p.column}::"
                  f"{_gh(f'{_message(p)} ({p.rule})', False)}")
     elif is_terminal():
         _render_terminal(problems)
@@ -101,6 +103,20 @@ def _message(problem: Any) -> str:
     if problem.fix_hint and problem.fix is None:
         return f"{problem.message}; {problem.fix_hint}"
     return problem.message
+
+
+def annotated_path(path: str) -> str:
+    """A finding's file as a GitHub annotation names it: relative to the repository's root
+    ($GITHUB_WORKSPACE on Actions, else the working folder) when the file is under it, else
+    absolute. A catalog found by walking up, or given as ``../catalog``, is named otherwise."""
+    base = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
+    target = Path(os.path.abspath(path))
+    # As given, then with links resolved (a working folder reached through a symbolic link).
+    for file, root in ((target, Path(os.path.abspath(base))),
+                       (target.resolve(), Path(base).resolve())):
+        if file.is_relative_to(root):
+            return file.relative_to(root).as_posix()
+    return target.as_posix()
 
 
 def _gh(text: str, is_property: bool) -> str:
