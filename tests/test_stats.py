@@ -101,6 +101,29 @@ def test_plain_text_when_piped(catalog_dir: Path, run_cli) -> None:
     assert "█" not in out
 
 
+def test_no_empty_venue_row_when_every_paper_has_a_venue(catalog_dir: Path, run_cli,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """"(no venue) 0" was listed when every selected paper had a venue: a row of nothing,
+    which JSON has no row for either (its ``without_venue`` count stays, as every count)."""
+    out = run_cli("stats", "--section", "neural-collapse").stdout
+    assert out.endswith("\n# Top venues (of 1)\nPNAS\t1\n") and "(no venue)" not in out
+    data = json.loads(run_cli("stats", "--section", "neural-collapse", "-f", "json").stdout)
+    assert data["venues"] == [{"venue": "PNAS", "papers": 1}] and data["without_venue"] == 0
+    # a selection without venues says so in its one row
+    out = run_cli("stats", "--section", "empirical", "--since", "2025").stdout
+    assert out.endswith("\n# Top venues (of 0)\n(no venue)\t1\n")
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    from deepphen.cli.output import console
+
+    console.cache_clear()
+    try:
+        charts = run_cli("stats", "--section", "neural-collapse").stdout
+    finally:
+        console.cache_clear()
+    assert "PNAS" in charts and "(no venue)" not in charts
+
+
 def test_charts_on_a_terminal(catalog_dir: Path, run_cli,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")

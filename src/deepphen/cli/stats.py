@@ -86,7 +86,8 @@ def _raw_blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]
          [(r["keyword"], r["papers"]) for r in stats["keywords"]]),
         (f"Top venues (of {stats['distinct_venues']})",
          [(r["venue"], r["papers"]) for r in stats["venues"]]
-         + [("(no venue)", stats["without_venue"])]),
+         # A row, like JSON's venues, only for papers there are.
+         + [("(no venue)", n) for n in [stats["without_venue"]] if n]),
     ]
 
 
