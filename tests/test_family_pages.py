@@ -269,3 +269,32 @@ def test_second_level_resource_sections_group_one_level_down() -> None:
     assert [(r.name, r.group, r.note) for r in result.settings.resources] == [
         ("Box", "Robustness Toolboxes", "An invented note."), ("Kit", "Other Toolboxes", None)]
     assert not result.problems
+
+
+def test_resource_contents_labels_are_link_text_like_the_sections(tmp_path: Path,
+                                                                  run_cli) -> None:
+    """A contents item must not hold a link: GitHub keeps the inner one, so the item leads
+    off the page. Section items were written as their link text; the related-resources item
+    and the non-paper sections' items were copied as they came (from the page or the
+    heading), links and stray brackets included."""
+    page = tmp_path / "list.md"
+    page.write_text(
+        "# L\n\n# Table of Contents\n\n- [Paper List](#paper-list)\n"
+        "  - [[S](https://x.org/s)](#s)\n"
+        "- [[Related](https://x.org/r) Lists](#related-lists)\n"
+        "- [Toolboxes <https://x.org/t>](#toolboxes)\n"
+        "- [[Seminars](https://x.org/m) [beta](#seminars)\n\n"
+        "# Paper List\n\n## S\n\n"
+        "- P. [[paper]](https://arxiv.org/abs/2401.00001)\n  - A.\n  - Key Word: K.\n\n"
+        "# [Related](https://x.org/r) Lists\n\n- [List](https://example.org/list)\n\n"
+        "# Toolboxes\n\n- [Box](https://example.org/box)\n\n"
+        "# Seminars\n\n- [Talk](https://example.org/talk)\n", encoding="utf-8")
+    run_cli("import", page, "--catalog", tmp_path / "cat", exit_code=None)
+    out = run_cli("export", "--format", "md", "--catalog", tmp_path / "cat").stdout
+    items = out.split("# Table of Contents\n\n")[1].split("\n\n")[0].splitlines()
+    assert items == ["- [Paper List](#paper-list)", "  - [S](#s)",
+                     "- [Related Lists](#related-lists)",
+                     "- [Toolboxes https://x.org/t](#toolboxes)",
+                     r"- [Seminars \[beta](#seminars)"]
+    again = parse_list(out)  # and the page reads back to itself
+    assert render(again.papers, again.settings) == out

@@ -142,7 +142,7 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
         elif item.anchor in resource_sections:
             resource_sections[item.anchor].toc_label = item.label
         elif item.anchor == resources_anchor:
-            if item.label != settings.resources_heading:
+            if item.label != link_label(settings.resources_heading):
                 settings.resources_toc_label = item.label
         elif item.anchor in closing_anchors and not item.indent:
             layout.toc_after.append(f"- {item.link}")

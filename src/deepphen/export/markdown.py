@@ -164,9 +164,9 @@ def _toc_items(sections: list[tuple[Section, list[Paper]]], settings: Settings,
     items += [f"{indent}- [{link_label(sec.toc_text)}](#{link(('section', sec.slug), sec.anchor)})"
               for sec, _ in sections]
     if any(res.section is None for res in settings.resources):
-        label = settings.resources_toc_label or settings.resources_heading
+        label = link_label(settings.resources_toc_label or settings.resources_heading)
         items.append(f"- [{label}](#{link(('resources',), None)})")
-    items += [f"- [{block.toc_label}](#{link(('block', block.heading), None)})"
+    items += [f"- [{link_label(block.toc_label)}](#{link(('block', block.heading), None)})"
               for block in layout.resource_sections if block.toc_label]
     items += layout.toc_after
     return ["", *items] if items else []
