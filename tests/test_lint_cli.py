@@ -185,6 +185,15 @@ def test_github_annotations_name_files_from_the_repository_root(
     monkeypatch.setenv("GITHUB_WORKSPACE", str(sub))
     assert annotated_files(run_cli("lint", exit_code=1).stdout) == [f"{cat}/catalog.toml",
                                                                     f"{cat}/{GROK}"]
+    # a working folder removed under lint's feet: the paths as found, no error
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    gone = cat.parent / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    out = run_cli("lint", "--catalog", cat, exit_code=1).stdout
+    assert annotated_files(out) == [f"{cat}/catalog.toml", f"{cat}/{GROK}"]
+    monkeypatch.chdir(sub)
     # the other formats keep the paths as the catalog was found
     assert f"{cat}/{GROK}:10:1:" in run_cli("lint", "--format", "text", exit_code=1).stdout
 

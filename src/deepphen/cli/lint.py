@@ -109,8 +109,11 @@ def annotated_path(path: str) -> str:
     """A finding's file as a GitHub annotation names it: relative to the repository's root
     ($GITHUB_WORKSPACE on Actions, else the working folder) when the file is under it, else
     absolute. A catalog found by walking up, or given as ``../catalog``, is named otherwise."""
-    base = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
-    target = Path(os.path.abspath(path))
+    try:
+        base = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
+        target = Path(os.path.abspath(path))
+    except OSError:  # the working folder was removed: the path as found
+        return Path(path).as_posix()
     # As given, then with links resolved (a working folder reached through a symbolic link).
     for file, root in ((target, Path(os.path.abspath(base))),
                        (target.resolve(), Path(base).resolve())):
