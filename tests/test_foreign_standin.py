@@ -563,3 +563,25 @@ def test_keyword_results_must_answer_the_query(title: str, categories: list[str]
 
     entry = ArxivEntry("2505.00001", 1, title, [], None, categories=categories)
     assert core.answers_keywords(entry, ["neural collapse", "grokking"], ["cs.LG"]) is kept
+
+
+
+def test_id_look_ups_refused_first_are_said_too(foreign: Foreign, tmp_path: Path,
+                                                fake: FakeTime, run_cli) -> None:
+    """A catalog that names no categories looks its papers up first (their categories):
+    refused there, the search keeps to the smaller size from its first page, and the
+    warning names the look-ups' refused size."""
+    from deepphen.models import Paper as CatalogPaper
+    from tests.helpers import make_catalog, sample_settings
+
+    extra = [CatalogPaper(title=f"Grokking study {n}", year=2023, section="others",
+                          authors=["G. Author"], arxiv=f"2301.{n:05d}", keywords=["Grokking"])
+             for n in range(1, 41)]
+    catalog = make_catalog(tmp_path / "catalog", sample_papers() + extra, sample_settings())
+    foreign.papers = listing(count=100)
+    foreign.quirks = Quirks(max_page=30, refusal="error-entry")
+    records, stderr, _ = discover_json(run_cli, catalog, fake)
+    looked_up = [len(r["id_list"].split(",")) for r in foreign.requests if "id_list" in r]
+    assert records and looked_up[0] > 30 and max(looked_up[1:]) == 10
+    assert set(searches(foreign)) == {10}
+    assert f"arXiv refused pages of {looked_up[0]} papers; asked 10 a page" in stderr
