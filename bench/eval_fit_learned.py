@@ -45,7 +45,7 @@ from eval_fit_variants import nb_weights, zscored
 
 from deepphen import fit
 from deepphen.arxiv import ArxivEntry
-from deepphen.fit import KEYWORD_PREFIX, FitModel, author_key, word_tokens
+from deepphen.fit import KEYWORD_PREFIX, FitModel, word_tokens
 from deepphen.models import Paper, Settings
 
 # Knobs: ``lam`` L2 strength (per example, as in Pegasos); ``epochs``; ``prior``: the
@@ -148,9 +148,9 @@ def swapped(model: FitModel, entries: Sequence[ArxivEntry], evidence: list[float
 def with_authors(model: FitModel, entries: Sequence[ArxivEntry], evidence: Sequence[float]
                  ) -> list[float]:
     """The evidence plus the shipped bonus for shared authors (at most two)."""
-    return [ev + fit.AUTHOR_WEIGHT * min(sum(
-        1 for a in e.authors if model.author_papers.get(author_key(a))), 2)
-        for ev, e in zip(evidence, entries, strict=True)]
+    return [ev + fit.AUTHOR_WEIGHT * min(sum(1 for a in e.authors
+                                             if model.authors.papers_of(a)), 2)
+            for ev, e in zip(evidence, entries, strict=True)]
 
 
 def learned_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str, str],

@@ -40,7 +40,7 @@ from eval_discover import (  # bench/: this script's folder is on sys.path
 
 from deepphen import fit
 from deepphen.arxiv import ArxivEntry
-from deepphen.fit import KEYWORD_PREFIX, FitModel, author_key
+from deepphen.fit import KEYWORD_PREFIX, FitModel
 from deepphen.models import Paper, Settings
 from deepphen.vocab import fold, keyword_norm
 
@@ -48,14 +48,18 @@ from deepphen.vocab import fold, keyword_norm
 # (no title contrast: ``second-session``), those of the fourth against the third's
 # (``third-session``: key words counted with their own words); ``knobs`` re-implements the
 # shipped model and must agree with ``plain``.
-_BASE: dict[str, Any] = {"title": 0.0, "covers": False, "pairs": True}
-_THIRD: dict[str, Any] = {"covers": False, "pairs": True}
-_FOURTH: dict[str, Any] = {"pairs": True}  # key words counted once, word pairs still in
+# Until the fifth session, an author was the catalog's when surname and first initial agreed,
+# and weighed 0.5 (``initials``).
+_INITIALS: dict[str, Any] = {"authors": "initials", "author_weight": 0.5}
+_BASE: dict[str, Any] = {"title": 0.0, "covers": False, "pairs": True, **_INITIALS}
+_THIRD: dict[str, Any] = {"covers": False, "pairs": True, **_INITIALS}
+_FOURTH: dict[str, Any] = {"pairs": True, **_INITIALS}  # key words once, word pairs still in
 VARIANTS: dict[str, dict[str, Any]] = {
     "plain": {"plain": True},
     "knobs": {},
     "second-session": _BASE,
     "third-session": _THIRD,
+    "fourth-session": _INITIALS,
     # The catalog's texts are titles: a second contrast of catalog titles against the
     # listing's titles, its z-score added with this weight (not divided by the norm).
     "title-0.25": {"title": 0.25},
@@ -110,14 +114,24 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no-kw-features": {**_THIRD, "covers": "kw"},  # the key words' own features dropped instead
     # No adjacent-word pairs in the main contrast (``no-pairs``), nor in the title contrast
     # (``no-pairs-titles``: shipped since, equal to ``knobs``); on top of ``kw-covers``.
-    "no-pairs": {"pairs": "titles"},
-    "no-pairs-titles": {},
+    "no-pairs": {"pairs": "titles", **_INITIALS},
+    "no-pairs-titles": _INITIALS,
     # Of key words nested in one another ("lottery ticket" in "lottery ticket hypothesis"),
     # only the longest spelt out counts.
-    "kw-longest": {"longest": True},
+    "kw-longest": {"longest": True, **_INITIALS},
     "sections-max": {**_THIRD, "sections": "max"},
     "sections-0.5": {**_THIRD, "sections": 0.5},
     "sections-1": {**_THIRD, "sections": 1.0},
+    # Fifth round, on ``fourth-session``: who counts as a catalog author, and how much. An
+    # author is the catalog's when surname and given name agree, an initial agreeing with the
+    # names it begins (``authors-names-*``; shipped: ``authors-names-1``, equal to ``knobs``),
+    # or, as before, surname and first initial (``authors-initials-*``).
+    "authors-none": {"author_weight": 0.0},
+    "authors-initials-1": {**_INITIALS, "author_weight": 1.0},
+    "authors-names-0.5": {"author_weight": 0.5},
+    "authors-names-1": {},
+    "authors-names-1.5": {"author_weight": 1.5},
+    "authors-names-2": {"author_weight": 2.0},
 }
 
 Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
@@ -190,6 +204,14 @@ def lsa_scores(docs: Sequence[set[str]], entries_docs: Sequence[set[str]], *,
 
 
 PAIRS: Any = False  # word pairs: False, True, or "titles" (in the title contrast only)
+
+
+def initial_key(name: str) -> str:
+    """An author as the models before the fifth session knew one: "surname initial"."""
+    words = fold(name).split()
+    if not words:
+        return ""
+    return f"{words[-1]} {words[0][0]}" if len(words) > 1 else words[0]
 
 
 def tokens(text: str, *, title: bool = False) -> set[str]:
@@ -328,6 +350,15 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         cat_docs = [longest(d) for d in cat_docs]
     pos_freq: Counter[str] | dict[str, float] = Counter(t for d in cat_docs for t in d)
 
+    if knobs.get("authors") == "initials":
+        initials = Counter(k for p in model.papers for k in {initial_key(a) for a in p.authors}
+                           if k)
+
+        def signed(name: str) -> int:
+            return initials.get(initial_key(name), 0)
+    else:
+        signed = model.authors.papers_of
+
     def rank(entries: Sequence[ArxivEntry]) -> list[str]:
         nonlocal pos_freq
         docs = [uncovered(raw_entry_features(model, e), covers) for e in entries]
@@ -379,7 +410,7 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         weight = knobs.get("author_weight", fit.AUTHOR_WEIGHT)
         scored = []
         for entry, ev in zip(entries, evidence, strict=True):
-            shared = sum(1 for a in entry.authors if model.author_papers.get(author_key(a)))
+            shared = sum(1 for a in entry.authors if signed(a))
             scored.append((ev + weight * min(shared, 2), entry.id))
         scored.sort(key=lambda s: (-s[0], s[1]))
         return [i for _, i in scored]

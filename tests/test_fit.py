@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from deepphen.arxiv import ArxivEntry
-from deepphen.fit import Fit, FitModel, Neighbour, PhraseIndex, Why, author_key, word_tokens
+from deepphen.fit import (
+    Authors,
+    Fit,
+    FitModel,
+    Neighbour,
+    PhraseIndex,
+    Why,
+    name_parts,
+    word_tokens,
+)
 from deepphen.models import Paper, Section, Settings
 
 SECTIONS = [
@@ -175,11 +184,25 @@ def test_empty_inputs() -> None:
     assert FitModel.learn(PAPERS, SETTINGS).rank([]) == []
 
 
-def test_author_key() -> None:
-    assert author_key("David L. Donoho") == author_key("D. Donoho") == "donoho d"
-    assert author_key("Łukasz Kaiser") == "kaiser l"
-    assert author_key("") == ""
-    assert author_key("Plato") == "plato"
+def test_name_parts() -> None:
+    assert name_parts("David L. Donoho") == ("donoho", "david")
+    assert name_parts("Łukasz Kaiser") == ("kaiser", "lukasz")
+    assert name_parts("Martin Luther King Jr.") == ("king", "martin")
+    assert name_parts("Plato") == ("plato", "")
+    assert name_parts("  ") is None
+
+
+@pytest.mark.parametrize(("name", "papers"), [
+    ("David L. Donoho", 2), ("David Donoho", 2), ("D. Donoho", 2), ("Donoho", 0),
+    ("Daniel Donoho", 1),  # only "D. Donoho" may be him
+    ("Yu Wang", 1), ("Y. Wang", 2), ("Yang Wang", 0), ("Wang Yu", 0),
+    ("X. Han", 1), ("Xiaoyu Han", 1),  # the catalog knows only the initial
+    ("Lukasz Kaiser", 1), ("Plato", 1), ("", 0),
+])
+def test_authors_match_given_names_not_only_initials(name: str, papers: int) -> None:
+    authors = Authors([["David L. Donoho", "Yu Wang"], ["D. Donoho", "X.Y. Han"],
+                       ["Łukasz Kaiser", "Yi Wang", "Plato"]])
+    assert authors.papers_of(name) == papers
 
 
 def test_fit_repr() -> None:

@@ -81,7 +81,9 @@ MIN_DOCS = 2
 # does not make every word of its own look common; a listing of hundreds barely feels it.
 PRIOR_DOCS = 20
 PRIOR_RATE = 0.02
-AUTHOR_WEIGHT = 0.5  # per shared author, at most two, in the units of the word evidence (z)
+# Per shared author (see Authors), at most two, in the units of the word evidence (z):
+# bench/eval_fit_variants.py, ``authors-*``.
+AUTHOR_WEIGHT = 1.0
 # A catalog of titles (no abstracts fetched) is compared with the candidates' whole texts,
 # unlike with like; a second contrast of titles against titles is added, weighted by the
 # share of catalog papers without an abstract (bench/eval_fit_variants.py: +0.01 to +0.05
@@ -90,8 +92,8 @@ TITLE_WEIGHT = 0.5
 # The score is the logistic of (evidence - MIDPOINT) * SLOPE. The evidence is a z-score-like
 # sum (see ``rank``), so the same paper scores alike in listings of any size. On the
 # evaluation (docs/benchmarks.md) about 1 % of a listing's papers reach MIDPOINT (0.5 % when
-# the catalog has titles only), while half of the hidden catalog papers score above 0.88
-# (0.66 with titles only).
+# the catalog has titles only), while half of the hidden catalog papers score above 0.93
+# (0.75 with titles only).
 MIDPOINT = 5.0
 SLOPE = 0.8
 KEYWORD_PREFIX = "kw:"
@@ -211,12 +213,46 @@ def _features(keywords: Iterable[str], words: set[str]) -> set[str]:
     return feats
 
 
-def author_key(name: str) -> str:
-    """A name as "surname initial", so "David L. Donoho" and "D. Donoho" meet."""
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def name_parts(name: str) -> tuple[str, str] | None:
+    """(surname, first given name or initial), folded: "David L. Donoho" -> ("donoho", "david")."""
     words = fold(name).split()
+    if len(words) > 2 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
     if not words:
-        return ""
-    return f"{words[-1]} {words[0][0]}" if len(words) > 1 else words[0]
+        return None
+    return words[-1], words[0] if len(words) > 1 else ""
+
+
+class Authors:
+    """The catalog's authors, to be found again in candidates' author lists.
+
+    Surnames must agree and so must given names, where an initial agrees with the names it
+    begins: "D. Donoho" is "David L. Donoho", but "Yu Wang" is not "Yang Wang". Matching on
+    surname and initial alone made more than half of a listing share an author with the
+    catalog; this way one paper in ten does, against three quarters of the papers the list
+    went on to add (bench/eval_fit_variants.py, ``authors-initials``).
+    """
+
+    def __init__(self, author_lists: Iterable[Iterable[str]]) -> None:
+        self.given: dict[str, Counter[str]] = defaultdict(Counter)
+        for authors in author_lists:
+            for parts in {name_parts(a) for a in authors} - {None}:
+                surname, given = parts
+                self.given[surname][given] += 1
+
+    def papers_of(self, name: str) -> int:
+        """How many catalog papers an author of this name signed (0: not the catalog's)."""
+        parts = name_parts(name)
+        if parts is None or parts[0] not in self.given:
+            return 0
+        surname, given = parts
+        names = self.given[surname]
+        if len(given) <= 1:  # an initial, or no given name
+            return sum(n for g, n in names.items() if g[:1] == given[:1])
+        return names.get(given, 0) + names.get(given[0], 0)
 
 
 class PhraseIndex:
@@ -262,8 +298,7 @@ class FitModel:
             self.title_freq.update(word_tokens(paper.title))
         bare = sum(1 for a in self.abstracts if not a)
         self.title_weight = TITLE_WEIGHT * bare / len(self.papers) if self.papers else 0.0
-        self.author_papers: Counter[str] = Counter(
-            key for p in self.papers for key in {author_key(a) for a in p.authors} if key)
+        self.authors = Authors(p.authors for p in self.papers)
 
     @classmethod
     def learn(cls, papers: Sequence[Paper], settings: Settings,
@@ -298,7 +333,7 @@ class FitModel:
                         for e, t in zip(evidence, by_title, strict=True)]
         fits = []
         for entry, doc, words in zip(entries, feats, evidence, strict=True):
-            authors = [a for a in entry.authors if self.author_papers.get(author_key(a))]
+            authors = [a for a in entry.authors if self.authors.papers_of(a)]
             score = words + AUTHOR_WEIGHT * min(len(authors), 2)
             keywords = sorted((t for t in doc if t.startswith(KEYWORD_PREFIX)
                                and weights.get(t, 0.0) > 0 and self.doc_freq.get(t)),
