@@ -53,6 +53,7 @@ def search_requests(arxiv: ArxivServer) -> list[dict[str, str]]:
     ("2025-04", "2025-04", "2025-04-01", "2025-04-30"),
     ("14d", "7d", "2025-05-08", "2025-05-15"),
     ("2025-05-22", None, "2025-05-22", "2025-05-22"),
+    ("1991-01", "1991-08", "1991-08-01", "1991-08-31"),  # clipped to arXiv's first month
 ])
 def test_window(since: str | None, until: str | None, start: str, end: str) -> None:
     window = core.parse_window(since, until, today=TODAY)
@@ -71,6 +72,9 @@ def test_window(since: str | None, until: str | None, start: str, end: str) -> N
     ("  ", None, "--since needs a value"),
     (None, "", "--until needs a value"),
     (None, "2020", "before the default --since"),  # no "swap them": there is no --since
+    # Before arXiv: nothing to find, and a year under 1000 would write a malformed query.
+    ("1900-01-01", "1900-01-05", "before arXiv's first papers"),
+    ("0001-01-01", "0001-01-02", "before arXiv's first papers"),
 ])
 def test_bad_window(since: str | None, until: str | None, message: str) -> None:
     with pytest.raises(DeepphenError, match=message):

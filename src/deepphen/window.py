@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 DEFAULT_SINCE = "7d"
 MAX_DAYS = 366
+# arXiv's first month (hep-th/9108001): nothing is submitted before it, and a year before 1000
+# would not even write as the four digits a ``submittedDate`` range needs.
+ARXIV_START = dt.date(1991, 8, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +90,9 @@ def parse_window(since: str | None, until: str | None, *, today: dt.date) -> Win
     YYYY-MM or YYYY (a month or year: its first day for --since, its last for --until).
 
     Default: the last 7 days up to today. Raises DeepphenError (exit 2) for an unparseable
-    bound, --until before --since, a window wholly in the future, ``0d``-style empty
-    windows and windows longer than a year.
+    bound, --until before --since, a window wholly in the future or before arXiv, ``0d``-style
+    empty windows and windows longer than a year. A window reaching into the future or back
+    before arXiv is clipped to the days arXiv can have.
     """
     for option, value in (("--since", since), ("--until", until)):
         if value is not None and not value.strip():  # a slip, not "the default"
@@ -107,6 +111,10 @@ def parse_window(since: str | None, until: str | None, *, today: dt.date) -> Win
         raise DeepphenError(f"the window {start} to {end} is in the future (today is {today})",
                             hint="give a --since up to today")
     end = min(end, today)
+    if end < ARXIV_START:
+        raise DeepphenError(f"the window {start} to {end} is before arXiv's first papers "
+                            f"({ARXIV_START:%B %Y})", hint="give a window from 1991-08 on")
+    start = max(start, ARXIV_START)
     if (end - start).days + 1 > MAX_DAYS:
         raise DeepphenError(f"the window {start} to {end} is longer than a year",
                             hint="discover a year at most at a time")
