@@ -289,6 +289,9 @@ def test_a_narrow_terminal_stacks_the_rows(catalog_dir: Path, corpus: list, run_
     (("--since", ""), "--since needs a value"),
     (("--category", ""), "--category needs a value"),
     (("--category", " , "), "--category needs a value"),
+    # Triage prints its own walk: a script's JSON or an issue's checklist would not come.
+    (("--interactive", "--format", "json"), "--interactive does not go with --format json"),
+    (("-i", "-f", "md"), "--interactive does not go with --format md"),
 ])
 def test_usage_errors_exit_2(catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
                              args: tuple[str, ...], message: str) -> None:

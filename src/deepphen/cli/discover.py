@@ -109,6 +109,8 @@ def discover_command(
     """
     if fmt not in OUTPUT_FORMATS:
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
+    if interactive and fmt != "table":
+        raise usage_error(f"--interactive does not go with --format {fmt}; drop one of them")
     if interactive and not (is_terminal() and is_terminal(sys.stdin)):
         raise usage_error("--interactive needs a terminal; use --format md or json elsewhere")
     from deepphen.catalog import find_catalog
@@ -129,7 +131,7 @@ def discover_command(
                               client=arxiv_client(on_wait, deadline), partial=partial,
                               hooks=hooks)
     except NothingFound:
-        if fmt == "json" and not interactive:
+        if fmt == "json":
             print_json([])  # scripts get a JSON document either way; the exit code says 1
         raise
     for message in result.warnings:
