@@ -287,3 +287,24 @@ def test_control_characters_in_a_feed_never_reach_the_catalog() -> None:
     assert entry.title == "Grokking2J # forged"
     assert entry.authors == ["Eve31m Red"]
     assert not any(has_control(t) for t in (entry.title, entry.summary, *entry.authors))
+
+
+def test_a_feed_category_that_is_no_category_never_reaches_the_catalog() -> None:
+    """The category terms were taken as sent: a primary category holding a bidi override,
+    markup or spaces went through add (and triage) into the paper's ``category``, which lint
+    then refused (DP413). Terms are cleaned, and the primary category must look like one."""
+    from deepphen.printable import has_control
+
+    feed = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"><entry>
+  <id>http://arxiv.org/abs/2201.02177v2</id><published>2022-01-06T18:43:05Z</published>
+  <title>T</title><author><name>Ann Example</name></author>
+  <arxiv:primary_category term="cs.LG\u202e [evil] &lt;b&gt;"/>
+  <category term="cs.LG\u202e [evil] &lt;b&gt;"/><category term="stat.ML\u202e"/>
+  <category term="68T07"/><category term="I.2.6; I.2.7"/><category term=" "/></entry></feed>
+""".encode()
+    [entry] = parse_feed(feed)
+    assert entry.primary_category == "stat.ML"  # the first term shaped as a category
+    assert "stat.ML" in entry.categories and "68T07" in entry.categories  # MSC kept, cleaned
+    assert "" not in entry.categories
+    assert not any(has_control(c) for c in entry.categories)

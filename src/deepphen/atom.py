@@ -9,6 +9,7 @@ client fetches the feeds; this module only reads them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,8 @@ from deepphen.printable import strip_controls
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+# An arXiv category's shape: archive, then maybe a subject class (cs.LG, hep-th, q-bio.NC).
+_CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +114,15 @@ def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
                                    if link.get("rel", "alternate") == "alternate"])
     if parsed is None:
         return None
-    primary = next((c.get("term") for c in node.findall(f"{_ARXIV}primary_category")), None)
-    categories = [c.get("term") for c in node.findall(f"{_ATOM}category") if c.get("term")]
+    primary = next((_clean(c.get("term", ""))
+                    for c in node.findall(f"{_ARXIV}primary_category")), "")
+    categories = [term for c in node.findall(f"{_ATOM}category")
+                  if (term := _clean(c.get("term", "")))]
     categories = categories or ([primary] if primary else [])
+    # The primary category is written into the catalog (add): only a term shaped like an
+    # arXiv category will do. The others may be MSC or ACM classes ("68T07", "I.2.6").
+    if not _CATEGORY_RE.fullmatch(primary):
+        primary = next((c for c in categories if _CATEGORY_RE.fullmatch(c)), "")
     listed = _date(_text(node, f"{_ATOM}published"))
     return ArxivEntry(
         id=parsed.id,
@@ -126,7 +135,7 @@ def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
         summary=_clean(_text(node, f"{_ATOM}summary")),
         journal_ref=_clean(_text(node, f"{_ARXIV}journal_ref")) or None,
         doi=_clean(_text(node, f"{_ARXIV}doi")) or None,
-        primary_category=primary or (categories[0] if categories else None),
+        primary_category=primary or None,
         categories=categories,
         comment=_clean(_text(node, f"{_ARXIV}comment")) or None,
         listed=listed,
