@@ -132,6 +132,12 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "authors-names-1": {},
     "authors-names-1.5": {"author_weight": 1.5},
     "authors-names-2": {"author_weight": 2.0},
+    # A word the catalog never uses, but rarer in the listing than its average word, weighs
+    # above zero once centred: at most zero (``unseen-min``) or zero (``unseen-zero``); or no
+    # centring, the mean of the uncentred weights (``rawmean``).
+    "unseen-min": {"unseen": "min"},
+    "unseen-zero": {"unseen": "zero"},
+    "rawmean": {"unseen": "rawmean"},
 }
 
 Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
@@ -152,8 +158,18 @@ def nb_weights(pos_df: Counter[str] | dict[str, float], n_pos: float, listed: Co
 
 
 def pooled(docs: Sequence[set[str]], listed: Counter[str], weights: dict[str, float],
-           power: float = 0.5) -> list[float]:
-    """Each document's centred weights, summed, over n ** power and the listing's spread."""
+           power: float = 0.5, *, pos_df: Any = None, unseen: str = "") -> list[float]:
+    """Each document's centred weights, summed, over n ** power and the listing's spread.
+
+    ``unseen``: what a word the catalog never uses (``pos_df``) contributes: its centred
+    weight (""), at most 0 ("min"), 0 ("zero"); "rawmean": the mean of the uncentred weights.
+    """
+    if unseen == "rawmean":
+        means = []
+        for doc in docs:
+            raw = [weights[t] for t in doc if t in weights]
+            means.append(math.fsum(raw) / len(raw) if raw else -math.inf)
+        return means
     total = sum(listed[t] for t in weights) or 1
     mean = math.fsum(listed[t] * w for t, w in weights.items()) / total
     spread = math.sqrt(math.fsum(listed[t] * (w - mean) ** 2
@@ -161,6 +177,10 @@ def pooled(docs: Sequence[set[str]], listed: Counter[str], weights: dict[str, fl
     out = []
     for doc in docs:
         used = [weights[t] - mean for t in doc if t in weights]
+        if unseen in ("min", "zero"):
+            used = [(min(c, 0.0) if unseen == "min" else 0.0)
+                    if not pos_df.get(t) else c
+                    for t, c in zip([t for t in doc if t in weights], used, strict=True)]
         out.append(math.fsum(used) / len(used) ** power / spread if used else -math.inf)
     return out
 
@@ -379,7 +399,11 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         lo, hi = knobs.get("clip", (-math.inf, math.inf))
         weights = {t: min(max(w * (factor if t.startswith(KEYWORD_PREFIX) else 1.0), lo), hi)
                    for t, w in weights.items()}
-        evidence = pooled(docs, listed, weights, knobs.get("power", 0.5))
+        unseen = knobs.get("unseen", "")
+        evidence = pooled(docs, listed, weights, knobs.get("power", 0.5), pos_df=pos_freq,
+                          unseen=unseen)
+        if unseen == "rawmean":
+            evidence = fit._standardized(evidence)
         if "prf" in knobs:
             top, share = knobs["prf"]
             best = sorted(range(len(entries)), key=lambda i: -evidence[i])[:top]
@@ -397,7 +421,8 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
             for doc in titles:
                 in_titles.update(doc)
             extra = pooled(titles, in_titles,
-                           nb_weights(title_freq, n_pos, in_titles, len(entries)))
+                           nb_weights(title_freq, n_pos, in_titles, len(entries)),
+                           pos_df=title_freq, unseen=unseen)
             z_title = fit._standardized(extra) if shipped else zscored(extra)
             norm = math.sqrt(1 + title ** 2) if shipped else 1.0
             evidence = [(e + title * z) / norm for e, z in zip(evidence, z_title, strict=True)]
