@@ -132,6 +132,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "authors-names-1": {},
     "authors-names-1.5": {"author_weight": 1.5},
     "authors-names-2": {"author_weight": 2.0},
+    # A shared author weighed like a word: the log-ratio of the catalog papers they signed
+    # and of the other listed papers signed by that name, the best two summed, times b.
+    "authors-contrast-0.5": {"author_contrast": 0.5},
+    "authors-contrast-1": {"author_contrast": 1.0},
     # A word the catalog never uses, but rarer in the listing than its average word, weighs
     # above zero once centred: at most zero (``unseen-min``) or zero (``unseen-zero``); or no
     # centring, the mean of the uncentred weights (``rawmean``).
@@ -433,10 +437,19 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
             evidence = [e + knobs["lsa"] * z for e, z in zip(evidence, zscored(extra),
                                                              strict=True)]
         weight = knobs.get("author_weight", fit.AUTHOR_WEIGHT)
+        # A name's listed papers, the candidate's own left out, for ``author_contrast``.
+        named = Counter(n for e in entries for n in {fit.name_parts(a) for a in e.authors})
         scored = []
         for entry, ev in zip(entries, evidence, strict=True):
-            shared = sum(1 for a in entry.authors if signed(a))
-            scored.append((ev + weight * min(shared, 2), entry.id))
+            shared = [a for a in entry.authors if signed(a)]
+            if "author_contrast" in knobs:
+                lean = sorted((math.log(signed(a) / len(model.papers))
+                               - math.log((named[fit.name_parts(a)] - 1 + 0.5) / len(entries))
+                               for a in shared), reverse=True)
+                bonus = knobs["author_contrast"] * math.fsum(max(w, 0.0) for w in lean[:2])
+            else:
+                bonus = weight * min(len(shared), 2)
+            scored.append((ev + bonus, entry.id))
         scored.sort(key=lambda s: (-s[0], s[1]))
         return [i for _, i in scored]
 
