@@ -239,6 +239,22 @@ def test_unknown_upstream_id_is_not_found(catalog_dir: Path, arxiv: ArxivServer,
     assert not (catalog_dir / EMERGENCE / "2206.07682.toml").exists()
 
 
+def test_an_entry_without_a_title_is_not_written(catalog_dir: Path, arxiv: ArxivServer,
+                                                 run_cli) -> None:
+    """A feed entry with an empty <title> became a paper file with title = "" (lint DP402),
+    through add or discover's triage."""
+    import datetime as dt
+
+    from tests.arxiv_query import CorpusEntry
+
+    arxiv.corpus = [CorpusEntry("2505.11111", " ", ["Ann Example"], "An abstract.",
+                                ["cs.LG"], dt.datetime(2025, 5, 18, 12))]
+    before = catalog_files(catalog_dir)
+    result = run_cli("add", "2505.11111", "-s", "emergence", "-k", "Grokking", exit_code=2)
+    assert "arXiv sent no title for 2505.11111" in result.stderr
+    assert catalog_files(catalog_dir) == before
+
+
 def test_dry_run_prints_toml_and_entry_and_writes_nothing(catalog_dir: Path, arxiv: ArxivServer,
                                                          run_cli) -> None:
     before = catalog_files(catalog_dir)

@@ -132,6 +132,17 @@ def test_known_and_dismissed_papers_are_left_out(catalog_dir: Path, corpus: list
     assert "left out 2 in the catalog, 1 dismissed" in result.stderr
 
 
+def test_papers_without_a_title_are_left_out(catalog_dir: Path, corpus: list,
+                                            run_cli) -> None:
+    """An entry with an empty <title> was listed as "[](url)" in the checklist and could
+    not be judged, nor added (add refuses it)."""
+    corpus.append(CorpusEntry("2505.30003", " ", ["A B"], "neural collapse", ["cs.LG"],
+                              dt.datetime(2025, 5, 18, 12)))
+    result = run_cli("discover", *WINDOW, "--format", "md", "--limit", "100")
+    assert "2505.30003" not in result.stdout and "[](" not in result.stdout
+    assert "left out 1 without a title" in result.stderr
+
+
 def test_categories_from_settings_then_option(catalog_dir: Path, corpus: list,
                                               arxiv: ArxivServer, run_cli) -> None:
     settings = load_settings(catalog_dir)

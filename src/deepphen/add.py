@@ -213,7 +213,7 @@ def plan_additions(
 
     Raises InvalidId (a bad id, before any request), NotFound (arXiv does not know an id),
     DuplicateError (already in the catalog, unless ``options.force``), or DeepphenError
-    for an unknown ``options.section``.
+    for an unknown ``options.section`` or an entry arXiv sent without a title.
     """
     wanted = parse_ids(texts)
     _check_code_url(options.code)
@@ -245,6 +245,9 @@ def plan_additions(
     proposals = []
     for arxiv_id in wanted:
         entry = found[arxiv_id]
+        if not entry.title:  # a paper file needs one (lint DP402)
+            raise DeepphenError(f"arXiv sent no title for {arxiv_id}",
+                                hint="try again later, or add it to the catalog by hand")
         existing = find_duplicate(cat.papers, arxiv_id, entry.title)
         if existing is not None and not options.force:
             raise _duplicate_error(arxiv_id, existing)

@@ -292,7 +292,9 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     left_out: dict[str, int] = {}
     kept = []
     for entry in [*fetched.entries, *fetched.by_keywords]:
-        reason = known.reason(entry) or (None if window.holds(entry) else "outside the window")
+        # An untitled entry can be neither judged nor added (add refuses it).
+        reason = (known.reason(entry) or ("without a title" if not entry.title else None)
+                  or (None if window.holds(entry) else "outside the window"))
         if reason:
             left_out[reason] = left_out.get(reason, 0) + 1
         else:
