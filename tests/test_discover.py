@@ -143,6 +143,14 @@ def test_papers_without_a_title_are_left_out(catalog_dir: Path, corpus: list,
     assert "left out 1 without a title" in result.stderr
 
 
+def test_the_summary_counts_in_words(catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime,
+                                     run_cli) -> None:
+    arxiv.corpus = [CorpusEntry("2505.30004", "Neural collapse, once", ["A B"], "x",
+                                ["cs.LG"], dt.datetime(2025, 5, 18, 12))]
+    result = run_cli("discover", *WINDOW, "-c", "cs.LG", "--format", "json")
+    assert "1 new paper in cs.LG from 2025-05-15 to 2025-05-20 (1 fetched)" in result.stderr
+
+
 def test_categories_from_settings_then_option(catalog_dir: Path, corpus: list,
                                               arxiv: ArxivServer, run_cli) -> None:
     settings = load_settings(catalog_dir)

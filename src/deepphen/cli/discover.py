@@ -12,7 +12,7 @@ import typer
 from deepphen.cli.app import app, handle_errors, usage_error
 from deepphen.cli.network import terminal_progress
 from deepphen.cli.options import CatalogOption, TimeoutOption
-from deepphen.cli.output import echo, is_terminal, print_json, print_rich_table, warn
+from deepphen.cli.output import counted, echo, is_terminal, print_json, print_rich_table, warn
 from deepphen.printable import printable as clean
 
 OUTPUT_FORMATS = ("table", "json", "md")
@@ -164,7 +164,8 @@ def _summary(result: Any, limit: int) -> None:
     if left:
         fetched += f"; left out {left}"
     shown = min(limit, len(result.fits))
-    sys.stderr.write(f"{len(result.fits)} new papers in {', '.join(result.categories)} from "
+    sys.stderr.write(f"{counted(len(result.fits), 'new paper')} in "
+                     f"{', '.join(result.categories)} from "
                      f"{result.window} ({fetched}); showing the best {shown}\n")
 
 
