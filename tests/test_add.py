@@ -239,6 +239,13 @@ def test_unknown_upstream_id_is_not_found(catalog_dir: Path, arxiv: ArxivServer,
     assert not (catalog_dir / EMERGENCE / "2206.07682.toml").exists()
 
 
+def test_a_catalog_id_written_with_a_version_is_still_a_duplicate() -> None:
+    """A paper file's ``arxiv = "2505.30009v2"`` (lint DP201) let add write the same paper
+    again once arXiv's title had changed."""
+    old = Paper(title="An Old Title", year=2025, section="s", arxiv="2505.30009v2")
+    assert core.find_duplicate([old], "2505.30009", "A Retitled Paper") is old
+
+
 def test_an_entry_without_a_title_is_not_written(catalog_dir: Path, arxiv: ArxivServer,
                                                  run_cli) -> None:
     """A feed entry with an empty <title> became a paper file with title = "" (lint DP402),

@@ -132,6 +132,19 @@ def test_known_and_dismissed_papers_are_left_out(catalog_dir: Path, corpus: list
     assert "left out 2 in the catalog, 1 dismissed" in result.stderr
 
 
+@pytest.mark.parametrize("field", ["2505.30009v2", "arXiv:2505.30009", " 2505.30009"])
+def test_a_catalog_id_written_loosely_still_counts_as_known(field: str) -> None:
+    """A paper file's ``arxiv`` with a version or prefix (lint DP201 flags it, but the
+    catalog loads): discover proposed that paper again once arXiv's title had changed."""
+    from deepphen.atom import ArxivEntry
+    from deepphen.models import Paper
+
+    known = core.Known.of([Paper(title="An Old Title", year=2025, section="s", arxiv=field)],
+                          set())
+    entry = ArxivEntry("2505.30009", 3, "A Retitled Paper", ["A B"], dt.date(2025, 5, 18))
+    assert known.reason(entry) == "catalog"
+
+
 def test_papers_without_a_title_are_left_out(catalog_dir: Path, corpus: list,
                                             run_cli) -> None:
     """An entry with an empty <title> was listed as "[](url)" in the checklist and could

@@ -100,7 +100,7 @@ class Known:
         known = cls(dismissed=set(dismissed))
         for paper in papers:
             if paper.arxiv:
-                known.ids.add(paper.arxiv)
+                known.ids.add(ids.bare_id(paper.arxiv))
             for link in paper.links:
                 linked = ids.arxiv_id_from_url(link.url)
                 if linked:

@@ -88,6 +88,16 @@ def arxiv_id_from_url(url: str) -> str | None:
         return None
 
 
+def bare_id(text: str) -> str:
+    """The canonical id of a paper file's ``arxiv`` even when written loosely (a version, an
+    ``arXiv:`` prefix, spaces: lint's DP201 flags these, but the catalog loads them), so the
+    paper is still known by it; ``text`` itself when it is no arXiv id at all."""
+    try:
+        return parse_arxiv_id(text).id
+    except InvalidId:
+        return text
+
+
 def is_arxiv_id(text: str) -> bool:
     """True when ``text`` is a bare canonical id (no version, no prefix)."""
     m = _ID_RE.match(text)
