@@ -389,6 +389,31 @@ def test_partial_fetch_needs_partial(catalog_dir: Path, corpus: list, arxiv: Arx
     assert "incomplete fetch" in result.stderr
 
 
+def test_nothing_new_in_a_partial_fetch_still_says_it_was_partial(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --partial and nothing new among what came, the run said only "no new paper"
+    (exit 1): the warning that arXiv did not send every page was lost with the result."""
+    monkeypatch.setattr(core, "PAGE_SIZE", 5)
+    noon = dt.datetime(2025, 5, 18, 12)
+    arxiv.corpus = [CorpusEntry(f"2505.3100{n}", f"Paper {n}", ["A B"], "x", ["cs.LG"], noon)
+                    for n in range(7)]
+    atomic_write_text(catalog_dir / "dismissed.toml", "".join(
+        f'[[dismissed]]\narxiv = "2505.3100{n}"\n' for n in range(7)))
+    real = arxiv.search_feed
+
+    def second_page_fails(params: dict[str, str]) -> bytes:
+        if params["start"] == "0":
+            arxiv.fail(*[Fault("status", 503)] * 4)
+        return real(params)
+
+    arxiv.search_feed = second_page_fails  # type: ignore[method-assign]
+    result = run_cli("discover", *WINDOW, "-c", "cs.LG", "--partial", "--format", "json",
+                     exit_code=1)
+    assert "warning: incomplete fetch: fetched 5 of 7" in result.stderr
+    assert "no new paper" in result.stderr and json.loads(result.stdout) == []
+
+
 # --- triage -------------------------------------------------------------------------------
 
 def test_interactive_needs_a_terminal(catalog_dir: Path, fake: FakeTime, run_cli) -> None:

@@ -221,6 +221,15 @@ def candidate_record(fit: Fit, headings: dict[str, str], *, sections: int = 3) -
     }
 
 
+class NothingNew(NothingFound):
+    """No new paper in the window (exit 1), with what the run had to warn about before (an
+    incomplete fetch ranked with --partial, failed look-ups): "nothing" may be partial."""
+
+    def __init__(self, message: str, warnings: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.warnings = list(warnings)
+
+
 @dataclass
 class Hooks:
     """Progress callbacks of a run (all optional)."""
@@ -238,7 +247,7 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     """Fetch the window's papers and rank the new ones by fit to the catalog at ``root``.
 
     Raises DeepphenError (exit 2) for bad options, an empty catalog, an API failure (or a
-    partial fetch without ``partial``); NothingFound (exit 1) when no new paper is left.
+    partial fetch without ``partial``); NothingNew (exit 1) when no new paper is left.
     Writes nothing but the derived cache. With ``keywords``, a second search finds papers
     outside the categories that spell out the catalog's distinctive key words (best effort).
     """
@@ -303,10 +312,11 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     # listing ranks the same.
     kept.sort(key=lambda e: (*ids.id_sort_key(e.id), e.id))
     if not kept:
-        raise NothingFound(f"no new paper in {', '.join(chosen)} from {window} "
-                           f"({len(fetched.entries)} fetched, none new in the window)"
-                           if fetched.entries else
-                           f"arXiv lists no paper in {', '.join(chosen)} from {window}")
+        raise NothingNew(f"no new paper in {', '.join(chosen)} from {window} "
+                         f"({len(fetched.entries)} fetched, none new in the window)"
+                         if fetched.entries else
+                         f"arXiv lists no paper in {', '.join(chosen)} from {window}",
+                         warnings)
     from deepphen.fit import FitModel
 
     model = FitModel.learn(cat.papers, cat.settings, meta.abstracts if meta else None)

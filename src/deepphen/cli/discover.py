@@ -114,7 +114,7 @@ def discover_command(
     if interactive and not (is_terminal() and is_terminal(sys.stdin)):
         raise usage_error("--interactive needs a terminal; use --format md or json elsewhere")
     from deepphen.catalog import find_catalog
-    from deepphen.discover import NothingFound, discover
+    from deepphen.discover import NothingNew, discover
 
     if any(not item.replace(",", "").strip() for item in category or []):
         raise usage_error("--category needs a value, not an empty one")
@@ -130,7 +130,9 @@ def discover_command(
             result = discover(root, since=since, until=until, categories=categories or None,
                               client=arxiv_client(on_wait, deadline), partial=partial,
                               hooks=hooks)
-    except NothingFound:
+    except NothingNew as exc:
+        for message in exc.warnings:  # what came may not be all there was
+            warn(clean(message))
         if fmt == "json":
             print_json([])  # scripts get a JSON document either way; the exit code says 1
         raise
