@@ -113,6 +113,18 @@ def test_json_lists_new_papers_best_first(catalog_dir: Path, corpus: list, arxiv
     assert "submittedDate:[202505150000 TO 202505210000]" in params["search_query"]
 
 
+def test_json_shape_is_documented(catalog_dir: Path, corpus: list, run_cli) -> None:
+    """Scripts read --format json: docs/json-schema.md lists every key, in order, and the
+    keys of ``why`` and of its ``neighbours``."""
+    doc = (Path(__file__).parents[1] / "docs" / "json-schema.md").read_text(encoding="utf-8")
+    part = doc.split("## Discover candidates", 1)[1].split("\n## ", 1)[0]
+    record = json.loads(run_cli("discover", *WINDOW, "--format", "json").stdout)[0]
+    assert re.findall(r"^\| `([a-z_]+)` \|", part, flags=re.MULTILINE) == list(record)
+    for key in (*record["why"], *record["why"]["neighbours"][0],
+                *record["suggested_sections"][0]):
+        assert f"`{key}`" in part
+
+
 def test_known_and_dismissed_papers_are_left_out(catalog_dir: Path, corpus: list,
                                                  run_cli) -> None:
     noon = dt.datetime(2025, 5, 18, 12)
