@@ -585,3 +585,32 @@ def test_results_shifting_while_paging_are_still_complete(catalog_dir: Path, cor
     result = run_cli("discover", *WINDOW, "-c", "cs.LG", "--format", "json", "--limit", "100")
     got = [r["arxiv"] for r in json.loads(result.stdout)]
     assert len(got) == len(set(got)) and "incomplete" not in result.stderr
+
+
+# --- the progress display -------------------------------------------------------------------
+
+def test_progress_keeps_the_category_search_count_and_finishes_the_abstracts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key-word search's pages overwrote the bar of the category search ("3/3" papers
+    after 82 were fetched), and abstracts all found in the cache left "0/561" on screen."""
+    import contextlib
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from deepphen.arxiv import SearchPage
+    from deepphen.cli import discover as cli
+
+    progress = Progress(console=Console(file=io.StringIO()))
+    monkeypatch.setattr(cli, "terminal_progress", lambda: contextlib.nullcontext(progress))
+    with cli.discover_progress() as (hooks, _on_wait):
+        hooks.on_page(SearchPage([], 0, 82, 82), 82)  # the category search: one page
+        hooks.on_page(SearchPage([], 0, 3, 3), 3)  # the key-word search: two requests
+        hooks.on_page(SearchPage([], 0, 2, 2), 2)
+        hooks.on_meta_start(561)
+        hooks.on_meta_end()
+    search, keywords, meta = progress.tasks
+    assert (search.completed, search.total) == (82, 82)
+    assert keywords.completed == 5 and "key-word" in keywords.description
+    assert meta.completed == meta.total == 561

@@ -237,6 +237,7 @@ class Hooks:
     on_page: PageHook | None = None
     on_meta: Callable[[int], None] | None = None  # catalog papers looked up
     on_meta_start: Callable[[int], None] | None = None
+    on_meta_end: Callable[[], None] | None = None  # every paper looked up or found cached
 
 
 def discover(root: Path, *, since: str | None = None, until: str | None = None,
@@ -410,6 +411,8 @@ def _meta(root: Path, papers: Sequence[Paper], client: Client, hooks: Hooks,
         hooks.on_meta_start(sum(1 for p in papers if p.arxiv))
     with best_effort(client):
         meta = fetch_meta(root, papers, client, on_batch=hooks.on_meta)
+    if hooks.on_meta_end:
+        hooks.on_meta_end()
     if meta.warning:
         warnings.append(meta.warning)
     return meta

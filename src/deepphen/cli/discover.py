@@ -30,24 +30,52 @@ def discover_progress(deadline: float | None = None) -> Iterator[Any]:
             return
         label = "searching arXiv" + (f" (gives up after {deadline:g}s)" if deadline else "")
         search = progress.add_task(label, total=None)
-        state: dict[str, Any] = {"meta": None}
+        state: dict[str, Any] = {"meta": None, "keywords": None, "pages": 0, "found": 0,
+                                 "earlier": 0, "active": search, "done": label}
+
+        def activate(task: Any, description: str) -> None:
+            """Show ``description`` on ``task``, the bar waits are now shown on; the bar
+            active before gets its last words back (not a wait long over)."""
+            if state["active"] != task:
+                progress.update(state["active"], description=state["done"])
+                state["active"] = task
+            state["done"] = description
+            progress.update(task, description=description)
 
         def on_page(page: Any, fetched: int) -> None:
-            pages = progress.tasks[search].fields.get("pages", 0) + 1
-            progress.update(search, completed=fetched, total=page.total, pages=pages,
-                            description=f"arXiv: page {pages}, papers")
+            state["pages"] += 1
+            if state["keywords"] is None and not (page.start == 0 and state["pages"] > 1):
+                activate(search, f"arXiv: page {state['pages']}, papers")
+                progress.update(search, completed=fetched, total=page.total)
+                return
+            # A search starting over after the category search: the key-word search, in
+            # requests of its own, counted on a bar of its own (papers of all its requests).
+            if state["keywords"] is None:
+                state["keywords"] = progress.add_task("key-word search", total=None)
+            elif page.start == 0:
+                state["earlier"] += state["found"]
+            state["found"] = fetched
+            activate(state["keywords"], "key-word search in other categories, papers")
+            progress.update(state["keywords"], completed=state["earlier"] + fetched)
 
         def on_meta_start(count: int) -> None:
             state["meta"] = progress.add_task("catalog abstracts", total=count)
+            activate(state["meta"], "catalog abstracts")
 
         def on_meta(count: int) -> None:
             if state["meta"] is not None:
                 progress.update(state["meta"], advance=count)
 
-        def on_wait(seconds: float, reason: str) -> None:
-            progress.update(search, description=f"waiting {seconds:.0f}s ({reason})")
+        def on_meta_end() -> None:
+            if state["meta"] is not None:  # the cached ones were never counted as fetched
+                task = progress.tasks[state["meta"]]
+                progress.update(state["meta"], completed=task.total)
 
-        hooks = Hooks(on_page=on_page, on_meta=on_meta, on_meta_start=on_meta_start)
+        def on_wait(seconds: float, reason: str) -> None:
+            progress.update(state["active"], description=f"waiting {seconds:.0f}s ({reason})")
+
+        hooks = Hooks(on_page=on_page, on_meta=on_meta, on_meta_start=on_meta_start,
+                      on_meta_end=on_meta_end)
         yield hooks, on_wait
 
 
