@@ -401,6 +401,20 @@ def test_partial_fetch_needs_partial(catalog_dir: Path, corpus: list, arxiv: Arx
     assert "incomplete fetch" in result.stderr
 
 
+def test_a_window_over_the_query_cap_says_to_narrow_it(catalog_dir: Path, corpus: list,
+                                                       run_cli,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """arXiv serves at most MAX_CANDIDATES results a query: the hint said "run again later",
+    which never helps; the window has to be narrower (or --partial ranks the newest)."""
+    monkeypatch.setattr(core, "PAGE_SIZE", 3)
+    monkeypatch.setattr(core, "MAX_CANDIDATES", 6)  # the window holds 9 in cs.LG
+    result = run_cli("discover", *WINDOW, "-c", "cs.LG", exit_code=2)
+    assert "fetched 6 of 9 papers in 2 pages; fetched at most 6 results a query" in result.stderr
+    assert "narrow the window" in result.stderr and "again later" not in result.stderr
+    result = run_cli("discover", *WINDOW, "-c", "cs.LG", "--partial", "--format", "json")
+    assert len(json.loads(result.stdout)) <= 6 and "incomplete fetch" in result.stderr
+
+
 def test_nothing_new_in_a_partial_fetch_still_says_it_was_partial(
         catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -277,13 +277,16 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
         source = "catalog papers" if chosen else "default"
         chosen = chosen or list(DEFAULT_CATEGORIES)
     query = build_query(chosen, window)
-    fetched = fetch_candidates(client, query, on_page=hooks.on_page)
+    fetched = fetch_candidates(client, query, on_page=hooks.on_page, limit=MAX_CANDIDATES)
     if not fetched.complete:
         if not fetched.entries and fetched.error is not None:
             raise fetched.error
         if not partial:
-            raise DeepphenError(f"incomplete fetch: {fetched.shortfall()}",
-                                hint="run again later, or pass --partial to rank what came")
+            # Over the cap, later brings the same: only a narrower window gets them all.
+            hint = ("narrow the window, or pass --partial to rank the newest "
+                    f"{fetched.limit}") if fetched.truncated else \
+                "run again later, or pass --partial to rank what came"
+            raise DeepphenError(f"incomplete fetch: {fetched.shortfall()}", hint=hint)
         warnings.append(f"incomplete fetch: {fetched.shortfall()}; ranking what came")
     elif fetched.miscounted:
         warnings.append(f"arXiv announced {fetched.total} papers but its listing ended after "
