@@ -447,6 +447,20 @@ def test_interactive_needs_a_terminal(catalog_dir: Path, fake: FakeTime, run_cli
     assert "needs a terminal" in result.stderr
 
 
+def test_interactive_needs_its_prompts_on_a_terminal(catalog_dir: Path, fake: FakeTime,
+                                                     run_cli,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prompts go to stderr: with it redirected (2>log) the walk showed candidates and
+    then seemed to hang, its question written to the file."""
+    import sys
+
+    from deepphen.cli import discover as cli
+
+    monkeypatch.setattr(cli, "is_terminal", lambda stream=None: stream is not sys.stderr)
+    result = run_cli("discover", "--interactive", exit_code=2)
+    assert "--interactive needs a terminal" in result.stderr
+
+
 def test_triage_adds_skips_dismisses(catalog_dir: Path, corpus: list, run_cli,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")

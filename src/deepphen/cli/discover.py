@@ -139,7 +139,8 @@ def discover_command(
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
     if interactive and fmt != "table":
         raise usage_error(f"--interactive does not go with --format {fmt}; drop one of them")
-    if interactive and not (is_terminal() and is_terminal(sys.stdin)):
+    # Candidates on stdout, answers from stdin, questions on stderr: all three a terminal.
+    if interactive and not (is_terminal() and is_terminal(sys.stdin) and is_terminal(sys.stderr)):
         raise usage_error("--interactive needs a terminal; use --format md or json elsewhere")
     from deepphen.catalog import find_catalog
     from deepphen.discover import NothingNew, discover
