@@ -120,3 +120,16 @@ def test_lint_flags_every_dismissed_file_discover_refuses(text: str, tmp_path: P
     with pytest.raises(CatalogError):
         load_dismissals(root)
     assert {f.rule for f in engine.run(root)} == {"DP605"}
+
+
+def test_a_misspelt_discover_key_is_flagged(tmp_path: Path) -> None:
+    """``[discover] categorie = [...]`` passed lint, and discover silently searched other
+    categories than the ones the curator wrote down."""
+    root = tmp_path / "catalog"
+    shutil.copytree(BASE, root)
+    toml = root / "catalog.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[discover]\ncategorie = ["cs.LG"]\n',
+                    encoding="utf-8")
+    [flag] = [f for f in engine.run(root) if f.rule == "DP604"]
+    assert "unknown key 'categorie' in [discover]" in flag.message
+    assert "categories" in (flag.fix_hint or "") and flag.line > 1

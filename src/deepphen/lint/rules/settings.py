@@ -11,7 +11,7 @@ from deepphen.errors import unknown_name_hint
 from deepphen.layout import LAYOUT_KEYS
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
-from deepphen.models import Resource, Section, Settings
+from deepphen.models import DiscoverSettings, Resource, Section, Settings
 from deepphen.slugs import github_anchor
 
 
@@ -83,13 +83,17 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
     """A misspelt setting is ignored by every command (a section's is even dropped when the
     settings are rewritten), so the list silently keeps the default.
 
-    Bad:  ``regenerate_pages = true``, or ``{ heading = "Others", toc_lable = "Other Papers" }``
-    Good: ``regenerate_page = true``, ``toc_label = "Other Papers"``
+    Bad:  ``regenerate_pages = true``, ``{ heading = "Others", toc_lable = "Other Papers" }``,
+          or ``[discover]`` ``categorie = ["cs.LG"]``
+    Good: ``regenerate_page = true``, ``toc_label = "Other Papers"``, ``categories = ["cs.LG"]``
     """
     known = [name for name in _known(Settings) if name != "layout"] + sorted(LAYOUT_KEYS)
     for key in ctx.settings.extra:
         yield Flag(f"unknown setting {key!r}", field=key,
                    hint=unknown_name_hint(key, known))
+    for key in ctx.settings.discover.extra:  # else discover searches other categories
+        yield Flag(f"unknown key {key!r} in [discover]", field="discover", needle=f"{key} =",
+                   hint=unknown_name_hint(key, _known(DiscoverSettings)))
     for i, page in enumerate(ctx.settings.pages):
         for key in page.extra:
             yield Flag(f"unknown key {key!r} in pages[{i}]", field="pages", needle=f"{key} =",
