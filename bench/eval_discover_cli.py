@@ -21,10 +21,20 @@ and by the key-word search; the recorded queries replayed on the served window),
 it ranked and the search requests it sent, a window. Catalog modes: ``titles`` (the stand-in does
 not know the catalog's papers, so discover finds no abstracts for them) and ``abstracts``
 (it serves them by id, the digest standing in for the abstract). recall@k is read from the
-JSON's order. The client's 3 s spacing is switched off in the child process (arXiv's waits,
-not ours). The TF-IDF nearest-neighbour baseline ranks the same served windows.
+JSON's order.
+
+The derived path (a catalog with no ``[discover] categories``: discover asks the categories of
+the catalog's own papers, catalog_meta.derived_categories): ``--derive`` drops the setting
+from the copy, and ``--catalog-cats`` gives the catalog's papers categories for the stand-in
+to serve by id, which the list does not record either: ``cslg``, or ``near`` (those of the
+background paper most like each one, as for the hidden papers). In ``titles`` mode they are
+served with empty abstracts, so the ranking still learns from titles alone. The categories
+discover then asks are printed on stderr. The client's 3 s spacing is switched off in the
+child process (arXiv's waits, not ours). The TF-IDF nearest-neighbour baseline ranks the same
+served windows.
 
     .venv/bin/python bench/eval_discover_cli.py [--years 2025 2024] [--days 7 14] [--seeds 1]
+        [--derive --catalog-cats near]
 """
 
 from __future__ import annotations
@@ -86,13 +96,21 @@ def hidden_ids(hidden: list[Paper]) -> dict[str, str]:
     return out
 
 
-def catalog_copy(tmp: Path, year: int) -> Path:
-    """The shipped catalog without its papers of ``year`` and later."""
+def catalog_copy(tmp: Path, year: int, *, derive: bool = False) -> Path:
+    """The shipped catalog without its papers of ``year`` and later (and, with ``derive``,
+    without its ``[discover] categories``: discover derives them from the papers)."""
     root = tmp / f"catalog-{year}"
     if root.exists():
         return root
     shutil.copytree(ROOT / "catalog", root,
                     ignore=shutil.ignore_patterns(".deepphen-cache", ".deepphen.lock"))
+    if derive:
+        settings = root / "catalog.toml"
+        text = settings.read_text(encoding="utf-8")
+        cut = re.sub(r"(?ms)^\[discover\]\n(?:categories = \[.*?\]\n)?", "[discover]\n", text)
+        if cut == text:
+            raise SystemExit("--derive: no [discover] categories found in catalog.toml")
+        settings.write_text(cut, encoding="utf-8")
     for paper in Catalog.load(root).papers:
         if paper.year >= year and paper.path is not None:
             paper.path.unlink()
@@ -166,9 +184,40 @@ def nearest_categories(hidden: list[ArxivEntry],
     return out
 
 
+def catalog_categories(placement: str | None, mode: str, before: list[Paper],
+                       background: list[ArxivEntry]) -> dict[str, list[str]]:
+    """The categories the stand-in serves for the catalog's papers, by arXiv id (none: it
+    does not know them). ``near``: those of the nearest background paper (title and digest)."""
+    placement = placement or ("cslg" if mode == "abstracts" else "none")
+    with_ids = [p for p in before if p.arxiv]
+    if placement == "none":
+        return {}
+    if placement == "cslg":
+        return {p.arxiv: ["cs.LG"] for p in with_ids if p.arxiv}
+    entries = [ArxivEntry(id=p.arxiv or "", version=1, title=p.title, authors=p.authors,
+                          published=None, summary=p.digest or "") for p in with_ids]
+    return nearest_categories(entries, background)
+
+
+def asked_categories(root: Path, categories: list[str], served: dict[str, list[str]]) -> str:
+    """The categories discover asks, and why (computed as discover does)."""
+    from deepphen.catalog_meta import CatalogMeta, derived_categories
+    from deepphen.discover import DEFAULT_CATEGORIES, settings_categories
+
+    cat = Catalog.load(root)
+    if categories:
+        return f"{' '.join(categories)} (--category)"
+    if configured := settings_categories(root, cat.settings):
+        return f"{' '.join(configured)} (catalog.toml)"
+    if derived := derived_categories(cat.papers, CatalogMeta(categories=served)):
+        return f"{' '.join(derived)} (catalog papers)"
+    return f"{' '.join(DEFAULT_CATEGORIES)} (default)"
+
+
 def evaluate(papers: list[Paper], background: list[ArxivEntry], tmp: Path, *, year: int,
              days: int, seeds: int, variants: list[str], modes: list[str],
-             categories: list[str]) -> list[str]:
+             categories: list[str], derive: bool = False,
+             catalog_cats: str | None = None) -> list[str]:
     from tests.arxiv_server import ArxivServer
 
     hidden = [p for p in papers if p.year == year and p.digest]
@@ -184,21 +233,25 @@ def evaluate(papers: list[Paper], background: list[ArxivEntry], tmp: Path, *, ye
         entries.append(ArxivEntry(id=ids[p.key], version=1, title=e.title, authors=e.authors,
                                   published=None, summary=e.summary))
     near = nearest_categories(entries, back) if "near" in variants else {}
-    root = catalog_copy(tmp, year)
+    root = catalog_copy(tmp, year, derive=derive)
     before = [p for p in papers if p.year < year]
     known = {p.arxiv for p in Catalog.load(root).papers if p.arxiv}
+    in_catalog = [p for p in before if p.arxiv in known]
     rows = []
     for mode in modes:
-        # The stand-in knows the catalog's papers (by id) only in "abstracts" mode.
+        # The stand-in knows the catalog's papers by id in "abstracts" mode (with their
+        # digests), or with --catalog-cats (in "titles" mode with empty abstracts).
+        served_cats = catalog_categories(catalog_cats, mode, in_catalog, back)
         served_catalog = []
-        if mode == "abstracts":
-            rng = random.Random(7)
-            for p in before:
-                if p.arxiv in known and p.digest:
-                    served_catalog.append(corpus_entry(
-                        ArxivEntry(id=p.arxiv, version=1, title=p.title, authors=p.authors,
-                                   published=None, summary=p.digest),
-                        ["cs.LG"], dt.date(2019, 1, 1), rng))
+        rng = random.Random(7)
+        for p in in_catalog:
+            if p.arxiv in served_cats and (p.digest or mode == "titles"):
+                served_catalog.append(corpus_entry(
+                    ArxivEntry(id=p.arxiv, version=1, title=p.title, authors=p.authors,
+                               published=None, summary=p.digest if mode == "abstracts" else ""),
+                    served_cats[p.arxiv], dt.date(2019, 1, 1), rng))
+        print(f"{year} {mode}: discover asks {asked_categories(root, categories, served_cats)}",
+              file=sys.stderr, flush=True)
         shutil.rmtree(root / ".deepphen-cache", ignore_errors=True)
         abstracts = ({p.key: p.digest for p in before if p.digest} if mode == "abstracts"
                      else {})
@@ -266,6 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--category", nargs="+", default=[],
                         help="passed to discover as --category (default: catalog.toml's)")
+    parser.add_argument("--derive", action="store_true",
+                        help="drop catalog.toml's [discover] categories: discover derives them")
+    parser.add_argument("--catalog-cats", choices=["none", "cslg", "near"],
+                        help="the categories served for the catalog's papers (default: cs.LG "
+                             "in abstracts mode, none in titles mode)")
     args = parser.parse_args(argv)
     if not BACKGROUND.exists() or not LIST_PAGE.exists():
         print(f"skipped: needs {BACKGROUND} and {LIST_PAGE} (the shared data folder)")
@@ -282,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
             for days in args.days:
                 for row in evaluate(papers, background, Path(tmp), year=year, days=days,
                                     seeds=args.seeds, variants=args.variants,
-                                    modes=args.modes, categories=args.category):
+                                    modes=args.modes, categories=args.category,
+                                    derive=args.derive, catalog_cats=args.catalog_cats):
                     print(row, flush=True)
     return 0
 
