@@ -179,6 +179,15 @@ def test_the_title_contrast_fades_as_the_catalog_gains_abstracts() -> None:
     assert weights[0] > weights[1] > weights[2] == 0.0
 
 
+def test_an_abstract_that_only_repeats_the_title_is_no_abstract() -> None:
+    """A server that knows a catalog paper only by its title (a stand-in, a stub record)
+    must not switch off the title contrast as if the catalog had its abstracts."""
+    echoes = {p.key: f"  {p.title.upper()}. " for p in PAPERS}
+    model = FitModel.learn(PAPERS, SETTINGS, echoes)
+    assert model.abstracts == [""] * len(PAPERS)
+    assert model.title_weight == FitModel.learn(PAPERS, SETTINGS).title_weight > 0
+
+
 def test_empty_inputs() -> None:
     assert FitModel.learn([], SETTINGS).rank(CANDIDATES[:1])[0].score < 0.5
     assert FitModel.learn(PAPERS, SETTINGS).rank([]) == []

@@ -276,6 +276,13 @@ class PhraseIndex:
         return found
 
 
+def _abstract(paper: Paper, text: str) -> str:
+    """``text`` if it says more than the paper's title: a server that knows a paper by its
+    title alone (a stub record, a stand-in) may send the title as its summary, and that is
+    no abstract (the title contrast must stay on)."""
+    return text if word_tokens(text) - word_tokens(paper.title) else ""
+
+
 class FitModel:
     """The catalog as a model of what belongs in it; ``rank`` scores candidates."""
 
@@ -284,7 +291,8 @@ class FitModel:
         self.papers = list(papers)
         self.settings = settings
         given = abstracts or {}
-        self.abstracts = [given.get(p.key) or (given.get(p.arxiv) if p.arxiv else None) or ""
+        self.abstracts = [_abstract(p, given.get(p.key) or (given.get(p.arxiv) if p.arxiv
+                                                            else None) or "")
                           for p in self.papers]
         self.spelling = {keyword_norm(k): k for p in self.papers for k in p.keywords}
         self.phrases = PhraseIndex(self.spelling)
