@@ -65,6 +65,7 @@ def child(count: int) -> None:
     server.start()
     os.environ["DEEPPHEN_ARXIV_API_URL"] = server.url
     from deepphen import discover as core
+    from deepphen import listing
     from deepphen.arxiv import Client
 
     tmp = Path(tempfile.mkdtemp())
@@ -75,15 +76,15 @@ def child(count: int) -> None:
 
     categories = sorted({c for e in server.corpus for c in e.categories[:1] if is_category(c)})
     client = Client(min_interval=0.0)
-    core.fetch_candidates(client, "cat:none")  # warm: imports, connection
+    listing.fetch_candidates(client, "cat:none")  # warm: imports, connection
     from deepphen.catalog import Catalog
     from deepphen.catalog_meta import fetch_meta
 
     fetch_meta(root, Catalog.load(root).papers, client)  # the cached state of a second run
     window = core.parse_window("30d", None, today=TODAY)
-    query = core.build_query(categories, window)
+    query = listing.build_query(categories, window)
     began = time.perf_counter()
-    fetched = core.fetch_candidates(client, query)
+    fetched = listing.fetch_candidates(client, query)
     fetched_at = time.perf_counter()
     from deepphen.atom import parse_page
 

@@ -9,7 +9,9 @@ A ``search_query`` request is answered from ``server.corpus`` (invented ``Corpus
 see tests/arxiv_query.py for the query language it implements), paged by ``start`` and
 ``max_results`` (more than 2000 is refused with HTTP 400, as arXiv does) and sorted by
 ``sortBy``/``sortOrder``, in a current-format feed with its ``opensearch`` counts. An
-``id_list`` also finds corpus papers.
+``id_list`` also finds corpus papers. As arXiv, it serves at most ``server.query_cap`` results
+of a query (30,000; a test sets a small one): pages past it come back empty, while
+``totalResults`` still announces every match.
 
 Faults are queued with ``server.fail(...)``; each one answers exactly one request, then the
 server behaves normally again. Every request is recorded in ``server.requests``.
@@ -35,6 +37,7 @@ from tests import arxiv_query
 from tests.arxiv_query import CorpusEntry
 
 FEEDS = Path(__file__).parent / "fixtures" / "arxiv"
+QUERY_CAP = 30000  # arXiv serves no more results of one query, however it is paged
 
 _ENTRY_RE = re.compile(r"  <entry>.*?</entry>\n", re.DOTALL)
 _ENTRY_ID_RE = re.compile(r"<id>https?://arxiv\.org/abs/(.+?)(?:v\d+)?</id>")
@@ -102,6 +105,7 @@ class ArxivServer:
         self.requests: list[Recorded] = []
         self.overrides: dict[str, str] = {}  # id -> entry XML replacing the fixture's
         self.corpus: list[CorpusEntry] = []  # what a search_query searches
+        self.query_cap = QUERY_CAP  # results served a query at most, whatever the paging
         self._searched: tuple[object, list[CorpusEntry]] = (None, [])
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -166,7 +170,7 @@ class ArxivServer:
         wanted = {re.sub(r"v\d+$", "", i) for i in params.get("id_list", "").split(",") if i}
         if wanted:
             hits = [h for h in hits if h.id in wanted]
-        page = hits[start:start + size]
+        page = hits[start:min(start + size, self.query_cap)]
         query = escape(params["search_query"])
         head = (
             "<?xml version='1.0' encoding='UTF-8'?>\n"

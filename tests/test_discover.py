@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from deepphen import discover as core
+from deepphen import listing
 from deepphen.arxiv import Client
 from deepphen.catalog import load_settings, settings_to_toml
 from deepphen.errors import DeepphenError
@@ -83,7 +84,7 @@ def test_bad_window(since: str | None, until: str | None, message: str) -> None:
 
 def test_query_is_valid_in_the_documented_subset() -> None:
     window = core.parse_window("2025-05-01", "2025-05-07", today=TODAY)
-    query = core.build_query(["cs.LG", "stat.ML"], window)
+    query = listing.build_query(["cs.LG", "stat.ML"], window)
     assert query == ("(cat:cs.LG OR cat:stat.ML) AND "
                      "submittedDate:[202505010000 TO 202505080000]")
     parse(query)  # the stand-in's parser accepts it
@@ -385,7 +386,7 @@ def test_api_failure_exits_2_and_writes_nothing(catalog_dir: Path, corpus: list,
 def test_partial_fetch_needs_partial(catalog_dir: Path, corpus: list, arxiv: ArxivServer,
                                      fake: FakeTime, run_cli,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(core, "PAGE_SIZE", 5)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 5)
     real = arxiv.search_feed
 
     def second_page_fails(params: dict[str, str]) -> bytes:
@@ -401,18 +402,22 @@ def test_partial_fetch_needs_partial(catalog_dir: Path, corpus: list, arxiv: Arx
     assert "incomplete fetch" in result.stderr
 
 
-def test_a_window_over_the_query_cap_says_to_narrow_it(catalog_dir: Path, corpus: list,
-                                                       run_cli,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """arXiv serves at most MAX_CANDIDATES results a query: the hint said "run again later",
-    which never helps; the window has to be narrower (or --partial ranks the newest)."""
-    monkeypatch.setattr(core, "PAGE_SIZE", 3)
-    monkeypatch.setattr(core, "MAX_CANDIDATES", 6)  # the window holds 9 in cs.LG
-    result = run_cli("discover", *WINDOW, "-c", "cs.LG", exit_code=2)
-    assert "fetched 6 of 9 papers in 2 pages; fetched at most 6 results a query" in result.stderr
-    assert "narrow the window" in result.stderr and "again later" not in result.stderr
-    result = run_cli("discover", *WINDOW, "-c", "cs.LG", "--partial", "--format", "json")
-    assert len(json.loads(result.stdout)) <= 6 and "incomplete fetch" in result.stderr
+def test_a_window_over_the_query_cap_is_fetched_in_sub_windows(
+        catalog_dir: Path, corpus: list, arxiv: ArxivServer, run_cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """arXiv serves at most MAX_CANDIDATES results a query: a window announcing more was cut
+    (its oldest papers lost, or refused without --partial); it is now asked in sub-windows."""
+    args = ("discover", *WINDOW, "-c", "cs.LG", "--format", "json", "--limit", "100")
+    whole = json.loads(run_cli(*args).stdout)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 3)
+    monkeypatch.setattr(listing, "MAX_CANDIDATES", 6)  # the window holds 9 in cs.LG
+    arxiv.query_cap = 6
+    arxiv.requests.clear()
+    result = run_cli(*args)
+    assert json.loads(result.stdout) == whole and "incomplete" not in result.stderr
+    dates = {re.search(r"submittedDate:\[(\d{8})", p["search_query"]).group(1)  # type: ignore[union-attr]
+             for p in search_requests(arxiv) if "ANDNOT" not in p["search_query"]}
+    assert len(dates) > 1  # asked in several sub-windows
 
 
 def test_nothing_new_in_a_partial_fetch_still_says_it_was_partial(
@@ -420,7 +425,7 @@ def test_nothing_new_in_a_partial_fetch_still_says_it_was_partial(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """With --partial and nothing new among what came, the run said only "no new paper"
     (exit 1): the warning that arXiv did not send every page was lost with the result."""
-    monkeypatch.setattr(core, "PAGE_SIZE", 5)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 5)
     noon = dt.datetime(2025, 5, 18, 12)
     arxiv.corpus = [CorpusEntry(f"2505.3100{n}", f"Paper {n}", ["A B"], "x", ["cs.LG"], noon)
                     for n in range(7)]
@@ -601,7 +606,7 @@ def test_results_shifting_while_paging_are_still_complete(catalog_dir: Path, cor
                                                           arxiv: ArxivServer, run_cli,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
-    monkeypatch.setattr(core, "PAGE_SIZE", 3)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 3)
     real = arxiv.search_feed
 
     def shifted(params: dict[str, str]) -> bytes:  # a new submission pushes results down by 1

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from deepphen import discover as core
+from deepphen import listing as fetching
 from deepphen.atom import parse_page
 from deepphen.errors import NetworkError
 from tests.arxiv_server import FakeTime
@@ -145,7 +146,7 @@ SAME_ANSWER = {name: quirks for name, quirks in VARIANTS.items() if name[0] in "
 def test_same_ranking_as_a_faithful_server(foreign: Foreign, catalog: Path, fake: FakeTime,
                                            run_cli, quirks: Quirks,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(core, "PAGE_SIZE", 10)  # several pages
+    monkeypatch.setattr(fetching, "PAGE_SIZE", 10)  # several pages
     foreign.papers = listing()
     expected = reference(foreign, run_cli, catalog, fake)
     foreign.quirks = quirks
@@ -211,7 +212,7 @@ def test_a_server_that_does_not_page_is_not_asked_forever(foreign: Foreign, cata
                                                           fake: FakeTime, run_cli,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
-    monkeypatch.setattr(core, "PAGE_SIZE", 10)
+    monkeypatch.setattr(fetching, "PAGE_SIZE", 10)
     foreign.papers = listing()
     foreign.quirks = Quirks(ignore_start=True, total="absent")
     records, _, seconds = discover_json(run_cli, catalog, fake)
@@ -231,7 +232,7 @@ def test_a_cut_off_listing_still_needs_partial(foreign: Foreign, catalog: Path,
                                                fake: FakeTime, run_cli,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Full pages, then nothing, short of the total: the server stopped, not the listing."""
-    monkeypatch.setattr(core, "PAGE_SIZE", 10)
+    monkeypatch.setattr(fetching, "PAGE_SIZE", 10)
     foreign.papers = listing()
     real = foreign.search
 
@@ -270,11 +271,11 @@ def test_a_refused_page_size_is_asked_again_smaller(foreign: Foreign, catalog: P
     assert records == expected and "error" not in stderr
     asked = searches(foreign)
     refused = [n for n in asked if n > quirks.max_page]
-    assert asked[0] == core.PAGE_SIZE and len(refused) <= 3  # one refusal per size tried
+    assert asked[0] == fetching.PAGE_SIZE and len(refused) <= 3  # one refusal per size tried
     assert all(n > quirks.max_page for n in asked[:len(refused)])  # refusals come first
     assert all(s == 3.0 for s in fake.sleeps)  # the polite spacing, no backoff
     # and the user is told, once, why the run asks so many smaller pages
-    notice = (f"deepphen: warning: arXiv refused pages of {core.PAGE_SIZE} papers; "
+    notice = (f"deepphen: warning: arXiv refused pages of {fetching.PAGE_SIZE} papers; "
               f"asked {asked[len(refused)]} a page")
     assert stderr.count("refused pages") == 1 and notice in stderr.splitlines()
 
@@ -283,7 +284,7 @@ def test_the_smaller_page_size_is_said_in_every_format(foreign: Foreign, catalog
                                                        fake: FakeTime, run_cli) -> None:
     foreign.papers = listing(count=300)
     foreign.quirks = Quirks(max_page=100)
-    notice = f"arXiv refused pages of {core.PAGE_SIZE} papers; asked 100 a page"
+    notice = f"arXiv refused pages of {fetching.PAGE_SIZE} papers; asked 100 a page"
     for fmt in ("table", "json", "md"):
         result = run_cli("discover", *WINDOW, "--format", fmt, "--catalog", catalog)
         assert f"deepphen: warning: {notice}" in result.stderr.splitlines()

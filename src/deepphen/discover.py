@@ -2,7 +2,8 @@
 
 ``discover`` asks the arXiv API for the papers submitted in a window of days in some
 categories (``search_query`` with ``cat:`` terms and a ``submittedDate`` range, sorted by
-submission date and paged), leaves out the papers the catalog already has (any version of
+submission date and paged, in sub-windows over arXiv's cap a query: deepphen.listing),
+leaves out the papers the catalog already has (any version of
 the id, or the same title) and those dismissed earlier (deepphen.dismissed), and ranks the
 rest with deepphen.fit, learnt from the catalog itself.
 
@@ -23,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from deepphen import ids
 from deepphen.catalog import SETTINGS_FILE, Catalog, field_line
-from deepphen.errors import DeepphenError, NetworkError, NothingFound
+from deepphen.errors import DeepphenError, NothingFound
+from deepphen.listing import Fetched, PageHook, build_query, fetch_candidates, fetch_window
 from deepphen.models import Paper, Settings
 from deepphen.printable import strip_controls
 from deepphen.taxonomy import canonical_category
@@ -31,7 +33,7 @@ from deepphen.vocab import fold
 from deepphen.window import Window, parse_window
 
 if TYPE_CHECKING:
-    from deepphen.arxiv import ArxivEntry, Client, SearchPage
+    from deepphen.arxiv import ArxivEntry, Client
     from deepphen.catalog_meta import CatalogMeta
     from deepphen.fit import Fit
 
@@ -40,8 +42,6 @@ if TYPE_CHECKING:
 # (docs/benchmarks.md) all 150 hidden 2024 papers placed by their nearest background paper
 # were fetched instead of 125, for 0.05 recall@10 where all are in cs.LG.
 DEFAULT_CATEGORIES = ("cs.LG", "stat.ML", "cs.AI", "cs.CL")
-PAGE_SIZE = 1000  # entries a request (arXiv allows 2000; smaller pages fail less often)
-MAX_CANDIDATES = 30000  # arXiv does not page past this; a wider window is refused
 DEADLINE = 600.0  # seconds the command may spend on arXiv in all, unless --timeout says
 # The key-word search outside the categories (see keyword_terms). 60 key words of two
 # papers or more, asked 30 to a request: against 20 of three papers or more, it brought 41
@@ -61,12 +61,6 @@ BEST_EFFORT_TRIES = 2
 def utc_today() -> dt.date:
     """Today in UTC, the calendar arXiv stamps submissions in (tests replace it)."""
     return dt.datetime.now(dt.UTC).date()
-
-
-def build_query(categories: Sequence[str], window: Window) -> str:
-    """The ``search_query``: ``(cat:A OR cat:B) AND submittedDate:[... TO ...]``."""
-    cats = " OR ".join(f"cat:{c}" for c in categories)
-    return f"({cats}) AND {window.term}"
 
 
 def settings_categories(root: Path, settings: Settings) -> list[str]:
@@ -116,73 +110,6 @@ class Known:
         if entry.id in self.dismissed:
             return "dismissed"
         return None
-
-
-@dataclass
-class Fetched:
-    """The candidates a search returned, and whether it got them all."""
-
-    entries: list[ArxivEntry] = field(default_factory=list)
-    total: int | None = None
-    pages: int = 0
-    received: int = 0  # entries sent, repeats across pages included
-    error: DeepphenError | None = None
-    truncated: bool = False  # more than MAX_CANDIDATES in the window
-    by_keywords: list[ArxivEntry] = field(default_factory=list)  # from outside the categories
-    ended_short: bool = False  # the last page held fewer entries than the pages before it
-    limit: int = MAX_CANDIDATES  # results asked at most (arXiv serves no more than 30000)
-
-    @property
-    def complete(self) -> bool:
-        # ``received``, not the distinct entries: results shifting while paging repeat some
-        # entries, and arXiv counts each result once. A listing that ends with a short page
-        # ended there, whatever total was announced (a server may miscount it); one that
-        # ends with full pages and then nothing was cut off.
-        return self.error is None and not self.truncated and (
-            self.total is None or self.received >= self.total or self.ended_short)
-
-    @property
-    def miscounted(self) -> bool:
-        """The listing ended (short page) before the total the server announced."""
-        return self.complete and self.total is not None and self.received < self.total
-
-    def shortfall(self) -> str:
-        """What could not be fetched, in words."""
-        total = f"of {self.total}" if self.total is not None else "announced"
-        got = f"fetched {len(self.entries)} {total} papers in {self.pages} pages"
-        if self.error is not None:
-            return f"{got}; then: {self.error.message}"
-        if self.truncated:
-            return f"{got}; fetched at most {self.limit} results a query"
-        return f"{got}; arXiv stopped sending results early"
-
-
-PageHook = Callable[["SearchPage", int], None]
-
-
-def fetch_candidates(client: Client, query: str, *, on_page: PageHook | None = None,
-                     limit: int = MAX_CANDIDATES, page_size: int | None = None) -> Fetched:
-    """Every paper matching ``query``, newest first, paged; a failure is kept, not raised."""
-    fetched = Fetched(limit=limit)
-    size = page_size or PAGE_SIZE
-    largest = 0
-    try:
-        for page in client.search(query, sort_by="submittedDate", sort_order="descending",
-                                  page_size=size, limit=limit):
-            fetched.pages += 1
-            fetched.received += page.received
-            fetched.total = page.total
-            fetched.entries.extend(page.entries)
-            # Short of what was asked, or of what earlier pages held (a server's page cap).
-            fetched.ended_short = page.received < (largest or min(size, limit))
-            largest = max(largest, page.received)
-            if on_page:
-                on_page(page, len(fetched.entries))
-    except NetworkError as exc:
-        fetched.error = exc
-    if fetched.total is not None and fetched.total > limit and fetched.error is None:
-        fetched.truncated = True
-    return fetched
 
 
 @dataclass
@@ -244,13 +171,15 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
              categories: Sequence[str] | None = None, today: dt.date | None = None,
              client: Client | None = None, partial: bool = False,
              abstracts: bool = True, keywords: bool = True,
-             hooks: Hooks | None = None) -> Discovery:
+             hooks: Hooks | None = None, ceiling: int | None = None) -> Discovery:
     """Fetch the window's papers and rank the new ones by fit to the catalog at ``root``.
 
     Raises DeepphenError (exit 2) for bad options, an empty catalog, an API failure (or a
     partial fetch without ``partial``); NothingNew (exit 1) when no new paper is left.
     Writes nothing but the derived cache. With ``keywords``, a second search finds papers
     outside the categories that spell out the catalog's distinctive key words (best effort).
+    ``ceiling``: most results a query (deepphen.listing.QUERY_CEILING by default); a window
+    announcing more is fetched in sub-windows.
     """
     hooks = hooks or Hooks()
     today = today or utc_today()
@@ -277,14 +206,15 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
         source = "catalog papers" if chosen else "default"
         chosen = chosen or list(DEFAULT_CATEGORIES)
     query = build_query(chosen, window)
-    fetched = fetch_candidates(client, query, on_page=hooks.on_page, limit=MAX_CANDIDATES)
+    # Asked in sub-windows when the window holds more than arXiv serves a query.
+    fetched = fetch_window(client, chosen, window, on_page=hooks.on_page, ceiling=ceiling)
     if not fetched.complete:
         if not fetched.entries and fetched.error is not None:
             raise fetched.error
         if not partial:
-            # Over the cap, later brings the same: only a narrower window gets them all.
-            hint = ("narrow the window, or pass --partial to rank the newest "
-                    f"{fetched.limit}") if fetched.truncated else \
+            # Over the cap in a single day, later brings the same: fewer categories might.
+            hint = ("a day holds more than arXiv serves a query: ask fewer categories, or "
+                    "pass --partial to rank what came") if fetched.truncated else \
                 "run again later, or pass --partial to rank what came"
             raise DeepphenError(f"incomplete fetch: {fetched.shortfall()}", hint=hint)
         warnings.append(f"incomplete fetch: {fetched.shortfall()}; ranking what came")

@@ -47,6 +47,19 @@ class Window:
     def __str__(self) -> str:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def split(self, parts: int) -> list[Window]:
+        """The window as up to ``parts`` consecutive windows of whole days, as even as the
+        days allow, newest first (the order discover fetches them in: what a failure leaves
+        out is the oldest). A window of one day is not split."""
+        parts = max(1, min(parts, self.days))
+        bounds = [self.start + dt.timedelta(days=self.days * i // parts) for i in range(parts + 1)]
+        return [Window(bounds[i], bounds[i + 1] - dt.timedelta(days=1))
+                for i in reversed(range(parts))]
+
     def holds(self, entry: ArxivEntry) -> bool:
         """Whether the paper was first submitted in the window, as far as its entry tells.
 
