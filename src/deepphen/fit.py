@@ -233,7 +233,7 @@ class Authors:
     begins: "D. Donoho" is "David L. Donoho", but "Yu Wang" is not "Yang Wang". Matching on
     surname and initial alone made more than half of a listing share an author with the
     catalog; this way one paper in ten does, against three quarters of the papers the list
-    went on to add (bench/eval_fit_variants.py, ``authors-initials``).
+    went on to add (bench/eval_fit_variants.py, ``authors-*``).
     """
 
     def __init__(self, author_lists: Iterable[Iterable[str]]) -> None:
