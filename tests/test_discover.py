@@ -486,6 +486,21 @@ def test_triage_adds_skips_dismisses(catalog_dir: Path, corpus: list, run_cli,
     assert added[0].stem not in got and dismissed[0]["arxiv"] not in got
 
 
+def test_triage_says_a_key_word_is_needed_when_none_is_suggested(
+        catalog_dir: Path, corpus: list, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no suggestion the prompt has no default and asks again on an empty answer:
+    it says why, instead of repeating itself silently."""
+    from deepphen import fit
+
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    monkeypatch.setattr(fit.Fit, "suggested_keywords", property(lambda self: []))
+    result = run_cli("discover", *WINDOW, "--interactive", "--limit", "1",
+                     input="a\n\n\nGrokking\n")
+    assert "at least one" in result.stderr and "added 1" in result.stderr
+    [added] = catalog_dir.rglob("2505.[123]*.toml")
+    assert tomllib.loads(added.read_text())["keywords"] == ["Grokking"]
+
+
 def test_triage_interrupted_keeps_what_was_added(catalog_dir: Path, corpus: list, run_cli,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")

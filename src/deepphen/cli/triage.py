@@ -96,9 +96,10 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
 
     best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
     section = _ask("Section", default=clean(headings.get(best, best)) or None)
-    keywords = _ask("Key words (separated by ';')",
-                    default=clean("; ".join(fit.suggested_keywords[:ACCEPTED_KEYWORDS]))
-                    or None)
+    suggested = clean("; ".join(fit.suggested_keywords[:ACCEPTED_KEYWORDS]))
+    # No default: the prompt asks again on an empty answer, so it says why (a paper needs one).
+    keywords = _ask("Key words (separated by ';')" if suggested
+                    else "Key words (separated by ';'; at least one)", default=suggested or None)
     options = core.Options(section=section, keywords=[k for k in keywords.split(";")
                                                       if k.strip()])
     try:
