@@ -199,3 +199,26 @@ def test_a_day_over_the_cap_says_to_ask_fewer_categories(server: ArxivServer,
     assert "fewer categories" in result.stderr and "again later" not in result.stderr
     result = run_cli(*args, "--partial", "--format", "json")
     assert 0 < len(json.loads(result.stdout)) <= CAP and "incomplete fetch" in result.stderr
+
+
+def test_the_progress_display_shows_a_split_listing_as_one_search(
+        server: ArxivServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each sub-window's first page starts at 0: the display took such a page for the
+    key-word search's and opened a second bar for the category search's own papers."""
+    import contextlib
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from deepphen.cli import discover as cli
+
+    progress = Progress(console=Console(file=io.StringIO()))
+    monkeypatch.setattr(cli, "terminal_progress", lambda: contextlib.nullcontext(progress))
+    with cli.discover_progress() as (hooks, _on_wait):
+        fetched = listing.fetch_window(client(), ["cs.LG"], WINDOW, ceiling=CAP,
+                                       page_size=20, on_page=hooks.on_page)
+    assert fetched.queries > 1
+    (search,) = progress.tasks
+    assert search.completed == search.total == DAYS * 12
+    assert f"page {fetched.pages}," in search.description
