@@ -445,6 +445,29 @@ def test_nothing_new_in_a_partial_fetch_still_says_it_was_partial(
     assert "no new paper" in result.stderr and json.loads(result.stdout) == []
 
 
+@pytest.mark.parametrize(("days", "seconds"), [(1, 600.0), (30, 600.0), (90, 1800.0),
+                                                (366, 7320.0)])
+def test_a_wider_window_may_take_longer(days: int, seconds: float) -> None:
+    start = dt.date(2025, 1, 1)
+    assert core.deadline_for(core.Window(start, start + dt.timedelta(days=days - 1))) == seconds
+
+
+@pytest.mark.parametrize(("args", "deadline"), [
+    ((), 600.0), (("--since", "2025-01-01", "--until", "2025-03-31"), 1800.0),
+    (("--since", "2025-01-01", "--until", "2025-03-31", "--timeout", "30"), 30.0)])
+def test_the_client_gets_the_window_s_deadline(catalog_dir: Path, fake: FakeTime, run_cli,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               args: tuple, deadline: float) -> None:
+    from deepphen.cli import network
+
+    seen = []
+    real = network.arxiv_client
+    monkeypatch.setattr(network, "arxiv_client",
+                        lambda on_wait, given: seen.append(given) or real(on_wait, given))
+    run_cli("discover", *args, "--format", "json", exit_code=None)
+    assert seen == [deadline]
+
+
 # --- triage -------------------------------------------------------------------------------
 
 def test_interactive_needs_a_terminal(catalog_dir: Path, fake: FakeTime, run_cli) -> None:

@@ -150,10 +150,12 @@ def discover_command(
     categories = [c for item in category or [] for c in item.split(",") if c.strip()]
     root = find_catalog(catalog)
     from deepphen.cli.network import arxiv_client
-    from deepphen.discover import DEADLINE
+    from deepphen.discover import deadline_for, utc_today
+    from deepphen.window import parse_window
 
-    # Many pages, 3 s apart, and the catalog's abstracts: more than add's minute (--timeout).
-    deadline = timeout or DEADLINE
+    # Many pages, 3 s apart, and the catalog's abstracts: more than add's minute (--timeout),
+    # and more for a wider window.
+    deadline = timeout or deadline_for(parse_window(since, until, today=utc_today()))
     try:
         with discover_progress(deadline) as (hooks, on_wait):
             result = discover(root, since=since, until=until, categories=categories or None,

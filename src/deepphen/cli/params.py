@@ -43,8 +43,8 @@ CATALOG = Param("catalog", "Catalog folder (default: $DEEPPHEN_CATALOG, else the
 # The overall deadline of the commands that talk to arXiv (add, refresh, discover); the
 # default is the client's own (deepphen.arxiv.DEFAULT_DEADLINE), named in the help.
 TIMEOUT = Param("timeout", "Give up on arXiv after this many seconds in all: every request, "
-                "retry and wait (default: 60; discover: 600).", ("--timeout",), float, min=1,
-                show_default=False)
+                "retry and wait (default: 60; discover: 600 a month of window).", ("--timeout",),
+                float, min=1, show_default=False)
 
 # The filter family: search, export and stats take it, as a FilterOptions (deepphen.filters).
 FILTERS = (
