@@ -154,13 +154,14 @@ def discover_command(
     from deepphen.window import parse_window
 
     # Many pages, 3 s apart, and the catalog's abstracts: more than add's minute (--timeout),
-    # and more for a wider window.
-    deadline = timeout or deadline_for(parse_window(since, until, today=utc_today()))
+    # and more for a wider window. One today for both readings of the window.
+    today = utc_today()
+    deadline = timeout or deadline_for(parse_window(since, until, today=today))
     try:
         with discover_progress(deadline) as (hooks, on_wait):
             result = discover(root, since=since, until=until, categories=categories or None,
-                              client=arxiv_client(on_wait, deadline), partial=partial,
-                              hooks=hooks)
+                              today=today, client=arxiv_client(on_wait, deadline),
+                              partial=partial, hooks=hooks)
     except NothingNew as exc:
         for message in exc.warnings:  # what came may not be all there was
             warn(clean(message))
