@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from deepphen.cli.app import app, handle_errors, usage_error
-from deepphen.cli.network import terminal_progress
+from deepphen.cli.network import terminal_progress, waiting
 from deepphen.cli.options import CatalogOption, TimeoutOption
 from deepphen.cli.output import counted, echo, is_terminal, print_json, print_rich_table, warn
 from deepphen.printable import printable as clean
@@ -72,7 +72,7 @@ def discover_progress(deadline: float | None = None) -> Iterator[Any]:
                 progress.update(state["meta"], completed=task.total)
 
         def on_wait(seconds: float, reason: str) -> None:
-            progress.update(state["active"], description=f"waiting {seconds:.0f}s ({reason})")
+            progress.update(state["active"], description=waiting(seconds, reason))
 
         hooks = Hooks(on_page=on_page, on_meta=on_meta, on_meta_start=on_meta_start,
                       on_meta_end=on_meta_end)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from deepphen.cli.output import console, is_terminal
+from deepphen.printable import printable
 
 
 @contextlib.contextmanager
@@ -25,8 +26,10 @@ def terminal_progress() -> Iterator[Any]:
         TimeElapsedColumn,
     )
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    # markup=False: a description may quote the server (an error's words, during a wait);
+    # read as rich markup, "[link=...]" would be a link and "[/x]" a MarkupError traceback.
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console(stderr=True), transient=True) as progress:
         yield progress
 
@@ -74,13 +77,19 @@ class RichProgress:
         self.progress.update(self.task, advance=count, description=self.description)
 
     def wait(self, seconds: float, reason: str) -> None:
-        self.progress.update(self.task, description=f"waiting {seconds:.0f}s ({reason})")
+        self.progress.update(self.task, description=waiting(seconds, reason))
 
     def limit(self, seconds: float | None) -> None:
         """Name the overall deadline in the bar's text."""
         if seconds:
             self.description += f" (gives up after {seconds:g}s)"
             self.progress.update(self.task, description=self.description)
+
+
+def waiting(seconds: float, reason: str) -> str:
+    """A progress line's words for a wait; ``reason`` may quote the server, so its control
+    characters are shown, not obeyed."""
+    return f"waiting {seconds:.0f}s ({printable(reason)})"
 
 
 def arxiv_client(on_wait: Callable[[float, str], None] | None, timeout: float | None = None,
