@@ -4,14 +4,29 @@ sequences, and end in no traceback."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 
+from deepphen import discover as core
 from deepphen.cli import network
 from deepphen.cli.discover import discover_progress
+from tests.arxiv_server import ArxivServer, FakeTime, Fault
+
+TODAY = dt.date(2025, 5, 22)
+WINDOW = ("--since", "2025-05-15", "--until", "2025-05-20", "--category", "cs.LG")
+
+
+@pytest.fixture
+def fake(fake_clock: FakeTime, monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    """No real waiting between requests (tests/arxiv_server.py); today is TODAY."""
+    monkeypatch.setattr(core, "utc_today", lambda: TODAY)
+    return fake_clock
 
 # Server text as it reaches a progress line: an httpx error quoting a malformed header line
 # ("illegal header line: bytearray(b'...')"). Rich markup in it would be a clickable link to
@@ -47,3 +62,49 @@ def test_progress_shows_server_text_as_text(screen: io.StringIO,
     assert "[/nope]" in shown and "[link=https://evil.example]" in shown  # shown, not obeyed
     assert "\x1b]8;" not in shown  # no hyperlink
     assert "\x1b[2J" not in shown and "\u202e" not in shown
+
+
+# --- hostile feeds ------------------------------------------------------------------------
+
+FEED_HEAD = ('<feed xmlns="http://www.w3.org/2005/Atom" '
+             'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">')
+
+
+def _feed(total: str = "1", stamp: str = "2025-05-18T12:00:00Z", ident: str = "2505.30001",
+          title: str = "Neural collapse, again") -> bytes:
+    return (f"{FEED_HEAD}<opensearch:totalResults>{total}</opensearch:totalResults>"
+            f"<entry><id>http://arxiv.org/abs/{ident}v1</id><title>{title}</title>"
+            f"<summary>neural collapse grokking</summary><author><name>A B</name></author>"
+            f'<category term="cs.LG"/><published>{stamp}</published>'
+            f"<updated>{stamp}</updated></entry></feed>").encode()
+
+
+@pytest.mark.parametrize("total", ["\u00b2", "\u0663", "\uff11\uff12", "-3", "1e3", " "])
+def test_a_total_that_is_no_ascii_number_is_no_total(total: str) -> None:
+    """'²' passes str.isdigit() but not int(): a ValueError traceback in every command
+    that reads a feed (as Retry-After's '²' did before). Only ASCII digits count."""
+    from deepphen.atom import parse_page
+
+    entries, announced = parse_page(_feed(total))
+    assert [e.id for e in entries] == ["2505.30001"] and announced is None
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59",
+                                   "2025-05-18T12:00:00+99:00", "2025-05-18T25:00:00Z"])
+def test_a_date_out_of_range_is_no_date(stamp: str) -> None:
+    """A stamp whose offset moves it past year 9999 or before year 1 raised OverflowError
+    (a traceback in add, refresh and discover); it is no date, like any unreadable one."""
+    from deepphen.atom import parse_page
+
+    [entry], _ = parse_page(_feed(stamp=stamp))
+    assert entry.published is None and entry.updated is None and entry.listed is None
+
+
+def test_discover_reads_a_hostile_feed_without_a_traceback(catalog_dir: Path, arxiv: ArxivServer,
+                                                           fake: FakeTime, run_cli) -> None:
+    arxiv.fail(Fault("body", body=_feed("\u00b2") .replace(
+        b"</feed>", _feed(stamp="9999-12-31T23:59:59-23:59", ident="2505.30002").split(
+            b"</opensearch:totalResults>", 1)[1])))
+    result = run_cli("discover", *WINDOW, "--format", "json")
+    records = {r["arxiv"]: r["published"] for r in json.loads(result.stdout)}
+    assert records == {"2505.30001": "2025-05-18", "2505.30002": None}  # judged by its id

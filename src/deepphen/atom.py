@@ -106,7 +106,8 @@ def parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | None
         if entry is not None:
             entries.append(entry)
     total_text = _text(root, f"{_OPENSEARCH}totalResults").strip()
-    return entries, int(total_text) if total_text.isdigit() else None
+    # ASCII digits only: str.isdigit() also takes '²' (int() refuses it) and other scripts'.
+    return entries, int(total_text) if total_text.isascii() and total_text.isdigit() else None
 
 
 def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
@@ -156,7 +157,7 @@ def _clean(text: str) -> str:
 def _date(text: str) -> dt.date | None:
     try:
         when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None  # empty, or not a date
-    # arXiv's calendar is UTC: a stamp with another offset is moved to it.
-    return (when.astimezone(dt.UTC) if when.tzinfo else when).date()
+        # arXiv's calendar is UTC: a stamp with another offset is moved to it.
+        return (when.astimezone(dt.UTC) if when.tzinfo else when).date()
+    except (ValueError, OverflowError):
+        return None  # empty, not a date, or moved by its offset past year 1 or 9999
