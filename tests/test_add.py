@@ -225,6 +225,22 @@ def test_no_key_words_is_warned(catalog_dir: Path, arxiv: ArxivServer, run_cli) 
     assert "2206.07682 has no key words; lint requires one to six" in result.stderr
 
 
+def test_key_word_hints_fit_what_was_written(catalog_dir: Path, arxiv: ArxivServer,
+                                            run_cli) -> None:
+    """Once the paper is written, "add with -k" would only meet the duplicate check: the
+    hint names the file to put key words in. A dry run wrote nothing: -k is the way."""
+    path = catalog_dir / EMERGENCE / "2206.07682.toml"
+    dry = run_cli("add", "2206.07682", "-s", "emergence", "--dry-run").stderr
+    assert "suggested key words for 2206.07682: " in dry and "(add with -k)" in dry
+    written = run_cli("add", "2206.07682", "-s", "emergence").stderr
+    assert path.exists() and "add with -k" not in written
+    assert f"has no key words; lint requires one to six (put them in {path})" in written
+    assert "suggested key words for 2206.07682: " in written
+    again = run_cli("add", "2206.07682", "-s", "emergence", "-k", "Emergence", "--force").stderr
+    assert "add with -k" not in again and "no key words" not in again
+    assert "more key words suggested for 2206.07682: " in again
+
+
 def test_unknown_section_lists_the_valid_ones(catalog_dir: Path, arxiv: ArxivServer,
                                               run_cli) -> None:
     result = run_cli("add", "2206.07682", "-s", "Quantum Gravity", exit_code=2)

@@ -95,7 +95,7 @@ def add_command(
     if accept_suggestion:  # the suggested key words too, where -k gave none
         proposals = [p.accept_suggestion() for p in proposals]
     if fmt == "text":
-        _notes(proposals)
+        _notes(proposals, root, written=not dry_run)
     if not dry_run:
         core.write_additions(root, proposals, force=force)
     if fmt == "json":
@@ -148,22 +148,33 @@ def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:
             warn(str(exc))
 
 
-def _notes(proposals: list[Any]) -> None:
+def _notes(proposals: list[Any], root: Path, *, written: bool) -> None:
+    """Warnings and key-word hints on stderr. Once a paper is written, adding it again with -k
+    would meet the duplicate check: the hints then name its file."""
+    from deepphen.catalog import paper_path
+
     for choice in proposals[0].renamed_keywords if proposals else []:
         warn(f"key word {choice.given!r} written as {choice.spelling!r}, the catalog's spelling")
     for proposal in proposals:
+        where = (f"put them in {paper_path(root, proposal.paper)}" if written
+                 else "add with -k")
         if proposal.replaces is not None:
             warn(f"{proposal.entry.id} replaces the existing entry {proposal.replaces.path} "
                  "(--force)")
         if not proposal.paper.keywords:
-            warn(f"{proposal.entry.id} has no key words; lint requires one to six (add with -k)")
+            warn(f"{proposal.entry.id} has no key words; lint requires one to six ({where})")
+        suggested = "; ".join(proposal.suggested_keywords)
         if proposal.accepted_keywords:
             echo(printable(f"key words for {proposal.entry.id} from the suggestions: "
                            f"{'; '.join(proposal.accepted_keywords)} (--accept-suggestion)"),
                  err=True)
+        elif proposal.suggested_keywords and proposal.paper.keywords:
+            echo(printable(f"more key words suggested for {proposal.entry.id}: {suggested}"),
+                 err=True)
         elif proposal.suggested_keywords:
-            echo(printable(f"suggested key words for {proposal.entry.id}: "
-                           f"{'; '.join(proposal.suggested_keywords)} (add with -k)"), err=True)
+            tail = "" if written else " (add with -k)"
+            echo(printable(f"suggested key words for {proposal.entry.id}: {suggested}{tail}"),
+                 err=True)
 
 
 def _show(proposal: Any, root: Path, *, dry_run: bool) -> None:
