@@ -93,3 +93,11 @@ def test_search_export_and_stats_say_it_alike(catalog_dir: Path, run_cli,
     if args[0] == "--keyword":
         assert said.pop().startswith(f"deepphen: {NO_FILTER} (no paper has the key word "
                                      f"'{args[1]}'")
+
+
+def test_readme_names_the_empty_json_documents() -> None:
+    """README.md's promise about an empty --format json names the documents tested above."""
+    root = Path(__file__).resolve().parents[1]
+    text = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    assert '(`[]` from `search` and `discover`, `{"papers": []}` from `export`, stats\' ' \
+           'counts at zero)' in text
