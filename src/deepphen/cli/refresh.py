@@ -34,8 +34,8 @@ def refresh_command(
     """Compare catalog papers with arXiv: title, authors, venue (journal_ref) and DOI.
 
     Each difference is one row: the paper's id, the field, its old and its new value;
-    --write applies them. Exits 1 when something changed upstream and was not written, 0
-    otherwise.
+    --write applies them. Exits 1 when something changed upstream and was not written or an
+    id is not in the catalog, 2 for a malformed id or bad options, 0 otherwise.
 
     Examples:
 
