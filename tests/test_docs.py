@@ -77,3 +77,21 @@ def test_every_benchmark_script_says_how_to_run_it_in_benchmarks_md() -> None:
                if not p.name.startswith("_") and p.name != "generate.py"]
     missing = [name for name in scripts if f"python bench/{name}" not in text]
     assert not missing, f"docs/benchmarks.md has no command for {missing}"
+
+
+def test_timeout_help_names_the_default_of_its_own_command() -> None:
+    """add and refresh give up after the client's deadline; discover after its own, which
+    grows with the window: each command's --timeout help names its own."""
+    import typer.main
+
+    from deepphen.arxiv import DEFAULT_DEADLINE
+    from deepphen.cli.main import app
+    from deepphen.discover import DEADLINE, DEADLINE_DAYS
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    helps = {name: next(p.help for p in commands[name].params if p.name == "timeout")
+             for name in ("add", "refresh", "discover")}
+    assert helps["add"] == helps["refresh"]
+    assert f"(default: {DEFAULT_DEADLINE:g})" in helps["add"] and "discover" not in helps["add"]
+    assert f"(default: {DEADLINE:g} for a window of up to {DEADLINE_DAYS} days" \
+        in helps["discover"]

@@ -11,7 +11,7 @@ import typer
 
 from deepphen.cli.app import app, handle_errors, usage_error
 from deepphen.cli.network import terminal_progress, waiting
-from deepphen.cli.options import CatalogOption, TimeoutOption
+from deepphen.cli.options import CatalogOption, DiscoverTimeoutOption
 from deepphen.cli.output import counted, echo, is_terminal, print_json, print_rich_table, warn
 from deepphen.printable import printable as clean
 
@@ -110,7 +110,7 @@ def discover_command(
                            "what came (else exit 2).")
     ] = False,
     catalog: CatalogOption = None,
-    timeout: TimeoutOption = None,
+    timeout: DiscoverTimeoutOption = None,
 ) -> None:
     """Find new arXiv papers that belong in the catalog, ranked by fit to it.
 

@@ -16,7 +16,14 @@ from typing import Annotated, Any
 import typer
 
 from deepphen.cli.completion import COMPLETERS
-from deepphen.cli.params import CATALOG, FILTERS, TIMEOUT, FilterOptions, Param
+from deepphen.cli.params import (
+    CATALOG,
+    DISCOVER_TIMEOUT,
+    FILTERS,
+    TIMEOUT,
+    FilterOptions,
+    Param,
+)
 
 
 def annotation(param: Param, *, optional: bool) -> Any:
@@ -35,6 +42,7 @@ def annotation(param: Param, *, optional: bool) -> Any:
 
 CatalogOption = annotation(CATALOG, optional=True)
 TimeoutOption = annotation(TIMEOUT, optional=True)
+DiscoverTimeoutOption = annotation(DISCOVER_TIMEOUT, optional=True)
 
 
 def typed(func: Callable[..., None], declared: tuple[Param, ...] = ()) -> Callable[..., None]:
