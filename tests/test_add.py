@@ -317,10 +317,18 @@ def test_page_regenerated_when_settings_ask(tmp_path: Path, arxiv: ArxivServer, 
     root = make_catalog(tmp_path / "catalog",
                         settings=sample_settings(page="README.md", regenerate_page=True))
     monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
-    run_cli("add", "2206.07682", "-s", "emergence")
+    result = run_cli("add", "2206.07682", "-s", "emergence")
     page = (root / "README.md").read_text(encoding="utf-8")
     assert "- Emergent Abilities of Large Language Models. [[paper]]" in page
     assert "Prevalence of Neural Collapse" in page
+    # Said, so that the page is committed with the paper (lint's DP501 fails CI otherwise).
+    assert f"updated {root / 'README.md'}" in result.stdout.splitlines()
+
+
+def test_no_page_update_is_claimed_when_none_was_made(catalog_dir: Path, arxiv: ArxivServer,
+                                                      run_cli) -> None:
+    assert "updated" not in run_cli("add", "2206.07682", "-s", "emergence").stdout
+    assert "updated" not in run_cli("add", "1912.02292", "-s", "others", "-n").stdout
 
 
 def test_failure_leaves_the_catalog_as_it_was(tmp_path: Path, arxiv: ArxivServer, run_cli,

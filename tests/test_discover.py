@@ -509,6 +509,19 @@ def test_triage_adds_skips_dismisses(catalog_dir: Path, corpus: list, run_cli,
     assert added[0].stem not in got and dismissed[0]["arxiv"] not in got
 
 
+def test_triage_names_the_page_an_addition_regenerated(catalog_dir: Path, corpus: list,
+                                                        run_cli,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `deepphen add` does: the page goes into the same commit as the paper."""
+    from tests.helpers import make_catalog, sample_settings
+
+    make_catalog(catalog_dir, settings=sample_settings(page="README.md", regenerate_page=True))
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("discover", *WINDOW, "--interactive", "--limit", "1", input="a\n\nX\n")
+    assert "added 1" in result.stderr
+    assert f"updated {catalog_dir / 'README.md'}" in result.stdout.splitlines()
+
+
 def test_triage_says_a_key_word_is_needed_when_none_is_suggested(
         catalog_dir: Path, corpus: list, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """With no suggestion the prompt has no default and asks again on an empty answer:

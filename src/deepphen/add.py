@@ -304,13 +304,22 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
         return [store.paper_path(root, p.paper) for p in proposals]
 
 
+def _generated_pages(root: Path, settings: Settings) -> list[tuple[Settings, Path]]:
+    if not settings.regenerate_page:
+        return []
+    return [(page, path) for page in settings.page_views()
+            if (path := store.page_path(root, page)) is not None]
+
+
+def regenerated_pages(root: Path, settings: Settings) -> list[Path]:
+    """The page files a change of the catalog rewrites (none unless the settings ask)."""
+    return [path for _, path in _generated_pages(root, settings)]
+
+
 def regenerate_page(root: Path, settings: Settings, journal: Journal | None = None) -> None:
     """Rewrite every generated page (``page`` and each ``[[pages]]`` page) from the catalog,
     when the settings ask for it."""
-    if not settings.regenerate_page:
-        return
-    pages = [(page, path) for page in settings.page_views()
-             if (path := store.page_path(root, page)) is not None]
+    pages = _generated_pages(root, settings)
     if not pages:
         return
     from deepphen.export import exporter

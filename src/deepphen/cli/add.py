@@ -104,6 +104,17 @@ def add_command(
         return
     for proposal in proposals:
         _show(proposal, root, dry_run=dry_run)
+    if not dry_run:
+        show_updated_pages(root)
+
+
+def show_updated_pages(root: Path) -> None:
+    """Name the pages a write regenerated: they go into the same commit as the papers."""
+    from deepphen.add import regenerated_pages
+    from deepphen.catalog import load_settings
+
+    for page in regenerated_pages(root, load_settings(root)):
+        echo(f"updated {page}")
 
 
 def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:

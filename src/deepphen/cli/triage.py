@@ -92,6 +92,7 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
     """Add the candidate as ``deepphen add`` would: "added", "skipped" (already in the
     catalog) or "retry" (a bad answer: nothing written, ask again)."""
     from deepphen import add as core
+    from deepphen.cli.add import show_updated_pages
     from deepphen.suggest import ACCEPTED_KEYWORDS
 
     best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
@@ -110,6 +111,7 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
         warn(f"not added: {exc}")
         return "skipped" if isinstance(exc, core.DuplicateError) else "retry"
     echo(f"wrote {path}")
+    show_updated_pages(root)
     return "added"
 
 
