@@ -310,3 +310,31 @@ def test_the_two_page_setup_runs_as_documented(tmp_path: Path, run_cli,
     run_cli("import", "README.md", "--catalog", "catalog", "--force")
     assert {name: (work / "catalog" / name).read_text(encoding="utf-8")
             for name in pages} == pages
+
+
+def test_import_examples_run_each_in_a_list_s_folder(tmp_path: Path, run_cli,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """import's --help examples all name --catalog, so the shipped-catalog run above skips
+    them: each runs here in a fresh folder holding a list's pages (README.md and FULL_LIST.md),
+    after the import a --merge example presupposes; /tmp paths are kept inside tmp_path."""
+    page = run_cli("export", "--format", "md", "--catalog",
+                   make_catalog(tmp_path / "source")).stdout
+    examples = help_examples(inspect.getdoc(inspect.unwrap(COMMANDS["import"].callback)) or "")
+    assert len(examples) >= 3
+    for number, example in enumerate(examples):
+        work = tmp_path / f"list-{number}"
+        work.mkdir()
+        for name in ("README.md", "FULL_LIST.md"):
+            (work / name).write_text(page, encoding="utf-8")
+        monkeypatch.chdir(work)
+        [argv] = list(commands_in(example))
+        argv = [str(work / arg.removeprefix("/tmp/")) if arg.startswith("/tmp/") else arg
+                for arg in argv]
+        if "--merge" in argv:  # a second page merges into a catalog made from the first
+            run_cli("import", "FULL_LIST.md", "--catalog", "catalog", "--page", "FULL_LIST.md")
+        result = run_cli(*argv, exit_code=None)
+        assert result.exit_code == 0, f"{example}: {result.stderr}"
+        folder = work / argv[argv.index("--catalog") + 1]
+        assert (folder / "catalog.toml").is_file(), example
+        if "json" in argv:
+            assert json.loads(result.stdout)["papers"] > 0
