@@ -12,7 +12,8 @@ catalog papers' abstracts, evaluation only). ``plain`` is ``FitModel.rank`` itse
 is this script's re-implementation of it with every knob at the shipped value, which must
 give the same figures (it checks the re-implementation).
 
-The ``lsa-*`` variants need numpy (not a deepphen dependency); they are skipped without it.
+The ``lsa-*`` and ``local-*`` variants need numpy (not a deepphen dependency); they are
+skipped without it.
 
     .venv/bin/python bench/eval_fit_variants.py [--variants plain title-0.5 ...] [--seeds 3]
                                                 [--days 7] [--met]
@@ -143,6 +144,17 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "unseen-min": {"unseen": "min"},
     "unseen-zero": {"unseen": "zero"},
     "rawmean": {"unseen": "rawmean"},
+    # Sixth round, on the shipped model. A candidate's evidence minus b times the mean
+    # evidence of its k nearest listed papers (IDF-weighted cosine of their words): a paper
+    # measured against its own neighbourhood, so that an LLM-behaviour paper need only
+    # stand out among LLM papers, not among all.
+    "local-10-0.3": {"local": (10, 0.3)},
+    "local-10-0.5": {"local": (10, 0.5)},
+    "local-20-0.5": {"local": (20, 0.5)},
+    # A shared author's bonus divided by the square root of the listed papers signed by
+    # that name (a prolific or common name lifts fewer of them), times w.
+    "authors-damped-1": {"author_damped": 1.0},
+    "authors-damped-1.5": {"author_damped": 1.5},
 }
 
 Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
@@ -226,6 +238,29 @@ def lsa_scores(docs: Sequence[set[str]], entries_docs: Sequence[set[str]], *,
     else:
         scores = np.sort(cand @ cat.T, axis=1)[:, -nearest:].mean(1)
     return [float(s) for s in scores]
+
+
+def local_contrast(docs: Sequence[set[str]], evidence: Sequence[float], nearest: int,
+                   share: float) -> list[float]:
+    """Evidence minus ``share`` times the mean evidence of each doc's nearest listed docs."""
+    import numpy as np
+
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update(doc)
+    vocab = {t: i for i, t in enumerate(df)}
+    x = np.zeros((len(docs), len(vocab)), dtype=np.float32)
+    for row, doc in enumerate(docs):
+        x[row, [vocab[t] for t in doc]] = 1.0
+    x *= np.log(len(docs) / np.array([df[t] for t in vocab], dtype=np.float32))
+    x /= np.linalg.norm(x, axis=1, keepdims=True) + 1e-9
+    sim = x @ x.T
+    np.fill_diagonal(sim, -1.0)
+    ev = np.array(evidence, dtype=np.float64)
+    finite = ev[np.isfinite(ev)]
+    ev = np.where(np.isfinite(ev), ev, finite.min() if finite.size else 0.0)
+    near = np.argsort(-sim, axis=1, kind="stable")[:, :nearest]
+    return [float(v) for v in ev - share * ev[near].mean(axis=1)]
 
 
 PAIRS: Any = False  # word pairs: False, True, or "titles" (in the title contrast only)
@@ -437,6 +472,8 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
             extra = lsa_scores(cat_docs, docs, centroid=knobs.get("lsa_centroid", False))
             evidence = [e + knobs["lsa"] * z for e, z in zip(evidence, zscored(extra),
                                                              strict=True)]
+        if "local" in knobs:
+            evidence = local_contrast(docs, evidence, *knobs["local"])
         weight = knobs.get("author_weight", fit.AUTHOR_WEIGHT)
         # A name's listed papers, the candidate's own left out, for ``author_contrast``.
         named = Counter(n for e in entries for n in {fit.name_parts(a) for a in e.authors})
@@ -448,6 +485,10 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
                                - math.log((named[fit.name_parts(a)] - 1 + 0.5) / len(entries))
                                for a in shared), reverse=True)
                 bonus = knobs["author_contrast"] * math.fsum(max(w, 0.0) for w in lean[:2])
+            elif "author_damped" in knobs:
+                damped = sorted((1 / math.sqrt(named[fit.name_parts(a)]) for a in shared),
+                                reverse=True)
+                bonus = knobs["author_damped"] * math.fsum(damped[:2])
             else:
                 bonus = weight * min(len(shared), 2)
             scored.append((ev + bonus, entry.id))
@@ -512,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import numpy  # noqa: F401
     except ImportError:
-        skipped = [n for n in names if n.startswith("lsa")]
+        skipped = [n for n in names if n.startswith(("lsa", "local"))]
         names = [n for n in names if n not in skipped]
         if skipped:
             print(f"skipped (needs numpy): {', '.join(skipped)}")
