@@ -4,7 +4,10 @@ step with what .ci/run and the Makefile do."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -111,3 +114,41 @@ def test_changelog_is_keep_a_changelog_up_to_the_current_version() -> None:
     assert set(re.findall(r"^### (\w+)$", text, flags=re.M)) <= allowed
     for name in names:  # each heading has its link reference
         assert re.search(rf"^\[{re.escape(name)}\]: https://", text, flags=re.M), name
+
+
+def _announced(day: dt.date) -> dt.datetime:
+    """When arXiv has announced every paper first submitted on ``day`` (UTC), at the latest.
+
+    arXiv takes submissions until 14:00 US Eastern on weekdays and announces them at 20:00 the
+    same day, those of Friday on Sunday; later ones wait for the next weekday's batch. The
+    day's last minute (23:59 UTC, 18:59 EST) is after the day's cutoff, so: Monday to
+    Wednesday next evening, Thursday on Sunday, Friday to Sunday on Monday; 20:00 EST is
+    01:00 UTC the next day.
+    """
+    batch = {0: 1, 1: 1, 2: 1, 3: 3, 4: 3, 5: 2, 6: 1}[day.weekday()]  # days to its announcement
+    return dt.datetime.combine(day + dt.timedelta(days=batch + 1), dt.time(1, 0))
+
+
+def test_weekly_discover_covers_every_day_once_it_is_announced() -> None:
+    """docs/discover-weekly.yml: each run's window holds only days arXiv has announced in
+    full by the run (a paper missing then would fall in no later window), and the windows of
+    consecutive runs leave no day out."""
+    from deepphen.window import parse_window
+
+    path = ROOT / "docs" / "discover-weekly.yml"
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    triggers = workflow.get("on") or workflow[True]  # YAML 1.1 reads the key `on` as true
+    minute, hour, _, _, weekday = triggers["schedule"][0]["cron"].split()
+    run = next(s["run"] for s in workflow["jobs"]["discover"]["steps"]
+               if "deepphen discover" in s.get("run", ""))
+    argv = shlex.split(next(line for line in run.splitlines() if "deepphen discover" in line))
+    since = argv[argv.index("--since") + 1]
+    until = argv[argv.index("--until") + 1] if "--until" in argv else None
+    first = dt.date(2025, 1, 6)  # a Monday; the cron's weekday counts from Sunday = 0
+    runs = [first + dt.timedelta(days=int(weekday) - 1 + 7 * week) for week in range(60)]
+    windows = [parse_window(since, until, today=day) for day in runs]
+    for day, window in zip(runs, windows, strict=True):
+        at = dt.datetime.combine(day, dt.time(int(hour), int(minute)))
+        assert _announced(window.end) <= at, f"the run of {day} asks {window}, not yet announced"
+    for before, after in itertools.pairwise(windows):
+        assert after.start <= before.end + dt.timedelta(days=1), f"{before}, then {after}"
