@@ -108,3 +108,17 @@ def test_discover_reads_a_hostile_feed_without_a_traceback(catalog_dir: Path, ar
     result = run_cli("discover", *WINDOW, "--format", "json")
     records = {r["arxiv"]: r["published"] for r in json.loads(result.stdout)}
     assert records == {"2505.30001": "2025-05-18", "2505.30002": None}  # judged by its id
+
+
+# --- the markdown checklist, pasted into a GitHub issue -----------------------------------
+
+@pytest.mark.parametrize("text", ["fixes #12", "see owner/repo#7", "closes GH-26",
+                                  "gh-26 again", "thanks @octocat", "to @org/team"])
+def test_no_github_reference_survives(text: str) -> None:
+    """GitHub links "#26", "owner/repo#26" and "GH-26" to issues (a closing keyword in a pull
+    request's text even closes them) and notifies "@name": none may come from arXiv's text."""
+    import re
+
+    shown = core.inert_references(text)
+    assert shown.replace("\u200b", "") == text
+    assert not re.search(r"(?i)(?:#|\bgh-)\d|@\w", shown)

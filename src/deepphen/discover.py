@@ -392,10 +392,10 @@ def first_authors(authors: Sequence[str], count: int = 2) -> str:
     return shown + (" et al." if len(authors) > count else "")
 
 
-# A zero-width space after '@' and before a number after '#': GitHub links "@name" (a
-# notification) and "#12" / "owner/repo#12" (a cross-reference) in issue text even when the
-# markdown is escaped; arXiv's text must not ping people or touch other issues.
-_GITHUB_REFERENCE = re.compile(r"@(?=\w)|#(?=\d)")
+# A zero-width space after '@' and before a number after '#' or "GH-": GitHub links "@name"
+# (a notification) and "#12" / "owner/repo#12" / "GH-12" (a cross-reference) in issue text
+# even when the markdown is escaped; arXiv's text must not ping people or touch other issues.
+_GITHUB_REFERENCE = re.compile(r"@(?=\w)|#(?=\d)|(?i:\bgh-)(?=\d)")
 
 
 def inert_references(text: str) -> str:
