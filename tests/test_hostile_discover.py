@@ -5,6 +5,7 @@ sequences, and end in no traceback."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import json
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from deepphen import discover as core
 from deepphen.cli import network
 from deepphen.cli.discover import discover_progress
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
+from tests.discover_corpus import make_corpus
 
 TODAY = dt.date(2025, 5, 22)
 WINDOW = ("--since", "2025-05-15", "--until", "2025-05-20", "--category", "cs.LG")
@@ -122,3 +124,36 @@ def test_no_github_reference_survives(text: str) -> None:
     shown = core.inert_references(text)
     assert shown.replace("\u200b", "") == text
     assert not re.search(r"(?i)(?:#|\bgh-)\d|@\w", shown)
+
+
+# --- triage under faults ------------------------------------------------------------------
+
+def _no_space(*_args: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("answers", ["a\n\n\nq\n", "d\nq\n"], ids=["add", "dismiss"])
+def test_triage_on_a_full_disk_stops_with_one_line(catalog_dir: Path, arxiv: ArxivServer,
+                                                   fake: FakeTime, run_cli, answers: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decision that cannot be written ends the walk: one line naming the file, exit 2,
+    the catalog as it was. (A failed add warned, asked again and the walk ended in exit 0,
+    as if all went well; a failed dismissal already stopped.)"""
+    from deepphen import fsutil
+
+    arxiv.corpus = make_corpus(dt.date(2025, 5, 20), noise=5)
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    before = _files(catalog_dir)
+    monkeypatch.setattr(fsutil.os, "fsync", _no_space)
+    result = run_cli("discover", *WINDOW[:4], "--interactive", "--limit", "2", input=answers,
+                     exit_code=2)
+    [line] = [t for t in result.stderr.splitlines() if t.startswith("deepphen: error:")]
+    assert "No space left on device" in line and str(catalog_dir) in line
+    assert "added 0, dismissed 0, skipped 0" in result.stderr
+    assert _files(catalog_dir) == before
+
+
+def _files(root: Path) -> dict[Path, bytes]:
+    """The catalog's files and their bytes (the derived cache aside)."""
+    return {p: p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and ".deepphen-cache" not in p.parts}

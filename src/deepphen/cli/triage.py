@@ -106,10 +106,16 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
     try:
         [proposal] = core.plan_additions(root, [fit.entry.id], options,
                                          client=_Prefetched(fit.entry))  # type: ignore[arg-type]
-        [path] = core.write_additions(root, [proposal])
-    except DeepphenError as exc:
+    except DeepphenError as exc:  # an answer add refuses (a section it does not know)
         warn(f"not added: {exc}")
         return "skipped" if isinstance(exc, core.DuplicateError) else "retry"
+    try:
+        [path] = core.write_additions(root, [proposal])
+    except core.DuplicateError as exc:  # another curator added it meanwhile
+        warn(f"not added: {exc}")
+        return "skipped"
+    # Any other failure to write (a full disk, a read-only catalog, the lock) ends the walk,
+    # as a failed dismissal does: one line and exit 2, not a warning in a walk that exits 0.
     echo(f"wrote {path}")
     show_updated_pages(root)
     return "added"
