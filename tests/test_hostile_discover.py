@@ -157,3 +157,24 @@ def _files(root: Path) -> dict[Path, bytes]:
     """The catalog's files and their bytes (the derived cache aside)."""
     return {p: p.read_bytes() for p in root.rglob("*")
             if p.is_file() and ".deepphen-cache" not in p.parts}
+
+
+# --- a hostile catalog --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("[[dismissed]]\narxiv = 2505\n", "must be an arXiv id"),
+    ("[[dismissed]]\narxiv = \"../../etc/passwd\"\n", "must be an arXiv id"),
+    ("[[dismissed]]\narxiv = \"2505.30001\"\ndate = \"yesterday\"\n", "'date' must be a date"),
+    ("dismissed = \"2505.30001\"\n", "must be a list of tables"),
+    ("[[dismissed]\narxiv = \"2505.30001\"\n", "dismissed.toml"),  # not TOML
+    ("\x00\x01binary", "dismissed.toml"),
+])
+def test_a_bad_dismissal_file_fails_before_any_request(catalog_dir: Path, arxiv: ArxivServer,
+                                                       fake: FakeTime, run_cli, text: str,
+                                                       said: str) -> None:
+    """The dismissals were read only after the whole listing was fetched: a typo in the file
+    cost a month's pages (minutes of arXiv's 3 s waits) before its one-line error."""
+    (catalog_dir / "dismissed.toml").write_text(text, encoding="utf-8")
+    result = run_cli("discover", *WINDOW, exit_code=2)
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert arxiv.requests == []

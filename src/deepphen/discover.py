@@ -199,6 +199,10 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
         raise DeepphenError("the catalog has no papers to learn from", path=root,
                             hint="add a few with 'deepphen add' first")
     configured = settings_categories(root, cat.settings)
+    from deepphen.dismissed import load_dismissals
+
+    # Read before any request: a bad file is one line at once, not after the whole listing.
+    dismissed = {d.arxiv for d in load_dismissals(root)}
     if client is None:
         from deepphen.arxiv import Client
 
@@ -238,9 +242,7 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     if client.refused and client.page_cap:  # why the run took more requests than usual
         warnings.append(f"arXiv refused pages of {client.refused} papers; "
                         f"asked {client.page_cap} a page")
-    from deepphen.dismissed import load_dismissals
-
-    known = Known.of(cat.papers, {d.arxiv for d in load_dismissals(root)})
+    known = Known.of(cat.papers, dismissed)
     left_out: dict[str, int] = {}
     kept = []
     for entry in [*fetched.entries, *fetched.by_keywords]:
