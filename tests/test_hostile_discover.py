@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import gzip
 import io
 import json
 from collections.abc import Callable
@@ -15,6 +16,7 @@ import pytest
 from rich.console import Console
 
 from deepphen import discover as core
+from deepphen.arxiv import Client
 from deepphen.cli import network
 from deepphen.cli.discover import discover_progress
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
@@ -178,3 +180,75 @@ def test_a_bad_dismissal_file_fails_before_any_request(catalog_dir: Path, arxiv:
     result = run_cli("discover", *WINDOW, exit_code=2)
     assert said in result.stderr and "Traceback" not in result.stderr
     assert arxiv.requests == []
+
+
+# --- compression bombs --------------------------------------------------------------------
+
+def _zeros(size: int, layers: int) -> bytes:
+    """``size`` zero bytes gzipped ``layers`` times over (a few KiB on the wire)."""
+    import zlib
+
+    pack = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = bytes(1 << 20)
+    body = b"".join(pack.compress(chunk) for _ in range(size >> 20)) + pack.flush()
+    for _ in range(layers - 1):
+        body = gzip.compress(body, compresslevel=9)
+    return body
+
+
+@pytest.mark.parametrize(("encoding", "layers"), [("gzip", 1), ("gzip, gzip", 2),
+                                                  ("gzip, deflate", 2)])
+def test_a_compression_bomb_is_refused_within_the_size_cap(arxiv: ArxivServer,
+                                                           encoding: str, layers: int) -> None:
+    """The size cap counted decoded bytes only after httpx had decoded a whole network read:
+    64 KiB of gzip is 64 MiB of zeros, and two layers ('gzip, gzip', decoded in turn) turn
+    a few KiB into gigabytes in one step. Decoding is bounded by the cap itself."""
+    import tracemalloc
+
+    from deepphen.arxiv import MAX_RESPONSE_BYTES
+    from deepphen.errors import NetworkError
+
+    body = _zeros(64 << 20, layers)
+    if encoding.endswith("deflate"):  # the outer layer in zlib's format
+        import zlib
+
+        body = zlib.compress(gzip.decompress(body), 9)
+    arxiv.fail(Fault("status", headers={"Content-Encoding": encoding}, body=body))
+    tracemalloc.start()
+    try:
+        with pytest.raises(NetworkError, match="larger than"):
+            list(Client(arxiv.url, max_tries=1).search("cat:cs.LG"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * MAX_RESPONSE_BYTES
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "deflate", "identity", ""])
+def test_compressed_feeds_are_still_read(arxiv: ArxivServer, encoding: str) -> None:
+    import zlib
+
+    packed = {"gzip": gzip.compress, "x-gzip": gzip.compress, "deflate": zlib.compress}
+    body = packed.get(encoding, bytes)(_feed())
+    arxiv.fail(Fault("status", headers={"Content-Encoding": encoding} if encoding else {},
+                     body=body))
+    [page] = Client(arxiv.url, max_tries=1).search("cat:cs.LG")
+    assert [e.id for e in page.entries] == ["2505.30001"]
+    assert "gzip" in arxiv.requests[-1].headers.get("Accept-Encoding", "")
+
+
+def test_an_endless_body_is_cut_at_the_cap_as_it_streams(arxiv: ArxivServer) -> None:
+    """No Content-Length and no end: reading stops at the cap, the rest never held."""
+    import tracemalloc
+
+    from deepphen.errors import NetworkError
+
+    arxiv.fail(Fault("huge", size=64 << 20, send_length=False))
+    tracemalloc.start()
+    try:
+        with pytest.raises(NetworkError, match="larger than"):
+            list(Client(arxiv.url, max_tries=1, max_bytes=1 << 20).search("cat:cs.LG"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20

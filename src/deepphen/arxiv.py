@@ -4,16 +4,19 @@ Only network commands (``add``, ``refresh``, ``discover``) import this module, s
 loaded only when it is needed. The client looks papers up by id (one request per 100 ids) or
 pages through a ``search_query`` (at most 2000 entries a request, fewer when a server
 refuses so many), waits at least 3 s between requests, retries 429/5xx/timeouts/connection
-errors with exponential backoff (honouring ``Retry-After``) and caps the response size.
+errors with exponential backoff (honouring ``Retry-After``) and caps the response size,
+decoded (gzip, deflate) by a decoder that never writes past the cap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import itertools
 import os
 import re
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -31,6 +34,11 @@ USER_AGENT = f"deepphen/{__version__} (+https://github.com/MinghuiChen43/awesome
 MAX_IDS_PER_REQUEST = 100
 MIN_INTERVAL = 3.0  # arXiv asks for no more than one request every three seconds
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # a full 100-entry feed is well under 1 MB
+# Content codings read (zlib's wbits: a gzip header, a zlib header), decoded here, not by
+# httpx, so that no step decodes past the size cap (see Decoder). At most two layers.
+CODINGS = {"gzip": 31, "x-gzip": 31, "deflate": 15}
+ACCEPT_ENCODING = "gzip, deflate"
+MAX_CODINGS = 2
 MAX_RETRY_AFTER = 600.0  # a longer demand is reported instead of waited out
 DEFAULT_DEADLINE = 60.0  # a command gives up on arXiv after this long in all (--timeout)
 MAX_REDIRECTS = 5
@@ -260,8 +268,9 @@ class Client:
 
     def _open(self) -> httpx.Client:
         return httpx.Client(timeout=self.timeout, transport=self._transport,
-                            headers={"User-Agent": USER_AGENT}, follow_redirects=True,
-                            max_redirects=MAX_REDIRECTS)
+                            headers={"User-Agent": USER_AGENT,
+                                     "Accept-Encoding": ACCEPT_ENCODING},
+                            follow_redirects=True, max_redirects=MAX_REDIRECTS)
 
     def remaining(self) -> float | None:
         """Seconds left before the overall deadline (None: no deadline)."""
@@ -368,16 +377,53 @@ class Client:
             if response.status_code < 400 and length and length.isdigit() \
                     and int(length) > self.max_bytes:
                 raise _too_big(url, self.max_bytes, response.status_code)
+            decoder = Decoder(response.headers.get("content-encoding", ""), self.max_bytes)
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
+            # Streamed: nothing past the cap or the time is read. None: the end of it.
+            for raw in itertools.chain(response.iter_raw(), [None]):
                 if self.clock() > deadline:
                     raise httpx.ReadTimeout("response body too slow", request=response.request)
+                try:
+                    chunk = decoder.decode(raw)
+                except OverflowError:
+                    raise _too_big(url, self.max_bytes, response.status_code) from None
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise _too_big(url, self.max_bytes, response.status_code)
                 chunks.append(chunk)
             return response.status_code, response.headers, b"".join(chunks)
+
+
+class Decoder:
+    """A body's content codings undone in turn, no layer ever writing more than ``limit``
+    bytes at once: httpx decodes a whole network read in one step, and 64 KiB of gzip is
+    64 MiB of zeros ("gzip, gzip": gigabytes) before any size cap could look at it."""
+
+    def __init__(self, header: str, limit: int) -> None:
+        names = [n.strip().lower() for n in header.split(",") if n.strip()]
+        names = [n for n in names if n != "identity"]
+        unknown = [n for n in names if n not in CODINGS]
+        if unknown or len(names) > MAX_CODINGS:
+            raise httpx.DecodingError(f"unsupported Content-Encoding {header.strip()!r}")
+        self.layers = [zlib.decompressobj(CODINGS[n]) for n in reversed(names)]
+        self.limit = limit
+
+    def decode(self, data: bytes | None) -> bytes:
+        """The decoded bytes of the next raw ``data`` (None at the end of the body);
+        OverflowError when a layer would write more than the limit."""
+        end = data is None
+        data = data or b""
+        for layer in self.layers:
+            try:
+                data = layer.decompress(data, self.limit + 1)
+                if end and len(data) <= self.limit:  # all input taken: flush is its last bit
+                    data += layer.flush()
+            except zlib.error as exc:
+                raise httpx.DecodingError(str(exc)) from exc
+            if len(data) > self.limit:
+                raise OverflowError(f"decoded body over {self.limit} bytes")
+        return data
 
 
 def smaller_page(asked: int, reason: str, tried: int) -> int | None:
