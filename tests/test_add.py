@@ -161,9 +161,9 @@ def test_accept_suggestion_takes_the_suggested_key_words_unless_k_is_given(
 def test_terminal_prompt_takes_a_number_or_a_name(catalog_dir: Path, arxiv: ArxivServer,
                                                   run_cli, monkeypatch) -> None:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
-    run_cli("add", "2309.00001", input="\n")
+    run_cli("add", "2309.00001", input="\nNeural Collapse\n")
     assert (catalog_dir / "neural-collapse" / "2309.00001.toml").is_file()
-    run_cli("add", "2206.07682", input="emergence\n")
+    run_cli("add", "2206.07682", input="emergence\n\n")
     assert (catalog_dir / EMERGENCE / "2206.07682.toml").is_file()
 
 
@@ -172,7 +172,7 @@ def test_terminal_prompt_asks_again_after_a_bad_answer(catalog_dir: Path, arxiv:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
     # '²' and '١٢' are digits to str.isdigit; neither may end in a traceback.
     result = run_cli("add", "2206.07682",
-                     input="Quantum Gravity\n42\n²\n\u0661\u0662\nemergence\n")
+                     input="Quantum Gravity\n42\n²\n\u0661\u0662\nemergence\n\n")
     assert (catalog_dir / EMERGENCE / "2206.07682.toml").is_file()
     assert "unknown section 'Quantum Gravity'" in result.stderr
     assert "no section number 42" in result.stderr
@@ -184,9 +184,50 @@ def test_terminal_prompt_shows_the_ranking_with_json_output(catalog_dir: Path,
                                                             arxiv: ArxivServer, run_cli,
                                                             monkeypatch) -> None:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
-    result = run_cli("add", "2309.00001", "--format", "json", input="\n")
+    result = run_cli("add", "2309.00001", "--format", "json", input="\n\nNeural Collapse\n")
     assert "Sections for 2309.00001" in result.stdout  # not a prompt for an unseen list
     assert (catalog_dir / "neural-collapse" / "2309.00001.toml").is_file()
+
+
+def test_terminal_asks_for_key_words_too_the_suggested_offered(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
+    """Asked for the section, the curator is asked for the key words as well (as discover's
+    triage does), the first three suggested offered: a paper is not written with none for
+    lint to refuse. Typed ones are spelled as the catalog spells them, as -k's are."""
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    offered = core.plan_additions(catalog_dir, ["2206.07682"], core.Options())[0]
+    assert offered.suggested_keywords
+    result = run_cli("add", "2206.07682", input="emergence\n\n")
+    path = catalog_dir / EMERGENCE / "2206.07682.toml"
+    assert read_paper(path).keywords == offered.suggested_keywords[:3]
+    assert "has no key words" not in result.stderr
+    more = [k for k in offered.suggested_keywords if k not in offered.suggested_keywords[:3]]
+    shown = [line for line in result.stderr.splitlines() if "more key words" in line]
+    assert shown == ([f"more key words suggested for 2206.07682: {'; '.join(more)}"]
+                     if more else [])  # not the ones just taken
+    path.unlink()
+    result = run_cli("add", "2206.07682", input="emergence\nlarge-language models; Grokking\n")
+    assert read_paper(path).keywords == ["Large Language Model", "Grokking"]
+    assert "written as 'Large Language Model'" in result.stderr
+
+
+def test_terminal_key_word_prompt_asks_again_until_lint_would_take_them(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
+    monkeypatch.setattr(core, "_suggest_keywords", lambda *args, **kwargs: [])
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    seven = "; ".join(f"Word{i}" for i in range(7))
+    result = run_cli("add", "2206.07682", input=f"emergence\n\n{seven}\nEmergence\n")
+    assert "at least one" in result.stderr and "at most 6" in result.stderr
+    assert read_paper(catalog_dir / EMERGENCE / "2206.07682.toml").keywords == ["Emergence"]
+
+
+def test_no_key_word_prompt_when_they_are_given_or_no_section_is_asked(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    run_cli("add", "2206.07682", "-k", "Emergence", input="emergence\n")
+    assert read_paper(catalog_dir / EMERGENCE / "2206.07682.toml").keywords == ["Emergence"]
+    run_cli("add", "2309.00001", "-s", "neural-collapse", input="")  # no prompt at all
+    assert read_paper(catalog_dir / "neural-collapse" / "2309.00001.toml").keywords == []
 
 
 def test_end_of_input_at_the_prompt_is_an_interrupt(catalog_dir: Path, arxiv: ArxivServer,

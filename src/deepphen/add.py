@@ -118,6 +118,18 @@ class Proposal:
         }
 
 
+def with_keywords(root: Path, proposal: Proposal, given: Sequence[str]) -> Proposal:
+    """``proposal`` with key words chosen after it was planned (add's prompt on a terminal),
+    mapped to the catalog's spelling as ``-k``'s are. Raises DeepphenError for more than an
+    entry may have."""
+    vocab = Vocabulary.from_papers(store.Catalog.load(root).papers)
+    choices = normalize_keywords(vocab, given)
+    keywords = [c.spelling for c in choices]
+    _check_keyword_count(keywords)
+    return replace(proposal, paper=replace(proposal.paper, keywords=keywords),
+                   keyword_choices=choices)
+
+
 def parse_ids(texts: Sequence[str]) -> list[str]:
     """Canonical ids (no version) for every input, in order, without repeats.
 

@@ -60,10 +60,11 @@ def add_command(
     """Add papers from arXiv, with duplicate checks and section and key-word suggestions.
 
     Without --section the sections are ranked for the paper from the catalog itself; a
-    terminal asks to confirm, elsewhere pass --section or --accept-suggestion (with
-    --dry-run the best suggestion is shown). --accept-suggestion also writes the first
-    three suggested key words when no -k is given (given ones win: the two never mix).
-    Duplicates exit with 1, bad input with 2.
+    terminal asks to confirm, and for the key words unless -k gives them (the suggested
+    ones offered); elsewhere pass --section or --accept-suggestion (with --dry-run the best
+    suggestion is shown). --accept-suggestion also writes the first three suggested key
+    words when no -k is given (given ones win: the two never mix). Duplicates exit with 1,
+    bad input with 2.
 
     Examples:
 
@@ -139,24 +140,51 @@ def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:
 
     settings = load_settings(root)
     while True:  # a typo at the prompt asks again rather than losing the fetched paper
-        try:
-            answer = typer.prompt(f"Section for {proposal.entry.id} (number or name)",
-                                  default="1", err=True)
-        except typer.Abort:
-            # click turns Ctrl-C and Ctrl-D at a prompt into Abort: end the prompt's line and
-            # exit as an interrupt (130), not as "findings" (1).
-            sys.stderr.write("\n")
-            raise KeyboardInterrupt from None
+        answer = ask(f"Section for {proposal.entry.id} (number or name)", "1")
         # isdecimal, not isdigit: '²' is a digit that int() refuses; read it as a name.
         if answer.strip().isdecimal():
             if 1 <= int(answer) <= len(ranking):
-                return proposal.with_section(ranking[int(answer) - 1].section)
+                placed = proposal.with_section(ranking[int(answer) - 1].section)
+                break
             warn(f"no section number {answer.strip()}; choose 1 to {len(ranking)} or a name")
             continue
         try:
-            return proposal.with_section(resolve_section(settings, answer))
+            placed = proposal.with_section(resolve_section(settings, answer))
+            break
         except DeepphenError as exc:
             warn(str(exc))
+    return placed if placed.paper.keywords else _ask_keywords(placed, root)
+
+
+def _ask_keywords(proposal: Any, root: Path) -> Any:
+    """At the terminal, after the section: the key words (none given with -k), the first
+    suggested ones offered, asked again until lint would take them (one to six)."""
+    from deepphen import add as core
+    from deepphen.suggest import ACCEPTED_KEYWORDS
+
+    offered = "; ".join(proposal.suggested_keywords[:ACCEPTED_KEYWORDS])
+    question = (f"Key words for {proposal.entry.id} (separated by ';'" +
+                ("" if offered else "; at least one") + ")")
+    while True:
+        answer = ask(printable(question), printable(offered) if offered else None)
+        given = [k for k in answer.split(";") if k.strip()]
+        if not given:
+            continue  # no default: click asks again on an empty answer, the question says why
+        try:
+            return core.with_keywords(root, proposal, given)
+        except DeepphenError as exc:
+            warn(str(exc))
+
+
+def ask(text: str, default: str | None = None) -> str:
+    """A question at the terminal (on stderr); Ctrl-C or Ctrl-D there is an interrupt."""
+    try:
+        return typer.prompt(text, default=default, err=True, show_default=default is not None)
+    except typer.Abort:
+        # click turns Ctrl-C and Ctrl-D at a prompt into Abort: end the prompt's line and
+        # exit as an interrupt (130), not as "findings" (1).
+        sys.stderr.write("\n")
+        raise KeyboardInterrupt from None
 
 
 def _notes(proposals: list[Any], root: Path, *, written: bool) -> None:
@@ -164,7 +192,8 @@ def _notes(proposals: list[Any], root: Path, *, written: bool) -> None:
     would meet the duplicate check: the hints then name its file."""
     from deepphen.catalog import paper_path
 
-    for choice in proposals[0].renamed_keywords if proposals else []:
+    renamed = {(c.given, c.spelling): c for p in proposals for c in p.renamed_keywords}
+    for choice in renamed.values():
         warn(f"key word {choice.given!r} written as {choice.spelling!r}, the catalog's spelling")
     for proposal in proposals:
         where = (f"put them in {paper_path(root, proposal.paper)}" if written
@@ -174,15 +203,16 @@ def _notes(proposals: list[Any], root: Path, *, written: bool) -> None:
                  "(--force)")
         if not proposal.paper.keywords:
             warn(f"{proposal.entry.id} has no key words; lint requires one to six ({where})")
-        suggested = "; ".join(proposal.suggested_keywords)
+        others = [k for k in proposal.suggested_keywords if k not in proposal.paper.keywords]
+        suggested = "; ".join(others)
         if proposal.accepted_keywords:
             echo(printable(f"key words for {proposal.entry.id} from the suggestions: "
                            f"{'; '.join(proposal.accepted_keywords)} (--accept-suggestion)"),
                  err=True)
-        elif proposal.suggested_keywords and proposal.paper.keywords:
+        elif others and proposal.paper.keywords:
             echo(printable(f"more key words suggested for {proposal.entry.id}: {suggested}"),
                  err=True)
-        elif proposal.suggested_keywords:
+        elif others:
             tail = "" if written else " (add with -k)"
             echo(printable(f"suggested key words for {proposal.entry.id}: {suggested}{tail}"),
                  err=True)

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import typer
-
+from deepphen.cli.add import ask, show_updated_pages
 from deepphen.cli.output import echo, warn
 from deepphen.errors import DeepphenError
 from deepphen.printable import printable as clean
@@ -32,14 +31,6 @@ class _Prefetched:
         return {self.entry.id: self.entry}
 
 
-def _ask(text: str, default: str | None = None) -> str:
-    try:
-        return typer.prompt(text, default=default, err=True, show_default=default is not None)
-    except typer.Abort:  # click's Ctrl-C / Ctrl-D at a prompt
-        sys.stderr.write("\n")
-        raise KeyboardInterrupt from None
-
-
 def triage(root: Path, result: Any, limit: int) -> None:
     """Ask about each of the best ``limit`` candidates in turn."""
     headings = result.headings()
@@ -49,7 +40,7 @@ def triage(root: Path, result: Any, limit: int) -> None:
         for number, fit in enumerate(fits, 1):
             _show(fit, number, len(fits), headings)
             while True:
-                answer = _ask(f"[{KEYS}]", default="s").strip().lower()[:1]
+                answer = ask(f"[{KEYS}]", default="s").strip().lower()[:1]
                 if answer == "o":
                     echo(clean(fit.entry.summary) or "(no abstract)")
                     continue
@@ -92,14 +83,13 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
     """Add the candidate as ``deepphen add`` would: "added", "skipped" (already in the
     catalog) or "retry" (a bad answer: nothing written, ask again)."""
     from deepphen import add as core
-    from deepphen.cli.add import show_updated_pages
     from deepphen.suggest import ACCEPTED_KEYWORDS
 
     best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
-    section = _ask("Section", default=clean(headings.get(best, best)) or None)
+    section = ask("Section", default=clean(headings.get(best, best)) or None)
     suggested = clean("; ".join(fit.suggested_keywords[:ACCEPTED_KEYWORDS]))
     # No default: the prompt asks again on an empty answer, so it says why (a paper needs one).
-    keywords = _ask("Key words (separated by ';')" if suggested
+    keywords = ask("Key words (separated by ';')" if suggested
                     else "Key words (separated by ';'; at least one)", default=suggested or None)
     options = core.Options(section=section, keywords=[k for k in keywords.split(";")
                                                       if k.strip()])
