@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -394,3 +395,33 @@ def test_a_reader_that_went_away_ends_the_command_quietly(argv: list[str],
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == 141
+
+
+def test_a_reader_that_left_part_way_through_one_long_write_is_seen(tmp_path: Path) -> None:
+    """The JSON export is one write of some 400 kB; when the reader leaves while it blocks on
+    the full pipe, CPython's buffered writer takes the cut-short write for done and no error
+    follows. The command still ends with the status of SIGPIPE, not 0 for output cut short."""
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "catalog", tmp_path / "catalog",
+                    ignore=shutil.ignore_patterns(".deepphen-cache"))
+    with subprocess.Popen([sys.executable, "-m", "deepphen", "export", "--format", "json",
+                           "--catalog", str(tmp_path / "catalog")],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        assert child.stdout is not None and child.stderr is not None
+        assert child.stdout.read(10)  # the pipe holds 64 kB: the writer now waits in write()
+        child.stdout.close()
+        stderr = child.stderr.read()
+        code = child.wait(timeout=60)
+    assert stderr == b""
+    assert code == 141
+
+
+def test_a_reader_that_took_everything_and_left_is_not_a_broken_pipe(catalog_dir: Path) -> None:
+    argv = [sys.executable, "-m", "deepphen", "search", "2201.02177", "--format", "ids"]
+    whole = subprocess.run(argv, capture_output=True, timeout=60).stdout
+    assert whole
+    with subprocess.Popen(argv, stdout=subprocess.PIPE) as child:
+        assert child.stdout is not None
+        assert child.stdout.read(len(whole)) == whole
+        child.stdout.close()
+        assert child.wait(timeout=60) == 0

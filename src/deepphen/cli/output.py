@@ -47,6 +47,8 @@ def run_command(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
     try:
         func(*args, **kwargs)
         sys.stdout.flush()  # a reader that went away is found here, not at interpreter exit
+        if _reader_left():
+            raise BrokenPipeError
     except NothingFound as exc:
         nothing_found(str(exc))
         return exc.exit_code
@@ -68,6 +70,32 @@ def run_command(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
         error(f"{where}{exc.strerror or exc}")
         return EXIT_USAGE
     return 0
+
+
+def _reader_left() -> bool:
+    """Whether stdout is a pipe its reader closed with output still unread in it. A long
+    write the reader cut short returns as if whole (CPython's buffered writer takes the
+    partial write for done), so no error says the output was lost; the pipe does: POLLERR
+    (no reader) with bytes in it (FIONREAD). A reader that took everything and left is not
+    one that left early. Where either check is missing, nothing is claimed."""
+    import stat
+
+    try:
+        fd = sys.stdout.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return False
+        import fcntl
+        import select
+        import termios
+
+        poller = select.poll()
+        poller.register(fd, 0)  # POLLERR is always reported: nothing else to ask
+        if not any(events & select.POLLERR for _, events in poller.poll(0)):
+            return False
+        unread = fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0")
+    except (AttributeError, ImportError, OSError, ValueError):  # a test's stream, no poll
+        return False
+    return int.from_bytes(unread, sys.byteorder, signed=True) > 0
 
 
 def _discard_stdout() -> None:
