@@ -221,13 +221,20 @@ def test_terminal_key_word_prompt_asks_again_until_lint_would_take_them(
     assert read_paper(catalog_dir / EMERGENCE / "2206.07682.toml").keywords == ["Emergence"]
 
 
-def test_no_key_word_prompt_when_they_are_given_or_no_section_is_asked(
+def test_key_word_prompt_only_for_what_the_command_line_left_open(
         catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
+    """-k, --accept-suggestion and --dry-run leave nothing to ask; --section alone leaves the
+    key words (discover's checklist prints such a line for a paper with no suggestion)."""
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
     run_cli("add", "2206.07682", "-k", "Emergence", input="emergence\n")
     assert read_paper(catalog_dir / EMERGENCE / "2206.07682.toml").keywords == ["Emergence"]
-    run_cli("add", "2309.00001", "-s", "neural-collapse", input="")  # no prompt at all
-    assert read_paper(catalog_dir / "neural-collapse" / "2309.00001.toml").keywords == []
+    run_cli("add", "2309.00001", "-s", "neural-collapse", "-n", input="")
+    run_cli("add", "2309.00001", "-s", "neural-collapse", "--accept-suggestion", input="")
+    (catalog_dir / "neural-collapse" / "2309.00001.toml").unlink()
+    result = run_cli("add", "2309.00001", "-s", "neural-collapse", input="Neural Collapse\n")
+    assert "Section for" not in result.stderr and "Key words for 2309.00001" in result.stderr
+    assert read_paper(catalog_dir / "neural-collapse" / "2309.00001.toml").keywords == [
+        "Neural Collapse"]
 
 
 def test_end_of_input_at_the_prompt_is_an_interrupt(catalog_dir: Path, arxiv: ArxivServer,

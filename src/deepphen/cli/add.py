@@ -60,11 +60,11 @@ def add_command(
     """Add papers from arXiv, with duplicate checks and section and key-word suggestions.
 
     Without --section the sections are ranked for the paper from the catalog itself; a
-    terminal asks to confirm, and for the key words unless -k gives them (the suggested
-    ones offered); elsewhere pass --section or --accept-suggestion (with --dry-run the best
-    suggestion is shown). --accept-suggestion also writes the first three suggested key
-    words when no -k is given (given ones win: the two never mix). Duplicates exit with 1,
-    bad input with 2.
+    terminal asks to confirm, elsewhere pass --section or --accept-suggestion (with
+    --dry-run the best suggestion is shown). Without -k a terminal asks for the key words,
+    the suggested ones offered. --accept-suggestion also writes the first three suggested
+    key words when no -k is given (given ones win: the two never mix). Duplicates exit with
+    1, bad input with 2.
 
     Examples:
 
@@ -95,6 +95,9 @@ def add_command(
                         not section, root=root) for p in proposals]
     if accept_suggestion:  # the suggested key words too, where -k gave none
         proposals = [p.accept_suggestion() for p in proposals]
+    elif not dry_run and is_terminal() and is_terminal(sys.stdin):
+        # Lint refuses a paper with no key words: ask rather than write one it refuses.
+        proposals = [p if p.paper.keywords else _ask_keywords(p, root) for p in proposals]
     if fmt == "text":
         _notes(proposals, root, written=not dry_run)
     if not dry_run:
@@ -144,21 +147,18 @@ def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:
         # isdecimal, not isdigit: '²' is a digit that int() refuses; read it as a name.
         if answer.strip().isdecimal():
             if 1 <= int(answer) <= len(ranking):
-                placed = proposal.with_section(ranking[int(answer) - 1].section)
-                break
+                return proposal.with_section(ranking[int(answer) - 1].section)
             warn(f"no section number {answer.strip()}; choose 1 to {len(ranking)} or a name")
             continue
         try:
-            placed = proposal.with_section(resolve_section(settings, answer))
-            break
+            return proposal.with_section(resolve_section(settings, answer))
         except DeepphenError as exc:
             warn(str(exc))
-    return placed if placed.paper.keywords else _ask_keywords(placed, root)
 
 
 def _ask_keywords(proposal: Any, root: Path) -> Any:
-    """At the terminal, after the section: the key words (none given with -k), the first
-    suggested ones offered, asked again until lint would take them (one to six)."""
+    """At the terminal: the key words (none given with -k), the first suggested ones
+    offered, asked again until lint would take them (one to six)."""
     from deepphen import add as core
     from deepphen.suggest import ACCEPTED_KEYWORDS
 
