@@ -252,3 +252,24 @@ def test_an_endless_body_is_cut_at_the_cap_as_it_streams(arxiv: ArxivServer) -> 
     finally:
         tracemalloc.stop()
     assert peak < 4 << 20
+
+
+# --- invisible characters from arXiv ------------------------------------------------------
+
+# Soft hyphen, Mongolian vowel separator, zero-width space, word joiner, the invisible math
+# operators, and the tag characters (which spell hidden ASCII text, "ASCII smuggling").
+INVISIBLE = "\u00ad\u180e\u200b\u2060\u2061\u2062\u2063\u2064" + "".join(
+    chr(c) for c in range(0xE0000, 0xE0080, 7))
+
+
+def test_arxiv_text_keeps_no_invisible_characters() -> None:
+    """A title or author name from arXiv carrying characters that show as nothing would put
+    text the curator cannot see into the checklist, the terminal and (through add) the
+    catalog and its page. Joiners that scripts and emoji need (U+200C, U+200D) stay."""
+    from deepphen.atom import parse_page
+
+    body = _feed(title=f"Neu{INVISIBLE}ral collapse \u0645\u200c\u06cc \U0001f469\u200d\U0001f52c")
+    [entry], _ = parse_page(body.replace(b"<name>A B</name>",
+                                         f"<name>A{INVISIBLE} B</name>".encode()))
+    assert entry.title == "Neural collapse \u0645\u200c\u06cc \U0001f469\u200d\U0001f52c"
+    assert entry.authors == ["A B"]

@@ -18,7 +18,7 @@ from defusedxml import ElementTree as SafeET
 
 from deepphen import ids
 from deepphen.errors import NetworkError, Refused
-from deepphen.printable import strip_controls
+from deepphen.printable import strip_controls, strip_invisible
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -150,8 +150,9 @@ def _text(node: Any, tag: str) -> str:
 
 def _clean(text: str) -> str:
     """Collapse the hard wraps and indentation of legacy feeds; no control or bidi character
-    (XML allows C1 controls and U+202E) reaches a paper file or a terminal."""
-    return " ".join(strip_controls(text).split())
+    (XML allows C1 controls and U+202E), nor one that shows as nothing (a zero-width space,
+    tag characters), reaches a paper file or a terminal."""
+    return " ".join(strip_invisible(strip_controls(text)).split())
 
 
 def _date(text: str) -> dt.date | None:

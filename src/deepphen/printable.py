@@ -67,6 +67,20 @@ def strip_controls(text: str, *, keep: str = "") -> str:
     return "".join(ch for ch in spaced if ch in keep or not _CONTROL_RE.match(ch))
 
 
+# Characters that show as nothing and join or split nothing a script needs: the soft hyphen,
+# the Mongolian vowel separator, the zero-width space, the word joiner, the invisible math
+# operators and the tag characters (which spell hidden ASCII). U+200C and U+200D are left:
+# Persian and Indic scripts and emoji sequences need them.
+_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b\u2060-\u2064\U000e0000-\U000e007f]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters that show as nothing (see _INVISIBLE_RE): for text from
+    outside (arXiv), so nothing a reader cannot see reaches a checklist, a terminal or the
+    catalog."""
+    return _INVISIBLE_RE.sub("", text)
+
+
 def mark_controls(text: str, mark: str = "\ufffd", *, keep: str = "") -> str:
     """``text`` with every control or bidi-formatting character but those in ``keep`` replaced
     by ``mark``: seen, not obeyed (the HTML page shows them as U+FFFD)."""
