@@ -41,6 +41,15 @@ def test_write_applies_changes(catalog_dir: Path, arxiv: ArxivServer, run_cli) -
     run_cli("refresh", "--all")  # nothing left to change: exit 0
 
 
+def test_write_names_the_page_it_regenerated(catalog_dir: Path, arxiv: ArxivServer,
+                                            run_cli) -> None:
+    """As add does: the page goes into the same commit as the papers (lint's DP501)."""
+    make_catalog(catalog_dir, settings=sample_settings(page="README.md", regenerate_page=True))
+    result = run_cli("refresh", "--all", "--write")
+    assert f"updated {catalog_dir / 'README.md'}" in result.stderr.splitlines()
+    assert "updated" not in run_cli("refresh", "--all").stderr  # nothing written, none said
+
+
 def test_title_and_author_changes_shown_old_to_new(catalog_dir: Path, arxiv: ArxivServer,
                                                    run_cli) -> None:
     block = arxiv.feeds["current"][2]["2201.02177"]

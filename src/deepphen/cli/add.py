@@ -112,13 +112,13 @@ def add_command(
         show_updated_pages(root)
 
 
-def show_updated_pages(root: Path) -> None:
+def show_updated_pages(root: Path, *, err: bool = False) -> None:
     """Name the pages a write regenerated: they go into the same commit as the papers."""
     from deepphen.add import regenerated_pages
     from deepphen.catalog import load_settings
 
     for page in regenerated_pages(root, load_settings(root)):
-        echo(f"updated {page}")
+        echo(f"updated {page}", err=err)
 
 
 def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:

@@ -74,5 +74,9 @@ def refresh_command(
         sys.stderr.write(f"checked {counted(result.checked, 'paper')}; {changed} changed "
                          f"upstream" + (f"; {verb} {counted(changed, 'file')}" if changed
                                         else "") + "\n")
+        if result.written:
+            from deepphen.cli.add import show_updated_pages
+
+            show_updated_pages(root, err=True)  # beside the summary: stdout is the table
     if result.updates and not write:
         raise typer.Exit(EXIT_FINDINGS)
