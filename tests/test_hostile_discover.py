@@ -273,3 +273,22 @@ def test_arxiv_text_keeps_no_invisible_characters() -> None:
                                          f"<name>A{INVISIBLE} B</name>".encode()))
     assert entry.title == "Neural collapse \u0645\u200c\u06cc \U0001f469\u200d\U0001f52c"
     assert entry.authors == ["A B"]
+
+
+def test_the_checklist_fits_an_issue_whatever_arxiv_sends(catalog_dir: Path, arxiv: ArxivServer,
+                                                          fake: FakeTime, run_cli) -> None:
+    """A title or author name of megabytes (a feed under the 8 MiB cap) went whole into the
+    checklist: a GitHub issue takes 65,536 characters, so the weekly workflow's
+    'gh issue create' failed. The checklist shortens them; JSON keeps every character."""
+    from tests.arxiv_query import CorpusEntry
+
+    title = "Neural collapse " + "grokking " * 100_000
+    names = ["Ann " + "Long" * 50_000, "Bo " + "Name" * 50_000, "Cy Short", "Di Four"]
+    arxiv.corpus = [CorpusEntry("2505.30001", title, names, "neural collapse", ["cs.LG"],
+                                dt.datetime(2025, 5, 18, 12))]
+    md = run_cli("discover", *WINDOW, "--format", "md").stdout
+    [item] = [line for line in md.splitlines() if line.startswith("- [ ] ")]
+    assert len(item) < 1500 and "…" in item
+    assert "](https://arxiv.org/abs/2505.30001)" in item and "`deepphen add 2505.30001" in item
+    [record] = json.loads(run_cli("discover", *WINDOW, "--format", "json").stdout)
+    assert record["title"] == title.strip() and record["authors"] == names

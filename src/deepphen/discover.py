@@ -405,6 +405,21 @@ def inert_references(text: str) -> str:
     return _GITHUB_REFERENCE.sub(lambda m: m.group() + "\u200b", text)
 
 
+# Characters of a title and of the authors shown in the checklist, at most: a GitHub issue
+# body holds 65,536 characters, and a feed under the size cap may carry a title of megabytes.
+MD_TITLE = 300
+MD_AUTHORS = 160
+
+
+def shorten(text: str, size: int) -> str:
+    """``text`` cut to at most ``size`` characters, at a space if one is near, with "…"."""
+    if len(text) <= size:
+        return text
+    cut = text[:size - 1]
+    space = cut.rfind(" ", size // 2)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
+
+
 def render_md(result: Discovery, limit: int) -> str:
     """A GFM checklist of the best candidates, each with the command that adds it, for an
     issue or a pull request: arXiv's text is escaped and cannot mention or reference."""
@@ -424,8 +439,9 @@ def render_md(result: Discovery, limit: int) -> str:
         section = headings.get(fit.suggested_sections[0][0], fit.suggested_sections[0][0]) \
             if fit.suggested_sections else "?"
         lines.append(
-            f"- [ ] [{escape_md(entry.title)}]({entry.abs_url}): "
-            f"{escape_md(first_authors(entry.authors, 3))}, {date}; score {fit.score:.2f}; "
+            f"- [ ] [{escape_md(shorten(entry.title, MD_TITLE))}]({entry.abs_url}): "
+            f"{escape_md(shorten(first_authors(entry.authors, 3), MD_AUTHORS))}, {date}; "
+            f"score {fit.score:.2f}; "
             f"{escape_md(section)}. {_code_span(add_command(fit))}")
     for warning in result.warnings:
         lines += ["", f"> {escape_md(warning)}"]
