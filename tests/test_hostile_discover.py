@@ -292,3 +292,14 @@ def test_the_checklist_fits_an_issue_whatever_arxiv_sends(catalog_dir: Path, arx
     assert "](https://arxiv.org/abs/2505.30001)" in item and "`deepphen add 2505.30001" in item
     [record] = json.loads(run_cli("discover", *WINDOW, "--format", "json").stdout)
     assert record["title"] == title.strip() and record["authors"] == names
+
+
+def test_a_paper_without_authors_reads_cleanly_in_the_checklist(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli) -> None:
+    """An entry with no <author> gave "...): , 2025-05-18; ..." (an empty name list)."""
+    from tests.arxiv_query import CorpusEntry
+
+    arxiv.corpus = [CorpusEntry("2505.30001", "Neural collapse, anonymously", [],
+                                "neural collapse", ["cs.LG"], dt.datetime(2025, 5, 18, 12))]
+    md = run_cli("discover", *WINDOW, "--format", "md").stdout
+    assert "(https://arxiv.org/abs/2505.30001): 2025-05-18; score" in md

@@ -438,10 +438,10 @@ def render_md(result: Discovery, limit: int) -> str:
         date = entry.published.isoformat() if entry.published else "undated"
         section = headings.get(fit.suggested_sections[0][0], fit.suggested_sections[0][0]) \
             if fit.suggested_sections else "?"
+        authors = escape_md(shorten(first_authors(entry.authors, 3), MD_AUTHORS))
         lines.append(
             f"- [ ] [{escape_md(shorten(entry.title, MD_TITLE))}]({entry.abs_url}): "
-            f"{escape_md(shorten(first_authors(entry.authors, 3), MD_AUTHORS))}, {date}; "
-            f"score {fit.score:.2f}; "
+            f"{f'{authors}, ' if authors else ''}{date}; score {fit.score:.2f}; "
             f"{escape_md(section)}. {_code_span(add_command(fit))}")
     for warning in result.warnings:
         lines += ["", f"> {escape_md(warning)}"]
