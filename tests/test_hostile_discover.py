@@ -279,7 +279,8 @@ def test_the_checklist_fits_an_issue_whatever_arxiv_sends(catalog_dir: Path, arx
                                                           fake: FakeTime, run_cli) -> None:
     """A title or author name of megabytes (a feed under the 8 MiB cap) went whole into the
     checklist: a GitHub issue takes 65,536 characters, so the weekly workflow's
-    'gh issue create' failed. The checklist shortens them; JSON keeps every character."""
+    'gh issue create' failed. The checklist and the table shorten them (the table was pages
+    of one title); JSON keeps every character."""
     from tests.arxiv_query import CorpusEntry
 
     title = "Neural collapse " + "grokking " * 100_000
@@ -292,6 +293,8 @@ def test_the_checklist_fits_an_issue_whatever_arxiv_sends(catalog_dir: Path, arx
     assert "](https://arxiv.org/abs/2505.30001)" in item and "`deepphen add 2505.30001" in item
     [record] = json.loads(run_cli("discover", *WINDOW, "--format", "json").stdout)
     assert record["title"] == title.strip() and record["authors"] == names
+    [row] = run_cli("discover", *WINDOW).stdout.splitlines()  # the table, piped
+    assert len(row) < 1500 and "…" in row
 
 
 def test_a_paper_without_authors_reads_cleanly_in_the_checklist(

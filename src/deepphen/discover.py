@@ -405,10 +405,11 @@ def inert_references(text: str) -> str:
     return _GITHUB_REFERENCE.sub(lambda m: m.group() + "\u200b", text)
 
 
-# Characters of a title and of the authors shown in the checklist, at most: a GitHub issue
-# body holds 65,536 characters, and a feed under the size cap may carry a title of megabytes.
-MD_TITLE = 300
-MD_AUTHORS = 160
+# Characters of a title and of the authors shown in the checklist and the table, at most: a
+# GitHub issue body holds 65,536 characters, and a feed under the size cap may carry a title
+# of megabytes. JSON has them whole.
+TITLE_SHOWN = 300
+AUTHORS_SHOWN = 160
 
 
 def shorten(text: str, size: int) -> str:
@@ -438,9 +439,9 @@ def render_md(result: Discovery, limit: int) -> str:
         date = entry.published.isoformat() if entry.published else "undated"
         section = headings.get(fit.suggested_sections[0][0], fit.suggested_sections[0][0]) \
             if fit.suggested_sections else "?"
-        authors = escape_md(shorten(first_authors(entry.authors, 3), MD_AUTHORS))
+        authors = escape_md(shorten(first_authors(entry.authors, 3), AUTHORS_SHOWN))
         lines.append(
-            f"- [ ] [{escape_md(shorten(entry.title, MD_TITLE))}]({entry.abs_url}): "
+            f"- [ ] [{escape_md(shorten(entry.title, TITLE_SHOWN))}]({entry.abs_url}): "
             f"{f'{authors}, ' if authors else ''}{date}; score {fit.score:.2f}; "
             f"{escape_md(section)}. {_code_span(add_command(fit))}")
     for warning in result.warnings:

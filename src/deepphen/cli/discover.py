@@ -204,15 +204,15 @@ def _summary(result: Any, limit: int) -> None:
 
 
 def _table(result: Any, limit: int) -> None:
-    from deepphen.discover import first_authors
+    from deepphen.discover import AUTHORS_SHOWN, TITLE_SHOWN, first_authors, shorten
 
     headings = result.headings()
     rows = []
     for rank, fit in enumerate(result.fits[:limit], 1):
         entry = fit.entry
         best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
-        rows.append((rank, f"{fit.score:.2f}", clean(entry.title),
-                     clean(first_authors(entry.authors)),
+        rows.append((rank, f"{fit.score:.2f}", clean(shorten(entry.title, TITLE_SHOWN)),
+                     clean(shorten(first_authors(entry.authors), AUTHORS_SHOWN)),
                      entry.published.isoformat() if entry.published else "",
                      clean(headings.get(best, best)), entry.id, clean(fit.explain())))
     if not is_terminal():
