@@ -252,6 +252,22 @@ def test_md_checklist_with_add_commands(catalog_dir: Path, corpus: list, run_cli
         in grok
 
 
+def test_md_checklist_says_how_to_dismiss(catalog_dir: Path, corpus: list, run_cli) -> None:
+    """A team triages in the issue; what it does not want must reach dismissed.toml, or the
+    next weeks propose it again: the checklist says how, with the command that walks this
+    very window at a terminal."""
+    from tests.test_examples import check, commands_in
+
+    text = run_cli("discover", *WINDOW, "--format", "md", "--limit", "5").stdout
+    [hint] = [line for line in text.splitlines() if "dismissed.toml" in line]
+    [argv] = [argv for span in re.findall(r"`([^`]*)`", hint) for argv in commands_in(span)
+              if argv[:1] == ["discover"]]
+    assert argv[argv.index("--since") + 1] == WINDOW[1]
+    assert argv[argv.index("--until") + 1] == WINDOW[3]
+    assert "--interactive" in argv
+    check(argv, parse=True)
+
+
 def test_md_checklist_mentions_and_references_nobody(catalog_dir: Path, corpus: list,
                                                     run_cli) -> None:
     """An issue body must not notify "@name" nor link "#12" from arXiv's text."""

@@ -444,6 +444,12 @@ def render_md(result: Discovery, limit: int) -> str:
             f"- [ ] [{escape_md(shorten(entry.title, TITLE_SHOWN))}]({entry.abs_url}): "
             f"{f'{authors}, ' if authors else ''}{date}; score {fit.score:.2f}; "
             f"{escape_md(section)}. {_code_span(add_command(fit))}")
+    # What the team does not want must reach dismissed.toml, or later runs propose it again.
+    walk = (f"deepphen discover --interactive --since {result.window.start.isoformat()} "
+            f"--until {result.window.end.isoformat()}")
+    lines += ["", f"To leave a paper out of later runs, dismiss it: `{walk}` at a terminal "
+                  "(`d`), or add a `[[dismissed]]` table with its `arxiv` id to the catalog's "
+                  "`dismissed.toml`."]
     for warning in result.warnings:
         lines += ["", f"> {escape_md(warning)}"]
     return "\n".join(lines) + "\n"
