@@ -425,3 +425,20 @@ def test_a_reader_that_took_everything_and_left_is_not_a_broken_pipe(catalog_dir
         assert child.stdout.read(len(whole)) == whole
         child.stdout.close()
         assert child.wait(timeout=60) == 0
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["search", "x", "--year", "abc"], "--year 'abc' is not a whole number"),
+    (["export", "--year=20x"], "--year '20x' is not a whole number"),
+    (["stats", "--top", "1.5"], "--top '1.5' is not a whole number"),
+    (["search", "x", "-n", "0"], "--limit must be 1 or more, not 0"),
+    (["discover", "--timeout", "soon"], "--timeout 'soon' is not a number"),
+    (["add", "2201.02177", "--timeout", "0.5"], "--timeout must be 1 or more, not 0.5"),
+])
+def test_a_bad_number_is_named_with_what_was_given(catalog_dir: Path, run_cli, args: list[str],
+                                                   said: str) -> None:
+    """typer's validation words ("Input should be a valid integer, unable to parse string as
+    an integer") name neither the value nor the fix: the one line says both."""
+    result = run_cli(*args, exit_code=2)
+    assert result.stderr.startswith(f"deepphen: error: {said} (see 'deepphen {args[0]} --help')")
+    assert len(result.stderr.splitlines()) == 1 and "Input should" not in result.stderr

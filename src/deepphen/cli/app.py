@@ -8,6 +8,7 @@ register themselves on ``app``; deepphen.cli.main imports them all.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -43,7 +44,9 @@ class _OneLineErrors(TyperGroup):
             if type(exc).__name__ != "NoArgsIsHelpError":  # typer has printed the help
                 ctx = getattr(exc, "ctx", None)
                 hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-                error(" ".join(exc.format_message().split()) + hint)
+                given = args[0] if args else kwargs.get("args")
+                message = _bad_number(exc, sys.argv[1:] if given is None else list(given))
+                error((message or " ".join(exc.format_message().split())) + hint)
             sys.exit(exc.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -72,6 +75,35 @@ class _OneLineErrors(TyperGroup):
         if command is not None:  # its params and its --help option (click caches that one)
             _plain_flags(command.get_params(ctx))
         return command
+
+
+# typer's validation of a number, in pydantic's words, and what a user is told instead.
+_NUMBER_ERRORS = (
+    (re.compile(r"Input should be a valid integer\b"), "{option} {value!r} is not a whole number"),
+    (re.compile(r"Input should be a valid number\b"), "{option} {value!r} is not a number"),
+    (re.compile(r"Input should be greater than or equal to (\S+)"),
+     "{option} must be {0} or more, not {value}"),
+)
+
+
+def _bad_number(exc: Exception, argv: list[str]) -> str | None:
+    """A bad number given to an option, said with the option, what was given and the bound
+    (typer's own message names neither the value nor the fix); None for anything else."""
+    param = getattr(exc, "param", None)
+    opts = [o for o in getattr(param, "opts", ()) if o.startswith("-")]
+    if not opts:
+        return None
+    value = None
+    for i, arg in enumerate(argv):  # the last one given counts, as for click
+        name, eq, attached = arg.partition("=")
+        if name in opts:
+            value = attached if eq else (argv[i + 1] if i + 1 < len(argv) else None)
+    message = str(getattr(exc, "message", ""))
+    for pattern, said in _NUMBER_ERRORS:
+        if value is not None and (m := pattern.search(message)):
+            option = max(opts, key=len)  # the long name
+            return said.format(*m.groups(), option=option, value=value)
+    return None
 
 
 def _plain_flags(params: list[Any]) -> list[Any]:
