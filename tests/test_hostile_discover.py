@@ -306,3 +306,28 @@ def test_a_paper_without_authors_reads_cleanly_in_the_checklist(
                                 "neural collapse", ["cs.LG"], dt.datetime(2025, 5, 18, 12))]
     md = run_cli("discover", *WINDOW, "--format", "md").stdout
     assert "(https://arxiv.org/abs/2505.30001): 2025-05-18; score" in md
+
+
+@pytest.mark.parametrize("loose", ["2201.02177v2", "arXiv:2201.02177", " 2201.02177"])
+def test_catalog_ids_written_loosely_or_wrongly_spoil_no_abstract(
+        tmp_path: Path, arxiv: ArxivServer, fake: FakeTime, run_cli, loose: str) -> None:
+    """A paper file's 'arxiv' written loosely (lint's DP201; the catalog loads it) was looked
+    up as written: its abstract was filed under the canonical id and then never found, and
+    the id was cached as unknown to arXiv for good. One malformed id ('9999.99999') failed
+    the whole look-up: "could not fetch the abstracts of 4 catalog papers"."""
+    from deepphen.catalog_meta import load_meta
+    from tests.helpers import make_catalog, sample_papers
+
+    papers = sample_papers()
+    grok = next(p for p in papers if p.arxiv == "2201.02177")
+    grok.arxiv, grok.key = loose, "grokking"
+    papers[-1].arxiv = "9999.99999"
+    root = make_catalog(tmp_path / "catalog", papers)
+    arxiv.corpus = make_corpus(dt.date(2025, 5, 20), noise=3)
+    result = run_cli("discover", *WINDOW, "--catalog", root, "--format", "json")
+    assert "could not fetch" not in result.stderr
+    asked = [i for r in arxiv.requests for i in r.ids]
+    assert "2201.02177" in asked and loose not in asked and "9999.99999" not in asked
+    meta = load_meta(root)
+    assert "2201.02177" in meta.abstracts and not meta.missing
+    assert meta.abstracts_of([grok])[grok.arxiv] == meta.abstracts["2201.02177"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deepphen import cache
+from deepphen import cache, ids
 from deepphen.errors import DeepphenError
 from deepphen.models import Paper
 from deepphen.taxonomy import is_category
@@ -41,6 +41,26 @@ class CatalogMeta:
 
     def known(self, arxiv_id: str) -> bool:
         return arxiv_id in self.categories or arxiv_id in self.missing
+
+    def abstracts_of(self, papers: Sequence[Paper]) -> dict[str, str]:
+        """The papers' abstracts by their ``arxiv`` field as written (a version or prefix
+        included) as well as by canonical id: what the ranking looks them up by."""
+        out = dict(self.abstracts)
+        for paper in papers:
+            canonical = canonical_id(paper)
+            if canonical and canonical in self.abstracts and paper.arxiv:
+                out[paper.arxiv] = self.abstracts[canonical]
+        return out
+
+
+def canonical_id(paper: Paper) -> str | None:
+    """The canonical id of a paper's ``arxiv`` field, even written loosely (a version, an
+    ``arXiv:`` prefix: lint's DP201 flags them, the catalog loads them); None when it is
+    no arXiv id at all, so it is never sent to the API."""
+    if not paper.arxiv:
+        return None
+    bare = ids.bare_id(paper.arxiv)
+    return bare if ids.is_arxiv_id(bare) else None
 
 
 def load_meta(root: Path) -> CatalogMeta:
@@ -77,7 +97,7 @@ def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
     the papers it did not send are not recorded as unknown to arXiv.
     """
     meta = load_meta(root)
-    wanted = sorted({p.arxiv for p in papers if p.arxiv and not meta.known(p.arxiv)})
+    wanted = sorted({i for p in papers if (i := canonical_id(p)) and not meta.known(i)})
     if not wanted:
         return meta
     from deepphen.arxiv import batched
@@ -119,7 +139,7 @@ def derived_categories(papers: Sequence[Paper], meta: CatalogMeta) -> list[str]:
     """
     counts: Counter[str] = Counter()
     for paper in papers:
-        cats = meta.categories.get(paper.arxiv or "") or []
+        cats = meta.categories.get(canonical_id(paper) or "") or []
         primary = paper.category or (cats[0] if cats else None)
         if primary and is_category(primary):
             counts[primary] += 1

@@ -264,7 +264,8 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
                          warnings)
     from deepphen.fit import FitModel
 
-    model = FitModel.learn(cat.papers, cat.settings, meta.abstracts if meta else None)
+    model = FitModel.learn(cat.papers, cat.settings,
+                           meta.abstracts_of(cat.papers) if meta else None)
     return Discovery(window, chosen, source, query, fetched, model.rank(kept), cat.settings,
                      left_out, warnings)
 
