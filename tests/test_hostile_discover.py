@@ -331,3 +331,43 @@ def test_catalog_ids_written_loosely_or_wrongly_spoil_no_abstract(
     meta = load_meta(root)
     assert "2201.02177" in meta.abstracts and not meta.missing
     assert meta.abstracts_of([grok])[grok.arxiv] == meta.abstracts["2201.02177"]
+
+
+# --- refresh, on the same catalog ids -----------------------------------------------------
+
+def _loose_catalog(root: Path, arxiv_field: str) -> Path:
+    from tests.helpers import make_catalog, sample_papers
+
+    papers = sample_papers()
+    grok = next(p for p in papers if p.arxiv == "2201.02177")
+    grok.arxiv, grok.key = arxiv_field, "grokking"
+    return make_catalog(root, papers)
+
+
+@pytest.mark.parametrize("loose", ["2201.02177v2", "arXiv:2201.02177", " 2201.02177"])
+@pytest.mark.parametrize("which", [["--all"], ["2201.02177"]])
+def test_refresh_knows_a_paper_whose_id_is_written_loosely(
+        tmp_path: Path, arxiv: ArxivServer, fake_clock: FakeTime, run_cli, loose: str,
+        which: list[str]) -> None:
+    """'arXiv no longer lists 1 of them: 2201.02177v2' (it does), 'not in the catalog:
+    2201.02177' (it is), or the whole look-up refused with HTTP 400 (the 'arXiv:' prefix
+    was sent in id_list as written)."""
+    root = _loose_catalog(tmp_path / "catalog", loose)
+    result = run_cli("refresh", *which, "--catalog", root, "--format", "json", exit_code=None)
+    assert result.exit_code in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    data = json.loads(result.stdout)
+    assert data["missing"] == [] and data["checked"] >= 1
+    asked = [i for r in arxiv.requests for i in r.ids]
+    assert "2201.02177" in asked and not [i for i in asked if not i[0].isdigit()]
+
+
+def test_refresh_names_the_file_of_a_catalog_id_that_is_none(
+        tmp_path: Path, arxiv: ArxivServer, fake_clock: FakeTime, run_cli) -> None:
+    """'9999.99999' in one paper file stopped 'refresh --all' with "'9999.99999' is not an
+    arXiv id" and no word of where it is written."""
+    from tests.helpers import one_line_error
+
+    root = _loose_catalog(tmp_path / "catalog", "9999.99999")
+    result = run_cli("refresh", "--all", "--catalog", root, exit_code=None)
+    one_line_error(result, "grokking.toml", "9999.99999")
+    assert arxiv.requests == []

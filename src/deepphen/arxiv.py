@@ -166,10 +166,11 @@ class Client:
         ``strays``). One request per 100 ids (fewer for a server that refuses so many, as in
         ``search``); ``on_batch(n)`` after each, n ids it held.
         """
-        requested = [w.versioned if isinstance(w, ids.ArxivId) else w for w in wanted]
-        for text in requested:  # never send something that is not an id
-            ids.parse_arxiv_id(text)
-        requested = list(dict.fromkeys(requested))
+        # Never send something that is not an id, nor an id as written ("arXiv:2201.02177",
+        # a URL): arXiv refuses the whole request for one it cannot read.
+        requested = list(dict.fromkeys(
+            (w if isinstance(w, ids.ArxivId) else ids.parse_arxiv_id(w)).versioned
+            for w in wanted))
         found: dict[str, ArxivEntry] = {}
         pending = list(batched(requested, min(MAX_IDS_PER_REQUEST,
                                               self.page_cap or MAX_IDS_PER_REQUEST)))

@@ -47,20 +47,10 @@ class CatalogMeta:
         included) as well as by canonical id: what the ranking looks them up by."""
         out = dict(self.abstracts)
         for paper in papers:
-            canonical = canonical_id(paper)
+            canonical = ids.canonical_id(paper.arxiv)
             if canonical and canonical in self.abstracts and paper.arxiv:
                 out[paper.arxiv] = self.abstracts[canonical]
         return out
-
-
-def canonical_id(paper: Paper) -> str | None:
-    """The canonical id of a paper's ``arxiv`` field, even written loosely (a version, an
-    ``arXiv:`` prefix: lint's DP201 flags them, the catalog loads them); None when it is
-    no arXiv id at all, so it is never sent to the API."""
-    if not paper.arxiv:
-        return None
-    bare = ids.bare_id(paper.arxiv)
-    return bare if ids.is_arxiv_id(bare) else None
 
 
 def load_meta(root: Path) -> CatalogMeta:
@@ -97,7 +87,7 @@ def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
     the papers it did not send are not recorded as unknown to arXiv.
     """
     meta = load_meta(root)
-    wanted = sorted({i for p in papers if (i := canonical_id(p)) and not meta.known(i)})
+    wanted = sorted({i for p in papers if (i := ids.canonical_id(p.arxiv)) and not meta.known(i)})
     if not wanted:
         return meta
     from deepphen.arxiv import batched
@@ -139,7 +129,7 @@ def derived_categories(papers: Sequence[Paper], meta: CatalogMeta) -> list[str]:
     """
     counts: Counter[str] = Counter()
     for paper in papers:
-        cats = meta.categories.get(canonical_id(paper) or "") or []
+        cats = meta.categories.get(ids.canonical_id(paper.arxiv) or "") or []
         primary = paper.category or (cats[0] if cats else None)
         if primary and is_category(primary):
             counts[primary] += 1

@@ -98,6 +98,15 @@ def bare_id(text: str) -> str:
         return text
 
 
+def canonical_id(text: str | None) -> str | None:
+    """The canonical id of a paper file's ``arxiv`` field, even written loosely (see
+    ``bare_id``); None when it is empty or no arXiv id at all."""
+    if not text:
+        return None
+    bare = bare_id(text)
+    return bare if is_arxiv_id(bare) else None
+
+
 def is_arxiv_id(text: str) -> bool:
     """True when ``text`` is a bare canonical id (no version, no prefix)."""
     m = _ID_RE.match(text)

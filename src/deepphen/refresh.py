@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from deepphen import catalog as store
 from deepphen import ids
-from deepphen.errors import DeepphenError, NotFound
+from deepphen.errors import CatalogError, DeepphenError, NotFound
 from deepphen.models import Paper
 from deepphen.vocab import fold
 
@@ -94,10 +94,19 @@ def select(papers: Sequence[Paper], texts: Sequence[str], *, everything: bool) -
     if everything:
         if texts:
             raise DeepphenError("give ids or --all, not both")
-        return [p for p in papers if p.arxiv]
+        chosen = [p for p in papers if p.arxiv]
+        for paper in chosen:  # before any request, naming where it is written
+            if ids.canonical_id(paper.arxiv) is None:
+                where = paper.path
+                raise CatalogError(
+                    f"'arxiv' is {paper.arxiv!r}, not an arXiv id", path=where,
+                    line=store.field_line(where, "arxiv") if where else None,
+                    hint="correct it or remove it ('deepphen lint' lists every such field)")
+        return chosen
     if not texts:
         raise DeepphenError("nothing to refresh", hint="give arXiv ids or --all")
-    by_id = {p.arxiv: p for p in papers if p.arxiv}
+    # By canonical id: a field written loosely ("2201.02177v2", lint's DP201) still names it.
+    by_id = {ids.canonical_id(p.arxiv): p for p in papers if ids.canonical_id(p.arxiv)}
     wanted = list(dict.fromkeys(ids.parse_arxiv_id(t).id for t in texts))
     unknown = [i for i in wanted if i not in by_id]
     if unknown:
@@ -130,13 +139,14 @@ def refresh(
         from deepphen.arxiv import Client
 
         client = Client()
-    found = client.fetch([p.arxiv for p in papers if p.arxiv], on_batch=on_batch)
+    wanted = [ids.canonical_id(p.arxiv) or "" for p in papers]  # select() checked them
+    found = client.fetch(wanted, on_batch=on_batch)
     updates = []
     missing = []
-    for paper in papers:
-        entry = found.get(paper.arxiv or "")
+    for paper, arxiv_id in zip(papers, wanted, strict=True):
+        entry = found.get(arxiv_id)
         if entry is None:
-            missing.append(paper.arxiv or "")
+            missing.append(arxiv_id)
             continue
         changes = changes_for(paper, entry)
         if changes:
