@@ -371,3 +371,20 @@ def test_refresh_names_the_file_of_a_catalog_id_that_is_none(
     result = run_cli("refresh", "--all", "--catalog", root, exit_code=None)
     one_line_error(result, "grokking.toml", "9999.99999")
     assert arxiv.requests == []
+
+
+@pytest.mark.parametrize("loose", ["2201.02177v2", "arXiv:2201.02177"])
+def test_add_force_replaces_a_paper_whose_id_is_written_loosely(
+        tmp_path: Path, arxiv: ArxivServer, fake_clock: FakeTime, run_cli, loose: str) -> None:
+    """It was refused as 'a near-identical title', and with --force added beside the old
+    file: the same paper twice in the catalog."""
+    from deepphen.catalog import Catalog
+
+    root = _loose_catalog(tmp_path / "catalog", loose)
+    refused = run_cli("add", "2201.02177", "-s", "others", "--catalog", root, exit_code=1)
+    assert "(the same arXiv id)" in refused.stderr
+    result = run_cli("add", "2201.02177", "-s", "others", "-k", "Grokking", "--force",
+                     "--catalog", root)
+    assert "replaces the existing entry" in result.stderr
+    papers = Catalog.load(root).papers
+    assert [p.key for p in papers if "2201.02177" in (p.arxiv or "")] == ["2201.02177"]

@@ -160,7 +160,8 @@ def find_duplicate(papers: Sequence[Paper], arxiv_id: str, title: str) -> Paper 
 
 
 def _duplicate_error(arxiv_id: str, existing: Paper) -> DuplicateError:
-    how = "the same arXiv id" if existing.arxiv == arxiv_id else "a near-identical title"
+    how = ("the same arXiv id" if ids.canonical_id(existing.arxiv) == arxiv_id
+           else "a near-identical title")
     return DuplicateError(
         f"{arxiv_id} is already in the catalog ({how}): {existing.title!r}",
         path=existing.path, hint="pass --force to add it anyway")
@@ -272,7 +273,8 @@ def plan_additions(
             suggested_keywords=_suggest_keywords(cat.papers, entry.title, entry.summary,
                                                  keywords),
             keyword_choices=choices,
-            replaces=existing if existing is not None and existing.arxiv == arxiv_id else None,
+            replaces=(existing if existing is not None
+                      and ids.canonical_id(existing.arxiv) == arxiv_id else None),
         )
         proposals.append(proposal.with_section(section) if section else proposal)
     return proposals
@@ -298,7 +300,8 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
             existing = find_duplicate(cat.papers, proposal.entry.id, proposal.paper.title)
             if existing is not None and not force:
                 raise _duplicate_error(proposal.entry.id, existing)
-            if existing is not None and existing.arxiv == proposal.entry.id and existing.path:
+            if existing is not None and existing.path \
+                    and ids.canonical_id(existing.arxiv) == proposal.entry.id:
                 removals.append(existing.path)
         new_paths = {store.paper_path(root, p.paper) for p in proposals}
         for proposal in proposals:
