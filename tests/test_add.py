@@ -462,3 +462,9 @@ def test_a_catalog_without_sections_is_one_clear_error(catalog_dir: Path, arxiv:
     assert "defines no sections" in result.stderr and "Traceback" not in result.stderr
     assert catalog_files(catalog_dir) == before
     assert arxiv.requests == []  # refused before fetching
+
+
+def test_no_id_names_the_argument_as_usage_shows_it(run_cli) -> None:
+    """Not the Python parameter's name ('arxiv_ids'): the ARXIV_ID of the usage line."""
+    assert "Missing argument 'ARXIV_ID'" in run_cli("add", exit_code=2).stderr
+    assert "Usage: deepphen add [OPTIONS] {ARXIV_ID}..." in run_cli("add", "--help").stdout

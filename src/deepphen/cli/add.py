@@ -24,7 +24,7 @@ OUTPUT_FORMATS = ("text", "json")
 def add_command(
     arxiv_ids: Annotated[
         list[str], typer.Argument(help="arXiv ids or arxiv.org abs/pdf/html links.",
-                                  show_default=False)
+                                  show_default=False, metavar="ARXIV_ID")
     ],
     section: Annotated[
         str | None, typer.Option("--section", "-s", help="Section heading or slug (forgiving).",

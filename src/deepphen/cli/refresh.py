@@ -21,7 +21,8 @@ OUTPUT_FORMATS = ("text", "json")
 @handle_errors
 def refresh_command(
     arxiv_ids: Annotated[
-        list[str] | None, typer.Argument(help="arXiv ids of catalog papers.", show_default=False)
+        list[str] | None, typer.Argument(help="arXiv ids of catalog papers.", show_default=False,
+                                         metavar="ARXIV_ID")
     ] = None,
     everything: Annotated[
         bool, typer.Option("--all", help="Every catalog paper with an arXiv id.")
