@@ -388,3 +388,16 @@ def test_add_force_replaces_a_paper_whose_id_is_written_loosely(
     assert "replaces the existing entry" in result.stderr
     papers = Catalog.load(root).papers
     assert [p.key for p in papers if "2201.02177" in (p.arxiv or "")] == ["2201.02177"]
+
+
+def test_an_error_entry_of_megabytes_is_one_short_line(catalog_dir: Path, arxiv: ArxivServer,
+                                                       fake: FakeTime, run_cli) -> None:
+    """arXiv's error entry (HTTP 200, <id>.../api/errors</id>) went whole into the error
+    line: a summary of megabytes was a megabyte line on stderr (an HTTP 400 body's words
+    were already cut to 300 characters)."""
+    body = (f"{FEED_HEAD}<entry><id>http://arxiv.org/api/errors#x</id>"
+            f"<summary>{'bad query ' * 200_000}</summary></entry></feed>").encode()
+    arxiv.fail(*[Fault("body", body=body)] * 5)  # smaller pages are refused alike
+    result = run_cli("discover", *WINDOW, exit_code=2)
+    [line] = [t for t in result.stderr.splitlines() if t.startswith("deepphen: error:")]
+    assert "bad query" in line and len(line) < 2000

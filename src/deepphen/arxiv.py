@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from deepphen import __version__, ids
-from deepphen.atom import ArxivEntry, error_summary, parse_feed, parse_page
+from deepphen.atom import MAX_MESSAGE, ArxivEntry, error_summary, parse_feed, parse_page
 from deepphen.errors import DeepphenError, NetworkError, Refused
 from deepphen.printable import strip_controls
 
@@ -448,7 +448,7 @@ def _refusal_reason(body: bytes) -> str:
     if summary is None and len(body) <= 2000:
         text = " ".join(strip_controls(body.decode("utf-8", "replace")).split())
         summary = "" if text.startswith("<") else text  # an HTML page says no more
-    return summary[:300] if summary else ""
+    return summary[:MAX_MESSAGE] if summary else ""
 
 
 def _too_big(url: str, limit: int, status: int) -> NetworkError:

@@ -25,6 +25,8 @@ _ARXIV = "{http://arxiv.org/schemas/atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 # An arXiv category's shape: archive, then maybe a subject class (cs.LG, hep-th, q-bio.NC).
 _CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?")
+# Characters of a server's error message kept: it goes into one line on stderr.
+MAX_MESSAGE = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +79,7 @@ def error_summary(body: bytes) -> str | None:
         return None
     for entry in root.iter(f"{_ATOM}entry"):
         if "/api/errors" in _text(entry, f"{_ATOM}id"):
-            return _clean(_text(entry, f"{_ATOM}summary")) or "error"
+            return _clean(_text(entry, f"{_ATOM}summary"))[:MAX_MESSAGE] or "error"
     return None
 
 
@@ -99,7 +101,7 @@ def parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | None
         if not raw_id:
             continue  # the legacy API lists an unknown id as an empty <entry>
         if "/api/errors" in raw_id:
-            message = _clean(_text(node, f"{_ATOM}summary")) or "error"
+            message = _clean(_text(node, f"{_ATOM}summary"))[:MAX_MESSAGE] or "error"
             raise Refused(f"arXiv rejected the request: {message}", reason=message, url=url,
                           status=400, hint=f"from {url}")
         entry = _parse_entry(node, raw_id)
