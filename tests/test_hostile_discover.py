@@ -401,3 +401,17 @@ def test_an_error_entry_of_megabytes_is_one_short_line(catalog_dir: Path, arxiv:
     result = run_cli("discover", *WINDOW, exit_code=2)
     [line] = [t for t in result.stderr.splitlines() if t.startswith("deepphen: error:")]
     assert "bad query" in line and len(line) < 2000
+
+
+def test_triage_shows_a_title_of_megabytes_shortened(catalog_dir: Path, arxiv: ArxivServer,
+                                                     fake: FakeTime, run_cli,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk printed the whole title and six whole author names before its question."""
+    from tests.arxiv_query import CorpusEntry
+
+    arxiv.corpus = [CorpusEntry("2505.30001", "Neural collapse " + "grokking " * 100_000,
+                                ["Ann " + "Long" * 50_000] * 7, "neural collapse", ["cs.LG"],
+                                dt.datetime(2025, 5, 18, 12))]
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("discover", *WINDOW, "--interactive", input="s\n")
+    assert len(result.stdout) < 3000 and "…" in result.stdout

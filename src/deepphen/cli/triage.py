@@ -66,14 +66,16 @@ def triage(root: Path, result: Any, limit: int) -> None:
 
 
 def _show(fit: Any, number: int, total: int, headings: dict[str, str]) -> None:
+    from deepphen.discover import AUTHORS_SHOWN, TITLE_SHOWN, shorten
+
     entry = fit.entry
     sections = ", ".join(f"{clean(headings.get(slug, slug))} ({score:.2f})"
                          for slug, score in fit.suggested_sections[:3])
     date = entry.published.isoformat() if entry.published else "undated"
     echo("")
-    echo(f"[{number}/{total}] {fit.score:.2f}  {clean(entry.title)}")
-    echo(f"  {clean(', '.join(entry.authors[:6]))}{' et al.' if len(entry.authors) > 6 else ''}"
-         f" ({date}) {entry.abs_url}")
+    authors = ", ".join(entry.authors[:6]) + (" et al." if len(entry.authors) > 6 else "")
+    echo(f"[{number}/{total}] {fit.score:.2f}  {clean(shorten(entry.title, TITLE_SHOWN))}")
+    echo(f"  {clean(shorten(authors, 2 * AUTHORS_SHOWN))} ({date}) {entry.abs_url}")
     echo(f"  why: {clean(fit.explain())}")
     echo(f"  sections: {sections or '-'}")
     echo(f"  key words: {clean('; '.join(fit.suggested_keywords)) or '-'}")
