@@ -281,7 +281,11 @@ def test_a_fit_made_by_hand_explains_what_it_was_given() -> None:
     why = Why([Neighbour("nc1", "Prevalence", 0.4)], ["Neural Collapse"], [])
     fit = Fit(CANDIDATES[0], 0.7, why)
     assert fit.why is why and fit.evidence == 0.7
-    assert fit.explain() == "key words: Neural Collapse; close to nc1 (0.40)"
+    assert fit.explain() == 'key words: Neural Collapse; close to "Prevalence" (0.40)'
+    long = Why([Neighbour("k", "A title " + "that goes on " * 10, 0.5)])
+    reason = Fit(CANDIDATES[0], 0.7, long).explain()
+    assert reason.startswith('close to "A title that goes on') and '\u2026" (0.50)' in reason
+    assert len(reason) < 90
     bare = Fit(CANDIDATES[1], 0.1)
     assert bare.why == Why() and bare.suggested_sections == [] and bare.suggested_keywords == []
 

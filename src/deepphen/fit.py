@@ -181,10 +181,24 @@ class Fit:
             parts.append("key words: " + ", ".join(why.keywords[:3]))
         if why.neighbours:
             near = why.neighbours[0]
-            parts.append(f"close to {near.key or near.title} ({near.similarity:.2f})")
+            # The title, which a curator recognises; the key is in JSON's ``neighbours``.
+            parts.append(f"close to \"{_shortened(near.title or near.key)}\""
+                         f" ({near.similarity:.2f})")
         if why.authors:
             parts.append("authors: " + ", ".join(why.authors[:2]))
         return "; ".join(parts) or "no shared words, key words or authors"
+
+
+EXPLAIN_TITLE = 60  # characters of the nearest paper's title in the one-line reason
+
+
+def _shortened(text: str, limit: int = EXPLAIN_TITLE) -> str:
+    """``text`` on one line, cut at a word before ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0] or text[:limit - 1]
+    return cut.rstrip(" ,;:") + "\u2026"
 
 
 def _standardized(values: Sequence[float]) -> list[float]:
