@@ -75,11 +75,12 @@ def _dismissal(item: Any, index: int, path: Path) -> Dismissal:
     where = f"dismissed[{index}]"
     if not isinstance(item, dict):
         raise CatalogError(f"{where} must be a table", path=path)
-    line = entry_line(path, index)
+    # The line only for an error: looking it up reads the file, and a file of thousands of
+    # dismissals read once per entry took minutes.
     unknown = [k for k in item if k not in FIELDS]
     if unknown:
-        raise CatalogError(f"{where}: unknown key {unknown[0]!r}", path=path, line=line,
-                           hint=f"known: {', '.join(FIELDS)}")
+        raise CatalogError(f"{where}: unknown key {unknown[0]!r}", path=path,
+                           line=entry_line(path, index), hint=f"known: {', '.join(FIELDS)}")
     raw = item.get("arxiv")
     try:
         if not isinstance(raw, str):
@@ -87,10 +88,11 @@ def _dismissal(item: Any, index: int, path: Path) -> Dismissal:
         arxiv_id = ids.parse_arxiv_id(raw).id  # a version or a URL still names the paper
     except ids.InvalidId:
         raise CatalogError(f"{where}: 'arxiv' must be an arXiv id, not {raw!r}", path=path,
-                           line=line, hint='e.g. arxiv = "2505.01234"') from None
+                           line=entry_line(path, index),
+                           hint='e.g. arxiv = "2505.01234"') from None
     problem = value_problem(item)
     if problem:
-        raise CatalogError(f"{where}: {problem}", path=path, line=line)
+        raise CatalogError(f"{where}: {problem}", path=path, line=entry_line(path, index))
     return Dismissal(arxiv_id, item.get("title", ""), item.get("date"),
                      item.get("reason", ""))
 
@@ -107,13 +109,19 @@ def value_problem(item: dict[str, Any]) -> str | None:
     return None
 
 
-def entry_line(path: Path, index: int) -> int | None:
-    """The line of the ``index``-th ``[[dismissed]]`` header (None when not found)."""
+def header_lines(path: Path) -> list[int]:
+    """The line of every ``[[dismissed]]`` header, in order (none when unreadable): read
+    once for a whole file, never once per entry (thousands of dismissals took minutes)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return None
-    headers = [n for n, text in enumerate(lines, 1) if text.strip() == "[[dismissed]]"]
+        return []
+    return [n for n, text in enumerate(lines, 1) if text.strip() == "[[dismissed]]"]
+
+
+def entry_line(path: Path, index: int) -> int | None:
+    """The line of the ``index``-th ``[[dismissed]]`` header (None when not found)."""
+    headers = header_lines(path)
     return headers[index] if index < len(headers) else None
 
 

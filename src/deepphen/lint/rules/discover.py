@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from deepphen import ids
 from deepphen.catalog import read_toml
-from deepphen.dismissed import FIELDS, dismissed_path, entry_line, value_problem
+from deepphen.dismissed import FIELDS, dismissed_path, header_lines, value_problem
 from deepphen.errors import CatalogError, did_you_mean, unknown_name_hint
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
@@ -39,8 +39,9 @@ def dismissed_file(ctx: Context) -> Iterator[Flag]:
         return
     in_catalog = {p.arxiv for p in ctx.papers if p.arxiv}
     seen: dict[str, int] = {}
+    headers = header_lines(path)
     for i, item in enumerate(items):
-        line = entry_line(path, i) or 1
+        line = headers[i] if i < len(headers) else 1
         if not isinstance(item, dict):
             yield Flag(f"dismissed[{i}] must be a table", path=path, line=line)
             continue
