@@ -5,7 +5,7 @@ loaded only when it is needed. The client looks papers up by id (one request per
 pages through a ``search_query`` (at most 2000 entries a request, fewer when a server
 refuses so many), waits at least 3 s between requests, retries 429/5xx/timeouts/connection
 errors with exponential backoff (honouring ``Retry-After``) and caps the response size,
-decoded (gzip, deflate) by a decoder that never writes past the cap.
+decoded (gzip; zlib deflate) by a decoder that never writes past the cap.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # a full 100-entry feed is well under 1 MB
 # Content codings read (zlib's wbits: a gzip header, a zlib header), decoded here, not by
 # httpx, so that no step decodes past the size cap (see Decoder). At most two layers.
 CODINGS = {"gzip": 31, "x-gzip": 31, "deflate": 15}
-ACCEPT_ENCODING = "gzip, deflate"
+ACCEPT_ENCODING = "gzip"  # what arXiv sends; "deflate" is zlib-wrapped or raw, by server
 MAX_CODINGS = 2
 MAX_RETRY_AFTER = 600.0  # a longer demand is reported instead of waited out
 DEFAULT_DEADLINE = 60.0  # a command gives up on arXiv after this long in all (--timeout)
