@@ -167,3 +167,24 @@ def test_a_device_that_refuses_a_write_is_named_itself(tmp_path: Path) -> None:
     exc = OSError(errno.EACCES, os.strerror(errno.EACCES), str(fifo))
     assert str(os_error("write", exc, fifo)).endswith(f"(file {fifo} is not writable)")
     assert os_error("read", exc, fifo).hint is None  # reading names no folder to write in
+
+
+def test_a_writer_that_must_wait_for_the_lock_says_so_once(tmp_path: Path) -> None:
+    """A silent wait of up to 30 s looks like a hang: the hook hears of it, once."""
+    from deepphen.fsutil import LOCK_WAIT
+
+    heard: list[tuple[Path, float]] = []
+    token = LOCK_WAIT.set(lambda path, timeout: heard.append((path, timeout)))
+    try:
+        with catalog_lock(tmp_path):  # free: no word
+            pass
+        assert heard == []
+        with (
+            catalog_lock(tmp_path),
+            pytest.raises(LockTimeout),
+            catalog_lock(tmp_path, timeout=0.05),
+        ):
+            pass
+    finally:
+        LOCK_WAIT.reset(token)
+    assert len(heard) == 1 and heard[0][1] == 0.05 and heard[0][0].name == "lock"

@@ -446,3 +446,27 @@ def test_hints_of_unfixed_findings_say_what_to_do(cat: Path, run_cli, rule_id: s
         assert not first.endswith("ed") and first not in ("wrote", "split"), hint
     if rule_id == "DP501":
         assert hints == ["run 'deepphen lint --fix' to regenerate README.md"]
+
+
+def test_fix_waiting_for_another_writer_says_so_on_stderr(cat: Path, run_cli,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another deepphen holds the lock: --fix says it waits (then, here, the other writer
+    finishes as soon as it is told, so nothing sleeps) and fixes the file."""
+    from deepphen.cli import output
+    from deepphen.fsutil import catalog_lock
+
+    path = cat / "empirical-study" / "1611.03530.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '"Generalization",', '"generalization ",'), encoding="utf-8")
+    other = catalog_lock(cat)
+    other.__enter__()
+    told = output.lock_wait_notice
+
+    def notice_then_release(lock: Path, timeout: float) -> None:
+        told(lock, timeout)
+        other.__exit__(None, None, None)
+
+    monkeypatch.setattr(output, "lock_wait_notice", notice_then_release)
+    result = run_cli("lint", "--fix")
+    assert "another deepphen process is writing this catalog; waiting up to 30s" in result.stderr
+    assert '"Generalization",' in path.read_text(encoding="utf-8")

@@ -11,16 +11,22 @@ process never shows up in ``git status`` and backup tools skip the folder.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from deepphen.errors import DeepphenError, LockTimeout
 
 CACHE_DIR = ".deepphen-cache"
 LOCK_NAME = "lock"  # inside CACHE_DIR
+# Called once, with the lock file and the time limit, when a writer finds the catalog lock
+# held and starts to wait: the CLI says so on stderr (a silent 30 s looks like a hang); the
+# core prints nothing.
+LOCK_WAIT: contextvars.ContextVar[Callable[[Path, float], None] | None] = (
+    contextvars.ContextVar("deepphen_lock_wait", default=None))
 TMP_PREFIX = ".deepphen-tmp-"
 # The tag backup and archiving tools look for (https://bford.info/cachedir/).
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -231,7 +237,13 @@ def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
                             path=path, hint="delete it if no deepphen is running")
     lock = FileLock(str(path))
     try:
-        lock.acquire(timeout=timeout)
+        try:
+            lock.acquire(timeout=0)  # one attempt: only a wait is worth a word
+        except Timeout:
+            notify = LOCK_WAIT.get()
+            if notify is not None:
+                notify(path, timeout)
+            lock.acquire(timeout=timeout)
     except Timeout as exc:
         raise LockTimeout(
             f"another deepphen process has held the catalog lock for {timeout:g}s",

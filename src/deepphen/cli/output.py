@@ -18,6 +18,8 @@ from deepphen.errors import EXIT_USAGE, DeepphenError, NothingFound
 from deepphen.printable import printable
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.text import Text
 
 EXIT_INTERRUPTED = 130
@@ -42,8 +44,24 @@ def nothing_found(message: str) -> None:
     sys.stderr.write(f"deepphen: {printable(message)}\n")
 
 
+def lock_wait_notice(path: Path, timeout: float) -> None:
+    """Say on stderr that a write waits for the catalog lock another process holds."""
+    warn(f"{path}: another deepphen process is writing this catalog; waiting up to "
+         f"{timeout:g}s for it to finish")
+
+
 def run_command(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
     """Run a command function; a DeepphenError or Ctrl-C becomes one error line and its code."""
+    from deepphen.fsutil import LOCK_WAIT
+
+    token = LOCK_WAIT.set(lock_wait_notice)
+    try:
+        return _run(func, *args, **kwargs)
+    finally:
+        LOCK_WAIT.reset(token)
+
+
+def _run(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
     try:
         func(*args, **kwargs)
         sys.stdout.flush()  # a reader that went away is found here, not at interpreter exit
