@@ -24,6 +24,21 @@ def test_find_catalog_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert find_catalog(a, cwd=nested) == a
 
 
+def test_a_catalog_found_here_is_named_relative_to_here(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found in the working folder (or as its catalog/), the catalog is a relative path, so
+    lint and the rest name its files as linters do; found further up, it stays absolute."""
+    root = make_catalog(tmp_path / "repo" / "catalog")
+    monkeypatch.delenv("DEEPPHEN_CATALOG", raising=False)
+    monkeypatch.chdir(tmp_path / "repo")
+    assert find_catalog() == Path("catalog")
+    monkeypatch.chdir(root)
+    assert find_catalog() == Path(".")
+    (root / "sub").mkdir()
+    monkeypatch.chdir(root / "sub")
+    assert find_catalog() == root.resolve()
+
+
 def test_missing_catalog_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(CatalogNotFound) as info:
         find_catalog(cwd=tmp_path)

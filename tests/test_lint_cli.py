@@ -470,3 +470,14 @@ def test_fix_waiting_for_another_writer_says_so_on_stderr(cat: Path, run_cli,
     result = run_cli("lint", "--fix")
     assert "another deepphen process is writing this catalog; waiting up to 30s" in result.stderr
     assert '"Generalization",' in path.read_text(encoding="utf-8")
+
+
+def test_findings_in_a_catalog_found_here_name_it_relative(
+        cat: Path, run_cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`deepphen lint` at the repository's top names catalog/..., not an absolute path."""
+    put(cat, "DP301")
+    monkeypatch.delenv("DEEPPHEN_CATALOG")
+    monkeypatch.chdir(cat.parent)
+    findings = run_cli("lint", exit_code=1).stdout.splitlines()[:-1]  # the last: a summary
+    assert findings and all(line.startswith("catalog/others/") for line in findings)

@@ -39,15 +39,21 @@ def find_catalog(explicit: str | Path | None = None, *, cwd: Path | None = None)
         return _checked(Path(env), ENV_VAR)
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        if (folder / SETTINGS_FILE).is_file() and folder.name == "catalog":
-            return folder
-        candidate = folder / "catalog"
-        if (candidate / SETTINGS_FILE).is_file():
-            return candidate
+        for found in ((folder,) if folder.name == "catalog" else ()) + (folder / "catalog",):
+            if (found / SETTINGS_FILE).is_file():
+                return _near(found, start) if cwd is None else found
     raise CatalogNotFound(
         "no catalog found in this folder or above",
         hint=f"pass --catalog DIR, set {ENV_VAR}, or run 'deepphen import LIST.md --catalog DIR'",
     )
+
+
+def _near(found: Path, start: Path) -> Path:
+    """A catalog found in the working folder, or its ``catalog/``, as a path relative to it: lint,
+    search and the rest then name its files as ``catalog/README.md``, as ``--catalog
+    catalog`` does and as linters do, not by an absolute path. One found above stays
+    absolute."""
+    return found.relative_to(start) if found == start or found.parent == start else found
 
 
 def _checked(path: Path, source: str) -> Path:
