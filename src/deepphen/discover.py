@@ -27,7 +27,7 @@ from deepphen.catalog import SETTINGS_FILE, Catalog, field_line
 from deepphen.errors import DeepphenError, NothingFound
 from deepphen.listing import Fetched, PageHook, build_query, fetch_candidates, fetch_window
 from deepphen.models import Paper, Settings
-from deepphen.printable import strip_controls
+from deepphen.printable import shorten, strip_controls
 from deepphen.taxonomy import canonical_category
 from deepphen.vocab import fold
 from deepphen.window import Window, parse_window
@@ -411,15 +411,6 @@ def inert_references(text: str) -> str:
 # of megabytes. JSON has them whole.
 TITLE_SHOWN = 300
 AUTHORS_SHOWN = 160
-
-
-def shorten(text: str, size: int) -> str:
-    """``text`` cut to at most ``size`` characters, at a space if one is near, with "…"."""
-    if len(text) <= size:
-        return text
-    cut = text[:size - 1]
-    space = cut.rfind(" ", size // 2)
-    return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
 def render_md(result: Discovery, limit: int) -> str:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from deepphen.arxiv import ArxivEntry
 from deepphen.models import Paper, Settings
+from deepphen.printable import shorten
 from deepphen.suggest import KeywordSuggester, SectionModel
 from deepphen.vocab import fold, keyword_norm
 
@@ -182,7 +183,7 @@ class Fit:
         if why.neighbours:
             near = why.neighbours[0]
             # The title, which a curator recognises; the key is in JSON's ``neighbours``.
-            parts.append(f"close to \"{_shortened(near.title or near.key)}\""
+            parts.append(f"close to \"{shorten(near.title or near.key, EXPLAIN_TITLE)}\""
                          f" ({near.similarity:.2f})")
         if why.authors:
             parts.append("authors: " + ", ".join(why.authors[:2]))
@@ -190,15 +191,6 @@ class Fit:
 
 
 EXPLAIN_TITLE = 60  # characters of the nearest paper's title in the one-line reason
-
-
-def _shortened(text: str, limit: int = EXPLAIN_TITLE) -> str:
-    """``text`` on one line, cut at a word before ``limit`` characters with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0] or text[:limit - 1]
-    return cut.rstrip(" ,;:") + "\u2026"
 
 
 def _standardized(values: Sequence[float]) -> list[float]:

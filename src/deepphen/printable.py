@@ -96,3 +96,12 @@ def json_text(document: str) -> str:
     strings, so replacing them anywhere in the document is safe.
     """
     return _JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def shorten(text: str, size: int) -> str:
+    """``text`` cut to at most ``size`` characters, at a space if one is near, with "…"."""
+    if len(text) <= size:
+        return text
+    cut = text[:size - 1]
+    space = cut.rfind(" ", size // 2)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"

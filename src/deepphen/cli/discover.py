@@ -14,6 +14,7 @@ from deepphen.cli.network import terminal_progress, waiting
 from deepphen.cli.options import CatalogOption, DiscoverTimeoutOption
 from deepphen.cli.output import counted, echo, is_terminal, print_json, print_rich_table, warn
 from deepphen.printable import printable as clean
+from deepphen.printable import shorten
 
 OUTPUT_FORMATS = ("table", "json", "md")
 
@@ -204,7 +205,7 @@ def _summary(result: Any, limit: int) -> None:
 
 
 def _table(result: Any, limit: int) -> None:
-    from deepphen.discover import AUTHORS_SHOWN, TITLE_SHOWN, first_authors, shorten
+    from deepphen.discover import AUTHORS_SHOWN, TITLE_SHOWN, first_authors
 
     headings = result.headings()
     rows = []

@@ -17,6 +17,7 @@ from deepphen.cli.add import ask, show_updated_pages
 from deepphen.cli.output import echo, warn
 from deepphen.errors import DeepphenError
 from deepphen.printable import printable as clean
+from deepphen.printable import shorten
 
 KEYS = "a add, s skip, d dismiss, o abstract, q quit"
 
@@ -66,7 +67,7 @@ def triage(root: Path, result: Any, limit: int) -> None:
 
 
 def _show(fit: Any, number: int, total: int, headings: dict[str, str]) -> None:
-    from deepphen.discover import AUTHORS_SHOWN, TITLE_SHOWN, shorten
+    from deepphen.discover import AUTHORS_SHOWN, TITLE_SHOWN
 
     entry = fit.entry
     sections = ", ".join(f"{clean(headings.get(slug, slug))} ({score:.2f})"
