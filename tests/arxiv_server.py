@@ -60,12 +60,13 @@ EXTERNAL_ENTITY = (
 class Fault:
     """How to answer one request instead of the normal feed."""
 
-    kind: str  # "status", "hang", "truncate", "body", "huge"
+    kind: str  # "status", "hang", "truncate", "body", "huge", "redirect"
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     size: int = 0  # for "huge": bytes to send
     send_length: bool = True  # for "huge": announce Content-Length or not
+    location: str = ""  # for "redirect": where to, the request's query string appended
 
 
 @dataclass
@@ -236,6 +237,10 @@ class ArxivServer:
                 self._send(200, server.feed_for(requested))
 
             def _fault(self, fault: Fault) -> None:
+                if fault.kind == "redirect":
+                    query = urlsplit(self.path).query
+                    self._send(fault.status, b"", {"Location": f"{fault.location}?{query}"})
+                    return
                 if fault.kind == "hang":
                     server._stopping.wait(30)
                     return

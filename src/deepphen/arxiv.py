@@ -4,12 +4,14 @@ Only network commands (``add``, ``refresh``, ``discover``) import this module, s
 loaded only when it is needed. The client looks papers up by id (one request per 100 ids) or
 pages through a ``search_query`` (at most 2000 entries a request, fewer when a server
 refuses so many), waits at least 3 s between requests, retries 429/5xx/timeouts/connection
-errors with exponential backoff (honouring ``Retry-After``) and caps the response size,
-decoded (gzip; zlib deflate) by a decoder that never writes past the cap.
+errors with exponential backoff (honouring ``Retry-After``), follows only the redirects
+deepphen.redirects allows (the API's own host, never down to http) and caps the response
+size, decoded (gzip; zlib deflate) by a decoder that never writes past the cap.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import itertools
@@ -23,10 +25,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from deepphen import __version__, ids
+from deepphen import __version__, ids, redirects
 from deepphen.atom import MAX_MESSAGE, ArxivEntry, error_summary, parse_feed, parse_page
 from deepphen.errors import DeepphenError, NetworkError, Refused
 from deepphen.printable import strip_controls
+from deepphen.redirects import MAX_REDIRECTS
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 ENV_API_URL = "DEEPPHEN_ARXIV_API_URL"
@@ -41,7 +44,6 @@ ACCEPT_ENCODING = "gzip"  # what arXiv sends; "deflate" is zlib-wrapped or raw, 
 MAX_CODINGS = 2
 MAX_RETRY_AFTER = 600.0  # a longer demand is reported instead of waited out
 DEFAULT_DEADLINE = 60.0  # a command gives up on arXiv after this long in all (--timeout)
-MAX_REDIRECTS = 5
 MAX_PAGE_SIZE = 2000  # arXiv's documented maximum of max_results per request
 ROUND_PAGE = 50  # a page a multiple of this long may be cut by a server's page cap
 # Asked in turn when a server refuses a longer first page. Pages of 10 are slow (a request
@@ -271,7 +273,7 @@ class Client:
         return httpx.Client(timeout=self.timeout, transport=self._transport,
                             headers={"User-Agent": USER_AGENT,
                                      "Accept-Encoding": ACCEPT_ENCODING},
-                            follow_redirects=True, max_redirects=MAX_REDIRECTS)
+                            follow_redirects=False)  # _send follows what redirects allows
 
     def remaining(self) -> float | None:
         """Seconds left before the overall deadline (None: no deadline)."""
@@ -373,7 +375,9 @@ class Client:
         request forever, so the whole body must also arrive within ``timeout``.
         """
         deadline = self.clock() + timeout
-        with http.stream("GET", url, timeout=timeout) as response:
+        request = http.build_request("GET", url, timeout=timeout)
+        with contextlib.closing(redirects.follow(http, request, self.base_url,
+                                                 f"check ${ENV_API_URL}")) as response:
             length = response.headers.get("content-length")
             if response.status_code < 400 and length and length.isdigit() \
                     and int(length) > self.max_bytes:
