@@ -7,7 +7,9 @@ the reader sees, and a line break forges a line of its own (a GitHub annotation
 ``::error file=...`` in a CI log). Everything deepphen prints goes through ``printable``: line
 breaks and other spacing controls become one space, every other control or invisible
 formatting character is shown as a visible escape (``\\x1b``, ``\\u202e``), so nothing is
-lost from view and nothing acts. ``json_text`` does the same for a JSON document, losslessly.
+lost from view and nothing acts. Text a CI runner reads as a command without any control
+character in it (see ``_CI_ANYWHERE_RE``) shows one of its characters escaped too.
+``json_text`` does the same for a JSON document, losslessly.
 """
 
 from __future__ import annotations
@@ -27,6 +29,26 @@ _JSON_RE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u
                       r"\ufff9-\ufffb\u2028\u2029]")
 
 
+# CI runners read commands in plain text. GitHub Actions runs "::command props::data" when a
+# line starts with it after white space (its parser trims the line's start first) and its
+# legacy "##[command]data" anywhere in a line; Azure Pipelines reads "##vso[...]" and TeamCity
+# "##teamcity[...]" anywhere too. One character of each opening is shown escaped ("\x3a:",
+# "\x23#[") wherever a line may start, so no catalog text adds an annotation, hides deepphen's
+# own ("::stop-commands::") or sets a later step's variable. The characters .NET's
+# culture-aware search skips (soft hyphen, zero-width space and joiners) may sit in between.
+_IGNORABLE = "\u00ad\u200b-\u200d\u2060"
+_CI_ANYWHERE_RE = re.compile(f"#(?=[{_IGNORABLE}]*#[{_IGNORABLE}A-Za-z]*\\[)")
+_CI_LINE_START_RE = re.compile(f"^([\\s{_IGNORABLE}]*):(?=[{_IGNORABLE}]*:)")
+
+
+def _ci_inert(text: str) -> str:
+    if "#" in text:
+        text = _CI_ANYWHERE_RE.sub(r"\\x23", text)
+    if ":" in text:
+        text = _CI_LINE_START_RE.sub(r"\1\\x3a", text)
+    return text
+
+
 def _visible(ch: str) -> str:
     if ch in _SPACING:
         return " "
@@ -35,7 +57,8 @@ def _visible(ch: str) -> str:
 
 
 def has_control(text: str) -> bool:
-    """True when ``text`` holds a character that ``printable`` would change."""
+    """True when ``text`` holds a control or bidi-formatting character (``printable`` shows
+    it escaped)."""
     return _CONTROL_RE.search(text) is not None
 
 
@@ -43,15 +66,19 @@ def printable(text: str, *, keep_layout: bool = False) -> str:
     """``text`` with no character that acts on a terminal or forges a line.
 
     Spacing controls (tab, line breaks, U+2028/2029, ...) become a space, any other control or
-    bidi-formatting character a visible escape. ``keep_layout`` keeps ``\\n`` and ``\\t``, for
-    lines and columns that deepphen itself joined from fields already made printable.
+    bidi-formatting character a visible escape, and the opening of a CI command (``::`` at
+    the start, ``##[`` anywhere) one of its characters escaped. ``keep_layout`` keeps ``\\n``
+    and ``\\t``, for lines and columns that deepphen itself joined from fields already made
+    printable; each cell is checked as a line's start.
     """
-    if not _CONTROL_RE.search(text):
-        return text
     if keep_layout:
+        if not _CONTROL_RE.search(text) and ":" not in text and "#" not in text:
+            return text
         return "\n".join("\t".join(printable(cell) for cell in line.rstrip("\r").split("\t"))
                          for line in text.split("\n"))
-    return _CONTROL_RUN_RE.sub(lambda m: "".join(_visible(ch) for ch in m.group()), text)
+    if _CONTROL_RE.search(text):
+        text = _CONTROL_RUN_RE.sub(lambda m: "".join(_visible(ch) for ch in m.group()), text)
+    return _ci_inert(text)
 
 
 _SPACING_RE = re.compile(f"[{_SPACING}]")
@@ -95,7 +122,10 @@ def json_text(document: str) -> str:
     Lossless: a JSON reader gives back the same strings. Such characters occur only inside
     strings, so replacing them anywhere in the document is safe.
     """
-    return _JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    document = _JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    # "##[" opens a CI command anywhere in a line; "#" is only ever inside a string here, where
+    # "\u0023" reads back as "#". ("::" cannot start a line of JSON: a string starts with '"'.)
+    return _CI_ANYWHERE_RE.sub(r"\\u0023", document) if "#" in document else document
 
 
 def shorten(text: str, size: int) -> str:

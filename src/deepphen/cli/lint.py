@@ -10,7 +10,14 @@ import typer
 
 from deepphen.cli.app import app, handle_errors, usage_error
 from deepphen.cli.options import CatalogOption
-from deepphen.cli.output import console, echo, is_terminal, print_json, print_table
+from deepphen.cli.output import (
+    console,
+    echo,
+    is_terminal,
+    print_json,
+    print_table,
+    workflow_command,
+)
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK
 from deepphen.printable import printable
 
@@ -83,9 +90,8 @@ def _render(problems: list, fmt: str) -> None:
         print_json([p.to_dict() for p in problems])
     elif fmt == "github":
         for p in problems:
-            echo(f"::{p.level} file={_gh(annotated_path(p.path), True)},line={p.line},"
-                 f"col={p.column}::"
-                 f"{_gh(f'{_message(p)} ({p.rule})', False)}")
+            workflow_command(p.level, {"file": annotated_path(p.path), "line": p.line,
+                                       "col": p.column}, f"{_message(p)} ({p.rule})")
     elif is_terminal():
         _render_terminal(problems)
     else:
@@ -120,16 +126,6 @@ def annotated_path(path: str) -> str:
         if file.is_relative_to(root):
             return file.relative_to(root).as_posix()
     return target.as_posix()
-
-
-def _gh(text: str, is_property: bool) -> str:
-    """Escape a value for a GitHub workflow command (their documented escapes), after
-    every control character is made visible: no line break or escape sequence survives."""
-    text = printable(text)
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if is_property:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
 
 
 def _summary(problems: list) -> str:

@@ -150,6 +150,19 @@ def echo(text: str = "", *, err: bool = False) -> None:
     (sys.stderr if err else sys.stdout).write(text if text.endswith("\n") else text + "\n")
 
 
+def workflow_command(command: str, properties: dict[str, object], message: str) -> None:
+    """Print one GitHub workflow command (``::error file=x,line=1::message``) to stdout: the
+    only line deepphen prints that opens a CI command. Every value is made printable, then
+    given the runner's documented escapes, so none can end the command or start another."""
+
+    def escaped(text: str, is_property: bool) -> str:
+        text = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
+
+    head = ",".join(f"{name}={escaped(str(value), True)}" for name, value in properties.items())
+    sys.stdout.write(f"::{command}{' ' if head else ''}{head}::{escaped(message, False)}\n")
+
+
 def counted(n: int, noun: str) -> str:
     """``n`` and the noun, plural unless one: "1 paper", "3 papers"."""
     return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,129 @@
+"""A hostile catalog against every command but discover (tests/test_hostile_discover.py).
+
+Each test is a class of defect, tried on several of its members (hypothesis where the inputs
+are open-ended): catalog text that a CI runner would read as a command in what deepphen prints.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deepphen.models import Link, Paper
+from deepphen.printable import json_text, printable
+from tests.helpers import make_catalog, sample_settings
+
+# ---------------------------------------------------------------------------------------
+# CI log commands. GitHub Actions runs "::command props::data" when a line starts with it
+# after white space (ActionCommand.TryParseV2 trims the line's start), and its legacy form
+# "##[command]data" anywhere in a line (TryParse looks for it with IndexOf); Azure Pipelines
+# reads "##vso[...]" and TeamCity "##teamcity[...]" the same way. A line deepphen prints may
+# hold catalog text, so catalog text must not open any of them: a title, a file name or a
+# section folder named "::error file=...::" would add an annotation, "::stop-commands::x"
+# would hide deepphen's own, "##vso[task.setvariable ...]" would set a later step's variable.
+
+CI_COMMANDS = ["::error file=forged.py,line=1::forged", " \u00a0::warning::forged",
+               "::stop-commands::token", "\t::add-mask::secret", "##[error]forged",
+               "##[group]forged", "x ##vso[task.setvariable variable=PATH]/evil",
+               "##VSO[task.complete result=Failed]", "##teamcity[buildStatus text='forged']",
+               "###[error]forged", ":::error::forged"]
+_LEGACY_RE = re.compile(r"##[A-Za-z]*\[")
+
+
+def ci_commands_in(output: str, *, own: re.Pattern[str] | None = None) -> list[str]:
+    """The lines of ``output`` a CI runner would read as a command (but deepphen's own
+    annotations, when ``own`` matches them)."""
+    found = []
+    for line in output.splitlines():
+        if own is not None and own.match(line):
+            line = own.sub("", line, count=1)  # the data after our own annotation's head
+            if _LEGACY_RE.search(line):
+                found.append(line)
+            continue
+        if line.lstrip().startswith("::") or _LEGACY_RE.search(line):
+            found.append(line)
+    return found
+
+
+def ci_paper(n: int, text: str) -> Paper:
+    return Paper(title=f"{text} Grokking {n}", year=2022, section="others",
+                 authors=[text, "Yuri Burda"], venue=text, arxiv=f"2201.0217{n}",
+                 keywords=[text, "Grokking"], digest=text,
+                 links=[Link(text, f"https://arxiv.org/abs/2201.0217{n}")])
+
+
+@pytest.fixture
+def ci_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    papers = [ci_paper(i, text) for i, text in enumerate(CI_COMMANDS[:10])]
+    root = make_catalog(tmp_path / "catalog", papers, sample_settings())
+    # A section folder and a file name that open a line of lint's text output.
+    for i, name in enumerate(["::error file=forged.py,line=1::forged", "##[error]folder"]):
+        folder = root / name
+        folder.mkdir()
+        source = root / "others" / f"2201.0217{i}.toml"
+        (folder / f"::warning::{i}.toml").write_bytes(source.read_bytes())
+    monkeypatch.chdir(root)  # lint names files relative to the working folder
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    return root
+
+
+OWN_ANNOTATION = re.compile(r"^::(error|warning) file=[^,:\n]*,line=\d+,col=\d+::")
+CI_RUNS = [["search", "grokking"], ["search", "grokking", "-f", "ids"],
+           ["search", "grokking", "-f", "json"], ["lint"], ["lint", "-f", "json"],
+           ["lint", "-f", "github"], ["lint", "--fix"], ["stats"], ["stats", "-f", "json"],
+           ["export", "-f", "json"]]
+
+
+@pytest.mark.parametrize("args", CI_RUNS, ids=" ".join)
+def test_catalog_text_never_opens_a_ci_command(ci_catalog: Path, run_cli: Callable[..., object],
+                                                args: list[str]) -> None:
+    result = run_cli(*args, exit_code=None)
+    assert result.exit_code in (0, 1), result.stderr  # type: ignore[attr-defined]
+    out, err = result.stdout, result.stderr  # type: ignore[attr-defined]
+    assert "forged" in out + err or args[0] == "stats" or "ids" in args
+    own = OWN_ANNOTATION if "github" in args else None
+    assert ci_commands_in(out, own=own) == [], args
+    assert ci_commands_in(err) == [], args
+    if "json" in args and args[0] in ("search", "export"):  # still exactly the catalog's text
+        text = json.dumps(json.loads(out), ensure_ascii=False)
+        assert all(json.dumps(c, ensure_ascii=False)[1:-1] in text for c in CI_COMMANDS[:10])
+
+
+def test_import_findings_never_open_a_ci_command(tmp_path: Path,
+                                                 run_cli: Callable[..., object]) -> None:
+    page = tmp_path / "list.md"
+    page.write_text("# List\n\n## Others\n\n### Others: 2022\n\n"
+                    "- ##[error]forged. [[paper]](https://arxiv.org/abs/2201.02177)\n"
+                    "  - ::error::A.\n  - Key Word: K.\n\n::warning file=x::stray line\n"
+                    "##vso[task.setvariable variable=x]stray\n", encoding="utf-8")
+    result = run_cli("import", page, "--catalog", tmp_path / "cat", exit_code=None)
+    assert result.exit_code in (0, 1), result.stderr  # type: ignore[attr-defined]
+    assert "stray" in result.stderr  # type: ignore[attr-defined]
+    assert ci_commands_in(result.stdout + result.stderr) == []  # type: ignore[attr-defined]
+
+
+_CI_TEXT = st.lists(st.one_of(st.sampled_from([*CI_COMMANDS, "::", "##", "#", "[", ":", " ",
+                                                "\t", "\n", "\u00a0", "\u2028", "vso"]),
+                              st.text(max_size=4)), max_size=8).map("".join)
+
+
+@given(_CI_TEXT)
+def test_printable_text_opens_no_ci_command_wherever_a_line_starts(text: str) -> None:
+    """printable's result, alone, after deepphen's own words, or as any cell of a line it
+    lays out, opens no CI command."""
+    assert ci_commands_in(printable(text)) == []
+    assert ci_commands_in(printable(text, keep_layout=True)) == []
+    assert ci_commands_in("path:1:1: " + printable(text)) == []
+
+
+@given(_CI_TEXT)
+def test_json_text_opens_no_ci_command_and_is_lossless(text: str) -> None:
+    document = json_text(json.dumps({"t": text}, ensure_ascii=False, indent=2))
+    assert ci_commands_in(document) == []
+    assert json.loads(document) == {"t": text}
