@@ -25,6 +25,7 @@ import argparse
 import dataclasses
 import itertools
 import math
+import re
 import statistics
 import sys
 from collections import Counter
@@ -155,6 +156,20 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # that name (a prolific or common name lifts fewer of them), times w.
     "authors-damped-1": {"author_damped": 1.0},
     "authors-damped-1.5": {"author_damped": 1.5},
+    # Seventh round, on the shipped model: how a title is written, as features of the main
+    # contrast (and, ``-both``, of the title contrast): the function words of the title
+    # (dropped from the words), a one-word name before a colon ("Name: a method for ..."),
+    # another colon, a question mark; their weights times f.
+    "style-1": {"style": 1.0},
+    "style-0.5": {"style": 0.5},
+    "style-2": {"style": 2.0},
+    "style-both-1": {"style": 1.0, "style_titles": True},
+    # The same title features as a channel of their own: their contrast's z-score (catalog
+    # titles against listed titles) added to the evidence with weight w.
+    "style-channel-0.3": {"style_channel": 0.3},
+    "style-channel-0.5": {"style_channel": 0.5},
+    "style-channel-1": {"style_channel": 1.0},
+    "style-channel-1.5": {"style_channel": 1.5},
 }
 
 Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
@@ -301,6 +316,23 @@ def raw_entry_features(model: FitModel, entry: ArxivEntry) -> set[str]:
     return {KEYWORD_PREFIX + k for k in model.phrases.find(text)} | tokens(text)
 
 
+_NAME_COLON = re.compile(r"^\s*[^\s:]+\s*:")
+STYLE_PREFIX = "~"
+
+
+def style_features(title: str) -> set[str]:
+    """How a title is written: its function words, a leading "Name:", a colon, a question."""
+    out = {STYLE_PREFIX + w for w in fit._WORD_RE.findall(fold(title))
+           if w in fit._FUNCTION_WORDS}
+    if _NAME_COLON.match(title):
+        out.add(STYLE_PREFIX + "name:")
+    elif ":" in title:
+        out.add(STYLE_PREFIX + ":")
+    if "?" in title:
+        out.add(STYLE_PREFIX + "?")
+    return out
+
+
 def longest(doc: set[str]) -> set[str]:
     """The features less the key words nested in a longer key word of the same text."""
     found = [t[len(KEYWORD_PREFIX):] for t in doc if t.startswith(KEYWORD_PREFIX)]
@@ -408,6 +440,9 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
                 for p, a in zip(model.papers, model.abstracts, strict=True)]
     if knobs.get("longest"):
         cat_docs = [longest(d) for d in cat_docs]
+    if knobs.get("style"):
+        cat_docs = [d | style_features(p.title) for d, p in zip(cat_docs, model.papers,
+                                                                  strict=True)]
     pos_freq: Counter[str] | dict[str, float] = Counter(t for d in cat_docs for t in d)
 
     if knobs.get("authors") == "initials":
@@ -419,17 +454,23 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
     else:
         signed = model.authors.papers_of
 
+    def title_tokens(title: str) -> set[str]:
+        out = tokens(title, title=True)
+        return out | style_features(title) if knobs.get("style_titles") else out
+
     def rank(entries: Sequence[ArxivEntry]) -> list[str]:
         nonlocal pos_freq
         docs = [uncovered(raw_entry_features(model, e), covers) for e in entries]
         if knobs.get("longest"):
             docs = [longest(d) for d in docs]
+        if knobs.get("style"):
+            docs = [d | style_features(e.title) for d, e in zip(docs, entries, strict=True)]
         listed: Counter[str] = Counter()
         for doc in docs:
             listed.update(doc)
         n_pos: float = len(model.papers)
         title_freq: Counter[str] | dict[str, float] = Counter(
-            t for p in model.papers for t in tokens(p.title, title=True))
+            t for p in model.papers for t in title_tokens(p.title))
         if "recency" in knobs:
             pos_freq, n_pos, title_freq = recency_weighted(model, cat_docs, knobs["recency"])
         if "expand" in knobs and model.title_weight:
@@ -439,6 +480,9 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         lo, hi = knobs.get("clip", (-math.inf, math.inf))
         weights = {t: min(max(w * (factor if t.startswith(KEYWORD_PREFIX) else 1.0), lo), hi)
                    for t, w in weights.items()}
+        if knobs.get("style"):
+            weights = {t: w * knobs["style"] if t.startswith(STYLE_PREFIX) else w
+                       for t, w in weights.items()}
         unseen = knobs.get("unseen", "")
         evidence = pooled(docs, listed, weights, knobs.get("power", 0.5), pos_df=pos_freq,
                           unseen=unseen)
@@ -456,7 +500,7 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         shipped = "title" not in knobs  # as FitModel.rank: weighted by the bare share
         title = model.title_weight if shipped else knobs["title"]
         if title:
-            titles = [tokens(e.title, title=True) for e in entries]
+            titles = [title_tokens(e.title) for e in entries]
             in_titles: Counter[str] = Counter()
             for doc in titles:
                 in_titles.update(doc)
@@ -466,6 +510,17 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
             z_title = fit._standardized(extra) if shipped else zscored(extra)
             norm = math.sqrt(1 + title ** 2) if shipped else 1.0
             evidence = [(e + title * z) / norm for e, z in zip(evidence, z_title, strict=True)]
+        if "style_channel" in knobs:
+            cat_style: Counter[str] = Counter(
+                t for p in model.papers for t in style_features(p.title))
+            styles = [style_features(e.title) for e in entries]
+            in_styles: Counter[str] = Counter()
+            for doc in styles:
+                in_styles.update(doc)
+            extra = pooled(styles, in_styles,
+                           nb_weights(cat_style, n_pos, in_styles, len(entries)))
+            evidence = [e + knobs["style_channel"] * z
+                        for e, z in zip(evidence, fit._standardized(extra), strict=True)]
         if "sections" in knobs:
             evidence = section_mixture(model, cat_docs, docs, listed, evidence, knobs["sections"])
         if "lsa" in knobs:
