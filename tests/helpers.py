@@ -7,6 +7,7 @@ import helpers from here, never from conftest.py or from each other.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -162,3 +163,33 @@ def one_line_error(result: object, *mentions: str) -> None:
     assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr  # type: ignore[attr-defined]
     for mention in mentions:
         assert mention in errors[0]
+
+
+def ctrl_c_after(monkeypatch: object, answers: str) -> CtrlC:
+    """Input for the CLI runner: ``answers``, then Ctrl-C where the next answer would be read
+    (plain input ends there instead: Ctrl-D). typer's runner takes only text or bytes as
+    input: it is taught to take this stream as it is."""
+    import typer.testing
+
+    monkeypatch.setattr(typer.testing, "make_input_stream",  # type: ignore[attr-defined]
+                        lambda stream, charset: stream)
+    return CtrlC(answers)
+
+
+class CtrlC(io.BytesIO):
+    """``answers``, then KeyboardInterrupt at the read past them (see ctrl_c_after)."""
+
+    def __init__(self, answers: str) -> None:
+        super().__init__(answers.encode())
+
+    def _read(self, size: int | None, read: object) -> bytes:
+        data = read(size)  # type: ignore[operator]
+        if not data and size != 0:
+            raise KeyboardInterrupt
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._read(size, super().read)
+
+    def read1(self, size: int | None = -1) -> bytes:
+        return self._read(size, super().read1)

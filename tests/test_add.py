@@ -20,7 +20,7 @@ from deepphen.errors import InvalidId
 from deepphen.fsutil import atomic_write_text
 from deepphen.models import Link, Paper
 from tests.arxiv_server import ArxivServer
-from tests.helpers import make_catalog, sample_papers, sample_settings
+from tests.helpers import ctrl_c_after, make_catalog, sample_papers, sample_settings
 
 EMERGENCE = "emergence-and-phase-transitions"
 
@@ -237,11 +237,29 @@ def test_key_word_prompt_only_for_what_the_command_line_left_open(
         "Neural Collapse"]
 
 
-def test_end_of_input_at_the_prompt_is_an_interrupt(catalog_dir: Path, arxiv: ArxivServer,
-                                                    run_cli, monkeypatch) -> None:
+@pytest.mark.parametrize("args, answers", [
+    (["2206.07682"], ""), (["2206.07682", "-s", "emergence"], ""),
+    (["2206.07682", "2309.00001"], "1\n1\nEmergence\n")],
+    ids=["section", "key-words", "second-paper"])
+def test_end_of_input_at_a_prompt_stops_with_nothing_written(
+        args: list[str], answers: str, catalog_dir: Path, arxiv: ArxivServer, run_cli,
+        monkeypatch) -> None:
+    """Ctrl-D: no more answers. add writes all its papers or none, so it stops before
+    writing any, says so, and exits 1 as an abort does (not 130: nothing interrupted it)."""
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
     before = catalog_files(catalog_dir)
-    result = run_cli("add", "2206.07682", input="", exit_code=130)
+    result = run_cli("add", *args, input=answers, exit_code=1)
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("deepphen: error: aborted") and "nothing written" in last, last
+    assert "interrupted" not in result.stderr
+    assert catalog_files(catalog_dir) == before
+
+
+def test_ctrl_c_at_a_prompt_is_an_interrupt(catalog_dir: Path, arxiv: ArxivServer, run_cli,
+                                            monkeypatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    before = catalog_files(catalog_dir)
+    result = run_cli("add", "2206.07682", input=ctrl_c_after(monkeypatch, "1\n"), exit_code=130)
     assert "deepphen: error: interrupted" in result.stderr
     assert catalog_files(catalog_dir) == before
 

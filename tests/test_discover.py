@@ -19,6 +19,7 @@ from deepphen.fsutil import atomic_write_text
 from tests.arxiv_query import CorpusEntry, QueryError, parse
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.discover_corpus import TOPICAL, make_corpus
+from tests.helpers import ctrl_c_after
 
 TODAY = dt.date(2025, 5, 22)
 DAY = dt.date(2025, 5, 20)
@@ -556,11 +557,38 @@ def test_triage_says_a_key_word_is_needed_when_none_is_suggested(
 def test_triage_interrupted_keeps_what_was_added(catalog_dir: Path, corpus: list, run_cli,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
-    # add the first, then the input ends (Ctrl-D) at the second prompt
-    result = run_cli("discover", *WINDOW, "--interactive", input="a\n\n\n", exit_code=130)
-    assert "added 1" in result.stderr
+    # add the first, then Ctrl-C at the second prompt
+    answers = ctrl_c_after(monkeypatch, "a\n\nX\n")
+    result = run_cli("discover", *WINDOW, "--interactive", input=answers, exit_code=130)
+    assert "added 1" in result.stderr and "interrupted" in result.stderr
     assert len(list(catalog_dir.rglob("2505.[123]*.toml"))) == 1
     assert not list(catalog_dir.rglob(".deepphen-tmp-*"))
+
+
+@pytest.mark.parametrize(("answers", "summary"), [
+    ("a\n\nX\n", "added 1, dismissed 0, skipped 0"),
+    ("a\n\nX\nd\ns\n", "added 1, dismissed 1, skipped 1"),
+    ("a\n\nX\na\n", "added 1, dismissed 0, skipped 0"),  # at the section prompt
+    ("a\n\nX\na\n\n", "added 1, dismissed 0, skipped 0"),  # at the key-word prompt
+], ids=["walk", "after-dismissing", "section", "key-words"])
+def test_end_of_input_in_triage_quits_as_q_does(answers: str, summary: str, catalog_dir: Path,
+                                                corpus: list, run_cli,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-D is the terminal's "no more input": the walk stops as at `q`, keeping what was
+    added or dismissed, with the summary and exit 0; an addition it cuts short (at the
+    section or key-word prompt) writes nothing."""
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("discover", *WINDOW, "--interactive", input=answers)
+    assert result.stderr.endswith(f"\n{summary}\n"), result.stderr[-300:]
+    assert "interrupted" not in result.stderr and "error" not in result.stderr
+    assert len(list(catalog_dir.rglob("2505.[123]*.toml"))) == 1
+    assert (catalog_dir / "dismissed.toml").exists() == ("dismissed 1" in summary)
+    assert not list(catalog_dir.rglob(".deepphen-tmp-*"))
+    if answers.count("a\n") == 1:  # ended at the walk's prompt: the same as typing q there
+        for path in [*catalog_dir.rglob("2505.[123]*.toml"), catalog_dir / "dismissed.toml"]:
+            path.unlink(missing_ok=True)
+        quit_ = run_cli("discover", *WINDOW, "--interactive", input=answers + "q\n")
+        assert quit_.stderr.endswith(f"{summary}\n")
 
 
 # --- the key-word search outside the categories ------------------------------------------

@@ -72,6 +72,13 @@ class NothingFound(DeepphenError):
     exit_code = EXIT_FINDINGS
 
 
+class Aborted(DeepphenError):
+    """The user ended a command at its prompt before it wrote anything (exit 1, as an abort:
+    not an interrupt, not bad input)."""
+
+    exit_code = EXIT_FINDINGS
+
+
 class LockTimeout(DeepphenError):
     """Another deepphen process holds the catalog lock for too long."""
 

@@ -13,7 +13,7 @@ from deepphen.cli.completion import complete_keyword, complete_section
 from deepphen.cli.network import arxiv_client, network_progress
 from deepphen.cli.options import CatalogOption, TimeoutOption
 from deepphen.cli.output import echo, is_terminal, print_json, print_table, warn
-from deepphen.errors import DeepphenError
+from deepphen.errors import Aborted, DeepphenError
 from deepphen.printable import printable
 
 OUTPUT_FORMATS = ("text", "json")
@@ -91,13 +91,16 @@ def add_command(
         client = arxiv_client(progress.wait, timeout, progress)
         proposals = core.plan_additions(root, arxiv_ids, options, client=client,
                                         on_batch=progress.batch)
-    proposals = [_place(p, accept=accept_suggestion or dry_run, show=fmt == "text" and
-                        not section, root=root) for p in proposals]
-    if accept_suggestion:  # the suggested key words too, where -k gave none
-        proposals = [p.accept_suggestion() for p in proposals]
-    elif not dry_run and is_terminal() and is_terminal(sys.stdin):
-        # Lint refuses a paper with no key words: ask rather than write one it refuses.
-        proposals = [p if p.paper.keywords else _ask_keywords(p, root) for p in proposals]
+    try:
+        proposals = [_place(p, accept=accept_suggestion or dry_run, show=fmt == "text" and
+                            not section, root=root) for p in proposals]
+        if accept_suggestion:  # the suggested key words too, where -k gave none
+            proposals = [p.accept_suggestion() for p in proposals]
+        elif not dry_run and is_terminal() and is_terminal(sys.stdin):
+            # Lint refuses a paper with no key words: ask rather than write one it refuses.
+            proposals = [p if p.paper.keywords else _ask_keywords(p, root) for p in proposals]
+    except EndOfInput:  # no more answers: the papers are written all together or not at all
+        raise Aborted("aborted at the end of input (Ctrl-D): nothing written") from None
     if fmt == "text":
         _notes(proposals, root, written=not dry_run)
     if not dry_run:
@@ -176,14 +179,20 @@ def _ask_keywords(proposal: Any, root: Path) -> Any:
             warn(str(exc))
 
 
+class EndOfInput(Exception):
+    """Ctrl-D at a prompt: the terminal's "no more input". Each caller says what it means."""
+
+
 def ask(text: str, default: str | None = None) -> str:
-    """A question at the terminal (on stderr); Ctrl-C or Ctrl-D there is an interrupt."""
+    """A question at the terminal (on stderr). Ctrl-C there is an interrupt (exit 130);
+    Ctrl-D, the end of input, raises EndOfInput."""
     try:
         return typer.prompt(text, default=default, err=True, show_default=default is not None)
-    except typer.Abort:
-        # click turns Ctrl-C and Ctrl-D at a prompt into Abort: end the prompt's line and
-        # exit as an interrupt (130), not as "findings" (1).
-        sys.stderr.write("\n")
+    except typer.Abort as exc:
+        # click turns both keys into Abort; the one it caught is the Abort's context.
+        sys.stderr.write("\n")  # end the prompt's line
+        if isinstance(exc.__context__, EOFError):
+            raise EndOfInput from None
         raise KeyboardInterrupt from None
 
 

@@ -104,7 +104,7 @@ def discover_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
     interactive: Annotated[
         bool, typer.Option("--interactive", "-i", help="Walk the candidates on a terminal: "
-                           "a add, s skip, d dismiss, o abstract, q quit.")
+                           "a add, s skip, d dismiss, o abstract, q (or Ctrl-D) quit.")
     ] = False,
     partial: Annotated[
         bool, typer.Option("--partial", help="When arXiv could not send every page, rank "

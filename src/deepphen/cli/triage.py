@@ -4,6 +4,8 @@ Adding goes through the same code as ``deepphen add`` (deepphen.add: duplicate c
 word spelling, the catalog lock, atomic all-or-nothing writes, the page regenerated); a
 dismissal is written at once (deepphen.dismissed). Each decision is written when it is
 made, so quitting or Ctrl-C loses nothing already decided, and nothing is half-written.
+Ctrl-D (the end of input) at any prompt quits as ``q`` does; an addition it cuts short is
+not written.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from deepphen.cli.add import ask, show_updated_pages
+from deepphen.cli.add import EndOfInput, ask, show_updated_pages
 from deepphen.cli.output import echo, warn
 from deepphen.errors import DeepphenError
 from deepphen.printable import printable as clean
@@ -61,6 +63,8 @@ def triage(root: Path, result: Any, limit: int) -> None:
                     warn(f"unknown answer; {KEYS}")
                     continue
                 break
+    except EndOfInput:  # no more answers: stop as at "q"
+        return
     finally:
         sys.stderr.write(f"added {counts['added']}, dismissed {counts['dismissed']}, "
                          f"skipped {counts['skipped']}\n")
