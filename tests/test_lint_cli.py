@@ -265,6 +265,24 @@ def test_fix_reports_each_change_and_is_idempotent(cat: Path, run_cli) -> None:
     assert not list(cat.rglob(".deepphen-tmp-*"))
 
 
+@pytest.mark.parametrize("rules", [["DP301"], ["DP301", "DP205"], ["DP404", "DP301"]])
+def test_fix_regenerates_a_stale_page_once_after_the_paper_fixes(rules: list[str], cat: Path,
+                                                                run_cli) -> None:
+    """The page was written (and reported) in the pass that fixed the papers, from the
+    catalog as it was before, then again in the next pass, from the fixed one."""
+    with (cat / "catalog.toml").open("a", encoding="utf-8") as settings:
+        settings.write('page = "README.md"\n')
+    run_cli("export", "--format", "md", "-o", cat / "README.md")
+    for rule in rules:
+        put(cat, rule)
+    out = run_cli("lint", "--fix").stdout.splitlines()
+    assert [line for line in out if "(DP501)" in line] == [
+        f"{cat.as_posix()}/README.md: fixed: regenerated README.md (DP501)"]
+    assert len(out) == len(set(out)), out
+    assert run_cli("lint").stdout == ""
+    assert run_cli("lint", "--fix").stdout == ""
+
+
 def test_fix_with_json_keeps_stdout_parseable(cat: Path, run_cli) -> None:
     put(cat, "DP301")
     result = run_cli("lint", "--fix", "--format", "json")

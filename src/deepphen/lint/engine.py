@@ -154,7 +154,12 @@ def fix(root: Path, select: Iterable[str] | None = None) -> tuple[list[AppliedFi
     with catalog_lock(root), transaction(private_dir(root)) as journal:
         for _ in range(MAX_FIX_PASSES):
             findings = run(root, select)
-            applied = _apply(root, [p for p in findings if p.fix is not None], journal)
+            fixable = [p for p in findings if p.fix is not None]
+            # A whole file written from the catalog (the page) is computed from the files as
+            # read: it waits for a pass that edits no paper, so it is written, and reported,
+            # once and from the fixed catalog.
+            applied = _apply(root, [p for p in fixable if p.fix.write is None], journal) \
+                or _apply(root, fixable, journal)
             if not applied:
                 return changes, findings
             changes.extend(applied)
