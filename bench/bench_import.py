@@ -1,7 +1,9 @@
 """Import on pathological pages: growth must be near-linear, not quadratic.
 
-Two pages the issue found quadratic (one authors line of a million '*' took 62 s; 32,000
-entries in one year subsection took 33 s): each is generated at a size N and at 4N and parsed
+Pages found quadratic (one authors line of a million '*' took 62 s; 32,000 entries in one
+year subsection took 33 s; then a title of 50,000 '[' 33 s, 20,000 sections 17 s, a link
+line padded with 100,000 spaces 7 s, and many papers of one title or many entries dated by
+their neighbours grew as the square): each is generated at a size N and at 4N and parsed
 in paired, alternating runs (N, then 4N, in the same process and machine load). Reported per
 page: the median seconds at each size and the median of the per-pair ratios t(4N)/t(N);
 linear work gives about 4, quadratic about 16.
@@ -39,6 +41,34 @@ def entries_page(n: int) -> str:
     return "\n".join(out)
 
 
+def brackets_page(n: int) -> str:
+    """One entry whose title is ``n`` '[' (each once a start of a misbracketed link)."""
+    return f"{HEAD}\n- {'[' * n}T. [[paper]](https://arxiv.org/abs/2001.00001)\n  - A.\n"
+
+
+def spaces_page(n: int) -> str:
+    """One entry whose title line ends in ``n`` spaces inside its link."""
+    return (f"{HEAD}\n- T. [[paper]]( https://arxiv.org/abs/2001.00001 {' ' * n}x)\n"
+            "  - A.\n  - Key Word: K.\n")
+
+
+def sections_page(n: int) -> str:
+    """``n`` sections, each with a year group and no entry."""
+    return "# L\n\n" + "".join(f"## S{i}\n\n### S{i}: 2020\n\n" for i in range(n))
+
+
+def same_titles_page(n: int) -> str:
+    """``n`` entries of one title without arXiv ids: keys same-title, same-title-2, ..."""
+    return HEAD + "".join(f"\n- Same Title. [[paper]](https://example.org/{i})\n  - A.\n"
+                          "  - Key Word: K.\n" for i in range(n))
+
+
+def undated_page(n: int) -> str:
+    """``n`` entries without a year group, id or venue year: dated by their neighbours."""
+    return "# L\n\n## S\n" + "".join(f"\n- T{i}. [[paper]](https://example.org/{i})\n"
+                                     "  - A.\n  - Key Word: K.\n" for i in range(n))
+
+
 def timed(text: str) -> float:
     start = time.perf_counter()
     parse_list(text)
@@ -51,7 +81,12 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every size")
     args = parser.parse_args()
     cases = [("authors line of N '*'", stars_page, int(250_000 * args.scale)),
-             ("N entries in one year", entries_page, int(8_000 * args.scale))]
+             ("N entries in one year", entries_page, int(8_000 * args.scale)),
+             ("title of N '['", brackets_page, int(25_000 * args.scale)),
+             ("N spaces in a link line", spaces_page, int(100_000 * args.scale)),
+             ("N sections", sections_page, int(5_000 * args.scale)),
+             ("N papers of one title", same_titles_page, int(4_000 * args.scale)),
+             ("N entries dated by neighbours", undated_page, int(4_000 * args.scale))]
     print("| page | N | t(N) s | 4N | t(4N) s | t(4N)/t(N) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, make, n in cases:

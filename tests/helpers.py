@@ -93,13 +93,13 @@ def make_catalog(root: Path, papers: Iterable[Paper] | None = None,
                  settings: Settings | None = None) -> Path:
     """Write a catalog folder with these papers and settings; return its path."""
     from deepphen.catalog import paper_key
+    from deepphen.slugs import UniqueNames
 
     root.mkdir(parents=True, exist_ok=True)
     atomic_write_text(root / "catalog.toml", settings_to_toml(settings or sample_settings()))
-    taken: set[str] = set()
+    names = UniqueNames()
     for paper in sample_papers() if papers is None else papers:
-        paper.key = paper.key or paper_key(paper, taken)
-        taken.add(paper.key)
+        paper.key = names.add(paper.key) if paper.key else paper_key(paper, names)
         write_paper(root, paper)
     return root
 

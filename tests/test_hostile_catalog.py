@@ -127,3 +127,4 @@ def test_json_text_opens_no_ci_command_and_is_lossless(text: str) -> None:
     document = json_text(json.dumps({"t": text}, ensure_ascii=False, indent=2))
     assert ci_commands_in(document) == []
     assert json.loads(document) == {"t": text}
+

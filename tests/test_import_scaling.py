@@ -3,13 +3,16 @@ the linear algorithms must answer exactly as the simple quadratic ones did."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deepphen.dialect import unescaped_positions
+from deepphen.dialect import LINK_URL, unbracket_inner_links, unescaped_positions
 from deepphen.importer import parse_list
 from deepphen.models import Paper
 from deepphen.order import assign_sort_as
+from deepphen.slugs import UniqueNames
 
 
 def reference_positions(text: str, char: str) -> list[int]:
@@ -61,3 +64,95 @@ def test_a_long_line_of_stars_and_a_venue_read_as_before() -> None:
     # The venue is what the last two unescaped '*' enclose; the escaped one stays text.
     assert paper.venue == "ICLR 2020"
     assert paper.authors[0] == "A B" and paper.authors[1].startswith("C * D. *")
+
+
+# --- More pages that were quadratic: a title of '[' or of spaces, 20,000 sections, many
+# papers of one title, many entries dated by their neighbours. Each linear version must answer
+# as the simple one did.
+
+_INNER_LINK_REFERENCE = re.compile(rf"\[\[((?:\\.|[^\\\]])*)\]\(({LINK_URL})\)\]")
+_CLOSE_REFERENCE = re.compile(r"[ \t]*</details>[ \t]*$")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="[]()\\ax:/ \n", max_size=40))
+def test_unbracketing_inner_links_agrees_with_the_regex(text: str) -> None:
+    assert unbracket_inner_links(text) == _INNER_LINK_REFERENCE.sub(r"[[\1]](\2)", text)
+
+
+@given(st.lists(st.sampled_from(["[[", "]", "](https://x.org/a)]", "\\", "a", "(", ")"]),
+                max_size=12).map("".join))
+def test_unbracketing_inner_links_agrees_with_the_regex_on_link_pieces(text: str) -> None:
+    assert unbracket_inner_links(text) == _INNER_LINK_REFERENCE.sub(r"[[\1]](\2)", text)
+
+
+@given(st.lists(st.sampled_from([" ", "\t", "</details>", "x", "<", "\n"]), max_size=8)
+       .map("".join))
+def test_dropping_a_closing_details_agrees_with_the_regex(text: str) -> None:
+    from deepphen.dialect import _drop_close
+
+    assert _drop_close(text) == _CLOSE_REFERENCE.sub("", text)
+
+
+def reference_unique(bases: list[str], taken: set[str]) -> list[str]:
+    """The count-up the catalog always used: base, else base-2, base-3, ... the first free."""
+    out = []
+    for base in bases:
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}-{n}", n + 1
+        taken.add(name)
+        out.append(name)
+    return out
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["a", "a-2", "a-3", "a-2-2", "b", "section"]), max_size=25),
+       st.sets(st.sampled_from(["a", "a-2", "a-4", "section", "section-2"])))
+def test_unique_names_agree_with_counting_up(bases: list[str], taken: set[str]) -> None:
+    names = UniqueNames(taken)
+    assert [names.unique(b) for b in bases] == reference_unique(bases, set(taken))
+
+
+_KIND = st.one_of(st.just(("none",)), st.tuples(st.just("id"), st.integers(15, 24)),
+                  st.tuples(st.just("venue"), st.integers(1995, 2024)))
+
+
+def reference_neighbour_years(sections: list[list[tuple]]) -> list[dict[int, int]]:
+    """Per section, entry index -> year: from its id or venue, else (in page order) the
+    nearest dated entry above (one dated so counts), else the nearest below dated by its id or
+    venue; entries nothing dates are left out."""
+    out = []
+    for kinds in sections:
+        years: dict[int, int | None] = {}
+        for i, kind in enumerate(kinds):
+            years[i] = (2000 + kind[1] if kind[0] == "id" else
+                        kind[1] if kind[0] == "venue" else None)
+        static = dict(years)
+        for i, kind in enumerate(kinds):
+            if kind[0] == "none":
+                above = [years[j] for j in range(i) if years.get(j)]
+                below = [static[j] for j in range(i + 1, len(kinds)) if static[j]]
+                years[i] = above[-1] if above else below[0] if below else None
+        out.append({i: y for i, y in years.items() if y is not None})
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_KIND, min_size=1, max_size=8), min_size=1, max_size=3))
+def test_entries_dated_by_their_neighbours_as_before(sections: list[list[tuple]]) -> None:
+    lines = ["# L", ""]
+    for s, kinds in enumerate(sections):
+        lines += [f"## S{s}", ""]
+        for i, kind in enumerate(kinds):
+            url = (f"https://arxiv.org/abs/{kind[1]}{s + 1:02d}.{i + 1:05d}"
+                   if kind[0] == "id" else f"https://example.org/{s}/{i}")
+            venue = f" *Venue {kind[1]}*" if kind[0] == "venue" else ""
+            lines += [f"- Title {s} {i}. [[paper]]({url})", f"  - A B.{venue}",
+                      "  - Key Word: K.", ""]
+    result = parse_list("\n".join(lines))
+    got = [{} for _ in sections]
+    for paper in result.papers:
+        _, s, i = paper.title.split()
+        got[int(s)][int(i)] = paper.year
+    assert got == reference_neighbour_years(sections)

@@ -26,6 +26,7 @@ from deepphen.paths import (
     page_problem,
     resolved,
 )
+from deepphen.slugs import UniqueNames
 
 ENV_VAR = "DEEPPHEN_CATALOG"
 
@@ -263,15 +264,14 @@ def settings_to_toml(settings: Settings) -> str:
     return tomli_w.dumps(settings.to_dict(), multiline_strings=True)
 
 
-def paper_key(paper: Paper, taken: set[str] | frozenset[str] = frozenset()) -> str:
-    """The file key for a paper: its file-safe arXiv id, else a title slug unique in ``taken``."""
+def paper_key(paper: Paper, names: UniqueNames | None = None) -> str:
+    """The file key for a paper: its file-safe arXiv id, else a title slug, made unique among
+    ``names`` when given (and recorded there)."""
     if paper.arxiv:
-        return ids.key_for_id(paper.arxiv)
+        key = ids.key_for_id(paper.arxiv)
+        return key if names is None else names.add(key)
     base = ids.slugify(paper.title)
-    key, n = base, 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
-    return key
+    return base if names is None else names.unique(base)
 
 
 def paper_path(root: Path, paper: Paper) -> Path:

@@ -39,7 +39,7 @@ from deepphen.import_years import (
 )
 from deepphen.layout import Layout, ResourceSection
 from deepphen.models import Paper, Resource, Section
-from deepphen.slugs import github_anchor
+from deepphen.slugs import UniqueNames, github_anchor
 from deepphen.venues import YEAR_RE
 
 H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
@@ -81,6 +81,9 @@ class BodyReader:
         self.years = YearGroups(layout, self.report)
         self.papers: list[Paper] = []
         self.sections: list[Section] = []
+        self.by_heading: dict[str, Section] = {}
+        self.slugs = UniqueNames()
+        self.sections_with_papers: set[str] = set()
         self.blank_lines: dict[str, int] = {}
         self.resources: list[Resource] = []
         self.resources_heading: str | None = None
@@ -402,7 +405,7 @@ class BodyReader:
         if section is not None:
             if self.intro_lines:
                 self.section_texts[section.slug] = "\n".join(t for _, t in self.intro_lines)
-            if self.intro_lines and not any(p.section == section.slug for p in self.papers):
+            if self.intro_lines and section.slug not in self.sections_with_papers:
                 # A section kept for its line alone (a link to the full list): the page
                 # shows sections without papers.
                 self.empty_sections.add(section.slug)
@@ -411,18 +414,16 @@ class BodyReader:
 
     def _new_section(self, lineno: int, heading: str) -> Section:
         """The section of a '## heading': new, or the earlier one of the same heading."""
-        for sec in self.sections:
-            if sec.heading == heading:
-                self.report(lineno, f"section {heading!r} appears twice; its entries are merged")
-                return sec
+        if (known := self.by_heading.get(heading)) is not None:
+            self.report(lineno, f"section {heading!r} appears twice; its entries are merged")
+            return known
         # The slug names a folder: GitHub's anchor when that is a safe name, else ASCII.
         base = github_anchor(heading)
         if not ids.is_safe_key(base):
             base = ids.slugify(heading, max_words=12)
-        slug, n, taken = base, 2, {sec.slug for sec in self.sections}
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
+        slug = self.slugs.unique(base)
         self.sections.append(Section(heading, slug))
+        self.by_heading[heading] = self.sections[-1]
         self.section_lines[slug] = lineno
         return self.sections[-1]
 
@@ -462,6 +463,7 @@ class BodyReader:
             self.entry_notes.append((paper, note))
         self.paper_lines[id(paper)] = entry.line
         self.papers.append(paper)
+        self.sections_with_papers.add(paper.section)
 
     def _infer_year(self, paper: Paper, lineno: int) -> None:
         """Year of an entry outside any year group: from its arXiv id, else from the year in

@@ -23,7 +23,7 @@ from deepphen.import_toc import is_toc_heading, match_toc, read_toc
 from deepphen.layout import Layout
 from deepphen.models import Paper, Section, Settings
 from deepphen.order import assign_sort_as
-from deepphen.slugs import github_anchor
+from deepphen.slugs import UniqueNames, github_anchor
 
 
 @dataclass
@@ -156,33 +156,73 @@ class _Reader:
             self.layout.year_groups = "none"
         grouped = self.layout.year_groups != "none"
         after = " (export writes it under a year subsection)" if grouped else ""
-        for paper, lineno, clue, at in reversed(body.inferred):
-            # At the place the entry was read, so notes on one line keep the page's order.
-            if clue and (grouped or clue != "its arXiv id"):
-                self.problems.insert(at, ImportNote(
-                    lineno, f"entry not under a year subsection: year {paper.year} taken from "
-                            f"{clue}{after}", WARNING))
-        for paper, lineno, clue, _ in body.inferred:
-            if not clue:
-                self._year_from_neighbours(paper, lineno, after)
+        notes = [(at, ImportNote(lineno, f"entry not under a year subsection: year "
+                                         f"{paper.year} taken from {clue}{after}", WARNING))
+                 for paper, lineno, clue, at in body.inferred
+                 if clue and (grouped or clue != "its arXiv id")]
+        # At the place each entry was read, so notes on one line keep the page's order.
+        self.problems[:] = _placed(self.problems, notes)
+        self._years_from_neighbours([(paper, lineno) for paper, lineno, clue, _ in body.inferred
+                                     if not clue], after)
 
-    def _year_from_neighbours(self, paper: Paper, lineno: int, after: str) -> None:
-        papers = self.body.papers
-        same = [p for p in papers if p.section == paper.section]
-        pos = next(i for i, p in enumerate(same) if p is paper)
-        # The year of the neighbour's group: under a floor group, the group's own year.
-        above = [group_year(p.year, self.layout) for p in same[:pos] if p.year]
-        below = [group_year(p.year, self.layout) for p in same[pos + 1:] if p.year]
-        if above or below:
-            paper.year = above[-1] if above else below[0]
-            where = "the entry above" if above else "the entry below"
-            self.problem(lineno, f"entry not under a year subsection and without arXiv id: "
-                                 f"year {paper.year} taken from {where}{after}")
-        else:
-            papers.remove(paper)
-            self.problem(lineno, "entry not under a year subsection, without arXiv id or year "
-                                 "in its venue or section: its year is unknown, left out", ERROR)
+    def _years_from_neighbours(self, undated: list[tuple[Paper, int]], after: str) -> None:
+        """Date each entry of ``undated`` (in page order) by the nearest dated entry above it
+        in its section (one dated here counts), else below; with neither it is left out. The
+        year is the neighbour's group's (under a floor group, the group's own year). One pass
+        per section: looking both ways from each entry was quadratic."""
+        if not undated:
+            return
+        layout = self.layout
+        by_section: dict[str, list[Paper]] = {}
+        for p in self.body.papers:
+            by_section.setdefault(p.section, []).append(p)
+        position, below = {}, {}
+        for same in by_section.values():
+            nearest = None  # the year below, from the years known before this pass
+            for i in range(len(same) - 1, -1, -1):
+                position[id(same[i])], below[id(same[i])] = i, nearest
+                if same[i].year:
+                    nearest = group_year(same[i].year, layout)
+        scanned: dict[str, tuple[int, int | None]] = {}  # section -> (next to scan, year above)
+        dropped: set[int] = set()
+        for paper, lineno in undated:
+            same, pos = by_section[paper.section], position[id(paper)]
+            i, above = scanned.get(paper.section, (0, None))
+            for p in same[i:pos]:
+                above = group_year(p.year, layout) if p.year else above
+            scanned[paper.section] = (pos, above)
+            year = above if above is not None else below[id(paper)]
+            if year is not None:
+                paper.year = year
+                where = "the entry above" if above is not None else "the entry below"
+                self.problem(lineno, f"entry not under a year subsection and without arXiv id: "
+                                     f"year {paper.year} taken from {where}{after}")
+            else:
+                dropped.add(id(paper))
+                self.problem(lineno, "entry not under a year subsection, without arXiv id or "
+                                     "year in its venue or section: its year is unknown, left "
+                                     "out", ERROR)
+        if dropped:
+            self.body.papers[:] = [p for p in self.body.papers if id(p) not in dropped]
 
+
+def _placed(items: list[ImportNote], inserts: list[tuple[int, ImportNote]]) -> list[ImportNote]:
+    """``items`` with each insert placed before the item at its index (at the end for
+    ``len(items)``), inserts at one index in their order: one pass, not a list.insert each."""
+    if not inserts:
+        return items
+    out: list[ImportNote] = []
+    pending = iter(sorted(inserts, key=lambda pair: pair[0]))
+    nxt = next(pending, None)
+    for i, item in enumerate(items):
+        while nxt is not None and nxt[0] <= i:
+            out.append(nxt[1])
+            nxt = next(pending, None)
+        out.append(item)
+    while nxt is not None:
+        out.append(nxt[1])
+        nxt = next(pending, None)
+    return out
 
 def _is_contents(lines: list[str], i: int) -> bool:
     """True for a heading that is the table of contents' own ("Table of Contents")."""
@@ -271,10 +311,9 @@ def _split_title(text: str) -> tuple[str, str | None]:
 
 
 def _assign_keys(papers: list[Paper]) -> None:
-    taken: set[str] = set()
+    names = UniqueNames()
     for paper in papers:
-        paper.key = paper_key(paper, taken)
-        taken.add(paper.key)
+        paper.key = paper_key(paper, names)
 
 
 def parse_list(text: str, *, source: str = "<list>") -> ImportResult:

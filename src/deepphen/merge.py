@@ -20,7 +20,7 @@ from deepphen.export.markdown import paper_month, recent
 from deepphen.import_entry import ERROR, WARNING, ImportNote
 from deepphen.importer import ImportResult
 from deepphen.models import Paper, Section, Settings
-from deepphen.slugs import github_anchor
+from deepphen.slugs import UniqueNames, github_anchor
 from deepphen.vocab import fold
 
 _COMPARED = ("title", "authors", "venue", "keywords", "digest")
@@ -65,7 +65,7 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
     slugs = _map_sections(settings, page, report)
     by_id = {p.arxiv: p for p in papers if p.arxiv}
     by_title = {_title_key(p.title): p for p in papers}
-    taken = {p.key for p in papers}
+    names = UniqueNames(p.key for p in papers)
     added, matched, keys, on_page = [], [], {}, set()
     for paper in page.papers:
         line = page.lines.get(paper.key, 1)
@@ -80,8 +80,7 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
             on_page.add(found.key)
             _compare(paper, found, line, settings, report)
             continue
-        paper.key = paper_key(paper, taken)
-        taken.add(paper.key)
+        paper.key = paper_key(paper, names)
         keys[old_key] = paper.key
         on_page.add(paper.key)
         added.append(paper)
@@ -100,14 +99,12 @@ def _map_sections(settings: Settings, page: ImportResult, report) -> dict[str, s
         for name in (sec.heading, sec.slug, github_anchor(sec.heading)):
             known.setdefault(name.lower(), sec)
     slugs = {}
+    taken = UniqueNames(sec.slug for sec in settings.sections)
     for sec in page.settings.sections:
         match = known.get(sec.heading.lower()) or known.get(github_anchor(sec.heading))
         line = page.section_lines.get(sec.slug, 1)
         if match is None:
-            slug, n = sec.slug, 2
-            while settings.section(slug) is not None:
-                slug, n = f"{sec.slug}-{n}", n + 1
-            settings.sections.append(Section(sec.heading, slug))
+            settings.sections.append(Section(sec.heading, taken.unique(sec.slug)))
             known[sec.heading.lower()] = settings.sections[-1]
             report(line, f"section {sec.heading!r} is not in the catalog: added as a new "
                          "section (last in the catalog's order)", WARNING)

@@ -28,6 +28,7 @@ from deepphen.dialect import LINK_URL, group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.printable import mark_controls
+from deepphen.slugs import UniqueNames
 from deepphen.vocab import Vocabulary, keyword_norm
 
 # Lone surrogates cannot be written as UTF-8; like controls, they become U+FFFD, visibly.
@@ -211,14 +212,8 @@ def _keyword_ids(paper: Paper, keyword_ids: dict[str, int]) -> list[int]:
     return [i for i in found if i is not None]
 
 
-def _anchor(section: Section, used: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9_-]", "", section.toc_anchor) or "section"
-    anchor, n = base, 1
-    while anchor in used or anchor in RESERVED_IDS:
-        n += 1
-        anchor = f"{base}-{n}"
-    used.add(anchor)
-    return anchor
+def _anchor(section: Section, used: UniqueNames) -> str:
+    return used.unique(re.sub(r"[^A-Za-z0-9_-]", "", section.toc_anchor) or "section")
 
 
 def _count_text(n: int) -> str:
@@ -236,7 +231,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
     keyword_ids = {norm: i for i, norm in enumerate(norms)}
     rank = {id(p): i for i, p in enumerate(sorted(ordered, key=Paper.sort_key, reverse=True))}
     css, js = asset("page.css"), page_script()
-    used: set[str] = set()
+    used = UniqueNames(RESERVED_IDS)
     anchors = [_anchor(sec, used) for sec, _ in groups]
 
     data = {
