@@ -1,7 +1,8 @@
 """A hostile catalog against every command but discover (tests/test_hostile_discover.py).
 
 Each test is a class of defect, tried on several of its members (hypothesis where the inputs
-are open-ended): catalog text that a CI runner would read as a command in what deepphen prints.
+are open-ended): catalog text that a CI runner would read as a command in what deepphen prints;
+writes that change the permissions of the file they replace.
 """
 
 from __future__ import annotations
@@ -128,3 +129,73 @@ def test_json_text_opens_no_ci_command_and_is_lossless(text: str) -> None:
     assert ci_commands_in(document) == []
     assert json.loads(document) == {"t": text}
 
+
+# ---------------------------------------------------------------------------------------
+# Writes keep a file's permissions. An atomic write renames a new file over the old one; the
+# new file must carry the old one's mode (a private 0600 page or paper file stayed private, a
+# group-writable 0664 one in a shared repository stayed writable for the group), and a file
+# that did not exist gets the mode the user's umask gives, as any other tool writes it.
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o7777
+
+
+@pytest.fixture
+def fixable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A catalog with a page and one paper whose link lint --fix rewrites."""
+    root = make_catalog(tmp_path / "catalog", settings=sample_settings(
+        page="README.md", regenerate_page=True))
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    return root
+
+
+def _make_fixable(root: Path) -> Path:
+    paper = root / "others" / "1803.03635.toml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        "https://arxiv.org/abs/1803.03635", "https://arxiv.org/abs/1803.03635v3"),
+        encoding="utf-8")
+    return paper
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664, 0o444, 0o755], ids=oct)
+def test_export_output_keeps_the_files_mode(fixable: Path, run_cli: Callable[..., object],
+                                           tmp_path: Path, mode: int) -> None:
+    out = tmp_path / "out.md"
+    out.write_text("old\n", encoding="utf-8")
+    out.chmod(mode)
+    run_cli("export", "-f", "md", "-o", out)
+    assert out.read_text(encoding="utf-8") != "old\n"
+    assert _mode(out) == mode
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o664], ids=oct)
+def test_lint_fix_keeps_the_modes_of_the_paper_and_the_page(
+        fixable: Path, run_cli: Callable[..., object], mode: int) -> None:
+    run_cli("lint", "--fix", exit_code=None)  # the page exists
+    paper, page = _make_fixable(fixable), fixable / "README.md"
+    paper.chmod(mode)
+    page.chmod(mode)
+    before = paper.read_bytes()
+    run_cli("lint", "--fix", exit_code=None)
+    assert paper.read_bytes() != before  # fixed
+    assert (_mode(paper), _mode(page)) == (mode, mode)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002], ids=oct)
+def test_new_files_get_the_mode_the_umask_gives(fixable: Path, run_cli: Callable[..., object],
+                                               tmp_path: Path, umask: int) -> None:
+    import os
+
+    run_cli("export", "-f", "md", "-o", tmp_path / "list.md")
+    old = os.umask(umask)
+    try:
+        run_cli("export", "-f", "csv", "-o", tmp_path / "new.csv")
+        run_cli("import", tmp_path / "list.md", "--catalog", tmp_path / "imported",
+                exit_code=None)
+    finally:
+        os.umask(old)
+    written = [tmp_path / "new.csv", *(f for f in (tmp_path / "imported").rglob("*")
+                                       if f.is_file() and ".deepphen-cache" not in f.parts)]
+    assert len(written) > 3
+    assert {f.name: oct(_mode(f)) for f in written} == {f.name: oct(0o666 & ~umask)
+                                                        for f in written}

@@ -107,8 +107,24 @@ def private_dir(root: Path) -> Path:
     return folder
 
 
+def _mode_for(path: Path) -> int:
+    """The permissions a write gives ``path``: the file's own when it replaces one (a private
+    0600 page stays private, a group-writable one stays writable for the group), else what the
+    umask leaves of 0666, as ``open()`` gives a new file. (mkstemp's file is 0600.)"""
+    try:
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode):
+            return st.st_mode & 0o777
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # read it back: there is no other portable way to read it
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) -> None:
-    """Write ``data`` to ``path`` atomically (temp file, fsync, rename).
+    """Write ``data`` to ``path`` atomically (temp file, fsync, rename), keeping the
+    permissions of the file it replaces (see _mode_for).
 
     The temporary file goes to ``tmp_dir`` (a catalog's private folder, where a file left by
     a killed process is ignored), else beside the target; across file systems it goes beside
@@ -133,7 +149,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) 
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, _mode_for(path))
         if path.is_dir() and not path.is_symlink():
             raise IsADirectoryError(errno.EISDIR, "a folder is in the way of the file", str(path))
         try:
