@@ -4,13 +4,18 @@ command names, options, section slugs and key words through them in real subproc
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from deepphen.printable import has_control
 from tests.helpers import make_catalog, sample_papers, sample_settings
 
 DEEPPHEN = Path(sys.executable).parent / "deepphen"
@@ -63,9 +68,10 @@ def test_bash_completes_section_slugs_and_key_words_from_the_catalog(tmp_path: P
         s for s in slugs if s.startswith(first[:3])]
     keywords = {k for p in sample_papers() for k in p.keywords}
     offered = bash_complete("deepphen stats -k ''", root)
-    assert set(offered) == keywords
+    assert set(bash_reads(offered, tmp_path)) == keywords  # as bash reads them back
     some = sorted(keywords)[0]
-    assert some in bash_complete(f"deepphen add 2401.00001 --keyword {some[:2]}", root)
+    assert some in bash_reads(bash_complete(f"deepphen add 2401.00001 --keyword {some[:2]}",
+                                            root), tmp_path)
 
 
 @needs_bash
@@ -210,3 +216,72 @@ def test_fish_completes_through_its_script(tmp_path: Path) -> None:
     assert done.returncode == 0 and not done.stderr, done.stderr
     offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
     assert "search" in offered and "--section" in offered and slug in offered, offered
+
+
+# Key words as a shell reads them: spaces (most of the list's key words), quotes, command
+# substitutions, globs, separators. bash puts a completion into the command line as it is
+# given (and globs it first); the user then runs that line.
+SHELL_HOSTILE = ["Zq Scaling Laws", "Zq $(touch PWNED)", "Zq`touch PWNED`", "Zq*", "Zq?",
+                 "Zq[ab]", "Zq;touch PWNED", "Zq&", "Zq|cat", "Zq>PWNED", "Zq<in", "Zq'quote",
+                 'Zq"dq', "Zq\\back", "Zq#hash", "Zq!bang", "Zq~", "Zq{a,b}", "Zq=x", "Zq(p)",
+                 "Zqé ü"]
+
+
+def bash_reads(words: list[str], cwd: Path) -> list[str]:
+    """Each of ``words`` as bash reads it on a command line (one argument each)."""
+    script = "".join(f"printf '%s\\n' {word}\n" for word in words)
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
+                          cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+@needs_bash
+def test_bash_puts_key_words_into_the_command_line_quoted(tmp_path: Path) -> None:
+    papers = sample_papers()
+    papers[0].keywords = SHELL_HOSTILE
+    root = make_catalog(tmp_path / "catalog", papers)
+    (tmp_path / "Zq-file").write_text("x")  # what an unquoted 'Zq*' would glob to
+    offered = bash_complete("deepphen search -k Zq", root)
+    assert len(offered) == len(SHELL_HOSTILE), offered
+    assert sorted(bash_reads(offered, tmp_path)) == sorted(SHELL_HOSTILE)
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+    # A word typed with quotes or escapes: what is offered, if anything (typer keeps only
+    # values starting with the word as it reads it), still reads back whole.
+    for typed in ('"\'Zq Sc"', "'Zq\\ Sc'", '"Zq\\$"'):
+        offered = bash_complete(f"deepphen search -k {typed}", root)
+        assert set(bash_reads(offered, tmp_path)) <= set(SHELL_HOSTILE), typed
+
+
+_WORD = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1,
+                max_size=12).filter(lambda t: not has_control(t))
+
+
+@needs_bash
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_WORD, min_size=1, max_size=20))
+def test_any_value_reads_back_whole_in_bash(words: list[str]) -> None:
+    from deepphen.cli.completion import quoted_for
+
+    with tempfile.TemporaryDirectory() as empty:
+        assert bash_reads([quoted_for("bash", w) for w in words], Path(empty)) == words
+
+
+def powershell_reads(word: str) -> str:
+    """A PowerShell argument: verbatim, or a single-quoted string (any of its four single
+    quote characters, doubled inside, stands for one)."""
+    quotes = "'\u2018\u2019\u201a\u201b"
+    if word[:1] in quotes and len(word) > 1 and word[-1] in quotes:
+        return re.sub(f"([{quotes}])\\1", r"\1", word[1:-1])
+    assert re.fullmatch(r"[\w./-]+", word), word
+    return word
+
+
+@given(_WORD)
+def test_any_value_reads_back_whole_in_powershell(word: str) -> None:
+    from deepphen.cli.completion import quoted_for
+
+    for shell in ("powershell", "pwsh"):
+        assert powershell_reads(quoted_for(shell, word)) == word
+    assert quoted_for("powershell", "Neural Scaling Laws") == "'Neural Scaling Laws'"
+    assert quoted_for("zsh", "a b") == quoted_for("fish", "a b") == "a b"  # they quote

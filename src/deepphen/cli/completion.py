@@ -13,6 +13,8 @@ a completion must never print an error into the user's command line.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,16 +75,45 @@ def _catalog_root(ctx: typer.Context) -> Path | None:
         return None
 
 
-def _matching(values: list[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:
+# What bash reads as itself anywhere in a word; every other character gets a backslash.
+_BASH_PLAIN_RE = re.compile(r"[\w.,:/@%+=-]")
+# What PowerShell reads as itself; a value with anything else goes in single quotes.
+_POWERSHELL_PLAIN_RE = re.compile(r"[\w./-]+")
+_POWERSHELL_QUOTES = "'\u2018\u2019\u201a\u201b"  # it takes the typographic ones as quotes too
+
+
+def _shell(ctx: typer.Context) -> str:
+    """The shell asking for completions: typer's scripts set ``$_DEEPPHEN_COMPLETE`` to
+    ``complete_bash``, ``complete_zsh``, ... (the name follows the program's)."""
+    name = ctx.find_root().info_name or "deepphen"
+    var = "_" + re.sub(r"\W", "_", name).upper() + "_COMPLETE"
+    return os.environ.get(var, "").partition("_")[2]
+
+
+def quoted_for(shell: str, value: str) -> str:
+    """``value`` as ``shell`` must find it in the command line it puts it in. bash and
+    PowerShell put a completion there as it is given (bash globs it first), so a key word of
+    three words became three arguments and one holding ``$(...)`` a command; zsh and fish
+    quote what they insert themselves."""
+    if shell == "bash":
+        return "".join(ch if _BASH_PLAIN_RE.match(ch) else "\\" + ch for ch in value)
+    if shell in ("powershell", "pwsh") and not _POWERSHELL_PLAIN_RE.fullmatch(value):
+        return "'" + "".join(ch * 2 if ch in _POWERSHELL_QUOTES else ch for ch in value) + "'"
+    return value
+
+
+def _matching(ctx: typer.Context, values: list[tuple[str, str]],
+              incomplete: str) -> list[tuple[str, str]]:
     """The (value, help) pairs whose value starts with ``incomplete``, case folded.
 
     Catalog text reaches the shell's command line and menu here: a value holding a control
-    character is not offered, and help text is made inert.
+    character is not offered, a value is quoted for the shell (``quoted_for``), and help text
+    is made inert.
     """
     from deepphen.printable import has_control, printable
 
-    start = incomplete.casefold()
-    return [(value, printable(help)) for value, help in values
+    start, shell = incomplete.casefold(), _shell(ctx)
+    return [(quoted_for(shell, value), printable(help)) for value, help in values
             if value.casefold().startswith(start) and not has_control(value)]
 
 
@@ -97,7 +128,7 @@ def complete_section(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
         settings = load_settings(root)
     except Exception:
         return []
-    return _matching([(s.slug, s.heading) for s in settings.sections], incomplete)
+    return _matching(ctx, [(s.slug, s.heading) for s in settings.sections], incomplete)
 
 
 def complete_keyword(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -115,7 +146,8 @@ def complete_keyword(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
         return []
     counts = Counter(k for p in papers for k in p.keywords)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
-    return _matching([(k, f"{n} paper{'s' * (n != 1)}") for k, n in ranked], incomplete)
+    return _matching(ctx, [(k, f"{n} paper{'s' * (n != 1)}") for k, n in ranked],
+                     incomplete)
 
 
 # What a Param's ``complete`` names (deepphen.cli.params) -> the callback typer calls.
