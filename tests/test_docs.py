@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,29 @@ def test_flags_show_no_value_type_in_help(args: list[str], run_cli,
         version = next(line for line in out.splitlines() if "--version" in line)
         assert version.split("--version", 1)[1].split("│")[0].split() == [
             "Show", "the", "version", "and", "exit."]
+
+
+# typer labels a value by its Python type: "<str>", "<list[str]>", "<float range>", "<path>".
+PYTHON_TYPE = re.compile(r"<(?:[a-z]+ range|str|int|float|bool|path|file|dir|datetime|uuid|"
+                         r"list\[[^>]*\]|tuple[^>]*|[a-z|]+)>|\blist\[|NoneType|Optional\[|<class ")
+
+
+@pytest.mark.parametrize("args", [[], *([name] for name in command_names())])
+def test_help_names_values_in_words_not_python_types(args: list[str], run_cli,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every value an option or argument takes is named for the reader (CATEGORY, FORMAT,
+    SECONDS), in capitals as the usage line names them, never by its Python type."""
+    monkeypatch.setenv("COLUMNS", "200")
+    out = run_cli(*args, "--help").stdout
+    assert PYTHON_TYPE.findall(out) == [], out
+    command = typer.main.get_command(app)
+    if args:
+        command = command.commands[args[0]]  # type: ignore[attr-defined]
+    for param in command.params:
+        if not getattr(param, "is_flag", False) and param.name not in ("help", "version"):
+            assert param.metavar and re.fullmatch(r"\[?[A-Z][A-Z_]*(?:\.md)?\]?",
+                                                  param.metavar), (
+                f"{args} {param.name}: metavar {param.metavar!r}")
 
 
 def test_linked_docs_exist() -> None:

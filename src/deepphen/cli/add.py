@@ -28,6 +28,7 @@ def add_command(
     ],
     section: Annotated[
         str | None, typer.Option("--section", "-s", help="Section heading or slug (forgiving).",
+                                 metavar="SECTION",
                                  autocompletion=complete_section)
     ] = None,
     accept_suggestion: Annotated[
@@ -37,15 +38,17 @@ def add_command(
     keyword: Annotated[
         list[str] | None,
         typer.Option("--keyword", "-k", help="Key word (repeatable, or several joined by ';'); "
-                     "variants are mapped to the catalog's spelling.",
+                     "variants are mapped to the catalog's spelling.", metavar="KEYWORD",
                      autocompletion=complete_keyword),
     ] = None,
-    code: Annotated[str | None, typer.Option("--code", help="Code repository URL.")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Code repository URL.",
+                                                          metavar="URL")] = None,
     venue: Annotated[
         str | None, typer.Option("--venue", help="Venue, e.g. 'ICLR 2023' (default: from "
-                                 "arXiv's journal_ref).")
+                                 "arXiv's journal_ref).", metavar="VENUE")
     ] = None,
-    digest: Annotated[str | None, typer.Option("--digest", help="One-paragraph digest.")] = None,
+    digest: Annotated[str | None, typer.Option("--digest", help="One-paragraph digest.",
+                                                            metavar="TEXT")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Add even if it looks like a duplicate (the same "
                            "arXiv id is replaced).")
@@ -53,7 +56,8 @@ def add_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Print what would be written; write nothing.")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.",
+                                                      metavar="FORMAT")] = "text",
     catalog: CatalogOption = None,
     timeout: TimeoutOption = None,
 ) -> None:

@@ -107,12 +107,21 @@ def _bad_number(exc: Exception, argv: list[str]) -> str | None:
 
 
 def _plain_flags(params: list[Any]) -> list[Any]:
-    """Flags (--version, --dry-run, --help) shown as a bare option line in --help: typer
-    labels a flag's type "<bool>", which reads as if it took a value."""
+    """No Python type in --help: typer labels a value by it ("<str>", "<list[str]>"). A flag
+    (--version, --dry-run, --help) is a bare option line ("<bool>" reads as if it took a
+    value); an option shows its metavar instead of the type, as typer does once one is
+    declared; an argument, named by its metavar already, shows no type at all (typer shows
+    the type whatever its metavar)."""
     for param in params:
         if getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""
+        elif param.param_type_name == "argument" and param.metavar:
+            param.display_type_rich = _no_type
     return params
+
+
+def _no_type(ctx: Any) -> str:
+    return ""
 
 
 app = typer.Typer(

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 TargetOption = Annotated[
     Path | None,
     typer.Option("--catalog", help="Catalog folder to create "
-                 "(default: $DEEPPHEN_CATALOG, else ./catalog).", show_default=False),
+                 "(default: $DEEPPHEN_CATALOG, else ./catalog).", metavar="DIR",
+                 show_default=False),
 ]
 # Below this many papers the write is quick enough that a progress bar would only flicker.
 PROGRESS_MIN_PAPERS = 100
@@ -38,7 +39,8 @@ def import_command(
         bool, typer.Option("--force", help="Replace the catalog already in the folder.")
     ] = False,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="Report as 'text' or 'json'.")
+        str, typer.Option("--format", "-f", help="Report as 'text' or 'json'.",
+                          metavar="FORMAT")
     ] = "text",
     merge: Annotated[
         bool, typer.Option("--merge", help="Add the page to the catalog already in the folder "
@@ -47,7 +49,8 @@ def import_command(
     page: Annotated[
         str | None, typer.Option("--page", help="Where export writes this page, relative to "
                                  "the catalog folder (e.g. FULL_LIST.md); with --merge the "
-                                 "default is the page's file name.", show_default=False)
+                                 "default is the page's file name.", metavar="PAGE",
+                                 show_default=False)
     ] = None,
 ) -> None:
     """Import a markdown paper list into a catalog folder (one TOML file per paper).

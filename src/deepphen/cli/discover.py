@@ -86,22 +86,25 @@ def discover_command(
     since: Annotated[
         str | None, typer.Option("--since", help="Start of the window: Nd (days ago, e.g. 7d, "
                                  "30d), YYYY-MM-DD, YYYY-MM or YYYY. Default: 7d.",
-                                 show_default=False)
+                                 metavar="DATE", show_default=False)
     ] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="End of the window (same forms; included). "
-                                 "Default: today.", show_default=False)
+                                 "Default: today.", metavar="DATE", show_default=False)
     ] = None,
     category: Annotated[
         list[str] | None,
         typer.Option("--category", "-c", help="arXiv category to search (repeatable, or "
                      "comma-separated); overrides \\[discover] categories of catalog.toml.",
-                     show_default=False),
+                     metavar="CATEGORY", show_default=False),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="How many candidates to show.")
+        int, typer.Option("--limit", "-n", min=1, help="How many candidates to show.",
+                          metavar="N")
     ] = 20,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, json or md.", metavar="FORMAT")
+    ] = "table",
     interactive: Annotated[
         bool, typer.Option("--interactive", "-i", help="Walk the candidates on a terminal: "
                            "a add, s skip, d dismiss, o abstract, q (or Ctrl-D) quit.")

@@ -28,20 +28,23 @@ from deepphen.printable import printable
 @typed
 def export_command(
     query: Annotated[
-        str | None, typer.Argument(help="Optional search query: export only matching papers.")
+        str | None, typer.Argument(help="Optional search query: export only matching papers.",
+                                    metavar="QUERY")
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")
+        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.",
+                          metavar="FORMAT")
     ] = "md",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically), not stdout.")
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically), not stdout.",
+                                  metavar="FILE")
     ] = None,
     catalog: CatalogOption = None,
     filters: FilterOptions = NO_FILTERS,
     page: Annotated[
         str | None, typer.Option("--page", help="With --format md: write this declared page "
                                  "(its file name, e.g. FULL_LIST.md) instead of the first.",
-                                 show_default=False)
+                                 metavar="PAGE", show_default=False)
     ] = None,
 ) -> None:
     """Export the catalog as the markdown page, JSON, BibTeX, CSV or a searchable HTML page.

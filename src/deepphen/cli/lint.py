@@ -33,13 +33,14 @@ def lint_command(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", show_default=False,
+        typer.Option("--format", "-f", show_default=False, metavar="FORMAT",
                      help="text, json or github (default: github when $GITHUB_ACTIONS is set, "
                           "else text). With --list-rules also md."),
     ] = None,
     rule: Annotated[
         list[str] | None,
-        typer.Option("--rule", "-r", help="Run only this rule, by id or name (repeatable)."),
+        typer.Option("--rule", "-r", help="Run only this rule, by id or name (repeatable).",
+                     metavar="RULE"),
     ] = None,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List the rules and exit.")

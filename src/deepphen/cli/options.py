@@ -33,10 +33,11 @@ def annotation(param: Param, *, optional: bool) -> Any:
         kind = kind | None
     if param.flags:
         complete = COMPLETERS[param.complete] if param.complete else None
-        info = typer.Option(*param.flags, help=param.help, min=param.min,
+        info = typer.Option(*param.flags, help=param.help, min=param.min, metavar=param.metavar,
                             show_default=param.show_default, autocompletion=complete)
     else:
-        info = typer.Argument(help=param.help, show_default=param.show_default)
+        info = typer.Argument(help=param.help, show_default=param.show_default,
+                              metavar=param.metavar)
     return Annotated[kind, info]
 
 

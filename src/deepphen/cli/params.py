@@ -18,13 +18,15 @@ from typing import Any
 class Param:
     """One command-line parameter: an option when it has flags, else the positional argument."""
 
-    __slots__ = ("complete", "flags", "help", "min", "multiple", "name", "show_default", "type")
+    __slots__ = ("complete", "flags", "help", "metavar", "min", "multiple", "name",
+                 "show_default", "type")
 
     def __init__(self, name: str, help: str, flags: tuple[str, ...] = (), type: type = str,
-                 *, multiple: bool = False, min: int | None = None,
+                 *, metavar: str, multiple: bool = False, min: int | None = None,
                  show_default: bool = True, complete: str | None = None) -> None:
         self.name = name  # the keyword argument of the command function
         self.help = help
+        self.metavar = metavar  # what --help calls its value (DATE, N), never a Python type
         self.flags = flags
         self.type = type  # str, int, float or Path
         self.multiple = multiple  # repeatable; the values arrive as a list
@@ -38,7 +40,7 @@ class Param:
 
 
 CATALOG = Param("catalog", "Catalog folder (default: $DEEPPHEN_CATALOG, else the nearest "
-                "catalog/ upwards).", ("--catalog",), Path, show_default=False)
+                "catalog/ upwards).", ("--catalog",), Path, metavar="DIR", show_default=False)
 
 # The overall deadline of the commands that talk to arXiv, each naming its own default: the
 # client's (deepphen.arxiv.DEFAULT_DEADLINE) for add and refresh, discover's (deepphen.discover
@@ -46,30 +48,33 @@ CATALOG = Param("catalog", "Catalog folder (default: $DEEPPHEN_CATALOG, else the
 _TIMEOUT_HELP = ("Give up on arXiv after this many seconds in all: every request, retry and "
                  "wait (default: {}).")
 TIMEOUT = Param("timeout", _TIMEOUT_HELP.format("60"), ("--timeout",), float, min=1,
-                show_default=False)
+                metavar="SECONDS", show_default=False)
 DISCOVER_TIMEOUT = Param("timeout", _TIMEOUT_HELP.format(
     "600 for a window of up to 30 days, as much more for each further 30"), ("--timeout",),
-    float, min=1, show_default=False)
+    float, min=1, metavar="SECONDS", show_default=False)
 
 # The filter family: search, export and stats take it, as a FilterOptions (deepphen.filters).
 FILTERS = (
     Param("section", "Only this section (heading or slug).", ("--section", "-s"),
-          complete="section"),
-    Param("year", "Only this year subsection.", ("--year",), int),
-    Param("since", "Only papers from this date on (YYYY[-MM[-DD]]).", ("--since",)),
-    Param("until", "Only papers up to this date (YYYY[-MM[-DD]]).", ("--until",)),
+          metavar="SECTION", complete="section"),
+    Param("year", "Only this year subsection.", ("--year",), int, metavar="YEAR"),
+    Param("since", "Only papers from this date on (YYYY[-MM[-DD]]).", ("--since",),
+          metavar="DATE"),
+    Param("until", "Only papers up to this date (YYYY[-MM[-DD]]).", ("--until",),
+          metavar="DATE"),
     Param("keyword", "Only papers with this key word (repeatable).", ("--keyword", "-k"),
-          multiple=True, complete="keyword"),
+          metavar="KEYWORD", multiple=True, complete="keyword"),
     Param("author", "Only papers by this author (repeatable).", ("--author", "-a"),
-          multiple=True),
-    Param("venue", "Only papers at this venue.", ("--venue",)),
+          metavar="AUTHOR", multiple=True),
+    Param("venue", "Only papers at this venue.", ("--venue",), metavar="VENUE"),
 )
 
 # ``deepphen search``'s own parameters; with CATALOG and FILTERS, everything it accepts.
 SEARCH = (
-    Param("query", "Words, an author, a title, an arXiv id or URL."),
-    Param("limit", "Show at most N papers.", ("--limit", "-n"), int, min=1),
-    Param("fmt", "table (default), json or ids (one per line).", ("--format", "-f")),
+    Param("query", "Words, an author, a title, an arXiv id or URL.", metavar="QUERY"),
+    Param("limit", "Show at most N papers.", ("--limit", "-n"), int, min=1, metavar="N"),
+    Param("fmt", "table (default), json or ids (one per line).", ("--format", "-f"),
+          metavar="FORMAT"),
     CATALOG,
 )
 

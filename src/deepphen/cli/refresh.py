@@ -28,7 +28,9 @@ def refresh_command(
         bool, typer.Option("--all", help="Every catalog paper with an arXiv id.")
     ] = False,
     write: Annotated[bool, typer.Option("--write", help="Apply the changes shown.")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text or json.", metavar="FORMAT")
+    ] = "text",
     catalog: CatalogOption = None,
     timeout: TimeoutOption = None,
 ) -> None:

@@ -28,13 +28,16 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 @typed
 def stats_command(
     query: Annotated[
-        str | None, typer.Argument(help="Optional search query: count only matching papers.")
+        str | None, typer.Argument(help="Optional search query: count only matching papers.",
+                                    metavar="QUERY")
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text (charts or plain lines) or json.")
+        str, typer.Option("--format", "-f", help="text (charts or plain lines) or json.",
+                          metavar="FORMAT")
     ] = "text",
     top: Annotated[
-        int, typer.Option("--top", "-n", min=1, help="How many key words and venues to list.")
+        int, typer.Option("--top", "-n", min=1, help="How many key words and venues to list.",
+                          metavar="N")
     ] = 15,
     catalog: CatalogOption = None,
     filters: FilterOptions = NO_FILTERS,
