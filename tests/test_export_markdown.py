@@ -283,7 +283,10 @@ _ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"))
 
 @given(_ANY_TEXT, st.sampled_from(["", ",;", ";,"]), st.booleans())
 def test_escape_md_round_trips(text: str, separators: str, line_start: bool) -> None:
-    # At a line start, spaces around the text go: they would indent it into a code block.
+    # escape_md first drops what fold_lines drops (bidi and other invisible formatting
+    # characters, '\ufff9'); at a line start, spaces around the text go: they would indent it
+    # into a code block.
+    text = fold_lines(text)
     expected = text.strip(" ") if line_start else text
     assert unescape_md(escape_md(text, separators, line_start=line_start)) == expected
 
@@ -297,7 +300,7 @@ def test_escape_html_round_trips(text: str) -> None:
 
 @given(_ANY_TEXT)
 def test_collapsed_authors_round_trip(text: str) -> None:
-    assert unescape_md(unescape_html(escape_html(escape_md(text, ",;")))) == text
+    assert unescape_md(unescape_html(escape_html(escape_md(text, ",;")))) == fold_lines(text)
 
 
 # ---- verbatim entries ----------------------------------------------------------------------
