@@ -380,21 +380,67 @@ def test_catalog_from_environment_is_named(invoke: Run, value: str, tmp_path: Pa
 
 
 @pytest.mark.parametrize("argv", [["search", "grokking", "--format", "ids"],  # typer-free path
+                                  ["search", "grokking"], ["stats"],
                                   ["export", "--format", "md"],
-                                  ["lint", "--list-rules"]])
-def test_a_reader_that_went_away_ends_the_command_quietly(argv: list[str],
+                                  ["lint", "--list-rules"],
+                                  ["--help"], ["export", "--help"],  # printed by typer
+                                  ["search", "--help"], ["--version"],
+                                  ["--show-completion", "bash"]])
+@pytest.mark.parametrize("terminal", [False, True], ids=["plain", "rich"])
+def test_a_reader_that_went_away_ends_the_command_quietly(argv: list[str], terminal: bool,
                                                           catalog_dir: Path) -> None:
     """`deepphen ... | head`: no traceback, no message, the status a shell shows for SIGPIPE
-    (not 1, which would read as "nothing found")."""
+    (not 1, which would read as "nothing found"), whether deepphen, typer (--help) or rich
+    (a terminal's table, which exits 1 on a broken pipe by itself) was writing."""
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first byte: EPIPE on the first write
+    env = {**os.environ, "DEEPPHEN_FORCE_TERMINAL": "1"} if terminal else None
     try:
         done = subprocess.run([sys.executable, "-m", "deepphen", *argv], stdout=write_end,
-                              stderr=subprocess.PIPE, text=True, timeout=60)
+                              stderr=subprocess.PIPE, text=True, timeout=60, env=env)
     finally:
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == 141
+
+
+def _on_a_terminal_with_stdin_closed(argv: list[str]) -> tuple[int, str]:
+    """Run deepphen with stdout and stderr on a pseudo-terminal and stdin closed (``<&-``:
+    Python's sys.stdin is None); its exit code and what the terminal showed."""
+    controller, terminal = os.openpty()
+    command = ["sh", "-c", 'exec "$@" <&-', "sh", sys.executable, "-m", "deepphen", *argv]
+    with subprocess.Popen(command, stdout=terminal, stderr=terminal) as child:
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        code = child.wait(timeout=60)
+    os.close(controller)
+    return code, shown.decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(("argv", "code", "said"), [
+    (["add", "2206.07682", "-s", "emergence-and-phase-transitions"], 0, "has no key words"),
+    (["add", "2206.07682"], 2, "no section given"),
+    (["discover", "--interactive"], 2, "--interactive needs a terminal")])
+def test_a_closed_stdin_on_a_terminal_is_no_terminal(argv: list[str], code: int, said: str,
+                                                     catalog_dir: Path, arxiv) -> None:
+    """`deepphen add ... <&-` at a terminal: stdin was taken for the terminal (asked about
+    None, is_terminal looked at stdout) and the prompt died in a traceback ("input(): lost
+    sys.stdin"); discover --interactive fetched a whole window before failing the same way.
+    A closed stdin is no terminal: nothing is asked, as with `</dev/null`."""
+    done, shown = _on_a_terminal_with_stdin_closed(argv)
+    assert "Traceback" not in shown and said in shown, shown
+    assert done == code, shown
+    if argv[0] == "discover":
+        assert arxiv.requests == []
 
 
 def test_a_reader_that_left_part_way_through_one_long_write_is_seen(tmp_path: Path) -> None:

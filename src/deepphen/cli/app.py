@@ -7,10 +7,11 @@ register themselves on ``app``; deepphen.cli.main imports them all.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -18,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from deepphen import __version__
-from deepphen.cli.output import echo, error, run_command
+from deepphen.cli.output import broken_pipe, echo, error, reader_left, run_command
 from deepphen.cli.params import FilterOptions
 from deepphen.errors import EXIT_USAGE, NothingFound
 
@@ -60,6 +61,17 @@ class _OneLineErrors(TyperGroup):
             ctx.exit(0)
         return super().parse_args(ctx, args)
 
+    # What typer prints itself (--help, --version, a completion script) to a reader that went
+    # away ends as every command does (141, silently), not as click has it (1: "findings").
+    # The group's own options are read in make_context, a command's in the group's invoke.
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _quiet_when_the_reader_leaves():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        with _quiet_when_the_reader_leaves():
+            return super().invoke(ctx)
+
     def get_params(self, ctx: typer.Context) -> list[Any]:
         from deepphen.cli.completion import HELP
 
@@ -75,6 +87,16 @@ class _OneLineErrors(TyperGroup):
         if command is not None:  # its params and its --help option (click caches that one)
             _plain_flags(command.get_params(ctx))
         return command
+
+
+@contextlib.contextmanager
+def _quiet_when_the_reader_leaves() -> Iterator[None]:
+    try:
+        yield
+    except (BrokenPipeError, SystemExit) as exc:
+        if not broken_pipe(exc):
+            raise
+        raise typer.Exit(reader_left()) from None
 
 
 # typer's validation of a number, in pydantic's words, and what a user is told instead.

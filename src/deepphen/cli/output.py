@@ -77,10 +77,11 @@ def _run(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
         error("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # `deepphen ... | head`: the reader has what it wants. Stop quietly with the status of
-        # a Unix tool that SIGPIPE ended; output still buffered goes nowhere.
-        _discard_stdout()
-        return EXIT_BROKEN_PIPE
+        return reader_left()
+    except SystemExit as exc:
+        if broken_pipe(exc):
+            return reader_left()
+        raise
     except OSError as exc:
         # The file system refused something no check foresaw (a permission, a full disk, a
         # read-only mount): still one line, naming the file, and the usage/input exit code.
@@ -116,6 +117,23 @@ def _reader_left() -> bool:
     return int.from_bytes(unread, sys.byteorder, signed=True) > 0
 
 
+def broken_pipe(exc: BaseException) -> bool:
+    """Whether ``exc`` says that stdout's reader went away: a BrokenPipeError, or rich's
+    SystemExit(1) raised while handling one (rich.console.Console.on_broken_pipe: a table,
+    or typer's help)."""
+    return isinstance(exc, BrokenPipeError) or (
+        isinstance(exc, SystemExit) and exc.code == 1
+        and isinstance(exc.__context__, BrokenPipeError))
+
+
+def reader_left() -> int:
+    """After stdout's reader went away (`deepphen ... | head`: it has what it wants): the
+    status of a Unix tool that SIGPIPE ended, output still buffered sent nowhere (flushed at
+    exit, it would print a traceback)."""
+    _discard_stdout()
+    return EXIT_BROKEN_PIPE
+
+
 def _discard_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -125,9 +143,16 @@ def _discard_stdout() -> None:
         pass
 
 
-def is_terminal(stream: Any = None) -> bool:
-    """True when output goes to an interactive terminal (rich tables, colours, progress)."""
-    stream = stream or sys.stdout
+_STDOUT: Any = object()
+
+
+def is_terminal(stream: Any = _STDOUT) -> bool:
+    """True when ``stream`` (default: stdout) is an interactive terminal (rich tables,
+    colours, progress, prompts). A closed stream (``<&-``: Python makes it None) is none."""
+    if stream is _STDOUT:
+        stream = sys.stdout
+    if stream is None:
+        return False
     if os.environ.get("DEEPPHEN_FORCE_TERMINAL"):
         return True
     try:
