@@ -443,6 +443,40 @@ def test_a_closed_stdin_on_a_terminal_is_no_terminal(argv: list[str], code: int,
         assert arxiv.requests == []
 
 
+CLOSED_STDOUT = [(["export", "--format", "json"], 2), (["search", "grokking"], 2),
+                 (["stats"], 2), (["lint", "--list-rules"], 2), (["--help"], 2),
+                 (["export", "--help"], 2), (["--version"], 2),
+                 (["lint"], 0),  # a clean catalog: nothing to print, nothing lost
+                 (["search", "no-such-word-anywhere"], 1)]
+
+
+@pytest.mark.parametrize(("argv", "code"), CLOSED_STDOUT, ids=lambda a: " ".join(a)
+                         if isinstance(a, list) else str(a))
+def test_a_closed_stdout_is_one_line_not_a_traceback(argv: list[str], code: int,
+                                                     catalog_dir: Path) -> None:
+    """`deepphen export >&-`: Python makes a closed stdout None and the first print died in a
+    traceback (exit 1). Output that cannot be written is an error, said once, exit 2, as
+    `ls >&-` says it; a command with nothing to print is not disturbed."""
+    command = ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "deepphen", *argv]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == code, done.stderr
+    if code == 2:
+        assert done.stderr == "deepphen: error: cannot write the output: stdout is closed\n"
+
+
+@pytest.mark.parametrize("argv", [["search", "grokking"], ["search", "no-such-word-anywhere"],
+                                  ["lint", "--rule", "no-such-rule"], ["--help"]])
+def test_a_closed_stderr_changes_only_what_is_seen(argv: list[str], catalog_dir: Path) -> None:
+    """`2>&-`: diagnostics go nowhere (whoever closed stderr chose so), the output and the
+    exit code are those of an open stderr."""
+    base = [sys.executable, "-m", "deepphen", *argv]
+    open_ = subprocess.run(base, capture_output=True, text=True, timeout=60)
+    closed = subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh", *base], stdout=subprocess.PIPE,
+                            text=True, timeout=60)
+    assert (closed.returncode, closed.stdout) == (open_.returncode, open_.stdout)
+
+
 def test_a_reader_that_left_part_way_through_one_long_write_is_seen(tmp_path: Path) -> None:
     """The JSON export is one write of some 400 kB; when the reader leaves while it blocks on
     the full pipe, CPython's buffered writer takes the cut-short write for done and no error

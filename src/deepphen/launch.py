@@ -10,6 +10,9 @@ unchanged, so help and usage errors are typer's own.
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 import signal
 import sys
 
@@ -17,6 +20,7 @@ import sys
 def main() -> None:
     """Entry point of the ``deepphen`` console script and ``python -m deepphen``."""
     exit_on_sigterm()
+    closed_streams()
     utf8_streams()
     if sys.argv[1:2] == ["search"]:
         from deepphen.cli.search import quick_search
@@ -27,6 +31,28 @@ def main() -> None:
     from deepphen.cli.main import app
 
     app()
+
+
+class ClosedStdout(io.TextIOBase):
+    """What stands for a stdout the shell closed (``>&-``): every write fails as writing to a
+    closed descriptor does, so output that cannot go anywhere is an error (one line, exit 2,
+    as ``ls >&-`` has it), never a traceback nor a success."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "cannot write the output: stdout is closed")
+
+
+def closed_streams() -> None:
+    """A standard stream the shell closed is None in Python, and the first print to it died
+    in a traceback. stdout becomes a ClosedStdout; stderr writes to the null device (whoever
+    closed it chose not to read the diagnostics: the exit code still says what happened)."""
+    if sys.stdout is None:
+        sys.stdout = ClosedStdout()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (for the process)
 
 
 def utf8_streams() -> None:

@@ -91,12 +91,17 @@ class _OneLineErrors(TyperGroup):
 
 @contextlib.contextmanager
 def _quiet_when_the_reader_leaves() -> Iterator[None]:
+    """What typer prints itself: a reader that left as for the commands (141, quietly), and
+    an output that cannot be written (a closed stdout) one line and exit 2."""
     try:
         yield
     except (BrokenPipeError, SystemExit) as exc:
         if not broken_pipe(exc):
             raise
         raise typer.Exit(reader_left()) from None
+    except OSError as exc:
+        error(exc.strerror or str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 # typer's validation of a number, in pydantic's words, and what a user is told instead.
