@@ -118,6 +118,18 @@ def test_output_file_written_atomically(fmt: str, full_catalog: Path, run_cli,
     assert [p.name for p in target.parent.iterdir()] == [target.name]
 
 
+@pytest.mark.parametrize("fmt", sorted(GOLDEN_FILES))
+def test_output_dash_is_stdout(fmt: str, full_catalog: Path, run_cli, tmp_path: Path) -> None:
+    """`-o -` is stdout, as for curl, sort and most tools; it wrote a file named "-" (one
+    still can be written by its full path)."""
+    result = run_cli("export", "-f", fmt, "-o", "-", "--catalog", full_catalog)
+    assert result.stdout and result.stdout == run_cli("export", "-f", fmt, "--catalog",
+                                                      full_catalog).stdout
+    assert not (tmp_path / "-").exists()  # the working folder
+    run_cli("export", "-f", fmt, "-o", tmp_path / "-", "--catalog", full_catalog)
+    assert (tmp_path / "-").read_bytes() == (GOLDEN / GOLDEN_FILES[fmt]).read_bytes()
+
+
 # --- filters and query apply to every format -------------------------------------------------
 
 def _exported_titles(fmt: str, text: str) -> list[str]:

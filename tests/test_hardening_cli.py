@@ -382,6 +382,7 @@ def test_catalog_from_environment_is_named(invoke: Run, value: str, tmp_path: Pa
 @pytest.mark.parametrize("argv", [["search", "grokking", "--format", "ids"],  # typer-free path
                                   ["search", "grokking"], ["stats"],
                                   ["export", "--format", "md"],
+                                  ["export", "-o", "/dev/stdout"],  # written as a device
                                   ["lint", "--list-rules"],
                                   ["--help"], ["export", "--help"],  # printed by typer
                                   ["search", "--help"], ["--version"],

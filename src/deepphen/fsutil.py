@@ -192,6 +192,8 @@ def write_output(path: Path, text: str) -> None:
     try:
         with open(path, "wb") as handle:
             handle.write(text.encode("utf-8"))
+    except BrokenPipeError:
+        raise  # the reader left (-o /dev/stdout | head): quiet, as on stdout itself
     except OSError as exc:
         raise os_error("write", exc, path) from exc
 

@@ -36,7 +36,8 @@ def export_command(
                           metavar="FORMAT")
     ] = "md",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically), not stdout.",
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically), not stdout "
+                                  "('-': stdout).",
                                   metavar="FILE")
     ] = None,
     catalog: CatalogOption = None,
@@ -70,6 +71,8 @@ def export_command(
     """
     if fmt not in FORMATS:
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if output is not None and str(output) == "-":  # as for most tools (a file: its full path)
+        output = None
     if output is not None and not output.parent.exists():
         # A typo in the folder should not leave a new folder tree behind: refuse, write nothing.
         raise usage_error(f"cannot write {output}: folder {output.parent} does not exist "
