@@ -499,9 +499,9 @@ def test_interactive_needs_its_prompts_on_a_terminal(catalog_dir: Path, fake: Fa
     then seemed to hang, its question written to the file."""
     import sys
 
-    from deepphen.cli import discover as cli
+    from deepphen.cli import output
 
-    monkeypatch.setattr(cli, "is_terminal", lambda stream=None: stream is not sys.stderr)
+    monkeypatch.setattr(output, "is_terminal", lambda stream=None: stream is not sys.stderr)
     result = run_cli("discover", "--interactive", exit_code=2)
     assert "--interactive needs a terminal" in result.stderr
 

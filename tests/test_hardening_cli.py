@@ -405,15 +405,24 @@ def test_a_reader_that_went_away_ends_the_command_quietly(argv: list[str], termi
     assert done.returncode == 141
 
 
-def _on_a_terminal_with_stdin_closed(argv: list[str]) -> tuple[int, str]:
-    """Run deepphen with stdout and stderr on a pseudo-terminal and stdin closed (``<&-``:
-    Python's sys.stdin is None); its exit code and what the terminal showed."""
+def _on_a_terminal(argv: list[str], redirect: str) -> tuple[int, str]:
+    """Run deepphen with its standard streams on a pseudo-terminal, but for the shell's
+    ``redirect`` (``<&-``: stdin closed, Python's sys.stdin is None); its exit code and what
+    the terminal showed. A child that waits for an answer nobody gives is killed (exit -9)."""
+    import select
+    import time
+
     controller, terminal = os.openpty()
-    command = ["sh", "-c", 'exec "$@" <&-', "sh", sys.executable, "-m", "deepphen", *argv]
-    with subprocess.Popen(command, stdout=terminal, stderr=terminal) as child:
+    command = ["sh", "-c", f'exec "$@" {redirect}', "sh", sys.executable, "-m", "deepphen",
+               *argv]
+    with subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal) as child:
         os.close(terminal)
-        shown = b""
-        while True:
+        shown, deadline = b"", time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if not select.select([controller], [], [], 1)[0]:
+                if child.poll() is not None:
+                    break
+                continue
             try:
                 chunk = os.read(controller, 4096)
             except OSError:  # EIO: the child closed the terminal
@@ -421,6 +430,8 @@ def _on_a_terminal_with_stdin_closed(argv: list[str]) -> tuple[int, str]:
             if not chunk:
                 break
             shown += chunk
+        if child.poll() is None:
+            child.kill()
         code = child.wait(timeout=60)
     os.close(controller)
     return code, shown.decode("utf-8", "replace")
@@ -437,7 +448,7 @@ def test_a_closed_stdin_on_a_terminal_is_no_terminal(argv: list[str], code: int,
     None, is_terminal looked at stdout) and the prompt died in a traceback ("input(): lost
     sys.stdin"); discover --interactive fetched a whole window before failing the same way.
     A closed stdin is no terminal: nothing is asked, as with `</dev/null`."""
-    done, shown = _on_a_terminal_with_stdin_closed(argv)
+    done, shown = _on_a_terminal(argv, "<&-")
     assert "Traceback" not in shown and said in shown, shown
     assert done == code, shown
     if argv[0] == "discover":
@@ -476,6 +487,23 @@ def test_a_closed_stderr_changes_only_what_is_seen(argv: list[str], catalog_dir:
     closed = subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh", *base], stdout=subprocess.PIPE,
                             text=True, timeout=60)
     assert (closed.returncode, closed.stdout) == (open_.returncode, open_.stdout)
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(("argv", "code", "said"), [
+    (["add", "2206.07682", "-s", "emergence-and-phase-transitions"], 0, "has no key words"),
+    (["add", "2206.07682"], 2, "no section given")])
+def test_no_question_when_stderr_is_no_terminal(argv: list[str], code: int, said: str,
+                                                catalog_dir: Path, arxiv,
+                                                tmp_path: Path) -> None:
+    """The questions go to stderr: with it redirected (`2>log`) at a terminal, add asked
+    anyway and seemed to hang, its question in the file. It asks only where it can be seen,
+    as discover --interactive does."""
+    log = tmp_path / "log"
+    done, _shown = _on_a_terminal(argv, f"2>{log}")
+    written = log.read_text(encoding="utf-8")
+    assert "Traceback" not in written and said in written, written
+    assert done == code, written
 
 
 def test_a_reader_that_left_part_way_through_one_long_write_is_seen(tmp_path: Path) -> None:

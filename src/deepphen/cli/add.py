@@ -12,7 +12,7 @@ from deepphen.cli.app import app, check_format, handle_errors
 from deepphen.cli.completion import complete_keyword, complete_section
 from deepphen.cli.network import arxiv_client, network_progress
 from deepphen.cli.options import CatalogOption, TimeoutOption
-from deepphen.cli.output import echo, is_terminal, print_json, print_table, warn
+from deepphen.cli.output import can_ask, echo, print_json, print_table, warn
 from deepphen.errors import Aborted, DeepphenError
 from deepphen.printable import printable
 
@@ -100,7 +100,7 @@ def add_command(
                             not section, root=root) for p in proposals]
         if accept_suggestion:  # the suggested key words too, where -k gave none
             proposals = [p.accept_suggestion() for p in proposals]
-        elif not dry_run and is_terminal() and is_terminal(sys.stdin):
+        elif not dry_run and can_ask():
             # Lint refuses a paper with no key words: ask rather than write one it refuses.
             proposals = [p if p.paper.keywords else _ask_keywords(p, root) for p in proposals]
     except EndOfInput:  # no more answers: the papers are written all together or not at all
@@ -133,7 +133,7 @@ def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:
     if proposal.section is not None:
         return proposal
     ranking = proposal.suggested_sections
-    prompting = not accept and is_terminal() and is_terminal(sys.stdin)
+    prompting = not accept and can_ask()
     if show or prompting:  # a prompt for a number needs the numbered list, whatever --format
         print_table(f"Sections for {proposal.entry.id}: {proposal.paper.title}",
                     ["#", "section", "score"],

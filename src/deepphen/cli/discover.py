@@ -12,7 +12,15 @@ import typer
 from deepphen.cli.app import app, handle_errors, usage_error
 from deepphen.cli.network import terminal_progress, waiting
 from deepphen.cli.options import CatalogOption, DiscoverTimeoutOption
-from deepphen.cli.output import counted, echo, is_terminal, print_json, print_rich_table, warn
+from deepphen.cli.output import (
+    can_ask,
+    counted,
+    echo,
+    is_terminal,
+    print_json,
+    print_rich_table,
+    warn,
+)
 from deepphen.printable import printable as clean
 from deepphen.printable import shorten
 
@@ -144,7 +152,7 @@ def discover_command(
     if interactive and fmt != "table":
         raise usage_error(f"--interactive does not go with --format {fmt}; drop one of them")
     # Candidates on stdout, answers from stdin, questions on stderr: all three a terminal.
-    if interactive and not (is_terminal() and is_terminal(sys.stdin) and is_terminal(sys.stderr)):
+    if interactive and not can_ask():
         raise usage_error("--interactive needs a terminal; use --format md or json elsewhere")
     from deepphen.catalog import find_catalog
     from deepphen.discover import NothingNew, discover

@@ -161,6 +161,12 @@ def is_terminal(stream: Any = _STDOUT) -> bool:
         return False
 
 
+def can_ask() -> bool:
+    """Whether a question can be asked and answered: stdin, stdout (what it is about) and
+    stderr (where the question goes: ``2>log`` hid it in the file) are all terminals."""
+    return is_terminal() and is_terminal(sys.stdin) and is_terminal(sys.stderr)
+
+
 @functools.cache
 def console(stderr: bool = False) -> Any:
     """A rich Console (imported on first use only). rich honours NO_COLOR by itself."""
