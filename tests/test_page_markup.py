@@ -12,6 +12,7 @@ table-of-contents link must land on a heading, its anchor computed the way GitHu
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import unicodedata
@@ -284,3 +285,120 @@ def test_private_use_characters_are_text_not_set_aside_escapes(text: str) -> Non
     plain = text.replace("\\", "")
     assert heading_text(text) == plain
     assert link_label(text) == text
+
+
+# Verbatim lines (an entry as an imported page wrote it) may differ from the list's format in
+# spacing, periods, ';' against ',', the marker and the key-word label's spelling: never in
+# what the page shows as markup, nor where a link leads. Variants of each canonical line are
+# made with such edits anywhere (a URL's dots and spaces, the indentation before a marker, the
+# blanks beside a '*' or in a tag, ...); whenever export takes one, the page must hold the
+# canonical page's markup and links.
+
+_EDITS = [" ", "  ", "    ", "\t", ".", ""]
+
+
+@st.composite
+def verbatim_variants(draw: st.DrawFn) -> tuple[Paper, list[str]]:
+    paper = Paper(title=draw(st.sampled_from(["Grokking", "Deep Double Descent", "A.B. Test"])),
+                  year=2022, section="empirical-study",
+                  authors=draw(st.sampled_from([["Alethea Power"], ["A. Power", "Y. Burda"]])),
+                  venue=draw(st.sampled_from([None, "ICLR 2022"])),
+                  keywords=["Grokking", "Phase Transition"],
+                  digest=draw(st.sampled_from([None, "Late generalization. See the paper."])),
+                  authors_collapsed=draw(st.booleans()),
+                  links=[Link("paper", draw(st.sampled_from([
+                      "https://arxiv.org/abs/2201.02177", "https://www.example.org/a.b/c"]))),
+                         Link("code", "https://github.com/openai/grok")])
+    lines = []
+    for _, line in entry_lines(paper):
+        for _ in range(draw(st.integers(0, 2))):
+            at = draw(st.integers(0, len(line)))
+            cut = draw(st.integers(0, 1))
+            line = line[:at] + draw(st.sampled_from(_EDITS)) + line[at + cut:]
+        lines.append(line)
+    return paper, lines
+
+
+# What is markup on the page (a list's nesting aside: imported pages keep a digest line
+# without its marker, or with its marker at the margin, and so may a verbatim line).
+_MARKUP_TOKENS = {"link_open", "image", "em_open", "strong_open", "s_open", "code_inline",
+                  "code_block", "fence", "heading_open", "blockquote_open", "html_block",
+                  "html_inline", "hr", "table_open", "lheading_open"}
+
+
+def _markup(page: str) -> list[str]:
+    found = []
+    for token in MD.parse(page):
+        found += [t.type for t in [token, *(token.children or [])] if t.type in _MARKUP_TOKENS]
+    return sorted(found)
+
+
+def _links(page: str) -> list[str]:
+    return [child.attrs["href"] for token in MD.parse(page) for child in token.children or []
+            if child.type == "link_open"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(verbatim_variants())
+def test_verbatim_lines_change_no_markup_and_no_link(case: tuple[Paper, list[str]]) -> None:
+    paper, verbatim = case
+    canonical = render([paper], sample_settings())
+    # Two entries, so the variant is tried both after a heading and after another entry.
+    other = Paper(title="Other", year=2022, section="empirical-study", authors=["B C"],
+                  keywords=["K"], links=[Link("paper", "https://arxiv.org/abs/2201.00001")])
+    canonical = render([paper, other], sample_settings())
+    paper.verbatim = verbatim
+    page = render([paper, other], sample_settings())
+    if verbatim[0] not in page.split("\n"):
+        return  # not taken: the entry is written in the list's format
+    assert _markup(page) == _markup(canonical), page
+    assert _links(page) == _links(canonical), page
+
+
+_GROKKING = Paper(title="Grokking", year=2022, section="empirical-study",
+                  authors=["Alethea Power"], venue="ICLR 2022", keywords=["Grokking"],
+                  links=[Link("paper", "https://arxiv.org/abs/2201.02177")])
+_LINES = [line for _, line in entry_lines(_GROKKING)]
+
+
+@pytest.mark.parametrize("verbatim", [
+    [_LINES[0].replace("arxiv.org", "arxivorg"), *_LINES[1:]],  # another host
+    [_LINES[0].replace("2201.02177", "2201 02177"), *_LINES[1:]],  # no link at all
+    ["    " + _LINES[0], *_LINES[1:]],  # code after a heading
+    ["\t" + _LINES[0], *_LINES[1:]],
+    [" " + _LINES[0], *_LINES[1:]],  # its lines become entries of their own
+    [_LINES[0], "        " + _LINES[1].lstrip(), _LINES[2]],  # code inside the entry
+    [_LINES[0], _LINES[1], "      " + _LINES[2].lstrip()],  # an item inside the authors'
+    [_LINES[0], "  -\t" + _LINES[1].lstrip(" -"), _LINES[2]],
+    [_LINES[0], _LINES[1].replace("*ICLR 2022*", "*ICLR 2022 *"), _LINES[2]],
+    "html-without-marker",  # an author list whose HTML block takes the key words in
+    [_LINES[0], "- " + _LINES[1].lstrip(" -"), _LINES[2]],  # an entry of its own
+], ids=["host", "space-in-url", "indent-4", "tab", "indent-1", "sub-code", "sub-nested",
+        "tab-after-marker", "emphasis-space", "html-without-marker", "marker-at-margin"])
+def test_verbatim_that_changes_markup_is_not_taken_and_lint_says_so(
+        verbatim: list[str] | str, tmp_path) -> None:
+    from deepphen.dialect import page_lines
+    from deepphen.lint import engine
+    from tests.helpers import make_catalog
+
+    paper = dataclasses.replace(_GROKKING, verbatim=verbatim)
+    if verbatim == "html-without-marker":
+        paper.authors_collapsed = True
+        lines = [line for _, line in entry_lines(paper)]
+        paper.verbatim = [lines[0], "  " + lines[1].lstrip(" -"), lines[2]]
+    assert page_lines(paper) == [line for _, line in entry_lines(paper)]  # not the verbatim
+    root = make_catalog(tmp_path / "catalog", [paper])
+    assert "DP505" in {p.rule for p in engine.run(root)}
+
+
+@given(st.lists(st.sampled_from(["&", "lt", "copy", "notin", "amp", "#60", "#x3c", "#", "x",
+                                 ";", " ", "G", "C", "AElig", "<", "b>"]), max_size=10)
+       .map("".join))
+def test_raw_html_shows_exactly_its_text_even_without_semicolons(text: str) -> None:
+    """A digest or author list sits in raw HTML, where a browser reads "&lt", "&copy 2020" and
+    "&#60" as characters though no ';' ends them (html.unescape reads as a browser does)."""
+    from deepphen.dialect import escape_html, unescape_html
+
+    assert html.unescape(escape_html(text)) == text
+    assert unescape_html(escape_html(text)) == text
+    assert escape_html("G&C and AT&T") == "G&C and AT&T"  # no reference: left as the page had it

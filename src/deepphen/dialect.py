@@ -10,6 +10,7 @@ headed.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 import string
 
@@ -39,10 +40,15 @@ _BLOCK_START = "#>-+=~|"
 _ORDERED_START_RE = re.compile(r"^(\d{1,9})([.)])")
 _UNESCAPE_MD_RE = re.compile(rf"\\([{re.escape(string.punctuation)}])")
 _TAG_START = r"(?=[A-Za-z/!?])"
-_REFERENCE = r"(?=(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});)"
-# '<' that starts a tag, or '&' that starts a character reference (literal "&lt;" included).
-_ESCAPE_HTML_RE = re.compile(rf"<{_TAG_START}|&{_REFERENCE}")
-_UNESCAPE_HTML_RE = re.compile(rf"&lt;|&amp;{_REFERENCE}")
+# '<' that starts a tag, or '&' that starts a character reference in raw HTML: there a
+# number needs no ';' ("&#60"), nor do the legacy names ("&lt", "&copy 2020", "&notin"
+# read as "¬in"); "G&C" is text.
+_LEGACY_NAMES = "|".join(sorted((k for k in html.entities.html5 if not k.endswith(";")),
+                                key=len, reverse=True))
+_HTML_REFERENCE = (r"(?=#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{0,31};"
+                   rf"|(?:{_LEGACY_NAMES}))")
+_ESCAPE_HTML_RE = re.compile(rf"<{_TAG_START}|&{_HTML_REFERENCE}")
+_UNESCAPE_HTML_RE = re.compile(rf"&lt;|&amp;{_HTML_REFERENCE}")
 KEYWORD_LABEL_RE = re.compile(r"^(key\s*w\w{0,5})\s*:(.*)$", re.IGNORECASE)
 
 SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -116,7 +122,8 @@ def unescape_md(text: str) -> str:
 
 def escape_html(text: str) -> str:
     """Make ``text`` literal inside a raw-HTML line: '<' that would open a tag becomes '&lt;'
-    and '&' that would start a character reference ("&amp;", "&#42;") becomes '&amp;'.
+    and '&' that could start a character reference ("&amp;", "&#42;", and without the ';'
+    that raw HTML does not need: "&lt", "&copy") becomes '&amp;'.
 
     ``unescape_html`` gives the text back exactly.
     """
@@ -264,7 +271,7 @@ AUTHOR_LIST_PREFIX = "<details><summary>Author List</summary>"
 KEYWORD_LABEL = "Key Word:"
 _DIGITS_RE = re.compile(r"^\d{1,9}$")
 # What a verbatim entry may differ in from the list's format (see same_but_format).
-_MARKER_RE = re.compile(r"^[ \t]*[-*][ \t]*")
+_MARKER_RE = re.compile(r"^[ \t]*[-*](?:[ \t]+|$)")  # "-x" is text, not a marker
 _LABEL_RE = re.compile(r"^key[ \t]*w[a-z]*[ \t]*:", re.IGNORECASE)
 _CLOSE = "</details>"
 _BREAK_RE = re.compile(r"\\[ \t]*$")
@@ -374,15 +381,22 @@ def entry_lines(paper: Paper) -> list[tuple[str, str]]:
 # fence, table, thematic break, HTML, indented code) rather than as the entry's text.
 _BLOCK_OPENER_RE = re.compile(r"^(?:#{1,6}(?:\s|$)|[>|<]|[-+*](?:\s|$)|\d{1,9}[.)](?:\s|$)"
                               r"|```|~~~|[=-]+\s*$)")
-_TOKEN_RE = re.compile(rf"\\[{re.escape(string.punctuation)}]|.", re.DOTALL)
+# A link's destination is one token: a period or space dropped inside it would lead elsewhere
+# ("arxiv.org" is not "arxivorg") or break the link.
+# An HTML tag too: "< summary>" is text, not the tag.
+_TOKEN_RE = re.compile(rf"\]\((?:{LINK_URL})\)|</?[A-Za-z][^<>]*>"
+                       rf"|\\[{re.escape(string.punctuation)}]|.", re.DOTALL)
+# A list marker and the spaces after it (see _keeps_the_list).
+_MARKED_RE = re.compile(r"[-*] {1,4}(?![ \t])")
 _DROPPED = frozenset({" ", "\t", "."})  # spacing and a plain period: formatting only
 
 
 def _tokens(line: str, *, markup: bool) -> list[str] | None:
     """A line as the tokens formatting cannot change, or None when its content would open a
     block. An escaped character is one token (``\\[`` is text, ``[`` is markup), so dropping
-    a space or period can never turn an escape into live markup; with ``markup=False`` the
-    escapes are dropped too (the text alone)."""
+    a space or period can never turn an escape into live markup; so are a link's destination
+    and an HTML tag, and a live ``*`` carries whether a space is beside it. With
+    ``markup=False`` the escapes are dropped too (the text alone)."""
     marker = _MARKER_RE.match(line)
     text = line[marker.end():] if marker else line.lstrip(" \t")
     text = unbracket_inner_links(text)  # '[[label](url)]': the link, misbracketed
@@ -394,10 +408,62 @@ def _tokens(line: str, *, markup: bool) -> list[str] | None:
         return None
     text = _LABEL_RE.sub(KEYWORD_LABEL, text, count=1)
     text = _BREAK_RE.sub("", _drop_close(text))
-    tokens = [t.replace(";", ",") for t in _TOKEN_RE.findall(text)]
-    if not markup:
-        tokens = [t[-1] for t in tokens if t != "\\"]
-    return [t for t in tokens if t not in _DROPPED]
+    # Content that starts with a tag is an HTML block (the digest's), any other a paragraph.
+    tokens = ["<block>"] if markup and text.startswith("<") else []
+    for m in _TOKEN_RE.finditer(text):
+        token = m.group()
+        if len(token) <= 2:  # a character or an escape: ';' against ',' is formatting
+            token = token.replace(";", ",")
+        if token == "*" and markup:
+            # Whether a '*' opens or closes emphasis depends on the spaces beside it: those
+            # are no formatting to drop ("*ICLR 2022 *" shows its asterisks).
+            before = text[m.start() - 1] if m.start() else " "
+            after = text[m.end()] if m.end() < len(text) else " "
+            token = f"*{before.isspace():d}{after.isspace():d}"
+        elif not markup and len(token) > 1:
+            # The text alone: an escape is its character, a tag or link its characters.
+            tokens += [token[1]] if token[0] == "\\" else [t.replace(";", ",") for t in token]
+            continue
+        tokens.append(token)
+    return [t for t in tokens if t not in _DROPPED and (markup or t != "\\")]
+
+
+def _columns(text: str) -> int:
+    """The column ``text`` (blanks) ends at, tabs stopping at multiples of four."""
+    column = 0
+    for ch in text:
+        column = column + 4 - column % 4 if ch == "\t" else column + 1
+    return column
+
+
+def _keeps_the_list(lines: list[str]) -> bool:
+    """True when no line's indentation makes markdown read the entry otherwise than the
+    list's format, beyond what imported pages do: a line without its marker (text runs into
+    the line above), and a last line with its marker at the margin (a digest: an HTML block
+    runs on to the next blank line, so no line of the entry may follow one outside its own
+    item). The title's marker is at the margin; no
+    line reaches the column four past where the title's text starts (there it is code), nor
+    does a marked line reach the column where the marked line above starts its text (there
+    it is an item inside that one), nor a line without a marker the title's text; one to
+    four spaces follow each marker (a tab or five make code)."""
+    title = _MARKED_RE.match(lines[0])
+    if title is None:
+        return False
+    start = len(title.group())
+    inside = start + 4  # where a marked line's marker must stay before
+    for n, line in enumerate(lines[1:], 2):
+        rest = line.lstrip(" \t")
+        indent = _columns(line[:len(line) - len(rest)])
+        if indent >= start + 4:
+            return False
+        if rest[:1] in ("-", "*") and rest[1:2] in (" ", "\t"):  # a marker
+            marked = _MARKED_RE.match(rest)
+            if marked is None or indent >= inside or (indent < start and n < len(lines)):
+                return False
+            inside = min(start + 4, indent + len(marked.group()))
+        elif not 0 < indent <= start or (rest.startswith("<") and n < len(lines)):
+            return False
+    return True
 
 
 def same_but_format(lines: list[str], canonical: list[str], *, markup: bool = True) -> bool:
@@ -413,6 +479,8 @@ def same_but_format(lines: list[str], canonical: list[str], *, markup: bool = Tr
     text but not on the markup are what lint reports as an error.
     """
     if len(lines) != len(canonical) or any("\n" in line or "\r" in line for line in lines):
+        return False
+    if markup and not _keeps_the_list(lines):
         return False
     for line, model in zip(lines, canonical, strict=True):
         mine, theirs = _tokens(line, markup=markup), _tokens(model, markup=markup)
