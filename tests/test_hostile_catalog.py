@@ -199,3 +199,36 @@ def test_new_files_get_the_mode_the_umask_gives(fixable: Path, run_cli: Callable
     assert len(written) > 3
     assert {f.name: oct(_mode(f)) for f in written} == {f.name: oct(0o666 & ~umask)
                                                         for f in written}
+
+
+# ---------------------------------------------------------------------------------------
+# Section folder entries named like paper files that are no files: every command leaves them
+# out (a named pipe is never opened: it would hang), and lint says so, naming each.
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "socket", "link-to-folder"])
+def test_a_paper_name_that_is_no_file_is_left_out_and_reported(
+        tmp_path: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
+        kind: str) -> None:
+    import os
+    import socket
+
+    root = make_catalog(tmp_path / "catalog")
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    entry = root / "others" / "2301.00001.toml"
+    if kind == "folder":
+        entry.mkdir()
+        (entry / "paper.toml").write_text('title = "Inside"\n', encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(entry)
+    elif kind == "socket":
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(str(entry))
+    else:
+        (root / "others" / "real-folder").mkdir()
+        entry.symlink_to(root / "others" / "real-folder")
+    for args in (["search", "grokking"], ["export", "-f", "json"], ["stats"]):
+        result = run_cli(*args, exit_code=None)
+        assert result.exit_code == 0, (args, result.stderr)  # type: ignore[attr-defined]
+    lint = run_cli("lint", "-f", "json", exit_code=1)
+    found = [f for f in json.loads(lint.stdout) if f["rule"] == "DP108"]  # type: ignore[attr-defined]
+    assert len(found) == 1 and found[0]["path"].endswith("others/2301.00001.toml"), found

@@ -128,3 +128,34 @@ def ignore_entry(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         elif isinstance(reason, str) and not reason.strip():
             yield Flag(f"[ignore] {key} needs a reason", field=key,
                        hint=f'{key} = "why this paper is an exception"')
+
+
+@rule("DP108", "paper-file-kind", "error",
+      "Each '.toml' name in a section folder is a paper file, not a folder or a pipe.",
+      scope="catalog")
+def paper_file_kind(ctx: Context) -> Iterator[Flag]:
+    """Commands read regular files only (a named pipe would hang them), so anything else
+    named like a paper is silently left out of every page, export and search.
+
+    Bad:  ``others/2201.02177.toml/`` (a folder), or a named pipe of that name
+    Good: ``others/2201.02177.toml``, a file
+    """
+    import os
+    import stat
+
+    for section in sorted(ctx.root.iterdir()):
+        if section.name.startswith(".") or section.is_symlink() or not section.is_dir():
+            continue
+        for entry in sorted(section.iterdir()):
+            if entry.suffix.lower() != ".toml":
+                continue
+            try:
+                mode = os.stat(entry).st_mode
+            except OSError:
+                continue  # a dangling or looping link: not this rule's
+            if not stat.S_ISREG(mode):
+                kind = "folder" if stat.S_ISDIR(mode) else "named pipe" if stat.S_ISFIFO(
+                    mode) else "special file"
+                yield Flag(f"{section.name}/{entry.name} is a {kind}, not a paper file; no "
+                           "command reads it", path=entry, line=1,
+                           hint="move the paper file it holds here, or rename it")
