@@ -115,6 +115,23 @@ def test_a_downgrade_is_refused_before_it_is_asked() -> None:
     assert len(asked) == 1  # asked once: no retry, and the http URL never reached
 
 
+@pytest.mark.parametrize("location", ["//evil.example/api/query", "https://evil.example/",
+                                      "http://127.0.0.1:8080@evil.example/"])
+def test_a_location_of_another_host_however_written_is_refused(location: str) -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(302, headers={"Location": location})
+
+    fake = FakeTime()
+    client = Client(LOCAL, clock=fake.clock, sleep=fake.sleep,
+                    transport=httpx.MockTransport(handler))
+    with pytest.raises(NetworkError, match=r"redirected to .*evil\.example.*another host"):
+        client.fetch(["2201.02177"])
+    assert len(asked) == 1 and fake.sleeps == []
+
+
 def test_a_redirect_loop_is_still_reported() -> None:
     client, asked = _client(LOCAL, {LOCAL: LOCAL})
     with pytest.raises(NetworkError, match="redirect loop"):
