@@ -232,3 +232,44 @@ def test_a_paper_name_that_is_no_file_is_left_out_and_reported(
     lint = run_cli("lint", "-f", "json", exit_code=1)
     found = [f for f in json.loads(lint.stdout) if f["rule"] == "DP108"]  # type: ignore[attr-defined]
     assert len(found) == 1 and found[0]["path"].endswith("others/2301.00001.toml"), found
+
+
+# ---------------------------------------------------------------------------------------
+# A value of megabytes (a venue, a title, a key word) stays one readable line wherever it is
+# shown to people: lint's text, GitHub and terminal findings, stats' rows, search's table.
+# JSON keeps every character.
+
+HUGE = 1_000_000
+
+
+@pytest.fixture
+def huge_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    paper = Paper(title="Grokking  " + "x" * HUGE, year=2022, section="others",
+                  authors=["A  B", "y" * HUGE], venue="ICLR " * (HUGE // 5),
+                  keywords=["k" * HUGE], links=[Link("paper", "https://example.org/x")])
+    root = make_catalog(tmp_path / "catalog", [paper])
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    return root
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+@pytest.mark.parametrize("args", [["lint"], ["lint", "-f", "github"], ["stats"],
+                                  ["search", "grokking"]], ids=" ".join)
+def test_megabyte_values_are_shortened_where_people_read_them(
+        huge_values: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
+        args: list[str], terminal: bool) -> None:
+    if terminal:
+        monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+        monkeypatch.setenv("COLUMNS", "200")
+    result = run_cli(*args, exit_code=None)
+    out = result.stdout  # type: ignore[attr-defined]
+    assert out.strip() and max(len(line) for line in out.splitlines()) < 2500, \
+        max(len(line) for line in out.splitlines())
+
+
+def test_json_keeps_megabyte_values_whole(huge_values: Path,
+                                          run_cli: Callable[..., object]) -> None:
+    findings = json.loads(run_cli("lint", "-f", "json", exit_code=None).stdout)  # type: ignore[attr-defined]
+    assert any(len(f["message"]) > HUGE for f in findings)
+    stats = run_cli("stats", "-f", "json").stdout  # type: ignore[attr-defined]
+    assert "k" * HUGE in stats

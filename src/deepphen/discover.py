@@ -27,7 +27,7 @@ from deepphen.catalog import SETTINGS_FILE, Catalog, field_line
 from deepphen.errors import DeepphenError, NothingFound
 from deepphen.listing import Fetched, PageHook, build_query, fetch_candidates, fetch_window
 from deepphen.models import Paper, Settings
-from deepphen.printable import shorten, strip_controls
+from deepphen.printable import AUTHORS_SHOWN, TITLE_SHOWN, shorten, strip_controls
 from deepphen.taxonomy import canonical_category
 from deepphen.vocab import fold
 from deepphen.window import Window, parse_window
@@ -406,11 +406,8 @@ def inert_references(text: str) -> str:
     return _GITHUB_REFERENCE.sub(lambda m: m.group() + "\u200b", text)
 
 
-# Characters of a title and of the authors shown in the checklist and the table, at most: a
-# GitHub issue body holds 65,536 characters, and a feed under the size cap may carry a title
-# of megabytes. JSON has them whole.
-TITLE_SHOWN = 300
-AUTHORS_SHOWN = 160
+# The checklist shows at most printable's TITLE_SHOWN and AUTHORS_SHOWN characters of a
+# title and its authors: a GitHub issue body holds 65,536 characters.
 
 
 def render_md(result: Discovery, limit: int) -> str:

@@ -128,6 +128,12 @@ def json_text(document: str) -> str:
     return _CI_ANYWHERE_RE.sub(r"\\u0023", document) if "#" in document else document
 
 
+# Characters of a title and of an author list that a table, a checklist or a prompt shows, at
+# most: a catalog or a feed may hold a title of megabytes. JSON has them whole.
+TITLE_SHOWN = 300
+AUTHORS_SHOWN = 160
+
+
 def shorten(text: str, size: int) -> str:
     """``text`` cut to at most ``size`` characters, at a space if one is near, with "…"."""
     if len(text) <= size:
@@ -135,3 +141,12 @@ def shorten(text: str, size: int) -> str:
     cut = text[:size - 1]
     space = cut.rfind(" ", size // 2)
     return (cut[:space] if space > 0 else cut).rstrip() + "…"
+
+
+def elide(text: str, size: int) -> str:
+    """``text`` in at most ``size`` characters: its start and its end, " … " between (a
+    message's end may say what to do, which ``shorten`` would cut)."""
+    if len(text) <= size:
+        return text
+    tail = size // 3
+    return text[:size - tail - 3] + " … " + text[len(text) - tail:]

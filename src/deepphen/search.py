@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 from deepphen import ids
 from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
 from deepphen.models import Paper
+from deepphen.printable import AUTHORS_SHOWN, TITLE_SHOWN, shorten
 from deepphen.vocab import fold, singular  # singular: the same plural folding as key words
 
 MAX_QUERY = 500
@@ -447,12 +448,13 @@ TABLE_COLUMNS = ("Score", "Title", "Authors", "Year", "Section", "Id")
 
 
 def hit_row(hit: Hit, headings: dict[str, str] | None = None) -> tuple[str, ...]:
-    """A hit as table cells (TABLE_COLUMNS); sections by heading when ``headings`` maps slugs."""
+    """A hit as table cells (TABLE_COLUMNS); sections by heading when ``headings`` maps slugs,
+    a title or author list of megabytes shortened (JSON has them whole)."""
     paper = hit.paper
     authors = ", ".join(paper.authors[:2]) + (" et al." if len(paper.authors) > 2 else "")
     section = (headings or {}).get(paper.section, paper.section)
-    return (f"{hit.score:.2f}", paper.title, authors, str(paper.year), section,
-            paper.arxiv or paper.key)
+    return (f"{hit.score:.2f}", shorten(paper.title, TITLE_SHOWN),
+            shorten(authors, AUTHORS_SHOWN), str(paper.year), section, paper.arxiv or paper.key)
 
 
 def hit_record(hit: Hit, section_headings: dict[str, str]) -> dict[str, Any]:

@@ -216,7 +216,8 @@ def _summary(result: Any, limit: int) -> None:
 
 
 def _table(result: Any, limit: int) -> None:
-    from deepphen.discover import AUTHORS_SHOWN, TITLE_SHOWN, first_authors
+    from deepphen.discover import first_authors
+    from deepphen.printable import AUTHORS_SHOWN, TITLE_SHOWN
 
     headings = result.headings()
     rows = []

@@ -19,9 +19,10 @@ from deepphen.cli.output import (
     workflow_command,
 )
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK
-from deepphen.printable import printable
+from deepphen.printable import elide, printable
 
 FORMATS = ("text", "json", "github")
+MESSAGE_SHOWN = 1000  # characters of a finding's message a line shows
 
 
 @app.command("lint")
@@ -106,10 +107,11 @@ def _render(problems: list, fmt: str) -> None:
 def _message(problem: Any) -> str:
     """The message with what to do when --fix cannot do it ("did you mean 'authors'?",
     "rename it: git mv ..."): CI logs and piped output need it most. Fixable findings are
-    counted in the summary line instead, and the line still ends in ``(rule)``."""
+    counted in the summary line instead, and the line still ends in ``(rule)``. A message
+    quoting a value of megabytes is cut in its middle (JSON keeps it whole)."""
     if problem.fix_hint and problem.fix is None:
-        return f"{problem.message}; {problem.fix_hint}"
-    return problem.message
+        return elide(f"{problem.message}; {problem.fix_hint}", MESSAGE_SHOWN)
+    return elide(problem.message, MESSAGE_SHOWN)
 
 
 def annotated_path(path: str) -> str:
@@ -153,8 +155,9 @@ def _render_terminal(problems: list) -> None:
             out.print(f"[bold underline]{escape(p.path)}[/]", soft_wrap=True)
             current = p.path
         colour = "red" if p.level == "error" else "yellow"
-        hint = f"  [dim]({escape(p.fix_hint)})[/]" if p.fix_hint else ""
-        out.print(f"  {escape(p.path)}:{p.line}:{p.column}: [{colour}]{escape(p.message)}[/] "
+        hint = f"  [dim]({escape(elide(p.fix_hint, MESSAGE_SHOWN))})[/]" if p.fix_hint else ""
+        message = escape(elide(p.message, MESSAGE_SHOWN))
+        out.print(f"  {escape(p.path)}:{p.line}:{p.column}: [{colour}]{message}[/] "
                   f"[dim]({p.rule})[/]{hint}", soft_wrap=True)
     if problems:
         out.print()

@@ -16,10 +16,11 @@ from deepphen.cli.app import (
 from deepphen.cli.options import CatalogOption, typed
 from deepphen.cli.output import console, echo, is_terminal, print_json
 from deepphen.cli.params import NO_FILTERS, FilterOptions
-from deepphen.printable import printable
+from deepphen.printable import printable, shorten
 
 STATS_FORMATS = ("text", "json")
 BAR_WIDTH = 40
+LABEL_SHOWN = 200  # characters of a key word, venue or section a row shows (JSON: all)
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
@@ -76,7 +77,7 @@ def stats_command(
 def _blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
     """The charts to show: (title, [(label, count), ...]) in display order; labels (catalog
     text) with every control character made visible, so none acts or breaks a column."""
-    return [(title, [(printable(label), count) for label, count in rows])
+    return [(title, [(printable(shorten(label, LABEL_SHOWN)), count) for label, count in rows])
             for title, rows in _raw_blocks(stats)]
 
 

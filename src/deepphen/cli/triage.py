@@ -71,7 +71,7 @@ def triage(root: Path, result: Any, limit: int) -> None:
 
 
 def _show(fit: Any, number: int, total: int, headings: dict[str, str]) -> None:
-    from deepphen.discover import AUTHORS_SHOWN, TITLE_SHOWN
+    from deepphen.printable import AUTHORS_SHOWN, TITLE_SHOWN
 
     entry = fit.entry
     sections = ", ".join(f"{clean(headings.get(slug, slug))} ({score:.2f})"
