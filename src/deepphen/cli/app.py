@@ -75,7 +75,7 @@ class _OneLineErrors(TyperGroup):
     def get_params(self, ctx: typer.Context) -> list[Any]:
         from deepphen.cli.completion import HELP
 
-        params = _plain_flags(super().get_params(ctx))
+        params = _human_labels(super().get_params(ctx))
         for param in params:
             if param.name in HELP:
                 param.help = HELP[param.name]  # type: ignore[attr-defined]
@@ -85,7 +85,7 @@ class _OneLineErrors(TyperGroup):
     def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:  # its params and its --help option (click caches that one)
-            _plain_flags(command.get_params(ctx))
+            _human_labels(command.get_params(ctx))
         return command
 
 
@@ -133,7 +133,7 @@ def _bad_number(exc: Exception, argv: list[str]) -> str | None:
     return None
 
 
-def _plain_flags(params: list[Any]) -> list[Any]:
+def _human_labels(params: list[Any]) -> list[Any]:
     """No Python type in --help: typer labels a value by it ("<str>", "<list[str]>"). A flag
     (--version, --dry-run, --help) is a bare option line ("<bool>" reads as if it took a
     value); an option shows its metavar instead of the type, as typer does once one is
