@@ -273,3 +273,16 @@ def test_json_keeps_megabyte_values_whole(huge_values: Path,
     assert any(len(f["message"]) > HUGE for f in findings)
     stats = run_cli("stats", "-f", "json").stdout  # type: ignore[attr-defined]
     assert "k" * HUGE in stats
+
+
+def test_refresh_shows_a_megabyte_title_shortened(catalog_dir: Path, arxiv: object,
+                                                  run_cli: Callable[..., object]) -> None:
+    """The catalog's old value and arXiv's new one, side by side: each shortened on a
+    terminal or a pipe (the JSON has both whole)."""
+    paper = catalog_dir / "emergence-and-phase-transitions" / "2201.02177.toml"
+    text = paper.read_text(encoding="utf-8")
+    paper.write_text(text.replace("title = \"", "title = \"" + "x" * HUGE, 1), encoding="utf-8")
+    out = run_cli("refresh", "2201.02177", exit_code=1).stdout  # type: ignore[attr-defined]
+    assert "title" in out and max(len(line) for line in out.splitlines()) < 1000
+    data = json.loads(run_cli("refresh", "2201.02177", "-f", "json", exit_code=1).stdout)  # type: ignore[attr-defined]
+    assert len(data["updates"][0]["changes"][0]["old"]) > HUGE

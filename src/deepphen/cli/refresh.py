@@ -11,6 +11,7 @@ from deepphen.cli.app import app, check_format, handle_errors
 from deepphen.cli.network import arxiv_client, network_progress
 from deepphen.cli.options import CatalogOption, TimeoutOption
 from deepphen.cli.output import counted, print_json, print_table, warn
+from deepphen.printable import TITLE_SHOWN, shorten
 
 MISSING_SHOWN = 10  # ids named in the warning line; JSON's "missing" has every one
 
@@ -63,7 +64,9 @@ def refresh_command(
         print_json({"checked": result.checked, "updates": [u.to_json() for u in result.updates],
                     "missing": result.missing, "written": [str(p) for p in result.written]})
     else:
-        rows = [(u.paper.arxiv, c.field, show_value(c.old), show_value(c.new))
+        # A value of megabytes is shortened here (TITLE_SHOWN); the JSON has it whole.
+        rows = [(u.paper.arxiv, c.field, shorten(show_value(c.old), TITLE_SHOWN),
+                 shorten(show_value(c.new), TITLE_SHOWN))
                 for u in result.updates for c in u.changes]
         if rows:
             print_table("Changed upstream", ["arxiv", "field", "old", "new"], rows)
