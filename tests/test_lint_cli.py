@@ -266,18 +266,30 @@ def test_fix_reports_each_change_and_is_idempotent(cat: Path, run_cli) -> None:
 
 
 @pytest.mark.parametrize("rules", [["DP301"], ["DP301", "DP205"], ["DP404", "DP301"]])
-def test_fix_regenerates_a_stale_page_once_after_the_paper_fixes(rules: list[str], cat: Path,
+@pytest.mark.parametrize("pages", [["README.md"], ["README.md", "FULL.md"]])
+def test_fix_regenerates_a_stale_page_once_after_the_paper_fixes(rules: list[str],
+                                                                pages: list[str], cat: Path,
                                                                 run_cli) -> None:
     """The page was written (and reported) in the pass that fixed the papers, from the
     catalog as it was before, then again in the next pass, from the fixed one."""
-    with (cat / "catalog.toml").open("a", encoding="utf-8") as settings:
-        settings.write('page = "README.md"\n')
-    run_cli("export", "--format", "md", "-o", cat / "README.md")
+    import tomllib
+
+    import tomli_w
+
+    table = tomllib.loads((cat / "catalog.toml").read_text(encoding="utf-8"))
+    table["page"] = pages[0]
+    table["pages"] = [{"page": page, "title": "Another page",
+                       "sections": [{"slug": s["slug"]} for s in table["sections"]]}
+                      for page in pages[1:]]
+    (cat / "catalog.toml").write_text(tomli_w.dumps(table), encoding="utf-8")
+    for page in pages:
+        run_cli("export", "--format", "md", "--page", page, "-o", cat / page)
+    assert run_cli("lint").stdout == ""
     for rule in rules:
         put(cat, rule)
     out = run_cli("lint", "--fix").stdout.splitlines()
     assert [line for line in out if "(DP501)" in line] == [
-        f"{cat.as_posix()}/README.md: fixed: regenerated README.md (DP501)"]
+        f"{cat.as_posix()}/{page}: fixed: regenerated {page} (DP501)" for page in sorted(pages)]
     assert len(out) == len(set(out)), out
     assert run_cli("lint").stdout == ""
     assert run_cli("lint", "--fix").stdout == ""
