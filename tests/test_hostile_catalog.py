@@ -286,3 +286,49 @@ def test_refresh_shows_a_megabyte_title_shortened(catalog_dir: Path, arxiv: obje
     assert "title" in out and max(len(line) for line in out.splitlines()) < 1000
     data = json.loads(run_cli("refresh", "2201.02177", "-f", "json", exit_code=1).stdout)  # type: ignore[attr-defined]
     assert len(data["updates"][0]["changes"][0]["old"]) > HUGE
+
+
+# ---------------------------------------------------------------------------------------
+# What ends a line. Markdown and TOML end a line at \n, \r\n or \r only; Python's
+# str.splitlines also breaks at \v, \f, \x1c-\x1e, \x85, U+2028 and U+2029, which text pasted
+# from a PDF holds. Read that way, an entry's title lost the rest of its line (its link too)
+# and every line number reported after it was off.
+
+SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("sep", SEPARATORS, ids=lambda s: f"U+{ord(s):04X}")
+def test_import_reads_a_title_holding_a_unicode_line_separator_whole(
+        tmp_path: Path, run_cli: Callable[..., object], sep: str) -> None:
+    page = tmp_path / "list.md"
+    page.write_text("# L\n\n## Others\n\n### Others: 2020\n\n"
+                    f"- Title one{sep}two. [[paper]](https://arxiv.org/abs/2001.00001)\n"
+                    "  - A.\n  - Key Word: K.\n\nstray line\n", encoding="utf-8")
+    result = run_cli("import", page, "--catalog", tmp_path / "cat", exit_code=None)
+    from deepphen.catalog import load_papers
+
+    [paper] = load_papers(tmp_path / "cat")
+    assert paper.arxiv == "2001.00001" and paper.title.startswith("Title one")
+    assert paper.title.endswith("two")
+    # The stray line is named by its line in the file: 11.
+    assert "list.md:11:" in result.stderr, result.stderr  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("sep", ["\x85", "\u2028", "\u2029"], ids=lambda s: f"U+{ord(s):04X}")
+def test_lint_names_the_line_a_key_is_on_after_a_separator_in_a_string(
+        tmp_path: Path, run_cli: Callable[..., object], sep: str) -> None:
+    """TOML strings may hold these raw; the key after such a string is on its own line."""
+    root = make_catalog(tmp_path / "catalog", [ci_paper(1, "Text")])
+    path = root / "others" / "2201.02171.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('title = "', f'title = "A{sep}B ', 1), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    venue_line = next(i for i, line in enumerate(lines, 1) if line.startswith("venue"))
+    path.write_text("\n".join(line.replace('venue = "Text"', "venue = 3") for line in lines),
+                    encoding="utf-8")
+    result = run_cli("lint", "--catalog", root, "-f", "json", exit_code=1)
+    found = [f for f in json.loads(result.stdout) if f["rule"] == "DP104"]  # type: ignore[attr-defined]
+    assert [f["line"] for f in found] == [venue_line], found
+    # Commands that refuse the file name the same line.
+    error = run_cli("export", "--catalog", root, exit_code=2).stderr  # type: ignore[attr-defined]
+    assert f"2201.02171.toml:{venue_line}:" in error, error

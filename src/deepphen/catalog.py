@@ -26,6 +26,7 @@ from deepphen.paths import (
     page_problem,
     resolved,
 )
+from deepphen.printable import text_lines
 from deepphen.slugs import UniqueNames
 
 ENV_VAR = "DEEPPHEN_CATALOG"
@@ -153,7 +154,7 @@ def key_line(lines: list[str], name: str) -> int | None:
 def field_line(path: Path, name: str) -> int | None:
     """The line where a top-level key is set in a TOML file (to locate type errors)."""
     try:
-        lines = read_text(path).splitlines()
+        lines = text_lines(read_text(path))
     except CatalogError:
         return None
     return key_line(lines, name)

@@ -24,6 +24,7 @@ from deepphen import ids
 from deepphen.catalog import field_line, read_toml
 from deepphen.errors import CatalogError
 from deepphen.paths import DISMISSED_FILE, inside
+from deepphen.printable import text_lines
 
 FIELDS = ("arxiv", "title", "date", "reason")
 _HEADER = ("# Papers `deepphen discover` leaves out: dismissed by a curator "
@@ -113,7 +114,7 @@ def header_lines(path: Path) -> list[int]:
     """The line of every ``[[dismissed]]`` header, in order (none when unreadable): read
     once for a whole file, never once per entry (thousands of dismissals took minutes)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = text_lines(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return []
     return [n for n, text in enumerate(lines, 1) if text.strip() == "[[dismissed]]"]

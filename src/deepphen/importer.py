@@ -23,6 +23,7 @@ from deepphen.import_toc import is_toc_heading, match_toc, read_toc
 from deepphen.layout import Layout
 from deepphen.models import Paper, Section, Settings
 from deepphen.order import assign_sort_as
+from deepphen.printable import text_lines
 from deepphen.slugs import UniqueNames, github_anchor
 
 
@@ -55,7 +56,7 @@ class _Reader:
     deepphen.import_body; then settles the settings and the papers' order and keys."""
 
     def __init__(self, text: str, source: str) -> None:
-        self.lines = text.lstrip("\ufeff").splitlines()
+        self.lines = text_lines(text.lstrip("\ufeff"))
         self.source = source
         self.problems: list[ImportNote] = []
         if text.startswith("\ufeff"):
@@ -238,7 +239,7 @@ def _blanks_before(lines: list[str], i: int) -> int:
 
 def _anchors(text: str | None) -> set[str]:
     """The anchors of the headings in ``text`` (the closing)."""
-    return {github_anchor(line.lstrip("#")) for line in (text or "").splitlines()
+    return {github_anchor(line.lstrip("#")) for line in text_lines(text or "")
             if line.startswith("#")}
 
 

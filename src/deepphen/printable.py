@@ -150,3 +150,17 @@ def elide(text: str, size: int) -> str:
         return text
     tail = size // 3
     return text[:size - tail - 3] + " … " + text[len(text) - tail:]
+
+
+_LINE_END_RE = re.compile(r"\r\n|\r|\n")
+
+
+def text_lines(text: str) -> list[str]:
+    """``text``'s lines as markdown, TOML and editors count them: ended by ``\\n``, ``\\r\\n``
+    or ``\\r`` only. (``str.splitlines`` also breaks at \\v, \\f, \\x1c-\\x1e, \\x85, U+2028
+    and U+2029, which text pasted from a PDF holds: an entry's title lost the rest of its
+    line, and every line number after it was off.)"""
+    lines = _LINE_END_RE.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines

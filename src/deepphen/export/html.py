@@ -27,7 +27,7 @@ from itertools import groupby
 from deepphen.dialect import LINK_URL, group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
-from deepphen.printable import mark_controls
+from deepphen.printable import mark_controls, text_lines
 from deepphen.slugs import UniqueNames
 from deepphen.vocab import Vocabulary, keyword_norm
 
@@ -157,7 +157,7 @@ def block_md(text: str, top_level: int = 2) -> str:
         para.clear()
         items.clear()
 
-    for line in text.strip().splitlines():
+    for line in text_lines(text.strip()):
         line = line.strip()
         heading = re.match(r"^(#{1,6})\s+(.*)$", line)
         if not line or heading:

@@ -19,6 +19,7 @@ from deepphen import catalog
 from deepphen.errors import CatalogError
 from deepphen.lint.config import LintConfig
 from deepphen.models import FieldError, Paper, Settings
+from deepphen.printable import text_lines
 
 T = TypeVar("T")
 
@@ -43,7 +44,7 @@ class PaperFile:
     def lines(self) -> list[str]:
         """The file's lines (as parsed: a BOM dropped); none when it cannot be read as text."""
         try:
-            return catalog.read_text(self.path).splitlines()
+            return text_lines(catalog.read_text(self.path))
         except CatalogError:
             return []
 
@@ -155,7 +156,7 @@ class Context:
 
     @cached_property
     def settings_lines(self) -> list[str]:
-        return catalog.read_text(self.root / catalog.SETTINGS_FILE).splitlines()
+        return text_lines(catalog.read_text(self.root / catalog.SETTINGS_FILE))
 
     @cached_property
     def page(self) -> str | None:

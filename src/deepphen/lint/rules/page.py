@@ -12,6 +12,7 @@ from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.models import Settings
 from deepphen.paths import SETTINGS_FILE, page_problem
+from deepphen.printable import text_lines
 
 NEAR_LIMIT = 0.9  # warn at 90% of the limit, while there is still room to act
 
@@ -26,7 +27,7 @@ def _page_path(root: Path, page: Settings) -> Path | None:
 
 
 def _first_difference(old: str, new: str) -> int:
-    old_lines, new_lines = old.splitlines(), new.splitlines()
+    old_lines, new_lines = text_lines(old), text_lines(new)
     for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), 1):
         if a != b:
             return i
