@@ -2,7 +2,10 @@
 
 Each test is a class of defect, tried on several of its members (hypothesis where the inputs
 are open-ended): catalog text that a CI runner would read as a command in what deepphen prints;
-writes that change the permissions of the file they replace.
+writes that change the permissions of the file they replace; names of paper files that are no
+files; values of megabytes where people read them; characters Python but not markdown or TOML
+ends a line at. (The page's own classes are in test_page_markup.py, import's growth in
+test_import_scaling.py, completion's quoting in test_completion.py.)
 """
 
 from __future__ import annotations
