@@ -285,3 +285,34 @@ def test_any_value_reads_back_whole_in_powershell(word: str) -> None:
         assert powershell_reads(quoted_for(shell, word)) == word
     assert quoted_for("powershell", "Neural Scaling Laws") == "'Neural Scaling Laws'"
     assert quoted_for("zsh", "a b") == quoted_for("fish", "a b") == "a b"  # they quote
+
+
+needs_zsh = pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+
+
+def zsh_offers(words: str, catalog: Path) -> list[str]:
+    """The matches zsh's _describe gets for ``words``: typer's script evaluates deepphen's
+    answer (an ``_arguments '*: :((...))'`` line), and _arguments evaluates the ((...)) list
+    as ``eval ws=( ... )``, as zsh's own _arguments does; each word is split at its first
+    unescaped ':' (what comes after is the description)."""
+    script = ('_arguments() { local action=${1#*: :}; local -a ws\n'
+              '  eval ws\\=\\( "${action[3,-3]}" \\); print -rl -- $ws }\n'
+              'eval $(env _TYPER_COMPLETE_ARGS="$WORDS" _DEEPPHEN_COMPLETE=complete_zsh '
+              'deepphen)\n')
+    done = subprocess.run(["zsh", "-c", script], capture_output=True, text=True, timeout=60,
+                          env=_env(catalog, WORDS=words))
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    matches = [re.match(r"(?:\\.|[^\\:])*", word).group() for word in done.stdout.splitlines()]
+    return [match.replace("\\:", ":") for match in matches]
+
+
+@needs_zsh
+def test_zsh_gets_key_words_whole(tmp_path: Path) -> None:
+    """typer's own quoting for zsh lost every ' and " (the shipped catalog's "Occam's Razor"
+    became "Occams Razor", which matches no key word)."""
+    papers = sample_papers()
+    papers[0].keywords = [*SHELL_HOSTILE, "Zq colon: x"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    assert sorted(zsh_offers("deepphen search -k Zq", root)) == sorted(
+        [*SHELL_HOSTILE, "Zq colon: x"])
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()

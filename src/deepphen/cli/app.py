@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -31,6 +32,10 @@ class _OneLineErrors(TyperGroup):
     """
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if any(k.endswith("_COMPLETE") and v == "complete_zsh" for k, v in os.environ.items()):
+            from deepphen.cli.completion import quote_for_zsh
+
+            quote_for_zsh()  # typer's own quoting loses every ' and " of a value
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
