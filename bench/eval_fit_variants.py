@@ -170,6 +170,23 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "style-channel-0.5": {"style_channel": 0.5},
     "style-channel-1": {"style_channel": 1.0},
     "style-channel-1.5": {"style_channel": 1.5},
+    # Eighth round, on the shipped model: how often a candidate says a word. The weights stay
+    # those of document frequencies; a candidate's words are pooled with multiplicities
+    # m = g(count in title and abstract), sum(m * centred weight) / sqrt(sum m^2) (still a
+    # z-score): a paper that says "generalization" four times is about it, one that says it
+    # once uses it. ``tf-log``: g = 1 + ln(count); ``tf-sqrt``: g = sqrt(count); ``tf-sat``:
+    # BM25's saturation, count * 2.2 / (count + 1.2).
+    "tf-log": {"tf": "log"},
+    "tf-sqrt": {"tf": "sqrt"},
+    "tf-sat": {"tf": "sat"},
+    # A title that echoes a catalog title: a run of n words (function words kept, not all of
+    # them function words) that some catalog title has and at most ``rare`` listed titles
+    # have ("are not biased towards texture", "the edge of stability"): a follow-up or a
+    # reply; b per echo, at most ``cap``.
+    "echo-2-0.5": {"echo": (2, 0.5, 1, 3)},
+    "echo-2-1": {"echo": (2, 1.0, 1, 3)},
+    "echo-3-1": {"echo": (3, 1.0, 1, 3)},
+    "echo-23-0.5-2": {"echo": ((2, 3), 0.5, 2, 3)},
 }
 
 Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
@@ -190,7 +207,8 @@ def nb_weights(pos_df: Counter[str] | dict[str, float], n_pos: float, listed: Co
 
 
 def pooled(docs: Sequence[set[str]], listed: Counter[str], weights: dict[str, float],
-           power: float = 0.5, *, pos_df: Any = None, unseen: str = "") -> list[float]:
+           power: float = 0.5, *, pos_df: Any = None, unseen: str = "",
+           counts: Sequence[dict[str, float]] | None = None) -> list[float]:
     """Each document's centred weights, summed, over n ** power and the listing's spread.
 
     ``unseen``: what a word the catalog never uses (``pos_df``) contributes: its centred
@@ -207,6 +225,13 @@ def pooled(docs: Sequence[set[str]], listed: Counter[str], weights: dict[str, fl
     spread = math.sqrt(math.fsum(listed[t] * (w - mean) ** 2
                                  for t, w in weights.items()) / total) or 1.0
     out = []
+    if counts is not None:  # multiplicities: sum(m * c) / sqrt(sum m^2)
+        for doc, mult in zip(docs, counts, strict=True):
+            used_m = [(weights[t] - mean, mult.get(t, 1.0)) for t in doc if t in weights]
+            norm = math.sqrt(math.fsum(m * m for _, m in used_m))
+            out.append(math.fsum(c * m for c, m in used_m) / norm / spread
+                       if used_m else -math.inf)
+        return out
     for doc in docs:
         used = [weights[t] - mean for t in doc if t in weights]
         if unseen in ("min", "zero"):
@@ -318,6 +343,36 @@ def raw_entry_features(model: FitModel, entry: ArxivEntry) -> set[str]:
 
 _NAME_COLON = re.compile(r"^\s*[^\s:]+\s*:")
 STYLE_PREFIX = "~"
+
+
+_TF = {"log": lambda n: 1.0 + math.log(n), "sqrt": math.sqrt,
+       "sat": lambda n: n * 2.2 / (n + 1.2)}
+
+
+def multiplicities(model: FitModel, entry: ArxivEntry, how: str) -> dict[str, float]:
+    """g(how often the candidate says each word or key word), for the ``tf-*`` variants."""
+    text = f"{entry.title} {entry.summary}"
+    counts: Counter[str] = Counter(fit._stem(w) for w in fit._WORD_RE.findall(fold(text))
+                                   if w not in fit._FUNCTION_WORDS)
+    words = [keyword_norm(w) for w in fold(text).split()]
+    for i, word in enumerate(words):
+        for phrase in model.phrases.by_first.get(word, ()):
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                counts[KEYWORD_PREFIX + " ".join(phrase)] += 1
+    g = _TF[how]
+    return {t: g(n) for t, n in counts.items()}
+
+
+def title_grams(title: str, sizes: Any) -> set[tuple[str, ...]]:
+    """The title's runs of n words (function words kept), not all of them function words."""
+    words = [fit._stem(w) for w in fit._WORD_RE.findall(fold(title))]
+    out = set()
+    for n in (sizes if isinstance(sizes, tuple) else (sizes,)):
+        for i in range(len(words) - n + 1):
+            gram = tuple(words[i:i + n])
+            if not all(w in fit._FUNCTION_WORDS for w in gram):
+                out.add(gram)
+    return out
 
 
 def style_features(title: str) -> set[str]:
@@ -484,8 +539,10 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
             weights = {t: w * knobs["style"] if t.startswith(STYLE_PREFIX) else w
                        for t, w in weights.items()}
         unseen = knobs.get("unseen", "")
+        counts = ([multiplicities(model, e, knobs["tf"]) for e in entries]
+                  if "tf" in knobs else None)
         evidence = pooled(docs, listed, weights, knobs.get("power", 0.5), pos_df=pos_freq,
-                          unseen=unseen)
+                          unseen=unseen, counts=counts)
         if unseen == "rawmean":
             evidence = fit._standardized(evidence)
         if "prf" in knobs:
@@ -529,6 +586,13 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
                                                              strict=True)]
         if "local" in knobs:
             evidence = local_contrast(docs, evidence, *knobs["local"])
+        if "echo" in knobs:
+            sizes, per, cap, rare = knobs["echo"]
+            cat_grams = {g for p in model.papers for g in title_grams(p.title, sizes)}
+            grams = [title_grams(e.title, sizes) & cat_grams for e in entries]
+            df = Counter(g for gs in grams for g in gs)
+            evidence = [ev + per * min(sum(df[g] <= rare for g in gs), cap)
+                        for ev, gs in zip(evidence, grams, strict=True)]
         weight = knobs.get("author_weight", fit.AUTHOR_WEIGHT)
         # A name's listed papers, the candidate's own left out, for ``author_contrast``.
         named = Counter(n for e in entries for n in {fit.name_parts(a) for a in e.authors})
