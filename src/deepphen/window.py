@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING
 
 from deepphen import ids
 from deepphen.errors import DeepphenError
+from deepphen.printable import elide
 
 if TYPE_CHECKING:
     from deepphen.arxiv import ArxivEntry
 
 DEFAULT_SINCE = "7d"
 MAX_DAYS = 366
+MAX_SINCE_DAYS = 100 * 365  # an ``Nd`` further back is a slip (arXiv is younger)
+VALUE_SHOWN = 40  # characters of a bad --since/--until an error line quotes
 # arXiv's first month (hep-th/9108001): nothing is submitted before it, and a year before 1000
 # would not even write as the four digits a ``submittedDate`` range needs.
 ARXIV_START = dt.date(1991, 8, 1)
@@ -83,18 +86,20 @@ class Window:
 
 def _bound(text: str, today: dt.date, *, end: bool, option: str) -> dt.date:
     text = text.strip()
+    shown = elide(text, VALUE_SHOWN)
     m = re.fullmatch(r"(\d+)\s*d", text, re.IGNORECASE)
     if m:
-        days = int(m.group(1))
-        if days > 100 * 365:
-            raise DeepphenError(f"{option} {text}: too many days", hint="e.g. 7d or 30d")
-        return today - dt.timedelta(days=days)
+        # Digits counted before int() reads them: it refuses more than 4300 (a ValueError).
+        digits = m.group(1).lstrip("0")
+        if len(digits) > len(str(MAX_SINCE_DAYS)) or int(digits or "0") > MAX_SINCE_DAYS:
+            raise DeepphenError(f"{option} {shown}: too many days", hint="e.g. 7d or 30d")
+        return today - dt.timedelta(days=int(digits or "0"))
     from deepphen.filters import parse_date_bound
 
     try:
         return parse_date_bound(text, end=end)
     except DeepphenError:
-        raise DeepphenError(f"{option} {text!r} is not a date",
+        raise DeepphenError(f"{option} {shown!r} is not a date",
                             hint="use Nd (e.g. 7d, 30d), YYYY-MM-DD, YYYY-MM or YYYY") from None
 
 

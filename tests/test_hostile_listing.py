@@ -1,0 +1,55 @@
+"""Red-team tests of ``deepphen discover`` against odd and hostile listings: numbers of
+thousands of digits, servers that do not page as asked, totals that lie or are missing, and
+what triage writes or shows from a feed. (Hostile text in the outputs, compression bombs and
+a hostile dismissal file are in test_hostile_discover.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from deepphen import discover as core
+from tests.arxiv_server import FakeTime
+from tests.helpers import one_line_error
+
+TODAY = dt.date(2025, 5, 22)
+WINDOW = ("--since", "2025-05-15", "--until", "2025-05-20", "--category", "cs.LG")
+FEED_HEAD = ('<feed xmlns="http://www.w3.org/2005/Atom" '
+             'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">')
+
+
+@pytest.fixture
+def fake(fake_clock: FakeTime, monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    """No real waiting between requests (tests/arxiv_server.py); today is TODAY."""
+    monkeypatch.setattr(core, "utc_today", lambda: TODAY)
+    return fake_clock
+
+
+def _entry(ident: str, title: str = "Neural collapse, again") -> str:
+    stamp = "2025-05-18T12:00:00Z"
+    return (f"<entry><id>http://arxiv.org/abs/{ident}v1</id><title>{title}</title>"
+            f"<summary>neural collapse grokking</summary><author><name>A B</name></author>"
+            f'<category term="cs.LG"/><published>{stamp}</published>'
+            f"<updated>{stamp}</updated></entry>")
+
+
+def _feed(*entries: str, total: str | None = None) -> bytes:
+    count = str(len(entries)) if total is None else total
+    return (f"{FEED_HEAD}<opensearch:totalResults>{count}</opensearch:totalResults>"
+            f"{''.join(entries)}</feed>").encode()
+
+
+# --- numbers of thousands of digits -------------------------------------------------------
+
+# Python refuses to read an int of more than 4300 digits (a ValueError, not a number).
+HUGE = "9" * 5000
+
+
+def test_a_since_of_thousands_of_digits_is_one_line(catalog_dir: Path, run_cli) -> None:
+    """``--since 999...9d`` (5,000 nines) ended in a ValueError traceback, not in the "too
+    many days" line that 30 nines get."""
+    result = run_cli("discover", "--since", f"{HUGE}d", exit_code=None)
+    one_line_error(result, "--since", "too many days")
+    assert len(result.stderr) < 1000  # the value is not echoed whole
