@@ -6,12 +6,13 @@ a hostile dismissal file are in test_hostile_discover.py.)"""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from deepphen import discover as core
-from tests.arxiv_server import FakeTime
+from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.helpers import one_line_error
 
 TODAY = dt.date(2025, 5, 22)
@@ -53,3 +54,16 @@ def test_a_since_of_thousands_of_digits_is_one_line(catalog_dir: Path, run_cli) 
     result = run_cli("discover", "--since", f"{HUGE}d", exit_code=None)
     one_line_error(result, "--since", "too many days")
     assert len(result.stderr) < 1000  # the value is not echoed whole
+
+
+def test_a_total_of_thousands_of_digits_is_no_total(catalog_dir: Path, arxiv: ArxivServer,
+                                                    fake: FakeTime, run_cli) -> None:
+    """An ``opensearch:totalResults`` of 5,000 digits raised ValueError from int(): a
+    traceback in discover (and in every command that reads a search feed)."""
+    from deepphen.atom import parse_page
+
+    body = _feed(_entry("2505.30001"), total=HUGE)
+    assert parse_page(body)[1] is None
+    arxiv.fail(Fault("body", body=body))
+    result = run_cli("discover", *WINDOW, "--format", "json")
+    assert [r["arxiv"] for r in json.loads(result.stdout)] == ["2505.30001"]

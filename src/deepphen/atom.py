@@ -27,6 +27,8 @@ _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 _CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?")
 # Characters of a server's error message kept: it goes into one line on stderr.
 MAX_MESSAGE = 300
+# Digits of a count read at most: no listing holds 10**18 papers.
+MAX_COUNT_DIGITS = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +109,17 @@ def parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | None
         entry = _parse_entry(node, raw_id)
         if entry is not None:
             entries.append(entry)
-    total_text = _text(root, f"{_OPENSEARCH}totalResults").strip()
-    # ASCII digits only: str.isdigit() also takes '²' (int() refuses it) and other scripts'.
-    return entries, int(total_text) if total_text.isascii() and total_text.isdigit() else None
+    return entries, _count(_text(root, f"{_OPENSEARCH}totalResults"))
+
+
+def _count(text: str) -> int | None:
+    """A count the feed announces, or None when it is no plain number. ASCII digits only:
+    str.isdigit() also takes '²' (int() refuses it) and other scripts'; and at most
+    MAX_COUNT_DIGITS of them (int() refuses more than 4300 with a ValueError)."""
+    digits = text.strip().lstrip("0") or text.strip()[:1]
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_COUNT_DIGITS:
+        return None
+    return int(digits)
 
 
 def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
