@@ -67,3 +67,36 @@ def test_a_total_of_thousands_of_digits_is_no_total(catalog_dir: Path, arxiv: Ar
     arxiv.fail(Fault("body", body=body))
     result = run_cli("discover", *WINDOW, "--format", "json")
     assert [r["arxiv"] for r in json.loads(result.stdout)] == ["2505.30001"]
+
+
+# --- servers that page otherwise ----------------------------------------------------------
+
+def _listing(arxiv: ArxivServer, papers: int) -> None:
+    """``papers`` invented cs.LG papers in WINDOW, on the list's topics."""
+    from tests.arxiv_query import CorpusEntry
+
+    noon = dt.datetime(2025, 5, 18, 12)
+    arxiv.corpus = [CorpusEntry(f"2505.3{n:04d}", f"Neural collapse study {n}", ["A B"],
+                                "neural collapse grokking", ["cs.LG"],
+                                noon - dt.timedelta(minutes=n)) for n in range(papers)]
+
+
+def test_a_server_that_ignores_start_does_not_look_complete(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that serves the first page whatever ``start`` says: the second page repeats
+    the first, and paging stops. Its repeats were counted as results received, so 15 of 25
+    papers "reached" the total of 25: ranked as the whole listing, exit 0, no word of the 10
+    never fetched. Repeats of a page of nothing new are no progress: the fetch is
+    incomplete (exit 2, or ranked with --partial and said so)."""
+    from deepphen import listing
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 15)
+    _listing(arxiv, 25)
+    real = arxiv.search_feed
+    arxiv.search_feed = lambda params: real({**params, "start": "0"})  # type: ignore[method-assign]
+    result = run_cli("discover", *WINDOW, "--format", "json", exit_code=2)
+    assert "incomplete fetch" in result.stderr and result.stdout == ""
+    partial = run_cli("discover", *WINDOW, "--format", "json", "--limit", "100", "--partial")
+    assert len(json.loads(partial.stdout)) == 15
+    assert "incomplete fetch: fetched 15 of 25 papers" in partial.stderr

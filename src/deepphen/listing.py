@@ -112,8 +112,13 @@ def fetch_candidates(client: Client, query: str, *, on_page: PageHook | None = N
         with contextlib.closing(pages):
             for page in pages:
                 fetched.pages += 1
-                fetched.received += page.received
                 fetched.total = page.total
+                if page.received and not page.entries:
+                    # Nothing new: the server ignored ``start`` (or the results moved a
+                    # whole page). Its repeats are no progress: counted, they would carry an
+                    # unfinished listing to its total and let it pass for complete.
+                    continue
+                fetched.received += page.received
                 fetched.entries.extend(page.entries)
                 # Short of what was asked, or of what earlier pages held (a server's page cap).
                 fetched.ended_short = page.received < (largest or min(size, limit))
