@@ -100,3 +100,34 @@ def test_a_server_that_ignores_start_does_not_look_complete(
     partial = run_cli("discover", *WINDOW, "--format", "json", "--limit", "100", "--partial")
     assert len(json.loads(partial.stdout)) == 15
     assert "incomplete fetch: fetched 15 of 25 papers" in partial.stderr
+
+
+@pytest.mark.parametrize("total", ["none", "small"])
+def test_a_listing_cut_at_the_cap_without_a_true_total_is_incomplete(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli, total: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that announces no ``totalResults`` (or one smaller than what it sends): the
+    window could not be split, and paging stopped at arXiv's cap a query with pages still
+    full. The newest 30 of 45 papers were ranked as the whole listing (exit 0, no word of
+    the oldest 15). A listing that fills the cap with full pages, and whose total does not
+    say it ended there, is cut short."""
+    import re
+
+    from deepphen import listing
+
+    monkeypatch.setattr(listing, "MAX_CANDIDATES", 30)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 10)
+    _listing(arxiv, 45)
+    real = arxiv.search_feed
+    said = "" if total == "none" else "<opensearch:totalResults>3</opensearch:totalResults>"
+
+    def lying(params: dict[str, str]) -> bytes:
+        return re.sub(rb"<opensearch:totalResults>\d+</opensearch:totalResults>",
+                      said.encode(), real(params))
+
+    arxiv.search_feed = lying  # type: ignore[method-assign]
+    result = run_cli("discover", *WINDOW, "--format", "json", exit_code=2)
+    assert "incomplete fetch" in result.stderr and "--partial" in result.stderr
+    assert "shorter window" in result.stderr
+    partial = run_cli("discover", *WINDOW, "--format", "json", "--limit", "100", "--partial")
+    assert len(json.loads(partial.stdout)) == 30 and "incomplete fetch" in partial.stderr

@@ -226,8 +226,11 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
             raise fetched.error
         if not partial:
             # Over the cap in a single day, later brings the same: fewer categories might.
-            hint = ("a day holds more than arXiv serves a query: ask fewer categories, or "
-                    "pass --partial to rank what came") if fetched.truncated else \
+            hint = ("arXiv announced no total that covers what it sent, so the window was "
+                    "not split: ask a shorter window or fewer categories, or pass --partial "
+                    "to rank what came") if fetched.uncounted else \
+                ("a day holds more than arXiv serves a query: ask fewer categories, or "
+                 "pass --partial to rank what came") if fetched.truncated else \
                 "run again later, or pass --partial to rank what came"
             raise DeepphenError(f"incomplete fetch: {fetched.shortfall()}", hint=hint)
         warnings.append(f"incomplete fetch: {fetched.shortfall()}; ranking what came")

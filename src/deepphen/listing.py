@@ -60,6 +60,7 @@ class Fetched:
     over: bool = False  # stopped after the first page: it announced more than asked for
     queries: int = 1  # the (sub-)windows the listing was asked in
     missing: list[Window] = field(default_factory=list)  # days not fetched in full
+    uncounted: bool = False  # truncated with no true total: the window could not be split
 
     @property
     def complete(self) -> bool:
@@ -130,8 +131,13 @@ def fetch_candidates(client: Client, query: str, *, on_page: PageHook | None = N
                     return fetched
     except NetworkError as exc:
         fetched.error = exc
-    if fetched.total is not None and fetched.total > limit and fetched.error is None:
+    if fetched.error is None and fetched.total is not None and fetched.total > limit:
         fetched.truncated = True
+    elif fetched.error is None and fetched.received >= limit and not fetched.ended_short \
+            and (fetched.total is None or fetched.total < fetched.received):
+        # Full pages up to the cap, and no total that says the listing ends there: more may
+        # have come (a server that announces no total, or too small a one, is never split).
+        fetched.truncated = fetched.uncounted = True
     return fetched
 
 
@@ -206,6 +212,7 @@ def _settle(out: Fetched, sub: Fetched, part: Window) -> None:
         out.total = (out.total or 0) + sub.total
     out.ended_short = out.ended_short or sub.ended_short
     out.truncated = out.truncated or sub.truncated
+    out.uncounted = out.uncounted or sub.uncounted
     if sub.error is not None and out.error is None:
         out.error = sub.error
     if not sub.complete:
