@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from deepphen.errors import InvalidId
@@ -167,6 +168,21 @@ def slugify(text: str, *, max_words: int = 6, max_len: int = 60) -> str:
     from deepphen.vocab import fold  # one folding for keys and search: "Łukasz" -> "lukasz"
 
     slug = "-".join(fold(text).split()[:max_words])[:max_len].strip("-")
+    return slug or "paper"
+
+
+def legacy_slug(text: str, *, max_words: int = 6, max_len: int = 60) -> str:
+    """The slug deepphen 0.2 and earlier made of ``text``: apostrophes, dashes other than
+    "-" and Greek letters folded otherwise then ("Don't" -> "don-t", "μP" -> "p").
+
+    Files named so keep their names (keys are never renamed behind the user's back), so lint
+    accepts them beside ``slugify``'s.
+    """
+    from deepphen.vocab import UNDECOMPOSED
+
+    old = unicodedata.normalize("NFKD", text.translate(str.maketrans(UNDECOMPOSED)))
+    words = re.findall(r"[a-z0-9]+", old.encode("ascii", "ignore").decode().lower())
+    slug = "-".join(words[:max_words])[:max_len].strip("-")
     return slug or "paper"
 
 

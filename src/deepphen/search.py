@@ -37,12 +37,12 @@ from deepphen import ids
 from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
 from deepphen.models import Paper
 from deepphen.printable import AUTHORS_SHOWN, TITLE_SHOWN, shorten
-from deepphen.vocab import fold, singular  # singular: the same plural folding as key words
+from deepphen.vocab import FOLD_RULES, fold, singular  # singular: as key words fold plurals
 
 MAX_QUERY = 500
 # The cached index is valid only for this code and this way of folding words.
-INDEX_VERSION = (4, singular.__code__.co_code, repr(singular.__code__.co_consts),
-                 fold.__code__.co_code)
+INDEX_VERSION = (5, singular.__code__.co_code, repr(singular.__code__.co_consts),
+                 fold.__code__.co_code, FOLD_RULES)
 
 # Fields of the index and their weights: a title or key-word match outranks a digest mention.
 FIELDS = ("title", "keywords", "surname", "names", "venue", "digest")

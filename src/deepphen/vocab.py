@@ -8,6 +8,7 @@ derived from the catalog itself and needs no list kept by hand.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 import unicodedata
@@ -33,21 +34,87 @@ def singular(word: str) -> str:
     return word
 
 
-# Latin letters that NFKD does not decompose, so the ASCII step below would drop them
+# Latin letters that NFKD does not decompose, so dropping non-ASCII would lose them
 # ("Głuch" -> "guch", and "Gluch" would not find it): their usual ASCII spelling instead.
-_UNDECOMPOSED = str.maketrans({
+UNDECOMPOSED = {
     "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
     "ħ": "h", "Ħ": "H", "ı": "i", "ŧ": "t", "Ŧ": "T", "ß": "ss", "æ": "ae", "Æ": "AE",
-    "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH",
-})
+    "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ẞ": "SS",
+}
+# Apostrophes and what stands in for one (quotes, primes, modifier letters, backtick and
+# acute accent): deleted, so a word keeps together ("Don't", "Don’t", "Donʼt" -> "dont";
+# "Occam's" -> "occams", which plural folding makes "occam"). The acute accent, oxia,
+# koronis and psili would decompose to a space and a combining mark, so they go first.
+APOSTROPHES = ("'`\u00b4\u02b9\u02bb\u02bc\u02bd\u02be\u02bf\u02ca\u02cb\u0374\u055a"
+               "\u1fbd\u1fbf\u1fef\u1ffd\u2018\u2019\u201a\u201b\u2032\u2035\ua78c"
+               "\uff07\uff40")
+# Greek letters, as titles use them ("ε-greedy", "μP", "β-VAE"): by name, so that they
+# read as the ASCII spelling does ("epsilon-greedy", "muP") and do not vanish (which made
+# "μP" fold to "p"). NFKD first turns math alphanumerics, the micro sign and symbol forms
+# (ϵ, ϑ, ϕ) into these; capitals are looked up lower-cased.
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+    "ν": "nu", "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma",
+    "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}
+# Kinds of character (Unicode general categories) that separate words: punctuation
+# (dashes, quotes), symbols (minus, emoji), spaces and line breaks of any width, controls.
+# Every other non-ASCII character left after the tables is dropped without splitting:
+# combining accents, invisible ones inside a word (soft hyphen, zero-width space and
+# joiners, BOM) and letters of other scripts.
+_SEPARATING = ("P", "S", "Z", "Cc")  # a major class (one letter) or a category
+# These decompose (NFKD) to a space and a combining mark, so they are dropped before it.
+_DECOMPOSING_APOSTROPHES = re.compile("[\u00b4\u1fbd\u1fbf\u1ffd]")
+_MAX_LEARNT = 1 << 16  # the table below learns each character once, up to this many
+
+
+def _fold_char(char: str) -> str:
+    """The ASCII that one non-ASCII character (of an NFKD text) folds to."""
+    if char in APOSTROPHES:
+        return ""
+    spelled = GREEK.get(char.lower()) or UNDECOMPOSED.get(char)
+    if spelled:
+        return spelled
+    category = unicodedata.category(char)
+    return " " if category[0] in _SEPARATING or category in _SEPARATING else ""
+
+
+class _FoldTable(dict):
+    """``str.translate`` table that decides each character once, on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        value = _fold_char(chr(code))
+        if len(self) < _MAX_LEARNT:
+            self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
+# Non-ASCII runs met by ``encode`` go through the table: one call per run, not per character.
+codecs.register_error("deepphen.fold",
+                      lambda err: (err.object[err.start:err.end].translate(_TABLE), err.end))
+
+# Caches of folded text (search's index) are valid for this way of folding only.
+FOLD_RULES = (APOSTROPHES, tuple(GREEK.items()), tuple(UNDECOMPOSED.items()), _SEPARATING,
+              _DECOMPOSING_APOSTROPHES.pattern)
 
 
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-free form of a text (for comparing, never for display)."""
-    if not text.isascii():  # isascii is O(1); most texts skip the table
-        text = text.translate(_UNDECOMPOSED)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(_WORD_RE.findall(ascii_text.lower()))
+    """Case-, accent- and punctuation-free form of a text (for comparing, never for display).
+
+    Lower-case ASCII words joined by single spaces. Spellings a reader takes for the same
+    text fold alike: typographic and ASCII quotes, apostrophes (which join: "don't" ->
+    "dont"), dashes and the minus sign (which split, as "-" does), spaces of any width,
+    invisible characters inside words, ligatures, full-width forms, accents, and Greek
+    letters by name ("μP" -> "mup").
+    """
+    if not text.isascii():  # isascii is O(1): most texts skip the tables
+        text = unicodedata.normalize("NFKD", _DECOMPOSING_APOSTROPHES.sub("", text))
+        text = text.encode("ascii", "deepphen.fold").decode("ascii")
+    if "'" in text or "`" in text:  # NFKD makes them of full-width ones too
+        text = text.replace("'", "").replace("`", "")
+    return " ".join(_WORD_RE.findall(text.lower()))
 
 
 @functools.lru_cache(maxsize=8192)  # key words repeat across thousands of papers

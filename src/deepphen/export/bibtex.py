@@ -113,7 +113,7 @@ def verbatim_value(text: str) -> str:
 
 def _ascii_words(text: str) -> list[str]:
     """Lower-case ASCII words of a text; apostrophes join ("Don't" gives "dont")."""
-    return fold(text.replace("'", "").replace("\u2019", "")).split()
+    return fold(text).split()
 
 
 def _surname(name: str) -> str:

@@ -70,7 +70,8 @@ def field_type(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 @rule("DP105", "file-name", "error", "A paper file is named after its key: arXiv id or slug.")
 def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """An arXiv paper's file is its file-safe id; a paper without one is its title's slug
-    (first six words), with ``-2``, ``-3`` ... when two titles share a slug.
+    (first six words), with ``-2``, ``-3`` ... when two titles share a slug. The slug that
+    deepphen 0.2 and earlier gave (``don-t-...`` for "Don't ...") is accepted too.
 
     Bad:  ``others/grokking.toml`` holding ``arxiv = "2201.02177"``
     Good: ``others/2201.02177.toml``; ``others/ai-models-collapse-when-trained-on.toml``
@@ -88,7 +89,9 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
                    line=1, hint=f"add arxiv = \"{ids.id_for_key(stem)}\" or rename the file")
     elif not paper.arxiv:
         slug = ids.slugify(paper.title)
-        if stem != slug and not re.fullmatch(rf"{re.escape(slug)}-\d+", stem):
+        # A name given by deepphen 0.2 or earlier ("don-t-..." for "Don't ...") stays valid.
+        if not any(stem == s or re.fullmatch(rf"{re.escape(s)}-\d+", stem)
+                   for s in (slug, ids.legacy_slug(paper.title))):
             yield Flag(f"file name '{stem}.toml' does not match the title's slug '{slug}'",
                        field="title", hint=f"rename it: git mv {f.rel} {f.folder}/{slug}.toml")
 
