@@ -131,3 +131,21 @@ def test_a_listing_cut_at_the_cap_without_a_true_total_is_incomplete(
     assert "shorter window" in result.stderr
     partial = run_cli("discover", *WINDOW, "--format", "json", "--limit", "100", "--partial")
     assert len(json.loads(partial.stdout)) == 30 and "incomplete fetch" in partial.stderr
+
+
+# --- triage of a feed's megabytes ---------------------------------------------------------
+
+def test_triage_shows_an_abstract_of_megabytes_shortened(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`o` printed the whole abstract: 4.8 MB on the terminal for one key (arXiv's own
+    abstracts are at most 1,920 characters; a feed may hold 8 MiB)."""
+    from tests.arxiv_query import CorpusEntry
+
+    arxiv.corpus = [CorpusEntry("2505.30001", "Neural collapse, again", ["A B"],
+                                "neural collapse " * 300_000, ["cs.LG"],
+                                dt.datetime(2025, 5, 18, 12))]
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("discover", *WINDOW, "--interactive", input="o\ns\n")
+    assert "neural collapse neural collapse" in result.stdout
+    assert len(result.stdout) < 6000 and "…" in result.stdout

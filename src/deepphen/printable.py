@@ -132,6 +132,8 @@ def json_text(document: str) -> str:
 # most: a catalog or a feed may hold a title of megabytes. JSON has them whole.
 TITLE_SHOWN = 300
 AUTHORS_SHOWN = 160
+# Of an abstract shown at a prompt: arXiv's own are at most 1,920 characters.
+ABSTRACT_SHOWN = 3000
 
 
 def shorten(text: str, size: int) -> str:

@@ -18,8 +18,8 @@ from typing import Any
 from deepphen.cli.add import EndOfInput, ask, show_updated_pages
 from deepphen.cli.output import echo, warn
 from deepphen.errors import DeepphenError
+from deepphen.printable import ABSTRACT_SHOWN, shorten
 from deepphen.printable import printable as clean
-from deepphen.printable import shorten
 
 KEYS = "a add, s skip, d dismiss, o abstract, q quit"
 
@@ -45,7 +45,7 @@ def triage(root: Path, result: Any, limit: int) -> None:
             while True:
                 answer = ask(f"[{KEYS}]", default="s").strip().lower()[:1]
                 if answer == "o":
-                    echo(clean(fit.entry.summary) or "(no abstract)")
+                    echo(clean(shorten(fit.entry.summary, ABSTRACT_SHOWN)) or "(no abstract)")
                     continue
                 if answer == "q":
                     return
