@@ -149,3 +149,24 @@ def test_triage_shows_an_abstract_of_megabytes_shortened(
     result = run_cli("discover", *WINDOW, "--interactive", input="o\ns\n")
     assert "neural collapse neural collapse" in result.stdout
     assert len(result.stdout) < 6000 and "…" in result.stdout
+
+
+def test_a_dismissed_title_of_megabytes_is_written_shortened(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`d` wrote the feed's title whole into dismissed.toml, a committed file: 900 KB for
+    one dismissal. The title there is a reminder for people; the id is what counts."""
+    import tomllib
+
+    from tests.arxiv_query import CorpusEntry
+
+    title = "Neural collapse " + "grokking " * 100_000
+    arxiv.corpus = [CorpusEntry("2505.30001", title, ["A B"], "neural collapse", ["cs.LG"],
+                                dt.datetime(2025, 5, 18, 12))]
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    run_cli("discover", *WINDOW, "--interactive", input="d\n")
+    path = catalog_dir / "dismissed.toml"
+    [entry] = tomllib.loads(path.read_text(encoding="utf-8"))["dismissed"]
+    assert entry["arxiv"] == "2505.30001" and entry["title"].startswith("Neural collapse grok")
+    assert path.stat().st_size < 1000 and entry["title"].endswith("…")
+    run_cli("lint", "--catalog", catalog_dir)

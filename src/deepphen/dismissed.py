@@ -15,6 +15,7 @@ same lines. Writes take the catalog lock and replace the file atomically.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from deepphen import ids
 from deepphen.catalog import field_line, read_toml
 from deepphen.errors import CatalogError
 from deepphen.paths import DISMISSED_FILE, inside
-from deepphen.printable import text_lines
+from deepphen.printable import TITLE_SHOWN, shorten, text_lines
 
 FIELDS = ("arxiv", "title", "date", "reason")
 _HEADER = ("# Papers `deepphen discover` leaves out: dismissed by a curator "
@@ -156,6 +157,9 @@ def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> 
     from deepphen.fsutil import catalog_lock
 
     path = dismissed_path(root)
+    # The title is a reminder for people in a committed file, not data: a feed's title of
+    # megabytes is kept as a table shows it (those already in the file are left as written).
+    new = [dataclasses.replace(d, title=shorten(d.title, TITLE_SHOWN)) for d in new]
     with catalog_lock(root, timeout=lock_timeout):
         current = load_dismissals(root)
         known = {d.arxiv for d in current}
