@@ -217,7 +217,8 @@ def test_a_compression_bomb_is_refused_within_the_size_cap(arxiv: ArxivServer,
     tracemalloc.start()
     try:
         with pytest.raises(NetworkError, match="larger than"):
-            list(Client(arxiv.url, max_tries=1).search("cat:cs.LG"))
+            # Pages of 10, the fewest asked: a larger page too large is asked again smaller.
+            list(Client(arxiv.url, max_tries=1).search("cat:cs.LG", page_size=10))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -247,7 +248,8 @@ def test_an_endless_body_is_cut_at_the_cap_as_it_streams(arxiv: ArxivServer) -> 
     tracemalloc.start()
     try:
         with pytest.raises(NetworkError, match="larger than"):
-            list(Client(arxiv.url, max_tries=1, max_bytes=1 << 20).search("cat:cs.LG"))
+            list(Client(arxiv.url, max_tries=1, max_bytes=1 << 20).search("cat:cs.LG",
+                                                                          page_size=10))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

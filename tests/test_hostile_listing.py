@@ -170,3 +170,25 @@ def test_a_dismissed_title_of_megabytes_is_written_shortened(
     assert entry["arxiv"] == "2505.30001" and entry["title"].startswith("Neural collapse grok")
     assert path.stat().st_size < 1000 and entry["title"].endswith("…")
     run_cli("lint", "--catalog", catalog_dir)
+
+
+def test_papers_of_ten_thousand_authors_come_in_smaller_pages(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli) -> None:
+    """Twenty papers of 10,000 authors each are a feed over the 8 MiB cap: the whole run
+    failed ("arXiv response larger than 8192 KiB"), nothing ranked. A page too large is
+    asked again with fewer papers; one paper over the cap still fails, in one line."""
+    from tests.arxiv_query import CorpusEntry
+
+    names = [f"Author{k} Collaboration Member{k}" for k in range(10_000)]
+    arxiv.corpus = [CorpusEntry(f"2505.3{n:04d}", f"Neural collapse at scale {n}", names,
+                                "neural collapse grokking", ["cs.LG"],
+                                dt.datetime(2025, 5, 18, 12) - dt.timedelta(minutes=n))
+                    for n in range(20)]
+    result = run_cli("discover", *WINDOW, "--format", "json", "--limit", "100")
+    records = json.loads(result.stdout)
+    assert len(records) == 20 and all(r["authors"] == names for r in records)
+    asked = [r.params["max_results"] for r in arxiv.requests if "search_query" in r.params]
+    assert asked[:2] == ["1000", "200"]
+    arxiv.corpus = arxiv.corpus[:1]
+    arxiv.corpus[0].authors = names * 30  # one paper of 300,000 authors: 13 MB
+    one_line_error(run_cli("discover", *WINDOW, exit_code=None), "larger than")

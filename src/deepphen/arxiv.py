@@ -215,6 +215,7 @@ class Client:
         allows fewer results a request) is asked again smaller (see ``smaller_page``), and the
         size that worked is kept for the rest of the search and the client's later searches;
         a refusal that smaller pages do not cure is raised after at most MAX_SMALLER_TRIES.
+        A page over the size cap is asked again with fewer entries, alike (``fewer_entries``).
         """
         if sort_by not in SORT_BY or sort_order not in SORT_ORDER:
             raise ValueError(f"unknown sort {sort_by!r} {sort_order!r}")
@@ -222,6 +223,7 @@ class Client:
         seen: set[str] = set()
         start = 0
         smaller: list[int] = []  # the smaller first pages asked after a refusal
+        shrunk: list[int] = []  # the smaller pages asked after one too large
         retried_empty = False
         with self._open() as http:
             while limit is None or start < limit:
@@ -233,6 +235,9 @@ class Client:
                     entries, total = parse_page(body, url)
                 except Refused as exc:
                     size = self._smaller(count, exc, smaller, first=not start)
+                    continue
+                except TooLarge as exc:  # long entries (thousands of authors): fewer a page
+                    size = fewer_entries(count, exc, shrunk)
                     continue
                 self._answered(count, smaller)
                 if not entries:
@@ -455,9 +460,25 @@ def _refusal_reason(body: bytes) -> str:
     return summary[:MAX_MESSAGE] if summary else ""
 
 
-def _too_big(url: str, limit: int, status: int) -> NetworkError:
-    return NetworkError(f"arXiv response larger than {limit // 1024} KiB, refused",
-                        url=url, status=status, hint=f"from {url}")
+class TooLarge(NetworkError):
+    """A response over the size cap, cut off unread."""
+
+
+def _too_big(url: str, limit: int, status: int) -> TooLarge:
+    return TooLarge(f"arXiv response larger than {limit // 1024} KiB, refused",
+                    url=url, status=status, hint=f"from {url}")
+
+
+def fewer_entries(asked: int, error: TooLarge, shrunk: list[int]) -> int:
+    """The page size to ask after a page of ``asked`` results came too large (kept in
+    ``shrunk``): the next of SMALLER_PAGES, at most MAX_SMALLER_TRIES times; else ``error``
+    is raised. The cap is for one feed, not one paper: a page holding a few papers of
+    thousands of authors each may exceed it, and those papers come in smaller pages."""
+    retry = max((n for n in SMALLER_PAGES if n < asked), default=None)
+    if retry is None or len(shrunk) >= MAX_SMALLER_TRIES:
+        raise error
+    shrunk.append(retry)
+    return retry
 
 
 def _describe(exc: Exception) -> str:
