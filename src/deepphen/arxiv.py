@@ -18,7 +18,6 @@ import itertools
 import os
 import re
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -27,6 +26,7 @@ import httpx
 
 from deepphen import __version__, ids, redirects
 from deepphen.atom import MAX_MESSAGE, ArxivEntry, error_summary, parse_feed, parse_page
+from deepphen.decoding import Decoder
 from deepphen.errors import DeepphenError, NetworkError, Refused
 from deepphen.printable import strip_controls
 from deepphen.redirects import MAX_REDIRECTS
@@ -37,11 +37,7 @@ USER_AGENT = f"deepphen/{__version__} (+https://github.com/MinghuiChen43/awesome
 MAX_IDS_PER_REQUEST = 100
 MIN_INTERVAL = 3.0  # arXiv asks for no more than one request every three seconds
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # a full 100-entry feed is well under 1 MB
-# Content codings read (zlib's wbits: a gzip header, a zlib header), decoded here, not by
-# httpx, so that no step decodes past the size cap (see Decoder). At most two layers.
-CODINGS = {"gzip": 31, "x-gzip": 31, "deflate": 15}
-ACCEPT_ENCODING = "gzip"  # what arXiv sends; "deflate" is zlib-wrapped or raw, by server
-MAX_CODINGS = 2
+ACCEPT_ENCODING = "gzip"  # what arXiv sends; deepphen.decoding reads deflate too
 MAX_RETRY_AFTER = 600.0  # a longer demand is reported instead of waited out
 DEFAULT_DEADLINE = 60.0  # a command gives up on arXiv after this long in all (--timeout)
 MAX_PAGE_SIZE = 2000  # arXiv's documented maximum of max_results per request
@@ -403,37 +399,6 @@ class Client:
                     raise _too_big(url, self.max_bytes, response.status_code)
                 chunks.append(chunk)
             return response.status_code, response.headers, b"".join(chunks)
-
-
-class Decoder:
-    """A body's content codings undone in turn, no layer ever writing more than ``limit``
-    bytes at once: httpx decodes a whole network read in one step, and 64 KiB of gzip is
-    64 MiB of zeros ("gzip, gzip": gigabytes) before any size cap could look at it."""
-
-    def __init__(self, header: str, limit: int) -> None:
-        names = [n.strip().lower() for n in header.split(",") if n.strip()]
-        names = [n for n in names if n != "identity"]
-        unknown = [n for n in names if n not in CODINGS]
-        if unknown or len(names) > MAX_CODINGS:
-            raise httpx.DecodingError(f"unsupported Content-Encoding {header.strip()!r}")
-        self.layers = [zlib.decompressobj(CODINGS[n]) for n in reversed(names)]
-        self.limit = limit
-
-    def decode(self, data: bytes | None) -> bytes:
-        """The decoded bytes of the next raw ``data`` (None at the end of the body);
-        OverflowError when a layer would write more than the limit."""
-        end = data is None
-        data = data or b""
-        for layer in self.layers:
-            try:
-                data = layer.decompress(data, self.limit + 1)
-                if end and len(data) <= self.limit:  # all input taken: flush is its last bit
-                    data += layer.flush()
-            except zlib.error as exc:
-                raise httpx.DecodingError(str(exc)) from exc
-            if len(data) > self.limit:
-                raise OverflowError(f"decoded body over {self.limit} bytes")
-        return data
 
 
 def smaller_page(asked: int, reason: str, tried: int) -> int | None:
