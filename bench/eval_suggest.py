@@ -5,7 +5,12 @@ Usage: .venv/bin/python bench/eval_suggest.py [path/to/README.md]
 For each paper, the section model is rebuilt from every other paper and asked to rank the
 sections for the left-out one; we count how often its real section is first and in the top
 three. A second split mimics real additions: the newest papers (arXiv 2024 onwards) are
-ranked by a model built from the older ones only.
+ranked by a model built from the older ones only. ``add`` knows a new paper's title and
+abstract (the list's digest stands in for it here, evaluation only) and no key words:
+``query=title+digest``. Key-word suggestions are measured on the same split: of the three
+that ``add --accept-suggestion`` writes, the share the curator chose, and of the paper's own
+key words, the share among the five suggested (of all, and of those the older papers
+already used: a key word new to the catalog cannot be suggested).
 
 The list is read with deepphen's importer (deepphen.importer.parse_list); a small loader
 below stands in when the importer is not available.
@@ -22,7 +27,8 @@ from pathlib import Path
 from deepphen.ids import arxiv_id_from_url, id_sort_key
 from deepphen.models import Paper, Section, Settings
 from deepphen.slugs import github_anchor
-from deepphen.suggest import SectionModel
+from deepphen.suggest import ACCEPTED_KEYWORDS, KeywordSuggester, SectionModel
+from deepphen.vocab import keyword_norm
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/awesome-deep-phenomena/README.md"
 _ENTRY_RE = re.compile(r"^- (.+?)\s*\[\[paper\]\]\((\S+?)\)")
@@ -85,6 +91,26 @@ def evaluate(train: list[Paper], test: list[Paper], settings: Settings, *, query
     return top1 / n, top3 / n, n
 
 
+def keyword_scores(train: list[Paper], test: list[Paper]) -> tuple[float, float, float, int]:
+    """(precision of the accepted three, recall of five of all key words, of known ones, n)."""
+    suggester = KeywordSuggester(train)
+    known = set(suggester.vocab.groups)
+    chosen = right = wanted = found = wanted_known = found_known = 0
+    tested = [p for p in test if p.keywords]
+    for paper in tested:
+        real = {keyword_norm(k) for k in paper.keywords}
+        five = [keyword_norm(k) for k in suggester.suggest(paper.title, paper.digest or "")]
+        three = five[:ACCEPTED_KEYWORDS]
+        chosen += len(three)
+        right += sum(k in real for k in three)
+        wanted += len(real)
+        found += sum(k in real for k in five)
+        wanted_known += len(real & known)
+        found_known += sum(k in real & known for k in five)
+    return (right / (chosen or 1), found / (wanted or 1), found_known / (wanted_known or 1),
+            len(tested))
+
+
 def _without_digest(paper: Paper) -> Paper:
     return Paper(title=paper.title, year=paper.year, section=paper.section,
                  keywords=paper.keywords, arxiv=paper.arxiv)
@@ -103,7 +129,7 @@ def main() -> None:
         (f"newest {len(newest)} (2024+) vs older", older, newest, False),
     ]
     for split, train, test, loo in rows:
-        for query in ("title+kw", "title", "title+kw+digest"):
+        for query in ("title+kw", "title", "title+digest", "title+kw+digest"):
             for digests in (True, False):
                 start = time.perf_counter()
                 t1, t3, n = evaluate(train, test, settings, query=query,
@@ -111,7 +137,11 @@ def main() -> None:
                 print(f"{split:28} query={query:16} profile digests={'yes' if digests else 'no ':3}"
                       f"  top1 {t1:6.1%}  top3 {t3:6.1%}  (n={n}, "
                       f"{time.perf_counter() - start:.1f}s)")
-
+    # The suggester reads titles and key words only, so digests in the profile change nothing.
+    precision, recall, recall_known, n = keyword_scores(older, newest)
+    print(f"key words, newest vs older, query=title+digest: {ACCEPTED_KEYWORDS} accepted "
+          f"{precision:.1%} right; of the paper's own key words {recall:.1%} among 5 "
+          f"suggested ({recall_known:.1%} of those the older papers use; n={n})")
 
 if __name__ == "__main__":
     main()
