@@ -192,3 +192,33 @@ def test_papers_of_ten_thousand_authors_come_in_smaller_pages(
     arxiv.corpus = arxiv.corpus[:1]
     arxiv.corpus[0].authors = names * 30  # one paper of 300,000 authors: 13 MB
     one_line_error(run_cli("discover", *WINDOW, exit_code=None), "larger than")
+
+
+def test_an_abstract_of_megabytes_is_read_as_far_as_any_abstract_goes(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six abstracts of 1.2 MB of distinct words (one 8 MiB page) took 10 s to rank, and
+    the 30 pages of a window as many minutes and gigabytes: every word of every abstract
+    was looked up as a key word. No abstract shows or ranks past MAX_SUMMARY characters
+    (arXiv's own stop at 1,920); what discover needs of it comes first."""
+    from deepphen import fit
+    from deepphen.atom import MAX_SUMMARY, parse_page
+    from tests.arxiv_query import CorpusEntry
+
+    words = " ".join(f"w{n}" for n in range(150_000))
+    arxiv.corpus = [CorpusEntry(f"2505.3{n:04d}", f"Neural collapse {n}", ["A B"],
+                                f"neural collapse {words}", ["cs.LG"],
+                                dt.datetime(2025, 5, 18, 12)) for n in range(6)]
+    [entry], _ = parse_page(_feed(_entry("2505.30001").replace(
+        "<summary>neural collapse grokking</summary>", f"<summary>{words}</summary>")))
+    assert len(entry.summary) <= MAX_SUMMARY and entry.summary.startswith("w0 w1 w2 ")
+    read: list[int] = []
+    real = fit.FitModel._entry_features
+
+    def counted(self: fit.FitModel, candidate: object) -> set[str]:
+        read.append(len(candidate.summary))  # type: ignore[attr-defined]
+        return real(self, candidate)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fit.FitModel, "_entry_features", counted)
+    result = run_cli("discover", *WINDOW, "--format", "json")
+    assert len(json.loads(result.stdout)) == 6 and read and max(read) <= MAX_SUMMARY

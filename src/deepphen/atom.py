@@ -18,7 +18,7 @@ from defusedxml import ElementTree as SafeET
 
 from deepphen import ids
 from deepphen.errors import NetworkError, Refused
-from deepphen.printable import strip_controls, strip_invisible
+from deepphen.printable import shorten, strip_controls, strip_invisible
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -27,6 +27,9 @@ _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 _CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?")
 # Characters of a server's error message kept: it goes into one line on stderr.
 MAX_MESSAGE = 300
+# Characters of an abstract kept: arXiv's own stop at 1,920. One of megabytes (a feed may
+# hold 8 MiB) cost seconds a paper to rank, every word looked up as a key word.
+MAX_SUMMARY = 20_000
 # Digits of a count read at most: no listing holds 10**18 papers.
 MAX_COUNT_DIGITS = 18
 
@@ -145,7 +148,7 @@ def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
                  if _text(a, f"{_ATOM}name").strip()],
         published=ids.first_version_date(listed, parsed.id),
         updated=_date(_text(node, f"{_ATOM}updated")),
-        summary=_clean(_text(node, f"{_ATOM}summary")),
+        summary=shorten(_clean(_text(node, f"{_ATOM}summary")), MAX_SUMMARY),
         journal_ref=_clean(_text(node, f"{_ARXIV}journal_ref")) or None,
         doi=_clean(_text(node, f"{_ARXIV}doi")) or None,
         primary_category=primary or None,
