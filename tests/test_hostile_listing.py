@@ -222,3 +222,20 @@ def test_an_abstract_of_megabytes_is_read_as_far_as_any_abstract_goes(
     monkeypatch.setattr(fit.FitModel, "_entry_features", counted)
     result = run_cli("discover", *WINDOW, "--format", "json")
     assert len(json.loads(result.stdout)) == 6 and read and max(read) <= MAX_SUMMARY
+
+
+def test_triage_names_the_command_that_adds_a_look_alike_anyway(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A candidate whose title is near a catalog paper's is refused as a duplicate; the
+    walk said "pass --force to add it anyway", an option the walk does not have."""
+    from tests.arxiv_query import CorpusEntry
+
+    arxiv.corpus = [CorpusEntry("2505.30002", "Grokking: Generalization Beyond Overfitting on "
+                                "Small Algorithmic Data", ["A B"], "grokking", ["cs.LG"],
+                                dt.datetime(2025, 5, 18, 12))]
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("discover", *WINDOW, "--interactive", input="a\n\n\n")
+    assert "a near-identical title" in result.stderr and "pass --force" not in result.stderr
+    assert "deepphen add 2505.30002 --force" in result.stderr
+    assert "added 0, dismissed 0, skipped 1" in result.stderr

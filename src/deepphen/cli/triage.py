@@ -104,18 +104,27 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
         [proposal] = core.plan_additions(root, [fit.entry.id], options,
                                          client=_Prefetched(fit.entry))  # type: ignore[arg-type]
     except DeepphenError as exc:  # an answer add refuses (a section it does not know)
-        warn(f"not added: {exc}")
+        warn(f"not added: {_forced(exc, fit.entry.id)}")
         return "skipped" if isinstance(exc, core.DuplicateError) else "retry"
     try:
         [path] = core.write_additions(root, [proposal])
     except core.DuplicateError as exc:  # another curator added it meanwhile
-        warn(f"not added: {exc}")
+        warn(f"not added: {_forced(exc, fit.entry.id)}")
         return "skipped"
     # Any other failure to write (a full disk, a read-only catalog, the lock) ends the walk,
     # as a failed dismissal does: one line and exit 2, not a warning in a walk that exits 0.
     echo(f"wrote {path}")
     show_updated_pages(root)
     return "added"
+
+
+def _forced(exc: DeepphenError, arxiv_id: str) -> DeepphenError:
+    """A duplicate's hint in the walk's words: it has no --force, add has."""
+    from deepphen.add import DuplicateError
+
+    if isinstance(exc, DuplicateError) and exc.hint and "--force" in exc.hint:
+        exc.hint = f"'deepphen add {arxiv_id} --force' adds it anyway"
+    return exc
 
 
 def _dismiss(root: Path, fit: Any) -> None:
