@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deepphen import discover as core
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.helpers import one_line_error
+from tests.test_page_markup import MD, TEXT, shape, twin_text
 
 TODAY = dt.date(2025, 5, 22)
 WINDOW = ("--since", "2025-05-15", "--until", "2025-05-20", "--category", "cs.LG")
@@ -239,3 +243,63 @@ def test_triage_names_the_command_that_adds_a_look_alike_anyway(
     assert "a near-identical title" in result.stderr and "pass --force" not in result.stderr
     assert "deepphen add 2505.30002 --force" in result.stderr
     assert "added 0, dismissed 0, skipped 1" in result.stderr
+
+
+# --- the checklist, parsed as GitHub parses an issue ---------------------------------------
+
+class _Result:
+    """What render_md reads of a discover run."""
+
+    def __init__(self, fits: list, heading: str, warnings: list[str]) -> None:
+        from deepphen.window import Window
+
+        self.window = Window(dt.date(2025, 5, 15), dt.date(2025, 5, 20))
+        self.categories = ["cs.LG"]
+        self.fits = fits
+        self.warnings = warnings
+        self._heading = heading
+
+    def headings(self) -> dict[str, str]:
+        return {"empirical-study": self._heading}
+
+
+def _fit(title: str, authors: list[str], keywords: list[str]) -> object:
+    from types import SimpleNamespace
+
+    from deepphen.arxiv import ArxivEntry
+
+    entry = ArxivEntry("2505.30001", 1, title, authors, dt.date(2025, 5, 18))
+    return SimpleNamespace(entry=entry, score=0.5, suggested_sections=[("empirical-study", 1.0)],
+                           suggested_keywords=keywords)
+
+
+def _checklist(title: str, authors: list[str], keywords: list[str], heading: str,
+               warning: str) -> str:
+    return core.render_md(_Result([_fit(title, authors, keywords)], heading, [warning]), 10)
+
+
+_GITHUB_LINKING = re.compile(r"(?<![\w\u200b])@\w|#\d|(?i:\bgh-)\d")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT, st.lists(TEXT, max_size=4), st.lists(TEXT, max_size=3), TEXT, TEXT)
+def test_feed_text_adds_no_markup_to_the_checklist(title: str, authors: list[str],
+                                                   keywords: list[str], heading: str,
+                                                   warning: str) -> None:
+    """The checklist pasted into an issue, parsed as markdown: arXiv's title and authors,
+    the catalog's section and key words and a warning's text add no element, link, list,
+    quote or HTML to it (its token tree is that of plain words), its one link is the
+    paper's, and none of it mentions anyone or references an issue."""
+    from deepphen.printable import strip_controls
+
+    title = " ".join(strip_controls(title).split())  # as deepphen.atom reads a feed's
+    page = _checklist(title, authors, keywords, heading, warning)
+    twin = _checklist(twin_text(title), [twin_text(a) for a in authors],
+                      [twin_text(k) for k in keywords], twin_text(heading), twin_text(warning))
+    assert shape(page) == shape(twin), page
+    for token in MD.parse(page):
+        for child in token.children or []:
+            if child.type == "link_open":
+                assert child.attrs["href"] == "https://arxiv.org/abs/2505.30001", page
+            if child.type in ("text", "text_special"):
+                assert not _GITHUB_LINKING.search(child.content), child.content

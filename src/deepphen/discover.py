@@ -418,8 +418,8 @@ def render_md(result: Discovery, limit: int) -> str:
     issue or a pull request: arXiv's text is escaped and cannot mention or reference."""
     from deepphen.dialect import escape_md as _escape
 
-    def escape_md(text: str) -> str:
-        return inert_references(_escape(text))
+    def escape_md(text: str, *, line_start: bool = False) -> str:
+        return inert_references(_escape(text, line_start=line_start))
 
     fits = result.fits[:limit]
     headings = result.headings()
@@ -443,5 +443,6 @@ def render_md(result: Discovery, limit: int) -> str:
                   "(`d`), or add a `[[dismissed]]` table with its `arxiv` id to the catalog's "
                   "`dismissed.toml`."]
     for warning in result.warnings:
-        lines += ["", f"> {escape_md(warning)}"]
+        # Quoted: its start is a line's start (a '>' or '#' there opens a block of its own).
+        lines += ["", f"> {escape_md(warning, line_start=True)}"]
     return "\n".join(lines) + "\n"
