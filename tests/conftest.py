@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -85,6 +85,19 @@ def run_cli() -> Callable[..., object]:
         return result
 
     return run
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium (tests/browser.py) per test module, or skip with the reason."""
+    from tests import browser as chromium
+
+    reason = chromium.missing()
+    if reason:
+        pytest.skip(reason)
+    session = chromium.Browser()
+    yield session
+    session.quit()
 
 
 @pytest.fixture

@@ -1,14 +1,14 @@
 """The HTML page in a real browser: headless Chromium from Debian's packages (tests/browser.py).
 
-One browser session serves the whole module. The shipped catalog's page is checked against
-deepphen's own search and filters, so the page and the CLI cannot drift apart; a small
-catalog of hostile texts checks that nothing in a catalog can run. Skipped, with one summary
-line saying how to install the browser, where Chromium is absent.
+One browser session (conftest.py's ``browser``) serves the whole module. The shipped
+catalog's page is checked against deepphen's own search and filters, so the page and the
+CLI cannot drift apart; a small catalog of hostile texts checks that nothing in a catalog
+can run. Skipped, with one summary line saying how to install the browser, where Chromium
+is absent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,16 +25,6 @@ SHIPPED = REPO / "catalog"
 DISPLAYED_KEYS = """Array.from(document.querySelectorAll('.paper'))
     .filter(e => e.getClientRects().length > 0).map(e => e.dataset.key)"""
 VISIBLE_KEYS = f"return {DISPLAYED_KEYS};"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[chromium.Browser]:
-    reason = chromium.missing()
-    if reason:
-        pytest.skip(reason)
-    session = chromium.Browser()
-    yield session
-    session.quit()
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +100,10 @@ def test_full_list_on_load(opened: chromium.Browser, shipped) -> None:
 
 
 @pytest.mark.parametrize("query", ["lotery tiket", "grokin", "neural colapse", "Papyan",
-                                   "2201.02177", "double descent"])
+                                   "2201.02177", "double descent",
+                                   # typographic and Greek spellings fold as in Python
+                                   "don\u2019t always say", "muP", "\u03b5-perturbation",
+                                   "occam\u2019s razor"])
 def test_query_matches_deepphen_search(opened: chromium.Browser, shipped, query: str) -> None:
     type_query(opened, query)
     expected = {hit.paper.key for hit in search(shipped[1], query)}

@@ -34,6 +34,8 @@ def search_command(
     """Find papers by words, key words, authors, title or id, forgiving typos.
 
     Best matches first; exit 1 when nothing matches. Filters work alone or with a query.
+    Case, accents, quote styles and dashes do not matter, and Greek letters match their
+    names ("muP", "epsilon-greedy").
 
     Examples:
 

@@ -2,7 +2,10 @@
 // filters, sort, the URL-fragment state and the keyboard. It only moves, shows, hides and
 // marks what the server-rendered page already has.
   // --- marking matched words (only ever as text nodes and <mark> elements) ---------------
-  const TOKEN = /[\p{L}\p{N}]+/gu;
+  // A word as fold reads one: letters and digits with their accents and invisible
+  // characters, and apostrophes inside it ("Don’t" is marked whole, as "dont" matched it).
+  const TOKEN = new RegExp(`[\\p{L}\\p{N}](?:[\\p{L}\\p{N}\\p{M}\\p{Cf}]|[${APOSTROPHES}]`
+    + "(?=[\\p{L}\\p{N}]))*", "gu");
   const targets = (i) => {
     const el = els[i];
     if (!el._targets) {

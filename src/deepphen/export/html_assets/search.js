@@ -13,19 +13,38 @@
   if (els.length !== N) return; // not a page this script knows: leave it as it is
 
   // --- folding words exactly as deepphen.vocab.fold and its plural folding do ----------
+  // The tables are vocab.py's (tests/test_fold_page.py checks, in a browser, that the two
+  // fold every character alike): apostrophes join a word, other punctuation, symbols and
+  // spaces split it, Greek letters are spelt out, anything else non-ASCII is dropped.
+  const APOSTROPHES = "'`\u00b4\u02b9\u02bb\u02bc\u02bd\u02be\u02bf\u02ca\u02cb\u0374\u055a"
+    + "\u1fbd\u1fbf\u1fef\u1ffd\u2018\u2019\u201a\u201b\u2032\u2035\ua78c\uff07\uff40";
+  const GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+    "ν": "nu", "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma",
+    "ς": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi",
+    "ω": "omega",
+  };
   const UNDECOMPOSED = {
     "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
     "ħ": "h", "Ħ": "H", "ı": "i", "ŧ": "t", "Ŧ": "T", "ß": "ss", "æ": "ae", "Æ": "AE",
-    "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH",
+    "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ẞ": "SS",
   };
-  const UNDECOMPOSED_RE = /[łŁøØđĐðÐħĦıŧŦßæÆœŒþÞ]/g;
+  const DECOMPOSING_APOSTROPHES = /[\u00b4\u1fbd\u1fbf\u1ffd]/g; // NFKD: a space and a mark
+  const SEPARATING = /^[\p{P}\p{S}\p{Z}\p{Cc}]$/u;
   const NON_ASCII = /[^\x00-\x7f]/;
+  const foldChar = (c) => {
+    if (APOSTROPHES.includes(c)) return "";
+    const spelled = GREEK[c.toLowerCase()] || UNDECOMPOSED[c];
+    if (spelled) return spelled;
+    return SEPARATING.test(c) ? " " : "";
+  };
   const fold = (text) => {
     if (NON_ASCII.test(text)) {
-      text = text.replace(UNDECOMPOSED_RE, (c) => UNDECOMPOSED[c])
-        .normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
+      text = text.replace(DECOMPOSING_APOSTROPHES, "").normalize("NFKD")
+        .replace(/[^\x00-\x7f]/gu, foldChar);
     }
-    return text.toLowerCase().match(/[a-z0-9]+/g) || [];
+    return text.toLowerCase().replace(/['`]/g, "").match(/[a-z0-9]+/g) || [];
   };
   const singular = (w) => {
     if (w.length <= 3 || /(ss|us|is|as)$/.test(w)) return w;
