@@ -303,3 +303,20 @@ def test_feed_text_adds_no_markup_to_the_checklist(title: str, authors: list[str
                 assert child.attrs["href"] == "https://arxiv.org/abs/2505.30001", page
             if child.type in ("text", "text_special"):
                 assert not _GITHUB_LINKING.search(child.content), child.content
+
+
+# --- what the catalog tells discover --------------------------------------------------------
+
+@pytest.mark.parametrize("value", ['"cs.LG"', '["cs.LG", 5]', "{ a = 1 }"])
+def test_a_mistyped_categories_setting_names_its_own_line(catalog_dir: Path, run_cli,
+                                                          value: str) -> None:
+    """``categories = "cs.LG"`` (not a list) was reported at the ``[discover]`` header's line,
+    while an unknown category is reported at the ``categories`` line itself."""
+    from deepphen.catalog import SETTINGS_FILE
+
+    path = catalog_dir / SETTINGS_FILE
+    text = path.read_text(encoding="utf-8") + f"\n[discover]\n\ncategories = {value}\n"
+    path.write_text(text, encoding="utf-8")
+    line = len(text.splitlines())
+    result = run_cli("discover", exit_code=None)
+    one_line_error(result, f"{SETTINGS_FILE}:{line}:", "categories")

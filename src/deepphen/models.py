@@ -295,7 +295,8 @@ class DiscoverSettings:
         try:
             categories = str_list(data, "categories")
         except FieldError as exc:
-            raise FieldError("discover", f"[discover] {exc}") from exc
+            # Named by its own key: the error names the ``categories`` line, not the header's.
+            raise FieldError("categories", f"[discover] {exc}") from exc
         return cls(categories, {k: v for k, v in data.items() if k != "categories"})
 
 
