@@ -320,3 +320,14 @@ def test_a_mistyped_categories_setting_names_its_own_line(catalog_dir: Path, run
     line = len(text.splitlines())
     result = run_cli("discover", exit_code=None)
     one_line_error(result, f"{SETTINGS_FILE}:{line}:", "categories")
+
+
+def test_nothing_new_says_why_each_paper_was_left_out(catalog_dir: Path, arxiv: ArxivServer,
+                                                      fake: FakeTime, run_cli) -> None:
+    """A listing of untitled papers and papers dated outside the window said "2 fetched,
+    none new in the window", as if both were in the catalog; it says why, as the summary
+    line of a run with candidates does."""
+    undated = _entry("2505.30002").replace("2025-05-18T12", "2025-05-01T12")
+    arxiv.fail(Fault("body", body=_feed(_entry("2505.30001", title="  "), undated)))
+    result = run_cli("discover", *WINDOW, exit_code=1)
+    assert "(2 fetched; left out 1 outside the window, 1 without a title)" in result.stderr

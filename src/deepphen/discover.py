@@ -260,9 +260,10 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     # listing ranks the same.
     kept.sort(key=lambda e: (*ids.id_sort_key(e.id), e.id))
     if not kept:
+        fetched_all = len(fetched.entries) + len(fetched.by_keywords)
         raise NothingNew(f"no new paper in {', '.join(chosen)} from {window} "
-                         f"({len(fetched.entries)} fetched, none new in the window)"
-                         if fetched.entries else
+                         f"({fetched_all} fetched; left out {left_out_words(left_out)})"
+                         if fetched_all else
                          f"arXiv lists no paper in {', '.join(chosen)} from {window}",
                          warnings)
     from deepphen.fit import FitModel
@@ -271,6 +272,12 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
                            meta.abstracts_of(cat.papers) if meta else None)
     return Discovery(window, chosen, source, query, fetched, model.rank(kept), cat.settings,
                      left_out, warnings)
+
+
+def left_out_words(left_out: dict[str, int]) -> str:
+    """The papers left out, by reason, in words: "2 in the catalog, 1 dismissed"."""
+    return ", ".join(f"{n} {'in the catalog' if why == 'catalog' else why}"
+                     for why, n in sorted(left_out.items()))
 
 
 def keyword_terms(papers: Sequence[Paper], candidates: Sequence[ArxivEntry]) -> list[str]:

@@ -202,8 +202,9 @@ def discover_command(
 
 
 def _summary(result: Any, limit: int) -> None:
-    left = ", ".join(f"{n} {'in the catalog' if why == 'catalog' else why}"
-                     for why, n in sorted(result.left_out.items()))
+    from deepphen.discover import left_out_words
+
+    left = left_out_words(result.left_out)
     fetched = f"{len(result.fetched.entries)} fetched"
     if result.fetched.by_keywords:
         fetched += f", {len(result.fetched.by_keywords)} more by key words in other categories"
