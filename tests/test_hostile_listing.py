@@ -331,3 +331,27 @@ def test_nothing_new_says_why_each_paper_was_left_out(catalog_dir: Path, arxiv: 
     arxiv.fail(Fault("body", body=_feed(_entry("2505.30001", title="  "), undated)))
     result = run_cli("discover", *WINDOW, exit_code=1)
     assert "(2 fetched; left out 1 outside the window, 1 without a title)" in result.stderr
+
+
+@pytest.mark.parametrize("how", ["triage", "add"])
+def test_a_key_word_typed_with_control_characters_is_written_without_them(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli, how: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key word pasted at the walk's prompt (or given to add -k) with an escape sequence
+    or a bidi override went into the paper file as typed, which lint then refused (DP413):
+    the walk wrote a catalog that fails its own check."""
+    import tomllib
+
+    from tests.discover_corpus import make_corpus
+
+    arxiv.corpus = make_corpus(dt.date(2025, 5, 20), noise=5)
+    typed = "Sparse\x1b[31m Nets\u202e\u2028Pruned"
+    if how == "triage":
+        monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+        run_cli("discover", *WINDOW, "--interactive", "--limit", "1", input=f"a\n\n{typed}\n")
+    else:
+        run_cli("add", "2505.10004", "-s", "others", "-k", typed)
+    [path] = catalog_dir.rglob("2505.1*.toml")
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["keywords"] == [
+        "Sparse[31m Nets Pruned"]
+    run_cli("lint")

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from deepphen.models import Paper, Section, Settings
+from deepphen.printable import strip_controls
 from deepphen.vocab import Vocabulary, fold, keyword_norm
 
 _STOPWORDS = frozenset(re.findall(r"\S+", """
@@ -256,12 +257,13 @@ def normalize_keywords(vocab: Vocabulary, given: Iterable[str]) -> list[KeywordC
     """Map each given key word to the spelling the catalog uses; new ones are kept as given.
 
     A given text holding ';' is several key words, as on the page ("Grokking; Phase
-    Transitions"). Duplicates (after mapping) are dropped, order kept.
+    Transitions"). Duplicates (after mapping) are dropped, order kept. Control and bidi
+    characters (typed or pasted at a prompt) are dropped, as lint's DP413 fix drops them.
     """
     out: list[KeywordChoice] = []
     seen: set[str] = set()
     for raw in (part.strip() for text in given for part in text.split(";")):
-        text = " ".join(raw.split()).strip(" ;.")
+        text = " ".join(strip_controls(raw).split()).strip(" ;.")
         if not text:
             continue
         spelling = vocab.canonical(text) or text
