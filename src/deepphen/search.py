@@ -18,6 +18,10 @@ How a query is scored (every score is in 0..1, best first):
 
 An arXiv id or arxiv.org URL (or any link of a paper) finds that paper alone.
 
+Acronyms the catalog defines (``deepphen.acronyms``: NTK, LTH) also match their phrase in
+titles, key words and digests, and a phrase spelt out its acronym, a little less than the word
+itself (``ACRONYM``) so that literal matches stay on top.
+
 The index behind this is plain data (dicts, lists, bytes), built once per catalog state and
 cached beside the papers (``deepphen.cache.derived``), so a search reads no TOML and decodes
 only the papers it shows.
@@ -33,7 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from deepphen import ids
+from deepphen import acronyms, ids
 from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
 from deepphen.models import Paper
 from deepphen.printable import AUTHORS_SHOWN, TITLE_SHOWN, shorten
@@ -41,7 +45,7 @@ from deepphen.vocab import FOLD_RULES, fold, singular  # singular: as key words 
 
 MAX_QUERY = 500
 # The cached index is valid only for this code and this way of folding words.
-INDEX_VERSION = (5, singular.__code__.co_code, repr(singular.__code__.co_consts),
+INDEX_VERSION = (6, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
                  fold.__code__.co_code, FOLD_RULES)
 
 # Fields of the index and their weights: a title or key-word match outranks a digest mention.
@@ -51,6 +55,8 @@ WEIGHTS = (1.0, 1.0, 1.0, 0.7, 0.6, 0.5)
 REPORTED = {"title": "title", "keywords": "keywords", "surname": "authors", "names": "authors",
             "venue": "venue", "digest": "digest"}
 EXACT, PREFIX = 1.0, 0.85
+ACRONYM = 0.9  # an acronym matching its phrase, or a phrase its acronym
+ACRONYM_FIELDS = (0, 1, 5)  # title, key words, digest: where text spells phrases out
 MAX_PREFIX_TERMS = 40
 UNIT = "\x1f"  # separates a paper's stored phrases; fold() never emits it
 MIN_BASE = 0.25  # below this idf-weighted match a paper is not a hit
@@ -146,6 +152,7 @@ class SearchIndex:
         self.papers = [array("I", raw) for raw in data["papers"]]
         self.order = array("I", data["order"])
         self._links: dict[str, int] | None = None
+        self.acronyms = acronyms.Acronyms.from_data(data.get("acronyms"))
 
     @staticmethod
     def valid(data: Any, size: int) -> bool:
@@ -153,7 +160,8 @@ class SearchIndex:
         every query can use: the right types and lengths, and every position in range."""
         if not (isinstance(data, dict) and data.get("size") == size
                 and type(data.get("terms")) is str and type(data.get("links")) is bytes
-                and type(data.get("order")) is bytes and len(data["order"]) == 4 * size):
+                and type(data.get("order")) is bytes and len(data["order"]) == 4 * size
+                and type(data.get("acronyms")) is dict):
             return False
         phrases, starts, papers = data.get("phrases"), data.get("starts"), data.get("papers")
         if not (type(phrases) is list and len(phrases) == size
@@ -245,6 +253,7 @@ class SearchIndex:
             "phrases": phrases,
             "order": order.tobytes(),
             "links": pickle.dumps(links),  # decoded only for id and URL queries
+            "acronyms": acronyms.derive(papers).to_data(),
         })
 
     def _term_index(self, word: str) -> int | None:
@@ -271,7 +280,7 @@ class SearchIndex:
         found: list[tuple[str, float]] = []
         if self._term_index(word) is not None:
             found.append((word, EXACT))
-        if len(word) >= 3:
+        if len(word) >= 3 and not self.acronyms.expansions(word):  # "icl" is no "iclr"
             start = bisect_left(self.terms, word)
             for term in self.terms[start:start + MAX_PREFIX_TERMS + 1]:
                 if not term.startswith(word):
@@ -299,6 +308,7 @@ class SearchIndex:
                 return []
             return [(position, 1.0, ("arxiv",) if ids.is_arxiv_id(key) else ("links",))]
         words = _words(text)
+        read_as = self.acronyms.readings(text, words)
         total_idf = 0.0
         base: dict[int, float] = {}
         breadth: dict[int, float] = {}
@@ -307,7 +317,8 @@ class SearchIndex:
         for word in dict.fromkeys(words):
             terms = self._expand(word)
             corrected[word] = word if not terms or terms[0][1] >= PREFIX else terms[0][0]
-            best, fields_of = self._match_word(terms, allowed)
+            extra = [e for p in read_as.get(word, ()) for e in self._phrase_postings(p)]
+            best, fields_of = self._match_word(terms, allowed, extra)
             idf = math.log(1 + self.size / max(1, len(best)))
             total_idf += idf
             for i, (value, summed) in best.items():
@@ -317,12 +328,14 @@ class SearchIndex:
         if not total_idf:
             return []
         phrase = " ".join(corrected[w] for w in words)
+        variants = self.acronyms.variants(phrase)
         hits = []
         for i, value in base.items():
             value /= total_idf
             if value < MIN_BASE:
                 continue
-            score = (0.65 * value + 0.2 * self._phrase(i, phrase)
+            phrased = max((ACRONYM * self._phrase(i, v) for v in variants), default=0.0)
+            score = (0.65 * value + 0.2 * max(self._phrase(i, phrase), phrased)
                      + 0.15 * breadth[i] / total_idf)
             if phrase == self._phrase_parts(i)[0]:
                 score = 1.0  # the exact title
@@ -332,9 +345,11 @@ class SearchIndex:
         hits.sort(key=lambda h: (-h[1], self.order[h[0]]))
         return hits[:limit] if limit else hits
 
-    def _match_word(self, terms: list[tuple[str, float]], allowed: set[int] | None
+    def _match_word(self, terms: list[tuple[str, float]], allowed: set[int] | None,
+                    extra: Iterable[tuple[int, Iterable[int]]] = ()
                     ) -> tuple[dict[int, tuple[float, float]], dict[int, set[str]]]:
-        """Per paper: (best weighted match of a query word's terms, sum over its fields)."""
+        """Per paper: (best weighted match of a query word's terms, sum over its fields);
+        ``extra``: (field, papers) matched through an acronym, of quality ``ACRONYM``."""
         per_field: list[dict[int, float]] = [{} for _ in FIELDS]
         for term, quality in terms:
             at = self._term_index(term)
@@ -344,6 +359,9 @@ class SearchIndex:
                 for i in self._posting(field, at):
                     if quality > field_scores.get(i, 0.0):
                         field_scores[i] = quality
+        for field, papers in extra:
+            per_field[field].update({i: ACRONYM for i in papers
+                                     if per_field[field].get(i, 0.0) < ACRONYM})
         best: dict[int, tuple[float, float]] = {}
         fields_of: dict[int, set[str]] = {}
         for name, weight, field_scores in zip(FIELDS, WEIGHTS, per_field, strict=True):
@@ -354,6 +372,22 @@ class SearchIndex:
                 best[i] = (max(value, weight * quality), summed + weight * quality)
                 fields_of.setdefault(i, set()).add(REPORTED[name])
         return best, fields_of
+
+    def _phrase_postings(self, phrase: str) -> list[tuple[int, set[int]]]:
+        """(field, papers) whose title, key words or digest hold ``phrase`` (words in order
+        for title and key words; the digest, kept as words only, holds them all)."""
+        at = [self._term_index(w) for w in phrase.split()]
+        if not at or any(a is None for a in at):
+            return []
+        out = []
+        for field in ACRONYM_FIELDS:
+            common = set(self._posting(field, at[0])).intersection(
+                *(self._posting(field, a) for a in at[1:]))
+            if len(at) > 1 and field < 2:  # a phrase, not scattered words
+                common = {i for i in common if any(f" {phrase} " in f" {part} " for part in (
+                    self._phrase_parts(i)[slice(0, 1) if field == 0 else slice(1, None)]))}
+            out.append((field, common))
+        return out
 
     def _phrase(self, i: int, phrase: str) -> float:
         """How well the whole query matches the title or a key word as a phrase."""
