@@ -99,6 +99,19 @@ def test_heading_named_in_the_title_is_a_cue() -> None:
     assert ranked[0].section.slug == "lottery-ticket-hypothesis"
 
 
+def test_an_acronym_in_capitals_counts_as_its_phrase() -> None:
+    # No word of the title but LTH ties it to the section: its heading's initials do.
+    vague = "A closer look at the {}"
+    assert top(vague.format("LTH")) == "lottery-ticket-hypothesis"
+    assert top(vague.format("lth")) != "lottery-ticket-hypothesis"  # lower case: a word
+    found = suggest_keywords(PAPERS, "Does ICL emerge abruptly?")
+    assert found[0] == "In-Context Learning"
+    # An abstract's own definition counts for the title too.
+    model = SectionModel(PAPERS, SETTINGS)
+    assert model.acronyms.expand("The NC of features", "neural collapse (NC) is ...") == (
+        "The NC (neural collapse) of features")
+
+
 def test_empty_catalog_gives_even_scores() -> None:
     ranked = SectionModel([], SETTINGS).rank("Anything at all")
     assert [r.score for r in ranked] == [0.25] * 4

@@ -8,6 +8,9 @@ words) is compared with them in three ways that are mixed into one score:
 - its key words: a key word used mostly in one section ("Neural Collapse") is a strong cue;
 - the section's heading or its dominant key words spelt out in the title.
 
+An acronym the catalog defines (``deepphen.acronyms``), written in capitals in the title or
+abstract, counts as its phrase spelt out ("the NTK regime" names "Neural Tangent Kernel").
+
 Scores are in 0..1 and sum to 1 over the sections, best first.
 """
 
@@ -21,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from deepphen.acronyms import derive
 from deepphen.models import Paper, Section, Settings
 from deepphen.printable import strip_controls
 from deepphen.vocab import Vocabulary, fold, keyword_norm
@@ -159,6 +163,7 @@ class SectionModel:
             for kw in {keyword_norm(k) for k in paper.keywords}:
                 self.keyword_sections[kw][paper.section] += 1
         self.heading_phrases = {s.slug: self._heading_phrases(s) for s in self.sections}
+        self.acronyms = derive(self.papers, [s.heading for s in self.sections])
 
     def _weigh(self, counts: Counter[str]) -> dict[str, float]:
         return _unit({tok: (1 + math.log(c)) * self.idf.get(tok, 0.0)
@@ -192,7 +197,8 @@ class SectionModel:
         self._keyword_evidence(evidence, keywords)
         # Vocabulary key words the paper spells out count like weaker given ones.
         given = {keyword_norm(k) for k in keywords}
-        text = _phrase_text(title + " " + abstract)
+        title = self.acronyms.expand(title, abstract)  # for phrases only: "NTK (neural ...)"
+        text = _phrase_text(title + " " + self.acronyms.expand(abstract))
         implied = [kw for kw in self.keyword_sections
                    if kw not in given and len(kw) > 3 and f" {kw} " in text]
         self._keyword_evidence(evidence, implied, MIX_IMPLIED)
@@ -283,6 +289,7 @@ class KeywordSuggester:
     def __init__(self, papers: Sequence[Paper]) -> None:
         self.vocab = Vocabulary.from_papers(papers)
         self.papers = list(papers)
+        self.acronyms = derive(self.papers)
         self.postings = Postings(
             _unit({t: 1.0 for t in tokens(p.title + " " + " ".join(p.keywords))})
             for p in self.papers)
@@ -291,8 +298,8 @@ class KeywordSuggester:
                 limit: int = 5) -> list[str]:
         """Key words from the catalog's vocabulary that fit a paper, best first."""
         have = {keyword_norm(k) for k in given}
-        title_text = _phrase_text(title)
-        abstract_text = _phrase_text(abstract)
+        title_text = _phrase_text(self.acronyms.expand(title, abstract))
+        abstract_text = _phrase_text(self.acronyms.expand(abstract))
         scores: Counter[str] = Counter()
         for norm in self.vocab.groups:
             if norm in have or len(norm) < 3:
