@@ -355,3 +355,29 @@ def test_a_key_word_typed_with_control_characters_is_written_without_them(
     assert tomllib.loads(path.read_text(encoding="utf-8"))["keywords"] == [
         "Sparse[31m Nets Pruned"]
     run_cli("lint")
+
+
+def test_a_journal_ref_or_doi_of_megabytes_stays_out_of_the_paper_file(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`a` wrote a feed's 100 KB journal_ref whole as the paper's venue (and a DOI of
+    kilobytes as its DOI): a paper file of 100 KB, and a venue of pages on the list's page,
+    which lint passed. A journal_ref is read as far as a venue goes; a DOI no DOI is that
+    long is no DOI."""
+    import tomllib
+
+    from tests.arxiv_query import CorpusEntry
+
+    arxiv.corpus = [CorpusEntry("2505.30001", "Neural collapse, again", ["A B"],
+                                "neural collapse", ["cs.LG"], dt.datetime(2025, 5, 18, 12),
+                                journal_ref="Proc. " + "Workshop " * 20_000)]
+    real = arxiv.search_feed
+    doi = b"<arxiv:doi>10.1234/" + b"y" * 5000 + b"</arxiv:doi>"
+    arxiv.search_feed = lambda params: real(params).replace(  # type: ignore[method-assign]
+        b"</summary>", b"</summary>" + doi)
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    run_cli("discover", *WINDOW, "--interactive", input="a\n\nX\n")
+    [path] = catalog_dir.rglob("2505.30001.toml")
+    paper = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert path.stat().st_size < 3000 and paper["venue"].startswith("Proc. Workshop")
+    assert "doi" not in paper

@@ -30,6 +30,10 @@ MAX_MESSAGE = 300
 # Characters of an abstract kept: arXiv's own stop at 1,920. One of megabytes (a feed may
 # hold 8 MiB) cost seconds a paper to rank, every word looked up as a key word.
 MAX_SUMMARY = 20_000
+# Characters of a journal reference or comment kept (add makes a venue of the former), and
+# of a DOI read at all: real ones are a few dozen characters.
+MAX_NOTE = 500
+MAX_DOI = 300
 # Digits of a count read at most: no listing holds 10**18 papers.
 MAX_COUNT_DIGITS = 18
 
@@ -149,13 +153,18 @@ def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
         published=ids.first_version_date(listed, parsed.id),
         updated=_date(_text(node, f"{_ATOM}updated")),
         summary=shorten(_clean(_text(node, f"{_ATOM}summary")), MAX_SUMMARY),
-        journal_ref=_clean(_text(node, f"{_ARXIV}journal_ref")) or None,
-        doi=_clean(_text(node, f"{_ARXIV}doi")) or None,
+        journal_ref=shorten(_clean(_text(node, f"{_ARXIV}journal_ref")), MAX_NOTE) or None,
+        doi=_doi(_clean(_text(node, f"{_ARXIV}doi"))),
         primary_category=primary or None,
         categories=categories,
-        comment=_clean(_text(node, f"{_ARXIV}comment")) or None,
+        comment=shorten(_clean(_text(node, f"{_ARXIV}comment")), MAX_NOTE) or None,
         listed=listed,
     )
+
+
+def _doi(text: str) -> str | None:
+    """The DOI, or None for one longer than any is: cut, it would be another, wrong DOI."""
+    return text if 0 < len(text) <= MAX_DOI else None
 
 
 def _text(node: Any, tag: str) -> str:
