@@ -191,6 +191,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # words, authors; with their digests in ``abstracts`` mode), as if the model had learnt the
     # year it is asked to find: what is left missing is out of reach of these features.
     "oracle": {"oracle": True},
+    # The catalog's acronyms (deepphen.acronyms: defined in its titles, or the initials of its
+    # key words) spelt out in catalog and candidate texts before key words are looked for
+    # ("the NTK regime" spells the key word "neural tangent kernel").
+    "acronyms": {"acronyms": True},
 }
 
 Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
@@ -328,9 +332,17 @@ def tokens(text: str, *, title: bool = False) -> set[str]:
     return out
 
 
+ACRONYMS: Any = None  # an ``Acronyms`` table for the ``acronyms`` variant, else None
+
+
+def spelt(text: str) -> str:
+    """The text with the catalog's acronyms spelt out (``acronyms`` variant), else as is."""
+    return ACRONYMS.expand(text) if ACRONYMS is not None else text
+
+
 def raw_paper_features(model: FitModel, paper: Paper, abstract: str) -> set[str]:
     """A catalog paper's features before ``uncovered``: key words and every word of it."""
-    found = model.phrases.find(f"{paper.title} {abstract}")
+    found = model.phrases.find(spelt(f"{paper.title} {abstract}"))
     found.update(keyword_norm(k) for k in paper.keywords)
     feats = {KEYWORD_PREFIX + k for k in found if k}
     feats.update(tokens(paper.title), tokens(abstract))
@@ -342,7 +354,7 @@ def raw_paper_features(model: FitModel, paper: Paper, abstract: str) -> set[str]
 def raw_entry_features(model: FitModel, entry: ArxivEntry) -> set[str]:
     """A candidate's features before ``uncovered``."""
     text = f"{entry.title} {entry.summary}"
-    return {KEYWORD_PREFIX + k for k in model.phrases.find(text)} | tokens(text)
+    return {KEYWORD_PREFIX + k for k in model.phrases.find(spelt(text))} | tokens(text)
 
 
 _NAME_COLON = re.compile(r"^\s*[^\s:]+\s*:")
@@ -492,6 +504,13 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
         catalog = [dataclasses.replace(p, keywords=[*p.keywords, heads[p.section]])
                    if p.section in heads else p for p in catalog]
     model = FitModel.learn(catalog, settings, abstracts or None)
+    global ACRONYMS
+    ACRONYMS = None
+    if knobs.get("acronyms"):
+        from deepphen.acronyms import derive
+
+        ACRONYMS = derive([dataclasses.replace(p, digest=abstracts.get(p.key) or None)
+                           for p in catalog], [s.heading for s in settings.sections])
     if knobs.get("plain"):
         return lambda entries: [f.entry.id for f in model.rank(entries)]
     covers = knobs.get("covers", True)
