@@ -11,6 +11,9 @@ Query kinds, each drawn at random (fixed seed) from the catalog itself:
 - title-phrase: three to five consecutive title words, half the time with one misspelt;
   relevant = the paper it came from and any other whose title holds the same words.
 - id: an arXiv id, bare or as an abs/pdf URL; relevant = that paper.
+- acronym: an acronym the catalog defines (deepphen.acronyms: initials of a key word, or a
+  definition in a title or digest), in capitals ("LTH"); relevant = the papers with a key
+  word it stands for, or whose title or digest spells that out or writes the acronym.
 
 recall@10 of a query = |relevant in the top ten| / min(10, |relevant|); the report gives the
 mean per kind and overall. A typo is one deletion, insertion, substitution or swap of
@@ -18,6 +21,9 @@ neighbouring letters, never in the first letter.
 
 Usage:
     python bench/eval_search.py CATALOG [--per-kind 150] [--seed 7] [--show-misses 5]
+                                        [--no-acronyms]
+
+``--no-acronyms`` searches with an empty acronym table: search as it was before it read them.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from deepphen.acronyms import Acronyms, derive
 from deepphen.catalog import load_papers
 from deepphen.models import Paper
 from deepphen.search import SearchIndex
@@ -131,6 +138,17 @@ def make_queries(papers: list[Paper], per_kind: int, rng: random.Random) -> list
         text = typo_in_text(phrase, rng) if rng.random() < 0.5 else phrase
         return ("title-phrase", text, relevant)
 
+    acronyms = derive(papers)
+    # Title and digest, folded as phrases are (a digest's definition names an acronym too).
+    texts = [f" {keyword_norm(p.title)} {keyword_norm(p.digest or '')} " for p in papers]
+
+    def acronym_query(key: object) -> Query:
+        phrases = acronyms.expansions(str(key))
+        relevant = {i for i, paper in enumerate(papers)
+                    if any(keyword_norm(k) in phrases for k in paper.keywords)
+                    or any(f" {p} " in texts[i] for p in (*phrases, key))}
+        return ("acronym", str(key).upper(), relevant)
+
     def id_query(i: object) -> Query:
         arxiv = papers[i].arxiv  # type: ignore[index]
         text = rng.choice((arxiv, f"https://arxiv.org/abs/{arxiv}",
@@ -143,6 +161,7 @@ def make_queries(papers: list[Paper], per_kind: int, rng: random.Random) -> list
         *sample(sorted(by_surname), surname_query),
         *sample(list(range(len(papers))), phrase_query),
         *sample([i for i, p in enumerate(papers) if p.arxiv], id_query),
+        *sample(sorted(acronyms.table), acronym_query),
     ]
 
 
@@ -150,9 +169,13 @@ def recall(ranked: list[int], relevant: set[int]) -> float:
     return len(relevant.intersection(ranked[:K])) / min(K, len(relevant))
 
 
-def evaluate(papers: list[Paper], queries: list[Query], show_misses: int = 0) -> dict[str, float]:
-    """Mean recall@10 per kind and overall ("all"); prints up to ``show_misses`` misses."""
+def evaluate(papers: list[Paper], queries: list[Query], show_misses: int = 0,
+             acronyms: bool = True) -> dict[str, float]:
+    """Mean recall@10 per kind and overall ("all"); prints up to ``show_misses`` misses.
+    Without ``acronyms``, search has an empty acronym table (as before it read them)."""
     index = SearchIndex.build(papers)
+    if not acronyms:
+        index.acronyms = Acronyms()
     per_kind: dict[str, list[float]] = {}
     misses = 0
     for kind, text, relevant in queries:
@@ -175,10 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-kind", type=int, default=150)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--show-misses", type=int, default=0)
+    parser.add_argument("--no-acronyms", action="store_true",
+                        help="search without the catalog's acronyms, as before it read them")
     args = parser.parse_args(argv)
     papers = load_papers(args.catalog)
     queries = make_queries(papers, args.per_kind, random.Random(args.seed))
-    result = evaluate(papers, queries, args.show_misses)
+    result = evaluate(papers, queries, args.show_misses, acronyms=not args.no_acronyms)
     counts = {kind: sum(1 for q in queries if q[0] == kind) for kind in result}
     counts["all"] = len(queries)
     print(f"| kind | queries | recall@{K} |")

@@ -37,8 +37,8 @@ def test_search_recall_on_a_generated_catalog() -> None:
     generate, evaluate = bench_module("generate"), bench_module("eval_search")
     papers = generate.generate(300, seed=5)[1]
     queries = evaluate.make_queries(papers, 40, random.Random(1))
-    assert {kind for kind, _text, _relevant in queries} == {
-        "keyword", "title-word", "surname", "title-phrase", "id"}
+    kinds = {kind for kind, _text, _relevant in queries}
+    assert kinds - {"acronym"} == {"keyword", "title-word", "surname", "title-phrase", "id"}
     assert evaluate.evaluate(papers, queries)["all"] >= 0.9
 
 
@@ -61,3 +61,4 @@ def test_search_recall_on_the_real_list(real_list: Path) -> None:
     result = evaluate.evaluate(papers, queries)
     assert result["all"] >= 0.95
     assert min(result.values()) >= 0.9
+    assert result["acronym"] >= 0.9  # the catalog's acronyms (LTH, ICL) find their papers

@@ -21,10 +21,11 @@ Choices, and why:
   search shows literal matches above expansions, so showing both costs little. Where a wrong
   cue costs more than a missed one (section and key-word suggestions), ``unique`` gives an
   expansion only when there is exactly one.
-- **Acronyms that are ordinary words** ("node", "gold", "sam" as a name): ``plain`` holds the
-  acronyms that the catalog's titles, key words or digests also write as a word, not in
-  capitals. Text expansion (``expand``) only ever reads acronyms written in capitals; search
-  expands a plain one only when it is written in capitals or is the whole query.
+- **Acronyms that are ordinary words** ("node", "gold"): ``plain`` holds the acronyms that
+  the catalog's titles, key words or headings also write as a word, not in capitals (not
+  digests: tokenizing them all costs more than they add). Text expansion (``expand``) only
+  reads acronyms written in capitals; search expands a plain one only when it is written
+  in capitals or is the whole query.
 
 Keys are folded as search folds a query word (lower case, ``vocab.singular``: "LLMs" ->
 llm); expansions are phrases in ``keyword_norm`` form ("neural tangent kernel").
@@ -42,7 +43,7 @@ from typing import Any
 from deepphen.vocab import fold, keyword_norm, singular
 
 # Bumped when the derivation changes: caches of a table (search's index) then rebuild.
-VERSION = 1
+VERSION = 2
 MIN_INITIALS = 3  # letters of an acronym made from initials; a definition may have two
 MIN_DEFINED = 2
 MAX_LETTERS = 10
@@ -285,18 +286,19 @@ def derive(papers: Iterable[Any], headings: Iterable[str] = ()) -> Acronyms:
     """The acronyms of these papers (titles, key words, digests) and section headings."""
     defined: dict[str, Counter[str]] = {}
     used: Counter[str] = Counter()  # key-word phrase -> papers using it
-    texts: list[str] = []
+    words: list[str] = []  # titles, key words and headings: where a plain word is seen
+    texts: list[str] = []  # those and digests: where definitions are read
     for paper in papers:
-        texts.append(paper.title)
+        words.append(paper.title)
+        words.extend(paper.keywords)
         if paper.digest:
             texts.append(paper.digest)
         for phrase in {keyword_norm(k) for k in paper.keywords}:
             used[phrase] += 1
-        texts.extend(paper.keywords)
     for heading in headings:
         used[keyword_norm(heading)] += 0  # known, but says nothing about how much it is used
-        texts.append(heading)
-    for text in texts:
+        words.append(heading)
+    for text in (*words, *texts):
         if "(" in text:
             for key, long in definitions(text):
                 defined.setdefault(key, Counter())[long] += 1
@@ -310,7 +312,7 @@ def derive(papers: Iterable[Any], headings: Iterable[str] = ()) -> Acronyms:
     for key, longs in defined.items():
         table[key] = tuple(sorted(longs, key=lambda p: (-longs[p], -used[p], p)))
     plain = set()
-    for token in {t for text in texts for t in _TOKEN_RE.findall(text)}:
+    for token in set(_TOKEN_RE.findall("\n".join(words))):
         key = singular(token.lower())  # the token is ASCII: acronym_key without fold
         if key in table and not in_capitals(token):
             plain.add(key)

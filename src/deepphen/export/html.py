@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 from itertools import groupby
 
+from deepphen.acronyms import derive
 from deepphen.dialect import LINK_URL, group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
@@ -237,6 +238,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
     data = {
         "sections": [[sec.slug, clean(sec.heading)] for sec, _ in groups],
         "keywords": [clean(canonical[n]) for n in norms],
+        # The catalog's acronyms (deepphen.acronyms): the page's search reads them as search does.
+        "acronyms": derive(ordered).to_data(),
         # One row per paper in page order: key-word ids, venue, year, section index, has
         # code, ids (arXiv id, DOI) other than its key, newest-first rank. Titles, authors
         # and keys are read from the list itself, which keeps the page small.

@@ -105,6 +105,78 @@
     index = { postings, terms, ids, expanded: new Map() };
     return index;
   };
+  // --- acronyms the catalog defines (deepphen.acronyms, embedded by the export) ----------
+  // "NTK" also finds "neural tangent kernel" in titles and key words, and the phrase spelt
+  // out also finds "NTK"; deepphen.search's readings, without digests.
+  const ACRONYM = 0.9;
+  const acronyms = new Map(Object.entries((data.acronyms && data.acronyms.table) || {}));
+  const plainWords = new Set((data.acronyms && data.acronyms.plain) || []);
+  const acronymsOf = new Map();
+  acronyms.forEach((phrases, key) => phrases.forEach((phrase) => {
+    if (!acronymsOf.has(phrase)) acronymsOf.set(phrase, []);
+    acronymsOf.get(phrase).push(key);
+  }));
+  const inCapitals = (token) => {
+    if (token.length > 2 && token.endsWith("s") && /[A-Z]/.test(token[token.length - 2])) {
+      token = token.slice(0, -1);
+    }
+    const letters = token.replace(/[^A-Za-z]/g, "");
+    const capitals = letters.replace(/[^A-Z]/g, "").length;
+    return /^[A-Z]/.test(letters) && capitals >= 2 && 2 * capitals >= letters.length;
+  };
+  const readings = (text, all) => {
+    const out = new Map();
+    if (!acronyms.size) return out;
+    const add = (word, found) => {
+      if (!out.has(word)) out.set(word, new Set());
+      found.forEach((x) => out.get(word).add(x));
+    };
+    const capitals = new Set((text.match(/[A-Za-z][A-Za-z0-9]*/g) || [])
+      .filter(inCapitals).map((t) => singular(t.toLowerCase())));
+    const alone = new Set(all).size === 1;
+    for (const word of all) {
+      const found = acronyms.get(word);
+      if (found && (alone || capitals.has(word) || !plainWords.has(word))) add(word, found);
+    }
+    for (let start = 0; start < all.length; start++) {
+      for (let end = start + 2; end <= Math.min(all.length, start + 10); end++) {
+        const keys = (acronymsOf.get(all.slice(start, end).join(" ")) || [])
+          .filter((k) => !plainWords.has(k));
+        if (keys.length) all.slice(start, end).forEach((word) => add(word, keys));
+      }
+    }
+    return out;
+  };
+  const partsMemo = new Map();
+  const partsOf = (i) => {  // [folded title, folded key words...]
+    let parts = partsMemo.get(i);
+    if (!parts) {
+      parts = [norm(text(i, ".t")), ...rows[i][KEYWORDS].map((k) => norm(data.keywords[k]))];
+      partsMemo.set(i, parts);
+    }
+    return parts;
+  };
+  // [field, papers] whose title (0) or key words (1) hold a phrase, its words in order.
+  const holders = (phrase) => {
+    const ix = buildIndex();
+    const ws = phrase.split(" ");
+    return [0, 1].map((f) => {
+      let common = null;
+      for (const w of ws) {
+        const p = ix.postings.get(w);
+        const list = p ? p[f] : [];
+        common = common === null ? new Set(list) : new Set(list.filter((i) => common.has(i)));
+      }
+      if (ws.length > 1) {
+        const padded = ` ${phrase} `;
+        common = new Set([...common].filter((i) => {
+          const parts = f === 0 ? partsOf(i).slice(0, 1) : partsOf(i).slice(1);
+          return parts.some((part) => ` ${part} `.includes(padded));
+        }));
+      }
+      return [f, common];
+    });
+  };
   const lowerBound = (arr, x) => {
     let lo = 0, hi = arr.length;
     while (lo < hi) {
@@ -137,7 +209,7 @@
     const terms = ix.terms;
     const at = lowerBound(terms, word);
     if (terms[at] === word) found.push([word, EXACT]);
-    if (word.length >= 3) {
+    if (word.length >= 3 && !acronyms.has(word)) {  // an acronym is a whole word
       for (const term of terms.slice(at, at + MAX_PREFIX_TERMS + 1)) {
         if (!term.startsWith(word)) break;
         if (term !== word) found.push([term, PREFIX]);
@@ -177,8 +249,10 @@
       if (at !== undefined) hits[at] = 1;
       return { hits, terms: new Set() };
     }
-    const qwords = Array.from(new Set(words(text)));
+    const all = words(text);
+    const qwords = Array.from(new Set(all));
     if (!qwords.length) return null;
+    const read = readings(text, all);
     const base = new Float64Array(N);
     const marks = new Set();
     let total = 0;
@@ -192,6 +266,13 @@
           const m = perField[f];
           for (const i of list) if (quality > (m.get(i) || 0)) m.set(i, quality);
         });
+      }
+      for (const phrase of read.get(word) || []) {
+        phrase.split(" ").forEach((w) => { if (w.length > 3 || acronyms.has(w)) marks.add(w); });
+        for (const [f, found] of holders(phrase)) {
+          const m = perField[f];
+          found.forEach((i) => { if ((m.get(i) || 0) < ACRONYM) m.set(i, ACRONYM); });
+        }
       }
       const best = new Map();
       perField.forEach((m, f) => m.forEach((q, i) => {
