@@ -10,6 +10,10 @@ Usage (``before`` is an older commit's src, e.g. from ``git archive``):
     git archive main src | tar -x -C /tmp/before
     python bench/compare_versions.py /tmp/before/src src --catalog catalog --runs 30
     python bench/compare_versions.py /tmp/before/src src --command stats --command lint
+
+When the two checkouts cache the catalog differently (a new search-index version), give B a
+copy of the catalog (``--catalog-b``): on one folder each run would evict the other's cache
+and both would time a cold start.
 """
 
 from __future__ import annotations
@@ -39,15 +43,18 @@ def run_once(src: Path, args: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
-def compare(a: Path, b: Path, args: list[str], runs: int) -> dict[str, float]:
-    """Median wall seconds of A and of B, and the median ratios B/A (wall, CPU) over the pairs."""
-    run_once(a, args), run_once(b, args)  # warm-up: the catalog cache, the OS file cache
+def compare(a: Path, b: Path, args: list[str], runs: int,
+            args_b: list[str] | None = None) -> dict[str, float]:
+    """Median wall seconds of A and of B, and the median ratios B/A (wall, CPU) over the pairs;
+    ``args_b``: B's own arguments (its copy of the catalog), else ``args``."""
+    args_b = args_b or args
+    run_once(a, args), run_once(b, args_b)  # warm-up: the catalog cache, the OS file cache
     walls_a, walls_b, ratios, cpu_ratios = [], [], [], []
     for i in range(runs):
         if i % 2:
-            (wb, cb), (wa, ca) = run_once(b, args), run_once(a, args)
+            (wb, cb), (wa, ca) = run_once(b, args_b), run_once(a, args)
         else:
-            (wa, ca), (wb, cb) = run_once(a, args), run_once(b, args)
+            (wa, ca), (wb, cb) = run_once(a, args), run_once(b, args_b)
         walls_a.append(wa)
         walls_b.append(wb)
         ratios.append(wb / wa)
@@ -61,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("a", type=Path, help="src folder of the first checkout (before)")
     parser.add_argument("b", type=Path, help="src folder of the second checkout (after)")
     parser.add_argument("--catalog", type=Path, default=Path("catalog"))
+    parser.add_argument("--catalog-b", type=Path, default=None,
+                        help="B's copy of the catalog (default: the same folder)")
     parser.add_argument("--runs", type=int, default=20, help="pairs per command")
     parser.add_argument("--command", action="append", default=[], metavar="ARGS",
                         help="a deepphen command line to time, e.g. 'stats' (repeatable; "
@@ -73,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|")
     for command in commands:
         argv_ = [*command, "--catalog", str(args.catalog.resolve())]
-        r = compare(a, b, argv_, args.runs)
+        argv_b = [*command, "--catalog", str((args.catalog_b or args.catalog).resolve())]
+        r = compare(a, b, argv_, args.runs, argv_b)
         print(f"| `deepphen {' '.join(command)}` | {r['a'] * 1000:.0f} ms | "
               f"{r['b'] * 1000:.0f} ms | {r['ratio']:.3f} | {r['cpu']:.3f} |")
     return 0

@@ -54,6 +54,9 @@ FUNCTION_WORDS = frozenset(("a", "an", "and", "as", "at", "by", "for", "from", "
 
 # A short form as written: a letter, then letters and digits, maybe a plural "s".
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+# A token (as _TOKEN_RE cuts them) that starts with a capital and holds another: the only
+# ones ``in_capitals`` can accept, found without a call per word.
+_CAPITALS_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*")
 # "(SHORT)" after a long form, or "SHORT (long form)": parentheses without nesting.
 _PARENS_RE = re.compile(r"\(([^()]{1,200})\)")
 # Punctuation that ends the clause a long form is looked for in.
@@ -221,7 +224,7 @@ class Acronyms:
             phrase = local.get(key) or self.unique(key)
             return f"{token} ({phrase})" if phrase else token
 
-        return _TOKEN_RE.sub(spell, text)
+        return _CAPITALS_RE.sub(spell, text)
 
     def readings(self, text: str, words: Sequence[str]) -> dict[str, list[str]]:
         """For a query (as typed, and as search's folded words): word -> the phrases or
@@ -321,4 +324,4 @@ def derive(papers: Iterable[Any], headings: Iterable[str] = ()) -> Acronyms:
 
 def capital_keys(text: str) -> set[str]:
     """The keys of the words a text writes in capitals ("NTK and LLMs" -> {ntk, llm})."""
-    return {acronym_key(t) for t in _TOKEN_RE.findall(text) if in_capitals(t)}
+    return {acronym_key(t) for t in _CAPITALS_RE.findall(text) if in_capitals(t)}
