@@ -381,3 +381,33 @@ def test_a_journal_ref_or_doi_of_megabytes_stays_out_of_the_paper_file(
     paper = tomllib.loads(path.read_text(encoding="utf-8"))
     assert path.stat().st_size < 3000 and paper["venue"].startswith("Proc. Workshop")
     assert "doi" not in paper
+
+
+@pytest.mark.parametrize("how", ["triage", "add"])
+def test_a_paper_is_not_added_under_a_key_another_section_holds(
+        tmp_path: Path, arxiv: ArxivServer, fake: FakeTime, run_cli, how: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand-written paper in others/ whose file is named 2505.30001.toml (its key) but
+    holds another paper: adding arXiv's 2505.30001 to another section wrote a second file
+    of that key beside it (only a clash in the same folder was refused), and the catalog
+    held two papers under one key. It is refused, naming the file; the walk goes on."""
+    from deepphen.models import Paper
+    from tests.arxiv_query import CorpusEntry
+    from tests.helpers import make_catalog, sample_papers
+
+    other = Paper(title="Something else entirely", year=2020, section="others",
+                  authors=["Z Y"], keywords=["Grokking"], key="2505.30001")
+    root = make_catalog(tmp_path / "catalog", [*sample_papers(), other])
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    arxiv.corpus = [CorpusEntry("2505.30001", "Neural collapse, again", ["A B"],
+                                "neural collapse", ["cs.LG"], dt.datetime(2025, 5, 18, 12))]
+    if how == "triage":
+        monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+        result = run_cli("discover", *WINDOW, "--interactive", input="a\n\nX\ns\n")
+        assert "added 0, dismissed 0, skipped 1" in result.stderr
+    else:
+        result = run_cli("add", "2505.30001", "-s", "neural-collapse", "-k", "X",
+                         exit_code=2)
+    assert "others/2505.30001.toml" in result.stderr and "another paper" in result.stderr
+    assert [p.relative_to(root).as_posix() for p in root.rglob("2505.30001.toml")] == [
+        "others/2505.30001.toml"]

@@ -54,6 +54,19 @@ def _refuse_other_paper(path: Path, proposal: Proposal) -> None:
             path=path, hint="rename that file (its key) or give it its own 'arxiv' field")
 
 
+def _refuse_key_held(papers: Sequence[Paper], paper: Paper, arxiv_id: str) -> None:
+    """Refuse a paper whose key (file name) another paper holds in any section folder: the
+    catalog would hold two papers of one key. (The clash in the same folder, with a file
+    that may not even parse, is _refuse_other_paper's.)"""
+    for held in papers:
+        if held.key == paper.key and held.path is not None \
+                and find_duplicate([held], arxiv_id, "") is None:
+            raise DeepphenError(
+                f"{held.path.name} already holds another paper ({held.title!r}); refusing to "
+                "add a second paper of that key", path=held.path,
+                hint="rename that file (its key) or give it its own 'arxiv' field")
+
+
 class DuplicateError(DeepphenError):
     """The paper is already in the catalog (same arXiv id or a near-identical title)."""
 
@@ -265,6 +278,7 @@ def plan_additions(
         if existing is not None and not options.force:
             raise _duplicate_error(arxiv_id, existing)
         paper = build_paper(entry, options, keywords)
+        _refuse_key_held(cat.papers, paper, arxiv_id)
         proposal = Proposal(
             entry=entry,
             paper=paper,
@@ -306,6 +320,7 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
         new_paths = {store.paper_path(root, p.paper) for p in proposals}
         for proposal in proposals:
             _refuse_other_paper(store.paper_path(root, proposal.paper), proposal)
+            _refuse_key_held(cat.papers, proposal.paper, proposal.entry.id)
         with transaction(private_dir(root)) as journal:
             for proposal in proposals:
                 path = store.paper_path(root, proposal.paper)
