@@ -21,7 +21,7 @@ from deepphen.export.bibtex import citation_keys
 from deepphen.models import Link, Paper
 from deepphen.refresh import changes_for
 from deepphen.search import search
-from deepphen.vocab import APOSTROPHES, GREEK, Vocabulary, fold
+from deepphen.vocab import APOSTROPHES, GREEK, Vocabulary, fold, fold_distinct
 from tests.arxiv_server import ArxivServer
 from tests.helpers import make_catalog, sample_papers
 
@@ -242,3 +242,55 @@ def test_bibtex_keys_join_apostrophes_as_before() -> None:
                                     ("\u03bcP Works", "Bo O\u2019Hara")]]
     keys = citation_keys(papers)
     assert [keys[id(p)] for p in papers] == ["oneil2020dont", "ohara2020mup"]
+
+
+# --- telling texts apart: what fold drops (other scripts, symbols) still counts -------------
+
+APART = [("\u6df1\u5ea6\u5b66\u4e60\u7684\u73b0\u8c61",
+          "\u0413\u043b\u0443\u0431\u043e\u043a\u043e\u0435"),
+         ("\u6df1\u5ea6\u5b66\u4e60 Survey", "\u5f3a\u5316\u5b66\u4e60 Survey"),
+         ("\U0001f642", "\U0001f643"), ("Wei \u5f20", "Wei \u674e"),
+         ("\u5f20\u4f1f", "\u674e\u5a1c"), ("???", "!!!")]
+
+
+@pytest.mark.parametrize(("one", "other"), APART)
+def test_texts_in_other_scripts_stay_apart(one: str, other: str) -> None:
+    assert fold_distinct(one) != fold_distinct(other)
+    assert fold_distinct(one) == fold_distinct(one.upper()) != ""
+
+
+@settings(max_examples=300)
+@given(TEXTS, TEXTS)
+def test_fold_distinct_refines_fold(one: str, other: str) -> None:
+    """Texts apart under fold stay apart; texts fold keeps whole compare as under fold."""
+    if fold(one) != fold(other):
+        assert fold_distinct(one) != fold_distinct(other) or not fold(one) or not fold(other)
+    assert fold_distinct(one.replace("'", "\u2019")) == fold_distinct(one)
+
+
+@pytest.mark.parametrize("spellings", SAME, ids=lambda s: s[0])
+def test_spellings_read_alike_are_not_told_apart(spellings: tuple[str, ...]) -> None:
+    assert {fold_distinct(s) for s in spellings} == {fold(spellings[0])}
+
+
+def test_other_scripts_are_not_duplicates_anywhere(tmp_path: Path, run_cli) -> None:
+    one, other = APART[0]
+    listed = Paper(title=one, year=2020, section="others", authors=["\u5f20\u4f1f"])
+    assert add_core.find_duplicate([listed], "2001.00001", other) is None
+    assert add_core.find_duplicate([listed], "2001.00001", one.upper()) is listed
+    from deepphen.arxiv import ArxivEntry
+
+    renamed = ArxivEntry(id="2001.00001", version=1, title=other, authors=["\u674e\u5a1c"],
+                         published=None)
+    assert [c.field for c in changes_for(listed, renamed)] == ["title", "authors"]
+    from deepphen.discover import norm_title  # discover's "already in the catalog"
+
+    assert norm_title(one) != norm_title(other)
+    papers = [Paper(title=t, year=2020, section="others", key=f"p{i}", keywords=["Grokking"],
+                    authors=["Wei \u5f20", "Wei \u674e"],
+                    links=[Link("paper", f"https://example.org/{i}")])
+              for i, t in enumerate(APART[1])]
+    root = make_catalog(tmp_path / "catalog", [*sample_papers(), *papers])
+    result = run_cli("lint", "--catalog", root, "--rule", "DP305", "--rule", "DP306",
+                     "--rule", "DP404")
+    assert "(DP" not in result.stdout

@@ -30,7 +30,7 @@ from deepphen.suggest import (
     normalize_keywords,
 )
 from deepphen.suggest import suggest_keywords as _suggest_keywords
-from deepphen.vocab import Vocabulary, fold
+from deepphen.vocab import Vocabulary, fold_distinct
 
 if TYPE_CHECKING:
     from deepphen.arxiv import ArxivEntry, Client
@@ -163,10 +163,10 @@ def find_duplicate(papers: Sequence[Paper], arxiv_id: str, title: str) -> Paper 
         return None
     from rapidfuzz import fuzz
 
-    wanted = fold(title)
+    wanted = fold_distinct(title)  # other scripts count: two Chinese titles are not one
     best: tuple[float, Paper] | None = None
     for paper in papers:
-        score = fuzz.ratio(wanted, fold(paper.title))
+        score = fuzz.ratio(wanted, fold_distinct(paper.title))
         if score >= TITLE_MATCH and (best is None or score > best[0]):
             best = (score, paper)
     return best[1] if best else None

@@ -29,7 +29,7 @@ from deepphen.listing import Fetched, PageHook, build_query, fetch_candidates, f
 from deepphen.models import Paper, Settings
 from deepphen.printable import AUTHORS_SHOWN, TITLE_SHOWN, shorten, strip_controls
 from deepphen.taxonomy import canonical_category
-from deepphen.vocab import fold
+from deepphen.vocab import fold, fold_distinct
 from deepphen.window import Window, parse_window
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def settings_categories(root: Path, settings: Settings) -> list[str]:
 
 def norm_title(title: str) -> str:
     """A title reduced to its letters and digits, to spot the same paper under another id."""
-    return " ".join(re.findall(r"[^\W_]+", fold(title)))
+    return " ".join(re.findall(r"[^\W_]+", fold_distinct(title)))
 
 
 @dataclass

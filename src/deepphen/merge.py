@@ -21,7 +21,7 @@ from deepphen.import_entry import ERROR, WARNING, ImportNote
 from deepphen.importer import ImportResult
 from deepphen.models import Paper, Section, Settings
 from deepphen.slugs import UniqueNames, github_anchor
-from deepphen.vocab import fold
+from deepphen.vocab import fold_distinct
 
 _COMPARED = ("title", "authors", "venue", "keywords", "digest")
 
@@ -44,7 +44,7 @@ class MergeResult:
 
 
 def _title_key(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", fold(title).lower())
+    return re.sub(r"[\W_]+", "", fold_distinct(title))
 
 
 def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,

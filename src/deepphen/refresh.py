@@ -17,7 +17,7 @@ from deepphen import catalog as store
 from deepphen import ids
 from deepphen.errors import CatalogError, DeepphenError, NotFound
 from deepphen.models import Paper
-from deepphen.vocab import fold
+from deepphen.vocab import fold_distinct
 
 if TYPE_CHECKING:
     from deepphen.arxiv import ArxivEntry, Client
@@ -77,12 +77,13 @@ def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
 
     out = []
     title = entry.title.rstrip(".")
-    if title and fold(title) != fold(paper.title):
+    same = fold_distinct  # quotes, dashes, case and accents aside; other scripts count
+    if title and same(title) != same(paper.title):
         out.append(Change("title", paper.title, title))
-    if entry.authors and [fold(a) for a in entry.authors] != [fold(a) for a in paper.authors]:
+    if entry.authors and [same(a) for a in entry.authors] != [same(a) for a in paper.authors]:
         out.append(Change("authors", list(paper.authors), list(entry.authors)))
     venue = venue_from_journal_ref(entry.journal_ref)
-    if venue and fold(venue) != fold(paper.venue or ""):
+    if venue and same(venue) != same(paper.venue or ""):
         out.append(Change("venue", paper.venue, venue))
     if entry.doi and entry.doi.lower() != (paper.doi or "").lower():
         out.append(Change("doi", paper.doi, entry.doi))

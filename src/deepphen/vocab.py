@@ -66,6 +66,7 @@ GREEK = {
 _SEPARATING = ("P", "S", "Z", "Cc")  # a major class (one letter) or a category
 # These decompose (NFKD) to a space and a combining mark, so they are dropped before it.
 _DECOMPOSING_APOSTROPHES = re.compile("[\u00b4\u1fbd\u1fbf\u1ffd]")
+_APOSTROPHE_DROP = dict.fromkeys(map(ord, APOSTROPHES))
 _MAX_LEARNT = 1 << 16  # the table below learns each character once, up to this many
 
 
@@ -115,6 +116,28 @@ def fold(text: str) -> str:
     if "'" in text or "`" in text:  # NFKD makes them of full-width ones too
         text = text.replace("'", "").replace("`", "")
     return " ".join(_WORD_RE.findall(text.lower()))
+
+
+def fold_distinct(text: str) -> str:
+    """``fold`` for telling texts apart (duplicate titles and authors, a renamed title).
+
+    fold keeps ASCII only, so letters of other scripts vanish and "深度学习 Survey" would be
+    "强化学习 Survey", a title of symbols alone the empty text. Here the letters and digits
+    fold drops follow its words, case-folded ("survey 深度学习"), and a text of which nothing
+    is left is compared case-folded as written; texts equal under fold alone stay equal.
+    """
+    folded = fold(text)
+    if folded and text.isascii():
+        return folded
+    dropped = "".join(c for c in unicodedata.normalize("NFKD", text)
+                      if not c.isascii() and c not in APOSTROPHES and not _TABLE[ord(c)]
+                      and unicodedata.category(c)[0] in "LN").casefold()
+    if dropped:
+        return f"{folded} {dropped}".lstrip()
+    if folded:
+        return folded
+    return " ".join(unicodedata.normalize("NFKC", _DECOMPOSING_APOSTROPHES.sub("", text))
+                    .translate(_APOSTROPHE_DROP).casefold().split())
 
 
 @functools.lru_cache(maxsize=8192)  # key words repeat across thousands of papers

@@ -145,10 +145,11 @@ class Context:
 
     @cached_property
     def folded_titles(self) -> dict[int, str]:
-        """vocab.fold of each valid file's title, by index in ``files``."""
-        from deepphen.vocab import fold
+        """vocab.fold_distinct of each valid file's title, by index in ``files``."""
+        from deepphen.vocab import fold_distinct
 
-        return {i: fold(f.paper.title) for i, f in enumerate(self.files) if f.paper is not None}
+        return {i: fold_distinct(f.paper.title) for i, f in enumerate(self.files)
+                if f.paper is not None}
 
     @property
     def all_valid(self) -> bool:

@@ -13,7 +13,7 @@ from deepphen import ids, vocab
 # functions of their argument, so a lint run remembers them.
 is_arxiv_id = functools.cache(ids.is_arxiv_id)
 arxiv_id_from_url = functools.cache(ids.arxiv_id_from_url)
-fold = functools.cache(vocab.fold)
+fold_distinct = functools.cache(vocab.fold_distinct)
 
 
 def iter_links(data: dict[str, Any]) -> Iterator[dict[str, Any]]:

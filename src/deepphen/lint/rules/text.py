@@ -8,7 +8,7 @@ from typing import Any
 
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
-from deepphen.lint.rules.common import fold
+from deepphen.lint.rules.common import fold_distinct
 from deepphen.printable import has_control, strip_controls
 from deepphen.venues import conference_acronym, year_in
 
@@ -88,7 +88,7 @@ def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """
     seen: set[str] = set()
     for name in f.paper.authors:
-        key = fold(name)
+        key = fold_distinct(name)
         if key and key in seen:
             yield Flag(f"author {name!r} is listed twice", field="authors", needle=name,
                        fix=Fix(f"removed the second {name!r}",
@@ -101,7 +101,7 @@ def _dedupe_folded(values: list[Any]) -> list[Any]:
     seen: set[str] = set()
     out = []
     for value in values:
-        key = fold(value) if isinstance(value, str) else str(value)
+        key = fold_distinct(value) if isinstance(value, str) else str(value)
         if key and key in seen:
             continue
         seen.add(key)
