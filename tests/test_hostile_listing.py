@@ -411,3 +411,23 @@ def test_a_paper_is_not_added_under_a_key_another_section_holds(
     assert "others/2505.30001.toml" in result.stderr and "another paper" in result.stderr
     assert [p.relative_to(root).as_posix() for p in root.rglob("2505.30001.toml")] == [
         "others/2505.30001.toml"]
+
+
+@pytest.mark.parametrize("field", ["title", "author"])
+def test_add_refuses_a_title_or_author_of_kilobytes(
+        catalog_dir: Path, arxiv: ArxivServer, fake: FakeTime, run_cli, field: str) -> None:
+    """`add` wrote a feed's 300 KB title (or a 100 KB author name) into the paper file,
+    and lint passed it: a page of one entry screens long. No arXiv title or name is that
+    long, so it is refused in one line, naming the paper, and nothing is written."""
+    from tests.arxiv_query import CorpusEntry
+
+    title = "Neural collapse " * (20_000 if field == "title" else 1)
+    author = "A " + "B" * (100_000 if field == "author" else 1)
+    arxiv.corpus = [CorpusEntry("2505.30001", title.strip(), [author, "C D"],
+                                "neural collapse", ["cs.LG"], dt.datetime(2025, 5, 18, 12))]
+    before = sorted(p.name for p in catalog_dir.rglob("*.toml"))
+    result = run_cli("add", "2505.30001", "--section", "others", "-k", "Grokking",
+                     exit_code=2)
+    one_line_error(result, "2505.30001", field)
+    assert len(result.stderr) < 1000
+    assert sorted(p.name for p in catalog_dir.rglob("*.toml")) == before

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from deepphen.arxiv import ArxivEntry, Client
     from deepphen.fsutil import Journal
 
+# arXiv's longest titles run to some 300 characters and its author names to some 100: a
+# feed sending far more is a broken or hostile server, and the file would keep it for good.
+MAX_TITLE = 1_000
+MAX_AUTHOR = 300
 TITLE_MATCH = 92  # rapidfuzz ratio of folded titles from which two papers are the same
 
 
@@ -172,6 +176,18 @@ def find_duplicate(papers: Sequence[Paper], arxiv_id: str, title: str) -> Paper 
     return best[1] if best else None
 
 
+def _refuse_oversized(arxiv_id: str, entry: ArxivEntry) -> None:
+    """No paper's title or author name is kilobytes long: refuse what no file should keep."""
+    longest = max(entry.authors, key=len, default="")
+    what = (f"a title of {len(entry.title):,} characters" if len(entry.title) > MAX_TITLE
+            else f"an author name of {len(longest):,} characters"
+            if len(longest) > MAX_AUTHOR else "")
+    if what:
+        raise DeepphenError(f"arXiv sent {what} for {arxiv_id} (at most {MAX_TITLE:,} for a "
+                            f"title, {MAX_AUTHOR} for a name)",
+                            hint="try again later, or add it to the catalog by hand")
+
+
 def _duplicate_error(arxiv_id: str, existing: Paper) -> DuplicateError:
     how = ("the same arXiv id" if ids.canonical_id(existing.arxiv) == arxiv_id
            else "a near-identical title")
@@ -274,6 +290,7 @@ def plan_additions(
         if not entry.title:  # a paper file needs one (lint DP402)
             raise DeepphenError(f"arXiv sent no title for {arxiv_id}",
                                 hint="try again later, or add it to the catalog by hand")
+        _refuse_oversized(arxiv_id, entry)
         existing = find_duplicate(cat.papers, arxiv_id, entry.title)
         if existing is not None and not options.force:
             raise _duplicate_error(arxiv_id, existing)
