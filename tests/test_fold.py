@@ -21,7 +21,7 @@ from deepphen.export.bibtex import citation_keys
 from deepphen.models import Link, Paper
 from deepphen.refresh import changes_for
 from deepphen.search import search
-from deepphen.vocab import APOSTROPHES, GREEK, Vocabulary, fold, fold_distinct
+from deepphen.vocab import APOSTROPHES, GREEK, Vocabulary, fold, fold_distinct, keyword_key
 from tests.arxiv_server import ArxivServer
 from tests.helpers import make_catalog, sample_papers
 
@@ -294,3 +294,20 @@ def test_other_scripts_are_not_duplicates_anywhere(tmp_path: Path, run_cli) -> N
     result = run_cli("lint", "--catalog", root, "--rule", "DP305", "--rule", "DP306",
                      "--rule", "DP404")
     assert "(DP" not in result.stdout
+
+
+def test_key_words_in_other_scripts_are_not_variants_of_one_another(tmp_path: Path,
+                                                                     run_cli) -> None:
+    """DP407's fix (and add's spelling of given key words) would rename one to the other."""
+    deep, reinforced = "\u6df1\u5ea6\u5b66\u4e60", "\u5f3a\u5316\u5b66\u4e60"
+    vocab = Vocabulary([deep, deep, reinforced, "\U0001f642", "Grokking"])
+    assert vocab.variant_groups() == {}
+    assert vocab.canonical(reinforced) == reinforced
+    assert keyword_key("Occam\u2019s Razors") == keyword_key("occam's razor")
+    papers = [Paper(title=f"Paper {i}", year=2020, section="others", key=f"p{i}",
+                    keywords=[k], links=[Link("paper", f"https://example.org/{i}")])
+              for i, k in enumerate([deep, deep, reinforced])]
+    root = make_catalog(tmp_path / "catalog", [*sample_papers(), *papers])
+    assert "(DP407)" not in run_cli("lint", "--catalog", root, "--rule", "DP407").stdout
+    stats = json.loads(run_cli("stats", "--catalog", root, "--format", "json").stdout)
+    assert {deep, reinforced} <= set(json.dumps(stats, ensure_ascii=False).split('"'))

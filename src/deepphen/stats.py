@@ -12,7 +12,7 @@ from typing import Any
 
 from deepphen.models import Paper, Settings
 from deepphen.venues import venue_name
-from deepphen.vocab import Vocabulary, keyword_norm
+from deepphen.vocab import Vocabulary, keyword_key
 
 DEFAULT_TOP = 15
 
@@ -44,7 +44,7 @@ def compute_stats(papers: list[Paper], settings: Settings, *, top: int | None = 
         # A paper listing two variants of one key word counts once for it.
         norms = {}
         for kw in paper.keywords:
-            norms.setdefault(keyword_norm(kw), kw)
+            norms.setdefault(keyword_key(kw), kw)
         norms.pop("", None)
         keyword_papers.update(norms.keys())
         for norm, kw in norms.items():

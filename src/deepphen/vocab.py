@@ -146,14 +146,25 @@ def keyword_norm(keyword: str) -> str:
     return " ".join(singular(w) for w in fold(keyword).split())
 
 
+@functools.lru_cache(maxsize=8192)
+def keyword_key(keyword: str) -> str:
+    """A key word's identity: ``keyword_norm``, told apart where fold drops letters, so that
+    "深度学习" and "强化学习" are two key words, not variants of one ("" for both)."""
+    norm = keyword_norm(keyword)
+    if keyword.isascii() and norm:
+        return norm
+    distinct = fold_distinct(keyword)
+    return norm if distinct == fold(keyword) else f"{norm}\x00{distinct}"
+
+
 class Vocabulary:
-    """Key-word spellings in use, counted, grouped by normalized form."""
+    """Key-word spellings in use, counted, grouped by normalized form (``keyword_key``)."""
 
     def __init__(self, keywords: Iterable[str]) -> None:
         self.counts: Counter[str] = Counter(k.strip() for k in keywords if k.strip())
         groups: dict[str, list[str]] = {}
         for spelling in sorted(self.counts):
-            groups.setdefault(keyword_norm(spelling), []).append(spelling)
+            groups.setdefault(keyword_key(spelling), []).append(spelling)
         self.groups = groups
         self._canonical = {
             norm: max(spellings, key=lambda s: (self.counts[s], [-ord(c) for c in s]))
@@ -167,7 +178,7 @@ class Vocabulary:
 
     def canonical(self, keyword: str) -> str | None:
         """The spelling in use for this key word or a variant of it; None if it is new."""
-        return self._canonical.get(keyword_norm(keyword))
+        return self._canonical.get(keyword_key(keyword))
 
     def variant_groups(self) -> dict[str, list[str]]:
         """Groups that are spelt more than one way: canonical -> the other spellings."""

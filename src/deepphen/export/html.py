@@ -30,7 +30,7 @@ from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.printable import mark_controls, text_lines
 from deepphen.slugs import UniqueNames
-from deepphen.vocab import Vocabulary, keyword_norm
+from deepphen.vocab import Vocabulary, keyword_key
 
 # Lone surrogates cannot be written as UTF-8; like controls, they become U+FFFD, visibly.
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -196,7 +196,7 @@ def paper_html(paper: Paper, keyword_ids: dict[str, int]) -> str:
         meta.append(f'<span class="v">{esc(paper.venue)}</span>')
     meta.append(str(paper.year))
     parts.append(f'<p class="m">{" · ".join(meta)}</p>')
-    words = [w for w in paper.keywords if keyword_norm(w) in keyword_ids]
+    words = [w for w in paper.keywords if keyword_key(w) in keyword_ids]
     if words:
         # Outside any form a button needs no type; the script maps its text to the key word.
         buttons = "".join(f"<button>{esc(word)}</button>" for word in words)
@@ -209,7 +209,7 @@ def paper_html(paper: Paper, keyword_ids: dict[str, int]) -> str:
 
 
 def _keyword_ids(paper: Paper, keyword_ids: dict[str, int]) -> list[int]:
-    found = (keyword_ids.get(keyword_norm(w)) for w in paper.keywords)
+    found = (keyword_ids.get(keyword_key(w)) for w in paper.keywords)
     return [i for i in found if i is not None]
 
 
