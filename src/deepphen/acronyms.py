@@ -37,7 +37,6 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from deepphen.vocab import fold, keyword_norm, singular
@@ -53,14 +52,16 @@ FUNCTION_WORDS = frozenset(("a", "an", "and", "as", "at", "by", "for", "from", "
                             "of", "on", "or", "the", "to", "via", "vs", "with", "without"))
 
 # A short form as written: a letter, then letters and digits, maybe a plural "s".
-_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-# A token (as _TOKEN_RE cuts them) that starts with a capital and holds another: the only
+# Patterns used only while deriving are left to re's own cache: search's start-up imports
+# this module and compiles only _CAPITALS_RE.
+_TOKEN = r"[A-Za-z][A-Za-z0-9]*"
+# A token (as _TOKEN cuts them) that starts with a capital and holds another: the only
 # ones ``in_capitals`` can accept, found without a call per word.
 _CAPITALS_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*")
 # "(SHORT)" after a long form, or "SHORT (long form)": parentheses without nesting.
-_PARENS_RE = re.compile(r"\(([^()]{1,200})\)")
+_PARENS = r"\(([^()]{1,200})\)"
 # Punctuation that ends the clause a long form is looked for in.
-_CLAUSE_RE = re.compile(r"[.:;!?,\[\]{}()]")
+_CLAUSE = r"[.:;!?,\[\]{}()]"
 
 
 def in_capitals(token: str) -> bool:
@@ -132,14 +133,14 @@ def definitions(text: str) -> list[tuple[str, str]]:
     ("ntk", "neural tangent kernel"); "(width)" or "the lazy (NTK)" give nothing.
     """
     found: list[tuple[str, str]] = []
-    for match in _PARENS_RE.finditer(text):
+    for match in re.finditer(_PARENS, text):
         inside = match.group(1).strip()
         before = text[:match.start()]
-        tokens = _TOKEN_RE.findall(inside)
+        tokens = re.findall(_TOKEN, inside)
         if len(tokens) == 1 and tokens[0] == inside and in_capitals(inside):
             # long form (SHORT): the long form ends the clause before the parenthesis.
             letters = _short_letters(inside)
-            clause = _CLAUSE_RE.split(before)[-1]
+            clause = re.split(_CLAUSE, before)[-1]
             words = fold(clause).split()[-min(len(letters) + 5, 2 * len(letters)):]
             start = _matches(letters, words)
             if start is not None and MIN_DEFINED <= len(letters) <= MAX_LETTERS:
@@ -172,16 +173,18 @@ def initials(phrase: str) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
 class Acronyms:
     """A catalog's acronyms: key -> expansions (best first), and which keys are also words.
 
     ``table`` and ``plain`` are plain data, so the table travels in caches and pages as is
-    (``to_data``/``from_data``).
+    (``to_data``/``from_data``). (A plain class: a dataclass costs search's start-up 0.5 ms.)
     """
 
-    table: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    plain: frozenset[str] = frozenset()
+    def __init__(self, table: dict[str, tuple[str, ...]] | None = None,
+                 plain: frozenset[str] = frozenset()) -> None:
+        self.table = table or {}
+        self.plain = plain
+        self._reverse_cache: dict[str, list[str]] | None = None
 
     def expansions(self, key: str) -> tuple[str, ...]:
         """The phrases an acronym (a folded query word) stands for, best first; () if none."""
@@ -198,14 +201,12 @@ class Acronyms:
 
     @property
     def _reverse(self) -> dict[str, list[str]]:
-        reverse = self.__dict__.get("_reverse_cache")
-        if reverse is None:
-            reverse = {}
+        if self._reverse_cache is None:
+            self._reverse_cache = {}
             for key, phrases in self.table.items():
                 for phrase in phrases:
-                    reverse.setdefault(phrase, []).append(key)
-            object.__setattr__(self, "_reverse_cache", reverse)
-        return reverse
+                    self._reverse_cache.setdefault(phrase, []).append(key)
+        return self._reverse_cache
 
     def expand(self, text: str, context: str = "") -> str:
         """``text`` with each acronym written in capitals followed by its phrase in
@@ -315,7 +316,7 @@ def derive(papers: Iterable[Any], headings: Iterable[str] = ()) -> Acronyms:
     for key, longs in defined.items():
         table[key] = tuple(sorted(longs, key=lambda p: (-longs[p], -used[p], p)))
     plain = set()
-    for token in set(_TOKEN_RE.findall("\n".join(words))):
+    for token in set(re.findall(_TOKEN, "\n".join(words))):
         key = singular(token.lower())  # the token is ASCII: acronym_key without fold
         if key in table and not in_capitals(token):
             plain.add(key)
