@@ -143,3 +143,26 @@ def test_page_search_finds_typographic_titles(browser: chromium.Browser, typogra
     marks = browser.js(f"""return Array.from(document.querySelectorAll(
         '.paper[data-key="{key}"] mark')).map(m => m.textContent)""")
     assert marked in marks
+
+
+def test_key_words_in_other_scripts_filter_apart(browser: chromium.Browser,
+                                                 tmp_path: Path) -> None:
+    """"深度学习" and "强化学习" fold to nothing alike; the page's buttons keep them apart."""
+    from selenium.webdriver.common.by import By
+
+    from tests.test_html_browser import visible
+
+    words = ["\u6df1\u5ea6\u5b66\u4e60", "\u5f3a\u5316\u5b66\u4e60", "Grokking"]
+    papers = [Paper(title=f"Paper {i}", year=2024, section="others", key=f"paper-{i}",
+                    keywords=[word]) for i, word in enumerate(words)]
+    path = tmp_path / "index.html"
+    path.write_text(html_export.render(papers, sample_settings()), encoding="utf-8")
+    for i, word in enumerate(words):
+        browser.open(path)
+        button = browser.driver.find_element(By.CSS_SELECTOR,
+                                             f'.paper[data-key="paper-{i}"] .k button')
+        assert button.text == word
+        button.click()
+        assert visible(browser) == [f"paper-{i}"]
+    browser.open(path, f"keyword={words[1]}")
+    assert visible(browser) == ["paper-1"]

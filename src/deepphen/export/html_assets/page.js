@@ -137,13 +137,23 @@
     return data.sections.findIndex(([slug, heading]) =>
       slug === value || norm(slug) === wanted || norm(heading) === wanted);
   };
+  // A key word's identity, as vocab.keyword_key: its folded form, and the letters folding
+  // drops (other scripts), so that "深度学习" and "强化学习" are not one key word.
+  const LETTER = /[\p{L}\p{N}]/u;
+  const keywordKey = (text) => {
+    const dropped = Array.from(text.replace(DECOMPOSING_APOSTROPHES, "").normalize("NFKD"))
+      .filter((c) => NON_ASCII.test(c) && LETTER.test(c) && !APOSTROPHES.includes(c)
+        && !foldChar(c)).join("");
+    const key = norm(text) + (dropped ? "\0" + dropped.toLowerCase() : "");
+    return key || text.trim().toLowerCase();
+  };
   const keywordIndex = (value) => {
-    const i = byNorm.get(norm(value));
+    const i = byKey.get(keywordKey(value));
     return i === undefined ? -1 : i;
   };
-  const byNorm = new Map(data.keywords.map((k, i) => [norm(k), i]));
+  const byKey = new Map(data.keywords.map((k, i) => [keywordKey(k), i]));
   const buttonKeyword = (b) => {
-    if (b._k === undefined) b._k = byNorm.has(norm(b.textContent)) ? byNorm.get(norm(b.textContent)) : -1;
+    if (b._k === undefined) b._k = keywordIndex(b.textContent);
     return b._k;
   };
   // A section or key word the page does not have (an old link) still filters: to nothing.
