@@ -316,3 +316,20 @@ def test_zsh_gets_key_words_whole(tmp_path: Path) -> None:
     assert sorted(zsh_offers("deepphen search -k Zq", root)) == sorted(
         [*SHELL_HOSTILE, "Zq colon: x"])
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+
+
+@needs_bash
+def test_a_value_completes_from_what_it_folds_to(tmp_path: Path) -> None:
+    """typer kept only the values that start with what was typed, case and all, so
+    "neural" offered nothing of "Neural Collapse" (the case folding of ``_matching`` never
+    reached the shell), nor did "Occam’" (a typographic apostrophe, as a phone or a copied
+    title gives it) or "neural-c", though search finds the same key words from them. A value
+    now completes case-folded, or from the fold every comparison uses (deepphen.vocab.fold)."""
+    papers = sample_papers()
+    papers[0].keywords = ["Occam's Razor", "Neural Collapse"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    assert bash_complete("deepphen search -k Occam\u2019", root) == ["Occam\\'s\\ Razor"]
+    assert bash_complete("deepphen search -k neural-c", root) == ["Neural\\ Collapse"]
+    assert bash_complete("deepphen search -k Occ", root) == ["Occam\\'s\\ Razor"]
+    assert bash_complete("deepphen search -k neural", root) == ["Neural\\ Collapse"]
+    assert bash_complete("deepphen export -k occ", root) == ["Occam\\'s\\ Razor"]

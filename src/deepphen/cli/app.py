@@ -32,10 +32,13 @@ class _OneLineErrors(TyperGroup):
     """
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        if any(k.endswith("_COMPLETE") and v == "complete_zsh" for k, v in os.environ.items()):
-            from deepphen.cli.completion import quote_for_zsh
+        shells = {v for k, v in os.environ.items() if k.endswith("_COMPLETE")}
+        if shells:  # a shell asks for completions
+            from deepphen.cli.completion import answer_unfiltered, quote_for_zsh
 
-            quote_for_zsh()  # typer's own quoting loses every ' and " of a value
+            answer_unfiltered(self)  # typer keeps only values starting with what was typed
+            if "complete_zsh" in shells:
+                quote_for_zsh()  # typer's own quoting loses every ' and " of a value
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:

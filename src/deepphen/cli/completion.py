@@ -136,17 +136,25 @@ def quote_for_zsh() -> None:
 
 def _matching(ctx: typer.Context, values: list[tuple[str, str]],
               incomplete: str) -> list[tuple[str, str]]:
-    """The (value, help) pairs whose value starts with ``incomplete``, case folded.
+    """The (value, help) pairs whose value starts with ``incomplete``, case folded, or
+    whose fold (``vocab.fold``, as search compares) starts with its fold: "Occam’" and
+    "neural-c" complete "Occam's Razor" and "Neural Collapse".
 
     Catalog text reaches the shell's command line and menu here: a value holding a control
     character is not offered, a value is quoted for the shell (``quoted_for``), and help text
     is made inert.
     """
     from deepphen.printable import has_control, printable
+    from deepphen.vocab import fold
 
-    start, shell = incomplete.casefold(), _shell(ctx)
+    start, folded, shell = incomplete.casefold(), fold(incomplete), _shell(ctx)
+
+    def fits(value: str) -> bool:
+        return value.casefold().startswith(start) or (
+            bool(folded) and fold(value).startswith(folded))
+
     return [(quoted_for(shell, value), printable(help)) for value, help in values
-            if value.casefold().startswith(start) and not has_control(value)]
+            if fits(value) and not has_control(value)]
 
 
 def complete_section(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -184,3 +192,27 @@ def complete_keyword(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
 
 # What a Param's ``complete`` names (deepphen.cli.params) -> the callback typer calls.
 COMPLETERS: dict[str, Any] = {"section": complete_section, "keyword": complete_keyword}
+
+
+def answer_unfiltered(group: Any) -> None:
+    """Let the catalog's completers answer as they match (``_matching``): typer's wrapper of
+    an ``autocompletion`` keeps only the values that start with what was typed, case and all,
+    so "neural" or "Occam’" completed nothing of "Neural Collapse" or "Occam's Razor".
+    Called just before a completion is answered; the commands' options are otherwise as
+    typer built them."""
+    try:  # typer's copy of click, where typer's classes live; older typers use click's
+        from typer._click.shell_completion import CompletionItem
+    except ImportError:
+        from click.shell_completion import CompletionItem
+
+    def unfiltered(completer: Any) -> Any:
+        def answer(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+            return [CompletionItem(value, help=help) for value, help in
+                    completer(ctx, incomplete)]
+        return answer
+
+    for command in getattr(group, "commands", {}).values():
+        for param in command.params:
+            completer = COMPLETERS.get(param.name or "")
+            if completer is not None and getattr(param, "_custom_shell_complete", None):
+                param._custom_shell_complete = unfiltered(completer)
