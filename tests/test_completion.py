@@ -333,3 +333,21 @@ def test_a_value_completes_from_what_it_folds_to(tmp_path: Path) -> None:
     assert bash_complete("deepphen search -k Occ", root) == ["Occam\\'s\\ Razor"]
     assert bash_complete("deepphen search -k neural", root) == ["Neural\\ Collapse"]
     assert bash_complete("deepphen export -k occ", root) == ["Occam\\'s\\ Razor"]
+
+
+def test_other_complete_variables_of_the_environment_are_not_a_shell(
+        run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only typer's ``$_<PROG>_COMPLETE=complete_<shell>`` is a shell asking; a build's
+    ``BUILD_COMPLETE=1`` or a stray ``_X_COMPLETE`` leaves the command as it is."""
+    from deepphen.cli import completion
+
+    def no(*args: object) -> None:
+        raise AssertionError("completion hook ran for a variable that is not typer's")
+
+    monkeypatch.setattr(completion, "answer_unfiltered", no)
+    monkeypatch.setenv("BUILD_COMPLETE", "1")
+    monkeypatch.setenv("_SETUP_COMPLETE", "yes")
+    root = make_catalog(tmp_path, sample_papers(), sample_settings())
+    result = run_cli("search", "grokking", "--catalog", str(root), "--format", "ids",
+                     exit_code=None)
+    assert result.exit_code in (0, 1), result.stderr

@@ -32,8 +32,12 @@ class _OneLineErrors(TyperGroup):
     """
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        shells = {v for k, v in os.environ.items() if k.endswith("_COMPLETE")}
-        if shells:  # a shell asks for completions
+        # A shell asks for completions: typer's scripts set $_<PROG>_COMPLETE to complete_<shell>
+        # (the program's name may vary: deepphen, python -m deepphen); other *_COMPLETE
+        # variables of the environment (BUILD_COMPLETE=1) are none of ours.
+        shells = {v for k, v in os.environ.items()
+                  if k.startswith("_") and k.endswith("_COMPLETE") and v.startswith("complete_")}
+        if shells:
             from deepphen.cli.completion import answer_unfiltered, quote_for_zsh
 
             answer_unfiltered(self)  # typer keeps only values starting with what was typed

@@ -120,9 +120,9 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
 
 def _forced(exc: DeepphenError, arxiv_id: str) -> DeepphenError:
     """A duplicate's hint in the walk's words: it has no --force, add has."""
-    from deepphen.add import DuplicateError
+    from deepphen import add as core
 
-    if isinstance(exc, DuplicateError) and exc.hint and "--force" in exc.hint:
+    if isinstance(exc, core.DuplicateError) and exc.hint and "--force" in exc.hint:
         exc.hint = f"'deepphen add {arxiv_id} --force' adds it anyway"
     return exc
 
