@@ -298,6 +298,7 @@ class StoredPapers(NamedTuple):
     data: bytes
 
     def blob(self, entry: int) -> bytes:
+        """The pickled paper of entry number ``entry``, undecoded."""
         return self.data[self.offsets[entry]:self.offsets[entry + 1]]
 
     @classmethod
@@ -323,6 +324,7 @@ class StoredPapers(NamedTuple):
 
     @staticmethod
     def write(path: Path, generation: str, sigs: list[FileSig], blobs: list[bytes]) -> bool:
+        """Write a snapshot atomically; False when the folder is not writable (it is a cache)."""
         offsets = array("Q", [0])
         for blob in blobs:
             offsets.append(offsets[-1] + len(blob))

@@ -40,6 +40,7 @@ class CatalogMeta:
     warning: str | None = None
 
     def known(self, arxiv_id: str) -> bool:
+        """Whether arXiv was already asked about this paper (found or not)."""
         return arxiv_id in self.categories or arxiv_id in self.missing
 
     def abstracts_of(self, papers: Sequence[Paper]) -> dict[str, str]:

@@ -100,6 +100,7 @@ class Known:
 
     @classmethod
     def of(cls, papers: Sequence[Paper], dismissed: set[str]) -> Known:
+        """The ids (without version) and folded titles of ``papers``, and the dismissed ids."""
         known = cls(dismissed=set(dismissed))
         for paper in papers:
             if paper.arxiv:
@@ -136,6 +137,7 @@ class Discovery:
     warnings: list[str] = field(default_factory=list)
 
     def headings(self) -> dict[str, str]:
+        """Section slug -> heading, for showing the suggested sections."""
         return {s.slug: s.heading for s in self.settings.sections}
 
 

@@ -42,6 +42,7 @@ class Dismissal:
     reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """The dismissal as a TOML table of the dismissals file."""
         out: dict[str, Any] = {"arxiv": self.arxiv}
         if self.title:
             out["title"] = self.title

@@ -112,9 +112,11 @@ class BodyReader:
         self.section_lines: dict[str, int] = {}  # slug -> its heading's line
 
     def report(self, line: int, message: str, level: str = WARNING) -> None:
+        """Record a problem of the page at ``line`` (1-based)."""
         self.problems.append(ImportNote(line, message, level))
 
     def note_gap(self, heading: str, gap: int) -> None:
+        """Keep a section's blank lines before its entries when they are not the default."""
         if gap != DEFAULT_BLANK_LINES:
             self.blank_lines[heading] = min(gap, 9)
 

@@ -39,9 +39,11 @@ class ClosedStdout(io.TextIOBase):
     as ``ls >&-`` has it), never a traceback nor a success."""
 
     def writable(self) -> bool:
+        """Claims to be writable, so that the write itself fails with EBADF."""
         return True
 
     def write(self, text: str) -> int:
+        """Fail as a write to a closed descriptor does."""
         raise OSError(errno.EBADF, "cannot write the output: stdout is closed")
 
 

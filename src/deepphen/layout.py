@@ -31,6 +31,7 @@ class ResourceSection:
     toc_label: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The group as a TOML table of catalog.toml, defaults left out."""
         out: dict[str, Any] = {"heading": self.heading, "level": self.level}
         if self.toc_label:
             out["toc_label"] = self.toc_label

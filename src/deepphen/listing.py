@@ -64,6 +64,7 @@ class Fetched:
 
     @property
     def complete(self) -> bool:
+        """Whether every result of the listing came (how it is judged: the comment below)."""
         # ``received``, not the distinct entries: results shifting while paging repeat some
         # entries, and arXiv counts each result once. A listing that ends with a short page
         # ended there, whatever total was announced (a server may miscount it); one that

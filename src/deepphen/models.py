@@ -50,6 +50,7 @@ class Link:
     url: str
 
     def to_dict(self) -> dict[str, str]:
+        """The link as a TOML inline table."""
         return {"label": self.label, "url": self.url}
 
 
@@ -100,6 +101,7 @@ class Paper:
 
     @property
     def code_url(self) -> str | None:
+        """The URL of the paper's first ``code`` link, if any."""
         return next((link.url for link in self.links if link.label == "code"), None)
 
     def sort_key(self) -> tuple[int, int, int, str]:
@@ -229,13 +231,16 @@ class Section:
 
     @property
     def toc_text(self) -> str:
+        """What the table of contents calls the section."""
         return self.toc_label or self.heading
 
     @property
     def toc_anchor(self) -> str:
+        """The anchor the table of contents links to: the page's own, else the heading's."""
         return self.anchor or github_anchor(self.heading)
 
     def to_dict(self) -> dict[str, Any]:
+        """The section as a TOML inline table of catalog.toml's ``sections``."""
         out: dict[str, Any] = {"heading": self.heading, "slug": self.slug}
         out.update(self.page_fields())
         return out
@@ -268,6 +273,7 @@ class Resource:
     group: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The resource as a TOML table of catalog.toml's ``resources``, empty fields left out."""
         out: dict[str, Any] = {"name": self.name, "url": self.url}
         for name in ("badges", "note", "section", "group"):
             value = getattr(self, name)
@@ -284,6 +290,7 @@ class DiscoverSettings:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The ``[discover]`` table of catalog.toml, empty settings left out."""
         out: dict[str, Any] = {}
         if self.categories:
             out["categories"] = list(self.categories)
@@ -292,6 +299,7 @@ class DiscoverSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DiscoverSettings:
+        """Read the ``[discover]`` table; a wrong type raises FieldError naming the field."""
         try:
             categories = str_list(data, "categories")
         except FieldError as exc:
@@ -343,6 +351,7 @@ class Settings:
         return [self, *self.pages]
 
     def to_dict(self) -> dict[str, Any]:
+        """The settings as the TOML document of catalog.toml."""
         return self._table(first=True)
 
     def _table(self, *, first: bool) -> dict[str, Any]:

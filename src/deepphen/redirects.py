@@ -30,6 +30,8 @@ POLICY = ("deepphen follows a redirect only on the API's own host and port, from
 
 
 class Origin(NamedTuple):
+    """Where a URL points: a redirect is followed only within the policy above."""
+
     scheme: str
     host: str
     port: int | None

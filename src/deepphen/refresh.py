@@ -34,6 +34,7 @@ class Change:
     new: Any
 
     def describe(self) -> str:
+        """The change in one line: ``field: old -> new``."""
         return f"{self.field}: {show_value(self.old)} -> {show_value(self.new)}"
 
 
@@ -54,6 +55,7 @@ class Update:
     changes: list[Change]
 
     def to_json(self) -> dict[str, Any]:
+        """The change as a JSON object of ``refresh --format json``."""
         return {
             "arxiv": self.paper.arxiv,
             "path": str(self.paper.path) if self.paper.path else None,

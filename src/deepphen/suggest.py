@@ -256,6 +256,7 @@ class KeywordChoice:
 
     @property
     def changed(self) -> bool:
+        """Whether the catalog spells the key word otherwise than it was given."""
         return self.given != self.spelling
 
 

@@ -52,6 +52,7 @@ class Window:
 
     @property
     def days(self) -> int:
+        """How many calendar days the window spans, both ends included."""
         return (self.end - self.start).days + 1
 
     def split(self, parts: int) -> list[Window]:

@@ -50,15 +50,19 @@ class QuietProgress:
     """The progress hooks off the terminal: they do nothing."""
 
     def start(self, total: int) -> None:
+        """Nothing to show."""
         pass
 
     def batch(self, count: int) -> None:
+        """Nothing to show."""
         pass
 
     def wait(self, seconds: float, reason: str) -> None:
+        """Nothing to show."""
         pass
 
     def limit(self, seconds: float | None) -> None:
+        """Nothing to show."""
         pass
 
 
@@ -71,12 +75,15 @@ class RichProgress:
         self.task = progress.add_task(description, total=None)
 
     def start(self, total: int) -> None:
+        """The bar's length: ``total`` ids."""
         self.progress.update(self.task, total=total)
 
     def batch(self, count: int) -> None:
+        """``count`` more ids done; any wait is over."""
         self.progress.update(self.task, advance=count, description=self.description)
 
     def wait(self, seconds: float, reason: str) -> None:
+        """Name the wait (how long, and why) in the bar's text."""
         self.progress.update(self.task, description=waiting(seconds, reason))
 
     def limit(self, seconds: float | None) -> None:

@@ -129,10 +129,12 @@ class Context:
 
     @cached_property
     def papers(self) -> list[Paper]:
+        """The papers of the files that parsed."""
         return [f.paper for f in self.files if f.paper is not None]
 
     @cached_property
     def vocabulary(self) -> Any:
+        """The catalog's key-word vocabulary (deepphen.vocab.Vocabulary), built once."""
         from deepphen.vocab import Vocabulary
 
         return Vocabulary.from_papers(self.papers)
@@ -153,10 +155,12 @@ class Context:
 
     @property
     def all_valid(self) -> bool:
+        """Whether every paper file parsed."""
         return all(f.paper is not None for f in self.files)
 
     @cached_property
     def settings_lines(self) -> list[str]:
+        """catalog.toml's lines, for findings that name a line of it."""
         return text_lines(catalog.read_text(self.root / catalog.SETTINGS_FILE))
 
     @cached_property
