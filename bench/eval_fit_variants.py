@@ -195,6 +195,15 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # key words) spelt out in catalog and candidate texts before key words are looked for
     # ("the NTK regime" spells the key word "neural tangent kernel").
     "acronyms": {"acronyms": True},
+    # Ninth round: the words a listing uses often (in at least a share t of its papers: "we",
+    # "propose", "model", "language") carry how a paper is written, the rare ones its topic;
+    # each pooled and z-scored on its own, combined as (rare + w x common) / sqrt(1 + w^2),
+    # on the scale of the shipped evidence: ``split-t-w``.
+    "split-02-1": {"split": (0.02, 1.0)},
+    "split-02-1.5": {"split": (0.02, 1.5)},
+    "split-02-2": {"split": (0.02, 2.0)},
+    "split-05-1.5": {"split": (0.05, 1.5)},
+    "split-01-0.5": {"split": (0.01, 0.5)},
 }
 
 Ranker = Callable[[Sequence[ArxivEntry]], list[str]]
@@ -568,6 +577,15 @@ def variant_ranker(catalog: list[Paper], settings: Settings, abstracts: dict[str
                           unseen=unseen, counts=counts)
         if unseen == "rawmean":
             evidence = fit._standardized(evidence)
+        if "split" in knobs:
+            share, w = knobs["split"]
+            cut = share * len(entries)
+            parts = [fit._standardized(pooled(docs, listed, {
+                t: v for t, v in weights.items() if (listed[t] >= cut) == common}))
+                for common in (False, True)]
+            scale = statistics.pstdev([e for e in evidence if math.isfinite(e)])
+            evidence = [(r + w * c) / math.sqrt(1 + w * w) * scale
+                        for r, c in zip(*parts, strict=True)]
         if "prf" in knobs:
             top, share = knobs["prf"]
             best = sorted(range(len(entries)), key=lambda i: -evidence[i])[:top]
