@@ -19,7 +19,6 @@ from deepphen.dialect import (
     escape_html,
     escape_md,
     fold_lines,
-    page_lines,
     safe_url,
     unescape_html,
     unescape_md,
@@ -28,6 +27,7 @@ from deepphen.export import exporter
 from deepphen.export.markdown import render, render_entry
 from deepphen.importer import parse_list
 from deepphen.models import Link, Paper, Resource
+from deepphen.verbatim import page_lines
 from tests.helpers import check_golden, sample_papers, sample_settings
 
 # Our own two HTML openers; any other tag-like '<' in the output would be injected HTML.

@@ -89,7 +89,7 @@ def test_unbracketing_inner_links_agrees_with_the_regex_on_link_pieces(text: str
 @given(st.lists(st.sampled_from([" ", "\t", "</details>", "x", "<", "\n"]), max_size=8)
        .map("".join))
 def test_dropping_a_closing_details_agrees_with_the_regex(text: str) -> None:
-    from deepphen.dialect import _drop_close
+    from deepphen.verbatim import _drop_close
 
     assert _drop_close(text) == _CLOSE_REFERENCE.sub("", text)
 

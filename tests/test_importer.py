@@ -430,6 +430,59 @@ def test_digest_without_list_marker_is_kept() -> None:
                for p in result.problems)
 
 
+def test_plain_digest_line_is_read_and_kept() -> None:
+    """Older versions of the list wrote the digest as a plain '- Digest:' line; it was
+    reported as a second authors line and its text was left out."""
+    page = ("## S\n### S: 2021\n- P. [[paper]](https://arxiv.org/abs/2101.00001)\n"
+            "  - A. Author.\n  - Digest:  Invented *text*.  \n")
+    result = parse_list(page)
+    (paper,) = result.papers
+    assert paper.digest == " Invented *text*.  "
+    assert not [p for p in result.problems if p.level == ERROR]
+    assert any(p.line == 5 and "'Digest:'" in p.message for p in result.problems)
+    assert render(result.papers, result.settings).splitlines()[-1] == paper.verbatim[-1]
+    assert paper.verbatim[-1] == page.splitlines()[-1]
+    # Without the verbatim lines it is written in the list's format.
+    paper.verbatim = []
+    assert render(result.papers, result.settings).splitlines()[-1] == (
+        "  - <details><summary>Digest</summary>  Invented *text*.  ")
+
+
+@pytest.mark.parametrize("live", ["[a link](https://example.org)", "https://example.org",
+                                  "<b>tag</b>"])
+def test_plain_digest_with_live_markup_is_written_as_details(live: str) -> None:
+    """A link or tag is live in a plain digest line and inert in a <details> one: such a
+    line is not kept as written, so export never makes the digest's text live."""
+    page = ("## S\n### S: 2021\n- P. [[paper]](https://arxiv.org/abs/2101.00001)\n"
+            f"  - A. Author.\n  - Digest: Invented {live}.\n")
+    result = parse_list(page)
+    (paper,) = result.papers
+    assert paper.digest == f"Invented {live}."
+    assert not paper.verbatim
+    assert render(result.papers, result.settings).splitlines()[-1].startswith(
+        "  - <details><summary>Digest</summary> Invented")
+
+
+def test_links_on_lines_below_the_title_are_read() -> None:
+    """The first version of the list put each link on a line of its own below the title;
+    they were left out as lines not understood."""
+    page = ("## S\n### S: 2020\n- Invented Title\n  [[paper]](https://arxiv.org/abs/2003.00001)\n"
+            "  [[code]](https://github.com/o/r)  \n  - A. Author.\n")
+    result = parse_list(page)
+    (paper,) = result.papers
+    assert paper.arxiv == "2003.00001"
+    assert [(link.label, link.url) for link in paper.links] == [
+        ("paper", "https://arxiv.org/abs/2003.00001"), ("code", "https://github.com/o/r")]
+    assert not [p for p in result.problems if p.level == ERROR]
+    assert {4, 5} <= {p.line for p in result.problems if "joined" in p.message}
+    # Kept as written (markdown reads the lines as one paragraph) until lint --fix.
+    assert render(result.papers, result.settings).splitlines()[-4:] == page.splitlines()[-4:]
+    paper.verbatim = []
+    assert render(result.papers, result.settings).splitlines()[-2] == (
+        "- Invented Title. [[paper]](https://arxiv.org/abs/2003.00001) "
+        "[[code]](https://github.com/o/r)")
+
+
 # ---- round trip of generated catalogs -------------------------------------------------------
 
 # No control or formatting character (bidi overrides, U+FFF9..FFFB, ...): the page drops them

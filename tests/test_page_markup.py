@@ -377,8 +377,8 @@ _LINES = [line for _, line in entry_lines(_GROKKING)]
         "tab-after-marker", "emphasis-space", "html-without-marker", "marker-at-margin"])
 def test_verbatim_that_changes_markup_is_not_taken_and_lint_says_so(
         verbatim: list[str] | str, tmp_path) -> None:
-    from deepphen.dialect import page_lines
     from deepphen.lint import engine
+    from deepphen.verbatim import page_lines
     from tests.helpers import make_catalog
 
     paper = dataclasses.replace(_GROKKING, verbatim=verbatim)

@@ -25,6 +25,7 @@ from deepphen.import_entry import (
     ImportNote,
     check_rendering,
     is_bare_sub_line,
+    is_links_line,
     keep_verbatim,
     opens_details,
     read_entry,
@@ -328,6 +329,12 @@ class BodyReader:
             stripped = line.lstrip()
             entry.subs.append((lineno, line[:len(line) - len(stripped)], stripped))
             entry.raw[lineno] = line
+        elif entry is not None and not entry.subs and line.startswith((" ", "\t")) \
+                and is_links_line(line.strip()):
+            # Links on a line of their own below the title: the title's paragraph goes on.
+            entry.content = f"{entry.content.rstrip()} {line.strip()}"
+            entry.raw[lineno] = line
+            self.report(lineno, "links below the title joined to the title line")
         elif entry is not None and line.startswith((" ", "\t")) and entry.subs \
                 and DIGEST_RE.match(entry.subs[-1][2]):
             # A digest wrapped onto the next line: joined with a space.

@@ -20,7 +20,6 @@ from deepphen.dialect import (
     KEYWORD_LABEL_RE,
     LINK_URL,
     entry_lines,
-    same_but_format,
     split_unescaped,
     strip_final_period,
     unescape_html,
@@ -29,6 +28,7 @@ from deepphen.dialect import (
     unescaped_positions,
 )
 from deepphen.models import Link, Paper
+from deepphen.verbatim import same_but_format
 
 ERROR = "error"  # something on the page could not be represented and was left out
 WARNING = "warning"  # imported, but the page breaks a rule or export will write it differently
@@ -45,6 +45,8 @@ class ImportNote(NamedTuple):
 Report = Callable[..., None]  # report(line, message, level=WARNING)
 
 DIGEST_RE = re.compile(r"^<details>\s*<summary>\s*digest\s*</summary>(.*)$", re.IGNORECASE)
+# The digest as older versions of the list wrote it: a plain '- Digest: text' line.
+PLAIN_DIGEST_RE = re.compile(r"^digest\s*:(.*)$", re.IGNORECASE)
 AUTHOR_LIST_RE = re.compile(r"^<details>\s*<summary>\s*author list\s*</summary>(.*)$",
                             re.IGNORECASE)
 _CLOSE_DETAILS_RE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
@@ -180,7 +182,8 @@ def _title_line(entry: EntryLines, report: Report) -> tuple[str, list[Link]]:
 def _sub_line(paper: Paper, lineno: int, content: str, report: Report,
               kinds: dict[str, int]) -> str | None:
     """Read one indented line of an entry into the paper; returns its kind."""
-    digest = DIGEST_RE.match(content)
+    plain = PLAIN_DIGEST_RE.match(content)
+    digest = DIGEST_RE.match(content) or plain
     authors = AUTHOR_LIST_RE.match(content)
     keywords = KEYWORD_LABEL_RE.match(content)
     kind = ("digest" if digest else "authors" if authors
@@ -189,7 +192,14 @@ def _sub_line(paper: Paper, lineno: int, content: str, report: Report,
         report(lineno, f"second {kind} line in one entry, left out: {short(content)}", ERROR)
         return None
     kinds[kind] = lineno
-    if digest:
+    if plain:
+        report(lineno, "plain 'Digest:' line written as a <details> digest")
+        text = plain.group(1)
+        text = text[1:] if text.startswith(" ") else text
+        paper.digest = unescape_html(text) if text.strip() else None
+        if paper.digest is None:
+            report(lineno, "empty digest dropped")
+    elif digest:
         text = _details_text(digest.group(1), lambda message: report(lineno, message))
         paper.digest = unescape_html(text) if text.strip() else None
         if paper.digest is None:
@@ -235,6 +245,15 @@ def _authors(lineno: int, text: str, report: Report) -> tuple[list[str], str | N
 def opens_details(text: str) -> bool:
     """True for an entry's digest or author-list line (each opens a <details> block)."""
     return bool(DIGEST_RE.match(text) or AUTHOR_LIST_RE.match(text))
+
+
+def is_links_line(text: str) -> bool:
+    """True for a line of ``[[label]](url)`` links alone (an older page's links below the
+    title, which markdown reads as the title's paragraph going on)."""
+    pos, found = 0, False
+    while (m := LINK_RE.match(text, pos)) is not None and m.end() > pos:
+        pos, found = m.end(), True
+    return found and text[pos:].strip() in ("", "\\")
 
 
 def is_bare_sub_line(text: str) -> bool:

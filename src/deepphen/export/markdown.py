@@ -20,12 +20,12 @@ from deepphen.dialect import (
     escape_md,
     group_label,
     group_year,
-    page_lines,
 )
 from deepphen.export import sections_with_papers
 from deepphen.export.anchors import PLACEHOLDER, link_label, resolve
 from deepphen.layout import Layout
 from deepphen.models import Paper, Resource, Section, Settings
+from deepphen.verbatim import page_lines
 
 
 def render_entry(paper: Paper) -> str:

@@ -129,7 +129,8 @@ def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     paper = f.paper
     if not paper.verbatim:
         return
-    from deepphen.dialect import entry_lines, same_but_format
+    from deepphen.dialect import entry_lines
+    from deepphen.verbatim import same_but_format
 
     def edit(data: dict[str, Any]) -> None:
         data.pop("verbatim", None)
@@ -157,7 +158,8 @@ def verbatim_markup(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     paper = f.paper
     if not paper.verbatim:
         return
-    from deepphen.dialect import entry_lines, same_but_format
+    from deepphen.dialect import entry_lines
+    from deepphen.verbatim import same_but_format
 
     canonical = [line for _, line in entry_lines(paper)]
     if not same_but_format(paper.verbatim, canonical) \
