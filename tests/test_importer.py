@@ -483,6 +483,28 @@ def test_links_on_lines_below_the_title_are_read() -> None:
         "[[code]](https://github.com/o/r)")
 
 
+def test_a_year_subsection_written_as_h2_stays_in_its_section() -> None:
+    """An older page wrote one year heading of a section as '## Section: YYYY'; it was read
+    as a new section of that name, and the section's later year headings were rewritten
+    as 'Section: YYYY: YYYY'."""
+    page = ("## Table of Contents\n\n- [Survey](#survey)\n- [Other](#other)\n\n"
+            "## Survey\n\n## Survey: 2022\n\n"
+            "- A. [[paper]](https://arxiv.org/abs/2201.00001)\n  - X.\n  - Key Word: K.\n\n"
+            "### Survey: 2021\n\n"
+            "- B. [[paper]](https://arxiv.org/abs/2101.00001)\n  - X.\n  - Key Word: K.\n\n"
+            "## Other\n\n### Other: 2020\n\n"
+            "- C. [[paper]](https://arxiv.org/abs/2001.00001)\n  - X.\n  - Key Word: K.\n")
+    result = parse_list(page)
+    assert [s.heading for s in result.settings.sections] == ["Survey", "Other"]
+    assert [(p.section, p.year) for p in result.papers] == [
+        ("survey", 2022), ("survey", 2021), ("other", 2020)]
+    assert [p for p in result.problems if p.line == 8] and not [
+        p for p in result.problems if p.level == ERROR]
+    exported = render(result.papers, result.settings)
+    assert "### Survey: 2022" in exported and "### Survey: 2021" in exported
+    assert "## Survey: 2022" not in exported.replace("### ", "")
+
+
 # ---- round trip of generated catalogs -------------------------------------------------------
 
 # No control or formatting character (bidi overrides, U+FFF9..FFFB, ...): the page drops them

@@ -157,7 +157,7 @@ class BodyReader:
                 self.resource_group = h3.group(2)
                 continue
             if h3 and self.resource_section is None:
-                self._h3(lineno, h3, gap)
+                self._h3(lineno, h3.group("level"), h3.group(2), gap)
                 continue
             if self.resource_section is not None:
                 read_resource_line(lineno, line, self.resources, self.resource_section,
@@ -241,6 +241,12 @@ class BodyReader:
         return False
 
     def _h2(self, lineno: int, heading: str, gap: int) -> None:
+        section = self.section
+        if self.resource_section is None and section is not None \
+                and re.fullmatch(rf"{re.escape(section.heading)}\s*:\s*\d{{4}}", heading):
+            # "## Section: YYYY" under "## Section": a year subsection a level too high.
+            self._h3(lineno, "##", heading, gap)
+            return
         self.note_gap(heading, gap)
         if self.resource_section is not None and self.resource_level == 1:
             self.resource_group = heading
@@ -257,12 +263,11 @@ class BodyReader:
             self.layout.resource_sections.append(ResourceSection(heading, level))
         self.resource_section, self.resource_level, self.resource_group = heading, level, None
 
-    def _h3(self, lineno: int, h3: re.Match[str], gap: int) -> None:
+    def _h3(self, lineno: int, level: str, text: str, gap: int) -> None:
         self._end_group(lineno)
-        text = h3.group(2)
         self.year = self.years.read_label(lineno, text, self.section, "headings")
-        if h3.group("level") != "###":
-            self.report(lineno, f"heading level '{h3.group('level')}' written as '###'")
+        if level != "###":
+            self.report(lineno, f"heading level '{level}' written as '###'")
         # Keyed "<section>: YYYY" whatever the style: "### 2023" recurs per section.
         key = (text if self.year is None or self.section is None
                else f"{self.section.heading}: {group_year(self.year, self.layout)}")
