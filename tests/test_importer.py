@@ -505,6 +505,21 @@ def test_a_year_subsection_written_as_h2_stays_in_its_section() -> None:
     assert "## Survey: 2022" not in exported.replace("### ", "")
 
 
+def test_a_h2_text_section_after_the_resources_is_the_closing() -> None:
+    """A 2023 version of the sibling list's full list ends in '## Contributing' with a line
+    of text after its '##' resource sections; it was read as a paper section and export
+    moved it before the resources."""
+    page = ("## Table of Contents\n\n- [Alpha](#alpha)\n- [Tools](#tools)\n"
+            "- [Contributing](#contributing)\n\n## Alpha\n\n### Alpha: 2021\n\n"
+            "- A. [[paper]](https://arxiv.org/abs/2101.00001)\n  - X.\n  - Key Word: K.\n\n"
+            "## Tools\n\n- [T](https://example.org/t)\n\n## Contributing\n\nInvented text.\n")
+    result = parse_list(page)
+    assert [s.heading for s in result.settings.sections] == ["Alpha"]
+    assert result.settings.closing == "## Contributing\n\nInvented text."
+    assert not result.problems
+    assert render(result.papers, result.settings) == page
+
+
 # ---- round trip of generated catalogs -------------------------------------------------------
 
 # No control or formatting character (bidi overrides, U+FFF9..FFFB, ...): the page drops them

@@ -139,17 +139,13 @@ class BodyReader:
                 i = hidden_end
                 continue
             if H1_RE.match(line) and self._h1(lineno, H1_RE.match(line).group(1), gap):
-                # Lines of spaces at the end are blank, as the page's end blank lines count
-                # them; kept, each import/export round would add one.
-                end = len(lines)
-                while end > i and not lines[end - 1].strip():
-                    end -= 1
-                return "\n".join(lines[i - 1:end])
+                return self._closing(i)
             if H1_RE.match(line):
                 continue
             h2 = _H2_RE.match(line)
+            if h2 and self._h2(lineno, h2.group(1), gap):
+                return self._closing(i)
             if h2:
-                self._h2(lineno, h2.group(1), gap)
                 continue
             h3 = _H3_RE.match(line)
             if h3 and self.resource_level == 2 and h3.group("level") == "###":
@@ -220,18 +216,28 @@ class BodyReader:
             return False
         return True
 
+    def _closing(self, i: int) -> str:
+        """The closing, from the heading on line index ``i - 1`` to the page's end. Lines of
+        spaces at the end are blank, as the page's end blank lines count them; kept, each
+        import/export round would add one."""
+        lines, end = self.lines, len(self.lines)
+        while end > i and not lines[end - 1].strip():
+            end -= 1
+        return "\n".join(lines[i - 1:end])
+
     def _dated_papers(self) -> bool:
         """True once a paper is read whose year is known (an undated one may yet be left
         out, and a page's export keeps only what it holds)."""
         return any(p.year for p in self.papers)
 
-    def _entries_follow(self, lineno: int) -> bool:
+    def _entries_follow(self, lineno: int, level: int = 1) -> bool:
         """True when a '##' paper section with an entry follows the '#' heading on ``lineno``
         before the next '#' heading (a '##' resources section is not one: its links read as
-        resources, so the heading above it is no papers heading)."""
-        in_section = False
+        resources, so the heading above it is no papers heading). With ``level`` 2: when
+        the '##' section on ``lineno`` holds an entry."""
+        in_section = level == 2
         for line in self.lines[lineno:]:
-            if H1_RE.match(line):
+            if H1_RE.match(line) or (level == 2 and _H2_RE.match(line)):
                 return False
             h2 = _H2_RE.match(line)
             if h2:
@@ -240,23 +246,31 @@ class BodyReader:
                 return True
         return False
 
-    def _h2(self, lineno: int, heading: str, gap: int) -> None:
+    def _h2(self, lineno: int, heading: str, gap: int) -> bool:
+        """A '##' heading: a paper section, a resources section or group, a year subsection
+        written a level too high, or the closing (returns True)."""
         section = self.section
         if self.resource_section is None and section is not None \
                 and re.fullmatch(rf"{re.escape(section.heading)}\s*:\s*\d{{4}}", heading):
             # "## Section: YYYY" under "## Section": a year subsection a level too high.
             self._h3(lineno, "##", heading, gap)
-            return
+            return False
         self.note_gap(heading, gap)
         if self.resource_section is not None and self.resource_level == 1:
             self.resource_group = heading
-            return
+            return False
+        after_resources = self.resource_section is not None
         self._end_section(lineno)
-        if "resource" in heading.lower() or (
-                self._dated_papers() and resource_block_end(self.lines, lineno - 1, 2) is not None):
+        block = resource_block_end(self.lines, lineno - 1, 2)
+        if "resource" in heading.lower() or (self._dated_papers() and block is not None):
             self._open_resources(heading, 2)
-            return
+            return False
+        if after_resources and not self._entries_follow(lineno, 2):
+            # After '##' resource sections, one that holds neither resources nor entries
+            # ("## Contributing") starts the closing, as a '#' heading does.
+            return True
         self.section = self._new_section(lineno, heading)
+        return False
 
     def _open_resources(self, heading: str, level: int) -> None:
         if all(block.heading != heading for block in self.layout.resource_sections):
