@@ -217,9 +217,8 @@ class BodyReader:
         return True
 
     def _closing(self, i: int) -> str:
-        """The closing, from the heading on line index ``i - 1`` to the page's end. Lines of
-        spaces at the end are blank, as the page's end blank lines count them; kept, each
-        import/export round would add one."""
+        """The closing: from the heading (line index ``i - 1``) to the last line not blank
+        (spaces kept there would add a blank line each import/export round)."""
         lines, end = self.lines, len(self.lines)
         while end > i and not lines[end - 1].strip():
             end -= 1
@@ -233,8 +232,7 @@ class BodyReader:
     def _entries_follow(self, lineno: int, level: int = 1) -> bool:
         """True when a '##' paper section with an entry follows the '#' heading on ``lineno``
         before the next '#' heading (a '##' resources section is not one: its links read as
-        resources, so the heading above it is no papers heading). With ``level`` 2: when
-        the '##' section on ``lineno`` holds an entry."""
+        resources). With ``level`` 2: when the '##' section on ``lineno`` holds an entry."""
         in_section = level == 2
         for line in self.lines[lineno:]:
             if H1_RE.match(line) or (level == 2 and _H2_RE.match(line)):
@@ -247,8 +245,8 @@ class BodyReader:
         return False
 
     def _h2(self, lineno: int, heading: str, gap: int) -> bool:
-        """A '##' heading: a paper section, a resources section or group, a year subsection
-        written a level too high, or the closing (returns True)."""
+        """A '##' heading: a section, resources (or their group), a year group a level too
+        high, or the closing (returns True)."""
         section = self.section
         if self.resource_section is None and section is not None \
                 and re.fullmatch(rf"{re.escape(section.heading)}\s*:\s*\d{{4}}", heading):
@@ -256,19 +254,17 @@ class BodyReader:
             self._h3(lineno, "##", heading, gap)
             return False
         self.note_gap(heading, gap)
-        if self.resource_section is not None and self.resource_level == 1:
+        after_resources = self.resource_section is not None
+        if after_resources and self.resource_level == 1:
             self.resource_group = heading
             return False
-        after_resources = self.resource_section is not None
         self._end_section(lineno)
-        block = resource_block_end(self.lines, lineno - 1, 2)
-        if "resource" in heading.lower() or (self._dated_papers() and block is not None):
+        if "resource" in heading.lower() or (
+                self._dated_papers() and resource_block_end(self.lines, lineno - 1, 2) is not None):
             self._open_resources(heading, 2)
             return False
         if after_resources and not self._entries_follow(lineno, 2):
-            # After '##' resource sections, one that holds neither resources nor entries
-            # ("## Contributing") starts the closing, as a '#' heading does.
-            return True
+            return True  # "## Contributing" after '##' resources: the closing, as '#' starts it
         self.section = self._new_section(lineno, heading)
         return False
 
@@ -350,7 +346,6 @@ class BodyReader:
             entry.raw[lineno] = line
         elif entry is not None and not entry.subs and line.startswith((" ", "\t")) \
                 and is_links_line(line.strip()):
-            # Links on a line of their own below the title: the title's paragraph goes on.
             entry.content = f"{entry.content.rstrip()} {line.strip()}"
             entry.raw[lineno] = line
             self.report(lineno, "links below the title joined to the title line")
