@@ -263,7 +263,7 @@ class BodyReader:
                 self._dated_papers() and resource_block_end(self.lines, lineno - 1, 2) is not None):
             self._open_resources(heading, 2)
             return False
-        if after_resources and not self._entries_follow(lineno, 2):
+        if after_resources and self._dated_papers() and not self._entries_follow(lineno, 2):
             return True  # "## Contributing" after '##' resources: the closing, as '#' starts it
         self.section = self._new_section(lineno, heading)
         return False
