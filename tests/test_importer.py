@@ -520,6 +520,20 @@ def test_a_h2_text_section_after_the_resources_is_the_closing() -> None:
     assert render(result.papers, result.settings) == page
 
 
+def test_entries_without_blank_lines_around_them_are_reported() -> None:
+    """The list's 2020 versions write some entries right under the year heading or the entry
+    above; export separates them by a blank line, which import did not say."""
+    page = ("## S\n### S: 2020\n- A. [[paper]](https://arxiv.org/abs/2001.00002)\n  - X.\n"
+            "- B. [[paper]](https://arxiv.org/abs/2001.00001)\n  - X.\n\n"
+            "- C. [[paper]](https://arxiv.org/abs/2001.00000)\n  - X.\n")
+    result = parse_list(page)
+    assert len(result.papers) == 3
+    blank = {p.line for p in result.problems if "blank line" in p.message}
+    assert blank == {3, 5}
+    exported = render(result.papers, result.settings).splitlines()
+    assert exported[exported.index("### S: 2020") + 1] == ""
+
+
 # ---- round trip of generated catalogs -------------------------------------------------------
 
 # No control or formatting character (bidi overrides, U+FFF9..FFFB, ...): the page drops them

@@ -3,7 +3,8 @@
 Everything both directions agree on lives here, so that text escaped on export reads back
 unchanged on import: the two escaping contexts (markdown text and raw-HTML lines) and safe
 URLs; how one paper is written as an entry (``entry_lines``; when an imported entry's own lines
-may stand for it is deepphen.verbatim's); and how a section's year subsections are headed.
+may stand for it is deepphen.verbatim's); how a section's year subsections are headed; and
+which blocks the page does not show (HTML comments, fenced code).
 """
 
 from __future__ import annotations
@@ -258,6 +259,24 @@ def year_style(text: str, year: re.Match[str], section_heading: str) -> str | No
         return None
     style = before + "{year}" + after
     return None if style == f"{section_heading}: {{year}}" else style
+
+
+def hidden_block_end(lines: list[str], start: int) -> int | None:
+    """The 1-based last line of an HTML comment or fenced code block opening at ``start``.
+
+    None when ``lines[start]`` opens neither; an unclosed one runs to the end of the page.
+    """
+    opening = lines[start].lstrip()
+    if opening.startswith("<!--"):
+        if "-->" in opening[4:]:
+            return start + 1
+        closes = (j for j in range(start + 1, len(lines)) if "-->" in lines[j])
+    elif opening.startswith(("```", "~~~")):
+        fence = opening[:3]
+        closes = (j for j in range(start + 1, len(lines)) if lines[j].lstrip().startswith(fence))
+    else:
+        return None
+    return next(closes, len(lines) - 1) + 1
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from deepphen import ids
-from deepphen.dialect import IMAGE_ALT, LINK_URL, group_year
+from deepphen.dialect import IMAGE_ALT, LINK_URL, group_year, hidden_block_end
 from deepphen.import_entry import (
     AUTHOR_LIST_RE,
     DIGEST_RE,
@@ -52,24 +52,6 @@ _ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")
 _SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")
 _ENTRY_LIKE_RE = re.compile(r"^\s*[-*]\s+.*\[\[")
 DEFAULT_BLANK_LINES = 1
-
-
-def hidden_block_end(lines: list[str], start: int) -> int | None:
-    """The 1-based last line of an HTML comment or fenced code block opening at ``start``.
-
-    None when ``lines[start]`` opens neither; an unclosed one runs to the end of the page.
-    """
-    opening = lines[start].lstrip()
-    if opening.startswith("<!--"):
-        if "-->" in opening[4:]:
-            return start + 1
-        closes = (j for j in range(start + 1, len(lines)) if "-->" in lines[j])
-    elif opening.startswith(("```", "~~~")):
-        fence = opening[:3]
-        closes = (j for j in range(start + 1, len(lines)) if lines[j].lstrip().startswith(fence))
-    else:
-        return None
-    return next(closes, len(lines) - 1) + 1
 
 
 class BodyReader:
@@ -325,6 +307,8 @@ class BodyReader:
             self.entry = EntryLines(lineno, top.group("content"), section.slug, self.year)
             self.entry.raw[lineno] = line
             self.entry_problems = len(self.problems)  # its problems are reported after this
+            if not gap and (self.group_entries or self.lines[lineno - 2].startswith("#")):
+                self.report(lineno, "no blank line above the entry (export writes one)")
             self.group_entries += 1
             self.started = True
             if self.note is not None:
