@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from deepphen.catalog import Catalog, load_settings, write_catalog
 from deepphen.export.markdown import recent, render
 from deepphen.importer import ImportResult, parse_list
-from deepphen.models import Paper
+from deepphen.models import Paper, Settings
 from tests.helpers import FIXTURES, SHARED
 
 LISTS = FIXTURES / "lists"
@@ -298,3 +298,56 @@ def test_resource_contents_labels_are_link_text_like_the_sections(tmp_path: Path
                      r"- [Seminars \[beta](#seminars)"]
     again = parse_list(out)  # and the page reads back to itself
     assert render(again.papers, again.settings) == out
+
+
+GROUPED_RESOURCES = """## Table of Contents
+
+- [Alpha](#alpha)
+- [Related Lists](#related-lists)
+  - [Tools List](#tools-list)
+  - [Other List](#other-list)
+- [Related Resources](#related-resources)
+  - [Workshops](#workshops)
+
+## Alpha
+
+### Alpha: 2021
+
+- Invented Paper. [[paper]](https://arxiv.org/abs/2101.00001)
+  - A. Author.
+  - Key Word: K.
+
+## Related Lists
+
+### Tools List
+
+- [Tool](https://example.org/tool)
+
+### Other List
+
+- [Other](https://example.org/other)
+
+## Related Resources
+
+### Workshops
+
+TBD
+
+### Books
+
+TBD
+"""
+
+
+def test_resource_groups_in_the_contents_and_with_a_line_of_text() -> None:
+    """A 2022 version of the sibling list lists its resource groups in the table of contents
+    (nested under their section's item) and holds 'TBD' under empty groups; the items were
+    left out as pointing to no section, and the groups with their text lost."""
+    result = parse_list(GROUPED_RESOURCES)
+    assert not result.problems
+    assert render(result.papers, result.settings) == GROUPED_RESOURCES
+    block = result.settings.layout.resource_sections[-1]
+    assert block.texts == {"Workshops": "TBD", "Books": "TBD"}
+    # The layout survives catalog.toml.
+    again = Settings.from_dict(result.settings.to_dict())
+    assert render(result.papers, again) == GROUPED_RESOURCES

@@ -132,14 +132,14 @@ class BodyReader:
             h3 = _H3_RE.match(line)
             if h3 and self.resource_level == 2 and h3.group("level") == "###":
                 self.note_gap(h3.group(2), gap)
-                self.resource_group = h3.group(2)
+                self._resource_group(h3.group(2))
                 continue
             if h3 and self.resource_section is None:
                 self._h3(lineno, h3.group("level"), h3.group(2), gap)
                 continue
             if self.resource_section is not None:
                 read_resource_line(lineno, line, self.resources, self.resource_section,
-                                   self.resource_group, self.report)
+                                   self.resource_group, self.report, self._resource_block())
                 continue
             if self.section is None:
                 self.report(lineno, f"line outside any section, left out: {short(line)}", ERROR)
@@ -238,7 +238,7 @@ class BodyReader:
         self.note_gap(heading, gap)
         after_resources = self.resource_section is not None
         if after_resources and self.resource_level == 1:
-            self.resource_group = heading
+            self._resource_group(heading)
             return False
         self._end_section(lineno)
         if "resource" in heading.lower() or (
@@ -249,6 +249,17 @@ class BodyReader:
             return True  # "## Contributing" after '##' resources: the closing, as '#' starts it
         self.section = self._new_section(lineno, heading)
         return False
+
+    def _resource_block(self) -> ResourceSection | None:
+        return next((b for b in self.layout.resource_sections
+                     if b.heading == self.resource_section), None)
+
+    def _resource_group(self, heading: str) -> None:
+        """A group heading in a resources section (kept in page order, see Layout)."""
+        self.resource_group = heading
+        block = self._resource_block()
+        if block is not None and heading not in block.groups:
+            block.groups.append(heading)
 
     def _open_resources(self, heading: str, level: int) -> None:
         if all(block.heading != heading for block in self.layout.resource_sections):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from deepphen.dialect import LINK_URL
 from deepphen.import_entry import ERROR, short
+from deepphen.layout import ResourceSection
 from deepphen.models import Resource
 
 Report = Callable[..., None]  # (line, message, level=WARNING)
@@ -52,8 +53,10 @@ def resource_block_end(lines: list[str], i: int, level: int) -> int | None:
 
 
 def read_resource_line(lineno: int, line: str, resources: list[Resource], section: str | None,
-                       group: str | None, report: Report) -> None:
-    """Read one line of a non-paper section: an item, or the note line under the last one."""
+                       group: str | None, report: Report,
+                       block: ResourceSection | None = None) -> None:
+    """Read one line of a non-paper section: an item, the note line under the last one, or
+    a line of text in place of a group's items ("TBD", kept in ``block.texts``)."""
     m = RESOURCE_RE.match(line)
     if m is not None:
         resources.append(Resource(m.group("name"), m.group("url"), m.group("badges") or None,
@@ -72,6 +75,13 @@ def read_resource_line(lineno: int, line: str, resources: list[Resource], sectio
             report(lineno, "trailing spaces dropped")
         if not line.startswith("  - "):
             report(lineno, "note line written as '  - '")
+        return
+    if block is not None and not line[:1].isspace() and (group or "") not in block.texts \
+            and not any((r.section, r.group) == (section, group) for r in resources) \
+            and not line.lstrip().startswith(("<", "#", "[", "-", "*", "!")):
+        block.texts[group or ""] = line.strip()
+        if line != line.rstrip():
+            report(lineno, "trailing spaces dropped")
         return
     what = "related-resources" if section is None else "resources"
     report(lineno, f"{what} line not understood, left out: {short(line)}", ERROR)

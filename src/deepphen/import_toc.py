@@ -108,6 +108,26 @@ def _parent(toc: Toc, settings: Settings,
     return items[0]
 
 
+def _group_items(items: list[TocItem], settings: Settings,
+                 anchor_of: Callable[[str], str]) -> list[TocItem]:
+    """The items nested under a resource section's item that point to its groups' headings,
+    each kept (as written) in that section's ``toc_groups``."""
+    found, block = [], None
+    for item in items:
+        if not item.indent:
+            block = next((b for b in settings.layout.resource_sections
+                          if anchor_of(b.heading) == item.anchor), None)
+            continue
+        if block is None:
+            continue
+        names = [*block.groups, *(r.group for r in settings.resources
+                                  if r.section == block.heading and r.group)]
+        if any(anchor_of(name) == item.anchor for name in names):
+            block.toc_groups.append(item.link)
+            found.append(item)
+    return found
+
+
 def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: Report,
               anchor_of: Callable[[str], str] = github_anchor) -> None:
     """Record the contents' labels, anchors, parent item and trailing items in the settings;
@@ -126,7 +146,9 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
                     anchor_of(s.heading) == item.anchor for s in settings.sections):
                 report(item.line, "section item not nested under the first item: export "
                                   "nests it")
-    elif any(item.indent for item in items):
+    groups = _group_items(items, settings, anchor_of)
+    items = [item for item in items if item not in groups]
+    if parent is None and any(item.indent for item in items):
         for item in items:
             if item.indent:
                 report(item.line, "nested item written without indentation")

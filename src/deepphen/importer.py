@@ -143,8 +143,13 @@ class _Reader:
         """One plain '##' resources section is the list's 'Related Resources' (kept in the
         settings' resources fields); several, grouped or with notes, are resource sections."""
         body, sections = self.body, self.layout.resource_sections
-        if len(sections) == 1 and sections[0].level == 2 and not any(
-                r.group or r.note for r in body.resources):
+        for block in sections:
+            # The groups' order is kept only where the items do not give it.
+            mine = [r.group for r in body.resources if r.section == block.heading and r.group]
+            if block.groups == list(dict.fromkeys(mine)):
+                block.groups = []
+        if len(sections) == 1 and sections[0].level == 2 and not sections[0].texts \
+                and not any(r.group or r.note for r in body.resources):
             body.resources_heading = sections.pop().heading
             for res in body.resources:
                 res.section = None

@@ -24,17 +24,27 @@ DEFAULT_FLOOR_LABEL = "{year} and Before"
 @dataclass(slots=True)
 class ResourceSection:
     """A non-paper section of the page (toolboxes, workshops, ...): its heading, level
-    (1 for ``#``, 2 for ``##``) and its label in the table of contents when that differs."""
+    (1 for ``#``, 2 for ``##``) and its label in the table of contents when that differs;
+    its groups in page order when the items do not give it (a group without items), a line
+    of text in place of a group's items ("TBD"; key "" for the section's own), and the
+    contents items of its groups, nested under its own."""
 
     heading: str
     level: int = 1
     toc_label: str | None = None
+    groups: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    toc_groups: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The group as a TOML table of catalog.toml, defaults left out."""
         out: dict[str, Any] = {"heading": self.heading, "level": self.level}
         if self.toc_label:
             out["toc_label"] = self.toc_label
+        for name in ("groups", "texts", "toc_groups"):
+            value = getattr(self, name)
+            if value:
+                out[name] = dict(value) if isinstance(value, dict) else list(value)
         return out
 
 
@@ -165,5 +175,21 @@ def _resource_sections(data: dict[str, Any]) -> list[ResourceSection]:
         if label is not None and not isinstance(label, str):
             raise FieldError("resource_sections",
                                    f"resource_sections[{i}]: 'toc_label' must be a string")
-        out.append(ResourceSection(item["heading"], level, label))
+        lists = {}
+        for name in ("groups", "toc_groups"):
+            value = item.get(name, [])
+            if not (isinstance(value, list) and all(_single_line(v) for v in value)):
+                raise FieldError("resource_sections", f"resource_sections[{i}]: '{name}' "
+                                       "must be a list of single lines")
+            lists[name] = list(value)
+        texts = item.get("texts", {})
+        if not (isinstance(texts, dict) and all(_single_line(v) for v in texts.values())):
+            raise FieldError("resource_sections", f"resource_sections[{i}]: 'texts' must "
+                                   "be a table of single lines")
+        out.append(ResourceSection(item["heading"], level, label, lists["groups"], dict(texts),
+                                   lists["toc_groups"]))
     return out
+
+
+def _single_line(value: object) -> bool:
+    return isinstance(value, str) and "\n" not in value and "\r" not in value

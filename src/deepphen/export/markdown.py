@@ -119,9 +119,14 @@ def render(papers: list[Paper], settings: Settings) -> str:
     for block in layout.resource_sections:
         heading(block.heading, block.level, target=("block", block.heading))
         mine = [res for res in settings.resources if res.section == block.heading]
+        if block.texts.get(""):
+            lines += ["", block.texts[""]]
         _write_resources(lines, [res for res in mine if res.group is None])
-        for group in dict.fromkeys(res.group for res in mine if res.group is not None):
+        for group in dict.fromkeys([*block.groups, *(res.group for res in mine
+                                                     if res.group is not None)]):
             heading(group, block.level + 1)
+            if block.texts.get(group):
+                lines += ["", block.texts[group]]
             _write_resources(lines, [res for res in mine if res.group == group])
     if settings.closing:
         first = settings.closing.split("\n", 1)[0]
@@ -166,8 +171,11 @@ def _toc_items(sections: list[tuple[Section, list[Paper]]], settings: Settings,
     if any(res.section is None for res in settings.resources):
         label = link_label(settings.resources_toc_label or settings.resources_heading)
         items.append(f"- [{label}](#{link(('resources',), None)})")
-    items += [f"- [{link_label(block.toc_label)}](#{link(('block', block.heading), None)})"
-              for block in layout.resource_sections if block.toc_label]
+    for block in layout.resource_sections:
+        if block.toc_label:
+            items.append(f"- [{link_label(block.toc_label)}]"
+                         f"(#{link(('block', block.heading), None)})")
+            items += [f"  - {group}" for group in block.toc_groups]
     items += layout.toc_after
     return ["", *items] if items else []
 
