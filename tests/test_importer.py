@@ -530,6 +530,9 @@ def test_entries_without_blank_lines_around_them_are_reported() -> None:
     assert len(result.papers) == 3
     blank = {p.line for p in result.problems if "blank line" in p.message}
     assert blank == {3, 5}
+    # Two blank lines above an entry are written as one, and said so.
+    result = parse_list(page.replace("\n\n- C.", "\n\n\n- C."))
+    assert {p.line for p in result.problems if "blank line" in p.message} == {3, 5, 9}
     exported = render(result.papers, result.settings).splitlines()
     assert exported[exported.index("### S: 2020") + 1] == ""
 

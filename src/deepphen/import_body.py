@@ -320,6 +320,8 @@ class BodyReader:
             self.entry_problems = len(self.problems)  # its problems are reported after this
             if not gap and (self.group_entries or self.lines[lineno - 2].startswith("#")):
                 self.report(lineno, "no blank line above the entry (export writes one)")
+            elif gap > 1 and self.note is None:
+                self.report(lineno, f"{gap} blank lines above the entry written as one")
             self.group_entries += 1
             self.started = True
             if self.note is not None:
