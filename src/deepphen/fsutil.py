@@ -185,13 +185,15 @@ def _is_stream(path: Path) -> bool:
 def write_output(path: Path, text: str) -> None:
     """Write an output the user named (``export -o``): atomically to a file, straight into a
     device or FIFO. (A catalog's own files and cache are always replaced: a FIFO there is
-    debris, not a reader.)"""
+    debris, not a reader.) The bytes are those stdout gets (deepphen.launch): UTF-8, and a
+    file name that is no UTF-8 (a paper's key) as the bytes it came as."""
+    data = text.encode("utf-8", "surrogateescape")
     if not _is_stream(path):
-        atomic_write_text(path, text)
+        atomic_write_bytes(path, data)
         return
     try:
         with open(path, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
     except BrokenPipeError:
         raise  # the reader left (-o /dev/stdout | head): quiet, as on stdout itself
     except OSError as exc:

@@ -24,9 +24,11 @@ _CONTROL = (r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
             r"\ufeff\ufff9-\ufffb\u2028\u2029")
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 _CONTROL_RUN_RE = re.compile(f"[{_CONTROL}]+")
-# In JSON, json.dumps already escapes C0; these are the rest, escaped as \\uXXXX.
+# In JSON, json.dumps already escapes C0; these are the rest, escaped as \\uXXXX. Lone
+# surrogates too: a file name that is no UTF-8 (a paper's key) holds them, and UTF-8 cannot
+# write them (json.dumps's ensure_ascii escapes them as well).
 _JSON_RE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-                      r"\ufff9-\ufffb\u2028\u2029]")
+                      r"\ufff9-\ufffb\u2028\u2029\ud800-\udfff]")
 
 
 # CI runners read commands in plain text. GitHub Actions runs "::command props::data" when a
@@ -117,7 +119,8 @@ def mark_controls(text: str, mark: str = "\ufffd", *, keep: str = "") -> str:
 
 
 def json_text(document: str) -> str:
-    """A JSON document with the controls json.dumps leaves raw escaped as ``\\uXXXX``.
+    """A JSON document with the controls and lone surrogates json.dumps leaves raw escaped
+    as ``\\uXXXX``: UTF-8 text, inert on a terminal.
 
     Lossless: a JSON reader gives back the same strings. Such characters occur only inside
     strings, so replacing them anywhere in the document is safe.

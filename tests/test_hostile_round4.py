@@ -1,0 +1,63 @@
+"""Red-team round 4: classes of defect the earlier rounds left (tests/test_hardening_*.py,
+tests/test_hostile_*.py, tests/test_control_characters.py and tests/test_page_markup.py hold
+theirs). Each test is one class, tried on several of its members.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import make_catalog
+
+# ---------------------------------------------------------------------------------------
+# File names that are no UTF-8. Linux names are bytes; Python reads the undecodable ones as
+# lone surrogates ("\udcff"), and a paper's key is its file name. JSON of such a key went out
+# as the raw byte (search, export and lint's JSON were no UTF-8, so no JSON), and `export -o`
+# died in a UnicodeEncodeError traceback for JSON and CSV.
+
+BAD_NAME = b"bad\xff\xfename.toml"
+BAD_KEY = os.fsdecode(b"bad\xff\xfename")
+
+
+@pytest.fixture
+def undecodable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_catalog(tmp_path / "catalog")
+    source = (root / "others" / "1803.03635.toml").read_text(encoding="utf-8")
+    paper = (source.replace('arxiv = "1803.03635"\n', "")
+             .replace("The Lottery Ticket Hypothesis:", "Lottery Tickets Again:"))
+    with open(os.path.join(os.fsencode(root / "others"), BAD_NAME), "wb") as handle:
+        handle.write(paper.encode("utf-8"))
+    monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
+    return root
+
+
+@pytest.mark.parametrize("args", [["search", "tickets", "-f", "json"], ["export", "-f", "json"],
+                                  ["lint", "-f", "json"]], ids=" ".join)
+def test_json_of_a_name_that_is_no_utf8_is_utf8_and_lossless(
+        undecodable: Path, run_cli: Callable[..., object], args: list[str]) -> None:
+    result = run_cli(*args, exit_code=None)
+    assert result.exit_code in (0, 1), result.stderr  # type: ignore[attr-defined]
+    document = json.loads(result.stdout_bytes.decode("utf-8"))  # type: ignore[attr-defined]
+    assert BAD_KEY in json.dumps(document, ensure_ascii=False)  # the same name, read back
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "md", "bibtex", "html"])
+def test_export_output_of_a_name_that_is_no_utf8_is_written(
+        undecodable: Path, run_cli: Callable[..., object], tmp_path: Path, fmt: str) -> None:
+    """The file holds the bytes a pipe gets (deepphen.launch): the export's text, a name that
+    is no UTF-8 as the bytes it came as."""
+    from deepphen.catalog import Catalog
+    from deepphen.export import exporter
+
+    target = tmp_path / f"out.{fmt}"
+    run_cli("export", "-f", fmt, "-o", target)
+    catalog = Catalog.load(undecodable)
+    expected = exporter(fmt)(catalog.papers, catalog.settings)
+    assert target.read_bytes() == expected.encode("utf-8", "surrogateescape")
+    if fmt == "csv":
+        assert b"\nbad\xff\xfename," in target.read_bytes().replace(b"\r", b"")
