@@ -61,3 +61,39 @@ def test_export_output_of_a_name_that_is_no_utf8_is_written(
     assert target.read_bytes() == expected.encode("utf-8", "surrogateescape")
     if fmt == "csv":
         assert b"\nbad\xff\xfename," in target.read_bytes().replace(b"\r", b"")
+
+
+# ---------------------------------------------------------------------------------------
+# The derived cache keys a file on what no edit can keep. The section headings of search's
+# JSON were keyed on catalog.toml's size, mtime and inode only: an edit in place that kept
+# the size, its mtime restored (``touch -r``, ``cp -p``/``rsync -t`` onto the file, a tool
+# restoring timestamps), left the old headings in every search's JSON, while export showed
+# the new ones. The papers' cache already counted the ctime, which no one can set.
+
+def test_search_json_headings_follow_an_edit_that_keeps_size_and_mtime(
+        catalog_dir: Path, run_cli: Callable[..., object],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    later = time.time_ns() + 10**11  # every change, the ctime's too, is old enough to cache
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+
+    def heading() -> str:
+        hits = json.loads(run_cli("search", "lottery", "-n", "1", "-f", "json").stdout)  # type: ignore[attr-defined]
+        return hits[0]["section_heading"]
+
+    settings = catalog_dir / "catalog.toml"
+    old = settings.stat().st_mtime_ns - 10**11  # old enough for the cache to keep it
+    os.utime(settings, ns=(old, old))
+    assert heading() == "Others"
+    assert (catalog_dir / ".deepphen-cache" / "section-headings.pickle").is_file()
+    before = settings.stat()
+    text = settings.read_text(encoding="utf-8").replace('heading = "Others"',
+                                                         'heading = "Misc.."')
+    with open(settings, "r+", encoding="utf-8") as handle:  # in place: the same inode
+        handle.write(text)
+    os.utime(settings, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = settings.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size, before.st_mtime_ns, before.st_ino)
+    assert heading() == "Misc.."

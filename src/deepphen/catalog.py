@@ -177,8 +177,9 @@ def section_headings(root: Path) -> dict[str, str]:
     """``{slug: heading}`` of the catalog's sections, kept in the derived cache.
 
     For the JSON of search results, which would otherwise parse ``catalog.toml`` (and import
-    the TOML reader) on every run. The cached value is keyed on the file's size, mtime and
-    inode, and a file modified less than ``cache.RACY_NS`` ago is not stored (see cache.py).
+    the TOML reader) on every run. The cached value is keyed on the file's size, mtime, inode
+    and ctime (the part no edit can keep: an edit in place that restores the mtime changes
+    it), and a file changed less than ``cache.RACY_NS`` ago is not stored (see cache.py).
     """
     import time
 
@@ -189,12 +190,12 @@ def section_headings(root: Path) -> dict[str, str]:
         st = path.stat()
     except OSError:
         st = None  # load_settings names the problem
-    sig = (st.st_size, st.st_mtime_ns, st.st_ino) if st else None
+    sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns) if st else None
     cached = read_value(root, "section-headings")
     if sig and isinstance(cached, tuple) and len(cached) == 2 and cached[0] == sig:
         return dict(cached[1])
     headings = {sec.slug: sec.heading for sec in load_settings(root).sections}
-    if sig and st.st_mtime_ns < time.time_ns() - RACY_NS:
+    if sig and max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - RACY_NS:
         write_value(root, "section-headings", (sig, headings))
     return headings
 
