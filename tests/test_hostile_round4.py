@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -97,3 +99,31 @@ def test_search_json_headings_follow_an_edit_that_keeps_size_and_mtime(
     assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
         before.st_size, before.st_mtime_ns, before.st_ino)
     assert heading() == "Misc.."
+
+
+# ---------------------------------------------------------------------------------------
+# The terminal's width from the environment. rich takes any run of digits in COLUMNS as the
+# width: COLUMNS=0 (left by some shells and editors' terminals) made every table and every
+# --help print nothing at all, exit 0; COLUMNS=200000 made --help write megabytes of
+# padding; COLUMNS=² (a digit to str.isdigit, not to int) ended every table and help in a
+# traceback. A width that is no whole number from 1 to 10,000 is no width (the terminal's own,
+# else 80), as Python's shutil.get_terminal_size reads a non-positive one.
+
+def _deepphen(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
+    full = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    full.update(env, NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "deepphen", *args], cwd=cwd, env=full,
+                          capture_output=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("columns", ["0", "00", "200000", "\u00b2"])
+@pytest.mark.parametrize("args", [["search", "grokking"], ["stats"], ["search", "--help"]],
+                         ids=" ".join)
+def test_a_terminal_width_that_is_none_shows_everything(
+        catalog_dir: Path, args: list[str], columns: str) -> None:
+    done = _deepphen(*args, cwd=catalog_dir.parent, COLUMNS=columns, LINES=columns,
+                     DEEPPHEN_FORCE_TERMINAL="1")
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.decode("utf-8")
+    assert ("Usage" if "--help" in args else "Grokking") in shown, shown
+    assert len(done.stdout) < 100_000

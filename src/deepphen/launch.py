@@ -22,6 +22,7 @@ def main() -> None:
     exit_on_sigterm()
     closed_streams()
     utf8_streams()
+    terminal_size_from_environment()
     if sys.argv[1:2] == ["search"]:
         from deepphen.cli.search import quick_search
 
@@ -77,6 +78,23 @@ def utf8_streams() -> None:
                 reconfigure(encoding="utf-8", errors="surrogateescape")
         except (ValueError, OSError):  # a closed or detached stream: leave it alone
             continue
+
+
+# Wider than any screen: a width past it is a mistake, and --help pads every line to it.
+MAX_COLUMNS = 10_000
+
+
+def terminal_size_from_environment() -> None:
+    """Drop a COLUMNS or LINES that is no whole number from 1 to MAX_COLUMNS, so rich (tables,
+    typer's help) asks the terminal instead, 80 columns when there is none. rich takes any
+    digits: COLUMNS=0, which some shells and editors' terminals leave, made every table and
+    help print nothing; a huge one made --help write megabytes of padding. Python's
+    shutil.get_terminal_size reads a non-positive value as no value too."""
+    for name in ("COLUMNS", "LINES"):
+        value = os.environ.get(name)
+        if value is not None and not (value.strip().isdecimal()
+                                      and 1 <= int(value) <= MAX_COLUMNS):
+            del os.environ[name]
 
 
 def exit_on_sigterm() -> None:
