@@ -127,3 +127,35 @@ def test_a_terminal_width_that_is_none_shows_everything(
     shown = done.stdout.decode("utf-8")
     assert ("Usage" if "--help" in args else "Grokking") in shown, shown
     assert len(done.stdout) < 100_000
+
+
+# ---------------------------------------------------------------------------------------
+# Errors name the line. Every error of catalog.toml named its line but those of its [lint]
+# table ("catalog.toml: [lint] unknown setting 'ignore'"): in a long file the curator had
+# to search for it. Each names the line of the key at fault, else of its table.
+
+@pytest.mark.parametrize(("table", "at"), [
+    ('[lint]\nselect = ["DP101"]\nignore = ["DP101"]\n', 3),
+    ('[lint]\nselect = ["DP999"]\n', 2),
+    ('[lint]\n\ndisable = "DP101"\n', 3),
+    ('[lint]\npage_limit_kb = 0\n', 2),
+    ('[lint]\nselect = ["DP101"]\n\n[lint.level]\nDP101 = "error"\nDP102 = "loud"\n', 6),
+    ('[lint.level]\nnot-a-rule = "warning"\n', 2),
+    ('[lint]\nlevel = ["DP101"]\n', 2),
+    ('lint = { select = ["DP999"] }\n', 1),
+    ('lint.disable = ["nothing"]\n', 1),
+])
+def test_a_bad_lint_setting_is_named_at_its_line(
+        catalog_dir: Path, run_cli: Callable[..., object], table: str, at: int) -> None:
+    settings = catalog_dir / "catalog.toml"
+    text = settings.read_text(encoding="utf-8")
+    if table.startswith("lint"):  # a key of the top-level table: before any [table]
+        text = table + text
+        line = at
+    else:
+        line = len(text.splitlines()) + 1 + at
+        text += "\n" + table
+    settings.write_text(text, encoding="utf-8")
+    result = run_cli("lint", exit_code=2)
+    errors = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(errors) == 1 and f"catalog.toml:{line}: [lint" in errors[0], errors
