@@ -159,3 +159,18 @@ def test_a_bad_lint_setting_is_named_at_its_line(
     result = run_cli("lint", exit_code=2)
     errors = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
     assert len(errors) == 1 and f"catalog.toml:{line}: [lint" in errors[0], errors
+
+
+# ---------------------------------------------------------------------------------------
+# A filter's value is taken as given, whatever its truth value: `--year 0` (or `-0`, `0000`)
+# filtered nothing, so search listed and export wrote every paper, exit 0, for a year no
+# paper has.
+
+@pytest.mark.parametrize("year", ["0", "0000", "-0"])
+@pytest.mark.parametrize("args", [["search", "grokking"], ["search"], ["export", "-f", "json"],
+                                  ["stats", "-f", "json"]], ids=" ".join)
+def test_a_year_filter_of_zero_filters(catalog_dir: Path, run_cli: Callable[..., object],
+                                       args: list[str], year: str) -> None:
+    result = run_cli(*args, "--year", year, exit_code=1)
+    assert "Grokking" not in result.stdout  # type: ignore[attr-defined]
+    assert "no paper" in result.stderr  # type: ignore[attr-defined]

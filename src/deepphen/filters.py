@@ -82,14 +82,15 @@ class Filters:
     venue: str | None = None
 
     def __bool__(self) -> bool:
-        return any((self.section, self.year, self.since, self.until, self.keywords,
-                    self.authors, self.venue))
+        # "is not None": a year of 0 is a condition (no paper meets it), not "no filter".
+        return self.year is not None or any((self.section, self.since, self.until,
+                                             self.keywords, self.authors, self.venue))
 
     def matches(self, paper: Paper) -> bool:
         """True when the paper meets every condition."""
         if self.section and paper.section != self.section:
             return False
-        if self.year and paper.year != self.year:
+        if self.year is not None and paper.year != self.year:
             return False
         if self.since or self.until:
             when = paper_date(paper)
