@@ -49,13 +49,18 @@ def _bad_pages(tmp: Path, root: Path) -> dict[str, str]:
         "temp": f"{TMP_PREFIX}x", "git": ".git/config", "root": ".",
         "newline": "README.md\n", "link-out": "out.md", "link-to-settings": "cfg.md",
         "link-loop": "loop.md", "folder-link": ".docs/victim.txt",
+        # One file or folder where case is ignored (macOS, Windows): a clone there overwrote
+        # catalog.toml with the page, or wrote it into a section folder.
+        "settings-case": "Catalog.TOML", "toml-case": "notes.Toml",
+        "in-section-case": "Neural-Collapse/README.md",
     }
 
 
 PAGE_CASES = ["parent", "grandparent", "dot-parent", "inner-parent", "absolute", "backslash",
               "windows-drive", "settings", "settings-dot", "paper", "section", "in-section",
               "other-toml", "cache", "cache-dir", "lock", "old-lock", "temp", "git", "root",
-              "newline", "link-out", "link-to-settings", "link-loop", "folder-link"]
+              "newline", "link-out", "link-to-settings", "link-loop", "folder-link",
+              "settings-case", "toml-case", "in-section-case"]
 
 
 def _catalog_with_page(tmp_path: Path, case: str) -> tuple[Path, Path]:
@@ -363,11 +368,12 @@ def test_every_declared_page_is_checked_by_lint(tmp_path: Path, page: str, run_c
 
 @pytest.mark.parametrize("target", ["catalog.toml", "others/1803.03635.toml", "others/new.md",
                                     "others/new.toml", "dismissed.toml", ".deepphen-cache/lock",
-                                    ".git/config", "notes.toml"])
+                                    ".git/config", "notes.toml", "CATALOG.TOML", "Others/new.md"])
 def test_export_output_never_overwrites_what_the_catalog_owns(tmp_path: Path, target: str,
                                                              run_cli) -> None:
     root = make_catalog(tmp_path / "catalog")
     (root / ".git").mkdir()
+    (root / target).parent.mkdir(exist_ok=True)  # Others/: others/ where case is ignored
     before = tree(tmp_path)
     result = run_cli("export", "-f", "md", "--catalog", root, "-o", root / target,
                      exit_code=None)

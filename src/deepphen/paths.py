@@ -84,15 +84,16 @@ def page_problem(root: Path, settings: Settings, page: str | None = None) -> str
         real = resolved(path).relative_to(resolved(root)).parts
     except (OSError, ValueError):
         real = tuple(parts)
-    sections = {s.slug for s in settings.sections}
+    # Case aside: on macOS and Windows "CATALOG.TOML" is catalog.toml and "Others/" is others/.
+    sections = {s.slug.casefold() for s in settings.sections}
     for names in (parts, real):
         if not names:
             return "page names the catalog folder itself"
         if any(n.startswith(".") for n in names):
             return "page names a hidden file or folder (deepphen's cache, lock or temporary files)"
-        if list(names) == [SETTINGS_FILE] or names[-1].endswith(".toml"):
+        if names[-1].casefold().endswith(".toml"):
             return "page names a TOML file of the catalog"
-        if names[0] in sections:
+        if names[0].casefold() in sections:
             return f"page is inside the section folder {names[0]!r}"
     if path.is_dir():
         return "page names a folder"

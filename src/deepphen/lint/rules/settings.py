@@ -59,18 +59,23 @@ def toc_anchor(ctx: Context) -> Iterator[Flag]:
       "Sections have distinct slugs, headings and anchors.", scope="catalog")
 def duplicate_section(ctx: Context) -> Iterator[Flag]:
     """Two sections with one slug share a folder; with one anchor, one TOC entry is dead.
+    Slugs differing only in case are one folder where case is ignored (a clone on macOS or
+    Windows puts both sections' papers in it).
 
-    Bad:  two ``[[sections]]`` with ``heading = "Others"``
+    Bad:  two ``[[sections]]`` with ``heading = "Others"``; slugs ``others`` and ``Others``
     Good: every section's slug and heading are its own
     """
     for attr, show in (("slug", "slug"), ("heading", "heading"), ("toc_anchor", "anchor")):
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for section in ctx.settings.sections:
             value = getattr(section, attr)
-            if value in seen:
+            key = value.casefold() if attr == "slug" else value
+            if key in seen:
                 needle = f'{show} = "{value}"' if attr != "toc_anchor" else f'"{section.heading}"'
-                yield Flag(f"two sections with {show} {value!r}", needle=needle)
-            seen.add(value)
+                case = "" if seen[key] == value else (
+                    f" (and {seen[key]!r}: one folder where case is ignored)")
+                yield Flag(f"two sections with {show} {value!r}{case}", needle=needle)
+            seen.setdefault(key, value)
 
 
 def _known(cls: type) -> list[str]:
