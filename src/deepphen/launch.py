@@ -98,8 +98,13 @@ def terminal_size_from_environment() -> None:
 
 
 def exit_on_sigterm() -> None:
-    """Make SIGTERM raise SystemExit, so atomic writes and locks clean up as on Ctrl-C."""
+    """Make SIGTERM, and SIGHUP (the terminal was closed), raise SystemExit, so atomic writes,
+    journals and locks clean up as on Ctrl-C. A SIGHUP ignored by whoever started us (nohup)
+    stays ignored."""
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    hangup = getattr(signal, "SIGHUP", None)  # not on Windows
+    if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
+        signal.signal(hangup, _exit_on_signal)
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
