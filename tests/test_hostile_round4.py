@@ -174,3 +174,68 @@ def test_a_year_filter_of_zero_filters(catalog_dir: Path, run_cli: Callable[...,
     result = run_cli(*args, "--year", year, exit_code=1)
     assert "Grokking" not in result.stdout  # type: ignore[attr-defined]
     assert "no paper" in result.stderr  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------
+# A write never leaves a catalog.toml its own readers refuse. `import --merge` of a page that
+# shows part of the catalog records the window (`recent_months`) that reproduces it, counted
+# from the page's oldest paper; a catalog paper whose id was written loosely
+# ("arXiv:2201.02177v2", lint's DP201: the catalog loads it) counted as dated in month 0 of
+# year 0, and a page of papers a century apart gave a span over the 1..1200 the field allows.
+# Either way catalog.toml was written with recent_months = 24306 (say), and every command
+# after it failed on the file.
+
+FRONT = """# Front
+
+## Others
+
+### Others: {year}
+
+- {title}. [[paper]](https://arxiv.org/abs/{arxiv})
+  - Ann Author.
+  - Key Word: Testing.
+"""
+
+
+@pytest.mark.parametrize("case", ["loose-id", "a-century-apart"])
+def test_merge_never_writes_settings_its_readers_refuse(
+        tmp_path: Path, run_cli: Callable[..., object], case: str) -> None:
+    from deepphen.models import Paper
+
+    papers = None
+    if case == "a-century-apart":
+        papers = [Paper(title="An Old Paper Named Here", year=1901, section="others",
+                        published=__import__("datetime").date(1901, 3, 1)),
+                  Paper(title="A Recent Paper", year=2025, section="others",
+                        arxiv="2505.04741")]
+    root = make_catalog(tmp_path / "catalog", papers)
+    if case == "loose-id":
+        paper = root / "emergence-and-phase-transitions" / "2201.02177.toml"
+        paper.write_text(paper.read_text(encoding="utf-8").replace(
+            'arxiv = "2201.02177"', 'arxiv = "arXiv:2201.02177v2"'), encoding="utf-8")
+        page = FRONT.format(year=2022, arxiv="2201.02177", title="Grokking: Generalization "
+                            "Beyond Overfitting on Small Algorithmic Datasets")
+    else:
+        page = FRONT.format(year=1901, arxiv="0000.00000", title="An Old Paper Named Here")
+    (tmp_path / "front.md").write_text(page, encoding="utf-8")
+    run_cli("import", tmp_path / "front.md", "--merge", "--page", "FRONT.md",
+            "--catalog", root, exit_code=None)
+    run_cli("lint", "--catalog", root, exit_code=None)  # reads catalog.toml: no exit 2
+    text = run_cli("export", "--page", "FRONT.md", "--catalog", root).stdout  # type: ignore[attr-defined]
+    assert ("Grokking" if case == "loose-id" else "An Old Paper Named Here") in text
+
+
+def test_a_recent_page_shows_a_paper_whose_id_is_written_loosely(
+        tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    """The window of a `recent_months` page left out the newest paper when its id was written
+    loosely: it counted as dated in year 0."""
+    from tests.helpers import sample_settings
+
+    settings = sample_settings()
+    settings.layout.recent_months = 12
+    root = make_catalog(tmp_path / "catalog", settings=settings)
+    paper = root / "empirical-study" / "2505.04741.toml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        'arxiv = "2505.04741"', 'arxiv = "arXiv:2505.04741v2"'), encoding="utf-8")
+    text = run_cli("export", "--catalog", root).stdout  # type: ignore[attr-defined]
+    assert "When Bad Data Leads to Good Models" in text

@@ -19,6 +19,7 @@ from deepphen.fields import FieldError, typed_field
 
 YEAR_GROUP_STYLES = ("headings", "details", "none")
 DEFAULT_FLOOR_LABEL = "{year} and Before"
+MAX_MONTHS = 1200  # the longest recent_months window: a century
 
 
 @dataclass(slots=True)
@@ -126,8 +127,8 @@ class Layout:
         for name in ("intro_gap", "end_blank_lines"):
             if not 0 <= getattr(layout, name) <= 9:
                 raise FieldError(name, f"field '{name}' must be 0..9")
-        if layout.recent_months is not None and not 1 <= layout.recent_months <= 1200:
-            raise FieldError("recent_months", "field 'recent_months' must be 1..1200")
+        if layout.recent_months is not None and not 1 <= layout.recent_months <= MAX_MONTHS:
+            raise FieldError("recent_months", f"field 'recent_months' must be 1..{MAX_MONTHS}")
         if layout.year_floor is not None and not 1900 <= layout.year_floor <= 2999:
             raise FieldError("year_floor", "field 'year_floor' must be a four-digit year")
         return layout

@@ -19,6 +19,7 @@ from deepphen.catalog import paper_key
 from deepphen.export.markdown import paper_month, recent
 from deepphen.import_entry import ERROR, WARNING, ImportNote
 from deepphen.importer import ImportResult
+from deepphen.layout import MAX_MONTHS
 from deepphen.models import Paper, Section, Settings
 from deepphen.slugs import UniqueNames, github_anchor
 from deepphen.vocab import fold_distinct
@@ -175,6 +176,11 @@ def _settle_window(view: Settings, everything: list[Paper], on_page: set[str],
     newest = max(m for p in everything if (m := paper_month(p)) is not None)
     oldest = min(months)
     span = (newest // 100 - oldest // 100) * 12 + newest % 100 - oldest % 100 + 1
+    if span > MAX_MONTHS:  # a window recent_months cannot hold: catalog.toml would not load
+        report(1, f"the page shows part of the catalog, over {span} months (recent_months "
+                  f"holds at most {MAX_MONTHS}): export writes every paper of the catalog on "
+                  "it", ERROR)
+        return
     view.layout.recent_months = span
     window = {p.key for p in recent(everything, span)}
     for paper in everything:

@@ -38,10 +38,12 @@ def _heading_key(line: str) -> str:
 
 
 def paper_month(paper: Paper) -> int | None:
-    """YYYYMM of a paper's first version: its ``published`` date, else its arXiv id."""
+    """YYYYMM of a paper's first version: its ``published`` date, else its arXiv id (even
+    written loosely, "arXiv:2201.02177v2"); None when neither says."""
     if paper.published:
         return paper.published.year * 100 + paper.published.month
-    return ids.id_sort_key(paper.arxiv)[0] if paper.arxiv else None
+    arxiv = ids.canonical_id(paper.arxiv)
+    return ids.id_sort_key(arxiv)[0] if arxiv else None
 
 
 def recent(papers: list[Paper], months: int) -> list[Paper]:
