@@ -172,6 +172,8 @@ def parse_args(params: tuple[Param, ...], argv: list[str]) -> dict[str, Any] | N
 def _convert(param: Param, text: str) -> Any:
     """``text`` as the parameter's type, or None when typer would refuse it."""
     if param.type is int:
+        if not text.isascii():  # int() reads "٢" and "１"; typer refuses them: its error
+            return None
         try:
             number = int(text)
         except ValueError:
