@@ -239,3 +239,19 @@ def test_a_recent_page_shows_a_paper_whose_id_is_written_loosely(
         'arxiv = "2505.04741"', 'arxiv = "arXiv:2505.04741v2"'), encoding="utf-8")
     text = run_cli("export", "--catalog", root).stdout  # type: ignore[attr-defined]
     assert "When Bad Data Leads to Good Models" in text
+
+
+def test_a_paper_whose_id_is_written_loosely_is_placed_by_that_id() -> None:
+    """The page's order within a year is arXiv's: a loosely written id sorted as the oldest."""
+    from deepphen.export.markdown import render
+    from deepphen.models import Paper
+    from tests.helpers import sample_settings
+
+    loose = Paper(title="Newer Written Loosely", year=2022, section="others",
+                  arxiv="arXiv:2212.09999v1")
+    older = Paper(title="Older Written Canonically", year=2022, section="others",
+                  arxiv="2201.00001")
+    entries = [line for line in render([older, loose], sample_settings()).splitlines()
+               if line.startswith("- ") and "](#" not in line]
+    assert [e.split(".")[0] for e in entries] == ["- Newer Written Loosely",
+                                                   "- Older Written Canonically"]

@@ -116,6 +116,8 @@ class Paper:
             return (month, num, 0, self.title)
         if self.arxiv:
             month, num = ids.id_sort_key(self.arxiv)
+            if not month and (canonical := ids.canonical_id(self.arxiv)):
+                month, num = ids.id_sort_key(canonical)  # written loosely: "arXiv:...v2"
             return (month, num, 1, self.title)
         if self.published:
             month = self.published.year * 100 + self.published.month
