@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.helpers import make_catalog
 
@@ -255,3 +257,56 @@ def test_a_paper_whose_id_is_written_loosely_is_placed_by_that_id() -> None:
                if line.startswith("- ") and "](#" not in line]
     assert [e.split(".")[0] for e in entries] == ["- Newer Written Loosely",
                                                    "- Older Written Canonically"]
+
+
+# ---------------------------------------------------------------------------------------
+# An arXiv id is ASCII. The id patterns used \d and Unicode case-insensitivity: an id whose
+# digits were of another script ("١٨03.٠٣٦٣٥", which shows as other characters but reads as
+# 1803.03635) passed lint's DP201 as canonical, `add` took it, lint told to rename the file to
+# it (a name no key may be), and a duplicate of a catalog paper written so went unnoticed;
+# "arxıv.org" (a dotless ı: another host) was read as arXiv's.
+
+OTHER_DIGITS = [0x0660, 0x06F0, 0x0966, 0xFF10, 0x1D7CE]  # Arabic-Indic, Persian, Devanagari...
+
+
+@given(st.sampled_from(["1803.03635", "2201.02177v2", "hep-th/9901001", "math.GT/0309136",
+                        "https://arxiv.org/abs/2201.02177", "arXiv:1501.00001"]),
+       st.data())
+def test_an_id_with_digits_of_another_script_is_no_id(text: str, data: st.DataObject) -> None:
+    from deepphen import ids
+    from deepphen.errors import InvalidId
+
+    places = [i for i, ch in enumerate(text) if ch.isdigit()]
+    where = data.draw(st.sampled_from(places))
+    zero = data.draw(st.sampled_from(OTHER_DIGITS))
+    spoofed = text[:where] + chr(zero + int(text[where])) + text[where + 1:]
+    with pytest.raises(InvalidId):
+        ids.parse_arxiv_id(spoofed)
+    assert not ids.is_arxiv_id(spoofed) and ids.canonical_id(spoofed) is None
+    assert ids.arxiv_id_from_url(spoofed) is None
+
+
+@pytest.mark.parametrize("host", ["arx\u0131v.org", "arx\u0130v.org", "\u212aarxiv.org"])
+def test_a_look_alike_host_is_no_arxiv_link(host: str) -> None:
+    from deepphen import ids
+
+    assert ids.arxiv_id_from_url(f"https://{host}/abs/2201.02177") is None
+    assert ids.arxiv_id_from_url("https://ARXIV.ORG/abs/2201.02177") == "2201.02177"
+
+
+def test_lint_flags_an_id_with_digits_of_another_script(
+        catalog_dir: Path, run_cli: Callable[..., object]) -> None:
+    paper = catalog_dir / "others" / "1803.03635.toml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        'arxiv = "1803.03635"', 'arxiv = "\u0661\u066803.\u0660\u0663\u0666\u0663\u0665"'),
+        encoding="utf-8")
+    found = json.loads(run_cli("lint", "-f", "json", exit_code=1).stdout)  # type: ignore[attr-defined]
+    assert "DP201" in {f["rule"] for f in found}
+
+
+@pytest.mark.parametrize("flag", ["--since", "--until", "--year"])
+def test_a_date_in_digits_of_another_script_is_refused_as_a_year_is(
+        catalog_dir: Path, run_cli: Callable[..., object], flag: str) -> None:
+    """`--until ２０２０` was a date while `--year ２０２０` was a usage error."""
+    result = run_cli("search", "grokking", flag, "\uff12\uff10\uff12\uff10", exit_code=2)
+    assert len(result.stderr.strip().splitlines()) == 1  # type: ignore[attr-defined]

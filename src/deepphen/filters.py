@@ -38,7 +38,8 @@ def resolve_section(settings: Settings, text: str) -> Section:
 
 def parse_date_bound(text: str, *, end: bool) -> dt.date:
     """YYYY, YYYY-MM or YYYY-MM-DD; ``end`` picks the last day of a year or month."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text.strip())
+    # ASCII digits, as --year and --limit take them ("２０２０" is refused there too).
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text.strip(), re.ASCII)
     try:
         if m is None:
             raise ValueError

@@ -21,13 +21,15 @@ _OLD = (
     r"/(?P<oyy>\d{2})(?P<omm>0[1-9]|1[0-2])(?P<onum>\d{3}))"
 )
 _ID = rf"(?:{_NEW}|{_OLD})(?:v(?P<version>[1-9]\d{{0,3}}))?"
-_ID_RE = re.compile(rf"^{_ID}$")
+# re.ASCII: an id's digits are ASCII ones ("١٨03.٠٣٦٣٥" is none), and case is ignored in
+# ASCII only ("arxıv.org", with a dotless ı, is another host).
+_ID_RE = re.compile(rf"^{_ID}$", re.ASCII)
 _URL_RE = re.compile(
     rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ID}(?:\.pdf)?/?"
     r"(?:[?#].*)?$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
-_PREFIX_RE = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+_PREFIX_RE = re.compile(r"^arxiv:\s*", re.IGNORECASE)  # any space: pasted text holds NBSP
 _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 
 ABS_URL = "https://arxiv.org/abs/"
