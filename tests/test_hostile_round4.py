@@ -310,3 +310,36 @@ def test_a_date_in_digits_of_another_script_is_refused_as_a_year_is(
     """`--until ２０２０` was a date while `--year ２０２０` was a usage error."""
     result = run_cli("search", "grokking", flag, "\uff12\uff10\uff12\uff10", exit_code=2)
     assert len(result.stderr.strip().splitlines()) == 1  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------
+# Read, change and write under one lock. `import --merge` read the catalog, computed the
+# merge, and only took the catalog lock to write: a writer in between (another merge, an
+# `add` of a paper the page holds) was overwritten (its [[pages]] entry lost) or duplicated.
+# `add`, `refresh --write` and `lint --fix` read under the lock they write under; so must it.
+
+def test_merge_reads_the_catalog_under_the_lock_it_writes_under(
+        tmp_path: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch) -> None:
+    from deepphen import merge
+    from deepphen.errors import LockTimeout
+    from deepphen.fsutil import catalog_lock
+
+    root = make_catalog(tmp_path / "catalog")
+    (tmp_path / "front.md").write_text(FRONT.format(
+        year=2022, arxiv="2201.02177", title="Grokking: Generalization Beyond Overfitting on "
+        "Small Algorithmic Datasets"), encoding="utf-8")
+    real, held = merge.merge_page, []
+
+    def merging(*args: object, **kwargs: object) -> object:
+        try:
+            with catalog_lock(root, timeout=0):
+                held.append(False)  # another writer could have changed the catalog here
+        except LockTimeout:
+            held.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(merge, "merge_page", merging)
+    run_cli("import", tmp_path / "front.md", "--merge", "--page", "FRONT.md",
+            "--catalog", root, exit_code=None)
+    assert held == [True]
+    assert "FRONT.md" in (root / "catalog.toml").read_text(encoding="utf-8")

@@ -458,12 +458,13 @@ def _fill(folder: Path, settings: Settings, papers: list[Paper],
 
 
 def add_to_catalog(root: Path, settings: Settings, papers: list[Paper]) -> None:
-    """Write new paper files and the new ``catalog.toml`` into an existing catalog, under its
-    lock, all or nothing (a failure puts every file back). Used by ``import --merge``."""
-    from deepphen.fsutil import catalog_lock, transaction
+    """Write new paper files and the new ``catalog.toml`` into an existing catalog, all or
+    nothing (a failure puts every file back). The caller holds the catalog lock, under which
+    it read what it changes (deepphen.merge.merge_into)."""
+    from deepphen.fsutil import transaction
 
     root = Path(root)
-    with catalog_lock(root), transaction() as journal:
+    with transaction() as journal:
         for paper in papers:
             path = paper_path(root, paper)
             if path.exists():

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from deepphen.catalog import paper_key
 from deepphen.export.markdown import paper_month, recent
@@ -91,6 +93,26 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
     settings.pages.append(view)
     problems.sort(key=lambda p: p.line)
     return MergeResult(settings, added, matched, problems, page.source)
+
+
+def merge_into(root: Path, page: ImportResult, page_file: str,
+               check: Callable[[Settings], None] | None = None) -> MergeResult:
+    """Merge ``page`` into the catalog at ``root`` and write the result (``import --merge``).
+
+    The catalog is read, merged and written under one hold of its lock, so that no writer in
+    between (another merge, an ``add``) is overwritten or duplicated. ``check`` may refuse
+    the catalog's settings (raising DeepphenError) before anything is written.
+    """
+    from deepphen.catalog import Catalog, add_to_catalog
+    from deepphen.fsutil import catalog_lock
+
+    with catalog_lock(root):
+        current = Catalog.load(root)
+        if check is not None:
+            check(current.settings)
+        merged = merge_page(current.settings, current.papers, page, page_file)
+        add_to_catalog(root, merged.settings, merged.added)
+    return merged
 
 
 def _map_sections(settings: Settings, page: ImportResult, report) -> dict[str, str]:

@@ -114,14 +114,12 @@ def import_command(
 def _merge(list_file: Path, result: ImportResult, catalog: Path | None, page: str,
            fmt: str) -> None:
     """``import --merge``: the page joins the catalog in the folder; exits."""
-    from deepphen.catalog import Catalog, add_to_catalog, find_catalog
-    from deepphen.merge import merge_page
+    from deepphen.catalog import find_catalog
+    from deepphen.merge import merge_into
 
     root = find_catalog(catalog)
-    current = Catalog.load(root)
-    _check_page(root, current.settings, page)
-    merged = merge_page(current.settings, current.papers, result, page)
-    add_to_catalog(root, merged.settings, merged.added)
+    merged = merge_into(root, result, page,
+                        check=lambda settings: _check_page(root, settings, page))
     if fmt == "json":
         print_json({
             "catalog": str(root), "page": page, "added": len(merged.added),
