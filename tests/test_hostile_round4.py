@@ -343,3 +343,34 @@ def test_merge_reads_the_catalog_under_the_lock_it_writes_under(
             "--catalog", root, exit_code=None)
     assert held == [True]
     assert "FRONT.md" in (root / "catalog.toml").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------
+# `export --page` names a declared page by its file, or by its file's name alone. The first
+# page whose name matched won, even over a page that is exactly the one named: with pages
+# docs/README.md and README.md, `--page README.md` wrote docs/README.md's text (and `-o
+# catalog/README.md` put it in the other page's file). A name two pages share is ambiguous.
+
+def test_export_page_takes_the_page_named_exactly(tmp_path: Path,
+                                                  run_cli: Callable[..., object]) -> None:
+    import dataclasses
+
+    from tests.helpers import sample_settings
+
+    settings = sample_settings(page="docs/README.md", title="First Page")
+    settings.pages = [dataclasses.replace(sample_settings(page="README.md", title="Second"),
+                                          pages=[]),
+                      dataclasses.replace(sample_settings(page="old/README.md", title="Third"),
+                                          pages=[])]
+    root = make_catalog(tmp_path / "catalog", settings=settings)
+
+    def title(page: str) -> str:
+        return run_cli("export", "--page", page, "--catalog", root).stdout.splitlines()[0]  # type: ignore[attr-defined]
+
+    assert (title("README.md"), title("docs/README.md"), title("old/README.md")) == (
+        "# Second", "# First Page", "# Third")
+    settings.pages.pop(0)
+    (root / "catalog.toml").unlink()
+    make_catalog(root, [], settings)
+    result = run_cli("export", "--page", "README.md", "--catalog", root, exit_code=2)
+    assert "docs/README.md" in result.stderr and "old/README.md" in result.stderr  # type: ignore[attr-defined]

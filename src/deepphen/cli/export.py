@@ -100,10 +100,15 @@ def export_command(
 
 
 def _declared_page(settings: Settings, name: str) -> Settings:
-    """The page of the catalog written to ``name`` (``page`` or a ``[[pages]]`` file)."""
-    for view in settings.page_views():
-        if view.page and (view.page == name or Path(view.page).name == name):
-            return view
-    declared = [view.page for view in settings.page_views() if view.page]
+    """The page of the catalog written to ``name`` (``page`` or a ``[[pages]]`` file): the
+    page of exactly that file, else the one page whose file has that name."""
+    views = [view for view in settings.page_views() if view.page]
+    exact = [view for view in views if view.page == name]
+    named = exact or [view for view in views if Path(view.page).name == name]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise usage_error(f"--page {name!r} names {len(named)} pages: "
+                          f"{', '.join(view.page for view in named)}; give its path")
     raise usage_error(f"no page {name!r} in catalog.toml; declared: "
-                      f"{', '.join(declared) or 'none'}")
+                      f"{', '.join(view.page for view in views) or 'none'}")
