@@ -374,3 +374,23 @@ def test_export_page_takes_the_page_named_exactly(tmp_path: Path,
     make_catalog(root, [], settings)
     result = run_cli("export", "--page", "README.md", "--catalog", root, exit_code=2)
     assert "docs/README.md" in result.stderr and "old/README.md" in result.stderr  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------
+# An integer longer than Python reads (4,300 digits: int()'s limit since 3.11). tomli lets
+# int()'s ValueError out, not its TOMLDecodeError: every command that read the file ended in
+# a traceback. TOML's integers are 64-bit; such a value is a syntax error at its line.
+
+@pytest.mark.parametrize("where", ["paper", "settings"])
+@pytest.mark.parametrize("args", [["search", "lottery", "-f", "json"], ["lint"],
+                                  ["export", "-f", "json"], ["stats"]], ids=" ".join)
+def test_an_integer_of_thousands_of_digits_is_a_syntax_error_at_its_line(
+        catalog_dir: Path, run_cli: Callable[..., object], args: list[str], where: str) -> None:
+    path = (catalog_dir / "others" / "1803.03635.toml" if where == "paper"
+            else catalog_dir / "catalog.toml")
+    path.write_text("# a comment\nscore = " + "7" * 5000 + "\n"
+                    + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli(*args, exit_code=None)
+    out = result.stdout + result.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in out and result.exit_code in (1, 2), out[-500:]  # type: ignore[attr-defined]
+    assert f"{path.name}:2:" in out and "integer" in out, out[-500:]

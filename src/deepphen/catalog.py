@@ -107,13 +107,18 @@ def read_toml(path: Path) -> dict:
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
-        line = _error_line(str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        error = CatalogError(f"TOML syntax error: {message}", path=path, line=line)
+        error = CatalogError(f"TOML syntax error: {message}", path=path,
+                             line=getattr(exc, "lineno", None))
         error.column = getattr(exc, "colno", None)
         raise error from exc
     except RecursionError as exc:
         raise _too_deep(path) from exc
+    except ValueError as exc:  # int()'s own, which tomli lets out: past its 4,300 digits
+        digits = re.search(r"\d{4301}", text)
+        raise CatalogError("TOML syntax error: an integer of thousands of digits (TOML's are "
+                           "64-bit)", path=path, line=text.count("\n", 0, digits.start()) + 1
+                           if digits else None, hint="write it as a string") from exc
     if _depth(data) > MAX_DEPTH:
         raise _too_deep(path)
     return data
@@ -137,11 +142,6 @@ def _depth(value: object) -> int:
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
     return deepest
-
-
-def _error_line(message: str) -> int | None:
-    m = re.search(r"at line (\d+)", message)
-    return int(m.group(1)) if m else None
 
 
 def key_line(lines: list[str], name: str) -> int | None:
