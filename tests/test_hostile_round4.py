@@ -394,3 +394,30 @@ def test_an_integer_of_thousands_of_digits_is_a_syntax_error_at_its_line(
     out = result.stdout + result.stderr  # type: ignore[attr-defined]
     assert "Traceback" not in out and result.exit_code in (1, 2), out[-500:]  # type: ignore[attr-defined]
     assert f"{path.name}:2:" in out and "integer" in out, out[-500:]
+
+
+# ---------------------------------------------------------------------------------------
+# Nothing is read through a link out of the catalog. Writes into the private folder refused a
+# `.deepphen-cache` that is a symbolic link, but reads went through it: a shared catalog's
+# link to another folder (another user's, /tmp) fed discover the arXiv metadata found there
+# (abstracts and categories: its ranking) and search its cached headings.
+
+def test_the_cache_is_not_read_through_a_linked_private_folder(tmp_path: Path) -> None:
+    import pickle
+
+    from deepphen.cache import read_value
+    from deepphen.catalog_meta import CACHE_NAME, FORMAT, load_meta
+
+    root = make_catalog(tmp_path / "catalog")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    planted = {"format": FORMAT, "papers": {"2201.02177": (["hep-th"], "planted abstract")}}
+    (elsewhere / f"{CACHE_NAME}.pickle").write_bytes(pickle.dumps(planted))
+    cache = root / ".deepphen-cache"
+    if cache.exists():
+        import shutil
+
+        shutil.rmtree(cache)
+    cache.symlink_to(elsewhere, target_is_directory=True)
+    assert read_value(root, CACHE_NAME) is None
+    assert load_meta(root).abstracts == {}

@@ -193,11 +193,19 @@ def safe_loads(data: bytes) -> Any:
 
 def _read_bytes(path: Path) -> bytes | None:
     """A cache file's bytes when it is a regular file; None otherwise (absent, a FIFO, a
-    device, a folder, a symbolic link, unreadable). Never blocks on a FIFO."""
+    device, a folder, a symbolic link, unreadable, or in a private folder that is a symbolic
+    link: nothing is read out of the catalog). Never blocks on a FIFO."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | nofollow)
     except OSError:
         return None
+    try:
+        fd = os.open(path.name, os.O_RDONLY | os.O_NONBLOCK | nofollow, dir_fd=folder)
+    except OSError:
+        return None
+    finally:
+        os.close(folder)
     try:
         if not S_ISREG(os.fstat(fd).st_mode):
             return None
