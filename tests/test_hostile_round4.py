@@ -421,3 +421,17 @@ def test_the_cache_is_not_read_through_a_linked_private_folder(tmp_path: Path) -
     cache.symlink_to(elsewhere, target_is_directory=True)
     assert read_value(root, CACHE_NAME) is None
     assert load_meta(root).abstracts == {}
+
+
+def test_export_output_in_a_removed_working_folder_names_the_file(
+        catalog_dir: Path, tmp_path: Path, run_cli: Callable[..., object],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`export -o out.md` in a folder deleted under the shell: "error: No such file or
+    directory", naming nothing (the check for a device asked for the working folder)."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    result = run_cli("export", "-o", "out.md", exit_code=2)
+    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1 and "out.md" in lines[0], lines

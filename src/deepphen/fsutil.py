@@ -172,12 +172,12 @@ def _is_stream(path: Path) -> bool:
     """True for a character device or FIFO (``-o /dev/null``, a named pipe), through symbolic
     links, and for a name in /dev or /proc (``-o /dev/stdout`` redirected to a file): renaming
     a file over it would replace the device node or link itself (as root)."""
-    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
-    if folder == "/dev" or folder.startswith("/proc/"):
-        return True
     try:
+        folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+        if folder == "/dev" or folder.startswith("/proc/"):
+            return True
         mode = os.stat(path).st_mode
-    except OSError:
+    except OSError:  # no such file (yet), or no working folder: the write names the file
         return False
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
