@@ -435,3 +435,18 @@ def test_export_output_in_a_removed_working_folder_names_the_file(
     result = run_cli("export", "-o", "out.md", exit_code=2)
     lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
     assert len(lines) == 1 and "out.md" in lines[0], lines
+
+
+@pytest.mark.parametrize("args", [["search", "grokking"], ["lint"], ["stats"]], ids=" ".join)
+def test_no_catalog_found_from_a_removed_working_folder_says_so(
+        tmp_path: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
+        args: list[str]) -> None:
+    """Looking for catalog/ upwards from a deleted folder said "error: No such file or
+    directory", naming nothing."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    result = run_cli(*args, exit_code=2)
+    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1 and "working folder" in lines[0] and "--catalog" in lines[0], lines

@@ -39,7 +39,11 @@ def find_catalog(explicit: str | Path | None = None, *, cwd: Path | None = None)
     env = os.environ.get(ENV_VAR)
     if env:
         return _checked(Path(env), ENV_VAR)
-    start = (cwd or Path.cwd()).resolve()
+    try:
+        start = (cwd or Path.cwd()).resolve()
+    except FileNotFoundError:  # deleted under the shell: nothing to walk up from
+        raise CatalogNotFound("the working folder no longer exists",
+                              hint=f"pass --catalog DIR or set {ENV_VAR}") from None
     for folder in (start, *start.parents):
         for found in ((folder,) if folder.name == "catalog" else ()) + (folder / "catalog",):
             if (found / SETTINGS_FILE).is_file():
