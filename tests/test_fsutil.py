@@ -188,3 +188,37 @@ def test_a_writer_that_must_wait_for_the_lock_says_so_once(tmp_path: Path) -> No
     finally:
         LOCK_WAIT.reset(token)
     assert len(heard) == 1 and heard[0][1] == 0.05 and heard[0][0].name == "lock"
+
+
+def test_an_output_link_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    """`-o site/index.html` where index.html links into another folder: the file the link
+    leads to gets the text, as a shell's `>` writes it; the link was replaced by a file."""
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "index.html"
+    real.write_text("old\n")
+    link = tmp_path / "index.html"
+    link.symlink_to(real)
+    write_output(link, "new\n")
+    assert link.is_symlink() and real.read_text() == "new\n"
+    dangling = tmp_path / "next.html"
+    dangling.symlink_to(tmp_path / "real" / "next.html")  # its file is not there yet
+    write_output(dangling, "page\n")
+    assert dangling.is_symlink() and (tmp_path / "real" / "next.html").read_text() == "page\n"
+    assert leftovers(tmp_path) == [] and leftovers(tmp_path / "real") == []
+
+
+@pytest.mark.parametrize("case", ["loop", "no-folder"])
+def test_an_output_link_that_leads_nowhere_is_refused(tmp_path: Path, case: str) -> None:
+    link = tmp_path / "out.md"
+    if case == "loop":
+        link.symlink_to(link)
+        message = "a loop of symbolic links"
+    else:
+        link.symlink_to(tmp_path / "missing" / "out.md")
+        message = "whose folder does not exist"
+    with pytest.raises(DeepphenError, match=message) as caught:
+        write_output(link, "page\n")
+    assert str(caught.value).startswith(f"{link}: ")
+    assert link.is_symlink() and not (tmp_path / "missing").exists()
+    assert leftovers(tmp_path) == []
+

@@ -403,6 +403,18 @@ def test_export_output_may_write_a_page_in_or_beside_the_catalog(tmp_path: Path,
     assert (root / target).read_text(encoding="utf-8").startswith("# Test List")
 
 
+def test_export_output_is_written_through_a_link(tmp_path: Path, run_cli) -> None:
+    """`-o` writes through a symbolic link (the link stays), as a shell's `>` does; the link
+    was replaced by a new file."""
+    root = make_catalog(tmp_path / "catalog")
+    (tmp_path / "site").mkdir()
+    link = tmp_path / "index.md"
+    link.symlink_to(tmp_path / "site" / "index.md")
+    run_cli("export", "-f", "md", "--catalog", root, "-o", link)
+    assert link.is_symlink()
+    assert (tmp_path / "site" / "index.md").read_text(encoding="utf-8").startswith("# Test List")
+
+
 @pytest.mark.parametrize("kind", ["link-out", "fifo"])
 def test_dismissals_are_read_only_from_the_catalog(tmp_path: Path, kind: str) -> None:
     from deepphen.dismissed import dismissed_path, load_dismissals

@@ -183,13 +183,14 @@ def _is_stream(path: Path) -> bool:
 
 
 def write_output(path: Path, text: str) -> None:
-    """Write an output the user named (``export -o``): atomically to a file, straight into a
-    device or FIFO. (A catalog's own files and cache are always replaced: a FIFO there is
-    debris, not a reader.) The bytes are those stdout gets (deepphen.launch): UTF-8, and a
-    file name that is no UTF-8 (a paper's key) as the bytes it came as."""
+    """Write an output the user named (``export -o``): atomically to a file (through a
+    symbolic link), straight into a device or FIFO. (A
+    catalog's own files and cache are always replaced: a FIFO there is debris, not a
+    reader.) The bytes are those stdout gets (deepphen.launch): UTF-8, and a file name that
+    is no UTF-8 (a paper's key) as the bytes it came as."""
     data = text.encode("utf-8", "surrogateescape")
     if not _is_stream(path):
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(_output_file(Path(path)), data)
         return
     try:
         with open(path, "wb") as handle:
@@ -198,6 +199,23 @@ def write_output(path: Path, text: str) -> None:
         raise  # the reader left (-o /dev/stdout | head): quiet, as on stdout itself
     except OSError as exc:
         raise os_error("write", exc, path) from exc
+
+
+def _output_file(path: Path) -> Path:
+    """The file ``-o`` names, as a shell's ``>`` finds it: a symbolic link is written through
+    (the link stays; its file gets the text). A read-only file is replaced, its mode kept
+    (atomic_write_bytes), as generators that mark their output read-only need."""
+    target = path
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if target.is_symlink():  # realpath gives up on a loop and returns a link
+            raise DeepphenError("cannot write: a loop of symbolic links", path=path,
+                                hint="write to a file, or mend the link")
+        if not target.parent.is_dir():
+            raise DeepphenError(f"cannot write: the link leads to {target}, whose folder "
+                                "does not exist", path=path, hint="create it first, or "
+                                "mend the link")
+    return target
 
 
 def atomic_write_text(path: Path, text: str, *, tmp_dir: Path | None = None) -> None:
