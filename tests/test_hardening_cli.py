@@ -551,3 +551,34 @@ def test_a_bad_number_is_named_with_what_was_given(catalog_dir: Path, run_cli, a
     result = run_cli(*args, exit_code=2)
     assert result.stderr.startswith(f"deepphen: error: {said} (see 'deepphen {args[0]} --help')")
     assert len(result.stderr.splitlines()) == 1 and "Input should" not in result.stderr
+
+
+LONG = "x" * 5000
+
+
+@pytest.mark.parametrize("args", [
+    ["search", "a", "--since", LONG], ["export", "--since", LONG], ["stats", "--year", LONG],
+    ["add", LONG], ["search", "a", "--section", LONG], ["export", "--format", LONG],
+    ["discover", "--since", LONG], ["search", "a", "--keyword", LONG, "--format", "json"],
+])
+def test_a_kilobyte_value_is_quoted_elided_in_its_one_error_line(tmp_path: Path, run_cli,
+                                                                  args: list[str]) -> None:
+    """A mistyped option of kilobytes (a paste, a shell variable) was quoted whole: an
+    error "line" of 5,000 characters. The value is shown by its start and end."""
+    root = make_catalog(tmp_path / "catalog")
+    result = run_cli(*args, "--catalog", root, exit_code=None)
+    assert result.exit_code in (EXIT_FINDINGS, EXIT_USAGE), result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and len(lines[0]) < 700 and " … " in lines[0], lines
+
+
+def test_bounded_elides_long_quoted_values_only() -> None:
+    from deepphen.printable import LINE_SHOWN, QUOTE_SHOWN, bounded
+
+    short = "unknown format 'xml'; choose one of: md, json"
+    assert bounded(short) == short
+    title = "t" * (QUOTE_SHOWN + 1)
+    shown = bounded(f'"{title}" is already in the catalog (key {"k" * 200})')
+    assert shown.startswith('"t') and shown.count("t") < QUOTE_SHOWN + 5
+    assert shown.endswith("k)")  # unquoted text is kept (to the line's bound)
+    assert len(bounded("y" * 10 * LINE_SHOWN)) == LINE_SHOWN

@@ -157,6 +157,23 @@ def elide(text: str, size: int) -> str:
     return text[:size - tail - 3] + " … " + text[len(text) - tail:]
 
 
+# Of a value a diagnostic quotes ('...' or "..."), and of the whole line: a mistyped option
+# may be kilobytes long (a paste, a shell variable), and one line must stay one line to read.
+QUOTE_SHOWN = 80
+LINE_SHOWN = 2000
+_QUOTED_RE = re.compile(f"'[^'\n]{{{QUOTE_SHOWN + 1},}}'|\"[^\"\n]{{{QUOTE_SHOWN + 1},}}\"")
+
+
+def bounded(message: str) -> str:
+    """A diagnostic line of readable length: each quoted value longer than QUOTE_SHOWN
+    elided in its middle, then the whole line to LINE_SHOWN (its end, the fix, kept)."""
+    if len(message) <= QUOTE_SHOWN:
+        return message
+    message = _QUOTED_RE.sub(lambda m: m[0][0] + elide(m[0][1:-1], QUOTE_SHOWN) + m[0][-1],
+                             message)
+    return elide(message, LINE_SHOWN)
+
+
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")
 
 

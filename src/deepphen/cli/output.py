@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from deepphen.errors import EXIT_USAGE, DeepphenError, NothingFound
-from deepphen.printable import printable
+from deepphen.printable import bounded, printable
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,18 +30,19 @@ LINKABLE = r"^https?://[\x21-\x7e]+$"
 
 
 def error(message: str) -> None:
-    """Print one error line to stderr (control characters in it shown, not acted on)."""
-    sys.stderr.write(f"deepphen: error: {printable(message)}\n")
+    """Print one error line to stderr (control characters in it shown, not acted on; a long
+    quoted value elided)."""
+    sys.stderr.write(f"deepphen: error: {printable(bounded(message))}\n")
 
 
 def warn(message: str) -> None:
     """Print one warning line to stderr (control characters in it shown, not acted on)."""
-    sys.stderr.write(f"deepphen: warning: {printable(message)}\n")
+    sys.stderr.write(f"deepphen: warning: {printable(bounded(message))}\n")
 
 
 def nothing_found(message: str) -> None:
     """Say on stderr that nothing was found: a plain line, not an error (exit 1 says it)."""
-    sys.stderr.write(f"deepphen: {printable(message)}\n")
+    sys.stderr.write(f"deepphen: {printable(bounded(message))}\n")
 
 
 def lock_wait_notice(path: Path, timeout: float) -> None:
