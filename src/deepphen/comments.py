@@ -1,0 +1,79 @@
+"""TOML comments: the lines of a catalog file that hold one, which a rewrite would drop.
+
+Every command that changes a TOML file of the catalog writes it again from the parsed data
+(tomli-w), and parsed data has no comments. A curator's ``# why this paper is here`` must not
+vanish silently: the writers ask here first, and keep the text (dismissals) or leave the
+file as it is and say so (``lint --fix``, ``refresh --write``, ``import --merge``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deepphen.errors import CatalogError
+
+_PLAIN, _BASIC, _LITERAL, _ML_BASIC, _ML_LITERAL = range(5)
+
+
+def comment_lines(text: str) -> list[int]:
+    """The 1-based lines of a TOML text that hold a comment: a ``#`` outside every kind of
+    string (basic, literal, multi-line; quoted keys are strings too), escapes in basic
+    strings honoured. Exact for valid TOML; for invalid text a single-line string ends at
+    its line, so a stray quote hides no comment below it."""
+    found: list[int] = []
+    state, line, i, n = _PLAIN, 1, 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\n":
+            line += 1
+            if state in (_BASIC, _LITERAL):
+                state = _PLAIN
+            i += 1
+        elif state == _PLAIN:
+            if char == "#":
+                found.append(line)
+                end = text.find("\n", i)
+                i = n if end < 0 else end  # the newline is counted on the next turn
+            elif char in "\"'":
+                triple = text.startswith(char * 3, i)
+                if char == '"':
+                    state = _ML_BASIC if triple else _BASIC
+                else:
+                    state = _ML_LITERAL if triple else _LITERAL
+                i += 3 if triple else 1
+            else:
+                i += 1
+        elif char == "\\" and state in (_BASIC, _ML_BASIC):
+            i += 1  # the escaped character is read next turn only when it is a newline
+            if i < n and text[i] != "\n":
+                i += 1
+        elif state in (_BASIC, _LITERAL):
+            if char == ('"' if state == _BASIC else "'"):
+                state = _PLAIN
+            i += 1
+        else:
+            quote = '"' if state == _ML_BASIC else "'"
+            if char != quote:
+                i += 1
+                continue
+            run = len(text[i:i + 5]) - len(text[i:i + 5].lstrip(quote))
+            if run >= 3:  # up to two quotes before the closing three are content
+                state = _PLAIN
+            i += run
+    return found
+
+
+class HasComment(CatalogError):
+    """A TOML file holding a comment that rewriting it would drop: left as it is."""
+
+
+def comment_problem(path: Path, text: str, outcome: str, fix: str) -> HasComment | None:
+    """The error for a file whose rewrite would drop a comment (None when it has none):
+    one line naming the file and the first comment's line, what was done instead
+    (``outcome``) and how to proceed (``fix``)."""
+    lines = comment_lines(text)
+    if not lines:
+        return None
+    what = "a comment" if len(lines) == 1 else f"{len(lines)} comments (the first here)"
+    return HasComment(f"has {what}, which rewriting the file would drop; {outcome}",
+                      path=path, line=lines[0], hint=fix)
