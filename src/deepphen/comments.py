@@ -8,6 +8,7 @@ file as it is and say so (``lint --fix``, ``refresh --write``, ``import --merge`
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from deepphen.errors import CatalogError
@@ -67,11 +68,12 @@ class HasComment(CatalogError):
     """A TOML file holding a comment that rewriting it would drop: left as it is."""
 
 
-def comment_problem(path: Path, text: str, outcome: str, fix: str) -> HasComment | None:
-    """The error for a file whose rewrite would drop a comment (None when it has none):
-    one line naming the file and the first comment's line, what was done instead
-    (``outcome``) and how to proceed (``fix``)."""
-    lines = comment_lines(text)
+def comment_problem(path: Path, text: str, outcome: str, fix: str, *,
+                    ignore: Collection[int] = ()) -> HasComment | None:
+    """The error for a file whose rewrite would drop a comment (None when it has none
+    but on the lines to ``ignore``): one line naming the file and the first comment's line,
+    what was done instead (``outcome``) and how to proceed (``fix``)."""
+    lines = [n for n in comment_lines(text) if n not in ignore]
     if not lines:
         return None
     what = "a comment" if len(lines) == 1 else f"{len(lines)} comments (the first here)"

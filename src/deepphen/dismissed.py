@@ -10,13 +10,15 @@ dismissed paper again::
     reason = "optional, free text"
 
 Entries are kept sorted by id, so two curators dismissing different papers rarely touch the
-same lines. Writes take the catalog lock and replace the file atomically.
+same lines; in a file holding curators' comments, new entries are added at its end instead,
+its text kept as written. Writes take the catalog lock and replace the file atomically.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ from deepphen.paths import DISMISSED_FILE, inside
 from deepphen.printable import TITLE_SHOWN, shorten, text_lines
 
 FIELDS = ("arxiv", "title", "date", "reason")
+# A table's header line, a curator's comment after it allowed.
+_HEADER_LINE = re.compile(r"\s*\[\[\s*dismissed\s*\]\]\s*(?:#.*)?$")
 _HEADER = ("# Papers `deepphen discover` leaves out: dismissed by a curator "
            "(see docs/catalog-format.md).\n")
 
@@ -119,7 +123,7 @@ def header_lines(path: Path) -> list[int]:
         lines = text_lines(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return []
-    return [n for n, text in enumerate(lines, 1) if text.strip() == "[[dismissed]]"]
+    return [n for n, text in enumerate(lines, 1) if _HEADER_LINE.match(text)]
 
 
 def entry_line(path: Path, index: int) -> int | None:
@@ -141,11 +145,17 @@ def load_dismissals(root: Path) -> list[Dismissal]:
 
 def dismissals_to_toml(dismissals: list[Dismissal]) -> str:
     """The file's text: a comment line, then one table per paper, sorted by id."""
-    import tomli_w
-
     ordered = sorted({d.arxiv: d for d in dismissals}.values(),
                      key=lambda d: (ids.id_sort_key(d.arxiv), d.arxiv))
-    return _HEADER + "\n" + tomli_w.dumps({"dismissed": [d.to_dict() for d in ordered]})
+    return _HEADER + "\n" + _tables(ordered)
+
+
+def _tables(dismissals: list[Dismissal]) -> str:
+    """``[[dismissed]]`` tables, as the docs show them, never tomli-w's inline array: more
+    tables can follow them, so an entry is added to a file without rewriting it."""
+    import tomli_w
+
+    return "\n".join(f"[[dismissed]]\n{tomli_w.dumps(d.to_dict())}" for d in dismissals)
 
 
 def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> Path:
@@ -164,6 +174,39 @@ def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> 
     with catalog_lock(root, timeout=lock_timeout):
         current = load_dismissals(root)
         known = {d.arxiv for d in current}
-        merged = current + [d for d in new if d.arxiv not in known]
-        write_file(root, path, dismissals_to_toml(merged))  # temp file in the private folder
+        added: dict[str, Dismissal] = {}
+        for d in new:
+            if d.arxiv not in known:
+                added.setdefault(d.arxiv, d)
+        if not added and path.is_file():
+            return path  # nothing new: the file stays as written
+        text = _with_added(path, current, list(added.values()))
+        write_file(root, path, text)  # temp file in the private folder
     return path
+
+
+def _with_added(path: Path, current: list[Dismissal], added: list[Dismissal]) -> str:
+    """The file's new text: written afresh (sorted) unless the file holds comments besides
+    deepphen's own header, which rewriting would drop: then its text as it is, the new
+    entries appended (checked to read back as the old and the new ones)."""
+    import tomli
+
+    from deepphen.catalog import read_text
+    from deepphen.comments import comment_problem
+
+    text = read_text(path) if path.is_file() else ""
+    own = [1] if text.startswith(_HEADER) else []
+    problem = comment_problem(path, text, "the new dismissal cannot be added to it as written",
+                              "write its entries as [[dismissed]] tables, or remove the "
+                              "comment, and dismiss again", ignore=own)
+    if problem is None:
+        return dismissals_to_toml(current + added)
+    ordered = sorted(added, key=lambda d: (ids.id_sort_key(d.arxiv), d.arxiv))
+    out = text.rstrip("\n") + "\n\n" + _tables(ordered)
+    try:
+        kept = len(parse_dismissals(tomli.loads(out), path)) == len(current) + len(ordered)
+    except (tomli.TOMLDecodeError, CatalogError):
+        kept = False
+    if not kept:  # an inline dismissed = [...] (as 0.2.0 wrote it): no table can follow it
+        raise problem
+    return out
