@@ -307,7 +307,7 @@ def test_fix_rewrites_only_fixed_files_in_the_stable_layout(cat: Path) -> None:
     put(cat, "DP404")
     put(cat, "DP601")  # unfixable: stays a finding, its file untouched by the fix
     before = {p: p.read_bytes() for p in cat.rglob("*.toml") if p.name != "2201.02177.toml"}
-    changes, remaining = engine.fix(cat)
+    changes, remaining, _ = engine.fix(cat)
     assert [c.rule for c in changes] == ["DP404"]
     assert [p.rule for p in remaining] == ["DP601"]
     assert {p: p.read_bytes() for p in before} == before
@@ -406,7 +406,7 @@ def test_real_list_defects_are_found(real_list: Path, tmp_path: Path, run_cli) -
     assert len(by_rule["DP504"]) >= 30  # entries kept as written by import
     assert set(by_rule) <= {"DP202", "DP203", "DP205", "DP209", "DP301", "DP302", "DP404",
                             "DP406", "DP407", "DP408", "DP409", "DP410", "DP411", "DP414", "DP504"}
-    changes, remaining = engine.fix(root)
+    changes, remaining, _ = engine.fix(root)
     assert len(changes) >= 50
     assert engine.fix(root)[0] == []
     assert not [p for p in remaining if p.fix is not None]
@@ -511,3 +511,23 @@ def test_findings_in_a_catalog_found_here_name_it_relative(
     monkeypatch.chdir(cat.parent)
     findings = run_cli("lint", exit_code=1).stdout.splitlines()[:-1]  # the last: a summary
     assert findings and all(line.startswith("catalog/others/") for line in findings)
+
+
+def test_fix_leaves_a_file_with_a_comment_as_it_is(cat: Path, run_cli) -> None:
+    """Fixing writes a paper file from its data: a curator's comment would be lost. The
+    file is left alone and named with the comment's line; the other files are fixed."""
+    put(cat, "DP404")  # GROK: a warning --fix mends
+    put(cat, "DP205")  # a warning too, in a file that gets a comment
+    path = cat / "others" / "ai-models-collapse-when-trained-on.toml"
+    text = path.read_text(encoding="utf-8").replace("\nsection =", "\n# kept: see #12\nsection =")
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("# kept: see #12") + 1
+    result = run_cli("lint", "--fix", exit_code=1)  # a finding --fix could not mend remains
+    assert path.read_text(encoding="utf-8") == text
+    assert result.stderr.splitlines() == [
+        f"deepphen: warning: {path}:{line}: has a comment, which rewriting the file would "
+        "drop; not fixed (fix it by hand, or remove the comment and run 'deepphen lint "
+        "--fix' again)"]
+    assert "(DP404)" in result.stdout and "(DP205)" in result.stdout  # fixed; remains
+    assert read_paper(cat / GROK).authors.count("Yuri Burda") == 1
+    assert [p.rule for p in engine.run(cat)] == ["DP205"]

@@ -83,11 +83,11 @@ FIXABLE = [p for p in RULE_DIRS if all_rules()[p.name].fixable]
 @pytest.mark.parametrize("rule_dir", FIXABLE, ids=lambda p: p.name)
 def test_fix_removes_the_finding_and_is_idempotent(rule_dir: Path, tmp_path: Path) -> None:
     root = build(rule_dir / "bad", tmp_path)
-    changes, remaining = engine.fix(root)
+    changes, remaining, _ = engine.fix(root)
     assert any(c.rule == rule_dir.name for c in changes)
     assert not [p for p in remaining if p.rule == rule_dir.name]
     before = catalog_bytes(root)
-    again, _ = engine.fix(root)
+    again, _, _ = engine.fix(root)
     assert again == []
     assert catalog_bytes(root) == before
 

@@ -16,6 +16,7 @@ from deepphen.cli.output import (
     is_terminal,
     print_json,
     print_table,
+    warn,
     workflow_command,
 )
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK
@@ -75,16 +76,19 @@ def lint_command(
 
     root = find_catalog(catalog)
     select = engine.validate_select(rule) if rule else None
+    kept: list = []
     if fix:
-        changes, problems = engine.fix(root, select)
+        changes, problems, kept = engine.fix(root, select)
         for change in changes:
             # Changes go to stderr so that --format json stays parseable on stdout.
             echo(printable(str(change)), err=fmt != "text")
+        for problem in kept:  # a file --fix left alone: its findings remain
+            warn(str(problem))
     else:
         problems = engine.run(root, select)
     _render(problems, fmt)
     failing = [p for p in problems if p.level == "error" or strict]
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if failing or kept else EXIT_OK)
 
 
 def _render(problems: list, fmt: str) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from deepphen import catalog
+from deepphen.comments import HasComment, comment_problem
 from deepphen.errors import CatalogError, DeepphenError, did_you_mean
 from deepphen.lint.config import LintConfig
 from deepphen.lint.context import Context, PaperFile, locate, read_file, relative_path
@@ -137,18 +138,21 @@ class AppliedFix:
 MAX_FIX_PASSES = 5
 
 
-def fix(root: Path, select: Iterable[str] | None = None) -> tuple[list[AppliedFix], list[Finding]]:
+def fix(root: Path, select: Iterable[str] | None = None
+        ) -> tuple[list[AppliedFix], list[Finding], list[HasComment]]:
     """Apply every safe fix, under the catalog lock, until nothing changes.
 
-    Returns the changes made and the findings that remain. Each pass re-reads the files, so
-    fixes that enable others (a canonical link that now duplicates another) settle, and a
-    second call finds nothing to do.
+    Returns the changes made, the findings that remain, and the paper files left as they
+    are because they hold a comment that rewriting them would drop (their findings remain).
+    Each pass re-reads the files, so fixes that enable others (a canonical link that now
+    duplicates another) settle, and a second call finds nothing to do.
     """
     from deepphen.fsutil import catalog_lock, private_dir, transaction
 
     root = Path(root)
     select = list(select) if select is not None else None
     changes: list[AppliedFix] = []
+    kept: dict[Path, HasComment] = {}
     # One journal over every pass: a refusal, a full disk or a signal part-way puts every
     # file, the page included, back as it was.
     with catalog_lock(root), transaction(private_dir(root)) as journal:
@@ -158,15 +162,16 @@ def fix(root: Path, select: Iterable[str] | None = None) -> tuple[list[AppliedFi
             # A whole file written from the catalog (the page) is computed from the files as
             # read: it waits for a pass that edits no paper, so it is written, and reported,
             # once and from the fixed catalog.
-            applied = _apply(root, [p for p in fixable if p.fix.write is None], journal) \
-                or _apply(root, fixable, journal)
+            applied = _apply(root, [p for p in fixable if p.fix.write is None], journal,
+                             kept) or _apply(root, fixable, journal, kept)
             if not applied:
-                return changes, findings
+                return changes, findings, list(kept.values())
             changes.extend(applied)
-    return changes, run(root, select)
+    return changes, run(root, select), list(kept.values())
 
 
-def _apply(root: Path, findings: list[Finding], journal: Any) -> list[AppliedFix]:
+def _apply(root: Path, findings: list[Finding], journal: Any,
+           kept: dict[Path, HasComment]) -> list[AppliedFix]:
     changes: list[AppliedFix] = []
     by_path: dict[Path, list[tuple[Finding, Fix]]] = {}
     for finding in findings:
@@ -181,6 +186,11 @@ def _apply(root: Path, findings: list[Finding], journal: Any) -> list[AppliedFix
         edits = [fix for _, fix in group if fix.edit is not None]
         done = []  # the fixes that changed something: one may undo the need for another
         if edits and old is not None:
+            problem = comment_problem(path, old, "not fixed", "fix it by hand, or remove the "
+                                      "comment and run 'deepphen lint --fix' again")
+            if problem is not None:  # a paper file is written from its data: no comments
+                kept[path] = problem
+                continue
             data = catalog.read_toml(path)
             for finding, fix in group:
                 if fix.edit is not None:
