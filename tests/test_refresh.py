@@ -41,6 +41,25 @@ def test_write_applies_changes(catalog_dir: Path, arxiv: ArxivServer, run_cli) -
     run_cli("refresh", "--all")  # nothing left to change: exit 0
 
 
+def test_write_leaves_a_file_with_a_comment_as_it_is(catalog_dir: Path, arxiv: ArxivServer,
+                                                      run_cli) -> None:
+    """Writing a paper file from its data would drop a curator's comment: that file is left
+    as it is and named with the comment's line; the other one is written; exit 1."""
+    path = catalog_dir / "neural-collapse" / "2008.08186.toml"
+    text = '# venue checked by hand\n' + path.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("refresh", "--all", "--write", exit_code=1)
+    assert path.read_text(encoding="utf-8") == text
+    assert read(catalog_dir / "empirical-study" / "2505.04741.toml")["venue"] == "ICML 2025"
+    assert result.stderr.splitlines()[:2] == [
+        f"deepphen: warning: {path}:1: has a comment, which rewriting the file would drop; "
+        "not written (make the change by hand, or remove the comment and run 'deepphen "
+        "refresh --write' again)",
+        "checked 4 papers; 2 changed upstream; wrote 1 file"]
+    data = json.loads(run_cli("refresh", "--all", "--write", "-f", "json", exit_code=1).stdout)
+    assert data["written"] == [] and [k["line"] for k in data["kept"]] == [1]
+
+
 def test_write_names_the_page_it_regenerated(catalog_dir: Path, arxiv: ArxivServer,
                                             run_cli) -> None:
     """As add does: the page goes into the same commit as the papers (lint's DP501)."""

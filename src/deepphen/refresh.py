@@ -9,12 +9,13 @@ old -> new before ``--write`` applies it, so hand-set fields are never overwritt
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deepphen import catalog as store
 from deepphen import ids
+from deepphen.comments import HasComment, comment_problem
 from deepphen.errors import CatalogError, DeepphenError, NotFound
 from deepphen.models import Paper
 from deepphen.vocab import fold_distinct
@@ -65,12 +66,14 @@ class Update:
 
 @dataclass
 class RefreshResult:
-    """Papers checked, those with changes, and ids arXiv no longer knows."""
+    """Papers checked, those with changes, ids arXiv no longer knows, the files written and
+    those left as they are because rewriting them would drop a curator's comment."""
 
     checked: int
     updates: list[Update]
     missing: list[str]
     written: list[Path]
+    kept: list[HasComment] = field(default_factory=list)
 
 
 def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
@@ -154,20 +157,32 @@ def refresh(
         changes = changes_for(paper, entry)
         if changes:
             updates.append(Update(paper, changes))
-    written = apply(root, updates, lock_timeout=lock_timeout) if write and updates else []
-    return RefreshResult(len(papers), updates, missing, written)
+    written, kept = apply(root, updates, lock_timeout=lock_timeout) if write and updates \
+        else ([], [])
+    return RefreshResult(len(papers), updates, missing, written, kept)
 
 
-def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) -> list[Path]:
-    """Write the changes under the catalog lock, each file re-read first; all or nothing."""
+def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0
+          ) -> tuple[list[Path], list[HasComment]]:
+    """Write the changes under the catalog lock, each file re-read first; all or nothing.
+
+    Returns the files written and those left as they are: a file holding a comment, which
+    writing it from its data would drop.
+    """
     from deepphen.add import regenerate_page
     from deepphen.fsutil import catalog_lock, private_dir, transaction
 
-    written = []
+    written, kept = [], []
     with catalog_lock(root, timeout=lock_timeout), transaction(private_dir(root)) as journal:
         settings = store.load_settings(root)
         for update in updates:
             path = update.paper.path or store.paper_path(root, update.paper)
+            problem = comment_problem(path, store.read_text(path), "not written",
+                                      "make the change by hand, or remove the comment and "
+                                      "run 'deepphen refresh --write' again")
+            if problem is not None:
+                kept.append(problem)
+                continue
             fresh = store.read_paper(path)  # another process may have edited it meanwhile
             for change in update.changes:
                 # A field edited since it was shown keeps the edit: nothing unseen is replaced.
@@ -177,4 +192,4 @@ def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) 
             store.write_paper(root, fresh, path=path)  # back where it was read
             written.append(path)
         regenerate_page(root, settings, journal)
-    return written
+    return written, kept

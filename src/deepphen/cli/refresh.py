@@ -38,8 +38,9 @@ def refresh_command(
     """Compare catalog papers with arXiv: title, authors, venue (journal_ref) and DOI.
 
     Each difference is one row: the paper's id, the field, its old and its new value;
-    --write applies them. Exits 1 when something changed upstream and was not written or an
-    id is not in the catalog, 2 for a malformed id or bad options, 0 otherwise.
+    --write applies them (not to a file holding a comment, which rewriting would drop).
+    Exits 1 when something changed upstream and was not written or an id is not in the
+    catalog, 2 for a malformed id or bad options, 0 otherwise.
 
     Examples:
 
@@ -62,7 +63,9 @@ def refresh_command(
                          on_batch=progress.batch)
     if fmt == "json":
         print_json({"checked": result.checked, "updates": [u.to_json() for u in result.updates],
-                    "missing": result.missing, "written": [str(p) for p in result.written]})
+                    "missing": result.missing, "written": [str(p) for p in result.written],
+                    "kept": [{"path": k.path, "line": k.line, "message": str(k)}
+                             for k in result.kept]})
     else:
         # A value of megabytes is shortened here (TITLE_SHOWN); the JSON has it whole.
         rows = [(u.paper.arxiv, c.field, shorten(show_value(c.old), TITLE_SHOWN),
@@ -75,14 +78,16 @@ def refresh_command(
             more = len(result.missing) - len(shown)
             warn(f"arXiv no longer lists {len(result.missing)} of them: {', '.join(shown)}"
                  + (f" and {more} more (--format json lists them all)" if more else ""))
-        verb = "wrote" if write else "would change"
+        for kept in result.kept:  # a file --write left alone: its change is still to make
+            warn(str(kept))
         changed = len(result.updates)
+        done = f"wrote {counted(len(result.written), 'file')}" if write \
+            else f"would change {counted(changed, 'file')}"
         sys.stderr.write(f"checked {counted(result.checked, 'paper')}; {changed} changed "
-                         f"upstream" + (f"; {verb} {counted(changed, 'file')}" if changed
-                                        else "") + "\n")
+                         f"upstream" + (f"; {done}" if changed else "") + "\n")
         if result.written:
             from deepphen.cli.add import show_updated_pages
 
             show_updated_pages(root, err=True)  # beside the summary: stdout is the table
-    if result.updates and not write:
+    if (result.updates and not write) or result.kept:
         raise typer.Exit(EXIT_FINDINGS)
