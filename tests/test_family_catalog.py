@@ -17,7 +17,7 @@ from deepphen.catalog import Catalog, load_settings
 from deepphen.importer import parse_list
 from deepphen.merge import merge_page
 from tests.arxiv_server import ArxivServer
-from tests.helpers import FIXTURES, SHARED
+from tests.helpers import FIXTURES, SHARED, one_line_error, tree
 
 LISTS = FIXTURES / "lists"
 FAMILY = SHARED / "data" / "awesome-trustworthy-deep-learning"
@@ -54,6 +54,28 @@ def test_merge_declares_the_second_page_with_its_window(tmp_path: Path, run_cli)
     assert len(Catalog.load(root).papers) == 13 + 5
     toml = (root / "catalog.toml").read_text(encoding="utf-8")
     assert "[[pages]]" in toml and 'page = "family-front.md"' in toml
+
+
+def test_merge_into_a_catalog_toml_with_a_comment_writes_nothing(tmp_path: Path,
+                                                                 run_cli) -> None:
+    """catalog.toml is written again from its data: a comment in it would be lost. The
+    merge is refused before anything is written (exit 2), naming the file and the line."""
+    for name in ("family-full.md", "family-front.md"):
+        shutil.copy(LISTS / name, tmp_path / name)
+    root = tmp_path / "catalog"
+    run_cli("import", tmp_path / "family-full.md", "--catalog", root, "--page",
+            "family-full.md", exit_code=None)
+    settings = root / "catalog.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "# sections agreed in #4\n",
+                        encoding="utf-8")
+    line = len(settings.read_text(encoding="utf-8").splitlines())
+    before = tree(root)
+    result = run_cli("import", tmp_path / "family-front.md", "--catalog", root, "--merge",
+                     "--page", "family-front.md", exit_code=2)
+    one_line_error(result, f"{settings}:{line}: has a comment, which rewriting the file "
+                   "would drop; nothing merged (remove the comment, or keep it elsewhere, "
+                   "and merge again)")
+    assert tree(root) == before
 
 
 def test_export_writes_each_declared_page(tmp_path: Path, run_cli) -> None:

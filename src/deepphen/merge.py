@@ -101,13 +101,22 @@ def merge_into(root: Path, page: ImportResult, page_file: str,
 
     The catalog is read, merged and written under one hold of its lock, so that no writer in
     between (another merge, an ``add``) is overwritten or duplicated. ``check`` may refuse
-    the catalog's settings (raising DeepphenError) before anything is written.
+    the catalog's settings (raising DeepphenError) before anything is written; so is a
+    ``catalog.toml`` holding a comment, which writing it again would drop.
     """
-    from deepphen.catalog import Catalog, add_to_catalog
+    from deepphen.catalog import Catalog, add_to_catalog, read_text
+    from deepphen.comments import comment_problem
     from deepphen.fsutil import catalog_lock
+    from deepphen.paths import SETTINGS_FILE
 
     with catalog_lock(root):
         current = Catalog.load(root)
+        settings_file = Path(root) / SETTINGS_FILE
+        # catalog.toml is written again from its data, which has no comments.
+        problem = comment_problem(settings_file, read_text(settings_file), "nothing merged",
+                                  "remove the comment, or keep it elsewhere, and merge again")
+        if problem is not None:
+            raise problem
         if check is not None:
             check(current.settings)
         merged = merge_page(current.settings, current.papers, page, page_file)
