@@ -20,7 +20,13 @@ from deepphen.errors import InvalidId
 from deepphen.fsutil import atomic_write_text
 from deepphen.models import Link, Paper
 from tests.arxiv_server import ArxivServer
-from tests.helpers import ctrl_c_after, make_catalog, sample_papers, sample_settings
+from tests.helpers import (
+    ctrl_c_after,
+    make_catalog,
+    one_line_error,
+    sample_papers,
+    sample_settings,
+)
 
 EMERGENCE = "emergence-and-phase-transitions"
 
@@ -115,6 +121,19 @@ def test_force_same_id_replaces_the_entry(catalog_dir: Path, arxiv: ArxivServer,
     assert not (catalog_dir / EMERGENCE / "2201.02177.toml").exists()
     assert (catalog_dir / "others" / "2201.02177.toml").is_file()
     assert sum(p.arxiv == "2201.02177" for p in Catalog.load(catalog_dir).papers) == 1
+
+
+def test_force_never_replaces_a_file_holding_a_comment(catalog_dir: Path, arxiv: ArxivServer,
+                                                       run_cli) -> None:
+    path = catalog_dir / EMERGENCE / "2201.02177.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "# the workshop version on purpose\n",
+                    encoding="utf-8")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    before = catalog_files(catalog_dir)
+    result = run_cli("add", "2201.02177", "-s", "others", "--force", exit_code=2)
+    one_line_error(result, f"{path}:{line}: has a comment, which rewriting the file would "
+                   "drop; nothing added")
+    assert catalog_files(catalog_dir) == before
 
 
 def test_no_section_when_piped_is_a_usage_error(catalog_dir: Path, arxiv: ArxivServer,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from deepphen import catalog as store
 from deepphen import ids
+from deepphen.comments import comment_problem
 from deepphen.errors import EXIT_FINDINGS, DeepphenError, NotFound
 from deepphen.filters import resolve_section
 from deepphen.models import Link, Paper, Section, Settings
@@ -316,7 +317,8 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
     """Write placed proposals under the catalog lock; all or nothing. Returns the paths.
 
     Duplicates are checked again under the lock. With ``force``, a paper with the same
-    arXiv id is replaced (its old file removed); other near-duplicates are added beside it.
+    arXiv id is replaced (its old file removed, unless it holds a comment: then nothing is
+    written); other near-duplicates are added beside it.
     """
     from deepphen.fsutil import catalog_lock, private_dir, transaction
 
@@ -334,6 +336,12 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
             if existing is not None and existing.path \
                     and ids.canonical_id(existing.arxiv) == proposal.entry.id:
                 removals.append(existing.path)
+        for path in removals:  # replaced by arXiv's record: a curator's comment would go
+            problem = comment_problem(path, store.read_text(path), "nothing added",
+                                      "edit the file by hand, or remove the comment and add "
+                                      "again")
+            if problem is not None:
+                raise problem
         new_paths = {store.paper_path(root, p.paper) for p in proposals}
         for proposal in proposals:
             _refuse_other_paper(store.paper_path(root, proposal.paper), proposal)
