@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from deepphen.catalog import SETTINGS_FILE, read_toml
 from deepphen.errors import unknown_name_hint
-from deepphen.layout import LAYOUT_KEYS
+from deepphen.layout import LAYOUT_KEYS, ResourceSection
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
 from deepphen.models import DiscoverSettings, Resource, Section, Settings
@@ -89,7 +89,8 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
     settings are rewritten), so the list silently keeps the default.
 
     Bad:  ``regenerate_pages = true``, ``{ heading = "Others", toc_lable = "Other Papers" }``,
-          or ``[discover]`` ``categorie = ["cs.LG"]``
+          ``[[resource_sections]]`` ``toc_group = [...]``, or ``[discover]``
+          ``categorie = ["cs.LG"]``
     Good: ``regenerate_page = true``, ``toc_label = "Other Papers"``, ``categories = ["cs.LG"]``
     """
     known = [name for name in _known(Settings) if name != "layout"] + sorted(LAYOUT_KEYS)
@@ -104,7 +105,8 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
             yield Flag(f"unknown key {key!r} in pages[{i}]", field="pages", needle=f"{key} =",
                        hint=unknown_name_hint(key, known))
     data = read_toml(ctx.root / SETTINGS_FILE)
-    for table, cls in (("sections", Section), ("resources", Resource)):
+    for table, cls in (("sections", Section), ("resources", Resource),
+                       ("resource_sections", ResourceSection)):
         names = _known(cls)
         for i, item in enumerate(data.get(table) or []):
             for key in item if isinstance(item, dict) else ():
