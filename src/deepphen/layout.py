@@ -38,7 +38,7 @@ class ResourceSection:
     toc_groups: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """The group as a TOML table of catalog.toml, defaults left out."""
+        """The section as a ``[[resource_sections]]`` table of catalog.toml, defaults left out."""
         out: dict[str, Any] = {"heading": self.heading, "level": self.level}
         if self.toc_label:
             out["toc_label"] = self.toc_label
@@ -146,7 +146,7 @@ def _get(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:
 
 def _lines(data: dict[str, Any], name: str) -> list[str]:
     value = _get(data, name, list, [])
-    if not all(isinstance(v, str) and "\n" not in v and "\r" not in v for v in value):
+    if not all(_single_line(v) for v in value):
         raise FieldError(name, f"field '{name}' must be a list of single lines")
     return list(value)
 
@@ -193,4 +193,5 @@ def _resource_sections(data: dict[str, Any]) -> list[ResourceSection]:
 
 
 def _single_line(value: object) -> bool:
+    """Whether ``value`` is text that stays one line on the page (no CR or LF)."""
     return isinstance(value, str) and "\n" not in value and "\r" not in value
