@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deepphen.catalog import Catalog, load_settings, write_catalog
+from deepphen.errors import CatalogError
 from deepphen.export.markdown import recent, render
 from deepphen.importer import ImportResult, parse_list
 from deepphen.models import Paper, Settings
@@ -351,3 +352,20 @@ def test_resource_groups_in_the_contents_and_with_a_line_of_text() -> None:
     # The layout survives catalog.toml.
     again = Settings.from_dict(result.settings.to_dict())
     assert render(result.papers, again) == GROUPED_RESOURCES
+
+
+def test_an_error_in_a_later_resource_section_names_its_own_table(tmp_path: Path) -> None:
+    """resource_sections[1]'s error was located at the first [[resource_sections]] line."""
+    result = parse_list(GROUPED_RESOURCES)
+    write_catalog(tmp_path / "c", result.settings, result.papers)
+    path = tmp_path / "c" / "catalog.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tables = [i for i, line in enumerate(lines, 1) if line == "[[resource_sections]]"]
+    assert len(tables) == 2
+    level = lines.index("level = 2", tables[1])
+    lines[level] = "level = 3"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_settings(tmp_path / "c")
+    assert err.value.line == tables[1]
+    assert "resource_sections[1]: 'level' must be 1 or 2" in str(err.value)

@@ -1,9 +1,8 @@
 """Find the catalog folder, read and validate its TOML files, write papers atomically.
 
-Layout: ``<root>/catalog.toml`` holds the settings; each paper is
-``<root>/<section-slug>/<key>.toml``, the key being the file-safe arXiv id or a slug.
-``write_paper`` writes one paper; ``write_catalog`` a whole new catalog folder (what
-``deepphen import`` makes), all or nothing.
+Layout: ``<root>/catalog.toml`` holds the settings; each paper is ``<root>/<section>/<key>.toml``,
+the key being the file-safe arXiv id or a slug. ``write_paper`` writes one paper;
+``write_catalog`` a whole new catalog folder (what ``deepphen import`` makes), all or nothing.
 """
 
 from __future__ import annotations
@@ -148,20 +147,20 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def key_line(lines: list[str], name: str) -> int | None:
-    """The 1-based line of ``lines`` (a TOML file's) where the top-level key ``name`` is set,
-    as ``name = ...`` or as a ``[name]`` / ``[[name]]`` table; None when no line sets it."""
+def key_line(lines: list[str], name: str, index: int = 0) -> int | None:
+    """The line (1-based) setting top-level ``name =``, ``[name]``, the index-th ``[[name]]``."""
     pattern = re.compile(rf"^\s*(?:{re.escape(name)}\s*=|\[\[?\s*{re.escape(name)}\s*\]?\])")
-    return next((i for i, text in enumerate(lines, 1) if pattern.match(text)), None)
+    found = [i for i, text in enumerate(lines, 1) if pattern.match(text)] or [None]
+    return found[index if index < len(found) else 0]
 
 
-def field_line(path: Path, name: str) -> int | None:
-    """The line where a top-level key is set in a TOML file (to locate type errors)."""
+def field_line(path: Path, name: str, index: int | None = None) -> int | None:
+    """The line where a top-level key (its ``index``-th table) is set in a TOML file."""
     try:
         lines = text_lines(read_text(path))
     except CatalogError:
         return None
-    return key_line(lines, name)
+    return key_line(lines, name, index or 0)
 
 
 def load_settings(root: Path) -> Settings:
@@ -174,7 +173,8 @@ def load_settings(root: Path) -> Settings:
     try:
         return Settings.from_dict(data)
     except FieldError as exc:
-        raise CatalogError(str(exc), path=path, line=field_line(path, exc.field)) from exc
+        line = field_line(path, exc.field, exc.index)
+        raise CatalogError(str(exc), path=path, line=line) from exc
 
 
 def section_headings(root: Path) -> dict[str, str]:

@@ -10,11 +10,13 @@ from typing import Any
 
 
 class FieldError(ValueError):
-    """A field of a table has the wrong type or value; ``field`` names it for locating."""
+    """A field of a table has the wrong type or value; ``field`` names it for locating, and
+    ``index`` which of its ``[[field]]`` tables is at fault (the first when None)."""
 
-    def __init__(self, field_name: str, message: str) -> None:
+    def __init__(self, field_name: str, message: str, index: int | None = None) -> None:
         super().__init__(message)
         self.field = field_name
+        self.index = index
 
 
 _MISSING = object()

@@ -165,28 +165,26 @@ def _notes(data: dict[str, Any]) -> dict[str, list[str]]:
 def _resource_sections(data: dict[str, Any]) -> list[ResourceSection]:
     out = []
     for i, item in enumerate(_get(data, "resource_sections", list, [])):
+        def bad(what: str, i: int = i) -> FieldError:  # located at the i-th table's line
+            return FieldError("resource_sections", f"resource_sections[{i}]{what}", index=i)
+
         if not isinstance(item, dict) or not isinstance(item.get("heading"), str):
-            raise FieldError("resource_sections",
-                                   f"resource_sections[{i}] must be a table with a 'heading'")
+            raise bad(" must be a table with a 'heading'")
         level = item.get("level", 1)
         if level not in (1, 2) or isinstance(level, bool):
-            raise FieldError("resource_sections", f"resource_sections[{i}]: 'level' "
-                                   "must be 1 or 2")
+            raise bad(": 'level' must be 1 or 2")
         label = item.get("toc_label")
         if label is not None and not isinstance(label, str):
-            raise FieldError("resource_sections",
-                                   f"resource_sections[{i}]: 'toc_label' must be a string")
+            raise bad(": 'toc_label' must be a string")
         lists = {}
         for name in ("groups", "toc_groups"):
             value = item.get(name, [])
             if not (isinstance(value, list) and all(_single_line(v) for v in value)):
-                raise FieldError("resource_sections", f"resource_sections[{i}]: '{name}' "
-                                       "must be a list of single lines")
+                raise bad(f": '{name}' must be a list of single lines")
             lists[name] = list(value)
         texts = item.get("texts", {})
         if not (isinstance(texts, dict) and all(_single_line(v) for v in texts.values())):
-            raise FieldError("resource_sections", f"resource_sections[{i}]: 'texts' must "
-                                   "be a table of single lines")
+            raise bad(": 'texts' must be a table of single lines")
         out.append(ResourceSection(item["heading"], level, label, lists["groups"], dict(texts),
                                    lists["toc_groups"]))
     return out
