@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from deepphen.catalog import Catalog, load_settings
+from deepphen.errors import CatalogError
 from deepphen.importer import parse_list
 from deepphen.merge import merge_page
 from tests.arxiv_server import ArxivServer
@@ -209,3 +210,16 @@ def test_a_misspelt_key_of_a_further_page_is_kept_and_reported(tmp_path: Path, r
     assert "unknown key 'recent_month' in pages[0]" in result.stdout
     assert "recent_months" in result.stdout  # the hint names the key meant
     assert load_settings(root).pages[0].extra == {"recent_month": 5}
+
+
+def test_an_error_in_a_later_page_names_its_own_table(tmp_path: Path, run_cli) -> None:
+    """pages[1]'s error was located at the first [[pages]] line."""
+    root = two_pages(tmp_path, run_cli)
+    toml = root / "catalog.toml"
+    text = toml.read_text(encoding="utf-8") + '\n[[pages]]\npage = "third.md"\nrecent_months = 0\n'
+    toml.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("[[pages]]", text.splitlines().index("[[pages]]") + 1) + 1
+    with pytest.raises(CatalogError) as err:
+        load_settings(root)
+    assert err.value.line == line
+    assert "pages[1]: field 'recent_months' must be 1..1200" in str(err.value)

@@ -405,11 +405,11 @@ class Settings:
         settings.extra = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
         for i, item in enumerate(typed_field(data, "pages", list, [])):
             if not isinstance(item, dict):
-                raise FieldError("pages", f"pages[{i}] must be a table")
+                raise FieldError("pages", f"pages[{i}] must be a table", index=i)
             try:
                 settings.pages.append(cls._extra_page(item, sections))
             except FieldError as exc:
-                raise FieldError("pages", f"pages[{i}]: {exc}") from exc
+                raise FieldError("pages", f"pages[{i}]: {exc}", index=i) from exc
         files = [p.page for p in settings.page_views() if p.page]
         if len(files) != len(set(files)):
             raise FieldError("pages", "two pages are written to the same file")
