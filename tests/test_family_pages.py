@@ -369,3 +369,16 @@ def test_an_error_in_a_later_resource_section_names_its_own_table(tmp_path: Path
         load_settings(tmp_path / "c")
     assert err.value.line == tables[1]
     assert "resource_sections[1]: 'level' must be 1 or 2" in str(err.value)
+
+
+def test_a_resources_section_with_an_empty_group_keeps_the_group() -> None:
+    """A '##' resources section whose one group has no items was read as the plain 'Related
+    Resources' section, and the group's heading silently dropped."""
+    page = ("# T\n\n## Table of Contents\n\n- [Alpha](#alpha)\n"
+            "- [Related Resources](#related-resources)\n\n## Alpha\n\n### Alpha: 2021\n\n"
+            "- A. [[paper]](https://arxiv.org/abs/2101.00001)\n  - B. Author.\n"
+            "  - Key Word: X.\n\n## Related Resources\n\n- [Tool](https://example.org/tool)\n\n"
+            "### Empty\n")
+    result = parse_list(page)
+    assert not result.problems
+    assert render(result.papers, result.settings) == page

@@ -149,7 +149,7 @@ class _Reader:
             if block.groups == list(dict.fromkeys(mine)):
                 block.groups = []
         if len(sections) == 1 and sections[0].level == 2 and not sections[0].texts \
-                and not any(r.group or r.note for r in body.resources):
+                and not sections[0].groups and not any(r.group or r.note for r in body.resources):
             body.resources_heading = sections.pop().heading
             for res in body.resources:
                 res.section = None
