@@ -112,6 +112,23 @@ def test_an_acronym_in_capitals_counts_as_its_phrase() -> None:
         "The NC (neural collapse) of features")
 
 
+def test_kept_similarities_give_the_answers_of_a_fresh_model() -> None:
+    # rank and nearest share each paper's lookup (discover asks both of every candidate
+    # it shows); what is kept is bounded and never changes an answer.
+    from deepphen.suggest import RECENT_QUERIES
+
+    queries = [(f"Paper {i} on pruning and collapse of features", f"abstract {i} grokking")
+               for i in range(RECENT_QUERIES + 5)]
+    kept = SectionModel(PAPERS, SETTINGS)
+    for title, abstract in queries * 2:
+        fresh = SectionModel(PAPERS, SETTINGS)
+        assert kept.nearest(title, abstract) == fresh.nearest(title, abstract)
+        assert kept.rank(title, abstract) == fresh.rank(title, abstract)
+        assert kept.rank(title, abstract, ["Pruning"]) == fresh.rank(
+            title, abstract, ["Pruning"])
+    assert len(kept._recent) <= RECENT_QUERIES
+
+
 def test_empty_catalog_gives_even_scores() -> None:
     ranked = SectionModel([], SETTINGS).rank("Anything at all")
     assert [r.score for r in ranked] == [0.25] * 4

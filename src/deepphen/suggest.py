@@ -56,6 +56,7 @@ MIX_KEYWORDS = 1.5
 MIX_HEADING = 0.6
 MIX_IMPLIED = 0.5  # key words of the vocabulary spelt out in the title or abstract
 PREFIX_LEN = 7
+RECENT_QUERIES = 32  # papers whose similarities a SectionModel keeps (see _similar)
 # Softmax sharpness turning the mixed evidence into 0..1 scores; chosen so that, in
 # leave-one-out on the real list, the mean top score (~0.78) matches how often the top
 # suggestion is right.
@@ -164,6 +165,8 @@ class SectionModel:
                 self.keyword_sections[kw][paper.section] += 1
         self.heading_phrases = {s.slug: self._heading_phrases(s) for s in self.sections}
         self.acronyms = derive(self.papers, [s.heading for s in self.sections])
+        self._recent: dict[tuple[str, str, tuple[str, ...]],
+                           tuple[dict[str, float], dict[int, float]]] = {}
 
     def _weigh(self, counts: Counter[str]) -> dict[str, float]:
         return _unit({tok: (1 + math.log(c)) * self.idf.get(tok, 0.0)
@@ -182,14 +185,13 @@ class SectionModel:
              keywords: Iterable[str] = ()) -> list[SectionScore]:
         """Sections ranked for a paper, best first."""
         keywords = list(keywords)
-        query = self._weigh(_doc_counts(title, keywords, abstract))
         evidence = {s.slug: 0.0 for s in self.sections}
         if not self.papers:
             return self._scored(evidence)
+        query, similar = self._similar(title, abstract, tuple(keywords))
         for slug, centroid in self.centroids.items():
             evidence[slug] += MIX_CENTROID * _dot(query, centroid)
-        sims = sorted(((sim, self.papers[i].section)
-                       for i, sim in self.postings.similarities(query).items()),
+        sims = sorted(((sim, self.papers[i].section) for i, sim in similar.items()),
                       reverse=True)[:NEIGHBOURS]
         total = sum(s for s, _ in sims) or 1.0
         for sim, slug in sims:
@@ -211,10 +213,27 @@ class SectionModel:
     def nearest(self, title: str, abstract: str = "",
                 limit: int = NEIGHBOURS) -> list[tuple[Paper, float]]:
         """The catalog papers closest to a paper (cosine of their TF-IDF vectors), best first."""
-        query = self._weigh(_doc_counts(title, (), abstract))
-        sims = self.postings.similarities(query)
+        sims = self._similar(title, abstract)[1]
         best = sorted(sims.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [(self.papers[i], sim) for i, sim in best]
+
+    def _similar(self, title: str, abstract: str, keywords: tuple[str, ...] = ()
+                 ) -> tuple[dict[str, float], dict[int, float]]:
+        """A paper's TF-IDF vector and its similarity to every catalog paper sharing a token.
+
+        Kept for the last few papers: discover asks ``nearest`` and ``rank`` of each
+        candidate it shows, the same query twice, and on a large catalog the lookup is most
+        of the cost.
+        """
+        key = (title, abstract, keywords)
+        found = self._recent.get(key)
+        if found is None:
+            query = self._weigh(_doc_counts(title, keywords, abstract))
+            found = query, self.postings.similarities(query)
+            if len(self._recent) >= RECENT_QUERIES:
+                del self._recent[next(iter(self._recent))]
+            self._recent[key] = found
+        return found
 
     def _keyword_evidence(self, evidence: dict[str, float], keywords: Iterable[str],
                           factor: float = 1.0) -> None:
