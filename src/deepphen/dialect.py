@@ -287,6 +287,23 @@ IMAGE_ALT = "avatar"  # the alt text of a section's image
 DIGEST_PREFIX = "<details><summary>Digest</summary>"
 AUTHOR_LIST_PREFIX = "<details><summary>Author List</summary>"
 KEYWORD_LABEL = "Key Word:"
+# [[label]](url), the URL also in angle brackets and with a title ("..." '...' (...)).
+LINK_RE = re.compile(
+    r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]\]"
+    rf"\((?:<(?P<angled>[^<>\n]*)>|(?P<url>{LINK_URL}))"
+    r"(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+)
+
+
+def is_links_line(text: str) -> bool:
+    """True for a line of ``[[label]](url)`` links alone (an older page's links below the
+    title, which markdown reads as the title's paragraph going on)."""
+    pos, found = 0, False
+    while (m := LINK_RE.match(text, pos)) is not None and m.end() > pos:
+        pos, found = m.end(), True
+    return found and text[pos:].strip() in ("", "\\")
+
+
 _DIGITS_RE = re.compile(r"^\d{1,9}$")
 # The end of a misbracketed link '[[label](url)]', from its label's closing bracket on.
 _INNER_LINK_TAIL_RE = re.compile(rf"\]\(({LINK_URL})\)\]")

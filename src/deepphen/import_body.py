@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from deepphen import ids
-from deepphen.dialect import IMAGE_ALT, LINK_URL, group_year, hidden_block_end
+from deepphen.dialect import IMAGE_ALT, LINK_URL, group_year, hidden_block_end, is_links_line
 from deepphen.import_entry import (
     AUTHOR_LIST_RE,
     DIGEST_RE,
@@ -25,7 +25,6 @@ from deepphen.import_entry import (
     ImportNote,
     check_rendering,
     is_bare_sub_line,
-    is_links_line,
     keep_verbatim,
     opens_details,
     read_entry,

@@ -18,6 +18,7 @@ from deepphen import ids
 from deepphen.dialect import (
     KEYWORD_LABEL,
     KEYWORD_LABEL_RE,
+    LINK_RE,
     LINK_URL,
     entry_lines,
     split_unescaped,
@@ -50,12 +51,6 @@ PLAIN_DIGEST_RE = re.compile(r"^digest\s*:(.*)$", re.IGNORECASE)
 AUTHOR_LIST_RE = re.compile(r"^<details>\s*<summary>\s*author list\s*</summary>(.*)$",
                             re.IGNORECASE)
 _CLOSE_DETAILS_RE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
-# [[label]](url), the URL also in angle brackets and with a title ("..." '...' (...)).
-LINK_RE = re.compile(
-    r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]\]"
-    rf"\((?:<(?P<angled>[^<>\n]*)>|(?P<url>{LINK_URL}))"
-    r"(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
-)
 # [[label](url)]: the sibling list's other way of writing the same link.
 INNER_LINK_RE = re.compile(
     r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]"
@@ -245,15 +240,6 @@ def _authors(lineno: int, text: str, report: Report) -> tuple[list[str], str | N
 def opens_details(text: str) -> bool:
     """True for an entry's digest or author-list line (each opens a <details> block)."""
     return bool(DIGEST_RE.match(text) or AUTHOR_LIST_RE.match(text))
-
-
-def is_links_line(text: str) -> bool:
-    """True for a line of ``[[label]](url)`` links alone (an older page's links below the
-    title, which markdown reads as the title's paragraph going on)."""
-    pos, found = 0, False
-    while (m := LINK_RE.match(text, pos)) is not None and m.end() > pos:
-        pos, found = m.end(), True
-    return found and text[pos:].strip() in ("", "\\")
 
 
 def is_bare_sub_line(text: str) -> bool:

@@ -17,6 +17,7 @@ from deepphen.dialect import (
     KEYWORD_LABEL,
     LINK_URL,
     entry_lines,
+    is_links_line,
     unbracket_inner_links,
 )
 from deepphen.models import Paper
@@ -170,7 +171,7 @@ def _title_joined(lines: list[str]) -> list[str]:
     first version did) joined to the title's line: markdown reads them as one paragraph."""
     joined = lines[:1]
     for line in lines[1:]:
-        if len(joined) == 1 and line[:1] in (" ", "\t") and line.lstrip().startswith("[["):
+        if len(joined) == 1 and line[:1] in (" ", "\t") and is_links_line(line.strip()):
             joined[0] = f"{joined[0]} {line.strip()}"
         else:
             joined.append(line)
