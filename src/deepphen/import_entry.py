@@ -259,6 +259,10 @@ def _read_list(text: str, sep: str, alt: str, names: tuple[str, str, str],
     if len(pieces) == 1 and len(split_unescaped(text, alt)) > 1:
         pieces = split_unescaped(text, alt)
         report(f"{plural} separated by '{alt}' (written with '{sep}')")
+    elif any(len(split_unescaped(piece, alt)) > 1 for piece in pieces):
+        # Both on one line ("A; B, C."): the pages mean a list of three, not an item "B, C".
+        pieces = [part for piece in pieces for part in split_unescaped(piece, alt)]
+        report(f"{plural} separated by both '{sep}' and '{alt}' (written with '{sep}')")
     items = [unescape_md(piece.strip()) for piece in pieces]
     if text and not all(items):
         report(f"empty {singular} dropped")
