@@ -520,21 +520,23 @@ def test_a_h2_text_section_after_the_resources_is_the_closing() -> None:
     assert render(result.papers, result.settings) == page
 
 
-def test_entries_without_blank_lines_around_them_are_reported() -> None:
+def test_entries_without_blank_lines_around_them_are_kept() -> None:
     """The list's 2020 versions write some entries right under the year heading or the entry
-    above; export separates them by a blank line, which import did not say."""
+    above; export separated them by a blank line (reported), which no later import kept."""
     page = ("## S\n### S: 2020\n- A. [[paper]](https://arxiv.org/abs/2001.00002)\n  - X.\n"
             "- B. [[paper]](https://arxiv.org/abs/2001.00001)\n  - X.\n\n"
             "- C. [[paper]](https://arxiv.org/abs/2001.00000)\n  - X.\n")
     result = parse_list(page)
     assert len(result.papers) == 3
-    blank = {p.line for p in result.problems if "blank line" in p.message}
-    assert blank == {3, 5}
-    # Two blank lines above an entry are written as one, and said so.
+    assert not [p for p in result.problems if "blank line" in p.message]
+    gaps = result.settings.layout.entry_gaps
+    assert sorted(gaps.values()) == [0, 0] and len(gaps) == 2
+    tail = page.split("### S: 2020")[1]
+    assert render(result.papers, result.settings).endswith(tail)
+    # Two blank lines above an entry are kept too.
     result = parse_list(page.replace("\n\n- C.", "\n\n\n- C."))
-    assert {p.line for p in result.problems if "blank line" in p.message} == {3, 5, 9}
-    exported = render(result.papers, result.settings).splitlines()
-    assert exported[exported.index("### S: 2020") + 1] == ""
+    assert sorted(result.settings.layout.entry_gaps.values()) == [0, 0, 2]
+    assert render(result.papers, result.settings).endswith(tail.replace("\n\n- C.", "\n\n\n- C."))
 
 
 # ---- round trip of generated catalogs -------------------------------------------------------

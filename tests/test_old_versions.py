@@ -3,10 +3,21 @@ reads and export writes back (docs/catalog-format.md, "Versions of both lists").
 
 from __future__ import annotations
 
+import pytest
+
 from deepphen.dialect import is_links_line
 from deepphen.export.markdown import render
-from deepphen.importer import parse_list
+from deepphen.fields import FieldError
+from deepphen.importer import ImportResult, parse_list
+from deepphen.layout import Layout
 from deepphen.verbatim import same_but_format
+
+
+def _round_trip(page: str) -> ImportResult:
+    """The page imported, checked to export back to itself."""
+    result = parse_list(page)
+    assert render(result.papers, result.settings) == page
+    return result
 
 
 def test_links_below_the_title_are_one_fact_for_import_and_verbatim() -> None:
@@ -37,3 +48,37 @@ def test_key_words_separated_by_both_separators_are_split_at_both() -> None:
         (7, "key words separated by both ';' and ',' (written with ';')"),
         (6, "authors separated by both ',' and ';' (written with ',')")}
     assert render(result.papers, result.settings).splitlines()[-2:] == page.splitlines()[-2:]
+
+
+def test_tight_contents_and_entries_come_back_tight() -> None:
+    """The list's first versions write the contents' items right under its heading and
+    entries right under their year heading or the entry above; export added a blank line
+    before each."""
+    page = ("# Invented List\nAn invented intro.\n\n## Table of Contents\n- [Alpha](#alpha)\n\n"
+            "## Alpha\n\n### 2020\n- First invented paper.\n"
+            "  [[paper]](https://arxiv.org/abs/2003.00002)\n  - Ann Author.\n"
+            "  - Digest: Invented text.\n- Second invented paper.\n"
+            "  [[paper]](https://arxiv.org/abs/2003.00001)\n  - Bob Writer.\n")
+    layout = _round_trip(page).settings.layout
+    assert layout.toc_items_gap == 0 and sorted(layout.entry_gaps.values()) == [0, 0]
+    assert Layout.from_dict(layout.to_dict()) == layout
+
+
+def test_an_entry_right_below_a_details_line_gets_its_blank_line() -> None:
+    """Markdown reads a line right below a '<details>' digest into its HTML block, so the
+    entry there is written with a blank line above it, and import says so."""
+    digest = "  - <details><summary>Digest</summary> Invented text."
+    page = ("## Alpha\n\n### Alpha: 2020\n\n- First invented paper. "
+            "[[paper]](https://arxiv.org/abs/2003.00002)\n  - Ann Author.\n"
+            f"{digest}\n- Second invented paper. [[paper]](https://arxiv.org/abs/2003.00001)\n"
+            "  - Bob Writer.\n")
+    result = parse_list(page)
+    assert (8, "no blank line above the entry, below an HTML line (export writes one)") in {
+        (p.line, p.message) for p in result.problems}
+    out = render(result.papers, result.settings).splitlines()
+    assert out[out.index(digest) + 1] == ""
+
+
+def test_entry_gaps_out_of_range_are_a_field_error() -> None:
+    with pytest.raises(FieldError, match="entry_gaps"):
+        Layout.from_dict({"entry_gaps": {"some-key": 10}})

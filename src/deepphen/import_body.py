@@ -29,6 +29,7 @@ from deepphen.import_entry import (
     opens_details,
     read_entry,
     short,
+    year_clue,
 )
 from deepphen.import_resources import read_resource_line, resource_block_end
 from deepphen.import_years import (
@@ -90,6 +91,7 @@ class BodyReader:
         self.pending_gap = 0  # blank lines before the open <details> line
         self.entry_note: list[str] | None = None  # a comment kept before the current entry
         self.entry_notes: list[tuple[Paper, list[str]]] = []
+        self.entry_gaps: list[tuple[Paper, int]] = []  # blank lines above, where not one
         self.paper_lines: dict[int, int] = {}  # id(paper) -> its entry's first line
         self.section_lines: dict[str, int] = {}  # slug -> its heading's line
 
@@ -317,10 +319,12 @@ class BodyReader:
             self.entry = EntryLines(lineno, top.group("content"), section.slug, self.year)
             self.entry.raw[lineno] = line
             self.entry_problems = len(self.problems)  # its problems are reported after this
-            if not gap and (self.group_entries or self.lines[lineno - 2].startswith("#")):
-                self.report(lineno, "no blank line above the entry (export writes one)")
-            elif gap > 1 and self.note is None:
-                self.report(lineno, f"{gap} blank lines above the entry written as one")
+            if self.note is None and gap != 1 and (gap or self.group_entries
+                                                   or self.lines[lineno - 2].startswith("#")):
+                self.entry.gap = min(gap, 9)  # kept in the layout's entry_gaps
+                if not gap and "<" in self.lines[lineno - 2]:  # see export.markdown
+                    self.report(lineno, "no blank line above the entry, below an HTML line "
+                                        "(export writes one)")
             self.group_entries += 1
             self.started = True
             if self.note is not None:
@@ -468,8 +472,8 @@ class BodyReader:
             return
         if paper.arxiv:
             self.seen_ids[paper.arxiv] = entry.line
-        if entry.year is None:
-            self._infer_year(paper, entry.line)
+        if entry.year is None:  # the rest are dated later, by their neighbours on the page
+            self.inferred.append((paper, entry.line, year_clue(paper), len(self.problems)))
         else:
             venue_years = YEAR_RE.findall(paper.venue or "")
             id_year = ids.id_year(paper.arxiv) if paper.arxiv else None
@@ -480,19 +484,8 @@ class BodyReader:
         if note is not None:
             # Keyed by the paper's key once keys are given out.
             self.entry_notes.append((paper, note))
+        if entry.gap != 1:
+            self.entry_gaps.append((paper, entry.gap))
         self.paper_lines[id(paper)] = entry.line
         self.papers.append(paper)
         self.sections_with_papers.add(paper.section)
-
-    def _infer_year(self, paper: Paper, lineno: int) -> None:
-        """Year of an entry outside any year group: from its arXiv id, else from the year in
-        its venue, else (later) from its neighbours on the page."""
-        if paper.arxiv:
-            paper.year = ids.id_year(paper.arxiv)
-            self.inferred.append((paper, lineno, "its arXiv id", len(self.problems)))
-        elif paper.venue and (found := YEAR_RE.findall(paper.venue)):
-            paper.year = int(found[-1])
-            self.inferred.append((paper, lineno, "its venue", len(self.problems)))
-        else:
-            paper.year = 0
-            self.inferred.append((paper, lineno, "", len(self.problems)))

@@ -29,6 +29,7 @@ from deepphen.dialect import (
     unescaped_positions,
 )
 from deepphen.models import Link, Paper
+from deepphen.venues import YEAR_RE
 from deepphen.verbatim import same_but_format
 
 ERROR = "error"  # something on the page could not be represented and was left out
@@ -68,6 +69,7 @@ class EntryLines:
     year: int | None  # None: not under a year subsection, inferred when the entry ends
     subs: list[tuple[int, str, str]] = field(default_factory=list)  # (line, indent, content)
     raw: dict[int, str] = field(default_factory=dict)  # line -> the line as written
+    gap: int = 1  # blank lines above the title's line
 
 
 def read_entry(entry: EntryLines, note: Report) -> tuple[Paper, dict[str, int], set[int]]:
@@ -235,6 +237,19 @@ def _authors(lineno: int, text: str, report: Report) -> tuple[list[str], str | N
     names = _read_list(text, ",", ";", ("authors", "authors", "author name"),
                        lambda message: report(lineno, message))
     return names, venue
+
+
+def year_clue(paper: Paper) -> str:
+    """Date an entry outside any year group by its arXiv id, else the last year in its venue;
+    returns which ("its arXiv id", "its venue"), or "" (year 0) when neither dates it."""
+    if paper.arxiv:
+        paper.year = ids.id_year(paper.arxiv)
+        return "its arXiv id"
+    if paper.venue and (found := YEAR_RE.findall(paper.venue)):
+        paper.year = int(found[-1])
+        return "its venue"
+    paper.year = 0
+    return ""
 
 
 def opens_details(text: str) -> bool:

@@ -47,6 +47,7 @@ class Toc:
     image: str | None = None
     items: list[TocItem] = field(default_factory=list)
     gap: int = 1  # blank lines before its heading
+    items_gap: int = 1  # blank lines between its heading and its first item (no image)
 
 
 def is_toc_heading(lines: list[str], i: int) -> bool:
@@ -76,6 +77,8 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
             i = j
             continue
         item = TOC_ITEM_RE.match(lines[i])
+        if item and not toc.items and not image_lines:
+            toc.items_gap = min(i - start, 9)
         if item:
             toc.items.append(TocItem(i + 1, len(item.group("indent").expandtabs(4)),
                                      item.group("link"), item.group("label"),

@@ -97,6 +97,7 @@ class _Reader:
             gap = _blanks_before(lines, i) if i > 0 else 1
             toc, i = read_toc(lines, i, self.problem)
             toc.gap = gap
+            self.layout.toc_items_gap = toc.items_gap
         elif i < n:
             self.problem(i + 1, "no '# Table of Contents' before the first section: export "
                                 "writes one")
@@ -134,6 +135,8 @@ class _Reader:
         _assign_keys(body.papers)
         for paper, note in body.entry_notes:
             self.layout.notes[paper.key] = note
+        for paper, gap in body.entry_gaps:
+            self.layout.entry_gaps[paper.key] = gap
         self.problems.sort(key=lambda p: p.line)
         lines = {p.key: body.paper_lines[id(p)] for p in body.papers}
         return ImportResult(settings, body.papers, self.problems, self.source, lines,

@@ -77,6 +77,9 @@ class Layout:
     resource_sections: list[ResourceSection] = field(default_factory=list)
     intro_gap: int = 1  # blank lines between the title and the intro
     end_blank_lines: int = 0  # blank lines at the end of the page
+    toc_items_gap: int = 1  # blank lines between the contents' heading and its items
+    # Blank lines above an entry (a paper key) where the page has other than one.
+    entry_gaps: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The keys that differ from the default, for ``catalog.toml``."""
@@ -84,7 +87,8 @@ class Layout:
         default = Layout()
         for name in ("year_groups", "year_floor", "year_floor_label", "empty_year_text",
                      "toc_level", "toc_parent", "toc_after", "papers_heading", "section_intro",
-                     "show_empty_sections", "recent_months", "intro_gap", "end_blank_lines"):
+                     "show_empty_sections", "recent_months", "intro_gap", "end_blank_lines",
+                     "toc_items_gap"):
             value = getattr(self, name)
             if value != getattr(default, name) and value is not None:
                 if name == "year_floor_label" and self.year_floor is None:
@@ -94,6 +98,8 @@ class Layout:
             out["resource_sections"] = [r.to_dict() for r in self.resource_sections]
         if self.notes:
             out["notes"] = {key: list(lines) for key, lines in self.notes.items()}
+        if self.entry_gaps:
+            out["entry_gaps"] = dict(self.entry_gaps)
         return out
 
     @classmethod
@@ -115,6 +121,8 @@ class Layout:
             resource_sections=_resource_sections(data),
             intro_gap=_get(data, "intro_gap", int, 1),
             end_blank_lines=_get(data, "end_blank_lines", int, 0),
+            toc_items_gap=_get(data, "toc_items_gap", int, 1),
+            entry_gaps=_get(data, "entry_gaps", dict, {}),
         )
         if layout.year_groups not in YEAR_GROUP_STYLES:
             raise FieldError("year_groups", "field 'year_groups' must be one of "
@@ -124,9 +132,12 @@ class Layout:
                                    "'{year}' once")
         if layout.toc_level not in (1, 2):
             raise FieldError("toc_level", "field 'toc_level' must be 1 or 2")
-        for name in ("intro_gap", "end_blank_lines"):
+        for name in ("intro_gap", "end_blank_lines", "toc_items_gap"):
             if not 0 <= getattr(layout, name) <= 9:
                 raise FieldError(name, f"field '{name}' must be 0..9")
+        if not all(type(v) is int and 0 <= v <= 9 for v in layout.entry_gaps.values()):
+            raise FieldError("entry_gaps", "field 'entry_gaps' maps paper keys to 0..9 "
+                                           "blank lines")
         if layout.recent_months is not None and not 1 <= layout.recent_months <= MAX_MONTHS:
             raise FieldError("recent_months", f"field 'recent_months' must be 1..{MAX_MONTHS}")
         if layout.year_floor is not None and not 1900 <= layout.year_floor <= 2999:
@@ -138,6 +149,7 @@ LAYOUT_KEYS = frozenset({
     "year_groups", "year_floor", "year_floor_label", "empty_year_text", "toc_level",
     "toc_parent", "toc_after", "papers_heading", "section_intro", "show_empty_sections",
     "recent_months", "notes", "resource_sections", "intro_gap", "end_blank_lines",
+    "toc_items_gap", "entry_gaps",
 })
 
 def _get(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:

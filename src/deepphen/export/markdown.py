@@ -179,7 +179,8 @@ def _toc_items(sections: list[tuple[Section, list[Paper]]], settings: Settings,
                          f"(#{link(('block', block.heading), None)})")
             items += [f"  - {group}" for group in block.toc_groups]
     items += layout.toc_after
-    return ["", *items] if items else []
+    gap = 1 if settings.toc_image else layout.toc_items_gap
+    return [*[""] * gap, *items] if items else []
 
 
 def _write_papers(lines: list[str], sec: Section, group: list[Paper],
@@ -190,7 +191,10 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
 
     def entries(papers: list[Paper]) -> None:
         for paper in sorted(papers, key=Paper.sort_key, reverse=True):
-            lines.append("")
+            gap = layout.entry_gaps.get(paper.key, 1)
+            # An HTML block (a digest, a <summary> line) runs on to the next blank line: the
+            # entry must not start inside it.
+            lines.extend([""] * (gap or int("<" in lines[-1])))
             lines.extend(notes.get(paper.key, ()))
             lines.extend(page_lines(paper))
 
