@@ -82,3 +82,35 @@ def test_an_entry_right_below_a_details_line_gets_its_blank_line() -> None:
 def test_entry_gaps_out_of_range_are_a_field_error() -> None:
     with pytest.raises(FieldError, match="entry_gaps"):
         Layout.from_dict({"entry_gaps": {"some-key": 10}})
+
+
+_ENTRY = ("- Invented paper {n}. [[paper]](https://arxiv.org/abs/{id})\n  - Ann Author.\n"
+          "  - Digest: Invented text.  \n")
+
+
+def test_a_page_grouped_by_year_alone_is_one_section_without_heading() -> None:
+    """The list's 2021 versions have no topics: '## 2021' headings straight after the intro.
+    Each year was read as a section ('2021', '2020'), and export added a table of contents
+    listing them."""
+    page = ("# Invented List\n\nAn invented intro.  \n\n\n## 2021\n\n"
+            + _ENTRY.format(n=1, id="2107.00001") + "\n\n## 2020\n\n"
+            + _ENTRY.format(n=2, id="2006.00002") + "\n" + _ENTRY.format(n=3, id="2002.00003"))
+    result = _round_trip(page)
+    assert [s.heading for s in result.settings.sections] == ["Papers"]
+    assert [p.year for p in result.papers] == [2021, 2020, 2020]
+    assert result.settings.layout.section_headings is False
+    assert not [p for p in result.problems if "Contents" in p.message or "##" in p.message]
+    assert Layout.from_dict(result.settings.layout.to_dict()).section_headings is False
+
+
+def test_a_topic_after_year_groups_gives_every_section_its_heading() -> None:
+    """A layout hides either no section heading or the one section's: a named section after
+    '## YYYY' groups turns the headings back on, and import says so."""
+    page = ("## 2021\n\n" + _ENTRY.format(n=1, id="2107.00001")
+            + "\n## Invented Topic\n\n### 2020\n\n" + _ENTRY.format(n=2, id="2006.00002"))
+    result = parse_list(page)
+    assert [s.heading for s in result.settings.sections] == ["Papers", "Invented Topic"]
+    assert result.settings.layout.section_headings is True
+    assert any(p.line == 7 and "'## Papers'" in p.message for p in result.problems)
+    out = render(result.papers, result.settings)
+    assert "\n## Papers\n### 2021\n" in out and "\n## Invented Topic\n\n### 2020\n" in out

@@ -2,13 +2,12 @@
 non-paper sections, up to the closing.
 
 ``BodyReader.read`` walks the lines after the table of contents. Paper sections are ``##``
-headings (optionally under a ``# Paper List`` heading), each with an image line and a line of
-its own (a link to the full list) before its papers; papers sit in year groups
+headings (optionally under a ``# Paper List`` heading; none on a page of ``## YYYY`` groups),
+each with an image line and a line of its own before its papers; papers sit in year groups
 (deepphen.import_years) or directly under the section. Non-paper sections
 (deepphen.import_resources) follow; the first other ``#`` heading starts the closing, kept
 verbatim. HTML comments before a year group or an entry are kept as the page's notes.
-Every line that export will not write back is reported with its number.
-"""
+Every line that export will not write back is reported with its number."""
 
 from __future__ import annotations
 
@@ -31,7 +30,12 @@ from deepphen.import_entry import (
     short,
     year_clue,
 )
-from deepphen.import_resources import read_resource_line, resource_block_end
+from deepphen.import_resources import (
+    ENTRY_LIKE_RE,
+    entries_follow,
+    read_resource_line,
+    resource_block_end,
+)
 from deepphen.import_years import (
     DETAILS_CLOSE_RE,
     DETAILS_OPEN_RE,
@@ -50,8 +54,9 @@ _H3_RE = re.compile(r"^(?P<level>#{3,6})(?!#)\s*(.*?)\s*$")
 _IMAGE_RE = re.compile(rf"^!\[(?P<alt>[^\]]*)\]\((?P<url>{LINK_URL})\)\s*$")
 _ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")
 _SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")
-_ENTRY_LIKE_RE = re.compile(r"^\s*[-*]\s+.*\[\[")
 DEFAULT_BLANK_LINES = 1
+_YEAR_ONLY_RE = re.compile(r"^\d{4}$")
+YEARS_SECTION = "Papers"  # the section of a page without topics (section_headings = false)
 
 
 class BodyReader:
@@ -155,7 +160,7 @@ class BodyReader:
         block = self.lines[lineno - 1:end]
         is_note = (block[0].lstrip().startswith("<!--") and self.section is not None
                    and self.resource_section is None
-                   and not any(_ENTRY_LIKE_RE.match(text) for text in block))
+                   and not any(ENTRY_LIKE_RE.match(text) for text in block))
         if is_note and self.note is None:
             self._finish_entry()
             self.note = (lineno, block, gap)
@@ -186,7 +191,7 @@ class BodyReader:
         closing (returns True)."""
         self._finish_entry()
         if not self._dated_papers() and self.entry is None and self.layout.papers_heading is None \
-                and self._entries_follow(lineno):
+                and entries_follow(self.lines, lineno):
             self._end_section(lineno)
             self.layout.papers_heading = heading
             self.note_gap(heading, gap)
@@ -212,21 +217,6 @@ class BodyReader:
         out, and a page's export keeps only what it holds)."""
         return any(p.year for p in self.papers)
 
-    def _entries_follow(self, lineno: int, level: int = 1) -> bool:
-        """True when a '##' paper section with an entry follows the '#' heading on ``lineno``
-        before the next '#' heading (a '##' resources section is not one: its links read as
-        resources). With ``level`` 2: when the '##' section on ``lineno`` holds an entry."""
-        in_section = level == 2
-        for line in self.lines[lineno:]:
-            if H1_RE.match(line) or (level == 2 and _H2_RE.match(line)):
-                return False
-            h2 = _H2_RE.match(line)
-            if h2:
-                in_section = "resource" not in h2.group(1).lower()
-            if in_section and _ENTRY_LIKE_RE.match(line) and not line[0].isspace():
-                return True
-        return False
-
     def _h2(self, lineno: int, heading: str, gap: int) -> bool:
         """A '##' heading: a section, resources (or their group), a year group a level too
         high, or the closing (returns True)."""
@@ -235,6 +225,13 @@ class BodyReader:
                 and re.fullmatch(rf"{re.escape(section.heading)}\s*:\s*\d{{4}}", heading):
             # "## Section: YYYY" under "## Section": a year subsection a level too high.
             self._h3(lineno, "##", heading, gap)
+            return False
+        if self.resource_section is None and _YEAR_ONLY_RE.match(heading) and (not self.sections
+                or (section is self.sections[0] and not self.layout.section_headings)):
+            if not self.sections:  # "## 2021" first: the papers are grouped by year alone
+                self.section = self._new_section(lineno, YEARS_SECTION)
+                self.layout.section_headings = False
+            self._h3(lineno, "###", heading, gap)
             return False
         self.note_gap(heading, gap)
         after_resources = self.resource_section is not None
@@ -246,7 +243,7 @@ class BodyReader:
                 self._dated_papers() and resource_block_end(self.lines, lineno - 1, 2) is not None):
             self._open_resources(heading, 2)
             return False
-        if after_resources and self._dated_papers() and not self._entries_follow(lineno, 2):
+        if after_resources and self._dated_papers() and not entries_follow(self.lines, lineno, 2):
             return True  # "## Contributing" after '##' resources: the closing, as '#' starts it
         self.section = self._new_section(lineno, heading)
         return False
@@ -445,6 +442,10 @@ class BodyReader:
         if not ids.is_safe_key(base):
             base = ids.slugify(heading, max_words=12)
         slug = self.slugs.unique(base)
+        if not self.layout.section_headings:  # one hidden section is all the layout holds
+            self.layout.section_headings = True
+            self.report(lineno, f"a section after '## YYYY' year groups: export writes those "
+                                f"under a '## {YEARS_SECTION}' heading")
         self.sections.append(Section(heading, slug))
         self.by_heading[heading] = self.sections[-1]
         self.section_lines[slug] = lineno

@@ -23,6 +23,9 @@ RESOURCE_RE = re.compile(
     rf"^[-*]\s+\[(?P<name>[^\]]*)\]\((?P<url>{LINK_URL})\)\s*(?P<badges>.*?)\s*$")
 NOTE_RE = re.compile(r"^\s+[-*]\s+(?P<text>.*?)\s*$")
 _HEADING_RE = re.compile(r"^(#{1,6})(?!#)")
+_H1_RE = re.compile(r"^#(?!#)")
+_H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
+ENTRY_LIKE_RE = re.compile(r"^\s*[-*]\s+.*\[\[")  # an entry's title line (with links)
 
 
 def _is_item(line: str) -> bool:
@@ -85,3 +88,19 @@ def read_resource_line(lineno: int, line: str, resources: list[Resource], sectio
         return
     what = "related-resources" if section is None else "resources"
     report(lineno, f"{what} line not understood, left out: {short(line)}", ERROR)
+
+
+def entries_follow(lines: list[str], lineno: int, level: int = 1) -> bool:
+    """True when a '##' paper section with an entry follows the '#' heading on ``lineno``
+    before the next '#' heading (a '##' resources section is not one: its links read as
+    resources). With ``level`` 2: when the '##' section on ``lineno`` holds an entry."""
+    in_section = level == 2
+    for line in lines[lineno:]:
+        if _H1_RE.match(line) or (level == 2 and _H2_RE.match(line)):
+            return False
+        h2 = _H2_RE.match(line)
+        if h2:
+            in_section = "resource" not in h2.group(1).lower()
+        if in_section and ENTRY_LIKE_RE.match(line) and not line[0].isspace():
+            return True
+    return False

@@ -99,8 +99,9 @@ class _Reader:
             toc.gap = gap
             self.layout.toc_items_gap = toc.items_gap
         elif i < n:
-            self.problem(i + 1, "no '# Table of Contents' before the first section: export "
-                                "writes one")
+            if not _YEAR_GROUP_RE.match(lines[i]):  # a page of '## YYYY' groups gets none
+                self.problem(i + 1, "no '# Table of Contents' before the first section: "
+                                    "export writes one")
             while i > start and not lines[i - 1].strip():
                 i -= 1  # blank lines before the next heading are counted there
         closing = body.read(i)
@@ -283,6 +284,7 @@ def _fill(template: str, sec: Section) -> str:
         "{anchor}", github_anchor(sec.heading))
 
 
+_YEAR_GROUP_RE = re.compile(r"^##\s*\d{4}\s*$")  # '## 2021': a page grouped by year alone
 # A heading's text as the section reader takes it (import_body's heading patterns).
 _ATX_TEXT_RE = re.compile(r"^#{1,6}(?!#)\s*(.*?)\s*$")
 

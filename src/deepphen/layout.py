@@ -70,6 +70,9 @@ class Layout:
     # The line(s) under each section heading; {heading} and {anchor} stand for the section's.
     section_intro: str | None = None
     show_empty_sections: bool = False  # a section without papers keeps its heading
+    # False: the page's one section has no heading and its year groups are '## YYYY'
+    # headings (the list's 2021 versions, no topics).
+    section_headings: bool = True
     # Only the papers of the last N months (counted back from the newest paper) are shown.
     recent_months: int | None = None
     # Lines written before a year group ("Section: YYYY") or an entry (a paper key), verbatim.
@@ -88,7 +91,7 @@ class Layout:
         for name in ("year_groups", "year_floor", "year_floor_label", "empty_year_text",
                      "toc_level", "toc_parent", "toc_after", "papers_heading", "section_intro",
                      "show_empty_sections", "recent_months", "intro_gap", "end_blank_lines",
-                     "toc_items_gap"):
+                     "toc_items_gap", "section_headings"):
             value = getattr(self, name)
             if value != getattr(default, name) and value is not None:
                 if name == "year_floor_label" and self.year_floor is None:
@@ -116,6 +119,7 @@ class Layout:
             papers_heading=_get(data, "papers_heading", str, None),
             section_intro=_get(data, "section_intro", str, None),
             show_empty_sections=_get(data, "show_empty_sections", bool, False),
+            section_headings=_get(data, "section_headings", bool, True),
             recent_months=_get(data, "recent_months", int, None),
             notes=_notes(data),
             resource_sections=_resource_sections(data),
@@ -149,7 +153,7 @@ LAYOUT_KEYS = frozenset({
     "year_groups", "year_floor", "year_floor_label", "empty_year_text", "toc_level",
     "toc_parent", "toc_after", "papers_heading", "section_intro", "show_empty_sections",
     "recent_months", "notes", "resource_sections", "intro_gap", "end_blank_lines",
-    "toc_items_gap", "entry_gaps",
+    "toc_items_gap", "entry_gaps", "section_headings",
 })
 
 def _get(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:

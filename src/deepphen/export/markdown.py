@@ -98,21 +98,25 @@ def render(papers: list[Paper], settings: Settings) -> str:
         lines += ["", f"# {title}"] if lines else [f"# {title}"]
     if settings.intro:
         lines += [*[""] * layout.intro_gap, settings.intro] if lines else [settings.intro]
-    heading(settings.toc_heading, layout.toc_level)
-    if settings.toc_image:
-        lines += ["", settings.toc_image]
     sections = [(_shown(sec, settings), group) for sec, group in
                 sections_with_papers(papers, settings, keep_empty=layout.show_empty_sections)]
+    # A page of '## YYYY' groups alone lists nothing in contents of its own (nor had any).
+    if layout.section_headings or settings.resources or layout.resource_sections \
+            or layout.toc_after:
+        heading(settings.toc_heading, layout.toc_level)
+        if settings.toc_image:
+            lines += ["", settings.toc_image]
     toc_at = len(lines)
     if layout.papers_heading:
         heading(layout.papers_heading, 1)
     for sec, group in sections:
-        heading(sec.heading, 2, target=("section", sec.slug))
-        if sec.image:
-            lines += ["", f"![{IMAGE_ALT}]({sec.image})"]
-        intro = section_intro(sec, layout)
-        if intro:
-            lines += ["", intro]
+        if layout.section_headings:
+            heading(sec.heading, 2, target=("section", sec.slug))
+            if sec.image:
+                lines += ["", f"![{IMAGE_ALT}]({sec.image})"]
+            intro = section_intro(sec, layout)
+            if intro:
+                lines += ["", intro]
         _write_papers(lines, sec, group, settings)
     legacy = [res for res in settings.resources if res.section is None]
     if legacy:
@@ -169,7 +173,7 @@ def _toc_items(sections: list[tuple[Section, list[Paper]]], settings: Settings,
         items.append(f"- {layout.toc_parent}")
         indent = "  "
     items += [f"{indent}- [{link_label(sec.toc_text)}](#{link(('section', sec.slug), sec.anchor)})"
-              for sec, _ in sections]
+              for sec, _ in sections if layout.section_headings]
     if any(res.section is None for res in settings.resources):
         label = link_label(settings.resources_toc_label or settings.resources_heading)
         items.append(f"- [{label}](#{link(('resources',), None)})")
@@ -214,8 +218,8 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
         in_year = [p for p in group if group_year(p.year, layout) == year]
         if style == "details":
             lines += ["<details>", f"<summary>{label}</summary>"]
-        else:
-            lines.append(f"### {label}")
+        else:  # '## YYYY' where the section has no heading of its own
+            lines.append(f"{'###' if layout.section_headings else '##'} {label}")
         if not in_year:
             lines += ["", layout.empty_year_text or ""]
         entries(in_year)
