@@ -114,3 +114,21 @@ def test_a_topic_after_year_groups_gives_every_section_its_heading() -> None:
     assert any(p.line == 7 and "'## Papers'" in p.message for p in result.problems)
     out = render(result.papers, result.settings)
     assert "\n## Papers\n### 2021\n" in out and "\n## Invented Topic\n\n### 2020\n" in out
+
+
+def test_a_resources_section_with_one_group_is_no_paper_section() -> None:
+    """A '##' section of resource items under one group heading, before the papers (or after
+    undated ones), was read as a paper section: the group as a year subsection without a
+    year, each item an entry without a year, left out."""
+    resources = "## Toolboxes\n\n### Invented Group\n\n- [Some Site](https://example.org/a)\n"
+    papers = "## Alpha\n\n### 2021\n\n" + _ENTRY.format(n=1, id="2101.00001")
+    toc = "# T\n\n## Table of Contents\n\n- [Alpha](#alpha)\n- [Toolboxes](#toolboxes)\n\n"
+    moved = parse_list(toc + resources + "\n" + papers)
+    assert [s.heading for s in moved.settings.sections] == ["Alpha"]
+    assert [(r.name, r.section, r.group) for r in moved.settings.resources] == [
+        ("Some Site", "Toolboxes", "Invented Group")]
+    assert [(p.line, p.level) for p in moved.problems if "before the paper" in p.message] == [
+        (8, "warning")]
+    assert render(moved.papers, moved.settings) == toc + papers + "\n" + resources
+    after = _round_trip(toc + papers + "\n" + resources)
+    assert not [p for p in after.problems if "resources" in p.message]

@@ -239,8 +239,11 @@ class BodyReader:
             self._resource_group(heading)
             return False
         self._end_section(lineno)
-        if "resource" in heading.lower() or (
-                self._dated_papers() and resource_block_end(self.lines, lineno - 1, 2) is not None):
+        # Resource items alone make no paper section, before the papers too (then moved).
+        if "resource" in heading.lower() or resource_block_end(self.lines, lineno - 1, 2):
+            if not self.sections:
+                self.report(lineno, f"resources section {heading!r} before the paper sections: "
+                                    "export writes it after them")
             self._open_resources(heading, 2)
             return False
         if after_resources and self._dated_papers() and not entries_follow(self.lines, lineno, 2):
