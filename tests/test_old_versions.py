@@ -132,3 +132,21 @@ def test_a_resources_section_with_one_group_is_no_paper_section() -> None:
     assert render(moved.papers, moved.settings) == toc + papers + "\n" + resources
     after = _round_trip(toc + papers + "\n" + resources)
     assert not [p for p in after.problems if "resources" in p.message]
+
+
+def test_a_page_without_title_or_contents_keeps_the_blank_line_before_its_section() -> None:
+    """With no title (so no intro) and no contents, the blank lines above the first section
+    went with the badges' block: export wrote the contents it adds right above '## Alpha'."""
+    section = "## Alpha\n\n### Alpha: 2021\n\n" + _ENTRY.format(n=1, id="2101.00001")
+    page = "[![Badge](https://example.org/b.svg)](https://example.org)\n\n" + section
+    result = parse_list(page)
+    assert render(result.papers, result.settings).endswith("- [Alpha](#alpha)\n\n" + section)
+
+
+def test_the_blank_lines_between_badges_and_title_are_kept() -> None:
+    """Export wrote one blank line between the badges and the title, whatever the page had."""
+    rest = ("# Invented List [![A](https://example.org/a.svg)](https://example.org)\n\n"
+            "Intro.\n\n## Table of Contents\n\n- [Alpha](#alpha)\n\n## Alpha\n\n### Alpha: 2021\n\n"
+            + _ENTRY.format(n=1, id="2101.00001"))
+    for gap in ("", "\n", "\n\n"):
+        _round_trip("[![Badge](https://example.org/b.svg)](https://example.org)\n" + gap + rest)

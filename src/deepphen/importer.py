@@ -81,6 +81,8 @@ class _Reader:
             title, title_badge = _split_title(H1_RE.match(lines[i]).group(1))
             if lines[i] != lines[i].rstrip():
                 self.problem(i + 1, "trailing spaces dropped")
+            if badges is not None:  # the title is a heading: its gap is kept as theirs are
+                body.note_gap(H1_RE.match(lines[i]).group(1), _blanks_before(lines, i))
             i += 1
         elif i < n and not (_is_contents(lines, i) and is_toc_heading(lines, i)):
             self.problem(i + 1, "no '# Title' line: the list has no title")
@@ -102,8 +104,9 @@ class _Reader:
             if not _YEAR_GROUP_RE.match(lines[i]):  # a page of '## YYYY' groups gets none
                 self.problem(i + 1, "no '# Table of Contents' before the first section: "
                                     "export writes one")
-            while i > start and not lines[i - 1].strip():
-                i -= 1  # blank lines before the next heading are counted there
+            while i > 0 and not lines[i - 1].strip():
+                i -= 1  # blank lines before the next heading are counted there (also those
+                # the badges or intro block dropped: with no title, no intro may follow)
         closing = body.read(i)
         # Lines of spaces at the end count as the page's trailing blank lines (below).
         closing = _block(closing.split("\n")) if closing is not None else None

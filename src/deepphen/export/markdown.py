@@ -95,7 +95,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
         lines.append(settings.badges)
     if settings.title or settings.title_badge:
         title = settings.title + (f" {settings.title_badge}" if settings.title_badge else "")
-        lines += ["", f"# {title}"] if lines else [f"# {title}"]
+        lines += [*[""] * settings.blank_lines.get(title, 1) * bool(lines), f"# {title}"]
     if settings.intro:
         lines += [*[""] * layout.intro_gap, settings.intro] if lines else [settings.intro]
     sections = [(_shown(sec, settings), group) for sec, group in
