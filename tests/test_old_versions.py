@@ -150,3 +150,14 @@ def test_the_blank_lines_between_badges_and_title_are_kept() -> None:
             + _ENTRY.format(n=1, id="2101.00001"))
     for gap in ("", "\n", "\n\n"):
         _round_trip("[![Badge](https://example.org/b.svg)](https://example.org)\n" + gap + rest)
+
+
+def test_the_contents_of_a_page_grouped_by_year_alone_are_kept() -> None:
+    """Items '- [2021](#2021)' point to year groups, which are no sections: they were left
+    out as pointing to nothing, and the contents with them."""
+    page = ("# Invented List\n\nIntro.\n\n## Table of Contents\n\n- [2021](#2021)\n"
+            "- [2020](#2020)\n\n## 2021\n\n" + _ENTRY.format(n=1, id="2107.00001")
+            + "\n## 2020\n\n" + _ENTRY.format(n=2, id="2006.00002"))
+    result = _round_trip(page)
+    assert not [p for p in result.problems if "contents" in p.message]
+    assert result.settings.layout.toc_after == ["- [2021](#2021)", "- [2020](#2020)"]

@@ -94,16 +94,14 @@ class _Reader:
         if intro is not None and title:
             self.layout.intro_gap = min(next(k for k in range(start, i) if lines[k].strip())
                                         - start, 9)
-        toc = None
+        toc, no_toc = None, 0
         if i < n and is_toc_heading(lines, i):
             gap = _blanks_before(lines, i) if i > 0 else 1
             toc, i = read_toc(lines, i, self.problem)
             toc.gap = gap
             self.layout.toc_items_gap = toc.items_gap
         elif i < n:
-            if not _YEAR_GROUP_RE.match(lines[i]):  # a page of '## YYYY' groups gets none
-                self.problem(i + 1, "no '# Table of Contents' before the first section: "
-                                    "export writes one")
+            no_toc = i + 1  # reported below, unless export writes none either
             while i > 0 and not lines[i - 1].strip():
                 i -= 1  # blank lines before the next heading are counted there (also those
                 # the badges or intro block dropped: with no title, no intro may follow)
@@ -121,9 +119,16 @@ class _Reader:
             resources=body.resources, closing=closing, blank_lines=body.blank_lines,
             layout=self.layout,
         )
+        if no_toc and (self.layout.section_headings or body.resources):
+            self.problem(no_toc, "no '# Table of Contents' before the first section: export "
+                                 "writes one")
         if toc is not None:
             if toc.gap != 1:
                 body.note_gap(toc.heading, toc.gap)
+            if not self.layout.section_headings:  # items of '## YYYY' groups: kept as written
+                self.layout.toc_after[:0] = [t.raw.rstrip() for t in toc.items
+                                             if _YEAR_RE.match(t.label)]
+                toc.items = [t for t in toc.items if not _YEAR_RE.match(t.label)]
             match_toc(toc, settings, _anchors(closing), self.problem,
                       _heading_anchors(self.lines))
         _settle_section_texts(settings, body.section_texts)
@@ -287,7 +292,7 @@ def _fill(template: str, sec: Section) -> str:
         "{anchor}", github_anchor(sec.heading))
 
 
-_YEAR_GROUP_RE = re.compile(r"^##\s*\d{4}\s*$")  # '## 2021': a page grouped by year alone
+_YEAR_RE = re.compile(r"^\d{4}$")  # a contents item of a page grouped by year alone
 # A heading's text as the section reader takes it (import_body's heading patterns).
 _ATX_TEXT_RE = re.compile(r"^#{1,6}(?!#)\s*(.*?)\s*$")
 
