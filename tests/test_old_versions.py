@@ -10,6 +10,7 @@ from deepphen.export.markdown import render
 from deepphen.fields import FieldError
 from deepphen.importer import ImportResult, parse_list
 from deepphen.layout import Layout
+from deepphen.merge import merge_page
 from deepphen.verbatim import same_but_format
 
 
@@ -161,3 +162,18 @@ def test_the_contents_of_a_page_grouped_by_year_alone_are_kept() -> None:
     result = _round_trip(page)
     assert not [p for p in result.problems if "contents" in p.message]
     assert result.settings.layout.toc_after == ["- [2021](#2021)", "- [2020](#2020)"]
+
+
+def test_a_merged_page_keeps_its_entry_gaps_under_the_catalog_keys() -> None:
+    """A second page's blank lines above its entries are keyed by paper, as its notes are:
+    by the catalog's key of the paper it matched, not by the key the page alone gave it."""
+    def page(link: str) -> str:
+        return ("## Alpha\n\n### Alpha: 2021\n"
+                + "".join(f"- Invented paper {n}. [[paper]]({link.format(n=n)})\n"
+                          "  - Ann Author.\n  - Key Word: Widgets.\n" for n in (2, 1)))
+    first = parse_list(page("https://example.org/p{n}"))
+    second = parse_list(page("https://arxiv.org/abs/2101.0000{n}"))
+    merged = merge_page(first.settings, first.papers, second, "FRONT.md")
+    (view,) = merged.settings.pages
+    catalog_keys = {p.key for p in first.papers}
+    assert set(view.layout.entry_gaps) == catalog_keys != {p.key for p in second.papers}

@@ -189,7 +189,9 @@ def _page_view(settings: Settings, page: ImportResult, page_file: str,
         sections.append(Section(sec.heading, sec.slug, **fields))
     view = dataclasses.replace(page.settings, sections=sections, page=page_file, pages=[],
                                regenerate_page=False, lint={})
+    # Keyed by paper: the page's keys become the catalog's.
     view.layout.notes = {keys.get(k, k): v for k, v in view.layout.notes.items()}
+    view.layout.entry_gaps = {keys.get(k, k): v for k, v in view.layout.entry_gaps.items()}
     return view
 
 
