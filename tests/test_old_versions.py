@@ -177,3 +177,14 @@ def test_a_merged_page_keeps_its_entry_gaps_under_the_catalog_keys() -> None:
     (view,) = merged.settings.pages
     catalog_keys = {p.key for p in first.papers}
     assert set(view.layout.entry_gaps) == catalog_keys != {p.key for p in second.papers}
+
+
+def test_a_page_of_nothing_but_entries_renders() -> None:
+    """catalog.toml may hide the section headings with no year groups, title or contents:
+    the first entry is then the page's first line (there is no line above to look at)."""
+    page = "## Alpha\n\n" + _ENTRY.format(n=1, id="2101.00001")
+    result = parse_list(page)
+    settings = result.settings
+    settings.title, settings.layout.section_headings = "", False
+    settings.layout.year_groups, settings.layout.entry_gaps = "none", {result.papers[0].key: 0}
+    assert render(result.papers, settings).startswith("- Invented paper 1.")

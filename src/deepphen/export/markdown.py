@@ -198,7 +198,7 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
             gap = layout.entry_gaps.get(paper.key, 1)
             # An HTML block (a digest, a <summary> line) runs on to the next blank line: the
             # entry must not start inside it.
-            lines.extend([""] * (gap or int("<" in lines[-1])))
+            lines.extend([""] * (gap or int(bool(lines) and "<" in lines[-1])))
             lines.extend(notes.get(paper.key, ()))
             lines.extend(page_lines(paper))
 
