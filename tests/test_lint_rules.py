@@ -133,3 +133,17 @@ def test_a_misspelt_discover_key_is_flagged(tmp_path: Path) -> None:
     [flag] = [f for f in engine.run(root) if f.rule == "DP604"]
     assert "unknown key 'categorie' in [discover]" in flag.message
     assert "categories" in (flag.fix_hint or "") and flag.line > 1
+
+
+def test_a_resource_group_of_another_page_is_flagged_at_its_line(tmp_path: Path) -> None:
+    """DP607 checks the resource sections of every declared page, each at its own line."""
+    root = build(LINT_FIXTURES / "DP607" / "good", tmp_path)
+    toml = root / "catalog.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + (
+        '\n[[pages]]\npage = "FRONT.md"\n\n[[pages.resource_sections]]\nheading = "Talks"\n'
+        'groups = ["A"]\ntexts = { A = "TBD" }\n\n[[pages.resource_sections]]\n'
+        'heading = "Demos"\ntexts = { B = "TBD" }\n'), encoding="utf-8")
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    [flag] = [f for f in engine.run(root) if f.rule == "DP607"]
+    assert "'B'" in flag.message and "'Demos' in pages[0]" in flag.message
+    assert lines[flag.line - 1] == 'texts = { B = "TBD" }'

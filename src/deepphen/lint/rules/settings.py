@@ -1,12 +1,13 @@
-"""DP6xx: the settings in catalog.toml: sections and the table of contents."""
+"""DP6xx: the settings in catalog.toml: sections, the table of contents, resource sections."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Iterator
 
-from deepphen.catalog import SETTINGS_FILE, read_toml
+from deepphen.catalog import SETTINGS_FILE, key_line, read_toml
 from deepphen.errors import unknown_name_hint
 from deepphen.layout import LAYOUT_KEYS, ResourceSection
 from deepphen.lint.context import Context
@@ -114,3 +115,69 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
                     yield Flag(f"unknown key {key!r} in {table}[{i}]", field=table,
                                needle=f"{key} =",
                                hint=unknown_name_hint(key, names))
+
+
+_TOC_LINK_RE = re.compile(r"^\[.*\]\(#(?P<anchor>[^)\s]*)\)$")
+
+
+@rule("DP607", "resource-group", "error",
+      "A resource section's texts and toc_groups name groups the section has.", scope="catalog")
+def resource_group(ctx: Context) -> Iterator[Flag]:
+    """Export writes a group's text only under that group's heading, and a contents item
+    as it is: a text for a group the section lacks is dropped, an item for one is a dead link.
+    A section's groups are those in its ``groups`` and those its resources name.
+
+    Bad:  ``[[resource_sections]]`` ``heading = "Workshops"`` ``groups = ["Spring"]``
+          ``texts = { Sprnig = "TBD" }`` ``toc_groups = ["[Fall](#fall)"]``
+    Good: ``groups = ["Spring"]`` ``texts = { Spring = "TBD" }``
+          ``toc_groups = ["[Spring](#spring)"]``
+    """
+    lines = ctx.settings_lines
+    for p, page in enumerate(ctx.settings.page_views()):
+        where = "" if p == 0 else f" in pages[{p - 1}]"
+        for b, block in enumerate(page.layout.resource_sections):
+            groups = list(dict.fromkeys([*block.groups, *(
+                r.group for r in page.resources if r.section == block.heading and r.group)]))
+            known = ", ".join(repr(g) for g in groups) or "none"
+
+            def flag(message: str, key: str, needle: str, hint: str,
+                     p: int = p, b: int = b) -> Flag:
+                return Flag(message, line=_block_key_line(lines, p, b, key, needle), hint=hint)
+
+            for name in block.texts:
+                if name and name not in groups:
+                    yield flag(f"texts of {block.heading!r}{where} name a group it does not "
+                               f"have: {name!r}", "texts", name,
+                               f"use one of its groups ({known}), or add {name!r} to its "
+                               f"'groups'")
+            anchors = {github_anchor(g): g for g in groups}
+            for item in block.toc_groups:
+                m = _TOC_LINK_RE.match(item)
+                anchor = m.group("anchor") if m else None
+                # GitHub numbers a repeated heading's anchor: "#tools-1" is a "Tools" too.
+                if anchor is None or (anchor not in anchors and re.sub(r"-\d+$", "", anchor)
+                                      not in anchors):
+                    yield flag(f"toc_groups of {block.heading!r}{where}: {item!r} points to "
+                               f"no group of the section", "toc_groups", item,
+                               "write '[Group](#anchor)' for one of its groups ("
+                               + (", ".join(f"#{a}" for a in anchors) or "none") + ")")
+
+
+def _block_key_line(lines: list[str], page: int, block: int, key: str, needle: str) -> int:
+    """The line of ``needle`` after ``key`` in the ``block``-th resource section of a page
+    (0: the top level; n: the (n-1)-th ``[[pages]]``); else the nearest line found before."""
+    if page == 0:
+        start = key_line(lines, "resource_sections", block) or 1
+    else:
+        first = key_line(lines, "pages", page - 1) or 1
+        header = re.compile(r"^\s*\[\[\s*pages\s*\.\s*resource_sections\s*\]\]")
+        found = [i for i, text in enumerate(lines[first:], first + 1) if header.match(text)]
+        start = found[block] if block < len(found) else first
+    key_re = re.compile(rf"^\s*(?:{key}\s*=|\[[\w.\s]*\.\s*{key}\s*\])")
+    at = next((i for i in range(start, len(lines) + 1) if key_re.match(lines[i - 1])), start)
+    # Quoted first: the bare name may stand inside an earlier value ("[Fall](#fall)").
+    for form in (f'"{needle}"', f"'{needle}'", needle):
+        found = next((i for i in range(at, len(lines) + 1) if form in lines[i - 1]), None)
+        if found is not None:
+            return found
+    return at
