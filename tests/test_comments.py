@@ -1,4 +1,5 @@
-"""comment_lines: the lines of a TOML text that hold a comment (what a rewrite would drop)."""
+"""comment_lines: the lines of a TOML text that hold a comment (what a rewrite would drop);
+long_integer_line: where an integer too long for int() stands."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import tomli_w
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from deepphen.comments import comment_lines, comment_problem
+from deepphen.comments import comment_lines, comment_problem, long_integer_line
 
 
 @pytest.mark.parametrize(("text", "lines"), [
@@ -94,3 +95,23 @@ def test_a_hash_in_any_string_is_no_comment(value):
     for text in kinds:
         assert tomli.loads(text)  # each is valid TOML
         assert comment_lines(text) == []
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("a = 12345\n", 1),
+    ("a = -12_345\n", 1),
+    ('a = "0123456789"\nb = 12345\n', 2),  # the digits in a string are no integer
+    ("# 123456789\nb = 12345\n", 2),
+    ("a = '''\n123456\n'''\nb = [1, 12345]\n", 4),
+    ("a = 123456.5\nb = 1e123456\nc = 12345\n", 3),  # floats: float() has no limit
+    ("123456 = 1\nc = 12345\n", 2),  # a bare key
+    ('a = "x"\nb = 1234\n', None),
+    ("d = 2024-05-01T12:30:00\n", None),
+])
+def test_long_integer_line(text, line):
+    assert long_integer_line(text, limit=4) == line
+
+
+def test_the_limit_is_int_s_own():
+    assert long_integer_line("a = " + "7" * 4300 + "\n") is None
+    assert long_integer_line("a = " + "7" * 4301 + "\n") == 1

@@ -396,6 +396,18 @@ def test_an_integer_of_thousands_of_digits_is_a_syntax_error_at_its_line(
     assert f"{path.name}:2:" in out and "integer" in out, out[-500:]
 
 
+def test_the_line_named_is_the_long_integer_s_not_an_earlier_run_of_digits(
+        catalog_dir: Path, run_cli: Callable[..., object]) -> None:
+    """Digits in a string or a comment are text: the error named the first line holding
+    4,301 digits in a row, wherever they stood, rather than the integer's own."""
+    path = catalog_dir / "catalog.toml"
+    digits = "7" * 5000
+    path.write_text(f'# {digits}\nnote = "{digits}"\nscore = {digits}\n'
+                    + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("lint", exit_code=2)
+    assert "catalog.toml:3:" in result.stderr, result.stderr[-500:]  # type: ignore[attr-defined]
+
+
 # ---------------------------------------------------------------------------------------
 # Nothing is read through a link out of the catalog. Writes into the private folder refused a
 # `.deepphen-cache` that is a symbolic link, but reads went through it: a shared catalog's

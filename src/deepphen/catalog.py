@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from deepphen import ids
+from deepphen.comments import long_integer_line
 from deepphen.errors import CatalogError, CatalogNotFound, DeepphenError
 from deepphen.models import FieldError, Paper, Settings
 from deepphen.paths import (
@@ -118,10 +119,9 @@ def read_toml(path: Path) -> dict:
     except RecursionError as exc:
         raise _too_deep(path) from exc
     except ValueError as exc:  # int()'s own, which tomli lets out: past its 4,300 digits
-        digits = re.search(r"\d{4301}", text)
+        line = long_integer_line(text)
         raise CatalogError("TOML syntax error: an integer of thousands of digits (TOML's are "
-                           "64-bit)", path=path, line=text.count("\n", 0, digits.start()) + 1
-                           if digits else None, hint="write it as a string") from exc
+                           "64-bit)", path=path, line=line, hint="write it as a string") from exc
     if _depth(data) > MAX_DEPTH:
         raise _too_deep(path)
     return data

@@ -1,4 +1,5 @@
-"""TOML comments: the lines of a catalog file that hold one, which a rewrite would drop.
+"""TOML comments: the lines of a catalog file that hold one, which a rewrite would drop;
+and the text outside strings and comments, where an integer too long to read is found.
 
 Every command that changes a TOML file of the catalog writes it again from the parsed data
 (tomli-w), and parsed data has no comments. A curator's ``# why this paper is here`` must not
@@ -8,6 +9,8 @@ file as it is and say so (``lint --fix``, ``refresh --write``, ``import --merge`
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Collection
 from pathlib import Path
 
@@ -21,19 +24,45 @@ def comment_lines(text: str) -> list[int]:
     string (basic, literal, multi-line; quoted keys are strings too), escapes in basic
     strings honoured. Exact for valid TOML; for invalid text a single-line string ends at
     its line, so a stray quote hides no comment below it."""
+    return _scan(text)[0]
+
+
+def long_integer_line(text: str, limit: int | None = None) -> int | None:
+    """The 1-based line of the first integer value of more than ``limit`` decimal digits
+    (default: what int() reads at the most), outside strings and comments; None when there
+    is none. Digits in a string, a comment, a float or a bare key are no integer value."""
+    limit = sys.get_int_max_str_digits() if limit is None else limit
+    masked = _scan(text)[1]
+    for m in _INTEGER_RE.finditer(masked):
+        if sum(c.isdigit() for c in m.group()) > limit:
+            return masked.count("\n", 0, m.start()) + 1
+    return None
+
+
+# A decimal integer: not part of a key, float, date or time ("1.5", "1e9", "2024-05-01",
+# "12:30"), nor a bare key itself ("123 = ...").
+_INTEGER_RE = re.compile(r"(?<![\w.:+-])[+-]?[0-9][0-9_]*(?![\w.:-])(?!\s*[=.])")
+
+
+def _scan(text: str) -> tuple[list[int], str]:
+    """The comments' lines, and the text with every string and comment blanked (line breaks
+    kept), so that what is left is keys, values and punctuation."""
     found: list[int] = []
-    state, line, i, n = _PLAIN, 1, 0, len(text)
+    blank: list[tuple[int, int]] = []  # [start, end) of strings and comments
+    state, line, i, n, opened = _PLAIN, 1, 0, len(text), 0
     while i < n:
         char = text[i]
         if char == "\n":
             line += 1
             if state in (_BASIC, _LITERAL):
                 state = _PLAIN
+                blank.append((opened, i))
             i += 1
         elif state == _PLAIN:
             if char == "#":
                 found.append(line)
                 end = text.find("\n", i)
+                blank.append((i, n if end < 0 else end))
                 i = n if end < 0 else end  # the newline is counted on the next turn
             elif char in "\"'":
                 triple = text.startswith(char * 3, i)
@@ -41,6 +70,7 @@ def comment_lines(text: str) -> list[int]:
                     state = _ML_BASIC if triple else _BASIC
                 else:
                     state = _ML_LITERAL if triple else _LITERAL
+                opened = i
                 i += 3 if triple else 1
             else:
                 i += 1
@@ -51,6 +81,7 @@ def comment_lines(text: str) -> list[int]:
         elif state in (_BASIC, _LITERAL):
             if char == ('"' if state == _BASIC else "'"):
                 state = _PLAIN
+                blank.append((opened, i + 1))
             i += 1
         else:
             quote = '"' if state == _ML_BASIC else "'"
@@ -60,8 +91,19 @@ def comment_lines(text: str) -> list[int]:
             run = len(text[i:i + 5]) - len(text[i:i + 5].lstrip(quote))
             if run >= 3:  # up to two quotes before the closing three are content
                 state = _PLAIN
+                blank.append((opened, i + run))
             i += run
-    return found
+    if state != _PLAIN:
+        blank.append((opened, n))
+    parts, at = [], 0
+    for start, end in blank:
+        parts += [text[at:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+        at = end
+    parts.append(text[at:])
+    return found, "".join(parts)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 class HasComment(CatalogError):
