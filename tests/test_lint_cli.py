@@ -531,3 +531,23 @@ def test_fix_leaves_a_file_with_a_comment_as_it_is(cat: Path, run_cli) -> None:
     assert "(DP404)" in result.stdout and "(DP205)" in result.stdout  # fixed; remains
     assert read_paper(cat / GROK).authors.count("Yuri Burda") == 1
     assert [p.rule for p in engine.run(cat)] == ["DP205"]
+
+
+def test_rename_and_move_hints_work_from_where_lint_ran(
+        cat: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DP105's and DP106's ``git mv`` named paths inside the catalog folder: run from the
+    repository's root, as lint is, the command failed ("bad source"). Its paths are now the
+    ones the findings show."""
+    import shlex
+
+    put(cat, "DP105")
+    put(cat, "DP106")
+    monkeypatch.delenv("DEEPPHEN_CATALOG")
+    monkeypatch.chdir(cat.parent)
+    out = run_cli("lint", "--catalog", "catalog", "--rule", "DP105", "--rule", "DP106",
+                  exit_code=1).stdout
+    commands = re.findall(r"(git mv .*?\.toml .*?\.toml)", out)
+    assert len(commands) >= 2, out
+    for command in commands:
+        source = shlex.split(command)[2]
+        assert source.startswith("catalog/") and Path(source).is_file(), command

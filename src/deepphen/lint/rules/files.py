@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 
 from deepphen import ids
@@ -83,7 +84,7 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         if stem != expected:
             yield Flag(f"file name '{stem}.toml' does not match arXiv id {paper.arxiv}",
                        field="arxiv",
-                       hint=f"rename it: git mv {f.rel} {f.folder}/{expected}.toml")
+                       hint=f"rename it: {_git_mv(ctx, f, f'{f.folder}/{expected}.toml')}")
     elif not paper.arxiv and ids.id_for_key(stem):
         yield Flag(f"file name '{stem}.toml' is an arXiv id but the paper has no arxiv field",
                    line=1, hint=f"add arxiv = \"{ids.id_for_key(stem)}\" or rename the file")
@@ -93,7 +94,15 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         if not any(stem == s or re.fullmatch(rf"{re.escape(s)}-\d+", stem)
                    for s in (slug, ids.legacy_slug(paper.title))):
             yield Flag(f"file name '{stem}.toml' does not match the title's slug '{slug}'",
-                       field="title", hint=f"rename it: git mv {f.rel} {f.folder}/{slug}.toml")
+                       field="title",
+                       hint=f"rename it: {_git_mv(ctx, f, f'{f.folder}/{slug}.toml')}")
+
+
+def _git_mv(ctx: Context, f: PaperFile, to: str) -> str:
+    """The command that moves ``f`` to ``to`` (relative to the catalog), with the paths as
+    findings show them: the catalog's own, which work from the folder lint ran in."""
+    return f"git mv {shlex.quote((ctx.root / f.rel).as_posix())} " \
+           f"{shlex.quote((ctx.root / to).as_posix())}"
 
 
 @rule("DP106", "file-folder", "error", "A paper file sits in the folder of its section.")
@@ -107,7 +116,7 @@ def file_folder(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     if section != f.folder:
         yield Flag(f"section '{section}' but the file is in folder '{f.folder}'",
                    field="section",
-                   hint=f"move it: git mv {f.rel} {section}/{f.path.name}, or set section = "
+                   hint=f"move it: {_git_mv(ctx, f, f'{section}/{f.path.name}')}, or set section = "
                        f"\"{f.folder}\"")
 
 
