@@ -119,3 +119,16 @@ def test_timeout_help_names_the_default_of_its_own_command() -> None:
     assert f"(default: {DEFAULT_DEADLINE:g})" in helps["add"] and "discover" not in helps["add"]
     assert f"(default: {DEADLINE:g} for a window of up to {DEADLINE_DAYS} days" \
         in helps["discover"]
+
+
+def test_contributing_names_a_paper_file_as_lint_wants_it() -> None:
+    """CONTRIBUTING said "a short slug of the title" while DP105 wants the title's slug (its
+    first six words): its example is a shipped paper's file, named as lint expects."""
+    from deepphen import ids
+    from deepphen.catalog import read_toml
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    paragraph = text[text.index("A paper that is not on arXiv"):].split("\n\n", 1)[0]
+    [name] = re.findall(r"`([a-z0-9-]+\.toml)`", paragraph)
+    [path] = (ROOT / "catalog").glob(f"*/{name}")
+    assert ids.slugify(read_toml(path)["title"]) + ".toml" == name
