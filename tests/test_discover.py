@@ -267,6 +267,15 @@ def test_md_checklist_says_how_to_dismiss(catalog_dir: Path, corpus: list, run_c
     assert argv[argv.index("--until") + 1] == WINDOW[3]
     assert "--interactive" in argv
     check(argv, parse=True)
+    assert "--category" not in argv  # the catalog's own categories: nothing to repeat
+    # Categories given with --category are walked too (else other papers came up there).
+    text = run_cli("discover", *WINDOW, "-c", "cs.CL", "--category", "cs.LG", "--format", "md",
+                   "--limit", "5").stdout
+    [hint] = [line for line in text.splitlines() if "dismissed.toml" in line]
+    [argv] = [argv for span in re.findall(r"`([^`]*)`", hint) for argv in commands_in(span)
+              if argv[:1] == ["discover"]]
+    assert argv[argv.index("--category") + 1] == "cs.CL,cs.LG"
+    check(argv, parse=True)
 
 
 def test_md_checklist_mentions_and_references_nobody(catalog_dir: Path, corpus: list,

@@ -255,6 +255,7 @@ class _Result:
 
         self.window = Window(dt.date(2025, 5, 15), dt.date(2025, 5, 20))
         self.categories = ["cs.LG"]
+        self.category_source = "catalog.toml"
         self.fits = fits
         self.warnings = warnings
         self._heading = heading

@@ -448,6 +448,8 @@ def render_md(result: Discovery, limit: int) -> str:
     # What the team does not want must reach dismissed.toml, or later runs propose it again.
     walk = (f"deepphen discover --interactive --since {result.window.start.isoformat()} "
             f"--until {result.window.end.isoformat()}")
+    if result.category_source == "--category":  # else the walk lists other papers
+        walk += f" --category {','.join(result.categories)}"
     lines += ["", f"To leave a paper out of later runs, dismiss it: `{walk}` at a terminal "
                   "(`d`), or add a `[[dismissed]]` table with its `arxiv` id to the catalog's "
                   "`dismissed.toml`."]
