@@ -400,6 +400,18 @@ def test_nothing_new_exits_1(catalog_dir: Path, arxiv: ArxivServer, fake: FakeTi
     assert "error:" not in result.stderr
 
 
+def test_nothing_new_looks_no_catalog_paper_up(catalog_dir: Path, arxiv: ArxivServer,
+                                               fake: FakeTime, run_cli) -> None:
+    """With nothing to rank, the catalog's abstracts were looked up all the same (on a cold
+    cache a request per 100 papers, each after the polite wait) and their warnings shown."""
+    arxiv.corpus = make_corpus(DAY, noise=0)
+    run_cli("discover", "--since", "2025-05-01", "--until", "2025-05-02", "-c", "cs.LG",
+            exit_code=1)
+    assert [r for r in arxiv.requests if "search_query" in r.params]
+    assert not [r for r in arxiv.requests if "id_list" in r.params]
+    assert not (catalog_dir / ".deepphen-cache" / "arxiv-meta.pickle").exists()
+
+
 def test_api_failure_exits_2_and_writes_nothing(catalog_dir: Path, corpus: list,
                                                 arxiv: ArxivServer, fake: FakeTime,
                                                 run_cli) -> None:

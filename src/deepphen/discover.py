@@ -242,8 +242,6 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     if keywords:
         fetched.by_keywords = _keyword_search(client, cat.papers, fetched, chosen, window,
                                               hooks, warnings)
-    if meta is None:
-        meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=abstracts)
     if client.refused and client.page_cap:  # why the run took more requests than usual
         warnings.append(f"arXiv refused pages of {client.refused} papers; "
                         f"asked {client.page_cap} a page")
@@ -268,6 +266,10 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
                          if fetched_all else
                          f"arXiv lists no paper in {', '.join(chosen)} from {window}",
                          warnings)
+    # Only now: with nothing to rank, the catalog's abstracts (a look-up of every paper on a
+    # cold cache, minutes of polite requests) would be fetched for nothing.
+    if meta is None:
+        meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=abstracts)
     from deepphen.fit import FitModel
 
     model = FitModel.learn(cat.papers, cat.settings,
