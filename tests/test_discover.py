@@ -355,6 +355,9 @@ def test_a_narrow_terminal_stacks_the_rows(catalog_dir: Path, corpus: list, run_
     (("--since", "yesterday"), "not a date"),
     (("--since", "2025-05-10", "--until", "2025-05-01"), "before --since"),
     (("--category", "cs.LGG"), "unknown arXiv category 'cs.LGG' (did you mean cs.LG"),
+    # The subject in another archive first: letter by letter, cs.ML is nearest cs.PL.
+    (("--category", "cs.ML"), "unknown arXiv category 'cs.ML' (did you mean stat.ML, "),
+    (("--category", "LG"), "unknown arXiv category 'LG' (did you mean cs.LG?)"),
     (("--format", "xml"), "unknown format"),
     (("--since", "0d"), "empty window"),
     (("--since", ""), "--since needs a value"),

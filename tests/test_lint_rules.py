@@ -41,6 +41,15 @@ def build(fixture: Path, tmp_path: Path) -> Path:
     return root
 
 
+def base_with_settings(tmp_path: Path, extra: str) -> Path:
+    """The base catalog with ``extra`` TOML appended to its catalog.toml."""
+    root = tmp_path / "catalog"
+    shutil.copytree(BASE, root)
+    toml = root / "catalog.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + f"\n{extra}\n", encoding="utf-8")
+    return root
+
+
 def findings(root: Path) -> set[str]:
     prefix = root.as_posix() + "/"
     return {f"{p.path.removeprefix(prefix)}:{p.line}: {p.rule}" for p in engine.run(root)}
@@ -125,11 +134,7 @@ def test_lint_flags_every_dismissed_file_discover_refuses(text: str, tmp_path: P
 def test_a_misspelt_discover_key_is_flagged(tmp_path: Path) -> None:
     """``[discover] categorie = [...]`` passed lint, and discover silently searched other
     categories than the ones the curator wrote down."""
-    root = tmp_path / "catalog"
-    shutil.copytree(BASE, root)
-    toml = root / "catalog.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + '\n[discover]\ncategorie = ["cs.LG"]\n',
-                    encoding="utf-8")
+    root = base_with_settings(tmp_path, '[discover]\ncategorie = ["cs.LG"]')
     [flag] = [f for f in engine.run(root) if f.rule == "DP604"]
     assert "unknown key 'categorie' in [discover]" in flag.message
     assert "categories" in (flag.fix_hint or "") and flag.line > 1
@@ -147,3 +152,10 @@ def test_a_resource_group_of_another_page_is_flagged_at_its_line(tmp_path: Path)
     [flag] = [f for f in engine.run(root) if f.rule == "DP607"]
     assert "'B'" in flag.message and "'Demos' in pages[0]" in flag.message
     assert lines[flag.line - 1] == 'texts = { B = "TBD" }'
+
+
+def test_a_category_of_another_archive_is_suggested(tmp_path: Path) -> None:
+    """DP606 offered cs.PL for cs.ML (the letters' likeness); stat.ML comes first now."""
+    root = base_with_settings(tmp_path, '[discover]\ncategories = ["cs.ML"]')
+    [flag] = [f for f in engine.run(root) if f.rule == "DP606"]
+    assert (flag.fix_hint or "").startswith("did you mean stat.ML, ")

@@ -47,9 +47,21 @@ def canonical_category(name: str) -> str:
     found = _BY_FOLDED.get(text.lower())
     if found is not None:
         return found
-    from difflib import get_close_matches
-
-    close = get_close_matches(text.lower(), list(_BY_FOLDED), n=3, cutoff=0.6)
-    hint = ("did you mean " + ", ".join(_BY_FOLDED[c] for c in close) + "?") if close else \
+    close = similar_categories(text)
+    hint = ("did you mean " + ", ".join(close) + "?") if close else \
         "e.g. cs.LG, stat.ML; see https://arxiv.org/category_taxonomy"
     raise DeepphenError(f"unknown arXiv category {name!r}", hint=hint)
+
+
+def similar_categories(name: str) -> list[str]:
+    """Up to three categories ``name`` may have meant: first those of its subject in another
+    archive (``cs.ML`` -> ``stat.ML``: a letter-by-letter likeness offers cs.PL), then the
+    ones spelt alike."""
+    from difflib import get_close_matches
+
+    text = name.strip().lower()
+    subject = text.partition(".")[2] or text
+    same = [c for folded, c in sorted(_BY_FOLDED.items())
+            if subject and folded.partition(".")[2] == subject]
+    close = [_BY_FOLDED[c] for c in get_close_matches(text, list(_BY_FOLDED), n=3, cutoff=0.6)]
+    return list(dict.fromkeys([*same, *close]))[:3]

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from deepphen import ids
 from deepphen.catalog import read_toml
 from deepphen.dismissed import FIELDS, dismissed_path, header_lines, value_problem
-from deepphen.errors import CatalogError, did_you_mean, unknown_name_hint
+from deepphen.errors import CatalogError, unknown_name_hint
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
-from deepphen.taxonomy import CATEGORIES, is_category
+from deepphen.taxonomy import is_category, similar_categories
 
 
 @rule("DP605", "dismissed-file", "error",
@@ -77,10 +77,11 @@ def discover_category(ctx: Context) -> Iterator[Flag]:
     seen: set[str] = set()
     for name in ctx.settings.discover.categories:
         if not is_category(name):
-            close = did_you_mean(name, sorted(CATEGORIES))
+            close = similar_categories(name)
             yield Flag(f"[discover] category {name!r} is not an arXiv category",
                        field="categories", needle=f'"{name}"',
-                       hint=close or "see https://arxiv.org/category_taxonomy")
+                       hint=f"did you mean {', '.join(close)}?" if close
+                       else "see https://arxiv.org/category_taxonomy")
         elif name in seen:
             yield Flag(f"[discover] category {name!r} is listed twice", field="categories",
                        needle=f'"{name}"')
