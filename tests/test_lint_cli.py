@@ -529,6 +529,10 @@ def test_fix_leaves_a_file_with_a_comment_as_it_is(cat: Path, run_cli) -> None:
         "drop; not fixed (fix it by hand, or remove the comment and run 'deepphen lint "
         "--fix' again)"]
     assert "(DP404)" in result.stdout and "(DP205)" in result.stdout  # fixed; remains
+    # What remains is not "fixable with --fix": --fix just ran, and says to fix it by hand.
+    [remains] = [line for line in result.stdout.splitlines() if line.endswith("(DP205)")]
+    assert "; fix it by hand (" in remains and "keeps 'deepphen lint --fix' off it" in remains
+    assert "fixable with --fix" not in result.stdout
     assert read_paper(cat / GROK).authors.count("Yuri Burda") == 1
     assert [p.rule for p in engine.run(cat)] == ["DP205"]
 
