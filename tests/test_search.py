@@ -211,3 +211,25 @@ def test_catalog_search_lists_again_when_a_file_vanishes(
     monkeypatch.setattr(deepphen.catalog, "read_paper", read_once_vanished)
     assert titles(search_catalog(root, "grokking"))[0] == GROKKING_TITLE
     assert calls.count(calls[0]) == 2  # the first file was read again after a fresh listing
+
+
+@pytest.mark.parametrize(("typed", "slug"), [
+    ("emprical", "empirical-study"),  # a typo in the first word, as a prefix is typed
+    ("neural colapse", "neural-collapse"),
+    ("lotery", "lottery-ticket-hypothesis"),
+    ("nerual", None),  # Neural Collapse or Neural Tangent Kernel: no guess
+    ("ntk", None),
+])
+def test_a_section_typed_with_a_typo_in_its_first_words(typed: str, slug: str | None) -> None:
+    """--section 'emprical' was "unknown section", though --section 'empirical' (a prefix)
+    and 'Empirical Studdy' (a typo) were found."""
+    from deepphen.catalog import load_settings
+    from deepphen.errors import DeepphenError
+    from deepphen.filters import resolve_section
+
+    settings = load_settings(Path(__file__).resolve().parents[1] / "catalog")
+    if slug is None:
+        with pytest.raises(DeepphenError, match="unknown section"):
+            resolve_section(settings, typed)
+    else:
+        assert resolve_section(settings, typed).slug == slug

@@ -32,6 +32,12 @@ def resolve_section(settings: Settings, text: str) -> Section:
         best = process.extractOne(wanted, choices, scorer=fuzz.WRatio, score_cutoff=85)
         if best is not None:
             return settings.sections[best[2]]
+        # A typo in a heading's first word(s), as a prefix is typed ("emprical"): the one
+        # section whose heading or slug starts alike; two alike ("nerual") is no answer.
+        alike = {i for i, s in enumerate(settings.sections) for name in (s.heading, s.slug)
+                 if len(wanted) >= 4 and fuzz.ratio(wanted, fold(name)[:len(wanted)]) >= 80}
+        if len(alike) == 1:
+            return settings.sections[alike.pop()]
     valid = ", ".join(f"{s.heading} ({s.slug})" for s in settings.sections)
     raise DeepphenError(f"unknown section {text!r}", hint=f"valid sections: {valid}")
 
