@@ -31,18 +31,18 @@ LINKABLE = r"^https?://[\x21-\x7e]+$"
 
 def error(message: str) -> None:
     """Print one error line to stderr (control characters in it shown, not acted on; a long
-    quoted value elided)."""
-    sys.stderr.write(f"deepphen: error: {printable(bounded(message))}\n")
+    quoted value elided). Bounded once shown: an escape is up to six characters."""
+    sys.stderr.write(f"deepphen: error: {bounded(printable(message))}\n")
 
 
 def warn(message: str) -> None:
     """Print one warning line to stderr (control characters in it shown, not acted on)."""
-    sys.stderr.write(f"deepphen: warning: {printable(bounded(message))}\n")
+    sys.stderr.write(f"deepphen: warning: {bounded(printable(message))}\n")
 
 
 def nothing_found(message: str) -> None:
     """Say on stderr that nothing was found: a plain line, not an error (exit 1 says it)."""
-    sys.stderr.write(f"deepphen: {printable(bounded(message))}\n")
+    sys.stderr.write(f"deepphen: {bounded(printable(message))}\n")
 
 
 def lock_wait_notice(path: Path, timeout: float) -> None:

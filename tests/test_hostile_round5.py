@@ -1,0 +1,29 @@
+"""Red-team round 5: the code that landed last (comments kept in catalog files, dismissals
+appended, bounded diagnostics, completion, ``export -o`` through links). Each test is one
+class of defect, tried on several of its members; earlier rounds are in
+tests/test_hostile_*.py and tests/test_hardening*.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deepphen.cli import output
+from deepphen.printable import LINE_SHOWN, QUOTE_SHOWN
+
+# ---------------------------------------------------------------------------------------
+# A diagnostic's length was bounded before its control characters were shown as escapes,
+# which are four to six characters each: a folder name of 1,900 control characters gave an
+# error line of 7,600, and a quoted value of 80 invisible ones one of 480.
+
+
+@pytest.mark.parametrize("say", [output.error, output.warn, output.nothing_found])
+@pytest.mark.parametrize("char", ["\x01", "\u202e", "\x9b"])
+def test_a_diagnostic_stays_bounded_once_its_controls_are_shown(
+        say, char: str, capsys: pytest.CaptureFixture[str]) -> None:
+    say(f"{char * 1900}: not a catalog folder; use --catalog")
+    line = capsys.readouterr().err
+    assert line.count("\n") == 1 and len(line) <= LINE_SHOWN + 40
+    assert line.rstrip("\n").endswith("use --catalog") and char not in line
+    say(f"unknown section '{char * (QUOTE_SHOWN - 1)}'")
+    assert len(capsys.readouterr().err) <= QUOTE_SHOWN + 60
