@@ -27,3 +27,32 @@ def test_a_diagnostic_stays_bounded_once_its_controls_are_shown(
     assert line.rstrip("\n").endswith("use --catalog") and char not in line
     say(f"unknown section '{char * (QUOTE_SHOWN - 1)}'")
     assert len(capsys.readouterr().err) <= QUOTE_SHOWN + 60
+
+
+# ---------------------------------------------------------------------------------------
+# The derived cache is checked, never trusted: arXiv's metadata of the catalog's papers
+# (catalog_meta) came back from it as stored, and a value of the wrong shape (a cache file
+# of another version, or one a person edited) ended discover in a TypeError traceback.
+
+
+@pytest.mark.parametrize("papers", [
+    {"2401.00001": (5, "an abstract")},
+    {"2401.00001": (None, None)},
+    {"2401.00001": ((1, 2), b"bytes")},
+    {5: (["cs.LG"], "an abstract")},
+    ["2401.00001"],
+    "2401.00001",
+    7,
+])
+def test_a_cached_metadata_value_of_the_wrong_shape_is_no_cache(
+        tmp_path, papers: object) -> None:
+    from deepphen import cache
+    from deepphen.catalog_meta import CACHE_NAME, FORMAT, load_meta
+    from tests.helpers import make_catalog
+
+    root = make_catalog(tmp_path / "catalog")
+    assert cache.write_value(root, CACHE_NAME, {"format": FORMAT, "papers": papers})
+    meta = load_meta(root)
+    assert all(isinstance(k, str) for k in [*meta.categories, *meta.missing])
+    assert all(isinstance(c, str) for cats in meta.categories.values() for c in cats)
+    assert all(isinstance(a, str) for a in meta.abstracts.values())

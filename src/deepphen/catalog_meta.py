@@ -60,12 +60,18 @@ def load_meta(root: Path) -> CatalogMeta:
     meta = CatalogMeta()
     if not (isinstance(stored, dict) and stored.get("format") == FORMAT):
         return meta
-    for arxiv_id, item in (stored.get("papers") or {}).items():
+    papers = stored.get("papers")
+    # Checked, never trusted: an entry of another shape (an older format, an edited file)
+    # is left out, so its paper is fetched again instead of ending discover in a TypeError.
+    for arxiv_id, item in (papers.items() if isinstance(papers, dict) else ()):
+        if not isinstance(arxiv_id, str):
+            continue
         if item is None:
             meta.missing.add(arxiv_id)
-        elif isinstance(item, tuple) and len(item) == 2:
+        elif (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], list | tuple)
+              and isinstance(item[1], str)):
             meta.categories[arxiv_id] = [c for c in item[0] if isinstance(c, str)]
-            meta.abstracts[arxiv_id] = item[1] if isinstance(item[1], str) else ""
+            meta.abstracts[arxiv_id] = item[1]
     return meta
 
 
