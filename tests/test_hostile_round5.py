@@ -56,3 +56,20 @@ def test_a_cached_metadata_value_of_the_wrong_shape_is_no_cache(
     assert all(isinstance(k, str) for k in [*meta.categories, *meta.missing])
     assert all(isinstance(c, str) for cats in meta.categories.values() for c in cats)
     assert all(isinstance(a, str) for a in meta.abstracts.values())
+
+
+@pytest.mark.parametrize("headings", [5, ["x"], {"a": 5}, {7: "x"}, None])
+def test_cached_section_headings_of_the_wrong_shape_are_read_again(
+        tmp_path, headings: object) -> None:
+    """The same for search's JSON: the headings cached under catalog.toml's signature."""
+    import os
+
+    from deepphen import cache
+    from deepphen.catalog import load_settings, section_headings
+    from tests.helpers import make_catalog
+
+    root = make_catalog(tmp_path / "catalog")
+    st = os.stat(root / "catalog.toml")
+    sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    assert cache.write_value(root, "section-headings", (sig, headings))
+    assert section_headings(root) == {s.slug: s.heading for s in load_settings(root).sections}

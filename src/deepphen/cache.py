@@ -432,6 +432,23 @@ def read_value(root: Path, name: str) -> Any:
     return _read(Path(root) / CACHE_DIR / f"{name}.pickle")
 
 
+def str_table(value: Any) -> bool:
+    """Whether a value read back is a dict of strings to strings: a cache file is checked,
+    never trusted (an older format, or one a person edited)."""
+    return isinstance(value, dict) and all(
+        isinstance(x, str) for item in value.items() for x in item)
+
+
+def keyed_value(root: Path, name: str, key: object, valid: Callable[[Any], bool]) -> Any:
+    """The value stored as ``(key, value)`` under ``name`` when its key is ``key`` and
+    ``valid`` accepts it, else None: a cache file is checked, never trusted (an older
+    format, or one a person edited, ended a command in a TypeError)."""
+    stored = read_value(root, name)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+        return stored[1] if _is_valid(valid, stored[1]) else None
+    return None
+
+
 def write_value(root: Path, name: str, value: Any) -> bool:
     """Store a plain value (dicts, lists, strings, numbers, dates) in the derived cache.
 

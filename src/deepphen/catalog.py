@@ -187,7 +187,7 @@ def section_headings(root: Path) -> dict[str, str]:
     """
     import time
 
-    from deepphen.cache import RACY_NS, read_value, write_value
+    from deepphen.cache import RACY_NS, keyed_value, str_table, write_value
 
     path = Path(root) / SETTINGS_FILE
     try:
@@ -195,9 +195,9 @@ def section_headings(root: Path) -> dict[str, str]:
     except OSError:
         st = None  # load_settings names the problem
     sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns) if st else None
-    cached = read_value(root, "section-headings")
-    if sig and isinstance(cached, tuple) and len(cached) == 2 and cached[0] == sig:
-        return dict(cached[1])
+    cached = keyed_value(root, "section-headings", sig, str_table)
+    if sig and cached is not None:
+        return dict(cached)
     headings = {sec.slug: sec.heading for sec in load_settings(root).sections}
     if sig and max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - RACY_NS:
         write_value(root, "section-headings", (sig, headings))
