@@ -73,3 +73,34 @@ def test_cached_section_headings_of_the_wrong_shape_are_read_again(
     sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
     assert cache.write_value(root, "section-headings", (sig, headings))
     assert section_headings(root) == {s.slug: s.heading for s in load_settings(root).sections}
+
+
+# ---------------------------------------------------------------------------------------
+# A dismissal's error is located at its [[dismissed]] header, found by matching lines; a
+# header written inside a multi-line reason (a curator quoting the format) was counted as
+# one, so every error below it named the wrong line.
+
+
+@pytest.mark.parametrize("quote", ['"""', "'''"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_header_inside_a_multi_line_reason_is_no_header(
+        tmp_path, quote: str, newline: str) -> None:
+    from deepphen.catalog import read_toml
+    from deepphen.dismissed import header_lines, parse_dismissals
+    from deepphen.errors import CatalogError
+
+    path = tmp_path / "dismissed.toml"
+    lines = ["[[dismissed]]", 'arxiv = "2501.00001"', f"reason = {quote}",
+             "[[dismissed]]", f"{quote}", "", "[[dismissed]]", 'arxiv = "not an id"']
+    path.write_bytes(newline.join(lines).encode() + newline.encode())
+    assert header_lines(path) == [1, 7]
+    with pytest.raises(CatalogError) as caught:
+        parse_dismissals(read_toml(path), path)
+    assert caught.value.line == 7
+
+
+def test_string_lines_are_the_lines_that_start_inside_a_multi_line_string() -> None:
+    from deepphen.comments import string_lines
+
+    text = 'a = """\nx\n"""\nb = \'\'\'\n# y\n\'\'\' # z\nc = "q"\n'
+    assert string_lines(text) == {2, 3, 5, 6}

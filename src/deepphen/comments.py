@@ -27,6 +27,12 @@ def comment_lines(text: str) -> list[int]:
     return _scan(text)[0]
 
 
+def string_lines(text: str) -> set[int]:
+    """The 1-based lines of a TOML text that start inside a multi-line string: their text
+    is a value's, never a key or a table header (``[[dismissed]]`` in a reason)."""
+    return _scan(text)[2]
+
+
 def long_integer_line(text: str, limit: int | None = None) -> int | None:
     """The 1-based line of the first integer value of more than ``limit`` decimal digits
     (default: what int() reads at the most), outside strings and comments; None when there
@@ -44,10 +50,12 @@ def long_integer_line(text: str, limit: int | None = None) -> int | None:
 _INTEGER_RE = re.compile(r"(?<![\w.:+-])[+-]?[0-9][0-9_]*(?![\w.:-])(?!\s*[=.])")
 
 
-def _scan(text: str) -> tuple[list[int], str]:
-    """The comments' lines, and the text with every string and comment blanked (line breaks
-    kept), so that what is left is keys, values and punctuation."""
+def _scan(text: str) -> tuple[list[int], str, set[int]]:
+    """The comments' lines; the text with every string and comment blanked (line breaks
+    kept), so that what is left is keys, values and punctuation; the lines that start
+    inside a multi-line string."""
     found: list[int] = []
+    inside: set[int] = set()
     blank: list[tuple[int, int]] = []  # [start, end) of strings and comments
     state, line, i, n, opened = _PLAIN, 1, 0, len(text), 0
     while i < n:
@@ -57,6 +65,8 @@ def _scan(text: str) -> tuple[list[int], str]:
             if state in (_BASIC, _LITERAL):
                 state = _PLAIN
                 blank.append((opened, i))
+            elif state != _PLAIN:
+                inside.add(line)
             i += 1
         elif state == _PLAIN:
             if char == "#":
@@ -100,7 +110,7 @@ def _scan(text: str) -> tuple[list[int], str]:
         parts += [text[at:start], _NOT_NEWLINE.sub(" ", text[start:end])]
         at = end
     parts.append(text[at:])
-    return found, "".join(parts)
+    return found, "".join(parts), inside
 
 
 _NOT_NEWLINE = re.compile(r"[^\n]")

@@ -119,11 +119,15 @@ def value_problem(item: dict[str, Any]) -> str | None:
 def header_lines(path: Path) -> list[int]:
     """The line of every ``[[dismissed]]`` header, in order (none when unreadable): read
     once for a whole file, never once per entry (thousands of dismissals took minutes)."""
+    from deepphen.comments import string_lines
+
     try:
-        lines = text_lines(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []
-    return [n for n, text in enumerate(lines, 1) if _HEADER_LINE.match(text)]
+    values = string_lines(text)  # a header written in a multi-line reason is its text
+    return [n for n, line in enumerate(text_lines(text), 1)
+            if _HEADER_LINE.match(line) and n not in values]
 
 
 def entry_line(path: Path, index: int) -> int | None:
