@@ -104,3 +104,15 @@ def test_string_lines_are_the_lines_that_start_inside_a_multi_line_string() -> N
 
     text = 'a = """\nx\n"""\nb = \'\'\'\n# y\n\'\'\' # z\nc = "q"\n'
     assert string_lines(text) == {2, 3, 5, 6}
+
+
+def test_a_quoted_dismissed_header_is_a_header(tmp_path) -> None:
+    """TOML's key may be quoted: ``[["dismissed"]]`` is the same table, and leaving it out
+    shifted every later error onto the header of the table after its own."""
+    from deepphen.dismissed import header_lines
+
+    path = tmp_path / "dismissed.toml"
+    path.write_text('[["dismissed"]]\narxiv = "2501.00001"\n[[ \'dismissed\' ]] # x\n'
+                    'arxiv = "2501.00002"\n[[dismissed]]\narxiv = "2501.00003"\n'
+                    '[["dismissed.x"]]\n', encoding="utf-8")
+    assert header_lines(path) == [1, 3, 5]

@@ -30,8 +30,9 @@ from deepphen.paths import DISMISSED_FILE, inside
 from deepphen.printable import TITLE_SHOWN, shorten, text_lines
 
 FIELDS = ("arxiv", "title", "date", "reason")
-# A table's header line, a curator's comment after it allowed.
-_HEADER_LINE = re.compile(r"\s*\[\[\s*dismissed\s*\]\]\s*(?:#.*)?$")
+# A table's header line, its key quoted or bare (TOML reads both), a comment after it allowed.
+_HEADER_LINE = re.compile(r"""\s*\[\[\s*(?:dismissed|"dismissed"|'dismissed')\s*\]\]"""
+                          r"\s*(?:#.*)?$")
 _HEADER = ("# Papers `deepphen discover` leaves out: dismissed by a curator "
            "(see docs/catalog-format.md).\n")
 
