@@ -116,3 +116,23 @@ def test_a_quoted_dismissed_header_is_a_header(tmp_path) -> None:
                     'arxiv = "2501.00002"\n[[dismissed]]\narxiv = "2501.00003"\n'
                     '[["dismissed.x"]]\n', encoding="utf-8")
     assert header_lines(path) == [1, 3, 5]
+
+
+# ---------------------------------------------------------------------------------------
+# A paper dismissed twice in dismissed.toml (two curators' branches merged) is lint's to
+# report (DP605); dismissing another paper rewrote the file keeping only the last of the
+# two tables, and the first curator's reason was gone without a word.
+
+
+def test_dismissing_keeps_a_paper_dismissed_twice_as_written(tmp_path) -> None:
+    from deepphen.dismissed import Dismissal, dismiss, load_dismissals
+    from tests.helpers import make_catalog
+
+    root = make_catalog(tmp_path / "catalog")
+    (root / "dismissed.toml").write_text(
+        '[[dismissed]]\narxiv = "2501.00001"\nreason = "first: a survey"\n\n'
+        '[[dismissed]]\narxiv = "2501.00001"\nreason = "second: off topic"\n', encoding="utf-8")
+    dismiss(root, [Dismissal("2401.00002", reason="new")])
+    kept = [(d.arxiv, d.reason) for d in load_dismissals(root)]
+    assert kept == [("2401.00002", "new"), ("2501.00001", "first: a survey"),
+                    ("2501.00001", "second: off topic")]

@@ -149,9 +149,10 @@ def load_dismissals(root: Path) -> list[Dismissal]:
 
 
 def dismissals_to_toml(dismissals: list[Dismissal]) -> str:
-    """The file's text: a comment line, then one table per paper, sorted by id."""
-    ordered = sorted({d.arxiv: d for d in dismissals}.values(),
-                     key=lambda d: (ids.id_sort_key(d.arxiv), d.arxiv))
+    """The file's text: a comment line, then one table per dismissal, sorted by id (stable:
+    a paper dismissed twice keeps both tables, in their order, for lint's DP605 to report;
+    keeping one dropped the other's reason)."""
+    ordered = sorted(dismissals, key=lambda d: (ids.id_sort_key(d.arxiv), d.arxiv))
     return _HEADER + "\n" + _tables(ordered)
 
 
