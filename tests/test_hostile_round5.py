@@ -6,6 +6,8 @@ tests/test_hostile_*.py and tests/test_hardening*.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from deepphen.cli import output
@@ -136,3 +138,20 @@ def test_dismissing_keeps_a_paper_dismissed_twice_as_written(tmp_path) -> None:
     kept = [(d.arxiv, d.reason) for d in load_dismissals(root)]
     assert kept == [("2401.00002", "new"), ("2501.00001", "first: a survey"),
                     ("2501.00001", "second: off topic")]
+
+
+def test_dismissing_writes_through_a_link_inside_the_catalog(tmp_path) -> None:
+    """dismissed.toml may be a link to another file of the catalog (it is read through one):
+    the write replaced the link with a file, and the file it led to went stale."""
+    from deepphen.dismissed import Dismissal, dismiss, load_dismissals
+    from tests.helpers import make_catalog
+
+    root = make_catalog(tmp_path / "catalog")
+    (root / "team").mkdir()
+    shared = root / "team" / "dismissed.toml"
+    shared.write_text('[[dismissed]]\narxiv = "2501.00001"\n', encoding="utf-8")
+    (root / "dismissed.toml").symlink_to(Path("team") / "dismissed.toml")
+    dismiss(root, [Dismissal("2401.00002")])
+    assert (root / "dismissed.toml").is_symlink()
+    assert "2401.00002" in shared.read_text(encoding="utf-8")
+    assert [d.arxiv for d in load_dismissals(root)] == ["2401.00002", "2501.00001"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,7 +188,10 @@ def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> 
         if not added and path.is_file():
             return path  # nothing new: the file stays as written
         text = _with_added(path, current, list(added.values()))
-        write_file(root, path, text)  # temp file in the private folder
+        # Through a link to the file that was read (load_dismissals refuses one leaving the
+        # catalog): replacing the link itself left that file stale. A loop is replaced.
+        target = Path(os.path.realpath(path)) if path.is_symlink() and path.is_file() else path
+        write_file(root, target, text)  # temp file in the private folder
     return path
 
 
