@@ -155,3 +155,18 @@ def test_dismissing_writes_through_a_link_inside_the_catalog(tmp_path) -> None:
     assert (root / "dismissed.toml").is_symlink()
     assert "2401.00002" in shared.read_text(encoding="utf-8")
     assert [d.arxiv for d in load_dismissals(root)] == ["2401.00002", "2501.00001"]
+
+
+def test_tables_added_to_a_commented_crlf_file_end_their_lines_as_it_does(tmp_path) -> None:
+    """A file with comments gets new tables at its end; in a file of CRLF lines they came
+    with LF ones, a file of mixed line ends that editors and git diffs show as changed."""
+    from deepphen.dismissed import Dismissal, dismiss, load_dismissals
+    from tests.helpers import make_catalog
+
+    root = make_catalog(tmp_path / "catalog")
+    path = root / "dismissed.toml"
+    path.write_bytes(b'# ours\r\n[[dismissed]]\r\narxiv = "2501.00001"\r\n')
+    dismiss(root, [Dismissal("2401.00002", title="T")])
+    data = path.read_bytes()
+    assert data.startswith(b"# ours\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert [d.arxiv for d in load_dismissals(root)] == ["2501.00001", "2401.00002"]

@@ -212,7 +212,9 @@ def _with_added(path: Path, current: list[Dismissal], added: list[Dismissal]) ->
     if problem is None:
         return dismissals_to_toml(current + added)
     ordered = sorted(added, key=lambda d: (ids.id_sort_key(d.arxiv), d.arxiv))
-    out = text.rstrip("\n") + "\n\n" + _tables(ordered)
+    end = "\r\n" if "\r\n" in text else "\n"  # its own, or its lines end in two ways
+    # tomli-w writes a line break in a value as an escape: every "\n" of the tables ends one.
+    out = text.rstrip("\r\n") + end * 2 + _tables(ordered).replace("\n", end)
     try:
         kept = len(parse_dismissals(tomli.loads(out), path)) == len(current) + len(ordered)
     except (tomli.TOMLDecodeError, CatalogError):
