@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
 import re
 import sys
@@ -62,12 +63,24 @@ def word_tokens(text: str) -> set[str]:
     three times over (bench/eval_fit_variants.py, ``no-pairs``). Interned: thousands of
     candidates share most of their words, held once.
     """
-    return {_stem(w) for w in _WORD_RE.findall(fold(text)) if w not in _FUNCTION_WORDS}
+    return folded_word_tokens(fold(text))
+
+
+def folded_word_tokens(folded: str) -> set[str]:
+    """``word_tokens`` of a text already folded (``vocab.fold``): one fold serves the words
+    and the key words found in the text (``PhraseIndex.find_folded``)."""
+    words = itertools.filterfalse(_FUNCTION_WORDS.__contains__, _WORD_RE.findall(folded))
+    return set(map(_stem, words))
 
 
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     return sys.intern(keyword_norm(word)[:STEM])
+
+
+@functools.lru_cache(maxsize=8192)  # the catalog's key words, met in paper after paper
+def _phrase_tokens(phrase: str) -> frozenset[str]:
+    return frozenset(word_tokens(phrase))
 
 
 NEIGHBOURS = 3  # catalog papers shown in ``why``
@@ -215,7 +228,7 @@ def _features(keywords: Iterable[str], words: set[str]) -> set[str]:
     for keyword in keywords:
         if keyword:
             feats.add(KEYWORD_PREFIX + keyword)
-            feats -= word_tokens(keyword)
+            feats -= _phrase_tokens(keyword)
     return feats
 
 
@@ -273,20 +286,15 @@ class PhraseIndex:
 
     def find(self, text: str) -> set[str]:
         """Normalized key words (as ``keyword_norm`` gives them) found in ``text``."""
-        words = [keyword_norm(w) for w in fold(text).split()]
-        found = set()
-        for i, word in enumerate(words):
-            for phrase in self.by_first.get(word, ()):
-                if tuple(words[i:i + len(phrase)]) == phrase:
-                    found.add(" ".join(phrase))
-        return found
+        return self.find_folded(fold(text))
 
-
-def _abstract(paper: Paper, text: str) -> str:
-    """``text`` if it says more than the paper's title: a server that knows a paper by its
-    title alone (a stub record, a stand-in) may send the title as its summary, and that is
-    no abstract (the title contrast must stay on)."""
-    return text if word_tokens(text) - word_tokens(paper.title) else ""
+    def find_folded(self, folded: str) -> set[str]:
+        """``find`` in a text already folded (``vocab.fold``)."""
+        words = list(map(keyword_norm, folded.split()))
+        # A phrase is a run of whole words: found in the words joined, padded with spaces.
+        text = f" {' '.join(words)} "
+        return {" ".join(phrase) for first in self.by_first.keys() & set(words)
+                for phrase in self.by_first[first] if f" {' '.join(phrase)} " in text}
 
 
 class FitModel:
@@ -297,19 +305,25 @@ class FitModel:
         self.papers = list(papers)
         self.settings = settings
         given = abstracts or {}
-        self.abstracts = [_abstract(p, given.get(p.key) or (given.get(p.arxiv) if p.arxiv
-                                                            else None) or "")
-                          for p in self.papers]
         self.spelling = {keyword_norm(k): k for p in self.papers for k in p.keywords}
         self.phrases = PhraseIndex(self.spelling)
-        docs = [self._paper_features(p, a) for p, a in zip(self.papers, self.abstracts,
-                                                            strict=True)]
+        self.abstracts: list[str] = []
         self.doc_freq: Counter[str] = Counter()
-        for doc in docs:
-            self.doc_freq.update(doc)
         self.title_freq: Counter[str] = Counter()
         for paper in self.papers:
-            self.title_freq.update(word_tokens(paper.title))
+            text = given.get(paper.key) or (given.get(paper.arxiv) if paper.arxiv
+                                            else None) or ""
+            title, folded = fold(paper.title), fold(text)
+            title_words, words = folded_word_tokens(title), folded_word_tokens(folded)
+            # A text that says no more than the title is no abstract: a server that knows a
+            # paper by its title alone (a stub record, a stand-in) may send the title as its
+            # summary, and the title contrast must then stay on.
+            if not words - title_words:
+                text, folded, words = "", "", set()
+            self.abstracts.append(text)
+            self.doc_freq.update(self._folded_features(paper, f"{title} {folded}",
+                                                       title_words | words))
+            self.title_freq.update(title_words)
         bare = sum(1 for a in self.abstracts if not a)
         self.title_weight = TITLE_WEIGHT * bare / len(self.papers) if self.papers else 0.0
         self.authors = Authors(p.authors for p in self.papers)
@@ -321,13 +335,18 @@ class FitModel:
         return cls(papers, settings, abstracts)
 
     def _paper_features(self, paper: Paper, abstract: str) -> set[str]:
-        found = self.phrases.find(f"{paper.title} {abstract}")
+        folded = fold(f"{paper.title} {abstract}")
+        return self._folded_features(paper, folded, folded_word_tokens(folded))
+
+    def _folded_features(self, paper: Paper, folded: str, words: set[str]) -> set[str]:
+        """A catalog paper's features from its folded title and abstract, and their words."""
+        found = self.phrases.find_folded(folded)
         found.update(keyword_norm(k) for k in paper.keywords)
-        return _features(found, word_tokens(paper.title) | word_tokens(abstract))
+        return _features(found, words)
 
     def _entry_features(self, entry: ArxivEntry) -> set[str]:
-        text = f"{entry.title} {entry.summary}"
-        return _features(self.phrases.find(text), word_tokens(text))
+        folded = fold(f"{entry.title} {entry.summary}")
+        return _features(self.phrases.find_folded(folded), folded_word_tokens(folded))
 
     def rank(self, entries: Iterable[ArxivEntry]) -> list[Fit]:
         """Candidates scored against each other and the catalog, best first (ties: by id).
