@@ -17,8 +17,10 @@ Scores are in 0..1 and sum to 1 over the sections, best first.
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -66,25 +68,33 @@ SHARPNESS = 2.5
 @functools.lru_cache(maxsize=8192)
 def tokens(text: str) -> tuple[str, ...]:
     """Content words of a text, folded and singularized, with adjacent-word bigrams."""
-    words = [keyword_norm(w) for w in _WORD_RE.findall(fold(text))]
-    words = [w for w in words if w not in _STOPWORDS and len(w) > 1]
-    # Cutting long words to a prefix is a crude stemmer: "emergent" and "emergence" meet.
-    words = [w[:PREFIX_LEN] for w in words]
+    words = list(filter(None, map(_content_word, _WORD_RE.findall(fold(text)))))
     return (*words, *(f"{a}_{b}" for a, b in itertools.pairwise(words)))
 
 
+@functools.lru_cache(maxsize=65536)
+def _content_word(word: str) -> str:
+    """A word as ``tokens`` counts it, folded and singular; "" for a stop word."""
+    norm = keyword_norm(word)
+    if norm in _STOPWORDS or len(norm) < 2:
+        return ""
+    # Cutting long words to a prefix is a crude stemmer: "emergent" and "emergence" meet.
+    return norm[:PREFIX_LEN]
+
+
 def _doc_counts(title: str, keywords: Iterable[str], text: str = "") -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for tok in tokens(title):
-        counts[tok] += TITLE_WEIGHT
+    parts = [(TITLE_WEIGHT, tokens(title))]
     for kw in keywords:
         norm = keyword_norm(kw)
         if norm:
-            counts["kw:" + norm] += KEYWORD_WEIGHT
-            for tok in tokens(kw):
-                counts[tok] += KEYWORD_WEIGHT / 2
-    for tok in tokens(text):
-        counts[tok] += TEXT_WEIGHT
+            parts += [(KEYWORD_WEIGHT, ("kw:" + norm,)), (KEYWORD_WEIGHT / 2, tokens(kw))]
+    parts.append((TEXT_WEIGHT, tokens(text)))
+    # Each part's tokens counted in C. The weights are multiples of 0.5, so every sum is
+    # exact: the same as adding a part's weight once per occurrence, in any order.
+    counts: Counter[str] = Counter()
+    for weight, toks in parts:
+        for tok, n in Counter(toks).items():
+            counts[tok] = counts.get(tok, 0.0) + weight * n
     return counts
 
 
@@ -94,8 +104,26 @@ def _phrase_text(text: str) -> str:
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {k: v / norm for k, v in vector.items()} if norm else {}
+    values = vector.values()
+    norm = math.sqrt(sum(map(operator.mul, values, values)))
+    # map and zip run in C: a 10,000-paper catalog has 700,000 weights to scale.
+    if not norm:
+        return {}
+    return dict(zip(vector, map(operator.truediv, values, itertools.repeat(norm)), strict=True))
+
+
+@functools.lru_cache(maxsize=1024)  # counts are multiples of 0.5: few distinct ones
+def _tf(count: float) -> float:
+    return 1 + math.log(count)
+
+
+def _best(sims: dict[int, float], limit: int) -> dict[int, float]:
+    """The entries of ``sims`` whose values are among the ``limit`` largest (with all those
+    tied at the cut): what sorting for the best ``limit`` needs, often a few of thousands."""
+    if limit <= 0 or len(sims) <= limit:
+        return sims
+    cut = heapq.nlargest(limit, sims.values())[-1]
+    return {i: sim for i, sim in sims.items() if sim >= cut}
 
 
 class Postings:
@@ -107,20 +135,24 @@ class Postings:
         # many candidates it explains; add compares one paper exactly).
         self.max_terms = max_terms
         self.index: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, vec in enumerate(vectors):
+        size = 0
+        for vec in vectors:
             for tok, weight in vec.items():
-                self.index[tok].append((i, weight))
+                self.index[tok].append((size, weight))
+            size += 1
+        self.size = size
 
     def similarities(self, query: dict[str, float]) -> dict[int, float]:
         """Dot product of the query with every vector that shares a token with it (others: 0)."""
         terms = query.items()
         if self.max_terms is not None and len(query) > self.max_terms:
             terms = sorted(terms, key=lambda kv: -kv[1])[:self.max_terms]
-        sims: dict[int, float] = defaultdict(float)
+        sums = [0.0] * self.size  # a list, not a dict: most vectors share some token
         for tok, weight in terms:
             for i, w in self.index.get(tok, ()):
-                sims[i] += weight * w
-        return sims
+                sums[i] += weight * w
+        # Weights are positive: the vectors that share a token are those with a sum.
+        return {i: sim for i, sim in enumerate(sums) if sim}
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -169,8 +201,12 @@ class SectionModel:
                            tuple[dict[str, float], dict[int, float]]] = {}
 
     def _weigh(self, counts: Counter[str]) -> dict[str, float]:
-        return _unit({tok: (1 + math.log(c)) * self.idf.get(tok, 0.0)
-                      for tok, c in counts.items() if c > 0 and tok in self.idf})
+        """TF-IDF unit vector of positive token counts; tokens the catalog lacks weigh 0."""
+        idf = self.idf
+        if not counts.keys() <= idf.keys():  # a new paper's words the catalog has not seen
+            counts = {tok: c for tok, c in counts.items() if tok in idf}
+        return _unit(dict(zip(counts, map(operator.mul, map(_tf, counts.values()),
+                                          map(idf.__getitem__, counts)), strict=True)))
 
     def _heading_phrases(self, section: Section) -> list[str]:
         """Phrases naming the section: its heading, and key words mostly used in it."""
@@ -191,7 +227,8 @@ class SectionModel:
         query, similar = self._similar(title, abstract, tuple(keywords))
         for slug, centroid in self.centroids.items():
             evidence[slug] += MIX_CENTROID * _dot(query, centroid)
-        sims = sorted(((sim, self.papers[i].section) for i, sim in similar.items()),
+        sims = sorted(((sim, self.papers[i].section)
+                       for i, sim in _best(similar, NEIGHBOURS).items()),
                       reverse=True)[:NEIGHBOURS]
         total = sum(s for s, _ in sims) or 1.0
         for sim, slug in sims:
@@ -213,7 +250,7 @@ class SectionModel:
     def nearest(self, title: str, abstract: str = "",
                 limit: int = NEIGHBOURS) -> list[tuple[Paper, float]]:
         """The catalog papers closest to a paper (cosine of their TF-IDF vectors), best first."""
-        sims = self._similar(title, abstract)[1]
+        sims = _best(self._similar(title, abstract)[1], limit)
         best = sorted(sims.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [(self.papers[i], sim) for i, sim in best]
 
@@ -330,7 +367,7 @@ class KeywordSuggester:
                 scores[norm] += 1.5
         query = _unit({t: 1.0 for t in tokens(title + " " + abstract)})
         if query:
-            sims = self.postings.similarities(query)
+            sims = _best(self.postings.similarities(query), NEIGHBOURS)
             best = sorted(sims.items(), key=lambda kv: (-kv[1], kv[0]))[:NEIGHBOURS]
             neighbours = [(sim, self.papers[i]) for i, sim in best]
             for sim, paper in neighbours:
