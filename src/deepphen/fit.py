@@ -364,12 +364,14 @@ class FitModel:
             norm = math.sqrt(1 + self.title_weight ** 2)
             evidence = [(e + self.title_weight * t) / norm
                         for e, t in zip(evidence, by_title, strict=True)]
+        catalog_keywords = {t for t, n in self.doc_freq.items()
+                            if n and t.startswith(KEYWORD_PREFIX)}
         fits = []
         for entry, doc, words in zip(entries, feats, evidence, strict=True):
             authors = [a for a in entry.authors if self.authors.papers_of(a)]
             score = words + AUTHOR_WEIGHT * min(len(authors), 2)
-            keywords = sorted((t for t in doc if t.startswith(KEYWORD_PREFIX)
-                               and weights.get(t, 0.0) > 0 and self.doc_freq.get(t)),
+            keywords = sorted((t for t in catalog_keywords.intersection(doc)
+                               if weights.get(t, 0.0) > 0),
                               key=lambda t: (-weights[t], t))
             fits.append(Fit.scored(entry, score, self,
                             [self.spelling[t[len(KEYWORD_PREFIX):]] for t in keywords],
