@@ -89,12 +89,11 @@ def _doc_counts(title: str, keywords: Iterable[str], text: str = "") -> Counter[
         if norm:
             parts += [(KEYWORD_WEIGHT, ("kw:" + norm,)), (KEYWORD_WEIGHT / 2, tokens(kw))]
     parts.append((TEXT_WEIGHT, tokens(text)))
-    # Each part's tokens counted in C. The weights are multiples of 0.5, so every sum is
-    # exact: the same as adding a part's weight once per occurrence, in any order.
-    counts: Counter[str] = Counter()
+    # Every token entered at once, in order of first use: no Counter.__missing__ per token.
+    counts = Counter(dict.fromkeys(itertools.chain.from_iterable(t for _, t in parts), 0.0))
     for weight, toks in parts:
-        for tok, n in Counter(toks).items():
-            counts[tok] = counts.get(tok, 0.0) + weight * n
+        for tok in toks:
+            counts[tok] += weight
     return counts
 
 
@@ -135,10 +134,10 @@ class Postings:
         # many candidates it explains; add compares one paper exactly).
         self.max_terms = max_terms
         self.index: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        size = 0
+        index, size = self.index, 0
         for vec in vectors:
             for tok, weight in vec.items():
-                self.index[tok].append((size, weight))
+                index[tok].append((size, weight))
             size += 1
         self.size = size
 
@@ -187,8 +186,9 @@ class SectionModel:
         sums: dict[str, dict[str, float]] = {s.slug: defaultdict(float) for s in self.sections}
         self.sizes: Counter[str] = Counter(p.section for p in self.papers)
         for paper, vec in zip(self.papers, self.vectors, strict=True):
+            section_sums = sums[paper.section]
             for tok, weight in vec.items():
-                sums[paper.section][tok] += weight
+                section_sums[tok] += weight
         self.centroids = {slug: _unit(vec) for slug, vec in sums.items()}
         # Key word -> section counts, for "this key word lives in that section" cues.
         self.keyword_sections: dict[str, Counter[str]] = defaultdict(Counter)
