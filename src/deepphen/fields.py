@@ -34,6 +34,16 @@ def typed_field(data: dict[str, Any], name: str, kind: type, default: Any = _MIS
     return value
 
 
+def line_field(data: dict[str, Any], name: str, default: Any = _MISSING) -> Any:
+    """``data[name]`` checked to be a string of one line: a heading, label, name or link that
+    the page writes on one line, where a line break would start markup of its own (a
+    heading "Others\\n\\n## Injected" wrote a second heading into every year of the section)."""
+    value = typed_field(data, name, str, default)
+    if isinstance(value, str) and ("\n" in value or "\r" in value):
+        raise FieldError(name, f"field '{name}' must be one line, without line breaks")
+    return value
+
+
 def str_list(data: dict[str, Any], name: str) -> list[str]:
     """``data[name]`` checked to be a list of strings (empty when missing)."""
     value = typed_field(data, name, list, [])

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from deepphen.fields import FieldError, typed_field
+from deepphen.fields import FieldError, line_field, typed_field
 
 YEAR_GROUP_STYLES = ("headings", "details", "none")
 DEFAULT_FLOOR_LABEL = "{year} and Before"
@@ -111,12 +111,12 @@ class Layout:
         layout = cls(
             year_groups=_get(data, "year_groups", str, "headings"),
             year_floor=_get(data, "year_floor", int, None),
-            year_floor_label=_get(data, "year_floor_label", str, DEFAULT_FLOOR_LABEL),
+            year_floor_label=line_field(data, "year_floor_label", DEFAULT_FLOOR_LABEL),
             empty_year_text=_get(data, "empty_year_text", str, None),
             toc_level=_get(data, "toc_level", int, 1),
-            toc_parent=_get(data, "toc_parent", str, None),
+            toc_parent=line_field(data, "toc_parent", None),
             toc_after=_lines(data, "toc_after"),
-            papers_heading=_get(data, "papers_heading", str, None),
+            papers_heading=line_field(data, "papers_heading", None),
             section_intro=_get(data, "section_intro", str, None),
             show_empty_sections=_get(data, "show_empty_sections", bool, False),
             section_headings=_get(data, "section_headings", bool, True),
@@ -186,12 +186,14 @@ def _resource_sections(data: dict[str, Any]) -> list[ResourceSection]:
 
         if not isinstance(item, dict) or not isinstance(item.get("heading"), str):
             raise bad(" must be a table with a 'heading'")
+        if not _single_line(item["heading"]):
+            raise bad(": 'heading' must be one line, without line breaks")
         level = item.get("level", 1)
         if level not in (1, 2) or isinstance(level, bool):
             raise bad(": 'level' must be 1 or 2")
         label = item.get("toc_label")
-        if label is not None and not isinstance(label, str):
-            raise bad(": 'toc_label' must be a string")
+        if label is not None and not _single_line(label):
+            raise bad(": 'toc_label' must be a string of one line")
         lists = {}
         for name in ("groups", "toc_groups"):
             value = item.get(name, [])

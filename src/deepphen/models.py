@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from deepphen import ids
-from deepphen.fields import FieldError, str_list, typed_field
+from deepphen.fields import FieldError, line_field, str_list, typed_field
 from deepphen.layout import LAYOUT_KEYS, YEAR_GROUP_STYLES, Layout
 from deepphen.slugs import github_anchor
 
@@ -443,22 +443,22 @@ class Settings:
                 raise FieldError("resources", f"resources[{i}] must be a table")
             try:
                 resources.append(Resource(
-                    typed_field(item, "name", str), typed_field(item, "url", str),
+                    line_field(item, "name"), line_field(item, "url"),
                     typed_field(item, "badges", str, None), typed_field(item, "note", str, None),
-                    typed_field(item, "section", str, None), typed_field(item, "group", str, None)))
+                    line_field(item, "section", None), line_field(item, "group", None)))
             except FieldError as exc:
                 raise FieldError("resources", f"resources[{i}]: {exc}") from exc
         blank_lines = typed_field(data, "blank_lines", dict, {})
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9
                    for v in blank_lines.values()):
             raise FieldError("blank_lines", "field 'blank_lines' maps headings to 0..9 blank lines")
+        # ``page`` is a path, checked where it is written to (and by lint's DP506).
         strings = {name: typed_field(data, name, str, None) for name in (
-            "title_badge", "badges", "intro", "toc_image", "resources_toc_label", "closing",
-            "page")}
-        return cls(title=typed_field(data, "title", str, ""), sections=sections,
-                   toc_heading=typed_field(data, "toc_heading", str, "Table of Contents"),
-                   resources_heading=typed_field(data, "resources_heading", str,
-                                                 "Related Resources"),
+            "title_badge", "badges", "intro", "toc_image", "closing", "page")}
+        strings["resources_toc_label"] = line_field(data, "resources_toc_label", None)
+        return cls(title=line_field(data, "title", ""), sections=sections,
+                   toc_heading=line_field(data, "toc_heading", "Table of Contents"),
+                   resources_heading=line_field(data, "resources_heading", "Related Resources"),
                    resources=resources, blank_lines=dict(blank_lines),
                    layout=Layout.from_dict(data), **strings)
 
@@ -476,11 +476,11 @@ def _section(item: Any, i: int) -> Section:
         raise FieldError("sections", f"sections[{i}] must be a table")
     try:
         section = Section(
-            heading=typed_field(item, "heading", str), slug=typed_field(item, "slug", str),
+            heading=line_field(item, "heading"), slug=typed_field(item, "slug", str),
             image=typed_field(item, "image", str, None),
-            toc_label=typed_field(item, "toc_label", str, None),
-            anchor=typed_field(item, "anchor", str, None),
-            year_heading=typed_field(item, "year_heading", str, None),
+            toc_label=line_field(item, "toc_label", None),
+            anchor=line_field(item, "anchor", None),
+            year_heading=line_field(item, "year_heading", None),
             intro=typed_field(item, "intro", str, None),
             empty_years=typed_field(item, "empty_years", list, []),
             year_groups=typed_field(item, "year_groups", str, None))
