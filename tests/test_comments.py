@@ -1,5 +1,6 @@
 """comment_lines: the lines of a TOML text that hold a comment (what a rewrite would drop);
-long_integer_line: where an integer too long for int() stands."""
+long_integer_line: where an integer too long for int() stands; deepest_line: where a text
+nests too deep."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import tomli_w
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from deepphen.comments import comment_lines, comment_problem, long_integer_line
+from deepphen.comments import comment_lines, comment_problem, deepest_line, long_integer_line
 
 
 @pytest.mark.parametrize(("text", "lines"), [
@@ -115,3 +116,19 @@ def test_long_integer_line(text, line):
 def test_the_limit_is_int_s_own():
     assert long_integer_line("a = " + "7" * 4300 + "\n") is None
     assert long_integer_line("a = " + "7" * 4301 + "\n") == 1
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("", None),
+    ("a = [[[[1]]]]\n", 1),  # past 3 levels: the key's and four arrays'
+    ("a = 1\nb = [\n  [\n    [[2]],\n  ],\n]\n", 4),  # a multi-line array
+    ("a = {b = {c = {d = 1}}}\nb = 1\n", 1),  # inline tables
+    ("x = 1\na.b.c.d = 1\n", 2),  # dotted keys
+    ("x = 1\n[a.b.c.d]\ny = 1\n", 2),  # a table header
+    ("x = 1\n[[a.b.c]]\ny = 1\n", 2),  # an array of tables is a level more
+    ('a = "[[[[[["\n# {{{{{{\nb = [[1]]\n', 3),  # brackets in strings and comments: none
+    ("a = '''\n[[[[[[\n'''\nb = [[1]]\n", 4),  # nor in multi-line strings
+    ("a = [1]\nb = [[1]]\n", 2),  # none past the limit: the deepest line
+])
+def test_deepest_line(text, line):
+    assert deepest_line(text, limit=3) == line

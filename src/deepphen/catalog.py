@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from deepphen import ids
-from deepphen.comments import long_integer_line
+from deepphen.comments import deepest_line, long_integer_line
 from deepphen.errors import CatalogError, CatalogNotFound, DeepphenError
 from deepphen.models import FieldError, Paper, Settings
 from deepphen.paths import (
@@ -117,19 +117,19 @@ def read_toml(path: Path) -> dict:
         error.column = getattr(exc, "colno", None)
         raise error from exc
     except RecursionError as exc:
-        raise _too_deep(path) from exc
+        raise _too_deep(path, text) from exc
     except ValueError as exc:  # int()'s own, which tomli lets out: past its 4,300 digits
-        line = long_integer_line(text)
         raise CatalogError("TOML syntax error: an integer of thousands of digits (TOML's are "
-                           "64-bit)", path=path, line=line, hint="write it as a string") from exc
+                           "64-bit)", path=path, line=long_integer_line(text),
+                           hint="write it as a string") from exc
     if _depth(data) > MAX_DEPTH:
-        raise _too_deep(path)
+        raise _too_deep(path, text)
     return data
 
 
-def _too_deep(path: Path) -> CatalogError:
-    return CatalogError(f"TOML syntax error: arrays or tables nested more than {MAX_DEPTH} "
-                        "levels deep", path=path, hint="flatten the value")
+def _too_deep(path: Path, text: str) -> CatalogError:
+    return CatalogError(f"TOML syntax error: nested more than {MAX_DEPTH} levels deep",
+                        path=path, line=deepest_line(text, MAX_DEPTH), hint="flatten the value")
 
 
 def _depth(value: object) -> int:

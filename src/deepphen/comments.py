@@ -1,5 +1,6 @@
 """TOML comments: the lines of a catalog file that hold one, which a rewrite would drop;
-and the text outside strings and comments, where an integer too long to read is found.
+and the text outside strings and comments, where an integer too long to read or a value
+nested too deep is found.
 
 Every command that changes a TOML file of the catalog writes it again from the parsed data
 (tomli-w), and parsed data has no comments. A curator's ``# why this paper is here`` must not
@@ -43,6 +44,37 @@ def long_integer_line(text: str, limit: int | None = None) -> int | None:
         if sum(c.isdigit() for c in m.group()) > limit:
             return masked.count("\n", 0, m.start()) + 1
     return None
+
+
+def deepest_line(text: str, limit: int) -> int | None:
+    """The 1-based line where a TOML text nests deepest (table header parts, dotted key
+    parts, open arrays and inline tables, outside strings and comments): where to look when
+    it nests too deep to read. The first line past ``limit`` levels, else the deepest;
+    None for an empty text."""
+    header = depth = 0
+    deepest: tuple[int, int | None] = (0, None)
+    for number, line in enumerate(_scan(text)[1].split("\n"), 1):
+        stripped = line.lstrip()
+        if depth == 0 and stripped.startswith("["):  # a table header: its key's parts
+            key = stripped.split("]", 1)[0]
+            header = level = key.count(".") + 1 + key.startswith("[[")
+        else:
+            level = header
+            if depth == 0 and "=" in stripped:  # a (dotted) key's parts
+                level += stripped.split("=", 1)[0].count(".") + 1
+            peak = depth
+            for char in line:
+                if char in "[{":
+                    depth += 1
+                    peak = max(peak, depth)
+                elif char in "]}":
+                    depth = max(depth - 1, 0)
+            level += peak
+        if level > limit:
+            return number
+        if level > deepest[0]:
+            deepest = (level, number)
+    return deepest[1]
 
 
 # A decimal integer: not part of a key, float, date or time ("1.5", "1e9", "2024-05-01",
