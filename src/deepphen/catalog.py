@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from deepphen import ids
-from deepphen.comments import deepest_line, long_integer_line
+from deepphen.comments import deepest_line, key_line, long_integer_line
 from deepphen.errors import CatalogError, CatalogNotFound, DeepphenError
 from deepphen.models import FieldError, Paper, Settings
 from deepphen.paths import (
@@ -147,13 +147,6 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def key_line(lines: list[str], name: str, index: int = 0) -> int | None:
-    """The line (1-based) setting top-level ``name =``, ``[name]``, the index-th ``[[name]]``."""
-    pattern = re.compile(rf"^\s*(?:{re.escape(name)}\s*=|\[\[?\s*{re.escape(name)}\s*\]?\])")
-    found = [i for i, text in enumerate(lines, 1) if pattern.match(text)] or [None]
-    return found[index if index < len(found) else 0]
-
-
 def field_line(path: Path, name: str, index: int | None = None) -> int | None:
     """The line where a top-level key (its ``index``-th table) is set in a TOML file."""
     try:
@@ -210,7 +203,8 @@ def read_paper(path: Path) -> Paper:
     try:
         return Paper.from_dict(data, key=path.stem, path=path)
     except FieldError as exc:
-        raise CatalogError(str(exc), path=path, line=field_line(path, exc.field)) from exc
+        raise CatalogError(str(exc), path=path,
+                           line=field_line(path, exc.field, exc.index)) from exc
 
 
 def paper_files(root: Path) -> Iterator[Path]:

@@ -1,6 +1,6 @@
 """TOML comments: the lines of a catalog file that hold one, which a rewrite would drop;
-and the text outside strings and comments, where an integer too long to read or a value
-nested too deep is found.
+and the text outside strings and comments, where an integer too long to read, a value
+nested too deep or a key's table is found.
 
 Every command that changes a TOML file of the catalog writes it again from the parsed data
 (tomli-w), and parsed data has no comments. A curator's ``# why this paper is here`` must not
@@ -75,6 +75,37 @@ def deepest_line(text: str, limit: int) -> int | None:
         if level > deepest[0]:
             deepest = (level, number)
     return deepest[1]
+
+
+def key_line(lines: list[str], name: str, index: int = 0) -> int | None:
+    """The line (1-based) setting top-level ``name =``, ``[name]``, the index-th ``[[name]]``
+    or the index-th table of an inline array (``name = [{...}, {...}]``)."""
+    pattern = re.compile(rf"^\s*(?:{re.escape(name)}\s*=|\[\[?\s*{re.escape(name)}\s*\]?\])")
+    found = [i for i, text in enumerate(lines, 1) if pattern.match(text)]
+    if not found:
+        return None
+    if not lines[found[0] - 1].lstrip().startswith("["):  # name = ...: an inline value
+        return _inline_table_line(lines, found[0], index) or found[0]
+    return found[index] if index < len(found) else found[0]
+
+
+def _inline_table_line(lines: list[str], start: int, index: int) -> int | None:
+    """The line of the index-th inline table directly in the array set on line ``start``."""
+    masked = _scan("\n".join(lines))[1].split("\n")
+    depth, seen = 0, -1
+    for number, line in enumerate(masked[start - 1:], start):
+        for char in line.partition("=")[2] if number == start else line:
+            if char in "[{":
+                depth += 1
+                if char == "{" and depth == 2:
+                    seen += 1
+                    if seen == index:
+                        return number
+            elif char in "]}":
+                depth -= 1
+                if depth <= 0:
+                    return None
+    return None
 
 
 # A decimal integer: not part of a key, float, date or time ("1.5", "1e9", "2024-05-01",

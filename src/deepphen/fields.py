@@ -19,6 +19,12 @@ class FieldError(ValueError):
         self.index = index
 
 
+def item_error(table: str, index: int, message: str) -> FieldError:
+    """An error in the ``index``-th table of ``table`` (``[[table]]`` or an inline array),
+    located at that table's line: ``item_error("sections", 2, ": ...")``."""
+    return FieldError(table, f"{table}[{index}]{message}", index=index)
+
+
 _MISSING = object()
 
 

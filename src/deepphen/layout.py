@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from deepphen.fields import FieldError, line_field, typed_field
+from deepphen.fields import FieldError, item_error, line_field, typed_field
 
 YEAR_GROUP_STYLES = ("headings", "details", "none")
 DEFAULT_FLOOR_LABEL = "{year} and Before"
@@ -182,7 +182,7 @@ def _resource_sections(data: dict[str, Any]) -> list[ResourceSection]:
     out = []
     for i, item in enumerate(_get(data, "resource_sections", list, [])):
         def bad(what: str, i: int = i) -> FieldError:  # located at the i-th table's line
-            return FieldError("resource_sections", f"resource_sections[{i}]{what}", index=i)
+            return item_error("resource_sections", i, what)
 
         if not isinstance(item, dict) or not isinstance(item.get("heading"), str):
             raise bad(" must be a table with a 'heading'")

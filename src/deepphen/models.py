@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from deepphen import ids
-from deepphen.fields import FieldError, line_field, str_list, typed_field
+from deepphen.fields import FieldError, item_error, line_field, str_list, typed_field
 from deepphen.layout import LAYOUT_KEYS, YEAR_GROUP_STYLES, Layout
 from deepphen.slugs import github_anchor
 
@@ -177,9 +177,7 @@ class Paper:
         for i, item in enumerate(typed_field(data, "links", list, [])):
             if not (isinstance(item, dict) and isinstance(item.get("label"), str)
                     and isinstance(item.get("url"), str)):
-                raise FieldError(
-                    "links", f"links[{i}] must be a table with string 'label' and 'url'"
-                )
+                raise item_error("links", i, " must be a table with string 'label' and 'url'")
             links.append(Link(item["label"], item["url"]))
         year = typed_field(data, "year", int)
         if isinstance(year, bool) or not 1900 <= year <= 2999:
@@ -440,14 +438,14 @@ class Settings:
         resources = []
         for i, item in enumerate(typed_field(data, "resources", list, [])):
             if not isinstance(item, dict):
-                raise FieldError("resources", f"resources[{i}] must be a table")
+                raise item_error("resources", i, " must be a table")
             try:
                 resources.append(Resource(
                     line_field(item, "name"), line_field(item, "url"),
                     typed_field(item, "badges", str, None), typed_field(item, "note", str, None),
                     line_field(item, "section", None), line_field(item, "group", None)))
             except FieldError as exc:
-                raise FieldError("resources", f"resources[{i}]: {exc}") from exc
+                raise item_error("resources", i, f": {exc}") from exc
         blank_lines = typed_field(data, "blank_lines", dict, {})
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9
                    for v in blank_lines.values()):
@@ -473,7 +471,7 @@ _SETTINGS_KEYS = frozenset({
 def _section(item: Any, i: int) -> Section:
     """A ``[[sections]]`` table as a Section; raises FieldError naming ``sections[i]``."""
     if not isinstance(item, dict):
-        raise FieldError("sections", f"sections[{i}] must be a table")
+        raise item_error("sections", i, " must be a table")
     try:
         section = Section(
             heading=line_field(item, "heading"), slug=typed_field(item, "slug", str),
@@ -485,16 +483,16 @@ def _section(item: Any, i: int) -> Section:
             empty_years=typed_field(item, "empty_years", list, []),
             year_groups=typed_field(item, "year_groups", str, None))
     except FieldError as exc:
-        raise FieldError("sections", f"sections[{i}]: {exc}") from exc
+        raise item_error("sections", i, f": {exc}") from exc
     if section.year_heading is not None and section.year_heading.count("{year}") != 1:
-        raise FieldError("sections", f"sections[{i}]: year_heading {section.year_heading!r} "
-                         "must hold '{year}' once")
+        raise item_error("sections", i, f": year_heading {section.year_heading!r} must hold "
+                         "'{year}' once")
     if not ids.is_safe_key(section.slug):
-        raise FieldError("sections", f"sections[{i}]: slug {section.slug!r} is not "
-                         "a safe folder name (letters, digits, '-', '_', '.')")
+        raise item_error("sections", i, f": slug {section.slug!r} is not a safe folder name "
+                         "(letters, digits, '-', '_', '.')")
     if section.year_groups not in (None, *YEAR_GROUP_STYLES):
-        raise FieldError("sections", f"sections[{i}]: year_groups must be one of "
+        raise item_error("sections", i, ": year_groups must be one of "
                          + ", ".join(YEAR_GROUP_STYLES))
     if not all(isinstance(y, int) and not isinstance(y, bool) for y in section.empty_years):
-        raise FieldError("sections", f"sections[{i}]: empty_years must be a list of years")
+        raise item_error("sections", i, ": empty_years must be a list of years")
     return section

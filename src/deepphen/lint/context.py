@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from deepphen import catalog
+from deepphen.comments import key_line
 from deepphen.errors import CatalogError
 from deepphen.lint.config import LintConfig
 from deepphen.models import FieldError, Paper, Settings
@@ -80,7 +81,7 @@ def locate(lines: list[str], field_name: str | None, needle: str | None = None
     """(line, column), 1-based, of a TOML key and, when given, of ``needle`` after it."""
     start = 0
     if field_name:
-        line = catalog.key_line(lines, field_name)
+        line = key_line(lines, field_name)
         if line is None:
             return (1, 1)
         start = line - 1

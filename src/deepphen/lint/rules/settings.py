@@ -7,7 +7,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from deepphen.catalog import SETTINGS_FILE, key_line, read_toml
+from deepphen.catalog import SETTINGS_FILE, read_toml
+from deepphen.comments import key_line
 from deepphen.errors import unknown_name_hint
 from deepphen.layout import LAYOUT_KEYS, ResourceSection
 from deepphen.lint.context import Context
