@@ -4,6 +4,7 @@ writes ``sections`` and a paper's ``links``), not the line the array starts on."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,3 +78,15 @@ def test_a_paper_s_bad_link_names_its_own_line(catalog_dir: Path,
 ])
 def test_key_line(lines: list[str], index: int, line: int | None) -> None:
     assert key_line(lines, "s", index) == line
+
+
+def test_lint_names_the_line_of_each_table_with_an_unknown_key(
+        catalog_dir: Path, run_cli: Callable[..., object]) -> None:
+    settings = catalog_dir / "catalog.toml"
+    _edit(settings, 'slug = "neural-collapse"', 'slug = "neural-collapse", colour = 1')
+    _edit(settings, 'slug = "others"', 'slug = "others", colour = 2')
+    result = run_cli("lint", "--format", "json", exit_code=1)
+    found = {f["message"]: f["line"] for f in json.loads(result.stdout)
+             if "unknown key" in f["message"]}
+    assert found == {"unknown key 'colour' in sections[1]": _line_of(settings, "colour = 1"),
+                     "unknown key 'colour' in sections[3]": _line_of(settings, "colour = 2")}

@@ -71,17 +71,19 @@ class PaperFile:
             return {}
         return {k: v for k, v in table.items() if isinstance(v, str) and v.strip()}
 
-    def locate(self, field_name: str | None, needle: str | None = None) -> tuple[int, int]:
+    def locate(self, field_name: str | None, needle: str | None = None,
+               index: int | None = None) -> tuple[int, int]:
         """(line, column) of a key in the file and, when given, of ``needle`` after it."""
-        return locate(self.lines, field_name, needle)
+        return locate(self.lines, field_name, needle, index)
 
 
-def locate(lines: list[str], field_name: str | None, needle: str | None = None
-           ) -> tuple[int, int]:
-    """(line, column), 1-based, of a TOML key and, when given, of ``needle`` after it."""
+def locate(lines: list[str], field_name: str | None, needle: str | None = None,
+           index: int | None = None) -> tuple[int, int]:
+    """(line, column), 1-based, of a TOML key (its ``index``-th table) and, when given, of
+    ``needle`` after it."""
     start = 0
     if field_name:
-        line = key_line(lines, field_name)
+        line = key_line(lines, field_name, index or 0)
         if line is None:
             return (1, 1)
         start = line - 1

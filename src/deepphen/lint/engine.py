@@ -59,14 +59,14 @@ def _finding(ctx: Context, rule_obj: Rule, flag: Flag, file: PaperFile | None) -
         if flag.line is not None:
             line, col = flag.line, flag.column or 1
         else:
-            line, col = file.locate(flag.field, flag.needle)
+            line, col = file.locate(flag.field, flag.needle, flag.index)
         path = _display(ctx.root, file.rel)
     else:
         target = flag.path or ctx.root / catalog.SETTINGS_FILE
         if flag.line is not None:
             line, col = flag.line, 1
         elif target == ctx.root / catalog.SETTINGS_FILE:
-            line, col = locate(ctx.settings_lines, flag.field, flag.needle)
+            line, col = locate(ctx.settings_lines, flag.field, flag.needle, flag.index)
         else:
             line, col = 1, 1
         try:

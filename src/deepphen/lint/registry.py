@@ -58,12 +58,14 @@ class Flag:
     """What a rule flags; the engine adds rule id, level and the location in the file.
 
     ``field`` and ``needle`` locate the flag in a paper file (the key, then the text after
-    it); ``line`` overrides them. Catalog-scope rules set ``file`` (a PaperFile) or ``path``.
+    it; ``index``: in the index-th table of an array ``field``); ``line`` overrides them.
+    Catalog-scope rules set ``file`` (a PaperFile) or ``path``.
     """
 
     message: str
     field: str | None = None
     needle: str | None = None
+    index: int | None = None
     line: int | None = None
     column: int | None = None  # with ``line``; 1 when not given
     fix: Fix | None = None

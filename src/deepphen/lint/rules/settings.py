@@ -105,7 +105,7 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
     for i, page in enumerate(ctx.settings.pages):
         for key in page.extra:
             yield Flag(f"unknown key {key!r} in pages[{i}]", field="pages", needle=f"{key} =",
-                       hint=unknown_name_hint(key, known))
+                       index=i, hint=unknown_name_hint(key, known))
     data = read_toml(ctx.root / SETTINGS_FILE)
     for table, cls in (("sections", Section), ("resources", Resource),
                        ("resource_sections", ResourceSection)):
@@ -114,7 +114,7 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
             for key in item if isinstance(item, dict) else ():
                 if key not in names:
                     yield Flag(f"unknown key {key!r} in {table}[{i}]", field=table,
-                               needle=f"{key} =",
+                               needle=f"{key} =", index=i,
                                hint=unknown_name_hint(key, names))
 
 
