@@ -90,3 +90,12 @@ def test_lint_names_the_line_of_each_table_with_an_unknown_key(
              if "unknown key" in f["message"]}
     assert found == {"unknown key 'colour' in sections[1]": _line_of(settings, "colour = 1"),
                      "unknown key 'colour' in sections[3]": _line_of(settings, "colour = 2")}
+
+
+@pytest.mark.parametrize(("lines", "line"), [
+    (['s = "a"', "t = [{a = 1}]"], 1),  # a string, then another key's inline tables
+    (["s = 1", "[t]", "u = [{a = 1}]"], 1),
+    (['s = """', "{", '"""', "t = [{a = 1}]"], 1),
+])
+def test_key_line_of_a_value_that_is_no_array_is_its_own(lines: list[str], line: int) -> None:
+    assert key_line(lines, "s", 1) == line
