@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The suite on every CPU (pytest-xdist), each test module on one worker so that its
+# module-scoped fixtures (a browser, a built wheel) are made once. PYTEST_ARGS= runs it in one
+# process; PYTEST_ARGS="-x -k lint" picks tests.
+PYTEST_ARGS ?= -n auto --dist loadscope
 
 .PHONY: help install demo test test-pythons test-all lint-code lint-catalog page site bench dist \
         dist-check clean
@@ -24,11 +28,11 @@ demo: $(STAMP)  ## Set up, then search the shipped catalog for "grokking"
 test: $(STAMP)  ## Set up, then run ruff, the catalog lint and the whole test suite
 	$(BIN)/ruff check src tests bench
 	$(BIN)/deepphen lint --catalog catalog
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-pythons: $(STAMP)  ## The test suite on the other supported Pythons found (pyenv or PATH)
 	EXCEPT="$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" \
-		tools/test-pythons.sh
+		tools/test-pythons.sh $(PYTEST_ARGS)
 
 test-all: test test-pythons  ## make test, then the suite on every other supported Python
 

@@ -23,7 +23,6 @@ SKIP_PREFIX = "browser tests skipped"
 # Where the screenshot test writes its images (default: a pytest temporary folder); the
 # files written are listed at the end of the run.
 SCREENSHOT_DIR = os.environ.get("DEEPPHEN_SCREENSHOT_DIR")
-SCREENSHOTS: list[Path] = []
 FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",

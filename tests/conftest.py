@@ -120,6 +120,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             reasons.add(str(longrepr[2]).removeprefix("Skipped: "))
     for reason in sorted(reasons):
         terminalreporter.write_line(reason, yellow=True, bold=True)
-    if browser.SCREENSHOTS:
-        terminalreporter.write_line("page screenshots: "
-                                    + " ".join(str(p) for p in browser.SCREENSHOTS))
+    # From the reports, not a global: under pytest-xdist the tests ran in other processes.
+    shots = [value for report in terminalreporter.stats.get("passed", [])
+             for name, value in getattr(report, "user_properties", ()) if name == "screenshot"]
+    if shots:
+        terminalreporter.write_line("page screenshots: " + " ".join(map(str, shots)))

@@ -9,6 +9,7 @@ is absent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -307,7 +308,8 @@ def test_phone_width_has_no_sideways_scroll(browser: chromium.Browser, page: Pat
 
 
 def test_screenshots_for_people(browser: chromium.Browser, page: Path,
-                                tmp_path_factory: pytest.TempPathFactory) -> None:
+                                tmp_path_factory: pytest.TempPathFactory,
+                                record_property: Callable[[str, object], None]) -> None:
     """Writes the page as people see it (light, dark, phone) and lists the files at the end."""
     folder = Path(chromium.SCREENSHOT_DIR or tmp_path_factory.mktemp("screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -329,7 +331,7 @@ def test_screenshots_for_people(browser: chromium.Browser, page: Path,
         browser.cdp("Emulation.setEmulatedMedia", {"features": []})
     for name, _, _ in shots:
         assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        chromium.SCREENSHOTS.append(folder / name)
+        record_property("screenshot", str(folder / name))  # the run's last line lists them
 
 
 # --- a catalog of hostile texts: nothing may run, everything shows as text -----------------
