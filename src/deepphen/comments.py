@@ -91,9 +91,10 @@ def key_line(lines: list[str], name: str, index: int = 0) -> int | None:
 
 def _inline_table_line(lines: list[str], start: int, index: int) -> int | None:
     """The line of the index-th inline table directly in the array set on line ``start``."""
+    # The line starts with the bare key and its "=", so what follows is the value's text.
+    if not lines[start - 1].partition("=")[2].lstrip().startswith("["):
+        return None  # not an array: no need to scan the text (lint locates many keys)
     masked = _scan("\n".join(lines))[1].split("\n")
-    if not masked[start - 1].partition("=")[2].lstrip().startswith("["):
-        return None  # not an array
     depth, seen = 0, -1
     for number, line in enumerate(masked[start - 1:], start):
         for char in line.partition("=")[2] if number == start else line:
