@@ -72,9 +72,9 @@ class Browser:
         self.cdp("Emulation.setScriptExecutionDisabled", {"value": not javascript})
         self.driver.get("about:blank")
         # A query of its own each time: every open is a new document at a new address, never
-        # a reload of the last one. Under load (pytest-xdist, busy CPUs) the same address
-        # again made filters set by the next test vanish, in about half the runs of the
-        # module; with its own address, none in eight.
+        # a reload of the last one. Under load the same address again made filters the
+        # next test set vanish: once in a CI run on every CPU (pytest-xdist), in 4 of 8 runs
+        # of the page modules beside four busy processes; with its own address, 0 of 8.
         self.opened += 1
         url = f"{path.resolve().as_uri()}?open={self.opened}"
         self.driver.get(url + (f"#{fragment}" if fragment else ""))
