@@ -304,7 +304,7 @@ def is_links_line(text: str) -> bool:
     return found and text[pos:].strip() in ("", "\\")
 
 
-_DIGITS_RE = re.compile(r"^\d{1,9}$")
+_DIGITS_RE = re.compile(r"^\d{1,9}\Z")
 # The end of a misbracketed link '[[label](url)]', from its label's closing bracket on.
 _INNER_LINK_TAIL_RE = re.compile(rf"\]\(({LINK_URL})\)\]")
 

@@ -23,14 +23,16 @@ _OLD = (
 _ID = rf"(?:{_NEW}|{_OLD})(?:v(?P<version>[1-9]\d{{0,3}}))?"
 # re.ASCII: an id's digits are ASCII ones ("١٨03.٠٣٦٣٥" is none), and case is ignored in
 # ASCII only ("arxıv.org", with a dotless ı, is another host).
-_ID_RE = re.compile(rf"^{_ID}$", re.ASCII)
+# \Z, not $, in every pattern that validates a whole value: $ also matches before a final
+# newline, and "others\n" is no safe folder name.
+_ID_RE = re.compile(rf"^{_ID}\Z", re.ASCII)
 _URL_RE = re.compile(
     rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ID}(?:\.pdf)?/?"
-    r"(?:[?#].*)?$",
+    r"(?:[?#].*)?\Z",
     re.IGNORECASE | re.ASCII,
 )
 _PREFIX_RE = re.compile(r"^arxiv:\s*", re.IGNORECASE)  # any space: pasted text holds NBSP
-_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}\Z")
 
 ABS_URL = "https://arxiv.org/abs/"
 

@@ -26,7 +26,7 @@ EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a tool whose reader left
 # A URL a terminal may open on a click: web only, and nothing that could end the OSC 8 sequence.
 # Compiled on first use (terminal tables only): this module is on search's start-up path.
-LINKABLE = r"^https?://[\x21-\x7e]+$"
+LINKABLE = r"^https?://[\x21-\x7e]+\Z"
 
 
 def error(message: str) -> None:
@@ -170,10 +170,13 @@ def can_ask() -> bool:
 
 @functools.cache
 def console(stderr: bool = False) -> Any:
-    """A rich Console (imported on first use only). rich honours NO_COLOR by itself."""
+    """A rich Console (imported on first use only). rich honours NO_COLOR by itself.
+
+    No emoji codes: escaping markup leaves ":warning:" alone, and a file or title holding it
+    would show another name than its own (a ``git mv`` hint naming no file)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
 
 
 def echo(text: str = "", *, err: bool = False) -> None:

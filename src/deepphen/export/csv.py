@@ -2,7 +2,8 @@
 
 Rows end in CRLF and cells are quoted when they hold a comma, quote or line break. List
 fields are joined with ``"; "``. A cell that a spreadsheet would run as a formula (starting
-with ``= + - @``, a tab or a carriage return) gets a leading apostrophe. The text carries no
+with ``= + - @``, a tab or a carriage return) gets a leading apostrophe. Control and bidi
+characters are dropped (line breaks and tabs stay). The text carries no
 byte-order mark (see docs/export-formats.md for opening it in Excel).
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Callable
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
+from deepphen.printable import strip_controls
 
 LIST_SEPARATOR = "; "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,7 +51,9 @@ def safe_cell(value: object) -> str:
     """The cell text of a value; text a spreadsheet would evaluate is prefixed with ``'``."""
     if value is None:
         return ""
-    text = str(value)
+    # No control or bidi character acts in a spreadsheet or on the terminal showing the
+    # text (lint's DP413 names them in the paper files); a digest's line breaks stay.
+    text = strip_controls(str(value), keep="\n\r\t")
     if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
         return "'" + text
     return text

@@ -25,6 +25,7 @@ from deepphen.export import sections_with_papers
 from deepphen.export.anchors import PLACEHOLDER, link_label, resolve
 from deepphen.layout import Layout
 from deepphen.models import Paper, Resource, Section, Settings
+from deepphen.printable import strip_controls
 from deepphen.verbatim import page_lines
 
 
@@ -149,7 +150,11 @@ def render(papers: list[Paper], settings: Settings) -> str:
     lines[toc_at:toc_at] = toc
     targets[:] = [(line + len(toc) if line is not None and line >= toc_at else line, wanted)
                   for line, wanted in targets]
-    lines = resolve(lines, targets)
+    # The settings are the curator's markdown, written as is, but no control or bidi character
+    # is markdown: one in a heading or the intro would act on the terminal that shows the page
+    # (lint's DP608 names it in catalog.toml). Paper fields are folded already. After the
+    # anchors are resolved: their placeholders are made of control characters.
+    lines = [strip_controls(line, keep="\n\t") for line in resolve(lines, targets)]
     return "\n".join(lines) + "\n" * (1 + layout.end_blank_lines)
 
 

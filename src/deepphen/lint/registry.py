@@ -118,7 +118,7 @@ class Rule:
 # Filled by @rule as the families in deepphen.lint.rules are imported; read it through
 # deepphen.lint.rules.all_rules(), which imports them first.
 RULES: dict[str, Rule] = {}
-_RULE_ID = re.compile(r"^DP[1-6]\d\d$")
+_RULE_ID = re.compile(r"^DP[1-6]\d\d\Z")
 
 
 def rule(rule_id: str, name: str, level: str, description: str, *, scope: str = "file",

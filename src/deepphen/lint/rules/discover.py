@@ -37,7 +37,7 @@ def dismissed_file(ctx: Context) -> Iterator[Flag]:
     if not isinstance(items, list):
         yield Flag("'dismissed' must be a list of tables ([[dismissed]])", path=path, line=1)
         return
-    in_catalog = {p.arxiv for p in ctx.papers if p.arxiv}
+    in_catalog = {ids.canonical_id(p.arxiv) for p in ctx.papers if p.arxiv}
     seen: dict[str, int] = {}
     headers = header_lines(path)
     for i, item in enumerate(items):

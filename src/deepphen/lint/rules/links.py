@@ -95,7 +95,7 @@ def _canonicalize_arxiv(data: dict[str, Any]) -> None:
     _set_links(data, lambda url: canonical_arxiv_url(url) or url)
 
 
-_PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^\s]*)?$")
+_PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^\s]*)?\Z")
 
 
 def split_url(url: str) -> SplitResult | None:

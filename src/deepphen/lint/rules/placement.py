@@ -99,7 +99,8 @@ def duplicate_arxiv(ctx: Context) -> Iterator[Flag]:
         if f.paper is None:
             continue
         if f.paper.arxiv:
-            arxiv, where = f.paper.arxiv, {"field": "arxiv"}
+            # "arXiv:2201.02177v2" is DP201's to rewrite, and 2201.02177 all the same.
+            arxiv, where = ids.canonical_id(f.paper.arxiv) or f.paper.arxiv, {"field": "arxiv"}
         else:
             linked = [(found, link.url) for link in f.paper.links if link.label == "paper"
                       and (found := arxiv_id_from_url(link.url))]

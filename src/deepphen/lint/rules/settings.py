@@ -14,6 +14,7 @@ from deepphen.layout import LAYOUT_KEYS, ResourceSection
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
 from deepphen.models import DiscoverSettings, Resource, Section, Settings
+from deepphen.printable import has_control
 from deepphen.slugs import github_anchor
 
 
@@ -182,3 +183,65 @@ def _block_key_line(lines: list[str], page: int, block: int, key: str, needle: s
         if found is not None:
             return found
     return at
+
+
+# A line break or tab is how multi-line markdown is written; nothing else that acts is text.
+_SETTINGS_LAYOUT = "\n\t"
+
+
+def _strings(value: object, where: str) -> Iterator[tuple[str, str]]:
+    """(where, text) of every string in a TOML value, keys included."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{where}[{i}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, f"{where} (a key)")
+            yield from _strings(item, f"{where}.{key}")
+
+
+def _control_line(lines: list[str], start: int, char: str) -> int:
+    """The first line from ``start`` (1-based) holding ``char`` raw or as a TOML escape."""
+    forms = [char, f"\\u{ord(char):04x}", f"\\u{ord(char):08x}"]  # \\U, in any case
+    for number in range(start, len(lines) + 1):
+        if any(form in lines[number - 1].lower() for form in forms):
+            return number
+    return start
+
+
+@rule("DP608", "settings-control-character", "error",
+      "catalog.toml's text has no control, line-separator or bidi-override character.",
+      scope="catalog")
+def settings_control_character(ctx: Context) -> Iterator[Flag]:
+    """The settings are the curator's markdown, written to the page as they are; a control
+    or bidi character in them is no markdown: an ESC in a heading retitles the terminal that
+    shows the page, U+202E reverses what a reader sees. Export drops them from the page;
+    this rule names them where they are written. Line breaks and tabs are layout.
+
+    Bad:  ``heading = "Others\\u001b]0;title\\u0007"``, ``intro = "Deep\\u202eLearning"``
+    Good: ``heading = "Others"``
+    """
+    data = read_toml(ctx.root / SETTINGS_FILE)
+    lines = ctx.settings_lines
+    for key, value in data.items():
+        if has_control(key):
+            yield Flag(f"control character in the setting name {key!r}",
+                       line=_control_line(lines, 1, next(c for c in key if has_control(c))),
+                       hint="delete it")
+            continue
+        items = value if isinstance(value, list) and all(isinstance(v, dict) for v in value) \
+            else [value]
+        for index, item in enumerate(items):
+            where = f"{key}[{index}]" if items is value else key
+            for path, text in _strings(item, where):
+                bad = next((ch for ch in text if ch not in _SETTINGS_LAYOUT and has_control(ch)),
+                           None)
+                if bad is not None:
+                    start = key_line(lines, key, index if items is value else 0) or 1
+                    yield Flag(f"control character U+{ord(bad):04X} in {path}",
+                               line=_control_line(lines, start, bad),
+                               hint="delete it (write a line break as a new line of a "
+                                    "multi-line string)")
+                    break
