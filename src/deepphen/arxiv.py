@@ -17,6 +17,7 @@ import email.utils
 import itertools
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from deepphen.decoding import Decoder
 from deepphen.errors import DeepphenError, NetworkError, Refused
 from deepphen.printable import strip_controls
 from deepphen.redirects import MAX_REDIRECTS
+from deepphen.watchdog import TimerFactory, Watchdog
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 ENV_API_URL = "DEEPPHEN_ARXIV_API_URL"
@@ -134,6 +136,7 @@ class Client:
         on_wait: WaitHook | None = None,
         transport: httpx.BaseTransport | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
+        timer: TimerFactory = threading.Timer,
     ) -> None:
         if base_url is not None:
             check_url(base_url, "the API URL")
@@ -149,6 +152,7 @@ class Client:
         self.sleep = sleep or type(self).default_sleep
         self.on_wait = on_wait
         self._transport = transport
+        self.timer = timer
         self._last_request: float | None = None
         self.requests_sent = 0
         self.strays = 0
@@ -271,9 +275,12 @@ class Client:
             self.page_cap = smaller[-1]
 
     def _open(self) -> httpx.Client:
+        # No idle connections kept: each request opens its own, the one its watchdog cuts
+        # (requests are 3 s apart, longer than servers keep an idle connection anyway).
         return httpx.Client(timeout=self.timeout, transport=self._transport,
                             headers={"User-Agent": USER_AGENT,
                                      "Accept-Encoding": ACCEPT_ENCODING},
+                            limits=httpx.Limits(max_keepalive_connections=0),
                             follow_redirects=False)  # _send follows what redirects allows
 
     def remaining(self) -> float | None:
@@ -328,7 +335,7 @@ class Client:
             try:
                 status, headers, body = self._send(http, url, timeout)
             except httpx.TimeoutException as exc:
-                cause, status, retry_after = f"timed out after {timeout:g}s", None, None
+                cause, status, retry_after = f"timed out after {timeout:.3g}s", None, None
                 if last:
                     raise _network_error(cause, url, status, attempt) from exc
             except httpx.TooManyRedirects as exc:
@@ -344,8 +351,11 @@ class Client:
                 if last:
                     raise _network_error(cause, url, status, attempt) from exc
             else:
-                if status < 400:
+                if status < 300:
                     return body, url
+                if status < 400:  # no Location to follow (or a 304): no feed to read
+                    raise _network_error(f"HTTP {status} and no redirect to follow", url,
+                                         status, attempt)
                 if status in _REFUSED_STATUSES:
                     reason = _refusal_reason(body)
                     raise Refused(f"arXiv rejected the request: {reason or f'HTTP {status}'}",
@@ -373,10 +383,23 @@ class Client:
         """One request, streamed so that an oversized body is cut off, not buffered.
 
         httpx's timeout bounds each read; a server trickling bytes could still hold the
-        request forever, so the whole body must also arrive within ``timeout``.
+        request forever, so the whole answer must also arrive within ``timeout``: the body
+        is checked here as it comes, the status line and headers by a watchdog.
         """
-        deadline = self.clock() + timeout
-        request = http.build_request("GET", url, timeout=timeout)
+        watchdog = Watchdog(timeout, self.timer)
+        request = http.build_request("GET", url, timeout=timeout,
+                                     extensions={"trace": watchdog.trace})
+        try:
+            with watchdog:
+                return self._exchange(http, request, url, self.clock() + timeout)
+        except httpx.TransportError as exc:
+            if watchdog.fired and not isinstance(exc, httpx.TimeoutException):
+                raise httpx.ReadTimeout("no whole answer in time", request=request) from exc
+            raise
+
+    def _exchange(self, http: httpx.Client, request: httpx.Request, url: str,
+                  deadline: float) -> tuple[int, httpx.Headers, bytes]:
+        """Send ``request`` (following allowed redirects) and read the capped body."""
         with contextlib.closing(redirects.follow(http, request, self.base_url,
                                                  f"check ${ENV_API_URL}")) as response:
             length = response.headers.get("content-length")

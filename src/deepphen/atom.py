@@ -68,7 +68,16 @@ class ArxivEntry:
         return ids.abs_url(self.id)
 
 
+# An HTML page where a feed should be: a captive portal, a proxy's error or a wrong URL.
+_HTML_RE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+                      re.IGNORECASE | re.DOTALL)
+
+
 def _parse_xml(body: bytes, url: str) -> Any:
+    if _HTML_RE.match(body[:4096]):
+        raise NetworkError("the arXiv API's address answered with an HTML page, not an Atom "
+                           "feed (a proxy, a login page or a wrong URL?)", url=url,
+                           hint=f"from {url}")
     try:
         return SafeET.fromstring(body, forbid_dtd=True)
     except DefusedXmlException as exc:

@@ -98,4 +98,6 @@ def shown(url: str) -> str:
         scheme, host, port = origin(url)
     except ValueError:
         return url[:60]
-    return f"{scheme}://{host}:{port}" if host else url[:60]
+    if not host:
+        return url[:60]
+    return f"{scheme}://{host}:{port}" if port is not None else f"{scheme}://{host}"
