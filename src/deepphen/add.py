@@ -31,16 +31,13 @@ from deepphen.suggest import (
     normalize_keywords,
 )
 from deepphen.suggest import suggest_keywords as _suggest_keywords
+from deepphen.tidy import oversized, tidy_authors, tidy_title
 from deepphen.vocab import Vocabulary, fold_distinct
 
 if TYPE_CHECKING:
     from deepphen.arxiv import ArxivEntry, Client
     from deepphen.fsutil import Journal
 
-# arXiv's longest titles run to some 300 characters and its author names to some 100: a
-# feed sending far more is a broken or hostile server, and the file would keep it for good.
-MAX_TITLE = 1_000
-MAX_AUTHOR = 300
 TITLE_MATCH = 92  # rapidfuzz ratio of folded titles from which two papers are the same
 
 
@@ -177,16 +174,17 @@ def find_duplicate(papers: Sequence[Paper], arxiv_id: str, title: str) -> Paper 
     return best[1] if best else None
 
 
-def _refuse_oversized(arxiv_id: str, entry: ArxivEntry) -> None:
-    """No paper's title or author name is kilobytes long: refuse what no file should keep."""
-    longest = max(entry.authors, key=len, default="")
-    what = (f"a title of {len(entry.title):,} characters" if len(entry.title) > MAX_TITLE
-            else f"an author name of {len(longest):,} characters"
-            if len(longest) > MAX_AUTHOR else "")
+def refuse_unfit(arxiv_id: str, entry: ArxivEntry) -> None:
+    """Refuse a record no paper file should keep: no title once tidied (a title of periods
+    only), or a title or author name kilobytes long (arXiv's longest titles run to some 300
+    characters and its names to some 100: a feed sending far more is a broken or hostile
+    server, and the file would keep it for good)."""
+    hint = "try again later, or add it to the catalog by hand"
+    if not any(ch.isalnum() for ch in tidy_title(entry.title)):  # lint DP402: "...." is none
+        raise DeepphenError(f"arXiv sent no title for {arxiv_id}", hint=hint)
+    what = oversized(entry.title, entry.authors)
     if what:
-        raise DeepphenError(f"arXiv sent {what} for {arxiv_id} (at most {MAX_TITLE:,} for a "
-                            f"title, {MAX_AUTHOR} for a name)",
-                            hint="try again later, or add it to the catalog by hand")
+        raise DeepphenError(f"arXiv sent {what} for {arxiv_id}", hint=hint)
 
 
 def _duplicate_error(arxiv_id: str, existing: Paper) -> DuplicateError:
@@ -227,10 +225,10 @@ def build_paper(entry: ArxivEntry, options: Options, keywords: list[str]) -> Pap
         links.append(Link("code", options.code.strip()))
     digest = " ".join(options.digest.split()) if options.digest else None
     return Paper(
-        title=entry.title.rstrip("."),
+        title=tidy_title(entry.title),
         year=entry.year,
         section="",
-        authors=list(entry.authors),
+        authors=tidy_authors(entry.authors),
         venue=(options.venue.strip() if options.venue else None)
         or venue_from_journal_ref(entry.journal_ref),
         published=entry.published,
@@ -288,10 +286,7 @@ def plan_additions(
     proposals = []
     for arxiv_id in wanted:
         entry = found[arxiv_id]
-        if not entry.title:  # a paper file needs one (lint DP402)
-            raise DeepphenError(f"arXiv sent no title for {arxiv_id}",
-                                hint="try again later, or add it to the catalog by hand")
-        _refuse_oversized(arxiv_id, entry)
+        refuse_unfit(arxiv_id, entry)
         existing = find_duplicate(cat.papers, arxiv_id, entry.title)
         if existing is not None and not options.force:
             raise _duplicate_error(arxiv_id, existing)

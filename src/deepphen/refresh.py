@@ -18,6 +18,7 @@ from deepphen import ids
 from deepphen.comments import HasComment, comment_problem
 from deepphen.errors import CatalogError, DeepphenError, NotFound
 from deepphen.models import Paper
+from deepphen.tidy import oversized, tidy_authors, tidy_title
 from deepphen.vocab import fold_distinct
 
 if TYPE_CHECKING:
@@ -77,16 +78,25 @@ class RefreshResult:
 
 
 def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
-    """Fields where arXiv's record says something else than the catalog."""
+    """Fields where arXiv's record says something else than the catalog, written as the
+    list writes them (deepphen.tidy), as ``add`` would write them.
+
+    A record no file should keep (a title or name kilobytes long) is DeepphenError.
+    """
     from deepphen.venues import venue_from_journal_ref
 
+    what = oversized(entry.title, entry.authors)
+    if what:
+        raise DeepphenError(f"arXiv sent {what} for {entry.id}",
+                            hint="try again later, or correct the paper by hand")
     out = []
-    title = entry.title.rstrip(".")
+    title = tidy_title(entry.title)
+    authors = tidy_authors(entry.authors)
     same = fold_distinct  # quotes, dashes, case and accents aside; other scripts count
     if title and same(title) != same(paper.title):
         out.append(Change("title", paper.title, title))
-    if entry.authors and [same(a) for a in entry.authors] != [same(a) for a in paper.authors]:
-        out.append(Change("authors", list(paper.authors), list(entry.authors)))
+    if authors and [same(a) for a in authors] != [same(a) for a in paper.authors]:
+        out.append(Change("authors", list(paper.authors), authors))
     venue = venue_from_journal_ref(entry.journal_ref)
     if venue and same(venue) != same(paper.venue or ""):
         out.append(Change("venue", paper.venue, venue))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,14 +9,21 @@ from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.lint.rules.common import fold_distinct
 from deepphen.printable import has_control, strip_controls
+from deepphen.tidy import (
+    ET_AL,
+    JOINED_RE,
+    TYPOGRAPHIC_RE,
+    ascii_quotes,
+    dedupe_folded,
+    ends_badly,
+    et_al_last,
+    split_joined,
+    strip_final,
+)
 from deepphen.venues import conference_acronym, year_in
 
 MAX_KEYWORDS = 6
 SPELLING_CUTOFF = 91  # rapidfuzz ratio between folded key words from different groups
-ET_AL = re.compile(r"^(?:(?P<name>.*?)[\s,]+)?(?:et\.?\s*al\.?|\.\.\.|…)$", re.IGNORECASE)
-TYPOGRAPHIC = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'",
-               "\u201a": "'", "\u2032": "'", "\u00b4": "'", "\u2033": '"'}
-_TYPO_RE = re.compile("[" + "".join(TYPOGRAPHIC) + "]")
 
 
 def _normal_space(text: str) -> str:
@@ -47,10 +53,6 @@ def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Flag]:
                           edit=_edit_field("title", _normal_space)))
 
 
-def _strip_final(title: str) -> str:
-    return title.rstrip().rstrip(".,;:").rstrip()
-
-
 @rule("DP402", "title-punctuation", "warning",
       "A title does not end in '.', ',', ';' or ':' (the page adds the period).", fixable=True)
 def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Flag]:
@@ -62,10 +64,10 @@ def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     title = f.paper.title.rstrip()
     if not title:
         yield Flag("empty title", field="title")
-    elif title[-1] in ".,;:" and not title.endswith(("...", "et al.")):
+    elif ends_badly(title):
         yield Flag(f"title ends in {title[-1]!r}", field="title",
                    fix=Fix("removed the title's final punctuation",
-                          edit=_edit_field("title", _strip_final)))
+                          edit=_edit_field("title", strip_final)))
 
 
 @rule("DP403", "authors-empty", "warning", "A paper lists its authors.")
@@ -92,38 +94,14 @@ def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         if key and key in seen:
             yield Flag(f"author {name!r} is listed twice", field="authors", needle=name,
                        fix=Fix(f"removed the second {name!r}",
-                              edit=_edit_field("authors", _dedupe_folded)))
+                              edit=_edit_field("authors", dedupe_folded)))
             return
         seen.add(key)
 
 
-def _dedupe_folded(values: list[Any]) -> list[Any]:
-    seen: set[str] = set()
-    out = []
-    for value in values:
-        key = fold_distinct(value) if isinstance(value, str) else str(value)
-        if key and key in seen:
-            continue
-        seen.add(key)
-        out.append(value)
-    return out
-
-
 def _et_al_last(data: dict[str, Any]) -> None:
-    """Names as listed, a shortened list ending in one item written "et al."."""
-    authors = data.get("authors")
-    if not isinstance(authors, list):
-        return
-    kept, cut = [], False
-    for name in authors:
-        m = ET_AL.match(name.strip()) if isinstance(name, str) else None
-        if m is None:
-            kept.append(name)
-        else:
-            if m.group("name"):
-                kept.append(m.group("name").strip())
-            cut = True
-    data["authors"] = kept + (["et al."] if cut else [])
+    if isinstance(data.get("authors"), list):
+        data["authors"] = et_al_last(data["authors"])
 
 
 @rule("DP405", "et-al", "warning",
@@ -240,7 +218,7 @@ def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 def _clean_keywords(values: list[Any]) -> list[Any]:
     cleaned = [_normal_space(v).rstrip(".;,").strip() if isinstance(v, str) else v
                for v in values]
-    return _dedupe_folded([v for v in cleaned if v != ""])
+    return dedupe_folded([v for v in cleaned if v != ""])
 
 
 @rule("DP409", "keyword-format", "warning",
@@ -263,12 +241,6 @@ def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
                    fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
 
 
-def _ascii_quotes(value: Any) -> Any:
-    if isinstance(value, str):
-        return _TYPO_RE.sub(lambda m: TYPOGRAPHIC[m.group()], value)
-    if isinstance(value, list):
-        return [_ascii_quotes(v) for v in value]
-    return value
 
 
 @rule("DP410", "typographic-quotes", "warning",
@@ -285,12 +257,12 @@ def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     for name, values in (("title", [paper.title]), ("authors", paper.authors),
                          ("venue", [paper.venue or ""]), ("keywords", paper.keywords)):
         for value in values:
-            m = _TYPO_RE.search(value)
+            m = TYPOGRAPHIC_RE.search(value)
             if m:
                 yield Flag(f"typographic quote {m.group()!r} in {name}", field=name,
                            needle=value,
                            fix=Fix(f"ASCII quotes in {name}",
-                                   edit=_edit_field(name, _ascii_quotes)))
+                                   edit=_edit_field(name, ascii_quotes)))
                 break
 
 
@@ -384,19 +356,6 @@ def _strip_controls_except(allowed: str) -> Callable[[Any], Any]:
     return strip
 
 
-_JOINED_RE = re.compile(r"\s+(?:&|and)\s+")
-
-
-def _split_joined(values: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for value in values:
-        if isinstance(value, str):
-            out.extend(name.strip() for name in _JOINED_RE.split(value) if name.strip())
-        else:
-            out.append(value)
-    return out
-
-
 @rule("DP414", "author-joined", "error",
       "Each author is one list item: no '&' or ' and ' inside a name.", fixable=True)
 def author_joined(f: PaperFile, ctx: Context) -> Iterator[Flag]:
@@ -407,8 +366,8 @@ def author_joined(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     Good: ``authors = ["Denis Therien", "Konrad P. Kording"]``
     """
     for name in f.paper.authors:
-        if _JOINED_RE.search(name):
+        if JOINED_RE.search(name):
             yield Flag(f"author {name!r} names more than one person", field="authors",
                        needle=name, fix=Fix("split the joined author names",
-                                           edit=_edit_field("authors", _split_joined)))
+                                           edit=_edit_field("authors", split_joined)))
             return

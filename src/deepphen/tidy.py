@@ -1,0 +1,108 @@
+"""The list's way of writing a title and an author list, in one place: what lint's fixes
+write (DP402, DP404, DP405, DP410, DP414) and what ``add`` and ``refresh`` store of arXiv's
+record, so a paper fetched from arXiv passes lint as it comes.
+
+The functions on lists take a TOML value as a file holds it: an item that is not a string
+is kept as it is (lint reports it elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from deepphen.vocab import fold_distinct
+
+MAX_TITLE = 1_000  # characters; no paper's title is longer, a feed's may be
+MAX_AUTHOR = 300  # characters of one name
+MAX_AUTHORS = 500  # names kept of a longer list, which then ends in "et al."
+ET_AL = re.compile(r"^(?:(?P<name>.*?)[\s,]+)?(?:et\.?\s*al\.?|\.\.\.|…)$", re.IGNORECASE)
+TYPOGRAPHIC = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'",
+               "\u201a": "'", "\u2032": "'", "\u00b4": "'", "\u2033": '"'}
+TYPOGRAPHIC_RE = re.compile("[" + "".join(TYPOGRAPHIC) + "]")
+JOINED_RE = re.compile(r"\s+(?:&|and)\s+")
+
+
+def strip_final(title: str) -> str:
+    """The title without its final '.', ',', ';' or ':' (the page adds the period)."""
+    return title.rstrip().rstrip(".,;:").rstrip()
+
+
+def ends_badly(title: str) -> bool:
+    """Whether the title ends in punctuation the page would double (DP402); '...' and
+    'et al.' are words, '?' and '!' stay."""
+    title = title.rstrip()
+    return bool(title) and title[-1] in ".,;:" and not title.endswith(("...", "et al."))
+
+
+def ascii_quotes(value: Any) -> Any:
+    """Typographic quotes as ASCII ones, in a string or each string of a list."""
+    if isinstance(value, str):
+        return TYPOGRAPHIC_RE.sub(lambda m: TYPOGRAPHIC[m.group()], value)
+    if isinstance(value, list):
+        return [ascii_quotes(v) for v in value]
+    return value
+
+
+def split_joined(values: list[Any]) -> list[Any]:
+    """Each name its own item: "A & B" and "A and B" are two people."""
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            out.extend(name.strip() for name in JOINED_RE.split(value) if name.strip())
+        else:
+            out.append(value)
+    return out
+
+
+def dedupe_folded(values: list[Any]) -> list[Any]:
+    """The first of the items that fold alike (case, accents, punctuation)."""
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = fold_distinct(value) if isinstance(value, str) else str(value)
+        if key and key in seen:
+            continue
+        seen.add(key)
+        out.append(value)
+    return out
+
+
+def et_al_last(authors: list[Any]) -> list[Any]:
+    """Names as listed, a shortened list ending in one item written "et al."."""
+    kept, cut = [], False
+    for name in authors:
+        m = ET_AL.match(name.strip()) if isinstance(name, str) else None
+        if m is None:
+            kept.append(name)
+        else:
+            if m.group("name"):
+                kept.append(m.group("name").strip())
+            cut = True
+    return kept + (["et al."] if cut else [])
+
+
+def tidy_title(title: str) -> str:
+    """A title as the list writes it: single spaces, ASCII quotes, no final period."""
+    title = ascii_quotes(" ".join(title.split()))
+    return strip_final(title) if ends_badly(title) else title
+
+
+def tidy_authors(names: list[str]) -> list[str]:
+    """An author list as the list writes it: one person an item, each once, ASCII quotes,
+    a shortened list ending in "et al.", at most MAX_AUTHORS names."""
+    names = et_al_last(dedupe_folded(split_joined(ascii_quotes(list(names)))))
+    people = [n for n in names if n != "et al."]
+    if len(people) > MAX_AUTHORS:
+        return [*people[:MAX_AUTHORS], "et al."]
+    return names
+
+
+def oversized(title: str, authors: list[str]) -> str | None:
+    """What no paper file should keep ("a title of 3,000,000 characters"), or None."""
+    longest = max(authors, key=len, default="")
+    if len(title) > MAX_TITLE:
+        return f"a title of {len(title):,} characters (at most {MAX_TITLE:,})"
+    if len(longest) > MAX_AUTHOR:
+        return f"an author name of {len(longest):,} characters (at most {MAX_AUTHOR})"
+    return None
