@@ -6,7 +6,9 @@ tests/test_hostile_*.py and tests/test_hardening*.py.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -181,3 +183,201 @@ def test_a_dismissal_of_a_paper_the_catalog_writes_loosely_is_found(
         '[[dismissed]]\narxiv = "2201.02177"\ndate = 2025-05-20\n')
     out = run_cli("lint", "--catalog", root, "--rule", "DP605", exit_code=1).stdout
     assert "2201.02177 is dismissed but also in the catalog" in out
+
+
+# ---------------------------------------------------------------------------------------
+# What a hostile or careless server sends, kept by add and refresh: a title of periods
+# passed the "no title" check before the periods were stripped (title = ""); refresh kept a
+# title of megabytes that add refuses; neither bounded the number of authors (200,000 names
+# made a 3 MB paper file); and both stored what lint then rejects ("A and B" as one author,
+# a name twice, "et al" first, curly quotes, a final comma). Both now write what lint's
+# fixes would (deepphen.tidy).
+
+
+def _serve(arxiv: object, arxiv_id: str, title: str, authors: list[str]) -> None:
+    from tests.arxiv_query import CorpusEntry
+
+    arxiv.corpus = [CorpusEntry(arxiv_id, title, authors, "An abstract.", ["cs.LG"],
+                                dt.datetime(2025, 5, 18, 12))]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.relative_to(root).parts[0].startswith(".deepphen")}
+
+
+@pytest.mark.parametrize("title", ["....", " . ", ",;:"])
+def test_a_title_of_punctuation_is_no_title(catalog_dir: Path, arxiv: object,
+                                            run_cli: Callable[..., object], title: str) -> None:
+    _serve(arxiv, "2505.11111", title, ["Ann Example"])
+    before = _files(catalog_dir)
+    result = run_cli("add", "2505.11111", "-s", "others", "-k", "Grokking", exit_code=2)
+    assert "arXiv sent no title for 2505.11111" in result.stderr
+    assert _files(catalog_dir) == before
+
+
+def test_add_writes_a_record_as_lint_wants_it(catalog_dir: Path, arxiv: object,
+                                              run_cli: Callable[..., object]) -> None:
+    _serve(arxiv, "2505.11111", "Grokking \u201cExplained\u201d: a study,",
+           ["Jane Doe and John Roe", "Ann Lee", "ANN LEE", "et al", "Bo O\u2019Brien"])
+    run_cli("add", "2505.11111", "-s", "others", "-k", "Grokking")
+    paper = read_paper(catalog_dir / "others" / "2505.11111.toml")
+    assert paper.title == 'Grokking "Explained": a study'
+    assert paper.authors == ["Jane Doe", "John Roe", "Ann Lee", "Bo O'Brien", "et al."]
+    found = json.loads(run_cli("lint", "--format", "json", exit_code=None).stdout)
+    assert not [f for f in found if "2505.11111" in f["path"]]
+
+
+def test_a_list_of_thousands_of_authors_is_cut(catalog_dir: Path, arxiv: object,
+                                               run_cli: Callable[..., object]) -> None:
+    from deepphen.tidy import MAX_AUTHORS
+
+    _serve(arxiv, "2505.11111", "Grokking at scale", [f"Ann Person{i}" for i in range(5000)])
+    run_cli("add", "2505.11111", "-s", "others", "-k", "Grokking")
+    authors = read_paper(catalog_dir / "others" / "2505.11111.toml").authors
+    assert len(authors) == MAX_AUTHORS + 1 and authors[-1] == "et al."
+    assert authors[:2] == ["Ann Person0", "Ann Person1"]
+
+
+@pytest.mark.parametrize("title, authors, what", [
+    ("G" * 1_800_000, ["Ann Example"], "a title of 1,800,000 characters"),
+    ("Grokking", ["Ann " + "x" * 5000], "an author name of 5,004 characters"),
+])
+def test_refresh_refuses_what_add_refuses(tmp_path: Path, arxiv: object,
+                                          run_cli: Callable[..., object], title: str,
+                                          authors: list[str], what: str) -> None:
+    from deepphen.models import Link, Paper
+
+    paper = Paper(title="Grokking", year=2025, section="others", arxiv="2505.11111",
+                  authors=["Ann Example"], keywords=["Grokking"],
+                  links=[Link("paper", "https://arxiv.org/abs/2505.11111")])
+    root = make_catalog(tmp_path / "catalog", [*sample_papers(), paper])
+    _serve(arxiv, "2505.11111", title, authors)
+    before = _files(root)
+    result = run_cli("refresh", "2505.11111", "--write", "--catalog", root, exit_code=2)
+    assert what in result.stderr and result.stderr.count("\n") == 1
+    assert _files(root) == before
+
+
+def test_refresh_proposes_the_record_as_add_would_write_it(
+        tmp_path: Path, arxiv: object, run_cli: Callable[..., object]) -> None:
+    from deepphen.models import Link, Paper
+
+    paper = Paper(title="Grokking Explained", year=2025, section="others", arxiv="2505.11111",
+                  authors=["Jane Doe", "John Roe"], keywords=["Grokking"],
+                  links=[Link("paper", "https://arxiv.org/abs/2505.11111")])
+    root = make_catalog(tmp_path / "catalog", [*sample_papers(), paper])
+    _serve(arxiv, "2505.11111", "Grokking Explained.", ["Jane Doe & John Roe", "JANE DOE"])
+    result = run_cli("refresh", "2505.11111", "--format", "json", "--catalog", root,
+                     exit_code=None)
+    assert "authors" not in result.stdout and "title" not in result.stdout.replace(
+        '"title"', "")
+
+
+# ---------------------------------------------------------------------------------------
+# Answers that are no feed said the wrong thing: a 302 without a Location (or a 304) was
+# read as a feed, and used when it held one; a captive portal's HTML page was "an unsafe
+# arXiv response (XML declarations or entities)"; a redirect to file:///etc/passwd was
+# "file://127.0.0.1:None".
+
+FEED = (b'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        b"</feed>")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 304, 307])
+def test_a_redirect_without_a_location_is_no_answer(
+        catalog_dir: Path, arxiv: object, fake_clock: object,
+        run_cli: Callable[..., object], status: int) -> None:
+    from tests.arxiv_server import Fault
+
+    arxiv.fail(*[Fault("status", status=status, body=FEED)] * 4)
+    before = _files(catalog_dir)
+    result = run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence", exit_code=2)
+    assert f"HTTP {status} and no redirect to follow" in result.stderr
+    assert result.stderr.count("\n") == 1 and _files(catalog_dir) == before
+
+
+@pytest.mark.parametrize("page", [
+    b"<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>",
+    b"\n  <html lang='en'><head><title>502</title></head></html>",
+    b"\xef\xbb\xbf<!-- proxy --><!doctype HTML>\n<html></html>",
+])
+def test_an_html_page_is_named_as_one(catalog_dir: Path, arxiv: object, fake_clock: object,
+                                      run_cli: Callable[..., object], page: bytes) -> None:
+    from tests.arxiv_server import Fault
+
+    arxiv.fail(*[Fault("status", status=200, headers={"Content-Type": "text/html"},
+                       body=page)] * 4)
+    result = run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence", exit_code=2)
+    assert "answered with an HTML page, not an Atom feed" in result.stderr
+    assert "unsafe" not in result.stderr
+
+
+def test_a_redirect_to_a_file_names_no_port(catalog_dir: Path, arxiv: object,
+                                            fake_clock: object,
+                                            run_cli: Callable[..., object]) -> None:
+    from tests.arxiv_server import Fault
+
+    arxiv.fail(*[Fault("status", status=302, headers={"Location": "file:///etc/passwd"})] * 4)
+    result = run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence", exit_code=2)
+    assert "redirected to file://" in result.stderr and "None" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# A first page that announced results and held none (twice) ended the search without a
+# word: discover said "arXiv lists no paper" and exited 1, with or without --partial, and
+# the weekly workflow skipped the week; in a split window, a sub-window lost so was not
+# even reported.
+
+
+@pytest.fixture
+def empty_answers(arxiv: object, fake_clock: object,
+                  monkeypatch: pytest.MonkeyPatch) -> object:
+    from deepphen import arxiv as client_module
+    from tests.discover_corpus import make_corpus
+
+    monkeypatch.setattr(client_module.Client, "default_clock", fake_clock.clock)
+    monkeypatch.setattr(client_module.Client, "default_sleep", fake_clock.sleep)
+    arxiv.corpus = make_corpus(dt.date(2025, 5, 16), noise=7)
+    real = arxiv.search_feed
+
+    def empty(params: dict[str, str]) -> bytes:
+        head, _, _ = real(params).decode().partition("  <entry>")
+        return (head + "</feed>\n").encode()
+
+    arxiv.search_feed = empty
+    return arxiv
+
+
+DISCOVER = ("discover", "--since", "2025-05-15", "--until", "2025-05-20", "--category", "cs.LG")
+
+
+def test_an_announced_listing_that_never_comes_is_incomplete(
+        catalog_dir: Path, empty_answers: object, run_cli: Callable[..., object]) -> None:
+    result = run_cli(*DISCOVER, exit_code=2)
+    assert "fetched 0 of" in result.stderr and "no paper" not in result.stderr
+    partial = run_cli(*DISCOVER, "--partial", "--format", "json", exit_code=1)
+    assert partial.stdout == "[]\n" and "fetched 0 of" in partial.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# Scores were documented as comparable across runs, but a listing of a few papers has too
+# little of arXiv to contrast against: two on-topic papers scored 0.9 among 524 candidates
+# and 0.01 among 7. discover now says so when the listing is that small.
+
+
+def test_a_small_listing_is_warned_about(catalog_dir: Path, arxiv: object, fake_clock: object,
+                                         monkeypatch: pytest.MonkeyPatch,
+                                         run_cli: Callable[..., object]) -> None:
+    from deepphen import arxiv as client_module
+    from deepphen.fit import MIN_LISTING
+    from tests.discover_corpus import make_corpus
+
+    monkeypatch.setattr(client_module.Client, "default_clock", fake_clock.clock)
+    monkeypatch.setattr(client_module.Client, "default_sleep", fake_clock.sleep)
+    arxiv.corpus = make_corpus(dt.date(2025, 5, 16), noise=7)
+    result = run_cli(*DISCOVER, "--format", "json")
+    assert len(json.loads(result.stdout)) < MIN_LISTING
+    assert f"below {MIN_LISTING} its scores run low" in result.stderr
+    md = run_cli(*DISCOVER, "--format", "md").stdout
+    assert f"below {MIN_LISTING} its scores run low" in md

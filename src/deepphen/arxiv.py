@@ -208,7 +208,8 @@ class Client:
         spurious empty pages), at a page of nothing new (a server that does not page), or at
         ``totalResults`` if the page was short (a full page asks on: totals can be wrong; so
         does a page of a round length that equals the total: a page cap, miscounted).
-        Entries seen on an earlier page (results shift while paging) are left out. A failure
+        An empty first page announcing results is yielded (empty: the caller got none). Entries
+        seen on an earlier page (results shift while paging) are left out. A failure
         raises NetworkError after the pages already yielded, so a caller can keep what it has.
 
         A first page refused as asked (HTTP 400/413/422 or an error entry: a server that
@@ -244,6 +245,8 @@ class Client:
                     if total is not None and start < total and not retried_empty:
                         retried_empty = True
                         continue
+                    if start == 0 and total:  # the caller must learn what was announced
+                        yield SearchPage([], start, total, 0)
                     return
                 retried_empty = False
                 fresh = [e for e in entries if e.id not in seen]

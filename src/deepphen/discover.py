@@ -270,8 +270,12 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     # cold cache, minutes of polite requests) would be fetched for nothing.
     if meta is None:
         meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=abstracts)
-    from deepphen.fit import FitModel
+    from deepphen.fit import MIN_LISTING, FitModel
 
+    if len(kept) < MIN_LISTING:
+        warnings.append(f"only {len(kept)} candidates: the ranking learns what is ordinary on "
+                        f"arXiv from the listing itself, and below {MIN_LISTING} its scores run "
+                        "low; widen the window or add categories to compare them across runs")
     model = FitModel.learn(cat.papers, cat.settings,
                            meta.abstracts_of(cat.papers) if meta else None)
     return Discovery(window, chosen, source, query, fetched, model.rank(kept), cat.settings,

@@ -104,12 +104,15 @@ AUTHOR_WEIGHT = 1.0
 # recall on titles-only catalogs, none with abstracts).
 TITLE_WEIGHT = 0.5
 # The score is the logistic of (evidence - MIDPOINT) * SLOPE. The evidence is a z-score-like
-# sum (see ``rank``), so the same paper scores alike in listings of any size. On the
+# sum (see ``rank``), so the same paper scores alike in listings of a hundred papers or more
+# (MIN_LISTING); a smaller one is too little of arXiv to tell what is ordinary in it, and
+# scores its papers on the catalog's subjects lower (more so the more of them it holds). On the
 # evaluation (docs/benchmarks.md) about 1 % of a listing's papers reach MIDPOINT (0.5 % when
 # the catalog has titles only), while half of the hidden catalog papers score above 0.93
 # (0.75 with titles only).
 MIDPOINT = 5.0
 SLOPE = 0.8
+MIN_LISTING = 100  # docs/benchmarks.md, "Small listings"
 KEYWORD_PREFIX = "kw:"
 
 
@@ -142,7 +145,7 @@ class Why:
 
 
 class Fit:
-    """A candidate, its score (0..1, comparable across runs) and why.
+    """A candidate, its score (0..1, comparable across runs of MIN_LISTING or more) and why.
 
     ``evidence`` (unbounded, z-score-like) orders the ranking; the score is its logistic,
     rounded for display, which would tie at the top. ``why`` and the suggestions are worked

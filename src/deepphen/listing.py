@@ -115,7 +115,9 @@ def fetch_candidates(client: Client, query: str, *, on_page: PageHook | None = N
             for page in pages:
                 fetched.pages += 1
                 fetched.total = page.total
-                if page.received and not page.entries:
+                if not page.received:  # announced results, sent none: nothing ended short
+                    continue
+                if not page.entries:
                     # Nothing new: the server ignored ``start`` (or the results moved a
                     # whole page). Its repeats are no progress: counted, they would carry an
                     # unfinished listing to its total and let it pass for complete.
