@@ -151,6 +151,6 @@ def test_total_results_read_from_real_recordings() -> None:
     (100, "max_results must be at most 10", 3, None),  # enough tries
 ])
 def test_smaller_page(asked: int, reason: str, tried: int, expected: int | None) -> None:
-    from deepphen.arxiv import smaller_page
+    from deepphen.page_sizes import smaller_page
 
     assert smaller_page(asked, reason, tried) == expected

@@ -6,9 +6,13 @@ its timer is told to fire once the server has begun to trickle, so nothing waits
 
 from __future__ import annotations
 
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -21,8 +25,10 @@ class Trickler:
     """A TCP server that answers each connection with ``head`` and then one byte of a
     header every 50 ms, up to 200 bytes (10 s), unless the client goes first."""
 
-    def __init__(self, head: bytes) -> None:
+    def __init__(self, head: bytes, tls: ssl.SSLContext | None = None) -> None:
         self.head = head
+        self.tls = tls
+        self.sent = 0  # bytes trickled: all 200 means the client waited the trickle out
         self.trickling = threading.Event()
         self.stop = threading.Event()
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -37,12 +43,15 @@ class Trickler:
                 return
             with conn:
                 try:
+                    if self.tls is not None:
+                        conn = self.tls.wrap_socket(conn, server_side=True)
                     conn.sendall(self.head)
                     self.trickling.set()
                     for _ in range(200):
                         if self.stop.wait(0.05):  # the server's pace, not the test's clock
                             return
                         conn.sendall(b"x")
+                        self.sent += 1
                 except OSError:  # the client cut the connection
                     continue
 
@@ -57,10 +66,12 @@ class FireWhen:
     def __init__(self, event: threading.Event) -> None:
         self.event = event
         self.started = 0
+        self.seconds: list[float] = []
         self.done = threading.Event()  # set once the function has run
 
     def __call__(self, seconds: float, function: Callable[[], None]) -> object:
         factory = self
+        self.seconds.append(seconds)
 
         class Timer:
             daemon = False
@@ -81,8 +92,12 @@ class FireWhen:
         return Timer()
 
 
-@pytest.fixture(params=[b"HTTP/1.1 200 O", b"HTTP/1.1 200 OK\r\nX-Slow: "],
-                ids=["status line", "headers"])
+# A body with no length runs to the end of the stream: cut, it must not pass for whole.
+HEADS = {"status line": b"HTTP/1.1 200 O", "headers": b"HTTP/1.1 200 OK\r\nX-Slow: ",
+         "body to the end": b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n<feed "}
+
+
+@pytest.fixture(params=list(HEADS.values()), ids=list(HEADS))
 def trickler(request: pytest.FixtureRequest) -> Iterator[Trickler]:
     server = Trickler(request.param)
     yield server
@@ -95,7 +110,41 @@ def test_a_trickled_status_line_or_header_times_out(trickler: Trickler) -> None:
                     timer=timer, sleep=lambda s: None)
     with pytest.raises(NetworkError, match="timed out after 5s"):
         client.fetch(["2201.02177"])
-    assert timer.started == 1
+    assert timer.started == 1 and timer.seconds == [5]
+    assert trickler.sent < 200  # cut, not waited out
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A throw-away self-signed certificate for 127.0.0.1 (made by openssl, else skip)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate for the TLS case")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+def test_a_trickled_header_over_tls_times_out(certificate: tuple[Path, Path],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """TLS wraps the connection's socket and detaches the plain one, whose shutdown then
+    did nothing: over https (arXiv's own scheme) the request still hung."""
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # httpx trusts it (trust_env)
+    server = Trickler(HEADS["headers"], tls=context)
+    try:
+        timer = FireWhen(server.trickling)
+        client = Client(f"https://127.0.0.1:{server.port}/api/query", timeout=5, max_tries=1,
+                        timer=timer, sleep=lambda s: None)
+        with pytest.raises(NetworkError, match="timed out after 5s"):
+            client.fetch(["2201.02177"])
+        assert server.sent < 200  # cut, not waited out
+    finally:
+        server.close()
 
 
 def test_the_watchdog_cuts_a_socket_that_connects_after_it_fired() -> None:

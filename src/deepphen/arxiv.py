@@ -16,7 +16,6 @@ import datetime as dt
 import email.utils
 import itertools
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +28,7 @@ from deepphen import __version__, ids, redirects
 from deepphen.atom import MAX_MESSAGE, ArxivEntry, error_summary, parse_feed, parse_page
 from deepphen.decoding import Decoder
 from deepphen.errors import DeepphenError, NetworkError, Refused
+from deepphen.page_sizes import fewer_entries, sizes_text, smaller_page
 from deepphen.printable import strip_controls
 from deepphen.redirects import MAX_REDIRECTS
 from deepphen.watchdog import TimerFactory, Watchdog
@@ -44,16 +44,11 @@ MAX_RETRY_AFTER = 600.0  # a longer demand is reported instead of waited out
 DEFAULT_DEADLINE = 60.0  # a command gives up on arXiv after this long in all (--timeout)
 MAX_PAGE_SIZE = 2000  # arXiv's documented maximum of max_results per request
 ROUND_PAGE = 50  # a page a multiple of this long may be cut by a server's page cap
-# Asked in turn when a server refuses a longer first page. Pages of 10 are slow (a request
-# every 3 s) but page a small window; the overall deadline bounds a large one.
-SMALLER_PAGES = (200, 50, 10)
-MAX_SMALLER_TRIES = 3  # smaller first pages asked at most (a size the refusal names first)
 SORT_BY = ("submittedDate", "lastUpdatedDate", "relevance")
 SORT_ORDER = ("descending", "ascending")
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REFUSED_STATUSES = frozenset({400, 413, 422})  # the request as asked: no retry cures it
-_PAGE_WORDS = re.compile(r"max_?results|results|page|size|limit|items|entries", re.I)
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -115,7 +110,9 @@ class Client:
     ``on_wait(seconds, reason)`` is called before every deliberate pause (rate limit,
     backoff, Retry-After) so a progress display can show it. ``deadline`` bounds the client's
     whole work (every request, retry and pause, from its first request on): past it, the
-    client gives up with NetworkError instead of trying again.
+    client gives up with NetworkError instead of trying again. Each request must also come
+    whole within ``timeout``: its body is timed here, its status line and headers by a
+    deepphen.watchdog made with ``timer`` (httpcore's transport only; tests pass a timer).
     """
 
     # Defaults, as class attributes so tests of the commands can swap them for fakes.
@@ -266,7 +263,7 @@ class Client:
             if first and asked > self.answered else None
         if retry is None:
             if smaller:
-                refusal.hint = f"refused with max_results {_sizes(smaller)} too; {refusal.hint}"
+                refusal.hint = f"refused with max_results {sizes_text(smaller)} too; {refusal.hint}"
             raise refusal
         smaller.append(retry)
         self.refused = max(self.refused or 0, asked)
@@ -394,7 +391,10 @@ class Client:
                                      extensions={"trace": watchdog.trace})
         try:
             with watchdog:
-                return self._exchange(http, request, url, self.clock() + timeout)
+                answer = self._exchange(http, request, url, self.clock() + timeout)
+            if watchdog.fired:  # cut: an answer read to the end of the stream is not whole
+                raise httpx.ReadTimeout("no whole answer in time", request=request)
+            return answer
         except httpx.TransportError as exc:
             if watchdog.fired and not isinstance(exc, httpx.TimeoutException):
                 raise httpx.ReadTimeout("no whole answer in time", request=request) from exc
@@ -427,21 +427,6 @@ class Client:
             return response.status_code, response.headers, b"".join(chunks)
 
 
-def smaller_page(asked: int, reason: str, tried: int) -> int | None:
-    """The page size to ask after a page of ``asked`` results was refused for the ``tried``
-    time, or None: enough tries. A size the server's words name below ``asked`` ("max_results
-    must be at most 100") comes first, else the next of SMALLER_PAGES below ``asked``."""
-    if tried >= MAX_SMALLER_TRIES:
-        return None
-    named = [int(n) for n in re.findall(r"\d+", reason) if 0 < int(n) < asked] \
-        if _PAGE_WORDS.search(reason) else []
-    return max(named, default=None) or max((n for n in SMALLER_PAGES if n < asked), default=None)
-
-
-def _sizes(sizes: list[int]) -> str:
-    return " and ".join(filter(None, [", ".join(map(str, sizes[:-1])), str(sizes[-1])]))
-
-
 def _refusal_reason(body: bytes) -> str:
     """A refusal's words: the error entry's, else a short plain-text or JSON body's."""
     summary = error_summary(body)
@@ -458,18 +443,6 @@ class TooLarge(NetworkError):
 def _too_big(url: str, limit: int, status: int) -> TooLarge:
     return TooLarge(f"arXiv response larger than {limit // 1024} KiB, refused",
                     url=url, status=status, hint=f"from {url}")
-
-
-def fewer_entries(asked: int, error: TooLarge, shrunk: list[int]) -> int:
-    """The page size to ask after a page of ``asked`` results came too large (kept in
-    ``shrunk``): the next of SMALLER_PAGES, at most MAX_SMALLER_TRIES times; else ``error``
-    is raised. The cap is for one feed, not one paper: a page holding a few papers of
-    thousands of authors each may exceed it, and those papers come in smaller pages."""
-    retry = max((n for n in SMALLER_PAGES if n < asked), default=None)
-    if retry is None or len(shrunk) >= MAX_SMALLER_TRIES:
-        raise error
-    shrunk.append(retry)
-    return retry
 
 
 def _describe(exc: Exception) -> str:

@@ -6,7 +6,9 @@ forever (deepphen.arxiv bounds the body itself, but the headers are read inside 
 ``Watchdog`` learns the request's socket through httpcore's ``trace`` extension and, when the
 time is up, shuts it down: the blocked read returns at once and httpx raises, which the
 caller reports as a time-out (``fired``). The connection must not be reused (the client keeps
-no idle connections), so that the socket learnt is the one the request reads.
+no idle connections), so that the socket learnt is the one the request reads. A transport
+that is not httpcore's (a test's MockTransport) sends no trace: only the body's time is
+then bounded.
 """
 
 from __future__ import annotations
@@ -32,9 +34,11 @@ class Timer(Protocol):
 
 TimerFactory = Callable[[float, Callable[[], None]], Timer]
 
-# httpcore's trace event once a connection's TCP socket is open (its "return_value" is the
-# network stream, whose "socket" extra is the socket).
-CONNECTED = "connection.connect_tcp.complete"
+# httpcore's trace events once a connection's TCP socket is open, and once TLS wraps it
+# (through a proxy too); the "return_value" is the network stream, whose "socket" extra is
+# the socket. Wrapping detaches the plain socket, so the TLS one must be cut as well.
+OPENED = frozenset(f"{where}.{step}.complete" for where in ("connection", "proxy", "socks")
+                   for step in ("connect_tcp", "start_tls"))
 
 
 class Watchdog:
@@ -52,7 +56,7 @@ class Watchdog:
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
         """httpcore's trace hook: remember each socket the request opens (redirects too)."""
-        if event != CONNECTED:
+        if event not in OPENED:
             return
         sock = getattr(info.get("return_value"), "get_extra_info", lambda _: None)("socket")
         if not isinstance(sock, socket.socket):
@@ -79,6 +83,8 @@ class Watchdog:
 
 
 def _shut(sock: socket.socket) -> None:
-    """Shutting down, unlike closing, wakes a read blocked on the socket in another thread."""
+    """Shutting down, unlike closing, wakes a read blocked on the socket in another thread.
+    The plain socket's shutdown, even of a TLS socket: SSLSocket.shutdown would also drop
+    the TLS state under the reading thread."""
     with contextlib.suppress(OSError):  # already closed by httpx, or never connected
-        sock.shutdown(socket.SHUT_RDWR)
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
