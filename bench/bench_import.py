@@ -69,6 +69,13 @@ def undated_page(n: int) -> str:
                                      "  - A.\n  - Key Word: K.\n" for i in range(n))
 
 
+def heading_page(n: int) -> str:
+    """A section heading of ``n`` unclosed '_' openers ("_a _a ..."), each once a search for
+    its closing marker to the end of the line."""
+    return (f"# L\n\n## Table of Contents\n\n- [S](#s)\n\n## {'_a ' * n}\n\n"
+            "### S: 2020\n\n- T. [[paper]](https://arxiv.org/abs/2001.00001)\n  - A.\n")
+
+
 def timed(text: str) -> float:
     start = time.perf_counter()
     parse_list(text)
@@ -86,7 +93,8 @@ def main() -> None:
              ("N spaces in a link line", spaces_page, int(100_000 * args.scale)),
              ("N sections", sections_page, int(5_000 * args.scale)),
              ("N papers of one title", same_titles_page, int(4_000 * args.scale)),
-             ("N entries dated by neighbours", undated_page, int(4_000 * args.scale))]
+             ("N entries dated by neighbours", undated_page, int(4_000 * args.scale)),
+             ("heading of N '_a '", heading_page, int(4_000 * args.scale))]
     print("| page | N | t(N) s | 4N | t(4N) s | t(4N)/t(N) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, make, n in cases:

@@ -156,3 +156,26 @@ def test_entries_dated_by_their_neighbours_as_before(sections: list[list[tuple]]
         _, s, i = paper.title.split()
         got[int(s)][int(i)] = paper.year
     assert got == reference_neighbour_years(sections)
+
+
+# The pattern that took a heading's emphasis off for its anchor, which searched the rest of
+# the line for every opener's closing marker (quadratic); strip_emphasis must agree with it.
+EMPHASIS_REFERENCE = re.compile(r"(?<!\\)(\*{1,3}|~~|`+)(?=[^\s*~`])(.+?)(?<=[^\s*~`\\])\1"
+                                r"|(?<![\w\\])(_{1,3})(?=[^\s_])(.+?)(?<=[^\s_\\])\3(?!\w)")
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="*_~`\\ a\nb.é", max_size=30))
+def test_strip_emphasis_agrees_with_the_pattern(text: str) -> None:
+    from deepphen.export.anchors import strip_emphasis
+
+    assert strip_emphasis(text) == EMPHASIS_REFERENCE.sub(lambda m: m.group(2) or m.group(4),
+                                                          text)
+
+
+def test_a_heading_of_unclosed_openers_keeps_its_text() -> None:
+    from deepphen.export.anchors import heading_text
+
+    for marker in ("_", "*", "`", "~~"):
+        heading = f"{marker}a " * 3000
+        assert heading_text(heading) == heading.replace("\\", "")
