@@ -441,3 +441,42 @@ def test_contents_link_jumps_to_the_section_while_filtering(opened: chromium.Bro
     top = opened.js("""return Array.from(document.querySelectorAll('#results h2'))
         .find(h => h.textContent === 'Neural Collapse').getBoundingClientRect().top""")
     assert abs(top) < 5
+
+
+# --- a catalog key that is also a word -------------------------------------------------------
+# A paper without an arXiv id titled "Grokking" has the key "grokking": the query "grokking"
+# showed that one paper only (the key look-up), where deepphen search finds all three.
+
+
+@pytest.fixture(scope="module")
+def word_key_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Paper]]:
+    settings = Settings(title="Keys", sections=[Section("Emergence", "emergence")])
+    papers = [
+        Paper(title="Grokking", year=2021, section="emergence", key="grokking",
+              keywords=["Grokking"], links=[Link("paper", "https://openreview.net/x")]),
+        *[Paper(title=f"Paper {n}", year=2022, section="emergence", key=f"2201.0000{n}",
+                arxiv=f"2201.0000{n}", keywords=["Grokking"],
+                links=[Link("paper", f"https://arxiv.org/abs/2201.0000{n}")]) for n in (1, 2)],
+        Paper(title="Slow learning", year=2020, section="emergence", key="slow-learning-2020",
+              keywords=["Training Dynamics"], links=[Link("paper", "https://example.org/s")]),
+    ]
+    path = tmp_path_factory.mktemp("keys") / "index.html"
+    path.write_text(html_export.render(papers, settings), encoding="utf-8")
+    return path, papers
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("grokking", {"grokking", "2201.00001", "2201.00002"}),  # a word: a word search
+    ("slow-learning-2020", {"slow-learning-2020"}),  # a key that is no word: its paper
+    ("2201.00002", {"2201.00002"}),  # an arXiv id: its paper
+])
+def test_a_key_that_is_a_word_is_searched_as_a_word(
+        browser: chromium.Browser, word_key_page: tuple[Path, list[Paper]], query: str,
+        expected: set[str]) -> None:
+    path, papers = word_key_page
+    browser.driver.set_window_size(1200, 900)
+    browser.open(path)
+    type_query(browser, query)
+    assert set(visible(browser)) == expected
+    if query == "grokking":
+        assert expected == {hit.paper.key for hit in search(papers, query)}

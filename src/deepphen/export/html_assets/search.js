@@ -243,8 +243,11 @@
     const ix = buildIndex();
     const hits = new Uint8Array(N);
     const id = idQuery(text);
-    const asKey = ix.ids.get(text.trim().toLowerCase());
-    if (id !== null || (asKey !== undefined && !/\s/.test(text.trim()))) {
+    // A catalog key names its paper, unless it is one plain word ("grokking"): a word query,
+    // which finds every paper with the word, as deepphen search does.
+    const key = text.trim().toLowerCase();
+    const asKey = /^\p{L}+$/u.test(key) ? undefined : ix.ids.get(key);
+    if (id !== null || (asKey !== undefined && !/\s/.test(key))) {
       const at = id !== null ? ix.ids.get(id) : asKey;
       if (at !== undefined) hits[at] = 1;
       return { hits, terms: new Set() };
