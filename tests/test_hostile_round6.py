@@ -219,7 +219,7 @@ def test_a_title_of_punctuation_is_no_title(catalog_dir: Path, arxiv: object,
 def test_add_writes_a_record_as_lint_wants_it(catalog_dir: Path, arxiv: object,
                                               run_cli: Callable[..., object]) -> None:
     _serve(arxiv, "2505.11111", "Grokking \u201cExplained\u201d: a study,",
-           ["Jane Doe and John Roe", "Ann Lee", "ANN LEE", "et al", "Bo O\u2019Brien"])
+           ["Jane Doe and John Roe", "Ann Lee", "et al", "Bo O\u2019Brien"])
     run_cli("add", "2505.11111", "-s", "others", "-k", "Grokking")
     paper = read_paper(catalog_dir / "others" / "2505.11111.toml")
     assert paper.title == 'Grokking "Explained": a study'
@@ -254,9 +254,12 @@ def test_refresh_refuses_what_add_refuses(tmp_path: Path, arxiv: object,
     root = make_catalog(tmp_path / "catalog", [*sample_papers(), paper])
     _serve(arxiv, "2505.11111", title, authors)
     before = _files(root)
-    result = run_cli("refresh", "2505.11111", "--write", "--catalog", root, exit_code=2)
-    assert what in result.stderr and result.stderr.count("\n") == 1
+    result = run_cli("refresh", "2505.11111", "--write", "--catalog", root, exit_code=1)
+    assert f"arXiv sent {what}" in result.stderr and "left as it is" in result.stderr
     assert _files(root) == before
+    out = run_cli("refresh", "2505.11111", "--format", "json", "--catalog", root, exit_code=1)
+    [refused] = json.loads(out.stdout)["unfit"]
+    assert refused["arxiv"] == "2505.11111" and what in refused["problem"]
 
 
 def test_refresh_proposes_the_record_as_add_would_write_it(
@@ -267,11 +270,30 @@ def test_refresh_proposes_the_record_as_add_would_write_it(
                   authors=["Jane Doe", "John Roe"], keywords=["Grokking"],
                   links=[Link("paper", "https://arxiv.org/abs/2505.11111")])
     root = make_catalog(tmp_path / "catalog", [*sample_papers(), paper])
-    _serve(arxiv, "2505.11111", "Grokking Explained.", ["Jane Doe & John Roe", "JANE DOE"])
-    result = run_cli("refresh", "2505.11111", "--format", "json", "--catalog", root,
-                     exit_code=None)
-    assert "authors" not in result.stdout and "title" not in result.stdout.replace(
-        '"title"', "")
+    _serve(arxiv, "2505.11111", "Grokking \u201cExplained\u201d.", ["Jane Doe & John Roe"])
+    paper_file = root / "others" / "2505.11111.toml"
+    paper_file.write_text(paper_file.read_text().replace(
+        'title = "Grokking Explained"', 'title = \'Grokking "Explained"\''))
+    result = run_cli("refresh", "2505.11111", "--format", "json", "--catalog", root)
+    assert json.loads(result.stdout)["updates"] == []
+
+
+@pytest.mark.parametrize("names, kept", [
+    (["Wei Wang", "Li Zhang", "Wei Wang"], ["Wei Wang", "Li Zhang", "Wei Wang"]),
+    (["Nathan Etal", "Ann Lee"], ["Nathan Etal", "Ann Lee"]),
+    (["ATLAS and CMS Collaborations"], ["ATLAS and CMS Collaborations"]),
+    (["LIGO Scientific Collaboration and Virgo Collaboration"],
+     ["LIGO Scientific Collaboration and Virgo Collaboration"]),
+    (["Ann Lee et al."], ["Ann Lee", "et al."]),
+    (["et.al.", "Ann Lee"], ["Ann Lee", "et al."]),
+    (["A. One & B. Two", "C. Three"], ["A. One", "B. Two", "C. Three"]),
+])
+def test_tidy_authors_loses_no_one(names: list[str], kept: list[str]) -> None:
+    """Two people may share a name, a surname may read "Etal", a group's name may join
+    others: none of these is the mistake lint's fixes mend, and add keeps them."""
+    from deepphen.tidy import tidy_authors
+
+    assert tidy_authors(names) == kept
 
 
 # ---------------------------------------------------------------------------------------
@@ -381,3 +403,27 @@ def test_a_small_listing_is_warned_about(catalog_dir: Path, arxiv: object, fake_
     assert f"below {MIN_LISTING} its scores run low" in result.stderr
     md = run_cli(*DISCOVER, "--format", "md").stdout
     assert f"below {MIN_LISTING} its scores run low" in md
+
+
+# ---------------------------------------------------------------------------------------
+# import read its input whole, whatever its size: /dev/zero ran until memory ran out.
+
+
+def test_import_refuses_an_endless_input(tmp_path: Path, run_cli: Callable[..., object],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from deepphen.cli import catalog_import
+
+    monkeypatch.setattr(catalog_import, "MAX_PAGE_BYTES", 1000)
+    page = tmp_path / "README.md"
+    page.write_text("# List\n\n" + "x" * 2000 + "\n")
+    result = run_cli("import", page, "--catalog", tmp_path / "catalog", exit_code=2)
+    assert "larger than" in result.stderr and "README.md" in result.stderr
+    assert not (tmp_path / "catalog").exists()
+
+
+def test_import_reads_line_ends_as_before(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    from deepphen.cli.catalog_import import _read
+
+    page = tmp_path / "README.md"
+    page.write_bytes(b"\xef\xbb\xbf# L\r\n\r\n## S\rx\n")
+    assert _read(page) == "# L\n\n## S\nx\n"

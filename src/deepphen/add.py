@@ -31,7 +31,7 @@ from deepphen.suggest import (
     normalize_keywords,
 )
 from deepphen.suggest import suggest_keywords as _suggest_keywords
-from deepphen.tidy import oversized, tidy_authors, tidy_title
+from deepphen.tidy import tidy_authors, tidy_title, unfit
 from deepphen.vocab import Vocabulary, fold_distinct
 
 if TYPE_CHECKING:
@@ -174,17 +174,12 @@ def find_duplicate(papers: Sequence[Paper], arxiv_id: str, title: str) -> Paper 
     return best[1] if best else None
 
 
-def refuse_unfit(arxiv_id: str, entry: ArxivEntry) -> None:
-    """Refuse a record no paper file should keep: no title once tidied (a title of periods
-    only), or a title or author name kilobytes long (arXiv's longest titles run to some 300
-    characters and its names to some 100: a feed sending far more is a broken or hostile
-    server, and the file would keep it for good)."""
-    hint = "try again later, or add it to the catalog by hand"
-    if not any(ch.isalnum() for ch in tidy_title(entry.title)):  # lint DP402: "...." is none
-        raise DeepphenError(f"arXiv sent no title for {arxiv_id}", hint=hint)
-    what = oversized(entry.title, entry.authors)
+def _refuse_unfit(arxiv_id: str, entry: ArxivEntry) -> None:
+    """Refuse a record no paper file should keep (deepphen.tidy.unfit)."""
+    what = unfit(entry.title, entry.authors)
     if what:
-        raise DeepphenError(f"arXiv sent {what} for {arxiv_id}", hint=hint)
+        raise DeepphenError(f"arXiv sent {what} for {arxiv_id}",
+                            hint="try again later, or add it to the catalog by hand")
 
 
 def _duplicate_error(arxiv_id: str, existing: Paper) -> DuplicateError:
@@ -286,7 +281,7 @@ def plan_additions(
     proposals = []
     for arxiv_id in wanted:
         entry = found[arxiv_id]
-        refuse_unfit(arxiv_id, entry)
+        _refuse_unfit(arxiv_id, entry)
         existing = find_duplicate(cat.papers, arxiv_id, entry.title)
         if existing is not None and not options.force:
             raise _duplicate_error(arxiv_id, existing)

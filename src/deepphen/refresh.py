@@ -18,7 +18,7 @@ from deepphen import ids
 from deepphen.comments import HasComment, comment_problem
 from deepphen.errors import CatalogError, DeepphenError, NotFound
 from deepphen.models import Paper
-from deepphen.tidy import oversized, tidy_authors, tidy_title
+from deepphen.tidy import tidy_authors, tidy_title, unfit
 from deepphen.vocab import fold_distinct
 
 if TYPE_CHECKING:
@@ -67,28 +67,25 @@ class Update:
 
 @dataclass
 class RefreshResult:
-    """Papers checked, those with changes, ids arXiv no longer knows, the files written and
-    those left as they are because rewriting them would drop a curator's comment."""
+    """Papers checked, those with changes, ids arXiv no longer knows, the files written,
+    those left as they are because rewriting them would drop a curator's comment, and the
+    ids whose record no file should keep, with why (``tidy.unfit``): left as they are."""
 
     checked: int
     updates: list[Update]
     missing: list[str]
     written: list[Path]
     kept: list[HasComment] = field(default_factory=list)
+    unfit: list[tuple[str, str]] = field(default_factory=list)
 
 
 def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
     """Fields where arXiv's record says something else than the catalog, written as the
-    list writes them (deepphen.tidy), as ``add`` would write them.
-
-    A record no file should keep (a title or name kilobytes long) is DeepphenError.
+    list writes them (deepphen.tidy), as ``add`` would write them. The caller has checked
+    the record is fit to keep (``tidy.unfit``).
     """
     from deepphen.venues import venue_from_journal_ref
 
-    what = oversized(entry.title, entry.authors)
-    if what:
-        raise DeepphenError(f"arXiv sent {what} for {entry.id}",
-                            hint="try again later, or correct the paper by hand")
     out = []
     title = tidy_title(entry.title)
     authors = tidy_authors(entry.authors)
@@ -157,19 +154,24 @@ def refresh(
         client = Client()
     wanted = [ids.canonical_id(p.arxiv) or "" for p in papers]  # select() checked them
     found = client.fetch(wanted, on_batch=on_batch)
-    updates = []
-    missing = []
+    updates: list[Update] = []
+    missing: list[str] = []
+    refused: list[tuple[str, str]] = []
     for paper, arxiv_id in zip(papers, wanted, strict=True):
         entry = found.get(arxiv_id)
         if entry is None:
             missing.append(arxiv_id)
+            continue
+        problem = unfit(entry.title, entry.authors)
+        if problem:  # one broken record leaves that paper alone, not the whole refresh
+            refused.append((arxiv_id, problem))
             continue
         changes = changes_for(paper, entry)
         if changes:
             updates.append(Update(paper, changes))
     written, kept = apply(root, updates, lock_timeout=lock_timeout) if write and updates \
         else ([], [])
-    return RefreshResult(len(papers), updates, missing, written, kept)
+    return RefreshResult(len(papers), updates, missing, written, kept, refused)
 
 
 def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0

@@ -16,11 +16,19 @@ from deepphen.vocab import fold_distinct
 MAX_TITLE = 1_000  # characters; no paper's title is longer, a feed's may be
 MAX_AUTHOR = 300  # characters of one name
 MAX_AUTHORS = 500  # names kept of a longer list, which then ends in "et al."
-ET_AL = re.compile(r"^(?:(?P<name>.*?)[\s,]+)?(?:et\.?\s*al\.?|\.\.\.|…)$", re.IGNORECASE)
+# "et al", "et al.", "et. al", "et.al." (a name may end in it), "..." or "…"; not a surname
+# such as "Etal".
+ET_AL = re.compile(r"^(?:(?P<name>.*?)[\s,]+)?(?:et(?:\.\s*|\s+)al\.?|\.\.\.|…)\Z",
+                   re.IGNORECASE)
 TYPOGRAPHIC = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'",
                "\u201a": "'", "\u2032": "'", "\u00b4": "'", "\u2033": '"'}
 TYPOGRAPHIC_RE = re.compile("[" + "".join(TYPOGRAPHIC) + "]")
 JOINED_RE = re.compile(r"\s+(?:&|and)\s+")
+# A group's name may join others ("ATLAS and CMS Collaborations"): one author, not split.
+COLLECTIVE_RE = re.compile(r"\b(?:collaborations?|consorti(?:um|a)|teams?|groups?|projects?|"
+                           r"initiatives?|laborator(?:y|ies)|institutes?|cent(?:er|re)s?|"
+                           r"universit(?:y|ies)|associations?|societ(?:y|ies)|committees?|"
+                           r"networks?|alliances?)\b", re.IGNORECASE)
 
 
 def strip_final(title: str) -> str:
@@ -44,11 +52,16 @@ def ascii_quotes(value: Any) -> Any:
     return value
 
 
+def is_joined(name: str) -> bool:
+    """Whether an author item names two people ("A & B", "A and B"; a group's name aside)."""
+    return JOINED_RE.search(name) is not None and COLLECTIVE_RE.search(name) is None
+
+
 def split_joined(values: list[Any]) -> list[Any]:
     """Each name its own item: "A & B" and "A and B" are two people."""
     out: list[Any] = []
     for value in values:
-        if isinstance(value, str):
+        if isinstance(value, str) and is_joined(value):
             out.extend(name.strip() for name in JOINED_RE.split(value) if name.strip())
         else:
             out.append(value)
@@ -89,17 +102,22 @@ def tidy_title(title: str) -> str:
 
 
 def tidy_authors(names: list[str]) -> list[str]:
-    """An author list as the list writes it: one person an item, each once, ASCII quotes,
-    a shortened list ending in "et al.", at most MAX_AUTHORS names."""
-    names = et_al_last(dedupe_folded(split_joined(ascii_quotes(list(names)))))
+    """An author list as the list writes it: one person an item, ASCII quotes, a shortened
+    list ending in "et al.", at most MAX_AUTHORS names. A name listed twice stays (two
+    people may share one; lint's DP404 asks the curator)."""
+    names = et_al_last(split_joined(ascii_quotes(list(names))))
     people = [n for n in names if n != "et al."]
     if len(people) > MAX_AUTHORS:
         return [*people[:MAX_AUTHORS], "et al."]
     return names
 
 
-def oversized(title: str, authors: list[str]) -> str | None:
-    """What no paper file should keep ("a title of 3,000,000 characters"), or None."""
+def unfit(title: str, authors: list[str]) -> str | None:
+    """Why no paper file should keep this record ("no title", "a title of 3,000,000
+    characters"), or None. arXiv's longest titles run to some 300 characters and its names
+    to some 100: a feed sending far more is a broken or hostile server."""
+    if not any(ch.isalnum() for ch in tidy_title(title)):  # "...." is no title (DP402)
+        return "no title"
     longest = max(authors, key=len, default="")
     if len(title) > MAX_TITLE:
         return f"a title of {len(title):,} characters (at most {MAX_TITLE:,})"

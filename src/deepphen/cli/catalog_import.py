@@ -144,13 +144,25 @@ def _check_page(root: Path, settings: Settings, page: str) -> None:
                             "in the catalog folder, e.g. README.md")
 
 
+# The largest list pages run to a few MB; past this, the input is no list (/dev/zero, a
+# disk image) and would be read until memory ran out.
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+
+
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")  # a BOM some editors write is no text
-    except UnicodeDecodeError as exc:
-        raise DeepphenError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
+        with path.open("rb") as fh:
+            data = fh.read(MAX_PAGE_BYTES + 1)
     except OSError as exc:
         raise DeepphenError(f"cannot read: {exc.strerror}", path=path) from exc
+    if len(data) > MAX_PAGE_BYTES:
+        raise DeepphenError(f"larger than {MAX_PAGE_BYTES // 2**20} MiB: not a list page",
+                            path=path, hint="give the markdown file of the list")
+    try:
+        text = data.decode("utf-8-sig")  # a BOM some editors write is no text
+    except UnicodeDecodeError as exc:
+        raise DeepphenError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads line ends
 
 
 @contextlib.contextmanager

@@ -39,8 +39,9 @@ def refresh_command(
 
     Each difference is one row: the paper's id, the field, its old and its new value;
     --write applies them (not to a file holding a comment, which rewriting would drop).
-    Exits 1 when something changed upstream and was not written or an id is not in the
-    catalog, 2 for a malformed id or bad options, 0 otherwise.
+    Exits 1 when something changed upstream and was not written, an id is not in the
+    catalog or arXiv's record is unfit to keep (no title, a title or name kilobytes long:
+    that paper is left as it is), 2 for a malformed id or bad options, 0 otherwise.
 
     Examples:
 
@@ -65,7 +66,8 @@ def refresh_command(
         print_json({"checked": result.checked, "updates": [u.to_json() for u in result.updates],
                     "missing": result.missing, "written": [str(p) for p in result.written],
                     "kept": [{"path": k.path, "line": k.line, "message": str(k)}
-                             for k in result.kept]})
+                             for k in result.kept],
+                    "unfit": [{"arxiv": i, "problem": why} for i, why in result.unfit]})
     else:
         # A value of megabytes is shortened here (TITLE_SHOWN); the JSON has it whole.
         rows = [(u.paper.arxiv, c.field, shorten(show_value(c.old), TITLE_SHOWN),
@@ -80,6 +82,8 @@ def refresh_command(
                  + (f" and {more} more (--format json lists them all)" if more else ""))
         for kept in result.kept:  # a file --write left alone: its change is still to make
             warn(str(kept))
+        for arxiv_id, why in result.unfit:
+            warn(f"arXiv sent {why} for {arxiv_id}; left as it is (try again later)")
         changed = len(result.updates)
         done = f"wrote {counted(len(result.written), 'file')}" if write \
             else f"would change {counted(changed, 'file')}"
@@ -89,5 +93,5 @@ def refresh_command(
             from deepphen.cli.add import show_updated_pages
 
             show_updated_pages(root, err=True)  # beside the summary: stdout is the table
-    if (result.updates and not write) or result.kept:
+    if (result.updates and not write) or result.kept or result.unfit:
         raise typer.Exit(EXIT_FINDINGS)

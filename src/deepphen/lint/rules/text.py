@@ -11,12 +11,12 @@ from deepphen.lint.rules.common import fold_distinct
 from deepphen.printable import has_control, strip_controls
 from deepphen.tidy import (
     ET_AL,
-    JOINED_RE,
     TYPOGRAPHIC_RE,
     ascii_quotes,
     dedupe_folded,
     ends_badly,
     et_al_last,
+    is_joined,
     split_joined,
     strip_final,
 )
@@ -241,8 +241,6 @@ def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
                    fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
 
 
-
-
 @rule("DP410", "typographic-quotes", "warning",
       "Titles, authors, venues and key words use ASCII quotes.", fixable=True)
 def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Flag]:
@@ -360,13 +358,14 @@ def _strip_controls_except(allowed: str) -> Callable[[Any], Any]:
       "Each author is one list item: no '&' or ' and ' inside a name.", fixable=True)
 def author_joined(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Two people in one item count as one author in BibTeX, CSV and search; the fix splits
-    the item at '&' or 'and'.
+    the item at '&' or 'and'. A group's name may join others and stays one item.
 
     Bad:  ``authors = ["Denis Therien & Konrad P. Kording"]``
-    Good: ``authors = ["Denis Therien", "Konrad P. Kording"]``
+    Good: ``authors = ["Denis Therien", "Konrad P. Kording"]``,
+          ``authors = ["ATLAS and CMS Collaborations"]``
     """
     for name in f.paper.authors:
-        if JOINED_RE.search(name):
+        if is_joined(name):
             yield Flag(f"author {name!r} names more than one person", field="authors",
                        needle=name, fix=Fix("split the joined author names",
                                            edit=_edit_field("authors", split_joined)))
