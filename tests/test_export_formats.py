@@ -354,6 +354,8 @@ def test_bibtex_journal_ref_stands_in_for_a_missing_venue() -> None:
         ([], "On the Origin", 2019, "ICLR 2020", "anon2020origin"),
         (["Ann Lee"], "The Of And", 2019, None, "lee2019"),
         (["Ann Lee"], "Don't Panic: =HYPERLINK(\"x\")", 2019, None, "lee2019dont"),
+        (["et al."], "The Study", 2023, None, "anon2023study"),  # not "al2023study"
+        (["Ann Lee", "et al."], "The Study", 2023, None, "lee2023study"),
     ],
 )
 def test_bibtex_base_keys(authors, title, year, venue, key) -> None:

@@ -852,3 +852,16 @@ def test_urls_with_balanced_parentheses_are_read_whole() -> None:
     again = parse_list(render(result.papers, result.settings))
     assert again.settings.resources == result.settings.resources
     assert again.settings.sections[0].image == result.settings.sections[0].image
+
+
+def test_a_line_of_spaces_is_reported_where_export_writes_it_blank() -> None:
+    """Export writes a line of spaces as an empty line; import said nothing of it, where
+    every other line export writes differently is reported at its number."""
+    page = ("# T\n\n## S\n\n### S: 2024\n\n"
+            "- A Paper. [[paper]](https://arxiv.org/abs/2401.00001)\n  - Ann Lee.\n"
+            "  - Key Word: X.\n   \n"
+            "- B Paper. [[paper]](https://arxiv.org/abs/2401.00002)\n  - Bo Li.\n"
+            "  - Key Word: Y.\n")
+    result = parse_list(page)
+    assert [(p.line, p.message) for p in result.problems if "spaces" in p.message] == [
+        (10, "a line of spaces written blank")]

@@ -118,6 +118,8 @@ class BodyReader:
             line, lineno = lines[i], i + 1
             i += 1
             if not line.strip():
+                if line:  # export writes it blank: said, as trailing spaces are
+                    self.report(lineno, "a line of spaces written blank")
                 blanks += 1
                 continue
             gap, blanks = blanks, 0

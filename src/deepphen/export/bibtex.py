@@ -139,7 +139,8 @@ def entry_year(paper: Paper) -> int:
 
 def base_key(paper: Paper) -> str:
     """``surname + year + first significant title word``, ASCII only, e.g. power2022grokking."""
-    surname = _surname(paper.authors[0]) if paper.authors else ""
+    named = paper.named_authors  # a list of "et al." alone names no one: "al" is no surname
+    surname = _surname(named[0]) if named else ""
     word = next((w for w in _ascii_words(paper.title) if w not in _STOPWORDS), "")
     return f"{surname or 'anon'}{entry_year(paper)}{word}"
 
