@@ -427,3 +427,89 @@ def test_import_reads_line_ends_as_before(tmp_path: Path, run_cli: Callable[...,
     page = tmp_path / "README.md"
     page.write_bytes(b"\xef\xbb\xbf# L\r\n\r\n## S\rx\n")
     assert _read(page) == "# L\n\n## S\nx\n"
+
+
+# ---------------------------------------------------------------------------------------
+# Writers, red-team round 6: `export -o` into the catalog wrote without the catalog lock (a
+# page computed from files lint --fix was changing, or overwritten by its roll-back); a
+# page that is a link was replaced by a file (the linked page stayed stale); a second
+# Ctrl-C during a roll-back stopped it half-way (427 of 562 fixed files left changed).
+
+
+def test_export_into_the_catalog_takes_the_lock(tmp_path: Path, run_cli: Callable[..., object],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+
+    from deepphen import fsutil
+
+    root = make_catalog(tmp_path / "catalog")
+    taken: list[Path] = []
+
+    @contextlib.contextmanager
+    def recording(where: Path, timeout: float = 30.0) -> Iterator[None]:
+        taken.append(Path(where))
+        yield
+
+    monkeypatch.setattr(fsutil, "catalog_lock", recording)
+    run_cli("export", "-f", "md", "--catalog", root, "-o", root / "README.md")
+    assert taken == [root]
+    run_cli("export", "-f", "md", "--catalog", root, "-o", tmp_path / "elsewhere.md")
+    assert taken == [root]  # outside the catalog: no lock needed
+
+
+def test_a_page_that_is_a_link_is_written_through(
+        tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    from tests.helpers import sample_settings
+
+    root = make_catalog(tmp_path / "catalog", settings=sample_settings(
+        page="README.md", regenerate_page=True))
+    (root / "docs").mkdir()
+    (root / "docs" / "page.md").write_text("stale\n")
+    (root / "README.md").symlink_to(Path("docs") / "page.md")
+    run_cli("lint", "--fix", "--catalog", root, exit_code=None)
+    assert (root / "README.md").is_symlink()
+    fresh = run_cli("export", "-f", "md", "--catalog", root).stdout
+    assert (root / "docs" / "page.md").read_text() == fresh
+    (root / "docs" / "page.md").write_text("stale again\n")
+    from deepphen.add import regenerate_page
+    from deepphen.catalog import load_settings
+
+    regenerate_page(root, load_settings(root))  # add and refresh write it so too
+    assert (root / "README.md").is_symlink()
+    assert (root / "docs" / "page.md").read_text() == fresh
+
+
+def test_a_second_ctrl_c_waits_for_the_roll_back(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    from deepphen import fsutil
+
+    files = [tmp_path / f"f{i}.txt" for i in range(5)]
+    for f in files:
+        f.write_text("old")
+    real = fsutil.atomic_write_bytes
+    calls: list[Path] = []
+
+    def write(path: Path, data: bytes, **kwargs: object) -> None:
+        calls.append(path)
+        if len(calls) == 1:  # the roll-back's first file: a second Ctrl-C arrives
+            os.kill(os.getpid(), signal.SIGINT)
+        real(path, data, **kwargs)
+
+    with pytest.raises(KeyboardInterrupt), fsutil.transaction() as journal:
+        for f in files:
+            journal.remember(f)
+            f.write_text("new")
+        monkeypatch.setattr(fsutil, "atomic_write_bytes", write)
+        raise KeyboardInterrupt  # the first Ctrl-C
+    assert [f.read_text() for f in files] == ["old"] * 5
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_catalog_file_given_for_its_folder_says_so(
+        tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    root = make_catalog(tmp_path / "catalog")
+    result = run_cli("search", "grokking", "--catalog", root / "catalog.toml", exit_code=2)
+    assert "a file, not a catalog folder" in result.stderr and str(root) in result.stderr

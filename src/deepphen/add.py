@@ -368,10 +368,12 @@ def regenerate_page(root: Path, settings: Settings, journal: Journal | None = No
     if not pages:
         return
     from deepphen.export import exporter
+    from deepphen.fsutil import written_through
 
     papers = store.load_papers(root)
     for page, path in pages:
         text = exporter("md")(papers, page)
+        path = written_through(path)  # a page that is a link stays one (checked in-catalog)
         if journal is not None:
             journal.remember(path)
         store.write_file(root, path, text)

@@ -64,6 +64,9 @@ def _near(found: Path, start: Path) -> Path:
 
 def _checked(path: Path, source: str) -> Path:
     settings = path / SETTINGS_FILE
+    if path.is_file():  # --catalog catalog/catalog.toml: the file, not its folder
+        raise CatalogNotFound(f"a file, not a catalog folder, given by {source}", path=path,
+                              hint=f"give the folder that holds it: {path.parent}")
     if not settings.is_file():
         raise CatalogNotFound(
             f"not a catalog (no {SETTINGS_FILE}) given by {source}", path=path,

@@ -190,7 +190,7 @@ def write_output(path: Path, text: str) -> None:
     is no UTF-8 (a paper's key) as the bytes it came as."""
     data = text.encode("utf-8", "surrogateescape")
     if not _is_stream(path):
-        atomic_write_bytes(_output_file(Path(path)), data)
+        atomic_write_bytes(written_through(Path(path)), data)
         return
     try:
         with open(path, "wb") as handle:
@@ -201,10 +201,12 @@ def write_output(path: Path, text: str) -> None:
         raise os_error("write", exc, path) from exc
 
 
-def _output_file(path: Path) -> Path:
-    """The file ``-o`` names, as a shell's ``>`` finds it: a symbolic link is written through
-    (the link stays; its file gets the text). A read-only file is replaced, its mode kept
-    (atomic_write_bytes), as generators that mark their output read-only need."""
+def written_through(path: Path) -> Path:
+    """The file to write for ``path``, as a shell's ``>`` finds it: a symbolic link is
+    written through (the link stays; its file gets the text). A read-only file is replaced,
+    its mode kept (atomic_write_bytes), as generators that mark their output read-only need.
+    ``export -o`` and the generated page (whose link paths.page_problem has checked stays
+    in the catalog) are written so."""
     target = path
     if path.is_symlink():
         target = Path(os.path.realpath(path))
@@ -243,13 +245,40 @@ class Journal:
             raise os_error("read", exc, path) from exc
 
     def restore(self) -> None:
-        """Put every remembered file back as it was (best effort: errors are swallowed)."""
-        for path, data in self.saved.items():
-            with contextlib.suppress(OSError, DeepphenError):
-                if data is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    atomic_write_bytes(path, data, tmp_dir=self.tmp_dir)
+        """Put every remembered file back as it was (best effort: errors are swallowed).
+
+        A second Ctrl-C or SIGTERM meanwhile waits until it is done: stopped half-way, the
+        catalog would be left half-changed, after a first Ctrl-C that meant "change nothing".
+        """
+        with _signals_held():
+            for path, data in self.saved.items():
+                with contextlib.suppress(OSError, DeepphenError):
+                    if data is None:
+                        path.unlink(missing_ok=True)
+                    else:
+                        atomic_write_bytes(path, data, tmp_dir=self.tmp_dir)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored for the block (in the main thread, where Python handles
+    them; elsewhere nothing changes). The exception already on its way still ends the run."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):
+            old[number] = signal.signal(number, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        for number, handler in old.items():
+            if handler is not None:  # None: set outside Python, nothing to put back
+                signal.signal(number, handler)
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -79,24 +80,41 @@ def export_command(
                           "(create it first)")
     from deepphen.export import exporter
 
-    settings, papers = select_papers(catalog, query, filters)
-    if output is not None:
-        from deepphen.catalog import check_output, find_catalog
+    with _writer_lock(catalog, output):
+        settings, papers = select_papers(catalog, query, filters)
+        if output is not None:
+            from deepphen.catalog import check_output, find_catalog
 
-        check_output(find_catalog(catalog), settings, output)
-    if page is not None:
-        if fmt != "md":
-            raise usage_error("--page chooses a markdown page: use it with --format md")
-        settings = _declared_page(settings, page)
-    text = exporter(fmt)(papers, settings)
-    if output is None:
-        # On a terminal the text is to be read, not kept: no control character in it may act.
-        sys.stdout.write(printable(text, keep_layout=True) if is_terminal() else text)
-    else:
-        from deepphen.fsutil import write_output
+            check_output(find_catalog(catalog), settings, output)
+        if page is not None:
+            if fmt != "md":
+                raise usage_error("--page chooses a markdown page: use it with --format md")
+            settings = _declared_page(settings, page)
+        text = exporter(fmt)(papers, settings)
+        if output is None:
+            # On a terminal the text is to be read, not kept: no control character may act.
+            sys.stdout.write(printable(text, keep_layout=True) if is_terminal() else text)
+        else:
+            from deepphen.fsutil import write_output
 
-        write_output(output, text)
+            write_output(output, text)
     check_selected(papers, query, filters, catalog)  # the document is written, but lists nothing
+
+
+def _writer_lock(catalog: Path | None, output: Path | None) -> contextlib.AbstractContextManager:
+    """The catalog's lock when ``output`` is inside the catalog (its page): the export then
+    reads and writes in turn with other writers (lint --fix, add), so a page is never written
+    from files another process is changing, nor overwritten by its roll-back."""
+    if output is None:
+        return contextlib.nullcontext()
+    from deepphen.catalog import find_catalog, inside
+
+    root = find_catalog(catalog)
+    if not inside(root, output.parent):
+        return contextlib.nullcontext()
+    from deepphen.fsutil import catalog_lock
+
+    return catalog_lock(root)
 
 
 def _declared_page(settings: Settings, name: str) -> Settings:

@@ -8,6 +8,7 @@ from typing import Any
 
 from deepphen import catalog
 from deepphen.errors import DeepphenError
+from deepphen.fsutil import written_through
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.models import Settings
@@ -53,7 +54,13 @@ def _check_page(ctx: Context, page: Settings, fresh: str | None) -> Iterator[Fla
     path = _page_path(ctx.root, page)  # a page DP506 refuses is neither read nor written
     if path is None or not ctx.all_valid or fresh is None:
         return
-    fix = Fix(f"regenerated {page.page}", write=lambda: fresh, target=path)
+    # A page that is a link (DP506 has checked it stays in the catalog) is written through;
+    # a broken one is replaced, as before.
+    try:
+        target = written_through(path)
+    except DeepphenError:
+        target = path
+    fix = Fix(f"regenerated {page.page}", write=lambda: fresh, target=target)
     if not path.is_file():
         # needle: a [[pages]] page's own `page = ...` line, not the first one of the file
         yield Flag(f"the page {page.page} does not exist", path=ctx.root / SETTINGS_FILE,
