@@ -498,14 +498,20 @@ def test_a_second_ctrl_c_waits_for_the_roll_back(tmp_path: Path,
             os.kill(os.getpid(), signal.SIGINT)
         real(path, data, **kwargs)
 
-    with pytest.raises(KeyboardInterrupt), fsutil.transaction() as journal:
-        for f in files:
-            journal.remember(f)
-            f.write_text("new")
-        monkeypatch.setattr(fsutil, "atomic_write_bytes", write)
-        raise KeyboardInterrupt  # the first Ctrl-C
-    assert [f.read_text() for f in files] == ["old"] * 5
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # Python's own Ctrl-C handler, whatever the run inherited (a background job's SIGINT is
+    # ignored, and then the second Ctrl-C would test nothing).
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt), fsutil.transaction() as journal:
+            for f in files:
+                journal.remember(f)
+                f.write_text("new")
+            monkeypatch.setattr(fsutil, "atomic_write_bytes", write)
+            raise KeyboardInterrupt  # the first Ctrl-C
+        assert [f.read_text() for f in files] == ["old"] * 5
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    finally:
+        signal.signal(signal.SIGINT, inherited)
 
 
 def test_a_catalog_file_given_for_its_folder_says_so(
