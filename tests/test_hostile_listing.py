@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deepphen import discover as core
+from deepphen.dialect import fold_lines
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.helpers import one_line_error
 from tests.test_page_markup import MD, TEXT, shape, twin_text
@@ -296,7 +297,8 @@ def test_feed_text_adds_no_markup_to_the_checklist(title: str, authors: list[str
     title = " ".join(strip_controls(title).split())  # as deepphen.atom reads a feed's
     page = _checklist(title, authors, keywords, heading, warning)
     twin = _checklist(twin_text(title), [twin_text(a) for a in authors],
-                      [twin_text(k) for k in keywords], twin_text(heading), twin_text(warning))
+                      [twin_text(k) for k in keywords], twin_text(heading),
+                      twin_text(warning) if fold_lines(warning).strip() else "")
     assert shape(page) == shape(twin), page
     for token in MD.parse(page):
         for child in token.children or []:

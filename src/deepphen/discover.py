@@ -432,6 +432,7 @@ def render_md(result: Discovery, limit: int) -> str:
     """A GFM checklist of the best candidates, each with the command that adds it, for an
     issue or a pull request: arXiv's text is escaped and cannot mention or reference."""
     from deepphen.dialect import escape_md as _escape
+    from deepphen.dialect import fold_lines
 
     def escape_md(text: str, *, line_start: bool = False) -> str:
         return inert_references(_escape(text, line_start=line_start))
@@ -460,6 +461,8 @@ def render_md(result: Discovery, limit: int) -> str:
                   "(`d`), or add a `[[dismissed]]` table with its `arxiv` id to the catalog's "
                   "`dismissed.toml`."]
     for warning in result.warnings:
+        if not fold_lines(warning).strip():  # shows nothing (spaces, NBSP): no empty quote
+            continue
         # Quoted: its start is a line's start (a '>' or '#' there opens a block of its own).
         lines += ["", f"> {escape_md(warning, line_start=True)}"]
     return "\n".join(lines) + "\n"
