@@ -363,6 +363,21 @@ def test_an_entry_without_a_title_is_not_written(catalog_dir: Path, arxiv: Arxiv
     assert catalog_files(catalog_dir) == before
 
 
+def test_a_withdrawn_paper_is_added_with_a_warning(catalog_dir: Path, arxiv: ArxivServer,
+                                                   run_cli) -> None:
+    """The curator asked for this id: add writes it, but says arXiv marks it withdrawn."""
+    import datetime as dt
+
+    from tests.arxiv_query import CorpusEntry
+
+    arxiv.corpus = [CorpusEntry("2505.11112", "A Result on Grokking", ["Ann Example"],
+                                "An abstract.", ["cs.LG"], dt.datetime(2025, 5, 18, 12),
+                                version=2, comment="This paper has been withdrawn by the authors")]
+    result = run_cli("add", "2505.11112", "-s", "emergence", "-k", "Grokking")
+    assert "2505.11112 is withdrawn" in result.stderr
+    assert (catalog_dir / EMERGENCE / "2505.11112.toml").exists()
+
+
 def test_dry_run_prints_toml_and_entry_and_writes_nothing(catalog_dir: Path, arxiv: ArxivServer,
                                                          run_cli) -> None:
     before = catalog_files(catalog_dir)

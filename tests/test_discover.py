@@ -146,6 +146,46 @@ def test_known_and_dismissed_papers_are_left_out(catalog_dir: Path, corpus: list
     assert "left out 2 in the catalog, 1 dismissed" in result.stderr
 
 
+def test_withdrawn_papers_are_left_out(catalog_dir: Path, corpus: list, run_cli) -> None:
+    noon = dt.datetime(2025, 5, 18, 12)
+    corpus += [
+        CorpusEntry("2505.30011", "Neural collapse, revisited", ["A B"], "neural collapse",
+                    ["cs.LG"], noon, version=2, comment="This paper has been withdrawn"),
+        CorpusEntry("2505.30012", "Grokking at scale", ["C D"],
+                    "This paper has been withdrawn by the authors due to an error.", ["cs.LG"],
+                    noon, version=3),
+        CorpusEntry("2505.30013", "Why retracted papers keep being cited", ["E F"],
+                    "We study articles that have been withdrawn from journals.", ["cs.DL"], noon),
+    ]
+    result = run_cli("discover", *WINDOW, "--format", "json", "--limit", "100",
+                     "--category", "cs.LG", "--category", "cs.DL")
+    got = {r["arxiv"] for r in json.loads(result.stdout)}
+    assert not got & {"2505.30011", "2505.30012"}
+    assert "2505.30013" in got  # about withdrawals, not withdrawn
+    assert "left out 2 withdrawn" in result.stderr
+
+
+@pytest.mark.parametrize(("comment", "summary", "withdrawn"), [
+    ("Withdrawn: the main proof is wrong", "", True),
+    ("withdrawn", "", True),
+    ("This submission has been withdrawn by arXiv administrators", "", True),
+    ("15 pages. The article was withdrawn from arXiv", "", True),
+    ("15 pages. The article was withdrawn from NeurIPS 2024", "", False),
+    ("", "This manuscript has been withdrawn because of an error in Lemma 2.", True),
+    ("v2 replaces a version that was withdrawn", "", False),
+    ("Accepted at ICML 2025", "", False),
+    (None, "Papers withdrawn from journals keep being cited. This paper has been withdrawn "
+           "by nobody.", False),
+    (None, "We study how this paper has been withdrawn", False),
+])
+def test_what_counts_as_withdrawn(comment: str | None, summary: str, withdrawn: bool) -> None:
+    from deepphen.atom import ArxivEntry
+
+    entry = ArxivEntry("2505.30010", 2, "A Title", ["A B"], dt.date(2025, 5, 18),
+                       summary=summary, comment=comment)
+    assert entry.withdrawn is withdrawn
+
+
 @pytest.mark.parametrize("field", ["2505.30009v2", "arXiv:2505.30009", " 2505.30009"])
 def test_a_catalog_id_written_loosely_still_counts_as_known(field: str) -> None:
     """A paper file's ``arxiv`` with a version or prefix (lint DP201 flags it, but the

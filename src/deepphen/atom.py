@@ -67,6 +67,25 @@ class ArxivEntry:
         """The canonical abstract page, ``https://arxiv.org/abs/<id>``."""
         return ids.abs_url(self.id)
 
+    @property
+    def withdrawn(self) -> bool:
+        """Whether arXiv's latest version says the paper was withdrawn: its comment says so
+        ("This paper has been withdrawn by the authors", "Withdrawn: ..."), or its abstract
+        opens so (the form arXiv once gave withdrawals). A paper *about* withdrawn articles
+        does not count: the sentence must be about this paper."""
+        return bool(_WITHDRAWN_RE.search(self.comment or "")
+                    or _WITHDRAWN_RE.match(self.summary))
+
+
+# "Withdrawn" opening a comment, or "this paper/article/... has been (is, was) withdrawn"
+# (from arXiv, not from a venue) anywhere in it; the abstract is only read at its start.
+_WITHDRAWN_RE = re.compile(
+    r"^\W*withdrawn\b"
+    r"|\b(?:this|the)\s+(?:paper|article|submission|manuscript|preprint|work|version)\s+"
+    r"(?:has\s+been|had\s+been|is|was|is\s+being)\s+withdrawn\b"
+    r"(?!\s+from\s+(?!arxiv))",  # withdrawn from a conference is still on arXiv
+    re.IGNORECASE)
+
 
 # An HTML page where a feed should be: a captive portal, a proxy's error or a wrong URL.
 _HTML_RE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",

@@ -4,8 +4,8 @@
 categories (``search_query`` with ``cat:`` terms and a ``submittedDate`` range, sorted by
 submission date and paged, in sub-windows over arXiv's cap a query: deepphen.listing),
 leaves out the papers the catalog already has (any version of
-the id, or the same title) and those dismissed earlier (deepphen.dismissed), and ranks the
-rest with deepphen.fit, learnt from the catalog itself.
+the id, or the same title), those dismissed earlier (deepphen.dismissed) and those arXiv
+marks as withdrawn, and ranks the rest with deepphen.fit, learnt from the catalog itself.
 
 The categories are ``--category``, else ``[discover] categories`` of catalog.toml, else the
 categories of the catalog's own papers (deepphen.catalog_meta), else DEFAULT_CATEGORIES.
@@ -251,6 +251,7 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     for entry in [*fetched.entries, *fetched.by_keywords]:
         # An untitled entry can be neither judged nor added (add refuses it).
         reason = (known.reason(entry) or ("without a title" if not entry.title else None)
+                  or ("withdrawn" if entry.withdrawn else None)
                   or (None if window.holds(entry) else "outside the window"))
         if reason:
             left_out[reason] = left_out.get(reason, 0) + 1

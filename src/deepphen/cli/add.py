@@ -211,6 +211,9 @@ def _notes(proposals: list[Any], root: Path, *, written: bool) -> None:
     for proposal in proposals:
         where = (f"put them in {paper_path(root, proposal.paper)}" if written
                  else "add with -k")
+        if proposal.entry.withdrawn:
+            warn(f"{proposal.entry.id} is withdrawn, says its arXiv comment or abstract; "
+                 "check that the list should keep it")
         if proposal.replaces is not None:
             warn(f"{proposal.entry.id} replaces the existing entry {proposal.replaces.path} "
                  "(--force)")
