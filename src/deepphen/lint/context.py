@@ -167,6 +167,12 @@ class Context:
         return text_lines(catalog.read_text(self.root / catalog.SETTINGS_FILE))
 
     @cached_property
+    def settings_data(self) -> dict[str, Any]:
+        """catalog.toml parsed as it is written, for rules that read past deepphen's model of
+        it (unknown keys, the raw text of every value): parsed once for all of them."""
+        return catalog.read_toml(self.root / catalog.SETTINGS_FILE)
+
+    @cached_property
     def page(self) -> str | None:
         """A fresh markdown export of the catalog; None when no markdown exporter exists."""
         return self.fresh_pages[0][1]

@@ -7,7 +7,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from deepphen.catalog import SETTINGS_FILE, read_toml
 from deepphen.comments import key_line
 from deepphen.errors import unknown_name_hint
 from deepphen.layout import LAYOUT_KEYS, ResourceSection
@@ -107,7 +106,7 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
         for key in page.extra:
             yield Flag(f"unknown key {key!r} in pages[{i}]", field="pages", needle=f"{key} =",
                        index=i, hint=unknown_name_hint(key, known))
-    data = read_toml(ctx.root / SETTINGS_FILE)
+    data = ctx.settings_data
     for table, cls in (("sections", Section), ("resources", Resource),
                        ("resource_sections", ResourceSection)):
         names = _known(cls)
@@ -223,7 +222,7 @@ def settings_control_character(ctx: Context) -> Iterator[Flag]:
     Bad:  ``heading = "Others\\u001b]0;title\\u0007"``, ``intro = "Deep\\u202eLearning"``
     Good: ``heading = "Others"``
     """
-    data = read_toml(ctx.root / SETTINGS_FILE)
+    data = ctx.settings_data
     lines = ctx.settings_lines
     for key, value in data.items():
         if has_control(key):
