@@ -170,6 +170,21 @@ def test_waits_say_when_the_command_gives_up(arxiv: ArxivServer) -> None:
     assert waits == ["retry after HTTP 503; giving up in 40s"]
 
 
+def test_giving_up_before_the_limit_says_so(arxiv: ArxivServer) -> None:
+    """A Retry-After past the deadline ends the run at once, not at the limit: the message
+    said "after 60s" a few seconds in."""
+    fake = FakeTime()
+    arxiv.fail(_status(503, **{"Retry-After": "120"}))
+    client = Client(arxiv.url, clock=fake.clock, sleep=fake.sleep, timeout=1, deadline=60)
+    start = fake.now
+    with pytest.raises(NetworkError) as caught:
+        client.fetch(["2201.02177"])
+    assert fake.now - start < 60
+    assert str(caught.value).startswith(
+        "gave up on the arXiv API after 0s: the next wait, 120s, would pass the 60s limit "
+        "(last: HTTP 503; 1 try)")
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_timeout_option_bounds_every_network_command(command: list[str], catalog_dir: Path,
                                                      arxiv: ArxivServer, fake_clock: FakeTime,

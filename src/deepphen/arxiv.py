@@ -297,16 +297,22 @@ class Client:
         left = self.remaining()
         if left is not None:
             if seconds >= left:  # the wait would pass the deadline: give up now
-                raise self._gave_up(f"last: {reason.removeprefix('retry after ')}")
+                raise self._gave_up(f"last: {reason.removeprefix('retry after ')}",
+                                    wait=seconds)
             reason = f"{reason}; giving up in {left:.0f}s"
         if self.on_wait:
             self.on_wait(seconds, reason)
         self.sleep(seconds)
 
-    def _gave_up(self, cause: str, url: str | None = None,
-                 status: int | None = None) -> NetworkError:
+    def _gave_up(self, cause: str, url: str | None = None, status: int | None = None, *,
+                 wait: float | None = None) -> NetworkError:
+        when = f"after {self.deadline:g}s"
+        if wait is not None:  # given up early: the time spent is not yet the limit
+            spent = self.deadline - (self.remaining() or 0.0)
+            when = (f"after {spent:.0f}s: the next wait, {wait:.0f}s, would pass the "
+                    f"{self.deadline:g}s limit")
         return NetworkError(
-            f"gave up on the arXiv API after {self.deadline:g}s ({cause}; "
+            f"gave up on the arXiv API {when} ({cause}; "
             f"{self.requests_sent} {'try' if self.requests_sent == 1 else 'tries'})",
             url=url, status=status,
             hint="pass --timeout SECONDS to wait longer; check the network or "
