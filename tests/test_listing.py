@@ -120,6 +120,43 @@ def test_a_failing_sub_window_names_the_missing_days(server: ArxivServer) -> Non
     assert newest <= got  # every day after the missing ones came in full
 
 
+def test_a_listing_cut_after_some_pages_names_only_the_days_it_lacks(
+        server: ArxivServer) -> None:
+    """One query, newest first, failing at its third page: the days it reached are whole but
+    the last; the warning named the whole window."""
+    server.query_cap = 10_000
+    real = server.search_feed
+
+    def third_page_fails(params: dict[str, str]) -> bytes:
+        if params["start"] == "10":  # served, then the next request fails
+            server.fail(*[Fault("status", 503)] * 4)
+        return real(params)
+
+    server.search_feed = third_page_fails  # type: ignore[method-assign]
+    fetched = listing.fetch_window(client(), ["cs.LG"], WINDOW, ceiling=10_000, page_size=10)
+    assert fetched.queries == 1 and fetched.error is not None and len(fetched.entries) == 20
+    (missing,) = fetched.missing
+    oldest = min(e.published for e in fetched.entries)
+    assert missing == Window(WINDOW.start, oldest) and oldest > WINDOW.start
+    got = {e.id for e in fetched.entries}
+    assert {p.id for p in server.corpus if p.submitted.date() > oldest} <= got
+
+
+def test_a_listing_in_its_own_order_names_the_whole_window(server: ArxivServer) -> None:
+    """Dates out of order (a server that ignores sortOrder) bound nothing."""
+    server.query_cap = 10_000
+    real = server.search_feed
+
+    def oldest_first(params: dict[str, str]) -> bytes:
+        if params["start"] == "10":
+            server.fail(*[Fault("status", 503)] * 4)
+        return real({**params, "sortOrder": "ascending"})
+
+    server.search_feed = oldest_first  # type: ignore[method-assign]
+    fetched = listing.fetch_window(client(), ["cs.LG"], WINDOW, ceiling=10_000, page_size=10)
+    assert fetched.error is not None and fetched.missing == [WINDOW]
+
+
 def test_a_single_day_over_the_cap_is_truncated(server: ArxivServer,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(listing, "MAX_CANDIDATES", CAP)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -219,7 +220,19 @@ def _settle(out: Fetched, sub: Fetched, part: Window) -> None:
     if sub.error is not None and out.error is None:
         out.error = sub.error
     if not sub.complete:
-        out.missing.append(part)
+        out.missing.append(_unfetched(part, sub))
+
+
+def _unfetched(part: Window, sub: Fetched) -> Window:
+    """The days of ``part`` that an incomplete listing of it may lack. Newest first, as asked,
+    it came down to its oldest paper's day, which may lack some papers; the later days came
+    whole. A server that ignored the order gives no such bound: the whole part."""
+    days = [e.listed or e.published for e in sub.entries]
+    if not days or any(d is None for d in days):
+        return part
+    if any(a < b for a, b in itertools.pairwise(days)) or not part.start <= days[-1] <= part.end:
+        return part
+    return Window(part.start, days[-1])
 
 
 def merge_days(windows: Sequence[Window]) -> list[Window]:
