@@ -257,6 +257,15 @@ def _balanced(value: str) -> bool:
     return depth == 0
 
 
+def test_a_key_word_holding_a_comma_stays_one_key_word() -> None:
+    """biblatex splits ``keywords`` at commas: "Scaling, Data" became two key words."""
+    paper = Paper(title="A Title", year=2024, section="others", authors=["Ann Example"],
+                  keywords=["Scaling, Data", "Grokking"])
+    (entry,) = _parse(exporter("bibtex")([paper], sample_settings())).values()
+    value = _fields(entry)["keywords"]
+    assert value == "{Scaling, Data}, Grokking"  # braces hold a comma in a biblatex list
+
+
 def test_bibtex_entries_and_every_field() -> None:
     entries = _parse(exporter("bibtex")(all_papers(), sample_settings()))
     assert sorted(entries) == [

@@ -216,7 +216,9 @@ def entry_fields(paper: Paper) -> tuple[str, list[tuple[str, str]]]:
         fields.append(("url", verbatim_value(paper.paper_url)))
     if paper.keywords:
         escaped = (latex_escape(k) for k in paper.keywords)
-        fields.append(("keywords", ", ".join(k for k in escaped if k)))
+        # biblatex splits keywords at commas; braces keep a key word holding one whole.
+        fields.append(("keywords", ", ".join(f"{{{k}}}" if "," in k else k
+                                             for k in escaped if k)))
     return kind, [(name, value) for name, value in fields if value]
 
 
