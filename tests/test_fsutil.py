@@ -169,6 +169,42 @@ def test_a_device_that_refuses_a_write_is_named_itself(tmp_path: Path) -> None:
     assert os_error("read", exc, fifo).hint is None  # reading names no folder to write in
 
 
+def test_a_full_disk_says_to_free_space(tmp_path: Path) -> None:
+    exc = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "a.toml"))
+    error = os_error("write", exc, tmp_path / "a.toml")
+    assert error.hint is not None and "free some space" in error.hint
+
+
+def test_a_folder_where_the_lock_goes_is_named(tmp_path: Path) -> None:
+    from deepphen.fsutil import LOCK_NAME, private_dir
+
+    (private_dir(tmp_path) / LOCK_NAME).mkdir(parents=True)
+    with pytest.raises(DeepphenError) as caught, catalog_lock(tmp_path, timeout=0.1):
+        pass
+    assert caught.value.hint is not None and "a folder stands where the lock file goes" \
+        in caught.value.hint
+
+
+def test_an_immutable_file_is_named_not_its_folder(tmp_path: Path) -> None:
+    """chattr +i: the folder is writable, the file is not; the hint blamed the folder."""
+    import shutil
+
+    path = tmp_path / "paper.toml"
+    path.write_text("old\n", encoding="utf-8")
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(path)],
+                                        capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here (not root, or the file system lacks it)")
+    try:
+        with pytest.raises(DeepphenError) as caught:
+            atomic_write_text(path, "new\n")
+    finally:
+        subprocess.run([chattr, "-i", str(path)], check=True)
+    assert caught.value.hint is not None and "immutable or append-only" in caught.value.hint
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["paper.toml"]  # no temporary left
+
+
 def test_a_writer_that_must_wait_for_the_lock_says_so_once(tmp_path: Path) -> None:
     """A silent wait of up to 30 s looks like a hang: the hook hears of it, once."""
     from deepphen.fsutil import LOCK_WAIT

@@ -45,6 +45,10 @@ def os_error(action: str, exc: OSError, path: str | Path) -> DeepphenError:
     hint = None
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and action != "read":
         hint = _refusal(exc, path)
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = "free some space on that disk (or quota) and run again"
+    elif exc.errno == errno.EISDIR and action == "lock":
+        hint = "a folder stands where the lock file goes; remove it if no deepphen is running"
     return DeepphenError(f"cannot {action}: {reason}", path=path, hint=hint)
 
 
@@ -66,6 +70,11 @@ def _refusal(exc: OSError, path: str | Path) -> str:
         what = f"the catalog's {what}"
     if exc.errno == errno.EROFS:
         return f"{what} {blocked} is on a read-only file system"
+    if exc.errno == errno.EPERM and not in_place and os.access(blocked, os.W_OK | os.X_OK):
+        # The folder takes writes, the file refuses them: Linux's immutable or append-only
+        # attribute (chattr +i, +a), or another user's file in a sticky folder (/tmp).
+        return (f"{target} refuses changes though its folder takes them: an immutable or "
+                "append-only file (lsattr shows it), or another user's in a sticky folder")
     return f"{what} {blocked} is not writable"
 
 
