@@ -68,6 +68,52 @@ def test_letters_without_a_decomposition_fold_to_ascii(papers: list[Paper], stor
     assert Filters(authors=[typed]).matches(paper)
 
 
+@pytest.mark.parametrize(("wanted", "matches"), [
+    ("Li", False),  # a substring of Lisa, Philippe, Lanzillotta: matched 239 of 580 papers
+    ("E", False),
+    ("Lanzillotta", True), ("giulia lanzillotta", True), ("Lanzillotta Giulia", True),
+    ("G. Lanzillotta", True), ("H. Lanzillotta", False), ("Lanzi", False),
+    ("Бурда", True), ("бурда", True), ("Бурдa", False), ("张伟", True), ("强化", False),
+])
+def test_author_filter_matches_whole_names(wanted: str, matches: bool) -> None:
+    from deepphen.filters import Filters
+
+    paper = Paper(title="A Title", year=2020, section="others",
+                  authors=["Lisa Philippe", "Giulia Lanzillotta", "Юрий Бурда", "张伟"])
+    assert Filters(authors=[wanted]).matches(paper) is matches
+
+
+@pytest.mark.parametrize(("wanted", "matches"), [
+    ("深度学习", True), ("强化学习", False), ("---", False), ("🙂", False),
+    ("Deep Learnings", True), ("deep-learning", True),
+])
+def test_key_word_filter_tells_apart_what_fold_drops(wanted: str, matches: bool) -> None:
+    """Key words of other scripts or of symbols fold to "": any of them matched any other."""
+    from deepphen.filters import Filters
+
+    paper = Paper(title="A Title", year=2020, section="others", authors=["A B"],
+                  keywords=["深度学习", "Deep Learning", "+++"])
+    assert Filters(keywords=[wanted]).matches(paper) is matches
+
+
+@pytest.mark.parametrize(("wanted", "matches"), [
+    ("neurips", True), ("NeurIPS 2021", True), ("ICML", False), ("会议", True), ("研讨", False),
+])
+def test_venue_filter(wanted: str, matches: bool) -> None:
+    from deepphen.filters import Filters
+
+    paper = Paper(title="A Title", year=2020, section="others", authors=["A B"],
+                  venue="NeurIPS 2021 会议")
+    assert Filters(venue=wanted).matches(paper) is matches
+
+
+@pytest.mark.parametrize("args", [["--author", "!!!"], ["--venue", "???"], ["--author", "-"]])
+def test_a_filter_of_punctuation_alone_is_refused(args: list[str], catalog_dir, run_cli) -> None:
+    for command in ("search", "stats", "export"):
+        result = run_cli(command, *args, exit_code=2)
+        assert "has no letters or digits" in result.stderr
+
+
 def test_typos_in_several_words(papers: list[Paper]) -> None:
     top = titles(search(papers, "lotery tiket"))
     assert set(top[:2]) == {"The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural "

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from deepphen import ids
 from deepphen.errors import DeepphenError
 from deepphen.models import Paper, Section, Settings
-from deepphen.vocab import fold, keyword_norm
+from deepphen.vocab import fold, keyword_key
 
 
 def resolve_section(settings: Settings, text: str) -> Section:
@@ -104,17 +105,47 @@ class Filters:
             if (self.since and when < self.since) or (self.until and when > self.until):
                 return False
         if self.keywords:
-            have = {keyword_norm(k) for k in paper.keywords}
-            if not all(keyword_norm(k) in have for k in self.keywords):
+            have = {keyword_key(k) for k in paper.keywords}
+            if not all(keyword_key(k) in have for k in self.keywords):
                 return False
         if self.authors:
-            names = [fold(a) for a in paper.authors]
+            names = [set(name_words(a)) for a in paper.authors]
             for wanted in self.authors:
-                w = fold(wanted)
-                if not any(w == n or n.endswith(" " + w) or w in n for n in names):
+                if not any(_names_match(wanted, n) for n in names):
                     return False
-        return not (self.venue and fold(self.venue) not in fold(paper.venue or ""))
+        return not (self.venue and not _venue_holds(paper.venue or "", self.venue))
 
     def apply(self, papers: list[Paper]) -> list[Paper]:
         """The papers that meet every condition, in their order."""
         return [p for p in papers if self.matches(p)] if self else list(papers)
+
+
+def name_words(text: str) -> list[str]:
+    """A name's words to compare: folded ("Müller" -> "muller"), and, where fold drops
+    letters, as written, case-folded ("Бурда" -> "бурда"), so other scripts compare too."""
+    words = fold(text).split()
+    if not text.isascii():
+        words += [w for w in re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text).casefold())
+                  if not w.isascii()]
+    return words
+
+
+def _names_match(wanted: str, name: set[str]) -> bool:
+    """Whether every word of ``wanted`` is a word of the name, in any order ("Wei Zhang" is
+    "Zhang Wei"); a one-letter word is an initial ("J. Frankle") when a longer word is given.
+    Whole words: "Li" is not "Lisa" nor "Philippe"."""
+    words = name_words(wanted)
+    initials = any(len(w) > 1 for w in words)
+    return bool(words) and all(
+        w in name or (initials and len(w) == 1 and any(n.startswith(w) for n in name))
+        for w in words)
+
+
+def _venue_holds(venue: str, wanted: str) -> bool:
+    """Whether ``wanted`` is part of ``venue``, folded ("neurips" in "NeurIPS 2021"), or as
+    written, case-folded, where fold leaves nothing of it (another script)."""
+    folded = fold(wanted)
+    if folded:
+        return folded in fold(venue)
+    plain = unicodedata.normalize("NFKC", wanted).casefold().strip()
+    return bool(plain) and plain in unicodedata.normalize("NFKC", venue).casefold()

@@ -117,6 +117,12 @@ class FilterOptions:
             if any(isinstance(v, str) and not v.strip() for v in values):
                 raise DeepphenError(f"{param.flags[0]} needs a value, not an empty one",
                                     hint=f"drop {param.flags[0]} or give it a value")
+        # A name or venue of punctuation alone has nothing to compare ("!!!" matched all).
+        for flag, values in (("--author", self.author or []), ("--venue", [self.venue or "x"])):
+            for value in values:
+                if not any(c.isalnum() for c in value):
+                    raise DeepphenError(f"{flag} {value!r} has no letters or digits",
+                                        hint=f"give {flag} a name to look for")
         start = parse_date_bound(self.since, end=False) if self.since else None
         end = parse_date_bound(self.until, end=True) if self.until else None
         if start and end and start > end:  # an empty range is a slip, not "nothing found"
