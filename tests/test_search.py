@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -279,3 +280,19 @@ def test_a_section_typed_with_a_typo_in_its_first_words(typed: str, slug: str | 
             resolve_section(settings, typed)
     else:
         assert resolve_section(settings, typed).slug == slug
+
+
+@pytest.mark.parametrize(("typed", "named"), [
+    ("neural", {"neural-collapse", "neural-tangent-kernel"}),  # kept Neural Collapse only
+    ("em", {"empirical-study", "emergence-and-phase-transitions"}),
+    ("e", {"empirical-study", "emergence-and-phase-transitions"}),  # was Others
+])
+def test_a_section_several_begin_with_is_no_guess(typed: str, named: set[str]) -> None:
+    from deepphen.catalog import load_settings
+    from deepphen.errors import DeepphenError
+    from deepphen.filters import resolve_section
+
+    settings = load_settings(Path(__file__).resolve().parents[1] / "catalog")
+    with pytest.raises(DeepphenError, match="could be any of") as caught:
+        resolve_section(settings, typed)
+    assert set(re.findall(r"\(([a-z-]+)\)", str(caught.value).split("(give")[0])) == named

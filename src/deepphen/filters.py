@@ -27,12 +27,17 @@ def resolve_section(settings: Settings, text: str) -> Section:
                     if fold(s.heading).startswith(wanted) or fold(s.slug).startswith(wanted)]
         if len(prefixed) == 1:
             return prefixed[0]
+        if prefixed:  # "neural": Neural Collapse or Neural Tangent Kernel? Not a guess.
+            raise _ambiguous(text, prefixed)
         from rapidfuzz import fuzz, process
 
         choices = {i: fold(s.heading) for i, s in enumerate(settings.sections)}
-        best = process.extractOne(wanted, choices, scorer=fuzz.WRatio, score_cutoff=85)
-        if best is not None:
-            return settings.sections[best[2]]
+        best = process.extract(wanted, choices, scorer=fuzz.WRatio, score_cutoff=85, limit=None)
+        if best:
+            tied = [settings.sections[b[2]] for b in best if b[1] == best[0][1]]
+            if len(tied) > 1:
+                raise _ambiguous(text, tied)
+            return settings.sections[best[0][2]]
         # A typo in a heading's first word(s), as a prefix is typed ("emprical"): the one
         # section whose heading or slug starts alike; two alike ("nerual") is no answer.
         alike = {i for i, s in enumerate(settings.sections) for name in (s.heading, s.slug)
@@ -41,6 +46,12 @@ def resolve_section(settings: Settings, text: str) -> Section:
             return settings.sections[alike.pop()]
     valid = ", ".join(f"{s.heading} ({s.slug})" for s in settings.sections)
     raise DeepphenError(f"unknown section {text!r}", hint=f"valid sections: {valid}")
+
+
+def _ambiguous(text: str, sections: list[Section]) -> DeepphenError:
+    names = ", ".join(f"{s.heading} ({s.slug})" for s in sections)
+    return DeepphenError(f"section {text!r} could be any of: {names}",
+                         hint="give more of the name, or the slug")
 
 
 def parse_date_bound(text: str, *, end: bool) -> dt.date:
