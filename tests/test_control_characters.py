@@ -30,10 +30,14 @@ C1 = "".join(chr(c) for c in range(0x7F, 0xA0))
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 SEQUENCES = "\x1b[2J\x1b]0;owned\x07\x9b31m\x1b]8;;https://evil.example\x1b\\"
 FORGED = "\n::error file=forged.py,line=1::forged annotation\r\n"
-HOSTILE = f"A{C0}B{C1}C{BIDI}D\u2028E\u2029F{SEQUENCES}G{FORGED}H\ufeff"
+# What shows as nothing: soft hyphen, zero-width space, word joiner, and tag characters
+# spelling a hidden "ignore" (a reader sees none of it, a program reading the log does).
+INVISIBLE = "\u00ad\u200b\u2060\u206a" + "".join(chr(0xE0000 + ord(c)) for c in "ignore")
+HOSTILE = f"A{C0}B{C1}C{BIDI}D\u2028E\u2029F{SEQUENCES}G{FORGED}H\ufeff{INVISIBLE}"
 # Everything a terminal must never receive raw (tab and newline are deepphen's own layout).
 RAW_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                    r"\u2066-\u2069\u2028\u2029\ufeff]")
+                    r"\u2066-\u2069\u2028\u2029\ufeff\u00ad\u200b\u2060-\u2064\u206a-\u206f"
+                    r"\U000e0000-\U000e007f]")
 
 
 def hostile_paper(n: int) -> Paper:
@@ -46,13 +50,22 @@ def hostile_paper(n: int) -> Paper:
         digest=f"Digest {HOSTILE}", extra={"note": HOSTILE, "score": math.nan})
 
 
+def toml_escaped(text: str) -> str:
+    """``text`` as the inside of a TOML basic string: JSON's escapes, but a character past
+    U+FFFF as TOML's \\U escape, not JSON's surrogate pair."""
+    return re.sub(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})",
+                  lambda m: "\\U%08x" % (0x10000 + ((int(m[1], 16) - 0xD800) << 10)
+                                          + int(m[2], 16) - 0xDC00),
+                  json.dumps(text)[1:-1])
+
+
 @pytest.fixture
 def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = make_catalog(tmp_path / "catalog", [hostile_paper(1), hostile_paper(2)])
     # A file name and a section of catalog text too.
     source = next(root.glob("empirical-study/*.toml"))
     text = source.read_text(encoding="utf-8").replace(
-        'section = "empirical-study"', f'section = "{json.dumps(HOSTILE)[1:-1]}"')
+        'section = "empirical-study"', f'section = "{toml_escaped(HOSTILE)}"')
     (root / "empirical-study" / "evil\x1b[2J\u202e.toml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
     return root
@@ -208,7 +221,8 @@ def _cleaners() -> dict[str, Callable[[str], str]]:
 
 @pytest.mark.parametrize("name", sorted(_cleaners()))
 @given(text=st.text(alphabet=st.sampled_from(
-    f"ab []()&:/*`#{C0}{C1}{BIDI}\u2028\u2029\ufeff\ufff9\ufffa\ufffb"), max_size=30))
+    f"ab []()&:/*`#{C0}{C1}{BIDI}{INVISIBLE}\u2028\u2029\ufeff\ufff9\ufffa\ufffb"),
+    max_size=30))
 def test_every_cleaner_leaves_no_control_printable_knows(name: str, text: str) -> None:
     """printable is the one home of what a control is: every module that cleans text of
     controls for a page, a citation or a command to paste leaves none that it knows."""

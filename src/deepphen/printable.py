@@ -19,16 +19,19 @@ import re
 # Characters that move the cursor or break a line: read as one space.
 _SPACING = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 # Everything that acts instead of showing: C0 and C1 controls, DEL, bidi embeddings, overrides
-# and isolates, the implicit direction marks, the interlinear annotation marks, and the BOM.
+# and isolates, the implicit direction marks, the interlinear annotation marks, and the BOM;
+# and what shows as nothing (_INVISIBLE below): tag characters spell hidden ASCII ("ignore
+# previous instructions") that a reader of the terminal, page or CI log cannot see.
+_INVISIBLE = r"\u00ad\u180e\u200b\u2060-\u2064\u206a-\u206f\U000e0000-\U000e007f"
 _CONTROL = (r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-            r"\ufeff\ufff9-\ufffb\u2028\u2029")
+            r"\ufeff\ufff9-\ufffb\u2028\u2029" + _INVISIBLE)
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 _CONTROL_RUN_RE = re.compile(f"[{_CONTROL}]+")
 # In JSON, json.dumps already escapes C0; these are the rest, escaped as \\uXXXX. Lone
 # surrogates too: a file name that is no UTF-8 (a paper's key) holds them, and UTF-8 cannot
 # write them (json.dumps's ensure_ascii escapes them as well).
 _JSON_RE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-                      r"\ufff9-\ufffb\u2028\u2029\ud800-\udfff]")
+                      r"\ufff9-\ufffb\u2028\u2029\ud800-\udfff" + _INVISIBLE + "]")
 
 
 # CI runners read commands in plain text. GitHub Actions runs "::command props::data" when a
@@ -55,7 +58,9 @@ def _visible(ch: str) -> str:
     if ch in _SPACING:
         return " "
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def has_control(text: str) -> bool:
@@ -98,9 +103,15 @@ def strip_controls(text: str, *, keep: str = "") -> str:
 
 # Characters that show as nothing and join or split nothing a script needs: the soft hyphen,
 # the Mongolian vowel separator, the zero-width space, the word joiner, the invisible math
-# operators and the tag characters (which spell hidden ASCII). U+200C and U+200D are left:
-# Persian and Indic scripts and emoji sequences need them.
-_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b\u2060-\u2064\U000e0000-\U000e007f]")
+# operators, the deprecated format characters and the tag characters (which spell hidden
+# ASCII). U+200C and U+200D are left: Persian and Indic scripts and emoji sequences need them.
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+
+
+def control_kind(ch: str) -> str:
+    """How to name a character ``has_control`` finds: "invisible" (it shows as nothing) or
+    "control" (it acts)."""
+    return "invisible" if _INVISIBLE_RE.match(ch) else "control"
 
 
 def strip_invisible(text: str) -> str:
@@ -118,6 +129,14 @@ def mark_controls(text: str, mark: str = "\ufffd", *, keep: str = "") -> str:
     return _CONTROL_RE.sub(lambda m: m.group() if m.group() in keep else mark, text)
 
 
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON writes a character past U+FFFF as its UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def json_text(document: str) -> str:
     """A JSON document with the controls and lone surrogates json.dumps leaves raw escaped
     as ``\\uXXXX``: UTF-8 text, inert on a terminal.
@@ -125,7 +144,7 @@ def json_text(document: str) -> str:
     Lossless: a JSON reader gives back the same strings. Such characters occur only inside
     strings, so replacing them anywhere in the document is safe.
     """
-    document = _JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    document = _JSON_RE.sub(_json_escape, document)
     # "##[" opens a CI command anywhere in a line; "#" is only ever inside a string here, where
     # "\u0023" reads back as "#". ("::" cannot start a line of JSON: a string starts with '"'.)
     return _CI_ANYWHERE_RE.sub(r"\\u0023", document) if "#" in document else document

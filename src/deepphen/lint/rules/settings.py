@@ -13,7 +13,7 @@ from deepphen.layout import LAYOUT_KEYS, ResourceSection
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
 from deepphen.models import DiscoverSettings, Resource, Section, Settings
-from deepphen.printable import has_control
+from deepphen.printable import control_kind, has_control
 from deepphen.slugs import github_anchor
 
 
@@ -211,7 +211,8 @@ def _control_line(lines: list[str], start: int, char: str) -> int:
 
 
 @rule("DP608", "settings-control-character", "error",
-      "catalog.toml's text has no control, line-separator or bidi-override character.",
+      "catalog.toml's text has no control, line-separator, bidi-override or invisible "
+      "character.",
       scope="catalog")
 def settings_control_character(ctx: Context) -> Iterator[Flag]:
     """The settings are the curator's markdown, written to the page as they are; a control
@@ -239,7 +240,7 @@ def settings_control_character(ctx: Context) -> Iterator[Flag]:
                            None)
                 if bad is not None:
                     start = key_line(lines, key, index if items is value else 0) or 1
-                    yield Flag(f"control character U+{ord(bad):04X} in {path}",
+                    yield Flag(f"{control_kind(bad)} character U+{ord(bad):04X} in {path}",
                                line=_control_line(lines, start, bad),
                                hint="delete it (write a line break as a new line of a "
                                     "multi-line string)")

@@ -8,7 +8,7 @@ from typing import Any
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.lint.rules.common import fold_distinct
-from deepphen.printable import has_control, strip_controls
+from deepphen.printable import control_kind, has_control, strip_controls
 from deepphen.tidy import (
     ET_AL,
     TYPOGRAPHIC_RE,
@@ -323,11 +323,13 @@ def _field_texts(paper: Any, name: str) -> list[str]:
 
 
 @rule("DP413", "control-character", "error",
-      "Text has no control, line-separator or bidi-override character.", fixable=True)
+      "Text has no control, line-separator, bidi-override or invisible character.",
+      fixable=True)
 def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Such characters are invisible in an editor but act where the text goes: an ESC clears a
     terminal, U+2028 or U+000B breaks a page line into a heading or quote, U+202E reverses
-    what a reader sees. The fix makes line breaks a space and drops the rest.
+    what a reader sees; a zero-width space splits a word search looks for, and tag characters
+    spell text no reviewer sees. The fix makes line breaks a space and drops the rest.
 
     Bad:  ``title = "Deep\\u2028# Double Descent"``, ``authors = ["A\\u001b[2J"]``
     Good: ``title = "Deep Double Descent"``
@@ -337,7 +339,8 @@ def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         for text in _field_texts(f.paper, name):
             bad = next((ch for ch in text if ch not in allowed and has_control(ch)), None)
             if bad is not None:
-                yield Flag(f"control character U+{ord(bad):04X} in {name}", field=name,
+                yield Flag(f"{control_kind(bad)} character U+{ord(bad):04X} in {name}",
+                           field=name,
                            fix=Fix(f"removed control characters from {name}",
                                   edit=_edit_field(name, _strip_controls_except(allowed))))
                 break
