@@ -101,3 +101,46 @@ def test_readme_names_the_empty_json_documents() -> None:
     text = " ".join((root / "README.md").read_text(encoding="utf-8").split())
     assert '(`[]` from `search` and `discover`, `{"papers": []}` from `export`, stats\' ' \
            'counts at zero)' in text
+
+
+@pytest.mark.parametrize("command", ["search", "export", "stats"])
+def test_an_id_the_catalog_has_but_the_filters_leave_out_is_no_add_hint(
+        catalog_dir: Path, run_cli, command: str) -> None:
+    """search said "no paper with arXiv id 2201.02177 in the catalog matches these filters
+    (add it with 'deepphen add 2201.02177')": the catalog has it, in another section."""
+    result = run_cli(command, "2201.02177", "--year", "1999", exit_code=1)
+    said_plainly(result, 'no paper matches "2201.02177" with these filters')
+    assert "deepphen add" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["search", "export", "stats"])
+def test_an_id_the_catalog_lacks_is_worded_alike(catalog_dir: Path, run_cli,
+                                                 command: str) -> None:
+    result = run_cli(command, "2301.99999", exit_code=1)
+    said_plainly(result, "no paper with arXiv id 2301.99999 in the catalog")
+    assert "deepphen add 2301.99999" in result.stderr
+
+
+def test_export_and_stats_select_what_search_finds(tmp_path: Path, run_cli) -> None:
+    """With filters, export and stats searched the filtered papers alone: a word of the
+    catalog that those lack was read as a typo of another of theirs, and they kept papers
+    search (which searches the whole catalog) said do not match."""
+    from deepphen.models import Paper
+
+    papers = [
+        Paper(title="Compositional Generalization in Transformers", year=2023,
+              section="others", authors=["Ann Example"], keywords=["Compositionality"]),
+        Paper(title="Computational Limits of Grokking", year=2023, section="neural-collapse",
+              authors=["Bo Example"], keywords=["Grokking"]),
+        Paper(title="Computational Cost of Width", year=2022, section="neural-collapse",
+              authors=["Cy Example"], keywords=["Width"]),
+    ]
+    root = make_catalog(tmp_path / "catalog", papers)
+    args = ("compositional", "--section", "neural-collapse", "--catalog", root)
+    said_plainly(run_cli("search", *args, exit_code=1), 'no paper matches "compositional"')
+    said_plainly(run_cli("stats", *args, exit_code=1), 'no paper matches "compositional"')
+    said_plainly(run_cli("export", *args, exit_code=1), 'no paper matches "compositional"')
+    found = run_cli("export", "computational", "--section", "neural-collapse",
+                    "--catalog", root, "--format", "json")
+    assert [p["title"] for p in json.loads(found.stdout)["papers"]] == [
+        "Computational Limits of Grokking", "Computational Cost of Width"]

@@ -94,11 +94,22 @@ def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
     closest key words in use), else for a query alone the closest titles and key words
     (with filters those may be the very papers the filters left out)."""
     keywords = list(keywords)
+    wanted = _link_key(query.strip()) if query is not None else None
+    if wanted and ids.is_arxiv_id(wanted) and not any(_has_id(p, wanted) for p in papers):
+        return NoMatch(f"no paper with arXiv id {wanted} in the catalog",
+                       hint=f"add it with 'deepphen add {wanted}'")
     hint = keyword_hint(papers, keywords) if keywords else None
     if hint is None and query is not None and not filtered:
         closest = suggestions(papers, query)
         hint = ("closest: " + "; ".join(closest)) if closest else None
     return no_match(query, filtered, hint)
+
+
+def _has_id(paper: Paper, arxiv_id: str) -> bool:
+    """Whether ``paper`` is the arXiv paper ``arxiv_id`` (its field or one of its links)."""
+    if paper.arxiv and ids.bare_id(paper.arxiv) == arxiv_id:
+        return True
+    return any(ids.arxiv_id_from_url(link.url) == arxiv_id for link in paper.links)
 
 
 def check_query(query: str) -> str:
@@ -434,10 +445,6 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
                    lambda: SearchIndex.build(snap.papers()).data,
                    valid=lambda value: SearchIndex.valid(value, len(snap)))
     ranked = SearchIndex(data).query(text, allowed, limit)
-    if not ranked and ids.is_arxiv_id(_link_key(text) or ""):
-        raise NoMatch(f"no paper with arXiv id {_link_key(text)} in the catalog"
-                      + (" matches these filters" if keep else ""),
-                      hint=f"add it with 'deepphen add {_link_key(text)}'")
     if not ranked:
         raise nothing_matched(snap.papers(), text, keep is not None)
     return [Hit(snap.paper(i), score, fields) for i, score, fields in ranked]

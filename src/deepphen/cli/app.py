@@ -242,12 +242,17 @@ def select_papers(
     from deepphen.catalog import Catalog, find_catalog
 
     cat = Catalog.load(find_catalog(catalog))
-    papers = filters.build(cat.settings).apply(cat.papers)
-    if query is not None:
-        from deepphen.search import search
+    keep = filters.build(cat.settings)
+    if query is None:
+        return cat.settings, keep.apply(cat.papers)
+    from deepphen.search import SearchIndex, check_query
 
-        papers = [hit.paper for hit in search(papers, query)]
-    return cat.settings, papers
+    # The whole catalog's index, as search has: built on the filtered papers alone, a word
+    # the catalog has but they lack was read as a typo of another ("compositional" as
+    # "computational"), and export and stats kept papers search said do not match.
+    allowed = {i for i, p in enumerate(cat.papers) if keep.matches(p)} if keep else None
+    ranked = SearchIndex.build(cat.papers).query(check_query(query), allowed)
+    return cat.settings, [cat.papers[i] for i, _score, _fields in ranked]
 
 
 def check_selected(papers: list[Any], query: str | None, filters: FilterOptions,
