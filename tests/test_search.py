@@ -171,6 +171,18 @@ def test_exact_title_scores_one(papers: list[Paper]) -> None:
     assert search(papers, "Winning Tickets at Scale")[0].score == 1.0
 
 
+def test_only_the_exact_title_scores_one() -> None:
+    """A key word matched exactly with every word in the title also summed to 1, and by
+    recency ranked above the paper whose title was typed."""
+    older = Paper(title="Grokking", year=2020, section="others", authors=["A B"],
+                  keywords=["Grokking"])
+    newer = Paper(title="Grokking, Again and Again", year=2024, section="others",
+                  authors=["C D"], keywords=["Grokking"])
+    hits = search([newer, older], "grokking")
+    assert [(h.paper.title, h.score) for h in hits][0] == ("Grokking", 1.0)
+    assert all(h.score < 1 for h in hits[1:])
+
+
 @pytest.mark.parametrize("query", ["", "   ", "!!!", "?? -- ..", "\x00grok", "x" * 501])
 def test_empty_or_absurd_query_is_a_usage_error(papers: list[Paper], query: str) -> None:
     with pytest.raises(DeepphenError) as info:

@@ -55,6 +55,7 @@ WEIGHTS = (1.0, 1.0, 1.0, 0.7, 0.6, 0.5)
 REPORTED = {"title": "title", "keywords": "keywords", "surname": "authors", "names": "authors",
             "venue": "venue", "digest": "digest"}
 EXACT, PREFIX = 1.0, 0.85
+NEAR_EXACT = 0.99  # the best score of anything but the exact title or id
 ACRONYM = 0.9  # an acronym matching its phrase, or a phrase its acronym
 ACRONYM_FIELDS = (0, 1, 5)  # title, key words, digest: where text spells phrases out
 MAX_PREFIX_TERMS = 40
@@ -348,11 +349,12 @@ class SearchIndex:
             phrased = max((ACRONYM * self._phrase(i, v) for v in variants), default=0.0)
             score = (0.65 * value + 0.2 * max(self._phrase(i, phrase), phrased)
                      + 0.15 * breadth[i] / total_idf)
-            if phrase == self._phrase_parts(i)[0]:
-                score = 1.0  # the exact title
+            # 1 is the exact title's alone (and an id's): a key word matched exactly with
+            # every word in the title also sums to 1, and tied with the title asked for.
+            score = 1.0 if phrase == self._phrase_parts(i)[0] else min(score, NEAR_EXACT)
             fields = tuple(f for f in ("title", "keywords", "authors", "venue", "digest")
                            if f in matched[i])
-            hits.append((i, round(min(score, 1.0), 4), fields))
+            hits.append((i, round(score, 4), fields))
         hits.sort(key=lambda h: (-h[1], self.order[h[0]]))
         return hits[:limit] if limit else hits
 
