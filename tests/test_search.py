@@ -179,7 +179,7 @@ def test_only_the_exact_title_scores_one() -> None:
     newer = Paper(title="Grokking, Again and Again", year=2024, section="others",
                   authors=["C D"], keywords=["Grokking"])
     hits = search([newer, older], "grokking")
-    assert [(h.paper.title, h.score) for h in hits][0] == ("Grokking", 1.0)
+    assert (hits[0].paper.title, hits[0].score) == ("Grokking", 1.0)
     assert all(h.score < 1 for h in hits[1:])
 
 
