@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -462,3 +463,46 @@ def test_no_catalog_found_from_a_removed_working_folder_says_so(
     result = run_cli(*args, exit_code=2)
     lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
     assert len(lines) == 1 and "working folder" in lines[0] and "--catalog" in lines[0], lines
+
+
+# Narrow terminals. stats drew its bars at a fixed 40 cells: at 40 columns only bars showed,
+# at 50 the labels were cut to two letters and the counts vanished. search's stacked rows kept
+# their borders at 4 columns, which left no room for a letter.
+
+def _at_width(run_cli, monkeypatch: pytest.MonkeyPatch, columns: int, *args: str) -> str:
+    from deepphen.cli.output import console
+
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("NO_COLOR", "1")
+    console.cache_clear()  # the console binds to the runner's stdout and width
+    try:
+        return run_cli(*args).stdout
+    finally:
+        console.cache_clear()
+
+
+@pytest.mark.parametrize("columns", [30, 40, 50, 60, 200])
+def test_stats_shows_every_label_and_count_at_any_width(catalog_dir: Path, run_cli,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        columns: int) -> None:
+    numbers = json.loads(run_cli("stats", "--format", "json").stdout)
+    shown = _at_width(run_cli, monkeypatch, columns, "stats")
+    assert max(len(line) for line in shown.splitlines()) <= columns
+    flat = " ".join(shown.split())  # a folded label reads back with its words in order
+    for row in numbers["sections"]:
+        # The count follows the label's first line: "Emergence and 1 Phase Transitions".
+        words = [re.escape(w) for w in row["heading"].split()]
+        label = "".join(f"{w}(?: {row['papers']})?\\s*" for w in words)
+        found = re.search(label, flat)
+        assert found and f" {row['papers']}" in found.group(), row
+    for row in numbers["years"]:
+        assert re.search(rf"\b{row['year']} {row['papers']}\b", flat), row
+
+
+@pytest.mark.parametrize("columns", [3, 4, 8, 15])
+def test_search_shows_its_rows_on_a_terminal_of_a_few_columns(
+        catalog_dir: Path, run_cli, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    shown = _at_width(run_cli, monkeypatch, columns, "search", "grokking", "-n", "1")
+    letters = "".join(ch for ch in shown if ch.isalnum())
+    assert "GrokkingGeneralizationBeyondOverfitting" in letters, shown

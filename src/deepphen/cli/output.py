@@ -213,6 +213,7 @@ def print_json(data: Any) -> None:
 
 # Narrower than this per column, a table shows folded slivers: rows are stacked instead.
 MIN_CELL_WIDTH = 8
+MIN_BOXED_WIDTH = 16  # narrower, a stacked table drops its borders
 
 
 def print_table(
@@ -251,6 +252,7 @@ def print_rich_table(title: str | None, columns: Sequence[str],
     Too narrow for a column each (COLUMNS=20 left one column visible, or titles folded a
     letter a line), every row is one block of "column: value" lines, wrapped to the width.
     """
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
@@ -258,15 +260,19 @@ def print_rich_table(title: str | None, columns: Sequence[str],
     heading = Text(printable(title)) if title else None
     stacked = out.width < MIN_CELL_WIDTH * len(columns) + 3 * len(columns) + 1
     if stacked:
-        table = Table(title=heading, show_header=False, show_lines=True, header_style="bold")
+        # Borders take four columns: on a terminal of a few, they left no room for a letter.
+        bare = out.width < MIN_BOXED_WIDTH
+        table = Table(title=heading, show_header=False, show_lines=not bare,
+                      header_style="bold", box=None if bare else box.SQUARE,
+                      padding=(0, 0) if bare else (0, 1))
         table.add_column("row", overflow="fold")
     else:
         table = Table(title=heading, show_lines=False, header_style="bold")
         for col in columns:
             table.add_column(col, overflow="fold")
-    for cells in rows:
+    for i, cells in enumerate(rows):
         if stacked:
-            block = Text()
+            block = Text("\n" if i and bare else "")  # a blank line between bare blocks
             for j, (col, cell) in enumerate(zip(columns, cells, strict=True)):
                 block.append(("\n" if j else "") + f"{col}: ", style="bold")
                 block.append_text(cell)

@@ -14,12 +14,14 @@ from deepphen.cli.app import (
     usage_error,
 )
 from deepphen.cli.options import CatalogOption, typed
-from deepphen.cli.output import console, echo, is_terminal, print_json
+from deepphen.cli.output import console, counted, echo, is_terminal, print_json
 from deepphen.cli.params import NO_FILTERS, FilterOptions
 from deepphen.printable import printable, shorten
 
 STATS_FORMATS = ("text", "json")
 BAR_WIDTH = 40
+LABEL_WIDTH = 40  # cells of a label before it folds
+MIN_BAR = 8  # a narrower bar tells nothing: left out
 LABEL_SHOWN = 200  # characters of a key word, venue or section a row shows (JSON: all)
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
@@ -97,7 +99,7 @@ def _raw_blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]
 
 def _summary(stats: dict[str, Any]) -> str:
     code, arxiv = stats["code"], stats["arxiv"]
-    return (f"{stats['papers']} papers; {code['with_code']} with a code link, "
+    return (f"{counted(stats['papers'], 'paper')}; {code['with_code']} with a code link, "
             f"{code['without_code']} without; {arxiv['with_arxiv']} on arXiv, "
             f"{arxiv['without_arxiv']} not")
 
@@ -118,6 +120,7 @@ def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
 
 
 def _print_charts(stats: dict[str, Any]) -> None:
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
@@ -126,11 +129,18 @@ def _print_charts(stats: dict[str, Any]) -> None:
     for title, rows in _blocks(stats):
         table = Table(title=title, title_justify="left", show_header=False, box=None,
                       padding=(0, 1))
-        table.add_column("label", overflow="fold", max_width=40)
-        table.add_column("papers", justify="right")
-        table.add_column("bar", style="cyan", no_wrap=True)
-        largest = max((count for _, count in rows), default=0)
-        for label, count in rows:
-            table.add_row(Text(label), str(count), bar(count, largest))  # never markup
+        table.add_column("label", overflow="fold", max_width=LABEL_WIDTH)
+        table.add_column("papers", justify="right", no_wrap=True)
+        # The bar gets what the label and the count leave of the terminal's width, and
+        # none on a narrow one: at a fixed 40 cells it squeezed both out of view.
+        label = min(LABEL_WIDTH, max((cell_len(lab) for lab, _ in rows), default=0))
+        count = max((len(str(n)) for _, n in rows), default=1)
+        room = min(BAR_WIDTH, out.width - label - count - 6)  # 2 cells of padding a column
+        if room >= MIN_BAR:
+            table.add_column("bar", style="cyan", no_wrap=True)
+        largest = max((n for _, n in rows), default=0)
+        for lab, n in rows:
+            cells = [Text(lab), str(n)]  # never markup
+            table.add_row(*cells, *([bar(n, largest, room)] if room >= MIN_BAR else []))
         out.print()
         out.print(table)
