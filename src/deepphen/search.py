@@ -122,6 +122,10 @@ def check_query(query: str) -> str:
         raise DeepphenError(f"search query too long ({len(text)} characters)",
                             hint=f"use at most {MAX_QUERY}")
     if "\x00" in text or not (_link_key(text) or fold(text)):
+        if "\x00" not in text and any(ch.isalnum() for ch in text):  # "深度学习", "Бурда"
+            raise DeepphenError(f"search query {_short(text)!r} has no Latin letters or digits",
+                                hint="search reads words in Latin letters (accents are fine), "
+                                     "an arXiv id or a link")
         raise DeepphenError(f"search query {_short(text)!r} has no words to look for",
                             hint="use letters or digits, e.g. 'grokking' or 'Power'")
     return text
