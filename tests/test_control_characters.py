@@ -30,13 +30,13 @@ C1 = "".join(chr(c) for c in range(0x7F, 0xA0))
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 SEQUENCES = "\x1b[2J\x1b]0;owned\x07\x9b31m\x1b]8;;https://evil.example\x1b\\"
 FORGED = "\n::error file=forged.py,line=1::forged annotation\r\n"
-# What shows as nothing: soft hyphen, zero-width space, word joiner, and tag characters
-# spelling a hidden "ignore" (a reader sees none of it, a program reading the log does).
-INVISIBLE = "\u00ad\u200b\u2060\u206a" + "".join(chr(0xE0000 + ord(c)) for c in "ignore")
+# What hides text: tag characters spelling a hidden "ignore" (a reader sees none of it, a
+# program reading the log does), an invisible operator, a deprecated format character.
+INVISIBLE = "\u2062\u206a" + "".join(chr(0xE0000 + ord(c)) for c in "ignore")
 HOSTILE = f"A{C0}B{C1}C{BIDI}D\u2028E\u2029F{SEQUENCES}G{FORGED}H\ufeff{INVISIBLE}"
 # Everything a terminal must never receive raw (tab and newline are deepphen's own layout).
 RAW_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                    r"\u2066-\u2069\u2028\u2029\ufeff\u00ad\u200b\u2060-\u2064\u206a-\u206f"
+                    r"\u2066-\u2069\u2028\u2029\ufeff\u2061-\u2064\u206a-\u206f"
                     r"\U000e0000-\U000e007f]")
 
 

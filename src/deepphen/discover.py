@@ -103,12 +103,7 @@ class Known:
         """The ids (without version) and folded titles of ``papers``, and the dismissed ids."""
         known = cls(dismissed=set(dismissed))
         for paper in papers:
-            if paper.arxiv:
-                known.ids.add(ids.bare_id(paper.arxiv))
-            for link in paper.links:
-                linked = ids.arxiv_id_from_url(link.url)
-                if linked:
-                    known.ids.add(linked)
+            known.ids |= ids.paper_ids(paper.arxiv, (link.url for link in paper.links))
             known.titles.add(norm_title(paper.title))
         known.titles.discard("")
         return known

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from deepphen.errors import InvalidId
@@ -80,6 +81,13 @@ def parse_arxiv_id(text: str) -> ArxivId:
             hint = "expected e.g. 2201.02177, hep-th/9901001 or https://arxiv.org/abs/2201.02177"
         raise InvalidId(f"{text!r} is not an arXiv id", hint=hint)
     return _from_match(m)
+
+
+def paper_ids(arxiv: str | None, urls: Iterable[str]) -> set[str]:
+    """The arXiv ids a paper goes by: its ``arxiv`` field (canonical, even written loosely)
+    and those of its arxiv.org links."""
+    found = {bare_id(arxiv)} if arxiv else set()
+    return found | {i for i in map(arxiv_id_from_url, urls) if i}
 
 
 def arxiv_id_from_url(url: str) -> str | None:

@@ -20,18 +20,21 @@ import re
 _SPACING = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 # Everything that acts instead of showing: C0 and C1 controls, DEL, bidi embeddings, overrides
 # and isolates, the implicit direction marks, the interlinear annotation marks, and the BOM;
-# and what shows as nothing (_INVISIBLE below): tag characters spell hidden ASCII ("ignore
-# previous instructions") that a reader of the terminal, page or CI log cannot see.
-_INVISIBLE = r"\u00ad\u180e\u200b\u2060-\u2064\u206a-\u206f\U000e0000-\U000e007f"
+# and what hides text: tag characters spell ASCII ("ignore previous instructions") that a
+# reader of the terminal, page or CI log cannot see; the invisible math operators and the
+# deprecated format characters have no place in prose either. (The soft hyphen, zero-width
+# space and word joiner hide no text, and have uses: a page's hyphenation, a checklist's
+# "@\u200bname" that mentions nobody.)
+_HIDING = r"\u2061-\u2064\u206a-\u206f\U000e0000-\U000e007f"
 _CONTROL = (r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-            r"\ufeff\ufff9-\ufffb\u2028\u2029" + _INVISIBLE)
+            r"\ufeff\ufff9-\ufffb\u2028\u2029" + _HIDING)
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 _CONTROL_RUN_RE = re.compile(f"[{_CONTROL}]+")
 # In JSON, json.dumps already escapes C0; these are the rest, escaped as \\uXXXX. Lone
 # surrogates too: a file name that is no UTF-8 (a paper's key) holds them, and UTF-8 cannot
 # write them (json.dumps's ensure_ascii escapes them as well).
 _JSON_RE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-                      r"\ufff9-\ufffb\u2028\u2029\ud800-\udfff" + _INVISIBLE + "]")
+                      r"\ufff9-\ufffb\u2028\u2029\ud800-\udfff" + _HIDING + "]")
 
 
 # CI runners read commands in plain text. GitHub Actions runs "::command props::data" when a
@@ -105,7 +108,8 @@ def strip_controls(text: str, *, keep: str = "") -> str:
 # the Mongolian vowel separator, the zero-width space, the word joiner, the invisible math
 # operators, the deprecated format characters and the tag characters (which spell hidden
 # ASCII). U+200C and U+200D are left: Persian and Indic scripts and emoji sequences need them.
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b\u2060-\u2064\u206a-\u206f"
+                           "\U000e0000-\U000e007f]")
 
 
 def control_kind(ch: str) -> str:

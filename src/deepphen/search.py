@@ -40,7 +40,6 @@ from typing import Any, NamedTuple
 from deepphen import acronyms, ids
 from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
 from deepphen.models import Paper
-from deepphen.printable import AUTHORS_SHOWN, TITLE_SHOWN, shorten
 from deepphen.vocab import FOLD_RULES, fold, singular  # singular: as key words fold plurals
 
 MAX_QUERY = 500
@@ -96,7 +95,8 @@ def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
     (with filters those may be the very papers the filters left out)."""
     keywords = list(keywords)
     wanted = _link_key(query.strip()) if query is not None else None
-    if wanted and ids.is_arxiv_id(wanted) and not any(_has_id(p, wanted) for p in papers):
+    if wanted and ids.is_arxiv_id(wanted) and not any(
+            wanted in ids.paper_ids(p.arxiv, (link.url for link in p.links)) for p in papers):
         return NoMatch(f"no paper with arXiv id {wanted} in the catalog",
                        hint=f"add it with 'deepphen add {wanted}'")
     hint = keyword_hint(papers, keywords) if keywords else None
@@ -104,13 +104,6 @@ def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
         closest = suggestions(papers, query)
         hint = ("closest: " + "; ".join(closest)) if closest else None
     return no_match(query, filtered, hint)
-
-
-def _has_id(paper: Paper, arxiv_id: str) -> bool:
-    """Whether ``paper`` is the arXiv paper ``arxiv_id`` (its field or one of its links)."""
-    if paper.arxiv and ids.bare_id(paper.arxiv) == arxiv_id:
-        return True
-    return any(ids.arxiv_id_from_url(link.url) == arxiv_id for link in paper.links)
 
 
 def check_query(query: str) -> str:
@@ -488,20 +481,6 @@ def keyword_hint(papers: Iterable[Paper], wanted: Iterable[str]) -> str | None:
         notes.append(f"no paper has the key word {word!r}"
                      + (f" (closest: {closest})" if closest else ""))
     return ", ".join(notes) or None
-
-
-OUTPUT_FORMATS = ("table", "json", "ids")
-TABLE_COLUMNS = ("Score", "Title", "Authors", "Year", "Section", "Id")
-
-
-def hit_row(hit: Hit, headings: dict[str, str] | None = None) -> tuple[str, ...]:
-    """A hit as table cells (TABLE_COLUMNS); sections by heading when ``headings`` maps slugs,
-    a title or author list of megabytes shortened (JSON has them whole)."""
-    paper = hit.paper
-    authors = ", ".join(paper.authors[:2]) + (" et al." if len(paper.authors) > 2 else "")
-    section = (headings or {}).get(paper.section, paper.section)
-    return (f"{hit.score:.2f}", shorten(paper.title, TITLE_SHOWN),
-            shorten(authors, AUTHORS_SHOWN), str(paper.year), section, paper.arxiv or paper.key)
 
 
 def hit_record(hit: Hit, section_headings: dict[str, str]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ directly; deepphen.cli.main registers the same function as the typer command, wh
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from deepphen.cli.output import (
     counted,
@@ -21,7 +22,20 @@ from deepphen.cli.output import (
 )
 from deepphen.cli.params import FILTERS, NO_FILTERS, SEARCH, FilterOptions, parse_args
 from deepphen.errors import DeepphenError
-from deepphen.printable import printable
+from deepphen.printable import AUTHORS_SHOWN, TITLE_SHOWN, printable, shorten
+
+OUTPUT_FORMATS = ("table", "json", "ids")
+TABLE_COLUMNS = ("Score", "Title", "Authors", "Year", "Section", "Id")
+
+
+def hit_row(hit: Any, headings: dict[str, str] | None = None) -> tuple[str, ...]:
+    """A hit as table cells (TABLE_COLUMNS); sections by heading when ``headings`` maps slugs,
+    a title or author list of megabytes shortened (JSON has them whole)."""
+    paper = hit.paper
+    authors = ", ".join(paper.authors[:2]) + (" et al." if len(paper.authors) > 2 else "")
+    section = (headings or {}).get(paper.section, paper.section)
+    return (f"{hit.score:.2f}", shorten(paper.title, TITLE_SHOWN),
+            shorten(authors, AUTHORS_SHOWN), str(paper.year), section, paper.arxiv or paper.key)
 
 
 def search_command(
@@ -49,7 +63,7 @@ def search_command(
 
       deepphen search https://arxiv.org/abs/2201.02177
     """
-    from deepphen.search import OUTPUT_FORMATS, NoMatch, hit_record, search_catalog
+    from deepphen.search import NoMatch, hit_record, search_catalog
 
     if fmt not in OUTPUT_FORMATS:
         raise DeepphenError(f"unknown format {fmt!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
@@ -92,8 +106,6 @@ def search_command(
 
 def _print_hits(hits: list, settings: object) -> None:
     """The rich table on a terminal (sections by heading), tab-separated lines when piped."""
-    from deepphen.search import TABLE_COLUMNS, hit_row
-
     # Headings only in the rich table: piped lines keep the slug whether or not a filter
     # made the settings load.
     headings = ({s.slug: s.heading for s in settings.sections}  # type: ignore[attr-defined]

@@ -328,8 +328,8 @@ def _field_texts(paper: Any, name: str) -> list[str]:
 def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Such characters are invisible in an editor but act where the text goes: an ESC clears a
     terminal, U+2028 or U+000B breaks a page line into a heading or quote, U+202E reverses
-    what a reader sees; a zero-width space splits a word search looks for, and tag characters
-    spell text no reviewer sees. The fix makes line breaks a space and drops the rest.
+    what a reader sees, and tag characters spell text no reviewer sees. The fix makes line
+    breaks a space and drops the rest.
 
     Bad:  ``title = "Deep\\u2028# Double Descent"``, ``authors = ["A\\u001b[2J"]``
     Good: ``title = "Deep Double Descent"``
