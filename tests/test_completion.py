@@ -247,10 +247,59 @@ def test_bash_puts_key_words_into_the_command_line_quoted(tmp_path: Path) -> Non
     assert sorted(bash_reads(offered, tmp_path)) == sorted(SHELL_HOSTILE)
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
     # A word typed with quotes or escapes: what is offered, if anything (typer keeps only
-    # values starting with the word as it reads it), still reads back whole.
-    for typed in ('"\'Zq Sc"', "'Zq\\ Sc'", '"Zq\\$"'):
+    # values starting with the word as it reads it), still reads back whole, after the
+    # quote the word opened if it opened one (bash inserts the completion there).
+    for typed, opened in (('"\'Zq Sc"', "'"), ("'Zq\\ Sc'", ""), ('"Zq\\$"', "")):
         offered = bash_complete(f"deepphen search -k {typed}", root)
-        assert set(bash_reads(offered, tmp_path)) <= set(SHELL_HOSTILE), typed
+        read = bash_reads([opened + word + opened for word in offered], tmp_path)
+        assert set(read) <= set(SHELL_HOSTILE), typed
+
+
+@needs_bash
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_bash_completes_inside_an_opened_quote(tmp_path: Path, quote: str) -> None:
+    """``-k "Occ<Tab>``: bash puts the completion after the quote, and closes it, so the
+    value must be written as that quote reads it; backslashes were kept as typed and the
+    key word "Occam\\'s\\ Razor" reached the catalog."""
+    papers = sample_papers()
+    papers[0].keywords = SHELL_HOSTILE
+    root = make_catalog(tmp_path / "catalog", papers)
+    typed = "'\"Zq'" if quote == '"' else '"\'Zq"'  # the word bash has: "Zq or 'Zq
+    offered = bash_complete(f"deepphen search -k {typed}", root)
+    assert len(offered) == len(SHELL_HOSTILE), offered
+    read = bash_reads([quote + word + quote for word in offered], tmp_path)
+    assert sorted(read) == sorted(SHELL_HOSTILE)
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_open_quote() -> None:
+    from deepphen.cli.completion import open_quote
+
+    assert open_quote('deepphen search -k "Occ') == '"'
+    assert open_quote("deepphen search -k 'Occ") == "'"
+    assert open_quote('deepphen search -k "A B" Occ') is None
+    assert open_quote("deepphen -k 'it'\\''s") == "'"
+    assert open_quote('deepphen -k \\"Occ') is None
+    assert open_quote('deepphen -k "a\\"b') == '"'
+
+
+@pytest.mark.parametrize(("shell", "extra"), [
+    ("zsh", {}), ("fish", {"_TYPER_COMPLETE_FISH_ACTION": "get-args"}),
+    ("powershell", {"_TYPER_COMPLETE_WORD_TO_COMPLETE": "SLUG"})])
+def test_a_heading_in_brackets_is_help_not_markup(tmp_path: Path, shell: str,
+                                                  extra: dict[str, str]) -> None:
+    """zsh's and fish's answers read the help as rich markup: a heading such as
+    "Discussions [/r/MachineLearning]" ended the completion in a traceback."""
+    settings = sample_settings()
+    settings.sections[0].heading = "Discussions [/r/MachineLearning] [bold]x[/bold]"
+    root = make_catalog(tmp_path / "catalog", sample_papers(), settings)
+    slug = settings.sections[0].slug
+    done = subprocess.run([str(DEEPPHEN)], capture_output=True, text=True, timeout=60,
+                          env=_env(root, _DEEPPHEN_COMPLETE=f"complete_{shell}",
+                                   _TYPER_COMPLETE_ARGS=f"deepphen search --section {slug}",
+                                   **{k: v.replace("SLUG", slug) for k, v in extra.items()}))
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert "Discussions [/r/MachineLearning] [bold]x[/bold]" in done.stdout, done.stdout
 
 
 _WORD = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1,

@@ -90,11 +90,31 @@ def _shell(ctx: typer.Context) -> str:
     return os.environ.get(var, "").partition("_")[2]
 
 
-def quoted_for(shell: str, value: str) -> str:
+def open_quote(line: str) -> str | None:
+    """The quote ``line`` (bash's words being completed, joined) ends inside, if any."""
+    quote, escaped = None, False
+    for ch in line:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote is not None:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+    return quote
+
+
+def quoted_for(shell: str, value: str, quote: str | None = None) -> str:
     """``value`` as ``shell`` must find it in the command line it puts it in. bash and
     PowerShell put a completion there as it is given (bash globs it first), so a key word of
     three words became three arguments and one holding ``$(...)`` a command; zsh and fish
-    quote what they insert themselves."""
+    quote what they insert themselves. Inside a ``quote`` bash opened (``-k "Occ``), the
+    value goes after it, as that quote reads it: backslashes there were kept as typed."""
+    if shell == "bash" and quote == '"':
+        return re.sub(r'(["\\$`])', r"\\\1", value)
+    if shell == "bash" and quote == "'":
+        return value.replace("'", "'\\''")
     if shell == "bash":
         return "".join(ch if _BASH_PLAIN_RE.match(ch) else "\\" + ch for ch in value)
     if shell in ("powershell", "pwsh") and not _POWERSHELL_PLAIN_RE.fullmatch(value):
@@ -117,7 +137,7 @@ def quote_for_zsh() -> None:
     ``"`` in its single-quoted answer, which zsh reads as nothing ("Occam's Razor", a key
     word of the shipped catalog, became "Occams Razor", which matches nothing). Registered
     in place of typer's zsh class just before a completion is answered."""
-    from typer._completion_classes import ZshComplete, _sanitize_help_text
+    from typer._completion_classes import ZshComplete
 
     try:  # typer's copy of click, where typer looks the class up; older typers use click's
         from typer._click.shell_completion import add_completion_class
@@ -129,7 +149,9 @@ def quote_for_zsh() -> None:
             value = zsh_word(item.value)
             if not item.help:
                 return f'"{value}"'
-            return f'"{value}":"{zsh_word(_sanitize_help_text(item.help))}"'
+            # The help is plain text (printable): typer's markup reader raised on a
+            # heading such as "Discussions [/r/MachineLearning]".
+            return f'"{value}":"{zsh_word(item.help)}"'
 
     add_completion_class(QuotingZshComplete, "zsh")
 
@@ -148,13 +170,19 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
     from deepphen.vocab import fold
 
     start, folded, shell = incomplete.casefold(), fold(incomplete), _shell(ctx)
+    quote = open_quote(os.environ.get("COMP_WORDS", "")) if shell == "bash" else None
+    if shell not in ("bash", "zsh"):  # typer reads fish's and PowerShell's help as markup
+        from rich.markup import escape as unmarked
+    else:
+        def unmarked(text: str) -> str:
+            return text
 
     def fits(value: str) -> bool:
         return value.casefold().startswith(start) or (
             bool(folded) and fold(value).startswith(folded))
 
-    return [(quoted_for(shell, value), printable(help)) for value, help in values
-            if fits(value) and not has_control(value)]
+    return [(quoted_for(shell, value, quote), unmarked(printable(help)))
+            for value, help in values if fits(value) and not has_control(value)]
 
 
 def complete_section(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
