@@ -208,11 +208,16 @@ def test_json_has_every_field_in_stable_order(full_catalog: Path, run_cli) -> No
 def test_json_schema_doc_lists_every_field_in_order() -> None:
     doc = (DOCS / "json-schema.md").read_text(encoding="utf-8")
     papers, search = doc.split("## Search results", 1)
-    search = search.split("## Discover candidates", 1)[0]  # its own shape (test_discover.py)
+    search, stats = search.split("## Stats", 1)
+    stats = stats.split("## Discover candidates", 1)[0]  # its own shape (test_discover.py)
     documented = re.findall(r"^\| `([a-z_]+)` \|", papers, flags=re.MULTILINE)
     assert tuple(documented) == json_export.PAPER_KEYS
     added = re.findall(r"^\| `([a-z_]+)` \|", search, flags=re.MULTILINE)
     assert tuple(added) == ("score", "matched")  # what search adds (deepphen.search.hit_record)
+    from deepphen.stats import compute_stats
+
+    counted = re.findall(r"^\| `([a-z_]+)` \|", stats, flags=re.MULTILINE)
+    assert tuple(counted) == tuple(compute_stats(all_papers(), sample_settings()))
 
 
 def test_json_keeps_non_ascii_readable() -> None:
