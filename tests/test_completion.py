@@ -181,6 +181,45 @@ def test_an_unknown_shell_is_a_usage_error(tmp_path: Path, flag: str) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.skipif(shutil.which("dash") is None, reason="dash is not installed")
+@pytest.mark.parametrize("flag", ["--show-completion", "--install-completion"])
+def test_a_detected_shell_deepphen_cannot_complete_for_is_a_usage_error(
+        tmp_path: Path, flag: str) -> None:
+    """Under dash, typer printed "Shell dash not supported." and exited 1 ("findings")."""
+    done = subprocess.run(["dash", "-c", f"deepphen {flag}"], capture_output=True, text=True,
+                          timeout=60, env=_env(HOME=str(tmp_path), SHELL="/bin/dash"))
+    assert done.returncode == 2 and not done.stdout, done.stderr
+    assert "cannot complete for the shell running deepphen (dash)" in done.stderr
+    assert "name one: bash" in done.stderr and done.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_bash
+def test_python_m_deepphen_installs_completion_for_deepphen(tmp_path: Path) -> None:
+    """``python -m deepphen --install-completion bash`` wrote a script that took over the
+    completion of ``python`` and ran ``env _PYTHON _M DEEPPHEN_COMPLETE=...``."""
+    done = subprocess.run([sys.executable, "-m", "deepphen", "--install-completion", "bash"],
+                          capture_output=True, text=True, timeout=60,
+                          env=_env(HOME=str(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    script = (tmp_path / ".bash_completions" / "deepphen.sh").read_text(encoding="utf-8")
+    assert "_DEEPPHEN_COMPLETE=complete_bash" in script and "python" not in script
+
+
+def test_a_shell_whose_program_is_missing_is_named(run_cli,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """PowerShell's install asks pwsh for its profile: without it, the error was "No such
+    file or directory", naming nothing."""
+    import typer.completion
+
+    def no_pwsh(**_: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", "pwsh")
+
+    monkeypatch.setattr(typer.completion, "install", no_pwsh)
+    result = run_cli("--install-completion", "powershell", exit_code=2)
+    assert "cannot install powershell completion: pwsh is not installed" in result.stderr
+
+
 @needs_bash
 def test_without_a_shell_named_the_running_shell_is_detected() -> None:
     done = subprocess.run(["bash", "-c", "deepphen --show-completion; true"],

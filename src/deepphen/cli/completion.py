@@ -32,15 +32,15 @@ HELP = {
 
 def named_shell(args: list[str]) -> tuple[str, str] | None:
     """("show" or "install", shell) when the main options are ``--show-completion SHELL`` or
-    ``--install-completion SHELL`` (or ``=SHELL``); None when no shell is named (typer's flag
-    then detects it) or the words belong to a command."""
+    ``--install-completion SHELL`` (or ``=SHELL``); the shell is "" when none is named (it is
+    then detected); None when the words belong to a command."""
     for i, arg in enumerate(args):
         flag, equals, value = arg.partition("=")
         if flag in _ACTIONS:
             if equals:
                 return _ACTIONS[flag], value
             following = args[i + 1] if i + 1 < len(args) else ""
-            return (_ACTIONS[flag], following) if following and following[0] != "-" else None
+            return _ACTIONS[flag], following if following[:1] not in ("", "-") else ""
         if not arg.startswith("-"):
             return None  # a command: the main options end here
     return None
@@ -52,16 +52,42 @@ def complete_for_shell(action: str, shell: str, prog_name: str) -> None:
 
     from deepphen.cli.output import echo
 
+    flag = f"'--{action}-completion'"
+    if not shell:
+        shell = detected_shell()
+        if shell not in SHELLS:
+            raise typer.BadParameter(
+                f"cannot complete for the shell running deepphen ({shell or 'none found'}); "
+                f"name one: {', '.join(SHELLS)}", param_hint=flag)
     if shell not in SHELLS:
         raise typer.BadParameter(f"unknown shell {shell!r}; choose one of: {', '.join(SHELLS)}",
-                                 param_hint=f"'--{action}-completion'")
-    complete_var = f"_{prog_name.replace('-', '_').upper()}_COMPLETE"
+                                 param_hint=flag)
+    # "python -m deepphen" is no command a shell completes: its script would take over
+    # "python" and name a variable with spaces. Such a name completes deepphen itself.
+    if not re.fullmatch(r"[\w.-]+", prog_name):
+        prog_name = "deepphen"
+    complete_var = "_" + re.sub(r"\W", "_", prog_name).upper() + "_COMPLETE"  # as _shell reads it
     if action == "show":
         echo(get_completion_script(prog_name=prog_name, complete_var=complete_var, shell=shell))
         return
-    shell, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
+    try:
+        shell, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
+    except FileNotFoundError as exc:  # PowerShell's install asks pwsh for its profile
+        raise typer.BadParameter(f"cannot install {shell} completion: "
+                                 f"{exc.filename or 'its program'} is not installed",
+                                 param_hint=flag) from None
     echo(f"{shell} completion installed in {path}")
     echo("Completion will take effect once you restart the terminal")
+
+
+def detected_shell() -> str:
+    """The name of the shell running deepphen ("" when none is found), as typer finds it."""
+    try:
+        import shellingham
+
+        return str(shellingham.detect_shell()[0])
+    except Exception:  # not installed, or no shell above this process
+        return os.path.basename(os.environ.get("SHELL", ""))
 
 
 def _catalog_root(ctx: typer.Context) -> Path | None:
