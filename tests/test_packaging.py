@@ -67,6 +67,18 @@ def test_wheel_holds_the_package_not_the_catalog(dist: Path) -> None:
     assert "License-Expression: MIT" in metadata
 
 
+def test_sdist_holds_the_package_and_no_half_of_the_tests(dist: Path) -> None:
+    """The sdist held the test modules but not their helpers, fixtures or the catalog they
+    read: a suite that could not even be collected."""
+    import tarfile
+
+    sdist = next(dist.glob("*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        names = [n.split("/", 1)[1] for n in tar.getnames() if "/" in n]
+    assert "src/deepphen/__init__.py" in names and "CHANGELOG.md" in names
+    assert not any(n.startswith(("tests/", "catalog/", ".venv")) for n in names), names
+
+
 def test_wheel_runs_on_its_own(dist: Path, tmp_path: Path) -> None:
     """Installed alone into a fresh folder (its dependencies from this environment), the wheel's
     console script answers --version and searches a catalog."""
