@@ -391,7 +391,8 @@ def zsh_offers(words: str, catalog: Path) -> list[str]:
                           env=_env(catalog, WORDS=words))
     assert done.returncode == 0 and not done.stderr, done.stderr
     matches = [re.match(r"(?:\\.|[^\\:])*", word).group() for word in done.stdout.splitlines()]
-    return [match.replace("\\:", ":") for match in matches]
+    # _describe (compdescribe) drops the backslash of every "\x" of a value it reads.
+    return [re.sub(r"\\(.)", r"\1", match) for match in matches]
 
 
 @needs_zsh
@@ -399,10 +400,10 @@ def test_zsh_gets_key_words_whole(tmp_path: Path) -> None:
     """typer's own quoting for zsh lost every ' and " (the shipped catalog's "Occam's Razor"
     became "Occams Razor", which matches no key word)."""
     papers = sample_papers()
-    papers[0].keywords = [*SHELL_HOSTILE, "Zq colon: x"]
+    papers[0].keywords = [*SHELL_HOSTILE, "Zq colon: x", "Zq \\ back\\slash\\: x"]
     root = make_catalog(tmp_path / "catalog", papers)
     assert sorted(zsh_offers("deepphen search -k Zq", root)) == sorted(
-        [*SHELL_HOSTILE, "Zq colon: x"])
+        [*SHELL_HOSTILE, "Zq colon: x", "Zq \\ back\\slash\\: x"])
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
 
 

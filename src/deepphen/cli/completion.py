@@ -151,9 +151,11 @@ def quoted_for(shell: str, value: str, quote: str | None = None) -> str:
 def zsh_word(text: str) -> str:
     """``text`` as one word of the ``((value:description ...))`` list in typer's answer to
     zsh: zsh evaluates the answer (a single-quoted word: a ``'`` is written ``'\\''``), then
-    _arguments evaluates the list (a double-quoted word: ``\\ " $ ` `` escaped) and
-    _describe splits each word at its first ``:`` not escaped."""
-    for ch in '\\"$`':
+    _arguments evaluates the list (a double-quoted word: ``\\ " $ ` `` escaped), and
+    _describe splits each word at its first ``:`` not escaped and drops the backslash of
+    every ``\\x`` (so a backslash of the value is written four times, a colon ``\\\\:``)."""
+    text = text.replace("\\", "\\" * 4)
+    for ch in '"$`':
         text = text.replace(ch, "\\" + ch)
     return text.replace(":", "\\\\:").replace("'", "'\\''")
 
