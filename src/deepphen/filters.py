@@ -145,7 +145,10 @@ def _names_match(wanted: str, name: set[str]) -> bool:
     """Whether every word of ``wanted`` is a word of the name, in any order ("Wei Zhang" is
     "Zhang Wei"); a one-letter word is an initial ("J. Frankle") when a longer word is given.
     Whole words: "Li" is not "Lisa" nor "Philippe"."""
-    words = name_words(wanted)
+    # Its folded words, and its words fold leaves nothing of: "Müller" is "muller" alone,
+    # so that it finds "Muller" too.
+    words = fold(wanted).split() + [w for w in name_words(wanted)
+                                    if not w.isascii() and not fold(w)]
     initials = any(len(w) > 1 for w in words)
     return bool(words) and all(
         w in name or (initials and len(w) == 1 and any(n.startswith(w) for n in name))
