@@ -62,6 +62,21 @@ def test_top_limits_keywords_and_venues_ties_alphabetical() -> None:
     assert len(compute_stats(papers, sample_settings(), top=None)["keywords"]) == 4
 
 
+def test_venues_written_differently_count_as_one() -> None:
+    """"neurips 2021", "NeurIPS-2022" and "NeurIPS, 2023" were three venues ("neurips",
+    "NeurIPS-", "NeurIPS,"); they count under the spelling most papers use."""
+    venues = ["neurips 2021", "NeurIPS-2022", "NeurIPS, 2023", "NeurIPS 2020", "ICLR 2022",
+              "ICLR Workshop 2022", "Nature"]
+    papers = [Paper(title=f"Paper {i}", year=2022, section="others", authors=["A B"], venue=v)
+              for i, v in enumerate(venues)]
+    stats = compute_stats(papers, sample_settings())
+    assert stats["venues"] == [{"venue": "NeurIPS", "papers": 4},
+                               {"venue": "ICLR", "papers": 1},
+                               {"venue": "ICLR Workshop", "papers": 1},
+                               {"venue": "Nature", "papers": 1}]
+    assert stats["distinct_venues"] == 4
+
+
 def test_unknown_section_listed_after_known_ones_and_empty_input() -> None:
     papers = [Paper(title="T", year=2020, section="zz-gone"),
               Paper(title="U", year=2020, section="others",

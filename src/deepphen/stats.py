@@ -12,7 +12,7 @@ from typing import Any
 
 from deepphen.models import Paper, Settings
 from deepphen.venues import venue_name
-from deepphen.vocab import Vocabulary, keyword_key
+from deepphen.vocab import Vocabulary, fold_distinct, keyword_key
 
 DEFAULT_TOP = 15
 
@@ -36,7 +36,7 @@ def compute_stats(papers: list[Paper], settings: Settings, *, top: int | None = 
     years: Counter[int] = Counter()
     keyword_papers: Counter[str] = Counter()
     spelling: dict[str, str] = {}  # a spelling seen for each normalized key word
-    venues: Counter[str] = Counter()
+    venue_spellings: dict[str, Counter[str]] = {}
     with_code = with_arxiv = 0
     for paper in papers:
         sections[paper.section] += 1
@@ -50,10 +50,16 @@ def compute_stats(papers: list[Paper], settings: Settings, *, top: int | None = 
         for norm, kw in norms.items():
             spelling.setdefault(norm, kw)
         if paper.venue and paper.venue.strip():
-            venues[venue_name(paper.venue)] += 1
+            # "neurips 2021", "NeurIPS-2022" and "NeurIPS, 2023" are one venue, counted under
+            # the spelling most papers use.
+            name = venue_name(paper.venue)
+            venue_spellings.setdefault(fold_distinct(name), Counter())[name] += 1
         with_code += paper.code_url is not None
         with_arxiv += paper.arxiv is not None
 
+    venues: Counter[str] = Counter({
+        min(names, key=lambda n: (-names[n], n)): names.total()
+        for names in venue_spellings.values()})
     vocab = Vocabulary.from_papers(papers)
     keywords: Counter[str] = Counter()
     for norm, count in keyword_papers.items():

@@ -69,7 +69,9 @@ def year_in(text: str) -> int | None:
 
 def venue_name(venue: str) -> str:
     """A venue without its year, so that "ICLR 2022" and "ICLR 2023" count together."""
-    return " ".join(YEAR_RE.sub(" ", venue).split()) or venue.strip()
+    # The punctuation that joined the year goes with it: "NeurIPS-2022", "NeurIPS, 2023".
+    bare = " ".join(YEAR_RE.sub(" ", venue).split()).strip(" ,;:-\u2013\u2014'")
+    return bare or venue.strip()
 
 
 def conference_acronym(venue: str) -> str | None:
