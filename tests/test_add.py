@@ -347,6 +347,16 @@ def test_a_catalog_id_written_with_a_version_is_still_a_duplicate() -> None:
     assert core.find_duplicate([old], "2505.30009", "A Retitled Paper") is old
 
 
+@pytest.mark.parametrize(("stored", "asked"), [
+    ("math/0309136", "math.GT/0309136"), ("math.GT/0309136", "math/0309136"),
+    ("cond-mat.stat-mech/0102536", "cond-mat/0102536")])
+def test_an_old_id_with_or_without_its_subject_class_is_one_paper(stored: str,
+                                                                   asked: str) -> None:
+    """arXiv names math.GT/0309136 math/0309136 today: add took them for two papers."""
+    old = Paper(title="A Title", year=2003, section="s", arxiv=stored)
+    assert core.find_duplicate([old], asked, "Another Title") is old
+
+
 def test_an_entry_without_a_title_is_not_written(catalog_dir: Path, arxiv: ArxivServer,
                                                  run_cli) -> None:
     """A feed entry with an empty <title> became a paper file with title = "" (lint DP402),

@@ -151,6 +151,17 @@ def test_arxiv_ids_and_urls_find_that_paper_only(papers: list[Paper], query: str
     assert hits[0].fields == ("arxiv",)
 
 
+@pytest.mark.parametrize(("stored", "query"), [
+    ("math/0309136", "math.GT/0309136"), ("math.GT/0309136", "math/0309136"),
+    ("math.GT/0309136", "https://arxiv.org/abs/math/0309136v2")])
+def test_an_old_id_finds_its_paper_with_or_without_the_subject_class(
+        papers: list[Paper], stored: str, query: str) -> None:
+    paper = Paper(title="Knots Untied", year=2003, section="others", arxiv=stored,
+                  authors=["A B"])
+    hits = search([*papers, paper], query)
+    assert [h.paper.title for h in hits] == ["Knots Untied"]
+
+
 def test_other_links_find_their_paper(papers: list[Paper]) -> None:
     hits = search(papers, "https://www.nature.com/articles/s41586-024-07566-y")
     assert titles(hits) == ["AI models collapse when trained on recursively generated data"]

@@ -157,9 +157,9 @@ def parse_ids(texts: Sequence[str]) -> list[str]:
 
 def find_duplicate(papers: Sequence[Paper], arxiv_id: str, title: str) -> Paper | None:
     """An existing paper that is this one: same arXiv id (or arXiv link), or a close title."""
+    wanted_id = ids.archive_id(arxiv_id)  # math.GT/0309136 is math/0309136
     for paper in papers:
-        if (paper.arxiv and ids.bare_id(paper.arxiv) == arxiv_id) or any(
-                ids.arxiv_id_from_url(link.url) == arxiv_id for link in paper.links):
+        if wanted_id in ids.paper_ids(paper.arxiv, (link.url for link in paper.links)):
             return paper
     if not title:
         return None

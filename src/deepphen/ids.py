@@ -83,11 +83,21 @@ def parse_arxiv_id(text: str) -> ArxivId:
     return _from_match(m)
 
 
+def archive_id(arxiv_id: str) -> str:
+    """An old-style id without its subject class, as arXiv names the paper today:
+    ``math.GT/0309136`` is ``math/0309136``; any other id as it is."""
+    if not is_arxiv_id(arxiv_id):
+        return arxiv_id
+    archive, slash, number = arxiv_id.partition("/")
+    return f"{archive.split('.')[0]}/{number}" if slash and "." in archive else arxiv_id
+
+
 def paper_ids(arxiv: str | None, urls: Iterable[str]) -> set[str]:
     """The arXiv ids a paper goes by: its ``arxiv`` field (canonical, even written loosely)
-    and those of its arxiv.org links."""
+    and those of its arxiv.org links, old-style ones with and without a subject class."""
     found = {bare_id(arxiv)} if arxiv else set()
-    return found | {i for i in map(arxiv_id_from_url, urls) if i}
+    found |= {i for i in map(arxiv_id_from_url, urls) if i}
+    return found | {archive_id(i) for i in found}
 
 
 def arxiv_id_from_url(url: str) -> str | None:

@@ -44,7 +44,7 @@ from deepphen.vocab import FOLD_RULES, fold, singular  # singular: as key words 
 
 MAX_QUERY = 500
 # The cached index is valid only for this code and this way of folding words.
-INDEX_VERSION = (6, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
+INDEX_VERSION = (7, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
                  fold.__code__.co_code, FOLD_RULES)
 
 # Fields of the index and their weights: a title or key-word match outranks a digest mention.
@@ -96,7 +96,8 @@ def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
     keywords = list(keywords)
     wanted = _link_key(query.strip()) if query is not None else None
     if wanted and ids.is_arxiv_id(wanted) and not any(
-            wanted in ids.paper_ids(p.arxiv, (link.url for link in p.links)) for p in papers):
+            ids.archive_id(wanted) in ids.paper_ids(p.arxiv, (link.url for link in p.links))
+            for p in papers):
         return NoMatch(f"no paper with arXiv id {wanted} in the catalog",
                        hint=f"add it with 'deepphen add {wanted}'")
     hint = keyword_hint(papers, keywords) if keywords else None
@@ -235,10 +236,10 @@ class SearchIndex:
             for field_postings, words in zip(postings, texts, strict=True):
                 for word in words:
                     field_postings.setdefault(word, []).append(i)
-            for link in paper.links:
-                links.setdefault(_link_key(link.url) or link.url, i)
-            if paper.arxiv:
-                links.setdefault(paper.arxiv, i)
+            for key in [_link_key(link.url) or link.url for link in paper.links] + (
+                    [paper.arxiv] if paper.arxiv else []):
+                links.setdefault(key, i)
+                links.setdefault(ids.archive_id(key), i)  # math.GT/0309136 is math/0309136
             # Title, then key words, as word strings for phrase matching.
             phrases.append(UNIT.join(" ".join(words) for words in (title, *keywords)))
         terms = sorted({w for fp in postings for w in fp})
@@ -313,6 +314,7 @@ class SearchIndex:
         key = _link_key(text)
         if key is not None:
             position = self.link(key)
+            position = self.link(ids.archive_id(key)) if position is None else position
             if position is None or (allowed is not None and position not in allowed):
                 return []
             return [(position, 1.0, ("arxiv",) if ids.is_arxiv_id(key) else ("links",))]
