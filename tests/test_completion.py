@@ -396,6 +396,26 @@ def zsh_offers(words: str, catalog: Path) -> list[str]:
 
 
 @needs_zsh
+def test_zsh_completes_on_the_first_tab_once_installed(tmp_path: Path) -> None:
+    """``--install-completion zsh`` writes ~/.zfunc/_deepphen, which compinit autoloads on the
+    first Tab: typer's script only defined its function then, and that Tab did nothing."""
+    done = under_sh("--install-completion", "zsh", HOME=str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    fake = ('compdef() { : }; _arguments() { print -r -- "ANSWER: $*" }\n'
+            'words=(deepphen sea); CURRENT=2\n')
+    first_tab = subprocess.run(
+        ["zsh", "-f", "-c", f"fpath=({tmp_path}/.zfunc $fpath)\n{fake}"
+                            "autoload -Uz _deepphen; _deepphen"],
+        capture_output=True, text=True, timeout=60, env=_env())
+    assert first_tab.returncode == 0 and not first_tab.stderr, first_tab.stderr
+    assert first_tab.stdout.startswith("ANSWER:") and '"search"' in first_tab.stdout
+    sourced = subprocess.run(  # as README's "source <(deepphen --show-completion zsh)"
+        ["zsh", "-f", "-c", f"{fake}source <(deepphen --show-completion zsh)"],
+        capture_output=True, text=True, timeout=60, env=_env())
+    assert sourced.returncode == 0 and sourced.stdout == "", sourced.stderr
+
+
+@needs_zsh
 def test_zsh_gets_key_words_whole(tmp_path: Path) -> None:
     """typer's own quoting for zsh lost every ' and " (the shipped catalog's "Occam's Razor"
     became "Occams Razor", which matches no key word)."""

@@ -68,7 +68,9 @@ def complete_for_shell(action: str, shell: str, prog_name: str) -> None:
         prog_name = "deepphen"
     complete_var = "_" + re.sub(r"\W", "_", prog_name).upper() + "_COMPLETE"  # as _shell reads it
     if action == "show":
-        echo(get_completion_script(prog_name=prog_name, complete_var=complete_var, shell=shell))
+        script = get_completion_script(prog_name=prog_name, complete_var=complete_var,
+                                       shell=shell)
+        echo(script + (zsh_autoload_tail(prog_name) if shell == "zsh" else ""))
         return
     try:
         shell, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
@@ -76,8 +78,23 @@ def complete_for_shell(action: str, shell: str, prog_name: str) -> None:
         raise typer.BadParameter(f"cannot install {shell} completion: "
                                  f"{exc.filename or 'its program'} is not installed",
                                  param_hint=flag) from None
+    if shell == "zsh":
+        from deepphen.fsutil import atomic_write_text
+
+        installed = Path(path).read_text(encoding="utf-8")
+        tail = zsh_autoload_tail(prog_name)
+        if tail.strip() not in installed:
+            atomic_write_text(Path(path), installed.rstrip("\n") + "\n" + tail)
     echo(f"{shell} completion installed in {path}")
     echo("Completion will take effect once you restart the terminal")
+
+
+def zsh_autoload_tail(prog_name: str) -> str:
+    """What typer's zsh script lacks as an autoloaded completion file (``~/.zfunc/_deepphen``):
+    loaded on the first Tab, it only defined its function, so that Tab completed nothing.
+    Autoloaded, it now also answers; sourced, it does not."""
+    return (f"\nif [[ $funcstack[1] == _{prog_name} ]]; then "
+            f"_{prog_name}_completion \"$@\"; fi\n")
 
 
 def detected_shell() -> str:
