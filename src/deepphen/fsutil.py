@@ -142,18 +142,26 @@ def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) 
     import tempfile
 
     path = Path(path)
+    # A Ctrl-C or SIGTERM between the temporary file's creation and the cleanup's reach left
+    # it behind: they wait (blocked) until the file is the cleanup's to remove.
+    held = _block_signals()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=tmp_dir or path.parent)
     except (FileExistsError, NotADirectoryError) as exc:
+        _unblock_signals(held)
         # A file where a folder of the path should be; the bare "File exists" misleads.
         blocker = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()),
                        exc.filename)
         raise DeepphenError(f"cannot write: {blocker} is a file, not a folder",
                             path=path) from exc
-    except OSError as exc:
-        raise os_error("write", exc, path) from exc
+    except BaseException as exc:
+        _unblock_signals(held)
+        if isinstance(exc, OSError):
+            raise os_error("write", exc, path) from exc
+        raise
     try:
+        _unblock_signals(held)  # a signal that came meanwhile is raised here, inside the try
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -199,7 +207,8 @@ def write_output(path: Path, text: str) -> None:
     is no UTF-8 (a paper's key) as the bytes it came as."""
     data = text.encode("utf-8", "surrogateescape")
     if not _is_stream(path):
-        atomic_write_bytes(written_through(Path(path)), data)
+        target = written_through(Path(path))
+        atomic_write_bytes(target, data, tmp_dir=_private_dir_of(target))
         return
     try:
         with open(path, "wb") as handle:
@@ -208,6 +217,21 @@ def write_output(path: Path, text: str) -> None:
         raise  # the reader left (-o /dev/stdout | head): quiet, as on stdout itself
     except OSError as exc:
         raise os_error("write", exc, path) from exc
+
+
+def _private_dir_of(path: Path) -> Path | None:
+    """The private folder of the catalog ``path`` is in, where a temporary file left by a
+    killed process shows in no ``git status``; None outside a catalog (or when the folder
+    cannot be had: the file's own folder then)."""
+    from deepphen.paths import catalog_holding
+
+    root = catalog_holding(path.parent)
+    if root is None:
+        return None
+    try:
+        return private_dir(root)
+    except DeepphenError:
+        return None
 
 
 def written_through(path: Path) -> Path:
@@ -266,6 +290,27 @@ class Journal:
                         path.unlink(missing_ok=True)
                     else:
                         atomic_write_bytes(path, data, tmp_dir=self.tmp_dir)
+
+
+_STOPS = ("SIGINT", "SIGTERM")
+
+
+def _block_signals() -> set[int] | None:
+    """Block SIGINT and SIGTERM (they wait, pending); the mask to restore, or None where
+    signals cannot be blocked (Windows)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, n) for n in _STOPS})
+
+
+def _unblock_signals(previous: set[int] | None) -> None:
+    """Restore the mask ``_block_signals`` returned; a signal pending meanwhile acts now."""
+    import signal
+
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager
