@@ -226,3 +226,116 @@ def test_search_survives_a_file_deleted_mid_read(tmp_path: Path,
     delete_before_reading(monkeypatch, root / "others" / "1803.03635.toml")
     hits = search_catalog(root, "grokking")
     assert hits and hits[0].paper.arxiv == "2201.02177"
+
+
+# `import --force` replaces the catalog folder under the lock. A writer waiting for the lock
+# failed ("cannot lock: No such file or directory": its lock's folder went with the old
+# catalog), a dismissal written while the import waited was lost (the import had read the
+# old folder's files before it took the lock), and a stopped import left temporary folders.
+
+HOLDER = textwrap.dedent('''
+    import sys
+    from pathlib import Path
+    from deepphen.fsutil import LOCK_WAIT, catalog_lock
+
+    root, then = Path(sys.argv[1]), sys.argv[2]
+    LOCK_WAIT.set(lambda path, timeout: print("waiting", flush=True))
+    with catalog_lock(root, timeout=60):
+        print("locked", flush=True)
+        if then == "dismiss":  # as triage's d writes it, under the lock
+            sys.stdin.readline()
+            (root / "dismissed.toml").write_text('[[dismissed]]\\narxiv = "2505.00001"\\n')
+        print((root / "catalog.toml").read_text().splitlines()[0], flush=True)
+''')
+
+
+def _holder(root: Path, then: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", HOLDER, str(root), then], text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(SRC)})
+
+
+def _new_catalog(title: str) -> tuple[object, list]:
+    from deepphen.models import Paper
+    from tests.helpers import sample_settings
+
+    settings = sample_settings()
+    settings.title = title
+    return settings, [Paper(title="A New Paper", year=2024, section="others", authors=["A B"])]
+
+
+def test_a_writer_waiting_while_import_force_swaps_the_folder_gets_the_new_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_catalog(tmp_path / "catalog")
+    settings, papers = _new_catalog("The New List")
+    real_fill = catalog._fill
+    waiter: list[subprocess.Popen[str]] = []
+
+    def fill_once_a_writer_waits(*args: object, **kwargs: object) -> None:
+        # The import holds the lock here: a writer starts and waits for it.
+        waiter.append(_holder(root, "read"))
+        assert waiter[0].stdout.readline() == "waiting\n"  # type: ignore[union-attr]
+        real_fill(*args, **kwargs)
+
+    monkeypatch.setattr(catalog, "_fill", fill_once_a_writer_waits)
+    catalog.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
+    out, _ = waiter[0].communicate(timeout=60)
+    assert waiter[0].returncode == 0, out
+    assert out.splitlines() == ["locked", 'title = "The New List"']
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)]
+
+
+def test_a_dismissal_written_while_import_force_waits_is_carried_over(tmp_path: Path) -> None:
+    import threading
+
+    root = make_catalog(tmp_path / "catalog")
+    holder = _holder(root, "dismiss")
+    assert holder.stdout.readline() == "locked\n"  # type: ignore[union-attr]
+    settings, papers = _new_catalog("The New List")
+    waiting = threading.Event()
+    failure: list[BaseException] = []
+
+    def run_import() -> None:
+        from deepphen.fsutil import LOCK_WAIT
+
+        LOCK_WAIT.set(lambda path, timeout: waiting.set())
+        try:
+            catalog.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failure.append(exc)
+
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    assert waiting.wait(60)
+    holder.communicate("go\n", timeout=60)  # the dismissal is written, the lock released
+    importer.join(60)
+    assert not failure and not importer.is_alive()
+    assert "2505.00001" in (root / "dismissed.toml").read_text(encoding="utf-8")
+    assert (root / "catalog.toml").read_text(encoding="utf-8").startswith('title = "The New')
+
+
+def test_import_force_stopped_before_the_lock_leaves_no_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from deepphen import fsutil
+
+    root = make_catalog(tmp_path / "catalog")
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fsutil, "catalog_lock", interrupted)
+    settings, papers = _new_catalog("The New List")
+    with pytest.raises(KeyboardInterrupt):
+        catalog.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog"]
+
+
+def test_import_force_through_a_link_replaces_the_catalog_it_leads_to(tmp_path: Path) -> None:
+    real = make_catalog(tmp_path / "repo" / "catalog")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    settings, papers = _new_catalog("The New List")
+    catalog.write_catalog(link, settings, papers, force=True)  # type: ignore[arg-type]
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert (real / "catalog.toml").read_text(encoding="utf-8").startswith('title = "The New')
+    assert not [p for p in (tmp_path / "repo").iterdir() if p.name.startswith(TMP_PREFIX)]

@@ -173,7 +173,9 @@ def test_import_force_replaces_an_owned_catalog_and_keeps_its_page(tmp_path: Pat
     (tmp_path / "list.md").write_text(LIST)
     run_cli("import", tmp_path / "list.md", "--catalog", root, "--force", exit_code=None)
     assert (root / "README.md").read_text() == "the old page\n"
-    assert sorted(p.name for p in root.iterdir()) == ["README.md", "catalog.toml", "others"]
+    # (.deepphen-cache: the new folder's lock, held while it took the old one's place)
+    assert sorted(p.name for p in root.iterdir()) == [".deepphen-cache", "README.md",
+                                                      "catalog.toml", "others"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)]
 
 

@@ -364,49 +364,62 @@ def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force:
     import shutil
     import tempfile
 
-    from deepphen.fsutil import TMP_PREFIX, catalog_lock, os_error
+    from deepphen.fsutil import TMP_PREFIX, catalog_lock, os_error, signals_held
 
     root = Path(root)
-    tmp: Path | None = None
+    # A catalog reached through a symbolic link is replaced where it is, the link kept.
+    real = Path(os.path.realpath(root)) if root.is_symlink() else root
+    made: list[Path] = []  # temporary folders to remove unless they became the catalog
+
+    def folder(kind: str) -> Path:
+        made.append(Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{kind}-", dir=real.parent)))
+        # A kill leaves it beside the catalog: it ignores itself until it is one.
+        (made[-1] / ".gitignore").write_text("*\n", encoding="utf-8")
+        return made[-1]
+
     try:
-        existing = _check_target(root, force=force)
-        root.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}import-", dir=root.parent))
-        # A kill leaves this folder beside the catalog: it ignores itself until it is one.
-        (tmp / ".gitignore").write_text("*\n", encoding="utf-8")
-        _fill(tmp, settings, papers, on_paper)
-        for name in existing or ():
-            # The old pages are the curator's until regenerated, and the dismissals are the
-            # curators' decisions: carry them over.
-            if (root / name).is_file() and not (tmp / name).exists():
-                (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(root / name, tmp / name)
-        if existing is not None:
-            old = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}old-", dir=root.parent))
-            (old / ".gitignore").write_text("*\n", encoding="utf-8")
-            # Under the lock, so that no other deepphen writes into the old catalog meanwhile.
-            with catalog_lock(root):
-                (tmp / ".gitignore").unlink()
-                os.replace(root, old / "catalog")
-                try:
-                    os.replace(tmp, root)
-                except BaseException:
-                    os.replace(old / "catalog", root)
-                    raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            if root.exists():
-                root.rmdir()  # empty: checked above
+        if _check_target(real, force=force) is None:
+            real.parent.mkdir(parents=True, exist_ok=True)
+            tmp = folder("import")
+            _fill(tmp, settings, papers, on_paper)
+            if real.exists():
+                real.rmdir()  # empty: checked above
             (tmp / ".gitignore").unlink()
-            os.replace(tmp, root)
+            os.replace(tmp, real)
+            made.remove(tmp)
+            return root
+        # Under the catalog's lock from the first look to the swap: what another writer
+        # did meanwhile (a dismissal, a page) is carried over, not lost with the old folder.
+        with catalog_lock(real):
+            existing = _check_target(real, force=force) or []
+            tmp = folder("import")
+            _fill(tmp, settings, papers, on_paper)
+            for name in existing:
+                # The old pages are the curator's until regenerated, and the dismissals are
+                # the curators' decisions: carry them over.
+                if (real / name).is_file() and not (tmp / name).exists():
+                    (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(real / name, tmp / name)
+            old = folder("old")
+            # The new folder's lock is held before it takes the catalog's place, so a writer
+            # waiting for the lock waits on (and finds) it; a signal waits until the old
+            # folder is gone too.
+            with catalog_lock(tmp), signals_held():
+                (tmp / ".gitignore").unlink()
+                os.replace(real, old / "catalog")
+                try:
+                    os.replace(tmp, real)
+                except BaseException:
+                    os.replace(old / "catalog", real)
+                    raise
+                made.remove(tmp)
+                shutil.rmtree(old, ignore_errors=True)
+                made.remove(old)
     except OSError as exc:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
         raise os_error("write the catalog", exc, root) from exc
-    except BaseException:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    finally:
+        for leftover in made:
+            shutil.rmtree(leftover, ignore_errors=True)
     return root
 
 

@@ -283,7 +283,7 @@ class Journal:
         A second Ctrl-C or SIGTERM meanwhile waits until it is done: stopped half-way, the
         catalog would be left half-changed, after a first Ctrl-C that meant "change nothing".
         """
-        with _signals_held():
+        with signals_held():
             for path, data in self.saved.items():
                 with contextlib.suppress(OSError, DeepphenError):
                     if data is None:
@@ -314,7 +314,7 @@ def _unblock_signals(previous: set[int] | None) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """SIGINT and SIGTERM ignored for the block (in the main thread, where Python handles
     them; elsewhere nothing changes). The exception already on its way still ends the run."""
     import signal
@@ -357,14 +357,28 @@ def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
         raise DeepphenError("the lock file is a symbolic link; refusing to follow it",
                             path=path, hint="delete it if no deepphen is running")
     lock = FileLock(str(path))
+    import time
+
+    deadline, waited = time.monotonic() + timeout, False
     try:
-        try:
-            lock.acquire(timeout=0)  # one attempt: only a wait is worth a word
-        except Timeout:
-            notify = LOCK_WAIT.get()
-            if notify is not None:
-                notify(path, timeout)
-            lock.acquire(timeout=timeout)
+        while True:
+            try:
+                # One attempt first: only a wait is worth a word.
+                lock.acquire(timeout=max(0.0, deadline - time.monotonic()) if waited else 0)
+                break
+            except Timeout:
+                if waited:
+                    raise
+                waited = True
+                notify = LOCK_WAIT.get()
+                if notify is not None:
+                    notify(path, timeout)
+            except FileNotFoundError:
+                # The folder of the lock went while this writer waited: `import --force`
+                # replaced the catalog (its new folder holds the lock it waits for next).
+                if time.monotonic() >= deadline:
+                    raise Timeout(str(path)) from None
+                private_dir(root)
     except Timeout as exc:
         raise LockTimeout(
             f"another deepphen process has held the catalog lock for {timeout:g}s",
