@@ -301,7 +301,7 @@ def test_a_dismissal_written_while_import_force_waits_is_carried_over(tmp_path: 
         LOCK_WAIT.set(lambda path, timeout: waiting.set())
         try:
             catalog.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             failure.append(exc)
 
     importer = threading.Thread(target=run_import)
