@@ -330,6 +330,28 @@ def test_lint_fix_killed_by_a_signal_changes_nothing(tmp_path: Path, signum: int
     assert tree(tmp_path) == before
 
 
+def test_ctrl_c_after_the_changes_are_written_says_they_are_kept(
+        tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped while printing what it fixed, lint --fix said "interrupted", as if it had put
+    every file back, though its changes were written (and kept, as they should be)."""
+    from deepphen.cli import lint as cli_lint
+
+    root = _fixable_catalog(tmp_path)
+    before = tree(tmp_path)
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_lint, "echo", stopped)
+    result = run_cli("lint", "--fix", "--catalog", root, exit_code=130)
+    assert "interrupted after writing its changes" in result.stderr
+    assert "kept" in result.stderr and tree(tmp_path) != before
+    # The next command run in this process has written nothing: a plain "interrupted".
+    monkeypatch.setattr(cli_lint, "echo", stopped)
+    again = run_cli("lint", "--catalog", root, exit_code=130)
+    assert again.stderr.strip().endswith("interrupted")
+
+
 # ---------------------------------------------------------------------------------------
 # 6. deepphen's own files ignore themselves.
 

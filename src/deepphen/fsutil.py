@@ -345,6 +345,13 @@ def transaction(tmp_dir: Path | None = None) -> Iterator[Journal]:
     except BaseException:
         journal.restore()
         raise
+    if journal.saved:
+        KEPT.set(KEPT.get() + len(journal.saved))
+
+
+# Files this run changed and kept (transactions that ended well): a command stopped after
+# them (printing its results) says so, rather than that it was interrupted as if undone.
+KEPT: contextvars.ContextVar[int] = contextvars.ContextVar("deepphen_kept", default=0)
 
 
 @contextlib.contextmanager

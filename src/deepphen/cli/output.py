@@ -53,13 +53,14 @@ def lock_wait_notice(path: Path, timeout: float) -> None:
 
 def run_command(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
     """Run a command function; a DeepphenError or Ctrl-C becomes one error line and its code."""
-    from deepphen.fsutil import LOCK_WAIT
+    from deepphen.fsutil import KEPT, LOCK_WAIT
 
-    token = LOCK_WAIT.set(lock_wait_notice)
+    token, kept = LOCK_WAIT.set(lock_wait_notice), KEPT.set(0)
     try:
         return _run(func, *args, **kwargs)
     finally:
         LOCK_WAIT.reset(token)
+        KEPT.reset(kept)
 
 
 def _run(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
@@ -75,7 +76,11 @@ def _run(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
         error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        error("interrupted")
+        from deepphen.fsutil import KEPT
+
+        kept = KEPT.get()
+        error("interrupted" + (f" after writing its changes ({counted(kept, 'file')}, kept: "
+                               "git status shows them)" if kept else ""))
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return reader_left()
