@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from deepphen import catalog, ids
+from deepphen import catalog, catalog_write, ids
 from deepphen.catalog import load_papers
 from deepphen.fsutil import TMP_PREFIX
 from tests.helpers import make_catalog
@@ -268,7 +268,7 @@ def test_a_writer_waiting_while_import_force_swaps_the_folder_gets_the_new_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_catalog(tmp_path / "catalog")
     settings, papers = _new_catalog("The New List")
-    real_fill = catalog._fill
+    real_fill = catalog_write._fill
     waiter: list[subprocess.Popen[str]] = []
 
     def fill_once_a_writer_waits(*args: object, **kwargs: object) -> None:
@@ -277,8 +277,8 @@ def test_a_writer_waiting_while_import_force_swaps_the_folder_gets_the_new_one(
         assert waiter[0].stdout.readline() == "waiting\n"  # type: ignore[union-attr]
         real_fill(*args, **kwargs)
 
-    monkeypatch.setattr(catalog, "_fill", fill_once_a_writer_waits)
-    catalog.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
+    monkeypatch.setattr(catalog_write, "_fill", fill_once_a_writer_waits)
+    catalog_write.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
     out, _ = waiter[0].communicate(timeout=60)
     assert waiter[0].returncode == 0, out
     assert out.splitlines() == ["locked", 'title = "The New List"']
@@ -300,7 +300,7 @@ def test_a_dismissal_written_while_import_force_waits_is_carried_over(tmp_path: 
 
         LOCK_WAIT.set(lambda path, timeout: waiting.set())
         try:
-            catalog.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
+            catalog_write.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
         except BaseException as exc:  # reported below
             failure.append(exc)
 
@@ -326,7 +326,7 @@ def test_import_force_stopped_before_the_lock_leaves_no_folder(
     monkeypatch.setattr(fsutil, "catalog_lock", interrupted)
     settings, papers = _new_catalog("The New List")
     with pytest.raises(KeyboardInterrupt):
-        catalog.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
+        catalog_write.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog"]
 
 
@@ -335,7 +335,7 @@ def test_import_force_through_a_link_replaces_the_catalog_it_leads_to(tmp_path: 
     link = tmp_path / "link"
     link.symlink_to(real, target_is_directory=True)
     settings, papers = _new_catalog("The New List")
-    catalog.write_catalog(link, settings, papers, force=True)  # type: ignore[arg-type]
+    catalog_write.write_catalog(link, settings, papers, force=True)  # type: ignore[arg-type]
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert (real / "catalog.toml").read_text(encoding="utf-8").startswith('title = "The New')
     assert not [p for p in (tmp_path / "repo").iterdir() if p.name.startswith(TMP_PREFIX)]

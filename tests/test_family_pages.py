@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deepphen.catalog import Catalog, load_settings, write_catalog
+from deepphen.catalog import Catalog, load_settings
+from deepphen.catalog_write import write_catalog
 from deepphen.errors import CatalogError
 from deepphen.export.markdown import recent, render
 from deepphen.importer import ImportResult, parse_list

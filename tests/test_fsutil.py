@@ -144,7 +144,7 @@ def test_lock_times_out_with_clear_message(tmp_path: Path) -> None:
 def test_interrupted_import_leaves_nothing(tmp_path: Path, interruption: type) -> None:
     """Ctrl-C (or SIGTERM, which the CLI turns into SystemExit) halfway through writing the
     paper files of an import: no catalog, no temporary folder."""
-    from deepphen.catalog import write_catalog
+    from deepphen.catalog_write import write_catalog
     from deepphen.importer import parse_list
 
     page = "# L\n\n## Others\n\n### Others: 2020\n" + "".join(

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from deepphen import catalog
-from deepphen.catalog import Catalog, write_catalog
+from deepphen.catalog import Catalog
+from deepphen.catalog_write import write_catalog
 from deepphen.dialect import fold_lines
 from deepphen.errors import DeepphenError
 from deepphen.export.markdown import render, render_entry

@@ -1,8 +1,8 @@
 """Find the catalog folder, read and validate its TOML files, write papers atomically.
 
 Layout: ``<root>/catalog.toml`` holds the settings; each paper is ``<root>/<section>/<key>.toml``,
-the key being the file-safe arXiv id or a slug. ``write_paper`` writes one paper;
-``write_catalog`` a whole new catalog folder (what ``deepphen import`` makes), all or nothing.
+the key being the file-safe arXiv id or a slug. ``write_paper`` writes one paper (a whole
+catalog at once: deepphen.catalog_write).
 """
 
 from __future__ import annotations
@@ -16,12 +16,10 @@ from typing import TypeVar
 
 from deepphen import ids
 from deepphen.comments import deepest_line, key_line, long_integer_line
-from deepphen.errors import CatalogError, CatalogNotFound, DeepphenError
+from deepphen.errors import CatalogError, CatalogNotFound
 from deepphen.models import FieldError, Paper, Settings
 from deepphen.paths import (
-    DISMISSED_FILE,
     SETTINGS_FILE,
-    foreign_entries,
     inside,
     page_problem,
     resolved,
@@ -347,148 +345,6 @@ def write_paper(root: Path, paper: Paper, *, path: Path | None = None) -> Path:
     refuse_linked_folder(path)
     write_file(root, path, paper_to_toml(paper))
     return path
-
-
-def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force: bool = False,
-                  on_paper: Callable[[int, int], None] | None = None) -> Path:
-    """Write ``catalog.toml`` and one file per paper under ``root``, all or nothing.
-
-    Everything is written into a temporary folder beside ``root`` and renamed into place, so a
-    failure leaves ``root`` as it was. A non-empty ``root`` is refused unless ``force``, and even
-    then only when it is a catalog holding nothing but what the catalog owns (paths.
-    foreign_entries): it is replaced whole, its pages and ``dismissed.toml`` carried over.
-    ``on_paper(done, total)`` is called after each paper file (for a progress bar).
-    Raises DeepphenError (nothing written) when the folder is refused or a write fails.
-    """
-    # Only a whole-catalog write pays for these imports (reading commands' start-up is budgeted).
-    import shutil
-    import tempfile
-
-    from deepphen.fsutil import TMP_PREFIX, catalog_lock, os_error, signals_held
-
-    root = Path(root)
-    # A catalog reached through a symbolic link is replaced where it is, the link kept.
-    real = Path(os.path.realpath(root)) if root.is_symlink() else root
-    made: list[Path] = []  # temporary folders to remove unless they became the catalog
-
-    def folder(kind: str) -> Path:
-        made.append(Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{kind}-", dir=real.parent)))
-        # A kill leaves it beside the catalog: it ignores itself until it is one.
-        (made[-1] / ".gitignore").write_text("*\n", encoding="utf-8")
-        return made[-1]
-
-    try:
-        if _check_target(real, force=force) is None:
-            real.parent.mkdir(parents=True, exist_ok=True)
-            tmp = folder("import")
-            _fill(tmp, settings, papers, on_paper)
-            if real.exists():
-                real.rmdir()  # empty: checked above
-            (tmp / ".gitignore").unlink()
-            os.replace(tmp, real)
-            made.remove(tmp)
-            return root
-        # Under the catalog's lock from the first look to the swap: what another writer
-        # did meanwhile (a dismissal, a page) is carried over, not lost with the old folder.
-        with catalog_lock(real):
-            existing = _check_target(real, force=force) or []
-            tmp = folder("import")
-            _fill(tmp, settings, papers, on_paper)
-            for name in existing:
-                # The old pages are the curator's until regenerated, and the dismissals are
-                # the curators' decisions: carry them over.
-                if (real / name).is_file() and not (tmp / name).exists():
-                    (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(real / name, tmp / name)
-            old = folder("old")
-            # The new folder's lock is held before it takes the catalog's place, so a writer
-            # waiting for the lock waits on (and finds) it; a signal waits until the old
-            # folder is gone too.
-            with catalog_lock(tmp), signals_held():
-                (tmp / ".gitignore").unlink()
-                os.replace(real, old / "catalog")
-                try:
-                    os.replace(tmp, real)
-                except BaseException:
-                    os.replace(old / "catalog", real)
-                    raise
-                made.remove(tmp)
-                shutil.rmtree(old, ignore_errors=True)
-                made.remove(old)
-    except OSError as exc:
-        raise os_error("write the catalog", exc, root) from exc
-    finally:
-        for leftover in made:
-            shutil.rmtree(leftover, ignore_errors=True)
-    return root
-
-
-def _check_target(root: Path, *, force: bool) -> list[str] | None:
-    """The files of the old catalog to carry over (its pages, ``dismissed.toml``) when
-    ``root`` holds a catalog to replace, None when it is new or empty; raises when it must
-    not be touched."""
-    if root.exists() and not root.is_dir():
-        raise DeepphenError("exists and is not a folder", path=root,
-                            hint="choose another --catalog folder")
-    if not root.exists() or not any(root.iterdir()):
-        return None
-    if not (root / SETTINGS_FILE).is_file():
-        raise DeepphenError("folder is not empty and holds no catalog; refusing to replace it",
-                            path=root, hint="choose an empty or new --catalog folder")
-    if not force:
-        raise DeepphenError("a catalog already exists here", path=root,
-                            hint="pass --force to replace it")
-    try:
-        settings = load_settings(root)
-        pages = [view.page for view in settings.page_views()
-                 if view.page and not page_problem(root, settings, view.page)]
-    except DeepphenError:
-        pages = []
-    foreign = foreign_entries(root, pages)
-    if foreign:
-        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
-                                          else "")
-        raise DeepphenError(f"holds files that are not the catalog's ({shown}); refusing to "
-                            "replace it", path=root,
-                            hint="move them out of the folder, or import into a new folder")
-    return [*pages, DISMISSED_FILE]
-
-
-def _fill(folder: Path, settings: Settings, papers: list[Paper],
-          on_paper: Callable[[int, int], None] | None) -> None:
-    # Plain writes are enough inside the private temporary folder: it becomes the catalog in
-    # one rename, so no reader ever sees a half-written file.
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(folder, 0o777 & ~mask)
-    (folder / SETTINGS_FILE).write_text(settings_to_toml(settings), encoding="utf-8")
-    total = len(papers)
-    for done, paper in enumerate(papers, 1):
-        path = paper_path(folder, paper)
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(paper_to_toml(paper), encoding="utf-8")
-        if on_paper:
-            on_paper(done, total)
-
-
-def add_to_catalog(root: Path, settings: Settings, papers: list[Paper]) -> None:
-    """Write new paper files and the new ``catalog.toml`` into an existing catalog, all or
-    nothing (a failure puts every file back). The caller holds the catalog lock, under which
-    it read what it changes (deepphen.merge.merge_into)."""
-    from deepphen.fsutil import transaction
-
-    root = Path(root)
-    with transaction() as journal:
-        for paper in papers:
-            path = paper_path(root, paper)
-            if path.exists():
-                raise CatalogError("a paper file of this name exists already", path=path,
-                                   hint="rename one of the two papers' keys")
-            journal.remember(path)
-            path.parent.mkdir(exist_ok=True)
-            write_paper(root, paper)
-        journal.remember(root / SETTINGS_FILE)
-        write_file(root, root / SETTINGS_FILE, settings_to_toml(settings))
 
 
 @dataclass

@@ -143,25 +143,25 @@ def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) 
 
     path = Path(path)
     # A Ctrl-C or SIGTERM between the temporary file's creation and the cleanup's reach left
-    # it behind: they wait (blocked) until the file is the cleanup's to remove.
-    held = _block_signals()
+    # it behind: they wait (deferred) until the file is the cleanup's to remove.
+    held = _defer_signals()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=tmp_dir or path.parent)
     except (FileExistsError, NotADirectoryError) as exc:
-        _unblock_signals(held)
+        _redeliver(held)
         # A file where a folder of the path should be; the bare "File exists" misleads.
         blocker = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()),
                        exc.filename)
         raise DeepphenError(f"cannot write: {blocker} is a file, not a folder",
                             path=path) from exc
     except BaseException as exc:
-        _unblock_signals(held)
+        _redeliver(held)
         if isinstance(exc, OSError):
             raise os_error("write", exc, path) from exc
         raise
     try:
-        _unblock_signals(held)  # a signal that came meanwhile is raised here, inside the try
+        _redeliver(held)  # a signal that came meanwhile acts here, inside the try
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -225,12 +225,10 @@ def _private_dir_of(path: Path) -> Path | None:
     cannot be had: the file's own folder then)."""
     from deepphen.paths import catalog_holding
 
-    root = catalog_holding(path.parent)
-    if root is None:
-        return None
     try:
-        return private_dir(root)
-    except DeepphenError:
+        root = catalog_holding(path.parent)
+        return None if root is None else private_dir(root)
+    except (OSError, DeepphenError):  # no working folder (the write names the file), ...
         return None
 
 
@@ -292,25 +290,42 @@ class Journal:
                         atomic_write_bytes(path, data, tmp_dir=self.tmp_dir)
 
 
-_STOPS = ("SIGINT", "SIGTERM")
+Deferred = tuple[dict[int, object], list[int]] | None
 
 
-def _block_signals() -> set[int] | None:
-    """Block SIGINT and SIGTERM (they wait, pending); the mask to restore, or None where
-    signals cannot be blocked (Windows)."""
+def _defer_signals() -> Deferred:
+    """Hold SIGINT and SIGTERM back: their handlers only note them until ``_redeliver``. A
+    mask would not do: another thread (a network watchdog's timer, a test runner's) takes
+    a signal this one blocks, and Python raises it here all the same. None outside the main
+    thread, where Python runs no handler."""
     import signal
+    import threading
 
-    if not hasattr(signal, "pthread_sigmask"):
+    if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, n) for n in _STOPS})
+    noted: list[int] = []
+    old: dict[int, object] = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):
+            old[number] = signal.signal(number, lambda signum, _frame: noted.append(signum))
+    return old, noted
 
 
-def _unblock_signals(previous: set[int] | None) -> None:
-    """Restore the mask ``_block_signals`` returned; a signal pending meanwhile acts now."""
+def _redeliver(deferred: Deferred) -> None:
+    """Put the handlers back, and run the one of a signal that came meanwhile (which raises
+    KeyboardInterrupt or SystemExit, as it would have)."""
     import signal
 
-    if previous is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    if deferred is None:
+        return
+    old, noted = deferred
+    for number, handler in old.items():
+        if handler is not None:  # None: set outside Python, nothing to put back
+            signal.signal(number, handler)  # type: ignore[arg-type]
+    if noted and callable(old.get(noted[0])):
+        old[noted[0]](noted[0], None)  # type: ignore[operator]
+    elif noted and old.get(noted[0]) == signal.SIG_DFL:
+        os.kill(os.getpid(), noted[0])
 
 
 @contextlib.contextmanager

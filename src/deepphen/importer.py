@@ -5,7 +5,7 @@ settings (badges, title, intro, table of contents, sections, resources, closing)
 in page order, with keys and the ``sort_as`` that keeps that order (deepphen.order). It is
 pure and forgiving: every line it had to change or could not represent is an ``ImportNote``
 with its line number. Entries themselves are read by deepphen.import_entry; writing the
-result as a catalog folder is ``catalog.write_catalog``.
+result as a catalog folder is ``catalog_write.write_catalog``.
 """
 
 from __future__ import annotations

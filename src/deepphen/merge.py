@@ -104,7 +104,8 @@ def merge_into(root: Path, page: ImportResult, page_file: str,
     the catalog's settings (raising DeepphenError) before anything is written; so is a
     ``catalog.toml`` holding a comment, which writing it again would drop.
     """
-    from deepphen.catalog import Catalog, add_to_catalog, read_text
+    from deepphen.catalog import Catalog, read_text
+    from deepphen.catalog_write import add_to_catalog
     from deepphen.comments import comment_problem
     from deepphen.fsutil import catalog_lock
     from deepphen.paths import SETTINGS_FILE

@@ -78,7 +78,8 @@ def import_command(
     """
     if fmt not in ("text", "json"):
         raise DeepphenError(f"unknown format {fmt!r}", hint="choose text or json")
-    from deepphen.catalog import ENV_VAR, write_catalog
+    from deepphen.catalog import ENV_VAR
+    from deepphen.catalog_write import write_catalog
     from deepphen.importer import iter_problem_lines, parse_list
 
     text = _read(list_file)
