@@ -339,3 +339,87 @@ def test_import_force_through_a_link_replaces_the_catalog_it_leads_to(tmp_path: 
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert (real / "catalog.toml").read_text(encoding="utf-8").startswith('title = "The New')
     assert not [p for p in (tmp_path / "repo").iterdir() if p.name.startswith(TMP_PREFIX)]
+
+
+def _catalog_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.toml")}
+
+
+@pytest.mark.parametrize("fault", ["cache-recreated", "second-rename-fails", "both-fail"])
+def test_import_force_never_loses_the_old_catalog_in_the_swap(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    """Between the two renames of the swap the catalog folder is missing: a waiting writer's
+    lock library may make ``catalog/.deepphen-cache`` there, and the new folder's rename then
+    failed; the put-back failed alike, and the clean-up removed the old catalog with the rest."""
+    import errno
+
+    from deepphen.errors import DeepphenError
+
+    root = make_catalog(tmp_path / "catalog")
+    before = _catalog_files(root)
+    settings, papers = _new_catalog("The New List")
+    real_replace = os.replace
+    calls: list[tuple[str, str]] = []
+
+    def replace(src: object, dst: object) -> None:
+        if str(root) not in (str(src), str(dst)):  # not the swap (an atomic write)
+            return real_replace(src, dst)
+        calls.append((str(src), str(dst)))  # 1 aside, 2 into place, 3 back
+        if len(calls) in {"second-rename-fails": {2}, "both-fail": {2, 3}}.get(fault, set()):
+            raise OSError(errno.EIO, "I/O error", str(src))
+        real_replace(src, dst)
+        if len(calls) == 1 and fault == "cache-recreated":  # as a waiter's lock library does
+            (root / ".deepphen-cache").mkdir(parents=True)
+        return None
+
+    monkeypatch.setattr(os, "replace", replace)
+    if fault == "cache-recreated":
+        catalog_write.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
+        assert (root / "catalog.toml").read_text(encoding="utf-8").startswith('title = "The')
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog"]
+        return
+    with pytest.raises(DeepphenError) as caught:
+        catalog_write.write_catalog(root, settings, papers, force=True)  # type: ignore[arg-type]
+    if fault == "second-rename-fails":
+        assert _catalog_files(root) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog"]
+    else:
+        kept = Path(calls[0][1])  # where the old catalog was moved: said, and still whole
+        assert str(kept) in str(caught.value) and _catalog_files(kept) == before
+
+
+def test_a_waiting_writer_makes_nothing_while_the_catalog_is_swapped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock's folder gone (import --force between its two renames): the writer waits
+    for the catalog to be back, making no folder where the new one must go (it recreated
+    ``.deepphen-cache`` there, or failed on it: "cannot write: No such file or directory")."""
+    import time
+
+    import filelock
+
+    from deepphen.fsutil import catalog_lock
+
+    root = make_catalog(tmp_path / "catalog")
+    aside = tmp_path / "aside"
+    real_acquire = filelock.FileLock.acquire
+    attempts: list[int] = []
+    missing_while_waiting: list[bool] = []
+
+    def acquire(self: object, timeout: float | None = None, **kwargs: object) -> object:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise filelock.Timeout(str(root))  # another writer holds it: wait
+        if len(attempts) == 2:
+            os.rename(root, aside)  # the swap's first rename, mid-wait
+            raise FileNotFoundError(2, "No such file or directory")
+        return real_acquire(self, timeout=timeout, **kwargs)  # type: ignore[arg-type]
+
+    def sleep(_seconds: float) -> None:
+        missing_while_waiting.append(not root.exists())
+        os.rename(aside, root)  # the swap's second rename
+
+    monkeypatch.setattr(filelock.FileLock, "acquire", acquire)
+    monkeypatch.setattr(time, "sleep", sleep)
+    with catalog_lock(root, timeout=30):
+        assert (root / "catalog.toml").is_file()
+    assert missing_while_waiting == [True] and len(attempts) == 3

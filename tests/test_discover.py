@@ -174,6 +174,11 @@ def test_withdrawn_papers_are_left_out(catalog_dir: Path, corpus: list, run_cli)
     ("", "This manuscript has been withdrawn because of an error in Lemma 2.", True),
     ("v2 replaces a version that was withdrawn", "", False),
     ("Accepted at ICML 2025", "", False),
+    ("Withdrawn from ICML 2020; superseded by 2006.00001", "", False),
+    ("Withdrawn from arXiv: a duplicate of 2006.00001", "", True),
+    (None, "Withdrawn articles continue to be cited long after.", False),
+    (None, "Withdrawn. The main result is wrong.", True),
+    (None, "withdrawn: see the comment", True),
     (None, "Papers withdrawn from journals keep being cited. This paper has been withdrawn "
            "by nobody.", False),
     (None, "We study how this paper has been withdrawn", False),

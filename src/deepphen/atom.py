@@ -71,20 +71,24 @@ class ArxivEntry:
     def withdrawn(self) -> bool:
         """Whether arXiv's latest version says the paper was withdrawn: its comment says so
         ("This paper has been withdrawn by the authors", "Withdrawn: ..."), or its abstract
-        opens so (the form arXiv once gave withdrawals). A paper *about* withdrawn articles
-        does not count: the sentence must be about this paper."""
+        opens so (the form arXiv once gave withdrawals). A paper *about* withdrawn articles,
+        or one withdrawn from a venue (still on arXiv), does not count."""
         return bool(_WITHDRAWN_RE.search(self.comment or "")
-                    or _WITHDRAWN_RE.match(self.summary))
+                    or _WITHDRAWN_ABSTRACT_RE.match(self.summary))
 
 
-# "Withdrawn" opening a comment, or "this paper/article/... has been (is, was) withdrawn"
-# (from arXiv, not from a venue) anywhere in it; the abstract is only read at its start.
-_WITHDRAWN_RE = re.compile(
-    r"^\W*withdrawn\b"
-    r"|\b(?:this|the)\s+(?:paper|article|submission|manuscript|preprint|work|version)\s+"
-    r"(?:has\s+been|had\s+been|is|was|is\s+being)\s+withdrawn\b"
-    r"(?!\s+from\s+(?!arxiv))",  # withdrawn from a conference is still on arXiv
-    re.IGNORECASE)
+# Withdrawn from arXiv, not from a venue: "withdrawn from ICML 2020" keeps the paper.
+_NOT_A_VENUE = r"(?!\s+from\s+(?!arxiv))"
+# This paper (article, ...) has been (is, was) withdrawn: a sentence about this paper.
+_THIS_WITHDRAWN = (r"\b(?:this|the)\s+(?:paper|article|submission|manuscript|preprint|work|"
+                   r"version)\s+(?:has\s+been|had\s+been|is|was|is\s+being)\s+withdrawn\b"
+                   + _NOT_A_VENUE)
+# A comment: "Withdrawn" opening it, or that sentence anywhere in it.
+_WITHDRAWN_RE = re.compile(rf"^\W*withdrawn\b{_NOT_A_VENUE}|{_THIS_WITHDRAWN}", re.IGNORECASE)
+# An abstract opens with that sentence, or with "Withdrawn." / "Withdrawn:" as a notice
+# ("Withdrawn articles continue to be cited" is a paper about them).
+_WITHDRAWN_ABSTRACT_RE = re.compile(rf"\W*(?:withdrawn\s*[.:;(\-]|{_THIS_WITHDRAWN})",
+                                    re.IGNORECASE)
 
 
 # An HTML page where a feed should be: a captive portal, a proxy's error or a wrong URL.

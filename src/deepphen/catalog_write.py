@@ -75,25 +75,59 @@ def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force:
                     shutil.copy2(real / name, tmp / name)
             old = folder("old")
             # The new folder's lock is held before it takes the catalog's place, so a writer
-            # waiting for the lock waits on (and finds) it; a signal waits until the old
-            # folder is gone too.
+            # waiting for the lock waits on (and finds) it. A Ctrl-C or SIGTERM meanwhile is
+            # ignored: the swap and the old folder's removal finish, and the import with them.
             with catalog_lock(tmp), signals_held():
                 (tmp / ".gitignore").unlink()
                 os.replace(real, old / "catalog")
+                made.remove(old)  # it holds the old catalog: removed only once replaced
                 try:
-                    os.replace(tmp, real)
+                    _take_place(tmp, real, old / "catalog")
                 except BaseException:
-                    os.replace(old / "catalog", real)
+                    if not (old / "catalog").exists():  # put back: nothing left in it
+                        shutil.rmtree(old, ignore_errors=True)
                     raise
                 made.remove(tmp)
                 shutil.rmtree(old, ignore_errors=True)
-                made.remove(old)
     except OSError as exc:
         raise os_error("write the catalog", exc, root) from exc
     finally:
         for leftover in made:
             shutil.rmtree(leftover, ignore_errors=True)
     return root
+
+
+def _take_place(new: Path, real: Path, old: Path) -> None:
+    """Rename ``new`` to ``real``, whose catalog was just moved to ``old``; on failure put
+    the old catalog back, or, when that fails too, say where it is (it is never removed)."""
+    try:
+        _rename_into_place(new, real)
+    except BaseException:
+        try:
+            _rename_into_place(old, real)
+        except OSError as exc:
+            raise DeepphenError(f"could not put the old catalog back ({exc.strerror}); it is "
+                                f"kept in {old}", path=real,
+                                hint=f"move {old} back to {real}") from exc
+        raise
+
+
+def _rename_into_place(folder: Path, real: Path) -> None:
+    """``os.replace(folder, real)`` where ``real`` was just moved away. A writer waiting for
+    the lock may recreate ``real/.deepphen-cache`` (filelock makes its lock's folders) in
+    that instant: such a folder holds nothing of anyone's and is removed, and the rename
+    tried again."""
+    import shutil
+
+    from deepphen.fsutil import CACHE_DIR
+
+    try:
+        os.replace(folder, real)
+    except OSError:
+        if not real.is_dir() or [p.name for p in real.iterdir()] != [CACHE_DIR]:
+            raise
+        shutil.rmtree(real)
+        os.replace(folder, real)
 
 
 def _check_target(root: Path, *, force: bool) -> list[str] | None:

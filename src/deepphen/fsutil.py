@@ -305,9 +305,17 @@ def _defer_signals() -> Deferred:
         return None
     noted: list[int] = []
     old: dict[int, object] = {}
-    for number in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(ValueError, OSError):
-            old[number] = signal.signal(number, lambda signum, _frame: noted.append(signum))
+    # SIGHUP too where it exists: deepphen.launch makes it end the run as SIGTERM does.
+    stops = [signal.SIGINT, signal.SIGTERM]
+    if hasattr(signal, "SIGHUP"):
+        stops.append(signal.SIGHUP)
+    try:
+        for number in stops:
+            with contextlib.suppress(ValueError, OSError):
+                old[number] = signal.signal(number, lambda signum, _frame: noted.append(signum))
+    except BaseException:  # a signal between two of them: no handler left noting forever
+        _redeliver((old, []))
+        raise
     return old, noted
 
 
@@ -372,6 +380,8 @@ KEPT: contextvars.ContextVar[int] = contextvars.ContextVar("deepphen_kept", defa
 @contextlib.contextmanager
 def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
     """Hold the catalog's write lock; several writers on one catalog take turns."""
+    import time
+
     from filelock import FileLock, Timeout  # only writers pay for the import
 
     path = private_dir(root) / LOCK_NAME
@@ -379,8 +389,6 @@ def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
         raise DeepphenError("the lock file is a symbolic link; refusing to follow it",
                             path=path, hint="delete it if no deepphen is running")
     lock = FileLock(str(path))
-    import time
-
     deadline, waited = time.monotonic() + timeout, False
     try:
         while True:
@@ -396,8 +404,14 @@ def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
                 if notify is not None:
                     notify(path, timeout)
             except FileNotFoundError:
-                # The folder of the lock went while this writer waited: `import --force`
-                # replaced the catalog (its new folder holds the lock it waits for next).
+                # The folder of the lock went while this writer waited: `import --force` is
+                # swapping the catalog folder. Nothing is made while the catalog is missing
+                # (a folder made there would stand in the new one's way); the new folder
+                # holds the lock this writer waits for next.
+                while not Path(root).is_dir():  # filelock would make its folders again
+                    if time.monotonic() >= deadline:
+                        raise Timeout(str(path)) from None
+                    time.sleep(0.05)
                 if time.monotonic() >= deadline:
                     raise Timeout(str(path)) from None
                 private_dir(root)
