@@ -393,6 +393,7 @@ def test_a_waiting_writer_makes_nothing_while_the_catalog_is_swapped(
     """The lock's folder gone (import --force between its two renames): the writer waits
     for the catalog to be back, making no folder where the new one must go (it recreated
     ``.deepphen-cache`` there, or failed on it: "cannot write: No such file or directory")."""
+    import threading
     import time
 
     import filelock
@@ -414,9 +415,14 @@ def test_a_waiting_writer_makes_nothing_while_the_catalog_is_swapped(
             raise FileNotFoundError(2, "No such file or directory")
         return real_acquire(self, timeout=timeout, **kwargs)  # type: ignore[arg-type]
 
-    def sleep(_seconds: float) -> None:
+    real_sleep, test_thread = time.sleep, threading.current_thread()
+
+    def sleep(seconds: float) -> None:
+        if threading.current_thread() is not test_thread or not aside.exists():
+            return real_sleep(seconds)  # another thread's (the test runner's) own sleep
         missing_while_waiting.append(not root.exists())
         os.rename(aside, root)  # the swap's second rename
+        return None
 
     monkeypatch.setattr(filelock.FileLock, "acquire", acquire)
     monkeypatch.setattr(time, "sleep", sleep)
