@@ -297,12 +297,9 @@ def _defer_signals() -> Deferred:
     """Hold SIGINT and SIGTERM back: their handlers only note them until ``_redeliver``. A
     mask would not do: another thread (a network watchdog's timer, a test runner's) takes
     a signal this one blocks, and Python raises it here all the same. None outside the main
-    thread, where Python runs no handler."""
+    thread, where Python runs no handler (and sets none)."""
     import signal
-    import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        return None
     noted: list[int] = []
     old: dict[int, object] = {}
     # SIGHUP too where it exists: deepphen.launch makes it end the run as SIGTERM does.
@@ -316,7 +313,7 @@ def _defer_signals() -> Deferred:
     except BaseException:  # a signal between two of them: no handler left noting forever
         _redeliver((old, []))
         raise
-    return old, noted
+    return (old, noted) if old else None  # none set: not the main thread (ValueError)
 
 
 def _redeliver(deferred: Deferred) -> None:
