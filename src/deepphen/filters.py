@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from deepphen import ids
 from deepphen.errors import DeepphenError
@@ -121,34 +122,40 @@ class Filters:
                 return False
         if self.authors:
             names = [set(name_words(a)) for a in paper.authors]
-            for wanted in self.authors:
+            for wanted in self._author_words:
                 if not any(_names_match(wanted, n) for n in names):
                     return False
         return not (self.venue and not _venue_holds(paper.venue or "", self.venue))
+
+    @cached_property
+    def _author_words(self) -> list[list[str]]:
+        """Each ``--author``'s words to find in one name, read once, not once a paper: its
+        folded words, and those fold leaves nothing of ("Müller" is "muller" alone, so that
+        it finds "Muller" too; "Бурда" is "бурда")."""
+        return [fold(wanted).split() + [w for w in name_words(wanted)
+                                        if not w.isascii() and not fold(w)]
+                for wanted in self.authors]
 
     def apply(self, papers: list[Paper]) -> list[Paper]:
         """The papers that meet every condition, in their order."""
         return [p for p in papers if self.matches(p)] if self else list(papers)
 
 
-def name_words(text: str) -> list[str]:
+@lru_cache(maxsize=8192)  # a catalog names the same people on paper after paper
+def name_words(text: str) -> tuple[str, ...]:
     """A name's words to compare: folded ("Müller" -> "muller"), and, where fold drops
     letters, as written, case-folded ("Бурда" -> "бурда"), so other scripts compare too."""
     words = fold(text).split()
     if not text.isascii():
         words += [w for w in re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text).casefold())
                   if not w.isascii()]
-    return words
+    return tuple(words)
 
 
-def _names_match(wanted: str, name: set[str]) -> bool:
-    """Whether every word of ``wanted`` is a word of the name, in any order ("Wei Zhang" is
-    "Zhang Wei"); a one-letter word is an initial ("J. Frankle") when a longer word is given.
-    Whole words: "Li" is not "Lisa" nor "Philippe"."""
-    # Its folded words, and its words fold leaves nothing of: "Müller" is "muller" alone,
-    # so that it finds "Muller" too.
-    words = fold(wanted).split() + [w for w in name_words(wanted)
-                                    if not w.isascii() and not fold(w)]
+def _names_match(words: list[str], name: set[str]) -> bool:
+    """Whether every word of an ``--author`` is a word of the name, in any order ("Wei Zhang"
+    is "Zhang Wei"); a one-letter word is an initial ("J. Frankle") when a longer word is
+    given. Whole words: "Li" is not "Lisa" nor "Philippe"."""
     initials = any(len(w) > 1 for w in words)
     return bool(words) and all(
         w in name or (initials and len(w) == 1 and any(n.startswith(w) for n in name))

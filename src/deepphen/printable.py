@@ -108,8 +108,7 @@ def strip_controls(text: str, *, keep: str = "") -> str:
 # the Mongolian vowel separator, the zero-width space, the word joiner, the invisible math
 # operators, the deprecated format characters and the tag characters (which spell hidden
 # ASCII). U+200C and U+200D are left: Persian and Indic scripts and emoji sequences need them.
-_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b\u2060-\u2064\u206a-\u206f"
-                           "\U000e0000-\U000e007f]")
+_INVISIBLE_RE = re.compile(r"[\u00ad\u180e\u200b\u2060" + _HIDING + "]")
 
 
 def control_kind(ch: str) -> str:
