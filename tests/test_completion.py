@@ -460,3 +460,85 @@ def test_other_complete_variables_of_the_environment_are_not_a_shell(
     result = run_cli("search", "grokking", "--catalog", str(root), "--format", "ids",
                      exit_code=None)
     assert result.exit_code in (0, 1), result.stderr
+
+
+# "--keyword=Occ<Tab>": an option and its value in one word.
+@needs_bash
+def test_bash_completes_a_value_after_equals(tmp_path: Path) -> None:
+    """bash splits ``--section=emp`` at the ``=`` into three words (``=`` is in
+    COMP_WORDBREAKS) and inserts the answer after the ``=``: the value alone, quoted."""
+    root = make_catalog(tmp_path / "catalog", sample_papers(), sample_settings())
+    slugs = [s.slug for s in sample_settings().sections]
+    assert bash_complete("deepphen search --section =", root) == slugs
+    assert bash_complete(f"deepphen search --section = {slugs[0][:3]}", root) == [
+        s for s in slugs if s.startswith(slugs[0][:3])]
+    keyword = sorted({k for p in sample_papers() for k in p.keywords})[0]
+    offered = bash_complete(f"deepphen search --section = {slugs[0]} --keyword = "
+                            f"{keyword[:2]}", root)
+    assert keyword in bash_reads(offered, tmp_path)
+    assert bash_complete("deepphen search --sec", root) == ["--section"]
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_completes_a_value_after_equals(tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "catalog", sample_papers(), sample_settings())
+    slug = sample_settings().sections[0].slug
+    script = ('deepphen --show-completion fish | source\n'
+              f'complete -C "deepphen search --section={slug[:3]}"\n')
+    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
+                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)))
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    assert f"--section={slug}" in offered, offered
+
+
+@needs_zsh
+def test_zsh_completes_a_value_after_equals(tmp_path: Path) -> None:
+    papers = sample_papers()
+    papers[0].keywords = SHELL_HOSTILE
+    root = make_catalog(tmp_path / "catalog", papers)
+    assert sorted(zsh_offers("deepphen search --keyword=Zq", root)) == sorted(
+        "--keyword=" + word for word in SHELL_HOSTILE)
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_powershell_gets_the_option_and_value_as_one_quoted_word(tmp_path: Path) -> None:
+    papers = sample_papers()
+    papers[0].keywords = ["Zq Occam's Razor"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    done = subprocess.run([str(DEEPPHEN)], capture_output=True, text=True, timeout=60,
+                          env=_env(root, _DEEPPHEN_COMPLETE="complete_powershell",
+                                   _TYPER_COMPLETE_ARGS="deepphen search --keyword=Zq",
+                                   _TYPER_COMPLETE_WORD_TO_COMPLETE="--keyword=Zq"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].split(":::")[0] == "'--keyword=Zq Occam''s Razor'"
+
+
+def test_joined_at_equals() -> None:
+    from deepphen.cli.completion import joined_at_equals
+
+    assert joined_at_equals(["search", "--section", "="], "neu") == (
+        ["search"], "--section=neu")
+    assert joined_at_equals(["search", "--section"], "=") == (["search"], "--section=")
+    assert joined_at_equals(["search", "--section", "=", "others", "-k"], "Occ") == (
+        ["search", "--section=others", "-k"], "Occ")
+    assert joined_at_equals(["search", "-k", "="], "x") == (["search", "-k", "="], "x")
+    assert joined_at_equals(["search"], "=") == (["search"], "=")
+
+
+def test_option_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deepphen.cli.completion import option_typed
+
+    monkeypatch.setenv("_TYPER_COMPLETE_ARGS", "deepphen search --keyword=Occ")
+    assert option_typed("zsh", "Occ") == "--keyword="
+    assert option_typed("fish", "Occ") == "--keyword="
+    assert option_typed("bash", "Occ") == ""
+    assert option_typed("zsh", "other") == ""
+    monkeypatch.setenv("_TYPER_COMPLETE_ARGS", "deepphen search --keyword=Occ ")
+    assert option_typed("zsh", "") == ""
+    monkeypatch.setenv("_TYPER_COMPLETE_ARGS", "deepphen search -k=Occ")
+    assert option_typed("zsh", "=Occ") == ""
+    monkeypatch.setenv("_TYPER_COMPLETE_WORD_TO_COMPLETE", "--section=")
+    assert option_typed("pwsh", "") == "--section="
+    monkeypatch.setenv("_TYPER_COMPLETE_ARGS", 'deepphen search --keyword="Occam')
+    assert option_typed("zsh", "Occam") == "--keyword="

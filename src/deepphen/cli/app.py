@@ -38,11 +38,17 @@ class _OneLineErrors(TyperGroup):
         shells = {v for k, v in os.environ.items()
                   if k.startswith("_") and k.endswith("_COMPLETE") and v.startswith("complete_")}
         if shells:
-            from deepphen.cli.completion import answer_unfiltered, quote_for_zsh
+            from deepphen.cli.completion import (
+                answer_unfiltered,
+                quote_for_zsh,
+                split_equals_for_bash,
+            )
 
             answer_unfiltered(self)  # typer keeps only values starting with what was typed
             if "complete_zsh" in shells:
                 quote_for_zsh()  # typer's own quoting loses every ' and " of a value
+            if "complete_bash" in shells:
+                split_equals_for_bash()  # bash splits "--keyword=Occ" at the "="
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:

@@ -216,6 +216,7 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
 
     start, folded, shell = incomplete.casefold(), fold(incomplete), _shell(ctx)
     quote = open_quote(os.environ.get("COMP_WORDS", "")) if shell == "bash" else None
+    option = option_typed(shell, incomplete)
     if shell not in ("bash", "zsh"):  # typer reads fish's and PowerShell's help as markup
         from rich.markup import escape as unmarked
     else:
@@ -226,8 +227,67 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
         return value.casefold().startswith(start) or (
             bool(folded) and fold(value).startswith(folded))
 
-    return [(quoted_for(shell, value, quote), unmarked(printable(help)))
+    return [(quoted_for(shell, option + value, quote), unmarked(printable(help)))
             for value, help in values if fits(value) and not has_control(value)]
+
+
+def option_typed(shell: str, incomplete: str) -> str:
+    """``--keyword=`` when the word being completed is ``--keyword=<incomplete>``, else "".
+
+    click answers the value alone, but zsh, fish and PowerShell keep only the answers that
+    start with the whole word typed, so ``--keyword=Occ`` completed nothing; they get the
+    option back in front of each value. bash splits the word at ``=`` itself
+    (``BashEqualsComplete``) and replaces only the value."""
+    if shell in ("powershell", "pwsh"):
+        word = os.environ.get("_TYPER_COMPLETE_WORD_TO_COMPLETE", "")
+    elif shell in ("zsh", "fish"):
+        try:  # as typer splits the line, quotes and all
+            from typer._click.shell_completion import split_arg_string
+        except ImportError:
+            from click.shell_completion import split_arg_string
+        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+        words = split_arg_string(line)
+        word = words[-1] if len(words) > 1 and not line.endswith(" ") else ""
+    else:
+        return ""
+    name, equals, value = word.partition("=")
+    return name + equals if equals and name.startswith("--") and value == incomplete else ""
+
+
+def split_equals_for_bash() -> None:
+    """Read ``--keyword=Occ`` as bash gives it: its words split at ``=``
+    (``--keyword``, ``=``, ``Occ``), so click took the ``=`` for the option's value and
+    ``Occ`` for an argument, and completed nothing. Registered in place of typer's bash
+    class just before a completion is answered."""
+    from typer._completion_classes import BashComplete
+
+    try:  # typer's copy of click, where typer looks the class up; older typers use click's
+        from typer._click.shell_completion import add_completion_class
+    except ImportError:
+        from click.shell_completion import add_completion_class
+
+    class BashEqualsComplete(BashComplete):
+        def get_completion_args(self) -> tuple[list[str], str]:
+            args, incomplete = super().get_completion_args()
+            return joined_at_equals(args, incomplete)
+
+    add_completion_class(BashEqualsComplete, "bash")
+
+
+def joined_at_equals(args: list[str], incomplete: str) -> tuple[list[str], str]:
+    """bash's words with each ``--option``, ``=``, ``value`` joined back into one word
+    (``--option=value``), the word being completed included, as click reads them."""
+    words = [*args, incomplete]
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] == "=" and joined and joined[-1].startswith("--") and "=" not in joined[-1]:
+            joined[-1] += "=" + (words[i + 1] if i + 1 < len(words) else "")
+            i += 2
+            continue
+        joined.append(words[i])
+        i += 1
+    return joined[:-1], joined[-1]
 
 
 def complete_section(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
