@@ -152,14 +152,19 @@ def parse_ids(texts: Sequence[str]) -> list[str]:
     """
     if not texts:
         raise DeepphenError("no arXiv id given", hint="e.g. deepphen add 2201.02177")
-    return list(dict.fromkeys(ids.parse_arxiv_id(t).id for t in texts))
+    # One paper given twice, in any form (a version, a link, math.GT/0309136 and
+    # math/0309136), is fetched and added once.
+    given: dict[str, str] = {}
+    for text in texts:
+        arxiv_id = ids.parse_arxiv_id(text).id
+        given.setdefault(ids.archive_id(arxiv_id), arxiv_id)
+    return list(given.values())
 
 
 def find_duplicate(papers: Sequence[Paper], arxiv_id: str, title: str) -> Paper | None:
     """An existing paper that is this one: same arXiv id (or arXiv link), or a close title."""
-    wanted_id = ids.archive_id(arxiv_id)  # math.GT/0309136 is math/0309136
     for paper in papers:
-        if wanted_id in ids.paper_ids(paper.arxiv, (link.url for link in paper.links)):
+        if paper.goes_by(arxiv_id):
             return paper
     if not title:
         return None
@@ -183,11 +188,21 @@ def _refuse_unfit(arxiv_id: str, entry: ArxivEntry) -> None:
 
 
 def _duplicate_error(arxiv_id: str, existing: Paper) -> DuplicateError:
-    how = ("the same arXiv id" if ids.canonical_id(existing.arxiv) == arxiv_id
-           else "a near-identical title")
+    if existing.arxiv and ids.archive_id(ids.bare_id(existing.arxiv)) == ids.archive_id(arxiv_id):
+        how = "the same arXiv id"
+    elif existing.goes_by(arxiv_id):
+        how = "an arXiv link to it"
+    else:
+        how = "a near-identical title"
     return DuplicateError(
         f"{arxiv_id} is already in the catalog ({how}): {existing.title!r}",
         path=existing.path, hint="pass --force to add it anyway")
+
+
+def _given_twice(arxiv_id: str, earlier: Proposal) -> DuplicateError:
+    return DuplicateError(
+        f"{arxiv_id} and {earlier.entry.id} are the same paper (a near-identical title): "
+        f"{earlier.paper.title!r}", hint="add one of them, or pass --force to add both")
 
 
 def _check_code_url(url: str | None) -> None:
@@ -285,6 +300,9 @@ def plan_additions(
         existing = find_duplicate(cat.papers, arxiv_id, entry.title)
         if existing is not None and not options.force:
             raise _duplicate_error(arxiv_id, existing)
+        twin = find_duplicate([p.paper for p in proposals], arxiv_id, entry.title)
+        if twin is not None and not options.force:
+            raise _given_twice(arxiv_id, next(p for p in proposals if p.paper is twin))
         paper = build_paper(entry, options, keywords)
         _refuse_key_held(cat.papers, paper, arxiv_id)
         proposal = Proposal(
@@ -295,8 +313,7 @@ def plan_additions(
             suggested_keywords=_suggest_keywords(cat.papers, entry.title, entry.summary,
                                                  keywords),
             keyword_choices=choices,
-            replaces=(existing if existing is not None
-                      and ids.canonical_id(existing.arxiv) == arxiv_id else None),
+            replaces=existing if existing is not None and existing.goes_by(arxiv_id) else None,
         )
         proposals.append(proposal.with_section(section) if section else proposal)
     return proposals
@@ -323,8 +340,7 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
             existing = find_duplicate(cat.papers, proposal.entry.id, proposal.paper.title)
             if existing is not None and not force:
                 raise _duplicate_error(proposal.entry.id, existing)
-            if existing is not None and existing.path \
-                    and ids.canonical_id(existing.arxiv) == proposal.entry.id:
+            if existing is not None and existing.path and existing.goes_by(proposal.entry.id):
                 removals.append(existing.path)
         for path in removals:  # replaced by arXiv's record: a curator's comment would go
             problem = comment_problem(path, store.read_text(path), "nothing added",

@@ -159,7 +159,8 @@ class Client:
 
     def fetch(self, wanted: Iterable[str | ids.ArxivId],
               on_batch: Callable[[int], None] | None = None) -> dict[str, ArxivEntry]:
-        """Look up ids (canonical or versioned) and return entries keyed by canonical id.
+        """Look up ids (canonical or versioned) and return entries keyed by canonical id,
+        as asked (an old-style id with or without its subject class, as it was given).
 
         Ids arXiv does not know are absent from the result (entries not asked for count in
         ``strays``). One request per 100 ids (fewer for a server that refuses so many, as in
@@ -188,9 +189,14 @@ class Client:
                     continue
                 answered += 1
                 self._answered(len(batch), smaller)
-                wanted_ids = {ids.parse_arxiv_id(b).id for b in batch}
-                found.update((e.id, e) for e in entries if e.id in wanted_ids)
-                self.strays += sum(e.id not in wanted_ids for e in entries)
+                # Keyed by the id as asked: arXiv may answer math.GT/0309136 as math/0309136.
+                asked = {ids.archive_id(i): i for i in (ids.parse_arxiv_id(b).id for b in batch)}
+                for entry in entries:
+                    as_asked = asked.get(ids.archive_id(entry.id))
+                    if as_asked is None:
+                        self.strays += 1
+                    else:
+                        found[as_asked] = entry
                 if on_batch:
                     on_batch(len(batch))
         return found

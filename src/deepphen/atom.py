@@ -59,8 +59,9 @@ class ArxivEntry:
 
     @property
     def year(self) -> int:
-        """Year of the first version: from ``published``, else read off the id."""
-        return self.published.year if self.published else ids.id_year(self.id)
+        """Year of the first version, read off the id (YYMM) as lint's DP301 and the page's
+        year subsections read it: a paper first sent on 31 December can carry January's id."""
+        return ids.id_year(self.id)
 
     @property
     def abs_url(self) -> str:

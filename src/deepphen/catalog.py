@@ -168,7 +168,9 @@ def load_settings(root: Path) -> Settings:
         return Settings.from_dict(data)
     except FieldError as exc:
         line = field_line(path, exc.field, exc.index)
-        raise CatalogError(str(exc), path=path, line=line) from exc
+        raise CatalogError(str(exc), path=path, line=line,
+                           hint="docs/catalog-format.md, under 'catalog.toml', gives each "
+                                "setting's form") from exc
 
 
 def section_headings(root: Path) -> dict[str, str]:
@@ -204,8 +206,9 @@ def read_paper(path: Path) -> Paper:
     try:
         return Paper.from_dict(data, key=path.stem, path=path)
     except FieldError as exc:
-        raise CatalogError(str(exc), path=path,
-                           line=field_line(path, exc.field, exc.index)) from exc
+        raise CatalogError(str(exc), path=path, line=field_line(path, exc.field, exc.index),
+                           hint="docs/catalog-format.md, under 'Paper files', gives each "
+                                "field's form") from exc
 
 
 def paper_files(root: Path) -> Iterator[Path]:

@@ -79,8 +79,10 @@ def deepest_line(text: str, limit: int) -> int | None:
 
 def key_line(lines: list[str], name: str, index: int = 0) -> int | None:
     """The line (1-based) setting top-level ``name =``, ``[name]``, the index-th ``[[name]]``
-    or the index-th table of an inline array (``name = [{...}, {...}]``)."""
-    pattern = re.compile(rf"^\s*(?:{re.escape(name)}\s*=|\[\[?\s*{re.escape(name)}\s*\]?\])")
+    or the index-th table of an inline array (``name = [{...}, {...}]``); also a dotted
+    key or table under it (``name.x =``, ``[name.x]``) and the key quoted."""
+    key = rf"(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')"
+    pattern = re.compile(rf"^\s*(?:{key}\s*[=.]|\[\[?\s*{key}\s*[\].])")
     found = [i for i, text in enumerate(lines, 1) if pattern.match(text)]
     if not found:
         return None

@@ -103,7 +103,7 @@ class Known:
         """The ids (without version) and folded titles of ``papers``, and the dismissed ids."""
         known = cls(dismissed=set(dismissed))
         for paper in papers:
-            known.ids |= ids.paper_ids(paper.arxiv, (link.url for link in paper.links))
+            known.ids |= paper.arxiv_ids
             known.titles.add(norm_title(paper.title))
         known.titles.discard("")
         return known

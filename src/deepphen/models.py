@@ -20,22 +20,8 @@ from deepphen.slugs import github_anchor
 # Paper fields in the order they are written. Anything else found in a file is kept in
 # ``Paper.extra`` so that a rewrite never loses data (lint reports it as unknown).
 PAPER_FIELDS: tuple[str, ...] = (
-    "title",
-    "authors",
-    "venue",
-    "year",
-    "published",
-    "section",
-    "arxiv",
-    "doi",
-    "category",
-    "keywords",
-    "links",
-    "sort_as",
-    "authors_collapsed",
-    "digest",
-    "verbatim",
-    "ignore",
+    "title", "authors", "venue", "year", "published", "section", "arxiv", "doi", "category",
+    "keywords", "links", "sort_as", "authors_collapsed", "digest", "verbatim", "ignore",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("title", "year", "section")
 # The item that ends an author list the paper's authors go on past.
@@ -87,6 +73,17 @@ class Paper:
             if link.label == "paper":
                 return link.url
         return ids.abs_url(self.arxiv) if self.arxiv else None
+
+    @property
+    def arxiv_ids(self) -> set[str]:
+        """The arXiv ids the paper goes by: its ``arxiv`` field and its arxiv.org links,
+        old-style ids with and without a subject class (``ids.paper_ids``)."""
+        return ids.paper_ids(self.arxiv, (link.url for link in self.links))
+
+    def goes_by(self, arxiv_id: str) -> bool:
+        """True when the paper is known by ``arxiv_id`` (see ``arxiv_ids``):
+        math.GT/0309136 is math/0309136, and a paper linking to an id goes by it."""
+        return ids.archive_id(arxiv_id) in self.arxiv_ids
 
     @property
     def authors_truncated(self) -> bool:

@@ -118,10 +118,17 @@ def select(papers: Sequence[Paper], texts: Sequence[str], *, everything: bool) -
         return chosen
     if not texts:
         raise DeepphenError("nothing to refresh", hint="give arXiv ids or --all")
-    # By canonical id: a field written loosely ("2201.02177v2", lint's DP201) still names it.
-    by_id = {ids.canonical_id(p.arxiv): p for p in papers if ids.canonical_id(p.arxiv)}
-    wanted = list(dict.fromkeys(ids.parse_arxiv_id(t).id for t in texts))
+    # By canonical id: a field written loosely ("2201.02177v2", lint's DP201) still names
+    # it, and an old-style id with or without its subject class (math.GT/0309136).
+    by_id = {ids.archive_id(c): p for p in papers if (c := ids.canonical_id(p.arxiv))}
+    wanted = list(dict.fromkeys(ids.archive_id(ids.parse_arxiv_id(t).id) for t in texts))
     unknown = [i for i in wanted if i not in by_id]
+    for arxiv_id in unknown:  # refresh updates a paper from its 'arxiv' field alone
+        linking = next((p for p in papers if not p.arxiv and p.goes_by(arxiv_id)), None)
+        if linking is not None:
+            raise NotFound(f"{arxiv_id} is linked by a paper without an 'arxiv' field, "
+                           "so there is nothing to refresh it from", path=linking.path,
+                           hint=f'add arxiv = "{arxiv_id}" to its file, then refresh it')
     if unknown:
         raise NotFound(f"not in the catalog: {', '.join(unknown)}",
                        hint="add it with 'deepphen add' first")

@@ -95,6 +95,18 @@ def is_proceedings(venue: str) -> bool:
     return bool(_PROCEEDINGS_RE.search(venue))
 
 
+# Markdown emphasis around a run of the text: *x*, **x**, _x_, __x__ (underscores only at
+# word edges, as markdown reads them: "NeurIPS_2023" holds none).
+_EMPHASIS_RE = re.compile(r"(\*\*?)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__?)(?=\S)(.+?)(?<=\S)\3(?!\w)")
+
+
+def plain_venue(text: str) -> str:
+    """``text`` as the list writes a venue: plain text, as the page sets it in italics
+    itself (no markdown emphasis, paired or stray at the ends) and single-spaced."""
+    text = _EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(4), text)
+    return " ".join(text.strip("*_ ").split())
+
+
 def venue_from_journal_ref(journal_ref: str | None) -> str | None:
     """A short venue in the list's style ("ICLR 2023", "Nature") from arXiv's ``journal_ref``.
 
@@ -103,7 +115,7 @@ def venue_from_journal_ref(journal_ref: str | None) -> str | None:
     """
     if not journal_ref:
         return None
-    text = " ".join(journal_ref.split()).rstrip(".")
+    text = plain_venue(journal_ref).rstrip(". ")
     low = text.lower()
     year = next((m.group(1) for m in YEAR_RE.finditer(text)
                  if int(m.group(1)) >= _EARLIEST_JOURNAL_REF_YEAR), "")

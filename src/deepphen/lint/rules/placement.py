@@ -92,6 +92,7 @@ def duplicate_arxiv(ctx: Context) -> Iterator[Flag]:
     without an ``arxiv`` field counts under the arXiv id of its paper link.
 
     Bad:  ``neural-collapse/2008.08186.toml`` and ``others/x.toml`` both with arxiv 2008.08186
+    (or one with ``math.GT/0309136``, the other with ``math/0309136``: one paper)
     Good: one file per arXiv id
     """
     first: dict[str, PaperFile] = {}
@@ -107,7 +108,8 @@ def duplicate_arxiv(ctx: Context) -> Iterator[Flag]:
             if not linked:
                 continue
             arxiv, where = linked[0][0], {"field": "links", "needle": linked[0][1]}
-        other = first.setdefault(arxiv, f)
+        # math.GT/0309136 and math/0309136 are one paper (arXiv names it the latter today).
+        other = first.setdefault(ids.archive_id(arxiv), f)
         if other is not f and not _pair_silenced("DP304", f, other):
             yield Flag(f"arXiv {arxiv} is also {other.rel}", file=f, **where,
                        hint="keep one entry; move anything worth keeping into it")

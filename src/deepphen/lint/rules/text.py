@@ -20,7 +20,7 @@ from deepphen.tidy import (
     split_joined,
     strip_final,
 )
-from deepphen.venues import conference_acronym, year_in
+from deepphen.venues import conference_acronym, plain_venue, year_in
 
 MAX_KEYWORDS = 6
 SPELLING_CUTOFF = 91  # rapidfuzz ratio between folded key words from different groups
@@ -279,7 +279,7 @@ def venue_year(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 
 
 def _clean_venue(value: Any) -> Any:
-    return _normal_space(value.strip("*_ ")) if isinstance(value, str) else value
+    return plain_venue(value) if isinstance(value, str) else value
 
 
 @rule("DP412", "venue-format", "warning",

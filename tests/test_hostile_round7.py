@@ -1,0 +1,183 @@
+"""Red-team round 7: add and refresh against odd arXiv records and odd catalogs, and
+discover's triage. Each test is one class of defect, tried on its members; earlier rounds
+are in tests/test_hostile_*.py and tests/test_hardening*.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from deepphen import add as core
+from deepphen.catalog import Catalog, write_paper
+from deepphen.models import Link, Paper
+from deepphen.venues import plain_venue, venue_from_journal_ref
+from tests.arxiv_query import CorpusEntry
+from tests.arxiv_server import ArxivServer
+from tests.helpers import one_line_error
+
+Run = Callable[..., object]
+
+
+def corpus_entry(arxiv_id: str, title: str, when: str = "2024-05-02T10:00:00",
+                 **extra: object) -> CorpusEntry:
+    return CorpusEntry(arxiv_id, title, ["Ann Example", "Bo Sample"], "An abstract.",
+                       ["cs.LG"], dt.datetime.fromisoformat(when), **extra)  # type: ignore[arg-type]
+
+
+def toml_of(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------
+# The papers of one `add` were checked against the catalog only, never against each other:
+# two near-identical titles, or one old paper given with and without its subject class,
+# were written as two papers, which lint then refused (DP305, DP304).
+
+
+def test_two_ids_of_one_call_that_are_one_paper_are_refused(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli: Run) -> None:
+    arxiv.corpus = [corpus_entry("2405.00001", "Twin Titles of Grokking Phenomena"),
+                    corpus_entry("2405.00002", "Twin titles of grokking phenomena.")]
+    before = sorted(catalog_dir.rglob("*.toml"))
+    result = run_cli("add", "2405.00001", "2405.00002", "-s", "others", "-k", "Grokking",
+                     exit_code=1)
+    assert "2405.00002 and 2405.00001 are the same paper" in result.stderr
+    assert sorted(catalog_dir.rglob("*.toml")) == before
+    run_cli("add", "2405.00001", "2405.00002", "-s", "others", "-k", "Grokking", "--force")
+    assert (catalog_dir / "others" / "2405.00002.toml").is_file()
+
+
+def test_one_paper_given_in_two_forms_is_fetched_and_added_once() -> None:
+    assert core.parse_ids(["math.GT/0309136", "math/0309136v2", "2201.02177",
+                           "arXiv:2201.02177", "https://arxiv.org/abs/2201.02177v3"]) == [
+        "math.GT/0309136", "2201.02177"]
+
+
+# ---------------------------------------------------------------------------------------
+# The year came from the first version's date, the page's year subsection and lint's DP301
+# from the id: a paper sent on 31 December with January's id was written a year early.
+
+
+def test_the_year_written_is_the_ids(catalog_dir: Path, arxiv: ArxivServer,
+                                     run_cli: Run) -> None:
+    arxiv.corpus = [corpus_entry("2401.00020", "A Paper Sent on New Year's Eve",
+                                 "2023-12-31T20:00:00")]
+    run_cli("add", "2401.00020", "-s", "others", "-k", "Grokking")
+    data = toml_of(catalog_dir / "others" / "2401.00020.toml")
+    assert data["year"] == 2024 and str(data["published"]) == "2023-12-31"
+    run_cli("lint")
+
+
+# ---------------------------------------------------------------------------------------
+# A paper known by an arxiv.org link only (no `arxiv` field): add refused it as "a
+# near-identical title", --force added a second file beside it, and refresh said the id
+# was not in the catalog at all.
+
+
+@pytest.fixture
+def linked_only(catalog_dir: Path, arxiv: ArxivServer) -> Path:
+    arxiv.corpus = [corpus_entry("2408.00001", "What arXiv Calls the Paper")]
+    paper = Paper(title="What the Curator Calls the Paper", year=2024, section="others",
+                  authors=["Ann Example"], keywords=["Grokking"], key="linked-only-paper",
+                  links=[Link("paper", "https://arxiv.org/abs/2408.00001")])
+    write_paper(catalog_dir, paper)
+    return catalog_dir / "others" / "linked-only-paper.toml"
+
+
+def test_add_names_the_link_and_force_replaces_the_linking_paper(
+        linked_only: Path, catalog_dir: Path, run_cli: Run) -> None:
+    result = run_cli("add", "2408.00001", "-s", "others", exit_code=1)
+    assert "already in the catalog (an arXiv link to it)" in result.stderr
+    assert str(linked_only) in result.stderr
+    result = run_cli("add", "2408.00001", "-s", "others", "-k", "Grokking", "--force")
+    assert "replaces the existing entry" in result.stderr
+    assert not linked_only.exists()
+    assert sum(p.goes_by("2408.00001") for p in Catalog.load(catalog_dir).papers) == 1
+
+
+def test_refresh_says_how_to_refresh_a_linking_paper(linked_only: Path,
+                                                     run_cli: Run) -> None:
+    result = run_cli("refresh", "2408.00001", exit_code=1)
+    assert "linked by a paper without an 'arxiv' field" in result.stderr
+    assert str(linked_only) in result.stderr
+    assert 'add arxiv = "2408.00001" to its file' in result.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# arXiv names math.GT/0309136 math/0309136 today: a server answering the old form asked
+# for with the new one was "no paper" to add and "no longer listed" to refresh.
+
+
+def test_an_answer_without_the_subject_class_is_the_paper_asked_for(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli: Run) -> None:
+    run_cli("add", "math.GT/0309136", "-s", "others", "-k", "Grokking")  # as recorded
+    assert toml_of(catalog_dir / "others" / "math.GT_0309136.toml")["arxiv"] == \
+        "math.GT/0309136"
+    for number in ("0309136", "0309137"):  # now the server drops the subject class
+        arxiv.overrides[f"math.GT/{number}"] = corpus_entry(
+            f"math/{number}", "Knots Answered Without Their Class",
+            "2003-09-08T10:00:00").to_xml()
+    result = run_cli("refresh", "math.GT/0309136", exit_code=None)
+    assert result.exit_code in (0, 1) and "no longer" not in result.stderr, result.stderr
+    run_cli("add", "math.GT/0309137", "-s", "others", "-k", "Grokking")
+    assert toml_of(catalog_dir / "others" / "math_0309137.toml")["arxiv"] == "math/0309137"
+
+
+def test_refresh_finds_an_old_paper_by_either_form(catalog_dir: Path, arxiv: ArxivServer,
+                                                   run_cli: Run) -> None:
+    run_cli("add", "math.GT/0309136", "-s", "others", "-k", "Grokking")
+    result = run_cli("refresh", "math/0309136", exit_code=None)
+    assert result.exit_code in (0, 1) and "not in the catalog" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# A venue from arXiv's journal_ref kept markdown emphasis and a space before its final
+# period; lint's fix stripped the ends only ("*Journal* 12" became "Journal* 12").
+
+
+@pytest.mark.parametrize(("written", "plain"), [
+    ("*Journal of Stuff* 12 (2023)", "Journal of Stuff 12 (2023)"),
+    ("Proc. of the __Thing__ 2023", "Proc. of the Thing 2023"),
+    ("**Nature**", "Nature"),
+    ("*ICLR  2023*", "ICLR 2023"),
+    ("A*STAR Journal 3", "A*STAR Journal 3"),
+    ("NeurIPS_2023 Workshop", "NeurIPS_2023 Workshop"),
+    ("Journal of Stuff* 12", "Journal of Stuff* 12"),
+])
+def test_a_venue_is_made_plain_text(written: str, plain: str) -> None:
+    assert plain_venue(written) == plain
+    assert plain_venue(plain) == plain  # what lint's fix writes, lint takes
+
+
+def test_a_journal_ref_becomes_a_plain_venue() -> None:
+    assert venue_from_journal_ref("Proc. of the __Thing__ 2023 .") == "Proc. of the Thing 2023"
+    assert venue_from_journal_ref("*Journal of Stuff* 12 (2023)") == \
+        "Journal of Stuff 12 (2023)"
+
+
+def test_lint_fix_writes_a_venue_lint_takes(catalog_dir: Path, run_cli: Run) -> None:
+    path = catalog_dir / "emergence-and-phase-transitions" / "2201.02177.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('venue = "ICLR 2022 Workshop"',
+                                 'venue = "*Journal of Stuff* 12 (2023)"'), encoding="utf-8")
+    assert "DP412" in run_cli("lint").stdout  # a warning
+    run_cli("lint", "--fix", exit_code=None)
+    assert toml_of(path)["venue"] == "Journal of Stuff 12 (2023)"
+
+
+# ---------------------------------------------------------------------------------------
+# A dotted key (links.paper = "x") was reported without its line or a way to mend it.
+
+
+def test_a_dotted_key_of_the_wrong_type_is_located(catalog_dir: Path, run_cli: Run) -> None:
+    path = catalog_dir / "emergence-and-phase-transitions" / "2201.02177.toml"
+    lines = path.read_text(encoding="utf-8").split("links = [")[0].rstrip("\n").split("\n")
+    path.write_text("\n".join([*lines, 'links.paper = "x"', ""]), encoding="utf-8")
+    result = run_cli("search", "grokking", exit_code=2)
+    one_line_error(result, f"{path}:{len(lines) + 1}:", "field 'links' must be a list",
+                   "docs/catalog-format.md")
