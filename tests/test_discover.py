@@ -660,6 +660,95 @@ def test_end_of_input_in_triage_quits_as_q_does(answers: str, summary: str, cata
         assert quit_.stderr.endswith(f"{summary}\n")
 
 
+@pytest.mark.parametrize("answer", ["dunno", "ds", "don't know", "no", "sd"])
+def test_triage_takes_one_key_or_its_word_only(answer: str, catalog_dir: Path, corpus: list,
+                                               run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read by its first letter, "dunno" or a pasted "ds" dismissed the paper for good."""
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("discover", *WINDOW, "--interactive", "--limit", "1",
+                     input=f"{answer}\nskip\n")
+    assert "unknown answer" in result.stderr
+    assert result.stderr.endswith("added 0, dismissed 0, skipped 1\n")
+    assert not (catalog_dir / "dismissed.toml").exists()
+    result = run_cli("discover", *WINDOW, "--interactive", "--limit", "1", input="Dismiss\n")
+    assert result.stderr.endswith("added 0, dismissed 1, skipped 0\n")
+
+
+def test_triage_asks_again_for_key_words_that_are_none(catalog_dir: Path, corpus: list,
+                                                       run_cli,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer of ";" or spaces wrote a paper without key words, which lint refuses."""
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("discover", *WINDOW, "--interactive", "--limit", "1",
+                     input="a\n\n;\n \n; ;\nGrokking\n")
+    assert "added 1" in result.stderr
+    [added] = catalog_dir.rglob("2505.[123]*.toml")
+    assert tomllib.loads(added.read_text())["keywords"] == ["Grokking"]
+
+
+def test_an_answer_the_terminal_could_not_decode_is_asked_again(
+        catalog_dir: Path, corpus: list, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under LANG=C, "Régularisation" reached the catalog as "R\ufffd\ufffdgularisation"."""
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    result = run_cli("discover", *WINDOW, "--interactive", "--limit", "1",
+                     input="a\n\nR\ufffd\ufffdgularisation\nRegularisation\n")
+    assert "could not read what was typed" in result.stderr and "added 1" in result.stderr
+    [added] = catalog_dir.rglob("2505.[123]*.toml")
+    assert tomllib.loads(added.read_text())["keywords"] == ["Regularisation"]
+
+
+def test_ctrl_c_after_a_dismissal_says_it_was_kept(catalog_dir: Path, corpus: list, run_cli,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    answers = ctrl_c_after(monkeypatch, "a\n\nX\nd\n")
+    result = run_cli("discover", *WINDOW, "--interactive", input=answers, exit_code=130)
+    assert "after writing its changes (2 files" in result.stderr, result.stderr
+
+
+def test_the_checklist_walk_offers_every_paper_it_lists(catalog_dir: Path, corpus: list,
+                                                        run_cli) -> None:
+    result = run_cli("discover", *WINDOW, "--format", "md", "--limit", "30")
+    assert "--interactive --since 2025-05-15 --until 2025-05-20 --limit 30`" in result.stdout
+
+
+def test_a_paper_added_meanwhile_is_not_dismissed(catalog_dir: Path, corpus: list,
+                                                  run_cli) -> None:
+    """Two walks on one catalog: one adds a paper, the other, fetched earlier, dismisses it.
+    Both were written, and lint's DP605 refused the catalog."""
+    from deepphen.dismissed import Dismissal, InCatalog, dismiss
+
+    run_cli("add", "2201.02177", "--dry-run", exit_code=1)  # the sample catalog holds it
+    with pytest.raises(InCatalog, match=r"2201\.02177 is in the catalog"):
+        dismiss(catalog_dir, [Dismissal("2201.02177v2", "Grokking")])
+    assert not (catalog_dir / "dismissed.toml").exists()
+
+
+def test_adding_a_dismissed_paper_takes_it_out_of_the_dismissals(
+        catalog_dir: Path, corpus: list, run_cli) -> None:
+    from deepphen.dismissed import Dismissal, dismiss, load_dismissals
+
+    first = json.loads(run_cli("discover", *WINDOW, "--format", "json").stdout)[0]["arxiv"]
+    dismiss(catalog_dir, [Dismissal(first, "x"), Dismissal("2401.00009", "y")])
+    result = run_cli("add", first, "-s", "others", "-k", "Grokking")
+    assert f"no longer dismissed: {first}" in result.stderr
+    assert [d.arxiv for d in load_dismissals(catalog_dir)] == ["2401.00009"]
+    run_cli("lint")
+
+
+def test_a_commented_dismissal_of_an_added_paper_is_named(catalog_dir: Path, corpus: list,
+                                                          run_cli) -> None:
+    from deepphen.dismissed import Dismissal, dismiss
+
+    first = json.loads(run_cli("discover", *WINDOW, "--format", "json").stdout)[0]["arxiv"]
+    dismiss(catalog_dir, [Dismissal(first, "x")])
+    path = catalog_dir / "dismissed.toml"
+    path.write_text(path.read_text() + "# kept by hand\n")
+    before = path.read_bytes()
+    result = run_cli("add", first, "-s", "others", "-k", "Grokking")
+    assert f"{first} is also dismissed in {path}, which holds comments" in result.stderr
+    assert path.read_bytes() == before
+
+
 # --- the key-word search outside the categories ------------------------------------------
 
 def collapse_catalog(root: Path) -> Path:

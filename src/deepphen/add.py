@@ -319,14 +319,25 @@ def plan_additions(
     return proposals
 
 
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What ``write_additions`` wrote: the papers' files, and the ids it took out of the
+    dismissals (a paper added overrules its dismissal)."""
+
+    paths: list[Path]
+    undismissed: list[str]
+
+
 def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = False,
-                    lock_timeout: float = 30.0) -> list[Path]:
-    """Write placed proposals under the catalog lock; all or nothing. Returns the paths.
+                    lock_timeout: float = 30.0) -> Added:
+    """Write placed proposals under the catalog lock; all or nothing.
 
     Duplicates are checked again under the lock. With ``force``, a paper with the same
     arXiv id is replaced (its old file removed, unless it holds a comment: then nothing is
-    written); other near-duplicates are added beside it.
+    written); other near-duplicates are added beside it. A dismissal of a paper added is
+    taken out of dismissed.toml in the same write (``dismissed.drop_dismissed``).
     """
+    from deepphen.dismissed import drop_dismissed
     from deepphen.fsutil import catalog_lock, private_dir, transaction
 
     for proposal in proposals:
@@ -361,8 +372,9 @@ def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = 
                 if path not in new_paths:
                     journal.remember(path)
                     path.unlink()
+            undismissed = drop_dismissed(root, [p.entry.id for p in proposals], journal)
             regenerate_page(root, cat.settings, journal)
-        return [store.paper_path(root, p.paper) for p in proposals]
+        return Added([store.paper_path(root, p.paper) for p in proposals], undismissed)
 
 
 def _generated_pages(root: Path, settings: Settings) -> list[tuple[Settings, Path]]:

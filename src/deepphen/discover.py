@@ -453,6 +453,7 @@ def render_md(result: Discovery, limit: int) -> str:
             f"--until {result.window.end.isoformat()}")
     if result.category_source == "--category":  # else the walk lists other papers
         walk += f" --category {','.join(result.categories)}"
+    walk += f" --limit {limit}"  # the walk offers what the checklist lists
     lines += ["", f"To leave a paper out of later runs, dismiss it: `{walk}` at a terminal "
                   "(`d`), or add a `[[dismissed]]` table with its `arxiv` id to the catalog's "
                   "`dismissed.toml`."]

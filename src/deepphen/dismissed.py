@@ -26,7 +26,7 @@ from typing import Any
 
 from deepphen import ids
 from deepphen.catalog import field_line, read_toml
-from deepphen.errors import CatalogError
+from deepphen.errors import CatalogError, DeepphenError
 from deepphen.paths import DISMISSED_FILE, inside
 from deepphen.printable import TITLE_SHOWN, shorten, text_lines
 
@@ -165,20 +165,34 @@ def _tables(dismissals: list[Dismissal]) -> str:
     return "\n".join(f"[[dismissed]]\n{tomli_w.dumps(d.to_dict())}" for d in dismissals)
 
 
+class InCatalog(DeepphenError):
+    """A paper to dismiss is in the catalog (another curator added it meanwhile)."""
+
+
 def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> Path:
     """Add dismissals to the file under the catalog lock, atomically; returns its path.
 
     The file is read again under the lock, so dismissals another curator's process wrote
-    meanwhile are kept; a paper dismissed twice keeps its first entry.
+    meanwhile are kept; a paper dismissed twice keeps its first entry. A paper the catalog
+    holds by then (added by another walk) raises InCatalog, nothing written: dismissed and
+    listed both, lint's DP605 refused the catalog.
     """
-    from deepphen.catalog import write_file
-    from deepphen.fsutil import catalog_lock
+    from deepphen.catalog import load_papers, write_file
+    from deepphen.fsutil import catalog_lock, private_dir, transaction
 
     path = dismissed_path(root)
     # The title is a reminder for people in a committed file, not data: a feed's title of
     # megabytes is kept as a table shows it (those already in the file are left as written).
     new = [dataclasses.replace(d, title=shorten(d.title, TITLE_SHOWN)) for d in new]
     with catalog_lock(root, timeout=lock_timeout):
+        try:
+            papers = load_papers(root)
+        except CatalogError:  # a broken paper file is lint's to report, not a dismissal's
+            papers = []
+        listed = next(((p, d) for p in papers for d in new if p.goes_by(d.arxiv)), None)
+        if listed is not None:
+            raise InCatalog(f"{ids.bare_id(listed[1].arxiv)} is in the catalog, added "
+                            "meanwhile: not dismissed", path=listed[0].path)
         current = load_dismissals(root)
         known = {d.arxiv for d in current}
         added: dict[str, Dismissal] = {}
@@ -191,8 +205,32 @@ def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> 
         # Through a link to the file that was read (load_dismissals refuses one leaving the
         # catalog): replacing the link itself left that file stale. A loop is replaced.
         target = Path(os.path.realpath(path)) if path.is_symlink() and path.is_file() else path
-        write_file(root, target, text)  # temp file in the private folder
+        with transaction(private_dir(root)) as journal:  # counted as kept after a Ctrl-C
+            journal.remember(target)
+            write_file(root, target, text)  # temp file in the private folder
     return path
+
+
+def drop_dismissed(root: Path, arxiv_ids: list[str], journal: Any) -> list[str]:
+    """Take the papers being added out of the dismissals, in the caller's transaction and
+    under its catalog lock: a curator adding a paper overrules an earlier dismissal (both,
+    and lint's DP605 refused the catalog). Returns the ids taken out; a file holding
+    comments, which rewriting would drop, is left as written (DP605 then names the entry)."""
+    from deepphen.catalog import read_text, write_file
+    from deepphen.comments import comment_lines
+
+    path = dismissed_path(root)
+    current = load_dismissals(root)
+    wanted = {ids.archive_id(i) for i in arxiv_ids}
+    kept = [d for d in current if ids.archive_id(d.arxiv) not in wanted]
+    if len(kept) == len(current) or path.is_symlink():
+        return []
+    text = read_text(path)
+    if [n for n in comment_lines(text) if n != 1 or not text.startswith(_HEADER)]:
+        return []
+    journal.remember(path)
+    write_file(root, path, dismissals_to_toml(kept))
+    return [d.arxiv for d in current if ids.archive_id(d.arxiv) in wanted]
 
 
 def _with_added(path: Path, current: list[Dismissal], added: list[Dismissal]) -> str:

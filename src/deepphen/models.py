@@ -83,7 +83,7 @@ class Paper:
     def goes_by(self, arxiv_id: str) -> bool:
         """True when the paper is known by ``arxiv_id`` (see ``arxiv_ids``):
         math.GT/0309136 is math/0309136, and a paper linking to an id goes by it."""
-        return ids.archive_id(arxiv_id) in self.arxiv_ids
+        return ids.archive_id(ids.bare_id(arxiv_id)) in self.arxiv_ids
 
     @property
     def authors_truncated(self) -> bool:

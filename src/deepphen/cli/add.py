@@ -108,7 +108,8 @@ def add_command(
     if fmt == "text":
         _notes(proposals, root, written=not dry_run)
     if not dry_run:
-        core.write_additions(root, proposals, force=force)
+        report_undismissed(root, core.write_additions(root, proposals, force=force),
+                           [p.entry.id for p in proposals])
     if fmt == "json":
         objects = [p.to_json(root) for p in proposals]
         print_json(objects[0] if len(objects) == 1 else objects)
@@ -117,6 +118,22 @@ def add_command(
         _show(proposal, root, dry_run=dry_run)
     if not dry_run:
         show_updated_pages(root)
+
+
+def report_undismissed(root: Path, added: Any, arxiv_ids: list[str]) -> None:
+    """Say which papers added were dismissed before: taken out of dismissed.toml, or left
+    there when the file holds comments (lint's DP605 then asks for the entry to go)."""
+    from deepphen.dismissed import dismissed_path, load_dismissals
+    from deepphen.ids import archive_id
+
+    if added.undismissed:
+        warn(f"no longer dismissed: {', '.join(added.undismissed)} (taken out of "
+             f"{dismissed_path(root).name})")
+    still = {archive_id(d.arxiv) for d in load_dismissals(root)}
+    for arxiv_id in arxiv_ids:
+        if archive_id(arxiv_id) in still:
+            warn(f"{arxiv_id} is also dismissed in {dismissed_path(root)}, which holds "
+                 "comments and was left as written: remove its [[dismissed]] entry")
 
 
 def show_updated_pages(root: Path, *, err: bool = False) -> None:
@@ -190,14 +207,22 @@ class EndOfInput(Exception):
 def ask(text: str, default: str | None = None) -> str:
     """A question at the terminal (on stderr). Ctrl-C there is an interrupt (exit 130);
     Ctrl-D, the end of input, raises EndOfInput."""
-    try:
-        return typer.prompt(text, default=default, err=True, show_default=default is not None)
-    except typer.Abort as exc:
-        # click turns both keys into Abort; the one it caught is the Abort's context.
-        sys.stderr.write("\n")  # end the prompt's line
-        if isinstance(exc.__context__, EOFError):
-            raise EndOfInput from None
-        raise KeyboardInterrupt from None
+    while True:
+        try:
+            answer = typer.prompt(text, default=default, err=True,
+                                  show_default=default is not None)
+        except typer.Abort as exc:
+            # click turns both keys into Abort; the one it caught is the Abort's context.
+            sys.stderr.write("\n")  # end the prompt's line
+            if isinstance(exc.__context__, EOFError):
+                raise EndOfInput from None
+            raise KeyboardInterrupt from None
+        if "\ufffd" not in answer:
+            return answer
+        # What the terminal sent could not be decoded (a non-UTF-8 locale, "Régularisation"
+        # typed under LANG=C): written as it was read, it reached the catalog as U+FFFD.
+        warn(f"could not read what was typed as {sys.stdin.encoding or 'text'}: type it "
+             "again in ASCII, or run deepphen with a UTF-8 locale (LANG=C.UTF-8)")
 
 
 def _notes(proposals: list[Any], root: Path, *, written: bool) -> None:

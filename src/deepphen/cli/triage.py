@@ -15,13 +15,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from deepphen.cli.add import EndOfInput, ask, show_updated_pages
+from deepphen.cli.add import EndOfInput, ask, report_undismissed, show_updated_pages
 from deepphen.cli.output import echo, warn
 from deepphen.errors import DeepphenError
 from deepphen.printable import ABSTRACT_SHOWN, shorten
 from deepphen.printable import printable as clean
 
 KEYS = "a add, s skip, d dismiss, o abstract, q quit"
+# An answer is one of the keys or the word it stands for: "dunno" or a pasted "ds" is no
+# answer (read by its first letter, it dismissed the paper for good).
+ANSWERS = {"a": "a", "add": "a", "s": "s", "skip": "s", "d": "d", "dismiss": "d",
+           "o": "o", "abstract": "o", "q": "q", "quit": "q"}
 
 
 class _Prefetched:
@@ -43,7 +47,7 @@ def triage(root: Path, result: Any, limit: int) -> None:
         for number, fit in enumerate(fits, 1):
             _show(fit, number, len(fits), headings)
             while True:
-                answer = ask(f"[{KEYS}]", default="s").strip().lower()[:1]
+                answer = ANSWERS.get(ask(f"[{KEYS}]", default="s").strip().lower(), "")
                 if answer == "o":
                     echo(clean(shorten(fit.entry.summary, ABSTRACT_SHOWN)) or "(no abstract)")
                     continue
@@ -52,8 +56,7 @@ def triage(root: Path, result: Any, limit: int) -> None:
                 if answer == "s":
                     counts["skipped"] += 1
                 elif answer == "d":
-                    _dismiss(root, fit)
-                    counts["dismissed"] += 1
+                    counts["dismissed" if _dismiss(root, fit) else "skipped"] += 1
                 elif answer == "a":
                     outcome = _add(root, fit, headings)
                     if outcome == "retry":
@@ -95,11 +98,14 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
     best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
     section = ask("Section", default=clean(headings.get(best, best)) or None)
     suggested = clean("; ".join(fit.suggested_keywords[:ACCEPTED_KEYWORDS]))
-    # No default: the prompt asks again on an empty answer, so it says why (a paper needs one).
-    keywords = ask("Key words (separated by ';')" if suggested
-                    else "Key words (separated by ';'; at least one)", default=suggested or None)
-    options = core.Options(section=section, keywords=[k for k in keywords.split(";")
-                                                      if k.strip()])
+    keywords: list[str] = []
+    while not keywords:  # lint refuses a paper without one: ask again, as add does
+        # No default: the prompt asks again on an empty answer, so it says why.
+        answer = ask("Key words (separated by ';')" if suggested
+                     else "Key words (separated by ';'; at least one)",
+                     default=suggested or None)
+        keywords = [k for k in answer.split(";") if k.strip()]
+    options = core.Options(section=section, keywords=keywords)
     try:
         [proposal] = core.plan_additions(root, [fit.entry.id], options,
                                          client=_Prefetched(fit.entry))  # type: ignore[arg-type]
@@ -107,13 +113,14 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
         warn(f"not added: {_forced(exc, fit.entry.id)}")
         return "skipped" if isinstance(exc, core.DuplicateError) else "retry"
     try:
-        [path] = core.write_additions(root, [proposal])
+        added = core.write_additions(root, [proposal])
     except core.DuplicateError as exc:  # another curator added it meanwhile
         warn(f"not added: {_forced(exc, fit.entry.id)}")
         return "skipped"
     # Any other failure to write (a full disk, a read-only catalog, the lock) ends the walk,
     # as a failed dismissal does: one line and exit 2, not a warning in a walk that exits 0.
-    echo(f"wrote {path}")
+    echo(f"wrote {added.paths[0]}")
+    report_undismissed(root, added, [fit.entry.id])
     show_updated_pages(root)
     return "added"
 
@@ -127,9 +134,15 @@ def _forced(exc: DeepphenError, arxiv_id: str) -> DeepphenError:
     return exc
 
 
-def _dismiss(root: Path, fit: Any) -> None:
+def _dismiss(root: Path, fit: Any) -> bool:
+    """Dismiss the candidate; False when another walk added it meanwhile (not dismissed)."""
     from deepphen.discover import utc_today
-    from deepphen.dismissed import Dismissal, dismiss
+    from deepphen.dismissed import Dismissal, InCatalog, dismiss
 
-    path = dismiss(root, [Dismissal(fit.entry.id, fit.entry.title, utc_today())])
+    try:
+        path = dismiss(root, [Dismissal(fit.entry.id, fit.entry.title, utc_today())])
+    except InCatalog as exc:
+        warn(str(exc))
+        return False
     echo(f"dismissed {fit.entry.id} (in {path.name})")
+    return True
