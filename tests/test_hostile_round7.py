@@ -6,6 +6,7 @@ are in tests/test_hostile_*.py and tests/test_hardening*.py.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -181,3 +182,92 @@ def test_a_dotted_key_of_the_wrong_type_is_located(catalog_dir: Path, run_cli: R
     result = run_cli("search", "grokking", exit_code=2)
     one_line_error(result, f"{path}:{len(lines) + 1}:", "field 'links' must be a list",
                    "docs/catalog-format.md")
+
+
+# ---------------------------------------------------------------------------------------
+# lint --fix and export (a red-team pass over both dialects).
+
+SAMPLE = "emergence-and-phase-transitions/2201.02177.toml"
+
+
+def edit_sample(root: Path, old: str, new: str) -> Path:
+    path = root / SAMPLE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_fix_keeps_the_other_keys_of_a_link(catalog_dir: Path, run_cli: Run) -> None:
+    """Any fix rewriting a paper file dropped a link table's keys besides label and url."""
+    path = edit_sample(catalog_dir, 'url = "https://github.com/openai/grok" }',
+                       'url = "https://github.com/openai/grok", note = "official", stars = 12 }')
+    result = run_cli("lint", exit_code=1)
+    assert "unknown key 'note' in links[1]; a link has a label and a url" in result.stdout
+    edit_sample(catalog_dir, 'venue = "ICLR 2022 Workshop"', 'venue = "*ICLR 2022 Workshop*"')
+    run_cli("lint", "--fix", exit_code=1)
+    code = toml_of(path)["links"][1]
+    assert code["note"] == "official" and code["stars"] == 12
+    exported = json.loads(run_cli("export", "--format", "json").stdout)
+    [paper] = [p for p in exported["papers"] if p.get("arxiv") == "2201.02177"]
+    assert paper["links"][1]["note"] == "official"
+
+
+def test_one_fix_run_settles_a_long_chain_and_the_page(tmp_path: Path, run_cli: Run) -> None:
+    """A title ending ". . . . . . . ." took one pass a group, passes ran out at five, and
+    the page was left stale (DP501) by the very run asked to fix it."""
+    from tests.helpers import make_catalog, sample_papers, sample_settings
+
+    root = make_catalog(tmp_path / "catalog", sample_papers(),
+                        sample_settings(page="README.md", regenerate_page=True))
+    edit_sample(root, 'title = "Grokking: Generalization Beyond Overfitting on Small '
+                'Algorithmic Datasets"', 'title = "Grokking. . . . . . . . . . . ."')
+    edit_sample(root, '"Grokking",\n]', '"Grokking. . . . . . . . .",\n]')
+    run_cli("lint", "--fix", "--catalog", root)
+    assert toml_of(root / SAMPLE)["title"] == "Grokking"
+    assert toml_of(root / SAMPLE)["keywords"] == ["Grokking"]
+    run_cli("lint", "--catalog", root)
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u2060", "\u00ad", "\u180e"])
+def test_lint_flags_and_drops_invisible_characters(char: str, catalog_dir: Path,
+                                                   run_cli: Run) -> None:
+    path = edit_sample(catalog_dir, '"Yuri Burda"', f'"Yuri{char} Burda"')
+    result = run_cli("lint", exit_code=1)
+    assert f"invisible character U+{ord(char):04X} in authors (DP413)" in result.stdout
+    run_cli("lint", "--fix")
+    assert "Yuri Burda" in toml_of(path)["authors"]
+
+
+@pytest.mark.parametrize(("title", "braced"), [
+    ("Convergence in $L_2$ and Beyond", "{{\\$L\\_2\\$}}"),
+    ("On #GPT Prompts", "{{\\#GPT}}"),
+    ("The NTK Regime", "{NTK}"),
+])
+def test_bibtex_protects_a_word_opening_on_an_escape(title: str, braced: str) -> None:
+    """A top-level brace opening on a backslash is a "special character" to BibTeX, whose
+    letters it lower-cases: {\\$L\\_2\\$} became $l_2$."""
+    from deepphen.export.bibtex import title_value
+
+    assert braced in title_value(title).split(" ")
+
+
+def test_a_fixed_line_is_cut_as_findings_are(catalog_dir: Path, run_cli: Run) -> None:
+    huge = "W" * 300_000
+    edit_sample(catalog_dir, 'venue = "ICLR 2022 Workshop"', f'venue = "*{huge}*"')
+    result = run_cli("lint", "--fix", exit_code=None)
+    assert max(map(len, (result.stdout + result.stderr).splitlines())) < 2_000
+
+
+@pytest.mark.parametrize(("url", "stripped"), [
+    ("https://ex.org/p?print&utm_source=x", "https://ex.org/p?print"),
+    ("https://ex.org/search?q=a%20b&utm_source=x", "https://ex.org/search?q=a%20b"),
+    ("https://ex.org/p?path=a%2Fb&utm_medium=y", "https://ex.org/p?path=a%2Fb"),
+    ("https://ex.org/p?a=1;b=2&utm_source=x", "https://ex.org/p?a=1;b=2"),
+    ("https://ex.org/p?utm_source=x&fbclid=y", "https://ex.org/p"),
+    ("https://ex.org/p?utm%5Fsource=x&id=3", "https://ex.org/p?id=3"),
+])
+def test_stripping_tracking_keeps_the_rest_as_written(url: str, stripped: str) -> None:
+    from deepphen.lint.rules.links import strip_tracking
+
+    assert strip_tracking(url) == stripped

@@ -34,10 +34,11 @@ class Link:
 
     label: str
     url: str
+    extra: dict[str, Any] = field(default_factory=dict)  # other keys: kept (lint's DP102)
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, Any]:
         """The link as a TOML inline table."""
-        return {"label": self.label, "url": self.url}
+        return {"label": self.label, "url": self.url, **self.extra}
 
 
 @dataclass(slots=True)
@@ -175,7 +176,8 @@ class Paper:
             if not (isinstance(item, dict) and isinstance(item.get("label"), str)
                     and isinstance(item.get("url"), str)):
                 raise item_error("links", i, " must be a table with string 'label' and 'url'")
-            links.append(Link(item["label"], item["url"]))
+            links.append(Link(item["label"], item["url"],
+                              {k: v for k, v in item.items() if k not in ("label", "url")}))
         year = typed_field(data, "year", int)
         if isinstance(year, bool) or not 1900 <= year <= 2999:
             raise FieldError("year", "field 'year' must be a four-digit year")

@@ -32,8 +32,12 @@ COLLECTIVE_RE = re.compile(r"\b(?:collaborations?|consorti(?:um|a)|teams?|groups
 
 
 def strip_final(title: str) -> str:
-    """The title without its final '.', ',', ';' or ':' (the page adds the period)."""
-    return title.rstrip().rstrip(".,;:").rstrip()
+    """The title without the final '.', ',', ';' or ':' the page would double (the page adds
+    the period), every one of them at once ("Collapse. . ." too); '...' is a word and stays."""
+    title = title.rstrip()
+    while ends_badly(title):
+        title = title[:-1].rstrip()
+    return title
 
 
 def ends_badly(title: str) -> bool:

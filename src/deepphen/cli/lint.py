@@ -81,7 +81,8 @@ def lint_command(
         changes, problems, kept = engine.fix(root, select)
         for change in changes:
             # Changes go to stderr so that --format json stays parseable on stdout.
-            echo(printable(str(change)), err=fmt != "text")
+            # Cut as findings are: a fix quoting a value of megabytes is one line to read.
+            echo(printable(elide(str(change), MESSAGE_SHOWN)), err=fmt != "text")
         for problem in kept:  # a file --fix left alone: its findings remain
             warn(str(problem))
         problems = _unfixable_in(problems, {Path(k.path) for k in kept if k.path})

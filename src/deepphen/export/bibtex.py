@@ -78,8 +78,15 @@ def title_value(title: str) -> str:
     clean = _clean(title)
     # Escapes contain no spaces, so the escaped words line up with the plain ones.
     escaped = _escape_clean(clean).split(" ")
-    return " ".join(f"{{{esc}}}" if _protect(word) else esc
+    return " ".join(_braced(esc) if _protect(word) else esc
                     for word, esc in zip(clean.split(" "), escaped, strict=True))
+
+
+def _braced(escaped: str) -> str:
+    """A word braced against BibTeX's lower-casing. A top-level brace opening on a
+    backslash is a "special character" to BibTeX, whose letters it lower-cases all the
+    same (``{\\$L\\_2\\$}`` became ``$l_2$``): such a word gets a second pair."""
+    return f"{{{{{escaped}}}}}" if escaped.startswith("\\") else f"{{{escaped}}}"
 
 
 def author_value(paper: Paper) -> str:

@@ -30,6 +30,7 @@ def toml_syntax(f: PaperFile, ctx: Context) -> Iterator[Flag]:
       needs_paper=False)
 def unknown_key(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """A misspelt key is kept but ignored by every command, so its value is silently lost.
+    So is a link table's key other than ``label`` and ``url``.
 
     Bad:  ``keyword = ["Grokking"]``
     Good: ``keywords = ["Grokking"]``
@@ -38,6 +39,10 @@ def unknown_key(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         if key not in PAPER_FIELDS:
             hint = unknown_name_hint(key, PAPER_FIELDS)
             yield Flag(f"unknown key {key!r}", field=key, hint=hint)
+    for i, link in enumerate(f.paper.links if f.paper is not None else []):
+        for key in link.extra:  # kept by every rewrite, but no command reads it
+            yield Flag(f"unknown key {key!r} in links[{i}]", field="links", index=i,
+                       hint="a link has a label and a url; say more in the digest")
 
 
 @rule("DP103", "required-field", "error", "A paper has a title, a year and a section.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 
 from deepphen import ids
 from deepphen.errors import closest
@@ -166,12 +166,14 @@ def strip_tracking(url: str) -> str:
     parts = split_url(url)
     if ("?" not in url and "#" not in url) or parts is None:
         return url
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+    # The query's pieces as written: decoding and re-encoding the kept ones rewrote them
+    # ("?print" became "?print=", "a%2Fb" "a/b", ";" "%3B"), which some servers tell apart.
+    pieces = parts.query.split("&") if parts.query else []
+    kept = [p for p in pieces if not _is_tracking(unquote_plus(p.partition("=")[0]))]
     tracked_fragment = bool(parts.fragment) and bool(TRACKING_FRAGMENT.match(parts.fragment))
-    if len(kept) == len(pairs) and not tracked_fragment:
+    if len(kept) == len(pieces) and not tracked_fragment:
         return url
-    query = urlencode(kept, safe="/:,") if len(kept) != len(pairs) else parts.query
+    query = "&".join(kept)
     fragment = "" if tracked_fragment else parts.fragment
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.lint.rules.common import fold_distinct
-from deepphen.printable import control_kind, has_control, strip_controls
+from deepphen.printable import control_kind, has_control, strip_controls, strip_invisible
 from deepphen.tidy import (
     ET_AL,
     TYPOGRAPHIC_RE,
@@ -215,8 +216,13 @@ def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Flag]:
                        hint="use one spelling everywhere, or [ignore] DP408 with a reason")
 
 
+_FINAL_PUNCTUATION = re.compile(r"[\s.;,]+$")
+
+
 def _clean_keywords(values: list[Any]) -> list[Any]:
-    cleaned = [_normal_space(v).rstrip(".;,").strip() if isinstance(v, str) else v
+    # Every final '.', ';' or ',' at once, spaced or not ("Grokking. . ."): one per run of
+    # the fix left lint --fix needing passes it did not have.
+    cleaned = [_FINAL_PUNCTUATION.sub("", _normal_space(v)) if isinstance(v, str) else v
                for v in values]
     return dedupe_folded([v for v in cleaned if v != ""])
 
@@ -305,9 +311,10 @@ _LAYOUT_OK = {"digest": "\t\n\r"}
 
 
 def _strip_controls(value: Any) -> Any:
-    """Spacing controls as one space, every other control or bidi character dropped."""
+    """Spacing controls as one space, every other control, bidi or invisible character
+    (a zero-width space, a soft hyphen: DP413) dropped."""
     if isinstance(value, str):
-        return strip_controls(value)
+        return strip_invisible(strip_controls(value))
     if isinstance(value, list):
         return [_strip_controls(v) for v in value]
     if isinstance(value, dict):
@@ -337,7 +344,8 @@ def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     for name in _TEXT_FIELDS:
         allowed = _LAYOUT_OK.get(name, "")
         for text in _field_texts(f.paper, name):
-            bad = next((ch for ch in text if ch not in allowed and has_control(ch)), None)
+            bad = next((ch for ch in text if ch not in allowed
+                        and (has_control(ch) or not strip_invisible(ch))), None)
             if bad is not None:
                 yield Flag(f"{control_kind(bad)} character U+{ord(bad):04X} in {name}",
                            field=name,
@@ -352,7 +360,8 @@ def _strip_controls_except(allowed: str) -> Callable[[Any], Any]:
         return _strip_controls
 
     def strip(value: Any) -> Any:
-        return strip_controls(value, keep=allowed) if isinstance(value, str) else value
+        return strip_invisible(strip_controls(value, keep=allowed)) if isinstance(value, str) \
+            else value
 
     return strip
 
