@@ -271,3 +271,14 @@ def test_stripping_tracking_keeps_the_rest_as_written(url: str, stripped: str) -
     from deepphen.lint.rules.links import strip_tracking
 
     assert strip_tracking(url) == stripped
+
+
+def test_a_table_under_a_key_is_its_line_only_when_the_key_has_none() -> None:
+    """``[[pages.sections]]`` is no ``[[pages]]`` of its own: counting it moved the error
+    of the second page to another table's line."""
+    from deepphen.comments import key_line
+
+    lines = ["[[pages]]", "[[pages.sections]]", "[[pages]]", "x = 1"]
+    assert key_line(lines, "pages", 1) == 3
+    assert key_line(["[links.paper]", "url = 'x'"], "links") == 1
+    assert key_line(["title = 'x'", "links.paper = 'x'"], "links") == 2

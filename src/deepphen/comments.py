@@ -82,8 +82,11 @@ def key_line(lines: list[str], name: str, index: int = 0) -> int | None:
     or the index-th table of an inline array (``name = [{...}, {...}]``); also a dotted
     key or table under it (``name.x =``, ``[name.x]``) and the key quoted."""
     key = rf"(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')"
-    pattern = re.compile(rf"^\s*(?:{key}\s*[=.]|\[\[?\s*{key}\s*[\].])")
+    pattern = re.compile(rf"^\s*(?:{key}\s*[=.]|\[\[?\s*{key}\s*\]?\])")
     found = [i for i, text in enumerate(lines, 1) if pattern.match(text)]
+    if not found:  # only a table under it ([name.x]): [[pages.x]] is no [[pages]] of its own
+        under = re.compile(rf"^\s*\[\[?\s*{key}\s*\.")
+        found = [i for i, text in enumerate(lines, 1) if under.match(text)]
     if not found:
         return None
     if not lines[found[0] - 1].lstrip().startswith("["):  # name = ...: an inline value
