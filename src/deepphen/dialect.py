@@ -261,6 +261,16 @@ def year_style(text: str, year: re.Match[str], section_heading: str) -> str | No
     return None if style == f"{section_heading}: {{year}}" else style
 
 
+# An ATX heading: one to six '#' then a space, a tab or the line's end (CommonMark); GitHub
+# shows '#hashtag' or '##Title' as text.
+HEADING_RE = re.compile(r"^#{1,6}(?=[ \t]|$)")
+
+
+def is_heading(line: str) -> bool:
+    """True for a line markdown reads as an ATX heading at the margin."""
+    return HEADING_RE.match(line) is not None
+
+
 def hidden_block_end(lines: list[str], start: int) -> int | None:
     """The 1-based last line of an HTML comment or fenced code block opening at ``start``.
 

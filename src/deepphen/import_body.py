@@ -14,19 +14,28 @@ from __future__ import annotations
 import re
 
 from deepphen import ids
-from deepphen.dialect import IMAGE_ALT, LINK_URL, group_year, hidden_block_end, is_links_line
+from deepphen.dialect import (
+    IMAGE_ALT,
+    LINK_URL,
+    group_year,
+    hidden_block_end,
+    is_heading,
+)
 from deepphen.import_entry import (
     AUTHOR_LIST_RE,
     DIGEST_RE,
+    ENTRY_RE,
     ERROR,
+    SUBLINE_RE,
     WARNING,
     EntryLines,
     ImportNote,
     check_rendering,
-    is_bare_sub_line,
     keep_verbatim,
     opens_details,
+    paper_entry,
     read_entry,
+    report_lost_entries,
     short,
     year_clue,
 )
@@ -47,13 +56,12 @@ from deepphen.models import Paper, Resource, Section
 from deepphen.slugs import UniqueNames, github_anchor
 from deepphen.venues import YEAR_RE
 
-H1_RE = re.compile(r"^#(?!#)\s*(.*?)\s*$")
-_H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
+# Headings need a space or the line's end after their '#'s: '#hashtag' is text (CommonMark).
+H1_RE = re.compile(r"^#(?=[ \t]|$)\s*(.*?)\s*$")
+_H2_RE = re.compile(r"^##(?=[ \t]|$)\s*(.*?)\s*$")
 # A subsection heading; '####' and deeper are read as '###' (and reported).
-_H3_RE = re.compile(r"^(?P<level>#{3,6})(?!#)\s*(.*?)\s*$")
+_H3_RE = re.compile(r"^(?P<level>#{3,6})(?=[ \t]|$)\s*(.*?)\s*$")
 _IMAGE_RE = re.compile(rf"^!\[(?P<alt>[^\]]*)\]\((?P<url>{LINK_URL})\)\s*$")
-_ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")
-_SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")
 DEFAULT_BLANK_LINES = 1
 _YEAR_ONLY_RE = re.compile(r"^\d{4}$")
 YEARS_SECTION = "Papers"  # the section of a page without topics (section_headings = false)
@@ -85,6 +93,7 @@ class BodyReader:
         self.section: Section | None = None
         self.year: int | None = None
         self.entry: EntryLines | None = None
+        self.stray: int | None = None  # the line not understood whose indented lines follow
         self.group_text: list[tuple[int, str]] = []  # text lines of the year group
         self.group_entries = 0
         self.note: tuple[int, list[str], int] | None = None  # (line, comment lines, gap)
@@ -212,6 +221,8 @@ class BodyReader:
         lines, end = self.lines, len(self.lines)
         while end > i and not lines[end - 1].strip():
             end -= 1
+        # Kept as text: an entry there (a section written '# Topic', one after it) is lost.
+        report_lost_entries(lines, i - 1, end, f"the closing (from line {i})", self.report)
         return "\n".join(lines[i - 1:end])
 
     def _dated_papers(self) -> bool:
@@ -313,16 +324,17 @@ class BodyReader:
             self.years.close()
             self.year = None
             return
-        sub = _SUBLINE_RE.match(line)
-        top = _ENTRY_RE.match(line)
+        sub = SUBLINE_RE.match(line)
+        top = ENTRY_RE.match(line)
         if top and not DIGEST_RE.match(top.group("content")) \
                 and not AUTHOR_LIST_RE.match(top.group("content")):
             self._finish_entry()
+            self.stray = None
             self.entry = EntryLines(lineno, top.group("content"), section.slug, self.year)
             self.entry.raw[lineno] = line
             self.entry_problems = len(self.problems)  # its problems are reported after this
             if self.note is None and gap != 1 and (gap or self.group_entries
-                                                   or self.lines[lineno - 2].startswith("#")):
+                                                   or is_heading(self.lines[lineno - 2])):
                 self.entry.gap = min(gap, 9)  # kept in the layout's entry_gaps
                 if not gap and "<" in self.lines[lineno - 2]:  # see export.markdown
                     self.report(lineno, "no blank line above the entry, below an HTML line "
@@ -333,39 +345,28 @@ class BodyReader:
                 self.entry_note = [*self.note[1], *([""] * gap)]
                 self.note = None
             return
-        if entry is not None and (sub or top):
-            m = sub or top
-            entry.subs.append((lineno, sub.group("indent") if sub else "", m.group("content")))
-            entry.raw[lineno] = line
-        elif entry is not None and line.strip().lower() == "</details>" and entry.subs \
-                and opens_details(entry.subs[-1][2]):
-            self.report(lineno, "closing </details> on its own line dropped (the list leaves "
-                                "it open)")
-        elif entry is not None and line.startswith((" ", "\t")) and is_bare_sub_line(line.strip()):
-            # A digest, author list or key-word line indented without its '- ' marker.
-            stripped = line.lstrip()
-            entry.subs.append((lineno, line[:len(line) - len(stripped)], stripped))
-            entry.raw[lineno] = line
-        elif entry is not None and not entry.subs and line.startswith((" ", "\t")) \
-                and is_links_line(line.strip()):
-            entry.content = f"{entry.content.rstrip()} {line.strip()}"
-            entry.raw[lineno] = line
-            self.report(lineno, "links below the title joined to the title line")
-        elif entry is not None and line.startswith((" ", "\t")) and entry.subs \
-                and DIGEST_RE.match(entry.subs[-1][2]):
-            # A digest wrapped onto the next line: joined with a space.
-            ln, ind, content = entry.subs[-1]
-            entry.subs[-1] = (ln, ind, content.rstrip() + " " + line.strip())
-            self.report(lineno, "digest continued on a second line, joined into one")
-        elif entry is None and not self.group_entries and (self.year is not None
-                                                           or self.years.open is not None):
+        if self.stray is not None and line[:1].isspace():
+            self.report(lineno, f"line of the entry at line {self.stray} (not imported), left "
+                                f"out: {short(line)}", ERROR)
+            return
+        lost = paper_entry(line)
+        if lost is None and entry is not None and entry.take(lineno, line, self.report):
+            return
+        if lost is None and entry is None and not self.group_entries and (
+                self.year is not None or self.years.open is not None):
             self.group_text.append((lineno, line))
-        elif entry is None and not self.started and not (sub or top):
+        elif lost is None and entry is None and not self.started and not (sub or top):
             self.intro_lines += [(lineno - k, "") for k in range(gap, 0, -1)] \
                 if self.intro_lines else []
             self.intro_lines.append((lineno, line))
         else:
-            self.report(lineno, f"line not understood, left out: {short(line)}", ERROR)
+            # Its indented lines are its own, not the entry's above (they went there).
+            self._finish_entry()
+            self.stray = lineno
+            what = "line not understood, left out" if lost is None else \
+                f"entry {'indented' if line[:1].isspace() else 'not understood'}, not " \
+                f"imported ({lost})"
+            self.report(lineno, f"{what}: {short(line)}", ERROR)
 
     def _summary(self, lineno: int, text: str, gap: int) -> None:
         label = SUMMARY_RE.match(text).group("label")
@@ -398,12 +399,13 @@ class BodyReader:
         for line in self.lines[lineno:]:
             if line.strip():
                 return bool(DETAILS_OPEN_RE.match(line) or SUMMARY_RE.match(line)
-                            or line.startswith(("#", "<!--")))
+                            or is_heading(line) or line.startswith("<!--"))
         return True
 
     def _end_group(self, lineno: int) -> None:
         """The current year group ends: its placeholder text, if any, is kept."""
         self._finish_entry()
+        self.stray = None
         text, self.group_text = self.group_text, []
         entries, self.group_entries = self.group_entries, 0
         if not text:

@@ -9,6 +9,7 @@ how export writes it. The page reader (deepphen.importer) collects the entries.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from deepphen.dialect import (
     LINK_RE,
     LINK_URL,
     entry_lines,
+    hidden_block_end,
+    is_links_line,
     split_unescaped,
     strip_final_period,
     unescape_html,
@@ -46,6 +49,8 @@ class ImportNote(NamedTuple):
 
 Report = Callable[..., None]  # report(line, message, level=WARNING)
 
+ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")  # an entry's title line, or a sub-line at
+SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")  # the margin
 DIGEST_RE = re.compile(r"^<details>\s*<summary>\s*digest\s*</summary>(.*)$", re.IGNORECASE)
 # The digest as older versions of the list wrote it: a plain '- Digest: text' line.
 PLAIN_DIGEST_RE = re.compile(r"^digest\s*:(.*)$", re.IGNORECASE)
@@ -70,6 +75,36 @@ class EntryLines:
     subs: list[tuple[int, str, str]] = field(default_factory=list)  # (line, indent, content)
     raw: dict[int, str] = field(default_factory=dict)  # line -> the line as written
     gap: int = 1  # blank lines above the title's line
+
+    def take(self, lineno: int, line: str, report: Report) -> bool:
+        """Take ``line`` (not the title's) as one of this entry's lines when it reads as one
+        (a sub-line, marked or not, links below the title, a digest going on); False when
+        it does not."""
+        sub = SUBLINE_RE.match(line) or ENTRY_RE.match(line)
+        indented = line.startswith((" ", "\t"))
+        if sub:
+            self.subs.append((lineno, sub.groupdict().get("indent") or "", sub.group("content")))
+        elif line.strip().lower() == "</details>" and self.subs \
+                and opens_details(self.subs[-1][2]):
+            report(lineno, "closing </details> on its own line dropped (the list leaves it open)")
+            return True
+        elif indented and is_bare_sub_line(line.strip()):
+            # A digest, author list or key-word line indented without its '- ' marker.
+            stripped = line.lstrip()
+            self.subs.append((lineno, line[:len(line) - len(stripped)], stripped))
+        elif indented and not self.subs and is_links_line(line.strip()):
+            self.content = f"{self.content.rstrip()} {line.strip()}"
+            report(lineno, "links below the title joined to the title line")
+        elif indented and self.subs and DIGEST_RE.match(self.subs[-1][2]):
+            # A digest wrapped onto the next line: joined with a space.
+            ln, ind, content = self.subs[-1]
+            self.subs[-1] = (ln, ind, content.rstrip() + " " + line.strip())
+            report(lineno, "digest continued on a second line, joined into one")
+            return True
+        else:
+            return False
+        self.raw[lineno] = line
+        return True
 
 
 def read_entry(entry: EntryLines, note: Report) -> tuple[Paper, dict[str, int], set[int]]:
@@ -183,6 +218,11 @@ def _sub_line(paper: Paper, lineno: int, content: str, report: Report,
     digest = DIGEST_RE.match(content) or plain
     authors = AUTHOR_LIST_RE.match(content)
     keywords = KEYWORD_LABEL_RE.match(content)
+    if not (digest or authors or keywords) and (misspelt := _misspelt_label(content)):
+        # Not an authors line (a second one, or names that are key words).
+        report(lineno, f"key-word line with a misspelt label ({misspelt!r} for "
+                       f"{KEYWORD_LABEL!r}), left out: {short(content)}", ERROR)
+        return None
     kind = ("digest" if digest else "authors" if authors
             else "keywords" if keywords else "authors")
     if kind in kinds:
@@ -220,6 +260,22 @@ def _sub_line(paper: Paper, lineno: int, content: str, report: Report,
         # An empty author list is not written back: nothing to collapse.
         paper.authors_collapsed = bool(authors) and bool(paper.authors or paper.venue)
     return kind
+
+
+# A label that is the key-word label mistyped further than KEYWORD_LABEL_RE reads
+# ('Ke Word:', 'Kew Word:'): close to it letter for letter.
+_LABEL_RE = re.compile(r"^([A-Za-z][A-Za-z \t]{0,11}):")
+_MISSPELT_CLOSENESS = 0.85
+
+
+def _misspelt_label(content: str) -> str | None:
+    """The label of ``content`` when it is a misspelt ``Key Word:``, else None."""
+    m = _LABEL_RE.match(content)
+    if m is None:
+        return None
+    folded = "".join(m.group(1).split()).lower()
+    close = difflib.SequenceMatcher(None, folded, "keyword").ratio() >= _MISSPELT_CLOSENESS
+    return f"{m.group(1)}:" if close else None
 
 
 def _authors(lineno: int, text: str, report: Report) -> tuple[list[str], str | None]:
@@ -303,6 +359,49 @@ def _arxiv_from_links(links: list[Link]) -> str | None:
         if found:
             return found
     return None
+
+
+# A list item ('- ', '* ', '+ ', '1. '), quoted or indented as may be: where an entry's title
+# line may stand when the page reader does not take it for one.
+_ITEM_RE = re.compile(r"^[\s>]*(?:[-*+]|\d{1,9}[.)])\s+(?P<content>.*)$")
+# The list's template entry ('[[paper]](https://arxiv.org/abs/xxxx.xxxx)') names no paper.
+_PLACEHOLDER_URL_RE = re.compile(r"x{4}", re.IGNORECASE)
+
+
+def paper_entry(line: str) -> str | None:
+    """What names the paper of ``line`` when it reads as an entry's title line (a list item:
+    title, then a ``[[label]](url)`` link to a real paper): ``arXiv <id>``, else its title
+    quoted; None for any other line."""
+    item = _ITEM_RE.match(line)
+    content = item.group("content") if item else ""
+    if is_bare_sub_line(content) or PLAIN_DIGEST_RE.match(content):
+        return None  # a digest or key-word line may hold links too
+    cut = unescaped_index(content, "[[")
+    link = LINK_RE.match(content, cut) if cut > 0 and content[:cut].strip() else None
+    if link is None:
+        return None
+    url = link.group("url") if link.group("angled") is None else link.group("angled")
+    if (found := ids.arxiv_id_from_url(url)) is not None:
+        return f"arXiv {found}"
+    if _PLACEHOLDER_URL_RE.search(url) or not url.lower().startswith(("http://", "https://")):
+        return None
+    return short(content[:cut])
+
+
+def report_lost_entries(lines: list[str], start: int, end: int, where: str,
+                        report: Report) -> None:
+    """Report, as an error each, the entries among ``lines[start:end]`` (a block the page keeps
+    as text: the closing, the intro) that were not imported; ``where`` names the block.
+    Entries in HTML comments and code blocks are not shown by the page: not counted."""
+    i = start
+    while i < end:
+        hidden = hidden_block_end(lines, i)
+        if hidden is not None:
+            i = hidden
+            continue
+        if (paper := paper_entry(lines[i])) is not None:
+            report(i + 1, f"entry in {where}, kept as text: not imported ({paper})", ERROR)
+        i += 1
 
 
 def short(text: str, limit: int = 60) -> str:

@@ -22,9 +22,9 @@ Report = Callable[..., None]  # (line, message, level=WARNING)
 RESOURCE_RE = re.compile(
     rf"^[-*]\s+\[(?P<name>[^\]]*)\]\((?P<url>{LINK_URL})\)\s*(?P<badges>.*?)\s*$")
 NOTE_RE = re.compile(r"^\s+[-*]\s+(?P<text>.*?)\s*$")
-_HEADING_RE = re.compile(r"^(#{1,6})(?!#)")
-_H1_RE = re.compile(r"^#(?!#)")
-_H2_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
+_HEADING_RE = re.compile(r"^(#{1,6})(?=[ \t]|$)")  # '#hashtag' is text (CommonMark)
+_H1_RE = re.compile(r"^#(?=[ \t]|$)")
+_H2_RE = re.compile(r"^##(?=[ \t]|$)\s*(.*?)\s*$")
 ENTRY_LIKE_RE = re.compile(r"^\s*[-*]\s+.*\[\[")  # an entry's title line (with links)
 
 

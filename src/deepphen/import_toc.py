@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from deepphen.dialect import is_heading
 from deepphen.export.anchors import link_label
 from deepphen.import_entry import ERROR, short
 from deepphen.models import Settings
@@ -23,7 +24,7 @@ Report = Callable[..., None]  # (line, message, level=WARNING)
 
 TOC_ITEM_RE = re.compile(r"^(?P<indent>\s*)[-*]\s+(?P<link>\[(?P<label>.*)\]"
                          r"\(#(?P<anchor>[^)\s]*)\))\s*$")
-_HEADING_RE = re.compile(r"^(?P<level>#{1,2})(?!#)\s*(?P<text>.*?)\s*$")
+_HEADING_RE = re.compile(r"^(?P<level>#{1,2})(?=[ \t]|$)\s*(?P<text>.*?)\s*$")
 
 
 @dataclass
@@ -66,7 +67,7 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
     toc = Toc(heading=m.group("text"), level=len(m.group("level")))
     i += 1
     start, image_lines, n = i, [], len(lines)
-    while i < n and not lines[i].startswith("#"):
+    while i < n and not is_heading(lines[i]):
         if toc.items and not lines[i].strip():
             # Blank lines end the items, unless more items follow before the next heading.
             j = i

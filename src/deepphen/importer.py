@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from deepphen.catalog import paper_key
-from deepphen.dialect import group_year
+from deepphen.dialect import group_year, is_heading
 from deepphen.export.anchors import page_anchors
 from deepphen.import_body import H1_RE, BodyReader
-from deepphen.import_entry import ERROR, WARNING, ImportNote
+from deepphen.import_entry import ERROR, WARNING, ImportNote, report_lost_entries
 from deepphen.import_toc import is_toc_heading, match_toc, read_toc
 from deepphen.layout import Layout
 from deepphen.models import Paper, Section, Settings
@@ -73,9 +73,10 @@ class _Reader:
         lines, body = self.lines, self.body
         i, n = 0, len(lines)
         # Badges: everything before the first heading, which should be the '# Title'.
-        while i < n and not lines[i].startswith("#"):
+        while i < n and not is_heading(lines[i]):
             i += 1
         badges = _block(lines[:i])
+        report_lost_entries(lines, 0, i, "the badges above the title", self.problem)
         title, title_badge = "", None
         if i < n and H1_RE.match(lines[i]) and not _is_contents(lines, i):
             title, title_badge = _split_title(H1_RE.match(lines[i]).group(1))
@@ -88,9 +89,10 @@ class _Reader:
             self.problem(i + 1, "no '# Title' line: the list has no title")
         # Intro: up to the next heading.
         start = i
-        while i < n and not lines[i].startswith("#"):
+        while i < n and not is_heading(lines[i]):
             i += 1
         intro = _block(lines[start:i])
+        report_lost_entries(lines, start, i, "the intro", self.problem)
         if intro is not None and title:
             self.layout.intro_gap = min(next(k for k in range(start, i) if lines[k].strip())
                                         - start, 9)
@@ -257,7 +259,7 @@ def _blanks_before(lines: list[str], i: int) -> int:
 def _anchors(text: str | None) -> set[str]:
     """The anchors of the headings in ``text`` (the closing)."""
     return {github_anchor(line.lstrip("#")) for line in text_lines(text or "")
-            if line.startswith("#")}
+            if is_heading(line)}
 
 
 def _settle_section_texts(settings: Settings, texts: dict[str, str]) -> None:
