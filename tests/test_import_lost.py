@@ -210,3 +210,24 @@ def test_a_misspelt_key_word_label_is_said_so(label: str) -> None:
                       f"left out: '{label} Baz.'")]
     result = parse_list(page.replace("  - Carl C.\n", ""))
     assert result.papers[1].authors == []
+
+
+# ---- 3. a catalog inside another --------------------------------------------------------
+
+def test_a_catalog_inside_another_is_refused(run_cli, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing from inside a catalog made ./catalog a folder of the outer one: its
+    catalog.toml was then read as a paper file and every command on the outer catalog
+    failed ("missing required field 'year'")."""
+    (tmp_path / "page.md").write_text(BASE, encoding="utf-8")
+    run_cli("import", tmp_path / "page.md", "--catalog", tmp_path / "F2")
+    monkeypatch.chdir(tmp_path / "F2")
+    for target in ([], ["--catalog", "neural-collapse/deeper"]):
+        result = run_cli("import", tmp_path / "page.md", *target, exit_code=2)
+        assert len(result.stderr.splitlines()) == 1
+        assert f"inside the catalog {tmp_path / 'F2'}" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "F2").iterdir()) == [
+        "catalog.toml", "empirical-study", "neural-collapse"]
+    assert sorted(p.name for p in (tmp_path / "F2" / "neural-collapse").iterdir()) == [
+        "2305.00003.toml"]
+    assert run_cli("export", "--format", "md", "--catalog", tmp_path / "F2").stdout == BASE

@@ -19,7 +19,13 @@ from deepphen.catalog import (
 )
 from deepphen.errors import CatalogError, DeepphenError
 from deepphen.models import Paper, Settings
-from deepphen.paths import DISMISSED_FILE, SETTINGS_FILE, foreign_entries, page_problem
+from deepphen.paths import (
+    DISMISSED_FILE,
+    SETTINGS_FILE,
+    catalog_holding,
+    foreign_entries,
+    page_problem,
+)
 
 
 def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force: bool = False,
@@ -137,6 +143,11 @@ def _check_target(root: Path, *, force: bool) -> list[str] | None:
     if root.exists() and not root.is_dir():
         raise DeepphenError("exists and is not a folder", path=root,
                             hint="choose another --catalog folder")
+    outer = catalog_holding(Path(os.path.realpath(root)).parent)
+    if outer is not None:
+        # The outer catalog would read this one's catalog.toml as a paper file and fail.
+        raise DeepphenError(f"inside the catalog {outer}; refusing to make a catalog in "
+                            "another", path=root, hint="choose a --catalog folder outside it")
     if not root.exists() or not any(root.iterdir()):
         return None
     if not (root / SETTINGS_FILE).is_file():

@@ -59,7 +59,8 @@ def import_command(
     will write differently, is reported with its line number.
     Exit 0: clean; 1: imported with problems; 2: not a list.
 
-    The folder must be new or empty; --force replaces a catalog there.
+    The folder must be new or empty, and not inside another catalog;
+    --force replaces a catalog there.
     --merge adds a second page of the same list (a front page, a full
     list) to the catalog in the folder: papers it lacks are added, papers
     it has are matched, and differences are reported by line.
