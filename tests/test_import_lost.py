@@ -231,3 +231,32 @@ def test_a_catalog_inside_another_is_refused(run_cli, tmp_path: Path,
     assert sorted(p.name for p in (tmp_path / "F2" / "neural-collapse").iterdir()) == [
         "2305.00003.toml"]
     assert run_cli("export", "--format", "md", "--catalog", tmp_path / "F2").stdout == BASE
+
+
+# ---- 4. a line with a note and a bigger change --------------------------------------------
+
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("- Alpha Paper. [[paper]](https://arxiv.org/abs/2405.00001)",
+     "- **Alpha Paper** [[paper](https://arxiv.org/abs/2405.00001)]",
+     ["link [[paper](...)] written as [[paper]](...)",
+      "title has no final period (export adds one)",
+      "written differently on export: '- **Alpha Paper** [[paper](https://arxiv.org/abs/2' "
+      "-> '- \\\\*\\\\*Alpha Paper\\\\*\\\\*. [[paper]](https://arxiv.org'"]),
+    ("  - Key Word: Baz.", "  - Key Word: Trojan Attacks; Diffusion Models. *CVPR 2023*",
+     ["key-word line has no final period (export adds one)",
+      "written differently on export: 'n Models. *CVPR 2023*' -> "
+      "'n Models. \\\\*CVPR 2023\\\\*.'"]),
+    # Changes the notes explain are not said twice.
+    ("  - Key Word: Baz.", "  - Key Word: Baz; Qux;", [
+        "key-word line has no final period (export adds one)", "empty key word dropped"]),
+    ("- Beta Paper. [[paper]](https://arxiv.org/abs/2405.00002)",
+     "- Beta Paper [[paper]](<https://arxiv.org/abs/2405.00002> \"abs\")",
+     ["link <https://arxiv.org/abs/2405.00002> written without its angle brackets",
+      "link title \"abs\" dropped", "title has no final period (export adds one)"]),
+])
+def test_a_change_beyond_a_lines_notes_is_reported(old: str, new: str, said: list[str]) -> None:
+    """A line with one note hid a second, bigger change: '**' escaped to '\\*\\*', a venue
+    made part of a key word."""
+    page = BASE.replace(old, new)
+    line = line_of(page, new)
+    assert [m for n, _, m in notes(parse_list(page)) if n == line] == said

@@ -33,7 +33,7 @@ from deepphen.dialect import (
 )
 from deepphen.models import Link, Paper
 from deepphen.venues import YEAR_RE
-from deepphen.verbatim import same_but_format
+from deepphen.verbatim import same_but_format, same_line_but_format
 
 ERROR = "error"  # something on the page could not be represented and was left out
 WARNING = "warning"  # imported, but the page breaks a rule or export will write it differently
@@ -151,14 +151,32 @@ def check_rendering(paper: Paper, entry: EntryLines, kinds: dict[str, int], know
     rendered = dict(entry_lines(paper))
     for kind, lineno in kinds.items():
         original, new = entry.raw[lineno], rendered.get(kind)
-        if new is None or original == new or lineno in known:
+        if new is None or original == new:
             continue
-        if original.rstrip() == new:
+        if lineno in known:
+            # Its notes name formatting changes; a change beyond them (markup escaped, a
+            # venue made part of a key word) would hide behind them.
+            if not same_line_but_format(_explained(original), new):
+                report(lineno, f"written differently on export: {_difference(original, new)}")
+        elif original.rstrip() == new:
             report(lineno, "trailing spaces dropped")
         elif original.strip() == new.strip():
             report(lineno, "indentation written as '  - '")
         else:
             report(lineno, f"written differently on export: {_difference(original, new)}")
+
+
+# A separator that ends an empty item ('A;; B', 'A; B;'): the item is dropped (reported).
+_EMPTY_ITEM_RE = re.compile(r"[;,](?=[ \t]*(?:[;,]|$))")
+
+
+def _explained(line: str) -> str:
+    """``line`` with the changes its notes name made: empty items dropped, links written
+    ``[[label]](url)`` (angle brackets and titles dropped)."""
+    def link(m: re.Match[str]) -> str:
+        url = m.group("url") if m.group("angled") is None else m.group("angled")
+        return f" [[{m.group('label')}]]({url})"
+    return LINK_RE.sub(link, _EMPTY_ITEM_RE.sub("", line))
 
 
 def keep_verbatim(paper: Paper, entry: EntryLines, report: Report) -> None:

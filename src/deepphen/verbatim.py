@@ -166,6 +166,13 @@ def same_but_format(lines: list[str], canonical: list[str], *, markup: bool = Tr
     return True
 
 
+def same_line_but_format(line: str, model: str) -> bool:
+    """True when one entry line says what ``model`` says, differing in formatting only (as
+    ``same_but_format`` tells for a whole entry; the line's indentation not checked)."""
+    mine = _tokens(line, markup=True)
+    return mine is not None and mine == _tokens(model, markup=True)
+
+
 def _title_joined(lines: list[str]) -> list[str]:
     """The lines with links written on lines of their own below the title (as the list's
     first version did) joined to the title's line: markdown reads them as one paragraph."""
