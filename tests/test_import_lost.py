@@ -260,3 +260,16 @@ def test_a_change_beyond_a_lines_notes_is_reported(old: str, new: str, said: lis
     page = BASE.replace(old, new)
     line = line_of(page, new)
     assert [m for n, _, m in notes(parse_list(page)) if n == line] == said
+
+
+# ---- 6. line ends and a byte-order mark -------------------------------------------------
+
+def test_cli_reports_crlf_and_a_byte_order_mark(run_cli, tmp_path: Path) -> None:
+    """The CLI dropped both before the importer saw them, so neither was ever reported,
+    though docs/catalog-format.md lists them."""
+    (tmp_path / "page.md").write_bytes(b"\xef\xbb\xbf" + BASE.replace("\n", "\r\n").encode())
+    result = run_cli("import", tmp_path / "page.md", "--catalog", tmp_path / "cat", exit_code=1)
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / 'page.md'}:1: warning: byte-order mark dropped",
+        f"{tmp_path / 'page.md'}:1: warning: '\\r\\n' line ends written as '\\n'"]
+    assert run_cli("export", "--format", "md", "--catalog", tmp_path / "cat").stdout == BASE
