@@ -58,11 +58,7 @@ class _Reader:
     def __init__(self, text: str, source: str) -> None:
         self.lines = text_lines(text.lstrip("\ufeff"))
         self.source = source
-        self.problems: list[ImportNote] = []
-        if text.startswith("\ufeff"):
-            self.problem(1, "byte-order mark dropped")
-        if "\r" in text:
-            self.problem(1, "'\\r\\n' line ends written as '\\n'")
+        self.problems: list[ImportNote] = encoding_notes(text)
         self.layout = Layout()
         self.body = BodyReader(self.lines, self.problems, self.layout)
 
@@ -344,6 +340,17 @@ def parse_list(text: str, *, source: str = "<list>") -> ImportResult:
     found, each with its line. A page with no section holding entries gives no papers.
     """
     return _Reader(text, source).read()
+
+
+def encoding_notes(text: str) -> list[ImportNote]:
+    """The notes on what reading ``text`` drops before its lines: a byte-order mark, '\\r'
+    line ends (the command line drops them on reading the file, and reports them so)."""
+    notes = []
+    if text.startswith("\ufeff"):
+        notes.append(ImportNote(1, "byte-order mark dropped", WARNING))
+    if "\r" in text:
+        notes.append(ImportNote(1, "'\\r\\n' line ends written as '\\n'", WARNING))
+    return notes
 
 
 def iter_problem_lines(result: ImportResult) -> Iterator[str]:

@@ -81,10 +81,12 @@ def import_command(
         raise DeepphenError(f"unknown format {fmt!r}", hint="choose text or json")
     from deepphen.catalog import ENV_VAR
     from deepphen.catalog_write import write_catalog
-    from deepphen.importer import iter_problem_lines, parse_list
+    from deepphen.importer import encoding_notes, iter_problem_lines, parse_list
 
-    text = _read(list_file)
-    result = parse_list(text, source=str(list_file))
+    raw = _decode(list_file)
+    result = parse_list(_normalized(raw), source=str(list_file))
+    # What the normalization dropped, reported as the importer reports it in a page it reads.
+    result.problems[:0] = encoding_notes(raw)
     if merge:
         if force:
             raise DeepphenError("--merge adds to a catalog, --force replaces one: choose one")
@@ -151,7 +153,8 @@ def _check_page(root: Path, settings: Settings, page: str) -> None:
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 
 
-def _read(path: Path) -> str:
+def _decode(path: Path) -> str:
+    """The page as written (a byte-order mark and '\r' line ends kept)."""
     try:
         with path.open("rb") as fh:
             data = fh.read(MAX_PAGE_BYTES + 1)
@@ -161,11 +164,19 @@ def _read(path: Path) -> str:
         raise DeepphenError(f"larger than {MAX_PAGE_BYTES // 2**20} MiB: not a list page",
                             path=path, hint="give the markdown file of the list")
     try:
-        # A byte-order mark and '\r\n' line ends are left in: the importer drops them and
-        # reports it, as docs/catalog-format.md says (read here, they went unsaid).
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DeepphenError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
+
+
+def _read(path: Path) -> str:
+    """The page's text: no byte-order mark, line ends '\n' (as text mode reads them)."""
+    return _normalized(_decode(path))
+
+
+def _normalized(text: str) -> str:
+    text = text.removeprefix("\ufeff")  # a BOM some editors write is no text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @contextlib.contextmanager
