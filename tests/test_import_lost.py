@@ -273,3 +273,40 @@ def test_cli_reports_crlf_and_a_byte_order_mark(run_cli, tmp_path: Path) -> None
         f"{tmp_path / 'page.md'}:1: warning: byte-order mark dropped",
         f"{tmp_path / 'page.md'}:1: warning: '\\r\\n' line ends written as '\\n'"]
     assert run_cli("export", "--format", "md", "--catalog", tmp_path / "cat").stdout == BASE
+
+
+# ---- 5. what export moves or merges -------------------------------------------------------
+
+EPS = ("### Empirical Study: {year}\n\n- Eps Paper. [[paper]](https://arxiv.org/abs/{id})\n"
+       "  - Eve E.\n  - Key Word: Foo.\n\n")
+
+
+@pytest.mark.parametrize(("page", "line", "message"), [
+    (BASE.replace("## Neural Collapse\n", EPS.format(year=2025, id="2506.00005")
+                  + "## Neural Collapse\n"), 23,
+     "year group 'Empirical Study: 2025' below an older one: export writes the groups newest "
+     "first"),
+    (BASE.replace("## Neural Collapse\n", EPS.format(year=2024, id="2406.00005")
+                  + "## Neural Collapse\n"), 23,
+     "year group 'Empirical Study: 2024' appears twice in the section (first at line 12): "
+     "export merges its entries into the first"),
+    (BASE.replace("- [Empirical Study](#empirical-study)\n- [Neural Collapse](#neural-collapse)",
+                  "- [Neural Collapse](#neural-collapse)\n- [Empirical Study](#empirical-study)"),
+     8, "table-of-contents item [Empirical Study](#empirical-study) out of the sections' "
+        "order: export lists the sections in page order"),
+    (BASE.replace("- [Neural Collapse](#neural-collapse)\n", "- [Neural Collapse](#neural-"
+                  "collapse)\n- [Empirical Study](#empirical-study)\n"), 9,
+     "table-of-contents item [Empirical Study](#empirical-study) listed twice: export lists "
+     "it once"),
+    (BASE.replace("## Neural Collapse\n", "## Related Resources\n\n- [Some Blog](https://blog."
+                  "example.org)\n\n## Neural Collapse\n"), 23,
+     "resources section 'Related Resources' between the paper sections: export writes it "
+     "after them"),
+])
+def test_what_export_reorders_or_merges_is_reported(page: str, line: int, message: str) -> None:
+    """Year groups out of order, one year twice, contents items reordered or listed twice,
+    resources between paper sections: export moved or merged them, with "0 problems"."""
+    result = parse_list(page)
+    assert (line, "warning", message) in notes(result)
+    assert page.splitlines()[line - 1] != render(result.papers, result.settings).splitlines()[
+        line - 1]

@@ -50,6 +50,7 @@ from deepphen.import_years import (
     DETAILS_OPEN_RE,
     SUMMARY_RE,
     YearGroups,
+    closes_group,
 )
 from deepphen.layout import Layout, ResourceSection
 from deepphen.models import Paper, Resource, Section
@@ -98,6 +99,7 @@ class BodyReader:
         self.group_entries = 0
         self.note: tuple[int, list[str], int] | None = None  # (line, comment lines, gap)
         self.resource_section: str | None = None  # heading of the open non-paper section
+        self.moved: list[tuple[int, str]] = []  # resources a paper section follows: notes
         self.resource_level = 0
         self.resource_group: str | None = None
         self.intro_lines: list[tuple[int, str]] = []
@@ -254,9 +256,9 @@ class BodyReader:
         self._end_section(lineno)
         # Resource items alone make no paper section, before the papers too (then moved).
         if "resource" in heading.lower() or resource_block_end(self.lines, lineno - 1, 2):
-            if not self.sections:
-                self.report(lineno, f"resources section {heading!r} before the paper sections: "
-                                    "export writes it after them")
+            where = "between" if self.sections else "before"
+            self.moved.append((lineno, f"resources section {heading!r} {where} the paper "
+                                       "sections: export writes it after them"))
             self._open_resources(heading, 2)
             return False
         if after_resources and self._dated_papers() and not entries_follow(self.lines, lineno, 2):
@@ -318,7 +320,9 @@ class BodyReader:
         if summary:
             self._summary(lineno, line, gap)
             return
-        if DETAILS_CLOSE_RE.match(line) and self._closes_group(lineno):
+        if DETAILS_CLOSE_RE.match(line) and self.years.open is not None and closes_group(
+                self.lines, lineno, self.entry.subs[-1][2] if self.entry and self.entry.subs
+                else None):
             self._finish_entry()
             self._end_group(lineno)
             self.years.close()
@@ -387,21 +391,6 @@ class BodyReader:
             key = f"{self.section.heading}: {group_year(self.year, self.layout)}"
             self.note_gap(key, self._take_note(key, lineno, self.pending_gap))
 
-    def _closes_group(self, lineno: int) -> bool:
-        """A '</details>' line closes the open year group, unless it closes the digest just
-        above it and the group's entries go on after it."""
-        if self.years.open is None:
-            return False
-        entry = self.entry
-        if entry is None or not entry.subs or not opens_details(entry.subs[-1][2]) \
-                or not self.lines[lineno - 2].strip():
-            return True
-        for line in self.lines[lineno:]:
-            if line.strip():
-                return bool(DETAILS_OPEN_RE.match(line) or SUMMARY_RE.match(line)
-                            or is_heading(line) or line.startswith("<!--"))
-        return True
-
     def _end_group(self, lineno: int) -> None:
         """The current year group ends: its placeholder text, if any, is kept."""
         self._finish_entry()
@@ -441,6 +430,9 @@ class BodyReader:
 
     def _new_section(self, lineno: int, heading: str) -> Section:
         """The section of a '## heading': new, or the earlier one of the same heading."""
+        for moved in self.moved:  # the resources above it move below it on export
+            self.report(*moved)
+        self.moved = []
         if (known := self.by_heading.get(heading)) is not None:
             self.report(lineno, f"section {heading!r} appears twice; its entries are merged")
             return known

@@ -160,7 +160,14 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
     resources_anchor = anchor_of(settings.resources_heading)
     by_anchor = {anchor_of(s.heading): s for s in settings.sections}
     resource_sections = {anchor_of(r.heading): r for r in layout.resource_sections}
+    listed_here: set[str] = set()
     for item in items:
+        if item.anchor in listed_here and (item.anchor in by_anchor
+                                           or item.anchor in resource_sections):
+            report(item.line, f"table-of-contents item [{item.label}](#{item.anchor}) listed "
+                              "twice: export lists it once")
+            continue
+        listed_here.add(item.anchor)
         if item.anchor in by_anchor:
             sec = by_anchor[item.anchor]
             if item.label != link_label(sec.heading):  # what export writes for the heading
@@ -174,6 +181,7 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
             layout.toc_after.append(f"- {item.link}")
         else:
             unmatched.append(item)
+    _check_order(items, [anchor_of(s.heading) for s in settings.sections], report)
     listed = {item.anchor for item in toc.items}
     missing = [s for s in settings.sections if anchor_of(s.heading) not in listed]
     # An item whose anchor matches no heading belongs to the next section it does not list.
@@ -189,3 +197,16 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
         if toc.items:
             report(1, f"section {sec.heading!r} is not in the table of contents; export "
                       "lists it")
+
+
+def _check_order(items: list[TocItem], anchors: list[str], report: Report) -> None:
+    """Report the first section item out of the sections' order (export lists them in it)."""
+    place = {anchor: i for i, anchor in enumerate(anchors)}
+    last = -1
+    for item in items:
+        at = place.pop(item.anchor, None)  # an item listed twice: reported above
+        if at is not None and at < last:
+            report(item.line, f"table-of-contents item [{item.label}](#{item.anchor}) out of "
+                              "the sections' order: export lists the sections in page order")
+            return
+        last = at if at is not None else last

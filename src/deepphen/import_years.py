@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from deepphen.dialect import group_label, group_year, year_style
-from deepphen.import_entry import ERROR
+from deepphen.dialect import group_label, group_year, is_heading, year_style
+from deepphen.import_entry import ERROR, opens_details
 from deepphen.layout import Layout
 from deepphen.models import Section
 from deepphen.venues import YEAR_RE
@@ -53,6 +53,7 @@ class YearGroups:
         self.section_styles: dict[str, str] = {}  # slug -> the style of its first group
         self.open: OpenGroup | None = None
         self.floor_seen = False
+        self.seen: dict[str, dict[int, int]] = {}  # slug -> group year -> its first line
 
     def settle(self, lineno: int, style: str, section: Section) -> None:
         """The page's style is that of its first group, a section's that of its own first
@@ -101,7 +102,21 @@ class YearGroups:
         written = group_label(section, group_year(year, self.layout), self.layout)
         if written != text:
             self.report(lineno, f"{what} {text!r} is written as {written!r}")
+        self._check_order(lineno, section, group_year(year, self.layout), written)
         return year
+
+    def _check_order(self, lineno: int, section: Section, year: int, label: str) -> None:
+        """Report a group export moves: one of a year already met in the section (merged into
+        the first), one newer than a group above it (export writes them newest first)."""
+        seen = self.seen.setdefault(section.slug, {})
+        if year in seen:
+            self.report(lineno, f"year group {label!r} appears twice in the section (first at "
+                                f"line {seen[year]}): export merges its entries into the first")
+            return
+        if seen and year > min(seen):
+            self.report(lineno, f"year group {label!r} below an older one: export writes the "
+                                "groups newest first")
+        seen[year] = lineno
 
     def paper_year(self, group: int, id_year: int | None, venue_year: int | None) -> int:
         """A paper's year under the group of ``group``: the group's year, except under the
@@ -136,3 +151,16 @@ class YearGroups:
         """A ``</details>`` line closes the open group; returns it."""
         group, self.open = self.open, None
         return group
+
+
+def closes_group(lines: list[str], lineno: int, last_sub: str | None) -> bool:
+    """Whether the '</details>' line ``lineno`` closes the open year group: not when it closes
+    the digest just above it (``last_sub``, the open entry's last line) and the group's
+    entries go on after it."""
+    if last_sub is None or not opens_details(last_sub) or not lines[lineno - 2].strip():
+        return True
+    for line in lines[lineno:]:
+        if line.strip():
+            return bool(DETAILS_OPEN_RE.match(line) or SUMMARY_RE.match(line)
+                        or is_heading(line) or line.startswith("<!--"))
+    return True
