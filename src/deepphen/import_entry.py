@@ -222,6 +222,7 @@ def _title_line(entry: EntryLines, report: Report) -> tuple[str, list[Link]]:
     elif tail.strip():
         report(entry.line, f"text after the links left out: {short(tail.strip())}", ERROR)
     title, had_period = strip_final_period(title_part.strip())
+    title = title.rstrip()  # export writes none before its period ("- - ." came back "-")
     if not had_period and not title.endswith(("?", "!")):
         report(entry.line, "title has no final period (export adds one)")
     if not title:
