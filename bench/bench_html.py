@@ -14,6 +14,9 @@ filtered view shows its first papers in that time and the rest in later animatio
 (``aria-busy`` on ``#results`` until done); the time until the whole list is shown is
 reported too, on the big page, typing one key after the last list is complete. The search
 index is built while the page is idle after loading; the first key stroke is reported too.
+On the big page the same key strokes are timed again in list order and sorted newest first,
+each query typed once the whole list is shown, with pressing a key word's button and (sorted)
+switching the sort: a sorted view is one list of every paper, which once cost seconds.
 
 Usage:
     .venv/bin/python bench/bench_html.py [--papers 10000] [--runs 5] [--keep DIR]
@@ -65,6 +68,33 @@ const check = () => {
   done([first, performance.now() - t0]);
 };
 check();
+"""
+WAIT = """
+const done = arguments[arguments.length - 1];
+const results = document.getElementById('results');
+const check = () => {
+  if (results.hasAttribute('aria-busy')) requestAnimationFrame(check); else done(true);
+};
+check();
+"""
+CHANGE = """
+const el = document.getElementById(arguments[0]);
+const t0 = performance.now();
+el.value = arguments[1];
+el.dispatchEvent(new Event('change', {bubbles: true}));
+document.body.offsetHeight;
+return performance.now() - t0;
+"""
+# Press a displayed key word's button (the pressed one when there is one: releasing it).
+KEYWORD = """
+const shown = document.getElementById('sections').classList.contains('off') ? '#results'
+  : '#sections';
+const button = document.querySelector(shown + ' .k button[aria-pressed="true"]')
+  || document.querySelector(shown + ' .k button');
+const t0 = performance.now();
+button.click();
+document.body.offsetHeight;
+return performance.now() - t0;
 """
 LOAD = """
 const nav = performance.getEntriesByType('navigation')[0];
@@ -124,6 +154,34 @@ def whole_lists(b: chromium.Browser, page: Path) -> list[tuple[float, str]]:
             times.append((whole, query[:end]))
         b.driver.execute_async_script(SETTLE, "")
     return times
+
+
+def views(b: chromium.Browser, page: Path, runs: int,
+          sort: str) -> tuple[list[tuple[float, str]], list[float], list[float]]:
+    """In one sort order (``""``: list order) with the whole list shown: every typed prefix's
+    key stroke (each query started once the last list is complete), pressing and releasing
+    a key word, and, sorted, switching to the other orders and back."""
+    b.open(page)
+    time.sleep(1.0)
+    b.driver.set_script_timeout(60)
+    if sort:
+        b.js(CHANGE, "sort", sort)
+        b.driver.execute_async_script(WAIT)
+    times, words, switches = [], [], []
+    for _ in range(runs):
+        for query in QUERIES:
+            for end in range(1, len(query) + 1):
+                took, _ = b.js(KEYSTROKE, query[:end])
+                times.append((took, query[:end]))
+            b.js(KEYSTROKE, "")
+            b.driver.execute_async_script(WAIT)
+        for _ in range(2):
+            words.append(b.js(KEYWORD))
+            b.driver.execute_async_script(WAIT)
+        for other in ([o for o in ("newest", "oldest", "") if o != sort] + [sort]) if sort else []:
+            switches.append(b.js(CHANGE, "sort", other))
+            b.driver.execute_async_script(WAIT)
+    return times, words, switches
 
 
 def ms(values: list[float]) -> str:
@@ -188,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"(budget 50 ms); last {shown}")
             print(f"{args.papers} papers: key stroke to the whole list shown "
                   f"{strokes(whole_lists(b, big))}")
+            for sort in ("", "newest"):
+                times, words, switches = views(b, big, args.runs, sort)
+                firsts = [took for took, typed in times if len(typed) == 1]
+                print(f"{args.papers} papers, {sort or 'list order'}, whole list shown: key "
+                      f"stroke {strokes(times)}, a query's first {ms(firsts)}; key word "
+                      f"{ms(words)}" + (f"; switching the sort {ms(switches)}" if switches else ""))
     finally:
         b.quit()
     print(f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())} "

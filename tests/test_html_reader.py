@@ -1,0 +1,77 @@
+"""The HTML page for its readers, in headless Chromium (tests/browser.py): keyboard focus that
+stays where the reader was, the skip link, right-to-left names, print colours, contrast, the
+page without JavaScript, links naming what the page lacks, long labels. Skipped, with one
+line saying so, where Chromium is absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deepphen.catalog import Catalog
+from deepphen.export import html as html_export
+from deepphen.models import Paper, Settings
+from tests import browser as chromium
+from tests.test_html_browser import set_field, settled
+
+REPO = Path(__file__).resolve().parents[1]
+# What the focused element is and where: [tag, text, in which list, the paper's key].
+FOCUSED = """const e = document.activeElement;
+    return [e.tagName, e.textContent.trim().slice(0, 60),
+            e.closest('#results') ? 'results' : e.closest('#sections') ? 'sections' : 'other',
+            e.closest('.paper') ? e.closest('.paper').dataset.key : null];"""
+
+
+def write_page(folder: Path, papers: list[Paper], settings: Settings) -> Path:
+    path = folder / "index.html"
+    path.write_text(html_export.render(papers, settings), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped catalog's page."""
+    catalog = Catalog.load(REPO / "catalog")
+    return write_page(tmp_path_factory.mktemp("page"), catalog.papers, catalog.settings)
+
+
+@pytest.fixture
+def opened(browser: chromium.Browser, page: Path) -> chromium.Browser:
+    browser.driver.set_window_size(1200, 900)
+    browser.open(page)
+    return browser
+
+
+def press(b: chromium.Browser, *keys: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(b.driver).send_keys(*keys).perform()
+
+
+def focused(b: chromium.Browser) -> list[str | None]:
+    settled(b)
+    return b.js(FOCUSED)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two computed ``rgb(r, g, b)`` colours."""
+    def luminance(rgb: str) -> float:
+        channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1:-1].split(",")[:3]]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                   for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_papers_are_not_numbered_list_items(opened: chromium.Browser) -> None:
+    """The browser numbers list items: moving each of thousands of papers in or out of the
+    sorted view's one list renumbered the rest, seconds at 10,000 papers (docs/benchmarks.md)."""
+    set_field(opened, "sort", "newest")
+    settled(opened)
+    displays = opened.js("""return Array.from(new Set(Array.from(
+        document.querySelectorAll('#results .paper'), (p) => getComputedStyle(p).display)))""")
+    assert displays == ["block"]
