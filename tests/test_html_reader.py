@@ -14,7 +14,7 @@ from deepphen.catalog import Catalog
 from deepphen.export import html as html_export
 from deepphen.models import Paper, Settings
 from tests import browser as chromium
-from tests.test_html_browser import set_field, settled
+from tests.test_html_browser import fragment, set_field, settled, visible
 
 REPO = Path(__file__).resolve().parents[1]
 # What the focused element is and where: [tag, text, in which list, the paper's key].
@@ -53,6 +53,50 @@ def press(b: chromium.Browser, *keys: str) -> None:
 def focused(b: chromium.Browser) -> list[str | None]:
     settled(b)
     return b.js(FOCUSED)
+
+
+def test_a_key_word_keeps_focus_when_its_paper_moves(opened: chromium.Browser) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    opened.js("""window.chosen = document.querySelector('#sections .k button');
+        window.chosen.focus();""")
+    tag, word, where, key = focused(opened)
+    assert (tag, where) == ("BUTTON", "sections")
+    press(opened, Keys.ENTER)  # filter by it: its paper moves into #results
+    assert "keyword=" in fragment(opened)
+    assert focused(opened) == [tag, word, "results", key]
+    assert opened.js("return document.activeElement === window.chosen")
+    press(opened, Keys.ENTER)  # press it again: the filter goes, the paper goes home
+    assert fragment(opened) == ""
+    assert focused(opened) == [tag, word, "sections", key]
+    press(opened, Keys.TAB)  # on to the next thing in the list, not the footer
+    assert focused(opened)[2] == "sections"
+
+
+def test_a_title_keeps_focus_when_back_changes_the_sort(browser: chromium.Browser,
+                                                       page: Path) -> None:
+    browser.open(page, "q=grokking")
+    browser.js("document.querySelector('#results .paper:nth-child(2) .t').focus()")
+    before = focused(browser)
+    assert before[2] == "results"
+    browser.js("location.hash = 'q=grokking&sort=newest'")  # as Back or Forward would
+    settled(browser)
+    assert browser.js("return document.getElementById('sort').value") == "newest"
+    assert focused(browser) == before
+
+
+def test_the_skip_link_keeps_the_filters_in_the_address(browser: chromium.Browser,
+                                                        page: Path) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    browser.open(page, "q=grokking&since=2022")
+    shown = visible(browser)
+    press(browser, Keys.TAB)
+    assert browser.js("return document.activeElement.className") == "skip"
+    press(browser, Keys.ENTER)
+    assert fragment(browser) == "#q=grokking&since=2022"
+    assert browser.js("return document.activeElement.id") == "main"
+    assert visible(browser) == shown
 
 
 def contrast(a: str, b: str) -> float:

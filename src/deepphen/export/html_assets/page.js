@@ -293,10 +293,27 @@
     job = null;
     results.removeAttribute("aria-busy");
   };
+  // Moving a paper takes it out of the document for a moment, and the browser then gives
+  // focus to <body>: a reader on a key word or a title would lose their place (the next Tab
+  // went to the footer). The element that had focus gets it back once it is displayed again,
+  // at once or when its batch comes in, unless the reader has gone elsewhere meanwhile.
+  let lost = null;
+  const refocus = (last) => {
+    const el = lost;
+    if (!el) return;
+    const active = doc.activeElement;
+    if (active && active !== el && active !== doc.body) lost = null;
+    else if (el.isConnected && el.getClientRects().length) {
+      lost = null;
+      if (active !== el) el.focus();
+    } else if (last) lost = null;
+  };
   const run = () => {
     frame = 0;
     if (!job) return;
-    if (step(job, BATCH)) cancel(); else frame = later[0](run);
+    const done = step(job, BATCH);
+    if (done) cancel(); else frame = later[0](run);
+    refocus(done);
   };
   // A paper that stops matching leaves at once (#sections is not displayed, so that costs
   // little); the papers that start matching come in as above.
@@ -334,7 +351,10 @@
     if (mode) update(keep, orders[mode], () => sortedList);
     else update(keep, pageOrder, (i) => groupLists[groupOf[i]]);
   };
+  const main = $("main");
   const apply = (s) => {
+    const active = doc.activeElement;
+    if (active && active !== main && main.contains(active)) lost = active;
     let found = null;
     if (s.q) {
       if (s.q !== lastQuery) { lastQuery = s.q; lastResult = search(s.q); }
@@ -380,6 +400,7 @@
     }
     setMarks(found && found.terms);
     if (!observer && markTerms) shown.slice(0, 200).forEach(syncMarks);
+    refocus(!job);
   };
 
   let state = {};
@@ -438,12 +459,12 @@
       commit(s, true);
       return;
     }
-    const a = e.target.closest && e.target.closest('.toc a[href^="#"]');
+    const a = e.target.closest && e.target.closest('.toc a[href^="#"], a.skip');
     if (a) { // jump without replacing the filters in the fragment
       const n = a.parentNode.querySelector(".n");
       const copy = n && sectionHeads[+n.dataset.s];
-      const target = sectionsEl.classList.contains("off")
-        ? copy && copy.isConnected && copy : $(a.getAttribute("href").slice(1));
+      const target = a.classList.contains("skip") || !sectionsEl.classList.contains("off")
+        ? $(a.getAttribute("href").slice(1)) : copy && copy.isConnected && copy;
       if (target) {
         e.preventDefault();
         target.scrollIntoView();
