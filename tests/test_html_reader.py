@@ -99,6 +99,44 @@ def test_the_skip_link_keeps_the_filters_in_the_address(browser: chromium.Browse
     assert visible(browser) == shown
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_print_is_black_on_white(browser: chromium.Browser, page: Path, scheme: str) -> None:
+    browser.cdp("Emulation.setEmulatedMedia", {
+        "media": "print", "features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    try:
+        browser.open(page, "keyword=Grokking")
+        settled(browser)
+        colours = browser.js("""const pressed = document.querySelector(
+                '#results .k button[aria-pressed="true"]');
+            const other = document.querySelector('#results .k button[aria-pressed="false"]');
+            return [pressed, other].map((b) => getComputedStyle(b).color)
+                .concat([getComputedStyle(document.body).backgroundColor]);""")
+        assert colours == ["rgb(0, 0, 0)", "rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+        # "[code <address>]": the closing bracket prints too.
+        after = browser.js("""const l = document.querySelector('#results .paper .l');
+            return [getComputedStyle(l, '::before').content,
+                    getComputedStyle(l, '::after').content, l.href];""")
+        assert after[0] == '"["'
+        assert after[1] == f'" <{after[2]}>]"'
+    finally:
+        browser.cdp("Emulation.setEmulatedMedia", {"media": "", "features": []})
+
+
+def test_key_words_are_buttons_only_with_the_script(browser: chromium.Browser,
+                                                    page: Path) -> None:
+    browser.open(page, javascript=False)
+    try:
+        # Without the script nothing would happen on a key word: no tab stop, no button.
+        assert browser.js("""return Array.from(document.querySelectorAll('button'))
+            .filter((b) => b.getClientRects().length).length""") == 0
+        assert browser.js("return document.querySelectorAll('.k span').length") > 1000
+    finally:
+        browser.open(page)
+    counts = browser.js("""return [document.querySelectorAll('.k > *').length,
+        document.querySelectorAll('.k > button[aria-pressed="false"]').length]""")
+    assert counts[0] > 1000 and counts == [counts[0]] * 2
+
+
 def contrast(a: str, b: str) -> float:
     """WCAG contrast ratio of two computed ``rgb(r, g, b)`` colours."""
     def luminance(rgb: str) -> float:

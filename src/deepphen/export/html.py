@@ -198,9 +198,10 @@ def paper_html(paper: Paper, keyword_ids: dict[str, int]) -> str:
     parts.append(f'<p class="m">{" · ".join(meta)}</p>')
     words = [w for w in paper.keywords if keyword_key(w) in keyword_ids]
     if words:
-        # Outside any form a button needs no type; the script maps its text to the key word.
-        buttons = "".join(f"<button>{esc(word)}</button>" for word in words)
-        parts.append(f'<p class="k">{buttons}</p>')
+        # Labels here; the script makes them buttons (without it, buttons that do nothing
+        # would be a tab stop each). It maps a button's text to the key word.
+        labels = "".join(f"<span>{esc(word)}</span>" for word in words)
+        parts.append(f'<p class="k">{labels}</p>')
     if paper.digest and paper.digest.strip():
         parts.append(f"<details><summary>Digest</summary><p>{esc(paper.digest.strip())}</p>"
                      "</details>")

@@ -1,6 +1,14 @@
 // deepphen's page script, second part (after search.js, in the same function): marking,
 // filters, sort, the URL-fragment state and the keyboard. It only moves, shows, hides and
 // marks what the server-rendered page already has.
+  // Key words are labels in the page (without the script, buttons would be tab stops that do
+  // nothing): here they become toggle buttons, before anything reads them.
+  for (const label of doc.querySelectorAll(".k span")) {
+    const button = doc.createElement("button");
+    button.textContent = label.textContent;
+    button.setAttribute("aria-pressed", "false");
+    label.replaceWith(button);
+  }
   // --- marking matched words (only ever as text nodes and <mark> elements) ---------------
   // A word as fold reads one: letters and digits with their accents and invisible
   // characters, and apostrophes inside it ("Don’t" is marked whole, as "dont" matched it).
