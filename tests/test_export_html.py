@@ -28,7 +28,7 @@ from tests.helpers import make_catalog, sample_papers, sample_settings
 ALLOWED_TAGS = {"html", "head", "meta", "link", "title", "style", "body", "a", "header", "h1",
                 "h2", "h3", "div", "p", "code", "em", "strong", "nav", "ul", "ol", "li", "span",
                 "form", "label", "kbd", "input", "small", "select", "option", "button", "main",
-                "section", "details", "summary", "footer", "script"}
+                "section", "details", "summary", "footer", "script", "bdi"}
 
 
 class Page(HTMLParser):
@@ -127,6 +127,19 @@ def test_content_security_policy_allows_exactly_the_inline_style_and_script() ->
     assert not [a for _, a in page.tags if "src" in a]
     assert [a["href"] for t, a in page.tags if t == "link"] == ["data:,"]
 
+
+
+def test_right_to_left_names_are_isolated_one_by_one() -> None:
+    """A right-to-left name would carry the next name, the venue and the year into its run:
+    each name of such a paper is a <bdi>. Left-to-right names cannot, and stay plain text."""
+    section = sample_settings().sections[0].slug
+    papers = [Paper(title="T", year=2020, section=section, key="rtl",
+                    authors=["Alice <b>", "\u05d0\u05d1\u05d9 \u05db\u05d4\u05df"]),
+              Paper(title="U", year=2021, section=section, key="ltr", authors=["Bob", "Carol"])]
+    text = render(papers, sample_settings())
+    assert ('<span class="a"><bdi>Alice &lt;b&gt;</bdi>, '
+            '<bdi>\u05d0\u05d1\u05d9 \u05db\u05d4\u05df</bdi></span>') in text
+    assert '<span class="a">Bob, Carol</span>' in text
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -12,7 +12,7 @@ import pytest
 
 from deepphen.catalog import Catalog
 from deepphen.export import html as html_export
-from deepphen.models import Paper, Settings
+from deepphen.models import Link, Paper, Section, Settings
 from tests import browser as chromium
 from tests.test_html_browser import fragment, set_field, settled, visible
 
@@ -99,6 +99,47 @@ def test_the_skip_link_keeps_the_filters_in_the_address(browser: chromium.Browse
     assert visible(browser) == shown
 
 
+def test_right_to_left_names_keep_the_line_in_order(browser: chromium.Browser,
+                                                    tmp_path: Path) -> None:
+    settings = Settings(title="Bidi", sections=[Section("Others", "others")])
+    papers = [Paper(title="Learning dynamics", year=2020, section="others", key="mixed",
+                    authors=["Alice Smith", "אבי כהן", "שרה לוי"], venue="כנס ישראלי",
+                    keywords=["Grokking"], links=[Link("paper", "https://example.org/p")]),
+              Paper(title="מאמר על למידה", year=2021, section="others", key="rtl-title",
+                    authors=["Bob Jones"], keywords=["Grokking"],
+                    links=[Link("paper", "https://example.org/q"),
+                           Link("code", "https://example.org/c")])]
+    path = write_page(tmp_path, papers, settings)
+    # Left edges, on screen, of each author, the venue and the year (a text node).
+    lefts = """const p = document.querySelector(`.paper[data-key="${arguments[0]}"]`);
+        const m = p.querySelector('.m'), year = document.createRange();
+        year.selectNodeContents(m.lastChild);
+        const names = p.querySelectorAll('.a bdi');
+        return [...Array.from(names, (n) => n.textContent), 'venue', 'year',
+                ...Array.from(names, (n) => n.getBoundingClientRect().left),
+                p.querySelector('.v').getBoundingClientRect().left,
+                year.getBoundingClientRect().left];"""
+    for javascript in (False, True):
+        browser.open(path, javascript=javascript)
+        found = browser.js(lefts, "mixed")
+        labels, xs = found[:5], found[5:]
+        assert labels == ["Alice Smith", "אבי כהן", "שרה לוי", "venue", "year"]
+        assert xs == sorted(xs), "the meta line reads in the wrong order"
+        title, code = browser.js("""const p = document.querySelector('[data-key="rtl-title"]');
+            return [p.querySelector('.t'), p.querySelector('.l')]
+                .map((e) => e.getBoundingClientRect().left);""")
+        assert title < code
+    # Marking a match keeps the names apart.
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.open(path, "q=alice")
+    WebDriverWait(browser.driver, 5).until(lambda d: d.execute_script(
+        "return document.querySelectorAll('.a bdi mark').length === 1"))
+    assert browser.js("return document.querySelectorAll('.a bdi').length") == 3
+    # A paper whose names are all left to right has no <bdi>: the page stays small.
+    assert browser.js("return document.querySelectorAll('.a:not(:has(bdi))').length") == 1
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_print_is_black_on_white(browser: chromium.Browser, page: Path, scheme: str) -> None:
     browser.cdp("Emulation.setEmulatedMedia", {
@@ -147,6 +188,25 @@ def contrast(a: str, b: str) -> float:
 
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def test_a_long_link_label_wraps_on_a_phone(browser: chromium.Browser, tmp_path: Path) -> None:
+    settings = Settings(title="Long", sections=[Section("Others", "others")])
+    papers = [Paper(title="Paper", year=2020, section="others", key="long",
+                    links=[Link("paper", "https://example.org/p"),
+                           Link("x" * 400, "https://example.org/c")])]
+    path = write_page(tmp_path, papers, settings)
+    browser.cdp("Emulation.setDeviceMetricsOverride",
+                {"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.open(path)
+        assert browser.js("return innerWidth") == 320
+        assert browser.js("return document.documentElement.scrollWidth") <= 320
+        # Nor cut off at the paper's edge: the label wraps inside the width.
+        assert browser.js("return document.querySelector('.l').getBoundingClientRect().right"
+                          ) <= 320
+    finally:
+        browser.cdp("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_papers_are_not_numbered_list_items(opened: chromium.Browser) -> None:

@@ -20,6 +20,7 @@ import hashlib
 import html
 import json
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 from itertools import groupby
@@ -179,9 +180,14 @@ def block_md(text: str, top_level: int = 2) -> str:
 
 
 # --- papers ------------------------------------------------------------------------------
+def right_to_left(text: str) -> bool:
+    """Whether the text holds a right-to-left letter (Hebrew, Arabic, ...)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
 def paper_html(paper: Paper, keyword_ids: dict[str, int]) -> str:
     """One paper as an ``<li class="paper" data-key>``: title link, links, authors, venue,
-    year, key-word buttons and the digest."""
+    year, key words (labels the script makes buttons) and the digest."""
     title = esc(paper.title)
     parts = [f'<li class="paper" data-key="{esc(paper.key)}">',
              f'<p class="h">{link(paper.paper_url, title, "t")}']
@@ -191,7 +197,12 @@ def paper_html(paper: Paper, keyword_ids: dict[str, int]) -> str:
     parts.append("</p>")
     meta = []
     if paper.authors:
-        meta.append(f'<span class="a">{esc(", ".join(paper.authors))}</span>')
+        # A right-to-left name would carry its neighbours (the next name, the venue, the year)
+        # into its run and reorder the line: then each name is isolated. Left-to-right names
+        # cannot, and stay plain text, which keeps the page small.
+        names = ([f"<bdi>{esc(a)}</bdi>" for a in paper.authors]
+                 if any(map(right_to_left, paper.authors)) else [esc(a) for a in paper.authors])
+        meta.append(f'<span class="a">{", ".join(names)}</span>')
     if paper.venue:
         meta.append(f'<span class="v">{esc(paper.venue)}</span>')
     meta.append(str(paper.year))

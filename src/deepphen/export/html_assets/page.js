@@ -17,7 +17,9 @@
   const targets = (i) => {
     const el = els[i];
     if (!el._targets) {
-      el._targets = Array.from(el.querySelectorAll(".t, .a, .v, .k button"));
+      // Authors isolated one by one (<bdi>) are marked one by one, which keeps them apart.
+      el._targets = Array.from(el.querySelectorAll(".t, .a, .v, .k button"))
+        .flatMap((t) => (t.matches(".a") && t.firstElementChild ? Array.from(t.children) : [t]));
       el._targets.forEach((t) => { t._text = t.textContent; });
     }
     return el._targets;
