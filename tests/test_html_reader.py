@@ -24,6 +24,7 @@ FOCUSED = """const e = document.activeElement;
             e.closest('.paper') ? e.closest('.paper').dataset.key : null];"""
 
 
+
 def write_page(folder: Path, papers: list[Paper], settings: Settings) -> Path:
     path = folder / "index.html"
     path.write_text(html_export.render(papers, settings), encoding="utf-8")
@@ -188,6 +189,48 @@ def contrast(a: str, b: str) -> float:
 
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_controls_and_placeholders_have_contrast(browser: chromium.Browser, page: Path,
+                                                 scheme: str) -> None:
+    browser.cdp("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    try:
+        browser.open(page)
+        panel = browser.js(
+            "return getComputedStyle(document.getElementById('controls')).backgroundColor")
+        for control in ("q", "section", "keyword", "since", "sort", "reset"):
+            edge, background = browser.js("""const s = getComputedStyle(
+                document.getElementById(arguments[0]));
+                return [s.borderTopColor, s.backgroundColor];""", control)
+            assert contrast(edge, background) >= 3, control  # WCAG 1.4.11
+            assert contrast(edge, panel) >= 3, control
+        for field in ("q", "since"):
+            hint, background = browser.js("""const e = document.getElementById(arguments[0]);
+                return [getComputedStyle(e, '::placeholder').color,
+                        getComputedStyle(e).backgroundColor];""", field)
+            assert contrast(hint, background) >= 4.5, field  # WCAG 1.4.3
+    finally:
+        browser.cdp("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_an_option_for_an_old_link_goes_when_no_longer_chosen(browser: chromium.Browser,
+                                                              page: Path) -> None:
+    added = """return Array.from(document.querySelectorAll('#section option, #keyword option'))
+        .filter((o) => o.textContent.endsWith('(not in this page)')).map((o) => o.value)"""
+    browser.open(page, "keyword=bogus-one&section=nowhere")
+    assert sorted(browser.js(added)) == ["bogus-one", "nowhere"]
+    browser.js("location.hash = 'keyword=bogus-two'")
+    settled(browser)
+    assert browser.js(added) == ["bogus-two"]
+    set_field(browser, "keyword", "Grokking")  # the menu's own choice
+    assert browser.js(added) == []
+    browser.js("location.hash = 'section=gone'")
+    settled(browser)
+    browser.js("document.getElementById('reset').click()")
+    assert browser.js(added) == []
+    assert fragment(browser) == ""
 
 
 def test_a_long_link_label_wraps_on_a_phone(browser: chromium.Browser, tmp_path: Path) -> None:

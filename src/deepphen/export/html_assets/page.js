@@ -166,22 +166,29 @@
     if (b._k === undefined) b._k = keywordIndex(b.textContent);
     return b._k;
   };
-  // A section or key word the page does not have (an old link) still filters: to nothing.
+  // A section or key word the page does not have (an old link) still filters: to nothing,
+  // and has its option while it is chosen (no longer: the option goes).
   const ensureOption = (select, value) => {
+    for (const o of Array.from(select.options)) if (o._added && o.value !== value) o.remove();
     if (!value || Array.from(select.options).some((o) => o.value === value)) return;
-    select.append(option(value, `${value} (not in this page)`));
+    const added = option(value, `${value} (not in this page)`);
+    added._added = true;
+    select.append(added);
+  };
+  const ensureOptions = (s) => {
+    ensureOption(controls.section, s.section);
+    ensureOption(controls.keyword, s.keyword);
   };
   const toControls = (s) => {
     if (s.section) {
       const i = sectionIndex(s.section);
       if (i >= 0) s.section = data.sections[i][0];
-      ensureOption(controls.section, s.section);
     }
     if (s.keyword) {
       const i = keywordIndex(s.keyword);
       if (i >= 0) s.keyword = data.keywords[i];
-      ensureOption(controls.keyword, s.keyword);
     }
+    ensureOptions(s);
     if (doc.activeElement !== controls.q || controls.q.value !== (s.q || "")) {
       controls.q.value = s.q || "";
     }
@@ -418,6 +425,7 @@
   const commit = (s, push) => {
     const before = hashOf(state);
     state = s;
+    ensureOptions(state); // a menu's own choice drops an option added for an old link
     apply(state);
     const url = hashOf(state);
     if (url === before && push) return;
