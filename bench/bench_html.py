@@ -14,12 +14,13 @@ filtered view shows its first papers in that time and the rest in later animatio
 (``aria-busy`` on ``#results`` until done); the time until the whole list is shown is
 reported too, on the big page, typing one key after the last list is complete. The search
 index is built while the page is idle after loading; the first key stroke is reported too.
-On the big page the same key strokes are timed again in list order and sorted newest first,
-each query typed once the whole list is shown, with pressing a key word's button and (sorted)
-switching the sort: a sorted view is one list of every paper, which once cost seconds.
+On the big page the same key strokes are timed again from three views (the full list; list
+order with every paper filtered in; sorted newest first), each query typed once the whole list
+is shown, with pressing a key word's button and (sorted) switching the sort: a sorted view is
+one list of every paper, which once cost seconds.
 
 Usage:
-    .venv/bin/python bench/bench_html.py [--papers 10000] [--runs 5] [--keep DIR]
+    .venv/bin/python bench/bench_html.py [--papers 10000] [--runs 5] [--keep DIR] [--views]
 """
 
 from __future__ import annotations
@@ -156,17 +157,27 @@ def whole_lists(b: chromium.Browser, page: Path) -> list[tuple[float, str]]:
     return times
 
 
+# The views a query starts from: the full list; list order with a filter every paper passes
+# (the earliest year), so every paper is in #results; sorted, also every paper in #results.
+VIEWS = {"list order, unfiltered": (None, ""), "list order, every paper filtered in":
+         ("since", "first year"), "newest first": ("sort", "newest")}
+
+
 def views(b: chromium.Browser, page: Path, runs: int,
-          sort: str) -> tuple[list[tuple[float, str]], list[float], list[float]]:
-    """In one sort order (``""``: list order) with the whole list shown: every typed prefix's
-    key stroke (each query started once the last list is complete), pressing and releasing
-    a key word, and, sorted, switching to the other orders and back."""
+          view: str) -> tuple[list[tuple[float, str]], list[float], list[float]]:
+    """From one of VIEWS with the whole list shown: every typed prefix's key stroke (each
+    query started once the last list is complete), pressing and releasing a key word, and,
+    sorted, switching to the other orders and back."""
     b.open(page)
     time.sleep(1.0)
     b.driver.set_script_timeout(60)
-    if sort:
-        b.js(CHANGE, "sort", sort)
+    field, value = VIEWS[view]
+    if field:
+        if value == "first year":
+            value = b.js("return document.getElementById('since').min")
+        b.js(CHANGE, field, value)
         b.driver.execute_async_script(WAIT)
+    sort = value if field == "sort" else ""
     times, words, switches = [], [], []
     for _ in range(runs):
         for query in QUERIES:
@@ -206,9 +217,55 @@ def paired_exports(catalog: Path, work: Path, runs: int) -> tuple[list[float], l
     return md, html
 
 
+def report_views(b: chromium.Browser, page: Path, papers: int, runs: int) -> None:
+    """One line per view of VIEWS: key strokes, key word, sort switches."""
+    for view in VIEWS:
+        times, words, switches = views(b, page, runs, view)
+        firsts = [took for took, typed in times if len(typed) == 1]
+        print(f"{papers} papers, {view}, whole list shown: key stroke {strokes(times)}, a "
+              f"query's first {ms(firsts)}; key word {ms(words)}"
+              + (f"; switching the sort {ms(switches)}" if switches else ""), flush=True)
+
+
+def everything(b: chromium.Browser, work: Path, args: argparse.Namespace) -> None:
+    """The shipped page, then the big page: every measure in the module's docstring."""
+    shipped = work / "shipped.html"
+    export(SHIPPED, "html", shipped)
+    size = shipped.stat().st_size
+    print(f"shipped catalog: page {size / 1000:.0f} KB (budget 400 KB)")
+    loads, paints = first_render(b, shipped, args.runs)
+    print(f"shipped catalog: first render (loadEventEnd) {ms(loads)}; "
+          f"first contentful paint {ms(paints)} (budget 300 ms)")
+    first, times, shown = keystrokes(b, shipped, args.runs)
+    print(f"shipped catalog: key stroke {strokes(times)}; first {first:.0f} ms")
+
+    with generate.generated_catalog(args.papers, args.keep) as catalog:
+        big, md = work / "big.html", work / "big.md"
+        export(catalog, "html", big)  # warms the catalog cache
+        md_s, html_s = paired_exports(catalog, work, args.runs)
+        export(catalog, "md", md)
+        ratio = big.stat().st_size / md.stat().st_size
+        print(f"{args.papers} papers: html {big.stat().st_size / 1e6:.2f} MB, markdown "
+              f"{md.stat().st_size / 1e6:.2f} MB, ratio {ratio:.2f} (budget 2)")
+        ratios = [h / m for h, m in zip(html_s, md_s, strict=True)]
+        print(f"{args.papers} papers: export --format html median "
+              f"{statistics.median(html_s):.2f} s, --format md {statistics.median(md_s):.2f}"
+              f" s in pairs; html/md {statistics.median(ratios):.2f} (budget 2 s)")
+        loads, paints = first_render(b, big, max(2, args.runs // 2))
+        print(f"{args.papers} papers: first render {ms(loads)}; first paint {ms(paints)}")
+        first, times, shown = keystrokes(b, big, args.runs)
+        print(f"{args.papers} papers: key stroke {strokes(times)}; first {first:.0f} ms "
+              f"(budget 50 ms); last {shown}")
+        print(f"{args.papers} papers: key stroke to the whole list shown "
+              f"{strokes(whole_lists(b, big))}")
+        report_views(b, big, args.papers, args.runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     generate.add_size_arguments(parser)
+    parser.add_argument("--views", action="store_true",
+                        help="only the big page's three views (to compare two checkouts)")
     args = parser.parse_args(argv)
     reason = chromium.missing()
     if reason:
@@ -217,41 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="deepphen-bench-html-"))
     b = chromium.Browser(1200, 900)
     try:
-        shipped = work / "shipped.html"
-        export(SHIPPED, "html", shipped)
-        size = shipped.stat().st_size
-        print(f"shipped catalog: page {size / 1000:.0f} KB (budget 400 KB)")
-        loads, paints = first_render(b, shipped, args.runs)
-        print(f"shipped catalog: first render (loadEventEnd) {ms(loads)}; "
-              f"first contentful paint {ms(paints)} (budget 300 ms)")
-        first, times, shown = keystrokes(b, shipped, args.runs)
-        print(f"shipped catalog: key stroke {strokes(times)}; first {first:.0f} ms")
-
-        with generate.generated_catalog(args.papers, args.keep) as catalog:
-            big, md = work / "big.html", work / "big.md"
-            export(catalog, "html", big)  # warms the catalog cache
-            md_s, html_s = paired_exports(catalog, work, args.runs)
-            export(catalog, "md", md)
-            ratio = big.stat().st_size / md.stat().st_size
-            print(f"{args.papers} papers: html {big.stat().st_size / 1e6:.2f} MB, markdown "
-                  f"{md.stat().st_size / 1e6:.2f} MB, ratio {ratio:.2f} (budget 2)")
-            ratios = [h / m for h, m in zip(html_s, md_s, strict=True)]
-            print(f"{args.papers} papers: export --format html median "
-                  f"{statistics.median(html_s):.2f} s, --format md {statistics.median(md_s):.2f}"
-                  f" s in pairs; html/md {statistics.median(ratios):.2f} (budget 2 s)")
-            loads, paints = first_render(b, big, max(2, args.runs // 2))
-            print(f"{args.papers} papers: first render {ms(loads)}; first paint {ms(paints)}")
-            first, times, shown = keystrokes(b, big, args.runs)
-            print(f"{args.papers} papers: key stroke {strokes(times)}; first {first:.0f} ms "
-                  f"(budget 50 ms); last {shown}")
-            print(f"{args.papers} papers: key stroke to the whole list shown "
-                  f"{strokes(whole_lists(b, big))}")
-            for sort in ("", "newest"):
-                times, words, switches = views(b, big, args.runs, sort)
-                firsts = [took for took, typed in times if len(typed) == 1]
-                print(f"{args.papers} papers, {sort or 'list order'}, whole list shown: key "
-                      f"stroke {strokes(times)}, a query's first {ms(firsts)}; key word "
-                      f"{ms(words)}" + (f"; switching the sort {ms(switches)}" if switches else ""))
+        if args.views:
+            with generate.generated_catalog(args.papers, args.keep) as catalog:
+                export(catalog, "html", work / "big.html")
+                report_views(b, work / "big.html", args.papers, args.runs)
+        else:
+            everything(b, work, args)
     finally:
         b.quit()
     print(f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
