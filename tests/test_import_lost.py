@@ -310,3 +310,16 @@ def test_what_export_reorders_or_merges_is_reported(page: str, line: int, messag
     assert (line, "warning", message) in notes(result)
     assert page.splitlines()[line - 1] != render(result.papers, result.settings).splitlines()[
         line - 1]
+
+
+def test_a_resources_section_the_contents_do_not_list_is_reported() -> None:
+    """Export lists the related resources in the contents: an item added, unsaid."""
+    page = BASE + "\n## Related Resources\n\n- [Some Blog](https://blog.example.org)\n"
+    result = parse_list(page)
+    assert (8, "warning", "the contents have no item for 'Related Resources': export adds "
+            "one") in notes(result)
+    assert "- [Related Resources](#related-resources)" in render(result.papers,
+                                                              result.settings).splitlines()
+    listed = page.replace("- [Neural Collapse](#neural-collapse)\n", "- [Neural Collapse]"
+                          "(#neural-collapse)\n- [Related Resources](#related-resources)\n")
+    assert not parse_list(listed).problems

@@ -183,6 +183,10 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
             unmatched.append(item)
     _check_order(items, [anchor_of(s.heading) for s in settings.sections], report)
     listed = {item.anchor for item in toc.items}
+    if toc.items and resources_anchor not in listed and any(
+            r.section is None for r in settings.resources):
+        report(toc.items[-1].line, f"the contents have no item for "
+                                   f"{settings.resources_heading!r}: export adds one")
     missing = [s for s in settings.sections if anchor_of(s.heading) not in listed]
     # An item whose anchor matches no heading belongs to the next section it does not list.
     for item, sec in zip(unmatched, missing, strict=False):
