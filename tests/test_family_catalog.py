@@ -223,3 +223,69 @@ def test_an_error_in_a_later_page_names_its_own_table(tmp_path: Path, run_cli) -
         load_settings(root)
     assert err.value.line == line
     assert "pages[1]: field 'recent_months' must be 1..1200" in str(err.value)
+
+
+# ---- red-team round 7: the two-page catalog as its curator uses it ------------------------
+
+
+def test_the_html_page_takes_the_lists_name_from_the_page_that_has_one(tmp_path: Path,
+                                                                      run_cli) -> None:
+    """The full page has no title (the front page has): the HTML page's <title> and <h1>
+    were empty."""
+    root = two_pages(tmp_path, run_cli)
+    html = run_cli("export", "--catalog", root, "--format", "html").stdout
+    assert "<title>Invented Reliable Learning" in html
+    assert "<h1>Invented Reliable Learning" in html
+
+
+def test_a_misspelt_key_in_a_further_pages_tables_is_reported(tmp_path: Path,
+                                                             run_cli) -> None:
+    root = two_pages(tmp_path, run_cli)
+    toml = root / "catalog.toml"
+    text = toml.read_text(encoding="utf-8")
+    text += ('\n[[pages]]\npage = "third.md"\n\n[[pages.sections]]\nslug = "robustness"\n'
+             'headng = "R"\nheading = "Other"\n\n[[pages.resources]]\nname = "n"\n'
+             'url = "https://example.org"\nnotes = "x"\n')
+    toml.write_text(text, encoding="utf-8")
+    result = run_cli("lint", "--catalog", root, "--rule", "DP604", exit_code=1)
+    lines = text.splitlines()
+    headng, notes = lines.index('headng = "R"') + 1, lines.index('notes = "x"') + 1
+    assert f"catalog.toml:{headng}:1: unknown key 'headng' in pages[1].sections[0]" in \
+        result.stdout
+    assert "unknown key 'heading' in pages[1].sections[0]; a section's heading is the " \
+        "catalog's" in result.stdout
+    assert f"catalog.toml:{notes}:1: unknown key 'notes' in pages[1].resources[0]" in \
+        result.stdout
+
+
+def test_a_further_pages_bad_path_is_reported_at_its_own_line(tmp_path: Path,
+                                                              run_cli) -> None:
+    root = two_pages(tmp_path, run_cli)
+    toml = root / "catalog.toml"
+    text = toml.read_text(encoding="utf-8").replace('page = "family-front.md"',
+                                                    'page = "../family-front.md"')
+    toml.write_text(text, encoding="utf-8")
+    from deepphen.catalog import page_path
+    from deepphen.errors import CatalogError
+
+    with pytest.raises(CatalogError) as err:  # as add and refresh ask, writing the pages
+        page_path(root, load_settings(root).pages[0])
+    assert err.value.line == text.splitlines().index('page = "../family-front.md"') + 1
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv"])
+def test_export_never_writes_over_another_declared_page(tmp_path: Path, run_cli,
+                                                        fmt: str) -> None:
+    """`export --format md -o catalog/README.md`, the single-page habit, replaced the
+    sibling list's front page with the full list (or a CSV), exit 0."""
+    root = two_pages(tmp_path, run_cli)
+    run_cli("lint", "--catalog", root, "--fix", exit_code=None)
+    front = root / "family-front.md"
+    before = front.read_bytes()
+    result = run_cli("export", "--catalog", root, "--format", fmt, "-o", front, exit_code=2)
+    assert "it is the catalog's page 'family-front.md'" in result.stderr
+    assert "--page family-front.md" in result.stderr
+    assert front.read_bytes() == before
+    run_cli("export", "--catalog", root, "--format", "md", "--page", "family-front.md",
+            "-o", front)
+    run_cli("export", "--catalog", root, "--format", "md", "-o", root / "family-full.md")

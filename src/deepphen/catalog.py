@@ -303,17 +303,37 @@ def page_path(root: Path, settings: Settings) -> Path | None:
     if problem:
         path = Path(root) / SETTINGS_FILE
         raise CatalogError(f"{problem}: {settings.page!r}", path=path,
-                           line=field_line(path, "page"),
-                           hint="set page to a markdown file in the catalog folder, "
-                           "e.g. page = \"README.md\"")
+                           line=_page_line(path, settings.page or ""),
+                           hint="set page to a markdown file in the catalog folder, not a "
+                           "folder nor a file the catalog owns")
     return Path(root) / settings.page if settings.page else None
 
 
-def check_output(root: Path, settings: Settings, output: Path) -> None:
+def _page_line(path: Path, page: str) -> int | None:
+    """The line of catalog.toml setting ``page = <page>``: a further page's, not the first
+    page's ``page =`` line, when the fault is the further page's."""
+    import json
+
+    try:
+        lines = text_lines(read_text(path))
+    except CatalogError:
+        return None
+    written = {json.dumps(page, ensure_ascii=False), f"'{page}'"}
+    for number, line in enumerate(lines, 1):
+        key, equals, value = line.partition("=")
+        if equals and key.strip() == "page" and value.split("#")[0].strip() in written:
+            return number
+    return key_line(lines, "page")
+
+
+def check_output(root: Path, settings: Settings, output: Path, *,
+                 writing: str | None = None) -> None:
     """CatalogError when ``output`` (``export -o``) is inside the catalog folder and names a
     file the catalog owns (paths.page_problem): a page may be written there, never over
-    ``catalog.toml``, a paper file, a section folder's content or deepphen's own files.
-    A path outside the catalog is the user's to choose."""
+    ``catalog.toml``, a paper file, a section folder's content or deepphen's own files;
+    nor over one of the catalog's pages but the one being exported (``writing``, that
+    page's file): a CSV, or the full list, replaced the front page. A path outside the
+    catalog is the user's to choose."""
     try:
         rel = resolved(Path(output)).relative_to(resolved(Path(root)))
     except (ValueError, OSError):
@@ -323,6 +343,11 @@ def check_output(root: Path, settings: Settings, output: Path) -> None:
         raise CatalogError(f"refusing to write it: {problem.removeprefix('page ')}",
                            path=output, hint="write outside the catalog folder, or to its "
                            "page (e.g. README.md)")
+    pages = [view.page for view in settings.page_views() if view.page]
+    if rel.as_posix() in pages and rel.as_posix() != writing:
+        raise CatalogError(f"refusing to write it: it is the catalog's page {rel.as_posix()!r}",
+                           path=output, hint=f"'deepphen export --format md --page "
+                           f"{rel.as_posix()}' writes that page; choose another file for this")
 
 
 def write_file(root: Path, path: Path, text: str) -> None:

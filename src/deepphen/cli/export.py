@@ -82,14 +82,16 @@ def export_command(
 
     with _writer_lock(catalog, output):
         settings, papers = select_papers(catalog, query, filters)
-        if output is not None:
-            from deepphen.catalog import check_output, find_catalog
-
-            check_output(find_catalog(catalog), settings, output)
+        declared = settings
         if page is not None:
             if fmt != "md":
                 raise usage_error("--page chooses a markdown page: use it with --format md")
             settings = _declared_page(settings, page)
+        if output is not None:
+            from deepphen.catalog import check_output, find_catalog
+
+            check_output(find_catalog(catalog), declared, output,
+                         writing=settings.page if fmt == "md" else None)
         text = exporter(fmt)(papers, settings)
         if output is None:
             # On a terminal the text is to be read, not kept: no control character may act.

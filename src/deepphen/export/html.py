@@ -261,7 +261,11 @@ def render(papers: list[Paper], settings: Settings) -> str:
                     [x for x in (p.arxiv, p.doi) if x and x != p.key], rank[id(p)]]
                    for si, (_, group) in enumerate(groups) for p in group],
     }
-    title = esc(settings.title)
+    # The list's name, from the first of its pages that has one: the sibling list's full
+    # page has none (its front page, a further page, has), and the page was left blank.
+    named = next((view for view in settings.page_views() if view.title.strip()), settings)
+    title = esc(named.title.strip() or "Papers")
+    intro = settings.intro if settings.intro and settings.intro.strip() else named.intro
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -282,8 +286,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
         '<a class="skip" href="#main">Skip to the papers</a>',
         f'<header><h1>{title}</h1>',
     ]
-    if settings.intro and settings.intro.strip():
-        out.append(f'<div class="intro">{block_md(settings.intro)}</div>')
+    if intro and intro.strip():
+        out.append(f'<div class="intro">{block_md(intro)}</div>')
     out.append("</header>")
     if groups:
         toc = "".join(

@@ -6,6 +6,7 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from deepphen.comments import key_line
 from deepphen.errors import unknown_name_hint
@@ -91,8 +92,8 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
     settings are rewritten), so the list silently keeps the default.
 
     Bad:  ``regenerate_pages = true``, ``{ heading = "Others", toc_lable = "Other Papers" }``,
-          ``[[resource_sections]]`` ``toc_group = [...]``, or ``[discover]``
-          ``categorie = ["cs.LG"]``
+          ``[[resource_sections]]`` ``toc_group = [...]``, ``[discover]``
+          ``categorie = ["cs.LG"]``, or a further page's ``[[pages.sections]]`` ``headng``
     Good: ``regenerate_page = true``, ``toc_label = "Other Papers"``, ``categories = ["cs.LG"]``
     """
     known = [name for name in _known(Settings) if name != "layout"] + sorted(LAYOUT_KEYS)
@@ -107,15 +108,31 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
             yield Flag(f"unknown key {key!r} in pages[{i}]", field="pages", needle=f"{key} =",
                        index=i, hint=unknown_name_hint(key, known))
     data = ctx.settings_data
+    yield from _unknown_in_tables(data, "", None)
+    for p, page in enumerate(data.get("pages") or []):  # a further page's own tables too
+        if isinstance(page, dict):
+            yield from _unknown_in_tables(page, f"pages[{p}].", p)
+
+
+def _unknown_in_tables(data: dict[str, Any], prefix: str, page: int | None) -> Iterator[Flag]:
+    """Unknown keys in the ``[[sections]]``, ``[[resources]]`` and ``[[resource_sections]]``
+    of the catalog (``page`` None) or of its ``page``-th further page, where a section's
+    heading is the catalog's (a page's own was overridden, silently)."""
     for table, cls in (("sections", Section), ("resources", Resource),
                        ("resource_sections", ResourceSection)):
         names = _known(cls)
+        if page is not None and table == "sections":
+            names = [n for n in names if n != "heading"]
         for i, item in enumerate(data.get(table) or []):
             for key in item if isinstance(item, dict) else ():
-                if key not in names:
-                    yield Flag(f"unknown key {key!r} in {table}[{i}]", field=table,
-                               needle=f"{key} =", index=i,
-                               hint=unknown_name_hint(key, names))
+                if key in names:
+                    continue
+                hint = ("a section's heading is the catalog's: set it in its [[sections]]"
+                        if key == "heading" else unknown_name_hint(key, names))
+                where = {"field": table, "index": i} if page is None else \
+                    {"field": "pages", "index": page}
+                yield Flag(f"unknown key {key!r} in {prefix}{table}[{i}]", needle=f"{key} =",
+                           hint=hint, **where)
 
 
 _TOC_LINK_RE = re.compile(r"^\[.*\]\(#(?P<anchor>[^)\s]*)\)$")
