@@ -745,7 +745,7 @@ def test_a_commented_dismissal_of_an_added_paper_is_named(catalog_dir: Path, cor
     path.write_text(path.read_text() + "# kept by hand\n")
     before = path.read_bytes()
     result = run_cli("add", first, "-s", "others", "-k", "Grokking")
-    assert f"{first} is also dismissed in {path}, which holds comments" in result.stderr
+    assert f"{first} also dismissed in {path}, left as written (it holds comments" in result.stderr
     assert path.read_bytes() == before
 
 

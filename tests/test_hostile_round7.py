@@ -282,3 +282,94 @@ def test_a_table_under_a_key_is_its_line_only_when_the_key_has_none() -> None:
     assert key_line(lines, "pages", 1) == 3
     assert key_line(["[links.paper]", "url = 'x'"], "links") == 1
     assert key_line(["title = 'x'", "links.paper = 'x'"], "links") == 2
+
+
+# ---------------------------------------------------------------------------------------
+# A review of the round's own changes.
+
+
+def test_a_paper_linking_to_an_id_is_not_that_paper(catalog_dir: Path, arxiv: ArxivServer,
+                                                    run_cli: Run) -> None:
+    """add --force removed a paper that merely linked to the id (a follow-up link), and add
+    refused the id as already in the catalog."""
+    path = edit_sample(catalog_dir, '{ label = "code", url = "https://github.com/openai/grok" }',
+                       '{ label = "follow-up", url = "https://arxiv.org/abs/2206.07682" }')
+    run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence")
+    run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence", "--force")
+    assert path.is_file()
+    assert [p.arxiv for p in Catalog.load(catalog_dir).papers].count("2206.07682") == 1
+
+
+def test_a_broken_dismissals_file_does_not_block_an_addition(catalog_dir: Path,
+                                                             arxiv: ArxivServer,
+                                                             run_cli: Run) -> None:
+    (catalog_dir / "dismissed.toml").write_text("[[dismissed]\narxiv = 1\n", encoding="utf-8")
+    run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence")
+    assert (catalog_dir / "others" / "2206.07682.toml").is_file()
+    assert "DP605" in run_cli("lint", exit_code=1).stdout  # the file is lint's to report
+
+
+def test_a_dismissal_is_dropped_through_a_link_inside_the_catalog(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli: Run) -> None:
+    from deepphen.dismissed import Dismissal, dismissals_to_toml, load_dismissals
+
+    real = catalog_dir / "team-dismissed.toml"
+    real.write_text(dismissals_to_toml([Dismissal("2206.07682", "x")]), encoding="utf-8")
+    (catalog_dir / "dismissed.toml").symlink_to(real.name)
+    result = run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence")
+    assert "no longer dismissed: 2206.07682" in result.stderr
+    assert (catalog_dir / "dismissed.toml").is_symlink() and not load_dismissals(catalog_dir)
+
+
+def test_merging_a_page_takes_its_papers_out_of_the_dismissals(tmp_path: Path,
+                                                               run_cli: Run) -> None:
+    from deepphen.dismissed import Dismissal, dismiss, load_dismissals
+    from tests.helpers import FIXTURES
+
+    lists = FIXTURES / "lists"
+    root = tmp_path / "catalog"
+    run_cli("import", lists / "family-full.md", "--catalog", root, "--page", "full.md",
+            exit_code=None)
+    front = parse_front(lists / "family-front.md")
+    dismiss(root, [Dismissal(front, "x"), Dismissal("2401.00009", "y")])
+    result = run_cli("import", lists / "family-front.md", "--catalog", root, "--merge",
+                     "--page", "front.md", exit_code=None)
+    assert f"no longer dismissed: {front}" in result.stderr
+    assert [d.arxiv for d in load_dismissals(root)] == ["2401.00009"]
+
+
+def parse_front(page: Path) -> str:
+    """The arXiv id of the first paper of a page."""
+    import re
+
+    return re.search(r"arxiv\.org/abs/(\d{4}\.\d{4,5})", page.read_text()).group(1)
+
+
+def test_a_cached_paper_keeps_its_links_other_keys() -> None:
+    from deepphen.cache import _pack, _unpack
+
+    paper = Paper(title="T", year=2024, section="s",
+                  links=[Link("code", "https://x.org", {"note": "official", "stars": 3})])
+    assert _unpack(_pack(paper), "s/t.toml").links == paper.links
+
+
+def test_both_forms_of_an_old_id_in_one_batch_are_found(arxiv: ArxivServer) -> None:
+    from deepphen.arxiv import Client
+    from tests.arxiv_server import FakeTime
+
+    fake = FakeTime()
+    found = Client(clock=fake.clock, sleep=fake.sleep).fetch(["math.GT/0309136",
+                                                              "math/0309136"])
+    assert set(found) == {"math.GT/0309136", "math/0309136"}
+
+
+def test_a_default_holding_a_replacement_character_is_taken(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalog damaged by the old bug offers "R\ufffdgularisation" as a default: Enter
+    was refused again and again as "could not read what was typed"."""
+    import typer
+
+    from deepphen.cli.add import ask
+
+    monkeypatch.setattr(typer, "prompt", lambda text, default=None, **kw: default)
+    assert ask("Key words", default="R\ufffdgularisation") == "R\ufffdgularisation"

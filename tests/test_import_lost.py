@@ -222,14 +222,17 @@ def test_a_catalog_inside_another_is_refused(run_cli, tmp_path: Path,
     (tmp_path / "page.md").write_text(BASE, encoding="utf-8")
     run_cli("import", tmp_path / "page.md", "--catalog", tmp_path / "F2")
     monkeypatch.chdir(tmp_path / "F2")
-    for target in ([], ["--catalog", "neural-collapse/deeper"]):
+    for target in ([], ["--catalog", "drafts"]):
         result = run_cli("import", tmp_path / "page.md", *target, exit_code=2)
         assert len(result.stderr.splitlines()) == 1
         assert f"inside the catalog {tmp_path / 'F2'}" in result.stderr
     assert sorted(p.name for p in (tmp_path / "F2").iterdir()) == [
         "catalog.toml", "empirical-study", "neural-collapse"]
-    assert sorted(p.name for p in (tmp_path / "F2" / "neural-collapse").iterdir()) == [
-        "2305.00003.toml"]
+    assert run_cli("export", "--format", "md", "--catalog", tmp_path / "F2").stdout == BASE
+    # Deeper down, no folder of the catalog is read: a catalog there is no harm (a stray
+    # catalog.toml far above would otherwise block every import under it).
+    (tmp_path / "F2" / "notes").mkdir()
+    run_cli("import", tmp_path / "page.md", "--catalog", "notes/drafts")
     assert run_cli("export", "--format", "md", "--catalog", tmp_path / "F2").stdout == BASE
 
 

@@ -36,6 +36,7 @@ from deepphen.vocab import Vocabulary, fold_distinct
 
 if TYPE_CHECKING:
     from deepphen.arxiv import ArxivEntry, Client
+    from deepphen.dismissed import Undismissed
     from deepphen.fsutil import Journal
 
 TITLE_MATCH = 92  # rapidfuzz ratio of folded titles from which two papers are the same
@@ -321,11 +322,11 @@ def plan_additions(
 
 @dataclass(frozen=True, slots=True)
 class Added:
-    """What ``write_additions`` wrote: the papers' files, and the ids it took out of the
-    dismissals (a paper added overrules its dismissal)."""
+    """What ``write_additions`` wrote: the papers' files, and what became of their
+    dismissals (a paper added overrules its dismissal: ``dismissed.drop_dismissed``)."""
 
     paths: list[Path]
-    undismissed: list[str]
+    dismissals: Undismissed
 
 
 def write_additions(root: Path, proposals: Sequence[Proposal], *, force: bool = False,

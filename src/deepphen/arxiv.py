@@ -189,14 +189,15 @@ class Client:
                     continue
                 answered += 1
                 self._answered(len(batch), smaller)
-                # Keyed by the id as asked: arXiv may answer math.GT/0309136 as math/0309136.
-                asked = {ids.archive_id(i): i for i in (ids.parse_arxiv_id(b).id for b in batch)}
+                # Keyed by the id as asked: arXiv may answer math.GT/0309136 as math/0309136
+                # (and one batch may ask both forms, for two files lint's DP304 names).
+                asked: dict[str, list[str]] = {}
+                for arxiv_id in (ids.parse_arxiv_id(b).id for b in batch):
+                    asked.setdefault(ids.archive_id(arxiv_id), []).append(arxiv_id)
                 for entry in entries:
-                    as_asked = asked.get(ids.archive_id(entry.id))
-                    if as_asked is None:
-                        self.strays += 1
-                    else:
-                        found[as_asked] = entry
+                    forms = asked.get(ids.archive_id(entry.id))
+                    self.strays += forms is None
+                    found.update((form, entry) for form in forms or ())
                 if on_batch:
                     on_batch(len(batch))
         return found

@@ -42,7 +42,7 @@ PAPERS_FILE = "papers.pickle"
 # Paper fields stored positionally, in Paper's constructor order (key and path come from the
 # file). They are part of the format, so a cache written for other fields is ignored.
 _FIELDS = tuple(f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "path"))
-FORMAT = ("deepphen-papers", 3, _FIELDS)
+FORMAT = ("deepphen-papers", 4, _FIELDS)  # 4: a link's other keys (Link.extra) kept
 RACY_NS = 2_000_000_000
 _LINKS = _FIELDS.index("links")
 _SAFE_GLOBALS = {("datetime", name) for name in ("date", "datetime", "time", "timedelta",
@@ -134,7 +134,7 @@ def _refuse_outside(root: Path, path: str) -> None:
 
 def _pack(paper: Paper) -> bytes:
     values = [getattr(paper, name) for name in _FIELDS]
-    values[_LINKS] = tuple((link.label, link.url) for link in paper.links)
+    values[_LINKS] = tuple((link.label, link.url, link.extra) for link in paper.links)
     return pickle.dumps(tuple(values), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -161,8 +161,8 @@ def _valid_value(shape: Any, value: Any) -> bool:
         return type(value) is list and all(type(v) is str for v in value)
     if shape == "links":
         return type(value) is tuple and all(
-            type(v) is tuple and len(v) == 2 and type(v[0]) is str and type(v[1]) is str
-            for v in value)
+            type(v) is tuple and len(v) == 3 and type(v[0]) is str and type(v[1]) is str
+            and type(v[2]) is dict for v in value)
     if shape is int:
         return type(value) is int
     return isinstance(value, shape)
@@ -174,7 +174,7 @@ def _from_values(stored: tuple, path: str) -> Paper:
             for name, value in zip(_FIELDS, stored, strict=True)):
         raise ValueError("a cache entry of the wrong shape")
     values = list(stored)
-    values[_LINKS] = [Link(label, url) for label, url in values[_LINKS]]
+    values[_LINKS] = [Link(label, url, extra) for label, url, extra in values[_LINKS]]
     key = path[path.rfind("/") + 1:].removesuffix(".toml")
     return Paper(*values, key=key, path=Path(path))
 

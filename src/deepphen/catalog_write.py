@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deepphen import catalog as store  # store.paper_to_toml: tests stop a write part-way
 from deepphen.catalog import (
@@ -22,10 +23,12 @@ from deepphen.models import Paper, Settings
 from deepphen.paths import (
     DISMISSED_FILE,
     SETTINGS_FILE,
-    catalog_holding,
     foreign_entries,
     page_problem,
 )
+
+if TYPE_CHECKING:
+    from deepphen.dismissed import Undismissed
 
 
 def write_catalog(root: Path, settings: Settings, papers: list[Paper], *, force: bool = False,
@@ -143,9 +146,11 @@ def _check_target(root: Path, *, force: bool) -> list[str] | None:
     if root.exists() and not root.is_dir():
         raise DeepphenError("exists and is not a folder", path=root,
                             hint="choose another --catalog folder")
-    outer = catalog_holding(Path(os.path.realpath(root)).parent)
+    parent = Path(os.path.realpath(root)).parent
+    outer = parent if (parent / SETTINGS_FILE).is_file() else None
     if outer is not None:
-        # The outer catalog would read this one's catalog.toml as a paper file and fail.
+        # The outer catalog would read this one's catalog.toml as a paper file of a section
+        # and fail (its section folders are read one level deep: deeper is no harm).
         raise DeepphenError(f"inside the catalog {outer}; refusing to make a catalog in "
                             "another", path=root, hint="choose a --catalog folder outside it")
     if not root.exists() or not any(root.iterdir()):
@@ -189,10 +194,12 @@ def _fill(folder: Path, settings: Settings, papers: list[Paper],
             on_paper(done, total)
 
 
-def add_to_catalog(root: Path, settings: Settings, papers: list[Paper]) -> None:
+def add_to_catalog(root: Path, settings: Settings, papers: list[Paper]) -> Undismissed:
     """Write new paper files and the new ``catalog.toml`` into an existing catalog, all or
-    nothing (a failure puts every file back). The caller holds the catalog lock, under which
+    nothing (a failure puts every file back), and take the papers added out of the
+    dismissals (``dismissed.drop_dismissed``). The caller holds the catalog lock, under which
     it read what it changes (deepphen.merge.merge_into)."""
+    from deepphen.dismissed import drop_dismissed
     from deepphen.fsutil import transaction
 
     root = Path(root)
@@ -207,3 +214,4 @@ def add_to_catalog(root: Path, settings: Settings, papers: list[Paper]) -> None:
             write_paper(root, paper)
         journal.remember(root / SETTINGS_FILE)
         write_file(root, root / SETTINGS_FILE, settings_to_toml(settings))
+        return drop_dismissed(root, [p.arxiv for p in papers if p.arxiv], journal)

@@ -103,7 +103,9 @@ class Known:
         """The ids (without version) and folded titles of ``papers``, and the dismissed ids."""
         known = cls(dismissed=set(dismissed))
         for paper in papers:
-            known.ids |= paper.arxiv_ids
+            # Any arxiv.org link, not only the paper's own id: a paper the list links to
+            # (a follow-up, a reply) is known to its curators.
+            known.ids |= ids.paper_ids(paper.arxiv, (link.url for link in paper.links))
             known.titles.add(norm_title(paper.title))
         known.titles.discard("")
         return known

@@ -211,26 +211,43 @@ def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> 
     return path
 
 
-def drop_dismissed(root: Path, arxiv_ids: list[str], journal: Any) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Undismissed:
+    """What ``drop_dismissed`` did: the ids taken out of dismissed.toml, and those left
+    there (``why``: the file could not be rewritten as it is)."""
+
+    dropped: list[str] = dataclasses.field(default_factory=list)
+    left: list[str] = dataclasses.field(default_factory=list)
+    why: str = ""
+
+
+def drop_dismissed(root: Path, arxiv_ids: list[str], journal: Any) -> Undismissed:
     """Take the papers being added out of the dismissals, in the caller's transaction and
     under its catalog lock: a curator adding a paper overrules an earlier dismissal (both,
-    and lint's DP605 refused the catalog). Returns the ids taken out; a file holding
-    comments, which rewriting would drop, is left as written (DP605 then names the entry)."""
+    and lint's DP605 refused the catalog). A file holding comments, which rewriting would
+    drop, is left as written; one that cannot be read is lint's to report (DP605), never a
+    reason to refuse the addition."""
     from deepphen.catalog import read_text, write_file
     from deepphen.comments import comment_lines
 
     path = dismissed_path(root)
-    current = load_dismissals(root)
-    wanted = {ids.archive_id(i) for i in arxiv_ids}
-    kept = [d for d in current if ids.archive_id(d.arxiv) not in wanted]
-    if len(kept) == len(current) or path.is_symlink():
-        return []
+    try:
+        current = load_dismissals(root)
+    except CatalogError:
+        return Undismissed()
+    wanted = {ids.archive_id(ids.bare_id(i)) for i in arxiv_ids}
+    hit = [d.arxiv for d in current if ids.archive_id(d.arxiv) in wanted]
+    if not hit:
+        return Undismissed()
     text = read_text(path)
     if [n for n in comment_lines(text) if n != 1 or not text.startswith(_HEADER)]:
-        return []
-    journal.remember(path)
-    write_file(root, path, dismissals_to_toml(kept))
-    return [d.arxiv for d in current if ids.archive_id(d.arxiv) in wanted]
+        return Undismissed(left=hit, why="it holds comments, which rewriting it would drop")
+    # Through a link to the file that was read (load_dismissals refuses one leading out).
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    journal.remember(target)
+    write_file(root, target, dismissals_to_toml(
+        [d for d in current if ids.archive_id(d.arxiv) not in wanted]))
+    return Undismissed(dropped=hit)
 
 
 def _with_added(path: Path, current: list[Dismissal], added: list[Dismissal]) -> str:

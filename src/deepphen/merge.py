@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from deepphen.catalog import paper_key
 from deepphen.export.markdown import paper_month, recent
@@ -39,6 +40,7 @@ class MergeResult:
     matched: list[tuple[Paper, Paper]]
     problems: list[ImportNote] = field(default_factory=list)
     source: str = "<page>"
+    dismissals: Any = None  # what became of the added papers' dismissals (Undismissed)
 
     def summary(self) -> str:
         """``N papers added, N matched, N problems``."""
@@ -121,7 +123,7 @@ def merge_into(root: Path, page: ImportResult, page_file: str,
         if check is not None:
             check(current.settings)
         merged = merge_page(current.settings, current.papers, page, page_file)
-        add_to_catalog(root, merged.settings, merged.added)
+        merged.dismissals = add_to_catalog(root, merged.settings, merged.added)
     return merged
 
 

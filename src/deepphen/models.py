@@ -77,13 +77,15 @@ class Paper:
 
     @property
     def arxiv_ids(self) -> set[str]:
-        """The arXiv ids the paper goes by: its ``arxiv`` field and its arxiv.org links,
-        old-style ids with and without a subject class (``ids.paper_ids``)."""
-        return ids.paper_ids(self.arxiv, (link.url for link in self.links))
+        """The arXiv ids that are this paper (both forms of an old-style id): its ``arxiv``
+        field, else its ``paper`` links' (as lint's DP304 counts them); a paper with an id
+        of its own is not one it links to (a follow-up, a code page)."""
+        if self.arxiv:
+            return ids.paper_ids(self.arxiv, ())
+        return ids.paper_ids(None, (x.url for x in self.links if x.label == "paper"))
 
     def goes_by(self, arxiv_id: str) -> bool:
-        """True when the paper is known by ``arxiv_id`` (see ``arxiv_ids``):
-        math.GT/0309136 is math/0309136, and a paper linking to an id goes by it."""
+        """True when ``arxiv_id`` (any form) is one of the paper's ``arxiv_ids``."""
         return ids.archive_id(ids.bare_id(arxiv_id)) in self.arxiv_ids
 
     @property

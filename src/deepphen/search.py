@@ -96,7 +96,8 @@ def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
     keywords = list(keywords)
     wanted = _link_key(query.strip()) if query is not None else None
     if wanted and ids.is_arxiv_id(wanted) and not any(
-            p.goes_by(wanted) for p in papers):
+            ids.archive_id(wanted) in ids.paper_ids(p.arxiv, (link.url for link in p.links))
+            for p in papers):  # search finds a paper by any arXiv link (matched: links)
         return NoMatch(f"no paper with arXiv id {wanted} in the catalog",
                        hint=f"add it with 'deepphen add {wanted}'")
     hint = keyword_hint(papers, keywords) if keywords else None

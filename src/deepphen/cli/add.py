@@ -108,8 +108,7 @@ def add_command(
     if fmt == "text":
         _notes(proposals, root, written=not dry_run)
     if not dry_run:
-        report_undismissed(root, core.write_additions(root, proposals, force=force),
-                           [p.entry.id for p in proposals])
+        report_undismissed(root, core.write_additions(root, proposals, force=force).dismissals)
     if fmt == "json":
         objects = [p.to_json(root) for p in proposals]
         print_json(objects[0] if len(objects) == 1 else objects)
@@ -120,20 +119,17 @@ def add_command(
         show_updated_pages(root)
 
 
-def report_undismissed(root: Path, added: Any, arxiv_ids: list[str]) -> None:
-    """Say which papers added were dismissed before: taken out of dismissed.toml, or left
-    there when the file holds comments (lint's DP605 then asks for the entry to go)."""
-    from deepphen.dismissed import dismissed_path, load_dismissals
-    from deepphen.ids import archive_id
+def report_undismissed(root: Path, dismissals: Any) -> None:
+    """Say what became of the dismissals of papers just added (``dismissed.Undismissed``):
+    taken out of dismissed.toml, or left there, and why (lint's DP605 then names them)."""
+    from deepphen.dismissed import dismissed_path
 
-    if added.undismissed:
-        warn(f"no longer dismissed: {', '.join(added.undismissed)} (taken out of "
-             f"{dismissed_path(root).name})")
-    still = {archive_id(d.arxiv) for d in load_dismissals(root)}
-    for arxiv_id in arxiv_ids:
-        if archive_id(arxiv_id) in still:
-            warn(f"{arxiv_id} is also dismissed in {dismissed_path(root)}, which holds "
-                 "comments and was left as written: remove its [[dismissed]] entry")
+    name = dismissed_path(root).name
+    if dismissals.dropped:
+        warn(f"no longer dismissed: {', '.join(dismissals.dropped)} (taken out of {name})")
+    if dismissals.left:
+        warn(f"{', '.join(dismissals.left)} also dismissed in {dismissed_path(root)}, left as "
+             f"written ({dismissals.why}): remove the [[dismissed]] entry by hand")
 
 
 def show_updated_pages(root: Path, *, err: bool = False) -> None:
@@ -217,7 +213,7 @@ def ask(text: str, default: str | None = None) -> str:
             if isinstance(exc.__context__, EOFError):
                 raise EndOfInput from None
             raise KeyboardInterrupt from None
-        if "\ufffd" not in answer:
+        if "\ufffd" not in answer or answer == default:  # the default was not typed
             return answer
         # What the terminal sent could not be decoded (a non-UTF-8 locale, "Régularisation"
         # typed under LANG=C): written as it was read, it reached the catalog as U+FFFD.

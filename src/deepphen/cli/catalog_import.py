@@ -59,7 +59,7 @@ def import_command(
     will write differently, is reported with its line number.
     Exit 0: clean; 1: imported with problems; 2: not a list.
 
-    The folder must be new or empty, and not inside another catalog;
+    The folder must be new or empty, and not a folder of another catalog;
     --force replaces a catalog there.
     --merge adds a second page of the same list (a front page, a full
     list) to the catalog in the folder: papers it lacks are added, papers
@@ -119,6 +119,7 @@ def _merge(list_file: Path, result: ImportResult, catalog: Path | None, page: st
            fmt: str) -> None:
     """``import --merge``: the page joins the catalog in the folder; exits."""
     from deepphen.catalog import find_catalog
+    from deepphen.cli.add import report_undismissed
     from deepphen.merge import merge_into
 
     root = find_catalog(catalog)
@@ -134,6 +135,7 @@ def _merge(list_file: Path, result: ImportResult, catalog: Path | None, page: st
         for p in merged.problems:
             echo(printable(f"{list_file}:{p.line}: {p.level}: {p.message}"), err=True)
         echo(f"merged {list_file} into {root} as page {page}: {merged.summary()}")
+    report_undismissed(root, merged.dismissals)  # on stderr, whatever the format
     raise typer.Exit(EXIT_FINDINGS if merged.problems else EXIT_OK)
 
 

@@ -120,7 +120,7 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
     # Any other failure to write (a full disk, a read-only catalog, the lock) ends the walk,
     # as a failed dismissal does: one line and exit 2, not a warning in a walk that exits 0.
     echo(f"wrote {added.paths[0]}")
-    report_undismissed(root, added, [fit.entry.id])
+    report_undismissed(root, added.dismissals)
     show_updated_pages(root)
     return "added"
 
