@@ -49,8 +49,10 @@ class ImportNote(NamedTuple):
 
 Report = Callable[..., None]  # report(line, message, level=WARNING)
 
-ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")  # an entry's title line, or a sub-line at
-SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")  # the margin
+# An item at the margin (an entry's title line, or a sub-line written unindented) and an
+# indented one (a sub-line).
+ENTRY_RE = re.compile(r"^[-*]\s+(?P<content>.*)$")
+SUBLINE_RE = re.compile(r"^(?P<indent>\s+)[-*]\s+(?P<content>.*)$")
 DIGEST_RE = re.compile(r"^<details>\s*<summary>\s*digest\s*</summary>(.*)$", re.IGNORECASE)
 # The digest as older versions of the list wrote it: a plain '- Digest: text' line.
 PLAIN_DIGEST_RE = re.compile(r"^digest\s*:(.*)$", re.IGNORECASE)
