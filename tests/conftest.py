@@ -66,6 +66,18 @@ def catalog_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def fresh_console() -> Iterator[None]:
+    """Each test gets its own rich Console: one reads COLUMNS and binds its stream when it
+    is made, so a console an earlier test made in the same worker kept that test's width
+    (a table test passed or failed with the order xdist gave it)."""
+    from deepphen.cli.output import console
+
+    console.cache_clear()
+    yield
+    console.cache_clear()
+
+
 @pytest.fixture
 def run_cli() -> Callable[..., object]:
     """The one CLI runner: run deepphen in-process, assert the exit code (default 0; None
