@@ -289,3 +289,22 @@ def test_export_never_writes_over_another_declared_page(tmp_path: Path, run_cli,
     run_cli("export", "--catalog", root, "--format", "md", "--page", "family-front.md",
             "-o", front)
     run_cli("export", "--catalog", root, "--format", "md", "-o", root / "family-full.md")
+
+
+def test_a_merge_never_drops_a_key_it_does_not_know(tmp_path: Path, run_cli) -> None:
+    """`import --merge` writes catalog.toml again from its data: a section's misspelt key
+    (or a further page's) was dropped without a word. It refuses, as for a comment."""
+    for name in ("family-full.md", "family-front.md"):
+        shutil.copy(LISTS / name, tmp_path / name)
+    root = tmp_path / "catalog"
+    run_cli("import", tmp_path / "family-full.md", "--catalog", root, "--page",
+            "family-full.md", exit_code=None)
+    toml = root / "catalog.toml"
+    text = toml.read_text(encoding="utf-8").replace('slug = "calibration"\n',
+                                                    'slug = "calibration"\nintr = "x"\n', 1)
+    toml.write_text(text, encoding="utf-8")
+    result = run_cli("import", tmp_path / "family-front.md", "--catalog", root, "--merge",
+                     "--page", "family-front.md", exit_code=2)
+    line = text.splitlines().index('intr = "x"') + 1
+    one_line_error(result, f"catalog.toml:{line}:", "'intr' in sections[1]", "nothing merged")
+    assert toml.read_text(encoding="utf-8") == text

@@ -109,7 +109,9 @@ def merge_into(root: Path, page: ImportResult, page_file: str,
     from deepphen.catalog import Catalog, read_text
     from deepphen.catalog_write import add_to_catalog
     from deepphen.comments import comment_problem
+    from deepphen.errors import CatalogError
     from deepphen.fsutil import catalog_lock
+    from deepphen.lint.rules.settings import dropped_by_rewrite
     from deepphen.paths import SETTINGS_FILE
 
     with catalog_lock(root):
@@ -120,6 +122,13 @@ def merge_into(root: Path, page: ImportResult, page_file: str,
                                   "remove the comment, or keep it elsewhere, and merge again")
         if problem is not None:
             raise problem
+        # Nor a key no table of it knows, which the rewrite would drop silently.
+        dropped = dropped_by_rewrite(settings_file)
+        if dropped:
+            key, line = dropped[0]
+            raise CatalogError(f"has a key the merge would drop, {key}; nothing merged",
+                               path=settings_file, line=line, hint="correct or remove it "
+                               "('deepphen lint' names every such key, DP604), and merge again")
         if check is not None:
             check(current.settings)
         merged = merge_page(current.settings, current.papers, page, page_file)

@@ -6,12 +6,13 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from deepphen.comments import key_line
 from deepphen.errors import unknown_name_hint
 from deepphen.layout import LAYOUT_KEYS, ResourceSection
-from deepphen.lint.context import Context
+from deepphen.lint.context import Context, locate
 from deepphen.lint.registry import Flag, rule
 from deepphen.models import DiscoverSettings, Resource, Section, Settings
 from deepphen.printable import control_kind, has_control
@@ -107,11 +108,28 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
         for key in page.extra:
             yield Flag(f"unknown key {key!r} in pages[{i}]", field="pages", needle=f"{key} =",
                        index=i, hint=unknown_name_hint(key, known))
-    data = ctx.settings_data
+    yield from _table_flags(ctx.settings_data)
+
+
+def _table_flags(data: dict[str, Any]) -> Iterator[Flag]:
+    """DP604's flags for the tables of catalog.toml, a further page's own tables too."""
     yield from _unknown_in_tables(data, "", None)
-    for p, page in enumerate(data.get("pages") or []):  # a further page's own tables too
+    for p, page in enumerate(data.get("pages") or []):
         if isinstance(page, dict):
             yield from _unknown_in_tables(page, f"pages[{p}].", p)
+
+
+def dropped_by_rewrite(path: Path) -> list[tuple[str, int]]:
+    """The keys of catalog.toml's tables (the file at ``path``) that writing the settings
+    again drops, being no field of theirs, with their lines: ("'intr' in sections[0]", 7).
+    A command that rewrites the file refuses rather than lose them (``import --merge``)."""
+    from deepphen.catalog import read_text, read_toml
+    from deepphen.printable import text_lines
+
+    lines = text_lines(read_text(path))
+    return [(flag.message.removeprefix("unknown key "),
+             locate(lines, flag.field, flag.needle, flag.index)[0])
+            for flag in _table_flags(read_toml(path))]
 
 
 def _unknown_in_tables(data: dict[str, Any], prefix: str, page: int | None) -> Iterator[Flag]:
