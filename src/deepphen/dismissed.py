@@ -202,9 +202,7 @@ def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> 
         if not added and path.is_file():
             return path  # nothing new: the file stays as written
         text = _with_added(path, current, list(added.values()))
-        # Through a link to the file that was read (load_dismissals refuses one leaving the
-        # catalog): replacing the link itself left that file stale. A loop is replaced.
-        target = Path(os.path.realpath(path)) if path.is_symlink() and path.is_file() else path
+        target = _written_file(path)
         with transaction(private_dir(root)) as journal:  # counted as kept after a Ctrl-C
             journal.remember(target)
             write_file(root, target, text)  # temp file in the private folder
@@ -240,14 +238,25 @@ def drop_dismissed(root: Path, arxiv_ids: list[str], journal: Any) -> Undismisse
     if not hit:
         return Undismissed()
     text = read_text(path)
-    if [n for n in comment_lines(text) if n != 1 or not text.startswith(_HEADER)]:
+    if set(comment_lines(text)) - set(_own_lines(text)):
         return Undismissed(left=hit, why="it holds comments, which rewriting it would drop")
-    # Through a link to the file that was read (load_dismissals refuses one leading out).
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    target = _written_file(path)
     journal.remember(target)
     write_file(root, target, dismissals_to_toml(
         [d for d in current if ids.archive_id(d.arxiv) not in wanted]))
     return Undismissed(dropped=hit)
+
+
+def _written_file(path: Path) -> Path:
+    """The file a write of dismissed.toml replaces: through a link to the file that was read
+    (load_dismissals refuses one leaving the catalog), as replacing the link itself left
+    that file stale; a dangling link or a loop is replaced."""
+    return Path(os.path.realpath(path)) if path.is_symlink() and path.is_file() else path
+
+
+def _own_lines(text: str) -> list[int]:
+    """The comment lines deepphen writes itself (its header): no curator's to keep."""
+    return [1] if text.startswith(_HEADER) else []
 
 
 def _with_added(path: Path, current: list[Dismissal], added: list[Dismissal]) -> str:
@@ -260,10 +269,9 @@ def _with_added(path: Path, current: list[Dismissal], added: list[Dismissal]) ->
     from deepphen.comments import comment_problem
 
     text = read_text(path) if path.is_file() else ""
-    own = [1] if text.startswith(_HEADER) else []
     problem = comment_problem(path, text, "the new dismissal cannot be added to it as written",
                               "write its entries as [[dismissed]] tables, or remove the "
-                              "comment, and dismiss again", ignore=own)
+                              "comment, and dismiss again", ignore=_own_lines(text))
     if problem is None:
         return dismissals_to_toml(current + added)
     ordered = sorted(added, key=lambda d: (ids.id_sort_key(d.arxiv), d.arxiv))

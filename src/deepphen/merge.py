@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deepphen.catalog import paper_key
 from deepphen.export.markdown import paper_month, recent
@@ -26,6 +26,9 @@ from deepphen.layout import MAX_MONTHS
 from deepphen.models import Paper, Section, Settings
 from deepphen.slugs import UniqueNames, github_anchor
 from deepphen.vocab import fold_distinct
+
+if TYPE_CHECKING:
+    from deepphen.dismissed import Undismissed
 
 _COMPARED = ("title", "authors", "venue", "keywords", "digest")
 
@@ -40,7 +43,7 @@ class MergeResult:
     matched: list[tuple[Paper, Paper]]
     problems: list[ImportNote] = field(default_factory=list)
     source: str = "<page>"
-    dismissals: Any = None  # what became of the added papers' dismissals (Undismissed)
+    dismissals: Undismissed | None = None  # what became of the added papers' dismissals
 
     def summary(self) -> str:
         """``N papers added, N matched, N problems``."""

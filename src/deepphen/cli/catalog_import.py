@@ -171,12 +171,8 @@ def _decode(path: Path) -> str:
         raise DeepphenError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
 
 
-def _read(path: Path) -> str:
-    """The page's text: no byte-order mark, line ends '\n' (as text mode reads them)."""
-    return _normalized(_decode(path))
-
-
 def _normalized(text: str) -> str:
+    """The page's text: no byte-order mark, line ends '\n' (as text mode reads them)."""
     text = text.removeprefix("\ufeff")  # a BOM some editors write is no text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
