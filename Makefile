@@ -26,7 +26,7 @@ demo: $(STAMP)  ## Set up, then search the shipped catalog for "grokking"
 	$(BIN)/deepphen search grokking
 
 test: $(STAMP)  ## Set up, then run ruff, the catalog lint and the whole test suite
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench setup.py
 	$(BIN)/deepphen lint --catalog catalog
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -37,7 +37,7 @@ test-pythons: $(STAMP)  ## The test suite on the other supported Pythons found (
 test-all: test test-pythons  ## make test, then the suite on every other supported Python
 
 lint-code: $(STAMP)  ## ruff only
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench setup.py
 
 lint-catalog: $(STAMP)  ## deepphen lint on the shipped catalog
 	$(BIN)/deepphen lint --catalog catalog

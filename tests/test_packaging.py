@@ -7,6 +7,7 @@ no network; `make dist-check` does the isolated build and a clean-virtualenv ins
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -31,8 +32,10 @@ def test_metadata_is_complete() -> None:
     assert {f"Programming Language :: Python :: {v}" for v in SUPPORTED} <= classifiers
     assert not any(c.startswith("License ::") for c in classifiers)  # PEP 639: SPDX only
     assert {"Homepage", "Changelog", "Issues"} <= set(project["urls"])
-    assert project["keywords"] and project["readme"] == "README.md"
-    assert project["dynamic"] == ["version"]  # the version lives in deepphen/__init__.py only
+    assert project["keywords"] and "readme" not in project
+    # The version lives in deepphen/__init__.py only; the readme is README.md as setup.py
+    # rewrites it for PyPI.
+    assert project["dynamic"] == ["version", "readme"]
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,83 @@ def test_wheel_holds_the_package_not_the_catalog(dist: Path) -> None:
     metadata = zipfile.ZipFile(wheel).read(
         f"deepphen-{__version__}.dist-info/METADATA").decode()
     assert "License-Expression: MIT" in metadata
+
+
+def _setup_py() -> object:
+    """setup.py as a module: imported under another name, it builds nothing."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deepphen_setup", ROOT / "setup.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Every link target of a markdown text: inline links and images, and reference definitions.
+LINK_TARGET = re.compile(r"\]\(([^)\s]+)|^ {0,3}\[[^\]]+\]:[ \t]*(\S+)", re.M)
+
+
+def _targets(markdown: str) -> list[str]:
+    return [a or b for a, b in LINK_TARGET.findall(markdown)]
+
+
+def test_pypi_description_links_resolve_outside_the_repository(dist: Path) -> None:
+    """README.md links docs/, CONTRIBUTING.md and its screenshot relatively, which GitHub
+    resolves and PyPI sent to pypi.org (every one broken). The description in the wheel and
+    sdist is README.md with those links at the repository, each naming a file that exists;
+    README.md stays relative for GitHub, forks and clones."""
+    import email
+    import tarfile
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    relative = [t for t in _targets(readme) if not re.match(r"https?://|#", t)]
+    assert "CONTRIBUTING.md" in relative and "docs/page-screenshot.png" in relative
+    wheel = zipfile.ZipFile(next(dist.glob("*.whl")))
+    metadata = wheel.read(f"deepphen-{__version__}.dist-info/METADATA").decode()
+    with tarfile.open(next(dist.glob("*.tar.gz"))) as tar:
+        pkg_info = tar.extractfile(f"deepphen-{__version__}/PKG-INFO").read().decode()
+    home = PYPROJECT["project"]["urls"]["Homepage"]
+    ref = "main" if ".dev" in __version__ else f"v{__version__}"
+    for text in (metadata, pkg_info):
+        description = email.message_from_string(text).get_payload()
+        assert description.startswith("# deepphen")
+        targets = _targets(description)
+        assert len(targets) == len(_targets(readme))
+        for target in targets:
+            assert re.match(r"https?://|#", target), f"relative on PyPI: {target}"
+        paths = [re.sub(rf"^({re.escape(home)}/(blob|tree)|https://raw\.githubusercontent\.com/"
+                        rf"[^/]+/[^/]+)/{re.escape(ref)}/", "", t).split("#")[0]
+                 for t in targets if t.startswith((home, "https://raw.githubusercontent.com/"))]
+        assert len(paths) == len(relative)
+        missing = [p for p in paths if not (ROOT / p).exists()]
+        assert not missing, f"the description links files the repository lacks: {missing}"
+
+
+@pytest.mark.parametrize("target, image, expected", [
+    ("docs/lint-rules.md", False, "https://github.com/o/r/blob/v1.2.3/docs/lint-rules.md"),
+    ("docs/x.md#part", False, "https://github.com/o/r/blob/v1.2.3/docs/x.md#part"),
+    ("./catalog/", False, "https://github.com/o/r/tree/v1.2.3/catalog/"),
+    ("/LICENSE", False, "https://github.com/o/r/blob/v1.2.3/LICENSE"),
+    ("docs/a.png", True, "https://raw.githubusercontent.com/o/r/v1.2.3/docs/a.png"),
+    ("https://arxiv.org/abs/1", False, "https://arxiv.org/abs/1"),
+    ("#usage", False, "#usage"),
+    ("mailto:a@b.org", False, "mailto:a@b.org"),
+])
+def test_setup_py_makes_a_relative_link_absolute(target: str, image: bool,
+                                                  expected: str) -> None:
+    setup_py = _setup_py()
+    assert setup_py.git_ref("1.2.3") == "v1.2.3" and setup_py.git_ref("1.2.4.dev0") == "main"
+    assert setup_py.absolute(target, "https://github.com/o/r", "v1.2.3", image) == expected
+
+
+def test_setup_py_rewrites_links_and_images_not_their_text() -> None:
+    setup_py = _setup_py()
+    markdown = ("See [docs/a.md](docs/a.md), ![shot](docs/a.png) and [b](https://x.org/b).\n"
+                "\n[ref]: CONTRIBUTING.md\n")
+    assert setup_py.pypi_readme(markdown, "https://github.com/o/r", "main") == (
+        "See [docs/a.md](https://github.com/o/r/blob/main/docs/a.md), "
+        "![shot](https://raw.githubusercontent.com/o/r/main/docs/a.png) and "
+        "[b](https://x.org/b).\n\n[ref]: https://github.com/o/r/blob/main/CONTRIBUTING.md\n")
 
 
 def test_sdist_holds_the_package_and_no_half_of_the_tests(dist: Path) -> None:
