@@ -156,3 +156,129 @@ def test_weekly_discover_covers_every_day_once_it_is_announced() -> None:
         assert _announced(window.end) <= at, f"the run of {day} asks {window}, not yet announced"
     for before, after in itertools.pairwise(windows):
         assert after.start <= before.end + dt.timedelta(days=1), f"{before}, then {after}"
+
+
+def _steps(path: Path) -> list[dict]:
+    """Every step of a workflow's jobs, or of a composite action."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "runs" in data:
+        return data["runs"]["steps"]
+    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
+
+
+def test_no_run_script_interpolates_an_expression(tmp_path: Path) -> None:
+    """``${{ ... }}`` in a ``run:`` is pasted into the script before bash reads it: an input,
+    a branch name or an issue title holding ``"; curl ... | sh #`` would run. Values reach
+    scripts through ``env:`` only, in every workflow and action a user copies or runs."""
+    files = [CI, ACTION, *EXAMPLES, *_readme_workflows(tmp_path)]
+    runs = [(path.name, step["run"]) for path in files for step in _steps(path) if "run" in step]
+    assert len(runs) >= 8
+    pasted = [(name, run) for name, run in runs if "${{" in run]
+    assert not pasted, pasted
+
+
+def test_action_scripts_fail_on_any_error() -> None:
+    """Every script of the action stops at its first failing command, unset variable or
+    failing pipe stage (GitHub's bash has -e and pipefail, not -u)."""
+    for step in _steps(ACTION):
+        if "run" in step:
+            assert step["run"].startswith("set -euo pipefail\n"), step["name"]
+
+
+def test_action_leaves_the_jobs_environment_alone() -> None:
+    """A composite action runs in the user's job: its setup-python put its Python first on
+    the job's PATH and deepphen's dependencies in it, so the job's later steps ran another
+    python than the one they set up. The action's Python stays off the PATH, deepphen goes
+    in a virtualenv of its own, and no step writes the job's PATH or environment."""
+    steps = _steps(ACTION)
+    python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
+    assert python["with"]["update-environment"] is False
+    assert not any(word in s.get("run", "") for s in steps
+                   for word in ("GITHUB_PATH", "GITHUB_ENV"))
+    install = next(s for s in steps if s.get("id") == "install")
+    assert "-m venv" in install["run"]
+    assert install["env"]["PYTHON"] == f"${{{{ steps.{python['id']}.outputs.python-path }}}}"
+
+
+# What the runner gives a step's expressions; the lint step reads the install step's output.
+def _expression(name: str, inputs: dict[str, str], deepphen: Path) -> str:
+    if name.startswith("inputs."):
+        return inputs[name.removeprefix("inputs.")]
+    assert name == "steps.install.outputs.deepphen", f"no stand-in for {name}"
+    return str(deepphen)
+
+
+def _run_lint_step(tmp_path: Path, output: str, status: int, **given: str) -> dict:
+    """The action's lint step run as GitHub runs a composite step (bash -eo pipefail, env from
+    its expressions), with a stand-in deepphen that records its arguments, prints ``output``
+    and exits ``status``."""
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    inputs.update({name.replace("_", "-"): value for name, value in given.items()})
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "lint")
+    fake = tmp_path / "bin" / "deepphen"
+    fake.parent.mkdir()
+    (tmp_path / "said.txt").write_text(output, encoding="utf-8")
+    fake.write_text(f'#!/bin/bash\nprintf "%s\\0" "$@" > "{tmp_path}/argv"\n'
+                    f'cat "{tmp_path}/said.txt"\nexit {status}\n', encoding="utf-8")
+    fake.chmod(0o755)
+    env = {name: re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}",
+                        lambda m: _expression(m[1], inputs, fake), str(value))
+           for name, value in step["env"].items()}
+    files = {name: tmp_path / name for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")}
+    script = tmp_path / "step.sh"
+    script.write_text(step["run"], encoding="utf-8")
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                          env={"PATH": "/usr/bin:/bin", "RUNNER_TEMP": str(tmp_path), **env,
+                               **{name: str(path) for name, path in files.items()}})
+    argv = tmp_path / "argv"
+    return {"code": done.returncode, "stdout": done.stdout,
+            "argv": argv.read_text().split("\0")[:-1] if argv.exists() else None,
+            **{name: path.read_text() if path.exists() else "" for name, path in files.items()}}
+
+
+DRIFT = ("::error file=my catalog/README.md,line=9,col=1::the page is out of date with the "
+         "catalog (DP501)\n")
+QUOTING_DP501 = "::warning file=my catalog/a.toml,line=1,col=1::title 'see DP501' (DP402)\n"
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_action_lint_step_passes_inputs_whole_and_its_exit_code_on(tmp_path: Path) -> None:
+    """A catalog path with spaces and shell syntax reaches lint as one argument, never run;
+    lint's exit code is the step's; findings are counted; a drifted page adds the commands
+    that regenerate it, quoted so that they work when pasted."""
+    weird = "my catalog/$(touch pwned)"
+    done = _run_lint_step(tmp_path, DRIFT + QUOTING_DP501, 1, catalog=weird)
+    assert done["code"] == 1
+    assert done["argv"] == ["lint", "--catalog", weird, "--format", "github"]
+    assert not (tmp_path / "pwned").exists()
+    assert done["stdout"] == DRIFT + QUOTING_DP501  # the annotations, for GitHub to read
+    assert done["GITHUB_OUTPUT"] == "findings=2\n"
+    quoted = subprocess.run(["bash", "-c", 'printf %q "$0"', weird], capture_output=True,
+                            text=True, timeout=60).stdout
+    assert f"`deepphen lint --fix --catalog {quoted}`" in done["GITHUB_STEP_SUMMARY"]
+    assert shlex.split(quoted) == [weird]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_action_lint_step_reports_drift_only_from_the_rule_itself(tmp_path: Path) -> None:
+    """A finding of another rule whose message quotes "DP501" is no page drift."""
+    done = _run_lint_step(tmp_path, QUOTING_DP501, 0, strict="true")
+    assert done["code"] == 0 and done["argv"][-1] == "--strict"
+    assert done["GITHUB_OUTPUT"] == "findings=1\n" and done["GITHUB_STEP_SUMMARY"] == ""
+    (tmp_path / "clean").mkdir()
+    clean = _run_lint_step(tmp_path / "clean", "", 0)
+    assert clean["code"] == 0 and clean["GITHUB_OUTPUT"] == "findings=0\n"
+    assert "--strict" not in clean["argv"]
+
+
+@pytest.mark.parametrize("strict", ["yes", "True", "", "true "])
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_action_refuses_a_strict_that_is_neither_true_nor_false(tmp_path: Path,
+                                                                 strict: str) -> None:
+    """``strict: yes`` linted without --strict and passed on warnings, silently."""
+    done = _run_lint_step(tmp_path, "", 0, strict=strict)
+    assert done["code"] == 2 and done["argv"] is None
+    assert done["stdout"].startswith("::error ") and '"true" or "false"' in done["stdout"]
+
