@@ -282,3 +282,21 @@ def test_action_refuses_a_strict_that_is_neither_true_nor_false(tmp_path: Path,
     assert done["code"] == 2 and done["argv"] is None
     assert done["stdout"].startswith("::error ") and '"true" or "false"' in done["stdout"]
 
+
+def test_workflows_grant_each_job_only_what_it_needs(tmp_path: Path) -> None:
+    """Every workflow reads by default; a write permission is a job's own, and the OIDC token
+    (id-token: write, which publishes Pages) only goes to a job that runs no script, so that
+    no package a job installs holds it. No checkout leaves its token in .git/config for the
+    steps after it, and every job has a time limit (GitHub's default is six hours)."""
+    for path in [CI, *EXAMPLES, *_readme_workflows(tmp_path)]:
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert workflow["permissions"] == {"contents": "read"}, path.name
+        for name, job in workflow["jobs"].items():
+            assert "timeout-minutes" in job, f"{path.name}: {name}"
+            granted = job.get("permissions", {})
+            if granted.get("id-token") == "write":
+                assert not any("run" in s for s in job["steps"]), f"{path.name}: {name}"
+            for step in job["steps"]:
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step.get("with", {}).get("persist-credentials") is False, (
+                        f"{path.name}: {name}")
