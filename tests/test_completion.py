@@ -220,6 +220,26 @@ def test_a_shell_whose_program_is_missing_is_named(run_cli,
     assert "cannot install powershell completion: pwsh is not installed" in result.stderr
 
 
+@pytest.mark.parametrize(("shell", "blocked"), [
+    ("bash", ".bashrc"), ("zsh", ".zshrc"), ("fish", ".config/fish/completions")])
+def test_install_completion_names_the_file_it_cannot_write(run_cli, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           shell: str, blocked: str) -> None:
+    """A start-up file that could not be read or written (a folder in its place here; a
+    permission, a read-only home elsewhere) was "deepphen: error: Is a directory", naming
+    nothing."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / blocked).parent.mkdir(parents=True, exist_ok=True)
+    if shell == "fish":  # a file where its folder goes
+        (tmp_path / blocked).write_text("", encoding="utf-8")
+    else:  # a folder where the file goes
+        (tmp_path / blocked).mkdir()
+    result = run_cli("--install-completion", shell, exit_code=2)
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith("deepphen: error: "), result.stderr
+    assert str(tmp_path / blocked) in line, line
+
+
 @needs_bash
 def test_without_a_shell_named_the_running_shell_is_detected() -> None:
     done = subprocess.run(["bash", "-c", "deepphen --show-completion; true"],

@@ -20,7 +20,14 @@ import typer
 from typer.core import TyperGroup
 
 from deepphen import __version__
-from deepphen.cli.output import broken_pipe, echo, error, reader_left, run_command
+from deepphen.cli.output import (
+    broken_pipe,
+    echo,
+    error,
+    os_error_line,
+    reader_left,
+    run_command,
+)
 from deepphen.cli.params import FilterOptions
 from deepphen.errors import EXIT_USAGE, NothingFound
 
@@ -117,8 +124,8 @@ def _quiet_when_the_reader_leaves() -> Iterator[None]:
         if not broken_pipe(exc):
             raise
         raise typer.Exit(reader_left()) from None
-    except OSError as exc:
-        error(exc.strerror or str(exc))
+    except OSError as exc:  # --install-completion's files, a closed stdout
+        error(os_error_line(exc))
         raise typer.Exit(EXIT_USAGE) from None
 
 

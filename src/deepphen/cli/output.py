@@ -89,12 +89,16 @@ def _run(func: Callable[..., None], *args: Any, **kwargs: Any) -> int:
             return reader_left()
         raise
     except OSError as exc:
-        # The file system refused something no check foresaw (a permission, a full disk, a
-        # read-only mount): still one line, naming the file, and the usage/input exit code.
-        where = f"{exc.filename}: " if exc.filename else ""
-        error(f"{where}{exc.strerror or exc}")
+        error(os_error_line(exc))
         return EXIT_USAGE
     return 0
+
+
+def os_error_line(exc: OSError) -> str:
+    """What the file system refused that no check foresaw (a permission, a full disk, a
+    read-only mount), in one line that names the file when the error does."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
 
 
 def _reader_left() -> bool:
