@@ -11,12 +11,14 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
 from deepphen import __version__
+from tests.helpers import make_catalog, sample_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CI = ROOT / ".github" / "workflows" / "ci.yml"
@@ -300,3 +302,29 @@ def test_workflows_grant_each_job_only_what_it_needs(tmp_path: Path) -> None:
                 if step.get("uses", "").startswith("actions/checkout@"):
                     assert step.get("with", {}).get("persist-credentials") is False, (
                         f"{path.name}: {name}")
+
+
+def test_pre_commit_hooks_lint_the_whole_catalog_on_every_commit(tmp_path: Path,
+                                                                  run_cli) -> None:
+    """pre-commit tells a hook the files a commit adds or changes, never the ones it deletes:
+    with ``files: \\.(toml|md)$``, a commit that only deleted a paper ran no hook, and the
+    page still listing it (DP501) went in. The rules are catalog-wide, so each hook runs on
+    every commit and takes no file names (lint refuses them); each entry, with the args the
+    file's comment shows, lints the catalog and finds that page out of date."""
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    hooks = yaml.safe_load(text)
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"]["scripts"]
+    shown = re.search(r"^#\s+args: \[(.*)\]$", text, flags=re.M)[1].split(", ")
+    root = make_catalog(tmp_path / shown[-1], settings=sample_settings(page="README.md"))
+    run_cli("export", "--format", "md", "--catalog", root, "-o", root / "README.md")
+    for hook in hooks:
+        assert hook["always_run"] is True and "files" not in hook, hook["id"]
+        assert hook["pass_filenames"] is False and hook["language"] == "python"
+        program, *args = shlex.split(hook["entry"])
+        assert program in scripts
+        run_cli(*args, *shown)  # from the repository's root, as pre-commit runs it
+        run_cli(*args, *shown, "README.md", exit_code=2)  # no file names
+    next(p for p in root.rglob("*.toml") if p.parent != root).unlink()  # a commit deletes it
+    found = run_cli(*shlex.split(hooks[0]["entry"])[1:], *shown, exit_code=1)
+    assert "(DP501)" in found.stdout
