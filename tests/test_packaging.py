@@ -180,3 +180,32 @@ def test_wheel_runs_on_its_own(dist: Path, tmp_path: Path) -> None:
                             str(ROOT / "catalog"), "--format", "ids"], capture_output=True,
                            text=True, timeout=60, env=env, cwd=tmp_path)
     assert found.returncode == 0 and found.stdout.strip(), found.stderr
+    # python -m, and the HTML page, which inlines the wheel's html_assets.
+    page = tmp_path / "page.html"
+    html = subprocess.run([sys.executable, "-m", "deepphen", "export", "--format", "html",
+                           "--catalog", str(ROOT / "catalog"), "-o", str(page)],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert html.returncode == 0, html.stderr
+    css = (ROOT / "src" / "deepphen" / "export" / "html_assets" / "page.css").read_text(
+        encoding="utf-8")
+    assert css.strip().splitlines()[-1] in page.read_text(encoding="utf-8")
+
+
+def test_importing_every_module_runs_nothing(tmp_path: Path) -> None:
+    """deepphen.__main__ ran the command line when imported, as tools that import a whole
+    package do (pdoc, sphinx-apidoc, pkgutil.walk_packages): it printed the help and exited 2."""
+    import pkgutil
+
+    import deepphen
+
+    script = ("import importlib, pkgutil, deepphen\n"
+              "for m in pkgutil.walk_packages(deepphen.__path__, 'deepphen.'):\n"
+              "    importlib.import_module(m.name)\n"
+              "print('imported', len(list(pkgutil.walk_packages(deepphen.__path__))))\n")
+    done = subprocess.run([sys.executable, "-c", script, "lint"], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(Path(deepphen.__file__).parents[1])})
+    assert done.returncode == 0 and done.stdout.startswith("imported "), done.stdout + done.stderr
+    assert "Usage" not in done.stdout
+    assert "deepphen.__main__" in {m.name for m in pkgutil.walk_packages(deepphen.__path__,
+                                                                          "deepphen.")}
