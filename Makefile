@@ -63,6 +63,8 @@ dist-check: dist  ## Install the wheel into a clean virtualenv and run it on the
 	build/venv-wheel/bin/python -m pip install --quiet dist/*.whl
 	cd build && venv-wheel/bin/deepphen --version
 	cd build && venv-wheel/bin/deepphen search grokking --catalog ../catalog --limit 3
+	cd build && venv-wheel/bin/python -m deepphen lint --catalog ../catalog
+	cd build && venv-wheel/bin/python -m deepphen export --format html --catalog ../catalog -o page.html
 
 clean:  ## Remove the virtualenvs, caches and build output
 	rm -rf $(VENV) .venvs .pytest_cache .ruff_cache .hypothesis bench/out site build dist
