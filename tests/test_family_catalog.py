@@ -308,3 +308,25 @@ def test_a_merge_never_drops_a_key_it_does_not_know(tmp_path: Path, run_cli) -> 
     line = text.splitlines().index('intr = "x"') + 1
     one_line_error(result, f"catalog.toml:{line}:", "'intr' in sections[1]", "nothing merged")
     assert toml.read_text(encoding="utf-8") == text
+
+
+def test_merge_knows_a_paper_by_any_id_it_goes_by(tmp_path: Path) -> None:
+    """A catalog paper whose file writes its id loosely ("2201.02177v2"), or holds only an
+    arXiv link, is the page's entry of that id, whatever the page calls it: it is matched,
+    never added as a second file of the same paper (matching went by the raw field)."""
+    from deepphen.export import exporter
+    from tests.helpers import make_catalog, sample_papers, sample_settings
+
+    papers = sample_papers()
+    papers[0].arxiv = "2201.02177v2"  # Grokking, its id written with a version
+    papers[2].arxiv, papers[2].key = None, "lottery"  # known by its paper link alone
+    root = make_catalog(tmp_path / "c", papers)
+    catalog = Catalog.load(root)
+    text = exporter("md")(catalog.papers, sample_settings())
+    # The page retitles both, so no title can match them either.
+    text = text.replace("Grokking: Generalization", "Grokking - Generalisation")
+    text = text.replace("The Lottery Ticket Hypothesis:", "Lottery Tickets:")
+    merged = merge_page(catalog.settings, catalog.papers, parse_list(text), "FRONT.md")
+    assert merged.added == []
+    assert sorted(found.key for _, found in merged.matched) == sorted(
+        p.key for p in catalog.papers)

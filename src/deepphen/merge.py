@@ -71,7 +71,10 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
     settings = dataclasses.replace(settings, pages=[view for view in settings.pages
                                                     if view.page != page_file])
     slugs = _map_sections(settings, page, report)
-    by_id = {p.arxiv: p for p in papers if p.arxiv}
+    # By every id a paper goes by (Paper.arxiv_ids): a file writing its id loosely
+    # ("2201.02177v2"), an old-style id with its subject class, or only an arXiv link is
+    # still that paper, never added a second time.
+    by_id = {i: p for p in reversed(papers) for i in p.arxiv_ids}
     by_title = {_title_key(p.title): p for p in papers}
     names = UniqueNames(p.key for p in papers)
     added, matched, keys, on_page = [], [], {}, set()
@@ -79,9 +82,8 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
         line = page.lines.get(paper.key, 1)
         old_key = paper.key
         paper.section = slugs[paper.section]
-        found = by_id.get(paper.arxiv) if paper.arxiv else None
-        found = found or (by_title.get(_title_key(paper.title)) if not paper.arxiv
-                          or paper.arxiv not in by_id else None)
+        found = next((by_id[i] for i in sorted(paper.arxiv_ids) if i in by_id), None)
+        found = found or by_title.get(_title_key(paper.title))
         if found is not None:
             matched.append((paper, found))
             keys[old_key] = found.key
