@@ -212,6 +212,25 @@ def test_a_misspelt_key_of_a_further_page_is_kept_and_reported(tmp_path: Path, r
     assert load_settings(root).pages[0].extra == {"recent_month": 5}
 
 
+def test_a_whole_catalog_setting_in_a_further_page_is_kept_and_reported(tmp_path: Path,
+                                                                       run_cli) -> None:
+    """regenerate_page (lint, discover) is read at the top of catalog.toml only: in a
+    further page's table no field read it, lint said nothing, and a merge dropped it."""
+    root = two_pages(tmp_path, run_cli)
+    toml = root / "catalog.toml"
+    text = toml.read_text(encoding="utf-8").replace("recent_months = 5",
+                                                    "recent_months = 5\nregenerate_page = true")
+    toml.write_text(text, encoding="utf-8")
+    result = run_cli("lint", "--catalog", root, "--rule", "DP604", exit_code=1)
+    line = text.splitlines().index("regenerate_page = true") + 1
+    assert f"catalog.toml:{line}:1: unknown key 'regenerate_page' in pages[0]; " \
+        "regenerate_page applies to the whole catalog: set it at the top of catalog.toml" \
+        in result.stdout
+    shutil.copy(LISTS / "family-second.md", tmp_path / "second.md")
+    run_cli("import", tmp_path / "second.md", "--catalog", root, "--merge", exit_code=None)
+    assert load_settings(root).pages[0].extra == {"regenerate_page": True}
+
+
 def test_an_error_in_a_later_page_names_its_own_table(tmp_path: Path, run_cli) -> None:
     """pages[1]'s error was located at the first [[pages]] line."""
     root = two_pages(tmp_path, run_cli)

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 from deepphen import catalog, ids
 from deepphen.errors import CatalogError, DeepphenError, InvalidId
-from deepphen.models import PAPER_FIELDS, Link, Paper
+from deepphen.models import (
+    FIRST_PAGE_KEYS,
+    PAPER_FIELDS,
+    SETTINGS_KEYS,
+    Link,
+    Paper,
+    Settings,
+)
 
 # Keys and section slugs as ids.is_safe_key defines them.
 SAFE_KEY = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,40}\Z").filter(lambda k: ".." not in k)
@@ -73,6 +80,33 @@ def test_written_paper_reads_back_equal(tmp_path: Path, paper: Paper) -> None:
     again.path = None
     assert again == paper
     assert path.read_bytes() == catalog.paper_to_toml(again).encode("utf-8")
+
+
+PAGE_KEYS = SETTINGS_KEYS - FIRST_PAGE_KEYS  # what a further page's table reads
+
+
+@given(top=st.dictionaries(TEXT.filter(lambda k: k not in SETTINGS_KEYS), TOML_VALUE,
+                           max_size=2),
+       page=st.dictionaries(st.sampled_from(sorted(FIRST_PAGE_KEYS))
+                            | TEXT.filter(lambda k: k not in PAGE_KEYS), TOML_VALUE,
+                            max_size=3),
+       intro=NONEMPTY | st.lists(st.sampled_from(["a", "\r\n", "\n", "\r"]),
+                                 min_size=1).map("".join))
+def test_settings_rewrite_keeps_what_no_field_reads(top: dict, page: dict, intro: str) -> None:
+    """Rewriting catalog.toml (``import --merge``) keeps a key no setting reads, at the top
+    and in a further page's table (there, ``regenerate_page`` and the other keys of the
+    whole catalog too: they were dropped), a setting waiting for another (a floor's label
+    without the floor) and every text as it was ("a\\r\\nb" too)."""
+    data = {"title": "T", "intro": intro, "year_floor_label": "{year} or older", **top,
+            "sections": [],
+            "pages": [{"page": "FRONT.md", **page}]}
+    text = catalog.settings_to_toml(Settings.from_dict(data))
+    again = tomllib.loads(text)
+    assert again["intro"] == intro
+    assert again["year_floor_label"] == "{year} or older"  # no year_floor yet: kept all the same
+    assert {k: again[k] for k in top} == top
+    assert {k: again["pages"][0][k] for k in page} == page
+    assert catalog.settings_to_toml(Settings.from_dict(again)) == text
 
 
 # --- arXiv ids --------------------------------------------------------------------------

@@ -262,10 +262,15 @@ def paper_to_toml(paper: Paper) -> str:
 
 
 def settings_to_toml(settings: Settings) -> str:
-    """The TOML text of the settings, multi-line strings kept readable."""
+    """The TOML text of the settings, multi-line strings kept readable where that keeps
+    them whole: tomli-w writes a value's CR LF ("a\\r\\nb") in a multi-line string as LF,
+    so a text that reads back otherwise is written with every string on one line."""
+    import tomli
     import tomli_w
 
-    return tomli_w.dumps(settings.to_dict(), multiline_strings=True)
+    data = settings.to_dict()
+    text = tomli_w.dumps(data, multiline_strings=True)
+    return text if tomli.loads(text) == data else tomli_w.dumps(data)
 
 
 def paper_key(paper: Paper, names: UniqueNames | None = None) -> str:

@@ -94,8 +94,6 @@ class Layout:
                      "toc_items_gap", "section_headings"):
             value = getattr(self, name)
             if value != getattr(default, name) and value is not None:
-                if name == "year_floor_label" and self.year_floor is None:
-                    continue
                 out[name] = list(value) if isinstance(value, list) else value
         if self.resource_sections:
             out["resource_sections"] = [r.to_dict() for r in self.resource_sections]

@@ -401,7 +401,7 @@ class Settings:
         settings.regenerate_page = typed_field(data, "regenerate_page", bool, False)
         settings.lint = typed_field(data, "lint", dict, {})
         settings.discover = DiscoverSettings.from_dict(typed_field(data, "discover", dict, {}))
-        settings.extra = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
+        settings.extra = {k: v for k, v in data.items() if k not in SETTINGS_KEYS}
         for i, item in enumerate(typed_field(data, "pages", list, [])):
             if not isinstance(item, dict):
                 raise FieldError("pages", f"pages[{i}] must be a table", index=i)
@@ -430,8 +430,8 @@ class Settings:
         page_sections = [_section({**own.get(s.slug, {}), "heading": s.heading, "slug": s.slug}, i)
                          for i, s in enumerate(sections)]
         page = cls._from_page(data, page_sections)
-        # Kept (and written back), so lint can name a misspelt key instead of losing it.
-        page.extra = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
+        # Kept (and written back) for lint to name: a misspelt key, a whole catalog's setting.
+        page.extra = {k: v for k, v in data.items() if k not in SETTINGS_KEYS - FIRST_PAGE_KEYS}
         return page
 
     @classmethod
@@ -462,7 +462,8 @@ class Settings:
                    layout=Layout.from_dict(data), **strings)
 
 
-_SETTINGS_KEYS = frozenset({
+FIRST_PAGE_KEYS = frozenset({"regenerate_page", "lint", "discover", "pages"})  # the catalog's
+SETTINGS_KEYS = frozenset({
     "title", "title_badge", "badges", "intro", "toc_heading", "toc_image", "resources_heading",
     "resources_toc_label", "closing", "page", "regenerate_page", "sections", "resources", "lint",
     "blank_lines", "pages", "discover", *LAYOUT_KEYS,

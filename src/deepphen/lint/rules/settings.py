@@ -14,7 +14,7 @@ from deepphen.errors import unknown_name_hint
 from deepphen.layout import LAYOUT_KEYS, ResourceSection
 from deepphen.lint.context import Context, locate
 from deepphen.lint.registry import Flag, rule
-from deepphen.models import DiscoverSettings, Resource, Section, Settings
+from deepphen.models import FIRST_PAGE_KEYS, DiscoverSettings, Resource, Section, Settings
 from deepphen.printable import control_kind, has_control
 from deepphen.slugs import github_anchor
 
@@ -94,7 +94,8 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
 
     Bad:  ``regenerate_pages = true``, ``{ heading = "Others", toc_lable = "Other Papers" }``,
           ``[[resource_sections]]`` ``toc_group = [...]``, ``[discover]``
-          ``categorie = ["cs.LG"]``, or a further page's ``[[pages.sections]]`` ``headng``
+          ``categorie = ["cs.LG"]``, a further page's ``[[pages.sections]]`` ``headng``, or
+          its ``regenerate_page`` (a setting of the whole catalog, read at the top only)
     Good: ``regenerate_page = true``, ``toc_label = "Other Papers"``, ``categories = ["cs.LG"]``
     """
     known = [name for name in _known(Settings) if name != "layout"] + sorted(LAYOUT_KEYS)
@@ -106,8 +107,10 @@ def unknown_setting(ctx: Context) -> Iterator[Flag]:
                    hint=unknown_name_hint(key, _known(DiscoverSettings)))
     for i, page in enumerate(ctx.settings.pages):
         for key in page.extra:
+            hint = (f"{key} applies to the whole catalog: set it at the top of catalog.toml"
+                    if key in FIRST_PAGE_KEYS else unknown_name_hint(key, known))
             yield Flag(f"unknown key {key!r} in pages[{i}]", field="pages", needle=f"{key} =",
-                       index=i, hint=unknown_name_hint(key, known))
+                       index=i, hint=hint)
     yield from _table_flags(ctx.settings_data)
 
 
