@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,6 +123,29 @@ def test_force_same_id_replaces_the_entry(catalog_dir: Path, arxiv: ArxivServer,
     assert not (catalog_dir / EMERGENCE / "2201.02177.toml").exists()
     assert (catalog_dir / "others" / "2201.02177.toml").is_file()
     assert sum(p.arxiv == "2201.02177" for p in Catalog.load(catalog_dir).papers) == 1
+
+
+def test_force_keeps_what_the_curator_wrote_and_arxiv_says_nothing_of(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    """A --force re-add wrote arXiv's record alone: the entry's digest, code link, lint
+    ignores and keys of the curator's own were dropped without a word. What the record and
+    the options give wins; the rest is kept, and named."""
+    path = catalog_dir / EMERGENCE / "2201.02177.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data["links"][0]["note"] = "the workshop version"
+    data.update(ignore={"DP402": "on purpose"}, reviewed=dt.date(2024, 5, 1),
+                notes={"why": "the first grokking paper"})
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    result = run_cli("add", "2201.02177", "-s", "others", "-k", "Grokking Dynamics",
+                     "--force")
+    assert result.stderr.count("kept from it: venue, digest, links, ignore, reviewed, notes") == 1
+    new = tomllib.loads((catalog_dir / "others" / "2201.02177.toml").read_text(
+        encoding="utf-8"))
+    assert new["keywords"] == ["Grokking Dynamics"]  # given: the old ones go
+    assert new["venue"] == "ICLR 2022 Workshop"  # arXiv's record has no journal_ref
+    assert new["links"] == data["links"]  # the same paper link, its note, the code link
+    assert (new["digest"], new["ignore"]) == (data["digest"], data["ignore"])
+    assert (new["reviewed"], new["notes"]) == (data["reviewed"], data["notes"])
 
 
 def test_force_never_replaces_a_file_holding_a_comment(catalog_dir: Path, arxiv: ArxivServer,

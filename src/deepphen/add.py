@@ -99,6 +99,7 @@ class Proposal:
     suggested_keywords: list[str]
     keyword_choices: list[KeywordChoice]
     replaces: Paper | None = None  # the existing entry a --force re-add replaces
+    kept: list[str] = field(default_factory=list)  # the fields kept from it (keep_curated)
     accepted_keywords: list[str] = field(default_factory=list)  # taken by accept_suggestion
 
     @property
@@ -253,6 +254,31 @@ def build_paper(entry: ArxivEntry, options: Options, keywords: list[str]) -> Pap
     )
 
 
+def keep_curated(old: Paper, new: Paper) -> tuple[Paper, list[str]]:
+    """``new`` (arXiv's record and the command's options) as it replaces ``old``, the entry
+    of the same id (``add --force``), with what the curator wrote there and ``new`` says
+    nothing of: key words, digest, venue, links of other labels, lint's ignores, keys of
+    their own, ... As refresh, a field arXiv leaves empty never erases what was written.
+    Returns the paper and the names of the fields kept."""
+    changes: dict[str, Any] = {}
+    for name in ("authors", "venue", "published", "doi", "category", "keywords", "sort_as",
+                 "authors_collapsed", "digest", "verbatim"):
+        if getattr(old, name) and not getattr(new, name):
+            changes[name] = getattr(old, name)
+    by_link = {(link.label, link.url): link for link in old.links}
+    labels = {link.label for link in new.links}
+    links = [by_link.get((link.label, link.url), link) for link in new.links]
+    links += [link for link in old.links if link.label not in labels]
+    if links != new.links:  # a link's own keys, or links of labels the record has none of
+        changes["links"] = links
+    for name in ("ignore", "extra"):
+        merged = {**getattr(old, name), **getattr(new, name)}
+        if merged != getattr(new, name):
+            changes[name] = merged
+    own = [key for key in old.extra if key not in new.extra]  # named as the file names them
+    return replace(new, **changes), [name for name in changes if name != "extra"] + own
+
+
 def plan_additions(
     root: Path,
     texts: Sequence[str],
@@ -306,6 +332,10 @@ def plan_additions(
             raise _given_twice(arxiv_id, next(p for p in proposals if p.paper is twin))
         paper = build_paper(entry, options, keywords)
         _refuse_key_held(cat.papers, paper, arxiv_id)
+        replaces = existing if existing is not None and existing.goes_by(arxiv_id) else None
+        kept: list[str] = []
+        if replaces is not None:
+            paper, kept = keep_curated(replaces, paper)
         proposal = Proposal(
             entry=entry,
             paper=paper,
@@ -314,7 +344,8 @@ def plan_additions(
             suggested_keywords=_suggest_keywords(cat.papers, entry.title, entry.summary,
                                                  keywords),
             keyword_choices=choices,
-            replaces=existing if existing is not None and existing.goes_by(arxiv_id) else None,
+            replaces=replaces,
+            kept=kept,
         )
         proposals.append(proposal.with_section(section) if section else proposal)
     return proposals

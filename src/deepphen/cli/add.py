@@ -51,7 +51,7 @@ def add_command(
                                                             metavar="TEXT")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Add even if it looks like a duplicate (the same "
-                           "arXiv id is replaced).")
+                           "arXiv id is replaced, what its record leaves empty kept).")
     ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Print what would be written; write nothing.")
@@ -236,8 +236,9 @@ def _notes(proposals: list[Any], root: Path, *, written: bool) -> None:
             warn(f"{proposal.entry.id} is withdrawn, says its arXiv comment or abstract; "
                  "check that the list should keep it")
         if proposal.replaces is not None:
+            kept = f"; kept from it: {', '.join(proposal.kept)}" if proposal.kept else ""
             warn(f"{proposal.entry.id} replaces the existing entry {proposal.replaces.path} "
-                 "(--force)")
+                 f"(--force){kept}")
         if not proposal.paper.keywords:
             warn(f"{proposal.entry.id} has no key words; lint requires one to six ({where})")
         others = [k for k in proposal.suggested_keywords if k not in proposal.paper.keywords]
