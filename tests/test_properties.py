@@ -109,6 +109,22 @@ def test_settings_rewrite_keeps_what_no_field_reads(top: dict, page: dict, intro
     assert catalog.settings_to_toml(Settings.from_dict(again)) == text
 
 
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=50)
+@given(paper=papers, crlf=st.booleans(), bom=st.booleans())
+def test_any_paper_file_rewritten_unchanged_is_the_same_bytes(tmp_path: Path, paper: Paper,
+                                                              crlf: bool, bom: bool) -> None:
+    """A paper file in the stable layout, LF or CR LF, with or without a mark: written again
+    from what it reads as, it is byte for byte the file it was."""
+    path = tmp_path / paper.section / f"{paper.key}.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(catalog.paper_to_toml(paper), encoding="utf-8")
+    data = path.read_bytes().replace(b"\n", b"\r\n") if crlf else path.read_bytes()
+    before = (b"\xef\xbb\xbf" if bom else b"") + data
+    path.write_bytes(before)
+    catalog.write_paper(tmp_path, catalog.read_paper(path), path=path)
+    assert path.read_bytes() == before
+
+
 # --- arXiv ids --------------------------------------------------------------------------
 
 

@@ -363,6 +363,22 @@ def write_file(root: Path, path: Path, text: str) -> None:
     atomic_write_text(path, text, tmp_dir=private_dir(root))
 
 
+def rewrite_file(root: Path, path: Path, text: str) -> None:
+    """Write a TOML file of the catalog (``write_file``) in the form the file it replaces
+    has: its CR LF line ends and its byte-order mark kept. A file written on Windows, read
+    as any other, was written back LF without its mark: every line changed in a diff."""
+    from deepphen.fsutil import read_regular
+
+    try:
+        old = read_regular(path)
+    except OSError:  # none yet (or no regular file, which the write names): LF, no mark
+        old = b""
+    body = old.removeprefix(b"\xef\xbb\xbf")
+    if body.partition(b"\n")[0].endswith(b"\r"):  # its first line's end is CR LF
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    write_file(root, path, ("\ufeff" if len(body) < len(old) else "") + text)
+
+
 def write_paper(root: Path, paper: Paper, *, path: Path | None = None) -> Path:
     """Write one paper file atomically and return its path.
 
@@ -376,7 +392,7 @@ def write_paper(root: Path, paper: Paper, *, path: Path | None = None) -> Path:
     elif not (Path(path).parent.parent == Path(root) and inside(root, Path(path).parent)):
         raise CatalogError("not a paper file of the catalog; refusing to write it", path=path)
     refuse_linked_folder(path)
-    write_file(root, path, paper_to_toml(paper))
+    rewrite_file(root, path, paper_to_toml(paper))
     return path
 
 

@@ -14,8 +14,8 @@ from deepphen import catalog as store  # store.paper_to_toml: tests stop a write
 from deepphen.catalog import (
     load_settings,
     paper_path,
+    rewrite_file,
     settings_to_toml,
-    write_file,
     write_paper,
 )
 from deepphen.errors import CatalogError, DeepphenError
@@ -213,5 +213,5 @@ def add_to_catalog(root: Path, settings: Settings, papers: list[Paper]) -> Undis
             path.parent.mkdir(exist_ok=True)
             write_paper(root, paper)
         journal.remember(root / SETTINGS_FILE)
-        write_file(root, root / SETTINGS_FILE, settings_to_toml(settings))
+        rewrite_file(root, root / SETTINGS_FILE, settings_to_toml(settings))
         return drop_dismissed(root, [p.arxiv for p in papers if p.arxiv], journal)

@@ -177,7 +177,7 @@ def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> 
     holds by then (added by another walk) raises InCatalog, nothing written: dismissed and
     listed both, lint's DP605 refused the catalog.
     """
-    from deepphen.catalog import load_papers, write_file
+    from deepphen.catalog import load_papers, rewrite_file
     from deepphen.fsutil import catalog_lock, private_dir, transaction
 
     path = dismissed_path(root)
@@ -205,7 +205,7 @@ def dismiss(root: Path, new: list[Dismissal], *, lock_timeout: float = 30.0) -> 
         target = _written_file(path)
         with transaction(private_dir(root)) as journal:  # counted as kept after a Ctrl-C
             journal.remember(target)
-            write_file(root, target, text)  # temp file in the private folder
+            rewrite_file(root, target, text)  # temp file in the private folder
     return path
 
 
@@ -225,7 +225,7 @@ def drop_dismissed(root: Path, arxiv_ids: list[str], journal: Any) -> Undismisse
     and lint's DP605 refused the catalog). A file holding comments, which rewriting would
     drop, is left as written; one that cannot be read is lint's to report (DP605), never a
     reason to refuse the addition."""
-    from deepphen.catalog import read_text, write_file
+    from deepphen.catalog import read_text, rewrite_file
     from deepphen.comments import comment_lines
 
     path = dismissed_path(root)
@@ -242,7 +242,7 @@ def drop_dismissed(root: Path, arxiv_ids: list[str], journal: Any) -> Undismisse
         return Undismissed(left=hit, why="it holds comments, which rewriting it would drop")
     target = _written_file(path)
     journal.remember(target)
-    write_file(root, target, dismissals_to_toml(
+    rewrite_file(root, target, dismissals_to_toml(
         [d for d in current if ids.archive_id(d.arxiv) not in wanted]))
     return Undismissed(dropped=hit)
 
@@ -275,9 +275,8 @@ def _with_added(path: Path, current: list[Dismissal], added: list[Dismissal]) ->
     if problem is None:
         return dismissals_to_toml(current + added)
     ordered = sorted(added, key=lambda d: (ids.id_sort_key(d.arxiv), d.arxiv))
-    end = "\r\n" if "\r\n" in text else "\n"  # its own, or its lines end in two ways
-    # tomli-w writes a line break in a value as an escape: every "\n" of the tables ends one.
-    out = text.rstrip("\r\n") + end * 2 + _tables(ordered).replace("\n", end)
+    # Written in the file's line ends (catalog.rewrite_file), CR LF ones too.
+    out = text.rstrip("\r\n") + "\n\n" + _tables(ordered)
     try:
         kept = len(parse_dismissals(tomli.loads(out), path)) == len(current) + len(ordered)
     except (tomli.TOMLDecodeError, CatalogError):

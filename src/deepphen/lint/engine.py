@@ -213,7 +213,8 @@ def _apply(root: Path, findings: list[Finding], journal: Any,
         if edits:  # a paper file: never written through a linked section folder
             catalog.refuse_linked_folder(path)
         journal.remember(path)
-        catalog.write_file(root, path, new)
+        # A paper file keeps its line ends and byte-order mark; a page is export's bytes.
+        (catalog.rewrite_file if edits else catalog.write_file)(root, path, new)
         changes.extend(AppliedFix(path.as_posix(), f.rule, fix.description)
                        for f, fix in done or group)
     return changes

@@ -1,0 +1,94 @@
+"""What a rewrite keeps: every command that writes a TOML file of the catalog again (lint
+--fix, refresh --write, import --merge, a dismissal) keeps the file's CR LF line ends and
+byte-order mark, and a second run changes nothing and touches no file (a paper file
+rewritten as it was is the same bytes: test_properties)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from deepphen import catalog
+from deepphen.dismissed import Dismissal, dismiss, dismissed_path
+from tests.arxiv_server import ArxivServer
+from tests.helpers import FIXTURES, tree
+
+BOM = b"\xef\xbb\xbf"
+FORMS = [pytest.param(False, True, id="bom"), pytest.param(True, False, id="crlf"),
+         pytest.param(True, True, id="crlf+bom")]
+
+
+def in_form(path: Path, crlf: bool, bom: bool) -> None:
+    """Give ``path`` CR LF line ends and/or a byte-order mark."""
+    data = path.read_bytes().replace(b"\r\n", b"\n")
+    path.write_bytes((BOM if bom else b"") + (data.replace(b"\n", b"\r\n") if crlf else data))
+
+
+def assert_form(path: Path, crlf: bool, bom: bool) -> None:
+    data = path.read_bytes()
+    assert data.startswith(BOM) == bom, path
+    body = data.removeprefix(BOM)
+    assert (body.count(b"\r\n") == body.count(b"\n")) if crlf else b"\r" not in body, path
+
+
+@pytest.mark.parametrize(("crlf", "bom"), FORMS)
+def test_lint_fix_keeps_a_paper_files_form(catalog_dir: Path, run_cli, crlf: bool,
+                                           bom: bool) -> None:
+    path = catalog_dir / "others" / "1803.03635.toml"
+    text = path.read_text(encoding="utf-8").replace("Neural Networks", "Neural Networks.")
+    path.write_text(text, encoding="utf-8")
+    in_form(path, crlf, bom)
+    result = run_cli("lint", "--fix", "--rule", "DP402", exit_code=0)
+    assert "removed the title's final punctuation" in result.stdout
+    assert_form(path, crlf, bom)
+    assert catalog.read_paper(path).title.endswith("Neural Networks")
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    run_cli("lint", "--fix", "--rule", "DP402", exit_code=0)  # nothing left to do
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize(("crlf", "bom"), FORMS)
+def test_refresh_write_keeps_a_paper_files_form(catalog_dir: Path, arxiv: ArxivServer, run_cli,
+                                                crlf: bool, bom: bool) -> None:
+    path = catalog_dir / "neural-collapse" / "2008.08186.toml"
+    in_form(path, crlf, bom)
+    run_cli("refresh", "--all", "--write")
+    assert_form(path, crlf, bom)
+    assert catalog.read_paper(path).doi == "10.1073/pnas.2015509117"
+    stamps = {p: p.stat().st_mtime_ns for p in catalog_dir.rglob("*.toml")}
+    run_cli("refresh", "--all", "--write")  # nothing changed upstream: nothing written
+    assert {p: p.stat().st_mtime_ns for p in catalog_dir.rglob("*.toml")} == stamps
+
+
+@pytest.mark.parametrize(("crlf", "bom"), FORMS)
+def test_import_merge_keeps_catalog_tomls_form(tmp_path: Path, run_cli, crlf: bool,
+                                               bom: bool) -> None:
+    lists = FIXTURES / "lists"
+    for name in ("family-full.md", "family-front.md"):
+        shutil.copy(lists / name, tmp_path / name)
+    root = tmp_path / "catalog"
+    run_cli("import", tmp_path / "family-full.md", "--catalog", root, exit_code=None)
+    in_form(root / "catalog.toml", crlf, bom)
+    run_cli("import", tmp_path / "family-front.md", "--catalog", root, "--merge",
+            exit_code=None)
+    assert_form(root / "catalog.toml", crlf, bom)
+    assert [view.page for view in catalog.load_settings(root).pages] == ["family-front.md"]
+
+
+@pytest.mark.parametrize(("crlf", "bom"), FORMS)
+@pytest.mark.parametrize("comment", ["", "# ours\n"])
+def test_a_dismissal_keeps_dismissed_tomls_form(catalog_dir: Path, crlf: bool, bom: bool,
+                                                comment: str) -> None:
+    """Written afresh (sorted) or appended to (a file holding a comment), alike."""
+    path = dismissed_path(catalog_dir)
+    path.write_text(f'{comment}[[dismissed]]\narxiv = "2501.00002"\n', encoding="utf-8")
+    in_form(path, crlf, bom)
+    dismiss(catalog_dir, [Dismissal("2501.00001", "A Paper")])
+    assert_form(path, crlf, bom)
+    assert path.read_bytes().count(b"[[dismissed]]") == 2
+    before = tree(catalog_dir), os.stat(path).st_mtime_ns
+    dismiss(catalog_dir, [Dismissal("2501.00001", "A Paper")])  # dismissed already
+    assert (tree(catalog_dir), os.stat(path).st_mtime_ns) == before
