@@ -13,7 +13,7 @@ from deepphen.arxiv import Client
 from deepphen.catalog import Catalog
 from deepphen.refresh import Change, changes_for, refresh
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
-from tests.helpers import make_catalog, sample_papers, sample_settings
+from tests.helpers import make_catalog, sample_papers, sample_settings, tree
 
 
 def read(path: Path) -> dict:
@@ -182,6 +182,27 @@ def test_write_rereads_files_under_the_lock(catalog_dir: Path, arxiv: ArxivServe
     data = read(path)
     assert data["venue"] == "PNAS 2020" and data["doi"] == "10.1073/pnas.2015509117"
     assert len(Catalog.load(catalog_dir).papers) == 5
+
+
+def test_write_leaves_a_file_whose_changes_were_all_edited_meanwhile(
+        catalog_dir: Path, arxiv: ArxivServer) -> None:
+    """Every field shown was edited by hand before the write: no change applies, so the
+    file was still written again (its layout, its mtime) and counted as written, and the
+    page regenerated."""
+    from deepphen.refresh import apply
+
+    result = refresh(catalog_dir, ["2008.08186"])
+    path = result.updates[0].paper.path
+    # The DOI set by hand, first in the file: a rewrite would move it.
+    text = 'doi = "10.1073/pnas.2015509117"\n' + path.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    settings = catalog_dir / "catalog.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "regenerate_page = false", 'page = "README.md"\nregenerate_page = true'),
+        encoding="utf-8")
+    before = tree(catalog_dir), path.stat().st_mtime_ns
+    assert apply(catalog_dir, result.updates) == ([], [])
+    assert (tree(catalog_dir), path.stat().st_mtime_ns) == before
 
 
 @pytest.mark.parametrize("fmt", ["xml"])

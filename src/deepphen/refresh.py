@@ -203,12 +203,15 @@ def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0
                 kept.append(problem)
                 continue
             fresh = store.read_paper(path)  # another process may have edited it meanwhile
-            for change in update.changes:
-                # A field edited since it was shown keeps the edit: nothing unseen is replaced.
-                if getattr(fresh, change.field) == change.old:
-                    setattr(fresh, change.field, change.new)
+            # A field edited since it was shown keeps the edit: nothing unseen is replaced.
+            applied = [c for c in update.changes if getattr(fresh, c.field) == c.old]
+            if not applied:  # all of them: the file stays as it is, untouched
+                continue
+            for change in applied:
+                setattr(fresh, change.field, change.new)
             journal.remember(path)
             store.write_paper(root, fresh, path=path)  # back where it was read
             written.append(path)
-        regenerate_page(root, settings, journal)
+        if written:  # no paper changed: the page neither
+            regenerate_page(root, settings, journal)
     return written, kept
