@@ -142,6 +142,20 @@ def test_paper_fields(variants: ImportResult) -> None:
         "little loss. ")  # digest text is kept as written
 
 
+def test_an_old_style_id_listed_with_and_without_its_subject_class_is_one_paper() -> None:
+    """math.GT/0309136 and math/0309136 are one paper: both were imported, two files of
+    it (lint's DP304 then refused the catalog it had just written)."""
+    page = ("# L\n\n## Others\n\n### Others: 2003\n\n"
+            "- A Knot Paper. [[paper]](https://arxiv.org/abs/math.GT/0309136)\n"
+            "  - Ann Author.\n\n"
+            "- A Knot Paper Again. [[paper]](https://arxiv.org/abs/math/0309136v2)\n"
+            "  - Ann Author.\n")
+    result = parse_list(page)
+    assert [p.arxiv for p in result.papers] == ["math.GT/0309136"]
+    assert ImportNote(10, "arXiv math/0309136 already listed at line 7; a catalog holds a "
+                      "paper once, so this entry is left out", ERROR) in result.problems
+
+
 def test_entry_without_link_is_imported_and_reported(variants: ImportResult) -> None:
     paper = by_title(variants)["Does Neural Collapse Happen Everywhere?"]
     assert paper.links == [] and paper.arxiv is None

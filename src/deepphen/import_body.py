@@ -459,8 +459,10 @@ class BodyReader:
         if entry is None:
             return
         paper, kinds, known = read_entry(entry, self.report)
-        if paper.arxiv and paper.arxiv in self.seen_ids:
-            first = self.seen_ids[paper.arxiv]
+        # math.GT/0309136 and math/0309136 are one paper: known by the id arXiv gives it.
+        same = ids.archive_id(paper.arxiv) if paper.arxiv else None
+        if same and same in self.seen_ids:
+            first = self.seen_ids[same]
             # The entry is left out whole: what else was wrong with it no longer matters.
             # Only the problems reported since the entry began can be its own: filtering the
             # whole list for each duplicate was quadratic.
@@ -470,8 +472,8 @@ class BodyReader:
                                     "catalog holds a paper once, so this entry is left out",
                         ERROR)
             return
-        if paper.arxiv:
-            self.seen_ids[paper.arxiv] = entry.line
+        if same:
+            self.seen_ids[same] = entry.line
         if entry.year is None:  # the rest are dated later, by their neighbours on the page
             self.inferred.append((paper, entry.line, year_clue(paper), len(self.problems)))
         else:
