@@ -92,3 +92,21 @@ def test_a_dismissal_keeps_dismissed_tomls_form(catalog_dir: Path, crlf: bool, b
     before = tree(catalog_dir), os.stat(path).st_mtime_ns
     dismiss(catalog_dir, [Dismissal("2501.00001", "A Paper")])  # dismissed already
     assert (tree(catalog_dir), os.stat(path).st_mtime_ns) == before
+
+
+def test_lint_fix_never_removes_a_repeated_link_holding_keys_of_its_own(catalog_dir: Path,
+                                                                        run_cli) -> None:
+    """DP206's fix removed the second of two equal links whole: its note went with it. A
+    plain repeat is still removed."""
+    path = catalog_dir / "emergence-and-phase-transitions" / "2201.02177.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        '{ label = "code", url = "https://github.com/openai/grok" },\n',
+        '{ label = "code", url = "https://github.com/openai/grok" },\n'
+        '    { label = "code", url = "https://github.com/openai/grok/", note = "a fork" },\n'
+        '    { label = "code", url = "https://github.com/openai/grok" },\n')
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("lint", "--fix", "--rule", "DP206")  # a warning left: exit 0
+    assert "removed the second https://github.com/openai/grok " in result.stdout
+    assert "the second holds 'note': move it to the first, then remove the second" in \
+        result.stdout
+    assert [link.extra for link in catalog.read_paper(path).links] == [{}, {}, {"note": "a fork"}]

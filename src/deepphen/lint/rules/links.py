@@ -209,7 +209,8 @@ def _same_url(url: str) -> str:
 @rule("DP206", "duplicate-link", "warning", "An entry does not list the same link twice.",
       fixable=True)
 def duplicate_link(f: PaperFile, ctx: Context) -> Iterator[Flag]:
-    """The fix keeps the first of the two links.
+    """The fix keeps the first of the two links; one holding keys of its own (a note) is
+    left for the curator to merge, as removing it would drop them.
 
     Bad:  ``[[paper]](https://arxiv.org/abs/2201.02177) [[code]](https://arxiv.org/abs/2201.02177)``
     Good: ``[[paper]](https://arxiv.org/abs/2201.02177) [[code]](https://github.com/openai/grok)``
@@ -219,7 +220,11 @@ def duplicate_link(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         if not link.url.strip():
             continue
         key = _same_url(link.url)
-        if key in seen:
+        if key in seen and link.extra:
+            yield Flag(f"link {link.url} appears twice", field="links", needle=link.url,
+                       hint=f"the second holds {', '.join(map(repr, link.extra))}: move it "
+                            "to the first, then remove the second")
+        elif key in seen:
             yield Flag(f"link {link.url} appears twice", field="links", needle=link.url,
                        fix=Fix(f"removed the second {link.url}", edit=_dedupe_links))
         seen.add(key)
@@ -231,7 +236,7 @@ def _dedupe_links(data: dict[str, Any]) -> None:
     for item in data.get("links") or []:
         url = item.get("url") if isinstance(item, dict) else None
         if isinstance(url, str) and url.strip():
-            if _same_url(url) in seen:
+            if _same_url(url) in seen and not set(item) - {"label", "url"}:
                 continue
             seen.add(_same_url(url))
         kept.append(item)
