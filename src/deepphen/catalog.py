@@ -366,7 +366,8 @@ def write_file(root: Path, path: Path, text: str) -> None:
 def rewrite_file(root: Path, path: Path, text: str) -> None:
     """Write a TOML file of the catalog (``write_file``) in the form the file it replaces
     has: its CR LF line ends and its byte-order mark kept. A file written on Windows, read
-    as any other, was written back LF without its mark: every line changed in a diff."""
+    as any other, was written back LF without its mark: every line changed in a diff. A
+    rewrite that changes no byte writes nothing."""
     from deepphen.fsutil import read_regular
 
     try:
@@ -376,7 +377,10 @@ def rewrite_file(root: Path, path: Path, text: str) -> None:
     body = old.removeprefix(b"\xef\xbb\xbf")
     if body.partition(b"\n")[0].endswith(b"\r"):  # its first line's end is CR LF
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    write_file(root, path, ("\ufeff" if len(body) < len(old) else "") + text)
+    text = ("\ufeff" if len(body) < len(old) else "") + text
+    if old and text.encode("utf-8") == old:
+        return  # the same bytes: the file is left untouched (its mtime, git's stat cache)
+    write_file(root, path, text)
 
 
 def write_paper(root: Path, paper: Paper, *, path: Path | None = None) -> Path:
