@@ -119,3 +119,18 @@ def test_lint_fix_never_removes_a_repeated_link_holding_keys_of_its_own(catalog_
     assert "the second holds 'note': move it to the first, then remove the second" in \
         result.stdout
     assert [link.extra for link in catalog.read_paper(path).links] == [{}, {}, {"note": "a fork"}]
+
+
+def test_adding_a_dismissed_paper_takes_it_out_of_a_crlf_dismissed_toml(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    """deepphen's own header, its line ending CR LF, was taken for a curator's comment: the
+    file was left as written and the dismissal of the paper just added kept."""
+    dismiss(catalog_dir, [Dismissal("2309.00001", "x"), Dismissal("2206.07682", "y")])
+    path = dismissed_path(catalog_dir)
+    in_form(path, crlf=True, bom=False)  # as a Windows checkout has it
+    result = run_cli("add", "2309.00001", "-s", "others", "-k", "Collapse")
+    assert "no longer dismissed: 2309.00001" in result.stderr
+    assert_form(path, crlf=True, bom=False)
+    assert b"2309.00001" not in path.read_bytes() and b"2206.07682" in path.read_bytes()
+    dismiss(catalog_dir, [Dismissal("2101.00001", "z")])  # written afresh, sorted: first
+    assert path.read_bytes().index(b"2101.00001") < path.read_bytes().index(b"2206.07682")

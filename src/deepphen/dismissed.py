@@ -255,8 +255,9 @@ def _written_file(path: Path) -> Path:
 
 
 def _own_lines(text: str) -> list[int]:
-    """The comment lines deepphen writes itself (its header): no curator's to keep."""
-    return [1] if text.startswith(_HEADER) else []
+    """The comment lines deepphen writes itself (its header): no curator's to keep, in a
+    file of CR LF line ends too (a Windows checkout, kept so by the rewrite)."""
+    return [1] if text.replace("\r\n", "\n", 1).startswith(_HEADER) else []
 
 
 def _with_added(path: Path, current: list[Dismissal], added: list[Dismissal]) -> str:
