@@ -413,7 +413,3 @@ class Catalog:
         """Read the settings and every paper of the catalog at ``root``."""
         root = Path(root)
         return cls(root, load_settings(root), load_papers(root))
-
-    def by_arxiv(self) -> dict[str, Paper]:
-        """Papers indexed by canonical arXiv id."""
-        return {p.arxiv: p for p in self.papers if p.arxiv}
