@@ -128,7 +128,14 @@ def test_signal_mid_write_leaves_old_file(tmp_path: Path, signum: int) -> None:
     assert leftovers(tmp_path) == []
 
 
+def _a_catalog(folder: Path) -> Path:
+    """A folder the lock takes for a catalog: it holds more than deepphen's private one."""
+    (folder / "catalog.toml").write_text('title = "T"\n', encoding="utf-8")
+    return folder
+
+
 def test_lock_times_out_with_clear_message(tmp_path: Path) -> None:
+    _a_catalog(tmp_path)
     # filelock is re-entrant within one object only; a second lock object must wait.
     with (
         catalog_lock(tmp_path),
@@ -260,6 +267,7 @@ def test_a_writer_that_must_wait_for_the_lock_says_so_once(tmp_path: Path) -> No
 
     heard: list[tuple[Path, float]] = []
     token = LOCK_WAIT.set(lambda path, timeout: heard.append((path, timeout)))
+    _a_catalog(tmp_path)
     try:
         with catalog_lock(tmp_path):  # free: no word
             pass
@@ -307,3 +315,39 @@ def test_an_output_link_that_leads_nowhere_is_refused(tmp_path: Path, case: str)
     assert link.is_symlink() and not (tmp_path / "missing").exists()
     assert leftovers(tmp_path) == []
 
+
+
+def test_a_folder_holding_only_the_lock_is_no_catalog_to_lock(tmp_path: Path) -> None:
+    """filelock makes its lock file's folders: a writer waiting while `import --force`
+    swaps the catalog could lock a file in such a folder, standing where the catalog goes,
+    and read a catalog that is not there yet. It waits for the catalog instead."""
+    (tmp_path / ".deepphen-cache").mkdir()
+    with pytest.raises(LockTimeout), catalog_lock(tmp_path, timeout=0.1):
+        pass
+
+
+def test_a_lock_whose_folder_the_swap_replaced_is_let_go(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The swap replacing the folder just after this writer locked a file in it: the lock
+    held is no longer the catalog's, and the writer takes the new folder's."""
+    import filelock
+
+    root = tmp_path / "catalog"
+    root.mkdir()
+    _a_catalog(root)
+    real_acquire = filelock.FileLock.acquire
+    calls: list[Path] = []
+
+    def acquire(self: filelock.FileLock, *args: object, **kwargs: object) -> object:
+        held = real_acquire(self, *args, **kwargs)
+        calls.append(Path(self.lock_file))
+        if len(calls) == 1:  # import --force's swap, in that instant
+            os.replace(root, tmp_path / "old")
+            root.mkdir()
+            _a_catalog(root)
+        return held
+
+    monkeypatch.setattr(filelock.FileLock, "acquire", acquire)
+    with catalog_lock(root, timeout=5):
+        assert len(calls) == 2
+        assert (root / ".deepphen-cache" / "lock").is_file()

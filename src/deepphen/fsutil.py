@@ -374,6 +374,23 @@ def transaction(tmp_dir: Path | None = None) -> Iterator[Journal]:
 KEPT: contextvars.ContextVar[int] = contextvars.ContextVar("deepphen_kept", default=0)
 
 
+def _holds_catalog_lock(lock: object, path: Path, root: Path) -> bool:
+    """Whether ``lock``, just acquired, is the catalog's: ``root`` holds more than this
+    private folder (filelock makes the folder of its lock file, so a writer waiting while
+    ``import --force`` swaps the catalog can lock a file in a folder standing in for the
+    catalog), and ``path`` is still the file locked (the swap replaces such a folder).
+    Checked in this order, so that a swap in between is seen by the second check."""
+    try:
+        if not any(entry.name != CACHE_DIR for entry in Path(root).iterdir()):
+            return False
+        # filelock keeps the locked descriptor here (3.12 to 4.x); without it, the folder
+        # check above is what there is.
+        fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)
+        return fd is None or os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:  # the swap's instant without a catalog
+        return False
+
+
 @contextlib.contextmanager
 def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
     """Hold the catalog's write lock; several writers on one catalog take turns."""
@@ -392,7 +409,15 @@ def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
             try:
                 # One attempt first: only a wait is worth a word.
                 lock.acquire(timeout=max(0.0, deadline - time.monotonic()) if waited else 0)
-                break
+                if _holds_catalog_lock(lock, path, root):
+                    break
+                # A lock file filelock made while `import --force` swapped the folder: no
+                # other writer waits on it. Let it go and wait for the new folder's lock.
+                lock.release()
+                waited = True
+                if time.monotonic() >= deadline:
+                    raise Timeout(str(path))
+                time.sleep(0.05)
             except Timeout:
                 if waited:
                     raise
