@@ -85,7 +85,7 @@ def search_command(
     except NoMatch as exc:
         if filters.keyword:
             from deepphen.catalog import load_papers
-            from deepphen.search import keyword_hint
+            from deepphen.hints import keyword_hint
 
             exc.hint = keyword_hint(load_papers(root), filters.keyword) or exc.hint
         if fmt == "json":  # scripts get a JSON document either way; the exit code says 1
