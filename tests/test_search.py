@@ -195,15 +195,6 @@ def test_only_the_exact_title_scores_one() -> None:
     assert all(h.score < 1 for h in hits[1:])
 
 
-@pytest.mark.parametrize("query", ["深度学习", "Бурда"])
-def test_a_query_in_another_script_says_what_search_reads(papers: list[Paper],
-                                                          query: str) -> None:
-    """It said "has no words to look for (use letters or digits)": they are letters."""
-    with pytest.raises(DeepphenError, match="no Latin letters or digits") as caught:
-        search(papers, query)
-    assert "Latin letters" in (caught.value.hint or "")
-
-
 @pytest.mark.parametrize("query", ["", "   ", "!!!", "?? -- ..", "\x00grok", "x" * 501])
 def test_empty_or_absurd_query_is_a_usage_error(papers: list[Paper], query: str) -> None:
     with pytest.raises(DeepphenError) as info:

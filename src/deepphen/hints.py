@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from deepphen.models import Paper
-from deepphen.vocab import fold
+from deepphen.vocab import search_tokens
+
+
+def _folded(text: str) -> str:
+    """Text as search reads it (any script), for comparing with rapidfuzz."""
+    return " ".join(search_tokens(text)[0])
 
 
 def suggestions(papers: Iterable[Paper], query: str, count: int = 3) -> list[str]:
@@ -14,10 +19,10 @@ def suggestions(papers: Iterable[Paper], query: str, count: int = 3) -> list[str
 
     choices: dict[str, str] = {}
     for paper in papers:
-        choices.setdefault(fold(paper.title), paper.title)
+        choices.setdefault(_folded(paper.title), paper.title)
         for keyword in paper.keywords:
-            choices.setdefault(fold(keyword), keyword)
-    best = process.extract(fold(query), list(choices), scorer=fuzz.WRatio, limit=count,
+            choices.setdefault(_folded(keyword), keyword)
+    best = process.extract(_folded(query), list(choices), scorer=fuzz.WRatio, limit=count,
                            score_cutoff=50)
     return [choices[text] for text, _score, _ in best]
 
@@ -34,7 +39,7 @@ def keyword_hint(papers: Iterable[Paper], wanted: Iterable[str]) -> str | None:
     for word in wanted:
         if vocab.canonical(word) is not None:
             continue
-        best = process.extract(fold(word), [fold(s) for s in spellings], scorer=fuzz.WRatio,
+        best = process.extract(_folded(word), [_folded(s) for s in spellings], scorer=fuzz.WRatio,
                                limit=3, score_cutoff=60)
         closest = "; ".join(spellings[i] for _text, _score, i in best)
         notes.append(f"no paper has the key word {word!r}"

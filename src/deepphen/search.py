@@ -2,8 +2,10 @@
 
 How a query is scored (every score is in 0..1, best first):
 
-1. The query and every field are folded (case, accents, punctuation: ``vocab.fold``) and cut
-   into words; plurals are folded too, so word order, case and accents never matter.
+1. The query and every field are folded (case, accents, punctuation) and cut into words
+   (``vocab.search_tokens``: fold's words, other scripts' too, and the overlapping character
+   pairs of scripts written without spaces); plurals are folded too, so word order, case
+   and accents never matter.
 2. Each query word is matched against the catalog's vocabulary of words: exactly, as the
    prefix of a longer word ("colla" -> "collapse"), and, when it is not a word of the catalog
    at all, by edit similarity with rapidfuzz ("grokin" -> "grokking", "tiket" -> "ticket").
@@ -34,6 +36,7 @@ import pickle
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,12 +44,12 @@ from deepphen import acronyms, ids
 from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
 from deepphen.hints import keyword_hint, suggestions
 from deepphen.models import Paper
-from deepphen.vocab import FOLD_RULES, fold, singular  # singular: as key words fold plurals
+from deepphen.vocab import FOLD_RULES, fold, search_tokens, singular  # singular: as key words
 
 MAX_QUERY = 500
 # The cached index is valid only for this code and this way of folding words.
-INDEX_VERSION = (7, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
-                 fold.__code__.co_code, FOLD_RULES)
+INDEX_VERSION = (8, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
+                 fold.__code__.co_code, search_tokens.__code__.co_code, FOLD_RULES)
 
 # Fields of the index and their weights: a title or key-word match outranks a digest mention.
 FIELDS = ("title", "keywords", "surname", "names", "venue", "digest")
@@ -59,7 +62,7 @@ NEAR_EXACT = 0.99  # the best score of anything but the exact title or id
 ACRONYM = 0.9  # an acronym matching its phrase, or a phrase its acronym
 ACRONYM_FIELDS = (0, 1, 5)  # title, key words, digest: where text spells phrases out
 MAX_PREFIX_TERMS = 40
-UNIT = "\x1f"  # separates a paper's stored phrases; fold() never emits it
+UNIT = "\x1f"  # separates a paper's stored phrases; no word holds it
 MIN_BASE = 0.25  # below this idf-weighted match a paper is not a hit
 BROAD = 2.0  # a word found in title and key words (weights 1 + 1) is fully "broad"
 
@@ -116,11 +119,7 @@ def check_query(query: str) -> str:
     if len(text) > MAX_QUERY:
         raise DeepphenError(f"search query too long ({len(text)} characters)",
                             hint=f"use at most {MAX_QUERY}")
-    if "\x00" in text or not (_link_key(text) or fold(text)):
-        if "\x00" not in text and any(ch.isalnum() for ch in text):  # "深度学习", "Бурда"
-            raise DeepphenError(f"search query {_short(text)!r} has no Latin letters or digits",
-                                hint="search reads words in Latin letters (accents are fine), "
-                                     "an arXiv id or a link")
+    if "\x00" in text or not (_link_key(text) or search_tokens(text)[0]):
         raise DeepphenError(f"search query {_short(text)!r} has no words to look for",
                             hint="use letters or digits, e.g. 'grokking' or 'Power'")
     return text
@@ -131,7 +130,7 @@ def _short(text: str, size: int = 40) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [singular(w) for w in fold(text).split()]
+    return [singular(w) for w in search_tokens(text)[0]]
 
 
 def _link_key(text: str) -> str | None:
@@ -200,18 +199,21 @@ class SearchIndex:
         links: dict[str, int] = {}
         singulars: dict[str, str] = {}  # words repeat a lot: fold each plural once
 
-        def words_of(text: str) -> list[str]:
+        def words_of(text: str) -> tuple[list[str], list[str]]:
+            """The text's words, and the single characters of its unspaced runs, which
+            only postings hold (vocab.search_tokens)."""
+            words, singles = search_tokens(text)
             out = []
-            for word in fold(text).split():
+            for word in words:
                 folded = singulars.get(word)
                 if folded is None:
                     folded = singulars[word] = singular(word)
                 out.append(folded)
-            return out
+            return out, singles
 
-        repeated: dict[str, list[str]] = {}  # key words, names and venues recur across papers
+        repeated: dict[str, tuple[list[str], list[str]]] = {}  # key words, names, venues recur
 
-        def words_of_repeated(text: str) -> list[str]:
+        def words_of_repeated(text: str) -> tuple[list[str], list[str]]:
             words = repeated.get(text)
             if words is None:
                 words = repeated[text] = words_of(text)
@@ -221,18 +223,18 @@ class SearchIndex:
         for i, paper in enumerate(papers):
             surnames, names = set(), set()
             for author in paper.authors:
-                parts = words_of_repeated(author)
+                parts, singles = words_of_repeated(author)
                 if parts:
                     surnames.add(parts[-1])
-                    names.update(parts[:-1])
+                    names.update(parts[:-1], singles)
             title = words_of(paper.title)
             keywords = [words_of_repeated(k) for k in paper.keywords]
             texts = (
-                set(title),
-                {w for words in keywords for w in words},
+                {*title[0], *title[1]},
+                {w for words in keywords for w in (*words[0], *words[1])},
                 surnames, names - surnames,
-                set(words_of_repeated(paper.venue or "")),
-                set(words_of(paper.digest or "")),
+                set(chain(*words_of_repeated(paper.venue or ""))),
+                set(chain(*words_of(paper.digest or ""))),
             )
             for field_postings, words in zip(postings, texts, strict=True):
                 for word in words:
@@ -242,7 +244,7 @@ class SearchIndex:
                 links.setdefault(key, i)
                 links.setdefault(ids.archive_id(key), i)  # math.GT/0309136 is math/0309136
             # Title, then key words, as word strings for phrase matching.
-            phrases.append(UNIT.join(" ".join(words) for words in (title, *keywords)))
+            phrases.append(UNIT.join(" ".join(words) for words, _ in (title, *keywords)))
         terms = sorted({w for fp in postings for w in fp})
         starts, flat = [], []
         for field_postings in postings:
@@ -258,7 +260,7 @@ class SearchIndex:
             order[i] = position
         return cls({
             "size": len(papers),
-            "terms": "\n".join(terms),  # folded words hold only [a-z0-9]
+            "terms": "\n".join(terms),  # words never hold a line break (vocab.search_tokens)
             "starts": starts,
             "papers": flat,
             "phrases": phrases,

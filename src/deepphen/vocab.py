@@ -13,7 +13,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
@@ -84,8 +84,12 @@ def _fold_char(char: str) -> str:
 class _FoldTable(dict):
     """``str.translate`` table that decides each character once, on first sight."""
 
+    def __init__(self, decide: Callable[[str], str] = _fold_char) -> None:
+        super().__init__()
+        self.decide = decide
+
     def __missing__(self, code: int) -> str:
-        value = _fold_char(chr(code))
+        value = self.decide(chr(code))
         if len(self) < _MAX_LEARNT:
             self[code] = value
         return value
@@ -96,9 +100,44 @@ _TABLE = _FoldTable()
 codecs.register_error("deepphen.fold",
                       lambda err: (err.object[err.start:err.end].translate(_TABLE), err.end))
 
-# Caches of folded text (search's index) are valid for this way of folding only.
+# Scripts written without spaces between words, so that a word cannot be told from the
+# text alone: East Asian wide letters (Han, kana, Hangul: Unicode's UAX #11) and the ranges
+# of UAX #14's "complex context" scripts (Thai, Lao, Myanmar, Khmer, the Tai scripts, Ahom).
+UNSPACED_RANGES = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x1950, 0x19FF),
+                   (0x1A20, 0x1AAF), (0xA9E0, 0xA9FF), (0xAA60, 0xAADF), (0x11700, 0x1174F))
+_MARK = "\x01"  # put before each unspaced letter by the table below (controls never remain)
+_RUNS = re.compile("(?:\x01[^\x01])+|[^\x01]+")
+
+
+def _search_char(char: str) -> str:
+    """What one character of a casefolded NFKD text becomes in search's words: fold's
+    spelling where fold keeps or spells it, a digit's ASCII value, a letter of another script
+    (or a spacing vowel sign, which is part of it) as it is; other marks, invisible and
+    unassigned characters go without splitting, as accents do."""
+    folded = _fold_char(char)
+    if folded or char in APOSTROPHES:
+        return folded
+    category = unicodedata.category(char)
+    if category == "Nd":
+        return str(unicodedata.decimal(char))  # "٢٠٢٣" is 2023
+    return char if category[0] in "LN" or category == "Mc" else ""
+
+
+def _unspaced_char(char: str) -> str:
+    code = ord(char)
+    unspaced = (unicodedata.east_asian_width(char) in ("W", "F")
+                and unicodedata.category(char)[0] in "LN"
+                ) or any(start <= code <= end for start, end in UNSPACED_RANGES)
+    return _MARK + char if unspaced else char
+
+
+_SEARCH_TABLE = _FoldTable(_search_char)
+_UNSPACED_TABLE = _FoldTable(_unspaced_char)
+
+# Caches of folded text (search's index) are valid for this way of folding only (and for
+# this Unicode: character categories and widths change between versions).
 FOLD_RULES = (APOSTROPHES, tuple(GREEK.items()), tuple(UNDECOMPOSED.items()), _SEPARATING,
-              _DECOMPOSING_APOSTROPHES.pattern)
+              _DECOMPOSING_APOSTROPHES.pattern, UNSPACED_RANGES, unicodedata.unidata_version)
 
 
 def fold(text: str) -> str:
@@ -116,6 +155,41 @@ def fold(text: str) -> str:
     if "'" in text or "`" in text:  # NFKD makes them of full-width ones too
         text = text.replace("'", "").replace("`", "")
     return " ".join(_WORD_RE.findall(text.lower()))
+
+
+def search_tokens(text: str) -> tuple[list[str], list[str]]:
+    """The words search indexes and reads in a text, in order, and the single characters
+    cut out of unspaced runs (for postings only).
+
+    For Latin and Greek text these are ``fold``'s words. Letters of other scripts, which fold
+    drops, are kept, case-folded and without their accents, combining marks and invisible
+    characters (so NFC and NFD, full and half widths, "ё" and "е" are one): "Бурда" is
+    "бурда". Scripts written without spaces (``UNSPACED_RANGES``: Chinese, Japanese, Korean,
+    Thai...) have no words to cut, so each run of them is read as its overlapping pairs of
+    characters ("深度学习" -> 深度 度学 学习) plus, second, its single characters: any
+    substring of a title is then in the index, one character included.
+    """
+    if text.isascii():
+        return fold(text).split(), []
+    text = unicodedata.normalize("NFKD", _DECOMPOSING_APOSTROPHES.sub("", text))
+    # NFC after the marks are gone puts Hangul syllables back together (NFKD cut them up).
+    text = unicodedata.normalize("NFC", text.translate(_SEARCH_TABLE))
+    words: list[str] = []
+    singles: list[str] = []
+    for word in text.translate(_UNSPACED_TABLE).casefold().split():
+        if _MARK not in word:
+            words.append(word)
+            continue
+        for run in _RUNS.findall(word):
+            if not run.startswith(_MARK):
+                words.append(run)
+            elif len(run) == 2:
+                words.append(run[1])
+            else:
+                chars = run[1::2]
+                words.extend(chars[i:i + 2] for i in range(len(chars) - 1))
+                singles.extend(chars)
+    return words, singles
 
 
 def fold_distinct(text: str) -> str:

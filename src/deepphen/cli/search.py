@@ -49,7 +49,8 @@ def search_command(
 
     Best matches first; exit 1 when nothing matches. Filters work alone or with a query.
     Case, accents, quote styles and dashes do not matter, and Greek letters match their
-    names ("muP", "epsilon-greedy").
+    names ("muP", "epsilon-greedy"). Any script is read: Chinese, Japanese, Korean or Thai
+    text is found by any part of it ("泛化").
 
     Examples:
 
