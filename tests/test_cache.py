@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,8 @@ import pytest
 from deepphen import cache
 from deepphen.catalog import load_papers, paper_files, read_paper
 from deepphen.errors import CatalogError
-from tests.helpers import make_catalog
+from deepphen.search import SearchIndex
+from tests.helpers import make_catalog, more_papers
 
 HOUR_NS = 3600 * 10**9
 
@@ -330,3 +333,21 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen(root: Path, keep: str) -> Non
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # touch -r: mtime put back
     assert target.stat().st_size == st.st_size and target.stat().st_mtime_ns == st.st_mtime_ns
     assert next(p for p in load_papers(root) if p.key == "2008.08186").venue == "SNAP"
+
+
+def test_stats_and_export_read_search_s_cached_index(tmp_path: Path, run_cli: Callable[..., object],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """They built the whole index again for every query (0.6 s on 10,000 papers), while
+    search reads it from the cache: they select search's hits, from that cache."""
+    root = make_catalog(tmp_path / "catalog", more_papers())
+    age(root)
+    args = ("lottery", "--year", "2021", "--catalog", root)
+    keys = [h["key"] for h in json.loads(run_cli("search", *args, "-f", "json").stdout)]
+
+    def no_build(*_args: object) -> None:
+        raise AssertionError("index built again")
+
+    monkeypatch.setattr(SearchIndex, "build", no_build)
+    exported = json.loads(run_cli("export", *args, "--format", "json").stdout)
+    assert sorted(p["key"] for p in exported["papers"]) == sorted(keys)
+    assert json.loads(run_cli("stats", *args, "--format", "json").stdout)["papers"] == len(keys)

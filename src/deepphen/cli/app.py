@@ -252,20 +252,24 @@ def select_papers(
 
     Shared by export and stats, so that both accept the same options with the same meaning.
     """
-    from deepphen.catalog import Catalog, find_catalog
+    from deepphen.catalog import Catalog, find_catalog, load_settings
 
-    cat = Catalog.load(find_catalog(catalog))
-    keep = filters.build(cat.settings)
+    root = find_catalog(catalog)
     if query is None:
-        return cat.settings, keep.apply(cat.papers)
-    from deepphen.search import SearchIndex, check_query
+        cat = Catalog.load(root)
+        return cat.settings, filters.build(cat.settings).apply(cat.papers)
+    from deepphen.search import NoMatch, search_catalog
 
-    # The whole catalog's index, as search has: built on the filtered papers alone, a word
-    # the catalog has but they lack was read as a typo of another ("compositional" as
-    # "computational"), and export and stats kept papers search said do not match.
-    allowed = {i for i, p in enumerate(cat.papers) if keep.matches(p)} if keep else None
-    ranked = SearchIndex.build(cat.papers).query(check_query(query), allowed)
-    return cat.settings, [cat.papers[i] for i, _score, _fields in ranked]
+    # search's own: the whole catalog's index (built on the filtered papers alone, a word
+    # the catalog has but they lack was read as a typo of another, "compositional" as
+    # "computational"), from the cache (rebuilt here, it cost 0.6 s on 10,000 papers).
+    settings = load_settings(root)
+    keep = filters.build(settings)
+    try:
+        hits = search_catalog(root, query, keep=keep.matches if keep else None)
+    except NoMatch:
+        return settings, []  # check_selected says so, with the hints
+    return settings, [hit.paper for hit in hits]
 
 
 def check_selected(papers: list[Any], query: str | None, filters: FilterOptions,
