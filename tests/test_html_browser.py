@@ -106,7 +106,9 @@ def test_full_list_on_load(opened: chromium.Browser, shipped) -> None:
                                    "don\u2019t always say", "muP", "\u03b5-perturbation",
                                    "occam\u2019s razor",
                                    # acronyms the catalog defines, both ways
-                                   "LTH", "ICL", "NTK", "neural tangent kernel", "node"])
+                                   "LTH", "ICL", "NTK", "neural tangent kernel", "node",
+                                   # compounds, however they are written
+                                   "pretraining", "over parameterized", "incontext learning"])
 def test_query_matches_deepphen_search(opened: chromium.Browser, shipped, query: str) -> None:
     type_query(opened, query)
     expected = {hit.paper.key for hit in search(shipped[1], query)}

@@ -9,7 +9,8 @@ How a query is scored (every score is in 0..1, best first):
 2. Each query word is matched against the catalog's vocabulary of words: exactly, as the
    prefix of a longer word ("colla" -> "collapse"), and, when it is not a word of the catalog
    at all, by edit similarity with rapidfuzz ("grokin" -> "grokking", "tiket" -> "ticket").
-   A fuzzy or prefix match counts for less than an exact one.
+   A fuzzy or prefix match counts for less than an exact one. Compounds match however they
+   are written ("pretraining", "pre-training", "pre training": ``COMPOUND``).
 3. Where a word matches counts too: title, key words and author surnames weigh most, then
    other name parts, the venue, and the digest least. So a key-word or title match outranks a
    digest mention. Words are weighted by rarity (idf), so "the" hardly counts.
@@ -36,7 +37,7 @@ import pickle
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -60,6 +61,8 @@ REPORTED = {"title": "title", "keywords": "keywords", "surname": "authors", "nam
 EXACT, PREFIX = 1.0, 0.85
 NEAR_EXACT = 0.99  # the best score of anything but the exact title or id
 ACRONYM = 0.9  # an acronym matching its phrase, or a phrase its acronym
+COMPOUND = 0.95  # "pretraining" matching "pre-training" (or "pre training"), and back
+MAX_SPELT = 8  # query phrases with a compound spelt otherwise: each is compared with each hit
 ACRONYM_FIELDS = (0, 1, 5)  # title, key words, digest: where text spells phrases out
 MAX_PREFIX_TERMS = 40
 UNIT = "\x1f"  # separates a paper's stored phrases; no word holds it
@@ -328,10 +331,20 @@ class SearchIndex:
         breadth: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
         corrected: dict[str, str] = {}  # misspelt word -> its best fuzzy match, for phrases
+        compounds, spelt = self._compounds(words)
         for word in dict.fromkeys(words):
             terms = self._expand(word)
             corrected[word] = word if not terms or terms[0][1] >= PREFIX else terms[0][0]
-            extra = [e for p in read_as.get(word, ()) for e in self._phrase_postings(p)]
+            extra = [(field, papers, ACRONYM) for p in read_as.get(word, ())
+                     for field, papers in self._phrase_postings(p)]
+            for spelling in compounds.get(word, ()):
+                if " " not in spelling:
+                    terms.append((spelling, COMPOUND))
+                    continue
+                if not terms or terms[0][1] < EXACT:
+                    corrected[word] = spelling  # the phrase as the catalog writes it
+                extra += [(field, papers, COMPOUND)  # a phrase, not words in a digest
+                          for field, papers in self._phrase_postings(spelling) if field < 2]
             best, fields_of = self._match_word(terms, allowed, extra)
             idf = math.log(1 + self.size / max(1, len(best)))
             total_idf += idf
@@ -342,7 +355,7 @@ class SearchIndex:
         if not total_idf:
             return []
         phrase = " ".join(corrected[w] for w in words)
-        variants = self.acronyms.variants(phrase)
+        variants = self.acronyms.variants(phrase) + spelt
         hits = []
         for i, value in base.items():
             value /= total_idf
@@ -361,10 +374,10 @@ class SearchIndex:
         return hits[:limit] if limit else hits
 
     def _match_word(self, terms: list[tuple[str, float]], allowed: set[int] | None,
-                    extra: Iterable[tuple[int, Iterable[int]]] = ()
+                    extra: Iterable[tuple[int, Iterable[int], float]] = ()
                     ) -> tuple[dict[int, tuple[float, float]], dict[int, set[str]]]:
         """Per paper: (best weighted match of a query word's terms, sum over its fields);
-        ``extra``: (field, papers) matched through an acronym, of quality ``ACRONYM``."""
+        ``extra``: (field, papers, quality) matched through an acronym or a compound."""
         per_field: list[dict[int, float]] = [{} for _ in FIELDS]
         for term, quality in terms:
             at = self._term_index(term)
@@ -374,9 +387,9 @@ class SearchIndex:
                 for i in self._posting(field, at):
                     if quality > field_scores.get(i, 0.0):
                         field_scores[i] = quality
-        for field, papers in extra:
-            per_field[field].update({i: ACRONYM for i in papers
-                                     if per_field[field].get(i, 0.0) < ACRONYM})
+        for field, papers, quality in extra:
+            per_field[field].update({i: quality for i in papers
+                                     if per_field[field].get(i, 0.0) < quality})
         best: dict[int, tuple[float, float]] = {}
         fields_of: dict[int, set[str]] = {}
         for name, weight, field_scores in zip(FIELDS, WEIGHTS, per_field, strict=True):
@@ -387,6 +400,26 @@ class SearchIndex:
                 best[i] = (max(value, weight * quality), summed + weight * quality)
                 fields_of.setdefault(i, set()).add(REPORTED[name])
         return best, fields_of
+
+    def _compounds(self, words: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+        """Compounds as the catalog writes them: a query word that is two of its words run
+        together ("pretraining" -> "pre training", as "pre-training" folds), two query words
+        it writes as one (both "pre" and "training" -> "pretraining"); and the query's
+        words with each put in, for phrase matching."""
+        out: dict[str, list[str]] = {}
+        phrases = []
+        for at, word in enumerate(words):
+            for cut in range(2, len(word) - 1):
+                if None not in (self._term_index(word[:cut]), self._term_index(word[cut:])):
+                    out.setdefault(word, []).append(f"{word[:cut]} {word[cut:]}")
+                    phrases.append(" ".join([*words[:at], out[word][-1], *words[at + 1:]]))
+        for at, (first, second) in enumerate(pairwise(words)):
+            if self._term_index(first + second) is not None:
+                out.setdefault(first, []).append(first + second)
+                out.setdefault(second, []).append(first + second)
+                phrases.append(" ".join([*words[:at], first + second, *words[at + 2:]]))
+        return ({word: list(dict.fromkeys(found)) for word, found in out.items()},
+                list(dict.fromkeys(phrases))[:MAX_SPELT])
 
     def _phrase_postings(self, phrase: str) -> list[tuple[int, set[int]]]:
         """(field, papers) whose title, key words or digest hold ``phrase`` (words in order

@@ -178,6 +178,29 @@
       return [f, common];
     });
   };
+  // deepphen.search's compounds: a query word that is two catalog words run together
+  // ("pretraining" -> "pre training", as "pre-training" folds), and two query words the
+  // catalog writes as one (both "pre" and "training" -> "pretraining").
+  const COMPOUND = 0.95;
+  const compounds = (all) => {
+    const ix = buildIndex();
+    const out = new Map();
+    const add = (word, spelling) => {
+      if (!out.has(word)) out.set(word, new Set());
+      out.get(word).add(spelling);
+    };
+    for (const word of new Set(all)) {
+      for (let cut = 2; cut < word.length - 1; cut++) {
+        const head = word.slice(0, cut), tail = word.slice(cut);
+        if (ix.postings.has(head) && ix.postings.has(tail)) add(word, `${head} ${tail}`);
+      }
+    }
+    for (let at = 0; at + 1 < all.length; at++) {
+      const joined = all[at] + all[at + 1];
+      if (ix.postings.has(joined)) { add(all[at], joined); add(all[at + 1], joined); }
+    }
+    return out;
+  };
   const lowerBound = (arr, x) => {
     let lo = 0, hi = arr.length;
     while (lo < hi) {
@@ -257,6 +280,7 @@
     const qwords = Array.from(new Set(all));
     if (!qwords.length) return null;
     const read = readings(text, all);
+    const spelt = compounds(all);
     const base = new Float64Array(N);
     const marks = new Set();
     let total = 0;
@@ -276,6 +300,15 @@
         for (const [f, found] of holders(phrase)) {
           const m = perField[f];
           found.forEach((i) => { if ((m.get(i) || 0) < ACRONYM) m.set(i, ACRONYM); });
+        }
+      }
+      for (const spelling of spelt.get(word) || []) {
+        spelling.split(" ").forEach((w) => marks.add(w));
+        const found = spelling.includes(" ") ? holders(spelling)
+          : ix.postings.get(spelling).map((list, f) => [f, list]);
+        for (const [f, list] of found) {
+          const m = perField[f];
+          list.forEach((i) => { if ((m.get(i) || 0) < COMPOUND) m.set(i, COMPOUND); });
         }
       }
       const best = new Map();
