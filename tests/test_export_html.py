@@ -352,3 +352,12 @@ def test_year_groups_follow_the_layout() -> None:
     page = Page(render(papers, flat))
     assert not [t for t, _ in page.tags if t == "h3"]
     assert len([a for t, a in page.tags if a.get("class") == "paper"]) == len(papers)
+
+
+def test_the_newest_first_rank_counts_the_year_of_papers_without_an_id() -> None:
+    """The page's rank (newest first) put every paper without an arXiv id or a date last."""
+    papers = [Paper(title=f"Spline Theory {year}", year=year, section="others",
+                    authors=["A B"], arxiv=arxiv, key=f"spline-{year}")
+              for year, arxiv in [(2018, "1802.00001"), (2024, None), (2015, None)]]
+    rows = Page(render(papers, sample_settings())).data()["papers"]
+    assert [row[-1] for row in rows] == [0, 1, 2]  # the page lists them newest first too

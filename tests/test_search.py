@@ -259,6 +259,24 @@ def test_catalog_search_matches_in_memory_search(tmp_path: Path) -> None:
             assert [(h.paper.title, h.score) for h in search_catalog(root, query)] == expected
 
 
+def mixed_dates() -> list[Paper]:
+    """Papers on one topic, some with an arXiv id and some with only a year."""
+    return [Paper(title=f"Spline Theory {n}", year=year, section="others", authors=["A B"],
+                  arxiv=arxiv, key=f"spline-{year}")
+            for n, (year, arxiv) in enumerate([(2018, "1802.00001"), (2024, None),
+                                               (2021, "2101.00001"), (2015, None)])]
+
+
+def test_ties_and_filters_alone_list_the_newest_first(tmp_path: Path) -> None:
+    """A paper without an arXiv id or a date sorted after every paper with one, whatever
+    its year: "Ties go to the newer paper" put 2018 before 2024."""
+    newest_first = [2024, 2021, 2018, 2015]
+    assert [h.paper.year for h in search(mixed_dates(), "spline theory")] == newest_first
+    root = make_catalog(tmp_path / "catalog", mixed_dates())
+    hits = search_catalog(root, None, keep=lambda p: p.section == "others")
+    assert [h.paper.year for h in hits] == newest_first
+
+
 def test_catalog_search_filters_and_hints(tmp_path: Path) -> None:
     root = make_catalog(tmp_path / "catalog", more_papers())
     hits = search_catalog(root, "lottery", keep=lambda p: p.year == 2021)

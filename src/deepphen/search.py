@@ -49,7 +49,7 @@ from deepphen.vocab import FOLD_RULES, fold, search_tokens, singular  # singular
 
 MAX_QUERY = 500
 # The cached index is valid only for this code and this way of folding words.
-INDEX_VERSION = (8, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
+INDEX_VERSION = (9, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
                  fold.__code__.co_code, search_tokens.__code__.co_code, FOLD_RULES)
 
 # Fields of the index and their weights: a title or key-word match outranks a digest mention.
@@ -257,7 +257,7 @@ class SearchIndex:
                 offsets.append(len(positions))
             starts.append(offsets.tobytes())
             flat.append(positions.tobytes())
-        rank = sorted(range(len(papers)), key=lambda i: papers[i].sort_key(), reverse=True)
+        rank = sorted(range(len(papers)), key=lambda i: papers[i].newest_key(), reverse=True)
         order = array("I", bytes(4 * len(papers)))
         for position, i in enumerate(rank):
             order[i] = position
@@ -474,7 +474,7 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
         allowed = {i for i in range(len(snap)) if keep(snap.paper(i))}
     if text is None:
         kept = [snap.paper(i) for i in sorted(allowed if allowed is not None else range(len(snap)))]
-        kept.sort(key=Paper.sort_key, reverse=True)
+        kept.sort(key=Paper.newest_key, reverse=True)
         if not kept:
             raise no_match(None, True)
         return [Hit(p, 1.0) for p in (kept[:limit] if limit else kept)]

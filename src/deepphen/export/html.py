@@ -243,7 +243,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
                  for norm, spellings in vocab.groups.items()}
     norms = sorted(canonical, key=lambda n: (canonical[n].casefold(), canonical[n]))
     keyword_ids = {norm: i for i, norm in enumerate(norms)}
-    rank = {id(p): i for i, p in enumerate(sorted(ordered, key=Paper.sort_key, reverse=True))}
+    rank = {id(p): i for i, p in enumerate(sorted(ordered, key=Paper.newest_key,
+                                                  reverse=True))}
     css, js = asset("page.css"), page_script()
     used = UniqueNames(RESERVED_IDS)
     anchors = [_anchor(sec, used) for sec, _ in groups]
