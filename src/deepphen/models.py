@@ -124,12 +124,6 @@ class Paper:
             return (month, self.published.day * 1000, 1, self.title)
         return (0, 0, 0, self.title)
 
-    def newest_key(self) -> tuple[int, tuple[int, int, int, str], str]:
-        """Key for newest first across years (sort descending): the year, then ``sort_key``
-        within it. ``sort_key`` alone put every paper without an arXiv id or a date after
-        all those with one, whatever its year."""
-        return (self.year, self.sort_key(), self.key)
-
     def to_dict(self) -> dict[str, Any]:
         """The TOML table of this paper, fields in the stable order, empty optionals left out."""
         out: dict[str, Any] = {"title": self.title}

@@ -1,4 +1,5 @@
-"""Placement order within a year: ``sort_as`` values that keep a page's order.
+"""Papers' order: newest first across years, and ``sort_as`` values that keep a page's
+order within a year.
 
 The catalog sorts a year subsection's papers by arXiv id, newest first (``Paper.sort_key``).
 A page that places papers otherwise (no id, or out of id order) keeps its order through
@@ -16,6 +17,13 @@ from deepphen import ids
 from deepphen.models import Paper
 
 Position = tuple[int, int]  # (YYYYMM, number), as ids.id_sort_key
+
+
+def newest_key(paper: Paper) -> tuple[int, tuple[int, int, int, str], str]:
+    """Key for newest first across years (sort descending): the year, then ``sort_key``
+    within it. ``sort_key`` alone put every paper without an arXiv id or a date after all
+    those with one, whatever its year."""
+    return (paper.year, paper.sort_key(), paper.key)
 
 
 def _max_number(month: int) -> int:

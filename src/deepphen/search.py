@@ -45,6 +45,7 @@ from deepphen import acronyms, ids
 from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
 from deepphen.hints import keyword_hint, suggestions
 from deepphen.models import Paper
+from deepphen.order import newest_key
 from deepphen.vocab import FOLD_RULES, fold, search_tokens, singular  # singular: as key words
 
 MAX_QUERY = 500
@@ -257,7 +258,7 @@ class SearchIndex:
                 offsets.append(len(positions))
             starts.append(offsets.tobytes())
             flat.append(positions.tobytes())
-        rank = sorted(range(len(papers)), key=lambda i: papers[i].newest_key(), reverse=True)
+        rank = sorted(range(len(papers)), key=lambda i: newest_key(papers[i]), reverse=True)
         order = array("I", bytes(4 * len(papers)))
         for position, i in enumerate(rank):
             order[i] = position
@@ -474,7 +475,7 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
         allowed = {i for i in range(len(snap)) if keep(snap.paper(i))}
     if text is None:
         kept = [snap.paper(i) for i in sorted(allowed if allowed is not None else range(len(snap)))]
-        kept.sort(key=Paper.newest_key, reverse=True)
+        kept.sort(key=newest_key, reverse=True)
         if not kept:
             raise no_match(None, True)
         return [Hit(p, 1.0) for p in (kept[:limit] if limit else kept)]

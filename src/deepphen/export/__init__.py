@@ -10,6 +10,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 from deepphen.models import Paper, Section, Settings
+from deepphen.order import newest_key
 
 Exporter = Callable[[list[Paper], Settings], str]
 
@@ -29,14 +30,14 @@ def exporter(name: str) -> Exporter:
 
 
 def page_order(papers: list[Paper], settings: Settings) -> list[Paper]:
-    """Papers in the page's order: section order, then newest first (``Paper.newest_key``).
+    """Papers in the page's order: section order, then newest first (``order.newest_key``).
 
     Papers of a section missing from the settings come last, by slug, so that every export
     of the same catalog lists the same papers in the same order.
     """
     rank = {sec.slug: i for i, sec in enumerate(settings.sections)}
     unknown = len(rank)
-    by_date = sorted(papers, key=Paper.newest_key, reverse=True)
+    by_date = sorted(papers, key=newest_key, reverse=True)
     # sorted() is stable: the section pass keeps the newest-first order inside each section.
     return sorted(by_date, key=lambda p: (rank.get(p.section, unknown), p.section))
 

@@ -29,6 +29,7 @@ from deepphen.acronyms import derive
 from deepphen.dialect import LINK_URL, group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
+from deepphen.order import newest_key
 from deepphen.printable import mark_controls, text_lines
 from deepphen.slugs import UniqueNames
 from deepphen.vocab import Vocabulary, keyword_key
@@ -243,8 +244,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
                  for norm, spellings in vocab.groups.items()}
     norms = sorted(canonical, key=lambda n: (canonical[n].casefold(), canonical[n]))
     keyword_ids = {norm: i for i, norm in enumerate(norms)}
-    rank = {id(p): i for i, p in enumerate(sorted(ordered, key=Paper.newest_key,
-                                                  reverse=True))}
+    rank = {id(p): i for i, p in enumerate(sorted(ordered, key=newest_key, reverse=True))}
     css, js = asset("page.css"), page_script()
     used = UniqueNames(RESERVED_IDS)
     anchors = [_anchor(sec, used) for sec, _ in groups]
