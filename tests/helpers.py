@@ -153,6 +153,19 @@ def tree(top: Path) -> dict[str, object]:
     return out
 
 
+def make_special(path: Path, kind: str) -> None:
+    """Make ``path`` a file that is no regular file: "fifo", "socket" or "folder"."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        import socket
+
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(os.path.relpath(path))  # relative: a socket's path is 107 bytes at most
+    else:
+        path.mkdir()
+
+
 def one_line_error(result: object, *mentions: str) -> None:
     """A CLI result that failed cleanly: exit 2, one error line naming each of ``mentions``."""
     exc = result.exception  # type: ignore[attr-defined]

@@ -256,6 +256,9 @@ def test_lint_fix_failing_part_way_changes_nothing(tmp_path: Path, failure: str,
     calls: list[Path] = []
 
     def failing(path: Path, data: bytes, **kwargs: object) -> None:
+        if fsutil.CACHE_DIR in Path(path).parts:  # the cache and its folder's markers
+            real(path, data, **kwargs)  # type: ignore[arg-type]
+            return
         calls.append(Path(path))
         if failure == "enospc-third" and len(calls) == 3:
             raise fsutil.os_error("write", OSError(28, "No space left on device"), path)

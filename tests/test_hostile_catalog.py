@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from deepphen.models import Link, Paper
 from deepphen.printable import json_text, printable
-from tests.helpers import make_catalog, sample_settings
+from tests.helpers import make_catalog, make_special, sample_settings
 
 # ---------------------------------------------------------------------------------------
 # CI log commands. GitHub Actions runs "::command props::data" when a line starts with it
@@ -212,20 +212,14 @@ def test_new_files_get_the_mode_the_umask_gives(fixable: Path, run_cli: Callable
 def test_a_paper_name_that_is_no_file_is_left_out_and_reported(
         tmp_path: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
         kind: str) -> None:
-    import os
-    import socket
-
     root = make_catalog(tmp_path / "catalog")
     monkeypatch.setenv("DEEPPHEN_CATALOG", str(root))
     entry = root / "others" / "2301.00001.toml"
     if kind == "folder":
         entry.mkdir()
         (entry / "paper.toml").write_text('title = "Inside"\n', encoding="utf-8")
-    elif kind == "fifo":
-        os.mkfifo(entry)
-    elif kind == "socket":
-        with socket.socket(socket.AF_UNIX) as server:
-            server.bind(str(entry))
+    elif kind in ("fifo", "socket"):
+        make_special(entry, kind)
     else:
         (root / "others" / "real-folder").mkdir()
         entry.symlink_to(root / "others" / "real-folder")

@@ -428,7 +428,7 @@ def regenerate_page(root: Path, settings: Settings, journal: Journal | None = No
     if not pages:
         return
     from deepphen.export import exporter
-    from deepphen.fsutil import written_through
+    from deepphen.outputs import written_through
 
     papers = store.load_papers(root)
     for page, path in pages:

@@ -7,6 +7,7 @@ catalog at once: deepphen.catalog_write).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -83,17 +84,28 @@ class FileVanished(CatalogError):
 MAX_DEPTH = 64  # arrays and tables nested deeper are refused (no list needs more than 3)
 
 
+# A paper file holds a few hundred bytes, catalog.toml a few KB, dismissed.toml tens of
+# thousands of entries within a few MB. A file past this is no catalog file (a log or a
+# disk image saved under its name): read whole, it took every command seconds and ~20
+# times its size in memory.
+MAX_FILE_BYTES = 4 * 2**20
+
+
 def read_text(path: Path) -> str:
     """A catalog file's UTF-8 text (a leading BOM dropped); CatalogError naming the file when
-    it cannot be read, is not UTF-8, or is not a regular file (a FIFO must not hang us)."""
+    it cannot be read, is not UTF-8, is larger than MAX_FILE_BYTES, or is not a regular file
+    (a FIFO must not hang us)."""
     from deepphen.fsutil import read_regular
 
     try:
-        data = read_regular(path)
+        data = read_regular(path, MAX_FILE_BYTES)
     except FileNotFoundError as exc:
         raise FileVanished(f"cannot read: {exc.strerror}", path=path) from exc
     except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+        hint = ("a catalog file holds one paper, the settings or the dismissals: move this "
+                "one out of the catalog" if exc.errno == errno.EFBIG else None)
+        raise CatalogError(f"cannot read: {exc.strerror or exc}", path=path,
+                           hint=hint) from exc
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

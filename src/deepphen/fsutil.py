@@ -78,20 +78,55 @@ def _refusal(exc: OSError, path: str | Path) -> str:
     return f"{what} {blocked} is not writable"
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file. OSError when it cannot be read or is something else (a
-    FIFO, which would block every reader, a device, a folder): never blocks."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+def file_kind(mode: int) -> str:
+    """What a file that is no regular file is, in a word a user knows ("a named pipe")."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file. OSError when it cannot be read, is something else (a
+    FIFO, which would block every reader, a socket, a device, a folder: its ``strerror``
+    says which) or holds more than ``limit`` bytes (EFBIG; at most ``limit + 1`` are read,
+    so /dev/zero or a disk image cannot fill the memory). Never blocks."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno != errno.ENXIO:
+            raise
+        # A socket refuses to be opened ("No such device or address"): say what it is.
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            raise exc from None
+        raise OSError(errno.EINVAL, f"it is {file_kind(mode)}", str(path)) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            folder = stat.S_ISDIR(st.st_mode)
-            raise OSError(errno.EISDIR if folder else errno.EINVAL,
-                          "it is a folder" if folder else "it is not a regular file", str(path))
+            raise OSError(errno.EISDIR if stat.S_ISDIR(st.st_mode) else errno.EINVAL,
+                          f"it is {file_kind(st.st_mode)}", str(path))
         with open(fd, "rb", closefd=False) as handle:
-            return handle.read()
+            data = handle.read() if limit is None else handle.read(limit + 1)
     finally:
         os.close(fd)
+    if limit is not None and len(data) > limit:
+        raise OSError(errno.EFBIG, f"it is larger than {size_text(limit)}", str(path))
+    return data
+
+
+def size_text(size: int) -> str:
+    """A size limit as people read it: "64 MiB", "512 KiB"."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:g} {unit}"
+    return f"{size} bytes"
 
 
 def private_dir(root: Path) -> Path:
@@ -110,7 +145,8 @@ def private_dir(root: Path) -> Path:
                            ("CACHEDIR.TAG", CACHEDIR_TAG)):
             marker = folder / name
             if not marker.is_file() and not marker.is_symlink():
-                marker.write_text(text, encoding="utf-8")
+                # Replaced, never opened: a FIFO planted under its name hung every command.
+                atomic_write_text(marker, text, tmp_dir=folder)
     except OSError as exc:
         raise os_error("write", exc, folder) from exc
     return folder
@@ -183,72 +219,6 @@ def atomic_write_bytes(path: Path, data: bytes, *, tmp_dir: Path | None = None) 
         if isinstance(exc, OSError):
             raise os_error("write", exc, path) from exc
         raise
-
-
-def _is_stream(path: Path) -> bool:
-    """True for a character device or FIFO (``-o /dev/null``, a named pipe), through symbolic
-    links, and for a name in /dev or /proc (``-o /dev/stdout`` redirected to a file): renaming
-    a file over it would replace the device node or link itself (as root)."""
-    try:
-        folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
-        if folder == "/dev" or folder.startswith("/proc/"):
-            return True
-        mode = os.stat(path).st_mode
-    except OSError:  # no such file (yet), or no working folder: the write names the file
-        return False
-    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
-
-
-def write_output(path: Path, text: str) -> None:
-    """Write an output the user named (``export -o``): atomically to a file (through a
-    symbolic link), straight into a device or FIFO. (A
-    catalog's own files and cache are always replaced: a FIFO there is debris, not a
-    reader.) The bytes are those stdout gets (deepphen.launch): UTF-8, and a file name that
-    is no UTF-8 (a paper's key) as the bytes it came as."""
-    data = text.encode("utf-8", "surrogateescape")
-    if not _is_stream(path):
-        target = written_through(Path(path))
-        atomic_write_bytes(target, data, tmp_dir=_private_dir_of(target))
-        return
-    try:
-        with open(path, "wb") as handle:
-            handle.write(data)
-    except BrokenPipeError:
-        raise  # the reader left (-o /dev/stdout | head): quiet, as on stdout itself
-    except OSError as exc:
-        raise os_error("write", exc, path) from exc
-
-
-def _private_dir_of(path: Path) -> Path | None:
-    """The private folder of the catalog ``path`` is in, where a temporary file left by a
-    killed process shows in no ``git status``; None outside a catalog (or when the folder
-    cannot be had: the file's own folder then)."""
-    from deepphen.paths import catalog_holding
-
-    try:
-        root = catalog_holding(path.parent)
-        return None if root is None else private_dir(root)
-    except (OSError, DeepphenError):  # no working folder (the write names the file), ...
-        return None
-
-
-def written_through(path: Path) -> Path:
-    """The file to write for ``path``, as a shell's ``>`` finds it: a symbolic link is
-    written through (the link stays; its file gets the text). A read-only file is replaced,
-    its mode kept (atomic_write_bytes), as generators that mark their output read-only need.
-    ``export -o`` and the generated page (whose link paths.page_problem has checked stays
-    in the catalog) are written so."""
-    target = path
-    if path.is_symlink():
-        target = Path(os.path.realpath(path))
-        if target.is_symlink():  # realpath gives up on a loop and returns a link
-            raise DeepphenError("cannot write: a loop of symbolic links", path=path,
-                                hint="write to a file, or mend the link")
-        if not target.parent.is_dir():
-            raise DeepphenError(f"cannot write: the link leads to {target}, whose folder "
-                                "does not exist", path=path, hint="create it first, or "
-                                "mend the link")
-    return target
 
 
 def atomic_write_text(path: Path, text: str, *, tmp_dir: Path | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -156,15 +157,18 @@ MAX_PAGE_BYTES = 64 * 1024 * 1024
 
 
 def _decode(path: Path) -> str:
-    """The page as written (a byte-order mark and '\r' line ends kept)."""
+    """The page as written (a byte-order mark and '\r' line ends kept). Only a regular file
+    is read: a named pipe waited forever for a writer, and a device (/dev/zero) or a disk
+    image is read no further than MAX_PAGE_BYTES."""
+    from deepphen.fsutil import read_regular
+
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_PAGE_BYTES + 1)
+        data = read_regular(path, MAX_PAGE_BYTES)
     except OSError as exc:
-        raise DeepphenError(f"cannot read: {exc.strerror}", path=path) from exc
-    if len(data) > MAX_PAGE_BYTES:
-        raise DeepphenError(f"larger than {MAX_PAGE_BYTES // 2**20} MiB: not a list page",
-                            path=path, hint="give the markdown file of the list")
+        hint = None if exc.errno in (errno.ENOENT, errno.EACCES) else \
+            "give the markdown file of the list"
+        raise DeepphenError(f"cannot read: {exc.strerror or exc}", path=path,
+                            hint=hint) from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

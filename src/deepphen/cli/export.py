@@ -97,7 +97,7 @@ def export_command(
             # On a terminal the text is to be read, not kept: no control character may act.
             sys.stdout.write(printable(text, keep_layout=True) if is_terminal() else text)
         else:
-            from deepphen.fsutil import write_output
+            from deepphen.outputs import write_output
 
             write_output(output, text)
     check_selected(papers, query, filters, catalog)  # the document is written, but lists nothing

@@ -8,10 +8,10 @@ from typing import Any
 
 from deepphen import catalog
 from deepphen.errors import DeepphenError
-from deepphen.fsutil import written_through
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.models import Settings
+from deepphen.outputs import written_through
 from deepphen.paths import SETTINGS_FILE, page_problem
 from deepphen.printable import text_lines
 

@@ -1,0 +1,147 @@
+"""Paths that are no regular file, or far too large, wherever a command takes one.
+
+A named pipe, a socket, a device or a folder given as the page to import, planted in the
+catalog (a paper file, dismissed.toml, the private folder's markers) or named by ``export -o``
+never hangs a command nor is taken for something else: one line naming it, exit 2 (lint
+reports it). A file far larger than its kind ever is (a 50 MB paper file, /dev/zero as a
+page) is refused without being read whole. Runs that could hang run in a thread with a
+bound, so a regression fails instead of stopping the suite.
+"""
+
+from __future__ import annotations
+
+import errno
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from deepphen.fsutil import read_regular
+from tests.helpers import make_special, one_line_error, tree
+
+LIST = ("# L\n\n## Others\n\n- Grokking. [[paper]](https://arxiv.org/abs/2201.02177)\n"
+        "  - Alethea Power.\n  - Key Word: Grokking.\n")
+
+
+def bounded(run: Callable[..., object], *args: object, **kwargs: object) -> object:
+    """``run(*args, **kwargs)`` in a thread, failing the test when it has not ended in a
+    minute (a FIFO opened for reading or writing blocks until its other end comes)."""
+    done: list[object] = []
+
+    def call() -> None:
+        try:
+            done.append(run(*args, **kwargs))
+        except BaseException as exc:  # raised again in the test's own thread
+            done.append(exc)
+
+    worker = threading.Thread(target=call, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert done, f"{args} blocked"
+    if isinstance(done[0], BaseException):
+        raise done[0]
+    return done[0]
+
+
+@pytest.mark.parametrize(("kind", "said"), [("fifo", "a named pipe"), ("socket", "a socket"),
+                                            ("folder", "a folder"), ("null", "a device"),
+                                            ("zero", "a device")])
+def test_import_reads_only_a_regular_file(tmp_path: Path, kind: str, said: str,
+                                          run_cli) -> None:
+    """A named pipe waited forever for a writer; a socket said "No such device or address";
+    /dev/null was "not a paper list" and /dev/zero was read to 64 MiB first."""
+    page = Path(f"/dev/{kind}") if kind in ("null", "zero") else tmp_path / "page.md"
+    if page.parent == tmp_path:
+        make_special(page, kind)
+    before = tree(tmp_path)
+    result = bounded(run_cli, "import", page, "--catalog", tmp_path / "new", exit_code=None)
+    one_line_error(result, str(page), f"cannot read: it is {said}",
+                   "give the markdown file of the list")
+    assert tree(tmp_path) == before
+
+
+def test_import_refuses_a_page_too_large_reading_no_more_than_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    from deepphen.cli import catalog_import
+
+    monkeypatch.setattr(catalog_import, "MAX_PAGE_BYTES", len(LIST) - 1)
+    page = tmp_path / "page.md"
+    page.write_text(LIST, encoding="utf-8")
+    result = run_cli("import", page, "--catalog", tmp_path / "new", exit_code=2)
+    one_line_error(result, str(page), f"larger than {len(LIST) - 1} bytes")
+    assert not (tmp_path / "new").exists()
+
+
+def test_read_regular_never_blocks_and_reads_one_byte_past_its_limit(tmp_path: Path) -> None:
+    fifo, sock = tmp_path / "fifo", tmp_path / "sock"
+    make_special(fifo, "fifo")
+    make_special(sock, "socket")
+    with pytest.raises(OSError, match="it is a named pipe"):
+        bounded(read_regular, fifo)
+    with pytest.raises(OSError, match="it is a socket"):
+        read_regular(sock)
+    (tmp_path / "big").write_bytes(b"x" * 11)
+    with pytest.raises(OSError, match="larger than 10 bytes") as caught:
+        read_regular(tmp_path / "big", 10)
+    assert caught.value.errno == errno.EFBIG
+    assert read_regular(tmp_path / "big", 11) == b"x" * 11
+
+
+@pytest.mark.parametrize("marker", [".gitignore", "CACHEDIR.TAG"])
+@pytest.mark.parametrize("kind", ["fifo", "socket"])
+def test_a_private_folder_marker_that_is_no_file_is_replaced_not_opened(
+        tmp_path: Path, marker: str, kind: str, catalog_dir: Path, run_cli) -> None:
+    """A FIFO named .gitignore in .deepphen-cache/ hung every command, reading ones too
+    (they write the cache): the marker was opened to be written."""
+    from deepphen.fsutil import CACHE_DIR
+
+    (catalog_dir / CACHE_DIR / marker).unlink()
+    make_special(catalog_dir / CACHE_DIR / marker, kind)
+    result = bounded(run_cli, "search", "grokking", exit_code=None)
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert (catalog_dir / CACHE_DIR / marker).is_file()
+
+
+def test_export_into_a_fifo_no_process_reads_is_refused(
+        tmp_path: Path, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """As a shell's ``>``, export waited forever for a reader that never came."""
+    from deepphen import outputs
+
+    monkeypatch.setattr(outputs, "FIFO_READER_WAIT", 0.0)
+    fifo = tmp_path / "pipe"
+    make_special(fifo, "fifo")
+    result = bounded(run_cli, "export", "-f", "md", "-o", fifo, exit_code=None)
+    one_line_error(result, str(fifo), "no process reads this named pipe")
+
+
+def test_export_over_a_socket_is_refused_not_replaced(tmp_path: Path, catalog_dir: Path,
+                                                      run_cli) -> None:
+    sock = tmp_path / "sock"
+    make_special(sock, "socket")
+    result = run_cli("export", "-f", "md", "-o", sock, exit_code=2)
+    one_line_error(result, str(sock), "cannot write: it is a socket")
+    assert sock.is_socket()
+
+
+def _huge_paper(root: Path) -> Path:
+    path = root / "others" / "1803.03635.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "# " + "x" * (4 * 2**20) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", [["search", "lottery"], ["stats"], ["export", "-f", "md"],
+                                     ["lint", "--fix"]], ids=" ".join)
+def test_a_catalog_file_far_too_large_is_refused(tmp_path: Path, catalog_dir: Path,
+                                                 command: list[str], run_cli) -> None:
+    """A 50 MB paper file took search 11 s and 900 MB, lint longer than a minute."""
+    path = _huge_paper(catalog_dir)
+    before = tree(tmp_path)
+    result = run_cli(*command, exit_code=None)
+    if command[0] == "lint":  # reported as the file's finding; nothing else is fixed
+        assert result.exit_code == 1 and "larger than 4 MiB (DP101)" in result.stdout  # type: ignore[attr-defined]
+    else:
+        one_line_error(result, str(path), "cannot read: it is larger than 4 MiB",
+                       "move this one out of the catalog")
+    assert tree(tmp_path) == before
