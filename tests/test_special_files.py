@@ -11,6 +11,7 @@ bound, so a regression fails instead of stopping the suite.
 from __future__ import annotations
 
 import errno
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from deepphen.fsutil import read_regular
-from tests.helpers import make_special, one_line_error, tree
+from tests.arxiv_server import ArxivServer, FakeTime
+from tests.helpers import make_catalog, make_special, one_line_error, tree
 
 LIST = ("# L\n\n## Others\n\n- Grokking. [[paper]](https://arxiv.org/abs/2201.02177)\n"
         "  - Alethea Power.\n  - Key Word: Grokking.\n")
@@ -145,3 +147,39 @@ def test_a_catalog_file_far_too_large_is_refused(tmp_path: Path, catalog_dir: Pa
         one_line_error(result, str(path), "cannot read: it is larger than 4 MiB",
                        "move this one out of the catalog")
     assert tree(tmp_path) == before
+
+
+def test_import_force_never_copies_a_dismissals_file_from_outside(tmp_path: Path,
+                                                                  run_cli) -> None:
+    """``import --force`` carried dismissed.toml over through a link leading out of the
+    catalog: the file it led to (anyone's) was copied into the new catalog, to be committed."""
+    root = make_catalog(tmp_path / "catalog")
+    (tmp_path / "private.txt").write_text("not for the catalog\n", encoding="utf-8")
+    (root / "dismissed.toml").symlink_to(tmp_path / "private.txt")
+    (tmp_path / "page.md").write_text(LIST, encoding="utf-8")
+    before = tree(tmp_path)
+    result = run_cli("import", tmp_path / "page.md", "--catalog", root, "--force", exit_code=2)
+    one_line_error(result, "holds files that are not the catalog's (dismissed.toml)")
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link-out"])
+def test_a_dismissals_file_that_cannot_be_read_is_said_not_forgotten(
+        tmp_path: Path, kind: str, catalog_dir: Path, arxiv: ArxivServer,
+        fake_clock: FakeTime, run_cli) -> None:
+    """A dismissed.toml that was a folder or a FIFO was taken for no file: discover proposed
+    every dismissed paper again, and lint said nothing."""
+    path = catalog_dir / "dismissed.toml"
+    if kind == "link-out":
+        (tmp_path / "elsewhere.toml").write_text('[[dismissed]]\narxiv = "2401.00001"\n')
+        path.symlink_to(tmp_path / "elsewhere.toml")
+    else:
+        make_special(path, kind)
+    said = "symbolic link" if kind == "link-out" else f"it is a {kind}".replace("fifo",
+                                                                                "named pipe")
+    lint = bounded(run_cli, "lint", "-f", "json", exit_code=1)
+    found = [f for f in json.loads(lint.stdout) if f["rule"] == "DP605"]  # type: ignore[attr-defined]
+    assert len(found) == 1 and said in found[0]["message"], found
+    result = bounded(run_cli, "discover", "--since", "2024-01-01", "--until", "2024-01-02",
+                     exit_code=None)
+    one_line_error(result, str(path), said)

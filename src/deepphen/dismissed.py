@@ -140,13 +140,21 @@ def entry_line(path: Path, index: int) -> int | None:
 
 def load_dismissals(root: Path) -> list[Dismissal]:
     """The catalog's dismissals; none when the file does not exist."""
+    data = read_dismissed(root)
+    return [] if data is None else parse_dismissals(data, dismissed_path(root))
+
+
+def read_dismissed(root: Path) -> dict[str, Any] | None:
+    """The parsed dismissals file, None when there is none (nor a link to one). CatalogError
+    when it cannot be read: a link leading out of the catalog, or not a regular file (a
+    folder or a FIFO of that name was taken for no file, and every dismissal forgotten)."""
     path = dismissed_path(root)
-    if not path.is_file():
-        return []
+    if not path.exists():
+        return None
     if path.is_symlink() and not inside(root, path):
         raise CatalogError("leaves the catalog folder through a symbolic link; refusing to "
                            "read it", path=path, hint="replace the link with the file")
-    return parse_dismissals(read_toml(path), path)
+    return read_toml(path)
 
 
 def dismissals_to_toml(dismissals: list[Dismissal]) -> str:

@@ -109,7 +109,8 @@ PRIVATE_PREFIXES = (".deepphen-cache", ".deepphen.lock", ".deepphen-tmp-")
 
 def foreign_entries(root: Path, pages: Iterable[str]) -> list[str]:
     """What ``root`` holds that its catalog does not own (relative paths, sorted): anything
-    but ``catalog.toml``, ``dismissed.toml``, the declared ``pages``, deepphen's private files
+    but ``catalog.toml``, ``dismissed.toml`` and the declared ``pages`` (regular files, not
+    links leading out), deepphen's private files
     and section folders of regular ``.toml`` files. A catalog may be replaced whole only when
     this is empty."""
     owned = {SETTINGS_FILE, DISMISSED_FILE}
@@ -119,15 +120,22 @@ def foreign_entries(root: Path, pages: Iterable[str]) -> list[str]:
     found = []
     for entry in sorted(Path(root).iterdir()):
         name = entry.name
-        if name in owned or name.startswith(PRIVATE_PREFIXES):
+        if (name in owned and _kept_file(root, entry)) or name.startswith(PRIVATE_PREFIXES):
             continue
-        if entry.is_symlink() or not entry.is_dir():
+        if name in owned or entry.is_symlink() or not entry.is_dir():
             found.append(name)
             continue
         for item in sorted(entry.iterdir()):
             rel = f"{name}/{item.name}"
-            if rel in owned:
+            if rel in owned and _kept_file(root, item):
                 continue
             if item.is_symlink() or not item.is_file() or item.suffix != ".toml":
                 found.append(rel)
     return found
+
+
+def _kept_file(root: Path, path: Path) -> bool:
+    """Whether a file the catalog owns is one a replacement may carry over: a regular file
+    inside the catalog. A link leading out would be copied in (a stranger's dismissed.toml
+    linked to a file of yours), and a FIFO, device or folder cannot be copied."""
+    return path.is_file() and (not path.is_symlink() or inside(root, path))

@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deepphen import ids
-from deepphen.catalog import read_toml
-from deepphen.dismissed import FIELDS, dismissed_path, header_lines, value_problem
+from deepphen.dismissed import (
+    FIELDS,
+    dismissed_path,
+    header_lines,
+    read_dismissed,
+    value_problem,
+)
 from deepphen.errors import CatalogError, unknown_name_hint
 from deepphen.lint.context import Context
 from deepphen.lint.registry import Flag, rule
@@ -23,12 +28,12 @@ def dismissed_file(ctx: Context) -> Iterator[Flag]:
     Good: ``[[dismissed]]`` ``arxiv = "2505.01234"`` ``date = 2025-05-20`` once per paper
     """
     path = dismissed_path(ctx.root)
-    if not path.is_file():
-        return
     try:
-        data = read_toml(path)
+        data = read_dismissed(ctx.root)
     except CatalogError as exc:
-        yield Flag(exc.message, path=path, line=exc.line or 1)
+        yield Flag(exc.message, path=path, line=exc.line or 1, hint=exc.hint)
+        return
+    if data is None:
         return
     for key in data:
         if key != "dismissed":
