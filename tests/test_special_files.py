@@ -183,3 +183,17 @@ def test_a_dismissals_file_that_cannot_be_read_is_said_not_forgotten(
     result = bounded(run_cli, "discover", "--since", "2024-01-01", "--until", "2024-01-02",
                      exit_code=None)
     one_line_error(result, str(path), said)
+
+
+def test_a_paper_name_read_by_no_command_is_reported(catalog_dir: Path, run_cli) -> None:
+    """A paper file behind a broken link, or named ``.TOML``, was left out of every page
+    and search, and lint passed."""
+    (catalog_dir / "others" / "gone.toml").symlink_to(catalog_dir / "others" / "nowhere.toml")
+    paper = catalog_dir / "others" / "1803.03635.toml"
+    paper.rename(paper.with_suffix(".TOML"))
+    lint = run_cli("lint", "-f", "json", exit_code=1)
+    found = {Path(f["path"]).name: f["message"] for f in json.loads(lint.stdout)  # type: ignore[attr-defined]
+             if f["rule"] == "DP108"}
+    assert set(found) == {"gone.toml", "1803.03635.TOML"}, found
+    assert "symbolic link to a file that does not exist" in found["gone.toml"]
+    assert "ends in '.TOML', not '.toml'" in found["1803.03635.TOML"]

@@ -148,17 +148,21 @@ def ignore_entry(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 
 
 @rule("DP108", "paper-file-kind", "error",
-      "Each '.toml' name in a section folder is a paper file, not a folder or a pipe.",
-      scope="catalog")
+      "Each '.toml' name in a section folder is a paper file: a regular file, or a link to "
+      "one, named in lower-case '.toml'.", scope="catalog")
 def paper_file_kind(ctx: Context) -> Iterator[Flag]:
-    """Commands read regular files only (a named pipe would hang them), so anything else
-    named like a paper is silently left out of every page, export and search.
+    """Commands read regular files ending in '.toml' only (a named pipe would hang them), so
+    anything else named like a paper (a folder, a pipe, a broken link, ``.TOML``) is
+    silently left out of every page, export and search.
 
-    Bad:  ``others/2201.02177.toml/`` (a folder), or a named pipe of that name
+    Bad:  ``others/2201.02177.toml/`` (a folder), a named pipe or a broken link of that
+          name, or ``others/2201.02177.TOML``
     Good: ``others/2201.02177.toml``, a file
     """
     import os
     import stat
+
+    from deepphen.fsutil import file_kind
 
     for section in sorted(ctx.root.iterdir()):
         if section.name.startswith(".") or section.is_symlink() or not section.is_dir():
@@ -166,13 +170,23 @@ def paper_file_kind(ctx: Context) -> Iterator[Flag]:
         for entry in sorted(section.iterdir()):
             if entry.suffix.lower() != ".toml":
                 continue
+            name = f"{section.name}/{entry.name}"
             try:
                 mode = os.stat(entry).st_mode
+            except FileNotFoundError:
+                if entry.is_symlink():
+                    yield Flag(f"{name} is a symbolic link to a file that does not exist; no "
+                               "command reads it", path=entry, line=1,
+                               hint="mend the link, or remove it")
+                continue
             except OSError:
-                continue  # a dangling or looping link: not this rule's
+                continue  # a looping link: every command refuses the catalog (cache.scan)
             if not stat.S_ISREG(mode):
-                kind = "folder" if stat.S_ISDIR(mode) else "named pipe" if stat.S_ISFIFO(
-                    mode) else "special file"
-                yield Flag(f"{section.name}/{entry.name} is a {kind}, not a paper file; no "
-                           "command reads it", path=entry, line=1,
+                yield Flag(f"{name} is {file_kind(mode)}, not a paper file; no command reads "
+                           "it", path=entry, line=1,
                            hint="move the paper file it holds here, or rename it")
+            elif entry.suffix != ".toml":
+                lower = (ctx.root / section.name / f"{entry.stem}.toml").as_posix()
+                yield Flag(f"{name} ends in {entry.suffix!r}, not '.toml'; no command reads it",
+                           path=entry, line=1, hint=f"rename it: git mv "
+                           f"{shlex.quote(entry.as_posix())} {shlex.quote(lower)}")
