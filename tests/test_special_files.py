@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -197,3 +198,58 @@ def test_a_paper_name_read_by_no_command_is_reported(catalog_dir: Path, run_cli)
     assert set(found) == {"gone.toml", "1803.03635.TOML"}, found
     assert "symbolic link to a file that does not exist" in found["gone.toml"]
     assert "ends in '.TOML', not '.toml'" in found["1803.03635.TOML"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_installing_completion_reads_only_a_regular_rc_file(
+        tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """A FIFO at ~/.bashrc hung the install; a folder there said "Is a directory", naming
+    nothing."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    make_special(tmp_path / ".bashrc", kind)
+    result = bounded(run_cli, "--install-completion", "bash", exit_code=None)
+    one_line_error(result, str(tmp_path / ".bashrc"), "cannot read: it is a")
+
+
+def test_installing_completion_on_a_full_disk_keeps_the_rc_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """typer truncated ~/.bashrc and wrote it again: a full disk left it empty. Both ways
+    to write a file fail here as a full disk fails them (after the truncation)."""
+    import pathlib
+
+    from deepphen import fsutil
+
+    def full(path: Path, *args: object, **kwargs: object) -> None:
+        path.open("w").close()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    rc = tmp_path / ".bashrc"
+    rc.write_bytes(b"alias ll='ls -l'\n")
+    monkeypatch.setattr(pathlib.Path, "write_text", full)
+    monkeypatch.setattr(fsutil.os, "fsync", no_space)
+    result = run_cli("--install-completion", "bash", exit_code=None)
+    one_line_error(result, str(rc), "No space left on device")
+    assert rc.read_bytes() == b"alias ll='ls -l'\n"
+
+
+def test_installing_completion_keeps_the_rc_file_as_it_is(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          run_cli) -> None:
+    """A dotfile kept elsewhere stays a link, a byte that is no UTF-8 stays (typer's locale
+    read failed or changed it), and a second install changes nothing (typer added a line
+    end each time)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    kept = tmp_path / "dotfiles" / "bashrc"
+    kept.parent.mkdir()
+    kept.write_bytes(b"# caf\xe9 in latin-1\n")
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".bashrc").symlink_to(kept)
+    run_cli("--install-completion", "bash")
+    once = kept.read_bytes()
+    run_cli("--install-completion", "bash")
+    assert (tmp_path / "home" / ".bashrc").is_symlink() and kept.read_bytes() == once
+    assert once.startswith(b"# caf\xe9 in latin-1\n") and once.count(b"source '") == 1

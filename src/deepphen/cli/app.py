@@ -82,8 +82,9 @@ class _OneLineErrors(TyperGroup):
 
         asked = None if ctx.resilient_parsing else named_shell(args)
         if asked is not None:
-            complete_for_shell(*asked, prog_name=ctx.find_root().info_name or "deepphen")
-            ctx.exit(0)
+            # As a command is run: a file that cannot be read or written is one line, exit 2.
+            ctx.exit(run_command(complete_for_shell, *asked,
+                                 prog_name=ctx.find_root().info_name or "deepphen"))
         return super().parse_args(ctx, args)
 
     # What typer prints itself (--help, --version, a completion script) to a reader that went

@@ -72,21 +72,83 @@ def complete_for_shell(action: str, shell: str, prog_name: str) -> None:
                                        shell=shell)
         echo(script + (zsh_autoload_tail(prog_name) if shell == "zsh" else ""))
         return
-    try:
-        shell, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
-    except FileNotFoundError as exc:  # PowerShell's install asks pwsh for its profile
-        raise typer.BadParameter(f"cannot install {shell} completion: "
-                                 f"{exc.filename or 'its program'} is not installed",
-                                 param_hint=flag) from None
-    if shell == "zsh":
-        from deepphen.fsutil import atomic_write_text
-
-        installed = Path(path).read_text(encoding="utf-8")
-        tail = zsh_autoload_tail(prog_name)
-        if tail.strip() not in installed:
-            atomic_write_text(Path(path), installed.rstrip("\n") + "\n" + tail)
+    if shell in ("bash", "zsh", "fish"):
+        path = install_files(shell, prog_name, complete_var)
+    else:
+        try:
+            shell, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
+        except FileNotFoundError as exc:  # PowerShell's install asks pwsh for its profile
+            raise typer.BadParameter(f"cannot install {shell} completion: "
+                                     f"{exc.filename or 'its program'} is not installed",
+                                     param_hint=flag) from None
     echo(f"{shell} completion installed in {path}")
     echo("Completion will take effect once you restart the terminal")
+
+
+def install_files(shell: str, prog_name: str, complete_var: str) -> Path:
+    """Install completion for bash, zsh or fish as typer does (the same files, lines and
+    scripts; zsh's script autoloads), returning the script's path. Unlike typer, an rc
+    file is read only when it is a regular file (a FIFO hung the install), kept byte for
+    byte (its non-UTF-8 bytes too), left as it is when it has the lines already, and
+    replaced atomically through a link, its mode kept: typer truncated ``~/.bashrc`` and
+    wrote it again, so a full disk left it empty. DeepphenError names a file that fails."""
+    from typer.completion import get_completion_script
+
+    home = Path.home()
+    script = get_completion_script(prog_name=prog_name, complete_var=complete_var,
+                                   shell=shell)
+    if shell == "bash":
+        target = home / ".bash_completions" / f"{prog_name}.sh"
+        rc = home / ".bashrc"
+        text = _read_rc(rc)
+        line = f"source '{target}'"
+        if line not in text:
+            _write_home(rc, f"{text}\n{line}\n")
+    elif shell == "zsh":
+        target = home / ".zfunc" / f"_{prog_name}"
+        rc = home / ".zshrc"
+        text = new = _read_rc(rc)
+        loader = "fpath+=~/.zfunc; autoload -Uz compinit; compinit"
+        if loader not in new:
+            new += f"\n{loader}\n"
+        if "zstyle" not in new:  # the user's own completion style is kept
+            new += "\nzstyle ':completion:*' menu select\n"
+        if new != text:
+            _write_home(rc, new.strip() + "\n")
+        script += zsh_autoload_tail(prog_name)
+    else:
+        target = home / ".config" / "fish" / "completions" / f"{prog_name}.fish"
+        script += "\n"
+    _write_home(target, script)
+    return target
+
+
+# A shell's rc file runs to a few KB; past this it is no rc file (a log, a disk image).
+MAX_RC_BYTES = 16 * 2**20
+
+
+def _read_rc(path: Path) -> str:
+    """An rc file's text ("" when there is none), undecodable bytes kept as they are."""
+    from deepphen.errors import DeepphenError
+    from deepphen.fsutil import read_regular
+
+    if not path.exists():  # nor a link to one: the write says where it leads
+        return ""
+    try:
+        return read_regular(path, MAX_RC_BYTES).decode("utf-8", "surrogateescape")
+    except OSError as exc:
+        raise DeepphenError(f"cannot read: {exc.strerror or exc}", path=path,
+                            hint="install the completion by hand: see --show-completion"
+                            ) from exc
+
+
+def _write_home(path: Path, text: str) -> None:
+    """Replace a file of the user's atomically, through a symbolic link (dotfiles kept in a
+    repository stay links)."""
+    from deepphen.fsutil import atomic_write_bytes
+    from deepphen.outputs import written_through
+
+    atomic_write_bytes(written_through(path), text.encode("utf-8", "surrogateescape"))
 
 
 def zsh_autoload_tail(prog_name: str) -> str:
