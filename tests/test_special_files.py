@@ -253,3 +253,20 @@ def test_installing_completion_keeps_the_rc_file_as_it_is(tmp_path: Path,
     run_cli("--install-completion", "bash")
     assert (tmp_path / "home" / ".bashrc").is_symlink() and kept.read_bytes() == once
     assert once.startswith(b"# caf\xe9 in latin-1\n") and once.count(b"source '") == 1
+
+
+@pytest.mark.parametrize("name", ["README.md", "notes.md"])
+def test_export_never_writes_out_of_the_catalog_through_a_link_in_it(
+        tmp_path: Path, name: str, run_cli) -> None:
+    """A shared catalog's README.md linked to a file of the user's: ``export -o
+    catalog/README.md`` (``make page``) wrote the page over that file. A link outside the
+    catalog is still written through (test_hardening_writes)."""
+    root = make_catalog(tmp_path / "catalog")
+    mine = tmp_path / "home" / ".bashrc"
+    mine.parent.mkdir()
+    mine.write_text("alias ll='ls -l'\n", encoding="utf-8")
+    (root / name).symlink_to(mine)
+    before = tree(tmp_path)
+    result = run_cli("export", "-f", "md", "--catalog", root, "-o", root / name, exit_code=2)
+    one_line_error(result, name, "leaves the catalog folder through a symbolic link")
+    assert tree(tmp_path) == before

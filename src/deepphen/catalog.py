@@ -7,6 +7,7 @@ catalog at once: deepphen.catalog_write).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -350,21 +351,32 @@ def check_output(root: Path, settings: Settings, output: Path, *,
     ``catalog.toml``, a paper file, a section folder's content or deepphen's own files;
     nor over one of the catalog's pages but the one being exported (``writing``, that
     page's file): a CSV, or the full list, replaced the front page. A path outside the
-    catalog is the user's to choose."""
-    try:
-        rel = resolved(Path(output)).relative_to(resolved(Path(root)))
-    except (ValueError, OSError):
-        return
-    problem = page_problem(root, settings, rel.as_posix())
+    catalog is the user's to choose, but not through a link in the catalog that leads out
+    of it: a shared catalog's README.md linked to ~/.bashrc, and ``make page`` wrote there.
+    """
+    output, base = Path(output), resolved(Path(root))
+    named: list[str] = []
+    with contextlib.suppress(ValueError, OSError):  # where it leads
+        named.append(resolved(output).relative_to(base).as_posix())
+    with contextlib.suppress(ValueError, OSError):  # what it is called: a name in the catalog
+        if output.name not in ("", ".", ".."):
+            named.append((resolved(output.parent).relative_to(base) / output.name).as_posix())
+    for rel in dict.fromkeys(named):
+        _check_output_name(root, settings, output, rel, writing)
+
+
+def _check_output_name(root: Path, settings: Settings, output: Path, rel: str,
+                       writing: str | None) -> None:
+    problem = page_problem(root, settings, rel)
     if problem:
         raise CatalogError(f"refusing to write it: {problem.removeprefix('page ')}",
                            path=output, hint="write outside the catalog folder, or to its "
                            "page (e.g. README.md)")
     pages = [view.page for view in settings.page_views() if view.page]
-    if rel.as_posix() in pages and rel.as_posix() != writing:
-        raise CatalogError(f"refusing to write it: it is the catalog's page {rel.as_posix()!r}",
+    if rel in pages and rel != writing:
+        raise CatalogError(f"refusing to write it: it is the catalog's page {rel!r}",
                            path=output, hint=f"'deepphen export --format md --page "
-                           f"{rel.as_posix()}' writes that page; choose another file for this")
+                           f"{rel}' writes that page; choose another file for this")
 
 
 def write_file(root: Path, path: Path, text: str) -> None:
