@@ -129,7 +129,7 @@ def test_export_over_a_socket_is_refused_not_replaced(tmp_path: Path, catalog_di
 
 def _huge_paper(root: Path) -> Path:
     path = root / "others" / "1803.03635.toml"
-    path.write_text(path.read_text(encoding="utf-8") + "# " + "x" * (4 * 2**20) + "\n",
+    path.write_text(path.read_text(encoding="utf-8") + "# " + "x" * (16 * 2**20) + "\n",
                     encoding="utf-8")
     return path
 
@@ -143,9 +143,9 @@ def test_a_catalog_file_far_too_large_is_refused(tmp_path: Path, catalog_dir: Pa
     before = tree(tmp_path)
     result = run_cli(*command, exit_code=None)
     if command[0] == "lint":  # reported as the file's finding; nothing else is fixed
-        assert result.exit_code == 1 and "larger than 4 MiB (DP101)" in result.stdout  # type: ignore[attr-defined]
+        assert result.exit_code == 1 and "larger than 16 MiB (DP101)" in result.stdout  # type: ignore[attr-defined]
     else:
-        one_line_error(result, str(path), "cannot read: it is larger than 4 MiB",
+        one_line_error(result, str(path), "cannot read: it is larger than 16 MiB",
                        "move this one out of the catalog")
     assert tree(tmp_path) == before
 
