@@ -97,7 +97,7 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
     says which) or holds more than ``limit`` bytes (EFBIG; at most ``limit + 1`` are read,
     so /dev/zero or a disk image cannot fill the memory). Never blocks."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # none on Windows
     except OSError as exc:
         if exc.errno != errno.ENXIO:
             raise

@@ -48,7 +48,8 @@ def write_output(path: Path, text: str) -> None:
         return
     fd = _open_stream(path)
     try:
-        os.set_blocking(fd, True)  # a reader slower than the writer is waited for
+        if getattr(os, "O_NONBLOCK", 0):  # a reader slower than the writer is waited for
+            os.set_blocking(fd, True)
         with open(fd, "wb", closefd=False) as handle:
             handle.write(data)
     except BrokenPipeError:
