@@ -2,9 +2,9 @@
 
 The page is complete without JavaScript: the server-rendered list (title, intro, table of
 contents, sections with their year groups, every paper with its links) reads and prints as
-is. The inline script (``html_assets/search.js``, ``mark.js`` and ``page.js``) then adds
-search, filters, sort and the state in the URL fragment, working from a JSON copy of the
-searchable fields embedded in the page.
+is. The inline script (``html_assets/search.js``, ``mark.js``, ``view.js`` and ``page.js``)
+then adds search, filters, sort and the state in the URL fragment, working from a JSON copy of
+the searchable fields embedded in the page.
 
 Safety, in layers: every catalog text is HTML-escaped and stripped of control characters;
 only http(s) URLs become links; the embedded JSON has ``<``, ``>`` and ``&`` escaped so it
@@ -95,9 +95,9 @@ def asset(name: str) -> str:
 
 
 def page_script() -> str:
-    """The page's one script: html_assets/search.js, mark.js then page.js, inside one
-    function (so they share their names and set no global) in strict mode."""
-    parts = "".join(asset(name) for name in ("search.js", "mark.js", "page.js"))
+    """The page's one script: html_assets/search.js, mark.js, view.js then page.js, inside
+    one function (so they share their names and set no global) in strict mode."""
+    parts = "".join(asset(name) for name in ("search.js", "mark.js", "view.js", "page.js"))
     return f'(() => {{\n"use strict";\n{parts}}})();\n'
 
 

@@ -47,7 +47,7 @@
   const near = new Set();
   const syncMarks = (i) => {
     const el = els[i];
-    const want = markTerms && inResults[i] ? markKey : "";
+    const want = markTerms && where[i] === SHOWN ? markKey : "";
     if ((el._mk || "") === want) return;
     for (const t of targets(i)) {
       if (!want || !markText(t, markTerms)) t.textContent = t._text;

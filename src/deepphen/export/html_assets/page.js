@@ -1,22 +1,6 @@
-// deepphen's page script, third part (after search.js and mark.js, in the same function):
-// filters, sort, the URL-fragment state and the keyboard. It only moves, shows, hides and
-// marks what the server-rendered page already has.
-  // --- page structure ----------------------------------------------------------------------
-  // Year groups (.yg) hold consecutive papers; groupOf[i] is paper i's group.
-  const groups = Array.from(doc.querySelectorAll(".yg"));
-  const groupOf = new Int32Array(N);
-  const groupEnd = [];
-  let next = 0;
-  groups.forEach((g, n) => {
-    const end = next + g.querySelector(".papers").children.length;
-    groupOf.fill(n, next, end);
-    groupEnd.push((next = end));
-  });
+// deepphen's page script, last part (after search.js, mark.js and view.js, in the same
+// function): the controls, filters, the URL-fragment state and the keyboard.
   const tocCounts = Array.from(doc.querySelectorAll(".toc .n"));
-  const homes = els.map((el) => el.parentNode);
-  els.forEach((el, i) => { el._i = i; });
-  const sectionsEl = $("sections");
-  const results = $("results");
   const count = $("count");
   const empty = $("empty");
   const controls = {};
@@ -134,172 +118,8 @@
   });
 
   // --- applying a state ---------------------------------------------------------------------
-  // Unfiltered, the papers are in their places in #sections. Filtered, #sections is not
-  // displayed and the matching papers are moved into #results, under copies of their section
-  // and year headings (list order) or into one list (sorted). Each update moves only the
-  // papers that start or stop matching: the browser's work follows the change, not the size
-  // of the page (hiding thousands of papers one by one would cost it seconds).
-  const inResults = new Uint8Array(N);
   let pressed = -1;
   let lastQuery = null, lastResult = null;
-  let mode = null; // null: unfiltered; "": list order; "newest", "oldest": sorted
-  const make = (tag, text, cls) => {
-    const el = doc.createElement(tag);
-    if (text !== undefined) el.textContent = text;
-    if (cls) el.className = cls;
-    return el;
-  };
-  const sectionBlocks = data.sections.map(([, text]) => {
-    const block = make("section", undefined, "sec");
-    block.append(make("h2", text));
-    return block;
-  });
-  const sectionHeads = sectionBlocks.map((b) => b.firstChild);
-  const groupLists = groups.map((g, n) => {
-    const block = make("div", undefined, "yg");
-    const ul = make("ul", undefined, "papers");
-    const h3 = g.querySelector("h3"); // none when the layout has no year groups
-    if (h3) block.append(make("h3", h3.textContent));
-    block.append(ul);
-    sectionBlocks[rows[groupEnd[n] - 1][SECTION]].append(block);
-    return ul;
-  });
-  const sortedList = make("ol", undefined, "papers");
-  const pageOrder = Array.from(rows.keys());
-  const newest = pageOrder.slice().sort((a, b) => rows[a][RANK] - rows[b][RANK]);
-  const orders = { "": pageOrder, newest, oldest: newest.slice().reverse() };
-  // Papers shown per group, so that a group's heading shows once a paper is in it.
-  const inGroup = new Int32Array(groups.length);
-  const leave = (i) => {
-    if (observer) observer.unobserve(els[i]);
-    near.delete(i);
-    inResults[i] = 0;
-    inGroup[groupOf[i]]--;
-  };
-  const goHome = (i) => {
-    let j = i + 1;
-    while (j < groupEnd[groupOf[i]] && inResults[j]) j++;
-    homes[i].insertBefore(els[i], j < groupEnd[groupOf[i]] ? els[j] : null);
-    leave(i);
-  };
-  const sendHome = () => { // every paper in #results back to its place, last first
-    for (let i = N - 1; i >= 0; i--) if (inResults[i]) goHome(i);
-  };
-  // A filtered view shows its first FIRST papers at once (more than a screenful) and the
-  // rest in batches of BATCH, one batch per animation frame, in display order; the next
-  // update cancels what is left. Laying out thousands of papers at once took the browser
-  // hundreds of milliseconds; a reader sees the top of the list, and the count is exact at
-  // once. While papers are still to come, #results has aria-busy="true".
-  const FIRST = 150, BATCH = 250;
-  let job = null; // {keep, order, listOf, at}: the display positions from `at` on are to do
-  let frame = 0;
-  const later = window.requestAnimationFrame
-    ? [(f) => requestAnimationFrame(f), (id) => cancelAnimationFrame(id)]
-    : [(f) => setTimeout(f, 16), (id) => clearTimeout(id)];
-  const showGroups = () => {
-    if (mode !== "") return;
-    groupLists.forEach((ul, n) => { ul.parentNode.hidden = inGroup[n] === 0; });
-    sectionBlocks.forEach((b) => {
-      b.hidden = !Array.from(b.children).some((c) => c.tagName === "DIV" && !c.hidden);
-    });
-  };
-  // Bring display positions [from, to) up to date (a paper that matches goes into its list
-  // before the next matching paper already there), walking them last first.
-  const fill = (w, from, to) => {
-    const { keep, order, listOf } = w;
-    let list = to < order.length ? listOf(order[to]) : null;
-    let nextIn = null;
-    for (let p = to; p < order.length && listOf(order[p]) === list; p++) {
-      if (inResults[order[p]]) { nextIn = els[order[p]]; break; }
-    }
-    for (let p = to - 1; p >= from; p--) {
-      const i = order[p];
-      const l = listOf(i);
-      if (l !== list) { list = l; nextIn = null; }
-      if (!keep[i]) continue;
-      if (!inResults[i]) {
-        l.insertBefore(els[i], nextIn);
-        inResults[i] = 1;
-        inGroup[groupOf[i]]++;
-        if (observer) observer.observe(els[i]);
-      }
-      nextIn = els[i];
-    }
-  };
-  // Take up to `count` matching papers from w.at on.
-  const step = (w, count) => {
-    const { keep, order } = w;
-    let to = w.at;
-    while (to < order.length && count > 0) if (keep[order[to++]]) count--;
-    fill(w, w.at, to);
-    w.at = to;
-    showGroups();
-    return to >= order.length;
-  };
-  const cancel = () => {
-    if (frame) later[1](frame);
-    frame = 0;
-    job = null;
-    results.removeAttribute("aria-busy");
-  };
-  // Moving a paper takes it out of the document for a moment, and the browser then gives
-  // focus to <body>: a reader on a key word or a title would lose their place (the next Tab
-  // went to the footer). The element that had focus gets it back once it is displayed again,
-  // at once or when its batch comes in, unless the reader has gone elsewhere meanwhile.
-  let lost = null;
-  const refocus = (last) => {
-    const el = lost;
-    if (!el) return;
-    const active = doc.activeElement;
-    if (active && active !== el && active !== doc.body) lost = null;
-    else if (el.isConnected && el.getClientRects().length) {
-      lost = null;
-      if (active !== el) el.focus();
-    } else if (last) lost = null;
-  };
-  const run = () => {
-    frame = 0;
-    if (!job) return;
-    const done = step(job, BATCH);
-    if (done) cancel(); else frame = later[0](run);
-    refocus(done);
-  };
-  // A paper that stops matching leaves at once (#sections is not displayed, so that costs
-  // little); the papers that start matching come in as above.
-  const update = (keep, order, listOf) => {
-    cancel();
-    let leaving = 0, staying = 0;
-    for (let i = 0; i < N; i++) if (inResults[i]) { if (keep[i]) staying++; else leaving++; }
-    // Many papers leaving: take the view out of the page while they go, which the browser
-    // does far faster than taking each out of the displayed tree.
-    // (Not when focus is in it: a keyboard reader would lose their place.)
-    const detach = leaving > FIRST && leaving > staying && !results.contains(doc.activeElement);
-    const blocks = detach ? Array.from(results.children) : null;
-    if (detach) results.replaceChildren();
-    for (let i = N - 1; i >= 0; i--) if (inResults[i] && !keep[i]) goHome(i);
-    if (detach) results.replaceChildren(...blocks);
-    const w = { keep, order, listOf, at: 0 };
-    if (step(w, FIRST)) return;
-    job = w;
-    results.setAttribute("aria-busy", "true");
-    frame = later[0](run);
-  };
-  const show = (shown, filtering, sort) => {
-    const want = filtering ? sort : null;
-    if (want !== mode) {
-      cancel();
-      sendHome();
-      results.replaceChildren(...(want === null ? [] : want ? [sortedList] : sectionBlocks));
-      mode = want;
-    }
-    results.hidden = mode === null;
-    sectionsEl.classList.toggle("off", mode !== null);
-    if (mode === null) return;
-    const keep = new Uint8Array(N);
-    for (const i of shown) keep[i] = 1;
-    if (mode) update(keep, orders[mode], () => sortedList);
-    else update(keep, pageOrder, (i) => groupLists[groupOf[i]]);
-  };
   const main = $("main");
   const apply = (s) => {
     const active = doc.activeElement;
@@ -412,7 +232,7 @@
     const a = e.target.closest && e.target.closest('.toc a[href^="#"], a.skip');
     if (a) { // jump without replacing the filters in the fragment
       const n = a.parentNode.querySelector(".n");
-      const copy = n && sectionHeads[+n.dataset.s];
+      const copy = n && view.heads[+n.dataset.s];
       const target = a.classList.contains("skip") || !sectionsEl.classList.contains("off")
         ? $(a.getAttribute("href").slice(1)) : copy && copy.isConnected && copy;
       if (target) {
