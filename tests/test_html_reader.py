@@ -260,3 +260,69 @@ def test_papers_are_not_numbered_list_items(opened: chromium.Browser) -> None:
     displays = opened.js("""return Array.from(new Set(Array.from(
         document.querySelectorAll('#results .paper'), (p) => getComputedStyle(p).display)))""")
     assert displays == ["block"]
+
+
+SLASH_STATE = """const q = document.getElementById('q');
+    return [document.getElementById('slash-key').checked, q.getAttribute('aria-keyshortcuts')];"""
+
+
+def slash_focuses_search(b: chromium.Browser) -> bool:
+    """Press "/" with focus on the page body: whether the search box took focus."""
+    b.js("document.activeElement.blur()")
+    press(b, "/")
+    return b.js("return document.activeElement.id === 'q'")
+
+
+def test_the_slash_shortcut_can_be_turned_off_and_stays_off(browser: chromium.Browser,
+                                                             page: Path) -> None:
+    # WCAG 2.1.4: a one-character shortcut can be turned off, here with a keyboard-operable
+    # checkbox right after the search box, remembered on the next visit.
+    from selenium.webdriver.common.keys import Keys
+
+    browser.open(page)
+    try:
+        assert browser.js(SLASH_STATE) == [True, "/"]
+        assert slash_focuses_search(browser)
+        press(browser, Keys.TAB)
+        assert browser.js("return document.activeElement.id") == "slash-key"
+        assert browser.js("""return document.querySelector('label[for="slash-key"]')
+            .textContent""") == "The / key jumps here"
+        press(browser, Keys.SPACE)
+        assert browser.js(SLASH_STATE) == [False, None]
+        assert not slash_focuses_search(browser)
+        assert browser.js("return document.getElementById('q').value") == ""
+        browser.open(page)
+        assert browser.js(SLASH_STATE) == [False, None]
+        assert not slash_focuses_search(browser)
+        browser.js("document.getElementById('slash-key').focus()")
+        press(browser, Keys.SPACE)
+        browser.open(page)
+        assert browser.js(SLASH_STATE) == [True, "/"]
+        assert slash_focuses_search(browser)
+    finally:
+        browser.js("localStorage.clear()")
+
+
+def test_the_slash_shortcut_works_where_storage_is_refused(browser: chromium.Browser,
+                                                          page: Path) -> None:
+    # Storage refused (a browser's privacy setting, a sandbox): the shortcut is on, the
+    # checkbox still turns it off for the visit, and the page's script runs on.
+    from selenium.webdriver.common.keys import Keys
+
+    refuse = browser.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        Object.defineProperty(window, 'localStorage', {get() {
+            throw new DOMException('refused', 'SecurityError'); }});"""})
+    try:
+        browser.open(page, "q=grokking")
+        assert browser.js(SLASH_STATE) == [True, "/"]
+        shown, _, total, _ = browser.js(
+            "return document.getElementById('count').textContent").split()
+        assert 0 < int(shown) < int(total)  # the script ran: the query filters
+        browser.js("document.getElementById('slash-key').focus()")
+        press(browser, Keys.SPACE)
+        assert browser.js(SLASH_STATE) == [False, None]
+        assert not slash_focuses_search(browser)
+        assert [e for e in browser.driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    finally:
+        browser.cdp("Page.removeScriptToEvaluateOnNewDocument",
+                    {"identifier": refuse["identifier"]})

@@ -45,8 +45,8 @@ _JSON_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
 DATA_ID = "deepphen-data"
 # Ids the page's own elements use; a section's anchor never takes one.
 RESERVED_IDS = frozenset({"main", "count", "controls", "empty", "clear-all", "results",
-                          "sections", "toc-h", "q", "q-help", "section", "keyword", "since",
-                          "until", "sort", "code", "reset", DATA_ID})
+                          "sections", "toc-h", "q", "q-help", "slash-key", "section", "keyword",
+                          "since", "until", "sort", "code", "reset", DATA_ID})
 # scheme://[user@]host[:port][/path?query#fragment], nothing blank or control anywhere.
 _HTTP_URL_RE = re.compile(
     r"https?://(?:[^\s/?#@\x00-\x1f\x7f-\x9f]*@)?[^\s/?#@:\x00-\x1f\x7f-\x9f]+"
@@ -348,10 +348,12 @@ def _footer(settings: Settings) -> str:
 # The controls exist for the script only: hidden until it runs (a page without JavaScript
 # shows the whole list). Options of the selects come from the embedded data.
 CONTROLS = """<form id="controls" role="search" hidden>
-<div class="q"><label for="q">Search <kbd>/</kbd></label>
+<div class="q"><label for="q">Search</label>
 <input type="search" id="q" name="q" autocomplete="off" spellcheck="false"
  placeholder="title, author, key word, venue or arXiv id" aria-describedby="q-help">
-<small id="q-help">Forgives typos. Esc clears.</small></div>
+<small id="q-help">Forgives typos. Esc clears.</small>
+<span class="sk"><input type="checkbox" id="slash-key" checked>
+<label for="slash-key">The <kbd>/</kbd> key jumps here</label></span></div>
 <div class="f"><label for="section">Section</label>
 <select id="section" name="section"><option value="">All sections</option></select></div>
 <div class="f"><label for="keyword">Key word</label>

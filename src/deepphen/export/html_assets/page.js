@@ -243,9 +243,27 @@
       }
     }
   });
+  // "/" is a one-character shortcut: WCAG 2.1.4 wants a way to turn it off, which is the
+  // checkbox under the search box. The choice is kept in the browser's storage when it allows
+  // (one setting for every deepphen page), else for this visit: storage refused leaves it on
+  // and never stops the page.
+  const SLASH_OFF = "deepphen.slash-key-off";
+  const slashBox = $("slash-key");
+  const store = (write) => { try { return write(window.localStorage); } catch (_) { return null; } };
+  const slashOn = () => slashBox.checked;
+  const showSlash = () => {
+    if (slashOn()) controls.q.setAttribute("aria-keyshortcuts", "/");
+    else controls.q.removeAttribute("aria-keyshortcuts");
+  };
+  slashBox.checked = store((s) => s.getItem(SLASH_OFF)) !== "1";
+  showSlash();
+  slashBox.addEventListener("change", () => {
+    store((s) => (slashOn() ? s.removeItem(SLASH_OFF) : s.setItem(SLASH_OFF, "1")));
+    showSlash();
+  });
   doc.addEventListener("keydown", (e) => {
     const t = e.target;
-    if (e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey
+    if (e.key === "/" && slashOn() && !e.ctrlKey && !e.metaKey && !e.altKey
         && !/^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName) && !t.isContentEditable) {
       e.preventDefault();
       controls.q.focus();
