@@ -18,6 +18,7 @@ from deepphen.catalog import Catalog
 from deepphen.export import html as html_export
 from deepphen.models import Link, Paper, Section, Settings
 from deepphen.search import search
+from deepphen.texmath import unicode_math
 from deepphen.vocab import keyword_norm
 from tests import browser as chromium
 
@@ -343,6 +344,8 @@ HOSTILE = [
     "</script><script>window.pwned = 'close'</script>",
     "\"><svg onload=window.pwned=1>",
     "<!-- <script>window.pwned = 'comment'</script>",
+    # TeX math the page converts to text (texmath): still text, never markup.
+    "$\\text{<img src=x onerror=\"window.pwned = 'tex'\">}$",
 ]
 
 
@@ -389,7 +392,9 @@ def test_hostile_texts_show_as_text_and_run_nothing(browser: chromium.Browser,
     browser.open(hostile_page)
     titles = browser.js("""return Array.from(document.querySelectorAll('.paper .t'))
         .map(t => t.textContent)""")
-    assert sorted(titles) == sorted([*HOSTILE, "A fine paper"])
+    assert sorted(titles) == sorted([*map(unicode_math, HOSTILE), "A fine paper"])
+    assert browser.js("""return Array.from(document.querySelectorAll('[data-tex]'))
+        .map(t => t.dataset.tex)""") == [HOSTILE[-1]]
     assert browser.js("return document.querySelector('h1').textContent") == f"List {HOSTILE[0]}"
     assert len(browser.js(VISIBLE_KEYS)) == len(HOSTILE) + 1
 

@@ -326,3 +326,36 @@ def test_the_slash_shortcut_works_where_storage_is_refused(browser: chromium.Bro
     finally:
         browser.cdp("Page.removeScriptToEvaluateOnNewDocument",
                     {"identifier": refuse["identifier"]})
+
+
+def test_tex_math_in_titles_reads_as_text_and_is_found_both_ways(browser: chromium.Browser,
+                                                                 tmp_path: Path) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from deepphen.export import exporter
+    from deepphen.search import search
+
+    settings = Settings(title="Math", sections=[Section("Others", "others")])
+    written = [r"$\ell_1$-Regularized Sparse Coding", r"An $O(1/n)$ Rate for $\beta$-VAE",
+               "From $5 to $10 a Day", r"A $\sqrt[3]{x}$ Root"]
+    papers = [Paper(title=t, year=2020 + i, section="others", key=f"m{i}",
+                    links=[Link("paper", f"https://example.org/{i}")])
+              for i, t in enumerate(written)]
+    path = write_page(tmp_path, papers, settings)
+    browser.open(path, javascript=False)
+    titles = "return Array.from(document.querySelectorAll('.paper .t'), (t) => t.textContent)"
+    shown = ["ℓ₁-Regularized Sparse Coding", "An O(1/n) Rate for β-VAE",
+             "From $5 to $10 a Day", r"A $\sqrt[3]{x}$ Root"]
+    assert sorted(browser.js(titles)) == sorted(shown)
+    # The page finds what deepphen search finds in the title as written ("ell", "beta") and
+    # what it shows ("l1", "ℓ1").
+    for query, key in (("ell", "m0"), ("beta vae", "m1"), ("l1", "m0"), ("ℓ1", "m0")):
+        browser.open(path, f"q={query}")
+        assert visible(browser) == [key]
+    assert [h.paper.key for h in search(papers, "ell")] == ["m0"]
+    assert [h.paper.key for h in search(papers, "beta vae")] == ["m1"]
+    WebDriverWait(browser.driver, 5).until(lambda d: d.execute_script(
+        "return document.querySelectorAll('.t mark').length === 1"))
+    assert browser.js("return document.querySelector('.t mark').textContent") == "ℓ₁"
+    # The markdown page keeps the TeX, which GitHub renders as math.
+    assert r"$\ell_1$-Regularized" in exporter("md")(papers, settings)

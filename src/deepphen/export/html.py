@@ -32,6 +32,7 @@ from deepphen.models import Paper, Section, Settings
 from deepphen.order import newest_key
 from deepphen.printable import mark_controls, text_lines
 from deepphen.slugs import UniqueNames
+from deepphen.texmath import unicode_math
 from deepphen.vocab import Vocabulary, keyword_key
 
 # Lone surrogates cannot be written as UTF-8; like controls, they become U+FFFD, visibly.
@@ -73,9 +74,10 @@ def http_url(url: str | None) -> str | None:
     return url if _HTTP_URL_RE.fullmatch(url) else None
 
 
-def link(url: str | None, text_html: str, cls: str = "") -> str:
-    """``<a>`` around already-escaped text when the URL is http(s), else the text in a span."""
-    attr = f' class="{cls}"' if cls else ""
+def link(url: str | None, text_html: str, cls: str = "", attrs: str = "") -> str:
+    """``<a>`` around already-escaped text when the URL is http(s), else the text in a span;
+    ``attrs``, already escaped, go on either."""
+    attr = (f' class="{cls}"' if cls else "") + attrs
     safe = http_url(url)
     if safe is None:
         return f"<span{attr}>{text_html}</span>"
@@ -190,9 +192,12 @@ def right_to_left(text: str) -> bool:
 def paper_html(paper: Paper, keyword_ids: dict[str, int]) -> str:
     """One paper as an ``<li class="paper" data-key>``: title link, links, authors, venue,
     year, key words (labels the script makes buttons) and the digest."""
-    title = esc(paper.title)
+    # TeX math shows as Unicode text ($\ell_1$ as ℓ₁: texmath); the title as written stays in
+    # data-tex, which the page's search reads as deepphen search does.
+    shown = unicode_math(paper.title)
+    tex = f' data-tex="{esc(paper.title)}"' if shown != paper.title else ""
     parts = [f'<li class="paper" data-key="{esc(paper.key)}">',
-             f'<p class="h">{link(paper.paper_url, title, "t")}']
+             f'<p class="h">{link(paper.paper_url, esc(shown), "t", tex)}']
     for item in paper.links:
         if item.label != "paper" and http_url(item.url):
             parts.append(f' {link(item.url, esc(item.label), "l")}')

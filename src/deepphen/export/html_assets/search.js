@@ -62,6 +62,11 @@
   // keys are read from the list itself.
   const KEYWORDS = 0, VENUE = 1, YEAR = 2, SECTION = 3, CODE = 4, IDS = 5, RANK = 6;
   const text = (i, cls) => { const t = els[i].querySelector(cls); return t ? t.textContent : ""; };
+  // The title as the catalog has it: shown converted when it holds TeX math (data-tex).
+  const written = (i) => {
+    const t = els[i].querySelector(".t");
+    return t ? (t.dataset.tex === undefined ? t.textContent : t.dataset.tex) : "";
+  };
 
   // --- the search index: deepphen.search's word matching and scoring, without digests --
   // Fields: title, key words, author surnames, other name parts, venue.
@@ -88,8 +93,10 @@
         }
       }
       surnames.forEach((s) => names.delete(s));
+      // A title's words as written and as shown: "$\ell_1$" is found by "ell" as deepphen
+      // search finds it, and by "l1" as the page shows it (ℓ₁).
       const fields = [
-        new Set(words(text(i, ".t"))),
+        new Set([...words(text(i, ".t")), ...words(written(i))]),
         new Set(r[KEYWORDS].flatMap((k) => wordsOf(data.keywords[k]))),
         surnames, names, new Set(wordsOf(r[VENUE])),
       ];
@@ -152,7 +159,7 @@
   const partsOf = (i) => {  // [folded title, folded key words...]
     let parts = partsMemo.get(i);
     if (!parts) {
-      parts = [norm(text(i, ".t")), ...rows[i][KEYWORDS].map((k) => norm(data.keywords[k]))];
+      parts = [norm(written(i)), ...rows[i][KEYWORDS].map((k) => norm(data.keywords[k]))];
       partsMemo.set(i, parts);
     }
     return parts;
