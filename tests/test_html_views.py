@@ -109,3 +109,24 @@ def test_clearing_while_papers_are_in_limbo_puts_each_in_place(sorted_view, ship
     assert visible(sorted_view) == in_place
     assert sorted_view.js("return document.querySelectorAll('.limbo, #results .paper').length") == 0
     assert sorted_view.js(WHOLE) == [len(papers), len(papers), True]
+
+
+def test_printing_a_long_view_prints_all_of_it(browser: chromium.Browser, page: Path,
+                                               shipped) -> None:
+    # A long view comes in batches, one per frame; printing lays the page out at once, with
+    # no frame in between: the batches still due are done before it.
+    papers, _, newest = shipped
+    browser.open(page)
+    busy, shown = browser.js("""const sort = document.getElementById('sort');
+        sort.value = 'newest';
+        sort.dispatchEvent(new Event('change', {bubbles: true}));
+        window.dispatchEvent(new Event('beforeprint'));
+        return [document.getElementById('results').getAttribute('aria-busy'),
+                Array.from(document.querySelectorAll('#results .paper'))
+                  .filter((e) => e.getClientRects().length).map((e) => e.dataset.key)];""")
+    assert busy is None
+    assert shown == newest
+    assert browser.js("return document.querySelectorAll('details[open]').length") == sum(
+        1 for p in papers if p.digest and p.digest.strip())
+    browser.js("window.dispatchEvent(new Event('afterprint'))")
+    assert browser.js("return document.querySelectorAll('details[open]').length") == 0

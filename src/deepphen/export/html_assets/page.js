@@ -281,9 +281,10 @@
   });
   window.addEventListener("popstate", fromUrl);
   window.addEventListener("hashchange", fromUrl);
-  // Printing shows the digests too.
+  // Printing shows the whole view (the batches still due, at once) and the digests too.
   const closed = [];
   window.addEventListener("beforeprint", () => {
+    finish();
     doc.querySelectorAll("details:not([open])").forEach((d) => { d.open = true; closed.push(d); });
   });
   window.addEventListener("afterprint", () => { closed.splice(0).forEach((d) => { d.open = false; }); });

@@ -201,6 +201,14 @@
       if (active !== el) el.focus();
     } else if (last) lost = null;
   };
+  // Every batch still due, now: printing lays the page out once, and frames do not run
+  // meanwhile, so a long view would print its first papers only.
+  const finish = () => {
+    if (!job) return;
+    step(job, N);
+    cancel();
+    refocus(true);
+  };
   const run = () => {
     frame = 0;
     if (!job) return;
