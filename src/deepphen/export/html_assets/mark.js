@@ -1,5 +1,5 @@
-// deepphen's page script, second part (after search.js, before page.js, in the same
-// function): key words made buttons, and matched words marked in what is shown.
+// deepphen's page script, second part (after search.js, before view.js and page.js, in the
+// same function): key words made buttons, and matched words marked in what is shown.
   // Key words are labels in the page (without the script, buttons would be tab stops that do
   // nothing): here they become toggle buttons, before anything reads them.
   for (const label of doc.querySelectorAll(".k span")) {

@@ -249,7 +249,9 @@
   // and never stops the page.
   const SLASH_OFF = "deepphen.slash-key-off";
   const slashBox = $("slash-key");
-  const store = (write) => { try { return write(window.localStorage); } catch (_) { return null; } };
+  const store = (use) => {
+    try { return use(window.localStorage); } catch (_) { return null; }
+  };
   const slashOn = () => slashBox.checked;
   const showSlash = () => {
     if (slashOn()) controls.q.setAttribute("aria-keyshortcuts", "/");

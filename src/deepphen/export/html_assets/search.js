@@ -1,5 +1,5 @@
 // deepphen's page script, first part: the data, word folding and the search index.
-// deepphen.export.html joins search.js, mark.js and page.js inside one function and one
+// deepphen.export.html joins search.js, mark.js, view.js and page.js inside one function and one
 // <script> (one CSP hash); catalog text is only ever set as text (textContent), never
 // parsed as HTML.
   const doc = document;
