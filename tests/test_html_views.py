@@ -130,3 +130,34 @@ def test_printing_a_long_view_prints_all_of_it(browser: chromium.Browser, page: 
         1 for p in papers if p.digest and p.digest.strip())
     browser.js("window.dispatchEvent(new Event('afterprint'))")
     assert browser.js("return document.querySelectorAll('details[open]').length") == 0
+
+
+def test_papers_out_of_view_are_out_of_reach(browser: chromium.Browser, page: Path,
+                                             shipped) -> None:
+    # The full list and an emptied view are skipped (content-visibility), not display: none
+    # on their containers: what they hold must still be out of the accessibility tree, the
+    # tab order and find-in-page.
+    from selenium.webdriver.common.keys import Keys
+
+    papers, _, _ = shipped
+    browser.open(page, "sort=newest")
+    settled(browser)
+    browser.js(STROKE, "q", "zzqxjv")
+    browser.js(STROKE, "q", "grokking")
+    shown = set(visible(browser))
+    titles = {p.title for p in papers if p.key not in shown}
+    browser.cdp("Accessibility.enable", {})
+    try:
+        names = {n["name"]["value"] for n in browser.cdp("Accessibility.getFullAXTree", {})["nodes"]
+                 if not n.get("ignored") and n.get("name", {}).get("value")}
+    finally:
+        browser.cdp("Accessibility.disable", {})
+    assert names & {p.title for p in papers if p.key in shown}
+    assert not names & titles
+    hidden = next(iter(sorted(titles)))
+    assert browser.js("return window.find(arguments[0])", hidden) is False
+    browser.js("document.getElementById('reset').focus()")  # the last control
+    for _ in range(3):
+        browser.driver.switch_to.active_element.send_keys(Keys.TAB)
+        assert browser.js("""const e = document.activeElement;
+            return !!e.closest('#results') && !e.closest('.limbo')""")

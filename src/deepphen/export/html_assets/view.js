@@ -24,11 +24,11 @@
   // papers that start or stop matching: the browser's work follows the change, not the size
   // of the page (hiding thousands of papers one by one would cost it seconds).
   // Where a paper is: at home in #sections, in the view (#results), or in limbo: a view left
-  // in #results but hidden, whose papers go home while the browser is idle. At 10,000 papers,
-  // taking thousands of displayed papers out one by one and putting each back in its place
-  // cost the first letter of a query 0.2 to 0.4 s: the browser's work on a move follows the
-  // number of elements moved, displayed or not, and hiding their view whole costs a fraction
-  // of it (docs/benchmarks.md).
+  // in #results but not displayed (class limbo, page.css), whose papers go home while the
+  // browser is idle. At 10,000 papers, taking thousands of displayed papers out one by one
+  // and putting each back in its place cost the first letter of a query 0.2 to 0.4 s: the
+  // browser's work on a move follows the number of elements moved, displayed or not, and
+  // hiding their view whole costs a fraction of it (docs/benchmarks.md).
   const HOME = 0, SHOWN = 1, LIMBO = 2;
   const where = new Uint8Array(N);
   let mode = null; // null: unfiltered; "": list order; "newest", "oldest": sorted
@@ -104,12 +104,13 @@
     if (stray.length) strayTask = idle[0](homing);
   };
   // The whole view into limbo at once (hidden where it is), a fresh empty view after it.
+  // (A class, not the hidden attribute: display: none would take its papers out of the
+  // layout at once, which is the cost page.css avoids.)
   const retire = () => {
     cancel();
     if (observer) observer.disconnect(); // no paper is shown: mark.js observes the next ones
     near.clear();
     for (let i = 0; i < N; i++) if (where[i] === SHOWN) where[i] = LIMBO;
-    view.box.hidden = true;
     view.box.className = "view limbo";
     limbo.push(view);
     view = newView();
