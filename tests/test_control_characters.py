@@ -29,7 +29,8 @@ C0 = "".join(chr(c) for c in range(0x20))
 C1 = "".join(chr(c) for c in range(0x7F, 0xA0))
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 SEQUENCES = "\x1b[2J\x1b]0;owned\x07\x9b31m\x1b]8;;https://evil.example\x1b\\"
-FORGED = "\n::error file=forged.py,line=1::forged annotation\r\n"
+FORGED = ("\n::error file=forged.py,line=1::forged annotation\r\n"
+          "  ::add-mask::forged ##[warning]forged ##vso[task.setvariable variable=x]1\n")
 # What hides text: tag characters spelling a hidden "ignore" (a reader sees none of it, a
 # program reading the log does), an invisible operator, a deprecated format character.
 INVISIBLE = "\u2062\u206a" + "".join(chr(0xE0000 + ord(c)) for c in "ignore")
@@ -101,6 +102,33 @@ def test_every_command_prints_catalog_text_inert(
         return  # a pipe gets the exporter's own text (its escaping is tested with each format)
     assert_inert(result.stdout, "stdout")  # type: ignore[attr-defined]
     assert "forged" in result.stdout + result.stderr or args[0] in ("stats", "search")  # type: ignore[attr-defined]
+
+
+def ci_commands(text: str) -> list[str]:
+    """The lines a CI runner reads as commands: GitHub's "::name ...::" after the blanks that
+    start a line, its legacy "##[name]" and Azure's "##vso[" or TeamCity's "##teamcity["
+    anywhere (lines end at CR or LF, as the runner reads them)."""
+    found = []
+    for line in re.split(r"\r\n|\r|\n", text):
+        start = line.lstrip()
+        if (start.startswith("::") and "::" in start[2:]) or re.search(r"##[A-Za-z]*\[", line):
+            found.append(line)
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "bibtex", "json", "html"])
+def test_an_export_piped_to_a_ci_log_opens_no_command(hostile: Path,
+                                                      run_cli: Callable[..., object],
+                                                      fmt: str) -> None:
+    """An export keeps its own text when piped, and a workflow step that runs
+    ``deepphen export -f csv`` shows it in the log: a CSV cell's (or the HTML page's) line
+    "::add-mask::...", or "##[warning]" in the page's digest, ran there as a command. Each
+    format writes one character of such an opening otherwise: a character reference in the
+    markdown page's raw HTML and in the HTML page (they show the same text), "\\u0023" in
+    JSON, an escape in CSV."""
+    out = run_cli("export", "-f", fmt, exit_code=None).stdout  # type: ignore[attr-defined]
+    assert "forged" in out
+    assert ci_commands(out) == []
 
 
 def test_lint_text_and_github_print_one_line_per_finding(

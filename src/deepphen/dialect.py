@@ -16,7 +16,7 @@ import string
 
 from deepphen.layout import Layout
 from deepphen.models import Paper, Section
-from deepphen.printable import strip_controls
+from deepphen.printable import CI_HASH_FOLLOWS, CI_OPENING_RE, ci_inert_document, strip_controls
 
 # --------------------------------------------------------------------------------------------
 # Escaping. Two contexts: ordinary markdown text (title, authors, venue, key words, link labels),
@@ -48,7 +48,10 @@ _LEGACY_NAMES = "|".join(sorted((k for k in html.entities.html5 if not k.endswit
 _HTML_REFERENCE = (r"(?=#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{0,31};"
                    rf"|(?:{_LEGACY_NAMES}))")
 _ESCAPE_HTML_RE = re.compile(rf"<{_TAG_START}|&{_HTML_REFERENCE}")
-_UNESCAPE_HTML_RE = re.compile(rf"&lt;|&amp;{_HTML_REFERENCE}")
+_UNESCAPE_HTML_RE = re.compile(rf"&lt;|&amp;{_HTML_REFERENCE}|&#35;{CI_HASH_FOLLOWS}")
+# The '#' opening a CI command ("##[warning]" anywhere in a line of the page) is written
+# "&#35;": the page shows '#', a CI log that prints the page (export to a pipe) runs nothing.
+_CI_HASH = "&#35;"
 KEYWORD_LABEL_RE = re.compile(r"^(key\s*w\w{0,5})\s*:(.*)$", re.IGNORECASE)
 
 SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -127,13 +130,16 @@ def escape_html(text: str) -> str:
 
     ``unescape_html`` gives the text back exactly.
     """
-    return _ESCAPE_HTML_RE.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;",
+    text = _ESCAPE_HTML_RE.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;",
                                fold_lines(text))
+    # No line break is left, so no "::" can start a line: only "##[" needs writing otherwise.
+    return ci_inert_document(text, _CI_HASH, ":")
 
 
 def unescape_html(text: str) -> str:
     """Undo ``escape_html``."""
-    return _UNESCAPE_HTML_RE.sub(lambda m: "<" if m.group() == "&lt;" else "&", text)
+    return _UNESCAPE_HTML_RE.sub(
+        lambda m: {"&lt;": "<", _CI_HASH: "#"}.get(m.group(), "&"), text)
 
 
 def is_safe_url(url: str) -> bool:
@@ -153,7 +159,10 @@ def safe_url(url: str) -> str:
     url = fold_lines(url).strip()
     if not is_safe_url(url):
         return UNSAFE_URL
-    return _URL_ENCODE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
+    url = _URL_ENCODE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
+    # "##[" opens a CI command anywhere in a line (the page printed in a CI log). Its '#'
+    # may open the fragment; its '[' is no URL character, and browsers read "%5B" alike.
+    return CI_OPENING_RE.sub(lambda m: m.group()[:-1] + "%5B", url)
 
 
 def split_unescaped(text: str, separator: str) -> list[str]:

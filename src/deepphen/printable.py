@@ -45,7 +45,12 @@ _JSON_RE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u
 # own ("::stop-commands::") or sets a later step's variable. The characters .NET's
 # culture-aware search skips (soft hyphen, zero-width space and joiners) may sit in between.
 _IGNORABLE = "\u00ad\u200b-\u200d\u2060"
-_CI_ANYWHERE_RE = re.compile(f"#(?=[{_IGNORABLE}]*#[{_IGNORABLE}A-Za-z]*\\[)")
+# What follows the '#' that opens such a command ("##[", "##vso[", "##teamcity["): a '#'
+# written otherwise ("&#35;" in HTML) is read back where this follows it.
+CI_HASH_FOLLOWS = f"(?=[{_IGNORABLE}]*#[{_IGNORABLE}A-Za-z]*\\[)"
+_CI_ANYWHERE_RE = re.compile("#" + CI_HASH_FOLLOWS)
+# The whole opening, its '[' included (a URL's, whose '#' is no character to rewrite).
+CI_OPENING_RE = re.compile(f"#[{_IGNORABLE}]*#[{_IGNORABLE}A-Za-z]*\\[")
 _CI_LINE_START_RE = re.compile(f"^([\\s{_IGNORABLE}]*):(?=[{_IGNORABLE}]*:)")
 
 
@@ -54,6 +59,26 @@ def _ci_inert(text: str) -> str:
         text = _CI_ANYWHERE_RE.sub(r"\\x23", text)
     if ":" in text:
         text = _CI_LINE_START_RE.sub(r"\1\\x3a", text)
+    return text
+
+
+# The same openings in a document of many lines (an export's text): "::" after the blanks
+# that start any line (the runner reads lines ended by CR or LF; the blanks skipped stop at
+# one, so a run of blank lines is scanned once), "##[" anywhere.
+_CI_DOCUMENT_LINE_START_RE = re.compile(
+    f"(?:^|(?<=[\\r\\n]))((?:[^\\S\\r\\n]|[{_IGNORABLE}])*):(?=[{_IGNORABLE}]*:)")
+
+
+def ci_inert_document(text: str, hash_sign: str, colon: str) -> str:
+    """A whole document (an export's text) in which no line opens a CI command: the ``#`` that
+    opens ``##[`` (anywhere) is written ``hash_sign`` and the first ``:`` of ``::`` at a line's
+    start ``colon``. Export text may go to a pipe that a CI log shows (``deepphen export -f
+    csv`` in a workflow step). A format with character references passes them ("&#35;",
+    "&#58;" in HTML): what the document shows is unchanged. Ordinary text is unchanged."""
+    if "#" in text:
+        text = _CI_ANYWHERE_RE.sub(hash_sign.replace("\\", "\\\\"), text)
+    if ":" in text:
+        text = _CI_DOCUMENT_LINE_START_RE.sub(r"\1" + colon.replace("\\", "\\\\"), text)
     return text
 
 

@@ -2,8 +2,10 @@
 
 Rows end in CRLF and cells are quoted when they hold a comma, quote or line break. List
 fields are joined with ``"; "``. A cell that a spreadsheet would run as a formula (starting
-with ``= + - @``, a tab or a carriage return) gets a leading apostrophe. Control and bidi
-characters are dropped (line breaks and tabs stay). The text carries no
+with ``= + - @``, a tab or a carriage return) gets a leading apostrophe; one that would open
+a CI command in a log showing the text (``::`` at a line's start, ``##[`` anywhere) shows
+one of its characters escaped (``\\x3a:``, ``\\x23#[``). Control and bidi characters are
+dropped (line breaks and tabs stay). The text carries no
 byte-order mark (see docs/export-formats.md for opening it in Excel).
 """
 
@@ -15,7 +17,7 @@ from collections.abc import Callable
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
-from deepphen.printable import strip_controls
+from deepphen.printable import ci_inert_document, strip_controls
 
 LIST_SEPARATOR = "; "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -54,6 +56,10 @@ def safe_cell(value: object) -> str:
     # No control or bidi character acts in a spreadsheet or on the terminal showing the
     # text (lint's DP413 names them in the paper files); a digest's line breaks stay.
     text = strip_controls(str(value), keep="\n\r\t")
+    # A cell's line break starts a line of the text: printed in a CI log (the export piped
+    # in a workflow step), "::warning::" there, or "##[" anywhere, would run as a command.
+    # CSV has no escape, so one character shows escaped, as deepphen prints it elsewhere.
+    text = ci_inert_document(text, "\\x23", "\\x3a")
     if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
         return "'" + text
     return text

@@ -30,7 +30,7 @@ from deepphen.dialect import LINK_URL, group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.order import newest_key
-from deepphen.printable import mark_controls, text_lines
+from deepphen.printable import ci_inert_document, mark_controls, text_lines
 from deepphen.slugs import UniqueNames
 from deepphen.texmath import unicode_math
 from deepphen.vocab import Vocabulary, keyword_key
@@ -62,8 +62,9 @@ def clean(text: str) -> str:
 
 
 def esc(text: str) -> str:
-    """Catalog text as HTML text or a quoted attribute value."""
-    return html.escape(clean(text), quote=True)
+    """Catalog text as HTML text or a quoted attribute value; no line of it opens a CI
+    command (the page printed to a CI log), as character references show the same text."""
+    return ci_inert_document(html.escape(clean(text), quote=True), "&#35;", "&#58;")
 
 
 def http_url(url: str | None) -> str | None:
@@ -87,7 +88,9 @@ def link(url: str | None, text_html: str, cls: str = "", attrs: str = "") -> str
 def json_for_script(value: object) -> str:
     """JSON that cannot end its ``<script>`` element nor open an HTML comment in it."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return _JSON_UNSAFE_RE.sub(lambda m: _JSON_UNSAFE[m.group()], text)
+    # One line starting with '{' or '[': "::" starts no line, "##[" is written "\u0023#[".
+    return ci_inert_document(_JSON_UNSAFE_RE.sub(lambda m: _JSON_UNSAFE[m.group()], text),
+                             "\\u0023", ":")
 
 
 @cache
