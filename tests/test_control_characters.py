@@ -129,6 +129,16 @@ def test_an_export_piped_to_a_ci_log_opens_no_command(hostile: Path,
     out = run_cli("export", "-f", fmt, exit_code=None).stdout  # type: ignore[attr-defined]
     assert "forged" in out
     assert ci_commands(out) == []
+    # URLs are written as they are (BibTeX's url and doi, the page's links): "%5B" for '['.
+    opening = "##[warning]forged"
+    urls = make_catalog(hostile.parent / "urls", [Paper(
+        title="Grokking", year=2022, section="empirical-study", authors=["A B"],
+        doi=f"10.1000/{opening}", keywords=["Grokking"],
+        links=[Link("paper", f"https://example.org/p{opening}"),
+               Link("code", f"https://github.com/a/b#{opening}")])])
+    out = run_cli("export", "-f", fmt, "--catalog", str(urls)).stdout  # type: ignore[attr-defined]
+    assert "forged" in out
+    assert ci_commands(out) == []
 
 
 def test_lint_text_and_github_print_one_line_per_finding(

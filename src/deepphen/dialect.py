@@ -16,7 +16,7 @@ import string
 
 from deepphen.layout import Layout
 from deepphen.models import Paper, Section
-from deepphen.printable import CI_HASH_FOLLOWS, CI_OPENING_RE, ci_inert_document, strip_controls
+from deepphen.printable import CI_HASH_FOLLOWS, ci_inert_document, ci_inert_url, strip_controls
 
 # --------------------------------------------------------------------------------------------
 # Escaping. Two contexts: ordinary markdown text (title, authors, venue, key words, link labels),
@@ -160,9 +160,7 @@ def safe_url(url: str) -> str:
     if not is_safe_url(url):
         return UNSAFE_URL
     url = _URL_ENCODE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
-    # "##[" opens a CI command anywhere in a line (the page printed in a CI log). Its '#'
-    # may open the fragment; its '[' is no URL character, and browsers read "%5B" alike.
-    return CI_OPENING_RE.sub(lambda m: m.group()[:-1] + "%5B", url)
+    return ci_inert_url(url)  # the page printed in a CI log
 
 
 def split_unescaped(text: str, separator: str) -> list[str]:

@@ -49,8 +49,7 @@ _IGNORABLE = "\u00ad\u200b-\u200d\u2060"
 # written otherwise ("&#35;" in HTML) is read back where this follows it.
 CI_HASH_FOLLOWS = f"(?=[{_IGNORABLE}]*#[{_IGNORABLE}A-Za-z]*\\[)"
 _CI_ANYWHERE_RE = re.compile("#" + CI_HASH_FOLLOWS)
-# The whole opening, its '[' included (a URL's, whose '#' is no character to rewrite).
-CI_OPENING_RE = re.compile(f"#[{_IGNORABLE}]*#[{_IGNORABLE}A-Za-z]*\\[")
+_CI_OPENING_RE = re.compile(f"#[{_IGNORABLE}]*#[{_IGNORABLE}A-Za-z]*\\[")
 _CI_LINE_START_RE = re.compile(f"^([\\s{_IGNORABLE}]*):(?=[{_IGNORABLE}]*:)")
 
 
@@ -80,6 +79,12 @@ def ci_inert_document(text: str, hash_sign: str, colon: str) -> str:
     if ":" in text:
         text = _CI_DOCUMENT_LINE_START_RE.sub(r"\1" + colon.replace("\\", "\\\\"), text)
     return text
+
+
+def ci_inert_url(url: str) -> str:
+    """A URL in which no CI command opens (``##[`` anywhere in a line): its '#' may open the
+    fragment, so the '[' is percent-encoded, which is no URL character and reads alike."""
+    return _CI_OPENING_RE.sub(lambda m: m.group()[:-1] + "%5B", url) if "#" in url else url
 
 
 def _visible(ch: str) -> str:

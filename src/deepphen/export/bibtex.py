@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
-from deepphen.printable import strip_controls
+from deepphen.printable import ci_inert_url, strip_controls
 from deepphen.venues import is_journal, is_meeting, is_proceedings, venue_name, year_in
 from deepphen.vocab import fold
 
@@ -115,7 +115,8 @@ def verbatim_value(text: str) -> str:
     Whitespace inside (line breaks too) is percent-encoded as %20; other control and bidi
     characters are dropped.
     """
-    return "%20".join(strip_controls(text).split()).translate(_VERBATIM_UNSAFE)
+    # No "##[" either: the export printed in a CI log would run it as a command.
+    return ci_inert_url("%20".join(strip_controls(text).split()).translate(_VERBATIM_UNSAFE))
 
 
 def _ascii_words(text: str) -> list[str]:
