@@ -373,8 +373,10 @@ _LINES = [line for _, line in entry_lines(_GROKKING)]
     [_LINES[0], _LINES[1].replace("*ICLR 2022*", "*ICLR 2022 *"), _LINES[2]],
     "html-without-marker",  # an author list whose HTML block takes the key words in
     [_LINES[0], "- " + _LINES[1].lstrip(" -"), _LINES[2]],  # an entry of its own
+    "ci-without-marker",  # an author's "::error ...::" starting a line of the page
 ], ids=["host", "space-in-url", "indent-4", "tab", "indent-1", "sub-code", "sub-nested",
-        "tab-after-marker", "emphasis-space", "html-without-marker", "marker-at-margin"])
+        "tab-after-marker", "emphasis-space", "html-without-marker", "marker-at-margin",
+        "ci-without-marker"])
 def test_verbatim_that_changes_markup_is_not_taken_and_lint_says_so(
         verbatim: list[str] | str, tmp_path) -> None:
     from deepphen.lint import engine
@@ -384,6 +386,10 @@ def test_verbatim_that_changes_markup_is_not_taken_and_lint_says_so(
     paper = dataclasses.replace(_GROKKING, verbatim=verbatim)
     if verbatim == "html-without-marker":
         paper.authors_collapsed = True
+        lines = [line for _, line in entry_lines(paper)]
+        paper.verbatim = [lines[0], "  " + lines[1].lstrip(" -"), lines[2]]
+    if verbatim == "ci-without-marker":  # the page printed in a CI log forged an annotation
+        paper.authors = ["::error file=forged.py::forged", "B C"]
         lines = [line for _, line in entry_lines(paper)]
         paper.verbatim = [lines[0], "  " + lines[1].lstrip(" -"), lines[2]]
     assert page_lines(paper) == [line for _, line in entry_lines(paper)]  # not the verbatim

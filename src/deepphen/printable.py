@@ -81,6 +81,12 @@ def ci_inert_document(text: str, hash_sign: str, colon: str) -> str:
     return text
 
 
+def opens_ci_command(text: str) -> bool:
+    """True when a line of ``text`` would open a CI command (what ``ci_inert_document``
+    rewrites): text that deepphen writes as it is must not."""
+    return ci_inert_document(text, "", "") != text
+
+
 def ci_inert_url(url: str) -> str:
     """A URL in which no CI command opens (``##[`` anywhere in a line): its '#' may open the
     fragment, so the '[' is percent-encoded, which is no URL character and reads alike."""

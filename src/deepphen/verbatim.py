@@ -21,6 +21,7 @@ from deepphen.dialect import (
     unbracket_inner_links,
 )
 from deepphen.models import Paper
+from deepphen.printable import opens_ci_command
 
 # What a verbatim entry may differ in from the list's format (see same_but_format).
 _MARKER_RE = re.compile(r"^[ \t]*[-*](?:[ \t]+|$)")  # "-x" is text, not a marker
@@ -146,15 +147,20 @@ def same_but_format(lines: list[str], canonical: list[str], *, markup: bool = Tr
     label's spelling, a closing ``</details>``, a trailing line-break backslash, a link
     written ``[[label](url)]``, links on lines of their own below the title and a plain
     ``Digest:`` line for the ``<details>`` one (when its text has nothing live); never what
-    is markup. Every other token must match in order, escapes included, so verbatim lines can
-    neither carry text the paper's fields do not (HTML, links, an unescaped bracket), nor turn
-    escaped text live (``\\.[`` is not ``\\[``), nor outlive an edit of the fields. With
+    is markup, nor a line that opens a CI command (``::`` at its start, ``##[``). Every
+    other token must match in order, escapes included, so verbatim lines can neither carry
+    text the paper's fields do not (HTML, links, an unescaped bracket), nor turn escaped
+    text live (``\\.[`` is not ``\\[``), nor outlive an edit of the fields. With
     ``markup=False`` only the text is compared (escapes ignored): lines that agree on the
     text but not on the markup are what lint reports as an error.
     """
     if any("\n" in line or "\r" in line for line in lines):
         return False
     if markup and lines and not _keeps_the_list(lines):
+        return False
+    # A line without its marker may start with a field's text: "::error file=...::" there
+    # would run as a command where the page is printed in a CI log.
+    if markup and any(opens_ci_command(line) for line in lines):
         return False
     lines = _title_joined(lines)
     if len(lines) != len(canonical):

@@ -156,8 +156,9 @@ def verbatim_entry(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 def verbatim_markup(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Verbatim lines that say what the fields say but with different markup (an escape
     undone by a space or period before it, a live link or tag, a line that opens a heading
-    or code block) would put that markup on the page; export ignores them and writes the
-    entry in the list's format. The fix removes them.
+    or code block, or a CI command in a log printing the page: ``::error ...::`` starting
+    a line without its marker) would put that markup on the page; export ignores them and
+    writes the entry in the list's format. The fix removes them.
 
     Bad:  ``verbatim = ["- Title \\.[x](https://evil.example) ...", ...]``
     Good: ``verbatim = ["- Title \\[x\\](https://evil.example) ...", ...]`` or no verbatim
