@@ -308,6 +308,37 @@ def test_feed_text_adds_no_markup_to_the_checklist(title: str, authors: list[str
                 assert not _GITHUB_LINKING.search(child.content), child.content
 
 
+# What GitHub links or notifies in an issue's text, beyond markdown: mixed into any text.
+_GITHUB_TEXT = st.lists(st.one_of(st.sampled_from([
+    "@octocat", "@org/team", "@everyone", "x@y.org", "#12", "GH-7", "gh-7", "o/r#3",
+    "o/r@abc1234", "\\@a", "\\#1", "@\u200bb", "(@c)", "_@d_", "*@e*", "`@f`", "[@g](h)",
+    "&#64;i", "- [ ] ", "\n- [ ] x", "<!--", "<details>", "|", "$x$"]), TEXT),
+    max_size=6).map("".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_GITHUB_TEXT, st.lists(_GITHUB_TEXT, max_size=3), st.lists(_GITHUB_TEXT, max_size=2),
+       _GITHUB_TEXT)
+def test_any_title_is_one_checklist_item_that_mentions_no_one(
+        title: str, authors: list[str], keywords: list[str], heading: str) -> None:
+    """Whatever arXiv's title and authors and the catalog's key words and section hold, the
+    checklist has exactly one task item, no HTML, and its text as shown (escapes read, each
+    paragraph whole) neither mentions anyone nor references an issue."""
+    from deepphen.printable import strip_controls
+
+    title = " ".join(strip_controls(title).split())  # as deepphen.atom reads a feed's
+    page = _checklist(title, authors, keywords, heading, "")
+    assert sum(line.startswith("- [ ] ") for line in page.splitlines()) == 1, page
+    tokens = MD.parse(page)
+    assert [t.type for t in tokens].count("list_item_open") == 1, page
+    for token in tokens:
+        assert token.type != "html_block", page
+        children = token.children or []
+        assert not any(c.type == "html_inline" for c in children), page
+        shown = "".join(c.content for c in children if c.type in ("text", "text_special"))
+        assert not _GITHUB_LINKING.search(shown), shown
+
+
 # --- what the catalog tells discover --------------------------------------------------------
 
 @pytest.mark.parametrize("value", ['"cs.LG"', '["cs.LG", 5]', "{ a = 1 }"])
