@@ -141,6 +141,23 @@ def test_an_export_piped_to_a_ci_log_opens_no_command(hostile: Path,
     assert ci_commands(out) == []
 
 
+@given(st.lists(st.sampled_from(["::", ":", "#", "##[", "[", "vso", "\n", "\r", " ", "\t",
+                                 "\u00a0", "\u200b", "\u00ad", "x", "&"]), max_size=12)
+       .map("".join))
+def test_a_document_made_ci_inert_opens_no_command_and_reads_back(text: str) -> None:
+    """``ci_inert_document`` leaves no line a runner reads as a command, whatever blanks,
+    ignorable characters or line ends surround the opening, and with character references
+    the text reads back exactly (the HTML page's case)."""
+    import html
+
+    from deepphen.printable import ci_inert_document, opens_ci_command
+
+    inert = ci_inert_document(html.escape(text, quote=False), "&#35;", "&#58;")
+    assert ci_commands(inert.replace("\u200b", "").replace("\u00ad", "")) == []
+    assert html.unescape(inert) == text
+    assert not opens_ci_command(inert)
+
+
 def test_lint_text_and_github_print_one_line_per_finding(
     hostile: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
