@@ -649,6 +649,8 @@ _PAGE_PIECES = st.sampled_from([
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_PAGE_PIECES, max_size=6).map("".join), max_size=40).map("\n".join))
 @example("## S\n## S.\n### 2019\n- ")  # an empty section before one of the same anchor
+# An empty resources section, then a closing that reads as a heading: the section is kept.
+@example("## S\n### S: 2020\n- \n## Related Resources\n## S")
 def test_any_page_imports_without_error_and_export_is_stable(text: str) -> None:
     result = parse_list(text)
     page = render(result.papers, result.settings)

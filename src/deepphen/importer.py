@@ -158,8 +158,11 @@ class _Reader:
             mine = [r.group for r in body.resources if r.section == block.heading and r.group]
             if block.groups == list(dict.fromkeys(mine)):
                 block.groups = []
+        # With no items it stays a section: export writes the resources heading only above
+        # items, and what follows it (the closing) would come back as a paper section.
         if len(sections) == 1 and sections[0].level == 2 and not sections[0].texts \
-                and not sections[0].groups and not any(r.group or r.note for r in body.resources):
+                and not sections[0].groups and body.resources \
+                and not any(r.group or r.note for r in body.resources):
             body.resources_heading = sections.pop().heading
             for res in body.resources:
                 res.section = None
