@@ -11,6 +11,7 @@ linear work gives about 4, quadratic about 16.
 Usage:
     python bench/bench_import.py         # stars 250,000 / 1,000,000; entries 8,000 / 32,000
     python bench/bench_import.py --runs 5 --scale 0.25
+    python bench/bench_import.py --only title    # the pages of one huge title
 """
 
 from __future__ import annotations
@@ -76,6 +77,16 @@ def heading_page(n: int) -> str:
             "### S: 2020\n\n- T. [[paper]](https://arxiv.org/abs/2001.00001)\n  - A.\n")
 
 
+def title_page(unit: str):
+    """A page maker: one entry whose title is ``unit`` repeated to ``n`` characters, then a
+    double space (formatting only, so the entry is kept as written and its lines compared
+    token by token)."""
+    def make(n: int) -> str:
+        return (f"{HEAD}\n- {unit * (n // len(unit))}T.  [[paper]](https://arxiv.org/abs/"
+                "2001.00001)\n  - A.\n  - Key Word: K.\n")
+    return make
+
+
 def timed(text: str) -> float:
     start = time.perf_counter()
     parse_list(text)
@@ -86,6 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every size")
+    parser.add_argument("--only", default="", help="the pages whose name holds this text")
     args = parser.parse_args()
     cases = [("authors line of N '*'", stars_page, int(250_000 * args.scale)),
              ("N entries in one year", entries_page, int(8_000 * args.scale)),
@@ -94,7 +106,13 @@ def main() -> None:
              ("N sections", sections_page, int(5_000 * args.scale)),
              ("N papers of one title", same_titles_page, int(4_000 * args.scale)),
              ("N entries dated by neighbours", undated_page, int(4_000 * args.scale)),
-             ("heading of N '_a '", heading_page, int(4_000 * args.scale))]
+             ("heading of N '_a '", heading_page, int(4_000 * args.scale)),
+             ("title of N characters of words", title_page("Word "), int(250_000 * args.scale)),
+             ("title of N '`'", title_page("`"), int(250_000 * args.scale)),
+             ("title of N characters of '*a '", title_page("*a "), int(250_000 * args.scale)),
+             ("title of N characters of '\\\\['", title_page("\\\\["),
+              int(250_000 * args.scale))]
+    cases = [case for case in cases if args.only in case[0]]
     print("| page | N | t(N) s | 4N | t(4N) s | t(4N)/t(N) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, make, n in cases:

@@ -4,6 +4,7 @@ the linear algorithms must answer exactly as the simple quadratic ones did."""
 from __future__ import annotations
 
 import re
+import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -179,3 +180,160 @@ def test_a_heading_of_unclosed_openers_keeps_its_text() -> None:
     for marker in ("_", "*", "`", "~~"):
         heading = f"{marker}a " * 3000
         assert heading_text(heading) == heading.replace("\\", "")
+
+
+# --- A huge line (a title of 60 MB took ~3 minutes and 1.7 GB): the tokens verbatim.py
+# compares are one string, escape_md and unescaped_index copy runs rather than characters.
+# Each must answer exactly as the character-at-a-time versions did.
+
+_OLD_TOKEN_RE = re.compile(rf"\]\((?:{LINK_URL})\)|</?[A-Za-z][^<>]*>"
+                           rf"|\\[{re.escape(string.punctuation)}]|.", re.DOTALL)
+
+
+def reference_tokens(text: str, *, markup: bool) -> list[str]:
+    """The token list verbatim._tokens built, one entry per character (its loop alone)."""
+    tokens = ["<block>"] if markup and text.startswith("<") else []
+    for m in _OLD_TOKEN_RE.finditer(text):
+        token = m.group()
+        if len(token) <= 2:
+            token = token.replace(";", ",")
+        around = (text[m.start() - 1:m.start()] or " ", text[m.end():m.end() + 1] or " ")
+        if token == "*" and markup:  # whether a space stands before it, and after it
+            tokens.append("*" + "".join(str(int(c.isspace())) for c in around))
+        elif markup or len(token) == 1:
+            tokens.append(token)
+        elif token[0] == "\\":  # the text alone: an escape is its character
+            tokens.append(token[1])
+        else:
+            tokens.extend(t.replace(";", ",") for t in token)
+    return [t for t in tokens if t not in (" ", "\t", ".") and (markup or t != "\\")]
+
+
+def decoded(signature: str) -> list[str]:
+    """The token list a string of verbatim._tokens stands for."""
+    out, i = [], 0
+    while i < len(signature):
+        if signature[i] != "\0":
+            out.append(signature[i])
+            i += 1
+        elif signature[i + 1] == "\0":
+            out.append("\0")
+            i += 2
+        else:
+            colon = signature.index(":", i)
+            size = int(signature[i + 1:colon])
+            out.append(signature[colon + 1:colon + 1 + size])
+            i = colon + 1 + size
+    return out
+
+
+_LINE_PIECES = st.lists(st.sampled_from(
+    ["a", " ", "\t", ".", ";", ",", "*", "\\", "\\[", "\\;", "\\\\", "\\.", "]", "](u)",
+     "](x y)", "<", "<b>", "</i>", "<1", "[", "`", "\0", "\0" "2:", "2", ":", "_", "\n"]),
+    max_size=16).map("".join)
+
+
+@settings(max_examples=1500)
+@given(_LINE_PIECES, st.booleans())
+def test_the_tokens_of_a_line_are_the_ones_of_the_character_loop(text: str,
+                                                                 markup: bool) -> None:
+    from deepphen.verbatim import _BREAK_RE, _drop_close, _tokens
+
+    # After a marker and a letter: no label, digest or block to read at the start.
+    signature = _tokens(f"- X{text}", markup=markup)
+    assert signature is not None
+    rest = _BREAK_RE.sub("", _drop_close(unbracket_inner_links(f"X{text}")))
+    assert decoded(signature) == reference_tokens(rest, markup=markup)
+
+
+def reference_escape_md(text: str, separators: str, line_start: bool) -> str:
+    """escape_md's loop over every character (after its folding and stripping)."""
+    from deepphen import dialect
+
+    out = []
+    special = dialect._MD_SPECIAL + separators
+    marks = {m.start() for m in dialect._ENTITY_RE.finditer(text)}
+    marks.update(m.start(m.lastindex) for m in dialect._AUTOLINK_RE.finditer(text))
+    for i, ch in enumerate(text):
+        if ch == "\\":
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            out.append("\\\\" if nxt == "" or nxt in string.punctuation else "\\")
+        elif ch in special or i in marks or (line_start and i == 0
+                                             and ch in dialect._BLOCK_START) \
+                or (ch == "_" and not dialect._intraword(text, i)):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    return dialect._ORDERED_START_RE.sub(r"\1\\\2", escaped, count=1) if line_start else escaped
+
+
+@settings(max_examples=1500)
+@given(st.text(alphabet="[]<*`~\\_&#;:/.@wa1 -+=|>", max_size=24),
+       st.sampled_from(["", ";", ",;", "_", "\\"]), st.booleans())
+def test_escape_md_agrees_with_the_character_loop(text: str, separators: str,
+                                                  line_start: bool) -> None:
+    from deepphen.dialect import escape_md
+
+    text = text.strip(" ") if line_start else text
+    assert escape_md(text, separators, line_start=line_start) == \
+        reference_escape_md(text, separators, line_start)
+
+
+def reference_unescaped_index(text: str, target: str) -> int:
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(target, i):
+            return i
+        i += 1
+    return -1
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet="[\\a]", max_size=20), st.sampled_from(["[[", "[", "a[", "\\["]))
+def test_unescaped_index_agrees_with_the_character_loop(text: str, target: str) -> None:
+    from deepphen.dialect import unescaped_index
+
+    assert unescaped_index(text, target) == reference_unescaped_index(text, target)
+
+
+def reference_difference(original: str, new: str) -> str:
+    start = 0
+    while start < min(len(original), len(new)) and original[start] == new[start]:
+        start += 1
+    end = 0
+    while (end < min(len(original), len(new)) - start
+           and original[len(original) - 1 - end] == new[len(new) - 1 - end]):
+        end += 1
+    lo = max(0, start - 10)
+    return f"{original[lo:len(original) - end][:50]!r} -> {new[lo:len(new) - end][:50]!r}"
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet="ab", max_size=12), st.text(alphabet="ab", max_size=12),
+       st.integers(0, 3))
+def test_the_difference_quoted_is_the_one_of_the_character_loop(a: str, b: str,
+                                                                 chunk: int) -> None:
+    from deepphen import import_entry
+
+    padding = "x" * (1000 * chunk)  # past a chunk or two of common text
+    original, new = padding + a + padding, padding + b + padding
+    assert import_entry._difference(original, new) == reference_difference(original, new)
+
+
+_AUTOLINK_REFERENCE = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?<![A-Za-z0-9])(?i:www)(\.)"
+                                 r"|(?<=[A-Za-z0-9._+-])(@)(?=[A-Za-z0-9])")
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet="wW.:/@a1 _-+", max_size=16))
+def test_the_autolink_pattern_finds_what_the_lookbehind_first_one_did(text: str) -> None:
+    from deepphen.dialect import _AUTOLINK_RE
+
+    def found(pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [(m.lastindex, m.start(m.lastindex)) for m in pattern.finditer(text)]
+
+    assert found(_AUTOLINK_RE) == found(_AUTOLINK_REFERENCE)

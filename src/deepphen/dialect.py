@@ -33,8 +33,10 @@ _MD_SPECIAL = "[]<*`~"
 _ENTITY_RE = re.compile(r"&(?=(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});)")
 # What GFM links without brackets: "scheme://", "www." and "name@host" (the ':', '.' and '@'
 # escaped break the pattern; an escaped character is never part of an autolink).
-_AUTOLINK_RE = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?<![A-Za-z0-9])(?i:www)(\.)"
-                          r"|(?<=[A-Za-z0-9._+-])(@)(?=[A-Za-z0-9])")
+# Each branch starts with its character and looks behind it after: the regex engine then
+# skips to those characters instead of trying three lookbehinds at every position.
+_AUTOLINK_RE = re.compile(r"(:)(?<=[A-Za-z0-9]:)(?=//)|[wW](?<![A-Za-z0-9][wW])(?i:ww)(\.)"
+                          r"|(@)(?<=[A-Za-z0-9._+-]@)(?=[A-Za-z0-9])")
 # Characters that start a block (heading, quote, list, fence, table, setext line) at the start.
 _BLOCK_START = "#>-+=~|"
 _ORDERED_START_RE = re.compile(r"^(\d{1,9})([.)])")
@@ -96,17 +98,30 @@ def escape_md(text: str, separators: str = "", *, line_start: bool = False) -> s
     special = _MD_SPECIAL + separators
     marks = {m.start(): True for m in _ENTITY_RE.finditer(text)}
     marks.update((m.start(m.lastindex), True) for m in _AUTOLINK_RE.finditer(text))
-    for i, ch in enumerate(text):
-        if ch == "\\":
+    # Only these characters can change; the runs between them are copied whole (a loop over
+    # every character made a title of 60 MB take a minute).
+    runs = "".join(sorted(set(special) - {"\\", "_"}))  # escaped wherever they stand
+    others = "".join(sorted({"\\", "_"} | {text[i] for i in marks}))
+    pos = 0
+    if line_start and text and text[0] in _BLOCK_START and text[0] not in special:
+        out.append("\\" + text[0])  # e.g. a '#' that would open a heading; '~' is in runs
+        pos = 1
+    for m in re.compile(f"([{re.escape(runs)}]+)|[{re.escape(others)}]").finditer(text, pos):
+        i, ch = m.start(), m.group()
+        out.append(text[pos:i])
+        pos = m.end()
+        if m.group(1):
+            out.append("\\" + "\\".join(ch))
+        elif ch == "\\":
             nxt = text[i + 1] if i + 1 < len(text) else ""
             # A backslash escapes only punctuation, so only there (or at the end, before the
             # period the format adds) must it be doubled to stay a backslash.
             out.append("\\\\" if nxt == "" or nxt in string.punctuation else "\\")
-        elif ch in special or i in marks or (line_start and i == 0 and ch in _BLOCK_START) \
-                or (ch == "_" and not _intraword(text, i)):
+        elif ch in special or i in marks or (ch == "_" and not _intraword(text, i)):
             out.append("\\" + ch)
         else:
             out.append(ch)
+    out.append(text[pos:])
     escaped = "".join(out)
     if line_start:
         escaped = _ORDERED_START_RE.sub(r"\1\\\2", escaped, count=1)
@@ -191,15 +206,21 @@ _POSITIONS_RE: dict[str, re.Pattern[str]] = {}
 
 
 def unescaped_index(text: str, target: str) -> int:
-    """Index of the first unescaped occurrence of ``target`` in ``text``, or -1."""
-    i = 0
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(target, i):
+    """Index of the first unescaped occurrence of ``target`` in ``text``, or -1.
+
+    Read left to right, a backslash escapes the character after it: an occurrence counts
+    when the run of backslashes just before it is even. Found with ``str.find``, each run
+    counted once (a character at a time, a 60 MB title took seconds)."""
+    if target.startswith("\\"):
+        return -1  # a backslash read is always an escape, never the start of a match
+    i = text.find(target)
+    while i >= 0:
+        k = i
+        while k and text[k - 1] == "\\":
+            k -= 1
+        if (i - k) % 2 == 0:
             return i
-        i += 1
+        i = text.find(target, i + 1)
     return -1
 
 
@@ -304,9 +325,11 @@ IMAGE_ALT = "avatar"  # the alt text of a section's image
 DIGEST_PREFIX = "<details><summary>Digest</summary>"
 AUTHOR_LIST_PREFIX = "<details><summary>Author List</summary>"
 KEYWORD_LABEL = "Key Word:"
-# [[label]](url), the URL also in angle brackets and with a title ("..." '...' (...)).
+# [[label]](url), the URL also in angle brackets and with a title ("..." '...' (...)). The
+# label possessive ('*+'; it ends at the first ']' no escape takes either way): a repeat that
+# could backtrack kept ~150 bytes per character of a label that never closes.
 LINK_RE = re.compile(
-    r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]\]"
+    r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*+)\]\]"
     rf"\((?:<(?P<angled>[^<>\n]*)>|(?P<url>{LINK_URL}))"
     r"(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
@@ -326,20 +349,9 @@ _DIGITS_RE = re.compile(r"^\d{1,9}\Z")
 _INNER_LINK_TAIL_RE = re.compile(rf"\]\(({LINK_URL})\)\]")
 
 
-def _label_ends(text: str) -> list[int]:
-    """For each position, where a link label read from there ends: the first ']' that no
-    backslash escapes (escapes paired from that position on), or -1 where a lone backslash
-    ends the text first. One pass from the end."""
-    ends = [-1] * (len(text) + 2)
-    for k in range(len(text) - 1, -1, -1):
-        ch = text[k]
-        if ch == "]":
-            ends[k] = k
-        elif ch == "\\":
-            ends[k] = ends[k + 2] if k + 1 < len(text) and text[k + 1] != "\n" else -1
-        else:
-            ends[k] = ends[k + 1]
-    return ends
+# A link label read from a position on: escapes paired from there, to the first ']' that
+# none escapes; stops short of it at a lone backslash (before a line break, or last).
+_LABEL_RE = re.compile(r"(?:\\[^\n]|[^\\\]])*+")
 
 
 def unbracket_inner_links(text: str) -> str:
@@ -351,15 +363,22 @@ def unbracket_inner_links(text: str) -> str:
     start = text.find("[[")
     if start < 0:
         return text
-    ends = _label_ends(text)
     failed: set[int] = set()
     out, pos = [], 0
+    scanned = (-1, -1, -1)  # the last label read: from, to, where it ended (-1: no ']')
     while start >= 0:
-        end = ends[start + 2]
+        # A label read after a later '[[' inside the last one ends where that one did (its
+        # '[' pairs no escape), so each character is read once: no table of every position.
+        if not scanned[0] <= start + 2 <= scanned[1]:
+            label = _LABEL_RE.match(text, start + 2)
+            stop = label.end()
+            scanned = (start + 2, stop, stop if text.startswith("]", stop) else -1)
+        end = scanned[2]
         tail = None if end < 0 or end in failed else _INNER_LINK_TAIL_RE.match(text, end)
         if tail is None:
             failed.add(end)
-            start = text.find("[[", start + 1)
+            # Every '[[' whose label starts inside the one just read fails the same way.
+            start = text.find("[[", max(start + 1, scanned[1] - 1))
             continue
         out += [text[pos:start], "[[", text[start + 2:end], "]](", tail.group(1), ")"]
         pos = tail.end()

@@ -59,9 +59,10 @@ PLAIN_DIGEST_RE = re.compile(r"^digest\s*:(.*)$", re.IGNORECASE)
 AUTHOR_LIST_RE = re.compile(r"^<details>\s*<summary>\s*author list\s*</summary>(.*)$",
                             re.IGNORECASE)
 _CLOSE_DETAILS_RE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
-# [[label](url)]: the sibling list's other way of writing the same link.
+# [[label](url)]: the sibling list's other way of writing the same link (the label
+# possessive, as in LINK_RE).
 INNER_LINK_RE = re.compile(
-    r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*)\]"
+    r"\s*\[\[(?P<label>(?:\\.|[^\\\]])*+)\]"
     rf"\((?P<url>{LINK_URL})\)\]"
 )
 
@@ -431,14 +432,22 @@ def short(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit - 3] + "...")
 
 
+def _common_length(a: str, b: str, chunk: int = 4096) -> int:
+    """How many characters ``a`` and ``b`` start with in common: compared a chunk at a time,
+    then a character at a time in the chunk that differs (a 60 MB title is no 60 million
+    steps of Python)."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n:n + chunk] == b[n:n + chunk]:
+        n += chunk
+    n = min(n, len(a), len(b))
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
 def _difference(original: str, new: str) -> str:
     """The part of two lines that differs, with a little context."""
-    start = 0
-    while start < min(len(original), len(new)) and original[start] == new[start]:
-        start += 1
-    end = 0
-    while (end < min(len(original), len(new)) - start
-           and original[len(original) - 1 - end] == new[len(new) - 1 - end]):
-        end += 1
+    start = _common_length(original, new)
+    end = _common_length(original[start:][::-1], new[start:][::-1])
     lo = max(0, start - 10)
     return (f"{original[lo:len(original) - end][:50]!r} -> {new[lo:len(new) - end][:50]!r}")

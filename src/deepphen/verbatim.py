@@ -56,11 +56,26 @@ _MARKED_RE = re.compile(r"[-*] {1,4}(?![ \t])")
 _PLAIN_DIGEST_RE = re.compile(r"^digest\s*:", re.IGNORECASE)
 _LIVE_IN_TEXT_RE = re.compile(r"\]\(|<|://|www\.", re.IGNORECASE)  # links, autolinks, HTML
 _DROPPED = frozenset({" ", "\t", "."})  # spacing and a plain period: formatting only
+# A run of characters no longer token starts at (a link's destination, a tag, an escape, a
+# live '*'): each character its own token, so the whole run is read at once (see _tokens).
+# Possessive ('++'): a backtracking repeat kept ~150 bytes per character of a huge line.
+_SCAN_RE = re.compile(rf"(?P<run>(?:[^\]<\\*]|\](?!\((?:{LINK_URL})\))|<(?!/?[A-Za-z][^<>]*>)"
+                      rf"|\\(?![{re.escape(string.punctuation)}]))++)"
+                      rf"|(?P<escapes>(?:\\[{re.escape(string.punctuation)}])++)"
+                      rf"|{_TOKEN_RE.pattern}", re.DOTALL)
+_ESCAPE = "\0002:\\"  # _token of an escape, but for the escaped character
+# A run's tokens as _token writes them: spacing and periods dropped, ';' read as ',', and
+# with the text alone (markup=False) a lone backslash dropped too.
+_PLAIN = str.maketrans({" ": None, "\t": None, ".": None, ";": ",", "\0": "\0\0"})
+_PLAIN_TEXT = str.maketrans({" ": None, "\t": None, ".": None, ";": ",", "\0": "\0\0",
+                             "\\": None})
 
 
-def _tokens(line: str, *, markup: bool) -> list[str] | None:
+def _tokens(line: str, *, markup: bool) -> str | None:
     """A line as the tokens formatting cannot change, or None when its content would open a
-    block. An escaped character is one token (``\\[`` is text, ``[`` is markup), so dropping
+    block; the tokens are written as one string (see ``_token``), equal for two lines
+    exactly when their tokens are, so a huge line costs a string, not a list of one object
+    per character. An escaped character is one token (``\\[`` is text, ``[`` is markup), so dropping
     a space or period can never turn an escape into live markup; so are a link's destination
     and an HTML tag, and a live ``*`` carries whether a space is beside it. With
     ``markup=False`` the escapes are dropped too (the text alone)."""
@@ -83,9 +98,17 @@ def _tokens(line: str, *, markup: bool) -> list[str] | None:
         text = DIGEST_PREFIX + text[plain.end():]
     text = _BREAK_RE.sub("", _drop_close(text))
     # Content that starts with a tag is an HTML block (the digest's), any other a paragraph.
-    tokens = ["<block>"] if markup and text.startswith("<") else []
-    for m in _TOKEN_RE.finditer(text):
+    out = [_token("<block>")] if markup and text.startswith("<") else []
+    table = _PLAIN if markup else _PLAIN_TEXT
+    for m in _SCAN_RE.finditer(text):
         token = m.group()
+        if m.lastgroup == "run":  # characters that are each a token of their own, at once
+            out.append(token.translate(table))
+            continue
+        if m.lastgroup == "escapes":  # escapes, each one token: '\\;' read as '\\,'
+            chars = token[1::2].replace(";", ",")
+            out.append(_ESCAPE + _ESCAPE.join(chars) if markup else chars.translate(table))
+            continue
         if len(token) <= 2:  # a character or an escape: ';' against ',' is formatting
             token = token.replace(";", ",")
         if token == "*" and markup:
@@ -96,10 +119,20 @@ def _tokens(line: str, *, markup: bool) -> list[str] | None:
             token = f"*{before.isspace():d}{after.isspace():d}"
         elif not markup and len(token) > 1:
             # The text alone: an escape is its character, a tag or link its characters.
-            tokens += [token[1]] if token[0] == "\\" else [t.replace(";", ",") for t in token]
+            chars = token[1] if token[0] == "\\" else token.replace(";", ",")
+            out.append(chars.translate(_PLAIN_TEXT))
             continue
-        tokens.append(token)
-    return [t for t in tokens if t not in _DROPPED and (markup or t != "\\")]
+        if token not in _DROPPED and (markup or token != "\\"):
+            out.append(_token(token))
+    return "".join(out)
+
+
+def _token(token: str) -> str:
+    """One token in the string ``_tokens`` returns: a character as itself (NUL doubled), a
+    longer token as NUL, its length, ':' and itself, so no two token lists give one string."""
+    if len(token) == 1:
+        return "\0\0" if token == "\0" else token
+    return f"\0{len(token)}:{token}"
 
 
 def _columns(text: str) -> int:
