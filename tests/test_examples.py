@@ -332,7 +332,8 @@ def test_import_examples_run_each_in_a_list_s_folder(tmp_path: Path, run_cli,
                 for arg in argv]
         if "--merge" in argv:  # a second page merges into a catalog made from the first
             run_cli("import", "FULL_LIST.md", "--catalog", "catalog", "--page", "FULL_LIST.md")
-        result = run_cli(*argv, exit_code=None)
+        # 'curl URL | deepphen import -': the page comes on standard input.
+        result = run_cli(*argv, exit_code=None, input=page if "-" in argv else None)
         assert result.exit_code == 0, f"{example}: {result.stderr}"
         folder = work / argv[argv.index("--catalog") + 1]
         assert (folder / "catalog.toml").is_file(), example

@@ -270,3 +270,61 @@ def test_export_never_writes_out_of_the_catalog_through_a_link_in_it(
     result = run_cli("export", "-f", "md", "--catalog", root, "-o", root / name, exit_code=2)
     one_line_error(result, name, "leaves the catalog folder through a symbolic link")
     assert tree(tmp_path) == before
+
+
+# --- 'import -': the page from standard input (`curl URL | deepphen import -`), bounded as a
+# file is, refused on a terminal, where it would wait for a page typed by hand.
+
+PAGE_WITH_A_PROBLEM = LIST.replace("  - Key Word: Grokking.\n", "")  # and no key-word line
+
+
+def test_import_dash_reads_the_page_from_standard_input(tmp_path: Path, run_cli) -> None:
+    page = tmp_path / "README.md"
+    page.write_text(PAGE_WITH_A_PROBLEM, encoding="utf-8")
+    from_file = run_cli("import", page, "--catalog", tmp_path / "a", exit_code=1)
+    piped = run_cli("import", "-", "--catalog", tmp_path / "b", exit_code=1,
+                    input=PAGE_WITH_A_PROBLEM)
+    assert tree(tmp_path / "b") == tree(tmp_path / "a")
+    # The same problems, named by the line of '<stdin>' instead of the file's.
+    assert piped.stderr.replace("<stdin>:", f"{page}:") == from_file.stderr
+    assert "<stdin>:5: warning: entry has no 'Key Word:' line" in piped.stderr
+    assert piped.stdout.startswith("imported 1 paper in 1 section, 2 problems into ")
+
+
+def test_import_dash_from_a_terminal_is_refused(tmp_path: Path, run_cli,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")  # stdin taken for a terminal
+    result = run_cli("import", "-", "--catalog", tmp_path / "c", exit_code=None, input=LIST)
+    one_line_error(result, "<stdin>", "standard input is a terminal", "deepphen import -")
+    assert not (tmp_path / "c").exists()
+
+
+def test_import_dash_past_the_size_limit_is_refused_unread(tmp_path: Path, run_cli,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from deepphen.cli import catalog_import
+
+    monkeypatch.setattr(catalog_import, "MAX_PAGE_BYTES", len(LIST) - 1)
+    result = run_cli("import", "-", "--catalog", tmp_path / "c", exit_code=None, input=LIST)
+    one_line_error(result, "<stdin>", "larger than")
+    assert not (tmp_path / "c").exists()
+    monkeypatch.setattr(catalog_import, "MAX_PAGE_BYTES", len(LIST))  # exactly the limit
+    run_cli("import", "-", "--catalog", tmp_path / "c", input=LIST, exit_code=1)
+
+
+@pytest.mark.parametrize(("text", "said"), [("", "not a paper list"),
+                                             (b"\xff\xfe", "not UTF-8")])
+def test_import_dash_of_no_page_says_so(tmp_path: Path, run_cli, text: str | bytes,
+                                        said: str) -> None:
+    result = run_cli("import", "-", "--catalog", tmp_path / "c", exit_code=None, input=text)
+    one_line_error(result, "<stdin>", said)
+
+
+def test_import_dash_with_merge_needs_a_page_name(tmp_path: Path, run_cli) -> None:
+    run_cli("import", "-", "--catalog", tmp_path / "c", input=LIST, exit_code=1)
+    result = run_cli("import", "-", "--catalog", tmp_path / "c", "--merge", exit_code=None,
+                     input=LIST)
+    one_line_error(result, "--merge from standard input needs --page")
+    merged = run_cli("import", "-", "--catalog", tmp_path / "c", "--merge", "--page",
+                     "FULL_LIST.md", input=LIST, exit_code=None)
+    assert merged.exit_code in (0, 1), merged.stderr
+    assert "merged <stdin> into" in merged.stdout

@@ -33,7 +33,8 @@ PROGRESS_MIN_PAPERS = 100
 @app.command("import")
 @handle_errors
 def import_command(
-    list_file: Annotated[Path, typer.Argument(help="The markdown page to import (README.md).",
+    list_file: Annotated[Path, typer.Argument(help="The markdown page to import (README.md); "
+                                              "'-' reads it from standard input.",
                                               metavar="LIST.md")],
     catalog: TargetOption = None,
     force: Annotated[
@@ -66,6 +67,10 @@ def import_command(
     list) to the catalog in the folder: papers it lacks are added, papers
     it has are matched, and differences are reported by line.
 
+    LIST.md '-' reads the page from standard input (a pipe or a
+    redirected file, at most 64 MiB as a file is); --merge then needs
+    --page.
+
     Examples:
 
       deepphen import README.md --catalog catalog
@@ -77,6 +82,8 @@ def import_command(
       deepphen import README.md --catalog catalog --force
 
       deepphen import README.md --catalog /tmp/try --format json
+
+      curl -sL https://example.org/README.md | deepphen import - --catalog catalog
     """
     if fmt not in ("text", "json"):
         raise DeepphenError(f"unknown format {fmt!r}", hint="choose text or json")
@@ -84,7 +91,13 @@ def import_command(
     from deepphen.catalog_write import write_catalog
     from deepphen.importer import encoding_notes, iter_problem_lines, parse_list
 
-    raw = _decode(list_file)
+    from_stdin = str(list_file) == "-"
+    if from_stdin:
+        if merge and page is None:
+            raise DeepphenError("--merge from standard input needs --page",
+                                hint="name the page export writes, e.g. --page README.md")
+        list_file = Path(STDIN_NAME)
+    raw = _decode(list_file, from_stdin=from_stdin)
     result = parse_list(_normalized(raw), source=str(list_file))
     # What the normalization dropped, reported as the importer reports it in a page it reads.
     result.problems[:0] = encoding_notes(raw)
@@ -154,16 +167,19 @@ def _check_page(root: Path, settings: Settings, page: str) -> None:
 # The largest list pages run to a few MB; past this, the input is no list (/dev/zero, a
 # disk image) and would be read until memory ran out.
 MAX_PAGE_BYTES = 64 * 1024 * 1024
+# How the page read from standard input ('-') is named in messages.
+STDIN_NAME = "<stdin>"
 
 
-def _decode(path: Path) -> str:
+def _decode(path: Path, *, from_stdin: bool = False) -> str:
     """The page as written (a byte-order mark and '\r' line ends kept). Only a regular file
     is read: a named pipe waited forever for a writer, and a device (/dev/zero) or a disk
-    image is read no further than MAX_PAGE_BYTES."""
+    image is read no further than MAX_PAGE_BYTES. ``from_stdin``: standard input, bounded
+    the same way."""
     from deepphen.fsutil import read_regular
 
     try:
-        data = read_regular(path, MAX_PAGE_BYTES)
+        data = _read_stdin(path) if from_stdin else read_regular(path, MAX_PAGE_BYTES)
     except OSError as exc:
         hint = None if exc.errno in (errno.ENOENT, errno.EACCES) else \
             "give the markdown file of the list"
@@ -173,6 +189,30 @@ def _decode(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DeepphenError("not UTF-8 text", path=path, hint="save the file as UTF-8") from exc
+
+
+def _read_stdin(name: Path) -> bytes:
+    """Standard input's bytes, at most MAX_PAGE_BYTES (OSError past them, as for a file).
+    Refused on a terminal: the command would sit waiting for a page typed by hand."""
+    import sys
+
+    from deepphen.fsutil import size_text
+
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if stream is None:  # closed ('<&-'): Python makes it None
+        raise DeepphenError("standard input is closed", path=name, hint=_STDIN_HINT)
+    if is_terminal(sys.stdin):
+        raise DeepphenError("standard input is a terminal, not a page", path=name,
+                            hint=_STDIN_HINT)
+    data = stream.read(MAX_PAGE_BYTES + 1)
+    if isinstance(data, str):  # a text stream without a buffer
+        data = data.encode("utf-8")
+    if len(data) > MAX_PAGE_BYTES:
+        raise OSError(errno.EFBIG, f"it is larger than {size_text(MAX_PAGE_BYTES)}", str(name))
+    return data
+
+
+_STDIN_HINT = "pipe the page in: curl -sL URL | deepphen import - --catalog DIR"
 
 
 def _normalized(text: str) -> str:
