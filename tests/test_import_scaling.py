@@ -337,3 +337,31 @@ def test_the_autolink_pattern_finds_what_the_lookbehind_first_one_did(text: str)
         return [(m.lastindex, m.start(m.lastindex)) for m in pattern.finditer(text)]
 
     assert found(_AUTOLINK_RE) == found(_AUTOLINK_REFERENCE)
+
+
+_CLOSE_DETAILS_REFERENCE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from([" ", "\t", "\n", "\u2003", "</details>", "</DETAILS>",
+                                 "</detailſ>", "x", "<"]), max_size=8).map("".join))
+def test_a_closing_details_is_found_where_the_regex_found_it(text: str) -> None:
+    from deepphen.import_entry import closing_details
+
+    found = _CLOSE_DETAILS_REFERENCE.search(text)
+    assert closing_details(text) == (found.start() if found else -1)
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from([" ", "\t", "x", ";", ",", "[[a]](u)", "[[b]](<v>)", "[[",
+                                 "]](w \"t\")", "(", ")"]), max_size=10).map("".join))
+def test_links_explained_as_the_plain_search_did(line: str) -> None:
+    from deepphen import import_entry
+
+    def link(m: re.Match[str]) -> str:
+        url = m.group("url") if m.group("angled") is None else m.group("angled")
+        return f" [[{m.group('label')}]]({url})"
+
+    from deepphen.dialect import LINK_RE
+    expected = LINK_RE.sub(link, import_entry._EMPTY_ITEM_RE.sub("", line))
+    assert import_entry._explained(line) == expected
