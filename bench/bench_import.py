@@ -77,6 +77,13 @@ def heading_page(n: int) -> str:
             "### S: 2020\n\n- T. [[paper]](https://arxiv.org/abs/2001.00001)\n  - A.\n")
 
 
+def digest_page(n: int) -> str:
+    """One entry whose digest line is padded with ``n`` spaces before its closing tag (each
+    blank once the start of a search reading the rest of the run)."""
+    return (f"{HEAD}\n- T. [[paper]](https://arxiv.org/abs/2001.00001)\n  - A.\n"
+            f"  - Key Word: K.\n  - <details><summary>Digest</summary> x{' ' * n}y</details>\n")
+
+
 def title_page(unit: str):
     """A page maker: one entry whose title is ``unit`` repeated to ``n`` characters, then a
     double space (formatting only, so the entry is kept as written and its lines compared
@@ -107,6 +114,7 @@ def main() -> None:
              ("N papers of one title", same_titles_page, int(4_000 * args.scale)),
              ("N entries dated by neighbours", undated_page, int(4_000 * args.scale)),
              ("heading of N '_a '", heading_page, int(4_000 * args.scale)),
+             ("digest padded with N spaces", digest_page, int(20_000 * args.scale)),
              ("title of N characters of words", title_page("Word "), int(250_000 * args.scale)),
              ("title of N '`'", title_page("`"), int(250_000 * args.scale)),
              ("title of N characters of '*a '", title_page("*a "), int(250_000 * args.scale)),
