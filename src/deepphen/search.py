@@ -5,7 +5,8 @@ How a query is scored (every score is in 0..1, best first):
 1. The query and every field are folded (case, accents, punctuation) and cut into words
    (``vocab.search_tokens``: fold's words, other scripts' too, and the overlapping character
    pairs of scripts written without spaces); plurals are folded too, so word order, case
-   and accents never matter.
+   and accents never matter. A title is read as written and as the HTML page shows it, TeX
+   math as text (``deepphen.search_fields``: "$\\ell_1$" is found by "ell" and by "l1").
 2. Each query word is matched against the catalog's vocabulary of words: exactly, as the
    prefix of a longer word ("colla" -> "collapse"), and, when it is not a word of the catalog
    at all, by edit similarity with rapidfuzz ("grokin" -> "grokking", "tiket" -> "ticket").
@@ -37,7 +38,7 @@ import pickle
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,15 +47,15 @@ from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
 from deepphen.hints import keyword_hint, suggestions
 from deepphen.models import Paper
 from deepphen.order import newest_key
+from deepphen.search_fields import FIELDS, UNIT, FieldWords
 from deepphen.vocab import FOLD_RULES, fold, search_tokens, singular  # singular: as key words
 
 MAX_QUERY = 500
 # The cached index is valid only for this code and this way of folding words.
-INDEX_VERSION = (9, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
+INDEX_VERSION = (10, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
                  fold.__code__.co_code, search_tokens.__code__.co_code, FOLD_RULES)
 
-# Fields of the index and their weights: a title or key-word match outranks a digest mention.
-FIELDS = ("title", "keywords", "surname", "names", "venue", "digest")
+# The weights of the index's fields: a title or key-word match outranks a digest mention.
 WEIGHTS = (1.0, 1.0, 1.0, 0.7, 0.6, 0.5)
 # How the index fields are reported to users.
 REPORTED = {"title": "title", "keywords": "keywords", "surname": "authors", "names": "authors",
@@ -66,7 +67,6 @@ COMPOUND = 0.95  # "pretraining" matching "pre-training" (or "pre training"), an
 MAX_SPELT = 8  # query phrases with a compound spelt otherwise: each is compared with each hit
 ACRONYM_FIELDS = (0, 1, 5)  # title, key words, digest: where text spells phrases out
 MAX_PREFIX_TERMS = 40
-UNIT = "\x1f"  # separates a paper's stored phrases; no word holds it
 MIN_BASE = 0.25  # below this idf-weighted match a paper is not a hit
 BROAD = 2.0  # a word found in title and key words (weights 1 + 1) is fully "broad"
 
@@ -201,45 +201,10 @@ class SearchIndex:
         """Index these papers (positions in ``papers`` are the ids used in results)."""
         postings: list[dict[str, list[int]]] = [{} for _ in FIELDS]
         links: dict[str, int] = {}
-        singulars: dict[str, str] = {}  # words repeat a lot: fold each plural once
-
-        def words_of(text: str) -> tuple[list[str], list[str]]:
-            """The text's words, and the single characters of its unspaced runs, which
-            only postings hold (vocab.search_tokens)."""
-            words, singles = search_tokens(text)
-            out = []
-            for word in words:
-                folded = singulars.get(word)
-                if folded is None:
-                    folded = singulars[word] = singular(word)
-                out.append(folded)
-            return out, singles
-
-        repeated: dict[str, tuple[list[str], list[str]]] = {}  # key words, names, venues recur
-
-        def words_of_repeated(text: str) -> tuple[list[str], list[str]]:
-            words = repeated.get(text)
-            if words is None:
-                words = repeated[text] = words_of(text)
-            return words
-
+        reader = FieldWords()
         phrases = []
         for i, paper in enumerate(papers):
-            surnames, names = set(), set()
-            for author in paper.authors:
-                parts, singles = words_of_repeated(author)
-                if parts:
-                    surnames.add(parts[-1])
-                    names.update(parts[:-1], singles)
-            title = words_of(paper.title)
-            keywords = [words_of_repeated(k) for k in paper.keywords]
-            texts = (
-                {*title[0], *title[1]},
-                {w for words in keywords for w in (*words[0], *words[1])},
-                surnames, names - surnames,
-                set(chain(*words_of_repeated(paper.venue or ""))),
-                set(chain(*words_of(paper.digest or ""))),
-            )
+            texts, phrase = reader.paper(paper)
             for field_postings, words in zip(postings, texts, strict=True):
                 for word in words:
                     field_postings.setdefault(word, []).append(i)
@@ -247,8 +212,7 @@ class SearchIndex:
                     [paper.arxiv] if paper.arxiv else []):
                 links.setdefault(key, i)
                 links.setdefault(ids.archive_id(key), i)  # math.GT/0309136 is math/0309136
-            # Title, then key words, as word strings for phrase matching.
-            phrases.append(UNIT.join(" ".join(words) for words, _ in (title, *keywords)))
+            phrases.append(phrase)  # title, then key words, for phrase matching
         terms = sorted({w for fp in postings for w in fp})
         starts, flat = [], []
         for field_postings in postings:
