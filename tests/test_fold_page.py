@@ -6,6 +6,7 @@ Greek letters. Skipped, with one line saying so, where Chromium is absent.
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import unicodedata
@@ -16,19 +17,45 @@ import pytest
 from deepphen.export import html as html_export
 from deepphen.models import Paper
 from deepphen.search import search
-from deepphen.vocab import APOSTROPHES, GREEK, UNDECOMPOSED, fold, keyword_norm
+from deepphen.vocab import (
+    APOSTROPHES,
+    GREEK,
+    UNDECOMPOSED,
+    fold,
+    keyword_norm,
+    script_tables,
+    search_tokens,
+)
 from tests import browser as chromium
 from tests.helpers import sample_settings
 from tests.test_fold import DIFFERENT, SAME
 
 START = "// --- folding words"
-END = "// A row of data.papers"
+END = "// --- search's words"
+TOKENS_END = "// A row of data.papers"
 
 
 def page_fold_source() -> str:
     """search.js's folding block, which stands alone: its tables, fold, singular and norm."""
     script = html_export.asset("search.js")
     return script[script.index(START):script.index(END)]
+
+
+def page_tokens_source() -> str:
+    """search.js's folding and search-word blocks, with the Unicode tables the export embeds."""
+    script = html_export.asset("search.js")
+    return (f"const data = {{scripts: {json.dumps(script_tables())}}};"
+            + script[script.index(START):script.index(TOKENS_END)])
+
+
+def js_tokens(b: chromium.Browser, texts: list[str]) -> list[list[list[str]]]:
+    """``tokens(t)`` for each text, as the page computes them."""
+    b.driver.get("about:blank")
+    return b.js(page_tokens_source() + "return arguments[0].map(tokens);", texts)
+
+
+def py_tokens(texts: list[str]) -> list[list[list[str]]]:
+    return [list(search_tokens(t)) for t in texts]
 
 
 def js_folds(b: chromium.Browser, texts: list[str]) -> list[list[str]]:
@@ -93,6 +120,37 @@ def test_texts_fold_as_in_python(browser: chromium.Browser) -> None:
     # Unassigned here, a character may be assigned in Chromium's newer Unicode data.
     texts = [t for t in texts if not any(unicodedata.category(c) in ("Cs", "Cn") for c in t)]
     assert js_folds(browser, texts) == py_folds(texts)
+
+
+# --- search's words in every script (vocab.search_tokens) -------------------------------
+
+
+# Characters whose Unicode category changed after Python 3.11's Unicode 14, as Chromium has
+# it: a mark that became a spacing one (Mc, which search keeps) in Unicode 15.
+RECLASSIFIED = {"\U0001171e"} if unicodedata.unidata_version < "15" else set()
+
+
+def test_every_character_reads_as_search_does(browser: chromium.Browser) -> None:
+    """Each assigned character between two letters and doubled: kept, spelt, a digit's value,
+    a separator or dropped as search_tokens has it, and a script without spaces in pairs."""
+    texts = [f"a{c}b {c}{c}" for c in assigned_code_points() if c not in RECLASSIFIED]
+    got, want = js_tokens(browser, texts), py_tokens(texts)
+    differ = [f"U+{ord(t[1]):04X} {unicodedata.name(t[1], '?')}: page {g} != python {w}"
+              for t, g, w in zip(texts, got, want, strict=True) if g != w]
+    assert differ == [], (f"{len(differ)} differ (Python {sys.version.split()[0]}, Unicode "
+                          f"{unicodedata.unidata_version}):\n" + "\n".join(differ[:40]))
+
+
+def test_texts_read_as_search_does(browser: chromium.Browser) -> None:
+    from tests.test_search_scripts import script_papers
+
+    samples = [t for p in script_papers() for t in (p.title, *p.authors)]
+    texts = [*samples, *(unicodedata.normalize(f, t) for f in ("NFD", "NFKC") for t in samples),
+             "ﾈｯﾄﾜｰｸ", "الْعَمِيق", "٢٠٢٣ ２０２３ ߂߀", "ＫＥＲＮＥＬ ｍｅｔｈｏｄｓ",
+             "深度学习Survey深度",
+             *mixed_texts(3000, seed=20261129)]
+    texts = [t for t in texts if not any(unicodedata.category(c) in ("Cs", "Cn") for c in t)]
+    assert js_tokens(browser, texts) == py_tokens(texts)
 
 
 # --- search on a page whose titles are written typographically -------------------------

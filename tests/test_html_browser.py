@@ -487,3 +487,64 @@ def test_a_key_that_is_a_word_is_searched_as_a_word(
     assert set(visible(browser)) == expected
     if query == "grokking":
         assert expected == {hit.paper.key for hit in search(papers, query)}
+
+
+# --- every script, and TeX math in titles -----------------------------------------------
+# The page read Latin and Greek only: "обобщение" or "深度学习" found nothing there, where
+# deepphen search finds their papers; and deepphen search did not find "$\ell_1$" by "l1", as
+# the page does. The queries are tests/test_search_scripts.py's, typed as readers type them.
+
+
+@pytest.fixture(scope="module")
+def scripts_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Paper]]:
+    from dataclasses import replace
+
+    from tests.helpers import sample_settings
+    from tests.test_search_scripts import script_papers
+
+    papers = [replace(p, key=f"p{i}") for i, p in enumerate([
+        *script_papers(),
+        Paper(title=r"$\ell_1$-Regularized Sparse Coding", year=2019, section="others"),
+        Paper(title=r"An $O(1/n)$ Rate for $\beta$-VAE", year=2018, section="others"),
+        Paper(title="٢٠٢٣ في التعلم", year=2023, section="others", authors=["علي حسن"])])]
+    path = tmp_path_factory.mktemp("scripts") / "index.html"
+    path.write_text(html_export.render(papers, sample_settings()), encoding="utf-8")
+    return path, papers
+
+
+def test_queries_in_every_script_match_deepphen_search(
+        browser: chromium.Browser, scripts_page: tuple[Path, list[Paper]]) -> None:
+    import unicodedata
+
+    from tests.test_search_scripts import JA, KO, RU, ZH
+
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    queries = [ZH, "深度学习", "泛化理论", "学", "究", JA, "ネットワーク", "汎化", "ﾈｯﾄﾜｰｸ", KO,
+               "일반화", "신경", nfd("일반화"), "เรียนรู้", "ลึก", RU, "обобщение", "ОБОБЩЕНИЕ",
+               "обобщ", "обобшение", nfd("нейронных"), "емкость", "бурда", "Юрий Бурда",
+               "μηχανική", "ΜΗΧΑΝΙΚΗ", "μηχανικη", "Παπαδόπουλος", "العميق", "الْعَمِيق",
+               "शिक्षण", "शर्मा", "张伟", "山田", "Schölkopf", nfd("Schölkopf"), "schoelkopf",
+               "ｋｅｒｎｅｌ ｍｅｔｈｏｄｓ", "YILMAZ", "İSTANBUL", "STRAẞE", "2023", "٢٠٢٣",
+               "深度学习 kernel", "l1", "ℓ1", "ℓ₁ regularized", "ell", "β-VAE", "beta vae"]
+    path, papers = scripts_page
+    browser.driver.set_window_size(1200, 900)
+    browser.open(path)
+    differ = []
+    for query in queries:
+        type_query(browser, query)
+        expected = {hit.paper.key for hit in search(papers, query)}
+        assert expected, query
+        shown = set(visible(browser))
+        if shown != expected:
+            differ.append(f"{query!r}: page {sorted(shown)}, deepphen search {sorted(expected)}")
+    assert differ == []
+    # The matched word is marked in its script too.
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    type_query(browser, "обобщение")
+    WebDriverWait(browser.driver, 5).until(lambda d: d.execute_script(
+        "return document.querySelectorAll('.paper:not([hidden]) .t mark').length > 0"))
+    assert browser.js("return Array.from(document.querySelectorAll('.t mark'),"
+                      " (m) => m.textContent)") == ["Обобщение"]

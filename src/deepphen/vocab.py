@@ -123,11 +123,15 @@ def _search_char(char: str) -> str:
     return char if category[0] in "LN" or category == "Mc" else ""
 
 
+def _wide_letter(char: str) -> bool:
+    """An East Asian wide letter or digit (UAX #11): of a script written without spaces."""
+    return (unicodedata.east_asian_width(char) in ("W", "F")
+            and unicodedata.category(char)[0] in "LN")
+
+
 def _unspaced_char(char: str) -> str:
     code = ord(char)
-    unspaced = (unicodedata.east_asian_width(char) in ("W", "F")
-                and unicodedata.category(char)[0] in "LN"
-                ) or any(start <= code <= end for start, end in UNSPACED_RANGES)
+    unspaced = _wide_letter(char) or any(start <= code <= end for start, end in UNSPACED_RANGES)
     return _MARK + char if unspaced else char
 
 
@@ -138,6 +142,32 @@ _UNSPACED_TABLE = _FoldTable(_unspaced_char)
 # this Unicode: character categories and widths change between versions).
 FOLD_RULES = (APOSTROPHES, tuple(GREEK.items()), tuple(UNDECOMPOSED.items()), _SEPARATING,
               _DECOMPOSING_APOSTROPHES.pattern, UNSPACED_RANGES, unicodedata.unidata_version)
+
+
+@functools.cache
+def script_tables() -> dict[str, list[int]]:
+    """What the HTML page's search.js needs of this Python's Unicode data to read words as
+    ``search_tokens`` does (JavaScript knows no East Asian widths or digit values): the
+    letters of unspaced scripts, as flat [first, last] code point pairs, and the zero of
+    each run of ten decimal digits (a digit's value is its distance from the zero before)."""
+    spans = [list(span) for span in UNSPACED_RANGES]
+    zeros = []
+    for code in range(0x40000):  # wide letters and decimal digits all lie below
+        char = chr(code)
+        if unicodedata.category(char) == "Nd" and unicodedata.decimal(char) == 0:
+            zeros.append(code)
+        if _wide_letter(char):
+            if spans[-1][1] == code - 1:
+                spans[-1][1] = code
+            else:
+                spans.append([code, code])
+    merged: list[list[int]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return {"unspaced": [code for span in merged for code in span], "zeros": zeros}
 
 
 def fold(text: str) -> str:

@@ -33,7 +33,7 @@ from deepphen.order import newest_key
 from deepphen.printable import ci_inert_document, mark_controls, text_lines
 from deepphen.slugs import UniqueNames
 from deepphen.texmath import unicode_math
-from deepphen.vocab import Vocabulary, keyword_key
+from deepphen.vocab import Vocabulary, keyword_key, script_tables
 
 # Lone surrogates cannot be written as UTF-8; like controls, they become U+FFFD, visibly.
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -262,6 +262,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
         "keywords": [clean(canonical[n]) for n in norms],
         # The catalog's acronyms (deepphen.acronyms): the page's search reads them as search does.
         "acronyms": derive(ordered).to_data(),
+        # Python's Unicode data the page's search reads words in every script with.
+        "scripts": script_tables(),
         # One row per paper in page order: key-word ids, venue, year, section index, has
         # code, ids (arXiv id, DOI) other than its key, newest-first rank. Titles, authors
         # and keys are read from the list itself, which keeps the page small.

@@ -9,7 +9,7 @@
     label.replaceWith(button);
   }
   // --- marking matched words (only ever as text nodes and <mark> elements) ---------------
-  // A word as fold reads one: letters and digits with their accents and invisible
+  // A word as search reads one: letters and digits with their accents and invisible
   // characters, and apostrophes inside it ("Don’t" is marked whole, as "dont" matched it).
   const TOKEN = new RegExp(`[\\p{L}\\p{N}](?:[\\p{L}\\p{N}\\p{M}\\p{Cf}]|[${APOSTROPHES}]`
     + "(?=[\\p{L}\\p{N}]))*", "gu");
@@ -27,7 +27,8 @@
     const text = el._text;
     let frag = null, last = 0;
     for (const m of text.matchAll(TOKEN)) {
-      if (!fold(m[0]).some((w) => terms.has(singular(w)))) continue;
+      const [found, singles] = searchWords(m[0]);
+      if (!found.some((w) => terms.has(w)) && !singles.some((c) => terms.has(c))) continue;
       frag = frag || doc.createDocumentFragment();
       if (m.index > last) frag.append(text.slice(last, m.index));
       const mark = doc.createElement("mark");

@@ -47,16 +47,87 @@
     }
     return text.toLowerCase().replace(/['`]/g, "").match(/[a-z0-9]+/g) || [];
   };
+  const ASTRAL = /[\ud800-\udbff]/;
   const singular = (w) => {
-    if (w.length <= 3 || /(ss|us|is|as)$/.test(w)) return w;
-    if (/(eses|yses)$/.test(w) && w.length > 5) return w.slice(0, -2) + "is";
+    const n = ASTRAL.test(w) ? Array.from(w).length : w.length; // code points, as Python
+    if (n <= 3 || /(ss|us|is|as)$/.test(w)) return w;
+    if (/(eses|yses)$/.test(w) && n > 5) return w.slice(0, -2) + "is";
     if (/(sses|xes|ches|shes|iases)$/.test(w)) return w.slice(0, -2);
-    if (w.endsWith("ies") && w.length > 4) return w.slice(0, -3) + "y";
+    if (w.endsWith("ies") && n > 4) return w.slice(0, -3) + "y";
     if (w.endsWith("s")) return w.slice(0, -1);
     return w;
   };
   const words = (text) => fold(text).map(singular);
   const norm = (text) => words(text).join(" ");
+  // --- search's words in every script, as deepphen.vocab.search_tokens reads them ------
+  // Letters of other scripts are kept, case-folded, without their marks (so NFC and NFD are
+  // one); a digit of any script is its ASCII value; a run of a script written without spaces
+  // is read as its overlapping pairs of characters, plus its single characters (for the
+  // index only). JavaScript knows no East Asian widths nor digit values: data.scripts has
+  // Python's (vocab.script_tables): unspaced letters as [first, last] pairs, digit zeros.
+  const SCRIPTS = data.scripts;
+  const UNSPACED_ENDS = SCRIPTS.unspaced.map((c, k) => c + (k & 1)); // [first, last + 1)
+  const atMost = (arr, x) => {  // how many entries of a sorted array are <= x
+    let lo = 0, hi = arr.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (arr[mid] <= x) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  };
+  const KEPT = /^[\p{L}\p{N}\p{Mc}]$/u, DECIMAL = /^\p{Nd}$/u;
+  const readChar = new Map();
+  const searchChar = (c) => {  // vocab._search_char, each character decided once
+    let out = readChar.get(c);
+    if (out === undefined) {
+      out = foldChar(c);
+      if (!out && !APOSTROPHES.includes(c)) {
+        const code = c.codePointAt(0), zero = SCRIPTS.zeros[atMost(SCRIPTS.zeros, code) - 1];
+        out = !DECIMAL.test(c) ? (KEPT.test(c) ? c : "")
+          : code - zero < 10 ? String(code - zero) : "";  // a digit Python does not know: ""
+      }
+      readChar.set(c, out);
+    }
+    return out;
+  };
+  // Python's casefold is lower case but for Cherokee, whose small letters fold to capitals,
+  // and Old Cyrillic letter forms, which fold to the letter (the rest NFKD has taken).
+  const UNLOWERED = /[\u13f8-\u13fd\uab70-\uabbf\u1c80-\u1c88]/g;
+  const casefold = (c) => (c >= "\u1c80" && c <= "\u1c88" ? c.toUpperCase().toLowerCase()
+    : c.toUpperCase());
+  const tokens = (text) => {  // [words, single characters of unspaced runs]
+    if (!NON_ASCII.test(text)) return [fold(text), []];
+    text = text.replace(DECOMPOSING_APOSTROPHES, "").normalize("NFKD")
+      .replace(/[^A-Za-z0-9]/gu, searchChar).normalize("NFC").toLowerCase()
+      .replace(UNLOWERED, casefold);
+    const out = [], singles = [];
+    let run = [];
+    const endRun = () => {
+      if (run.length === 1) out.push(run[0]);
+      for (let k = 0; k + 1 < run.length; k++) out.push(run[k] + run[k + 1]);
+      if (run.length > 1) singles.push(...run);
+      run = [];
+    };
+    for (const word of text.split(" ")) {
+      if (!NON_ASCII.test(word)) { if (word) out.push(word); continue; }
+      let plain = "";
+      for (const c of word) {
+        if (atMost(UNSPACED_ENDS, c.codePointAt(0)) & 1) {
+          if (plain) { out.push(plain); plain = ""; }
+          run.push(c);
+        } else {
+          if (run.length) endRun();
+          plain += c;
+        }
+      }
+      if (plain) out.push(plain);
+      endRun();
+    }
+    return [out, singles];
+  };
+  // Search's words (plurals folded) and single characters, and its phrase of a text.
+  const searchWords = (text) => { const [w, s] = tokens(text); return [w.map(singular), s]; };
+  const phraseOf = (text) => searchWords(text)[0].join(" ");
   // A row of data.papers: key-word ids, venue, year, section index, has code, ids (arXiv
   // id, DOI) other than the key, newest-first rank. Titles, authors (", "-separated) and
   // keys are read from the list itself.
@@ -79,26 +150,28 @@
     const memo = new Map();
     const wordsOf = (text) => {
       let w = memo.get(text);
-      if (!w) memo.set(text, (w = words(text)));
+      if (!w) memo.set(text, (w = searchWords(text)));
       return w;
     };
+    const both = ([w, singles]) => [...w, ...singles];
     const ids = new Map();
     rows.forEach((r, i) => {
       const surnames = new Set(), names = new Set();
       for (const author of text(i, ".a").split(", ")) {
-        const parts = wordsOf(author);
+        const [parts, singles] = wordsOf(author);
         if (parts.length) {
           surnames.add(parts[parts.length - 1]);
           parts.slice(0, -1).forEach((p) => names.add(p));
+          singles.forEach((c) => names.add(c));
         }
       }
       surnames.forEach((s) => names.delete(s));
       // A title's words as written and as shown: "$\ell_1$" is found by "ell" as deepphen
       // search finds it, and by "l1" as the page shows it (ℓ₁).
       const fields = [
-        new Set([...words(text(i, ".t")), ...words(written(i))]),
-        new Set(r[KEYWORDS].flatMap((k) => wordsOf(data.keywords[k]))),
-        surnames, names, new Set(wordsOf(r[VENUE])),
+        new Set([...both(searchWords(text(i, ".t"))), ...both(searchWords(written(i)))]),
+        new Set(r[KEYWORDS].flatMap((k) => both(wordsOf(data.keywords[k])))),
+        surnames, names, new Set(both(wordsOf(r[VENUE]))),
       ];
       fields.forEach((set, f) => set.forEach((term) => {
         let p = postings.get(term);
@@ -159,7 +232,7 @@
   const partsOf = (i) => {  // [folded title, folded key words...]
     let parts = partsMemo.get(i);
     if (!parts) {
-      parts = [norm(written(i)), ...rows[i][KEYWORDS].map((k) => norm(data.keywords[k]))];
+      parts = [phraseOf(written(i)), ...rows[i][KEYWORDS].map((k) => phraseOf(data.keywords[k]))];
       partsMemo.set(i, parts);
     }
     return parts;
@@ -283,7 +356,7 @@
       if (at !== undefined) hits[at] = 1;
       return { hits, terms: new Set() };
     }
-    const all = words(text);
+    const all = searchWords(text)[0];
     const qwords = Array.from(new Set(all));
     if (!qwords.length) return null;
     const read = readings(text, all);
