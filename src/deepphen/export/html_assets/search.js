@@ -168,8 +168,10 @@
       surnames.forEach((s) => names.delete(s));
       // A title's words as written and as shown: "$\ell_1$" is found by "ell" as deepphen
       // search finds it, and by "l1" as the page shows it (ℓ₁).
+      const shown = text(i, ".t"), asWritten = written(i);
       const fields = [
-        new Set([...both(searchWords(text(i, ".t"))), ...both(searchWords(written(i)))]),
+        new Set([...both(searchWords(shown)),
+          ...(asWritten === shown ? [] : both(searchWords(asWritten)))]),
         new Set(r[KEYWORDS].flatMap((k) => both(wordsOf(data.keywords[k])))),
         surnames, names, new Set(both(wordsOf(r[VENUE]))),
       ];
