@@ -44,16 +44,28 @@ from typing import Any, NamedTuple
 
 from deepphen import acronyms, ids
 from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
-from deepphen.hints import keyword_hint, suggestions
 from deepphen.models import Paper
 from deepphen.order import newest_key
 from deepphen.search_fields import FIELDS, UNIT, FieldWords
-from deepphen.vocab import FOLD_RULES, fold, search_tokens, singular  # singular: as key words
+from deepphen.vocab import FOLD_RULES, search_tokens, singular  # singular: as key words
 
 MAX_QUERY = 500
+
+def _source_digest(*modules: str) -> str:
+    """A digest of these modules' source: the cached index is built by their code (the
+    words of each field, TeX shown as text, the folding tables), and any edit there,
+    helpers included, must rebuild it. Reading ~60 KB costs well under a millisecond."""
+    import zlib  # built in: no start-up of its own, unlike hashlib's OpenSSL
+
+    crc = 0
+    for name in modules:
+        crc = zlib.crc32(Path(__file__).with_name(name).read_bytes(), crc)
+    return f"{crc:08x}"
+
+
 # The cached index is valid only for this code and this way of folding words.
-INDEX_VERSION = (10, acronyms.VERSION, singular.__code__.co_code, repr(singular.__code__.co_consts),
-                 fold.__code__.co_code, search_tokens.__code__.co_code, FOLD_RULES)
+INDEX_VERSION = (10, acronyms.VERSION, FOLD_RULES,
+                 _source_digest("search.py", "search_fields.py", "vocab.py", "texmath.py"))
 
 # The weights of the index's fields: a title or key-word match outranks a digest mention.
 WEIGHTS = (1.0, 1.0, 1.0, 0.7, 0.6, 0.5)
@@ -101,6 +113,8 @@ def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
     catalog), with the most useful hint: the ``--keyword`` values no paper has (and the
     closest key words in use), else for a query alone the closest titles and key words
     (with filters those may be the very papers the filters left out)."""
+    from deepphen.hints import keyword_hint, suggestions  # only a search that found nothing
+
     keywords = list(keywords)
     wanted = _link_key(query.strip()) if query is not None else None
     if wanted and ids.is_arxiv_id(wanted) and not any(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from itertools import chain
 
 from deepphen.models import Paper
-from deepphen.texmath import unicode_math
 from deepphen.vocab import search_tokens, singular
 
 # Fields of the index, in the order of search's postings and weights.
@@ -24,6 +23,10 @@ class FieldWords:
     venues recur across papers, and a word's plural is folded once."""
 
     def __init__(self) -> None:
+        # Only building the index needs TeX shown as text; a search from the cache does not.
+        from deepphen.texmath import unicode_math
+
+        self._shown = unicode_math
         self._singulars: dict[str, str] = {}
         self._repeated: dict[str, tuple[list[str], list[str]]] = {}
 
@@ -56,7 +59,7 @@ class FieldWords:
                 surnames.add(parts[-1])
                 names.update(parts[:-1], singles)
         title = self.words(paper.title)
-        shown = unicode_math(paper.title)
+        shown = self._shown(paper.title)
         title_words = {*title[0], *title[1]}
         if shown != paper.title:
             title_words.update(*self.words(shown))
