@@ -17,8 +17,10 @@ import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# An inline link or image: [text](target) or ![alt](target); the target has no spaces.
-INLINE_RE = re.compile(r"(?P<image>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)")
+# An inline link or image: [text](target) or ![alt](target); the target has no spaces. A
+# link's text may hold an image (a linked screenshot or badge: [![alt](img)](target)).
+INLINE_RE = re.compile(r"(?P<image>!?)\[(?P<text>(?:[^\[\]]|!\[[^\[\]]*\]\([^)\s]+\))*)\]"
+                       r"\((?P<target>[^)\s]+)")
 # A link reference definition: [label]: target
 REFERENCE_RE = re.compile(r"^(?P<head> {0,3}\[[^\]]+\]:[ \t]*)(?P<target>\S+)", re.M)
 # A target PyPI reads as it is: with a scheme (https:, mailto:) or an anchor of the page.
@@ -42,9 +44,14 @@ def absolute(target: str, repository: str, ref: str, image: bool = False) -> str
 
 def pypi_readme(text: str, repository: str, ref: str) -> str:
     """``text`` (markdown) with every relative link and image made absolute (``absolute``)."""
-    text = INLINE_RE.sub(lambda m: f"{m['image']}[{m['text']}]("
-                         + absolute(m["target"], repository, ref, bool(m["image"])), text)
+    text = _inline(text, repository, ref)
     return REFERENCE_RE.sub(lambda m: m["head"] + absolute(m["target"], repository, ref), text)
+
+
+def _inline(text: str, repository: str, ref: str) -> str:
+    """``text``'s inline links and images made absolute, an image inside a link's text too."""
+    return INLINE_RE.sub(lambda m: f"{m['image']}[{_inline(m['text'], repository, ref)}]("
+                         + absolute(m["target"], repository, ref, bool(m["image"])), text)
 
 
 def git_ref(version: str) -> str:

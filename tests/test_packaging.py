@@ -147,6 +147,16 @@ def test_setup_py_rewrites_links_and_images_not_their_text() -> None:
         "[b](https://x.org/b).\n\n[ref]: https://github.com/o/r/blob/main/CONTRIBUTING.md\n")
 
 
+def test_setup_py_rewrites_a_linked_image_and_its_link() -> None:
+    """[![alt](img)](target): the image's bytes and the link's page, each made absolute (the
+    outer link stayed relative and the image got a page's URL)."""
+    setup_py = _setup_py()
+    markdown = "[![shot](docs/page.png)](docs/page.md)\n"
+    assert setup_py.pypi_readme(markdown, "https://github.com/o/r", "main") == (
+        "[![shot](https://raw.githubusercontent.com/o/r/main/docs/page.png)]"
+        "(https://github.com/o/r/blob/main/docs/page.md)\n")
+
+
 def test_sdist_holds_the_package_and_no_half_of_the_tests(dist: Path) -> None:
     """The sdist held the test modules but not their helpers, fixtures or the catalog they
     read: a suite that could not even be collected."""
