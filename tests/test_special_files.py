@@ -255,6 +255,19 @@ def test_installing_completion_keeps_the_rc_file_as_it_is(tmp_path: Path,
     assert once.startswith(b"# caf\xe9 in latin-1\n") and once.count(b"source '") == 1
 
 
+def test_installing_zsh_completion_keeps_the_rc_file_byte_for_byte(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """The blank lines that open and close a ~/.zshrc were stripped by the install."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    rc = tmp_path / ".zshrc"
+    rc.write_bytes(b"\n# mine\nexport EDITOR=vi\n\n")
+    run_cli("--install-completion", "zsh")
+    once = rc.read_bytes()
+    assert once.startswith(b"\n# mine\nexport EDITOR=vi\n\n") and b"compinit" in once
+    run_cli("--install-completion", "zsh")
+    assert rc.read_bytes() == once
+
+
 @pytest.mark.parametrize("name", ["README.md", "notes.md"])
 def test_export_never_writes_out_of_the_catalog_through_a_link_in_it(
         tmp_path: Path, name: str, run_cli) -> None:

@@ -113,8 +113,8 @@ def install_files(shell: str, prog_name: str, complete_var: str) -> Path:
             new += f"\n{loader}\n"
         if "zstyle" not in new:  # the user's own completion style is kept
             new += "\nzstyle ':completion:*' menu select\n"
-        if new != text:
-            _write_home(rc, new.strip() + "\n")
+        if new != text:  # the user's text kept byte for byte, the lines added after it
+            _write_home(rc, new.lstrip("\n") if not text else new)
         script += zsh_autoload_tail(prog_name)
     else:
         target = home / ".config" / "fish" / "completions" / f"{prog_name}.fish"
