@@ -395,7 +395,7 @@ def rewrite_file(root: Path, path: Path, text: str) -> None:
     from deepphen.fsutil import read_regular
 
     try:
-        old = read_regular(path)
+        old = read_regular(path, MAX_FILE_BYTES)  # larger: refused when read
     except OSError:  # none yet (or no regular file, which the write names): LF, no mark
         old = b""
     body = old.removeprefix(b"\xef\xbb\xbf")

@@ -30,7 +30,7 @@ from deepphen.dialect import LINK_URL, group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.order import newest_key
-from deepphen.printable import ci_inert_document, mark_controls, text_lines
+from deepphen.printable import ci_inert_document, json_text, mark_controls, text_lines
 from deepphen.slugs import UniqueNames
 from deepphen.texmath import unicode_math
 from deepphen.vocab import Vocabulary, keyword_key, script_tables
@@ -88,9 +88,8 @@ def link(url: str | None, text_html: str, cls: str = "", attrs: str = "") -> str
 def json_for_script(value: object) -> str:
     """JSON that cannot end its ``<script>`` element nor open an HTML comment in it."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    # One line starting with '{' or '[': "::" starts no line, "##[" is written "\u0023#[".
-    return ci_inert_document(_JSON_UNSAFE_RE.sub(lambda m: _JSON_UNSAFE[m.group()], text),
-                             "\\u0023", ":")
+    # printable.json_text: controls escaped, and "##[" written "\u0023#[" (a CI command).
+    return json_text(_JSON_UNSAFE_RE.sub(lambda m: _JSON_UNSAFE[m.group()], text))
 
 
 @cache
