@@ -31,13 +31,20 @@ def ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, lines_a, lines_b, autojunk=False).ratio()
 
 
-def two_pages(tmp_path: Path, run_cli, folder: Path = LISTS, full: str = "family-full.md",
-              front: str = "family-front.md") -> Path:
-    """A catalog from ``full`` with ``front`` merged in; its pages are files in its folder."""
+def one_page(tmp_path: Path, run_cli, folder: Path = LISTS, full: str = "family-full.md",
+             front: str = "family-front.md") -> Path:
+    """A catalog from ``full``, with both pages copied beside it for a merge to come."""
     for name in (full, front):
         shutil.copy(folder / name, tmp_path / name)
     root = tmp_path / "catalog"
     run_cli("import", tmp_path / full, "--catalog", root, "--page", full, exit_code=None)
+    return root
+
+
+def two_pages(tmp_path: Path, run_cli, folder: Path = LISTS, full: str = "family-full.md",
+              front: str = "family-front.md") -> Path:
+    """A catalog from ``full`` with ``front`` merged in; its pages are files in its folder."""
+    root = one_page(tmp_path, run_cli, folder, full, front)
     run_cli("import", tmp_path / front, "--catalog", root, "--merge", "--page", front,
             exit_code=None)
     return root
@@ -61,11 +68,7 @@ def test_merge_into_a_catalog_toml_with_a_comment_writes_nothing(tmp_path: Path,
                                                                  run_cli) -> None:
     """catalog.toml is written again from its data: a comment in it would be lost. The
     merge is refused before anything is written (exit 2), naming the file and the line."""
-    for name in ("family-full.md", "family-front.md"):
-        shutil.copy(LISTS / name, tmp_path / name)
-    root = tmp_path / "catalog"
-    run_cli("import", tmp_path / "family-full.md", "--catalog", root, "--page",
-            "family-full.md", exit_code=None)
+    root = one_page(tmp_path, run_cli)
     settings = root / "catalog.toml"
     settings.write_text(settings.read_text(encoding="utf-8") + "# sections agreed in #4\n",
                         encoding="utf-8")
@@ -313,11 +316,7 @@ def test_export_never_writes_over_another_declared_page(tmp_path: Path, run_cli,
 def test_a_merge_never_drops_a_key_it_does_not_know(tmp_path: Path, run_cli) -> None:
     """`import --merge` writes catalog.toml again from its data: a section's misspelt key
     (or a further page's) was dropped without a word. It refuses, as for a comment."""
-    for name in ("family-full.md", "family-front.md"):
-        shutil.copy(LISTS / name, tmp_path / name)
-    root = tmp_path / "catalog"
-    run_cli("import", tmp_path / "family-full.md", "--catalog", root, "--page",
-            "family-full.md", exit_code=None)
+    root = one_page(tmp_path, run_cli)
     toml = root / "catalog.toml"
     text = toml.read_text(encoding="utf-8").replace('slug = "calibration"\n',
                                                     'slug = "calibration"\nintr = "x"\n', 1)
