@@ -226,3 +226,31 @@ def test_key_words_in_other_scripts_filter_apart(browser: chromium.Browser,
         assert visible(browser) == [f"paper-{i}"]
     browser.open(path, f"keyword={words[1]}")
     assert visible(browser) == ["paper-1"]
+
+
+# Characters beyond the BMP are two UTF-16 units in JavaScript and one code point in Python;
+# typo matching, prefixes and compounds count code points on both sides.
+ASTRAL_TITLES = {
+    "pair": "\U00020000\U00020001 study",
+    "long": "\U00020000\U00020001\U00020002\U00020003",
+    "mixed": "Grokking \U0001d4b3 signals",
+}
+
+
+@pytest.mark.parametrize("query", [
+    "\U00020000\U00020002", "\U00020001\U00020000", "\U00020000\U00020001",
+    "\U00020000\U00020001\U00020002\U00020004", "\U00020002\U00020003",
+    "grokking", "grokkinq",
+])
+def test_page_search_counts_code_points_as_python(browser: chromium.Browser, tmp_path: Path,
+                                                   query: str) -> None:
+    from urllib.parse import quote
+
+    from tests.test_html_browser import visible
+
+    papers = [Paper(title=title, year=2024, section="others", key=f"paper-{key}")
+              for key, title in ASTRAL_TITLES.items()]
+    path = tmp_path / "index.html"
+    path.write_text(html_export.render(papers, sample_settings()), encoding="utf-8")
+    browser.open(path, f"q={quote(query)}")
+    assert set(visible(browser)) == {hit.paper.key for hit in search(papers, query)}

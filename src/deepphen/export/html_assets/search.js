@@ -272,8 +272,9 @@
       out.get(word).add(spelling);
     };
     for (const word of new Set(all)) {
-      for (let cut = 2; cut < word.length - 1; cut++) {
-        const head = word.slice(0, cut), tail = word.slice(cut);
+      const w = Array.from(word);
+      for (let cut = 2; cut < w.length - 1; cut++) {
+        const head = w.slice(0, cut).join(""), tail = w.slice(cut).join("");
         if (ix.postings.has(head) && ix.postings.has(tail)) add(word, `${head} ${tail}`);
       }
     }
@@ -293,6 +294,8 @@
   };
   // rapidfuzz's fuzz.ratio: the normalized Indel similarity, 2 * LCS / (len1 + len2) * 100.
   const lcsRow = new Int32Array(64);
+  // Code points, as Python counts them: a string, or an array of them past the BMP.
+  const points = (w) => (ASTRAL.test(w) ? Array.from(w) : w);
   const ratio = (a, b) => {
     const n = b.length;
     if (n >= lcsRow.length) return 0;
@@ -315,19 +318,20 @@
     const terms = ix.terms;
     const at = lowerBound(terms, word);
     if (terms[at] === word) found.push([word, EXACT]);
-    if (word.length >= 3 && !acronyms.has(word)) {  // an acronym is a whole word
+    const w = points(word);
+    if (w.length >= 3 && !acronyms.has(word)) {  // an acronym is a whole word
       for (const term of terms.slice(at, at + MAX_PREFIX_TERMS + 1)) {
         if (!term.startsWith(word)) break;
         if (term !== word) found.push([term, PREFIX]);
       }
     }
-    if (!found.length && word.length >= 4) {
+    if (!found.length && w.length >= 4) {
       const scored = [];
       terms.forEach((term, i) => {
-        const sum = term.length + word.length;
+        const t = points(term), sum = t.length + w.length;
         // 2 * min(len) / sum bounds the ratio: skip terms too short or long to reach 75.
-        if (200 * Math.min(term.length, word.length) < 75 * sum) return;
-        const score = ratio(word, term);
+        if (200 * Math.min(t.length, w.length) < 75 * sum) return;
+        const score = ratio(w, t);
         if (score >= 75) scored.push([score, i, term]);
       });
       scored.sort((x, y) => y[0] - x[0] || x[1] - y[1]);
