@@ -7,13 +7,9 @@ import datetime as dt
 import pytest
 
 from deepphen import __version__
-from deepphen.arxiv import (
-    DEFAULT_API_URL,
-    MIN_INTERVAL,
-    Client,
-    api_url,
-)
+from deepphen.arxiv import MIN_INTERVAL, Client
 from deepphen.atom import parse_feed
+from deepphen.endpoint import DEFAULT_API_URL, api_url
 from deepphen.errors import DeepphenError, InvalidId, NetworkError
 from deepphen.venues import venue_from_journal_ref
 from tests.arxiv_server import (

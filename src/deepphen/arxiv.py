@@ -6,7 +6,9 @@ pages through a ``search_query`` (at most 2000 entries a request, fewer when a s
 refuses so many), waits at least 3 s between requests, retries 429/5xx/timeouts/connection
 errors with exponential backoff (honouring ``Retry-After``), follows only the redirects
 deepphen.redirects allows (the API's own host, never down to http) and caps the response
-size, decoded (gzip; zlib deflate) by a decoder that never writes past the cap.
+size, decoded (gzip; zlib deflate) by a decoder that never writes past the cap. Its address
+and the environment's proxies are deepphen.endpoint's, which also keeps a URL's password
+out of every message.
 """
 
 from __future__ import annotations
@@ -15,26 +17,32 @@ import contextlib
 import datetime as dt
 import email.utils
 import itertools
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import httpx
 
 from deepphen import __version__, ids, redirects
 from deepphen.atom import MAX_MESSAGE, ArxivEntry, error_summary, parse_feed, parse_page
 from deepphen.decoding import Decoder
-from deepphen.errors import DeepphenError, NetworkError, Refused
+from deepphen.endpoint import (
+    ENV_API_URL,
+    api_url,
+    check_url,
+    connection,
+    describe,
+    request_url,
+    settings_hint,
+    without_credentials,
+)
+from deepphen.errors import NetworkError, Refused
 from deepphen.page_sizes import fewer_entries, sizes_text, smaller_page
 from deepphen.printable import strip_controls
 from deepphen.redirects import MAX_REDIRECTS
 from deepphen.watchdog import TimerFactory, Watchdog
 
-DEFAULT_API_URL = "https://export.arxiv.org/api/query"
-ENV_API_URL = "DEEPPHEN_ARXIV_API_URL"
 USER_AGENT = f"deepphen/{__version__} (+https://github.com/MinghuiChen43/awesome-deep-phenomena)"
 MAX_IDS_PER_REQUEST = 100
 MIN_INTERVAL = 3.0  # arXiv asks for no more than one request every three seconds
@@ -64,38 +72,6 @@ class SearchPage:
     start: int
     total: int | None
     received: int  # entries in the response, repeats included
-
-
-def api_url() -> str:
-    """The API endpoint: ``$DEEPPHEN_ARXIV_API_URL`` or the official export endpoint.
-
-    A value that is not an http(s) URL with a host is refused at once: retrying it with
-    backoff would only make the user wait for the same error.
-    """
-    url = os.environ.get(ENV_API_URL) or DEFAULT_API_URL
-    check_url(url, f"${ENV_API_URL}")
-    return url
-
-
-def check_url(url: str, source: str) -> None:
-    """DeepphenError unless ``url`` is a well-formed http(s) URL with a host (no spaces or
-    control characters, brackets closed): one line at once, not retries of the same error."""
-    problem = None
-    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        problem = "holds spaces or control characters"
-    else:
-        try:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                problem = "is not an http(s) URL"
-            else:
-                parts.port  # noqa: B018  (raises for a port that is not a number)
-                httpx.URL(url)
-        except (ValueError, httpx.InvalidURL) as exc:
-            problem = f"is not a valid URL ({exc})"
-    if problem:
-        raise DeepphenError(f"{source} is {url!r}: it {problem}",
-                            hint=f"e.g. {DEFAULT_API_URL}, or unset it")
 
 
 def batched(items: list[str], size: int = MAX_IDS_PER_REQUEST) -> Iterator[list[str]]:
@@ -284,11 +260,11 @@ class Client:
     def _open(self) -> httpx.Client:
         # No idle connections kept: each request opens its own, the one its watchdog cuts
         # (requests are 3 s apart, longer than servers keep an idle connection anyway).
-        return httpx.Client(timeout=self.timeout, transport=self._transport,
-                            headers={"User-Agent": USER_AGENT,
-                                     "Accept-Encoding": ACCEPT_ENCODING},
-                            limits=httpx.Limits(max_keepalive_connections=0),
-                            follow_redirects=False)  # _send follows what redirects allows
+        return connection(timeout=self.timeout, transport=self._transport,
+                          headers={"User-Agent": USER_AGENT,
+                                   "Accept-Encoding": ACCEPT_ENCODING},
+                          limits=httpx.Limits(max_keepalive_connections=0),
+                          follow_redirects=False)  # _send follows what redirects allows
 
     def remaining(self) -> float | None:
         """Seconds left before the overall deadline (None: no deadline)."""
@@ -322,8 +298,7 @@ class Client:
             f"gave up on the arXiv API {when} ({cause}; "
             f"{self.requests_sent} {'try' if self.requests_sent == 1 else 'tries'})",
             url=url, status=status,
-            hint="pass --timeout SECONDS to wait longer; check the network or "
-            f"${ENV_API_URL}")
+            hint=f"pass --timeout SECONDS to wait longer; {settings_hint()}")
 
     def _respect_interval(self) -> None:
         if self._last_request is None:
@@ -332,8 +307,10 @@ class Client:
         self._wait(remaining, "rate limit")
 
     def _get(self, http: httpx.Client, params: dict[str, str]) -> tuple[bytes, str]:
-        """GET with rate limiting and bounded retries; the body and the URL asked."""
-        url = str(httpx.URL(self.base_url, params=params))
+        """GET with rate limiting and bounded retries; the body and the URL asked, as
+        messages quote it (no credentials)."""
+        asked = request_url(self.base_url, params)
+        url = without_credentials(asked)  # what messages quote
         if self._started is None:
             self._started = self.clock()
         for attempt in range(1, self.max_tries + 1):
@@ -346,7 +323,7 @@ class Client:
             self.requests_sent += 1
             last = attempt == self.max_tries
             try:
-                status, headers, body = self._send(http, url, timeout)
+                status, headers, body = self._send(http, asked, timeout)
             except httpx.TimeoutException as exc:
                 cause, status, retry_after = f"timed out after {timeout:.3g}s", None, None
                 if last:
@@ -358,9 +335,9 @@ class Client:
             except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, ValueError) as exc:
                 # Connection failures, a body that does not decode as its Content-Encoding
                 # says, a malformed header or redirect target: retried, then one line.
-                cause, status, retry_after = f"bad answer ({_describe(exc)})", None, None
+                cause, status, retry_after = f"bad answer ({describe(exc)})", None, None
                 if isinstance(exc, httpx.TransportError):
-                    cause = f"connection failed ({_describe(exc)})"
+                    cause = f"connection failed ({describe(exc)})"
                 if last:
                     raise _network_error(cause, url, status, attempt) from exc
             else:
@@ -404,7 +381,8 @@ class Client:
                                      extensions={"trace": watchdog.trace})
         try:
             with watchdog:
-                answer = self._exchange(http, request, url, self.clock() + timeout)
+                answer = self._exchange(http, request, without_credentials(url),
+                                        self.clock() + timeout)
             if watchdog.fired:  # cut: an answer read to the end of the stream is not whole
                 raise httpx.ReadTimeout("no whole answer in time", request=request)
             return answer
@@ -458,16 +436,10 @@ def _too_big(url: str, limit: int, status: int) -> TooLarge:
                     url=url, status=status, hint=f"from {url}")
 
 
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def _network_error(cause: str, url: str, status: int | None, tries: int) -> NetworkError:
     plural = "try" if tries == 1 else "tries"
     return NetworkError(f"cannot reach the arXiv API: {cause} ({tries} {plural})",
-                        url=url, status=status, hint=f"URL {url}; check the network or "
-                        f"${ENV_API_URL}")
+                        url=url, status=status, hint=f"URL {url}; {settings_hint()}")
 
 
 def parse_retry_after(value: str | None) -> float | None:
