@@ -28,12 +28,15 @@ class Decoder:
             raise httpx.DecodingError(f"unsupported Content-Encoding {header.strip()!r}")
         self.layers = [zlib.decompressobj(CODINGS[n]) for n in reversed(names)]
         self.limit = limit
+        self.fed = False  # any byte came: an empty body (a 503's, say) is no stream cut short
 
     def decode(self, data: bytes | None) -> bytes:
         """The decoded bytes of the next raw ``data`` (None at the end of the body);
-        OverflowError when a layer would write more than the limit."""
+        OverflowError when a layer would write more than the limit, httpx.DecodingError
+        when a layer's stream is not one or ends before its end."""
         end = data is None
         data = data or b""
+        self.fed = self.fed or bool(data)
         for layer in self.layers:
             try:
                 data = layer.decompress(data, self.limit + 1)
@@ -43,4 +46,8 @@ class Decoder:
                 raise httpx.DecodingError(str(exc)) from exc
             if len(data) > self.limit:
                 raise OverflowError(f"decoded body over {self.limit} bytes")
+            if end and self.fed and not layer.eof:
+                # The stream's own end never came: a body cut short (a connection dropped
+                # where no length was announced) would otherwise read as a whole, shorter one.
+                raise httpx.DecodingError("compressed body cut short")
         return data

@@ -1,0 +1,58 @@
+"""Red-team round 8: deepphen against a broken or hostile arXiv API server (the API's address
+and the environment's proxies are tests/test_hostile_endpoint.py's). Each test is one class
+of defect, tried on its members; earlier rounds are in tests/test_hostile_*.py and
+tests/test_hardening*.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+import httpx
+import pytest
+
+from deepphen.arxiv import Client
+from deepphen.decoding import Decoder
+from tests.arxiv_server import ArxivServer, FakeTime, Fault
+
+
+def _client(server: ArxivServer, fake: FakeTime) -> Client:
+    return Client(server.url, timeout=0.5, clock=fake.clock, sleep=fake.sleep)
+
+
+# ---------------------------------------------------------------------------------------
+# A compressed body whose stream never reached its end (a connection dropped where no length
+# was announced, a proxy's cut) was read as a whole, shorter body: an XML error, never retried.
+
+CODINGS = {"gzip": gzip.compress, "deflate": zlib.compress,
+           "gzip, gzip": lambda b: gzip.compress(gzip.compress(b))}
+
+
+@pytest.mark.parametrize("coding", CODINGS)
+def test_a_compressed_body_cut_short_is_no_body(coding: str) -> None:
+    whole = CODINGS[coding](b"<feed>" + b"x" * 5000 + b"</feed>")
+    cut = Decoder(coding, 1 << 20)
+    cut.decode(whole[: len(whole) // 2])
+    with pytest.raises(httpx.DecodingError, match="cut short"):
+        cut.decode(None)
+    decoder = Decoder(coding, 1 << 20)
+    assert decoder.decode(whole) + decoder.decode(None) == b"<feed>" + b"x" * 5000 + b"</feed>"
+    assert Decoder(coding, 1 << 20).decode(None) == b""  # an empty body is no stream cut
+
+
+def test_a_gzip_feed_cut_short_is_asked_again(arxiv: ArxivServer) -> None:
+    feed = arxiv.feed_for(["2201.02177"])
+    arxiv.fail(Fault("body", headers={"Content-Encoding": "gzip"},
+                     body=gzip.compress(feed)[:-12]))
+    fake = FakeTime()
+    assert "2201.02177" in _client(arxiv, fake).fetch(["2201.02177"])
+    assert len(arxiv.requests) == 2 and fake.sleeps == [3.0]
+
+
+def test_an_empty_compressed_error_still_honours_retry_after(arxiv: ArxivServer) -> None:
+    arxiv.fail(Fault("status", status=503, body=b"",
+                     headers={"Content-Encoding": "gzip", "Retry-After": "7"}))
+    fake = FakeTime()
+    assert "2201.02177" in _client(arxiv, fake).fetch(["2201.02177"])
+    assert fake.sleeps == [7.0]
