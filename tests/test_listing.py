@@ -182,6 +182,25 @@ def test_a_server_that_ignores_the_dates_is_not_split_forever(server: ArxivServe
     assert len(searches(server)) <= 6  # the window's first page, a part's, the part whole
 
 
+def test_a_part_announcing_more_than_its_window_keeps_its_siblings(server: ArxivServer) -> None:
+    """A server that narrows by date but miscounts: each part announced more than the window
+    it was split from. Taken for a server ignoring the dates, the first part was fetched whole
+    and its siblings dropped: their days were never asked, and the listing passed for whole."""
+    real = server.search_feed
+    whole = WINDOW.term
+
+    def inflated(params: dict[str, str]) -> bytes:
+        body = real(params)
+        if whole in params["search_query"]:
+            return body
+        return re.sub(rb"<opensearch:totalResults>\d+<", b"<opensearch:totalResults>999<", body)
+
+    server.search_feed = inflated  # type: ignore[method-assign]
+    fetched = listing.fetch_window(client(), ["cs.LG"], WINDOW, ceiling=CAP, page_size=100)
+    days = {e.listed for e in fetched.entries}
+    assert len(fetched.entries) == DAYS * 12 and len(days) == DAYS
+
+
 # --- through the command ----------------------------------------------------------------
 
 def test_discover_ranks_the_same_whatever_the_split(server: ArxivServer, catalog_dir: Path,

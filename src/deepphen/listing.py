@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -183,13 +184,16 @@ def fetch_window(client: Client, categories: Sequence[str], window: Window, *,
         if sub.over and sub.total is not None and parent is not None \
                 and sub.total >= announced:
             # A part as large as the one it was split from: the server does not narrow by
-            # date (or the part holds all of it, and its siblings nothing). Splitting on
-            # would ask the same listing again and again: this part is fetched whole.
-            todo = [t for t in todo if t[1] != parent]
+            # date, or miscounts (or the part holds all of it, and its siblings nothing).
+            # Splitting on would ask the same listing again and again: this part is fetched
+            # whole. Its siblings are dropped only when what came shows the dates ignored
+            # (papers of other days): a miscounting server's siblings hold days of their own.
             sub = fetch_candidates(client, build_query(categories, part), on_page=relay,
                                    limit=cap, page_size=page_size)
             out.pages += sub.pages
             _merge(out, sub.entries, seen)
+            if _beyond(part, sub.entries):
+                todo = [t for t in todo if t[1] != parent]
         elif sub.over and sub.total is not None:
             parts = math.ceil(sub.total / max(1, int(ceiling * SPLIT_MARGIN)))
             todo[:0] = [(w, part, sub.total) for w in part.split(max(2, parts))]
@@ -221,6 +225,14 @@ def _settle(out: Fetched, sub: Fetched, part: Window) -> None:
         out.error = sub.error
     if not sub.complete:
         out.missing.append(_unfetched(part, sub))
+
+
+def _beyond(part: Window, entries: Sequence[ArxivEntry]) -> bool:
+    """Whether any of ``entries`` is dated outside the range ``part`` asks (which ends at the
+    midnight after its last day): the server ignored its dates."""
+    after = part.end + dt.timedelta(days=1)
+    return any(day is not None and not part.start <= day <= after
+               for day in (e.listed or e.published for e in entries))
 
 
 def _unfetched(part: Window, sub: Fetched) -> Window:
