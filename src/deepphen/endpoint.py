@@ -88,12 +88,13 @@ def connection(**options: Any) -> httpx.Client:
     # ValueError/InvalidURL: a proxy URL (or NO_PROXY entry) httpx cannot read; ImportError:
     # a SOCKS proxy without socksio; OSError: a CA file that is missing or holds no certificate.
     except (ImportError, ValueError, httpx.InvalidURL, OSError) as exc:
-        named = set_in_environment(CERTIFICATES if isinstance(exc, OSError) else PROXIES)
+        kind = CERTIFICATES if isinstance(exc, OSError) else PROXIES
+        named = set_in_environment(kind) or [n for n in kind if n != "NO_PROXY"]
         why = "a SOCKS proxy needs the socksio package, which is not installed" \
             if isinstance(exc, ImportError) else describe(exc)
         raise DeepphenError(
             f"cannot connect to the arXiv API as the environment says: {why}",
-            hint=f"check or unset {', '.join(named) if named else 'the proxy settings'}",
+            hint=f"check or unset {', '.join(named)}",
         ) from exc
 
 
