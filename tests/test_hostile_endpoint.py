@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from deepphen import discover
-from deepphen.endpoint import request_url, without_credentials
+from deepphen.endpoint import CERTIFICATES, PROXIES, request_url, without_credentials
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.helpers import one_line_error
 
@@ -28,6 +28,14 @@ COMMANDS = [["add", "2206.07682", "-s", "others", "-k", "Emergence"],
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(discover, "utc_today", lambda: dt.date(2025, 5, 22))
+
+
+@pytest.fixture
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """None of the machine's own proxy or CA settings: each test sets the one it tries."""
+    for name in (*PROXIES, *CERTIFICATES):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
 
 
 def _html() -> Fault:
@@ -103,10 +111,8 @@ def test_credentials_are_taken_out_of_any_url_in_a_text() -> None:
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_an_environment_setting_httpx_cannot_use_is_one_line(
         name: str, value: str, named: str, command: list[str], catalog_dir: Path,
-        arxiv: ArxivServer, fake_clock: FakeTime, today: None,
+        arxiv: ArxivServer, fake_clock: FakeTime, today: None, no_proxies: None,
         monkeypatch: pytest.MonkeyPatch, run_cli: Run) -> None:
-    for other in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
-        monkeypatch.delenv(other, raising=False)
     monkeypatch.setenv(name, value)
     result = run_cli(*command, exit_code=None, catch_exceptions=True)
     one_line_error(result, "as the environment says", named)
@@ -115,8 +121,8 @@ def test_an_environment_setting_httpx_cannot_use_is_one_line(
 
 
 def test_a_proxy_that_is_down_is_named(catalog_dir: Path, arxiv: ArxivServer,
-                                        fake_clock: FakeTime, monkeypatch: pytest.MonkeyPatch,
-                                        run_cli: Run) -> None:
+                                        fake_clock: FakeTime, no_proxies: None,
+                                        monkeypatch: pytest.MonkeyPatch, run_cli: Run) -> None:
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # nothing listens there
     result = run_cli(*COMMANDS[0], exit_code=None)
     one_line_error(result, "connection failed", "the proxy in http_proxy")
