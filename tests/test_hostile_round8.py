@@ -6,8 +6,10 @@ tests/test_hardening*.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import zlib
+from pathlib import Path
 
 import httpx
 import pytest
@@ -56,3 +58,28 @@ def test_an_empty_compressed_error_still_honours_retry_after(arxiv: ArxivServer)
     fake = FakeTime()
     assert "2201.02177" in _client(arxiv, fake).fetch(["2201.02177"])
     assert fake.sleeps == [7.0]
+
+
+# ---------------------------------------------------------------------------------------
+# The catalog papers' abstracts (catalog_meta): a paper an answer left out was cached as
+# unknown to arXiv for good, never asked again: one partial answer took its abstract out of
+# every later ranking.
+
+def test_a_catalog_paper_left_out_of_one_answer_is_asked_again_later(
+        catalog_dir: Path, arxiv: ArxivServer, fake_clock: FakeTime) -> None:
+    from deepphen import ids
+    from deepphen.catalog import Catalog
+    from deepphen.catalog_meta import MISSING_DAYS, fetch_meta, load_meta
+
+    papers = Catalog.load(catalog_dir).papers
+    wanted = sorted({i for p in papers if (i := ids.canonical_id(p.arxiv))})
+    arxiv.fail(Fault("body", body=arxiv.feed_for(wanted[1:])))  # the first one left out
+    day = dt.date(2025, 5, 22)
+    client = Client(deadline=None)
+    assert wanted[0] not in fetch_meta(catalog_dir, papers, client, today=day).abstracts
+    asked = len(arxiv.requests)
+    fetch_meta(catalog_dir, papers, client, today=day + dt.timedelta(days=1))
+    assert len(arxiv.requests) == asked  # not every run: an id arXiv lacks costs a request
+    later = day + dt.timedelta(days=MISSING_DAYS)
+    assert wanted[0] in fetch_meta(catalog_dir, papers, client, today=later).abstracts
+    assert arxiv.requests[-1].ids == [wanted[0]] and not load_meta(catalog_dir).missing

@@ -9,6 +9,7 @@ ranking: the caller gets what is cached and a warning.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,20 +29,29 @@ FORMAT = 1
 # A category is derived from the catalog when this share of its papers have it as primary.
 CATEGORY_SHARE = 0.05
 MAX_DERIVED_CATEGORIES = 8
+# A paper arXiv's answer left out is asked again after this many days: an id look-up may
+# leave out papers arXiv has (a partial answer), and one left out once must not lose its
+# abstract, its part in the ranking, for good. An id arXiv really lacks costs a request a month.
+MISSING_DAYS = 30
 
 
 @dataclass
 class CatalogMeta:
-    """What arXiv says about the catalog's papers, by canonical id (None: arXiv has none)."""
+    """What arXiv says about the catalog's papers, by canonical id; ``missing``: the papers
+    arXiv did not send, with the day it was asked (None: a day not recorded)."""
 
     categories: dict[str, list[str]] = field(default_factory=dict)
     abstracts: dict[str, str] = field(default_factory=dict)
-    missing: set[str] = field(default_factory=set)
+    missing: dict[str, dt.date | None] = field(default_factory=dict)
     warning: str | None = None
 
-    def known(self, arxiv_id: str) -> bool:
-        """Whether arXiv was already asked about this paper (found or not)."""
-        return arxiv_id in self.categories or arxiv_id in self.missing
+    def known(self, arxiv_id: str, today: dt.date) -> bool:
+        """Whether arXiv was already asked about this paper: found, or not sent less than
+        MISSING_DAYS before ``today``."""
+        if arxiv_id in self.categories:
+            return True
+        asked = self.missing.get(arxiv_id)
+        return asked is not None and 0 <= (today - asked).days < MISSING_DAYS
 
     def abstracts_of(self, papers: Sequence[Paper]) -> dict[str, str]:
         """The papers' abstracts by their ``arxiv`` field as written (a version or prefix
@@ -66,8 +76,8 @@ def load_meta(root: Path) -> CatalogMeta:
     for arxiv_id, item in (papers.items() if isinstance(papers, dict) else ()):
         if not isinstance(arxiv_id, str):
             continue
-        if item is None:
-            meta.missing.add(arxiv_id)
+        if item is None or isinstance(item, dt.date):  # None: a cache of before the day
+            meta.missing[arxiv_id] = item
         elif (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], list | tuple)
               and isinstance(item[1], str)):
             meta.categories[arxiv_id] = [c for c in item[0] if isinstance(c, str)]
@@ -78,12 +88,13 @@ def load_meta(root: Path) -> CatalogMeta:
 def _save(root: Path, meta: CatalogMeta) -> None:
     papers: dict[str, object] = {i: (cats, meta.abstracts.get(i, ""))
                                  for i, cats in meta.categories.items()}
-    papers.update(dict.fromkeys(meta.missing))
+    papers.update(meta.missing)
     cache.write_value(root, CACHE_NAME, {"format": FORMAT, "papers": papers})
 
 
 def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
-               on_batch: Callable[[int], None] | None = None) -> CatalogMeta:
+               on_batch: Callable[[int], None] | None = None,
+               today: dt.date | None = None) -> CatalogMeta:
     """Cached metadata, completed from arXiv for papers not yet cached; never raises.
 
     A network or API failure stops the fetch (what came before it is kept and cached) and
@@ -94,7 +105,9 @@ def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
     the papers it did not send are not recorded as unknown to arXiv.
     """
     meta = load_meta(root)
-    wanted = sorted({i for p in papers if (i := ids.canonical_id(p.arxiv)) and not meta.known(i)})
+    today = today or dt.datetime.now(dt.UTC).date()
+    wanted = sorted({i for p in papers
+                     if (i := ids.canonical_id(p.arxiv)) and not meta.known(i, today)})
     if not wanted:
         return meta
     from deepphen.arxiv import batched
@@ -116,8 +129,9 @@ def fetch_meta(root: Path, papers: Sequence[Paper], client: Client,
             entry = found.get(arxiv_id)
             if entry is None:
                 if not ignored:  # an unknown id, not one an API could not look up
-                    meta.missing.add(arxiv_id)
+                    meta.missing[arxiv_id] = today
             else:
+                meta.missing.pop(arxiv_id, None)
                 meta.categories[arxiv_id] = list(entry.categories)
                 meta.abstracts[arxiv_id] = entry.summary
         if on_batch:

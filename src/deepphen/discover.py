@@ -211,7 +211,7 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     source = "--category" if given else "catalog.toml" if configured else ""
     chosen = given or configured
     if not chosen:
-        meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=True)
+        meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=True, today=today)
         from deepphen.catalog_meta import derived_categories
 
         chosen = derived_categories(cat.papers, meta)
@@ -267,7 +267,8 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     # Only now: with nothing to rank, the catalog's abstracts (a look-up of every paper on a
     # cold cache, minutes of polite requests) would be fetched for nothing.
     if meta is None:
-        meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=abstracts)
+        meta = _meta(root, cat.papers, client, hooks, warnings, abstracts=abstracts,
+                     today=today)
     from deepphen.fit import MIN_LISTING, FitModel
 
     if len(kept) < MIN_LISTING:
@@ -363,7 +364,7 @@ def best_effort(client: Client) -> Iterator[None]:
 
 
 def _meta(root: Path, papers: Sequence[Paper], client: Client, hooks: Hooks,
-          warnings: list[str], *, abstracts: bool) -> CatalogMeta:
+          warnings: list[str], *, abstracts: bool, today: dt.date) -> CatalogMeta:
     from deepphen.catalog_meta import fetch_meta, load_meta
 
     if not abstracts:
@@ -371,7 +372,7 @@ def _meta(root: Path, papers: Sequence[Paper], client: Client, hooks: Hooks,
     if hooks.on_meta_start:
         hooks.on_meta_start(sum(1 for p in papers if p.arxiv))
     with best_effort(client):
-        meta = fetch_meta(root, papers, client, on_batch=hooks.on_meta)
+        meta = fetch_meta(root, papers, client, on_batch=hooks.on_meta, today=today)
     if hooks.on_meta_end:
         hooks.on_meta_end()
     if meta.warning:
