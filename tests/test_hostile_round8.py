@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -17,6 +18,9 @@ import pytest
 from deepphen.arxiv import Client
 from deepphen.decoding import Decoder
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
+from tests.helpers import one_line_error, tree
+
+Run = Callable[..., object]
 
 
 def _client(server: ArxivServer, fake: FakeTime) -> Client:
@@ -83,3 +87,22 @@ def test_a_catalog_paper_left_out_of_one_answer_is_asked_again_later(
     later = day + dt.timedelta(days=MISSING_DAYS)
     assert wanted[0] in fetch_meta(catalog_dir, papers, client, today=later).abstracts
     assert arxiv.requests[-1].ids == [wanted[0]] and not load_meta(catalog_dir).missing
+
+
+# ---------------------------------------------------------------------------------------
+# An API that ignores id_list answers a look-up with papers of its own: refresh took that
+# for arXiv no longer listing the papers asked (a warning, exit 0: a CI job passed having
+# checked nothing) and add for arXiv having no such paper.
+
+@pytest.mark.parametrize("command", [["refresh", "2201.02177", "2505.04741"],
+                                     ["refresh", "--all", "--write"],
+                                     ["add", "2309.00001", "-s", "others", "-k", "Grokking"]],
+                         ids=lambda c: "-".join(c[:2]))
+def test_an_answer_of_other_papers_is_no_answer(command: list[str], catalog_dir: Path,
+                                                arxiv: ArxivServer, fake_clock: FakeTime,
+                                                run_cli: Run) -> None:
+    before = tree(catalog_dir)
+    arxiv.fail(*[Fault("body", body=arxiv.feed_for(["1912.02292"]))] * 4)
+    result = run_cli(*command, exit_code=None)
+    one_line_error(result, "answered a look-up", "is id_list supported?")
+    assert tree(catalog_dir) == before

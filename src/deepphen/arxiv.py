@@ -139,8 +139,9 @@ class Client:
         as asked (an old-style id with or without its subject class, as it was given).
 
         Ids arXiv does not know are absent from the result (entries not asked for count in
-        ``strays``). One request per 100 ids (fewer for a server that refuses so many, as in
-        ``search``); ``on_batch(n)`` after each, n ids it held.
+        ``strays``); an answer of other papers only is a NetworkError, not an answer. One
+        request per 100 ids (fewer for a server that refuses so many, as in ``search``);
+        ``on_batch(n)`` after each, n ids it held.
         """
         # Never send something that is not an id, nor an id as written ("arXiv:2201.02177",
         # a URL): arXiv refuses the whole request for one it cannot read.
@@ -170,6 +171,13 @@ class Client:
                 asked: dict[str, list[str]] = {}
                 for arxiv_id in (ids.parse_arxiv_id(b).id for b in batch):
                     asked.setdefault(ids.archive_id(arxiv_id), []).append(arxiv_id)
+                if entries and not any(ids.archive_id(e.id) in asked for e in entries):
+                    # Other papers than those asked (an API that ignores id_list): taken
+                    # for an answer, every paper asked would be one arXiv does not have.
+                    raise NetworkError(
+                        f"the arXiv API answered a look-up of {len(batch)} papers by id "
+                        f"with {len(entries)} others (is id_list supported?)", url=url,
+                        hint=f"from {url}; check ${ENV_API_URL}")
                 for entry in entries:
                     forms = asked.get(ids.archive_id(entry.id))
                     self.strays += forms is None
