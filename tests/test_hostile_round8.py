@@ -106,3 +106,23 @@ def test_an_answer_of_other_papers_is_no_answer(command: list[str], catalog_dir:
     result = run_cli(*command, exit_code=None)
     one_line_error(result, "answered a look-up", "is id_list supported?")
     assert tree(catalog_dir) == before
+
+
+# ---------------------------------------------------------------------------------------
+# An XHTML page (a proxy's or a portal's login page, opening with an XML declaration) was
+# refused as an "unsafe arXiv response" (its DOCTYPE) or as a feed of "root <html>".
+
+XHTML = [b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0'
+         b' Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns='
+         b'"http://www.w3.org/1999/xhtml"><body>Sign in to continue</body></html>',
+         b"<?xml version='1.0'?>\n<!-- portal -->\n<html><body>Sign in</body></html>",
+         b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>']
+
+
+@pytest.mark.parametrize("body", XHTML)
+def test_an_xhtml_page_is_named_as_an_html_page(body: bytes, catalog_dir: Path,
+                                                arxiv: ArxivServer, fake_clock: FakeTime,
+                                                run_cli: Run) -> None:
+    arxiv.fail(Fault("body", body=body))
+    result = run_cli("refresh", "2201.02177", exit_code=None)
+    one_line_error(result, "answered with an HTML page")

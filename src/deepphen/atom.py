@@ -92,16 +92,20 @@ _WITHDRAWN_ABSTRACT_RE = re.compile(rf"\W*(?:withdrawn\s*[.:;(\-]|{_THIS_WITHDRA
                                     re.IGNORECASE)
 
 
-# An HTML page where a feed should be: a captive portal, a proxy's error or a wrong URL.
-_HTML_RE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
-                      re.IGNORECASE | re.DOTALL)
+# An HTML page where a feed should be: a captive portal, a proxy's error or a wrong URL. An
+# XHTML one opens with an XML declaration (and its DOCTYPE read as XML would be "unsafe").
+_HTML_RE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                      rb"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+
+
+def _html_page(url: str) -> NetworkError:
+    return NetworkError("the arXiv API's address answered with an HTML page, not an Atom feed "
+                        "(a proxy, a login page or a wrong URL?)", url=url, hint=f"from {url}")
 
 
 def _parse_xml(body: bytes, url: str) -> Any:
     if _HTML_RE.match(body[:4096]):
-        raise NetworkError("the arXiv API's address answered with an HTML page, not an Atom "
-                           "feed (a proxy, a login page or a wrong URL?)", url=url,
-                           hint=f"from {url}")
+        raise _html_page(url)
     try:
         return SafeET.fromstring(body, forbid_dtd=True)
     except DefusedXmlException as exc:
@@ -135,6 +139,8 @@ def parse_page(body: bytes, url: str = "") -> tuple[list[ArxivEntry], int | None
     root = _parse_xml(body, url)
     if root.tag != f"{_ATOM}feed":
         local = root.tag.rsplit("}", 1)[-1]
+        if local.lower() == "html":
+            raise _html_page(url)
         raise NetworkError(f"arXiv response is not an Atom feed (root <{local}>)",
                            url=url, hint=f"from {url}")
     entries = []
