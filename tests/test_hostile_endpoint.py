@@ -72,7 +72,8 @@ def test_a_password_in_the_api_url_is_never_shown(
                                  f"http://curator:{SECRET}@127.0.0.1:9/api ",
                                  f"curator:{SECRET}@127.0.0.1:9/api",
                                  f"ftp://curator:{SECRET}@127.0.0.1/api",
-                                 f"http://curator:{SECRET}/x@127.0.0.1:9/api"])
+                                 f"http://curator:{SECRET}/x@127.0.0.1:9/api",
+                                 f"http://curator:{SECRET} x@127.0.0.1:9/api"])
 def test_a_malformed_api_url_is_quoted_without_its_password(
         url: str, catalog_dir: Path, fake_clock: FakeTime, monkeypatch: pytest.MonkeyPatch,
         run_cli: Run) -> None:

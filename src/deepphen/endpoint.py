@@ -70,7 +70,12 @@ def check_url(url: str, source: str) -> None:
             # http://user:pa/ss@host): none when it may hold a password.
             problem = "is not a valid URL" + ("" if "@" in url else f" ({exc})")
     if problem:
-        raise DeepphenError(f"{source} is {without_credentials(url)!r}: it {problem}",
+        # A malformed URL may hold a password that no URL pattern finds (one with a space):
+        # all before its last "@" but the scheme is hidden.
+        scheme = re.match(r"[A-Za-z][\w+.-]*://", url)
+        shown = (scheme.group() if scheme else "") + f"{HIDDEN}@" + url.rsplit("@", 1)[1] \
+            if "@" in url else url
+        raise DeepphenError(f"{source} is {shown!r}: it {problem}",
                             hint=f"e.g. {DEFAULT_API_URL}, or unset it")
 
 
