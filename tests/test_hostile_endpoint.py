@@ -8,15 +8,19 @@ tests/test_hardening*.py.
 from __future__ import annotations
 
 import datetime as dt
+import ssl
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from deepphen import discover
+from deepphen.arxiv import Client
 from deepphen.endpoint import CERTIFICATES, PROXIES, request_url, without_credentials
+from deepphen.errors import NetworkError
 from tests.arxiv_server import ArxivServer, FakeTime, Fault
 from tests.helpers import one_line_error
+from tests.test_watchdog import HEADS, Trickler
 
 Run = Callable[..., object]
 SECRET = "s3cret-Pa55"
@@ -140,3 +144,25 @@ def test_the_api_url_s_own_query_is_kept(catalog_dir: Path, arxiv: ArxivServer,
     assert arxiv.requests[0].params == {"mirror": "eu", "id_list": "2201.02177",
                                         "max_results": "1"}  # the client's own win
     assert request_url("https://h/q?k=a%20b", {"start": "0"}) == "https://h/q?k=a+b&start=0"
+
+
+# --- a TLS certificate the client does not trust ----------------------------------------------
+
+def test_an_untrusted_certificate_is_one_line_at_once(certificate: tuple[Path, Path],
+                                                      no_proxies: None) -> None:
+    """A self-signed certificate (a proxy inspecting https, a mirror's own): every try meets
+    the same certificate, yet it was retried with backoff (21 s) before the same error."""
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = Trickler(HEADS["headers"], tls=context)  # not in SSL_CERT_FILE: not trusted
+    fake = FakeTime()
+    try:
+        client = Client(f"https://127.0.0.1:{server.port}/api/query", clock=fake.clock,
+                        sleep=fake.sleep)
+        with pytest.raises(NetworkError, match="TLS certificate is not trusted") as info:
+            client.fetch(["2201.02177"])
+    finally:
+        server.close()
+    assert fake.sleeps == [] and client.requests_sent == 1
+    assert "SSL_CERT_FILE" in str(info.value)

@@ -6,10 +6,8 @@ its timer is told to fire once the server has begun to trickle, so nothing waits
 
 from __future__ import annotations
 
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -112,19 +110,6 @@ def test_a_trickled_status_line_or_header_times_out(trickler: Trickler) -> None:
         client.fetch(["2201.02177"])
     assert timer.started == 1 and timer.seconds == [5]
     assert trickler.sent < 200  # cut, not waited out
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A throw-away self-signed certificate for 127.0.0.1 (made by openssl, else skip)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed: no certificate for the TLS case")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    return cert, key
 
 
 def test_a_trickled_header_over_tls_times_out(certificate: tuple[Path, Path],

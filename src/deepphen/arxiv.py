@@ -28,6 +28,7 @@ from deepphen import __version__, ids, redirects
 from deepphen.atom import MAX_MESSAGE, ArxivEntry, error_summary, parse_feed, parse_page
 from deepphen.decoding import Decoder
 from deepphen.endpoint import (
+    CERTIFICATE_HINT,
     ENV_API_URL,
     api_url,
     check_url,
@@ -35,6 +36,7 @@ from deepphen.endpoint import (
     describe,
     request_url,
     settings_hint,
+    untrusted_certificate,
     without_credentials,
 )
 from deepphen.errors import NetworkError, Refused
@@ -346,6 +348,10 @@ class Client:
                 cause, status, retry_after = f"bad answer ({describe(exc)})", None, None
                 if isinstance(exc, httpx.TransportError):
                     cause = f"connection failed ({describe(exc)})"
+                untrusted = untrusted_certificate(exc)
+                if untrusted:  # the same certificate every time: no retry cures it
+                    raise NetworkError(f"cannot reach the arXiv API: {untrusted}", url=url,
+                                       hint=f"URL {url}; {CERTIFICATE_HINT}") from exc
                 if last:
                     raise _network_error(cause, url, status, attempt) from exc
             else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +29,8 @@ ENV_API_URL = "DEEPPHEN_ARXIV_API_URL"
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 CERTIFICATES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
 HIDDEN = "***"
+CERTIFICATE_HINT = ("behind a proxy that inspects https, set SSL_CERT_FILE to its CA "
+                    f"certificate; else check ${ENV_API_URL}")
 
 # A URL's user information: after "//" (or at the start of a URL without its scheme), up to
 # the last "@" before the query (a password may hold an unescaped "@" or "/"; better hide too
@@ -116,6 +119,19 @@ def settings_hint() -> str:
     named = f", ${ENV_API_URL} or the proxy in {' and '.join(proxies)}" if proxies \
         else f" or ${ENV_API_URL}"
     return f"check the network{named}"
+
+
+def untrusted_certificate(exc: BaseException) -> str | None:
+    """Why the server's TLS certificate was refused, when that is what ``exc`` (an httpx
+    error, the ssl error in its chain) says: another try would meet the same certificate."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"its TLS certificate is not trusted ({cause.verify_message or cause})"
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def describe(exc: BaseException) -> str:
