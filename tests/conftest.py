@@ -1,4 +1,5 @@
-"""Shared fixtures: no outside network, a small catalog in a tmp dir, the one CLI runner.
+"""Shared fixtures: no outside network, a small catalog in a tmp dir, the one CLI runner, a
+throw-away TLS certificate.
 
 Helpers (sample papers, catalog builders, paths) are in tests/helpers.py; the fake arXiv
 API's fixture comes from tests/arxiv_server.py through ``pytest_plugins``.
