@@ -126,3 +126,18 @@ def test_an_xhtml_page_is_named_as_an_html_page(body: bytes, catalog_dir: Path,
     arxiv.fail(Fault("body", body=body))
     result = run_cli("refresh", "2201.02177", exit_code=None)
     one_line_error(result, "answered with an HTML page")
+
+
+# ---------------------------------------------------------------------------------------
+# A Content-Encoding deepphen does not read (br, zstd: asked for gzip, the server sends it
+# anyway) was retried with backoff, three times, for the same answer.
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "gzip, gzip, gzip"])
+def test_an_unreadable_content_encoding_is_not_retried(coding: str, arxiv: ArxivServer) -> None:
+    from deepphen.errors import NetworkError
+
+    arxiv.fail(*[Fault("body", headers={"Content-Encoding": coding}, body=b"\x00" * 64)] * 4)
+    fake = FakeTime()
+    with pytest.raises(NetworkError, match="unsupported Content-Encoding"):
+        _client(arxiv, fake).fetch(["2201.02177"])
+    assert len(arxiv.requests) == 1 and fake.sleeps == []

@@ -26,7 +26,7 @@ import httpx
 
 from deepphen import __version__, ids, redirects
 from deepphen.atom import MAX_MESSAGE, ArxivEntry, error_summary, parse_feed, parse_page
-from deepphen.decoding import Decoder
+from deepphen.decoding import Decoder, UnsupportedCoding
 from deepphen.endpoint import (
     CERTIFICATE_HINT,
     ENV_API_URL,
@@ -352,7 +352,7 @@ class Client:
                 if untrusted:  # the same certificate every time: no retry cures it
                     raise NetworkError(f"cannot reach the arXiv API: {untrusted}", url=url,
                                        hint=f"URL {url}; {CERTIFICATE_HINT}") from exc
-                if last:
+                if last or isinstance(exc, UnsupportedCoding):  # nor a coding it insists on
                     raise _network_error(cause, url, status, attempt) from exc
             else:
                 if status < 300:

@@ -15,6 +15,10 @@ CODINGS = {"gzip": 31, "x-gzip": 31, "deflate": 15}
 MAX_CODINGS = 2
 
 
+class UnsupportedCoding(httpx.DecodingError):
+    """A Content-Encoding deepphen does not read: the server sends it every time."""
+
+
 class Decoder:
     """A body's content codings undone in turn, no layer ever writing more than ``limit``
     bytes at once: httpx decodes a whole network read in one step, and 64 KiB of gzip is
@@ -25,7 +29,7 @@ class Decoder:
         names = [n for n in names if n != "identity"]
         unknown = [n for n in names if n not in CODINGS]
         if unknown or len(names) > MAX_CODINGS:
-            raise httpx.DecodingError(f"unsupported Content-Encoding {header.strip()!r}")
+            raise UnsupportedCoding(f"unsupported Content-Encoding {header.strip()!r}")
         self.layers = [zlib.decompressobj(CODINGS[n]) for n in reversed(names)]
         self.limit = limit
         self.fed = False  # any byte came: an empty body (a 503's, say) is no stream cut short
