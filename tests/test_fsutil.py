@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from deepphen.errors import DeepphenError, LockTimeout
+from deepphen.errors import CatalogError, DeepphenError, LockTimeout
 from deepphen.fsutil import TMP_PREFIX, atomic_write_text, catalog_lock, os_error
 from deepphen.outputs import write_output
 
@@ -175,6 +175,17 @@ def test_a_device_that_refuses_a_write_is_named_itself(tmp_path: Path) -> None:
     exc = OSError(errno.EACCES, os.strerror(errno.EACCES), str(fifo))
     assert str(os_error("write", exc, fifo)).endswith(f"(file {fifo} is not writable)")
     assert os_error("read", exc, fifo).hint is None  # reading names no folder to write in
+
+
+def test_os_error_takes_the_callers_hint_and_kind(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    exc = OSError(errno.EFBIG, "it is larger than 16 MiB", str(path))
+    error = os_error("read", exc, path, hint="move it out", kind=CatalogError)
+    assert type(error) is CatalogError
+    assert str(error) == f"{path}: cannot read: it is larger than 16 MiB (move it out)"
+    # An OSError without an errno says its own words, not only its class's name.
+    assert os_error("read", OSError("stream closed"), path).message == "cannot read: stream closed"
+    assert os_error("read", OSError(), path).message == "cannot read: OSError"
 
 
 def test_a_signal_just_after_the_temporary_file_is_made_leaves_none(

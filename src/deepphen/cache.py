@@ -70,9 +70,7 @@ def scan(root: Path) -> list[FileSig]:
             listed = [(e.name, e.is_symlink()) for e in entries
                       if not e.name.startswith(".") and _is_dir(e)]
     except OSError as exc:
-        from deepphen.errors import CatalogError
-
-        raise CatalogError(f"cannot read: {exc.strerror}", path=base) from exc
+        raise _unreadable(exc, base) from exc
     folders = sorted(name for name, _ in listed)
     for name, linked in listed:
         if linked:
@@ -84,18 +82,12 @@ def scan(root: Path) -> list[FileSig]:
         except FileNotFoundError:
             continue  # removed while listing
         except OSError as exc:
-            from deepphen.errors import CatalogError
-
-            raise CatalogError(f"cannot read: {exc.strerror}",
-                               path=os.path.join(base, folder)) from exc
+            raise _unreadable(exc, os.path.join(base, folder)) from exc
         try:
             try:
                 names = sorted(os.listdir(fd))
             except OSError as exc:
-                from deepphen.errors import CatalogError
-
-                raise CatalogError(f"cannot read: {exc.strerror}",
-                                   path=os.path.join(base, folder)) from exc
+                raise _unreadable(exc, os.path.join(base, folder)) from exc
             for name in names:
                 if not name.endswith(".toml"):
                     continue
@@ -119,6 +111,14 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return entry.is_dir()
     except OSError:  # a symbolic link loop is no folder
         return False
+
+
+def _unreadable(exc: OSError, path: str) -> Exception:
+    """The CatalogError for a catalog folder that cannot be listed."""
+    from deepphen.errors import CatalogError
+    from deepphen.fsutil import os_error
+
+    return os_error("read", exc, path, kind=CatalogError)
 
 
 def _refuse_outside(root: Path, path: str) -> None:

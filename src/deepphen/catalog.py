@@ -96,17 +96,15 @@ def read_text(path: Path) -> str:
     """A catalog file's UTF-8 text (a leading BOM dropped); CatalogError naming the file when
     it cannot be read, is not UTF-8, is larger than MAX_FILE_BYTES, or is not a regular file
     (a FIFO must not hang us)."""
-    from deepphen.fsutil import read_regular
+    from deepphen.fsutil import os_error, read_regular
 
     try:
         data = read_regular(path, MAX_FILE_BYTES)
-    except FileNotFoundError as exc:
-        raise FileVanished(f"cannot read: {exc.strerror}", path=path) from exc
     except OSError as exc:
         hint = ("a catalog file holds one paper, the settings or the dismissals: move this "
                 "one out of the catalog" if exc.errno == errno.EFBIG else None)
-        raise CatalogError(f"cannot read: {exc.strerror or exc}", path=path,
-                           hint=hint) from exc
+        kind = FileVanished if isinstance(exc, FileNotFoundError) else CatalogError
+        raise os_error("read", exc, path, hint=hint, kind=kind) from exc
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

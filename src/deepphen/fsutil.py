@@ -34,22 +34,32 @@ CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# For information about cache directory tags, see https://bford.info/cachedir/\n")
 
 
-def os_error(action: str, exc: OSError, path: str | Path) -> DeepphenError:
-    """One line for a failed file-system call: what, the reason, and the file at fault."""
-    reason = exc.strerror or type(exc).__name__
+def os_error(action: str, exc: OSError, path: str | Path, *, hint: str | None = None,
+             kind: type[DeepphenError] = DeepphenError) -> DeepphenError:
+    """One line for a failed file-system call: what, the reason, and the file at fault.
+
+    ``hint``: the caller's advice (else the one a refused write or a full disk gets);
+    ``kind``: the error's class (a catalog file's reader raises ``CatalogError``)."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
     # The file meant, not a temporary one beside it; the path at fault when it is another
     # (a folder on the way).
     culprit = exc.filename if isinstance(exc.filename, str) else None
     if culprit and culprit != str(path) and TMP_PREFIX not in os.path.basename(culprit):
         reason += f": {culprit}"
-    hint = None
+    if hint is None:
+        hint = _advice(action, exc, path)
+    return kind(f"cannot {action}: {reason}", path=path, hint=hint)
+
+
+def _advice(action: str, exc: OSError, path: str | Path) -> str | None:
+    """What to do about a failed call, when deepphen can tell."""
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and action != "read":
-        hint = _refusal(exc, path)
-    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        hint = "free some space on that disk (or quota) and run again"
-    elif exc.errno == errno.EISDIR and action == "lock":
-        hint = "a folder stands where the lock file goes; remove it if no deepphen is running"
-    return DeepphenError(f"cannot {action}: {reason}", path=path, hint=hint)
+        return _refusal(exc, path)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space on that disk (or quota) and run again"
+    if exc.errno == errno.EISDIR and action == "lock":
+        return "a folder stands where the lock file goes; remove it if no deepphen is running"
+    return None
 
 
 def _refusal(exc: OSError, path: str | Path) -> str:

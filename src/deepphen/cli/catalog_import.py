@@ -176,15 +176,14 @@ def _decode(path: Path, *, from_stdin: bool = False) -> str:
     is read: a named pipe waited forever for a writer, and a device (/dev/zero) or a disk
     image is read no further than MAX_PAGE_BYTES. ``from_stdin``: standard input, bounded
     the same way."""
-    from deepphen.fsutil import read_regular
+    from deepphen.fsutil import os_error, read_regular
 
     try:
         data = _read_stdin(path) if from_stdin else read_regular(path, MAX_PAGE_BYTES)
     except OSError as exc:
         hint = None if exc.errno in (errno.ENOENT, errno.EACCES) else \
             "give the markdown file of the list"
-        raise DeepphenError(f"cannot read: {exc.strerror or exc}", path=path,
-                            hint=hint) from exc
+        raise os_error("read", exc, path, hint=hint) from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -129,17 +129,15 @@ MAX_RC_BYTES = 16 * 2**20
 
 def _read_rc(path: Path) -> str:
     """An rc file's text ("" when there is none), undecodable bytes kept as they are."""
-    from deepphen.errors import DeepphenError
-    from deepphen.fsutil import read_regular
+    from deepphen.fsutil import os_error, read_regular
 
     if not path.exists():  # nor a link to one: the write says where it leads
         return ""
     try:
         return read_regular(path, MAX_RC_BYTES).decode("utf-8", "surrogateescape")
     except OSError as exc:
-        raise DeepphenError(f"cannot read: {exc.strerror or exc}", path=path,
-                            hint="install the completion by hand: see --show-completion"
-                            ) from exc
+        raise os_error("read", exc, path,
+                       hint="install the completion by hand: see --show-completion") from exc
 
 
 def _write_home(path: Path, text: str) -> None:
