@@ -445,6 +445,24 @@ def test_digest_without_list_marker_is_kept() -> None:
                for p in result.problems)
 
 
+@pytest.mark.parametrize(("close", "kept"), [("</details>", True), (" </DETAILS>", True),
+                                            ("\t</Details> ", True), ("\x1f</details>", False),
+                                            ("\u00a0</details>", False)])
+def test_a_closing_details_in_any_case_is_formatting(close: str, kept: bool) -> None:
+    """Import drops a closing </details> in any case; the entry is then kept as written
+    (the page comes back line for line) only when nothing but spaces and tabs went with it:
+    the fields hold no other blank, and verbatim lines hold nothing the fields do not."""
+    last = f"  - <details><summary>Digest</summary> Kept text.{close}"
+    page = ("## S\n### S: 2021\n- P. [[paper]](https://arxiv.org/abs/2101.00001)\n"
+            f"  - A.\n  - Key Word: K.\n{last}\n")
+    result = parse_list(page)
+    (paper,) = result.papers
+    assert paper.digest == "Kept text."
+    assert (paper.verbatim[-1:] == [last]) is kept
+    exported = render(result.papers, result.settings).splitlines()[-1]
+    assert exported == (last if kept else "  - <details><summary>Digest</summary> Kept text.")
+
+
 def test_plain_digest_line_is_read_and_kept() -> None:
     """Older versions of the list wrote the digest as a plain '- Digest:' line; it was
     reported as a second authors line and its text was left out."""

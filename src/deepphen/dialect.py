@@ -334,6 +334,22 @@ LINK_RE = re.compile(
     r"(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
 
+# The tag that closes a digest or author list (the list leaves it open): HTML's tag names
+# are ASCII, any case ('</detailſ>' closes nothing).
+_CLOSE_DETAILS_RE = re.compile(r"</details>", re.IGNORECASE | re.ASCII)
+
+
+def closing_details(text: str, blanks: str | None = None) -> int:
+    """Where a closing ``</details>`` at the end of ``text`` starts, with the ``blanks``
+    before it (``str.rstrip``'s characters: any white space when None); -1 when there is
+    none. Not one regex: ``\\s*</details>\\s*$`` searched from every blank of a long run (a
+    digest padded with 80,000 spaces took 48 s)."""
+    body = text.rstrip(blanks)
+    start = len(body) - len("</details>")
+    if start < 0 or not _CLOSE_DETAILS_RE.fullmatch(body, start):
+        return -1
+    return len(body[:start].rstrip(blanks))
+
 
 def is_links_line(text: str) -> bool:
     """True for a line of ``[[label]](url)`` links alone (an older page's links below the

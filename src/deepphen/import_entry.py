@@ -21,6 +21,7 @@ from deepphen.dialect import (
     KEYWORD_LABEL_RE,
     LINK_RE,
     LINK_URL,
+    closing_details,
     entry_lines,
     hidden_block_end,
     is_links_line,
@@ -58,7 +59,6 @@ DIGEST_RE = re.compile(r"^<details>\s*<summary>\s*digest\s*</summary>(.*)$", re.
 PLAIN_DIGEST_RE = re.compile(r"^digest\s*:(.*)$", re.IGNORECASE)
 AUTHOR_LIST_RE = re.compile(r"^<details>\s*<summary>\s*author list\s*</summary>(.*)$",
                             re.IGNORECASE)
-_CLOSE_DETAILS_RE = re.compile(r"</details>", re.IGNORECASE)
 # [[label](url)]: the sibling list's other way of writing the same link (the label
 # possessive, as in LINK_RE).
 INNER_LINK_RE = re.compile(
@@ -378,16 +378,6 @@ def _details_text(text: str, report: Callable[[str], None]) -> str:
         text = text[:closed]
         report("closing </details> dropped (the list leaves it open)")
     return text
-
-
-def closing_details(text: str) -> int:
-    """Where a closing ``</details>`` at the end of ``text`` starts, with the blanks before
-    it; -1 when there is none. Not one regex: ``\\s*</details>\\s*$`` searched from every
-    blank of a long run (a digest padded with 80,000 spaces took 48 s)."""
-    body = text.rstrip()
-    if len(body) < 10 or not _CLOSE_DETAILS_RE.fullmatch(body, len(body) - 10):
-        return -1
-    return len(body[:-10].rstrip())
 
 
 def _arxiv_from_links(links: list[Link]) -> str | None:

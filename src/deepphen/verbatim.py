@@ -16,6 +16,7 @@ from deepphen.dialect import (
     DIGEST_PREFIX,
     KEYWORD_LABEL,
     LINK_URL,
+    closing_details,
     entry_lines,
     is_links_line,
     unbracket_inner_links,
@@ -26,20 +27,16 @@ from deepphen.printable import opens_ci_command
 # What a verbatim entry may differ in from the list's format (see same_but_format).
 _MARKER_RE = re.compile(r"^[ \t]*[-*](?:[ \t]+|$)")  # "-x" is text, not a marker
 _LABEL_RE = re.compile(r"^key[ \t]*w[a-z]*[ \t]*:", re.IGNORECASE)
-_CLOSE = "</details>"
 _BREAK_RE = re.compile(r"\\[ \t]*$")
 
 
 def _drop_close(text: str) -> str:
-    """``text`` without a closing ``</details>`` (and the spaces or tabs around it) at its end.
-    Not a regex: one starting with ``[ \\t]*`` rescans a run of spaces from each of its
-    characters, and a line of 100,000 spaces took seconds. (A final line break stays, as
-    ``$`` matched before it.)"""
+    """``text`` without a closing ``</details>`` (and the spaces or tabs around it) at its end,
+    as import reads one (deepphen.dialect.closing_details). Only spaces and tabs: any other
+    blank is text the fields do not hold (a control character). A final line break stays."""
     line, end = (text[:-1], "\n") if text.endswith("\n") else (text, "")
-    stripped = line.rstrip(" \t")
-    if not stripped.endswith(_CLOSE):
-        return text
-    return stripped[:-len(_CLOSE)].rstrip(" \t") + end
+    cut = closing_details(line, " \t")
+    return text if cut < 0 else line[:cut] + end
 
 
 # A line's content that markdown would read as a block of its own (heading, quote, list,
