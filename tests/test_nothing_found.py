@@ -8,6 +8,7 @@ JSON output stays a document on stdout.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,37 @@ def test_search_export_and_stats_say_it_alike(catalog_dir: Path, run_cli,
     if args[0] == "--keyword":
         assert said.pop().startswith(f"deepphen: {NO_FILTER} (no paper has the key word "
                                      f"'{args[1]}'")
+
+
+@pytest.mark.parametrize("command", ["search", "export", "stats"])
+@pytest.mark.parametrize("args", [["xyzzyplugh"], ["--keyword", "Grokkin"],
+                                  ["grokking", "--keyword", "Grokkin"]])
+def test_the_hints_are_found_once(catalog_dir: Path, run_cli, monkeypatch: pytest.MonkeyPatch,
+                                  command: str, args: list[str]) -> None:
+    """export and stats found the closest titles and key words twice (search's NoMatch
+    dropped, then the whole catalog loaded again for the same hints): 0.25 s of 0.7 s on
+    10,000 papers."""
+    from deepphen import hints
+
+    calls: list[str] = []
+
+    def counting(name: str) -> Callable[..., object]:
+        real = getattr(hints, name)
+
+        def counted(*args: object) -> object:
+            calls.append(name)
+            return real(*args)
+        return counted
+
+    for name in ("suggestions", "keyword_hint"):
+        monkeypatch.setattr(hints, name, counting(name))
+    result = run_cli(command, *args, exit_code=1)
+    if args == ["xyzzyplugh"]:
+        assert calls == ["suggestions"]
+        said_plainly(result, NO_QUERY)
+    else:
+        assert calls == ["keyword_hint"]
+        assert "no paper has the key word 'Grokkin' (closest: Grokking)" in result.stderr
 
 
 def test_readme_names_the_empty_json_documents() -> None:

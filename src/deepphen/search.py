@@ -436,11 +436,12 @@ def search(papers: list[Paper], query: str, *, limit: int | None = None) -> list
 
 
 def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], bool] | None = None,
-                   limit: int | None = None) -> list[Hit]:
+                   limit: int | None = None, keywords: Iterable[str] = ()) -> list[Hit]:
     """Search a catalog folder through the cache; ``keep`` filters papers (deepphen.filters).
 
     Without a query, every kept paper is a hit (score 1.0) in the page's order, newest first.
-    Raises NoMatch (exit 1) with the closest titles or key words when nothing matches.
+    Raises NoMatch (exit 1) with the closest titles or key words when nothing matches, or
+    the closest to ``keywords`` (``--keyword``'s values) no paper has (``nothing_matched``).
     """
     from deepphen.cache import derived, snapshot
     from deepphen.catalog import read_paper, retry_if_vanished
@@ -455,14 +456,14 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
         kept = [snap.paper(i) for i in sorted(allowed if allowed is not None else range(len(snap)))]
         kept.sort(key=newest_key, reverse=True)
         if not kept:
-            raise no_match(None, True)
+            raise nothing_matched(snap.papers(), None, True, keywords)
         return [Hit(p, 1.0) for p in (kept[:limit] if limit else kept)]
     data = derived(snap, "search-index", INDEX_VERSION,
                    lambda: SearchIndex.build(snap.papers()).data,
                    valid=lambda value: SearchIndex.valid(value, len(snap)))
     ranked = SearchIndex(data).query(text, allowed, limit)
     if not ranked:
-        raise nothing_matched(snap.papers(), text, keep is not None)
+        raise nothing_matched(snap.papers(), text, keep is not None, keywords)
     return [Hit(snap.paper(i), score, fields) for i, score, fields in ranked]
 
 

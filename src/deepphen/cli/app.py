@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -246,9 +246,16 @@ def root(
     """
 
 
-def select_papers(
-    catalog: Path | None, query: str | None, filters: FilterOptions
-) -> tuple[Any, list[Any]]:
+class Selection(NamedTuple):
+    """What export and stats work on: the settings, the papers selected, and when there are
+    none, why (with search's hints, found once)."""
+
+    settings: Any
+    papers: list[Any]
+    nothing: NothingFound | None = None
+
+
+def select_papers(catalog: Path | None, query: str | None, filters: FilterOptions) -> Selection:
     """Load the catalog and keep the papers the filters and the query select.
 
     Shared by export and stats, so that both accept the same options with the same meaning.
@@ -258,7 +265,16 @@ def select_papers(
     root = find_catalog(catalog)
     if query is None:
         cat = Catalog.load(root)
-        return cat.settings, filters.build(cat.settings).apply(cat.papers)
+        papers = filters.build(cat.settings).apply(cat.papers)
+        if papers:
+            return Selection(cat.settings, papers)
+        if not filters:
+            return Selection(cat.settings, [], NothingFound(
+                "the catalog has no papers", hint="add some with 'deepphen add'"))
+        from deepphen.search import nothing_matched
+
+        return Selection(cat.settings, [], nothing_matched(cat.papers, None, True,
+                                                           filters.keyword or ()))
     from deepphen.search import NoMatch, search_catalog
 
     # search's own: the whole catalog's index (built on the filtered papers alone, a word
@@ -267,25 +283,18 @@ def select_papers(
     settings = load_settings(root)
     keep = filters.build(settings)
     try:
-        hits = search_catalog(root, query, keep=keep.matches if keep else None)
-    except NoMatch:
-        return settings, []  # check_selected says so, with the hints
-    return settings, [hit.paper for hit in hits]
+        hits = search_catalog(root, query, keep=keep.matches if keep else None,
+                              keywords=filters.keyword or ())
+    except NoMatch as exc:  # its hints are found: check_selected raises it
+        return Selection(settings, [], exc)
+    return Selection(settings, [hit.paper for hit in hits])
 
 
-def check_selected(papers: list[Any], query: str | None, filters: FilterOptions,
-                   catalog: Path | None) -> None:
+def check_selected(selection: Selection) -> None:
     """Exit 1 when no paper was selected, said plainly and with the hints search gives:
     the query or filters matched nothing, or the catalog has no papers."""
-    if papers:
-        return
-    if query is not None or filters:
-        from deepphen.catalog import find_catalog, load_papers
-        from deepphen.search import nothing_matched
-
-        raise nothing_matched(load_papers(find_catalog(catalog)), query, bool(filters),
-                              filters.keyword or ())
-    raise NothingFound("the catalog has no papers", hint="add some with 'deepphen add'")
+    if selection.nothing is not None:
+        raise selection.nothing
 
 
 def unwrap_help(text: str) -> str:

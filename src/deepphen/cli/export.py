@@ -81,7 +81,8 @@ def export_command(
     from deepphen.export import exporter
 
     with _writer_lock(catalog, output):
-        settings, papers = select_papers(catalog, query, filters)
+        selection = select_papers(catalog, query, filters)
+        settings, papers = selection.settings, selection.papers
         declared = settings
         if page is not None:
             if fmt != "md":
@@ -100,7 +101,7 @@ def export_command(
             from deepphen.outputs import write_output
 
             write_output(output, text)
-    check_selected(papers, query, filters, catalog)  # the document is written, but lists nothing
+    check_selected(selection)  # the document is written, but lists nothing
 
 
 def _writer_lock(catalog: Path | None, output: Path | None) -> contextlib.AbstractContextManager:

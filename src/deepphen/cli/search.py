@@ -82,13 +82,9 @@ def search_command(
         settings = load_settings(root)
     keep = filters.build(settings).matches if wants_filters else None
     try:
-        hits = search_catalog(root, query, keep=keep, limit=limit)
-    except NoMatch as exc:
-        if filters.keyword:
-            from deepphen.catalog import load_papers
-            from deepphen.hints import keyword_hint
-
-            exc.hint = keyword_hint(load_papers(root), filters.keyword) or exc.hint
+        hits = search_catalog(root, query, keep=keep, limit=limit,
+                              keywords=filters.keyword or ())
+    except NoMatch:
         if fmt == "json":  # scripts get a JSON document either way; the exit code says 1
             print_json([])
         raise

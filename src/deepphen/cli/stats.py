@@ -63,7 +63,8 @@ def stats_command(
         raise usage_error(f"unknown format {fmt!r}; choose one of: {', '.join(STATS_FORMATS)}")
     from deepphen.stats import compute_stats
 
-    settings, papers = select_papers(catalog, query, filters)
+    selection = select_papers(catalog, query, filters)
+    settings, papers = selection.settings, selection.papers
     stats = compute_stats(papers, settings, top=top)
     if fmt == "json":
         print_json(stats)  # with no paper too: the same keys, every count zero
@@ -73,7 +74,7 @@ def stats_command(
         _print_charts(stats)
     else:
         _print_plain(stats)
-    check_selected(papers, query, filters, catalog)
+    check_selected(selection)
 
 
 def _blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
