@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -206,3 +207,15 @@ class CtrlC(io.BytesIO):
 
     def read1(self, size: int | None = -1) -> bytes:
         return self._read(size, super().read1)
+
+
+def ci_commands(text: str) -> list[str]:
+    """The lines a CI runner reads as commands: GitHub's "::name ...::" after the blanks that
+    start a line, its legacy "##[name]" and Azure's "##vso[" or TeamCity's "##teamcity["
+    anywhere (lines end at CR or LF, as the runner reads them)."""
+    found = []
+    for line in re.split(r"\r\n|\r|\n", text):
+        start = line.lstrip()
+        if (start.startswith("::") and "::" in start[2:]) or re.search(r"##[A-Za-z]*\[", line):
+            found.append(line)
+    return found

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from deepphen import launch
 from deepphen.models import Link, Paper
 from deepphen.printable import has_control, json_text, printable
-from tests.helpers import make_catalog
+from tests.helpers import ci_commands, make_catalog
 
 C0 = "".join(chr(c) for c in range(0x20))
 C1 = "".join(chr(c) for c in range(0x7F, 0xA0))
@@ -102,18 +102,6 @@ def test_every_command_prints_catalog_text_inert(
         return  # a pipe gets the exporter's own text (its escaping is tested with each format)
     assert_inert(result.stdout, "stdout")  # type: ignore[attr-defined]
     assert "forged" in result.stdout + result.stderr or args[0] in ("stats", "search")  # type: ignore[attr-defined]
-
-
-def ci_commands(text: str) -> list[str]:
-    """The lines a CI runner reads as commands: GitHub's "::name ...::" after the blanks that
-    start a line, its legacy "##[name]" and Azure's "##vso[" or TeamCity's "##teamcity["
-    anywhere (lines end at CR or LF, as the runner reads them)."""
-    found = []
-    for line in re.split(r"\r\n|\r|\n", text):
-        start = line.lstrip()
-        if (start.startswith("::") and "::" in start[2:]) or re.search(r"##[A-Za-z]*\[", line):
-            found.append(line)
-    return found
 
 
 @pytest.mark.parametrize("fmt", ["md", "csv", "bibtex", "json", "html"])

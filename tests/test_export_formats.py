@@ -26,7 +26,7 @@ from deepphen.export import bibtex as bib
 from deepphen.export import csv as csv_export
 from deepphen.export import json as json_export
 from deepphen.models import Link, Paper
-from tests.helpers import make_catalog, sample_papers, sample_settings
+from tests.helpers import ci_commands, make_catalog, sample_papers, sample_settings
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -478,6 +478,41 @@ def test_csv_cells_round_trip(title: str, digest: str | None) -> None:
     assert len(rows) == 1
     assert rows[0]["title"] == csv_export.safe_cell(title)
     assert rows[0]["digest"] == csv_export.safe_cell(digest)
+
+
+def test_a_csv_file_holds_the_catalogs_text_and_stdout_opens_no_ci_command(
+        tmp_path: Path, run_cli) -> None:
+    """'::' at a cell line's start and '##[' anywhere were written '\\x3a:' and '\\x23#[' into
+    the file asked for with -o too: a CSV reader (a spreadsheet) got other text than the
+    catalog holds. Standard output, which a CI log may show, still opens no command, and
+    only where a line of the output starts (a title in the second column does not)."""
+    title = "::set-output name=x::Grokking C##[x]"
+    digest = "Line one.\n::error::not a command\r\n  ::add-mask::x ##vso[task]"
+    root = make_catalog(tmp_path / "catalog", [Paper(
+        title=title, year=2022, section="others", authors=["A B"], keywords=["Grokking"],
+        digest=digest)])
+    out = tmp_path / "papers.csv"
+    run_cli("export", "-f", "csv", "--catalog", root, "-o", out)
+    written = out.read_bytes().decode("utf-8")
+    (row,) = csv.DictReader(io.StringIO(written, newline=""))
+    assert (row["title"], row["digest"]) == (title, digest)
+    assert ci_commands(written)  # a file is data, not a log
+    piped = run_cli("export", "-f", "csv", "--catalog", root).stdout_bytes.decode("utf-8")
+    assert ci_commands(piped) == []
+    (row,) = csv.DictReader(io.StringIO(piped, newline=""))
+    assert row["title"] == "::set-output name=x::Grokking C\\x23#[x]"
+    assert row["digest"] == ("Line one.\n\\x3a:error::not a command\r\n  \\x3a:add-mask::x "
+                             "\\x23#vso[task]")
+
+
+@pytest.mark.parametrize("fmt", sorted(set(FORMATS) - {"csv"}))
+def test_other_formats_write_stdout_and_a_file_alike(fmt: str, full_catalog: Path, run_cli,
+                                                     tmp_path: Path) -> None:
+    """Only CSV lacks escapes of its own for a CI command's opening: any other format's
+    text is the same on standard output and in a file."""
+    out = tmp_path / f"out.{fmt}"
+    run_cli("export", "-f", fmt, "-o", out)
+    assert run_cli("export", "-f", fmt).stdout == out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("marker", ["et al.", "et al", "Et Al.", "others", "...", "…"])

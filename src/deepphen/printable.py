@@ -53,8 +53,10 @@ _CI_ANYWHERE_RE = re.compile("#" + CI_HASH_FOLLOWS)
 _CI_OPENING_RE = re.compile("#" + _CI_AFTER_HASH)
 
 
-def _ci_inert(text: str) -> str:
-    """``text`` with no CI command opening in it, written as deepphen prints escapes."""
+def ci_inert(text: str) -> str:
+    """``text`` with no CI command opening in it, written as deepphen prints escapes
+    (``\\x3a:``, ``\\x23#[``): what goes to a stream a CI log may show, and only there (the
+    escape is no CSV's or plain text's: a reader of a file would get other data)."""
     return ci_inert_document(text, "\\x23", "\\x3a")
 
 
@@ -121,7 +123,7 @@ def printable(text: str, *, keep_layout: bool = False) -> str:
                          for line in text.split("\n"))
     if _CONTROL_RE.search(text):
         text = _CONTROL_RUN_RE.sub(lambda m: "".join(_visible(ch) for ch in m.group()), text)
-    return _ci_inert(text)
+    return ci_inert(text)
 
 
 _SPACING_RE = re.compile(f"[{_SPACING}]")

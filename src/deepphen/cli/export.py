@@ -19,9 +19,9 @@ from deepphen.cli.app import (
 from deepphen.cli.options import CatalogOption, typed
 from deepphen.cli.output import is_terminal
 from deepphen.cli.params import NO_FILTERS, FilterOptions
-from deepphen.export import FORMATS
+from deepphen.export import FORMATS, WITHOUT_ESCAPES
 from deepphen.models import Settings
-from deepphen.printable import printable
+from deepphen.printable import ci_inert, printable
 
 
 @app.command("export")
@@ -96,7 +96,12 @@ def export_command(
         text = exporter(fmt)(papers, settings)
         if output is None:
             # On a terminal the text is to be read, not kept: no control character may act.
-            sys.stdout.write(printable(text, keep_layout=True) if is_terminal() else text)
+            # Piped, it may be a CI log: no line may open a workflow command.
+            if is_terminal():
+                text = printable(text, keep_layout=True)
+            elif fmt in WITHOUT_ESCAPES:
+                text = ci_inert(text)
+            sys.stdout.write(text)
         else:
             from deepphen.outputs import write_output
 

@@ -21,6 +21,11 @@ FORMATS: dict[str, str] = {
     "csv": "deepphen.export.csv:render",
     "html": "deepphen.export.html:render",
 }
+# Formats with no escape of their own for the opening of a CI command (``::`` at a line's
+# start, ``##[``): the others write it so that they show the same text ("&#35;", "\\u0023").
+# Their text goes into a file as it is, and to standard output, which a CI log may show,
+# through deepphen.printable.ci_inert (docs/export-formats.md).
+WITHOUT_ESCAPES = frozenset({"csv"})
 
 
 def exporter(name: str) -> Exporter:

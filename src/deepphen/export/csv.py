@@ -2,11 +2,11 @@
 
 Rows end in CRLF and cells are quoted when they hold a comma, quote or line break. List
 fields are joined with ``"; "``. A cell that a spreadsheet would run as a formula (starting
-with ``= + - @``, a tab or a carriage return) gets a leading apostrophe; one that would open
-a CI command in a log showing the text (``::`` at a line's start, ``##[`` anywhere) shows
-one of its characters escaped (``\\x3a:``, ``\\x23#[``). Control and bidi characters are
-dropped (line breaks and tabs stay). The text carries no
-byte-order mark (see docs/export-formats.md for opening it in Excel).
+with ``= + - @``, a tab or a carriage return) gets a leading apostrophe. Control and bidi
+characters are dropped (line breaks and tabs stay). Any other text is the catalog's as it
+is: CSV has no escape, so the export's command keeps a CI command from opening where the
+text goes to standard output (deepphen.printable.ci_inert), never in a file. The text
+carries no byte-order mark (see docs/export-formats.md for opening it in Excel).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
-from deepphen.printable import ci_inert_document, strip_controls
+from deepphen.printable import strip_controls
 
 LIST_SEPARATOR = "; "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,10 +56,6 @@ def safe_cell(value: object) -> str:
     # No control or bidi character acts in a spreadsheet or on the terminal showing the
     # text (lint's DP413 names them in the paper files); a digest's line breaks stay.
     text = strip_controls(str(value), keep="\n\r\t")
-    # A cell's line break starts a line of the text: printed in a CI log (the export piped
-    # in a workflow step), "::warning::" there, or "##[" anywhere, would run as a command.
-    # CSV has no escape, so one character shows escaped, as deepphen prints it elsewhere.
-    text = ci_inert_document(text, "\\x23", "\\x3a")
     if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
         return "'" + text
     return text
