@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deepphen.models import Link, Paper
@@ -124,6 +124,41 @@ def test_printable_text_opens_no_ci_command_wherever_a_line_starts(text: str) ->
     assert ci_commands_in(printable(text)) == []
     assert ci_commands_in(printable(text, keep_layout=True)) == []
     assert ci_commands_in("path:1:1: " + printable(text)) == []
+
+
+def reference_ci_inert(text: str) -> str:
+    """ci_inert_document as it was before its one-scan shortcut: both substitutions wherever
+    a ':' or '#' stands."""
+    from deepphen import printable as p
+
+    text = p._CI_ANYWHERE_RE.sub(r"\\x23", text)
+    return p._CI_DOCUMENT_LINE_START_RE.sub(r"\1\\x3a", text)
+
+
+def reference_printable(text: str, *, keep_layout: bool = False) -> str:
+    """printable as it was before its shortcuts: every cell of every line, in full."""
+    from deepphen import printable as p
+
+    if keep_layout:
+        return "\n".join("\t".join(reference_printable(cell) for cell in line.rstrip("\r")
+                                   .split("\t")) for line in text.split("\n"))
+    return reference_ci_inert(
+        p._CONTROL_RUN_RE.sub(lambda m: "".join(map(p._visible, m.group())), text))
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from([":", "::", "#", "##[", "##vso[", "[", " ", "\t", "\n", "\r",
+                                 "\u200b", "\u00ad", "\u2060", "\x1b", "\u2028", "a", "'"]),
+                max_size=12).map("".join))
+def test_printable_skips_only_text_it_would_leave_alone(text: str) -> None:
+    """printable and ci_inert_document return text at once when one scan finds no control
+    and no opening (two ':' with only ignorable characters between, '##['): what the full
+    work gives, whichever characters stand between."""
+    from deepphen.printable import ci_inert_document
+
+    assert printable(text) == reference_printable(text)
+    assert printable(text, keep_layout=True) == reference_printable(text, keep_layout=True)
+    assert ci_inert_document(text, "\\x23", "\\x3a") == reference_ci_inert(text)
 
 
 @given(_CI_TEXT)

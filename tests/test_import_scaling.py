@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -367,3 +368,20 @@ def test_links_explained_as_the_plain_search_did(line: str) -> None:
     from deepphen.dialect import LINK_RE
     expected = LINK_RE.sub(link, import_entry._EMPTY_ITEM_RE.sub("", line))
     assert import_entry._explained(line) == expected
+
+
+def test_thousands_of_problem_lines_are_printed_in_order_and_inert(tmp_path: Path,
+                                                                   run_cli) -> None:
+    """import prints its problems a few thousand lines a write (one write a line, flushed
+    on stderr, was a tenth of a million-line page's time): every one, in page order, each
+    on one line, none acting on the terminal or the CI log."""
+    page = tmp_path / "list.md"
+    stray = [f"stray {n}" for n in range(5000)]
+    stray[4095] = "::error::forged \x1b[31mred"
+    page.write_text("# L\n\n## S\n\n### S: 2020\n\n- T. [[paper]](https://arxiv.org/abs/2001.00001)\n"
+                    "  - A.\n  - Key Word: K.\n\n" + "\n".join(stray) + "\n", encoding="utf-8")
+    result = run_cli("import", page, "--catalog", tmp_path / "cat", exit_code=1)
+    lines = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert [int(line.split(":")[1]) for line in lines] == list(range(11, 5011))
+    assert lines[4095].endswith("left out: '::error::forged \\x1b[31mred'")
+    assert "\x1b" not in result.stderr

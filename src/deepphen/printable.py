@@ -26,9 +26,12 @@ _SPACING = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 # space and word joiner hide no text, and have uses: a page's hyphenation, a checklist's
 # "@\u200bname" that mentions nobody.)
 _HIDING = r"\u2061-\u2064\u206a-\u206f\U000e0000-\U000e007f"
-_CONTROL = (r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-            r"\ufeff\ufff9-\ufffb\u2028\u2029" + _HIDING)
+_NOT_C0 = (r"\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+           r"\ufeff\ufff9-\ufffb\u2028\u2029" + _HIDING)
+_CONTROL = r"\x00-\x1f" + _NOT_C0
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
+# The same but '\t' and '\n': the layout ``printable(keep_layout=True)`` keeps.
+_LAYOUT_CONTROL_RE = re.compile(rf"[\x00-\x08\x0b-\x1f{_NOT_C0}]")
 _CONTROL_RUN_RE = re.compile(f"[{_CONTROL}]+")
 # In JSON, json.dumps already escapes C0; these are the rest, escaped as \\uXXXX. Lone
 # surrogates too: a file name that is no UTF-8 (a paper's key) holds them, and UTF-8 cannot
@@ -51,6 +54,12 @@ _CI_AFTER_HASH = f"[{_IGNORABLE}]*#[{_IGNORABLE}A-Za-z]*\\["
 CI_HASH_FOLLOWS = f"(?={_CI_AFTER_HASH})"
 _CI_ANYWHERE_RE = re.compile("#" + CI_HASH_FOLLOWS)
 _CI_OPENING_RE = re.compile("#" + _CI_AFTER_HASH)
+# What an opening needs at the least: two ':' with at most ignorable characters between
+# them, or '##['. Text without them (most text, every "file:line: message") is inert as it
+# is, found in one scan: an import printing a million problem lines paid two substitutions
+# a line, and a split into cells, for nothing.
+_CI_COLONS_RE = re.compile(f":[{_IGNORABLE}]*:")
+_CI_MAYBE_RE = re.compile(f"{_CI_OPENING_RE.pattern}|{_CI_COLONS_RE.pattern}")
 
 
 def ci_inert(text: str) -> str:
@@ -75,7 +84,7 @@ def ci_inert_document(text: str, hash_sign: str, colon: str) -> str:
     "&#58;" in HTML): what the document shows is unchanged. Ordinary text is unchanged."""
     if "#" in text:
         text = _CI_ANYWHERE_RE.sub(hash_sign.replace("\\", "\\\\"), text)
-    if ":" in text:
+    if ":" in text and _CI_COLONS_RE.search(text):
         text = _CI_DOCUMENT_LINE_START_RE.sub(r"\1" + colon.replace("\\", "\\\\"), text)
     return text
 
@@ -117,7 +126,7 @@ def printable(text: str, *, keep_layout: bool = False) -> str:
     printable; each cell is checked as a line's start.
     """
     if keep_layout:
-        if not _CONTROL_RE.search(text) and ":" not in text and "#" not in text:
+        if not _LAYOUT_CONTROL_RE.search(text) and not _CI_MAYBE_RE.search(text):
             return text
         return "\n".join("\t".join(printable(cell) for cell in line.rstrip("\r").split("\t"))
                          for line in text.split("\n"))

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deepphen.cli.app import app, handle_errors
-from deepphen.cli.output import echo, is_terminal, print_json
+from deepphen.cli.output import echo, echo_lines, is_terminal, print_json
 from deepphen.errors import EXIT_FINDINGS, EXIT_OK, DeepphenError
-from deepphen.printable import printable
 
 if TYPE_CHECKING:
     from deepphen.importer import ImportResult
@@ -123,8 +122,7 @@ def import_command(
         })
     else:
         # Diagnostics on stderr, as every command prints them; stdout keeps the summary.
-        for line in iter_problem_lines(result):
-            echo(printable(line), err=True)
+        echo_lines(iter_problem_lines(result), err=True)
         echo(f"imported {result.summary()} into {root}")
     raise typer.Exit(EXIT_FINDINGS if result.problems else EXIT_OK)
 
@@ -146,8 +144,8 @@ def _merge(list_file: Path, result: ImportResult, catalog: Path | None, page: st
             "problems": [p._asdict() for p in merged.problems],
         })
     else:
-        for p in merged.problems:
-            echo(printable(f"{list_file}:{p.line}: {p.level}: {p.message}"), err=True)
+        echo_lines((f"{list_file}:{p.line}: {p.level}: {p.message}" for p in merged.problems),
+                   err=True)
         echo(f"merged {list_file} into {root} as page {page}: {merged.summary()}")
     report_undismissed(root, merged.dismissals)  # on stderr, whatever the format
     raise typer.Exit(EXIT_FINDINGS if merged.problems else EXIT_OK)

@@ -8,10 +8,11 @@ output is plain text, and NO_COLOR is honoured by rich itself).
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from deepphen.errors import EXIT_USAGE, DeepphenError, NothingFound
@@ -192,6 +193,16 @@ def echo(text: str = "", *, err: bool = False) -> None:
     """Plain output line(s) to stdout (``err``: stderr); no control character in them acts."""
     text = printable(text, keep_layout=True)
     (sys.stderr if err else sys.stdout).write(text if text.endswith("\n") else text + "\n")
+
+
+def echo_lines(lines: Iterable[str], *, err: bool = False) -> None:
+    """Lines of text to stdout (``err``: stderr), one printed line each (a line break in one
+    shows as a space; no control character acts), written thousands at a time: a write a
+    line, each flushed on stderr, cost an import of a million problems half a second."""
+    stream = sys.stderr if err else sys.stdout
+    lines = iter(lines)
+    while chunk := [printable(line) for line in itertools.islice(lines, 4096)]:
+        stream.write("\n".join(chunk) + "\n")
 
 
 def workflow_command(command: str, properties: dict[str, object], message: str) -> None:
