@@ -148,7 +148,7 @@ def reference_printable(text: str, *, keep_layout: bool = False) -> str:
 
 @settings(max_examples=1000)
 @given(st.lists(st.sampled_from([":", "::", "#", "##[", "##vso[", "[", " ", "\t", "\n", "\r",
-                                 "\u200b", "\u00ad", "\u2060", "\x1b", "\u2028", "a", "'"]),
+                                 "\u200b", "\u00ad", "\u2060", "\x1b", "\x7f", "\u2028", "a", "'"]),
                 max_size=12).map("".join))
 def test_printable_skips_only_text_it_would_leave_alone(text: str) -> None:
     """printable and ci_inert_document return text at once when one scan finds no control
