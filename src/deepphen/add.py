@@ -31,8 +31,8 @@ from deepphen.suggest import (
     normalize_keywords,
 )
 from deepphen.suggest import suggest_keywords as _suggest_keywords
-from deepphen.tidy import tidy_authors, tidy_title, unfit
-from deepphen.vocab import Vocabulary, fold_distinct
+from deepphen.tidy import keyword_vocabulary, tidy_authors, tidy_title, unfit
+from deepphen.vocab import fold_distinct
 
 if TYPE_CHECKING:
     from deepphen.arxiv import ArxivEntry, Client
@@ -139,7 +139,7 @@ def with_keywords(root: Path, proposal: Proposal, given: Sequence[str]) -> Propo
     """``proposal`` with key words chosen after it was planned (add's prompt on a terminal),
     mapped to the catalog's spelling as ``-k``'s are. Raises DeepphenError for more than an
     entry may have."""
-    vocab = Vocabulary.from_papers(store.Catalog.load(root).papers)
+    vocab = keyword_vocabulary(store.Catalog.load(root).papers)
     choices = normalize_keywords(vocab, given)
     keywords = [c.spelling for c in choices]
     _check_keyword_count(keywords)
@@ -301,7 +301,7 @@ def plan_additions(
                             path=root / store.SETTINGS_FILE,
                             hint="add a [[sections]] table with a heading and a slug")
     section = resolve_section(cat.settings, options.section) if options.section else None
-    vocab = Vocabulary.from_papers(cat.papers)
+    vocab = keyword_vocabulary(cat.papers)
     choices = normalize_keywords(vocab, options.keywords)
     keywords = [c.spelling for c in choices]
     _check_keyword_count(keywords)

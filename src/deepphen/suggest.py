@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from deepphen.acronyms import derive
 from deepphen.models import Paper, Section, Settings
-from deepphen.printable import strip_controls
+from deepphen.tidy import keyword_vocabulary, tidy_keyword
 from deepphen.vocab import Vocabulary, fold, keyword_norm
 
 _STOPWORDS = frozenset(re.findall(r"\S+", """
@@ -320,13 +320,14 @@ def normalize_keywords(vocab: Vocabulary, given: Iterable[str]) -> list[KeywordC
     """Map each given key word to the spelling the catalog uses; new ones are kept as given.
 
     A given text holding ';' is several key words, as on the page ("Grokking; Phase
-    Transitions"). Duplicates (after mapping) are dropped, order kept. Control and bidi
-    characters (typed or pasted at a prompt) are dropped, as lint's DP413 fix drops them.
+    Transitions"). Duplicates (after mapping) are dropped, order kept. A key word is written
+    as lint's fixes would write it (deepphen.tidy.tidy_keyword): control and bidi characters
+    typed or pasted at a prompt dropped, typographic quotes made ASCII.
     """
     out: list[KeywordChoice] = []
     seen: set[str] = set()
     for raw in (part.strip() for text in given for part in text.split(";")):
-        text = " ".join(strip_controls(raw).split()).strip(" ;.")
+        text = tidy_keyword(raw).strip(" ;.")
         if not text:
             continue
         spelling = vocab.canonical(text) or text
@@ -344,7 +345,7 @@ class KeywordSuggester:
     """
 
     def __init__(self, papers: Sequence[Paper]) -> None:
-        self.vocab = Vocabulary.from_papers(papers)
+        self.vocab = keyword_vocabulary(papers)
         self.papers = list(papers)
         self.acronyms = derive(self.papers)
         self.postings = Postings(

@@ -1,6 +1,7 @@
-"""The list's way of writing a title and an author list, in one place: what lint's fixes
-write (DP402, DP404, DP405, DP410, DP414) and what ``add`` and ``refresh`` store of arXiv's
-record, so a paper fetched from arXiv passes lint as it comes.
+"""The list's way of writing a title, an author list and a key word, in one place: what
+lint's fixes write (DP402, DP404, DP405, DP409, DP410, DP413, DP414), the spelling a key-word
+group goes by, and what ``add`` and ``refresh`` store of arXiv's record, so a paper fetched
+from arXiv passes lint as it comes.
 
 The functions on lists take a TOML value as a file holds it: an item that is not a string
 is kept as it is (lint reports it elsewhere).
@@ -11,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from deepphen.vocab import fold_distinct
+from deepphen.printable import strip_controls, strip_invisible
+from deepphen.vocab import Vocabulary, fold_distinct
 
 MAX_TITLE = 1_000  # characters; no paper's title is longer, a feed's may be
 MAX_AUTHOR = 300  # characters of one name
@@ -45,6 +47,31 @@ def ends_badly(title: str) -> bool:
     'et al.' are words, '?' and '!' stay."""
     title = title.rstrip()
     return bool(title) and title[-1] in ".,;:" and not title.endswith(("...", "et al."))
+
+
+# A key word's final '.', ';' or ',', every one at once, spaced or not ("Grokking. . ."):
+# the page joins key words with '; ' and ends the line with '.' itself.
+_KEYWORD_END = re.compile(r"[\s.;,]+$")
+
+
+def plain_keyword(keyword: str) -> str:
+    """A key word with single spaces and no final punctuation (lint's DP409 fix)."""
+    return _KEYWORD_END.sub("", " ".join(keyword.split()))
+
+
+def tidy_keyword(keyword: str) -> str:
+    """A key word as the list writes it: what lint's DP409, DP410 and DP413 fixes make of it
+    together (no control or invisible character, ASCII quotes, plain). The spelling a group
+    of variants goes by (deepphen.vocab.Vocabulary's ``spell``), so that DP407 never asks for
+    a spelling another fix rewrites."""
+    return plain_keyword(ascii_quotes(strip_invisible(strip_controls(keyword))))
+
+
+def keyword_vocabulary(papers: Any) -> Vocabulary:
+    """The key-word vocabulary of these papers, each group going by a spelling the list
+    writes (``tidy_keyword``): what lint's DP407 asks for and what ``add`` maps a key word
+    to, so a paper added with the catalog's spelling passes lint."""
+    return Vocabulary.from_papers(papers, tidy_keyword)
 
 
 def ascii_quotes(value: Any) -> Any:

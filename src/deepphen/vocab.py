@@ -264,21 +264,32 @@ def keyword_key(keyword: str) -> str:
 class Vocabulary:
     """Key-word spellings in use, counted, grouped by normalized form (``keyword_key``)."""
 
-    def __init__(self, keywords: Iterable[str]) -> None:
+    def __init__(self, keywords: Iterable[str],
+                 spell: Callable[[str], str] | None = None) -> None:
+        """Count ``keywords``. ``spell`` (deepphen.tidy.tidy_keyword) gives a spelling as
+        the list writes it: the canonical spelling of a group is then the most used of those
+        forms ("Grokking." counting for "Grokking"), never one that lint's fixes rewrite,
+        which made DP407 and DP409 undo each other on every --fix."""
         self.counts: Counter[str] = Counter(k.strip() for k in keywords if k.strip())
         groups: dict[str, list[str]] = {}
         for spelling in sorted(self.counts):
             groups.setdefault(keyword_key(spelling), []).append(spelling)
         self.groups = groups
+        written = {s: (spell(s) if spell else s) or s for s in self.counts}
+        uses: Counter[str] = Counter()
+        for spelling, count in self.counts.items():
+            uses[written[spelling]] += count
         self._canonical = {
-            norm: max(spellings, key=lambda s: (self.counts[s], [-ord(c) for c in s]))
+            norm: max({written[s] for s in spellings},
+                      key=lambda s: (uses[s], [-ord(c) for c in s]))
             for norm, spellings in groups.items()
         }
 
     @classmethod
-    def from_papers(cls, papers: Iterable) -> Vocabulary:
-        """The vocabulary of these papers' key words."""
-        return cls(k for p in papers for k in p.keywords)
+    def from_papers(cls, papers: Iterable,
+                    spell: Callable[[str], str] | None = None) -> Vocabulary:
+        """The vocabulary of these papers' key words (``spell``: see the class)."""
+        return cls((k for p in papers for k in p.keywords), spell)
 
     def canonical(self, keyword: str) -> str | None:
         """The spelling in use for this key word or a variant of it; None if it is new."""

@@ -138,9 +138,9 @@ class Context:
     @cached_property
     def vocabulary(self) -> Any:
         """The catalog's key-word vocabulary (deepphen.vocab.Vocabulary), built once."""
-        from deepphen.vocab import Vocabulary
+        from deepphen.tidy import keyword_vocabulary
 
-        return Vocabulary.from_papers(self.papers)
+        return keyword_vocabulary(self.papers)
 
     @cached_property
     def canonical_keywords(self) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,8 +17,10 @@ from deepphen.tidy import (
     ends_badly,
     et_al_last,
     is_joined,
+    plain_keyword,
     split_joined,
     strip_final,
+    tidy_keyword,
 )
 from deepphen.venues import conference_acronym, plain_venue, year_in
 
@@ -157,7 +158,9 @@ def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     canonical_of = ctx.canonical_keywords
     for keyword in f.paper.keywords:
         canonical = canonical_of.get(keyword.strip())
-        if canonical and canonical != keyword.strip():
+        # Spelt as the group once tidied: its spaces, punctuation, quotes are DP409's,
+        # DP410's and DP413's to report.
+        if canonical and canonical != tidy_keyword(keyword):
             yield Flag(f"key word {keyword!r} is a variant of {canonical!r}", field="keywords",
                        needle=keyword,
                        fix=Fix(f"key word {keyword!r} -> {canonical!r}",
@@ -216,14 +219,8 @@ def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Flag]:
                        hint="use one spelling everywhere, or [ignore] DP408 with a reason")
 
 
-_FINAL_PUNCTUATION = re.compile(r"[\s.;,]+$")
-
-
 def _clean_keywords(values: list[Any]) -> list[Any]:
-    # Every final '.', ';' or ',' at once, spaced or not ("Grokking. . ."): one per run of
-    # the fix left lint --fix needing passes it did not have.
-    cleaned = [_FINAL_PUNCTUATION.sub("", _normal_space(v)) if isinstance(v, str) else v
-               for v in values]
+    cleaned = [plain_keyword(v) if isinstance(v, str) else v for v in values]
     return dedupe_folded([v for v in cleaned if v != ""])
 
 

@@ -1,0 +1,100 @@
+"""``deepphen lint --fix`` as a curator relies on it, over catalogs hypothesis makes up:
+the fixes settle (a second --fix changes no byte), nothing they claim to fix is left, and
+no rule's fix undoes another's (DP407 asked for "Grokking." where DP409 wrote "Grokking",
+and every --fix rewrote the same files back and forth).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deepphen.lint import engine
+from deepphen.suggest import normalize_keywords
+from deepphen.tidy import keyword_vocabulary, tidy_keyword
+from deepphen.vocab import Vocabulary
+from tests.helpers import make_catalog, sample_papers
+
+# Spellings of a few key words as files hold them: case, plural, spaces, final punctuation,
+# typographic quotes, invisible and control characters (DP407, DP409, DP410, DP413).
+KEYWORDS = st.sampled_from([
+    "Grokking", "grokking", "Grokking.", " Grokking. .", "Grokking;", "Neural Collapse",
+    "neural collapse", "Neural  Collapse", "Neural Collapse,", "Large Language Models",
+    "large language model", "Large Language Model.", "Model\u2019s Memory", "Model's Memory",
+    "Model's memory.", "Zero\u200bShot", "ZeroShot", "Double\u2028Descent", "Double Descent",
+])
+TITLES = st.lists(st.sampled_from(["Deep", "Double", "Descent", " ", "  ", ".", ";", ":",
+                                   "\u2019", "\u201c", "\u200b", "\u2028", "...", "?"]),
+                  min_size=1, max_size=6).map("".join)
+AUTHORS = st.sampled_from(["Yuri Burda", "yuri burda", "A & B", "C and D", "et al", "et al.",
+                           "Frankle et al.", "Jos\u00e9 P\u00e9rez", "Jose Perez", "X\u2019Y"])
+URLS = st.sampled_from([
+    "https://arxiv.org/abs/2201.02177", "http://arxiv.org/abs/2201.02177v2",
+    "https://arxiv.org/pdf/2201.02177.pdf", "http://github.com/openai/grok",
+    "https://github.com/openai/grok/", "https://github.com/openai/grok?utm_source=x",
+    "http://github.com/openai/grok?utm_source=x&a=1#Echobox=1", "https://example.org/x?fbclid=1",
+])
+LINKS = st.lists(st.fixed_dictionaries({"label": st.sampled_from(["paper", "Paper", "code",
+                                                                   "coed", "blog"]),
+                                        "url": URLS}), max_size=3)
+PAPER = st.fixed_dictionaries(
+    {"title": TITLES, "authors": st.lists(AUTHORS, max_size=4), "year": st.just(2022),
+     "section": st.just("others"), "keywords": st.lists(KEYWORDS, min_size=1, max_size=6)},
+    optional={"links": LINKS, "venue": st.sampled_from(["*ICLR  2023*", "ICLR 2023", " PNAS "]),
+              "arxiv": st.sampled_from(["2201.02177v2", "arXiv:2201.02177", "2203.01234"])})
+
+
+def catalog_bytes(root: Path) -> dict[str, bytes]:
+    """The catalog's own files (not the lock or the derived cache, both dot-names)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not any(part.startswith(".")
+                                       for part in p.relative_to(root).parts)}
+
+
+@settings(max_examples=40)
+@given(st.lists(PAPER, min_size=1, max_size=4))
+def test_fix_settles_and_leaves_nothing_it_fixes(papers: list[dict]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_catalog(Path(tmp) / "catalog")
+        for i, table in enumerate(papers):
+            # Titles made unique: two papers of one title are DP305's, not a fix's.
+            table = {**table, "title": f"Paper {i} {table['title']}"}
+            (root / "others" / f"p{i}.toml").write_text(tomli_w.dumps(table), encoding="utf-8")
+        _, remaining, _ = engine.fix(root)
+        assert [str(p) for p in remaining if p.fix is not None] == []
+        fixed = catalog_bytes(root)
+        again, _, _ = engine.fix(root)
+        assert again == []
+        assert catalog_bytes(root) == fixed
+
+
+def test_a_group_goes_by_the_spelling_lint_fixes_write(tmp_path: Path) -> None:
+    """Two papers write "Grokking." and one "Grokking": the group went by "Grokking.", so
+    DP407 respelt the third as "Grokking." while DP409 cleaned the two to "Grokking"."""
+    papers = sample_papers()
+    for paper, keyword in zip(papers, ["Grokking.", "Grokking.", "grokking"], strict=False):
+        paper.keywords = [keyword]
+    root = make_catalog(tmp_path / "catalog", papers)
+    changes, remaining, _ = engine.fix(root)
+    assert {c.rule for c in changes} >= {"DP407", "DP409"}
+    assert [p for p in remaining if p.rule in ("DP407", "DP409")] == []
+    assert engine.fix(root)[0] == []
+    texts = [p.read_text(encoding="utf-8") for p in root.glob("*/*.toml")]
+    assert sum('"Grokking",' in t for t in texts) == 3
+
+
+def test_the_spelling_add_maps_a_key_word_to_passes_lint() -> None:
+    papers = sample_papers()
+    for paper in papers[:3]:
+        paper.keywords = ["Model\u2019s  Memory."]
+    assert Vocabulary.from_papers(papers).canonical("model's memory") == "Model\u2019s  Memory."
+    vocab = keyword_vocabulary(papers)
+    assert vocab.canonical("model's memory") == "Model's Memory"
+    given_ = ["model\u2019s memory", "Zero\u200bShot"]
+    assert [c.spelling for c in normalize_keywords(vocab, given_)] == ["Model's Memory",
+                                                                      "ZeroShot"]
+    assert tidy_keyword(" Grokking\u2028Phase . ; ") == "Grokking Phase"
