@@ -21,6 +21,7 @@ from deepphen.comments import deepest_line, key_line, long_integer_line
 from deepphen.errors import CatalogError, CatalogNotFound
 from deepphen.models import FieldError, Paper, Settings
 from deepphen.paths import (
+    PRIVATE_PREFIXES,
     SETTINGS_FILE,
     inside,
     page_problem,
@@ -309,6 +310,29 @@ def refuse_linked_folder(path: Path) -> None:
                            path=path.parent, hint="replace the link with a real folder")
 
 
+def written_paper_file(root: Path, path: Path) -> Path:
+    """The file a write of the paper file ``path`` replaces: ``path`` itself, or, when it is
+    a symbolic link, the paper file the link leads to, written through so the link stays (as
+    the page and dismissed.toml are): replacing the link turned it into a copy, and the file
+    it shared went stale. CatalogError for a section folder that is a link
+    (``refuse_linked_folder``) and for a link that loops or leads to no paper file of this
+    catalog (out of it, to a file at its top such as catalog.toml, into deepphen's folder)."""
+    refuse_linked_folder(path)
+    if not path.is_symlink():
+        return path
+    try:
+        target, base = resolved(path), resolved(Path(root))
+    except OSError:
+        target = base = None
+    rel = target.relative_to(base).parts if target and target.is_relative_to(base) else ()
+    if (len(rel) < 2 or rel[0].startswith(PRIVATE_PREFIXES) or target is None
+            or target.suffix != ".toml" or not target.is_file()):
+        raise CatalogError("is a symbolic link that leads to no paper file of the catalog; "
+                           "refusing to write through it", path=path,
+                           hint="replace the link with the paper file")
+    return target
+
+
 def page_path(root: Path, settings: Settings) -> Path | None:
     """Where the generated page (``page`` in catalog.toml) is, or None when there is none.
 
@@ -411,14 +435,14 @@ def write_paper(root: Path, paper: Paper, *, path: Path | None = None) -> Path:
     A new paper goes to ``<section>/<key>.toml``; an edited one goes back to ``path``, the file
     it was read from, even when its section field names another folder. Refused: a path
     outside the catalog, and a section folder that is a symbolic link (in a catalog someone
-    shared, a cloned repository, the link could point anywhere).
+    shared, a cloned repository, the link could point anywhere). A paper file that is a link
+    is written through (``written_paper_file``).
     """
     if path is None:
         path = paper_path(root, paper)
     elif not (Path(path).parent.parent == Path(root) and inside(root, Path(path).parent)):
         raise CatalogError("not a paper file of the catalog; refusing to write it", path=path)
-    refuse_linked_folder(path)
-    rewrite_file(root, path, paper_to_toml(paper))
+    rewrite_file(root, written_paper_file(root, path), paper_to_toml(paper))
     return path
 
 

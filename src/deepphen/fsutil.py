@@ -244,8 +244,12 @@ class Journal:
         self.tmp_dir = tmp_dir
 
     def remember(self, path: Path) -> None:
-        """Keep ``path``'s current bytes (or its absence) before it is first changed."""
+        """Keep ``path``'s current bytes (or its absence) before it is first changed. A
+        symbolic link is remembered as the file it leads to, which writers write through:
+        restoring the link's path replaced the link with a copy."""
         path = Path(path)
+        if path.is_symlink() and path.is_file():
+            path = Path(os.path.realpath(path))
         if path in self.saved:
             return
         try:

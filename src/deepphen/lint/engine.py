@@ -210,11 +210,11 @@ def _apply(root: Path, findings: list[Finding], journal: Any,
                 done.append((finding, fix))
         if new is None or new == old:
             continue
-        if edits:  # a paper file: never written through a linked section folder
-            catalog.refuse_linked_folder(path)
-        journal.remember(path)
+        # A paper file: never through a linked section folder; through a link to one.
+        written = catalog.written_paper_file(root, path) if edits else path
+        journal.remember(written)
         # A paper file keeps its line ends and byte-order mark; a page is export's bytes.
-        (catalog.rewrite_file if edits else catalog.write_file)(root, path, new)
+        (catalog.rewrite_file if edits else catalog.write_file)(root, written, new)
         changes.extend(AppliedFix(path.as_posix(), f.rule, fix.description)
                        for f, fix in done or group)
     return changes

@@ -1,23 +1,29 @@
-"""``deepphen lint --fix`` as a curator relies on it, over catalogs hypothesis makes up:
-the fixes settle (a second --fix changes no byte), nothing they claim to fix is left, and
-no rule's fix undoes another's (DP407 asked for "Grokking." where DP409 wrote "Grokking",
-and every --fix rewrote the same files back and forth).
+"""``deepphen lint --fix`` as a curator relies on it.
+
+Over catalogs hypothesis makes up, the fixes settle (a second --fix changes no byte),
+nothing they claim to fix is left, and no rule's fix undoes another's (DP407 asked for
+"Grokking." where DP409 wrote "Grokking", and every --fix rewrote the same files back and
+forth). A paper file that is a symbolic link stays one: its file is fixed through it.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
+import pytest
 import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deepphen import catalog, fsutil
+from deepphen.errors import CatalogError
 from deepphen.lint import engine
 from deepphen.suggest import normalize_keywords
 from deepphen.tidy import keyword_vocabulary, tidy_keyword
 from deepphen.vocab import Vocabulary
-from tests.helpers import make_catalog, sample_papers
+from tests.helpers import make_catalog, sample_papers, tree
 
 # Spellings of a few key words as files hold them: case, plural, spaces, final punctuation,
 # typographic quotes, invisible and control characters (DP407, DP409, DP410, DP413).
@@ -98,3 +104,77 @@ def test_the_spelling_add_maps_a_key_word_to_passes_lint() -> None:
     assert [c.spelling for c in normalize_keywords(vocab, given_)] == ["Model's Memory",
                                                                       "ZeroShot"]
     assert tidy_keyword(" Grokking\u2028Phase . ; ") == "Grokking Phase"
+
+
+def linked_paper(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A catalog whose others/ paper file is a link into the catalog's own .store/ folder,
+    its title ending in a period (DP402, fixable): (root, link, the file it leads to)."""
+    root = make_catalog(tmp_path / "catalog")
+    link = root / "others" / "1803.03635.toml"
+    target = root / ".store" / link.name
+    target.parent.mkdir()
+    text = link.read_text(encoding="utf-8").replace("Networks\"", "Networks.\"", 1)
+    target.write_text(text, encoding="utf-8")
+    link.unlink()
+    link.symlink_to(os.path.relpath(target, link.parent))
+    return root, link, target
+
+
+def test_fix_writes_a_linked_paper_file_through_its_link(tmp_path: Path, run_cli) -> None:
+    """--fix replaced the link with a fixed copy: the file it shared kept the fault."""
+    root, link, target = linked_paper(tmp_path)
+    out = run_cli("lint", "--fix", "--catalog", root).stdout
+    assert f"{link.as_posix()}: fixed: removed the title's final punctuation (DP402)" in out
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert 'Networks"' in target.read_text(encoding="utf-8")
+    before = tree(tmp_path)
+    assert run_cli("lint", "--fix", "--catalog", root).stdout == ""
+    assert tree(tmp_path) == before
+
+
+def test_a_fix_undone_leaves_a_linked_paper_file_a_link(tmp_path: Path, monkeypatch,
+                                                        run_cli) -> None:
+    """The journal put the old text back at the link's path: a copy where the link was."""
+    root, link, target = linked_paper(tmp_path)
+    later = root / "others" / "zz-later.toml"  # fixed after the link's file
+    later.write_text(target.read_text(encoding="utf-8").replace("The Lottery", "A Lottery"),
+                     encoding="utf-8")
+    before = tree(tmp_path)
+    real = fsutil.atomic_write_bytes
+
+    def failing(path: Path, data: bytes, **kwargs: object) -> None:
+        if Path(path) == later:
+            raise fsutil.os_error("write", OSError(28, "No space left on device"), path)
+        real(path, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fsutil, "atomic_write_bytes", failing)
+    result = run_cli("lint", "--fix", "--catalog", root, exit_code=2)
+    assert "No space left on device" in result.stderr
+    assert link.is_symlink()
+    assert tree(tmp_path) == before
+
+
+def test_a_paper_written_back_through_a_link_stays_linked(tmp_path: Path) -> None:
+    """refresh --write writes a paper back where it was read, as lint --fix does."""
+    root, link, target = linked_paper(tmp_path)
+    paper = catalog.read_paper(link)
+    paper.venue = "ICLR 2019 (oral)"
+    catalog.write_paper(root, paper, path=link)
+    assert link.is_symlink() and catalog.read_paper(target).venue == "ICLR 2019 (oral)"
+
+
+@pytest.mark.parametrize("target", ["catalog.toml", ".deepphen-cache/x.toml", "../x.toml",
+                                    "others/missing.toml", "README.md"])
+def test_no_paper_is_written_through_a_link_to_another_kind_of_file(target: str,
+                                                                   tmp_path: Path) -> None:
+    root = make_catalog(tmp_path / "catalog")
+    (tmp_path / "x.toml").write_text("", encoding="utf-8")
+    (root / ".deepphen-cache").mkdir(exist_ok=True)
+    (root / ".deepphen-cache" / "x.toml").write_text("", encoding="utf-8")
+    (root / "README.md").write_text("", encoding="utf-8")
+    link = root / "others" / "2201.99999.toml"
+    link.symlink_to(os.path.relpath(root / target, link.parent))
+    before = tree(tmp_path)
+    with pytest.raises(CatalogError, match="leads to no paper file"):
+        catalog.written_paper_file(root, link)
+    assert tree(tmp_path) == before
