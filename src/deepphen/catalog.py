@@ -125,8 +125,13 @@ def read_toml(path: Path) -> dict:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        # TOML ends a line in LF or CR LF only: a file saved with old Mac line ends (CR) is
+        # one long line, whose error says nothing of why.
+        lone_cr = re.search(r"\r(?!\n)", text) is not None
         error = CatalogError(f"TOML syntax error: {message}", path=path,
-                             line=getattr(exc, "lineno", None))
+                             line=getattr(exc, "lineno", None),
+                             hint="its lines end in CR alone: save it with LF (or CR LF) line "
+                                  "ends" if lone_cr else None)
         error.column = getattr(exc, "colno", None)
         raise error from exc
     except RecursionError as exc:
@@ -212,6 +217,9 @@ def section_headings(root: Path) -> dict[str, str]:
     return headings
 
 
+PAPER_FORM_HINT = "docs/catalog-format.md, under 'Paper files', gives each field's form"
+
+
 def read_paper(path: Path) -> Paper:
     """Read and validate one paper file; its key is the file name without ``.toml``."""
     data = read_toml(path)
@@ -219,8 +227,7 @@ def read_paper(path: Path) -> Paper:
         return Paper.from_dict(data, key=path.stem, path=path)
     except FieldError as exc:
         raise CatalogError(str(exc), path=path, line=field_line(path, exc.field, exc.index),
-                           hint="docs/catalog-format.md, under 'Paper files', gives each "
-                                "field's form") from exc
+                           hint=PAPER_FORM_HINT) from exc
 
 
 def paper_files(root: Path) -> Iterator[Path]:

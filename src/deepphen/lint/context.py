@@ -35,6 +35,7 @@ class PaperFile:
     paper: Paper | None = None
     parse_error: CatalogError | None = None  # not UTF-8 or not TOML
     field_error: FieldError | None = None  # TOML, but a field is missing or mistyped
+    field_errors: list[FieldError] = field(default_factory=list)  # every one: field_error first
 
     @property
     def folder(self) -> str:
@@ -109,8 +110,35 @@ def read_file(path: Path, root: Path) -> PaperFile:
     try:
         paper = Paper.from_dict(data, key=path.stem, path=path)
     except FieldError as exc:
-        return PaperFile(path, rel, data=data, field_error=exc)
+        return PaperFile(path, rel, data=data, field_error=exc,
+                         field_errors=every_field_error(data, exc))
     return PaperFile(path, rel, data=data, paper=paper)
+
+
+# What a required field stands in with while the rest of a table is checked.
+_STAND_IN = {"title": "-", "year": 2000, "section": "-"}
+
+
+def every_field_error(data: dict[str, Any], first: FieldError) -> list[FieldError]:
+    """Every field of a paper table that is missing or mistyped, ``first`` (the one
+    Paper.from_dict met first) first: each is set aside (a required one given a stand-in)
+    and the table read again. A file of wrong types everywhere took a lint run per field."""
+    errors, probe = [first], dict(data)
+    while len(errors) <= len(probe) + len(_STAND_IN):  # each round sets one field aside
+        name = errors[-1].field
+        if name in _STAND_IN:
+            probe[name] = _STAND_IN[name]
+        else:
+            probe.pop(name, None)
+        try:
+            Paper.from_dict(probe)
+        except FieldError as exc:
+            if any(exc.field == e.field for e in errors):  # set aside, yet again: stop
+                break
+            errors.append(exc)
+        else:
+            break
+    return errors
 
 
 @dataclass

@@ -7,6 +7,7 @@ import shlex
 from collections.abc import Iterator
 
 from deepphen import ids
+from deepphen.catalog import PAPER_FORM_HINT
 from deepphen.errors import did_you_mean, unknown_name_hint
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import RULES, Flag, rule
@@ -22,8 +23,9 @@ def toml_syntax(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     Good: ``title = "Grokking"``
     """
     if f.parse_error is not None:
+        # The reader's hint ("save the file as UTF-8", "write it as a string") is the fix.
         yield Flag(f.parse_error.message, line=f.parse_error.line or 1,
-                   column=f.parse_error.column)
+                   column=f.parse_error.column, hint=f.parse_error.hint)
 
 
 @rule("DP102", "unknown-key", "error", "Every key of a paper file is a known field.",
@@ -62,15 +64,15 @@ def required_field(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 @rule("DP104", "field-type", "error", "Every field has the type the format defines.",
       needs_paper=False)
 def field_type(f: PaperFile, ctx: Context) -> Iterator[Flag]:
-    """Types are those of docs/catalog-format.md.
+    """Types are those of docs/catalog-format.md; every field at fault is reported at once.
 
     Bad:  ``year = "2022"``
     Good: ``year = 2022``
     """
-    err = f.field_error
-    if err is not None and not (err.field in REQUIRED_FIELDS and f.data is not None
-                                and err.field not in f.data):
-        yield Flag(str(err), field=err.field)
+    for err in f.field_errors:
+        if not (err.field in REQUIRED_FIELDS and f.data is not None
+                and err.field not in f.data):  # missing: DP103's
+            yield Flag(str(err), field=err.field, index=err.index, hint=PAPER_FORM_HINT)
 
 
 @rule("DP105", "file-name", "error", "A paper file is named after its key: arXiv id or slug.")
