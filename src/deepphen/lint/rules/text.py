@@ -345,7 +345,7 @@ def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
                         and (has_control(ch) or not strip_invisible(ch))), None)
             if bad is not None:
                 yield Flag(f"{control_kind(bad)} character U+{ord(bad):04X} in {name}",
-                           field=name,
+                           field=name, needle=text,  # its line in a list, not the list's
                            fix=Fix(f"removed control characters from {name}",
                                   edit=_edit_field(name, _strip_controls_except(allowed))))
                 break
