@@ -32,7 +32,11 @@ KEYWORDS = st.sampled_from([
     "neural collapse", "Neural  Collapse", "Neural Collapse,", "Large Language Models",
     "large language model", "Large Language Model.", "Model\u2019s Memory", "Model's Memory",
     "Model's memory.", "Zero\u200bShot", "ZeroShot", "Double\u2028Descent", "Double Descent",
+    ".", " ; ",
 ])
+# A file may silence a fixable rule: the others must still settle around what it keeps.
+IGNORES = st.dictionaries(st.sampled_from(["DP402", "DP407", "DP409", "DP410", "DP413"]),
+                          st.just("kept as the paper writes it"), max_size=2)
 TITLES = st.lists(st.sampled_from(["Deep", "Double", "Descent", " ", "  ", ".", ";", ":",
                                    "\u2019", "\u201c", "\u200b", "\u2028", "...", "?"]),
                   min_size=1, max_size=6).map("".join)
@@ -51,7 +55,8 @@ PAPER = st.fixed_dictionaries(
     {"title": TITLES, "authors": st.lists(AUTHORS, max_size=4), "year": st.just(2022),
      "section": st.just("others"), "keywords": st.lists(KEYWORDS, min_size=1, max_size=6)},
     optional={"links": LINKS, "venue": st.sampled_from(["*ICLR  2023*", "ICLR 2023", " PNAS "]),
-              "arxiv": st.sampled_from(["2201.02177v2", "arXiv:2201.02177", "2203.01234"])})
+              "arxiv": st.sampled_from(["2201.02177v2", "arXiv:2201.02177", "2203.01234"]),
+              "ignore": IGNORES})
 
 
 def catalog_bytes(root: Path) -> dict[str, bytes]:
@@ -61,7 +66,7 @@ def catalog_bytes(root: Path) -> dict[str, bytes]:
                                        for part in p.relative_to(root).parts)}
 
 
-@settings(max_examples=40)
+@settings(max_examples=60)
 @given(st.lists(PAPER, min_size=1, max_size=4))
 def test_fix_settles_and_leaves_nothing_it_fixes(papers: list[dict]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

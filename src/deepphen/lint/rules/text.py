@@ -157,10 +157,10 @@ def keyword_variant(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """
     canonical_of = ctx.canonical_keywords
     for keyword in f.paper.keywords:
-        canonical = canonical_of.get(keyword.strip())
+        canonical, tidy = canonical_of.get(keyword.strip()), tidy_keyword(keyword)
         # Spelt as the group once tidied: its spaces, punctuation, quotes are DP409's,
-        # DP410's and DP413's to report.
-        if canonical and canonical != tidy_keyword(keyword):
+        # DP410's and DP413's to report (as is a key word of punctuation alone, "").
+        if canonical and tidy and canonical != tidy:
             yield Flag(f"key word {keyword!r} is a variant of {canonical!r}", field="keywords",
                        needle=keyword,
                        fix=Fix(f"key word {keyword!r} -> {canonical!r}",
