@@ -90,3 +90,25 @@ def test_a_file_that_does_not_parse_says_how_to_mend_it(tmp_path: Path, run_cli)
     assert "; save the file as UTF-8 (DP101)" in hints["a.toml"]
     assert "; its lines end in CR alone: save it with LF" in hints["b.toml"]
     assert "; write it as a string (DP101)" in hints["c.toml"]
+
+
+def test_a_misplaced_paper_is_never_told_to_move_out_of_the_catalog(tmp_path: Path) -> None:
+    """DP106 said 'git mv others/x.toml ../../tmp/x.toml' for section = "../../tmp", and
+    'set section = "odd\\"' (no TOML) for a paper in a folder that is no section."""
+    import tomllib
+
+    root = make_catalog(tmp_path / "catalog")
+    path = root / "others" / "1803.03635.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('section = "others"',
+                                                             'section = "../../tmp"'),
+                    encoding="utf-8")
+    odd = root / "odd\\" / "1803.03635.toml"
+    odd.parent.mkdir()
+    odd.write_text(path.read_text(encoding="utf-8").replace('"../../tmp"', '"nowhere"'),
+                   encoding="utf-8")
+    hints = {f.path: f.fix_hint for f in engine.run(root) if f.rule == "DP106"}
+    assert hints[path.as_posix()] == 'set section = "others"'
+    assert "git mv" not in hints[odd.as_posix()] and "set section" in hints[odd.as_posix()]
+    for hint in hints.values():
+        if hint.startswith("set section = "):
+            tomllib.loads(hint.removeprefix("set "))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Iterator
@@ -121,10 +122,15 @@ def file_folder(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """
     section = f.paper.section
     if section != f.folder:
+        # Only a known section is somewhere to move to ("../../tmp" is a path out of the
+        # catalog) or a value to set (a folder named "odd\\" is no section, nor TOML as is).
+        slugs = {s.slug for s in ctx.settings.sections}
+        ways = ([f"move it: {_git_mv(ctx, f, f'{section}/{f.path.name}')}"] if section in slugs
+                else []) + ([f"set section = {json.dumps(f.folder)}"] if f.folder in slugs
+                            else [])
         yield Flag(f"section '{section}' but the file is in folder '{f.folder}'",
-                   field="section",
-                   hint=f"move it: {_git_mv(ctx, f, f'{section}/{f.path.name}')}, or set section = "
-                       f"\"{f.folder}\"")
+                   field="section", hint=", or ".join(ways) or "set section to the slug of "
+                   "one of catalog.toml's sections, and move the file into that folder")
 
 
 @rule("DP107", "ignore-entry", "error",
