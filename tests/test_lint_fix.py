@@ -183,3 +183,30 @@ def test_no_paper_is_written_through_a_link_to_another_kind_of_file(target: str,
     with pytest.raises(CatalogError, match="leads to no paper file"):
         catalog.written_paper_file(root, link)
     assert tree(tmp_path) == before
+
+
+def test_a_paper_in_a_linked_section_folder_is_not_offered_a_fix(tmp_path: Path,
+                                                                 run_cli) -> None:
+    """lint said "fixable with --fix" of a paper file in a section folder that is a link,
+    and --fix then refused it with exit 2, fixing no other file either."""
+    root, _, target = linked_paper(tmp_path)  # others/1803.03635.toml: DP402, fixable
+    store = root / ".linked-section"
+    store.mkdir()
+    held = store / "2201.02177.toml"
+    emergence = root / "emergence-and-phase-transitions"
+    held.write_text((emergence / "2201.02177.toml").read_text(encoding="utf-8").replace(
+        "Datasets\"", "Datasets.\""), encoding="utf-8")
+    (emergence / "2201.02177.toml").unlink()
+    emergence.rmdir()
+    emergence.symlink_to(store.name, target_is_directory=True)
+    before = held.read_bytes()
+    out = run_cli("lint", "--catalog", root).stdout
+    assert "1 fixable with --fix" in out  # the linked paper file's own, not the folder's
+    [line] = [line for line in out.splitlines() if "emergence-and-phase-transitions/" in line]
+    assert "fix it by hand (removed the title's final punctuation)" in line
+    assert "section folder is a symbolic link" in line
+    result = run_cli("lint", "--fix", "--catalog", root)  # a warning left: exit 0
+    assert "fixed: removed the title's final punctuation (DP402)" in result.stdout
+    assert held.read_bytes() == before and emergence.is_symlink()
+    assert 'Networks"' in target.read_text(encoding="utf-8")
+    assert "fixable with --fix" not in result.stdout

@@ -73,9 +73,28 @@ def _finding(ctx: Context, rule_obj: Rule, flag: Flag, file: PaperFile | None) -
             path = _display(ctx.root, target.relative_to(ctx.root).as_posix())
         except ValueError:
             path = target.as_posix()
-    hint = flag.hint or (flag.fix.todo if flag.fix else None)
+    fix = flag.fix
+    refusal = _refusal(ctx, file) if fix is not None and fix.edit and file else None
+    if refusal is not None:  # lint offered a fix --fix then refused for the whole catalog
+        hint, fix = f"fix it by hand ({fix.description}); 'deepphen lint --fix' does not " \
+                    f"write it: {refusal}", None
+    else:
+        hint = flag.hint or (fix.todo if fix else None)
     return Finding(path, line, col, rule_obj.id, ctx.config.level(rule_obj), flag.message, hint,
-                   flag.fix)
+                   fix)
+
+
+def _refusal(ctx: Context, file: PaperFile) -> CatalogError | None:
+    """Why --fix may not write this paper file (catalog.written_paper_file: its section
+    folder is a symbolic link, or it is a link to no paper file), or None; once per file."""
+    def ask() -> CatalogError | None:
+        try:
+            catalog.written_paper_file(ctx.root, file.path)
+        except CatalogError as exc:
+            return exc
+        return None
+
+    return ctx.memo(f"refusal:{file.rel}", ask)
 
 
 def check(ctx: Context, select: Iterable[str] | None = None) -> list[Finding]:
