@@ -188,7 +188,8 @@ def test_no_paper_is_written_through_a_link_to_another_kind_of_file(target: str,
 def test_a_paper_in_a_linked_section_folder_is_not_offered_a_fix(tmp_path: Path,
                                                                  run_cli) -> None:
     """lint said "fixable with --fix" of a paper file in a section folder that is a link,
-    and --fix then refused it with exit 2, fixing no other file either."""
+    and --fix then refused it with exit 2, fixing no other file either. It is left alone and
+    named, as a file holding a comment is, and the others are fixed."""
     root, _, target = linked_paper(tmp_path)  # others/1803.03635.toml: DP402, fixable
     store = root / ".linked-section"
     store.mkdir()
@@ -205,8 +206,27 @@ def test_a_paper_in_a_linked_section_folder_is_not_offered_a_fix(tmp_path: Path,
     [line] = [line for line in out.splitlines() if "emergence-and-phase-transitions/" in line]
     assert "fix it by hand (removed the title's final punctuation)" in line
     assert "section folder is a symbolic link" in line
-    result = run_cli("lint", "--fix", "--catalog", root)  # a warning left: exit 0
+    result = run_cli("lint", "--fix", "--catalog", root, exit_code=1)  # a file left alone
     assert "fixed: removed the title's final punctuation (DP402)" in result.stdout
+    assert result.stderr == (f"deepphen: warning: {emergence}: section folder is a symbolic "
+                             "link; refusing to write through it (replace the link with a "
+                             "real folder)\n")
     assert held.read_bytes() == before and emergence.is_symlink()
     assert 'Networks"' in target.read_text(encoding="utf-8")
     assert "fixable with --fix" not in result.stdout
+
+
+def test_lint_never_promises_a_fix_that_fix_leaves_undone(tmp_path: Path, run_cli) -> None:
+    """A file holding a comment is left alone by --fix; lint still counted its findings
+    "fixable with --fix" before and after, sending the curator round again."""
+    root = make_catalog(tmp_path / "catalog")
+    path = root / "others" / "1803.03635.toml"
+    text = path.read_text(encoding="utf-8").replace("Networks\"", "Networks.\"", 1)
+    path.write_text(text + "# the journal version is on its way\n", encoding="utf-8")
+    for args in (("lint",), ("lint", "--fix"), ("lint",)):
+        result = run_cli(*args, "--catalog", root, exit_code=None)
+        assert "fixable with --fix" not in result.stdout
+        [line] = [line for line in result.stdout.splitlines() if "(DP402)" in line]
+        assert "fix it by hand (removed the title's final punctuation): a comment" in line
+    assert path.read_text(encoding="utf-8").endswith("on its way\n")
+    assert result.exit_code == 0  # a warning

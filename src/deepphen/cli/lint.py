@@ -83,24 +83,13 @@ def lint_command(
             # Changes go to stderr so that --format json stays parseable on stdout.
             # Cut as findings are: a fix quoting a value of megabytes is one line to read.
             echo(printable(elide(str(change), MESSAGE_SHOWN)), err=fmt != "text")
-        for problem in kept:  # a file --fix left alone: its findings remain
+        for problem in kept:  # a file --fix left alone: its findings say to fix it by hand
             warn(str(problem))
-        problems = _unfixable_in(problems, {Path(k.path) for k in kept if k.path})
     else:
         problems = engine.run(root, select)
     _render(problems, fmt)
     failing = [p for p in problems if p.level == "error" or strict]
     raise typer.Exit(EXIT_FINDINGS if failing or kept else EXIT_OK)
-
-
-def _unfixable_in(problems: list, kept: set[Path]) -> list:
-    """The findings, those in files --fix had to leave alone (a comment) no longer counted
-    "fixable with --fix" nor told to run it: it just did, and could not."""
-    import dataclasses
-
-    return [dataclasses.replace(p, fix=None, fix_hint=f"fix it by hand ({p.fix.description}): "
-                                "a comment in the file keeps 'deepphen lint --fix' off it")
-            if p.fix is not None and Path(p.path) in kept else p for p in problems]
 
 
 def _render(problems: list, fmt: str) -> None:

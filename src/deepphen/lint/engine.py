@@ -75,26 +75,34 @@ def _finding(ctx: Context, rule_obj: Rule, flag: Flag, file: PaperFile | None) -
             path = target.as_posix()
     fix = flag.fix
     refusal = _refusal(ctx, file) if fix is not None and fix.edit and file else None
-    if refusal is not None:  # lint offered a fix --fix then refused for the whole catalog
-        hint, fix = f"fix it by hand ({fix.description}); 'deepphen lint --fix' does not " \
-                    f"write it: {refusal}", None
+    if refusal is not None:  # lint said "fixable with --fix", which then left it alone
+        why = ("a comment in the file keeps 'deepphen lint --fix' off it"
+               if isinstance(refusal, HasComment)
+               else f"'deepphen lint --fix' does not write it: {refusal}")
+        hint, fix = f"fix it by hand ({fix.description}): {why}", None
     else:
         hint = flag.hint or (fix.todo if fix else None)
     return Finding(path, line, col, rule_obj.id, ctx.config.level(rule_obj), flag.message, hint,
-                   fix)
+                   fix, refusal)
 
 
 def _refusal(ctx: Context, file: PaperFile) -> CatalogError | None:
-    """Why --fix may not write this paper file (catalog.written_paper_file: its section
-    folder is a symbolic link, or it is a link to no paper file), or None; once per file."""
+    """Why --fix leaves this paper file as it is, or None; asked once per file, of files
+    with a fix only: a comment rewriting it would drop, a section folder that is a symbolic
+    link, a link to no paper file (catalog.written_paper_file)."""
     def ask() -> CatalogError | None:
         try:
+            problem = comment_problem(file.path, catalog.read_text(file.path), "not fixed",
+                                      NOT_FIXED_HINT)
             catalog.written_paper_file(ctx.root, file.path)
         except CatalogError as exc:
             return exc
-        return None
+        return problem
 
     return ctx.memo(f"refusal:{file.rel}", ask)
+
+
+NOT_FIXED_HINT = "fix it by hand, or remove the comment and run 'deepphen lint --fix' again"
 
 
 def check(ctx: Context, select: Iterable[str] | None = None) -> list[Finding]:
@@ -158,11 +166,12 @@ MAX_FIX_PASSES = 10  # fixes enabling others settle in two or three
 
 
 def fix(root: Path, select: Iterable[str] | None = None
-        ) -> tuple[list[AppliedFix], list[Finding], list[HasComment]]:
+        ) -> tuple[list[AppliedFix], list[Finding], list[CatalogError]]:
     """Apply every safe fix, under the catalog lock, until nothing changes.
 
-    Returns the changes made, the findings that remain, and the paper files left as they
-    are because they hold a comment that rewriting them would drop (their findings remain).
+    Returns the changes made, the findings that remain, and why each paper file with a fix
+    was left as it is (a comment rewriting it would drop, a linked section folder: its
+    findings remain, each saying to fix it by hand).
     Each pass re-reads the files, so fixes that enable others (a canonical link that now
     duplicates another) settle, and a second call finds nothing to do.
     """
@@ -171,12 +180,13 @@ def fix(root: Path, select: Iterable[str] | None = None
     root = Path(root)
     select = list(select) if select is not None else None
     changes: list[AppliedFix] = []
-    kept: dict[Path, HasComment] = {}
+    kept: dict[Path, CatalogError] = {}
     # One journal over every pass: a refusal, a full disk or a signal part-way puts every
     # file, the page included, back as it was.
     with catalog_lock(root), transaction(private_dir(root)) as journal:
         for _ in range(MAX_FIX_PASSES):
             findings = run(root, select)
+            kept.update((Path(p.path), p.refusal) for p in findings if p.refusal is not None)
             fixable = [p for p in findings if p.fix is not None]
             # A whole file written from the catalog (the page) is computed from the files as
             # read: it waits for a pass that edits no paper, so it is written, and reported,
@@ -195,7 +205,7 @@ def fix(root: Path, select: Iterable[str] | None = None
 
 
 def _apply(root: Path, findings: list[Finding], journal: Any,
-           kept: dict[Path, HasComment]) -> list[AppliedFix]:
+           kept: dict[Path, CatalogError]) -> list[AppliedFix]:
     changes: list[AppliedFix] = []
     by_path: dict[Path, list[tuple[Finding, Fix]]] = {}
     for finding in findings:
@@ -210,9 +220,8 @@ def _apply(root: Path, findings: list[Finding], journal: Any,
         edits = [fix for _, fix in group if fix.edit is not None]
         done = []  # the fixes that changed something: one may undo the need for another
         if edits and old is not None:
-            problem = comment_problem(path, old, "not fixed", "fix it by hand, or remove the "
-                                      "comment and run 'deepphen lint --fix' again")
-            if problem is not None:  # a paper file is written from its data: no comments
+            problem = comment_problem(path, old, "not fixed", NOT_FIXED_HINT)
+            if problem is not None:  # one written meanwhile (lint withholds the fix else)
                 kept[path] = problem
                 continue
             data = catalog.read_toml(path)

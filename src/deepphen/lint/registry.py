@@ -86,6 +86,9 @@ class Finding:
     message: str
     fix_hint: str | None = None
     fix: Fix | None = field(default=None, compare=False, repr=False)
+    # Why --fix leaves this finding's file alone (a CatalogError: a comment, a linked
+    # section folder), its fix withheld: the file --fix reports as left as it is.
+    refusal: Any = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message} ({self.rule})"
