@@ -7,6 +7,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
 import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -112,3 +113,36 @@ def test_a_misplaced_paper_is_never_told_to_move_out_of_the_catalog(tmp_path: Pa
     for hint in hints.values():
         if hint.startswith("set section = "):
             tomllib.loads(hint.removeprefix("set "))
+
+
+def test_a_rename_hint_names_an_odd_file_as_it_is(tmp_path: Path, run_cli) -> None:
+    """DP105's 'git mv' quoted the name with shlex, then the line was made printable: an ESC
+    showed as '\\x1b', a line break as a space, and the command named no file. A name that
+    is no UTF-8 crashed lint on a strict UTF-8 stdout (the runner's; PYTHONIOENCODING=utf-8)."""
+    import os
+    import shutil
+    import subprocess
+
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash to read the hint back")
+    root = make_catalog(tmp_path / "catalog")
+    odd = os.fsencode(root / "others") + b"/a\x1b[31mred\xe2\x80\xae b\nc'\xff.toml"
+    os.rename(root / "others" / "1803.03635.toml", odd)
+    out = run_cli("lint", "--catalog", root, "--rule", "DP105", exit_code=1).stdout
+    [line] = [line for line in out.splitlines() if "git mv " in line]
+    assert "\x1b" not in line and "\\xff" in line  # shown, not acted on
+    command = line.split("rename it: ", 1)[1].removesuffix(" (DP105)")
+    words = subprocess.run([bash, "-c", f"set -- {command}; printf '%s\\0' \"$@\""],
+                           capture_output=True, check=True).stdout.split(b"\0")
+    assert words[:3] == [b"git", b"mv", odd]
+
+
+def test_a_name_that_is_no_utf8_prints_as_its_bytes() -> None:
+    from deepphen.printable import printable, shell_word
+
+    name = "others/\udcff\udcfe-\u00e9.toml"  # os.fsdecode(b"others/\xff\xfe-\xc3\xa9.toml")
+    assert printable(name) == "others/\\xff\\xfe-\u00e9.toml"
+    assert printable(name, keep_layout=True).encode("utf-8")  # no surrogate left to raise on
+    assert shell_word(name) == "$'others/\\xff\\xfe-\u00e9.toml'"
+    assert shell_word("plain name.toml") == "'plain name.toml'"

@@ -26,8 +26,11 @@ _SPACING = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 # space and word joiner hide no text, and have uses: a page's hyphenation, a checklist's
 # "@\u200bname" that mentions nobody.)
 _HIDING = r"\u2061-\u2064\u206a-\u206f\U000e0000-\U000e007f"
+# Lone surrogates too: a file name that is no UTF-8 holds them (one per byte), and a UTF-8
+# stream that is not surrogateescape's (PYTHONIOENCODING=utf-8, most UTF-8 locales) raised
+# on them: lint crashed naming such a file. They show as the byte, "\xff".
 _NOT_C0 = (r"\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-           r"\ufeff\ufff9-\ufffb\u2028\u2029" + _HIDING)
+           r"\ufeff\ufff9-\ufffb\u2028\u2029\ud800-\udfff" + _HIDING)
 _CONTROL = r"\x00-\x1f" + _NOT_C0
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 # The same but '\t' and '\n': the layout ``printable(keep_layout=True)`` keeps.
@@ -114,6 +117,8 @@ def _visible(ch: str) -> str:
     if ch in _SPACING:
         return " "
     code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is no UTF-8 (surrogateescape)
+        code -= 0xDC00
     if code < 0x100:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
@@ -123,6 +128,30 @@ def has_control(text: str) -> bool:
     """True when ``text`` holds a control or bidi-formatting character (``printable`` shows
     it escaped)."""
     return _CONTROL_RE.search(text) is not None
+
+
+def shell_word(text: str) -> str:
+    """``text`` (a file name) as one word a shell reads back as it is, shown as it is:
+    ``shlex.quote``, or, when it holds a character ``printable`` would change (a control,
+    bidi or invisible one, a byte no UTF-8 decodes), bash's ``$'...'`` with that character
+    escaped. A ``git mv`` hint quoted otherwise named, once made printable, another file."""
+    import shlex
+
+    if text.isprintable() and not has_control(text):
+        return shlex.quote(text)
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "'\\":
+            out.append("\\" + ch)
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte the file system's name holds undecoded
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable() and not has_control(ch):
+            out.append(ch)
+        else:
+            out.append(f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
+                       if code < 0x10000 else f"\\U{code:08x}")
+    return "$'" + "".join(out) + "'"
 
 
 def printable(text: str, *, keep_layout: bool = False) -> str:

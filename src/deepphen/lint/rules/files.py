@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from collections.abc import Iterator
 
 from deepphen import ids
@@ -14,6 +13,7 @@ from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import RULES, Flag, rule
 from deepphen.lint.rules.common import is_arxiv_id
 from deepphen.models import PAPER_FIELDS, REQUIRED_FIELDS
+from deepphen.printable import shell_word
 
 
 @rule("DP101", "toml-syntax", "error", "A paper file is valid UTF-8 TOML.", needs_paper=False)
@@ -109,8 +109,8 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 def _git_mv(ctx: Context, f: PaperFile, to: str) -> str:
     """The command that moves ``f`` to ``to`` (relative to the catalog), with the paths as
     findings show them: the catalog's own, which work from the folder lint ran in."""
-    return f"git mv {shlex.quote((ctx.root / f.rel).as_posix())} " \
-           f"{shlex.quote((ctx.root / to).as_posix())}"
+    return f"git mv {shell_word((ctx.root / f.rel).as_posix())} " \
+           f"{shell_word((ctx.root / to).as_posix())}"
 
 
 @rule("DP106", "file-folder", "error", "A paper file sits in the folder of its section.")
@@ -197,4 +197,4 @@ def paper_file_kind(ctx: Context) -> Iterator[Flag]:
                 lower = (ctx.root / section.name / f"{entry.stem}.toml").as_posix()
                 yield Flag(f"{name} ends in {entry.suffix!r}, not '.toml'; no command reads it",
                            path=entry, line=1, hint=f"rename it: git mv "
-                           f"{shlex.quote(entry.as_posix())} {shlex.quote(lower)}")
+                           f"{shell_word(entry.as_posix())} {shell_word(lower)}")
