@@ -200,12 +200,17 @@ def test_a_paper_in_a_linked_section_folder_is_not_offered_a_fix(tmp_path: Path,
     (emergence / "2201.02177.toml").unlink()
     emergence.rmdir()
     emergence.symlink_to(store.name, target_is_directory=True)
+    second = store / "2201.00001.toml"  # a second file of the linked folder: one warning
+    second.write_text(held.read_text(encoding="utf-8").replace("2201.02177", "2201.00001")
+                      .replace("Grokking:", "Second:"), encoding="utf-8")
     before = held.read_bytes()
     out = run_cli("lint", "--catalog", root).stdout
     assert "1 fixable with --fix" in out  # the linked paper file's own, not the folder's
-    [line] = [line for line in out.splitlines() if "emergence-and-phase-transitions/" in line]
-    assert "fix it by hand (removed the title's final punctuation)" in line
-    assert "section folder is a symbolic link" in line
+    lines = [line for line in out.splitlines() if "(DP402)" in line and "emergence" in line]
+    assert len(lines) == 2
+    for line in lines:
+        assert "fix it by hand (removed the title's final punctuation)" in line
+        assert "section folder is a symbolic link" in line
     result = run_cli("lint", "--fix", "--catalog", root, exit_code=1)  # a file left alone
     assert "fixed: removed the title's final punctuation (DP402)" in result.stdout
     assert result.stderr == (f"deepphen: warning: {emergence}: section folder is a symbolic "

@@ -83,8 +83,10 @@ def lint_command(
             # Changes go to stderr so that --format json stays parseable on stdout.
             # Cut as findings are: a fix quoting a value of megabytes is one line to read.
             echo(printable(elide(str(change), MESSAGE_SHOWN)), err=fmt != "text")
-        for problem in kept:  # a file --fix left alone: its findings say to fix it by hand
-            warn(str(problem))
+        # A file --fix left alone: its findings say to fix it by hand. Once per reason: the
+        # files of one linked section folder share theirs.
+        for problem in dict.fromkeys(map(str, kept)):
+            warn(problem)
     else:
         problems = engine.run(root, select)
     _render(problems, fmt)
