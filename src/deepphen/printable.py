@@ -26,15 +26,17 @@ _SPACING = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 # space and word joiner hide no text, and have uses: a page's hyphenation, a checklist's
 # "@\u200bname" that mentions nobody.)
 _HIDING = r"\u2061-\u2064\u206a-\u206f\U000e0000-\U000e007f"
-# Lone surrogates too: a file name that is no UTF-8 holds them (one per byte), and a UTF-8
-# stream that is not surrogateescape's (PYTHONIOENCODING=utf-8, most UTF-8 locales) raised
-# on them: lint crashed naming such a file. They show as the byte, "\xff".
 _NOT_C0 = (r"\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-           r"\ufeff\ufff9-\ufffb\u2028\u2029\ud800-\udfff" + _HIDING)
+           r"\ufeff\ufff9-\ufffb\u2028\u2029" + _HIDING)
 _CONTROL = r"\x00-\x1f" + _NOT_C0
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 # The same but '\t' and '\n': the layout ``printable(keep_layout=True)`` keeps.
 _LAYOUT_CONTROL_RE = re.compile(rf"[\x00-\x08\x0b-\x1f{_NOT_C0}]")
+# Lone surrogates: a file name that is no UTF-8 holds them (one per byte), and a UTF-8 stream
+# that is not surrogateescape's (PYTHONIOENCODING=utf-8, most UTF-8 locales) raised on them:
+# lint crashed naming such a file. printable shows them as the byte, "\xff"; stored and
+# exported text keeps them (an export -o writes the name's own bytes).
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 _CONTROL_RUN_RE = re.compile(f"[{_CONTROL}]+")
 # In JSON, json.dumps already escapes C0; these are the rest, escaped as \\uXXXX. Lone
 # surrogates too: a file name that is no UTF-8 (a paper's key) holds them, and UTF-8 cannot
@@ -164,13 +166,18 @@ def printable(text: str, *, keep_layout: bool = False) -> str:
     printable; each cell is checked as a line's start.
     """
     if keep_layout:
-        if not _LAYOUT_CONTROL_RE.search(text) and not _may_open_ci(text):
+        if (not _LAYOUT_CONTROL_RE.search(text) and not _may_open_ci(text)
+                and not _SURROGATE_RE.search(text)):
             return text
         return "\n".join("\t".join(printable(cell) for cell in line.rstrip("\r").split("\t"))
                          for line in text.split("\n"))
     # (ASCII's controls are the characters it does not print: one quick test for most text.)
-    if not (text.isascii() and text.isprintable()) and _CONTROL_RE.search(text):
-        text = _CONTROL_RUN_RE.sub(lambda m: "".join(_visible(ch) for ch in m.group()), text)
+    if not (text.isascii() and text.isprintable()):
+        if _CONTROL_RE.search(text):
+            text = _CONTROL_RUN_RE.sub(lambda m: "".join(_visible(ch) for ch in m.group()),
+                                       text)
+        if _SURROGATE_RE.search(text):
+            text = _SURROGATE_RE.sub(lambda m: _visible(m.group()), text)
     return ci_inert(text)
 
 
