@@ -235,3 +235,22 @@ def test_lint_never_promises_a_fix_that_fix_leaves_undone(tmp_path: Path, run_cl
         assert "fix it by hand (removed the title's final punctuation): a comment" in line
     assert path.read_text(encoding="utf-8").endswith("on its way\n")
     assert result.exit_code == 0  # a warning
+
+
+def test_fixes_that_never_settle_are_not_offered_again(tmp_path: Path, monkeypatch,
+                                                       run_cli) -> None:
+    """Two fixes undoing each other (DP407 and DP409 did, a group going by "Grokking.") ran
+    out of passes and left lint saying "fixable with --fix" for ever. Made to fight again
+    here: the files are named, the findings say to fix them by hand, and the exit is 1."""
+    from deepphen import tidy
+    from deepphen.lint.rules import text
+
+    monkeypatch.setattr(tidy, "keyword_vocabulary", Vocabulary.from_papers)
+    monkeypatch.setattr(text, "tidy_keyword", str.strip)
+    papers = sample_papers()  # a tie, which "Grokking." won: each pass swaps the two
+    for paper, keyword in zip(papers, ["Grokking", "Grokking."], strict=False):
+        paper.keywords = [keyword]
+    root = make_catalog(tmp_path / "catalog", papers)
+    result = run_cli("lint", "--fix", "--catalog", root, exit_code=1)
+    assert "fixable with --fix" not in result.stdout
+    assert "did not settle" in result.stdout and "did not settle in 10 passes" in result.stderr

@@ -201,7 +201,25 @@ def fix(root: Path, select: Iterable[str] | None = None
         findings = run(root, select)
         changes.extend(_apply(root, [p for p in findings if p.fix is not None
                                      and p.fix.write is not None], journal, kept))
-    return changes, run(root, select), list(kept.values())
+    return changes, _unsettled(run(root, select), kept), list(kept.values())
+
+
+def _unsettled(findings: list[Finding], kept: dict[Path, CatalogError]) -> list[Finding]:
+    """The findings after passes ran out with fixes still changing files (two fixes undoing
+    each other, a defect): none is "fixable with --fix", which would only go round again,
+    and each file is named as left unsettled."""
+    import dataclasses
+
+    out = []
+    for p in findings:
+        if p.fix is not None:
+            kept.setdefault(Path(p.path), CatalogError(
+                f"its fixes did not settle in {MAX_FIX_PASSES} passes (one undoes another)",
+                path=Path(p.path), hint="fix it by hand, and report it to deepphen"))
+            p = dataclasses.replace(p, fix=None, fix_hint=f"fix it by hand ({p.fix.description})"
+                                    ": 'deepphen lint --fix' did not settle")
+        out.append(p)
+    return out
 
 
 def _apply(root: Path, findings: list[Finding], journal: Any,
