@@ -254,3 +254,20 @@ def test_fixes_that_never_settle_are_not_offered_again(tmp_path: Path, monkeypat
     result = run_cli("lint", "--fix", "--catalog", root, exit_code=1)
     assert "fixable with --fix" not in result.stdout
     assert "did not settle" in result.stdout and "did not settle in 10 passes" in result.stderr
+
+
+def test_a_file_spoilt_while_fix_runs_is_one_error(tmp_path: Path, monkeypatch) -> None:
+    """Saved as no UTF-8 by an editor between lint's reading and --fix's writing, a paper
+    file raised UnicodeDecodeError: a traceback, where every other bad file is one line."""
+    root, _, target = linked_paper(tmp_path)
+    real = engine.run
+
+    def then_spoil(*args: object, **kwargs: object) -> list:
+        findings = real(*args, **kwargs)  # type: ignore[arg-type]
+        target.write_bytes(b"title = \"\xff\"\n")
+        return findings
+
+    monkeypatch.setattr(engine, "run", then_spoil)
+    with pytest.raises(CatalogError, match="cannot read") as info:
+        engine.fix(root)
+    assert "run it again" in str(info.value)

@@ -233,7 +233,12 @@ def _apply(root: Path, findings: list[Finding], journal: Any,
     for path, group in by_path.items():
         if not catalog.inside(root, path):
             raise CatalogError("outside the catalog folder; refusing to write it", path=path)
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        try:
+            old = path.read_text(encoding="utf-8") if path.is_file() else None
+        except (OSError, UnicodeDecodeError) as exc:  # changed since it was linted
+            raise CatalogError(f"cannot read: {exc}", path=path,
+                               hint="it changed while 'deepphen lint --fix' ran; run it "
+                                    "again") from exc
         new = old
         edits = [fix for _, fix in group if fix.edit is not None]
         done = []  # the fixes that changed something: one may undo the need for another
