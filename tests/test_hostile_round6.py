@@ -411,9 +411,9 @@ def test_a_small_listing_is_warned_about(catalog_dir: Path, arxiv: object, fake_
 
 def test_import_refuses_an_endless_input(tmp_path: Path, run_cli: Callable[..., object],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from deepphen.cli import catalog_import
+    from deepphen import paths
 
-    monkeypatch.setattr(catalog_import, "MAX_PAGE_BYTES", 1000)
+    monkeypatch.setattr(paths, "MAX_PAGE_BYTES", 1000)
     page = tmp_path / "README.md"
     page.write_text("# List\n\n" + "x" * 2000 + "\n")
     result = run_cli("import", page, "--catalog", tmp_path / "catalog", exit_code=2)

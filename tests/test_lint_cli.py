@@ -555,3 +555,26 @@ def test_rename_and_move_hints_work_from_where_lint_ran(
     for command in commands:
         source = shlex.split(command)[2]
         assert source.startswith("catalog/") and Path(source).is_file(), command
+
+
+@pytest.mark.parametrize(("content", "why"), [
+    (b"x" * 65, "larger than"),
+    (b"# A list\n\xff\xfe\n", "can't decode"),
+])
+def test_a_page_lint_cannot_read_is_a_finding_not_a_crash(
+        cat: Path, run_cli, monkeypatch: pytest.MonkeyPatch, content: bytes, why: str) -> None:
+    """The committed page is read as any page is, bounded (a disk image committed as
+    README.md is not read whole) and as UTF-8: what cannot be read is one DP501 finding at
+    its line 1, and --fix does not overwrite it."""
+    from deepphen import paths
+
+    monkeypatch.setattr(paths, "MAX_PAGE_BYTES", 64)
+    put(cat, "DP501")  # a catalog whose page is README.md
+    page = cat / "README.md"
+    page.write_bytes(content)
+    items = json.loads(run_cli("lint", "--format", "json", exit_code=1).stdout)
+    found = [item for item in items if item["rule"] == "DP501"]
+    assert len(found) == 1 and found[0]["line"] == 1, found
+    assert found[0]["message"].startswith("cannot read the page: ") and why in found[0]["message"]
+    run_cli("lint", "--fix", exit_code=1)
+    assert page.read_bytes() == content

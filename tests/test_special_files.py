@@ -66,9 +66,9 @@ def test_import_reads_only_a_regular_file(tmp_path: Path, kind: str, said: str,
 
 def test_import_refuses_a_page_too_large_reading_no_more_than_the_limit(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
-    from deepphen.cli import catalog_import
+    from deepphen import paths
 
-    monkeypatch.setattr(catalog_import, "MAX_PAGE_BYTES", len(LIST) - 1)
+    monkeypatch.setattr(paths, "MAX_PAGE_BYTES", len(LIST) - 1)
     page = tmp_path / "page.md"
     page.write_text(LIST, encoding="utf-8")
     result = run_cli("import", page, "--catalog", tmp_path / "new", exit_code=2)
@@ -315,13 +315,13 @@ def test_import_dash_from_a_terminal_is_refused(tmp_path: Path, run_cli,
 
 def test_import_dash_past_the_size_limit_is_refused_unread(tmp_path: Path, run_cli,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from deepphen.cli import catalog_import
+    from deepphen import paths
 
-    monkeypatch.setattr(catalog_import, "MAX_PAGE_BYTES", len(LIST) - 1)
+    monkeypatch.setattr(paths, "MAX_PAGE_BYTES", len(LIST) - 1)
     result = run_cli("import", "-", "--catalog", tmp_path / "c", exit_code=None, input=LIST)
     one_line_error(result, "<stdin>", "larger than")
     assert not (tmp_path / "c").exists()
-    monkeypatch.setattr(catalog_import, "MAX_PAGE_BYTES", len(LIST))  # exactly the limit
+    monkeypatch.setattr(paths, "MAX_PAGE_BYTES", len(LIST))  # exactly the limit
     run_cli("import", "-", "--catalog", tmp_path / "c", input=LIST, exit_code=1)
 
 

@@ -17,6 +17,9 @@ from deepphen.models import Settings
 
 SETTINGS_FILE = "catalog.toml"
 DISMISSED_FILE = "dismissed.toml"  # the papers curators dismissed in discover (deepphen.dismissed)
+# The largest list pages run to a few MB; past this, a page (imported, or committed and
+# compared by lint) is no list (/dev/zero, a disk image) and would be read until memory ran out.
+MAX_PAGE_BYTES = 64 * 1024 * 1024
 
 
 def resolved(path: Path) -> Path:

@@ -162,9 +162,6 @@ def _check_page(root: Path, settings: Settings, page: str) -> None:
                             "in the catalog folder, e.g. README.md")
 
 
-# The largest list pages run to a few MB; past this, the input is no list (/dev/zero, a
-# disk image) and would be read until memory ran out.
-MAX_PAGE_BYTES = 64 * 1024 * 1024
 # How the page read from standard input ('-') is named in messages.
 STDIN_NAME = "<stdin>"
 
@@ -175,6 +172,7 @@ def _decode(path: Path, *, from_stdin: bool = False) -> str:
     image is read no further than MAX_PAGE_BYTES. ``from_stdin``: standard input, bounded
     the same way."""
     from deepphen.fsutil import os_error, read_regular
+    from deepphen.paths import MAX_PAGE_BYTES
 
     try:
         data = _read_stdin(path) if from_stdin else read_regular(path, MAX_PAGE_BYTES)
@@ -194,6 +192,7 @@ def _read_stdin(name: Path) -> bytes:
     import sys
 
     from deepphen.fsutil import size_text
+    from deepphen.paths import MAX_PAGE_BYTES
 
     stream = getattr(sys.stdin, "buffer", sys.stdin)
     if stream is None:  # closed ('<&-'): Python makes it None

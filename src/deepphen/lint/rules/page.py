@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from deepphen import catalog
+from deepphen import catalog, paths
 from deepphen.errors import DeepphenError
+from deepphen.fsutil import read_regular
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.models import Settings
@@ -67,9 +68,12 @@ def _check_page(ctx: Context, page: Settings, fresh: str | None) -> Iterator[Fla
                    field="page", needle=f'page = "{page.page}"', fix=fix)
         return
     try:
-        committed = path.read_text(encoding="utf-8")
+        # A regular file of a page's size at most: a committed disk image is not read whole,
+        # and a FIFO swapped in after the check above does not hang lint.
+        committed = read_regular(path, paths.MAX_PAGE_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        yield Flag(f"cannot read the page: {exc}", path=path, line=1)
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        yield Flag(f"cannot read the page: {why}", path=path, line=1)
         return
     if committed != fresh:
         yield Flag("the page is out of date with the catalog", path=path,
