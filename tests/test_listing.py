@@ -278,3 +278,9 @@ def test_the_progress_display_shows_a_split_listing_as_one_search(
     (search,) = progress.tasks
     assert search.completed == search.total == DAYS * 12
     assert f"page {fetched.pages}," in search.description
+
+
+@pytest.mark.parametrize(("pages", "said"), [(1, "in 1 page;"), (2, "in 2 pages;")])
+def test_the_shortfall_counts_pages_in_words(pages: int, said: str) -> None:
+    fetched = listing.Fetched(total=50, pages=pages, received=20, truncated=True)
+    assert said in fetched.shortfall()

@@ -82,7 +82,8 @@ class Fetched:
     def shortfall(self) -> str:
         """What could not be fetched, in words (and which days, when the window was split)."""
         total = f"of {self.total}" if self.total is not None else "announced"
-        got = f"fetched {len(self.entries)} {total} papers in {self.pages} pages"
+        pages = f"{self.pages} page{'' if self.pages == 1 else 's'}"
+        got = f"fetched {len(self.entries)} {total} papers in {pages}"
         if self.queries > 1:
             got += f" ({self.queries} sub-windows)"
         if self.error is not None:
