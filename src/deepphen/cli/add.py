@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -196,6 +197,11 @@ def _ask_keywords(proposal: Any, root: Path) -> Any:
             warn(str(exc))
 
 
+# What a key sends rather than a character: C0 (a tab aside), DEL and C1 controls, an escape
+# sequence's ESC or CSI among them. A pasted bidi mark is text, tidied where it is stored.
+_TYPED_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
 class EndOfInput(Exception):
     """Ctrl-D at a prompt: the terminal's "no more input". Each caller says what it means."""
 
@@ -213,7 +219,15 @@ def ask(text: str, default: str | None = None) -> str:
             if isinstance(exc.__context__, EOFError):
                 raise EndOfInput from None
             raise KeyboardInterrupt from None
-        if "\ufffd" not in answer or answer == default:  # the default was not typed
+        if answer == default:  # the default was not typed
+            return answer
+        if _TYPED_CONTROL.search(answer):
+            # An arrow or editing key the prompt cannot edit with: its escape sequence came
+            # in with the answer, and its ESC dropped, "Lottery[D[DX" reached the catalog.
+            warn("the answer holds a control character (an arrow or editing key?), which "
+                 "this prompt cannot edit with: type it again")
+            continue
+        if "\ufffd" not in answer:
             return answer
         # What the terminal sent could not be decoded (a non-UTF-8 locale, "Régularisation"
         # typed under LANG=C): written as it was read, it reached the catalog as U+FFFD.
