@@ -1,5 +1,5 @@
-"""`deepphen discover --interactive` at its prompts: what a curator types that is no text
-is asked again where it was typed, never written."""
+"""`deepphen discover --interactive` at its prompts: what a curator types that add would
+refuse, or that is no text at all, is asked again where it was typed, never written."""
 
 from __future__ import annotations
 
@@ -62,3 +62,60 @@ def test_add_s_prompt_asks_again_for_an_editing_key(walk: Path, run_cli) -> None
     result = run_cli("add", "2505.10004", "-s", "others", input=f"Gr{LEFT}ok\nGrokking\n")
     assert "control character" in result.stderr
     assert added(walk)["keywords"] == ["Grokking"]
+
+
+@pytest.mark.parametrize(("answers", "warning", "section", "keywords"), [
+    ("a\nnowhere\nneural collapse\nX\n", "unknown section 'nowhere'", "neural-collapse",
+     ["X"]),
+    ("a\nem\nothers\nX\n", "could be any of", "others", ["X"]),  # Empirical, Emergence
+    ("a\n\nA;B;C;D;E;F;G\nA;B\n", "7 key words given", "others", ["A", "B"]),
+], ids=["unknown-section", "ambiguous-section", "seven-key-words"])
+def test_a_refused_answer_is_asked_again_where_it_was_typed(walk: Path, run_cli, answers: str,
+                                                            warning: str, section: str,
+                                                            keywords: list[str]) -> None:
+    """add refuses the answer: it was asked only once the key words were typed too, and
+    both were lost, the walk back at "a add, s skip, ..." for the same paper."""
+    result = run_cli("discover", *WINDOW, "--interactive", input=answers)
+    assert warning in result.stderr and "not added" not in result.stderr
+    assert result.stderr.endswith("added 1, dismissed 0, skipped 0\n"), result.stderr[-400:]
+    paper = added(walk)
+    assert paper["section"] == section and paper["keywords"] == keywords
+
+
+@pytest.mark.parametrize("answer", [".", "\u202e", "...; \u200b", ";", " ; "])
+@pytest.mark.parametrize("how", ["triage", "add"])
+def test_a_key_word_answer_of_no_key_word_is_asked_again(walk: Path, run_cli, how: str,
+                                                         answer: str) -> None:
+    """"." or a pasted bidi mark is a key word the catalog's spelling drops: the paper was
+    written with none, which lint refuses (DP406)."""
+    if how == "triage":
+        result = run_cli("discover", *WINDOW, "--interactive", input=f"a\n\n{answer}\nX\n")
+    else:
+        result = run_cli("add", "2505.10004", "-s", "others", input=f"{answer}\nX\n")
+    assert "no key word in that answer" in result.stderr
+    assert added(walk)["keywords"] == ["X"]
+    run_cli("lint")
+
+
+def test_a_paper_added_meanwhile_is_found_before_any_question(
+        walk: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another curator added the candidate while this one read it: the walk asked for its
+    section and key words, then refused it. It says so at `a`, and counts it skipped."""
+    from deepphen.catalog import write_paper
+    from deepphen.cli import triage
+    from deepphen.models import Paper
+
+    shown = triage._show
+
+    def show_then_added_elsewhere(fit, *args: object) -> None:
+        shown(fit, *args)
+        write_paper(walk, Paper(title=fit.entry.title, year=2025, section="others",
+                                authors=["Someone Else"], arxiv=fit.entry.id,
+                                keywords=["Pruning"], key=fit.entry.id))
+
+    monkeypatch.setattr(triage, "_show", show_then_added_elsewhere)
+    result = run_cli("discover", *WINDOW, "--interactive", input="a\n")
+    assert "not added: " in result.stderr
+    assert "2505.10004 is already in the catalog (the same arXiv id)" in result.stderr
+    assert "Section" not in result.stderr and "Key words" not in result.stderr
+    assert result.stderr.endswith("added 0, dismissed 0, skipped 1\n")

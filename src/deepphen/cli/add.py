@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -160,41 +161,61 @@ def _place(proposal: Any, *, accept: bool, show: bool, root: Path) -> Any:
             f"{ranking[0].section.heading} ({ranking[0].score:.2f})",
             hint="pass --section NAME or --accept-suggestion")
     from deepphen.catalog import load_settings
+
+    section = ask_section(load_settings(root), f"Section for {proposal.entry.id} (number or name)",
+                          "1", [s.section for s in ranking])
+    return proposal.with_section(section)
+
+
+def ask_section(settings: Any, question: str, default: str | None,
+                numbered: Sequence[Any] = ()) -> Any:
+    """At the terminal: a section by name (forgiving, as --section) or by its number in
+    ``numbered``, asked again until one is known: a typo never loses the paper."""
     from deepphen.filters import resolve_section
 
-    settings = load_settings(root)
-    while True:  # a typo at the prompt asks again rather than losing the fetched paper
-        answer = ask(f"Section for {proposal.entry.id} (number or name)", "1")
+    while True:
+        answer = ask(question, default)
         # isdecimal, not isdigit: '²' is a digit that int() refuses; read it as a name.
-        if answer.strip().isdecimal():
-            if 1 <= int(answer) <= len(ranking):
-                return proposal.with_section(ranking[int(answer) - 1].section)
-            warn(f"no section number {answer.strip()}; choose 1 to {len(ranking)} or a name")
+        if numbered and answer.strip().isdecimal():
+            if 1 <= int(answer) <= len(numbered):
+                return numbered[int(answer) - 1]
+            warn(f"no section number {answer.strip()}; choose 1 to {len(numbered)} or a name")
             continue
         try:
-            return proposal.with_section(resolve_section(settings, answer))
+            return resolve_section(settings, answer)
         except DeepphenError as exc:
             warn(str(exc))
 
 
 def _ask_keywords(proposal: Any, root: Path) -> Any:
-    """At the terminal: the key words (none given with -k), the first suggested ones
-    offered, asked again until lint would take them (one to six)."""
-    from deepphen import add as core
+    """At the terminal: the key words (none given with -k), the first suggested ones offered."""
     from deepphen.suggest import ACCEPTED_KEYWORDS
 
-    offered = "; ".join(proposal.suggested_keywords[:ACCEPTED_KEYWORDS])
-    question = (f"Key words for {proposal.entry.id} (separated by ';'" +
-                ("" if offered else "; at least one") + ")")
+    return ask_keywords(root, proposal, proposal.suggested_keywords[:ACCEPTED_KEYWORDS],
+                        f"Key words for {proposal.entry.id}")
+
+
+def ask_keywords(root: Path, proposal: Any, offered: Sequence[str], question: str) -> Any:
+    """``proposal`` with the key words answered at the terminal (``offered`` the default),
+    mapped to the catalog's spelling; asked again until lint would take them: one to six,
+    each more than the punctuation or invisible characters the catalog's spelling drops."""
+    from deepphen import add as core
+
+    default = printable("; ".join(offered))
+    question = printable(f"{question} (separated by ';'" + ("" if offered else
+                                                           "; at least one") + ")")
     while True:
-        answer = ask(printable(question), printable(offered) if offered else None)
-        given = [k for k in answer.split(";") if k.strip()]
-        if not given:
-            continue  # no default: click asks again on an empty answer, the question says why
+        # No default: click asks again on an empty answer, and the question says why.
+        answer = ask(question, default or None)
         try:
-            return core.with_keywords(root, proposal, given)
+            placed = core.with_keywords(root, proposal, [answer])
         except DeepphenError as exc:
             warn(str(exc))
+            continue
+        if placed.paper.keywords:
+            return placed
+        warn("no key word in that answer (punctuation and invisible characters are none): "
+             "give one to six, separated by ';'")
 
 
 # What a key sends rather than a character: C0 (a tab aside), DEL and C1 controls, an escape

@@ -15,7 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from deepphen.cli.add import EndOfInput, ask, report_undismissed, show_updated_pages
+from deepphen.cli.add import (
+    EndOfInput,
+    ask,
+    ask_keywords,
+    ask_section,
+    report_undismissed,
+    show_updated_pages,
+)
 from deepphen.cli.output import echo, warn
 from deepphen.errors import DeepphenError
 from deepphen.printable import ABSTRACT_SHOWN, shorten
@@ -91,27 +98,24 @@ def _show(fit: Any, number: int, total: int, headings: dict[str, str]) -> None:
 
 def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
     """Add the candidate as ``deepphen add`` would: "added", "skipped" (already in the
-    catalog) or "retry" (a bad answer: nothing written, ask again)."""
+    catalog) or "retry" (add refused it, nothing written: ask about it again). The paper is
+    checked before any question, and a refused answer (a section the catalog does not have,
+    seven key words) is asked again, as add's prompts do, never losing the others."""
     from deepphen import add as core
+    from deepphen.catalog import load_settings
     from deepphen.suggest import ACCEPTED_KEYWORDS
 
-    best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
-    section = ask("Section", default=clean(headings.get(best, best)) or None)
-    suggested = clean("; ".join(fit.suggested_keywords[:ACCEPTED_KEYWORDS]))
-    keywords: list[str] = []
-    while not keywords:  # lint refuses a paper without one: ask again, as add does
-        # No default: the prompt asks again on an empty answer, so it says why.
-        answer = ask("Key words (separated by ';')" if suggested
-                     else "Key words (separated by ';'; at least one)",
-                     default=suggested or None)
-        keywords = [k for k in answer.split(";") if k.strip()]
-    options = core.Options(section=section, keywords=keywords)
     try:
-        [proposal] = core.plan_additions(root, [fit.entry.id], options,
+        [proposal] = core.plan_additions(root, [fit.entry.id], core.Options(),
                                          client=_Prefetched(fit.entry))  # type: ignore[arg-type]
-    except DeepphenError as exc:  # an answer add refuses (a section it does not know)
+    except DeepphenError as exc:  # added meanwhile, a key another paper holds, ...
         warn(f"not added: {_forced(exc, fit.entry.id)}")
         return "skipped" if isinstance(exc, core.DuplicateError) else "retry"
+    best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
+    section = ask_section(load_settings(root), "Section",
+                          clean(headings.get(best, best)) or None)
+    proposal = ask_keywords(root, proposal.with_section(section),
+                            fit.suggested_keywords[:ACCEPTED_KEYWORDS], "Key words")
     try:
         added = core.write_additions(root, [proposal])
     except core.DuplicateError as exc:  # another curator added it meanwhile
