@@ -119,3 +119,29 @@ def test_a_paper_added_meanwhile_is_found_before_any_question(
     assert "2505.10004 is already in the catalog (the same arXiv id)" in result.stderr
     assert "Section" not in result.stderr and "Key words" not in result.stderr
     assert result.stderr.endswith("added 0, dismissed 0, skipped 1\n")
+
+
+@pytest.mark.parametrize("action", ["add", "dismiss"])
+def test_ctrl_c_right_after_a_write_still_counts_it(walk: Path, run_cli, action: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the walk said what it had written: the paper was added (or dismissed)
+    and kept, and the summary said "added 0", the count made only once the lines were out."""
+    from deepphen.cli import triage
+
+    said = triage.echo
+
+    def interrupted_after_the_write(text: str = "", **kwargs: object) -> None:
+        said(text, **kwargs)
+        if text.startswith(("wrote ", "dismissed ")):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(triage, "echo", interrupted_after_the_write)
+    answers = "a\n\nX\n" if action == "add" else "d\n"
+    result = run_cli("discover", *WINDOW, "--interactive", input=answers, exit_code=130)
+    summary = "added 1, dismissed 0" if action == "add" else "added 0, dismissed 1"
+    assert f"{summary}, skipped 0\n" in result.stderr, result.stderr[-300:]
+    assert "interrupted after writing its changes" in result.stderr
+    if action == "add":
+        assert added(walk)["keywords"] == ["X"]
+    else:
+        assert "2505.10004" in (walk / "dismissed.toml").read_text(encoding="utf-8")

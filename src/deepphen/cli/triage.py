@@ -63,12 +63,10 @@ def triage(root: Path, result: Any, limit: int) -> None:
                 if answer == "s":
                     counts["skipped"] += 1
                 elif answer == "d":
-                    counts["dismissed" if _dismiss(root, fit) else "skipped"] += 1
+                    _dismiss(root, fit, counts)
                 elif answer == "a":
-                    outcome = _add(root, fit, headings)
-                    if outcome == "retry":
-                        continue
-                    counts[outcome] += 1
+                    if not _add(root, fit, headings, counts):
+                        continue  # add refused it, nothing written: ask about it again
                 else:
                     warn(f"unknown answer; {KEYS}")
                     continue
@@ -96,11 +94,12 @@ def _show(fit: Any, number: int, total: int, headings: dict[str, str]) -> None:
     echo(f"  key words: {clean('; '.join(fit.suggested_keywords)) or '-'}")
 
 
-def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
-    """Add the candidate as ``deepphen add`` would: "added", "skipped" (already in the
-    catalog) or "retry" (add refused it, nothing written: ask about it again). The paper is
-    checked before any question, and a refused answer (a section the catalog does not have,
-    seven key words) is asked again, as add's prompts do, never losing the others."""
+def _add(root: Path, fit: Any, headings: dict[str, str], counts: dict[str, int]) -> bool:
+    """Add the candidate as ``deepphen add`` would, counted "added", or "skipped" when
+    already in the catalog; False when add refused it (nothing written: ask about it again).
+    The paper is checked before any question, and a refused answer (a section the catalog
+    does not have, seven key words) is asked again, as add's prompts do, never losing the
+    others. Counted as soon as written: a Ctrl-C while it says so still counts it."""
     from deepphen import add as core
     from deepphen.catalog import load_settings
     from deepphen.suggest import ACCEPTED_KEYWORDS
@@ -110,7 +109,10 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
                                          client=_Prefetched(fit.entry))  # type: ignore[arg-type]
     except DeepphenError as exc:  # added meanwhile, a key another paper holds, ...
         warn(f"not added: {_forced(exc, fit.entry.id)}")
-        return "skipped" if isinstance(exc, core.DuplicateError) else "retry"
+        if not isinstance(exc, core.DuplicateError):
+            return False
+        counts["skipped"] += 1
+        return True
     best = fit.suggested_sections[0][0] if fit.suggested_sections else ""
     section = ask_section(load_settings(root), "Section",
                           clean(headings.get(best, best)) or None)
@@ -119,14 +121,16 @@ def _add(root: Path, fit: Any, headings: dict[str, str]) -> str:
     try:
         added = core.write_additions(root, [proposal])
     except core.DuplicateError as exc:  # another curator added it meanwhile
+        counts["skipped"] += 1
         warn(f"not added: {_forced(exc, fit.entry.id)}")
-        return "skipped"
+        return True
     # Any other failure to write (a full disk, a read-only catalog, the lock) ends the walk,
     # as a failed dismissal does: one line and exit 2, not a warning in a walk that exits 0.
+    counts["added"] += 1
     echo(f"wrote {added.paths[0]}")
     report_undismissed(root, added.dismissals)
     show_updated_pages(root)
-    return "added"
+    return True
 
 
 def _forced(exc: DeepphenError, arxiv_id: str) -> DeepphenError:
@@ -138,15 +142,17 @@ def _forced(exc: DeepphenError, arxiv_id: str) -> DeepphenError:
     return exc
 
 
-def _dismiss(root: Path, fit: Any) -> bool:
-    """Dismiss the candidate; False when another walk added it meanwhile (not dismissed)."""
+def _dismiss(root: Path, fit: Any, counts: dict[str, int]) -> None:
+    """Dismiss the candidate, counted "dismissed" as soon as written; "skipped" when another
+    walk added it meanwhile (not dismissed)."""
     from deepphen.discover import utc_today
     from deepphen.dismissed import Dismissal, InCatalog, dismiss
 
     try:
         path = dismiss(root, [Dismissal(fit.entry.id, fit.entry.title, utc_today())])
     except InCatalog as exc:
+        counts["skipped"] += 1
         warn(str(exc))
-        return False
+        return
+    counts["dismissed"] += 1
     echo(f"dismissed {fit.entry.id} (in {path.name})")
-    return True
