@@ -1,7 +1,8 @@
 """``deepphen discover --interactive``: walk the candidates, add, skip or dismiss each.
 
 Adding goes through the same code as ``deepphen add`` (deepphen.add: duplicate checks, key
-word spelling, the catalog lock, atomic all-or-nothing writes, the page regenerated); a
+word spelling, the catalog lock, atomic all-or-nothing writes, the page regenerated) and
+its prompts (cli.add.ask_section, ask_keywords: an answer add refuses is asked again); a
 dismissal is written at once (deepphen.dismissed). Each decision is written when it is
 made, so quitting or Ctrl-C loses nothing already decided, and nothing is half-written.
 Ctrl-D (the end of input) at any prompt quits as ``q`` does; an addition it cuts short is
