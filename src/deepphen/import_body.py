@@ -51,6 +51,7 @@ from deepphen.import_years import (
     SUMMARY_RE,
     YearGroups,
     closes_group,
+    keep_empty_group,
 )
 from deepphen.layout import Layout, ResourceSection
 from deepphen.models import Paper, Resource, Section
@@ -90,6 +91,7 @@ class BodyReader:
         self.inferred: list[tuple[Paper, int, str, int]] = []
         self.section_texts: dict[str, str] = {}  # slug -> the line(s) under its heading
         self.empty_sections: set[str] = set()
+        self.bare_groups: list[tuple[int, str]] = []  # year groups holding nothing: line, label
         # Reading state.
         self.section: Section | None = None
         self.year: int | None = None
@@ -97,6 +99,8 @@ class BodyReader:
         self.stray: int | None = None  # the line not understood whose indented lines follow
         self.group_text: list[tuple[int, str]] = []  # text lines of the year group
         self.group_entries = 0
+        # The open year group's label: its line, text and len(problems) then.
+        self.group_line: tuple[int, str, int] | None = None
         self.note: tuple[int, list[str], int] | None = None  # (line, comment lines, gap)
         self.resource_section: str | None = None  # heading of the open non-paper section
         self.moved: list[tuple[int, str]] = []  # resources a paper section follows: notes
@@ -285,6 +289,7 @@ class BodyReader:
     def _h3(self, lineno: int, level: str, text: str, gap: int) -> None:
         self._end_group(lineno)
         self.year = self.years.read_label(lineno, text, self.section, "headings")
+        self.group_line = (lineno, text, len(self.problems))
         if level != "###":
             self.report(lineno, f"heading level '{level}' written as '###'")
         # Keyed "<section>: YYYY" whatever the style: "### 2023" recurs per section.
@@ -387,6 +392,7 @@ class BodyReader:
             self.pending_gap = gap
         self.years.open.label = label
         self.year = self.years.read_label(lineno, label, self.section, "details")
+        self.group_line = (lineno, label, len(self.problems))
         if self.year is not None:
             key = f"{self.section.heading}: {group_year(self.year, self.layout)}"
             self.note_gap(key, self._take_note(key, lineno, self.pending_gap))
@@ -397,19 +403,17 @@ class BodyReader:
         self.stray = None
         text, self.group_text = self.group_text, []
         entries, self.group_entries = self.group_entries, 0
-        if not text:
-            return
+        group, self.group_line = self.group_line, None
         if entries or self.year is None or len(text) > 1:
             for line, content in text:
                 self.report(line, f"line not understood, left out: {short(content)}", ERROR)
             return
-        line, content = text[0]
-        if self.layout.empty_year_text is None:
-            self.layout.empty_year_text = content
-        elif content != self.layout.empty_year_text:
-            self.report(line, f"placeholder {content!r} is written as "
-                              f"{self.layout.empty_year_text!r}")
-        self.section.empty_years.append(group_year(self.year, self.layout))
+        # A group that holds nothing is kept; one whose lines were left out is reported.
+        if text or not any(p.level == ERROR for p in self.problems[group[2]:]):
+            keep_empty_group(self.section, group_year(self.year, self.layout), self.layout,
+                             text[0] if text else None, self.report)
+            if not text:
+                self.bare_groups.append((group[0], group[1]))
 
     def _end_section(self, lineno: int) -> None:
         """The current section (or non-paper section) ends at ``lineno``."""
@@ -421,9 +425,9 @@ class BodyReader:
         if section is not None:
             if self.intro_lines:
                 self.section_texts[section.slug] = "\n".join(t for _, t in self.intro_lines)
-            if self.intro_lines and section.slug not in self.sections_with_papers:
-                # A section kept for its line alone (a link to the full list): the page
-                # shows sections without papers.
+            if section.slug not in self.sections_with_papers:
+                # A section kept for its heading alone (or its line: a link to the full
+                # list): the page shows sections without papers.
                 self.empty_sections.add(section.slug)
         self.section, self.year, self.intro_lines, self.started = None, None, [], False
         self.resource_section, self.resource_level = None, 0

@@ -133,10 +133,12 @@ def _group_items(items: list[TocItem], settings: Settings,
 
 
 def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: Report,
-              anchor_of: Callable[[str], str] = github_anchor) -> None:
+              anchor_of: Callable[[str], str] = github_anchor,
+              section_lines: dict[str, int] | None = None) -> None:
     """Record the contents' labels, anchors, parent item and trailing items in the settings;
     report the items export will not write back. ``anchor_of(heading)`` is the anchor the
-    page gives that heading (GitHub numbers repeats: '#empirical-study-1')."""
+    page gives that heading (GitHub numbers repeats: '#empirical-study-1');
+    ``section_lines`` (slug: its heading's line) places what is said of a section."""
     layout = settings.layout
     layout.toc_level = toc.level
     settings.toc_heading, settings.toc_image = toc.heading, toc.image
@@ -160,6 +162,12 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
     resources_anchor = anchor_of(settings.resources_heading)
     by_anchor = {anchor_of(s.heading): s for s in settings.sections}
     resource_sections = {anchor_of(r.heading): r for r in layout.resource_sections}
+    if parent is not None:
+        for item in items:
+            if item.indent > parent.indent and (item.anchor == resources_anchor
+                                                or item.anchor in resource_sections):
+                report(item.line, "item nested under the first item: export writes it "
+                                  "without indentation")
     listed_here: set[str] = set()
     for item in items:
         if item.anchor in listed_here and (item.anchor in by_anchor
@@ -199,8 +207,8 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
                           "no section, left out", ERROR)
     for sec in missing[len(unmatched):]:
         if toc.items:
-            report(1, f"section {sec.heading!r} is not in the table of contents; export "
-                      "lists it")
+            report((section_lines or {}).get(sec.slug, 1), f"section {sec.heading!r} is not "
+                   "in the table of contents; export lists it")
 
 
 def _check_order(items: list[TocItem], anchors: list[str], report: Report) -> None:

@@ -164,3 +164,19 @@ def closes_group(lines: list[str], lineno: int, last_sub: str | None) -> bool:
             return bool(DETAILS_OPEN_RE.match(line) or SUMMARY_RE.match(line)
                         or is_heading(line) or line.startswith("<!--"))
     return True
+
+
+def keep_empty_group(section: Section, year: int, layout: Layout,
+                     placeholder: tuple[int, str] | None, report: Report) -> None:
+    """A year group without entries, kept in the section's ``empty_years``: its one line
+    (``placeholder``: line, text) is the page's placeholder (``TBD``; the first met is the
+    page's, another is reported), or it has none (a year's heading written ahead of its
+    papers)."""
+    if placeholder is not None:
+        line, content = placeholder
+        if layout.empty_year_text is None:
+            layout.empty_year_text = content
+        elif content != layout.empty_year_text:
+            report(line, f"placeholder {content!r} is written as {layout.empty_year_text!r}")
+    if year not in section.empty_years:
+        section.empty_years.append(year)

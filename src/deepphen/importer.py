@@ -57,6 +57,7 @@ class _Reader:
 
     def __init__(self, text: str, source: str) -> None:
         self.lines = text_lines(text.lstrip("\ufeff"))
+        self.unended = bool(text.lstrip("\ufeff")) and not text.endswith(("\n", "\r"))
         self.source = source
         self.problems: list[ImportNote] = encoding_notes(text)
         self.layout = Layout()
@@ -128,7 +129,7 @@ class _Reader:
                                              if _YEAR_RE.match(t.label)]
                 toc.items = [t for t in toc.items if not _YEAR_RE.match(t.label)]
             match_toc(toc, settings, _anchors(closing), self.problem,
-                      _heading_anchors(self.lines))
+                      _heading_anchors(self.lines), body.section_lines)
         _settle_section_texts(settings, body.section_texts)
         with_papers = {p.section for p in body.papers}
         if body.empty_sections - with_papers:
@@ -144,6 +145,13 @@ class _Reader:
             self.layout.notes[paper.key] = note
         for paper, gap in body.entry_gaps:
             self.layout.entry_gaps[paper.key] = gap
+        if self.layout.empty_year_text is not None:  # export writes it in every empty group
+            for line, label in body.bare_groups:
+                self.problem(line, f"year group {label!r} holds no entries: export writes "
+                                   f"{self.layout.empty_year_text!r} in it")
+        if self.unended:
+            self.problem(len(self.lines), "no newline at the end of the page: export ends it "
+                                          "with one")
         self.problems.sort(key=lambda p: p.line)
         lines = {p.key: body.paper_lines[id(p)] for p in body.papers}
         return ImportResult(settings, body.papers, self.problems, self.source, lines,

@@ -211,9 +211,7 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
     if style == "none":
         entries(group)
         return
-    years = {group_year(p.year, layout) for p in group}
-    if layout.empty_year_text:
-        years |= set(sec.empty_years)
+    years = {group_year(p.year, layout) for p in group} | set(sec.empty_years)
     for year in sorted(years, reverse=True):
         key = f"{sec.heading}: {year}"
         if lines:
@@ -225,8 +223,8 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
             lines += ["<details>", f"<summary>{label}</summary>"]
         else:  # '## YYYY' where the section has no heading of its own
             lines.append(f"{'###' if layout.section_headings else '##'} {label}")
-        if not in_year:
-            lines += ["", layout.empty_year_text or ""]
+        if not in_year and layout.empty_year_text:  # else the group is its heading alone
+            lines += ["", layout.empty_year_text]
         entries(in_year)
         if style == "details":
             lines += ["", "</details>"]

@@ -1,0 +1,94 @@
+"""``deepphen import`` then ``export``: a page as an older or newer revision of the list may
+write it comes back byte for byte, or import says, at the page's line, what export changes.
+
+The pages are ``BASE`` (tests/test_import_lost.py: a small page in the list's style that
+round-trips) with one change a curator might make. Before the fixes each change was lost or
+altered on export with no problem reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deepphen.export.markdown import render
+from deepphen.importer import parse_list
+from tests.test_import_lost import BASE, line_of, notes
+
+GAMMA = """### Neural Collapse: 2023
+
+- Gamma Paper. [[paper]](https://arxiv.org/abs/2305.00003)
+  - Dan D.
+  - Key Word: Qux.
+"""
+
+
+def round_trips(page: str) -> bool:
+    result = parse_list(page)
+    return not result.problems and render(result.papers, result.settings) == page
+
+
+def test_a_year_heading_written_ahead_of_its_papers_is_kept() -> None:
+    """A new year's heading with no entry yet was dropped from the page, unreported."""
+    page = BASE.replace("## Empirical Study\n\n",
+                        "## Empirical Study\n\n### Empirical Study: 2025\n\n")
+    assert round_trips(page)
+    assert parse_list(page).settings.sections[0].empty_years == [2025]
+
+
+def test_an_empty_details_year_group_is_kept() -> None:
+    page = BASE.replace("### Empirical Study: 2024\n\n",
+                        "<details>\n<summary>Empirical Study: 2025</summary>\n\n</details>\n\n"
+                        "<details>\n<summary>Empirical Study: 2024</summary>\n\n")
+    page = page.replace("Key Word: Baz.\n", "Key Word: Baz.\n\n</details>\n")
+    page = page.replace(GAMMA, "<details>\n<summary>Neural Collapse: 2023</summary>\n\n"
+                        + GAMMA.split("\n\n", 1)[1] + "\n</details>\n")
+    assert round_trips(page)
+
+
+def test_an_empty_year_group_beside_a_placeholder_is_reported() -> None:
+    """Export writes the page's placeholder ('TBD') in every group without papers."""
+    page = BASE.replace("## Empirical Study\n\n", "## Empirical Study\n\n### Empirical Study: "
+                        "2026\n\nTBD\n\n### Empirical Study: 2025\n\n")
+    assert notes(parse_list(page)) == [
+        (line_of(page, "### Empirical Study: 2025"), "warning",
+         "year group 'Empirical Study: 2025' holds no entries: export writes 'TBD' in it")]
+
+
+def test_a_section_emptied_keeps_its_heading_and_contents_item() -> None:
+    """A section whose papers were all moved out lost its heading and contents item."""
+    for rest in ("", "\n![avatar](https://example.org/a.png)\n", "\n" + GAMMA.split("\n")[0]
+                 + "\n"):
+        page = BASE.replace("\n" + GAMMA, rest)
+        assert round_trips(page), rest
+
+
+def test_a_page_without_a_final_newline_is_reported(run_cli, tmp_path: Path) -> None:
+    page = BASE.rstrip("\n")
+    assert notes(parse_list(page)) == [
+        (page.count("\n") + 1, "warning",
+         "no newline at the end of the page: export ends it with one")]
+    (tmp_path / "page.md").write_text(page, encoding="utf-8")
+    result = run_cli("import", tmp_path / "page.md", "--catalog", tmp_path / "cat", exit_code=1)
+    assert f"page.md:{page.count(chr(10)) + 1}: warning: no newline" in result.stderr
+
+
+def test_a_resources_item_nested_under_the_parent_item_is_reported() -> None:
+    """Nested under the contents' first item, the resources item was written unindented."""
+    page = BASE.replace("- [Empirical Study](#empirical-study)\n- [Neural Collapse]"
+                        "(#neural-collapse)\n",
+                        "- [Papers](#papers)\n  - [Empirical Study](#empirical-study)\n"
+                        "  - [Neural Collapse](#neural-collapse)\n  - [Resources](#resources)\n")
+    page += "\n## Resources\n\n- [Some Tool](https://example.org/tool)\n"
+    assert notes(parse_list(page)) == [
+        (line_of(page, "  - [Resources](#resources)"), "warning",
+         "item nested under the first item: export writes it without indentation")]
+    unnested = page.replace("  - [Resources]", "- [Resources]")
+    assert round_trips(unnested)
+
+
+def test_a_section_missing_from_the_contents_is_reported_at_its_heading() -> None:
+    """It was reported at line 1, far from anything it concerns."""
+    page = BASE.replace("- [Neural Collapse](#neural-collapse)\n", "")
+    assert notes(parse_list(page)) == [
+        (line_of(page, "## Neural Collapse"), "warning",
+         "section 'Neural Collapse' is not in the table of contents; export lists it")]
