@@ -92,3 +92,24 @@ def test_a_section_missing_from_the_contents_is_reported_at_its_heading() -> Non
     assert notes(parse_list(page)) == [
         (line_of(page, "## Neural Collapse"), "warning",
          "section 'Neural Collapse' is not in the table of contents; export lists it")]
+
+
+def test_a_blank_line_inside_an_entry_is_reported() -> None:
+    """Markdown reads the entry the same, but export writes its lines together: the blank
+    line went unreported."""
+    for above in ("  - Ann A, Bob B.", "  - Key Word: Foo; Bar."):
+        page = BASE.replace(f"\n{above}\n", f"\n\n{above}\n", 1)
+        assert notes(parse_list(page)) == [
+            (line_of(page, above), "warning", "blank line inside the entry dropped")]
+
+
+def test_trailing_spaces_after_a_heading_are_reported() -> None:
+    for heading in ("## Neural Collapse", "### Neural Collapse: 2023"):
+        page = BASE.replace(f"{heading}\n", f"{heading}  \n")
+        assert notes(parse_list(page)) == [
+            (line_of(page, f"{heading}  "), "warning", "trailing spaces dropped")]
+
+
+def test_trailing_spaces_after_a_closing_heading_are_kept() -> None:
+    page = BASE + "\n# Contributing  \n\nSome text.\n"
+    assert round_trips(page)

@@ -145,12 +145,12 @@ class BodyReader:
                 continue
             if H1_RE.match(line) and self._h1(lineno, H1_RE.match(line).group(1), gap):
                 return self._closing(i)
-            if H1_RE.match(line):
-                continue
             h2 = _H2_RE.match(line)
             if h2 and self._h2(lineno, h2.group(1), gap):
                 return self._closing(i)
-            if h2:
+            if is_heading(line) and line != line.rstrip():  # the closing keeps its own
+                self.report(lineno, "trailing spaces dropped")
+            if h2 or H1_RE.match(line):
                 continue
             h3 = _H3_RE.match(line)
             if h3 and self.resource_level == 2 and h3.group("level") == "###":
@@ -359,7 +359,7 @@ class BodyReader:
                                 f"out: {short(line)}", ERROR)
             return
         lost = paper_entry(line)
-        if lost is None and entry is not None and entry.take(lineno, line, self.report):
+        if lost is None and entry is not None and entry.take(lineno, line, self.report, gap):
             return
         if lost is None and entry is None and not self.group_entries and (
                 self.year is not None or self.years.open is not None):

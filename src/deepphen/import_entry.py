@@ -79,10 +79,17 @@ class EntryLines:
     raw: dict[int, str] = field(default_factory=dict)  # line -> the line as written
     gap: int = 1  # blank lines above the title's line
 
-    def take(self, lineno: int, line: str, report: Report) -> bool:
-        """Take ``line`` (not the title's) as one of this entry's lines when it reads as one
-        (a sub-line, marked or not, links below the title, a digest going on); False when
-        it does not."""
+    def take(self, lineno: int, line: str, report: Report, gap: int = 0) -> bool:
+        """Take ``line`` (not the title's, ``gap`` blank lines above it) as one of this
+        entry's lines when it reads as one (a sub-line, marked or not, links below the
+        title, a digest going on); False when it does not."""
+        if not self._take(lineno, line, report):
+            return False
+        if gap:  # markdown reads the entry the same; export writes its lines together
+            report(lineno, "blank line inside the entry dropped")
+        return True
+
+    def _take(self, lineno: int, line: str, report: Report) -> bool:
         sub = SUBLINE_RE.match(line) or ENTRY_RE.match(line)
         indented = line.startswith((" ", "\t"))
         if sub:
