@@ -113,3 +113,32 @@ def test_trailing_spaces_after_a_heading_are_reported() -> None:
 def test_trailing_spaces_after_a_closing_heading_are_kept() -> None:
     page = BASE + "\n# Contributing  \n\nSome text.\n"
     assert round_trips(page)
+
+
+TOC = "- [Empirical Study](#empirical-study)\n- [Neural Collapse](#neural-collapse)\n"
+RESOURCES = "\n## Related Resources\n\n- [Some Tool](https://example.org/tool)\n"
+WITH_RESOURCES = BASE.replace(TOC, TOC + "- [Resources](#related-resources)\n") + RESOURCES
+
+
+def test_contents_in_another_list_style_are_reported() -> None:
+    """'1. [Label](#anchor)' items were kept as the contents' image line, and export wrote
+    its own items under them: the contents twice, unreported."""
+    for marker in ("1.", "+"):
+        page = BASE.replace(TOC, TOC.replace("- ", f"{marker} "))
+        problems = notes(parse_list(page))
+        assert [(line, level) for line, level, _ in problems] == [
+            (line_of(page, f"{marker} [Empirical Study](#empirical-study)"), "error"),
+            (line_of(page, f"{marker} [Neural Collapse](#neural-collapse)"), "error")]
+        assert all("table of contents not understood" in m for _, _, m in problems)
+
+
+def test_resource_items_spaced_otherwise_than_export_are_reported() -> None:
+    """Export writes one blank line above each item and none above its note."""
+    assert round_trips(WITH_RESOURCES)
+    page = WITH_RESOURCES + "- [Another Tool](https://example.org/another)\n"
+    assert notes(parse_list(page)) == [
+        (line_of(page, "- [Another Tool](https://example.org/another)"), "warning",
+         "no blank lines above the item: export writes one")]
+    page = WITH_RESOURCES + "\n  - What it does.\n"
+    assert notes(parse_list(page)) == [
+        (line_of(page, "  - What it does."), "warning", "blank line above the note dropped")]

@@ -162,7 +162,8 @@ class BodyReader:
                 continue
             if self.resource_section is not None:
                 read_resource_line(lineno, line, self.resources, self.resource_section,
-                                   self.resource_group, self.report, self._resource_block())
+                                   self.resource_group, self.report, self._resource_block(),
+                                   gap)
                 continue
             if self.section is None:
                 self.report(lineno, f"line outside any section, left out: {short(line)}", ERROR)

@@ -57,9 +57,10 @@ def resource_block_end(lines: list[str], i: int, level: int) -> int | None:
 
 def read_resource_line(lineno: int, line: str, resources: list[Resource], section: str | None,
                        group: str | None, report: Report,
-                       block: ResourceSection | None = None) -> None:
-    """Read one line of a non-paper section: an item, the note line under the last one, or
-    a line of text in place of a group's items ("TBD", kept in ``block.texts``)."""
+                       block: ResourceSection | None = None, gap: int = 1) -> None:
+    """Read one line of a non-paper section (``gap`` blank lines above it): an item, the
+    note line under the last one, or a line of text in place of a group's items ("TBD",
+    kept in ``block.texts``)."""
     m = RESOURCE_RE.match(line)
     if m is not None:
         resources.append(Resource(m.group("name"), m.group("url"), m.group("badges") or None,
@@ -68,6 +69,9 @@ def read_resource_line(lineno: int, line: str, resources: list[Resource], sectio
             report(lineno, "list marker '*' written as '-'")
         if line != line.rstrip():
             report(lineno, "trailing spaces dropped")
+        if gap != 1:  # export writes one blank line above each item
+            report(lineno, f"{gap or 'no'} blank line{'' if gap == 1 else 's'} above the "
+                           "item: export writes one")
         return
     note = NOTE_RE.match(line)
     last = resources[-1] if resources else None
@@ -76,6 +80,8 @@ def read_resource_line(lineno: int, line: str, resources: list[Resource], sectio
         last.note = note.group("text")
         if line != line.rstrip():
             report(lineno, "trailing spaces dropped")
+        if gap:  # export writes the note right under its item
+            report(lineno, "blank line above the note dropped")
         if not line.startswith("  - "):
             report(lineno, "note line written as '  - '")
         return

@@ -24,6 +24,8 @@ Report = Callable[..., None]  # (line, message, level=WARNING)
 
 TOC_ITEM_RE = re.compile(r"^(?P<indent>\s*)[-*]\s+(?P<link>\[(?P<label>.*)\]"
                          r"\(#(?P<anchor>[^)\s]*)\))\s*$")
+# A list item that is not '- [Label](#anchor)' ('1. [Label](#anchor)', '+ ...'): not an image.
+_LIST_LINE_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _HEADING_RE = re.compile(r"^(?P<level>#{1,2})(?=[ \t]|$)\s*(?P<text>.*?)\s*$")
 
 
@@ -88,8 +90,8 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
                 report(i + 1, "list marker '*' written as '-'")
             if lines[i] != lines[i].rstrip():
                 report(i + 1, "trailing spaces dropped")
-        elif lines[i].strip() and not toc.items:
-            image_lines.append(lines[i])
+        elif lines[i].strip() and not toc.items and not _LIST_LINE_RE.match(lines[i]):
+            image_lines.append(lines[i])  # kept as written above the items
         elif lines[i].strip():
             report(i + 1, f"line in the table of contents not understood, left out: "
                           f"{short(lines[i])}", ERROR)
