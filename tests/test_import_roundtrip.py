@@ -142,3 +142,72 @@ def test_resource_items_spaced_otherwise_than_export_are_reported() -> None:
     page = WITH_RESOURCES + "\n  - What it does.\n"
     assert notes(parse_list(page)) == [
         (line_of(page, "  - What it does."), "warning", "blank line above the note dropped")]
+
+
+DETAILS = """## Table of Contents
+
+- [Invented List](#invented-list)
+  - [Robustness](#robustness)
+  - [Calibration](#calibration)
+
+
+## Robustness
+
+<details>
+<summary>Robustness: 2024</summary>
+
+- Invented Perturbations. [[paper]](https://arxiv.org/abs/2410.01234)
+  - Ada Lovelace.
+  - Key Word: Robustness.
+  - <details><summary>Digest</summary> An invented summary.
+
+</details>
+
+
+## Calibration
+
+<details>
+<summary>Calibration: 2023</summary>
+
+- Calibrated Things. [[paper]](https://arxiv.org/abs/2301.00001)
+  - Bram Stoker.
+  - Key Word: Calibration.
+
+- Older Calibrated Things. [[paper]](https://arxiv.org/abs/2301.00000)
+  - Cleo Doe. *ICLR 2023*
+  - Key Word: Calibration.
+
+</details>
+"""
+
+
+def test_the_details_base_page_round_trips() -> None:
+    assert round_trips(DETAILS)
+
+
+def test_year_group_lines_written_otherwise_than_export_are_reported() -> None:
+    """Each came back as export writes it, with no problem said."""
+    cases = [
+        ("<details>\n<summary>Calibration: 2023</summary>",
+         "<details><summary>Calibration: 2023</summary>",
+         "<summary> on the <details> line: export writes it on a line of its own"),
+        ("<summary>Calibration: 2023</summary>", "<summary> Calibration: 2023 </summary>",
+         "spaces around the year group's label dropped"),
+        ("<summary>Calibration: 2023</summary>\n\n", "<summary>Calibration: 2023</summary>\n",
+         "no blank line above the entry, below an HTML line (export writes one)"),
+        ("*ICLR 2023*\n  - Key Word: Calibration.\n\n</details>",
+         "*ICLR 2023*\n  - Key Word: Calibration.\n</details>",
+         "no blank lines above </details>: export writes one"),
+        ("Calibration.\n\n</details>", "Calibration.\n\n</details> ",
+         "trailing spaces dropped"),
+        ("  - [Robustness](#robustness)", "    - [Robustness](#robustness)",
+         "nested item's indentation written as two spaces"),
+    ]
+    for old, new, message in cases:
+        page = DETAILS.replace(old, new)
+        problems = notes(parse_list(page))
+        assert [m for _, _, m in problems] == [message], new
+        changed = next(i for i, (a, b) in enumerate(zip(page.splitlines(),
+                                                        DETAILS.splitlines(), strict=False))
+                       if a != b)
+        assert problems[0][0] in (changed + 1, changed + 2), new

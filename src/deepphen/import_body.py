@@ -52,6 +52,7 @@ from deepphen.import_years import (
     YearGroups,
     closes_group,
     keep_empty_group,
+    line_notes,
 )
 from deepphen.layout import Layout, ResourceSection
 from deepphen.models import Paper, Resource, Section
@@ -148,8 +149,7 @@ class BodyReader:
             h2 = _H2_RE.match(line)
             if h2 and self._h2(lineno, h2.group(1), gap):
                 return self._closing(i)
-            if is_heading(line) and line != line.rstrip():  # the closing keeps its own
-                self.report(lineno, "trailing spaces dropped")
+            line_notes(lineno, line, gap, self.report)  # the closing keeps its own lines
             if h2 or H1_RE.match(line):
                 continue
             h3 = _H3_RE.match(line)
@@ -330,6 +330,7 @@ class BodyReader:
                 self.lines, lineno, self.entry.subs[-1][2] if self.entry and self.entry.subs
                 else None):
             self._finish_entry()
+            line_notes(lineno, line, gap, self.report, closes=True)
             self._end_group(lineno)
             self.years.close()
             self.year = None
@@ -343,10 +344,11 @@ class BodyReader:
             self.entry = EntryLines(lineno, top.group("content"), section.slug, self.year)
             self.entry.raw[lineno] = line
             self.entry_problems = len(self.problems)  # its problems are reported after this
+            above = self.lines[lineno - 2]  # a heading, a <summary> line, the entry above
             if self.note is None and gap != 1 and (gap or self.group_entries
-                                                   or is_heading(self.lines[lineno - 2])):
+                                                   or is_heading(above) or "<" in above):
                 self.entry.gap = min(gap, 9)  # kept in the layout's entry_gaps
-                if not gap and "<" in self.lines[lineno - 2]:  # see export.markdown
+                if not gap and "<" in above:  # see export.markdown
                     self.report(lineno, "no blank line above the entry, below an HTML line "
                                         "(export writes one)")
             self.group_entries += 1

@@ -156,6 +156,9 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
                                   "nests it")
     groups = _group_items(items, settings, anchor_of)
     items = [item for item in items if item not in groups]
+    for item in [*groups, *(items if parent is not None else [])]:  # nested on export
+        if item.indent and not re.match(r"  [-*]", item.raw):
+            report(item.line, "nested item's indentation written as two spaces")
     if parent is None and any(item.indent for item in items):
         for item in items:
             if item.indent:

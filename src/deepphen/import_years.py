@@ -180,3 +180,22 @@ def keep_empty_group(section: Section, year: int, layout: Layout,
             report(line, f"placeholder {content!r} is written as {layout.empty_year_text!r}")
     if year not in section.empty_years:
         section.empty_years.append(year)
+
+
+def line_notes(lineno: int, line: str, gap: int, report: Report, *, closes: bool = False) -> None:
+    """Report what export writes differently of a heading or a year group's HTML line
+    (``gap`` blank lines above it): trailing spaces, spaces around a ``<summary>`` label, a
+    ``<summary>`` on the ``<details>`` line; with ``closes`` (a group's ``</details>``), other
+    than the one blank line export writes above it."""
+    opened = DETAILS_OPEN_RE.match(line)
+    if closes and gap != 1:
+        report(lineno, f"{gap or 'no'} blank line{'' if gap == 1 else 's'} above </details>: "
+                       "export writes one")
+    elif not (closes or is_heading(line) or opened or SUMMARY_RE.match(line)):
+        return
+    if line != line.rstrip():
+        report(lineno, "trailing spaces dropped")
+    if opened and opened.group("rest"):
+        report(lineno, "<summary> on the <details> line: export writes it on a line of its own")
+    if re.search(r"<summary>\s|\s</summary>", line, re.IGNORECASE):
+        report(lineno, "spaces around the year group's label dropped")
