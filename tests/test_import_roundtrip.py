@@ -211,3 +211,30 @@ def test_year_group_lines_written_otherwise_than_export_are_reported() -> None:
                                                         DETAILS.splitlines(), strict=False))
                        if a != b)
         assert problems[0][0] in (changed + 1, changed + 2), new
+
+
+def test_blank_lines_export_writes_otherwise_around_the_head_are_reported() -> None:
+    """The contents' items, their image line, a section's image and first line of text
+    each get one blank line above them on export; other spacing went unreported."""
+    image = "<img src='banner.png'>"
+    cases = [
+        (TOC, TOC.replace("\n- [Neural", "\n\n- [Neural"), "- [Neural Collapse](#neural-collapse)",
+         "blank line above the contents item dropped"),
+        ("## Table of Contents\n\n", f"## Table of Contents\n\n{image}\n",
+         "- [Empirical Study](#empirical-study)",
+         "no blank lines above the contents' first item: export writes one"),
+        ("## Table of Contents\n\n", f"## Table of Contents\n\n{image}\n\n\n",
+         "- [Empirical Study](#empirical-study)",
+         "2 blank lines above the contents' first item: export writes one"),
+        ("## Neural Collapse\n\n", "## Neural Collapse\n![avatar](https://example.org/a.png)\n\n",
+         "![avatar](https://example.org/a.png)",
+         "no blank lines above the image line: export writes one"),
+        ("## Neural Collapse\n\n", "## Neural Collapse\nWhat the section holds.\n\n",
+         "What the section holds.",
+         "no blank lines above the section's first line of text: export writes one"),
+    ]
+    for old, new, where, message in cases:
+        page = BASE.replace(old, new, 1)
+        assert notes(parse_list(page)) == [(line_of(page, where), "warning", message)], new
+    assert round_trips(BASE.replace("## Table of Contents\n\n",
+                                    f"## Table of Contents\n\n{image}\n\n"))

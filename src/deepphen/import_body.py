@@ -31,11 +31,12 @@ from deepphen.import_entry import (
     EntryLines,
     ImportNote,
     check_rendering,
+    closing_text,
+    gap_note,
     keep_verbatim,
     opens_details,
     paper_entry,
     read_entry,
-    report_lost_entries,
     short,
     year_clue,
 )
@@ -145,10 +146,10 @@ class BodyReader:
                 i = hidden_end
                 continue
             if H1_RE.match(line) and self._h1(lineno, H1_RE.match(line).group(1), gap):
-                return self._closing(i)
+                return closing_text(self.lines, i, self.report)
             h2 = _H2_RE.match(line)
             if h2 and self._h2(lineno, h2.group(1), gap):
-                return self._closing(i)
+                return closing_text(self.lines, i, self.report)
             line_notes(lineno, line, gap, self.report)  # the closing keeps its own lines
             if h2 or H1_RE.match(line):
                 continue
@@ -221,16 +222,6 @@ class BodyReader:
             self._open_resources(heading, 1)
             return False
         return True
-
-    def _closing(self, i: int) -> str:
-        """The closing: from the heading (line index ``i - 1``) to the last line not blank
-        (spaces kept there would add a blank line each import/export round)."""
-        lines, end = self.lines, len(self.lines)
-        while end > i and not lines[end - 1].strip():
-            end -= 1
-        # Kept as text: an entry there (a section written '# Topic', one after it) is lost.
-        report_lost_entries(lines, i - 1, end, f"the closing (from line {i})", self.report)
-        return "\n".join(lines[i - 1:end])
 
     def _dated_papers(self) -> bool:
         """True once a paper is read whose year is known (an undated one may yet be left
@@ -306,6 +297,7 @@ class BodyReader:
         image = _IMAGE_RE.match(line)
         if image and not self.started and section.image is None and not self.intro_lines:
             section.image = image.group("url")
+            gap_note(lineno, gap, "the image line", self.report)
             if image.group("alt") != IMAGE_ALT:
                 self.report(lineno, f"image alt text {image.group('alt')!r} is written as "
                                     f"{IMAGE_ALT!r}")
@@ -368,6 +360,8 @@ class BodyReader:
                 self.year is not None or self.years.open is not None):
             self.group_text.append((lineno, line))
         elif lost is None and entry is None and not self.started and not (sub or top):
+            if not self.intro_lines:  # export writes one blank line above it
+                gap_note(lineno, gap, "the section's first line of text", self.report)
             self.intro_lines += [(lineno - k, "") for k in range(gap, 0, -1)] \
                 if self.intro_lines else []
             self.intro_lines.append((lineno, line))

@@ -424,6 +424,25 @@ def paper_entry(line: str) -> str | None:
     return short(content[:cut])
 
 
+def closing_text(lines: list[str], i: int, report: Report) -> str:
+    """The closing: from the heading (line index ``i - 1``) to the last line not blank
+    (spaces kept there would add a blank line each import/export round)."""
+    end = len(lines)
+    while end > i and not lines[end - 1].strip():
+        end -= 1
+    # Kept as text: an entry there (a section written '# Topic', one after it) is lost.
+    report_lost_entries(lines, i - 1, end, f"the closing (from line {i})", report)
+    return "\n".join(lines[i - 1:end])
+
+
+def gap_note(lineno: int, gap: int, what: str, report: Report) -> None:
+    """Report ``what`` on ``lineno`` when ``gap`` blank lines above it are not the one export
+    writes."""
+    if gap != 1:
+        report(lineno, f"{gap or 'no'} blank line{'' if gap == 1 else 's'} above {what}: "
+                       "export writes one")
+
+
 def report_lost_entries(lines: list[str], start: int, end: int, where: str,
                         report: Report) -> None:
     """Report, as an error each, the entries among ``lines[start:end]`` (a block the page keeps

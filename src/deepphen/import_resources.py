@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from deepphen.dialect import LINK_URL
-from deepphen.import_entry import ERROR, short
+from deepphen.import_entry import ERROR, gap_note, short
 from deepphen.layout import ResourceSection
 from deepphen.models import Resource
 
@@ -69,9 +69,7 @@ def read_resource_line(lineno: int, line: str, resources: list[Resource], sectio
             report(lineno, "list marker '*' written as '-'")
         if line != line.rstrip():
             report(lineno, "trailing spaces dropped")
-        if gap != 1:  # export writes one blank line above each item
-            report(lineno, f"{gap or 'no'} blank line{'' if gap == 1 else 's'} above the "
-                           "item: export writes one")
+        gap_note(lineno, gap, "the item", report)
         return
     note = NOTE_RE.match(line)
     last = resources[-1] if resources else None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from deepphen.dialect import is_heading
 from deepphen.export.anchors import link_label
-from deepphen.import_entry import ERROR, short
+from deepphen.import_entry import ERROR, gap_note, short
 from deepphen.models import Settings
 from deepphen.slugs import github_anchor
 
@@ -68,7 +68,7 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
     m = _HEADING_RE.match(lines[i])
     toc = Toc(heading=m.group("text"), level=len(m.group("level")))
     i += 1
-    start, image_lines, n = i, [], len(lines)
+    start, image_lines, n, last_image = i, [], len(lines), i
     while i < n and not is_heading(lines[i]):
         if toc.items and not lines[i].strip():
             # Blank lines end the items, unless more items follow before the next heading.
@@ -77,11 +77,14 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
                 j += 1
             if j >= n or not TOC_ITEM_RE.match(lines[j]):
                 break
+            report(j + 1, "blank line above the contents item dropped")
             i = j
             continue
         item = TOC_ITEM_RE.match(lines[i])
         if item and not toc.items and not image_lines:
             toc.items_gap = min(i - start, 9)
+        elif item and not toc.items:  # export writes one blank line below the image
+            gap_note(i + 1, i - last_image - 1, "the contents' first item", report)
         if item:
             toc.items.append(TocItem(i + 1, len(item.group("indent").expandtabs(4)),
                                      item.group("link"), item.group("label"),
@@ -92,6 +95,7 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
                 report(i + 1, "trailing spaces dropped")
         elif lines[i].strip() and not toc.items and not _LIST_LINE_RE.match(lines[i]):
             image_lines.append(lines[i])  # kept as written above the items
+            last_image = i
         elif lines[i].strip():
             report(i + 1, f"line in the table of contents not understood, left out: "
                           f"{short(lines[i])}", ERROR)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from deepphen.dialect import group_label, group_year, is_heading, year_style
-from deepphen.import_entry import ERROR, opens_details
+from deepphen.import_entry import ERROR, gap_note, opens_details
 from deepphen.layout import Layout
 from deepphen.models import Section
 from deepphen.venues import YEAR_RE
@@ -188,10 +188,9 @@ def line_notes(lineno: int, line: str, gap: int, report: Report, *, closes: bool
     ``<summary>`` on the ``<details>`` line; with ``closes`` (a group's ``</details>``), other
     than the one blank line export writes above it."""
     opened = DETAILS_OPEN_RE.match(line)
-    if closes and gap != 1:
-        report(lineno, f"{gap or 'no'} blank line{'' if gap == 1 else 's'} above </details>: "
-                       "export writes one")
-    elif not (closes or is_heading(line) or opened or SUMMARY_RE.match(line)):
+    if closes:
+        gap_note(lineno, gap, "</details>", report)
+    elif not (is_heading(line) or opened or SUMMARY_RE.match(line)):
         return
     if line != line.rstrip():
         report(lineno, "trailing spaces dropped")
