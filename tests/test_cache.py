@@ -351,3 +351,38 @@ def test_stats_and_export_read_search_s_cached_index(tmp_path: Path, run_cli: Ca
     exported = json.loads(run_cli("export", *args, "--format", "json").stdout)
     assert sorted(p["key"] for p in exported["papers"]) == sorted(keys)
     assert json.loads(run_cli("stats", *args, "--format", "json").stdout)["papers"] == len(keys)
+
+
+@pytest.mark.parametrize("other", ["version", "parsing code"])
+def test_a_cache_of_another_deepphen_is_no_cache(root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  other: str) -> None:
+    """A cached paper is what one version's parsing made of the file: after an upgrade (or
+    an edit of the parsing code) it was served as is, a file the new code rejects or reads
+    otherwise included; the search index and the section headings followed it."""
+    from deepphen.catalog import section_headings
+
+    old = ("0.0.1", cache.CODE[1]) if other == "version" else (cache.CODE[0], "0badc0de")
+    with monkeypatch.context() as older:  # the deepphen that wrote the cache
+        older.setattr(cache, "CODE", old)
+        older.setattr(cache, "FORMAT", (*cache.FORMAT[:-1], old))
+        snap = cache.snapshot(root, read_paper)
+        assert cache.derived(snap, "n", 1, lambda: 5) == 5
+        (root / "catalog.toml").write_text((root / "catalog.toml").read_text(
+            encoding="utf-8"), encoding="utf-8")
+        st = (root / "catalog.toml").stat()
+        sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        assert cache.write_keyed(root, "section-headings", sig, {"others": "Stale"})
+        assert section_headings(root)["others"] == "Stale"
+    parsed: list[Path] = []
+
+    def parse(path: Path):
+        parsed.append(path)
+        return read_paper(path)
+
+    snap = cache.snapshot(root, parse)
+    assert len(parsed) == len(snap) == 5  # every file parsed again
+    assert cache.derived(snap, "n", 1, lambda: 6) == 6  # the derived value built again
+    assert section_headings(root)["others"] != "Stale"
+    parsed.clear()
+    cache.snapshot(root, parse)
+    assert parsed == []  # and the new cache is used

@@ -73,7 +73,7 @@ def test_cached_section_headings_of_the_wrong_shape_are_read_again(
     root = make_catalog(tmp_path / "catalog")
     st = os.stat(root / "catalog.toml")
     sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-    assert cache.write_value(root, "section-headings", (sig, headings))
+    assert cache.write_keyed(root, "section-headings", sig, headings)
     assert section_headings(root) == {s.slug: s.heading for s in load_settings(root).sections}
 
 

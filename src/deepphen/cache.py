@@ -35,14 +35,33 @@ from pathlib import Path
 from stat import S_ISLNK, S_ISREG
 from typing import Any, NamedTuple, TypeVar
 
+from deepphen import __version__
 from deepphen.fsutil import CACHE_DIR
 from deepphen.models import Link, Paper
 
 PAPERS_FILE = "papers.pickle"
+
+
+def source_digest(*modules: str) -> str:
+    """A digest of these deepphen modules' source, for keying a cached value on the code that
+    made it: any edit there, helpers included, must rebuild it (the version alone stays the
+    same across a development cycle). Reading ~60 KB costs well under a millisecond."""
+    import zlib  # built in: no start-up of its own, unlike hashlib's OpenSSL
+
+    crc = 0
+    for name in modules:
+        crc = zlib.crc32(Path(__file__).with_name(name).read_bytes(), crc)
+    return f"{crc:08x}"
+
+
+# The code that turns a file into a Paper (TOML reading, field checks and forms): a cached
+# paper is that code's output, so another version or an edit of it is another cache. (The
+# search index and other derived values follow: they are keyed on the papers' generation.)
+CODE = (__version__, source_digest("catalog.py", "models.py", "fields.py", "ids.py"))
 # Paper fields stored positionally, in Paper's constructor order (key and path come from the
 # file). They are part of the format, so a cache written for other fields is ignored.
 _FIELDS = tuple(f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "path"))
-FORMAT = ("deepphen-papers", 4, _FIELDS)  # 4: a link's other keys (Link.extra) kept
+FORMAT = ("deepphen-papers", 4, _FIELDS, CODE)  # 4: a link's other keys (Link.extra) kept
 RACY_NS = 2_000_000_000
 _LINKS = _FIELDS.index("links")
 _SAFE_GLOBALS = {("datetime", name) for name in ("date", "datetime", "time", "timedelta",
@@ -442,11 +461,18 @@ def str_table(value: Any) -> bool:
 def keyed_value(root: Path, name: str, key: object, valid: Callable[[Any], bool]) -> Any:
     """The value stored as ``(key, value)`` under ``name`` when its key is ``key`` and
     ``valid`` accepts it, else None: a cache file is checked, never trusted (an older
-    format, or one a person edited, ended a command in a TypeError)."""
+    format, or one a person edited, ended a command in a TypeError), nor kept across a
+    change of the code that made it (see ``write_keyed``)."""
     stored = read_value(root, name)
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == (CODE, key):
         return stored[1] if _is_valid(valid, stored[1]) else None
     return None
+
+
+def write_keyed(root: Path, name: str, key: object, value: Any) -> bool:
+    """Store ``value`` under ``name`` for ``keyed_value``, keyed on ``key`` and on CODE:
+    a value parsed from a catalog file by another version is no cache."""
+    return write_value(root, name, ((CODE, key), value))
 
 
 def write_value(root: Path, name: str, value: Any) -> bool:

@@ -200,7 +200,7 @@ def section_headings(root: Path) -> dict[str, str]:
     """
     import time
 
-    from deepphen.cache import RACY_NS, keyed_value, str_table, write_value
+    from deepphen.cache import RACY_NS, keyed_value, str_table, write_keyed
 
     path = Path(root) / SETTINGS_FILE
     try:
@@ -213,7 +213,7 @@ def section_headings(root: Path) -> dict[str, str]:
         return dict(cached)
     headings = {sec.slug: sec.heading for sec in load_settings(root).sections}
     if sig and max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - RACY_NS:
-        write_value(root, "section-headings", (sig, headings))
+        write_keyed(root, "section-headings", sig, headings)
     return headings
 
 

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from deepphen import acronyms, ids
+from deepphen.cache import source_digest
 from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
 from deepphen.models import Paper
 from deepphen.order import newest_key
@@ -51,21 +52,9 @@ from deepphen.vocab import FOLD_RULES, search_tokens, singular  # singular: as k
 
 MAX_QUERY = 500
 
-def _source_digest(*modules: str) -> str:
-    """A digest of these modules' source: the cached index is built by their code (the
-    words of each field, TeX shown as text, the folding tables), and any edit there,
-    helpers included, must rebuild it. Reading ~60 KB costs well under a millisecond."""
-    import zlib  # built in: no start-up of its own, unlike hashlib's OpenSSL
-
-    crc = 0
-    for name in modules:
-        crc = zlib.crc32(Path(__file__).with_name(name).read_bytes(), crc)
-    return f"{crc:08x}"
-
-
 # The cached index is valid only for this code and this way of folding words.
 INDEX_VERSION = (10, acronyms.VERSION, FOLD_RULES,
-                 _source_digest("search.py", "search_fields.py", "vocab.py", "texmath.py"))
+                 source_digest("search.py", "search_fields.py", "vocab.py", "texmath.py"))
 
 # The weights of the index's fields: a title or key-word match outranks a digest mention.
 WEIGHTS = (1.0, 1.0, 1.0, 0.7, 0.6, 0.5)
