@@ -105,3 +105,23 @@ def test_discover_asks_the_catalog_papers_categories(tmp_path: Path, arxiv: Arxi
     found = core.discover(root, since="2025-05-15", until="2025-05-20")
     assert (found.category_source, found.categories) == ("catalog papers", ["stat.ML", "q-bio.NC"])
     assert found.query.startswith("(cat:stat.ML OR cat:q-bio.NC) AND submittedDate:")
+
+
+@pytest.mark.parametrize("asked", [dt.datetime(2025, 5, 20),
+                                   dt.datetime(2025, 5, 20, tzinfo=dt.UTC)], ids=["naive", "aware"])
+def test_a_cached_day_that_is_a_datetime_is_no_cache(catalog_dir: Path, arxiv: ArxivServer,
+                                                     fake_clock: FakeTime, asked: object) -> None:
+    """The day a paper was asked, read back from a cache a person (or a stranger's
+    repository) wrote: a datetime is a date to isinstance, but ``today - asked`` raised a
+    TypeError that ended discover in a traceback. It is no day: the paper is asked again."""
+    from deepphen import cache, ids
+    from deepphen.catalog import Catalog
+    from deepphen.catalog_meta import CACHE_NAME, FORMAT, fetch_meta, load_meta
+
+    papers = Catalog.load(catalog_dir).papers
+    wanted = sorted({i for p in papers if (i := ids.canonical_id(p.arxiv))})
+    assert cache.write_value(catalog_dir, CACHE_NAME,
+                             {"format": FORMAT, "papers": dict.fromkeys(wanted, asked)})
+    assert load_meta(catalog_dir).missing == {}
+    meta = fetch_meta(catalog_dir, papers, Client(deadline=None), today=dt.date(2025, 5, 22))
+    assert sorted(meta.abstracts) == wanted and arxiv.requests

@@ -76,7 +76,9 @@ def load_meta(root: Path) -> CatalogMeta:
     for arxiv_id, item in (papers.items() if isinstance(papers, dict) else ()):
         if not isinstance(arxiv_id, str):
             continue
-        if item is None or isinstance(item, dt.date):  # None: a cache of before the day
+        # None: a cache of before the day. A datetime is a date too, but one a date cannot
+        # be subtracted from (known() ended discover in a TypeError): not a day, so no cache.
+        if item is None or type(item) is dt.date:
             meta.missing[arxiv_id] = item
         elif (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], list | tuple)
               and isinstance(item[1], str)):
