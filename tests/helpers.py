@@ -167,6 +167,20 @@ def make_special(path: Path, kind: str) -> None:
         path.mkdir()
 
 
+def spy_opens(monkeypatch: object) -> list[str]:
+    """The names of the files ``os.open`` opens from now on (for the end of the test): a
+    special file must not be opened at all, since opening a device can act."""
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(file: str | Path, *args: object, **kwargs: object) -> int:
+        opened.append(os.path.basename(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)  # type: ignore[attr-defined]
+    return opened
+
+
 def one_line_error(result: object, *mentions: str) -> None:
     """A CLI result that failed cleanly: exit 2, one error line naming each of ``mentions``."""
     exc = result.exception  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from deepphen import cache
 from deepphen.catalog import load_papers, paper_files, read_paper
 from deepphen.errors import CatalogError
 from deepphen.search import SearchIndex
-from tests.helpers import make_catalog, more_papers
+from tests.helpers import make_catalog, more_papers, spy_opens
 
 HOUR_NS = 3600 * 10**9
 
@@ -386,3 +386,28 @@ def test_a_cache_of_another_deepphen_is_no_cache(root: Path, monkeypatch: pytest
     parsed.clear()
     cache.snapshot(root, parse)
     assert parsed == []  # and the new cache is used
+
+
+@pytest.mark.parametrize("name", [cache.PAPERS_FILE, "search-index.pickle", "arxiv-meta.pickle"])
+def test_a_special_file_in_the_cache_is_never_opened(root: Path, name: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FIFO (and so a device: no test can make one unprivileged) was opened, then found
+    not to be a regular file: opening a device can act, and opening a FIFO wakes a writer."""
+    from deepphen.catalog_meta import load_meta
+    from deepphen.search import search_catalog
+
+    load_papers(root)
+    search_catalog(root, "grokking")
+    path = root / cache.CACHE_DIR / name
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    opened = spy_opens(monkeypatch)
+    # Each reads the file once, and writes a regular one in its place: look after the first.
+    if name == "arxiv-meta.pickle":
+        assert load_meta(root).abstracts == {}
+    elif name == cache.PAPERS_FILE:
+        assert dicts(load_papers(root)) == dicts(load_papers(root, use_cache=False))
+    else:
+        assert search_catalog(root, "grokking")
+        assert cache.PAPERS_FILE in opened  # the spy sees the cache's opens
+    assert name not in opened

@@ -254,6 +254,22 @@ def test_a_folder_where_the_lock_goes_is_named(tmp_path: Path) -> None:
         in caught.value.hint
 
 
+def test_a_special_file_where_the_lock_goes_is_never_opened(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FIFO (so a device too: no test can make one unprivileged) planted as the lock was
+    opened for writing by every writer: opening a device can act, one line instead."""
+    from deepphen.fsutil import LOCK_NAME, private_dir
+    from tests.helpers import spy_opens
+
+    lock = private_dir(tmp_path) / LOCK_NAME
+    os.mkfifo(lock)
+    opened = spy_opens(monkeypatch)
+    with pytest.raises(DeepphenError) as caught, catalog_lock(tmp_path, timeout=0.1):
+        pass
+    assert "the lock file is a named pipe" in caught.value.message
+    assert LOCK_NAME not in opened
+
+
 def test_an_immutable_file_is_named_not_its_folder(tmp_path: Path) -> None:
     """chattr +i: the folder is writable, the file is not; the hint blamed the folder."""
     import shutil

@@ -213,13 +213,17 @@ def safe_loads(data: bytes) -> Any:
 def _read_bytes(path: Path) -> bytes | None:
     """A cache file's bytes when it is a regular file; None otherwise (absent, a FIFO, a
     device, a folder, a symbolic link, unreadable, or in a private folder that is a symbolic
-    link: nothing is read out of the catalog). Never blocks on a FIFO."""
+    link: nothing is read out of the catalog). Never blocks on a FIFO, and never opens
+    anything but a regular file: opening a device can act (a tape rewinds, a watchdog arms),
+    opening a FIFO wakes its writer, and a tarball extracted as root can plant either."""
     nofollow = getattr(os, "O_NOFOLLOW", 0)
     try:
         folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | nofollow)
     except OSError:
         return None
     try:
+        if not S_ISREG(os.stat(path.name, dir_fd=folder, follow_symlinks=False).st_mode):
+            return None
         fd = os.open(path.name, os.O_RDONLY | os.O_NONBLOCK | nofollow, dir_fd=folder)
     except OSError:
         return None

@@ -383,8 +383,16 @@ def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
     from filelock import FileLock, Timeout  # only writers pay for the import
 
     path = private_dir(root) / LOCK_NAME
-    if path.is_symlink():
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = stat.S_IFREG  # absent (filelock makes it), or filelock names the problem
+    if stat.S_ISLNK(mode):
         raise DeepphenError("the lock file is a symbolic link; refusing to follow it",
+                            path=path, hint="delete it if no deepphen is running")
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a folder: filelock's EISDIR says it
+        # Opened for writing, a device can act (a tape rewinds, a watchdog arms).
+        raise DeepphenError(f"the lock file is {file_kind(mode)}; refusing to open it",
                             path=path, hint="delete it if no deepphen is running")
     lock = FileLock(str(path))
     deadline, waited = time.monotonic() + timeout, False
