@@ -411,3 +411,18 @@ def test_a_special_file_in_the_cache_is_never_opened(root: Path, name: str,
         assert search_catalog(root, "grokking")
         assert cache.PAPERS_FILE in opened  # the spy sees the cache's opens
     assert name not in opened
+
+
+def test_section_headings_follow_the_cache_s_clock(root: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The headings' racy-file rule read the real clock, not ``cache.clock``: the one rule
+    had two clocks, and a clock set back or ahead could not be tried on it."""
+    from deepphen.catalog import section_headings
+
+    stored = root / cache.CACHE_DIR / "section-headings.pickle"
+    expected = section_headings(root)
+    assert stored.is_file()  # an hour later (the fixture's clock), catalog.toml has settled
+    stored.unlink()
+    monkeypatch.setattr(cache, "clock", lambda: time.time_ns() - 24 * HOUR_NS)
+    assert section_headings(root) == expected
+    assert not stored.exists()  # changed after "now": a clock set back trusts nothing

@@ -80,8 +80,10 @@ def test_search_json_headings_follow_an_edit_that_keeps_size_and_mtime(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
+    from deepphen import cache
+
     later = time.time_ns() + 10**11  # every change, the ctime's too, is old enough to cache
-    monkeypatch.setattr(time, "time_ns", lambda: later)
+    monkeypatch.setattr(cache, "clock", lambda: later)
 
     def heading() -> str:
         hits = json.loads(run_cli("search", "lottery", "-n", "1", "-f", "json").stdout)  # type: ignore[attr-defined]

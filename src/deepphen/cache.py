@@ -395,7 +395,7 @@ def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
             continue
         paper = parse(root / sig[0])
         items.append(paper)
-        if max(sig[2], sig[4]) < started_ns - RACY_NS:
+        if settled(sig[2], sig[4], started_ns):
             keep.append(sig)
             blobs.append(_pack(paper))
     # Something changed: a new random generation tells derived caches to rebuild.
@@ -403,6 +403,12 @@ def snapshot(root: Path, parse: Callable[[Path], Paper]) -> Snapshot:
     if not StoredPapers.write(cache_path, generation, keep, blobs) or len(keep) != len(files):
         generation = None
     return Snapshot(root, names, items, stored, generation, parse)
+
+
+def settled(mtime_ns: int, ctime_ns: int, now_ns: int) -> bool:
+    """Whether a file last changed at these times may be cached at ``now_ns`` (``clock()``):
+    not within RACY_NS of it, nor after it (a clock set back)."""
+    return max(mtime_ns, ctime_ns) < now_ns - RACY_NS
 
 
 def _valid_sigs(sigs: Any) -> bool:

@@ -198,9 +198,7 @@ def section_headings(root: Path) -> dict[str, str]:
     and ctime (the part no edit can keep: an edit in place that restores the mtime changes
     it), and a file changed less than ``cache.RACY_NS`` ago is not stored (see cache.py).
     """
-    import time
-
-    from deepphen.cache import RACY_NS, keyed_value, str_table, write_keyed
+    from deepphen import cache
 
     path = Path(root) / SETTINGS_FILE
     try:
@@ -208,12 +206,12 @@ def section_headings(root: Path) -> dict[str, str]:
     except OSError:
         st = None  # load_settings names the problem
     sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns) if st else None
-    cached = keyed_value(root, "section-headings", sig, str_table)
+    cached = cache.keyed_value(root, "section-headings", sig, cache.str_table)
     if sig and cached is not None:
         return dict(cached)
     headings = {sec.slug: sec.heading for sec in load_settings(root).sections}
-    if sig and max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - RACY_NS:
-        write_keyed(root, "section-headings", sig, headings)
+    if sig and cache.settled(st.st_mtime_ns, st.st_ctime_ns, cache.clock()):
+        cache.write_keyed(root, "section-headings", sig, headings)
     return headings
 
 
