@@ -426,3 +426,17 @@ def test_section_headings_follow_the_cache_s_clock(root: Path,
     monkeypatch.setattr(cache, "clock", lambda: time.time_ns() - 24 * HOUR_NS)
     assert section_headings(root) == expected
     assert not stored.exists()  # changed after "now": a clock set back trusts nothing
+
+
+def test_the_code_digest_needs_no_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cache is imported by every command and digests the parsing code's source at import:
+    an install of compiled files only must not make every command fail."""
+    digest = cache.source_digest("models.py")
+    assert cache.source_digest("models.py") == digest  # stable
+    assert cache.source_digest("no_such_module.py") != cache.source_digest("other_module.py")
+
+    def missing(_self: Path) -> bytes:
+        raise FileNotFoundError("no source shipped")
+
+    monkeypatch.setattr(Path, "read_bytes", missing)
+    assert cache.source_digest("models.py") != digest

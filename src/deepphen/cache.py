@@ -45,12 +45,18 @@ PAPERS_FILE = "papers.pickle"
 def source_digest(*modules: str) -> str:
     """A digest of these deepphen modules' source, for keying a cached value on the code that
     made it: any edit there, helpers included, must rebuild it (the version alone stays the
-    same across a development cycle). Reading ~60 KB costs well under a millisecond."""
+    same across a development cycle). Reading ~60 KB costs well under a millisecond. A
+    module whose source is not there (an install of compiled files only) counts by its name:
+    every command imports this, and the version still keys the cache."""
     import zlib  # built in: no start-up of its own, unlike hashlib's OpenSSL
 
     crc = 0
     for name in modules:
-        crc = zlib.crc32(Path(__file__).with_name(name).read_bytes(), crc)
+        try:
+            source = Path(__file__).with_name(name).read_bytes()
+        except OSError:
+            source = name.encode()
+        crc = zlib.crc32(source, crc)
     return f"{crc:08x}"
 
 
