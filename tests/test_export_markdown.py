@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from deepphen.dialect import (
@@ -292,9 +292,12 @@ def test_escape_md_round_trips(text: str, separators: str, line_start: bool) -> 
 
 
 @given(_ANY_TEXT)
+@example("a\u202eb\U000e0041")
 def test_escape_html_round_trips(text: str) -> None:
+    # As escape_md, escape_html first drops what fold_lines drops (bidi controls, tag
+    # characters: format characters the strategy draws now and then, e.g. '\U000e0000').
     escaped = escape_html(text)
-    assert unescape_html(escaped) == text
+    assert unescape_html(escaped) == fold_lines(text)
     assert not TAG_RE.search(escaped)
 
 
