@@ -238,3 +238,18 @@ def test_blank_lines_export_writes_otherwise_around_the_head_are_reported() -> N
         assert notes(parse_list(page)) == [(line_of(page, where), "warning", message)], new
     assert round_trips(BASE.replace("## Table of Contents\n\n",
                                     f"## Table of Contents\n\n{image}\n\n"))
+
+
+def test_a_year_group_opened_after_one_ended_imports_without_a_crash() -> None:
+    """An empty <details> after a year heading, or a second <details> with no label, ended
+    the group first; the next end read the group again and raised (a traceback, exit 1)."""
+    empty_details = BASE.replace("### Empirical Study: 2024\n\n",
+                                 "### Empirical Study: 2024\n\n<details>\n</details>\n\n")
+    unlabelled = BASE.replace("## Neural Collapse\n",
+                              "<details><summary>Empirical Study: 2023</summary>\n\n"
+                              "<details>\n\n## Neural Collapse\n")
+    for page in (empty_details, unlabelled):
+        assert page != BASE
+        result = parse_list(page)  # no exception
+        assert result.problems
+        assert {p.key for p in result.papers} >= {p.key for p in parse_list(BASE).papers}

@@ -659,7 +659,8 @@ _PAGE_PIECES = st.sampled_from([
     "</details>", "Key Word:", "![avatar](u)", "- [R](#r)", "## Related Resources",
     "- [n](u) b", "\r\n", "&lt;", "<b>", "2024",
     "### 2019", "#### S: 2017", "### S (2021)", "### S - 2018", "### {year}", "* ", "  <details>",
-    "*NeurIPS 2019*",
+    "*NeurIPS 2019*", "<details>", "<summary>S: 2020</summary>",
+    "<details><summary>S: 2021</summary>", "<details><summary>2019</summary>",
     "[[pdf]](<https://arxiv.org/pdf/1901.00002v1>)", '[[paper]](https://x.org/p "t")',
 ])
 
@@ -667,6 +668,9 @@ _PAGE_PIECES = st.sampled_from([
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_PAGE_PIECES, max_size=6).map("".join), max_size=40).map("\n".join))
 @example("## S\n## S.\n### 2019\n- ")  # an empty section before one of the same anchor
+# A year group ended by a <details> line, then ended again: it raised (TypeError).
+@example("## S\n### S: 2023\n<details>\n</details>\n## T")
+@example("## S\n<details><summary>S: 2023</summary>\n<details>\n## T")
 # An empty resources section, then a closing that reads as a heading: the section is kept.
 @example("## S\n### S: 2020\n- \n## Related Resources\n## S")
 def test_any_page_imports_without_error_and_export_is_stable(text: str) -> None:

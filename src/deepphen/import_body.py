@@ -401,7 +401,8 @@ class BodyReader:
         text, self.group_text = self.group_text, []
         entries, self.group_entries = self.group_entries, 0
         group, self.group_line = self.group_line, None
-        if entries or self.year is None or len(text) > 1:
+        # No group line: the group already ended (a <details> line ends one) and was kept.
+        if entries or self.year is None or group is None or len(text) > 1:
             for line, content in text:
                 self.report(line, f"line not understood, left out: {short(content)}", ERROR)
             return
