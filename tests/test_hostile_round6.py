@@ -422,11 +422,12 @@ def test_import_refuses_an_endless_input(tmp_path: Path, run_cli: Callable[..., 
 
 
 def test_import_reads_line_ends_as_before(tmp_path: Path, run_cli: Callable[..., object]) -> None:
-    from deepphen.cli.catalog_import import _decode, _normalized
+    from deepphen.cli.catalog_import import _decode
+    from deepphen.dialect import page_text
 
     page = tmp_path / "README.md"
     page.write_bytes(b"\xef\xbb\xbf# L\r\n\r\n## S\rx\n")
-    assert _normalized(_decode(page)) == "# L\n\n## S\nx\n"
+    assert page_text(_decode(page)) == "# L\n\n## S\nx\n"
 
 
 # ---------------------------------------------------------------------------------------

@@ -578,3 +578,21 @@ def test_a_page_lint_cannot_read_is_a_finding_not_a_crash(
     assert found[0]["message"].startswith("cannot read the page: ") and why in found[0]["message"]
     run_cli("lint", "--fix", exit_code=1)
     assert page.read_bytes() == content
+
+
+@pytest.mark.parametrize("rewrite", [
+    lambda text: text.replace("\n", "\r\n"),  # a Windows checkout (core.autocrlf)
+    lambda text: "\ufeff" + text,  # an editor's byte-order mark
+])
+def test_a_page_checked_out_with_other_line_ends_is_the_same_page(cat: Path, run_cli,
+                                                                  rewrite) -> None:
+    """The page is compared as import reads it (deepphen.dialect.page_text): CR LF line ends
+    and a BOM do not make it out of date, and --fix leaves its bytes alone."""
+    put(cat, "DP501")
+    run_cli("lint", "--fix")
+    page = cat / "README.md"
+    page.write_bytes(rewrite(page.read_text(encoding="utf-8")).encode("utf-8"))
+    before = page.read_bytes()
+    assert run_cli("lint").stdout == ""
+    run_cli("lint", "--fix")
+    assert page.read_bytes() == before

@@ -18,6 +18,13 @@ from deepphen.layout import Layout
 from deepphen.models import Paper, Section
 from deepphen.printable import CI_HASH_FOLLOWS, ci_inert_document, ci_inert_url, strip_controls
 
+
+def page_text(text: str) -> str:
+    """A page's text as both directions compare it: no byte-order mark (some editors write
+    one; it is no text) and '\n' line ends (a checkout with CR LF reads as the same page)."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 # --------------------------------------------------------------------------------------------
 # Escaping. Two contexts: ordinary markdown text (title, authors, venue, key words, link labels),
 # where a backslash makes any ASCII punctuation literal; and raw-HTML lines (the digest and the

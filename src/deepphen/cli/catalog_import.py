@@ -88,6 +88,7 @@ def import_command(
         raise DeepphenError(f"unknown format {fmt!r}", hint="choose text or json")
     from deepphen.catalog import ENV_VAR
     from deepphen.catalog_write import write_catalog
+    from deepphen.dialect import page_text
     from deepphen.importer import encoding_notes, iter_problem_lines, parse_list
 
     from_stdin = str(list_file) == "-"
@@ -97,7 +98,7 @@ def import_command(
                                 hint="name the page export writes, e.g. --page README.md")
         list_file = Path(STDIN_NAME)
     raw = _decode(list_file, from_stdin=from_stdin)
-    result = parse_list(_normalized(raw), source=str(list_file))
+    result = parse_list(page_text(raw), source=str(list_file))
     # What the normalization dropped, reported as the importer reports it in a page it reads.
     result.problems[:0] = encoding_notes(raw)
     if merge:
@@ -209,12 +210,6 @@ def _read_stdin(name: Path) -> bytes:
 
 
 _STDIN_HINT = "pipe the page in: curl -sL URL | deepphen import - --catalog DIR"
-
-
-def _normalized(text: str) -> str:
-    """The page's text: no byte-order mark, line ends '\n' (as text mode reads them)."""
-    text = text.removeprefix("\ufeff")  # a BOM some editors write is no text
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from deepphen import catalog, paths
+from deepphen.dialect import page_text
 from deepphen.errors import DeepphenError
 from deepphen.fsutil import read_regular
 from deepphen.lint.context import Context, PaperFile
@@ -70,7 +71,7 @@ def _check_page(ctx: Context, page: Settings, fresh: str | None) -> Iterator[Fla
     try:
         # A regular file of a page's size at most: a committed disk image is not read whole,
         # and a FIFO swapped in after the check above does not hang lint.
-        committed = read_regular(path, paths.MAX_PAGE_BYTES).decode("utf-8")
+        committed = page_text(read_regular(path, paths.MAX_PAGE_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         yield Flag(f"cannot read the page: {why}", path=path, line=1)
