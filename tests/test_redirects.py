@@ -181,3 +181,19 @@ def test_a_redirect_within_the_api_is_followed(command: str, catalog_dir: Path,
     assert "/api/v2/query" in [r.path for r in arxiv.requests]
     if command == "discover":
         assert json.loads(result.stdout)
+
+
+def test_a_refused_redirect_keeps_no_password_of_the_url_asked() -> None:
+    """The error of a refused redirect keeps the URL asked (``NetworkError.url``) without
+    its user name and password, as every other error of the client does."""
+    from deepphen.redirects import follow
+
+    def moved(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "http://10.0.0.1/elsewhere"})
+
+    with httpx.Client(transport=httpx.MockTransport(moved)) as http:
+        request = http.build_request("GET", "http://bob:s3cret@127.0.0.1:8080/api/query")
+        with pytest.raises(NetworkError) as caught:
+            follow(http, request, "http://bob:s3cret@127.0.0.1:8080/api/query", "hint")
+    assert caught.value.url is not None and "s3cret" not in caught.value.url
+    assert "s3cret" not in str(caught.value) and "bob" not in caught.value.url

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from deepphen.endpoint import without_credentials
 from deepphen.errors import NetworkError
 
 ARXIV_DOMAIN = "arxiv.org"
@@ -50,7 +51,7 @@ def follow(http: httpx.Client, request: httpx.Request, api: str, hint: str) -> h
     """The answer to ``request`` (sent by a client that does not follow redirects itself),
     streamed, after at most MAX_REDIRECTS redirects that ``refusal`` allows; any other is
     NetworkError at once, ``hint`` added (asked again, it would be redirected again)."""
-    url = str(request.url)
+    url = without_credentials(str(request.url))  # what the error keeps and may quote
     for _hop in range(MAX_REDIRECTS + 1):
         response = http.send(request, stream=True)
         if response.next_request is None:
