@@ -440,3 +440,27 @@ def test_the_code_digest_needs_no_source(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(Path, "read_bytes", missing)
     assert cache.source_digest("models.py") != digest
+
+
+def test_the_cache_is_keyed_on_every_module_models_imports() -> None:
+    """A paper or the settings is read by models.py and what it imports at load (layout,
+    slugs, ...): an edit of any of them between releases is another cache, so each must be
+    in cache.PARSING, which keys it."""
+    import ast
+
+    source = Path(cache.__file__).parent
+    seen: set[str] = set()
+    todo = ["models", "catalog"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.parse((source / f"{name}.py").read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("deepphen"):
+                parts = node.module.split(".")
+                names = [a.name for a in node.names] if len(parts) == 1 else [parts[1]]
+                todo += [n for n in names if (source / f"{n}.py").is_file()]
+    # catalog's own top-level helpers that do not read fields: output and file plumbing.
+    plumbing = {"cache", "comments", "fsutil", "paths", "printable"}
+    assert seen - plumbing <= {name.removesuffix(".py") for name in cache.PARSING}

@@ -60,10 +60,10 @@ def source_digest(*modules: str) -> str:
     return f"{crc:08x}"
 
 
-# The code that turns a file into a Paper (TOML reading, field checks and forms): a cached
-# paper is that code's output, so another version or an edit of it is another cache. (The
-# search index and other derived values follow: they are keyed on the papers' generation.)
-CODE = (__version__, source_digest("catalog.py", "models.py", "fields.py", "ids.py"))
+# What turns a file into a Paper or settings (models' imports: a test checks); a cached value
+# is its output, so another version or an edit of it is another cache (derived values follow).
+PARSING = ("catalog.py", "models.py", "fields.py", "ids.py", "layout.py", "slugs.py", "errors.py")
+CODE = (__version__, source_digest(*PARSING))
 # Paper fields stored positionally, in Paper's constructor order (key and path come from the
 # file). They are part of the format, so a cache written for other fields is ignored.
 _FIELDS = tuple(f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "path"))
