@@ -596,3 +596,15 @@ def test_a_page_checked_out_with_other_line_ends_is_the_same_page(cat: Path, run
     assert run_cli("lint").stdout == ""
     run_cli("lint", "--fix")
     assert page.read_bytes() == before
+
+
+def test_a_misspelling_counts_the_papers_of_every_spelling_of_its_target(cat: Path) -> None:
+    """DP408 names the common key word by its tidied spelling, which the catalog may write
+    nowhere ("Generalization." in every paper): the count is of the papers, not "0"."""
+    put(cat, "DP408")
+    for path in cat.rglob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('"Generalization",', '"Generalization.",'),
+                        encoding="utf-8")
+    messages = [f.message for f in engine.run(cat) if f.rule == "DP408"]
+    assert messages and all("(2 papers)" in m for m in messages), messages

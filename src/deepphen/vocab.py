@@ -295,6 +295,10 @@ class Vocabulary:
         """The spelling in use for this key word or a variant of it; None if it is new."""
         return self._canonical.get(keyword_key(keyword))
 
+    def uses(self, keyword: str) -> int:
+        """How many times this key word is used, however spelt ("Generalization." too)."""
+        return sum(self.counts[s] for s in self.groups.get(keyword_key(keyword), ()))
+
     def variant_groups(self) -> dict[str, list[str]]:
         """Groups that are spelt more than one way: canonical -> the other spellings."""
         return {

@@ -213,7 +213,7 @@ def keyword_spelling(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     for keyword in f.paper.keywords:
         target = misspelt.get(keyword.strip())
         if target:
-            count = ctx.vocabulary.counts[target]
+            count = ctx.vocabulary.uses(target)  # the canonical form may be written nowhere
             yield Flag(f"key word {keyword!r} is spelt almost like {target!r} ({count} papers); "
                        "one of them is likely misspelt", field="keywords", needle=keyword,
                        hint="use one spelling everywhere, or [ignore] DP408 with a reason")
