@@ -64,7 +64,7 @@ def test_a_note_with_no_entry_below_it_is_one_error(run_cli, tmp_path: Path) -> 
     line = line_of(page, "A closing note.")
     assert import_page(run_cli, tmp_path, page)[1] == [
         f"{tmp_path / 'page.md'}:{line}: error: note (lines {line}-{line + 1}) left out: it "
-        "precedes no year group or entry"]
+        "precedes no year group or entry: 'A closing note.'"]
 
 
 def test_a_note_before_a_closing_details_line_is_one_error() -> None:
@@ -77,7 +77,7 @@ def test_a_note_before_a_closing_details_line_is_one_error() -> None:
         kind = "HTML comment" if note.startswith("<!--") else "note"
         assert notes(result) == [(line, ERROR, f"{kind} (lines {line}-{line}) left out: it "
                                                "precedes the year group's </details>, where "
-                                               "export writes none")]
+                                               f"export writes none: {note!r}")]
         assert note not in render(result.papers, result.settings)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from deepphen.import_entry import ERROR, Report
+from deepphen.import_entry import ERROR, Report, short
 from deepphen.layout import Layout
 
 # Lines the reader reads as a year group's HTML (or an entry): never a note.
@@ -79,4 +79,5 @@ class PendingNote:
         if held is not None:
             end = held.line + len(held.block) - 1
             kind = "HTML comment" if held.block[0].lstrip().startswith("<!--") else "note"
-            self.report(held.line, f"{kind} (lines {held.line}-{end}) left out: {why}", ERROR)
+            self.report(held.line, f"{kind} (lines {held.line}-{end}) left out: {why}: "
+                                   f"{short(held.block[0])}", ERROR)
