@@ -374,11 +374,10 @@ def test_thousands_of_problem_lines_are_printed_in_order_and_inert(tmp_path: Pat
                                                                    run_cli) -> None:
     """import prints its problems a few thousand lines a write (one write a line, flushed
     on stderr, was a tenth of a million-line page's time): every one, in page order, each
-    on one line, none acting on the terminal or the CI log. The lines are indented: text at
-    the margin below an entry is one note paragraph, left out as one problem."""
+    on one line, none acting on the terminal or the CI log."""
     page = tmp_path / "list.md"
-    stray = [f"  stray {n}" for n in range(5000)]
-    stray[4095] = "  ::error::forged \x1b[31mred"
+    stray = [f"stray {n}" for n in range(5000)]
+    stray[4095] = "::error::forged \x1b[31mred"
     page.write_text("# L\n\n## S\n\n### S: 2020\n\n- T. [[paper]](https://arxiv.org/abs/2001.00001)\n"
                     "  - A.\n  - Key Word: K.\n\n" + "\n".join(stray) + "\n", encoding="utf-8")
     result = run_cli("import", page, "--catalog", tmp_path / "cat", exit_code=1)

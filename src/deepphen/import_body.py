@@ -6,8 +6,7 @@ headings (optionally under a ``# Paper List`` heading; none on a page of ``## YY
 each with an image line and a line of its own before its papers; papers sit in year groups
 (deepphen.import_years) or directly under the section. Non-paper sections
 (deepphen.import_resources) follow; the first other ``#`` heading starts the closing, kept
-verbatim. HTML comments and note paragraphs before a year group or an entry are kept as
-the page's notes (deepphen.import_notes).
+verbatim. HTML comments before a year group or an entry are kept as the page's notes.
 Every line that export will not write back is reported with its number."""
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ from deepphen.import_entry import (
     short,
     year_clue,
 )
-from deepphen.import_notes import PendingNote, can_be_note
 from deepphen.import_resources import (
     ENTRY_LIKE_RE,
     entries_follow,
@@ -105,7 +103,7 @@ class BodyReader:
         self.group_entries = 0
         # The open year group's label: its line, text and len(problems) then.
         self.group_line: tuple[int, str, int] | None = None
-        self.note = PendingNote(lines, layout, self.report)  # lines before a group or an entry
+        self.note: tuple[int, list[str], int] | None = None  # (line, comment lines, gap)
         self.resource_section: str | None = None  # heading of the open non-paper section
         self.moved: list[tuple[int, str]] = []  # resources a paper section follows: notes
         self.resource_level = 0
@@ -182,13 +180,30 @@ class BodyReader:
         is_note = (block[0].lstrip().startswith("<!--") and self.section is not None
                    and self.resource_section is None
                    and not any(ENTRY_LIKE_RE.match(text) for text in block))
-        if is_note:
+        if is_note and self.note is None:
             self._finish_entry()
-            self.note.hold(lineno, block, gap)
+            self.note = (lineno, block, gap)
             return
         kind = "HTML comment" if block[0].lstrip().startswith("<!--") else "code block"
         self.report(lineno, f"{kind} (lines {lineno}-{end}) left out: what it holds is not "
                             "shown on the page", ERROR)
+
+    def _take_note(self, key: str, lineno: int, gap: int) -> int:
+        """Attach the pending comment to ``key``; returns the gap before the comment (the
+        gap that counts before the thing it precedes)."""
+        if self.note is None:
+            return gap
+        _, block, note_gap = self.note
+        self.note = None
+        self.layout.notes[key] = [*block, *([""] * gap)]
+        return note_gap
+
+    def _drop_note(self) -> None:
+        if self.note is not None:
+            line, block, _ = self.note
+            self.note = None
+            self.report(line, f"HTML comment (lines {line}-{line + len(block) - 1}) left out: "
+                              "it precedes no year group or entry", ERROR)
 
     def _h1(self, lineno: int, heading: str, gap: int) -> bool:
         """A '#' heading: the heading above the sections, a non-paper section, or the
@@ -272,7 +287,7 @@ class BodyReader:
         # Keyed "<section>: YYYY" whatever the style: "### 2023" recurs per section.
         key = (text if self.year is None or self.section is None
                else f"{self.section.heading}: {group_year(self.year, self.layout)}")
-        self.note_gap(key, self.note.take_for(key, gap))
+        self.note_gap(key, self._take_note(key, lineno, gap))
         self.started = True
 
     # ---- lines of a paper section -----------------------------------------------------------
@@ -294,9 +309,6 @@ class BodyReader:
             self._end_group(lineno)
             self.years.open_details(lineno)
             self.pending_gap, self.started = gap, True
-            if details.group("attrs"):
-                self.report(lineno, f"{short(line.split('>')[0] + '>')} written as <details>: "
-                                    "the catalog keeps no open state, the group shows closed")
             if rest and SUMMARY_RE.match(rest):
                 self._summary(lineno, rest, gap)
             elif rest:
@@ -310,7 +322,6 @@ class BodyReader:
                 self.lines, lineno, self.entry.subs[-1][2] if self.entry and self.entry.subs
                 else None):
             self._finish_entry()
-            self.note.drop("it precedes the year group's </details>, where export writes none")
             line_notes(lineno, line, gap, self.report, closes=True)
             self._end_group(lineno)
             self.years.close()
@@ -326,16 +337,17 @@ class BodyReader:
             self.entry.raw[lineno] = line
             self.entry_problems = len(self.problems)  # its problems are reported after this
             above = self.lines[lineno - 2]  # a heading, a <summary> line, the entry above
-            note = self.note.take(gap)
-            if note is not None:  # export writes the entry's blank lines above its note
-                self.entry_note, gap, above = note
-            if gap != 1 and (gap or self.group_entries or is_heading(above) or "<" in above):
+            if self.note is None and gap != 1 and (gap or self.group_entries
+                                                   or is_heading(above) or "<" in above):
                 self.entry.gap = min(gap, 9)  # kept in the layout's entry_gaps
                 if not gap and "<" in above:  # see export.markdown
                     self.report(lineno, "no blank line above the entry, below an HTML line "
                                         "(export writes one)")
             self.group_entries += 1
             self.started = True
+            if self.note is not None:
+                self.entry_note = [*self.note[1], *([""] * gap)]
+                self.note = None
             return
         if self.stray is not None and line[:1].isspace():
             self.report(lineno, f"line of the entry at line {self.stray} (not imported), left "
@@ -353,12 +365,6 @@ class BodyReader:
             self.intro_lines += [(lineno - k, "") for k in range(gap, 0, -1)] \
                 if self.intro_lines else []
             self.intro_lines.append((lineno, line))
-        elif lost is None and can_be_note(line) and (
-                (gap and self.group_entries) or self.note.ends_at(lineno - 1)):
-            # A note paragraph or badge line between entries: kept before the next one.
-            self._finish_entry()
-            self.stray = None
-            self.note.hold(lineno, [line], gap)
         else:
             # Its indented lines are its own, not the entry's above (they went there).
             self._finish_entry()
@@ -386,7 +392,7 @@ class BodyReader:
         self.group_line = (lineno, label, len(self.problems))
         if self.year is not None:
             key = f"{self.section.heading}: {group_year(self.year, self.layout)}"
-            self.note_gap(key, self.note.take_for(key, self.pending_gap))
+            self.note_gap(key, self._take_note(key, lineno, self.pending_gap))
 
     def _end_group(self, lineno: int) -> None:
         """The current year group ends: its placeholder text, if any, is kept."""
@@ -412,7 +418,7 @@ class BodyReader:
         if self.years.open is not None:
             self.years.unclosed(lineno)
         self._end_group(lineno)
-        self.note.drop()
+        self._drop_note()
         section = self.section
         if section is not None:
             if self.intro_lines:

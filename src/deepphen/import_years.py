@@ -25,9 +25,7 @@ Report = Callable[..., None]  # (line, message, level=WARNING)
 
 # "and Before", "& earlier": the oldest group gathers its year and every year before it.
 _FLOOR_RE = re.compile(r"^\s*(?:and|&)\s+(?:before|earlier|older)\s*$", re.IGNORECASE)
-# '<details open>' too: the catalog keeps no open state (export writes '<details>', said).
-DETAILS_OPEN_RE = re.compile(r"^<details(?P<attrs>\s[^>]*)?>\s*(?P<rest><summary>.*)?$",
-                             re.IGNORECASE)
+DETAILS_OPEN_RE = re.compile(r"^<details>\s*(?P<rest><summary>.*)?$", re.IGNORECASE)
 SUMMARY_RE = re.compile(r"^<summary>\s*(?P<label>.*?)\s*</summary>\s*$", re.IGNORECASE)
 DETAILS_CLOSE_RE = re.compile(r"^</details>\s*$", re.IGNORECASE)
 STYLE_NAMES = {"headings": "'### ...' headings", "details": "<details> blocks"}
