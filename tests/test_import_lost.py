@@ -326,3 +326,17 @@ def test_a_resources_section_the_contents_do_not_list_is_reported() -> None:
     listed = page.replace("- [Neural Collapse](#neural-collapse)\n", "- [Neural Collapse]"
                           "(#neural-collapse)\n- [Related Resources](#related-resources)\n")
     assert not parse_list(listed).problems
+
+
+def test_a_comment_above_a_duplicate_entry_is_reported_with_it() -> None:
+    """A duplicate entry is left out whole; the HTML comment kept above it went with it,
+    unsaid (nothing else on the page holds it)."""
+    dup = "\n<!-- read again -->\n- Alpha Paper. [[paper]](https://arxiv.org/abs/2405.00001)\n" \
+          "  - Ann A.\n  - Key Word: Foo.\n"
+    page = BASE.replace("  - Key Word: Baz.\n", "  - Key Word: Baz.\n" + dup)
+    result = parse_list(page)
+    comment = line_of(page, "<!-- read again -->")
+    said = (f"HTML comment (lines {comment}-{comment}) left out with the duplicate entry "
+            "below it: '<!-- read again -->'")
+    assert (comment, "error", said) in notes(result), notes(result)
+    assert "read again" not in render(result.papers, result.settings)

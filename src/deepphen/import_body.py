@@ -111,7 +111,7 @@ class BodyReader:
         self.intro_lines: list[tuple[int, str]] = []
         self.started = False  # the section has an entry or a year group
         self.pending_gap = 0  # blank lines before the open <details> line
-        self.entry_note: list[str] | None = None  # a comment kept before the current entry
+        self.entry_note: tuple[int, list[str]] | None = None  # (line, comment) before the entry
         self.entry_notes: list[tuple[Paper, list[str]]] = []
         self.entry_gaps: list[tuple[Paper, int]] = []  # blank lines above, where not one
         self.paper_lines: dict[int, int] = {}  # id(paper) -> its entry's first line
@@ -346,7 +346,7 @@ class BodyReader:
             self.group_entries += 1
             self.started = True
             if self.note is not None:
-                self.entry_note = [*self.note[1], *([""] * gap)]
+                self.entry_note = (self.note[0], [*self.note[1], *([""] * gap)])
                 self.note = None
             return
         if self.stray is not None and line[:1].isspace():
@@ -473,6 +473,10 @@ class BodyReader:
             self.report(entry.line, f"arXiv {paper.arxiv} already listed at line {first}; a "
                                     "catalog holds a paper once, so this entry is left out",
                         ERROR)
+            if note is not None:  # nothing else on the page holds it
+                end = note[0] + sum(1 for text in note[1] if text) - 1
+                self.report(note[0], f"HTML comment (lines {note[0]}-{end}) left out with the "
+                                     f"duplicate entry below it: {short(note[1][0])}", ERROR)
             return
         if same:
             self.seen_ids[same] = entry.line
@@ -487,7 +491,7 @@ class BodyReader:
         keep_verbatim(paper, entry, self.report)
         if note is not None:
             # Keyed by the paper's key once keys are given out.
-            self.entry_notes.append((paper, note))
+            self.entry_notes.append((paper, note[1]))
         if entry.gap != 1:
             self.entry_gaps.append((paper, entry.gap))
         self.paper_lines[id(paper)] = entry.line
