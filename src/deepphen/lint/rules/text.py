@@ -177,8 +177,7 @@ def _find_misspellings(ctx: Context) -> dict[str, str]:
     from rapidfuzz import fuzz, process
 
     vocab = ctx.vocabulary
-    totals = {norm: sum(vocab.counts[s] for s in spellings)
-              for norm, spellings in vocab.groups.items()}
+    totals = {norm: vocab.uses(spellings[0]) for norm, spellings in vocab.groups.items()}
     common = {norm: norm for norm, total in totals.items() if total >= 2}
     out: dict[str, str] = {}
     for norm, total in totals.items():
