@@ -75,6 +75,9 @@ def test_a_paper_s_bad_link_names_its_own_line(catalog_dir: Path,
     (['s = ["{", "{"]', 'x = "{"'], 1, 1),  # braces in strings are none
     (["s = [", "  # {a = 1}", "  {a = 2},", "  {a = 3},", "]"], 1, 4),  # nor in comments
     (["s = {a = 1}"], 0, 1),  # an inline table, not an array of them
+    (["x = 1", '"\\u0073" = 1'], 0, 2),  # the key quoted with an escape
+    (["x = 1", '[ "\\x" ]', '["\\u0073"]'], 0, 3),
+    (["x = 1", '"\\u0073\\u0073" = 1', '"s\\"" = 1', '"\\q" = 1'], 0, None),
 ])
 def test_key_line(lines: list[str], index: int, line: int | None) -> None:
     assert key_line(lines, "s", index) == line

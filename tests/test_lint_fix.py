@@ -271,3 +271,30 @@ def test_a_file_spoilt_while_fix_runs_is_one_error(tmp_path: Path, monkeypatch) 
     with pytest.raises(CatalogError, match="cannot read") as info:
         engine.fix(root)
     assert "run it again" in str(info.value)
+
+
+
+def test_a_file_made_unreadable_while_fix_runs_names_it_once(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    """The error said "cannot read: [Errno 13] Permission denied: '<path>'" after the same
+    path: the reason is the OS's words, the file is named once, where every error names it."""
+    root, _, target = linked_paper(tmp_path)
+    real_read = Path.read_text
+
+    def refused(self: Path, *args: object, **kwargs: object) -> str:
+        if self.name == target.name:  # as chmod 0 would, for anyone but root
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    real = engine.run
+
+    def then_lock(*args: object, **kwargs: object) -> list:
+        findings = real(*args, **kwargs)  # type: ignore[arg-type]
+        monkeypatch.setattr(Path, "read_text", refused)
+        return findings
+
+    monkeypatch.setattr(engine, "run", then_lock)
+    with pytest.raises(CatalogError) as info:
+        engine.fix(root)
+    assert info.value.message == "cannot read: Permission denied"
+    assert str(info.value).count(target.name) == 1 and "run it again" in str(info.value)

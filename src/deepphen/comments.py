@@ -84,6 +84,8 @@ def key_line(lines: list[str], name: str, index: int = 0) -> int | None:
     key = rf"(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')"
     pattern = re.compile(rf"^\s*(?:{key}\s*[=.]|\[\[?\s*{key}\s*\]?\])")
     found = [i for i, text in enumerate(lines, 1) if pattern.match(text)]
+    if not found:  # the key quoted with escapes ("\u0041" for "A"): read each such key
+        found = [i for i, text in enumerate(lines, 1) if _escaped_key(text) == name]
     if not found:  # only a table under it ([name.x]): [[pages.x]] is no [[pages]] of its own
         under = re.compile(rf"^\s*\[\[?\s*{key}\s*\.")
         found = [i for i, text in enumerate(lines, 1) if under.match(text)]
@@ -92,6 +94,23 @@ def key_line(lines: list[str], name: str, index: int = 0) -> int | None:
     if not lines[found[0] - 1].lstrip().startswith("["):  # name = ...: an inline value
         return _inline_table_line(lines, found[0], index) or found[0]
     return found[index] if index < len(found) else found[0]
+
+
+# A top-level key, or a table header's first key, quoted with a backslash escape in it.
+_ESCAPED_KEY_RE = re.compile(r'^\s*(?:\[\[?\s*)?("(?:[^"\\\n]|\\.)*\\(?:[^"\\\n]|\\.)*")')
+
+
+def _escaped_key(line: str) -> str | None:
+    """The name a line's leading escaped key stands for; None when it has none."""
+    m = _ESCAPED_KEY_RE.match(line)
+    if m is None:
+        return None
+    import tomli  # as the catalog is read (deepphen.catalog); only a rare file pays for it
+
+    try:
+        return tomli.loads(f"k = {m.group(1)}")["k"]
+    except tomli.TOMLDecodeError:
+        return None
 
 
 def _inline_table_line(lines: list[str], start: int, index: int) -> int | None:

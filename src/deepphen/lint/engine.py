@@ -21,6 +21,7 @@ from typing import Any
 from deepphen import catalog
 from deepphen.comments import HasComment, comment_problem
 from deepphen.errors import CatalogError, DeepphenError, did_you_mean
+from deepphen.fsutil import os_error
 from deepphen.lint.config import LintConfig
 from deepphen.lint.context import Context, PaperFile, locate, read_file, relative_path
 from deepphen.lint.registry import Finding, Fix, Flag, Rule
@@ -233,12 +234,13 @@ def _apply(root: Path, findings: list[Finding], journal: Any,
     for path, group in by_path.items():
         if not catalog.inside(root, path):
             raise CatalogError("outside the catalog folder; refusing to write it", path=path)
-        try:
+        changed = "it changed while 'deepphen lint --fix' ran; run it again"
+        try:  # it was read when linted: it changed since
             old = path.read_text(encoding="utf-8") if path.is_file() else None
-        except (OSError, UnicodeDecodeError) as exc:  # changed since it was linted
-            raise CatalogError(f"cannot read: {exc}", path=path,
-                               hint="it changed while 'deepphen lint --fix' ran; run it "
-                                    "again") from exc
+        except OSError as exc:
+            raise os_error("read", exc, path, hint=changed, kind=CatalogError) from exc
+        except UnicodeDecodeError as exc:
+            raise CatalogError("cannot read: not UTF-8 text", path=path, hint=changed) from exc
         new = old
         edits = [fix for _, fix in group if fix.edit is not None]
         done = []  # the fixes that changed something: one may undo the need for another
