@@ -313,6 +313,10 @@ def test_ctrl_c_at_a_prompt_is_an_interrupt(catalog_dir: Path, arxiv: ArxivServe
     (["--code", "https://"], "--code: URL 'https://' has no host"),
     ([a for i in range(7) for a in ("-k", f"Word{i}")],
      "7 key words given; an entry has at most 6"),
+    # A -k naming nothing wrote the paper with no key word, as if -k had been left out.
+    (["-k", "Grokking", "-k", "."], "--keyword '.' names no key word"),
+    (["-k", " ; "], "--keyword ' ; ' names no key word"),
+    (["-k", "\u200b\x07"], "--keyword '\\u200b\\x07' names no key word"),
 ])
 def test_options_lint_would_reject_are_refused_before_fetching(
         catalog_dir: Path, arxiv: ArxivServer, run_cli, args: list[str], message: str) -> None:

@@ -28,6 +28,7 @@ from deepphen.suggest import (
     KeywordChoice,
     SectionModel,
     SectionScore,
+    holds_no_keyword,
     normalize_keywords,
 )
 from deepphen.suggest import suggest_keywords as _suggest_keywords
@@ -301,6 +302,11 @@ def plan_additions(
                             path=root / store.SETTINGS_FILE,
                             hint="add a [[sections]] table with a heading and a slug")
     section = resolve_section(cat.settings, options.section) if options.section else None
+    blank = next((k for k in options.keywords if holds_no_keyword(k)), None)
+    if blank is not None:  # else the paper is written without the key word meant
+        raise DeepphenError(f"--keyword {blank!r} names no key word",
+                            hint='give one, e.g. -k "Grokking", or leave -k out to be offered '
+                                 "the suggested ones")
     vocab = keyword_vocabulary(cat.papers)
     choices = normalize_keywords(vocab, options.keywords)
     keywords = [c.spelling for c in choices]

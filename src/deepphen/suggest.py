@@ -327,7 +327,7 @@ def normalize_keywords(vocab: Vocabulary, given: Iterable[str]) -> list[KeywordC
     out: list[KeywordChoice] = []
     seen: set[str] = set()
     for raw in (part.strip() for text in given for part in text.split(";")):
-        text = tidy_keyword(raw).strip(" ;.")
+        text = _keyword_text(raw)
         if not text:
             continue
         spelling = vocab.canonical(text) or text
@@ -335,6 +335,17 @@ def normalize_keywords(vocab: Vocabulary, given: Iterable[str]) -> list[KeywordC
             seen.add(keyword_norm(spelling))
             out.append(KeywordChoice(raw, spelling))
     return out
+
+
+def _keyword_text(raw: str) -> str:
+    """What of a given key word is written: tidied, with no stray separators around it."""
+    return tidy_keyword(raw).strip(" ;.")
+
+
+def holds_no_keyword(text: str) -> bool:
+    """Whether a given ``-k`` text names no key word at all ("", ".", ";", a control
+    character): normalize_keywords would drop it, and a paper would go without one."""
+    return not any(_keyword_text(part.strip()) for part in text.split(";"))
 
 
 class KeywordSuggester:
