@@ -144,7 +144,7 @@ def test_lint_accepts_new_and_older_names_of_a_paper_without_arxiv_id(tmp_path: 
     flagged = [line.split(":")[0] for line in result.stdout.splitlines() if "(DP105)" in line]
     assert [Path(f).name for f in flagged] == ["dont-trust.toml"]
     assert (f"rename it: git mv {root.as_posix()}/others/dont-trust.toml "
-            f"{root.as_posix()}/others/dont-trust-your-eyes.toml") in result.stdout
+            f"{root.as_posix()}/others/dont-trust-your-eyes-2.toml") in result.stdout
 
 
 def test_key_word_variants_across_quote_styles_are_one_key_word() -> None:

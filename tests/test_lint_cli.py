@@ -608,3 +608,20 @@ def test_a_misspelling_counts_the_papers_of_every_spelling_of_its_target(cat: Pa
                         encoding="utf-8")
     messages = [f.message for f in engine.run(cat) if f.rule == "DP408"]
     assert messages and all("(2 papers)" in m for m in messages), messages
+
+
+def test_rename_hints_never_name_a_file_that_is_there(cat: Path, run_cli) -> None:
+    """DP105 told a wrongly named file to move onto the name another paper's file has (the
+    second of two papers sharing a title's slug; an arXiv paper whose id's file exists)."""
+    import shlex
+
+    put(cat, "DP105")
+    collapse = cat / "others" / "model-collapse.toml"
+    shutil.copyfile(collapse, cat / "others" / "ai-models-collapse-when-trained-on.toml")
+    shutil.copyfile(cat / "others" / "grokking.toml", cat / GROK)
+    out = run_cli("lint", "--rule", "DP105", exit_code=1).stdout
+    [rename] = re.findall(r"git mv .*?\.toml .*?\.toml", out)
+    target = Path(shlex.split(rename)[3])
+    assert target.name == "ai-models-collapse-when-trained-on-2.toml" and not target.exists()
+    [twin] = [line for line in out.splitlines() if "grokking.toml" in line]
+    assert f"{cat / GROK} exists: if it holds the same paper, keep one of the two" in twin

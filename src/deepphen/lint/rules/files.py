@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import re
 from collections.abc import Iterator
 
@@ -90,9 +92,13 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     if paper.arxiv and is_arxiv_id(paper.arxiv):
         expected = ids.key_for_id(paper.arxiv)
         if stem != expected:
+            target = f"{f.folder}/{expected}.toml"
+            # A rename onto a file that is there would overwrite a paper (git mv refuses).
+            hint = (f"{shell_word((ctx.root / target).as_posix())} exists: if it holds the "
+                    "same paper, keep one of the two" if _taken(ctx, target)
+                    else f"rename it: {_git_mv(ctx, f, target)}")
             yield Flag(f"file name '{stem}.toml' does not match arXiv id {paper.arxiv}",
-                       field="arxiv",
-                       hint=f"rename it: {_git_mv(ctx, f, f'{f.folder}/{expected}.toml')}")
+                       field="arxiv", hint=hint)
     elif not paper.arxiv and ids.id_for_key(stem):
         yield Flag(f"file name '{stem}.toml' is an arXiv id but the paper has no arxiv field",
                    line=1, hint=f"add arxiv = \"{ids.id_for_key(stem)}\" or rename the file")
@@ -101,9 +107,18 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         # A name given by deepphen 0.2 or earlier ("don-t-..." for "Don't ...") stays valid.
         if not any(stem == s or re.fullmatch(rf"{re.escape(s)}-\d+", stem)
                    for s in (slug, ids.legacy_slug(paper.title))):
+            # The slug, else the first "-N" free: the hint must not name another paper's file.
+            names = (f"{f.folder}/{slug}{'' if n == 1 else f'-{n}'}.toml"
+                     for n in itertools.count(1))
+            free = next(name for name in names if not _taken(ctx, name))
             yield Flag(f"file name '{stem}.toml' does not match the title's slug '{slug}'",
-                       field="title",
-                       hint=f"rename it: {_git_mv(ctx, f, f'{f.folder}/{slug}.toml')}")
+                       field="title", hint=f"rename it: {_git_mv(ctx, f, free)}")
+
+
+def _taken(ctx: Context, rel: str) -> bool:
+    """Whether a file of the catalog (or anything else) is at ``rel`` already."""
+    names = ctx.memo("DP105 names", lambda: {g.rel for g in ctx.files})
+    return rel in names or os.path.lexists(ctx.root / rel)
 
 
 def _git_mv(ctx: Context, f: PaperFile, to: str) -> str:
