@@ -145,3 +145,18 @@ def test_ctrl_c_right_after_a_write_still_counts_it(walk: Path, run_cli, action:
         assert added(walk)["keywords"] == ["X"]
     else:
         assert "2505.10004" in (walk / "dismissed.toml").read_text(encoding="utf-8")
+
+
+def test_a_catalog_that_takes_no_writes_is_said_before_the_fetch(
+        walk: Path, arxiv: ArxivServer, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk fetched the window and showed its first paper; only "a" or "d" met the
+    read-only catalog. It is said first now, with nothing asked of the server."""
+    import os
+
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == walk
+                        else real(path, mode, **kw))
+    result = run_cli("discover", *WINDOW, "--interactive", input="a\n", exit_code=2)
+    assert result.stderr.startswith(f"deepphen: error: {walk}: cannot write: ")
+    assert f"folder {walk} is " in result.stderr and result.stderr.count("\n") == 1
+    assert arxiv.requests == []

@@ -88,6 +88,22 @@ def _refusal(exc: OSError, path: str | Path) -> str:
     return f"{what} {blocked} is not writable"
 
 
+def require_writable(folder: Path) -> None:
+    """Raise now the error a write into ``folder`` would raise later: for a run that writes
+    only after a long fetch (discover --interactive), whose first decision must not be where
+    a read-only catalog is found. Nothing when the folder takes writes."""
+    if os.access(folder, os.W_OK | os.X_OK):
+        return
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    code = errno.EROFS if read_only else errno.EACCES
+    # The file a write makes there first: the refusal is then said of its folder.
+    probe = os.path.join(folder, TMP_PREFIX)
+    raise os_error("write", OSError(code, os.strerror(code), probe), folder)
+
+
 def file_kind(mode: int) -> str:
     """What a file that is no regular file is, in a word a user knows ("a named pipe")."""
     if stat.S_ISDIR(mode):

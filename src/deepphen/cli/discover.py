@@ -161,6 +161,10 @@ def discover_command(
         raise usage_error("--category needs a value, not an empty one")
     categories = [c for item in category or [] for c in item.split(",") if c.strip()]
     root = find_catalog(catalog)
+    if interactive:  # the walk writes: say so before the fetch, not at the first decision
+        from deepphen.fsutil import require_writable
+
+        require_writable(root)
     from deepphen.cli.network import arxiv_client
     from deepphen.discover import deadline_for, utc_today
     from deepphen.window import parse_window
