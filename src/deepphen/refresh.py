@@ -66,17 +66,37 @@ class Update:
 
 
 @dataclass
+class Written:
+    """What ``apply`` did: the files written; those left as they are because rewriting them
+    would drop a curator's comment; and the changes not made because their file changed on
+    disk since it was read (a field edited, or the file now another paper's), by file."""
+
+    written: list[Path] = field(default_factory=list)
+    kept: list[HasComment] = field(default_factory=list)
+    stale: list[Update] = field(default_factory=list)
+
+
+@dataclass
 class RefreshResult:
-    """Papers checked, those with changes, ids arXiv no longer knows, the files written,
-    those left as they are because rewriting them would drop a curator's comment, and the
-    ids whose record no file should keep, with why (``tidy.unfit``): left as they are."""
+    """Papers checked, those with changes, ids arXiv no longer knows, what ``--write`` did
+    (``Written``), and the ids whose record no file should keep, with why (``tidy.unfit``):
+    left as they are."""
 
     checked: int
     updates: list[Update]
     missing: list[str]
-    written: list[Path]
-    kept: list[HasComment] = field(default_factory=list)
+    done: Written = field(default_factory=Written)
     unfit: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def written(self) -> list[Path]:
+        """The files ``--write`` wrote."""
+        return self.done.written
+
+    @property
+    def kept(self) -> list[HasComment]:
+        """The files ``--write`` left as they are: rewriting them would drop a comment."""
+        return self.done.kept
 
 
 def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
@@ -176,22 +196,34 @@ def refresh(
         changes = changes_for(paper, entry)
         if changes:
             updates.append(Update(paper, changes))
-    written, kept = apply(root, updates, lock_timeout=lock_timeout) if write and updates \
-        else ([], [])
-    return RefreshResult(len(papers), updates, missing, written, kept, refused)
+    done = apply(root, updates, lock_timeout=lock_timeout) if write and updates else Written()
+    return RefreshResult(len(papers), updates, missing, done, refused)
 
 
-def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0
-          ) -> tuple[list[Path], list[HasComment]]:
+def unseen(update: Update, fresh: Paper) -> list[Change]:
+    """The changes of ``update`` its file, read again as ``fresh``, no longer allows: a field
+    edited since it was shown (to neither its old nor its new value), or every change when
+    the file now names another paper (its 'arxiv' field edited): nothing unseen is replaced.
+    """
+    def paper_id(paper: Paper) -> str | None:
+        canonical = ids.canonical_id(paper.arxiv)
+        return ids.archive_id(canonical) if canonical else None
+
+    if paper_id(fresh) != paper_id(update.paper):
+        return list(update.changes)
+    return [c for c in update.changes if getattr(fresh, c.field) not in (c.old, c.new)]
+
+
+def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) -> Written:
     """Write the changes under the catalog lock, each file re-read first; all or nothing.
 
-    Returns the files written and those left as they are: a file holding a comment, which
-    writing it from its data would drop.
+    Left as they are: a file holding a comment, which writing it from its data would drop,
+    and the changes its file no longer allows (``unseen``).
     """
     from deepphen.add import regenerate_page
     from deepphen.fsutil import catalog_lock, private_dir, transaction
 
-    written, kept = [], []
+    done = Written()
     with catalog_lock(root, timeout=lock_timeout), transaction(private_dir(root)) as journal:
         settings = store.load_settings(root)
         for update in updates:
@@ -200,18 +232,20 @@ def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0
                                       "make the change by hand, or remove the comment and "
                                       "run 'deepphen refresh --write' again")
             if problem is not None:
-                kept.append(problem)
+                done.kept.append(problem)
                 continue
             fresh = store.read_paper(path)  # another process may have edited it meanwhile
-            # A field edited since it was shown keeps the edit: nothing unseen is replaced.
-            applied = [c for c in update.changes if getattr(fresh, c.field) == c.old]
-            if not applied:  # all of them: the file stays as it is, untouched
+            if stale := unseen(update, fresh):
+                done.stale.append(Update(fresh, stale))
+            applied = [c for c in update.changes
+                       if c not in stale and getattr(fresh, c.field) != c.new]
+            if not applied:  # none left to make: the file stays as it is, untouched
                 continue
             for change in applied:
                 setattr(fresh, change.field, change.new)
             journal.remember(path)
             store.write_paper(root, fresh, path=path)  # back where it was read
-            written.append(path)
-        if written:  # no paper changed: the page neither
+            done.written.append(path)
+        if done.written:  # no paper changed: the page neither
             regenerate_page(root, settings, journal)
-    return written, kept
+    return done

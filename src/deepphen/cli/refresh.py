@@ -38,10 +38,11 @@ def refresh_command(
     """Compare catalog papers with arXiv: title, authors, venue (journal_ref) and DOI.
 
     Each difference is one row: the paper's id, the field, its old and its new value;
-    --write applies them (not to a file holding a comment, which rewriting would drop).
-    Exits 1 when something changed upstream and was not written, an id is not in the
-    catalog or arXiv's record is unfit to keep (no title, a title or name kilobytes long:
-    that paper is left as it is), 2 for a malformed id or bad options, 0 otherwise.
+    --write applies them (not to a file holding a comment, which rewriting would drop, nor
+    a field edited on disk while it ran). Exits 1 when something changed upstream and was
+    not written, an id is not in the catalog or arXiv's record is unfit to keep (no title,
+    a title or name kilobytes long: that paper is left as it is), 2 for a malformed id or
+    bad options, 0 otherwise.
 
     Examples:
 
@@ -67,7 +68,9 @@ def refresh_command(
                     "missing": result.missing, "written": [str(p) for p in result.written],
                     "kept": [{"path": k.path, "line": k.line, "message": str(k)}
                              for k in result.kept],
-                    "unfit": [{"arxiv": i, "problem": why} for i, why in result.unfit]})
+                    "unfit": [{"arxiv": i, "problem": why} for i, why in result.unfit],
+                    "stale": [{"path": str(u.paper.path), "fields": [c.field for c in u.changes]}
+                              for u in result.done.stale]})
     else:
         # A value of megabytes is shortened here (TITLE_SHOWN); the JSON has it whole.
         rows = [(u.paper.arxiv, c.field, shorten(show_value(c.old), TITLE_SHOWN),
@@ -82,6 +85,10 @@ def refresh_command(
                  + (f" and {more} more (--format json lists them all)" if more else ""))
         for kept in result.kept:  # a file --write left alone: its change is still to make
             warn(str(kept))
+        for stale in result.done.stale:  # edited since it was read: the edit wins
+            warn(f"{stale.paper.path}: changed on disk while refresh ran; "
+                 f"{', '.join(c.field for c in stale.changes)} not written (run "
+                 "'deepphen refresh' again to see what still differs)")
         for arxiv_id, why in result.unfit:
             warn(f"arXiv sent {why} for {arxiv_id}; left as it is (try again later)")
         changed = len(result.updates)
@@ -93,5 +100,5 @@ def refresh_command(
             from deepphen.cli.add import show_updated_pages
 
             show_updated_pages(root, err=True)  # beside the summary: stdout is the table
-    if (result.updates and not write) or result.kept or result.unfit:
+    if (result.updates and not write) or result.kept or result.unfit or result.done.stale:
         raise typer.Exit(EXIT_FINDINGS)

@@ -1,0 +1,76 @@
+"""Red-team tests of ``deepphen refresh --write``: what a hostile arXiv sends and what
+changes on disk while it runs. (The basics are in test_refresh.py; an answer of other
+papers, unfit records and loose ids in test_hostile_round6/7/8.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from pathlib import Path
+
+from deepphen.refresh import apply, refresh
+from tests.arxiv_query import CorpusEntry
+from tests.arxiv_server import ArxivServer
+from tests.helpers import tree
+
+GROKKING = "emergence-and-phase-transitions/2201.02177.toml"
+AUTHORS = ["Alethea Power", "Yuri Burda", "Harri Edwards", "Igor Babuschkin", "Vedant Misra"]
+
+
+def serve(arxiv: ArxivServer, title: str, authors: list[str], **fields: object) -> None:
+    """arXiv's record of 2201.02177 replaced by this one."""
+    arxiv.overrides["2201.02177"] = CorpusEntry(
+        "2201.02177", title, authors, str(fields.pop("summary", "An abstract.")), ["cs.LG"],
+        dt.datetime(2022, 1, 6, 12), **fields).to_xml()
+
+
+def read(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------
+# The file's 'arxiv' field corrected while refresh ran (the curator found it named the wrong
+# paper): the record of the old id was written over the paper the file now names. And a
+# field edited meanwhile kept the edit, but the run said nothing and exited 0, though the
+# change shown was not written.
+
+def test_a_file_that_names_another_paper_since_it_was_read_is_not_written(
+        catalog_dir: Path, arxiv: ArxivServer) -> None:
+    serve(arxiv, "A Title of Another Paper", AUTHORS)
+    result = refresh(catalog_dir, ["2201.02177"])
+    path = catalog_dir / GROKKING
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'arxiv = "2201.02177"', 'arxiv = "2201.09999"'), encoding="utf-8")
+    before = tree(catalog_dir)
+    done = apply(catalog_dir, result.updates)
+    assert tree(catalog_dir) == before and done.written == []
+    [stale] = done.stale
+    assert stale.paper.path == path and [c.field for c in stale.changes] == ["title"]
+
+
+def test_a_field_edited_meanwhile_is_named_and_exits_1(catalog_dir: Path, arxiv: ArxivServer,
+                                                       run_cli, monkeypatch) -> None:
+    import deepphen.refresh as module
+
+    serve(arxiv, "Grokking, Revisited", AUTHORS, journal_ref="ICLR 2022")
+    path = catalog_dir / GROKKING
+    real_apply = module.apply
+
+    def edit_first(root: Path, updates: list, **options: object) -> object:
+        text = path.read_text(encoding="utf-8")
+        edited = f'title = "Grokking, Edited {len(arxiv.requests)}"'
+        path.write_text(re.sub(r"^title = .*$", edited, text, flags=re.M), encoding="utf-8")
+        return real_apply(root, updates, **options)
+
+    monkeypatch.setattr(module, "apply", edit_first)
+    result = run_cli("refresh", "2201.02177", "--write", exit_code=1)
+    assert f"deepphen: warning: {path}: changed on disk while refresh ran; title not " \
+        "written" in result.stderr
+    data = read(path)
+    assert (data["title"], data["venue"]) == ("Grokking, Edited 1", "ICLR 2022")
+    serve(arxiv, "Grokking, Revisited Again", AUTHORS, journal_ref="ICLR 2022")
+    out = json.loads(run_cli("refresh", "2201.02177", "--write", "-f", "json",
+                             exit_code=1).stdout)
+    assert out["stale"] == [{"path": str(path), "fields": ["title"]}] and out["written"] == []
