@@ -10,6 +10,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from deepphen.refresh import apply, refresh
 from tests.arxiv_query import CorpusEntry
 from tests.arxiv_server import ArxivServer
@@ -74,3 +76,17 @@ def test_a_field_edited_meanwhile_is_named_and_exits_1(catalog_dir: Path, arxiv:
     out = json.loads(run_cli("refresh", "2201.02177", "--write", "-f", "json",
                              exit_code=1).stdout)
     assert out["stale"] == [{"path": str(path), "fields": ["title"]}] and out["written"] == []
+
+
+# ---------------------------------------------------------------------------------------
+# An author list that names nobody ("et al." alone, names of punctuation) replaced the five
+# real names with --write; an empty one never did.
+
+@pytest.mark.parametrize("authors", [["et al."], ["et al", "..."], ["-", "."], ["...", "-"]])
+def test_an_author_list_naming_nobody_is_no_change(catalog_dir: Path, arxiv: ArxivServer,
+                                                   run_cli, authors: list[str]) -> None:
+    serve(arxiv, "Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets",
+          authors)
+    before = tree(catalog_dir)
+    data = json.loads(run_cli("refresh", "2201.02177", "--write", "-f", "json").stdout)
+    assert data["updates"] == [] and tree(catalog_dir) == before

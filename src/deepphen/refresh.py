@@ -112,7 +112,10 @@ def changes_for(paper: Paper, entry: ArxivEntry) -> list[Change]:
     same = fold_distinct  # quotes, dashes, case and accents aside; other scripts count
     if title and same(title) != same(paper.title):
         out.append(Change("title", paper.title, title))
-    if authors and [same(a) for a in authors] != [same(a) for a in paper.authors]:
+    # A list naming nobody ("et al." alone, names of punctuation) is no list: it never
+    # replaces the names the curator has, as an empty one does not.
+    named = any(a != "et al." and any(ch.isalnum() for ch in a) for a in authors)
+    if named and [same(a) for a in authors] != [same(a) for a in paper.authors]:
         out.append(Change("authors", list(paper.authors), authors))
     venue = venue_from_journal_ref(entry.journal_ref)
     if venue and same(venue) != same(paper.venue or ""):
