@@ -90,3 +90,17 @@ def test_an_author_list_naming_nobody_is_no_change(catalog_dir: Path, arxiv: Arx
     before = tree(catalog_dir)
     data = json.loads(run_cli("refresh", "2201.02177", "--write", "-f", "json").stdout)
     assert data["updates"] == [] and tree(catalog_dir) == before
+
+
+# ---------------------------------------------------------------------------------------
+# A paper arXiv marks withdrawn: add warns, refresh (the command that watches upstream)
+# said nothing, even with nothing else changed.
+
+def test_a_withdrawn_paper_is_named(catalog_dir: Path, arxiv: ArxivServer, run_cli) -> None:
+    serve(arxiv, "Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets",
+          AUTHORS, comment="This paper has been withdrawn by the authors")
+    result = run_cli("refresh", "2201.02177", "2008.08186", exit_code=1)
+    assert "deepphen: warning: 2201.02177 is withdrawn, says its arXiv comment or abstract; " \
+        "check that the list should keep it" in result.stderr.splitlines()
+    data = json.loads(run_cli("refresh", "--all", "-f", "json", exit_code=1).stdout)
+    assert data["withdrawn"] == ["2201.02177"]

@@ -79,14 +79,15 @@ class Written:
 @dataclass
 class RefreshResult:
     """Papers checked, those with changes, ids arXiv no longer knows, what ``--write`` did
-    (``Written``), and the ids whose record no file should keep, with why (``tidy.unfit``):
-    left as they are."""
+    (``Written``), the ids whose record no file should keep, with why (``tidy.unfit``):
+    left as they are, and those arXiv says are withdrawn (``ArxivEntry.withdrawn``)."""
 
     checked: int
     updates: list[Update]
     missing: list[str]
     done: Written = field(default_factory=Written)
     unfit: list[tuple[str, str]] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> list[Path]:
@@ -187,6 +188,7 @@ def refresh(
     updates: list[Update] = []
     missing: list[str] = []
     refused: list[tuple[str, str]] = []
+    withdrawn: list[str] = []
     for paper, arxiv_id in zip(papers, wanted, strict=True):
         entry = found.get(arxiv_id)
         if entry is None:
@@ -196,11 +198,13 @@ def refresh(
         if problem:  # one broken record leaves that paper alone, not the whole refresh
             refused.append((arxiv_id, problem))
             continue
+        if entry.withdrawn:  # the curator decides whether the list keeps it, as with add
+            withdrawn.append(arxiv_id)
         changes = changes_for(paper, entry)
         if changes:
             updates.append(Update(paper, changes))
     done = apply(root, updates, lock_timeout=lock_timeout) if write and updates else Written()
-    return RefreshResult(len(papers), updates, missing, done, refused)
+    return RefreshResult(len(papers), updates, missing, done, refused, withdrawn)
 
 
 def unseen(update: Update, fresh: Paper) -> list[Change]:

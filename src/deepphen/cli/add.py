@@ -134,6 +134,12 @@ def report_undismissed(root: Path, dismissals: Any) -> None:
              f"written ({dismissals.why}): remove the [[dismissed]] entry by hand")
 
 
+def warn_withdrawn(arxiv_id: str) -> None:
+    """Say that arXiv marks this paper withdrawn (``add`` and ``refresh`` find it so)."""
+    warn(f"{arxiv_id} is withdrawn, says its arXiv comment or abstract; check that the list "
+         "should keep it")
+
+
 def show_updated_pages(root: Path, *, err: bool = False) -> None:
     """Name the pages a write regenerated: they go into the same commit as the papers."""
     from deepphen.add import regenerated_pages
@@ -268,8 +274,7 @@ def _notes(proposals: list[Any], root: Path, *, written: bool) -> None:
         where = (f"put them in {paper_path(root, proposal.paper)}" if written
                  else "add with -k")
         if proposal.entry.withdrawn:
-            warn(f"{proposal.entry.id} is withdrawn, says its arXiv comment or abstract; "
-                 "check that the list should keep it")
+            warn_withdrawn(proposal.entry.id)
         if proposal.replaces is not None:
             kept = f"; kept from it: {', '.join(proposal.kept)}" if proposal.kept else ""
             warn(f"{proposal.entry.id} replaces the existing entry {proposal.replaces.path} "

@@ -70,7 +70,8 @@ def refresh_command(
                              for k in result.kept],
                     "unfit": [{"arxiv": i, "problem": why} for i, why in result.unfit],
                     "stale": [{"path": str(u.paper.path), "fields": [c.field for c in u.changes]}
-                              for u in result.done.stale]})
+                              for u in result.done.stale],
+                    "withdrawn": result.withdrawn})
     else:
         # A value of megabytes is shortened here (TITLE_SHOWN); the JSON has it whole.
         rows = [(u.paper.arxiv, c.field, shorten(show_value(c.old), TITLE_SHOWN),
@@ -85,6 +86,11 @@ def refresh_command(
                  + (f" and {more} more (--format json lists them all)" if more else ""))
         for kept in result.kept:  # a file --write left alone: its change is still to make
             warn(str(kept))
+        if result.withdrawn:
+            from deepphen.cli.add import warn_withdrawn
+
+            for arxiv_id in result.withdrawn:
+                warn_withdrawn(arxiv_id)
         for stale in result.done.stale:  # edited since it was read: the edit wins
             warn(f"{stale.paper.path}: changed on disk while refresh ran; "
                  f"{', '.join(c.field for c in stale.changes)} not written (run "
