@@ -104,3 +104,46 @@ def test_a_withdrawn_paper_is_named(catalog_dir: Path, arxiv: ArxivServer, run_c
         "check that the list should keep it" in result.stderr.splitlines()
     data = json.loads(run_cli("refresh", "--all", "-f", "json", exit_code=1).stdout)
     assert data["withdrawn"] == ["2201.02177"]
+
+
+# ---------------------------------------------------------------------------------------
+# A paper file, or its section folder, swapped for a symbolic link out of the catalog while
+# refresh ran: --write read the file outside the catalog (its comments, its fields) before
+# refusing to write through the link, and that refusal stopped the whole run (exit 2, no
+# file written). It is now refused before it is read, and left as it is, as lint --fix
+# leaves one: named on stderr, the other files written, exit 1.
+
+@pytest.mark.parametrize("swap", ["file", "folder"])
+def test_a_link_out_swapped_in_meanwhile_is_neither_read_nor_written(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch, tmp_path: Path,
+        swap: str) -> None:
+    import deepphen.refresh as module
+    from tests.helpers import spy_opens
+
+    serve(arxiv, "Grokking, Revisited", AUTHORS)
+    path = catalog_dir / GROKKING
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    real_apply = module.apply
+    opened: list[str] = []
+    before: dict[Path, bytes] = {}
+
+    def swap_first(root: Path, updates: list, **options: object) -> object:
+        if swap == "file":
+            (outside / "elsewhere.toml").write_bytes(path.read_bytes())
+            path.unlink()
+            path.symlink_to(outside / "elsewhere.toml")
+        else:
+            path.parent.rename(outside / path.parent.name)
+            path.parent.symlink_to(outside / path.parent.name)
+        before.update((p, p.read_bytes()) for p in outside.rglob("*.toml"))
+        opened.extend(spy_opens(monkeypatch))  # the same list: it fills as files open
+        return real_apply(root, updates, **options)
+
+    monkeypatch.setattr(module, "apply", swap_first)
+    result = run_cli("refresh", "--all", "--write", exit_code=1)
+    assert "refusing to write through it" in result.stderr
+    assert "checked 4 papers; 3 changed upstream; wrote 2 files" in result.stderr
+    assert read(catalog_dir / "neural-collapse" / "2008.08186.toml")["doi"]
+    assert before and {p: p.read_bytes() for p in outside.rglob("*.toml")} == before
+    assert not {"elsewhere.toml", "2201.02177.toml"} & set(opened)

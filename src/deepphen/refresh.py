@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from deepphen import catalog as store
 from deepphen import ids
-from deepphen.comments import HasComment, comment_problem
+from deepphen.comments import comment_problem
 from deepphen.errors import CatalogError, DeepphenError, NotFound
 from deepphen.models import Paper
 from deepphen.tidy import tidy_authors, tidy_title, unfit
@@ -67,12 +67,13 @@ class Update:
 
 @dataclass
 class Written:
-    """What ``apply`` did: the files written; those left as they are because rewriting them
-    would drop a curator's comment; and the changes not made because their file changed on
-    disk since it was read (a field edited, or the file now another paper's), by file."""
+    """What ``apply`` did: the files written; those left as they are, with why (rewriting
+    them would drop a curator's comment, a link to no paper file of the catalog); and the
+    changes not made because their file changed on disk since it was read (a field edited,
+    or the file now another paper's), by file."""
 
     written: list[Path] = field(default_factory=list)
-    kept: list[HasComment] = field(default_factory=list)
+    kept: list[CatalogError] = field(default_factory=list)
     stale: list[Update] = field(default_factory=list)
 
 
@@ -95,8 +96,8 @@ class RefreshResult:
         return self.done.written
 
     @property
-    def kept(self) -> list[HasComment]:
-        """The files ``--write`` left as they are: rewriting them would drop a comment."""
+    def kept(self) -> list[CatalogError]:
+        """The files ``--write`` left as they are, with why (``Written.kept``)."""
         return self.done.kept
 
 
@@ -221,11 +222,25 @@ def unseen(update: Update, fresh: Paper) -> list[Change]:
     return [c for c in update.changes if getattr(fresh, c.field) not in (c.old, c.new)]
 
 
+def _refusal(root: Path, path: Path) -> CatalogError | None:
+    """Why ``apply`` leaves this paper file as it is, as ``lint --fix`` would: a section folder
+    or a link leading to no paper file of the catalog (swapped in since the catalog was read:
+    checked before the file is read, so nothing outside the catalog is), or a comment that
+    rewriting the file would drop."""
+    try:
+        store.written_paper_file(root, path)
+    except CatalogError as exc:
+        return exc
+    return comment_problem(path, store.read_text(path), "not written",
+                           "make the change by hand, or remove the comment and run "
+                           "'deepphen refresh --write' again")
+
+
 def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) -> Written:
     """Write the changes under the catalog lock, each file re-read first; all or nothing.
 
-    Left as they are: a file holding a comment, which writing it from its data would drop,
-    and the changes its file no longer allows (``unseen``).
+    Left as they are: a file ``_refusal`` names (a comment, a link to no paper file), and
+    the changes its file no longer allows (``unseen``).
     """
     from deepphen.add import regenerate_page
     from deepphen.fsutil import catalog_lock, private_dir, transaction
@@ -235,9 +250,7 @@ def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) 
         settings = store.load_settings(root)
         for update in updates:
             path = update.paper.path or store.paper_path(root, update.paper)
-            problem = comment_problem(path, store.read_text(path), "not written",
-                                      "make the change by hand, or remove the comment and "
-                                      "run 'deepphen refresh --write' again")
+            problem = _refusal(root, path)
             if problem is not None:
                 done.kept.append(problem)
                 continue
