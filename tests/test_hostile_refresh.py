@@ -147,3 +147,29 @@ def test_a_link_out_swapped_in_meanwhile_is_neither_read_nor_written(
     assert read(catalog_dir / "neural-collapse" / "2008.08186.toml")["doi"]
     assert before and {p: p.read_bytes() for p in outside.rglob("*.toml")} == before
     assert not {"elsewhere.toml", "2201.02177.toml"} & set(opened)
+
+
+# ---------------------------------------------------------------------------------------
+# A paper file moved to another section (or deleted) while refresh ran stopped --write with
+# "cannot read: No such file or directory", exit 2, no file written: it is one more file
+# changed on disk meanwhile, named, the others written.
+
+def test_a_file_moved_meanwhile_is_named_and_the_others_written(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
+    import deepphen.refresh as module
+
+    serve(arxiv, "Grokking, Revisited", AUTHORS)
+    path = catalog_dir / GROKKING
+    moved = catalog_dir / "others" / path.name
+    real_apply = module.apply
+
+    def move_first(root: Path, updates: list, **options: object) -> object:
+        path.rename(moved)
+        return real_apply(root, updates, **options)
+
+    monkeypatch.setattr(module, "apply", move_first)
+    result = run_cli("refresh", "--all", "--write", exit_code=1)
+    assert f"{path}: changed on disk while refresh ran; title not written" in result.stderr
+    assert "wrote 2 files" in result.stderr
+    assert read(moved)["title"].startswith("Grokking: Generalization")
+    assert read(catalog_dir / "neural-collapse" / "2008.08186.toml")["doi"]

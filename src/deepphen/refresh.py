@@ -250,11 +250,15 @@ def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) 
         settings = store.load_settings(root)
         for update in updates:
             path = update.paper.path or store.paper_path(root, update.paper)
-            problem = _refusal(root, path)
-            if problem is not None:
-                done.kept.append(problem)
+            try:
+                problem = _refusal(root, path)
+                if problem is not None:
+                    done.kept.append(problem)
+                    continue
+                fresh = store.read_paper(path)  # another process may have edited it meanwhile
+            except store.FileVanished:  # moved or deleted meanwhile: nothing to write into
+                done.stale.append(update)
                 continue
-            fresh = store.read_paper(path)  # another process may have edited it meanwhile
             if stale := unseen(update, fresh):
                 done.stale.append(Update(fresh, stale))
             applied = [c for c in update.changes
