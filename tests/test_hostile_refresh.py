@@ -173,3 +173,19 @@ def test_a_file_moved_meanwhile_is_named_and_the_others_written(
     assert "wrote 2 files" in result.stderr
     assert read(moved)["title"].startswith("Grokking: Generalization")
     assert read(catalog_dir / "neural-collapse" / "2008.08186.toml")["doi"]
+
+
+# ---------------------------------------------------------------------------------------
+# A catalog listing a paper twice (lint's DP304: "2201.02177" and "2201.02177v1"): refresh
+# by id checked and wrote the last file only, --all both.
+
+def test_a_paper_listed_twice_is_refreshed_in_both_files(catalog_dir: Path, arxiv: ArxivServer,
+                                                         run_cli) -> None:
+    serve(arxiv, "Grokking, Revisited", AUTHORS)
+    path = catalog_dir / GROKKING
+    twin = catalog_dir / "others" / "grokking-twin.toml"
+    twin.write_text(path.read_text(encoding="utf-8").replace(
+        'arxiv = "2201.02177"', 'arxiv = "2201.02177v1"'), encoding="utf-8")
+    result = run_cli("refresh", "2201.02177", "--write")
+    assert "checked 2 papers; 2 changed upstream; wrote 2 files" in result.stderr
+    assert read(path)["title"] == read(twin)["title"] == "Grokking, Revisited"

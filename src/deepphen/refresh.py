@@ -145,7 +145,12 @@ def select(papers: Sequence[Paper], texts: Sequence[str], *, everything: bool) -
         raise DeepphenError("nothing to refresh", hint="give arXiv ids or --all")
     # By canonical id: a field written loosely ("2201.02177v2", lint's DP201) still names
     # it, and an old-style id with or without its subject class (math.GT/0309136).
-    by_id = {ids.archive_id(c): p for p in papers if (c := ids.canonical_id(p.arxiv))}
+    # Every paper of an id: a catalog listing one twice (lint's DP304) has both refreshed,
+    # as --all does.
+    by_id: dict[str, list[Paper]] = {}
+    for paper in papers:
+        if canonical := ids.canonical_id(paper.arxiv):
+            by_id.setdefault(ids.archive_id(canonical), []).append(paper)
     wanted = list(dict.fromkeys(ids.archive_id(ids.parse_arxiv_id(t).id) for t in texts))
     unknown = [i for i in wanted if i not in by_id]
     for arxiv_id in unknown:  # refresh updates a paper from its 'arxiv' field alone
@@ -157,7 +162,7 @@ def select(papers: Sequence[Paper], texts: Sequence[str], *, everything: bool) -
     if unknown:
         raise NotFound(f"not in the catalog: {', '.join(unknown)}",
                        hint="add it with 'deepphen add' first")
-    return [by_id[i] for i in wanted]
+    return [p for i in wanted for p in by_id[i]]
 
 
 def refresh(
