@@ -189,3 +189,43 @@ def test_a_paper_listed_twice_is_refreshed_in_both_files(catalog_dir: Path, arxi
     result = run_cli("refresh", "2201.02177", "--write")
     assert "checked 2 papers; 2 changed upstream; wrote 2 files" in result.stderr
     assert read(path)["title"] == read(twin)["title"] == "Grokking, Revisited"
+
+
+# ---------------------------------------------------------------------------------------
+# All or nothing (README): a later batch that fails, or Ctrl-C once the papers and while the
+# page are written, leaves every file as it was.
+
+def test_a_failed_later_batch_writes_nothing(tmp_path: Path, arxiv: ArxivServer,
+                                             fake_clock: object, run_cli) -> None:
+    from tests.arxiv_server import Fault
+    from tests.helpers import make_catalog, sample_papers
+
+    papers = [*sample_papers()]
+    for n in range(1, 121):  # 124 ids: two requests; the first answered, the second not
+        extra = sample_papers()[2]
+        extra.title, extra.arxiv, extra.key = f"Paper number {n}", f"2101.{n:05d}", ""
+        papers.append(extra)
+    root = make_catalog(tmp_path / "catalog", papers)
+    before = tree(root)
+    serve(arxiv, "Grokking, Revisited", AUTHORS)  # a change the first answer brings
+    arxiv.fail(Fault("body", body=arxiv.feed_for(["2201.02177"])), *[Fault("status", 503)] * 4)
+    result = run_cli("refresh", "--all", "--write", "--catalog", root, exit_code=2)
+    assert "HTTP 503" in result.stderr and tree(root) == before
+    assert "2201.02177" in arxiv.requests[0].ids and len(arxiv.requests) == 5
+
+
+def test_ctrl_c_while_the_page_is_written_puts_every_paper_back(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
+    import deepphen.add
+    from tests.helpers import make_catalog, sample_settings
+
+    make_catalog(catalog_dir, settings=sample_settings(page="README.md", regenerate_page=True))
+    serve(arxiv, "Grokking, Revisited", AUTHORS)
+    before = tree(catalog_dir)
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(deepphen.add, "regenerate_page", interrupted)
+    result = run_cli("refresh", "--all", "--write", exit_code=130)
+    assert "interrupted" in result.stderr and tree(catalog_dir) == before
