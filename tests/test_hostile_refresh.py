@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,20 @@ def read(path: Path) -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
+def before_write(monkeypatch: pytest.MonkeyPatch, action: Callable[[], None]) -> None:
+    """Run ``action`` once arXiv has answered, before --write takes the lock: a change on
+    disk while refresh runs."""
+    import deepphen.refresh as module
+
+    real_apply = module.apply
+
+    def apply_later(root: Path, updates: list, **options: object) -> object:
+        action()
+        return real_apply(root, updates, **options)
+
+    monkeypatch.setattr(module, "apply", apply_later)
+
+
 # ---------------------------------------------------------------------------------------
 # The file's 'arxiv' field corrected while refresh ran (the curator found it named the wrong
 # paper): the record of the old id was written over the paper the file now names. And a
@@ -54,19 +69,15 @@ def test_a_file_that_names_another_paper_since_it_was_read_is_not_written(
 
 def test_a_field_edited_meanwhile_is_named_and_exits_1(catalog_dir: Path, arxiv: ArxivServer,
                                                        run_cli, monkeypatch) -> None:
-    import deepphen.refresh as module
-
     serve(arxiv, "Grokking, Revisited", AUTHORS, journal_ref="ICLR 2022")
     path = catalog_dir / GROKKING
-    real_apply = module.apply
 
-    def edit_first(root: Path, updates: list, **options: object) -> object:
+    def edit() -> None:
         text = path.read_text(encoding="utf-8")
         edited = f'title = "Grokking, Edited {len(arxiv.requests)}"'
         path.write_text(re.sub(r"^title = .*$", edited, text, flags=re.M), encoding="utf-8")
-        return real_apply(root, updates, **options)
 
-    monkeypatch.setattr(module, "apply", edit_first)
+    before_write(monkeypatch, edit)
     result = run_cli("refresh", "2201.02177", "--write", exit_code=1)
     assert f"deepphen: warning: {path}: changed on disk while refresh ran; title not " \
         "written" in result.stderr
@@ -117,18 +128,16 @@ def test_a_withdrawn_paper_is_named(catalog_dir: Path, arxiv: ArxivServer, run_c
 def test_a_link_out_swapped_in_meanwhile_is_neither_read_nor_written(
         catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch, tmp_path: Path,
         swap: str) -> None:
-    import deepphen.refresh as module
     from tests.helpers import spy_opens
 
     serve(arxiv, "Grokking, Revisited", AUTHORS)
     path = catalog_dir / GROKKING
     outside = tmp_path / "outside"
     outside.mkdir()
-    real_apply = module.apply
-    opened: list[str] = []
+    opened: list[list[str]] = []  # the names os.open opens once the link is there
     before: dict[Path, bytes] = {}
 
-    def swap_first(root: Path, updates: list, **options: object) -> object:
+    def swap() -> None:
         if swap == "file":
             (outside / "elsewhere.toml").write_bytes(path.read_bytes())
             path.unlink()
@@ -137,16 +146,17 @@ def test_a_link_out_swapped_in_meanwhile_is_neither_read_nor_written(
             path.parent.rename(outside / path.parent.name)
             path.parent.symlink_to(outside / path.parent.name)
         before.update((p, p.read_bytes()) for p in outside.rglob("*.toml"))
-        opened.extend(spy_opens(monkeypatch))  # the same list: it fills as files open
-        return real_apply(root, updates, **options)
+        opened.append(spy_opens(monkeypatch))
 
-    monkeypatch.setattr(module, "apply", swap_first)
+    before_write(monkeypatch, swap)
     result = run_cli("refresh", "--all", "--write", exit_code=1)
     assert "refusing to write through it" in result.stderr
     assert "checked 4 papers; 3 changed upstream; wrote 2 files" in result.stderr
     assert read(catalog_dir / "neural-collapse" / "2008.08186.toml")["doi"]
     assert before and {p: p.read_bytes() for p in outside.rglob("*.toml")} == before
-    assert not {"elsewhere.toml", "2201.02177.toml"} & set(opened)
+    [names] = opened
+    assert "2008.08186.toml" in names  # (the spy sees the files read)
+    assert not {"elsewhere.toml", "2201.02177.toml"} & set(names)
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,18 +166,10 @@ def test_a_link_out_swapped_in_meanwhile_is_neither_read_nor_written(
 
 def test_a_file_moved_meanwhile_is_named_and_the_others_written(
         catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
-    import deepphen.refresh as module
-
     serve(arxiv, "Grokking, Revisited", AUTHORS)
     path = catalog_dir / GROKKING
     moved = catalog_dir / "others" / path.name
-    real_apply = module.apply
-
-    def move_first(root: Path, updates: list, **options: object) -> object:
-        path.rename(moved)
-        return real_apply(root, updates, **options)
-
-    monkeypatch.setattr(module, "apply", move_first)
+    before_write(monkeypatch, lambda: path.rename(moved))
     result = run_cli("refresh", "--all", "--write", exit_code=1)
     assert f"{path}: changed on disk while refresh ran; title not written" in result.stderr
     assert "wrote 2 files" in result.stderr
