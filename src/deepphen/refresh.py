@@ -214,10 +214,10 @@ def refresh(
 
 
 def unseen(update: Update, fresh: Paper) -> list[Change]:
-    """The changes of ``update`` its file, read again as ``fresh``, no longer allows: a field
-    edited since it was shown (to neither its old nor its new value), or every change when
-    the file now names another paper (its 'arxiv' field edited): nothing unseen is replaced.
-    """
+    """The changes of ``update`` that its file, read again as ``fresh``, no longer allows: a
+    field edited since it was shown (to neither its old nor its new value), or every change
+    when the file now names another paper (its 'arxiv' field edited): nothing unseen is
+    replaced."""
     def paper_id(paper: Paper) -> str | None:
         canonical = ids.canonical_id(paper.arxiv)
         return ids.archive_id(canonical) if canonical else None
