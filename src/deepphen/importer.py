@@ -37,6 +37,7 @@ class ImportResult:
     source: str = "<list>"
     lines: dict[str, int] = field(default_factory=dict)  # paper key -> its entry's line
     section_lines: dict[str, int] = field(default_factory=dict)  # slug -> heading's line
+    text: list[str] = field(default_factory=list, repr=False)  # the page's lines, as read
 
     @property
     def section_count(self) -> int:
@@ -155,7 +156,7 @@ class _Reader:
         self.problems.sort(key=lambda p: p.line)
         lines = {p.key: body.paper_lines[id(p)] for p in body.papers}
         return ImportResult(settings, body.papers, self.problems, self.source, lines,
-                            dict(body.section_lines))
+                            dict(body.section_lines), self.lines)
 
     def _settle_resources(self) -> None:
         """One plain '##' resources section is the list's 'Related Resources' (kept in the

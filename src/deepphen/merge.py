@@ -12,6 +12,7 @@ found (``recent_months``) and the papers it would add or drop are reported.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deepphen.catalog import paper_key
-from deepphen.export.markdown import paper_month, recent
+from deepphen.dialect import entry_lines
+from deepphen.export.markdown import paper_month, recent, render
 from deepphen.import_entry import ERROR, WARNING, ImportNote
 from deepphen.importer import ImportResult
 from deepphen.layout import MAX_MONTHS
@@ -96,8 +98,9 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
         added.append(paper)
     view = _page_view(settings, page, page_file, keys, slugs)
     lines = {slugs[slug]: line for slug, line in page.section_lines.items() if slug in slugs}
-    _settle_window(view, [*papers, *added], on_page, lines, report)
+    named = _settle_window(view, [*papers, *added], on_page, lines, report)
     settings.pages.append(view)
+    _report_rewritten(page, render([*papers, *added], view), problems, named)
     problems.sort(key=lambda p: p.line)
     return MergeResult(settings, added, matched, problems, page.source)
 
@@ -213,16 +216,21 @@ def _page_view(settings: Settings, page: ImportResult, page_file: str,
 
 
 def _settle_window(view: Settings, everything: list[Paper], on_page: set[str],
-                   section_lines: dict[str, int], report) -> None:
-    """A page showing part of the catalog: the recent window that reproduces it."""
+                   section_lines: dict[str, int], report) -> set[str]:
+    """A page showing part of the catalog: the recent window that reproduces it. Returns
+    the first lines of the entries it adds to the page (each reported)."""
     shown = [p for p in everything if p.key in on_page]
     if len(shown) == len(everything):
-        return
-    months = [m for m in (paper_month(p) for p in shown) if m is not None]
+        return set()
+    # A paper known only by its year is shown when the window reaches into that year (its
+    # December): counted from the dated papers alone, the window left such a paper out.
+    months = [paper_month(p) or p.year * 100 + 12 for p in shown]
+    if all(paper_month(p) is None for p in shown):
+        months = []
     if not months:
         report(1, "the page shows part of the catalog, but none of its papers is dated: "
                   "export writes every paper of the catalog on it", ERROR)
-        return
+        return set()
     newest = max(m for p in everything if (m := paper_month(p)) is not None)
     oldest = min(months)
     span = (newest // 100 - oldest // 100) * 12 + newest % 100 - oldest % 100 + 1
@@ -230,13 +238,51 @@ def _settle_window(view: Settings, everything: list[Paper], on_page: set[str],
         report(1, f"the page shows part of the catalog, over {span} months (recent_months "
                   f"holds at most {MAX_MONTHS}): export writes every paper of the catalog on "
                   "it", ERROR)
-        return
+        return set()
     view.layout.recent_months = span
     window = {p.key for p in recent(everything, span)}
+    named = set()
     for paper in everything:
         if paper.key in window and paper.key not in on_page:
+            named |= {entry_lines(paper)[0][1], *paper.verbatim[:1]}
             report(section_lines.get(paper.section, 1),
                    f"{paper.key} ({paper.title[:40]!r}) of the catalog falls within the page's "
                    f"last {span} months but is not on it: export adds it")
     report(1, f"the page shows the papers of the last {span} months of the catalog: "
               f"recent_months = {span}", WARNING)
+    return named
+
+
+def _report_rewritten(page: ImportResult, exported: str, problems: list[ImportNote],
+                      named: set[str]) -> None:
+    """Report each change the page undergoes, exported from the merged catalog, that no
+    note names yet: the catalog's entry written in place of the page's (its own spacing,
+    its verbatim lines), papers in the catalog's order, a section left without papers.
+    The notes name lines of the page: a change at a noted line, or lines added beside one,
+    an entry the page has at a noted line, or one of the ``named`` entries (by first line) is
+    named already; so are blank lines changed a few lines from a note (an entry's spacing)."""
+    if not page.text:  # a result built by hand, not read from a page
+        return
+    old, new = page.text, exported.split("\n")[:-1]
+    noted = {p.line for p in problems}
+    at = {line: i for i, line in reversed(list(enumerate(old, 1))) if line.startswith("- ")}
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        moved = [at[line] for line in new[j1:j2] if line in at and not i1 < at[line] <= i2]
+        near = set(range(i1 + 1, i2 + 1)) if i2 > i1 else {i1, i1 + 1}
+        if not any(line.strip() for line in (*old[i1:i2], *new[j1:j2])):
+            near |= set(range(i1 - 5, i2 + 7))
+        if near & noted or noted.intersection(moved) or named.intersection(new[j1:j2]):
+            noted |= near | set(moved)
+            continue
+        if moved:  # an entry of the page written elsewhere: named at its own line
+            line, what = moved[0], f"moves this entry: {old[moved[0] - 1][:60]!r}"
+        else:
+            line = min(i1 + 1, len(old))
+            was = old[i1] if i2 > i1 else "(nothing)"
+            now = new[j1] if j2 > j1 else "(nothing)"
+            what = f"writes the page otherwise here: {was[:60]!r} -> {now[:60]!r}"
+        problems.append(ImportNote(line, f"export from the merged catalog {what}", WARNING))
+        noted |= near | set(moved) | {line}
