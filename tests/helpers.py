@@ -7,6 +7,7 @@ import helpers from here, never from conftest.py or from each other.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import io
 import os
 import re
@@ -233,3 +234,31 @@ def ci_commands(text: str) -> list[str]:
         if (start.startswith("::") and "::" in start[2:]) or re.search(r"##[A-Za-z]*\[", line):
             found.append(line)
     return found
+
+
+def unnamed_changes(original: str, exported: str, noted: set[int]) -> list[str]:
+    """The changes export makes to ``original`` (a page, CR LF read as LF) that no note names:
+    a note names a change at its line; lines export adds, at a line beside them (past a blank
+    one); an entry or contents item export moves, at its line on the page (where it was); a
+    contents item export adds, at its section's heading."""
+    old = original.replace("\r\n", "\n").split("\n")
+    new = exported.split("\n")
+    headings = {re.sub(r"^#+ ", "", line): i for i, line in enumerate(old, 1)
+                if line.startswith("#")}
+    missing = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        near = set(range(i1 + 1, i2 + 1)) if i2 > i1 else {i1, i1 + 1}
+        if i2 == i1 and i1 < len(old) and not old[i1].strip():
+            near.add(i1 + 2)
+        for line in new[j1:j2]:
+            if line.lstrip().startswith("- ") and line in old:
+                near.add(old.index(line) + 1)
+            item = re.match(r"\s*- \[(.+?)\]\(#", line)
+            if item and item.group(1) in headings:
+                near.add(headings[item.group(1)])
+        if not near & noted:
+            missing.append(f"{tag} at line {i1 + 1}: {old[i1:i2]} -> {new[j1:j2]}")
+    return missing

@@ -10,13 +10,12 @@ from the merged catalog must equal the page, or every line it changes must be na
 
 from __future__ import annotations
 
-import difflib
-
 import pytest
 
 from deepphen.export.markdown import render
 from deepphen.importer import parse_list
 from deepphen.merge import MergeResult, merge_page
+from tests.helpers import unnamed_changes
 
 _ENTRIES = {
     "a": ("Invented Stress Tests", "2503.01010", "Rae Doe", "Robustness"),
@@ -76,21 +75,8 @@ def merged_front(full: str, front: str) -> tuple[MergeResult, str]:
 
 
 def silent(original: str, exported: str, merged: MergeResult) -> list[str]:
-    """The changes export makes to ``original`` that no note names."""
-    old, new = original.split("\n"), exported.split("\n")
-    noted = {p.line for p in merged.problems}
-    missing = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        near = set(range(i1 + 1, i2 + 1)) if i2 > i1 else {i1, i1 + 1}
-        # An entry export moves is named at its line on the page, where it was.
-        moved = {old.index(line) + 1 for line in new[j1:j2] if line.startswith("- ")
-                 and line in old}
-        if not (near | moved) & noted:
-            missing.append(f"{tag} at line {i1 + 1}: {old[i1:i2]} -> {new[j1:j2]}")
-    return missing
+    """The changes export makes to ``original`` that no note of the merge names."""
+    return unnamed_changes(original, exported, {p.line for p in merged.problems})
 
 
 FULL = full_page()

@@ -198,7 +198,12 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
             layout.toc_after.append(f"- {item.link}")
         else:
             unmatched.append(item)
-    _check_order(items, [anchor_of(s.heading) for s in settings.sections], report)
+    # Export's order: the sections, the related resources, the non-paper sections as the
+    # page has them, then the closing's items (kept in theirs).
+    plain = [resources_anchor] if resources_anchor not in resource_sections else []
+    _check_order(items, [*by_anchor, *plain, *resource_sections,
+                         *(item.anchor for item in items if f"- {item.link}" in layout.toc_after)],
+                 report)
     listed = {item.anchor for item in toc.items}
     if toc.items and resources_anchor not in listed and any(
             r.section is None for r in settings.resources):
@@ -221,8 +226,10 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
 
 
 def _check_order(items: list[TocItem], anchors: list[str], report: Report) -> None:
-    """Report the first section item out of the sections' order (export lists them in it)."""
-    place = {anchor: i for i, anchor in enumerate(anchors)}
+    """Report the first item out of the order of ``anchors`` (export lists them in it)."""
+    place = {}
+    for anchor in anchors:
+        place.setdefault(anchor, len(place))
     last = -1
     for item in items:
         at = place.pop(item.anchor, None)  # an item listed twice: reported above

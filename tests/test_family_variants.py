@@ -1,0 +1,131 @@
+"""Versions of the family's pages not seen by any other test: import then export gives the page
+back byte for byte, or every line export changes is named by a note at its line.
+
+Each page is built here from small invented snippets in one of the family's dialects (the
+sibling list's full list, with <details> year groups; its front page, with resource sections;
+Awesome Deep Phenomena, with ``### Section: YYYY`` headings), then varied the way pages vary
+between versions: sections and resource sections reordered, year groups added or dropped,
+entries with and without links or badges, titles holding markup characters, a subsection one
+level deeper, contents out of step with the headings, CR LF, trailing spaces.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deepphen.export.markdown import render
+from deepphen.importer import encoding_notes, parse_list
+from tests.helpers import unnamed_changes
+
+
+def entry(title: str, arxiv: str, tail: str = "") -> str:
+    return (f"- {title}. [[paper]](https://arxiv.org/abs/{arxiv}){tail}\n  - Ann Invented.\n"
+            "  - Key Word: Invented.\n  - <details><summary>Digest</summary> Invented.\n")
+
+
+def details(label: str, *entries: str) -> str:
+    return f"<details>\n<summary>{label}</summary>\n\n" + "\n".join(entries) + "\n</details>\n"
+
+
+FULL = ("## Table of Contents\n\n- [Invented List](#invented-list)\n  - [Alpha](#alpha)\n"
+        "  - [Beta](#beta)\n\n\n## Alpha\n\n"
+        + details("Alpha: 2025", entry("Alpha One", "2502.00001"), entry("Alpha Two",
+                                                                         "2501.00002"))
+        + "\n" + details("Alpha: 2024", entry("Alpha Three", "2403.00003"))
+        + "\n## Beta\n\n" + details("Beta: 2024", entry("Beta One", "2404.00004")))
+
+FRONT = ("# Invented List\n\n# Table of Contents\n\n- [Invented List](#invented-list)\n"
+         "  - [Alpha](#alpha)\n  - [Beta](#beta)\n- [Toolboxes](#toolboxes)\n"
+         "- [Seminars](#seminars)\n\n# Paper List\n\n## Alpha\n\n"
+         '<a href="FULL.md#alpha">Full List of Alpha</a>.\n\n'
+         + entry("Alpha One", "2502.00001") + "\n" + entry("Alpha Two", "2501.00002")
+         + "\n## Beta\n\n" + '<a href="FULL.md#beta">Full List of Beta</a>.\n\n'
+         + entry("Beta One", "2502.00004")
+         + "\n# Toolboxes\n\n- [Invented Box](https://example.org/box)\n  - An invented box.\n"
+         "\n# Seminars\n\n- [Invented Seminar](https://example.org/seminar)\n")
+
+MAIN = ("# Invented Phenomena\n\n# Table of Contents\n\n- [Alpha](#alpha)\n- [Beta](#beta)\n\n"
+        "## Alpha\n\n### Alpha: 2025\n\n" + entry("Alpha One", "2502.00001") + "\n"
+        + entry("Alpha Two", "2501.00002") + "\n### Alpha: 2024\n\n"
+        + entry("Alpha Three", "2403.00003") + "\n## Beta\n\n### Beta: 2024\n\n"
+        + entry("Beta One", "2404.00004"))
+
+PAGES = {"full": FULL, "front": FRONT, "main": MAIN}
+
+
+def swap(page: str, a: str, b: str) -> str:
+    """``page`` with the headings ``a`` and ``b`` swapped, contents left as they were."""
+    return page.replace(a, "\0").replace(b, a).replace("\0", b)
+
+
+def retitle(page: str, title: str) -> str:
+    return page.replace("- Alpha Two.", f"- {title}.", 1)
+
+
+VARIANTS = {
+    "as it is": lambda p: p,
+    "CR LF line ends": lambda p: p.replace("\n", "\r\n"),
+    "trailing spaces on entry lines": lambda p: p.replace("  - Ann Invented.\n",
+                                                          "  - Ann Invented.  \n"),
+    "sections reordered, contents as before": lambda p: swap(p, "## Alpha\n", "## Beta\n"),
+    "resource sections reordered, contents as before": lambda p: swap(
+        p, "# Toolboxes\n", "# Seminars\n"),
+    "a contents item dropped": lambda p: p.replace("  - [Beta](#beta)\n", "").replace(
+        "- [Beta](#beta)\n", ""),
+    "a contents item for no heading": lambda p: p.replace(
+        "[Beta](#beta)\n", "[Beta](#beta)\n- [Gamma](#gamma)\n"),
+    "a year group dropped": lambda p: p.split("<details>\n<summary>Alpha: 2024")[0]
+    + p.split("Alpha Three", 1)[-1].split("</details>\n", 1)[-1] if "Alpha: 2024<" in p else p,
+    "a newer year group": lambda p: p.replace(
+        "<details>\n<summary>Alpha: 2025", details("Alpha: 2026", entry("New", "2601.00009"))
+        + "\n<details>\n<summary>Alpha: 2025").replace(
+        "### Alpha: 2025", "### Alpha: 2026\n\n" + entry("New", "2601.00009")
+        + "\n### Alpha: 2025"),
+    "an entry without links": lambda p: p.replace(
+        "Alpha Two. [[paper]](https://arxiv.org/abs/2501.00002)", "Alpha Two."),
+    "code and venue badges": lambda p: p.replace(
+        "(https://arxiv.org/abs/2501.00002)", "(https://arxiv.org/abs/2501.00002) [[code]]"
+        "(https://github.com/invented/code) ![stars](https://img.shields.io/badge/x-1-blue)"),
+    "a title with ]": lambda p: retitle(p, "Alpha ] Two"),
+    "a title with |": lambda p: retitle(p, "Alpha | Two"),
+    "a title with *": lambda p: retitle(p, "Alpha *Two*"),
+    "a title with backticks": lambda p: retitle(p, "Alpha `Two`"),
+    "a title with HTML": lambda p: retitle(p, "Alpha <b>Two</b>"),
+    "a subsection one level deeper": lambda p: p.replace(
+        "\n- Alpha Two.", "\n#### Invented Sub\n\n- Alpha Two.").replace(
+        "<summary>Alpha: 2025</summary>\n\n", "<summary>Alpha: 2025</summary>\n\n"
+        "### Invented Sub\n\n"),
+    "no final newline": lambda p: p.rstrip("\n"),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_export_gives_the_page_back_or_names_each_change(page: str, variant: str) -> None:
+    text = VARIANTS[variant](PAGES[page])
+    result = parse_list(text.replace("\r\n", "\n"))
+    notes = [*encoding_notes(text), *result.problems]
+    exported = render(result.papers, result.settings)
+    assert len(result.papers) >= 3
+    if exported == text:
+        return
+    assert notes, "the page changes on export, and import says nothing"
+    assert unnamed_changes(text, exported, {n.line for n in notes}) == []
+
+
+def test_the_unchanged_pages_round_trip_without_a_note() -> None:
+    for text in PAGES.values():
+        result = parse_list(text)
+        assert render(result.papers, result.settings) == text
+        assert result.problems == []
+
+
+def test_resource_sections_the_contents_list_in_another_order_are_reported() -> None:
+    """The body's order of the non-paper sections is export's: contents listing them in
+    another were rewritten to it unsaid (section items out of order were reported)."""
+    text = swap(FRONT, "# Toolboxes\n", "# Seminars\n")
+    result = parse_list(text)
+    line = text.split("\n").index("- [Seminars](#seminars)") + 1
+    assert [(n.line, n.message) for n in result.problems] == [
+        (line, "table-of-contents item [Seminars](#seminars) out of the sections' order: "
+               "export lists the sections in page order")]
