@@ -245,6 +245,9 @@ def unnamed_changes(original: str, exported: str, noted: set[int]) -> list[str]:
     new = exported.split("\n")
     headings = {re.sub(r"^#+ ", "", line): i for i, line in enumerate(old, 1)
                 if line.startswith("#")}
+    where = {}  # a line's first place, trailing spaces aside (export drops them, reported)
+    for i, line in enumerate(old, 1):
+        where.setdefault(line.rstrip(), i)
     missing = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -254,8 +257,8 @@ def unnamed_changes(original: str, exported: str, noted: set[int]) -> list[str]:
         if i2 == i1 and i1 < len(old) and not old[i1].strip():
             near.add(i1 + 2)
         for line in new[j1:j2]:
-            if line.lstrip().startswith("- ") and line in old:
-                near.add(old.index(line) + 1)
+            if line.lstrip().startswith("- ") and line.rstrip() in where:
+                near.add(where[line.rstrip()])
             item = re.match(r"\s*- \[(.+?)\]\(#", line)
             if item and item.group(1) in headings:
                 near.add(headings[item.group(1)])

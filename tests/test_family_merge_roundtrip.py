@@ -15,7 +15,7 @@ import pytest
 from deepphen.export.markdown import render
 from deepphen.importer import parse_list
 from deepphen.merge import MergeResult, merge_page
-from tests.helpers import unnamed_changes
+from tests.helpers import SHARED, unnamed_changes
 
 _ENTRIES = {
     "a": ("Invented Stress Tests", "2503.01010", "Rae Doe", "Robustness"),
@@ -137,3 +137,15 @@ def test_a_matched_paper_the_page_orders_otherwise_is_reported_at_its_line() -> 
     assert len(notes) == 1
     assert notes[0].startswith("export from the merged catalog moves this entry: "
                                "'- Invented Stress Tests. [[paper]]")
+
+
+FAMILY = SHARED / "data" / "awesome-trustworthy-deep-learning"
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not FAMILY.is_dir(), reason="../shared sibling-list data absent")
+def test_the_real_front_page_merged_comes_back_or_each_change_is_reported() -> None:
+    full = (FAMILY / "FULL_LIST.md").read_text(encoding="utf-8")
+    front = (FAMILY / "README.md").read_text(encoding="utf-8")
+    merged, exported = merged_front(full, front)
+    assert silent(front, exported, merged) == []

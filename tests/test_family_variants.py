@@ -15,7 +15,9 @@ import pytest
 
 from deepphen.export.markdown import render
 from deepphen.importer import encoding_notes, parse_list
-from tests.helpers import unnamed_changes
+from tests.helpers import REAL_LIST, SHARED, unnamed_changes
+
+FAMILY = SHARED / "data" / "awesome-trustworthy-deep-learning"
 
 
 def entry(title: str, arxiv: str, tail: str = "") -> str:
@@ -129,3 +131,35 @@ def test_resource_sections_the_contents_list_in_another_order_are_reported() -> 
     assert [(n.line, n.message) for n in result.problems] == [
         (line, "table-of-contents item [Seminars](#seminars) out of the sections' order: "
                "export lists the sections in page order")]
+
+
+# ---- the real pages (../shared), varied, when present ---------------------------------------
+
+REAL_PAGES = {"deep phenomena": REAL_LIST, "full list": FAMILY / "FULL_LIST.md",
+              "front page": FAMILY / "README.md"}
+REAL_VARIANTS = ("as it is", "CR LF line ends", "sections reordered, contents as before",
+                 "resource sections reordered, contents as before")
+
+
+def _real_variant(text: str, variant: str) -> str:
+    if variant == "sections reordered, contents as before":
+        headings = [line for line in text.split("\n") if line.startswith("## ")
+                    and "Table of Contents" not in line]
+        return swap(text, headings[1] + "\n", headings[2] + "\n")
+    if variant == "resource sections reordered, contents as before":
+        return swap(text, "# Toolboxes", "# Seminar")
+    return VARIANTS[variant](text)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("variant", REAL_VARIANTS)
+@pytest.mark.parametrize("name", list(REAL_PAGES))
+def test_real_pages_varied_come_back_or_name_each_change(name: str, variant: str) -> None:
+    path = REAL_PAGES[name]
+    if not path.is_file():
+        pytest.skip(f"../shared page absent: {path}")
+    text = _real_variant(path.read_text(encoding="utf-8"), variant)
+    result = parse_list(text.replace("\r\n", "\n"))
+    notes = [*encoding_notes(text), *result.problems]
+    exported = render(result.papers, result.settings)
+    assert exported == text or unnamed_changes(text, exported, {n.line for n in notes}) == []
