@@ -23,6 +23,7 @@ _ENTRIES = {
     "c": ("Invented Secrets Unlearned", "2502.03030", "Uma Poe", "Unlearning"),
     "d": ("Invented Old Allocations", None, "Quin Moe", "Fairness"),
     "e": ("Invented Older Attacks", "2208.00111", "Hal Loe", "Attacks"),
+    "f": ("Invented Fresh Finding", "2503.05050", "Ida Noe", "Robustness"),
 }
 
 
@@ -67,6 +68,7 @@ def front_page(robustness: list[str], unlearning: list[str], others: list[str]) 
 def merged_front(full: str, front: str) -> tuple[MergeResult, str]:
     """Import ``full``, merge ``front``; the front page as export writes it then."""
     first = parse_list(full, source="FULL.md")
+    first.settings.page = "FULL.md"
     papers = first.papers
     merged = merge_page(first.settings, papers, parse_list(front, source="FRONT.md"),
                         "FRONT.md")
@@ -96,6 +98,8 @@ VARIANTS = {
         FULL, front_page([entry("a"), entry("b")], [entry("c")], [entry("d")])),
     "the front page lacks a paper of its window": (
         FULL, front_page([entry("a")], [entry("c")], [])),
+    "the front page has a paper the full list lacks": (
+        FULL, front_page([entry("f"), entry("a"), entry("b")], [entry("c")], [])),
     "a title differs": (
         FULL, front_page([entry("a").replace("Stress", "Stressed"), entry("b")],
                          [entry("c")], [])),
@@ -149,3 +153,16 @@ def test_the_real_front_page_merged_comes_back_or_each_change_is_reported() -> N
     front = (FAMILY / "README.md").read_text(encoding="utf-8")
     merged, exported = merged_front(full, front)
     assert silent(front, exported, merged) == []
+
+
+def test_a_paper_only_the_front_page_has_is_said_to_change_the_full_list() -> None:
+    """The merge adds it to the catalog, so the full list's next export lists it too: the
+    merge said nothing of the other page changing."""
+    front = front_page([entry("f"), entry("a"), entry("b")], [entry("c")], [])
+    merged, exported = merged_front(FULL, front)
+    assert exported == front
+    assert [p.message for p in merged.problems if "FULL.md" in p.message] == [
+        "the catalog's page FULL.md lists the paper this page adds: export writes it there "
+        "too"]
+    assert [p.message for p in merged_front(FULL, FRONT)[0].problems
+            if "FULL.md" in p.message] == []

@@ -99,6 +99,7 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
     view = _page_view(settings, page, page_file, keys, slugs)
     lines = {slugs[slug]: line for slug, line in page.section_lines.items() if slug in slugs}
     named = _settle_window(view, [*papers, *added], on_page, lines, report)
+    _report_other_pages(settings, [*papers, *added], added, report)
     settings.pages.append(view)
     _report_rewritten(page, render([*papers, *added], view), problems, named)
     problems.sort(key=lambda p: p.line)
@@ -251,6 +252,22 @@ def _settle_window(view: Settings, everything: list[Paper], on_page: set[str],
     report(1, f"the page shows the papers of the last {span} months of the catalog: "
               f"recent_months = {span}", WARNING)
     return named
+
+
+def _report_other_pages(settings: Settings, everything: list[Paper], added: list[Paper],
+                        report) -> None:
+    """The catalog's other pages list the papers added, those within their window: each such
+    page changes on its next export, which the merge says (naming no line of theirs)."""
+    keys = {p.key for p in added}
+    for other in settings.page_views():
+        months = other.layout.recent_months
+        shown = recent(everything, months) if months else everything
+        count = sum(p.key in keys for p in shown)
+        if count:
+            what = "the paper" if count == 1 else f"the {count} papers"
+            report(1, f"the catalog's page {other.page or '(its first page)'} lists {what} "
+                      f"this page adds: export writes {'it' if count == 1 else 'them'} "
+                      "there too")
 
 
 def _report_rewritten(page: ImportResult, exported: str, problems: list[ImportNote],
