@@ -60,6 +60,15 @@ def swap(page: str, a: str, b: str) -> str:
     return page.replace(a, "\0").replace(b, a).replace("\0", b)
 
 
+def rename(page: str, heading: str, anchor: str) -> str:
+    """``page`` with the section Beta called ``heading`` everywhere, its anchor ``anchor``."""
+    for was, now in (("## Beta\n", f"## {heading}\n"), ("[Beta](#beta)", f"[{heading}](#{anchor})"),
+                     ("Beta: 2024", f"{heading}: 2024"), ("of Beta<", f"of {heading}<"),
+                     ("#beta\"", f"#{anchor}\"")):
+        page = page.replace(was, now)
+    return page
+
+
 def retitle(page: str, title: str) -> str:
     return page.replace("- Alpha Two.", f"- {title}.", 1)
 
@@ -98,6 +107,9 @@ VARIANTS = {
         "<summary>Alpha: 2025</summary>\n\n", "<summary>Alpha: 2025</summary>\n\n"
         "### Invented Sub\n\n"),
     "no final newline": lambda p: p.rstrip("\n"),
+    "a section heading with brackets": lambda p: rename(p, "Beta [Two]", "beta-two"),
+    "a section heading with | and backticks": lambda p: rename(p, "Beta | `Two`",
+                                                              "beta--two"),
 }
 
 
@@ -149,6 +161,18 @@ def _real_variant(text: str, variant: str) -> str:
     if variant == "resource sections reordered, contents as before":
         return swap(text, "# Toolboxes", "# Seminar")
     return VARIANTS[variant](text)
+
+
+def test_a_contents_label_export_escapes_is_reported() -> None:
+    """A heading with brackets: its contents item, '[Beta [Two]](#beta-two)', is written with
+    the brackets escaped (link text must not end early), which import did not say."""
+    text = rename(MAIN, "Beta [Two]", "beta-two")
+    result = parse_list(text)
+    line = text.split("\n").index("- [Beta [Two]](#beta-two)") + 1
+    assert [(n.line, n.message) for n in result.problems] == [
+        (line, r"table-of-contents label 'Beta [Two]' written as 'Beta \\[Two\\]'")]
+    assert render(result.papers, result.settings) == text.replace(
+        "[Beta [Two]](#", r"[Beta \[Two\]](#")
 
 
 @pytest.mark.shared

@@ -189,11 +189,15 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
             sec = by_anchor[item.anchor]
             if item.label != link_label(sec.heading):  # what export writes for the heading
                 sec.toc_label = item.label
+            _check_label(item, sec.toc_text, report)
         elif item.anchor in resource_sections:
             resource_sections[item.anchor].toc_label = item.label
+            _check_label(item, item.label, report)
         elif item.anchor == resources_anchor:
             if item.label != link_label(settings.resources_heading):
                 settings.resources_toc_label = item.label
+            _check_label(item, settings.resources_toc_label or settings.resources_heading,
+                         report)
         elif item.anchor in closing_anchors and not item.indent:
             layout.toc_after.append(f"- {item.link}")
         else:
@@ -213,6 +217,7 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
     # An item whose anchor matches no heading belongs to the next section it does not list.
     for item, sec in zip(unmatched, missing, strict=False):
         sec.toc_label = item.label if item.label != link_label(sec.heading) else None
+        _check_label(item, sec.toc_text, report)
         sec.anchor = item.anchor
         report(item.line, f"table-of-contents item #{item.anchor} matches no heading; "
                           f"taken as the link to {sec.heading!r}")
@@ -223,6 +228,14 @@ def match_toc(toc: Toc, settings: Settings, closing_anchors: set[str], report: R
         if toc.items:
             report((section_lines or {}).get(sec.slug, 1), f"section {sec.heading!r} is not "
                    "in the table of contents; export lists it")
+
+
+def _check_label(item: TocItem, label: str, report: Report) -> None:
+    """Report an item whose label export writes otherwise: as link text, with its brackets
+    escaped and its links as their text (``export.anchors.link_label``)."""
+    written = link_label(label)
+    if written != item.label:
+        report(item.line, f"table-of-contents label {item.label!r} written as {written!r}")
 
 
 def _check_order(items: list[TocItem], anchors: list[str], report: Report) -> None:
