@@ -166,3 +166,14 @@ def test_a_paper_only_the_front_page_has_is_said_to_change_the_full_list() -> No
         "too"]
     assert [p.message for p in merged_front(FULL, FRONT)[0].problems
             if "FULL.md" in p.message] == []
+
+
+def test_a_paper_of_another_arxiv_id_is_never_matched_by_its_title() -> None:
+    """Two papers of one title (a common one) are two papers when each has its arXiv id: the
+    page's was matched to the catalog's by title, and left out of the catalog."""
+    other = entry("a").replace("2503.01010", "2503.07777")
+    front = front_page([other, entry("b")], [entry("c")], [])
+    merged, exported = merged_front(FULL, front)
+    assert [p.arxiv for p in merged.added] == ["2503.07777"]
+    assert "2503.07777" in exported
+    assert not [p for p in merged.problems if "matches" in p.message]

@@ -85,7 +85,11 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
         old_key = paper.key
         paper.section = slugs[paper.section]
         found = next((by_id[i] for i in sorted(paper.arxiv_ids) if i in by_id), None)
-        found = found or by_title.get(_title_key(paper.title))
+        if found is None:
+            # Two arXiv ids are two papers, whatever their titles (a title used twice).
+            found = by_title.get(_title_key(paper.title))
+            if found is not None and paper.arxiv_ids and found.arxiv_ids:
+                found = None
         if found is not None:
             matched.append((paper, found))
             keys[old_key] = found.key
