@@ -177,3 +177,16 @@ def test_a_paper_of_another_arxiv_id_is_never_matched_by_its_title() -> None:
     assert [p.arxiv for p in merged.added] == ["2503.07777"]
     assert "2503.07777" in exported
     assert not [p for p in merged.problems if "matches" in p.message]
+
+
+def test_a_whole_list_lacking_the_newest_papers_gets_no_window() -> None:
+    """The full list merged into a catalog made from the front page lacks the front page's
+    newer papers: a window was recorded that held every paper (recent_months = 32 here),
+    so the page would lose its oldest papers, unsaid, as the catalog grew newer ones."""
+    front = front_page([entry("f"), entry("a"), entry("b")], [entry("c")], [])
+    first = parse_list(front, source="FRONT.md")
+    merged = merge_page(first.settings, first.papers, parse_list(FULL, source="FULL.md"),
+                        "FULL.md")
+    assert merged.settings.pages[0].layout.recent_months is None
+    assert [p.message for p in merged.problems if "not on it" in p.message] == [
+        "2503.05050 ('Invented Fresh Finding') of the catalog is not on it: export adds it"]

@@ -244,17 +244,23 @@ def _settle_window(view: Settings, everything: list[Paper], on_page: set[str],
                   f"holds at most {MAX_MONTHS}): export writes every paper of the catalog on "
                   "it", ERROR)
         return set()
-    view.layout.recent_months = span
     window = {p.key for p in recent(everything, span)}
+    # A window holding every paper is no window: the page is a whole list lacking some (a
+    # full list behind its front page). Recorded, the window would drop its oldest papers
+    # from the page, unsaid, once the catalog grows newer ones.
+    whole = len(window) == len(everything)
+    where = "of the catalog is" if whole else (f"of the catalog falls within the page's last "
+                                               f"{span} months but is")
     named = set()
     for paper in everything:
         if paper.key in window and paper.key not in on_page:
             named |= {entry_lines(paper)[0][1], *paper.verbatim[:1]}
             report(section_lines.get(paper.section, 1),
-                   f"{paper.key} ({paper.title[:40]!r}) of the catalog falls within the page's "
-                   f"last {span} months but is not on it: export adds it")
-    report(1, f"the page shows the papers of the last {span} months of the catalog: "
-              f"recent_months = {span}", WARNING)
+                   f"{paper.key} ({paper.title[:40]!r}) {where} not on it: export adds it")
+    if not whole:
+        view.layout.recent_months = span
+        report(1, f"the page shows the papers of the last {span} months of the catalog: "
+                  f"recent_months = {span}", WARNING)
     return named
 
 
