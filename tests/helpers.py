@@ -237,11 +237,11 @@ def ci_commands(text: str) -> list[str]:
 
 
 def unnamed_changes(original: str, exported: str, noted: set[int]) -> list[str]:
-    """The changes export makes to ``original`` (a page, CR LF read as LF) that no note names:
-    a note names a change at its line; lines export adds, at a line beside them (past a blank
-    one); an entry or contents item export moves, at its line on the page (where it was); a
-    contents item export adds, at its section's heading."""
-    old = original.replace("\r\n", "\n").split("\n")
+    """The changes export makes to ``original`` (a page, CR line ends read as LF) that no note
+    names: a note names a change at its line; lines export adds, at a line beside them (past
+    a blank one); an entry or contents item export moves, at its line on the page (where it
+    was, its anchor the same); a contents item export adds, at its section's heading."""
+    old = re.sub(r"\r\n?", "\n", original).split("\n")
     new = exported.split("\n")
     headings = {re.sub(r"^#+ ", "", line): i for i, line in enumerate(old, 1)
                 if line.startswith("#")}
@@ -259,9 +259,13 @@ def unnamed_changes(original: str, exported: str, noted: set[int]) -> list[str]:
         for line in new[j1:j2]:
             if line.lstrip().startswith("- ") and line.rstrip() in where:
                 near.add(where[line.rstrip()])
-            item = re.match(r"\s*- \[(.+?)\]\(#", line)
-            if item and item.group(1) in headings:
-                near.add(headings[item.group(1)])
+            item = re.match(r"\s*- \[(.+?)\]\(#([^)]*)\)", line)
+            if item:  # an item export moves and relabels: the page's item of its anchor
+                near |= {i for i, was in enumerate(old, 1) if was.lstrip().startswith("- [")
+                         and was.rstrip().endswith(f"](#{item.group(2)})")}
+            label = item and re.sub(r"\\(.)", r"\1", item.group(1))  # as the heading has it
+            if label in headings:
+                near.add(headings[label])
         if not near & noted:
             missing.append(f"{tag} at line {i1 + 1}: {old[i1:i2]} -> {new[j1:j2]}")
     return missing

@@ -239,7 +239,8 @@ def _check_label(item: TocItem, label: str, report: Report) -> None:
 
 
 def _check_order(items: list[TocItem], anchors: list[str], report: Report) -> None:
-    """Report the first item out of the order of ``anchors`` (export lists them in it)."""
+    """Report each item listed below one that ``anchors`` puts after it (export lists them in
+    that order): every item export moves up is named, not only the first."""
     place = {}
     for anchor in anchors:
         place.setdefault(anchor, len(place))
@@ -249,5 +250,4 @@ def _check_order(items: list[TocItem], anchors: list[str], report: Report) -> No
         if at is not None and at < last:
             report(item.line, f"table-of-contents item [{item.label}](#{item.anchor}) out of "
                               "the sections' order: export lists the sections in page order")
-            return
-        last = at if at is not None else last
+        last = max(last, at if at is not None else last)
