@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,8 +25,12 @@ from tests.helpers import make_catalog
 Run = Callable[..., object]  # the run_cli fixture
 ERROR_PREFIX = "deepphen: error:"
 HUGE = "x" * 100_000
-# Values crafted to escape the catalog folder or confuse path handling.
-CRAFTED = ["../x", "../../etc/passwd", "/etc/passwd", "a\x00b", "..", "C:\\x", HUGE]
+# Values crafted to escape the catalog folder or confuse path handling. ABSOLUTE stands for
+# an absolute path to a system file: a stand-in in the test's folder (``system_file``), never
+# the machine's own /etc/passwd, which a defect writing to such an option's value would
+# overwrite when the suite runs as root (it did once, during development).
+ABSOLUTE = "/etc/passwd"
+CRAFTED = ["../x", "../../etc/passwd", ABSOLUTE, "a\x00b", "..", "C:\\x", HUGE]
 
 COMMANDS = typer.main.get_command(app).commands
 # Arguments that make a command reach the catalog (search needs a query, and a filter to read
@@ -49,6 +53,25 @@ def offline_arxiv(monkeypatch: pytest.MonkeyPatch) -> None:
         raise NetworkError("offline in tests")
 
     monkeypatch.setattr(arxiv.Client, "fetch", refuse)
+
+
+@pytest.fixture
+def system_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The stand-in for /etc/passwd that both "/etc/passwd" (ABSOLUTE, replaced by it) and
+    "../../etc/passwd" (from the working folder set here) reach; it must stay as it was."""
+    sentinel = tmp_path / "etc" / "passwd"
+    sentinel.parent.mkdir()
+    sentinel.write_text("root:x:0:0:root:/root:/bin/sh\n", encoding="utf-8")
+    (tmp_path / "cwd" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "cwd" / "sub")
+    yield sentinel
+    assert sentinel.read_text(encoding="utf-8") == "root:x:0:0:root:/root:/bin/sh\n"
+    assert sorted(p.name for p in sentinel.parent.iterdir()) == ["passwd"]
+
+
+def crafted(value: str, system_file: Path) -> str:
+    """A CRAFTED value as the test passes it: ABSOLUTE is the test's stand-in."""
+    return str(system_file) if value == ABSOLUTE else value
 
 
 @pytest.fixture
@@ -137,13 +160,15 @@ def test_format_option_refuses_unknown_value(invoke: Run, name: str, catalog_dir
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_crafted_values_in_text_options(invoke: Run, name: str, catalog_dir: Path) -> None:
+def test_crafted_values_in_text_options(invoke: Run, name: str, catalog_dir: Path,
+                                        system_file: Path) -> None:
     """Paths, NUL bytes and huge strings in any text option: a clean answer or clean error."""
     for param in value_options(name):
         if param.bare_type() not in ("str", "list[str]"):
             continue
         for bad in CRAFTED:
-            result = invoke(name, *required_args(name), param.opts[0], bad)
+            result = invoke(name, *required_args(name), param.opts[0],
+                            crafted(bad, system_file))
             if result.exit_code != 0:
                 assert_clean_failure(result)
     assert_catalog_untouched(catalog_dir)
@@ -152,16 +177,17 @@ def test_crafted_values_in_text_options(invoke: Run, name: str, catalog_dir: Pat
 @pytest.mark.parametrize("name", POSITIONAL_COMMANDS)
 @pytest.mark.parametrize("bad", CRAFTED)
 def test_crafted_positional_arguments(invoke: Run, name: str, bad: str, catalog_dir: Path,
-                                      tmp_path: Path) -> None:
+                                      tmp_path: Path, system_file: Path) -> None:
     """Queries and ids shaped like paths never read or write outside the catalog."""
     arguments = [p for p in COMMANDS[name].params if p.param_type_name == "argument"]
-    args = [bad if i == 0 else REQUIRED_FILLER for i, _ in enumerate(arguments)]
+    args = [crafted(bad, system_file) if i == 0 else REQUIRED_FILLER
+            for i, _ in enumerate(arguments)]
     extra = ["--catalog", str(tmp_path / "new")] if name in WRITES_NEW_CATALOG else []
     result = invoke(name, *args, *extra)
     if result.exit_code != 0:
         assert_clean_failure(result)
     assert_catalog_untouched(catalog_dir)
-    assert not (tmp_path.parent / "x").exists()
+    assert not (tmp_path / "cwd" / "x").exists()  # "../x" from the working folder
 
 
 def assert_catalog_untouched(root: Path) -> None:
