@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -17,6 +18,22 @@ from deepphen.paths import catalog_holding
 # How long a named pipe given as an output (export -o) may take to get a reader: a shell's
 # ``>`` would wait forever for one that never comes.
 FIFO_READER_WAIT = 2.0
+
+
+def output_path(name: str) -> Path:
+    """The file ``export -o NAME`` is to write. An empty name, one holding NUL, and one only a
+    folder can have (ending in a separator, its last part ``.`` or ``..``), are refused
+    (DeepphenError): a shell's ``>`` refuses ``out/`` too, where ``Path("out/")``, which is
+    ``out``, wrote a file of that name, or replaced the file ``out``, when a folder was meant."""
+    separators = re.escape("".join(sorted({"/", os.sep, os.altsep or "/"})))
+    last = re.split(f"[{separators}]", name)[-1]  # "" after a final separator
+    if not name:
+        raise DeepphenError("no file name; give one, or '-' for standard output")
+    if "\0" in name:  # no system call takes it (typer's Path option refused it so)
+        raise DeepphenError("a file name cannot hold a NUL byte")
+    if last in ("", ".", ".."):
+        raise DeepphenError(f"{name!r} names a folder, not a file; give a file name")
+    return Path(name)
 
 
 def _is_stream(path: Path) -> bool:

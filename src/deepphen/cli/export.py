@@ -24,6 +24,18 @@ from deepphen.models import Settings
 from deepphen.printable import ci_inert, printable
 
 
+def _output_file(text: str) -> Path:
+    """``-o``'s value as typed: a name that ends in '/' names a folder (typer's own Path
+    conversion dropped the '/', so ``-o out/`` wrote a file ``out``)."""
+    from deepphen.errors import DeepphenError
+    from deepphen.outputs import output_path
+
+    try:
+        return output_path(text)
+    except DeepphenError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 @app.command("export")
 @handle_errors
 @typed
@@ -39,7 +51,7 @@ def export_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically), not stdout "
                                   "('-': stdout).",
-                                  metavar="FILE")
+                                  metavar="FILE", parser=_output_file)
     ] = None,
     catalog: CatalogOption = None,
     filters: FilterOptions = NO_FILTERS,
