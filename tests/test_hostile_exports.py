@@ -3,15 +3,20 @@ what reaches a stream, citation keys and fields that read back as the catalog's 
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import select
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from deepphen.errors import DeepphenError
+from deepphen.models import Paper
 from deepphen.outputs import output_path
-from tests.helpers import make_catalog, one_line_error, tree
+from tests.helpers import ci_commands, make_catalog, one_line_error, tree
 
 FORMATS = ("bibtex", "csv", "json")
 
@@ -55,3 +60,64 @@ def test_a_file_name_is_its_path(name: str) -> None:
 def test_a_folder_name_is_no_output(name: str) -> None:
     with pytest.raises(DeepphenError):
         output_path(name)
+
+
+# --- a stream named with -o is standard output -----------------------------------------------
+
+@pytest.fixture
+def forging(tmp_path: Path) -> Path:
+    """A catalog whose text opens CI commands and moves a terminal's cursor (a lone CR)."""
+    return make_catalog(tmp_path / "catalog", [Paper(
+        title="Grokking ##[warning]forged", year=2022, section="others", authors=["A B"],
+        keywords=["Grokking"], digest="Line one.\n::error::forged\rHIDDEN overwrite")])
+
+
+def _read_stream(path: Path, got: list[bytes]) -> threading.Thread:
+    reader = threading.Thread(target=lambda: got.append(path.read_bytes()), daemon=True)
+    reader.start()
+    return reader
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_pipe_named_with_o_gets_what_standard_output_gets(
+        fmt: str, forging: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    """`-o /dev/stdout` in a CI step wrote the CSV as a file gets it: a digest's line
+    "::error::..." and a title's "##[warning]" ran as workflow commands in the log, which
+    plain standard output escapes. A device or pipe is standard output by another name."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _read_stream(fifo, got)
+    run_cli("export", "-f", fmt, "--catalog", forging, "-o", fifo)
+    reader.join(5)
+    piped = run_cli("export", "-f", fmt, "--catalog", forging).stdout_bytes
+    assert got == [piped]
+    assert ci_commands(piped.decode("utf-8")) == []
+    file = tmp_path / f"papers.{fmt}"
+    run_cli("export", "-f", fmt, "--catalog", forging, "-o", file)
+    if fmt == "csv":  # a file holds the catalog's text: a CSV reader gets it all back
+        (row,) = csv.DictReader(io.StringIO(file.read_bytes().decode("utf-8"), newline=""))
+        assert row["digest"] == "Line one.\n::error::forged\rHIDDEN overwrite"
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals here")
+def test_a_terminal_named_with_o_shows_no_control_character(
+        forging: Path, run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-o /dev/tty` wrote a digest's CR raw: the terminal's cursor went back and
+    "HIDDEN overwrite" was written over the line before it. Standard output on a terminal
+    shows it as a space; so does a terminal named with -o."""
+    import tty
+
+    controller, terminal = os.openpty()
+    try:
+        tty.setraw(terminal)  # the bytes as written, no LF to CR LF
+        run_cli("export", "-f", "csv", "--catalog", forging, "-o", os.ttyname(terminal))
+        shown = b""
+        while select.select([controller], [], [], 0.5)[0]:
+            shown += os.read(controller, 65536)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    assert shown == run_cli("export", "-f", "csv", "--catalog", forging).stdout_bytes
+    assert b"\r" not in shown and b"forged HIDDEN overwrite" in shown

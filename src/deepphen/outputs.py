@@ -9,6 +9,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from deepphen.errors import DeepphenError
@@ -50,21 +51,29 @@ def _is_stream(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
-def write_output(path: Path, text: str) -> None:
+def write_output(path: Path, text: str,
+                 as_shown: Callable[[str, bool], str] | None = None) -> None:
     """Write an output the user named (``export -o``): atomically to a file (through a
     symbolic link), straight into a device or FIFO. (A
     catalog's own files and cache are always replaced: a FIFO there is debris, not a
     reader.) The bytes are those stdout gets (deepphen.launch): UTF-8, and a file name that
     is no UTF-8 (a paper's key) as the bytes it came as. A named pipe no process reads, and
-    a socket, are refused (DeepphenError): the one waited forever, the other was replaced."""
-    data = text.encode("utf-8", "surrogateescape")
+    a socket, are refused (DeepphenError): the one waited forever, the other was replaced.
+
+    ``as_shown(text, terminal)`` gives the text for a stream, which is what standard output
+    is (``-o /dev/stdout``, ``/dev/tty``): what a terminal or a CI log may show, and must not
+    act on; a file gets ``text`` as it is."""
     if not _is_stream(path):
         _refuse_special(path)
         target = written_through(Path(path))
-        atomic_write_bytes(target, data, tmp_dir=_private_dir_of(target))
+        atomic_write_bytes(target, text.encode("utf-8", "surrogateescape"),
+                           tmp_dir=_private_dir_of(target))
         return
     fd = _open_stream(path)
     try:
+        if as_shown is not None:
+            text = as_shown(text, os.isatty(fd))
+        data = text.encode("utf-8", "surrogateescape")
         if getattr(os, "O_NONBLOCK", 0):  # a reader slower than the writer is waited for
             os.set_blocking(fd, True)
         with open(fd, "wb", closefd=False) as handle:
