@@ -33,7 +33,7 @@ def output_path(name: str) -> Path:
     if "\0" in name:  # no system call takes it (typer's Path option refused it so)
         raise DeepphenError("a file name cannot hold a NUL byte")
     if last in ("", ".", ".."):
-        raise DeepphenError(f"{name!r} names a folder, not a file; give a file name")
+        raise DeepphenError(f"'{name}' names a folder, not a file; give a file name")
     return Path(name)
 
 
