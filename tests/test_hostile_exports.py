@@ -6,14 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import select
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deepphen.errors import DeepphenError
+from deepphen.export import bibtex as bib
 from deepphen.models import Paper
 from deepphen.outputs import output_path
 from tests.helpers import ci_commands, make_catalog, one_line_error, tree
@@ -121,3 +125,54 @@ def test_a_terminal_named_with_o_shows_no_control_character(
     monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
     assert shown == run_cli("export", "-f", "csv", "--catalog", forging).stdout_bytes
     assert b"\r" not in shown and b"forged HIDDEN overwrite" in shown
+
+
+# --- BibTeX read back as BibTeX reads it -----------------------------------------------------
+
+# What the exporter writes for each LaTeX special (docs/export-formats.md), read back.
+_LATEX_ESCAPES = {r"\textbackslash{}": "\\", r"\textbraceleft{}": "{", r"\textbraceright{}": "}",
+                  r"\textasciitilde{}": "~", r"\textasciicircum{}": "^", r"\&": "&", r"\%": "%",
+                  r"\$": "$", r"\#": "#", r"\_": "_"}
+_LATEX_ESCAPE_RE = re.compile("|".join(re.escape(e) for e in _LATEX_ESCAPES))
+
+
+def _latex_text(value: str) -> str:
+    """The text a field value prints: escapes read back, the braces that only protect gone."""
+    parts = _LATEX_ESCAPE_RE.split(value)
+    escapes = _LATEX_ESCAPE_RE.findall(value)
+    text = parts[0].replace("{", "").replace("}", "")
+    for escape, part in zip(escapes, parts[1:], strict=True):
+        text += _LATEX_ESCAPES[escape] + part.replace("{", "").replace("}", "")
+    return text
+
+
+def _bibtex_names(value: str) -> list[str]:
+    """An author field split as BibTeX splits it: at a word "and" (any case) outside braces."""
+    names, words, depth = [], [], 0
+    for word in value.split(" "):
+        if depth == 0 and word.casefold() == "and":
+            names.append(" ".join(words))
+            words = []
+            continue
+        words.append(word)
+        depth += word.count("{") - word.count("}")
+    return [*names, " ".join(words)] if value else names
+
+
+_NAME_PIECES = st.sampled_from([*"abXZé Ł,.", *"\\{}&%$#_~^", "and", "AND", " and ", "others",
+                                "Others", "Jr.", "\t", "\u00a0", "et al."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_NAME_PIECES, min_size=1, max_size=8).map("".join), min_size=1,
+                max_size=4))
+def test_bibtex_authors_read_back_as_the_catalogs_names(authors: list[str]) -> None:
+    """An author named "others" read as "et al." (BibTeX's one reserved name): it is braced,
+    as a name holding a comma or a word "and" is."""
+    paper = Paper(title="T", year=2020, section="others", authors=authors)
+    names = _bibtex_names(bib.author_value(paper))
+    if paper.authors_truncated and names:
+        assert names.pop() == "others"
+    assert "others" not in names
+    assert [_latex_text(name) for name in names] == [
+        " ".join(name.split()) for name in paper.named_authors if name.split()]

@@ -99,9 +99,9 @@ def author_value(paper: Paper) -> str:
         escaped = latex_escape(name)
         if not escaped:
             continue
-        # A comma would read as "Last, First" and a word "and" would split the name:
-        # bracing keeps such a name whole.
-        if "," in escaped or _AND_RE.search(escaped):
+        # A comma would read as "Last, First", a word "and" would split the name, and a
+        # name "others" would read as "et al.": bracing keeps such a name whole.
+        if "," in escaped or _AND_RE.search(escaped) or escaped.casefold() == "others":
             escaped = f"{{{escaped}}}"
         names.append(escaped)
     if names and paper.authors_truncated:
