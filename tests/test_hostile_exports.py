@@ -176,3 +176,14 @@ def test_bibtex_authors_read_back_as_the_catalogs_names(authors: list[str]) -> N
     assert "others" not in names
     assert [_latex_text(name) for name in names] == [
         " ".join(name.split()) for name in paper.named_authors if name.split()]
+
+
+@pytest.mark.parametrize(("venue", "journal"), [
+    ("Nature (2020)", "Nature"), ("PNAS 117 (40) 24652-24663 (2020)", "PNAS 117 (40) 24652-24663"),
+])
+def test_a_journals_bracketed_year_leaves_no_empty_brackets(venue: str, journal: str) -> None:
+    """arXiv's journal_ref writes the year in brackets: the journal was "Nature ( )"."""
+    for paper in (Paper(title="T", year=2020, section="others", venue=venue),
+                  Paper(title="T", year=2020, section="others", extra={"journal_ref": venue})):
+        assert bib.entry_type(paper) == ("article", "journal", journal)
+        assert bib.entry_year(paper) == 2020

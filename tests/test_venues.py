@@ -30,6 +30,10 @@ def test_year_in_finds_a_whole_four_digit_year(text: str, year: int | None) -> N
 @pytest.mark.parametrize(("venue", "name"), [
     ("ICLR 2023", "ICLR"), ("NeurIPS 2022 Workshop", "NeurIPS Workshop"), ("Nature", "Nature"),
     ("2020", "2020"),
+    # A bracketed year took only its digits: "Nature ( )" in BibTeX's journal and in stats.
+    ("Nature (2020)", "Nature"), ("PNAS 117 (2020)", "PNAS 117"),
+    ("NeurIPS (2019) Workshop", "NeurIPS Workshop"), ("Phys. Rev. E [ 2019 ]", "Phys. Rev. E"),
+    ("Nature (2020", "Nature ("),  # unmatched: only the year goes
 ])
 def test_venue_name_drops_the_year(venue: str, name: str) -> None:
     assert venue_name(venue) == name

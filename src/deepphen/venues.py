@@ -13,6 +13,9 @@ import re
 # A four-digit year from 1900 to 2099 that is not part of a longer number: "ICLR 2023",
 # "Empirical Study: 2023", "Nature 630, 123-130 (2024)".
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A year in brackets, as arXiv's journal_ref writes it ("PNAS 117 (2020)"): the brackets go
+# with it.
+_BRACKETED_YEAR_RE = re.compile(r"[(\[]\s*" + YEAR_RE.pattern + r"\s*[)\]]")
 
 # Conferences by the acronym that leads their venue ("ICLR 2023", "NeurIPS 2022 Workshop"),
 # as the list writes them. A conference meets every year, so its venue names the edition.
@@ -70,7 +73,8 @@ def year_in(text: str) -> int | None:
 def venue_name(venue: str) -> str:
     """A venue without its year, so that "ICLR 2022" and "ICLR 2023" count together."""
     # The punctuation that joined the year goes with it: "NeurIPS-2022", "NeurIPS, 2023".
-    bare = " ".join(YEAR_RE.sub(" ", venue).split()).strip(" ,;:-\u2013\u2014'")
+    bare = YEAR_RE.sub(" ", _BRACKETED_YEAR_RE.sub(" ", venue))
+    bare = " ".join(bare.split()).strip(" ,;:-\u2013\u2014'")
     return bare or venue.strip()
 
 
