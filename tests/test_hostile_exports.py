@@ -187,3 +187,14 @@ def test_a_journals_bracketed_year_leaves_no_empty_brackets(venue: str, journal:
                   Paper(title="T", year=2020, section="others", extra={"journal_ref": venue})):
         assert bib.entry_type(paper) == ("article", "journal", journal)
         assert bib.entry_year(paper) == 2020
+
+
+def test_the_csv_columns_are_the_documented_ones() -> None:
+    """docs/export-formats.md lists the columns; nothing kept the two in step (the JSON keys'
+    table has its own test)."""
+    from deepphen.export.csv import HEADER
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "export-formats.md").read_text(
+        encoding="utf-8")
+    csv_part = doc.split("\n## CSV\n", 1)[1].split("\n## ", 1)[0]
+    assert tuple(re.findall(r"^\| `([a-z_]+)` \|", csv_part, flags=re.MULTILINE)) == HEADER
