@@ -198,3 +198,28 @@ def test_the_csv_columns_are_the_documented_ones() -> None:
         encoding="utf-8")
     csv_part = doc.split("\n## CSV\n", 1)[1].split("\n## ", 1)[0]
     assert tuple(re.findall(r"^\| `([a-z_]+)` \|", csv_part, flags=re.MULTILINE)) == HEADER
+
+
+def test_the_curators_markdown_opens_no_ci_command(tmp_path: Path,
+                                                   run_cli: Callable[..., object]) -> None:
+    """catalog.toml's badges, intro, section intro and closing are written as the curator's
+    markdown: "::error::" starting a line of the intro ran as a workflow command where
+    `deepphen export` was printed in a CI log (paper fields were escaped, these were not).
+    They are written with character references, which the page shows as the same text."""
+    import html
+
+    root = make_catalog(tmp_path / "catalog", [Paper(
+        title="Grokking", year=2022, section="others", authors=["A B"], keywords=["K"])])
+    toml = root / "catalog.toml"
+    text = toml.read_text(encoding="utf-8").replace('intro = "A list for tests."', (
+        'intro = """::error::forged intro\\n  ::warning::indented\\n##[group]x"""\n'
+        'closing = "::add-mask::secret"\nbadges = "\\u00ad::notice::badge"'))
+    toml.write_text(text, encoding="utf-8")
+    page = run_cli("export", "-f", "md", "--catalog", root).stdout
+    assert "forged" in page and ci_commands(page) == []
+    assert run_cli("export", "-f", "md", "--catalog", root, "-o", tmp_path / "p.md").stdout == ""
+    assert (tmp_path / "p.md").read_text(encoding="utf-8") == page
+    shown = html.unescape(page)
+    for line in ("::error::forged intro", "  ::warning::indented", "##[group]x",
+                 "::add-mask::secret", "\u00ad::notice::badge"):
+        assert line in shown.splitlines()

@@ -158,6 +158,13 @@ def escape_html(text: str) -> str:
     return ci_inert_document(text, _CI_HASH, ":")
 
 
+def ci_inert_markdown(text: str) -> str:
+    """Markdown (a whole page) in which no line opens a CI command: the '#' of "##[" is
+    written "&#35;" and the first ':' of "::" at a line's start "&#58;", character references
+    that show the same text (but in a code block). Ordinary text is unchanged."""
+    return ci_inert_document(text, _CI_HASH, "&#58;")
+
+
 def unescape_html(text: str) -> str:
     """Undo ``escape_html``."""
     return _UNESCAPE_HTML_RE.sub(
