@@ -66,7 +66,7 @@ def test_a_folder_name_is_no_output(name: str) -> None:
         output_path(name)
 
 
-# --- a stream named with -o is standard output -----------------------------------------------
+# --- a stream named with -o ------------------------------------------------------------------
 
 @pytest.fixture
 def forging(tmp_path: Path) -> Path:
@@ -83,24 +83,21 @@ def _read_stream(path: Path, got: list[bytes]) -> threading.Thread:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_pipe_named_with_o_gets_what_standard_output_gets(
+def test_a_pipe_named_with_o_gets_the_files_text(
         fmt: str, forging: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
-    """`-o /dev/stdout` in a CI step wrote the CSV as a file gets it: a digest's line
-    "::error::..." and a title's "##[warning]" ran as workflow commands in the log, which
-    plain standard output escapes. A device or pipe is standard output by another name."""
+    """A pipe named with -o is no terminal: it gets the exact text a file gets (the way to
+    pipe the catalog's own CSV, docs/export-formats.md), which a CSV reader reads back."""
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     got: list[bytes] = []
     reader = _read_stream(fifo, got)
     run_cli("export", "-f", fmt, "--catalog", forging, "-o", fifo)
     reader.join(5)
-    piped = run_cli("export", "-f", fmt, "--catalog", forging).stdout_bytes
-    assert got == [piped]
-    assert ci_commands(piped.decode("utf-8")) == []
     file = tmp_path / f"papers.{fmt}"
     run_cli("export", "-f", fmt, "--catalog", forging, "-o", file)
-    if fmt == "csv":  # a file holds the catalog's text: a CSV reader gets it all back
-        (row,) = csv.DictReader(io.StringIO(file.read_bytes().decode("utf-8"), newline=""))
+    assert got == [file.read_bytes()]
+    if fmt == "csv":
+        (row,) = csv.DictReader(io.StringIO(got[0].decode("utf-8"), newline=""))
         assert row["digest"] == "Line one.\n::error::forged\rHIDDEN overwrite"
 
 

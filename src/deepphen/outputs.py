@@ -52,7 +52,7 @@ def _is_stream(path: Path) -> bool:
 
 
 def write_output(path: Path, text: str,
-                 as_shown: Callable[[str, bool], str] | None = None) -> None:
+                 on_terminal: Callable[[str], str] | None = None) -> None:
     """Write an output the user named (``export -o``): atomically to a file (through a
     symbolic link), straight into a device or FIFO. (A
     catalog's own files and cache are always replaced: a FIFO there is debris, not a
@@ -60,9 +60,9 @@ def write_output(path: Path, text: str,
     is no UTF-8 (a paper's key) as the bytes it came as. A named pipe no process reads, and
     a socket, are refused (DeepphenError): the one waited forever, the other was replaced.
 
-    ``as_shown(text, terminal)`` gives the text for a stream, which is what standard output
-    is (``-o /dev/stdout``, ``/dev/tty``): what a terminal or a CI log may show, and must not
-    act on; a file gets ``text`` as it is."""
+    A terminal (``-o /dev/tty``, ``-o /dev/stdout`` on one) gets ``on_terminal(text)``: the
+    text is to be read there, and no control character may act (a lone CR in a CSV digest
+    moved the cursor back over the line). Anything else gets ``text`` as it is."""
     if not _is_stream(path):
         _refuse_special(path)
         target = written_through(Path(path))
@@ -71,8 +71,8 @@ def write_output(path: Path, text: str,
         return
     fd = _open_stream(path)
     try:
-        if as_shown is not None:
-            text = as_shown(text, os.isatty(fd))
+        if on_terminal is not None and os.isatty(fd):
+            text = on_terminal(text)
         data = text.encode("utf-8", "surrogateescape")
         if getattr(os, "O_NONBLOCK", 0):  # a reader slower than the writer is waited for
             os.set_blocking(fd, True)

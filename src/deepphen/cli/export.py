@@ -107,22 +107,25 @@ def export_command(
                          writing=settings.page if fmt == "md" else None)
         text = exporter(fmt)(papers, settings)
         if output is None:
-            sys.stdout.write(_as_shown(text, is_terminal(), fmt))
+            # On a terminal the text is to be read, not kept: no control character may act.
+            # Piped, it may be a CI log: no line may open a workflow command.
+            if is_terminal():
+                text = _readable(text)
+            elif fmt in WITHOUT_ESCAPES:
+                text = ci_inert(text)
+            sys.stdout.write(text)
         else:
             from deepphen.outputs import write_output
 
-            # A device or pipe (-o /dev/stdout) is standard output by another name.
-            write_output(output, text, lambda text, terminal: _as_shown(text, terminal, fmt))
+            # A terminal named with -o (/dev/tty) is read as standard output on one is; a
+            # pipe gets the text as it is (the exact CSV, docs/export-formats.md).
+            write_output(output, text, on_terminal=_readable)
     check_selected(selection)  # the document is written, but lists nothing
 
 
-def _as_shown(text: str, terminal: bool, fmt: str) -> str:
-    """An export's text for a stream: on a terminal it is to be read, not kept, so no
-    control character may act; piped, it may be a CI log, so no line may open a workflow
-    command (the formats with no escape of their own for one)."""
-    if terminal:
-        return printable(text, keep_layout=True)
-    return ci_inert(text) if fmt in WITHOUT_ESCAPES else text
+def _readable(text: str) -> str:
+    """An export's text on a terminal, where no control character may act."""
+    return printable(text, keep_layout=True)
 
 
 def _writer_lock(catalog: Path | None, output: Path | None) -> contextlib.AbstractContextManager:
