@@ -9,6 +9,7 @@ import os
 import re
 import select
 import threading
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -220,3 +221,19 @@ def test_the_curators_markdown_opens_no_ci_command(tmp_path: Path,
     for line in ("::error::forged intro", "  ::warning::indented", "##[group]x",
                  "::add-mask::secret", "\u00ad::notice::badge"):
         assert line in shown.splitlines()
+
+
+# The pattern title_value protected words with: it backtracked over every digit of a long
+# number (a title word of 200,000 digits took a minute, a megabyte one an hour).
+_QUADRATIC_REFERENCE = re.compile(r"^[^\w]*\w.*[A-Z]|[A-Z].*\d|\d.*[A-Z]")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from([*"aZqB19٣_.é'-/", "\u0301"]), min_size=1, max_size=12))
+def test_bibtex_protects_the_words_the_regex_did(word: str) -> None:
+    """The linear test (timed in bench, never here) braces the words the regex braced."""
+    word = unicodedata.normalize("NFC", word)  # as the title's text is read
+    protected = bool(re.search("[A-Z0-9]", word[1:])) and any(
+        _QUADRATIC_REFERENCE.search(part) for part in re.split("[-/]", word))
+    assert bib.title_value(word).startswith("{") == protected
+    assert bib.title_value("1" * 200_000 + "x") == "1" * 200_000 + "x"  # was a minute
