@@ -237,3 +237,78 @@ def test_bibtex_protects_the_words_the_regex_did(word: str) -> None:
         _QUADRATIC_REFERENCE.search(part) for part in re.split("[-/]", word))
     assert bib.title_value(word).startswith("{") == protected
     assert bib.title_value("1" * 200_000 + "x") == "1" * 200_000 + "x"  # was a minute
+
+
+# --- a hostile catalog's BibTeX, read with a parser that counts braces as BibTeX does ---------
+
+_HOSTILE_TEXTS = [
+    "Unbalanced { brace", "Closing } only", "}{ reversed", "100% pure # hash",
+    "Back\\slash and @ at ~ tilde & amp", "$x^2$ math_sub", "Ends with backslash \\",
+    "𝔄 non-BMP 😀 title", "Combining e\u0301 marks", "Bidi \u202eevil\u202c text",
+    "Zero\u200bwidth\u200d join", "@misc{inj, title={x}}", "Comment % rest } of {line",
+    "Tab\tand\nnewline", "Deep Learning", "Deep Learning", "x" * 3000, "others",
+]
+_ENTRY_RE = re.compile(r"@(\w+)\{([^,\s]*),\n")
+_FIELD_LINE_RE = re.compile(r"  (\w+) = \{(.*)\},\n")
+
+
+def _read_bib(text: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """Entries by key: (type, fields). Each field is read up to the brace that closes it, as
+    BibTeX reads it (it counts braces and ignores backslashes): one that closes early, or a
+    line that is no field, fails the read."""
+    entries: dict[str, tuple[str, dict[str, str]]] = {}
+    pos = 0
+    while pos < len(text):
+        head = _ENTRY_RE.match(text, pos)
+        assert head, text[pos:pos + 200]
+        kind, key = head.groups()
+        assert key not in entries, f"duplicate key {key}"
+        fields, pos = {}, head.end()
+        while not text.startswith("}\n", pos):
+            line = _FIELD_LINE_RE.match(text, pos)
+            assert line, text[pos:pos + 200]
+            name, value = line.groups()
+            depth = 0
+            for char in value:
+                depth += {"{": 1, "}": -1}.get(char, 0)
+                assert depth >= 0, (name, value)
+            assert depth == 0, (name, value)
+            fields[name] = value
+            pos = line.end()
+        entries[key] = (kind, fields)
+        pos += 2
+        if text.startswith("\n", pos):
+            pos += 1
+    return entries
+
+
+def _as_cited(text: str) -> str:
+    from deepphen.printable import strip_controls
+
+    return " ".join(unicodedata.normalize("NFC", strip_controls(text)).split())
+
+
+def test_a_hostile_catalogs_bibtex_reads_back_to_its_facts(
+        tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    papers = [Paper(title=text, year=2020 + i % 3, section="others",
+                    authors=[_HOSTILE_TEXTS[-i], "Ann Smith"] if i % 4 else [],
+                    venue=_HOSTILE_TEXTS[i - 3] if i % 2 else None,
+                    arxiv=f"2001.{i:05d}" if i % 3 else None,
+                    doi=f"10.1000/{_HOSTILE_TEXTS[i - 1]}"[:60] if i % 5 == 0 else None,
+                    keywords=[_HOSTILE_TEXTS[i - 2]])
+              for i, text in enumerate(_HOSTILE_TEXTS)]
+    root = make_catalog(tmp_path / "catalog", papers)
+    entries = _read_bib(run_cli("export", "-f", "bibtex", "--catalog", root).stdout)
+    assert len(entries) == len(papers)
+    assert all(re.fullmatch("[a-z0-9]+", key) for key in entries)
+    read = {(_latex_text(fields["title"]), fields["year"]): fields
+            for _kind, fields in entries.values()}
+    for paper in papers:
+        fields = read[_as_cited(paper.title), str(paper.year)]
+        authors = [_latex_text(n) for n in _bibtex_names(fields.get("author", ""))]
+        assert authors == [_as_cited(a) for a in paper.authors if _as_cited(a)]
+        assert fields.get("eprint") == paper.arxiv
+        assert _latex_text(fields["keywords"]) == _as_cited(paper.keywords[0])
+    # The keys are the same in every export of the same catalog.
+    assert list(_read_bib(run_cli("export", "-f", "bibtex", "--catalog", root).stdout)) == \
+        list(entries)
