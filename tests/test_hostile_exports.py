@@ -305,7 +305,9 @@ def test_a_hostile_catalogs_bibtex_reads_back_to_its_facts(
             for _kind, fields in entries.values()}
     for paper in papers:
         fields = read[_as_cited(paper.title), str(paper.year)]
-        authors = [_latex_text(n) for n in _bibtex_names(fields.get("author", ""))]
+        names = _bibtex_names(fields.get("author", ""))
+        assert "others" not in names  # BibTeX's "et al.": no list here is cut
+        authors = [_latex_text(n) for n in names]
         assert authors == [_as_cited(a) for a in paper.authors if _as_cited(a)]
         assert fields.get("eprint") == paper.arxiv
         assert _latex_text(fields["keywords"]) == _as_cited(paper.keywords[0])
