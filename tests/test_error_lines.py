@@ -102,3 +102,11 @@ def test_lint_names_the_line_of_each_table_with_an_unknown_key(
 ])
 def test_key_line_of_a_value_that_is_no_array_is_its_own(lines: list[str], line: int) -> None:
     assert key_line(lines, "s", 1) == line
+
+
+def test_a_long_line_of_escapes_is_no_key_and_read_once() -> None:
+    """A line opening a quote and holding 50,000 backslash pairs with no closing quote (a
+    multi-line digest's line): the key pattern backtracked over it quadratically, for minutes,
+    on every command whose load met a fault in that file. It is read in linear time now."""
+    lines = ["x = 1", '"' + "\\a" * 50_000, '"\\u0073" = 1']
+    assert key_line(lines, "s") == 3

@@ -177,6 +177,20 @@ def test_a_file_moved_meanwhile_is_named_and_the_others_written(
     assert read(catalog_dir / "neural-collapse" / "2008.08186.toml")["doi"]
 
 
+def test_a_file_half_saved_meanwhile_is_named_and_the_others_written(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli, monkeypatch) -> None:
+    """A file an editor left as invalid TOML while refresh ran stopped the whole write (exit
+    2): it is left as it is, named with its error, and the others are written."""
+    serve(arxiv, "Grokking, Revisited", AUTHORS)
+    path = catalog_dir / GROKKING
+    before_write(monkeypatch, lambda: path.write_text('title = "Grok', encoding="utf-8"))
+    result = run_cli("refresh", "--all", "--write", exit_code=1)
+    assert re.search(rf"{re.escape(str(path))}:1: .*\n", result.stderr), result.stderr
+    assert "wrote 2 files" in result.stderr
+    assert path.read_text(encoding="utf-8") == 'title = "Grok'
+    assert read(catalog_dir / "neural-collapse" / "2008.08186.toml")["doi"]
+
+
 # ---------------------------------------------------------------------------------------
 # A catalog listing a paper twice (lint's DP304: "2201.02177" and "2201.02177v1"): refresh
 # by id checked and wrote the last file only, --all both.

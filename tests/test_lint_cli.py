@@ -618,10 +618,14 @@ def test_rename_hints_never_name_a_file_that_is_there(cat: Path, run_cli) -> Non
     put(cat, "DP105")
     collapse = cat / "others" / "model-collapse.toml"
     shutil.copyfile(collapse, cat / "others" / "ai-models-collapse-when-trained-on.toml")
+    shutil.copyfile(collapse, cat / "others" / "model-collapse-twin.toml")
     shutil.copyfile(cat / "others" / "grokking.toml", cat / GROK)
     out = run_cli("lint", "--rule", "DP105", exit_code=1).stdout
-    [rename] = re.findall(r"git mv .*?\.toml .*?\.toml", out)
-    target = Path(shlex.split(rename)[3])
-    assert target.name == "ai-models-collapse-when-trained-on-2.toml" and not target.exists()
+    renames = re.findall(r"git mv .*?\.toml .*?\.toml", out)
+    targets = sorted(Path(shlex.split(rename)[3]) for rename in renames)
+    # The twins are offered a name each: the second git mv must not meet the first's file.
+    assert [t.name for t in targets] == ["ai-models-collapse-when-trained-on-2.toml",
+                                         "ai-models-collapse-when-trained-on-3.toml"]
+    assert not any(t.exists() for t in targets)
     [twin] = [line for line in out.splitlines() if "grokking.toml" in line]
     assert f"{cat / GROK} exists: if it holds the same paper, keep one of the two" in twin

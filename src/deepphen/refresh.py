@@ -264,6 +264,9 @@ def apply(root: Path, updates: Sequence[Update], *, lock_timeout: float = 30.0) 
             except store.FileVanished:  # moved or deleted meanwhile: nothing to write into
                 done.stale.append(update)
                 continue
+            except CatalogError as exc:  # half saved by an editor, or no file now: its error
+                done.kept.append(exc)
+                continue
             if stale := unseen(update, fresh):
                 done.stale.append(Update(fresh, stale))
             applied = [c for c in update.changes

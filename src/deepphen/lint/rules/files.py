@@ -111,14 +111,19 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
             names = (f"{f.folder}/{slug}{'' if n == 1 else f'-{n}'}.toml"
                      for n in itertools.count(1))
             free = next(name for name in names if not _taken(ctx, name))
+            _names(ctx).add(free)  # a twin of the same slug is offered the next one
             yield Flag(f"file name '{stem}.toml' does not match the title's slug '{slug}'",
                        field="title", hint=f"rename it: {_git_mv(ctx, f, free)}")
 
 
+def _names(ctx: Context) -> set[str]:
+    """The catalog's paper files, and the names DP105's hints have offered so far."""
+    return ctx.memo("DP105 names", lambda: {g.rel for g in ctx.files})
+
+
 def _taken(ctx: Context, rel: str) -> bool:
-    """Whether a file of the catalog (or anything else) is at ``rel`` already."""
-    names = ctx.memo("DP105 names", lambda: {g.rel for g in ctx.files})
-    return rel in names or os.path.lexists(ctx.root / rel)
+    """Whether a file of the catalog (or anything else) is at ``rel``, or a hint offered it."""
+    return rel in _names(ctx) or os.path.lexists(ctx.root / rel)
 
 
 def _git_mv(ctx: Context, f: PaperFile, to: str) -> str:
