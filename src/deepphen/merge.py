@@ -12,13 +12,13 @@ found (``recent_months``) and the papers it would add or drop are reported.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deepphen import linediff
 from deepphen.catalog import paper_key
 from deepphen.dialect import entry_lines
 from deepphen.export.markdown import paper_month, recent, render
@@ -293,8 +293,7 @@ def _report_rewritten(page: ImportResult, exported: str, problems: list[ImportNo
     old, new = page.text, exported.split("\n")[:-1]
     noted = {p.line for p in problems}
     at = {line: i for i, line in reversed(list(enumerate(old, 1))) if line.startswith("- ")}
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in linediff.opcodes(old, new):
         if tag == "equal":
             continue
         moved = [at[line] for line in new[j1:j2] if line in at and not i1 < at[line] <= i2]
