@@ -19,7 +19,6 @@ from deepphen.dialect import (
     LINK_URL,
     group_year,
     hidden_block_end,
-    is_heading,
 )
 from deepphen.import_entry import (
     AUTHOR_LIST_RE,
@@ -40,6 +39,7 @@ from deepphen.import_entry import (
     short,
     year_clue,
 )
+from deepphen.import_notes import PageNotes
 from deepphen.import_resources import (
     ENTRY_LIKE_RE,
     entries_follow,
@@ -103,7 +103,7 @@ class BodyReader:
         self.group_entries = 0
         # The open year group's label: its line, text and len(problems) then.
         self.group_line: tuple[int, str, int] | None = None
-        self.note: tuple[int, list[str], int] | None = None  # (line, comment lines, gap)
+        self.notes = PageNotes(layout, self.report)  # the HTML comment held
         self.resource_section: str | None = None  # heading of the open non-paper section
         self.moved: list[tuple[int, str]] = []  # resources a paper section follows: notes
         self.resource_level = 0
@@ -180,30 +180,13 @@ class BodyReader:
         is_note = (block[0].lstrip().startswith("<!--") and self.section is not None
                    and self.resource_section is None
                    and not any(ENTRY_LIKE_RE.match(text) for text in block))
-        if is_note and self.note is None:
+        if is_note and self.notes.held is None:
             self._finish_entry()
-            self.note = (lineno, block, gap)
+            self.notes.hold(lineno, block, gap)
             return
         kind = "HTML comment" if block[0].lstrip().startswith("<!--") else "code block"
         self.report(lineno, f"{kind} (lines {lineno}-{end}) left out: what it holds is not "
                             "shown on the page", ERROR)
-
-    def _take_note(self, key: str, lineno: int, gap: int) -> int:
-        """Attach the pending comment to ``key``; returns the gap before the comment (the
-        gap that counts before the thing it precedes)."""
-        if self.note is None:
-            return gap
-        _, block, note_gap = self.note
-        self.note = None
-        self.layout.notes[key] = [*block, *([""] * gap)]
-        return note_gap
-
-    def _drop_note(self) -> None:
-        if self.note is not None:
-            line, block, _ = self.note
-            self.note = None
-            self.report(line, f"HTML comment (lines {line}-{line + len(block) - 1}) left out: "
-                              "it precedes no year group or entry", ERROR)
 
     def _h1(self, lineno: int, heading: str, gap: int) -> bool:
         """A '#' heading: the heading above the sections, a non-paper section, or the
@@ -285,9 +268,8 @@ class BodyReader:
         if level != "###":
             self.report(lineno, f"heading level '{level}' written as '###'")
         # Keyed "<section>: YYYY" whatever the style: "### 2023" recurs per section.
-        key = (text if self.year is None or self.section is None
-               else f"{self.section.heading}: {group_year(self.year, self.layout)}")
-        self.note_gap(key, self._take_note(key, lineno, gap))
+        key = self._group_key() or text
+        self.note_gap(key, self.notes.before_group(key, gap))
         self.started = True
 
     # ---- lines of a paper section -----------------------------------------------------------
@@ -307,7 +289,7 @@ class BodyReader:
         if details and not (rest and opens_details(line)):
             self._finish_entry()
             self._end_group(lineno)
-            self.years.open_details(lineno)
+            self.years.open_details(lineno, bool(details.group("open")))
             self.pending_gap, self.started = gap, True
             if rest and SUMMARY_RE.match(rest):
                 self._summary(lineno, rest, gap)
@@ -322,7 +304,12 @@ class BodyReader:
                 self.lines, lineno, self.entry.subs[-1][2] if self.entry and self.entry.subs
                 else None):
             self._finish_entry()
-            line_notes(lineno, line, gap, self.report, closes=True)
+            # A comment above '</details>' stays there; the blank lines below it go with it.
+            key = self._group_key()
+            if key is None:
+                self.notes.drop()
+            kept = key is not None and self.notes.before_close(key, gap)
+            line_notes(lineno, line, 1 if kept else gap, self.report, closes=True)
             self._end_group(lineno)
             self.years.close()
             self.year = None
@@ -336,18 +323,19 @@ class BodyReader:
             self.entry = EntryLines(lineno, top.group("content"), section.slug, self.year)
             self.entry.raw[lineno] = line
             self.entry_problems = len(self.problems)  # its problems are reported after this
-            above = self.lines[lineno - 2]  # a heading, a <summary> line, the entry above
-            if self.note is None and gap != 1 and (gap or self.group_entries
-                                                   or is_heading(above) or "<" in above):
-                self.entry.gap = min(gap, 9)  # kept in the layout's entry_gaps
-                if not gap and "<" in above:  # see export.markdown
-                    self.report(lineno, "no blank line above the entry, below an HTML line "
-                                        "(export writes one)")
+            # A comment above the entry goes with it: the blank lines above the comment count.
+            note = self.notes.take()
+            first, above_gap = (note.line, note.gap) if note else (lineno, gap)
+            if above_gap != 1:
+                self.entry.gap = min(above_gap, 9)  # kept in the layout's entry_gaps
+                if not above_gap and "<" in self.lines[first - 2]:  # see export.markdown
+                    what = "the HTML comment" if note else "the entry"
+                    self.report(first, f"no blank line above {what}, below an HTML line "
+                                       "(export writes one)")
             self.group_entries += 1
             self.started = True
-            if self.note is not None:
-                self.entry_note = (self.note[0], [*self.note[1], *([""] * gap)])
-                self.note = None
+            if note is not None:
+                self.entry_note = (note.line, [*note.block, *([""] * gap)])
             return
         if self.stray is not None and line[:1].isspace():
             self.report(lineno, f"line of the entry at line {self.stray} (not imported), left "
@@ -390,9 +378,15 @@ class BodyReader:
         self.years.open.label = label
         self.year = self.years.read_label(lineno, label, self.section, "details")
         self.group_line = (lineno, label, len(self.problems))
-        if self.year is not None:
-            key = f"{self.section.heading}: {group_year(self.year, self.layout)}"
-            self.note_gap(key, self._take_note(key, lineno, self.pending_gap))
+        if (key := self._group_key()) is not None:
+            self.years.keyed(key)
+            self.note_gap(key, self.notes.before_group(key, self.pending_gap))
+
+    def _group_key(self) -> str | None:
+        """The open year group's key in blank_lines and notes, "Section: YYYY"."""
+        if self.year is None or self.section is None:
+            return None
+        return f"{self.section.heading}: {group_year(self.year, self.layout)}"
 
     def _end_group(self, lineno: int) -> None:
         """The current year group ends: its placeholder text, if any, is kept."""
@@ -418,7 +412,7 @@ class BodyReader:
         if self.years.open is not None:
             self.years.unclosed(lineno)
         self._end_group(lineno)
-        self._drop_note()
+        self.notes.drop()
         section = self.section
         if section is not None:
             if self.intro_lines:

@@ -25,7 +25,10 @@ Report = Callable[..., None]  # (line, message, level=WARNING)
 
 # "and Before", "& earlier": the oldest group gathers its year and every year before it.
 _FLOOR_RE = re.compile(r"^\s*(?:and|&)\s+(?:before|earlier|older)\s*$", re.IGNORECASE)
-DETAILS_OPEN_RE = re.compile(r"^<details>\s*(?P<rest><summary>.*)?$", re.IGNORECASE)
+# '<details open>' (GitHub shows the group expanded), 'open=""' and other spellings alike.
+DETAILS_OPEN_RE = re.compile(r"^(?P<tag><details(?:\s+(?P<open>open)(?:\s*=\s*(?:\"(?:open)?\""
+                             r"|'(?:open)?'|open))?)?\s*>)\s*(?P<rest><summary>.*)?$",
+                             re.IGNORECASE)
 SUMMARY_RE = re.compile(r"^<summary>\s*(?P<label>.*?)\s*</summary>\s*$", re.IGNORECASE)
 DETAILS_CLOSE_RE = re.compile(r"^</details>\s*$", re.IGNORECASE)
 STYLE_NAMES = {"headings": "'### ...' headings", "details": "<details> blocks"}
@@ -36,6 +39,7 @@ class OpenGroup:
     """A ``<details>`` year group being read."""
 
     line: int
+    expanded: bool = False  # '<details open>'
     label: str | None = None
     year: int | None = None
     entries: int = 0
@@ -54,6 +58,7 @@ class YearGroups:
         self.open: OpenGroup | None = None
         self.floor_seen = False
         self.seen: dict[str, dict[int, int]] = {}  # slug -> group year -> its first line
+        self.expanded: dict[str, bool] = {}  # key of each <details> group -> written open
 
     def settle(self, lineno: int, style: str, section: Section) -> None:
         """The page's style is that of its first group, a section's that of its own first
@@ -130,11 +135,27 @@ class YearGroups:
 
     # ---- <details> blocks -------------------------------------------------------------------
 
-    def open_details(self, lineno: int) -> None:
-        """A ``<details>`` line: a new group opens (an open one is closed first, reported)."""
+    def open_details(self, lineno: int, expanded: bool = False) -> None:
+        """A ``<details>`` line (``<details open>``: ``expanded``): a new group opens (an
+        open one is closed first, reported)."""
         if self.open is not None:
             self.unclosed(lineno)
-        self.open = OpenGroup(lineno)
+        self.open = OpenGroup(lineno, expanded)
+
+    def keyed(self, key: str) -> None:
+        """The open ``<details>`` group is year group ``key``: its open state is kept (a
+        group of a year met twice, merged on export, is open when either is)."""
+        if self.open is not None:
+            self.expanded[key] = self.expanded.get(key, False) or self.open.expanded
+
+    def settle_expanded(self) -> None:
+        """The groups shown open, in the layout's ``details_open``: "all" when every
+        ``<details>`` group is, else their keys."""
+        shown = [key for key, expanded in self.expanded.items() if expanded]
+        if shown and len(shown) == len(self.expanded):
+            self.layout.details_open = "all"
+        elif shown:
+            self.layout.details_open = shown
 
     def unclosed(self, lineno: int) -> None:
         """The open group ends at ``lineno`` without its ``</details>``."""
@@ -194,6 +215,9 @@ def line_notes(lineno: int, line: str, gap: int, report: Report, *, closes: bool
         return
     if line != line.rstrip():
         report(lineno, "trailing spaces dropped")
+    if opened and opened.group("tag") not in ("<details>", "<details open>"):
+        report(lineno, f"{opened.group('tag')!r} written as "
+                       f"'<details{' open' if opened.group('open') else ''}>'")
     if opened and opened.group("rest"):
         report(lineno, "<summary> on the <details> line: export writes it on a line of its own")
     if re.search(r"<summary>\s|\s</summary>", line, re.IGNORECASE):

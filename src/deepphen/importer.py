@@ -106,6 +106,7 @@ class _Reader:
                 i -= 1  # blank lines before the next heading are counted there (also those
                 # the badges or intro block dropped: with no title, no intro may follow)
         closing = body.read(i)
+        body.years.settle_expanded()
         # Lines of spaces at the end count as the page's trailing blank lines (below).
         closing = _block(closing.split("\n")) if closing is not None else None
         self._settle_resources()

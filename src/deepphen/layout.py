@@ -56,6 +56,9 @@ class Layout:
     # "headings": ### Section: YYYY; "details": <details><summary>Section: YYYY</summary>
     # blocks; "none": papers directly under the section heading, newest first.
     year_groups: str = "headings"
+    # The <details> groups written '<details open>' (shown expanded): "all", or their keys
+    # ("Section: YYYY"); None: every group collapsed.
+    details_open: str | list[str] | None = None
     # Papers of this year and older share one year group, labelled by year_floor_label.
     year_floor: int | None = None
     year_floor_label: str = DEFAULT_FLOOR_LABEL
@@ -75,7 +78,8 @@ class Layout:
     section_headings: bool = True
     # Only the papers of the last N months (counted back from the newest paper) are shown.
     recent_months: int | None = None
-    # Lines written before a year group ("Section: YYYY") or an entry (a paper key), verbatim.
+    # Lines written before a year group ("Section: YYYY"), an entry (a paper key) or a
+    # group's end (end_key), verbatim.
     notes: dict[str, list[str]] = field(default_factory=dict)
     resource_sections: list[ResourceSection] = field(default_factory=list)
     intro_gap: int = 1  # blank lines between the title and the intro
@@ -84,12 +88,18 @@ class Layout:
     # Blank lines above an entry (a paper key) where the page has other than one.
     entry_gaps: dict[str, int] = field(default_factory=dict)
 
+    def expanded(self, group_key: str) -> bool:
+        """Whether the ``<details>`` year group ``group_key`` is written open."""
+        shown = self.details_open
+        return shown == "all" or (isinstance(shown, list) and group_key in shown)
+
     def to_dict(self) -> dict[str, Any]:
         """The keys that differ from the default, for ``catalog.toml``."""
         out: dict[str, Any] = {}
         default = Layout()
-        for name in ("year_groups", "year_floor", "year_floor_label", "empty_year_text",
-                     "toc_level", "toc_parent", "toc_after", "papers_heading", "section_intro",
+        for name in ("year_groups", "details_open", "year_floor", "year_floor_label",
+                     "empty_year_text", "toc_level", "toc_parent", "toc_after",
+                     "papers_heading", "section_intro",
                      "show_empty_sections", "recent_months", "intro_gap", "end_blank_lines",
                      "toc_items_gap", "section_headings"):
             value = getattr(self, name)
@@ -108,6 +118,7 @@ class Layout:
         """Read the layout keys of a table; raises FieldError naming the first bad one."""
         layout = cls(
             year_groups=_get(data, "year_groups", str, "headings"),
+            details_open=_details_open(data),
             year_floor=_get(data, "year_floor", int, None),
             year_floor_label=line_field(data, "year_floor_label", DEFAULT_FLOOR_LABEL),
             empty_year_text=_get(data, "empty_year_text", str, None),
@@ -147,8 +158,17 @@ class Layout:
         return layout
 
 
+END_PREFIX = "end of "  # notes keyed "end of Section: YYYY": before the group's end
+
+
+def end_key(group_key: str) -> str:
+    """The notes key of the lines written at the end of year group ``group_key`` (before
+    its ``</details>``)."""
+    return END_PREFIX + group_key
+
+
 LAYOUT_KEYS = frozenset({
-    "year_groups", "year_floor", "year_floor_label", "empty_year_text", "toc_level",
+    "year_groups", "details_open", "year_floor", "year_floor_label", "empty_year_text", "toc_level",
     "toc_parent", "toc_after", "papers_heading", "section_intro", "show_empty_sections",
     "recent_months", "notes", "resource_sections", "intro_gap", "end_blank_lines",
     "toc_items_gap", "entry_gaps", "section_headings",
@@ -163,6 +183,16 @@ def _lines(data: dict[str, Any], name: str) -> list[str]:
     if not all(_single_line(v) for v in value):
         raise FieldError(name, f"field '{name}' must be a list of single lines")
     return list(value)
+
+
+def _details_open(data: dict[str, Any]) -> str | list[str] | None:
+    value = data.get("details_open")
+    if value is None or value == "all":
+        return value
+    if isinstance(value, list) and all(_single_line(v) for v in value):
+        return list(value)
+    raise FieldError("details_open", "field 'details_open' must be \"all\" or a list of "
+                                     "year groups (\"Section: YYYY\")")
 
 
 def _notes(data: dict[str, Any]) -> dict[str, list[str]]:

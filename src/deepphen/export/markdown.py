@@ -24,7 +24,7 @@ from deepphen.dialect import (
 )
 from deepphen.export import sections_with_papers
 from deepphen.export.anchors import PLACEHOLDER, link_label, resolve
-from deepphen.layout import Layout
+from deepphen.layout import Layout, end_key
 from deepphen.models import Paper, Resource, Section, Settings
 from deepphen.printable import strip_controls
 from deepphen.verbatim import page_lines
@@ -224,14 +224,19 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
         label = group_label(sec, year, layout)
         in_year = [p for p in group if group_year(p.year, layout) == year]
         if style == "details":
-            lines += ["<details>", f"<summary>{label}</summary>"]
+            opener = "<details open>" if layout.expanded(key) else "<details>"
+            lines += [opener, f"<summary>{label}</summary>"]
         else:  # '## YYYY' where the section has no heading of its own
             lines.append(f"{'###' if layout.section_headings else '##'} {label}")
         if not in_year and layout.empty_year_text:  # else the group is its heading alone
             lines += ["", layout.empty_year_text]
         entries(in_year)
+        # Lines kept above the group's end (a comment), with their own blank lines.
+        end = notes.get(end_key(key))
         if style == "details":
-            lines += ["", "</details>"]
+            lines += [*(end if end is not None else [""]), "</details>"]
+        elif end is not None:
+            lines += end
 
 
 def _write_resources(lines: list[str], resources: list[Resource]) -> None:

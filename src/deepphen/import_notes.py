@@ -1,0 +1,95 @@
+"""HTML comments among a page's paper sections, kept as the page's notes (``Layout.notes``).
+
+A comment holding no entry is held until the reader meets what it precedes: a year group
+(key ``"Section: YYYY"``), an entry (the paper's key, given once keys are), or the
+``</details>`` that closes a year group (key ``"end of Section: YYYY"``). The blank lines
+between the comment and what it precedes end the note's lines; those above it are the
+group's ``blank_lines`` or the entry's ``entry_gaps``, and, for the end of a group, the
+note's first lines (nothing else says them there). A comment that precedes none of these is
+left out and reported, as is a comment whose place export cannot keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from deepphen.import_entry import ERROR, WARNING
+from deepphen.layout import END_PREFIX, Layout, end_key
+
+Report = Callable[..., None]  # (line, message, level=WARNING)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A comment read and not yet placed: its first line, its lines, blank lines above it."""
+
+    line: int
+    block: list[str]
+    gap: int
+
+    @property
+    def span(self) -> str:
+        """``lines A-B`` of the page."""
+        return f"lines {self.line}-{self.line + len(self.block) - 1}"
+
+
+class PageNotes:
+    """The comment held by the reader, placed when what it precedes is met."""
+
+    def __init__(self, layout: Layout, report: Report) -> None:
+        self.layout = layout
+        self.report = report
+        self.held: Note | None = None
+
+    def hold(self, line: int, block: list[str], gap: int) -> bool:
+        """Hold a comment; False when one is held already (the caller reports it)."""
+        if self.held is not None:
+            return False
+        self.held = Note(line, block, gap)
+        return True
+
+    def take(self) -> Note | None:
+        """The held comment, no longer held."""
+        note, self.held = self.held, None
+        return note
+
+    def before_group(self, key: str, gap: int) -> int:
+        """Place the held comment before the year group ``key`` (``gap`` blank lines between
+        them); returns the blank lines above the comment, else ``gap`` (those above the
+        group)."""
+        note = self.take()
+        if note is None:
+            return gap
+        self._keep(key, [*note.block, *([""] * gap)], note, "above")
+        return note.gap
+
+    def before_close(self, key: str, gap: int) -> bool:
+        """Place the held comment before the ``</details>`` of year group ``key`` (``gap``
+        blank lines between them), the blank lines above it included; False when none is
+        held."""
+        note = self.take()
+        if note is None:
+            return False
+        self._keep(end_key(key), [*([""] * note.gap), *note.block, *([""] * gap)], note,
+                   "at the end of")
+        return True
+
+    def drop(self) -> None:
+        """The section ends: a held comment precedes nothing kept, and is left out."""
+        note = self.take()
+        if note is not None:
+            self.report(note.line, f"HTML comment ({note.span}) left out: it precedes no year "
+                                   "group, entry or </details>", ERROR)
+
+    def _keep(self, key: str, lines: list[str], note: Note, where: str) -> None:
+        """Keep ``lines`` under ``key``; a second group of the same year (merged into the
+        first on export) adds its comment to the first's, reported."""
+        kept = self.layout.notes.get(key)
+        if kept is None:
+            self.layout.notes[key] = lines
+            return
+        kept.extend(lines)
+        label = key.removeprefix(END_PREFIX)
+        self.report(note.line, f"HTML comment ({note.span}) moved: its year group appears "
+                               f"twice, export writes it {where} the first {label!r}", WARNING)

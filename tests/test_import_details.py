@@ -1,0 +1,257 @@
+"""``<details>`` year groups and HTML comments: import then export gives the page back byte
+for byte, or import reports, at the line, each line export writes otherwise.
+
+Pages are built from small invented snippets: year groups open or collapsed, a comment at
+each place one can stand (below a section's text, above a group, an entry, a group's
+``</details>``), 0 to 3 blank lines around each, CRLF line ends. Before the fixes a group
+written ``<details open>`` was read as section text, a comment above ``</details>`` was left
+out or moved to the next group, and the blank lines above a comment before an entry (or below
+a section's text) were changed, all without a line saying so.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deepphen.export.markdown import render
+from deepphen.fields import FieldError
+from deepphen.importer import parse_list
+from deepphen.layout import Layout
+from tests.test_import_lost import BASE, line_of
+
+HEAD = """# Invented List
+
+Invented intro.
+
+## Table of Contents
+
+- [Robustness](#robustness)
+- [Calibration](#calibration)
+"""
+
+
+def entry(n: int, digest: bool = False) -> list[str]:
+    """An invented entry, arXiv id 2301.000NN (newer ones first on a page)."""
+    lines = [f"- Invented Paper {n}. [[paper]](https://arxiv.org/abs/2301.{100 - n:05d})",
+             "  - Ann Author.", "  - Key Word: Invented."]
+    return lines + ["  - <details><summary>Digest</summary> An invented digest."] * digest
+
+
+def group(section: str, year: int, entries: list[list[str]], opener: str = "<details>",
+          end: list[str] | None = None) -> list[str]:
+    """A ``<details>`` year group: its entries one blank line apart, ``end`` (lines above
+    ``</details>``, blank ones included) else one blank line."""
+    lines = [opener, f"<summary>{section}: {year}</summary>"]
+    for one in entries:
+        lines += ["", *one]
+    return [*lines, *(end if end is not None else [""]), "</details>"]
+
+
+def page(*sections: list[str]) -> str:
+    lines = HEAD.splitlines()
+    for body in sections:
+        lines += ["", *body]
+    return "\n".join(lines) + "\n"
+
+
+def robustness(*groups: list[str]) -> list[str]:
+    out = ["## Robustness"]
+    for lines in groups:
+        out += ["", *lines]
+    return out
+
+
+CALIBRATION = ["## Calibration", "", *group("Calibration", 2023, [entry(9)])]
+
+
+def exported(text: str) -> tuple[str, list]:
+    result = parse_list(text)
+    return render(result.papers, result.settings), result.problems
+
+
+def assert_round_trip(text: str) -> None:
+    out, problems = exported(text)
+    assert not problems, problems
+    assert out == text
+
+
+# ---- <details open> ---------------------------------------------------------------------------
+
+
+def test_a_group_written_details_open_is_kept_open() -> None:
+    """'<details open>' was not a year group: it went into the section's text, and export
+    wrote a '<details>' line below it (the label's group then reported as opened by export)."""
+    text = page(robustness(group("Robustness", 2024, [entry(1)], "<details open>"),
+                           group("Robustness", 2023, [entry(2)])), CALIBRATION)
+    assert_round_trip(text)
+    layout = parse_list(text).settings.layout
+    assert layout.details_open == ["Robustness: 2024"]
+    assert layout.to_dict()["details_open"] == ["Robustness: 2024"]
+
+
+def test_a_page_whose_groups_are_all_open_keeps_them_all_open() -> None:
+    text = page(robustness(group("Robustness", 2024, [entry(1)], "<details open>")),
+                ["## Calibration", "", *group("Calibration", 2023, [entry(9)],
+                                               "<details open>")])
+    assert_round_trip(text)
+    assert parse_list(text).settings.layout.details_open == "all"
+
+
+@pytest.mark.parametrize(("tag", "written"), [
+    ('<details open="">', "<details open>"), ("<details open='open'>", "<details open>"),
+    ("<details  open >", "<details open>"), ("<DETAILS OPEN>", "<details open>"),
+    ("<Details>", "<details>"), ("<details >", "<details>")])
+def test_other_spellings_of_details_are_read_and_reported(tag: str, written: str) -> None:
+    text = page(robustness(group("Robustness", 2024, [entry(1)], tag)), CALIBRATION)
+    out, problems = exported(text)
+    assert [(p.line, p.message) for p in problems] == [
+        (line_of(text, tag), f"{tag!r} written as {written!r}")]
+    assert out == text.replace(tag, written)
+
+
+def test_details_open_in_catalog_toml_is_checked() -> None:
+    assert Layout.from_dict({"details_open": "all"}).expanded("Any: 2020")
+    layout = Layout.from_dict({"details_open": ["A: 2024"]})
+    assert layout.expanded("A: 2024") and not layout.expanded("A: 2023")
+    for bad in ("some", ["A: 2024\nB"], [1], 3):
+        with pytest.raises(FieldError, match="details_open"):
+            Layout.from_dict({"details_open": bad})
+
+
+def test_import_and_export_through_the_catalog_keep_the_page(run_cli, tmp_path: Path) -> None:
+    comment = ["", "", "<!-- invented comment -->"]
+    text = page(robustness(group("Robustness", 2024, [entry(1, digest=True)], "<details open>",
+                                 end=comment),
+                           group("Robustness", 2023, [entry(2)])), CALIBRATION)
+    (tmp_path / "page.md").write_text(text, encoding="utf-8")
+    run_cli("import", tmp_path / "page.md", "--catalog", tmp_path / "cat")
+    toml = (tmp_path / "cat" / "catalog.toml").read_text(encoding="utf-8")
+    assert 'details_open = [\n    "Robustness: 2024",\n]' in toml
+    assert '"end of Robustness: 2024" = [' in toml
+    run_cli("export", "--format", "md", "--catalog", tmp_path / "cat", "-o", tmp_path / "out.md")
+    assert (tmp_path / "out.md").read_text(encoding="utf-8") == text
+
+
+# ---- HTML comments ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("above", range(4))
+@pytest.mark.parametrize("below", range(4))
+def test_a_comment_above_details_close_stays_there(above: int, below: int) -> None:
+    """It was left out (error) when the section ended after the group, and moved above the
+    next group's '<details>' (nothing said) when one followed."""
+    end = [*[""] * above, "<!-- invented -->", *[""] * below]
+    text = page(robustness(group("Robustness", 2024, [entry(1)], end=end),
+                           group("Robustness", 2023, [entry(2, digest=True)], end=end)),
+                CALIBRATION)
+    out, problems = exported(text)
+    # Only an entry right below an HTML line is written otherwise: export adds a blank line.
+    assert out == text or (above == 0 and [p.line for p in problems] == [
+        line_of(text, "<!-- invented -->")])
+    if above:
+        assert_round_trip(text)
+
+
+@pytest.mark.parametrize("above", range(4))
+@pytest.mark.parametrize("below", range(4))
+def test_the_blank_lines_around_a_comment_above_an_entry_are_kept(above: int,
+                                                                   below: int) -> None:
+    """Export wrote one blank line above the comment, whatever the page had."""
+    body = ["<details>", "<summary>Robustness: 2024</summary>", "", *entry(1), *[""] * above,
+            "<!-- invented -->", *[""] * below, *entry(2), "", "</details>"]
+    assert_round_trip(page(robustness(body), CALIBRATION))
+
+
+@pytest.mark.parametrize("gap", range(4))
+def test_a_comment_or_entry_right_below_a_sections_text_keeps_its_place(gap: int) -> None:
+    """A comment (or an entry) right below a section's line of text got a blank line above
+    it, unreported, on a page without year groups."""
+    flat = BASE.replace("### Empirical Study: 2024\n\n", "").replace(
+        "### Neural Collapse: 2023\n\n", "")
+    for between in ("<!-- invented -->\n" + "\n" * gap, ""):
+        text = flat.replace("## Neural Collapse\n\n",
+                            "## Neural Collapse\n\nInvented text.\n" + between)
+        assert_round_trip(text)
+
+
+def test_a_comment_of_a_year_group_that_appears_twice_is_reported() -> None:
+    """The second group's comment replaced the first's, which was lost unreported."""
+    twice = group("Robustness", 2024, [entry(2)])
+    text = page(robustness(["<!-- first -->", *group("Robustness", 2024, [entry(1)])],
+                           ["<!-- second -->", *twice]), CALIBRATION)
+    out, problems = exported(text)
+    line = line_of(text, "<!-- second -->")
+    assert (line, "warning", f"HTML comment (lines {line}-{line}) moved: its year group "
+            "appears twice, export writes it above the first 'Robustness: 2024'") in [
+        (p.line, p.level, p.message) for p in problems]
+    assert "<!-- first -->\n<!-- second -->\n<details>" in out
+
+
+# ---- every combination: back byte for byte, or each change reported ---------------------------
+
+
+GAPS = st.integers(0, 3)
+COMMENT = st.none() | st.tuples(GAPS, GAPS)  # blank lines above and below it
+
+
+@st.composite
+def pages(draw: st.DrawFn) -> str:
+    """A page of two sections of <details> groups, with comments and blank lines drawn."""
+    n = iter(range(1, 60))
+
+    def commented(lines: list[str], comment: tuple[int, int] | None,
+                  default_gap: int = 1) -> list[str]:
+        if comment is None:
+            return [*[""] * default_gap, *lines]
+        return [*[""] * comment[0], "<!-- invented -->", *[""] * comment[1], *lines]
+
+    def section(name: str, years: list[int]) -> list[str]:
+        out = [f"## {name}"]
+        if draw(st.booleans()):
+            out += ["", "Invented text."]
+        for year in years:
+            opener = draw(st.sampled_from(["<details>", "<details open>", "<details open=\"\">"]))
+            body = [opener, f"<summary>{name}: {year}</summary>"]
+            for _ in range(draw(st.integers(0, 2))):
+                gap = draw(GAPS)
+                body += commented(entry(next(n), draw(st.booleans())), draw(COMMENT), gap)
+            end = draw(COMMENT)
+            body += [*commented([], end, draw(GAPS)), "</details>"]
+            out += commented(body, draw(COMMENT), draw(GAPS))
+        if draw(st.booleans()):  # a comment after the last group precedes nothing kept
+            out += ["", "<!-- trailing -->"]
+        return out
+
+    years = sorted(draw(st.sets(st.integers(2019, 2025), min_size=1, max_size=3)),
+                   reverse=True)
+    text = page(section("Robustness", years), section("Calibration", [2022]))
+    return text.replace("\n", "\r\n") if draw(st.booleans()) else text
+
+
+@settings(max_examples=150)
+@given(pages())
+def test_every_change_export_makes_is_reported_at_its_line(text: str) -> None:
+    result = parse_list(text)
+    out = render(result.papers, result.settings)
+    original = text.replace("\r\n", "\n").splitlines()
+    assert len(result.papers) == sum(1 for line in original if line.startswith("- Invented"))
+    if "\r\n" in text:
+        assert (1, "'\\r\\n' line ends written as '\\n'") in [(p.line, p.message)
+                                                              for p in result.problems]
+    reported = {p.line for p in result.problems}
+    matcher = difflib.SequenceMatcher(None, original, out.splitlines(), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        # Which blank line of a run goes or comes is the matcher's pick: the change is the
+        # run's, said at the line above it, in it or below it.
+        while i1 > 0 and not original[i1 - 1]:
+            i1 -= 1
+        while i2 < len(original) and not original[i2]:
+            i2 += 1
+        assert reported & set(range(i1, i2 + 2)), (tag, original[i1:i2], j1, j2)
