@@ -196,32 +196,50 @@ def test_a_comment_of_a_year_group_that_appears_twice_is_reported() -> None:
 
 
 GAPS = st.integers(0, 3)
-COMMENT = st.none() | st.tuples(GAPS, GAPS)  # blank lines above and below it
+# Blank lines above and below a comment, and a second comment's below the first (or none).
+COMMENT = st.none() | st.tuples(GAPS, GAPS, st.none() | GAPS)
 
 
 @st.composite
 def pages(draw: st.DrawFn) -> str:
-    """A page of two sections of <details> groups, with comments and blank lines drawn."""
+    """A page of two sections: year groups as <details> blocks (open or collapsed) or
+    headings, or none; entries, a placeholder, comments and blank lines drawn."""
     n = iter(range(1, 60))
+    style = draw(st.sampled_from(["details", "headings", "none"]))
 
-    def commented(lines: list[str], comment: tuple[int, int] | None,
-                  default_gap: int = 1) -> list[str]:
+    def commented(lines: list[str], comment: tuple[int, int, int | None] | None,
+                  gap: int) -> list[str]:
+        """``lines`` with ``gap`` blank lines above, or comments and their blank lines."""
         if comment is None:
-            return [*[""] * default_gap, *lines]
-        return [*[""] * comment[0], "<!-- invented -->", *[""] * comment[1], *lines]
+            return [*[""] * gap, *lines]
+        above, below, second = comment
+        more = [] if second is None else [*[""] * second, "<!--", "  invented", "-->"]
+        return [*[""] * above, "<!-- invented -->", *more, *[""] * below, *lines]
+
+    def entries() -> list[str]:
+        if draw(st.integers(0, 5)) == 0:
+            return ["", "TBD"]
+        out: list[str] = []
+        for _ in range(draw(st.integers(0 if style != "none" else 1, 2))):
+            out += commented(entry(next(n), draw(st.booleans())), draw(COMMENT), draw(GAPS))
+        return out
 
     def section(name: str, years: list[int]) -> list[str]:
         out = [f"## {name}"]
         if draw(st.booleans()):
+            out += ["", "![avatar](https://example.org/a.png)"]
+        if draw(st.booleans()):
             out += ["", "Invented text."]
+        if style == "none":
+            return out + entries()
         for year in years:
-            opener = draw(st.sampled_from(["<details>", "<details open>", "<details open=\"\">"]))
-            body = [opener, f"<summary>{name}: {year}</summary>"]
-            for _ in range(draw(st.integers(0, 2))):
-                gap = draw(GAPS)
-                body += commented(entry(next(n), draw(st.booleans())), draw(COMMENT), gap)
-            end = draw(COMMENT)
-            body += [*commented([], end, draw(GAPS)), "</details>"]
+            if style == "headings":
+                body = [f"### {name}: {year}", *entries()]
+            else:
+                opener = draw(st.sampled_from(["<details>", "<details open>",
+                                               '<details open="">']))
+                body = [opener, f"<summary>{name}: {year}</summary>", *entries(),
+                        *commented([], draw(COMMENT), draw(GAPS)), "</details>"]
             out += commented(body, draw(COMMENT), draw(GAPS))
         if draw(st.booleans()):  # a comment after the last group precedes nothing kept
             out += ["", "<!-- trailing -->"]
@@ -239,6 +257,7 @@ def test_every_change_export_makes_is_reported_at_its_line(text: str) -> None:
     result = parse_list(text)
     out = render(result.papers, result.settings)
     original = text.replace("\r\n", "\n").splitlines()
+    # No entry is lost: every one is a paper.
     assert len(result.papers) == sum(1 for line in original if line.startswith("- Invented"))
     if "\r\n" in text:
         assert (1, "'\\r\\n' line ends written as '\\n'") in [(p.line, p.message)
@@ -255,3 +274,22 @@ def test_every_change_export_makes_is_reported_at_its_line(text: str) -> None:
         while i2 < len(original) and not original[i2]:
             i2 += 1
         assert reported & set(range(i1, i2 + 2)), (tag, original[i1:i2], j1, j2)
+
+
+def test_comments_one_below_another_stay_together() -> None:
+    """The second was left out (error), though both precede the same group end or entry."""
+    end = ["", "<!-- one -->", "", "<!--", "  two", "-->", ""]
+    assert_round_trip(page(robustness(group("Robustness", 2024, [entry(1)], end=end)),
+                           CALIBRATION))
+
+
+def test_a_comment_between_details_and_summary_is_reported() -> None:
+    """It was written above the group's <details> line, nothing said."""
+    text = page(robustness(group("Robustness", 2024, [entry(1)])), CALIBRATION).replace(
+        "<details>\n<summary>Robustness", "<details>\n<!-- invented -->\n<summary>Robustness")
+    out, problems = exported(text)
+    line = line_of(text, "<!-- invented -->")
+    assert [(p.line, p.message) for p in problems] == [
+        (line, f"HTML comment (lines {line}-{line}) between <details> and <summary>: export "
+               "writes it above the <details> line")]
+    assert "## Robustness\n\n<!-- invented -->\n\n<details>\n<summary>" in out

@@ -180,7 +180,7 @@ class BodyReader:
         is_note = (block[0].lstrip().startswith("<!--") and self.section is not None
                    and self.resource_section is None
                    and not any(ENTRY_LIKE_RE.match(text) for text in block))
-        if is_note and self.notes.held is None:
+        if is_note:
             self._finish_entry()
             self.notes.hold(lineno, block, gap)
             return
@@ -380,7 +380,8 @@ class BodyReader:
         self.group_line = (lineno, label, len(self.problems))
         if (key := self._group_key()) is not None:
             self.years.keyed(key)
-            self.note_gap(key, self.notes.before_group(key, self.pending_gap))
+            self.note_gap(key, self.notes.before_group(key, self.pending_gap,
+                                                       self.years.open.line))
 
     def _group_key(self) -> str | None:
         """The open year group's key in blank_lines and notes, "Section: YYYY"."""

@@ -42,24 +42,30 @@ class PageNotes:
         self.report = report
         self.held: Note | None = None
 
-    def hold(self, line: int, block: list[str], gap: int) -> bool:
-        """Hold a comment; False when one is held already (the caller reports it)."""
-        if self.held is not None:
-            return False
-        self.held = Note(line, block, gap)
-        return True
+    def hold(self, line: int, block: list[str], gap: int) -> None:
+        """Hold a comment; one below a held comment joins it (with the blank lines between),
+        as both precede the same thing."""
+        held = self.held
+        self.held = Note(line, block, gap) if held is None else Note(
+            held.line, [*held.block, *([""] * gap), *block], held.gap)
 
     def take(self) -> Note | None:
         """The held comment, no longer held."""
         note, self.held = self.held, None
         return note
 
-    def before_group(self, key: str, gap: int) -> int:
+    def before_group(self, key: str, gap: int, opened: int | None = None) -> int:
         """Place the held comment before the year group ``key`` (``gap`` blank lines between
         them); returns the blank lines above the comment, else ``gap`` (those above the
-        group)."""
+        group). A comment below the group's ``<details>`` line (at line ``opened``), above
+        its ``<summary>``, is written above the ``<details>`` line (reported)."""
         note = self.take()
         if note is None:
+            return gap
+        if opened is not None and note.line > opened:
+            self.report(note.line, f"HTML comment ({note.span}) between <details> and "
+                                   "<summary>: export writes it above the <details> line")
+            self._keep(key, [*note.block, ""], note, "above")
             return gap
         self._keep(key, [*note.block, *([""] * gap)], note, "above")
         return note.gap
