@@ -179,6 +179,26 @@ def test_a_comment_or_entry_right_below_a_sections_text_keeps_its_place(gap: int
         assert_round_trip(text)
 
 
+@pytest.mark.parametrize("first", ["![avatar](https://example.org/a.png)", "Invented text."])
+@pytest.mark.parametrize("below", range(3))
+def test_a_comment_above_a_sections_image_or_text_stays_above_it(first: str,
+                                                                  below: int) -> None:
+    """It was held for the first year group or entry, so written below the image or text
+    (nothing said)."""
+    text = page(["## Robustness", "", "<!-- invented -->", *[""] * below, first, "",
+                 *group("Robustness", 2024, [entry(1)])], CALIBRATION)
+    assert_round_trip(text)
+
+
+def test_an_entry_right_below_a_sections_text_holding_html_keeps_its_place() -> None:
+    """Export looked for HTML in the whole text above (a comment on its first line), not
+    its last line, and wrote a blank line above the entry, unreported."""
+    flat = BASE.replace("### Empirical Study: 2024\n\n", "").replace(
+        "### Neural Collapse: 2023\n\n", "")
+    assert_round_trip(flat.replace("## Neural Collapse\n\n",
+                                   "## Neural Collapse\n\n<!-- invented -->\nInvented text.\n"))
+
+
 def test_a_comment_of_a_year_group_that_appears_twice_is_reported() -> None:
     """The second group's comment replaced the first's, which was lost unreported."""
     twice = group("Robustness", 2024, [entry(2)])
@@ -227,9 +247,9 @@ def pages(draw: st.DrawFn) -> str:
     def section(name: str, years: list[int]) -> list[str]:
         out = [f"## {name}"]
         if draw(st.booleans()):
-            out += ["", "![avatar](https://example.org/a.png)"]
+            out += commented(["![avatar](https://example.org/a.png)"], draw(COMMENT), 1)
         if draw(st.booleans()):
-            out += ["", "Invented text."]
+            out += commented(["Invented text."], draw(COMMENT), draw(st.sampled_from([1, 0])))
         if style == "none":
             return out + entries()
         for year in years:

@@ -41,7 +41,6 @@ from deepphen.import_entry import (
 )
 from deepphen.import_notes import PageNotes
 from deepphen.import_resources import (
-    ENTRY_LIKE_RE,
     entries_follow,
     read_resource_line,
     resource_block_end,
@@ -174,19 +173,10 @@ class BodyReader:
         return None
 
     def _hidden(self, lineno: int, end: int, gap: int) -> None:
-        """An HTML comment or code block: kept as a note before what follows it when it is a
-        comment in a paper section holding no entry; else left out (not shown anyway)."""
-        block = self.lines[lineno - 1:end]
-        is_note = (block[0].lstrip().startswith("<!--") and self.section is not None
-                   and self.resource_section is None
-                   and not any(ENTRY_LIKE_RE.match(text) for text in block))
-        if is_note:
+        """An HTML comment or code block: a comment of a paper section is held as a note."""
+        in_section = self.section is not None and self.resource_section is None
+        if self.notes.read(lineno, self.lines[lineno - 1:end], gap, in_section):
             self._finish_entry()
-            self.notes.hold(lineno, block, gap)
-            return
-        kind = "HTML comment" if block[0].lstrip().startswith("<!--") else "code block"
-        self.report(lineno, f"{kind} (lines {lineno}-{end}) left out: what it holds is not "
-                            "shown on the page", ERROR)
 
     def _h1(self, lineno: int, heading: str, gap: int) -> bool:
         """A '#' heading: the heading above the sections, a non-paper section, or the
@@ -277,7 +267,9 @@ class BodyReader:
     def _section_line(self, lineno: int, line: str, gap: int) -> None:
         section, entry = self.section, self.entry
         image = _IMAGE_RE.match(line)
-        if image and not self.started and section.image is None and not self.intro_lines:
+        # Below a comment, the image is the section's text: export writes the image first.
+        if image and not self.started and section.image is None and not self.intro_lines \
+                and self.notes.held is None:
             section.image = image.group("url")
             gap_note(lineno, gap, "the image line", self.report)
             if image.group("alt") != IMAGE_ALT:
@@ -348,11 +340,10 @@ class BodyReader:
                 self.year is not None or self.years.open is not None):
             self.group_text.append((lineno, line))
         elif lost is None and entry is None and not self.started and not (sub or top):
-            if not self.intro_lines:  # export writes one blank line above it
-                gap_note(lineno, gap, "the section's first line of text", self.report)
-            self.intro_lines += [(lineno - k, "") for k in range(gap, 0, -1)] \
-                if self.intro_lines else []
-            self.intro_lines.append((lineno, line))
+            # A comment above the section's text is part of it (else it moves below it).
+            if (note := self.notes.take()) is not None:
+                self._intro(note.line, note.block, note.gap)
+            self._intro(lineno, [line], gap)
         else:
             # Its indented lines are its own, not the entry's above (they went there).
             self._finish_entry()
@@ -361,6 +352,14 @@ class BodyReader:
                 f"entry {'indented' if line[:1].isspace() else 'not understood'}, not " \
                 f"imported ({lost})"
             self.report(lineno, f"{what}: {short(line)}", ERROR)
+
+    def _intro(self, lineno: int, block: list[str], gap: int) -> None:
+        """Lines of the section's text (``gap`` blank lines above them)."""
+        if not self.intro_lines:  # export writes one blank line above it
+            gap_note(lineno, gap, "the section's first line of text", self.report)
+        else:
+            self.intro_lines += [(lineno - k, "") for k in range(gap, 0, -1)]
+        self.intro_lines += [(lineno + k, text) for k, text in enumerate(block)]
 
     def _summary(self, lineno: int, text: str, gap: int) -> None:
         label = SUMMARY_RE.match(text).group("label")

@@ -1,8 +1,9 @@
 """HTML comments among a page's paper sections, kept as the page's notes (``Layout.notes``).
 
 A comment holding no entry is held until the reader meets what it precedes: a year group
-(key ``"Section: YYYY"``), an entry (the paper's key, given once keys are), or the
-``</details>`` that closes a year group (key ``"end of Section: YYYY"``). The blank lines
+(key ``"Section: YYYY"``), an entry (the paper's key, given once keys are), the
+``</details>`` that closes a year group (key ``"end of Section: YYYY"``), or the section's
+text or image (then part of that text, deepphen.import_body). The blank lines
 between the comment and what it precedes end the note's lines; those above it are the
 group's ``blank_lines`` or the entry's ``entry_gaps``, and, for the end of a group, the
 note's first lines (nothing else says them there). A comment that precedes none of these is
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from deepphen.import_entry import ERROR, WARNING
+from deepphen.import_resources import ENTRY_LIKE_RE
 from deepphen.layout import END_PREFIX, Layout, end_key
 
 Report = Callable[..., None]  # (line, message, level=WARNING)
@@ -41,6 +43,19 @@ class PageNotes:
         self.layout = layout
         self.report = report
         self.held: Note | None = None
+
+    def read(self, line: int, block: list[str], gap: int, in_section: bool) -> bool:
+        """An HTML comment or fenced code block at ``line`` (``gap`` blank lines above it):
+        held when it is a comment in a paper section (``in_section``) holding no entry;
+        else left out (the page does not show it), reported. True when held."""
+        comment = block[0].lstrip().startswith("<!--")
+        if comment and in_section and not any(ENTRY_LIKE_RE.match(text) for text in block):
+            self.hold(line, block, gap)
+            return True
+        kind = "HTML comment" if comment else "code block"
+        self.report(line, f"{kind} (lines {line}-{line + len(block) - 1}) left out: what it "
+                          "holds is not shown on the page", ERROR)
+        return False
 
     def hold(self, line: int, block: list[str], gap: int) -> None:
         """Hold a comment; one below a held comment joins it (with the blank lines between),

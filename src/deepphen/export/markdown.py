@@ -207,7 +207,8 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
             gap = layout.entry_gaps.get(paper.key, 1)
             # An HTML block (a digest, a <summary> line) runs on to the next blank line: the
             # entry must not start inside it.
-            lines.extend([""] * (gap or int(bool(lines) and "<" in lines[-1])))
+            # (lines[-1] may be several: a section's text.)
+            lines.extend([""] * (gap or int(bool(lines) and "<" in lines[-1].rsplit("\n")[-1])))
             lines.extend(notes.get(paper.key, ()))
             lines.extend(page_lines(paper))
 
