@@ -313,3 +313,14 @@ def test_a_comment_between_details_and_summary_is_reported() -> None:
         (line, f"HTML comment (lines {line}-{line}) between <details> and <summary>: export "
                "writes it above the <details> line")]
     assert "## Robustness\n\n<!-- invented -->\n\n<details>\n<summary>" in out
+
+
+def test_a_year_group_met_twice_keeps_the_first_groups_open_state() -> None:
+    """The merged group was written open when the second was: the first's line changed."""
+    text = page(robustness(group("Robustness", 2024, [entry(1)]),
+                           group("Robustness", 2024, [entry(2)], "<details open>")),
+                CALIBRATION)
+    out, problems = exported(text)
+    assert "<details open>" not in out and out.count("<details>") == 2
+    second = text.splitlines().index("<details open>") + 2  # its <summary> line
+    assert second in {p.line for p in problems}

@@ -144,9 +144,9 @@ class YearGroups:
 
     def keyed(self, key: str) -> None:
         """The open ``<details>`` group is year group ``key``: its open state is kept (a
-        group of a year met twice, merged on export, is open when either is)."""
+        group of a year met twice goes into the first, reported: it keeps the first's)."""
         if self.open is not None:
-            self.expanded[key] = self.expanded.get(key, False) or self.open.expanded
+            self.expanded.setdefault(key, self.open.expanded)
 
     def settle_expanded(self) -> None:
         """The groups shown open, in the layout's ``details_open``: "all" when every
