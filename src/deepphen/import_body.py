@@ -338,6 +338,9 @@ class BodyReader:
             return
         if lost is None and entry is None and not self.group_entries and (
                 self.year is not None or self.years.open is not None):
+            self.notes.passed(line)
+            if not self.group_text:  # export writes one blank line above a placeholder
+                gap_note(lineno, gap, "the year group's text", self.report)
             self.group_text.append((lineno, line))
         elif lost is None and entry is None and not self.started and not (sub or top):
             # A comment above the section's text is part of it (else it moves below it).

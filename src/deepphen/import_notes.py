@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from deepphen.import_entry import ERROR, WARNING
+from deepphen.import_entry import ERROR, WARNING, short
 from deepphen.import_resources import ENTRY_LIKE_RE
 from deepphen.layout import END_PREFIX, Layout, end_key
 
@@ -29,6 +29,7 @@ class Note:
     line: int
     block: list[str]
     gap: int
+    passed: bool = False  # reported as written below a line of text it is above
 
     @property
     def span(self) -> str:
@@ -62,12 +63,21 @@ class PageNotes:
         as both precede the same thing."""
         held = self.held
         self.held = Note(line, block, gap) if held is None else Note(
-            held.line, [*held.block, *([""] * gap), *block], held.gap)
+            held.line, [*held.block, *([""] * gap), *block], held.gap, held.passed)
 
     def take(self) -> Note | None:
         """The held comment, no longer held."""
         note, self.held = self.held, None
         return note
+
+    def passed(self, text: str) -> None:
+        """A line of a year group's text (its placeholder) below the held comment: export
+        writes the comment after it, wherever it goes next (reported once)."""
+        note = self.held
+        if note is not None and not note.passed:
+            self.held = Note(note.line, note.block, note.gap, passed=True)
+            self.report(note.line, f"HTML comment ({note.span}) above the year group's line "
+                                   f"{short(text)}: export writes it below that line")
 
     def before_group(self, key: str, gap: int, opened: int | None = None) -> int:
         """Place the held comment before the year group ``key`` (``gap`` blank lines between
