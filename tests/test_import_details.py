@@ -311,28 +311,27 @@ def test_comments_one_below_another_stay_together() -> None:
                            CALIBRATION))
 
 
-def test_a_comment_between_details_and_summary_is_reported() -> None:
-    """It was written above the group's <details> line, nothing said."""
-    text = page(robustness(group("Robustness", 2024, [entry(1)])), CALIBRATION).replace(
-        "<details>\n<summary>Robustness", "<details>\n<!-- invented -->\n<summary>Robustness")
+ONE_GROUP = page(robustness(group("Robustness", 2024, [entry(1)])), CALIBRATION)
+
+
+@pytest.mark.parametrize(("text", "message", "written"), [
+    # It was written above the group's <details> line, nothing said.
+    (ONE_GROUP.replace("<details>\n<summary>R", "<details>\n<!-- invented -->\n<summary>R"),
+     "between <details> and <summary>: export writes it above the <details> line",
+     "## Robustness\n\n<!-- invented -->\n\n<details>\n<summary>"),
+    # It was written below the placeholder ('TBD'), nothing said.
+    (page(robustness(group("Robustness", 2025, [["<!-- invented -->", "", "TBD"]]),
+                     group("Robustness", 2024, [entry(1)])), CALIBRATION),
+     "above the year group's line 'TBD': export writes it below that line",
+     "TBD\n\n<!-- invented -->"),
+])
+def test_a_comment_export_writes_elsewhere_is_reported(text: str, message: str,
+                                                        written: str) -> None:
     out, problems = exported(text)
     line = line_of(text, "<!-- invented -->")
     assert [(p.line, p.message) for p in problems] == [
-        (line, f"HTML comment (lines {line}-{line}) between <details> and <summary>: export "
-               "writes it above the <details> line")]
-    assert "## Robustness\n\n<!-- invented -->\n\n<details>\n<summary>" in out
-
-
-def test_a_comment_above_a_groups_placeholder_is_reported() -> None:
-    """It was written below the placeholder ('TBD'), nothing said."""
-    text = page(robustness(group("Robustness", 2025, [["<!-- invented -->", "", "TBD"]]),
-                           group("Robustness", 2024, [entry(1)])), CALIBRATION)
-    out, problems = exported(text)
-    line = line_of(text, "<!-- invented -->")
-    assert [(p.line, p.message) for p in problems] == [
-        (line, f"HTML comment (lines {line}-{line}) above the year group's line 'TBD': "
-               "export writes it below that line")]
-    assert "TBD\n\n<!-- invented -->" in out
+        (line, f"HTML comment (lines {line}-{line}) {message}")]
+    assert written in out
 
 
 def test_a_year_group_met_twice_keeps_the_first_groups_open_state() -> None:
