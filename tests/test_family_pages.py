@@ -239,8 +239,9 @@ def test_real_page_round_trip(name: str, papers: int) -> None:
 # ---- any page in the family's dialects ------------------------------------------------------
 
 _FAMILY_PIECES = st.sampled_from([
-    "<details>", "<summary>S: 2020</summary>", "</details>", "<!-- c -->", "# Paper List",
-    "TBD", "<summary>S: 2019 and Before</summary>", "## Table of Contents", "  - [S](#s)",
+    "<details>", "<details open>", "<summary>S: 2020</summary>", "</details>", "<!-- c -->",
+    "# Paper List", "TBD", "<summary>S: 2019 and Before</summary>", "## Table of Contents",
+    "  - [S](#s)",
     "- [L](#l)", "  - a note", "# Toolboxes", "[[paper](https://x.org/p)]",
     '<a href="x#s">S</a>', "## S", "- P. [[paper]](https://arxiv.org/abs/2001.00001)",
     "- Q. [[paper]](https://arxiv.org/abs/1801.00002)", "  - A, B.", "  - Key Word: K.",
