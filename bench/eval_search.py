@@ -22,6 +22,12 @@ neighbouring letters, never in the first letter.
 Usage:
     python bench/eval_search.py CATALOG [--per-kind 150] [--seed 7] [--show-misses 5]
                                         [--no-acronyms]
+    python bench/eval_search.py CATALOG --written bench/search_queries.toml [--show-misses 99]
+
+``--written FILE`` reads queries written by hand instead (``written_queries``): each with the
+catalog keys (arXiv ids) a reader expects; the report gives per kind the share of queries with
+one of them in the first five and the first ten, and recall@10 over them. A query marked
+``error = true`` must be refused as having nothing to look for.
 
 ``--no-acronyms`` searches with an empty acronym table: search as it was before it read them.
 """
@@ -32,13 +38,16 @@ import argparse
 import random
 import string
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 from deepphen.acronyms import Acronyms, derive
 from deepphen.catalog import load_papers
+from deepphen.errors import DeepphenError
 from deepphen.models import Paper
 from deepphen.search import SearchIndex
+from deepphen.search_query import check_query
 from deepphen.vocab import fold, keyword_norm
 
 K = 10
@@ -192,6 +201,50 @@ def evaluate(papers: list[Paper], queries: list[Query], show_misses: int = 0,
     return result
 
 
+Written = tuple[str, str, list[str] | None]  # kind, text, expected keys (None: refused)
+
+
+def written_queries(path: Path) -> list[Written]:
+    """The hand-written queries of a TOML file: ``[[query]]`` tables with ``kind``, ``text``
+    and ``expect`` (catalog keys or arXiv ids), or ``error = true``."""
+    with path.open("rb") as handle:
+        table = tomllib.load(handle)
+    return [(q["kind"], q["text"], None if q.get("error") else list(q["expect"]))
+            for q in table["query"]]
+
+
+def evaluate_written(papers: list[Paper], queries: list[Written],
+                     show_misses: int = 0) -> dict[str, tuple[int, float, float, float]]:
+    """Per kind and overall ("all"): (queries, hit@5, hit@10, recall@10). A refused query
+    counts as a hit (1, 1, 1) when it is marked ``error``, as a miss (0, 0, 0) otherwise."""
+    index = SearchIndex.build(papers)
+    position = {p.arxiv or p.key: i for i, p in enumerate(papers)}
+    per_kind: dict[str, list[tuple[float, float, float]]] = {}
+    misses = 0
+    for kind, text, expect in queries:
+        try:
+            ranked = [i for i, _s, _f in index.query(check_query(text), limit=K)]
+        except DeepphenError as error:
+            value = (1.0,) * 3 if expect is None else (0.0,) * 3
+            why = str(error)
+        else:
+            if expect is None:
+                value, why = (0.0,) * 3, "not refused"
+            else:
+                wanted = {position[key] for key in expect}
+                value = (float(bool(wanted.intersection(ranked[:5]))),
+                         float(bool(wanted.intersection(ranked))), recall(ranked, wanted))
+                why = "first: " + "; ".join(papers[i].title[:50] for i in ranked[:3])
+        per_kind.setdefault(kind, []).append(value)
+        if value[0] < 1 and misses < show_misses:
+            misses += 1
+            print(f"  miss {kind}: {text[:60]!r} hit@5 {value[0]:.0f} hit@10 {value[1]:.0f} "
+                  f"recall {value[2]:.2f} ({why})", file=sys.stderr)
+    per_kind["all"] = [v for values in per_kind.values() for v in values]
+    return {kind: (len(values), *(sum(v[j] for v in values) / len(values) for j in range(3)))
+            for kind, values in per_kind.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("catalog", type=Path)
@@ -200,8 +253,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", type=int, default=0)
     parser.add_argument("--no-acronyms", action="store_true",
                         help="search without the catalog's acronyms, as before it read them")
+    parser.add_argument("--written", type=Path, metavar="FILE",
+                        help="hand-written queries with their expected papers (TOML)")
     args = parser.parse_args(argv)
     papers = load_papers(args.catalog)
+    if args.written:
+        table = evaluate_written(papers, written_queries(args.written), args.show_misses)
+        print("| kind | queries | hit@5 | hit@10 | recall@10 |")
+        print("|---|---:|---:|---:|---:|")
+        for kind, (count, at5, at10, rec) in table.items():
+            print(f"| {kind} | {count} | {at5:.3f} | {at10:.3f} | {rec:.3f} |")
+        return 0
     queries = make_queries(papers, args.per_kind, random.Random(args.seed))
     result = evaluate(papers, queries, args.show_misses, acronyms=not args.no_acronyms)
     counts = {kind: sum(1 for q in queries if q[0] == kind) for kind in result}

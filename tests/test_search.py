@@ -15,6 +15,7 @@ from deepphen.catalog import paper_files
 from deepphen.errors import DeepphenError
 from deepphen.models import Paper
 from deepphen.search import NoMatch, SearchIndex, search, search_catalog
+from deepphen.search_query import MAX_QUERY
 from tests.helpers import make_catalog, more_papers
 
 GROKKING_TITLE = "Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets"
@@ -218,7 +219,8 @@ def test_only_the_exact_title_scores_one() -> None:
     assert all(h.score < 1 for h in hits[1:])
 
 
-@pytest.mark.parametrize("query", ["", "   ", "!!!", "?? -- ..", "\x00grok", "x" * 501])
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "?? -- ..", "\x00grok",
+                                   "x" * (MAX_QUERY + 1)])
 def test_empty_or_absurd_query_is_a_usage_error(papers: list[Paper], query: str) -> None:
     with pytest.raises(DeepphenError) as info:
         search(papers, query)

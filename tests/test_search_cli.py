@@ -14,6 +14,7 @@ import pytest
 from deepphen import launch
 from deepphen.cli.params import parse_args
 from deepphen.cli.search import PARAMS
+from deepphen.search_query import MAX_QUERY
 from tests.helpers import FIXTURES, make_catalog, more_papers
 
 GOLDEN = FIXTURES / "search"
@@ -86,7 +87,7 @@ def test_nothing_found_exits_1_with_a_hint(catalog: Path, run_cli: Callable[...,
 
 
 @pytest.mark.parametrize("args", [
-    ["search", ""], ["search", "?!"], ["search", "x" * 600], ["search"],
+    ["search", ""], ["search", "?!"], ["search", "x" * (MAX_QUERY + 1)], ["search"],
     ["search", "grokking", "--format", "xml"], ["search", "--section", "nowhere"],
     ["search", "grokking", "--limit", "0"], ["search", "--since", "last week"],
 ])

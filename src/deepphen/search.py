@@ -11,16 +11,23 @@ How a query is scored (every score is in 0..1, best first):
    prefix of a longer word ("colla" -> "collapse"), and, when it is not a word of the catalog
    at all, by edit similarity with rapidfuzz ("grokin" -> "grokking", "tiket" -> "ticket").
    A fuzzy or prefix match counts for less than an exact one. Compounds match however they
-   are written ("pretraining", "pre-training", "pre training": ``COMPOUND``).
+   are written ("pretraining", "pre-training", "pre training": ``COMPOUND``), a word's other
+   forms and spellings a little less than itself (``vocab.stem``: "collapsing" -> "collapse",
+   "generalisation" -> "generalization": ``FORM``, ``VARIANT``).
 3. Where a word matches counts too: title, key words and author surnames weigh most, then
-   other name parts, the venue, and the digest least. So a key-word or title match outranks a
-   digest mention. Words are weighted by rarity (idf), so "the" hardly counts.
+   other name parts, the venue and year ("Arora 2019"), and the digest least. So a key-word
+   or title match outranks a digest mention. Words are weighted by rarity (idf), and function
+   words ("why does ... happen", "et al.": ``deepphen.search_query``) weigh little beside
+   others, except in a paper that holds the whole query as a phrase.
 4. The score mixes: the idf-weighted mean of each word's best field match (65%), how well the
    whole query matches as a phrase (20%: the exact title or a key word, else a phrase inside
    them), and how broadly each word matches across fields (15%: title and key words both is
-   best). Ties go to the newer paper.
+   best). Ties go to the newer paper. The exact title scores 1, a title's head (before a
+   colon) asked for next ("deep double descent": ``TITLE_HEAD``). A long query (an
+   abstract) needs a smaller share of its words matched.
 
-An arXiv id or arxiv.org URL (or any link of a paper) finds that paper alone.
+An arXiv id ("arXiv 2201.02177" too) or arxiv.org URL (or any link of a paper) finds that
+paper alone.
 
 Acronyms the catalog defines (``deepphen.acronyms``: NTK, LTH) also match their phrase in
 titles, key words and digests, and a phrase spelt out its acronym, a little less than the word
@@ -44,31 +51,37 @@ from typing import Any, NamedTuple
 
 from deepphen import acronyms, ids
 from deepphen.cache import source_digest
-from deepphen.errors import DeepphenError, InvalidId, NotFound, NothingFound
+from deepphen.errors import NotFound, NothingFound
 from deepphen.models import Paper
 from deepphen.order import newest_key
 from deepphen.search_fields import FIELDS, UNIT, FieldWords
-from deepphen.vocab import FOLD_RULES, search_tokens, singular  # singular: as key words
-
-MAX_QUERY = 500
+from deepphen.search_query import check_query, content, link_key, query_words, short
+from deepphen.vocab import FOLD_RULES, american, stem
 
 # The cached index is valid only for this code and this way of folding words.
-INDEX_VERSION = (10, acronyms.VERSION, FOLD_RULES,
+INDEX_VERSION = (11, acronyms.VERSION, FOLD_RULES,
                  source_digest("search.py", "search_fields.py", "vocab.py", "texmath.py"))
 
 # The weights of the index's fields: a title or key-word match outranks a digest mention.
-WEIGHTS = (1.0, 1.0, 1.0, 0.7, 0.6, 0.5)
+WEIGHTS = (1.0, 1.0, 1.0, 0.7, 0.6, 0.5, 0.5)
 # How the index fields are reported to users.
 REPORTED = {"title": "title", "keywords": "keywords", "surname": "authors", "names": "authors",
-            "venue": "venue", "digest": "digest"}
+            "venue": "venue", "digest": "digest", "year": "year"}
 EXACT, PREFIX = 1.0, 0.85
-NEAR_EXACT = 0.99  # the best score of anything but the exact title or id
+NEAR_EXACT = 0.99  # the best score of anything but the exact title, its head or an id
+TITLE_HEAD = 0.995  # a title's head asked for ("deep double descent", "the lottery ticket ...")
 ACRONYM = 0.9  # an acronym matching its phrase, or a phrase its acronym
 COMPOUND = 0.95  # "pretraining" matching "pre-training" (or "pre training"), and back
+VARIANT = 0.99  # another spelling of the word: "generalisation" for "generalization"
+FORM = 0.9  # another form of the word (vocab.stem): "collapsing" for "collapse"
+FUNCTION = 0.15  # a function word's weight beside other words: "why", "the", "et al"
 MAX_SPELT = 8  # query phrases with a compound spelt otherwise: each is compared with each hit
 ACRONYM_FIELDS = (0, 1, 5)  # title, key words, digest: where text spells phrases out
 MAX_PREFIX_TERMS = 40
+MIN_FORM = 3  # shorter words have no other forms to look for ("sam" is no "same")
+PHRASE_HELD = 0.6  # _phrase: the query inside the title or a key word
 MIN_BASE = 0.25  # below this idf-weighted match a paper is not a hit
+FEW_WORDS = 8  # queries of more words (an abstract) need less of each: MIN_BASE * 8 / words
 BROAD = 2.0  # a word found in title and key words (weights 1 + 1) is fully "broad"
 
 
@@ -90,7 +103,7 @@ def no_match(query: str | None, filtered: bool, hint: str | None = None) -> NoMa
     (search, export, stats): ``no paper matches "xyz" with these filters``."""
     if query is None:
         return NoMatch("no paper matches these filters", hint=hint or "loosen or drop a filter")
-    return NoMatch(f'no paper matches "{_short(query.strip())}"'
+    return NoMatch(f'no paper matches "{short(query.strip())}"'
                    + (" with these filters" if filtered else ""),
                    hint=hint or ("loosen or drop a filter, or try other words" if filtered
                                  else "try fewer or other words"))
@@ -105,7 +118,7 @@ def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
     from deepphen.hints import keyword_hint, suggestions  # only a search that found nothing
 
     keywords = list(keywords)
-    wanted = _link_key(query.strip()) if query is not None else None
+    wanted = link_key(query.strip()) if query is not None else None
     if wanted and ids.is_arxiv_id(wanted) and not any(
             ids.archive_id(wanted) in ids.paper_ids(p.arxiv, (link.url for link in p.links))
             for p in papers):  # search finds a paper by any arXiv link (matched: links)
@@ -116,39 +129,6 @@ def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
         closest = suggestions(papers, query)
         hint = ("closest: " + "; ".join(closest)) if closest else None
     return no_match(query, filtered, hint)
-
-
-def check_query(query: str) -> str:
-    """The query stripped, or DeepphenError (exit 2) when it is empty or absurd."""
-    text = query.strip()
-    if not text:
-        raise DeepphenError("empty search query", hint="give some words, an author or an arXiv id")
-    if len(text) > MAX_QUERY:
-        raise DeepphenError(f"search query too long ({len(text)} characters)",
-                            hint=f"use at most {MAX_QUERY}")
-    if "\x00" in text or not (_link_key(text) or search_tokens(text)[0]):
-        raise DeepphenError(f"search query {_short(text)!r} has no words to look for",
-                            hint="use letters or digits, e.g. 'grokking' or 'Power'")
-    return text
-
-
-def _short(text: str, size: int = 40) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
-def _words(text: str) -> list[str]:
-    return [singular(w) for w in search_tokens(text)[0]]
-
-
-def _link_key(text: str) -> str | None:
-    """The arXiv id named by ``text`` (id, ``arXiv:`` id or arxiv URL), else a bare URL."""
-    try:
-        return ids.parse_arxiv_id(text).id
-    except InvalidId:
-        pass
-    if "://" in text and " " not in text:
-        return text.rstrip("/").lower()
-    return None
 
 
 class SearchIndex:
@@ -169,6 +149,8 @@ class SearchIndex:
         self.papers = [array("I", raw) for raw in data["papers"]]
         self.order = array("I", data["order"])
         self._links: dict[str, int] | None = None
+        self._stems: list[str] | None = None
+        self._heads: list[str] | None = None
         self.acronyms = acronyms.Acronyms.from_data(data.get("acronyms"))
 
     @staticmethod
@@ -178,7 +160,9 @@ class SearchIndex:
         if not (isinstance(data, dict) and data.get("size") == size
                 and type(data.get("terms")) is str and type(data.get("links")) is bytes
                 and type(data.get("order")) is bytes and len(data["order"]) == 4 * size
-                and type(data.get("acronyms")) is dict):
+                and type(data.get("acronyms")) is dict and type(data.get("stems")) is str
+                and type(data.get("heads")) is str
+                and data["heads"].count("\n") == max(0, size - 1)):
             return False
         phrases, starts, papers = data.get("phrases"), data.get("starts"), data.get("papers")
         if not (type(phrases) is list and len(phrases) == size
@@ -205,18 +189,21 @@ class SearchIndex:
         postings: list[dict[str, list[int]]] = [{} for _ in FIELDS]
         links: dict[str, int] = {}
         reader = FieldWords()
-        phrases = []
+        phrases, heads = [], []
         for i, paper in enumerate(papers):
-            texts, phrase = reader.paper(paper)
+            texts, phrase, head = reader.paper(paper)
+            heads.append(head)
             for field_postings, words in zip(postings, texts, strict=True):
                 for word in words:
                     field_postings.setdefault(word, []).append(i)
-            for key in [_link_key(link.url) or link.url for link in paper.links] + (
+            for key in [link_key(link.url) or link.url for link in paper.links] + (
                     [paper.arxiv] if paper.arxiv else []):
                 links.setdefault(key, i)
                 links.setdefault(ids.archive_id(key), i)  # math.GT/0309136 is math/0309136
             phrases.append(phrase)  # title, then key words, for phrase matching
         terms = sorted({w for fp in postings for w in fp})
+        # Each term after its stem, sorted: a word's other forms are one bisect away.
+        stems = sorted(f"{stem(term)}\t{term}" for term in terms)
         starts, flat = [], []
         for field_postings in postings:
             offsets, positions = array("I", [0]), array("I")
@@ -236,6 +223,8 @@ class SearchIndex:
             "papers": flat,
             "phrases": phrases,
             "order": order.tobytes(),
+            "stems": "\n".join(stems),
+            "heads": "\n".join(heads),
             "links": pickle.dumps(links),  # decoded only for id and URL queries
             "acronyms": acronyms.derive(papers).to_data(),
         })
@@ -259,6 +248,20 @@ class SearchIndex:
             self._links = safe_loads(self.data["links"])
         return self._links.get(key)
 
+    def _forms(self, word: str) -> list[tuple[str, float]]:
+        """The catalog's other forms and spellings of ``word`` (same ``vocab.stem``)."""
+        if self._stems is None:
+            self._stems = self.data["stems"].split("\n") if self.data["stems"] else []
+        key = stem(word) + "\t"
+        out = []
+        for line in self._stems[bisect_left(self._stems, key):]:
+            if not line.startswith(key):
+                break
+            term = line[len(key):]
+            if term != word:
+                out.append((term, VARIANT if american(term) == american(word) else FORM))
+        return out
+
     def _expand(self, word: str) -> list[tuple[str, float]]:
         """Catalog words that ``word`` stands for, with a match quality in 0..1."""
         found: list[tuple[str, float]] = []
@@ -271,6 +274,7 @@ class SearchIndex:
                     break
                 if term != word:
                     found.append((term, PREFIX))
+        forms = self._forms(word) if len(word) > MIN_FORM else []
         if not found and len(word) >= 4:
             # Only a word the catalog does not contain pays for rapidfuzz (and its import).
             from rapidfuzz import fuzz, process
@@ -280,29 +284,38 @@ class SearchIndex:
                 word, self.terms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
             ):
                 found.append((term, 0.9 * (similarity / 100) ** 2))
+            if found:  # a typo's forms rank below its corrections: "overfiting" is
+                top = 0.95 * found[0][1]  # "overfitting" before "overfit"
+                forms = [(term, min(quality, top)) for term, quality in forms]
+        found += forms
         return found
 
     def query(self, text: str, allowed: set[int] | None = None,
               limit: int | None = None) -> list[tuple[int, float, tuple[str, ...]]]:
         """Rank papers for a checked query: (position, score, matched fields), best first."""
-        key = _link_key(text)
+        key = link_key(text)
         if key is not None:
             position = self.link(key)
             position = self.link(ids.archive_id(key)) if position is None else position
             if position is None or (allowed is not None and position not in allowed):
                 return []
             return [(position, 1.0, ("arxiv",) if ids.is_arxiv_id(key) else ("links",))]
-        words = _words(text)
+        words, distinct, light = query_words(text)
         read_as = self.acronyms.readings(text, words)
-        total_idf = 0.0
+        total_idf = total_full = 0.0
         base: dict[int, float] = {}
+        # base and breadth with function words weighed as the others
+        full: dict[int, float] = {}
+        full_breadth: dict[int, float] = {}
         breadth: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
         corrected: dict[str, str] = {}  # misspelt word -> its best fuzzy match, for phrases
         compounds, spelt = self._compounds(words)
-        for word in dict.fromkeys(words):
+        for word in distinct:
             terms = self._expand(word)
-            corrected[word] = word if not terms or terms[0][1] >= PREFIX else terms[0][0]
+            best = max(terms, key=lambda t: t[1], default=(word, EXACT))
+            # A misspelt word or another form reads as the catalog's word in phrases.
+            corrected[word] = word if best[1] in (EXACT, PREFIX) else best[0]
             extra = [(field, papers, ACRONYM) for p in read_as.get(word, ())
                      for field, papers in self._phrase_postings(p)]
             for spelling in compounds.get(word, ()):
@@ -314,28 +327,50 @@ class SearchIndex:
                 extra += [(field, papers, COMPOUND)  # a phrase, not words in a digest
                           for field, papers in self._phrase_postings(spelling) if field < 2]
             best, fields_of = self._match_word(terms, allowed, extra)
-            idf = math.log(1 + self.size / max(1, len(best)))
+            whole = math.log(1 + self.size / max(1, len(best)))
+            idf = whole * (FUNCTION if word in light else 1)
             total_idf += idf
+            total_full += whole
             for i, (value, summed) in best.items():
                 base[i] = base.get(i, 0.0) + idf * value
-                breadth[i] = breadth.get(i, 0.0) + idf * min(1.0, summed / BROAD)
+                full[i] = full.get(i, 0.0) + whole * value
+                broad = min(1.0, summed / BROAD)
+                breadth[i] = breadth.get(i, 0.0) + idf * broad
+                full_breadth[i] = full_breadth.get(i, 0.0) + whole * broad
                 matched.setdefault(i, set()).update(fields_of[i])
         if not total_idf:
             return []
-        phrase = " ".join(corrected[w] for w in words)
+        phrase = " ".join(corrected.get(w, w) for w in words)
         variants = self.acronyms.variants(phrase) + spelt
+        topic = content(phrase)  # "what is the lottery ticket hypothesis": its phrase too
+        if self._heads is None:
+            self._heads = self.data["heads"].split("\n")
+        floor = MIN_BASE * min(1.0, FEW_WORDS / max(1, len(distinct) - len(light)))
         hits = []
         for i, value in base.items():
-            value /= total_idf
-            if value < MIN_BASE:
+            value, broad, own = value / total_idf, breadth[i] / total_idf, None
+            if light and full[i] / total_full >= floor:
+                # Function words count as the others in a paper holding the query as a
+                # phrase: "on the theory of" is that title's, not any theory paper's.
+                own = self._phrase(i, phrase)
+                if own >= PHRASE_HELD:
+                    value, broad = full[i] / total_full, full_breadth[i] / total_full
+            if value < floor:
                 continue
             phrased = max((ACRONYM * self._phrase(i, v) for v in variants), default=0.0)
-            score = (0.65 * value + 0.2 * max(self._phrase(i, phrase), phrased)
-                     + 0.15 * breadth[i] / total_idf)
+            own = self._phrase(i, phrase) if own is None else own
+            if topic != phrase and own < 1:
+                own = max(own, self._phrase(i, topic))
+            score = 0.65 * value + 0.2 * max(own, phrased) + 0.15 * broad
             # 1 is the exact title's alone (and an id's): a key word matched exactly with
             # every word in the title also sums to 1, and tied with the title asked for.
-            score = 1.0 if phrase == self._phrase_parts(i)[0] else min(score, NEAR_EXACT)
-            fields = tuple(f for f in ("title", "keywords", "authors", "venue", "digest")
+            # Next the title's head ("Deep Double Descent: ..."), which names the paper.
+            if phrase == self._phrase_parts(i)[0]:
+                score = 1.0
+            else:
+                score = TITLE_HEAD if topic and topic == self._heads[i] else min(
+                    score, NEAR_EXACT)
+            fields = tuple(f for f in ("title", "keywords", "authors", "venue", "year", "digest")
                            if f in matched[i])
             hits.append((i, round(score, 4), fields))
         hits.sort(key=lambda h: (-h[1], self.order[h[0]]))

@@ -8,14 +8,18 @@ or "ℓ1", with ``deepphen search`` as on the page. Its phrase is the title as w
 
 from __future__ import annotations
 
+import re
 from itertools import chain
 
 from deepphen.models import Paper
+from deepphen.search_query import content
 from deepphen.vocab import search_tokens, singular
 
 # Fields of the index, in the order of search's postings and weights.
-FIELDS = ("title", "keywords", "surname", "names", "venue", "digest")
+FIELDS = ("title", "keywords", "surname", "names", "venue", "digest", "year")
 UNIT = "\x1f"  # separates a paper's stored phrases; no word holds it
+# Where a title's short name ends: "Deep Double Descent: Where Bigger Models ...".
+_HEAD_END = re.compile(r":|\s[-\u2013\u2014]{1,2}\s")
 
 
 class FieldWords:
@@ -48,9 +52,10 @@ class FieldWords:
             words = self._repeated[text] = self.words(text)
         return words
 
-    def paper(self, paper: Paper) -> tuple[tuple[set[str], ...], str]:
-        """The words of each of ``FIELDS`` in a paper, and its phrases: the title's words,
-        then each key word's, joined by ``UNIT``."""
+    def paper(self, paper: Paper) -> tuple[tuple[set[str], ...], str, str]:
+        """The words of each of ``FIELDS`` in a paper, its phrases (the title's words, then
+        each key word's, joined by ``UNIT``) and its title's head: the words before a colon
+        or a dash, else the whole title's, without leading function words."""
         surnames: set[str] = set()
         names: set[str] = set()
         for author in paper.authors:
@@ -70,5 +75,8 @@ class FieldWords:
             surnames, names - surnames,
             set(chain(*self._recurring(paper.venue or ""))),
             set(chain(*self.words(paper.digest or ""))),
+            {str(paper.year)} if paper.year else set(),  # "Arora 2019": author and year
         )
-        return fields, UNIT.join(" ".join(words) for words, _ in (title, *keywords))
+        head = _HEAD_END.split(paper.title, maxsplit=1)[0]
+        return (fields, UNIT.join(" ".join(words) for words, _ in (title, *keywords)),
+                content(" ".join(self.words(head)[0])))

@@ -312,3 +312,50 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.counts)
+
+
+# Words that carry no topic: a query's "why does ... happen", "et al." weigh little in search
+# (deepphen.search), unless the query has no other word.
+FUNCTION_WORDS = frozenset(re.findall(r"\S+", """
+a an the of in on for to and or nor with by from as at is are be been being was were it its
+this that these those we our us they their them which who whom whose what when where while
+why how than then there here has have had do does did can could may might must shall should
+will would into onto about via per also each such both either any all some no not only so
+very just i you he she his her your my me et al vs versus paper papers
+"""))
+# British spellings and the American ones (the list's and arXiv's usual): endings, longest
+# first. "ise" is safe here: a stem only compares words, so "noise" -> "noiz" meets nothing.
+_AMERICAN = (("isations", "ization", 2), ("isation", "ization", 2), ("ising", "izing", 2),
+             ("ised", "ized", 2), ("iser", "izer", 2), ("ise", "ize", 2),
+             ("ysing", "yzing", 2), ("ysed", "yzed", 2), ("yse", "yze", 2),
+             ("ours", "or", 3), ("our", "or", 3),  # behaviour, colour; never four or hour
+             ("ellings", "eling", 2), ("elling", "eling", 2), ("elled", "eled", 2),
+             ("tre", "ter", 2))
+# Inflections cut off to compare a word's forms (collapse, collapsed, collapsing), first
+# match only, leaving at least MIN_STEM letters; no "-er": "transformer" is no "transform".
+_INFLECTIONS = ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "e")
+MIN_STEM = 4
+
+
+def american(word: str) -> str:
+    """A folded word in American spelling ("generalisation" -> "generalization",
+    "behaviour" -> "behavior", "modelling" -> "modeling"); other words as they are."""
+    for british, us, root in _AMERICAN:
+        if word.endswith(british) and len(word) - len(british) >= root:
+            return word[: -len(british)] + us
+    return word
+
+
+def stem(word: str) -> str:
+    """What a folded, singular word's inflections and spellings share: American spelling,
+    then one inflection cut and a doubled last letter undone ("memorising", "memorized",
+    "memorization" -> "memoriz"; "grokked", "grokking" -> "grok"). Words that share a stem
+    are forms of one another for search; it is a key, never shown."""
+    word = american(word)
+    for ending in _INFLECTIONS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            word = word[: -len(ending)]
+            break
+    if len(word) >= MIN_STEM and word[-1] == word[-2] and word[-1] not in "aeiousl":
+        word = word[:-1]  # grokk -> grok, stopp -> stop; "class", "modell" keep theirs
+    return word
