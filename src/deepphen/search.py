@@ -149,7 +149,6 @@ class SearchIndex:
         self.papers = [array("I", raw) for raw in data["papers"]]
         self.order = array("I", data["order"])
         self._links: dict[str, int] | None = None
-        self._stems: list[str] | None = None
         self._heads: list[str] | None = None
         self.acronyms = acronyms.Acronyms.from_data(data.get("acronyms"))
 
@@ -202,8 +201,10 @@ class SearchIndex:
                 links.setdefault(ids.archive_id(key), i)  # math.GT/0309136 is math/0309136
             phrases.append(phrase)  # title, then key words, for phrase matching
         terms = sorted({w for fp in postings for w in fp})
-        # Each term after its stem, sorted: a word's other forms are one bisect away.
-        stems = sorted(f"{stem(term)}\t{term}" for term in terms)
+        # Each term after its stem, "stem<TAB>term" ("stem<TAB>" for a term that is its own
+        # stem), sorted: a word's other forms are one find away.
+        stems = sorted(f"{key}\t{'' if key == term else term}"
+                       for term, key in zip(terms, map(stem, terms), strict=True))
         starts, flat = [], []
         for field_postings in postings:
             offsets, positions = array("I", [0]), array("I")
@@ -223,7 +224,7 @@ class SearchIndex:
             "papers": flat,
             "phrases": phrases,
             "order": order.tobytes(),
-            "stems": "\n".join(stems),
+            "stems": "".join(f"\n{line}" for line in stems) + "\n",
             "heads": "\n".join(heads),
             "links": pickle.dumps(links),  # decoded only for id and URL queries
             "acronyms": acronyms.derive(papers).to_data(),
@@ -236,6 +237,11 @@ class SearchIndex:
     def _posting(self, field: int, term: int) -> array:
         starts = self.starts[field]
         return self.papers[field][starts[term]:starts[term + 1]]
+
+    def _head(self, i: int) -> str:
+        if self._heads is None:  # only for a query that a title holds as a phrase
+            self._heads = self.data["heads"].split("\n")
+        return self._heads[i]
 
     def _phrase_parts(self, i: int) -> list[str]:
         return self.data["phrases"][i].split(UNIT)
@@ -250,16 +256,15 @@ class SearchIndex:
 
     def _forms(self, word: str) -> list[tuple[str, float]]:
         """The catalog's other forms and spellings of ``word`` (same ``vocab.stem``)."""
-        if self._stems is None:
-            self._stems = self.data["stems"].split("\n") if self.data["stems"] else []
-        key = stem(word) + "\t"
+        stems, key = self.data["stems"], f"\n{stem(word)}\t"
         out = []
-        for line in self._stems[bisect_left(self._stems, key):]:
-            if not line.startswith(key):
-                break
-            term = line[len(key):]
+        at = stems.find(key)
+        while at >= 0 and stems.startswith(key, at):  # sorted: a stem's lines run together
+            end = stems.find("\n", at + 1) % (len(stems) + 1)  # -1: the text's end
+            term = stems[at + len(key):end] or key[1:-1]
             if term != word:
                 out.append((term, VARIANT if american(term) == american(word) else FORM))
+            at = end
         return out
 
     def _expand(self, word: str) -> list[tuple[str, float]]:
@@ -304,9 +309,9 @@ class SearchIndex:
         read_as = self.acronyms.readings(text, words)
         total_idf = total_full = 0.0
         base: dict[int, float] = {}
-        # base and breadth with function words weighed as the others
-        full: dict[int, float] = {}
-        full_breadth: dict[int, float] = {}
+        # What function words add to base and breadth at their whole weight
+        lit: dict[int, float] = {}
+        lit_breadth: dict[int, float] = {}
         breadth: dict[int, float] = {}
         matched: dict[int, set[str]] = {}
         corrected: dict[str, str] = {}  # misspelt word -> its best fuzzy match, for phrases
@@ -333,28 +338,29 @@ class SearchIndex:
             total_full += whole
             for i, (value, summed) in best.items():
                 base[i] = base.get(i, 0.0) + idf * value
-                full[i] = full.get(i, 0.0) + whole * value
-                broad = min(1.0, summed / BROAD)
-                breadth[i] = breadth.get(i, 0.0) + idf * broad
-                full_breadth[i] = full_breadth.get(i, 0.0) + whole * broad
+                breadth[i] = breadth.get(i, 0.0) + idf * min(1.0, summed / BROAD)
                 matched.setdefault(i, set()).update(fields_of[i])
+            if word in light:
+                for i, (value, summed) in best.items():
+                    lit[i] = lit.get(i, 0.0) + (whole - idf) * value
+                    lit_breadth[i] = lit_breadth.get(i, 0.0) + (
+                        whole - idf) * min(1.0, summed / BROAD)
         if not total_idf:
             return []
         phrase = " ".join(corrected.get(w, w) for w in words)
         variants = self.acronyms.variants(phrase) + spelt
         topic = content(phrase)  # "what is the lottery ticket hypothesis": its phrase too
-        if self._heads is None:
-            self._heads = self.data["heads"].split("\n")
         floor = MIN_BASE * min(1.0, FEW_WORDS / max(1, len(distinct) - len(light)))
         hits = []
         for i, value in base.items():
             value, broad, own = value / total_idf, breadth[i] / total_idf, None
-            if light and full[i] / total_full >= floor:
+            if light and (base[i] + lit.get(i, 0.0)) / total_full >= floor:
                 # Function words count as the others in a paper holding the query as a
                 # phrase: "on the theory of" is that title's, not any theory paper's.
                 own = self._phrase(i, phrase)
                 if own >= PHRASE_HELD:
-                    value, broad = full[i] / total_full, full_breadth[i] / total_full
+                    value = (base[i] + lit.get(i, 0.0)) / total_full
+                    broad = (breadth[i] + lit_breadth.get(i, 0.0)) / total_full
             if value < floor:
                 continue
             phrased = max((ACRONYM * self._phrase(i, v) for v in variants), default=0.0)
@@ -368,7 +374,7 @@ class SearchIndex:
             if phrase == self._phrase_parts(i)[0]:
                 score = 1.0
             else:
-                score = TITLE_HEAD if topic and topic == self._heads[i] else min(
+                score = TITLE_HEAD if own >= 0.8 and topic == self._head(i) else min(
                     score, NEAR_EXACT)
             fields = tuple(f for f in ("title", "keywords", "authors", "venue", "year", "digest")
                            if f in matched[i])
