@@ -213,7 +213,7 @@ def test_json_schema_doc_lists_every_field_in_order() -> None:
     documented = re.findall(r"^\| `([a-z_]+)` \|", papers, flags=re.MULTILINE)
     assert tuple(documented) == json_export.PAPER_KEYS
     added = re.findall(r"^\| `([a-z_]+)` \|", search, flags=re.MULTILINE)
-    assert tuple(added) == ("score", "matched")  # what search adds (deepphen.search.hit_record)
+    assert tuple(added) == ("score", "matched")  # search adds (export.json.hit_record)
     from deepphen.stats import compute_stats
 
     counted = re.findall(r"^\| `([a-z_]+)` \|", stats, flags=re.MULTILINE)

@@ -496,11 +496,3 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
         raise nothing_matched(snap.papers(), text, keep is not None, keywords)
     return [Hit(snap.paper(i), score, fields) for i, score, fields in ranked]
 
-
-def hit_record(hit: Hit, section_headings: dict[str, str]) -> dict[str, Any]:
-    """A hit as JSON: the export's paper object (deepphen.export.json) plus ``score`` and
-    ``matched`` (the fields the query matched), so scripts read one shape of a paper."""
-    from deepphen.export.json import paper_record
-
-    return {**paper_record(hit.paper, section_headings), "score": hit.score,
-            "matched": list(hit.fields)}

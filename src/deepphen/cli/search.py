@@ -64,7 +64,7 @@ def search_command(
 
       deepphen search https://arxiv.org/abs/2201.02177
     """
-    from deepphen.search import NoMatch, hit_record, search_catalog
+    from deepphen.search import NoMatch, search_catalog
 
     if fmt not in OUTPUT_FORMATS:
         raise DeepphenError(f"unknown format {fmt!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
@@ -90,6 +90,7 @@ def search_command(
         raise
     if fmt == "json":
         from deepphen.catalog import section_headings
+        from deepphen.export.json import hit_record
 
         headings = ({sec.slug: sec.heading for sec in settings.sections} if settings
                     else section_headings(root))

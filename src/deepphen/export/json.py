@@ -120,3 +120,10 @@ def render(papers: list[Paper], settings: Settings) -> str:
     if not lines:
         return '{"papers": []}\n'
     return '{"papers": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def hit_record(hit: Any, section_headings: dict[str, str]) -> dict[str, Any]:
+    """A search hit (``deepphen.search.Hit``) as JSON: the paper object plus ``score`` and
+    ``matched`` (the fields the query matched), so scripts read one shape of a paper."""
+    return {**paper_record(hit.paper, section_headings), "score": hit.score,
+            "matched": list(hit.fields)}
