@@ -62,3 +62,21 @@ def test_search_recall_on_the_real_list(real_list: Path) -> None:
     assert result["all"] >= 0.95
     assert min(result.values()) >= 0.9
     assert result["acronym"] >= 0.9  # the catalog's acronyms (LTH, ICL) find their papers
+
+
+def test_written_queries_name_papers_of_the_real_list_and_keep_their_hits(
+        real_list: Path) -> None:
+    """bench/search_queries.toml: every expected key is a paper of the real list, and the
+    hand-written queries keep the hit rates docs/benchmarks.md records."""
+    from deepphen.importer import parse_list
+
+    evaluate = bench_module("eval_search")
+    papers = parse_list(real_list.read_text(encoding="utf-8"), source="README.md").papers
+    queries = evaluate.written_queries(BENCH / "search_queries.toml")
+    keys = {p.arxiv or p.key for p in papers}
+    assert len(queries) >= 80
+    assert all(set(expect) <= keys for _kind, _text, expect in queries if expect is not None)
+    result = evaluate.evaluate_written(papers, queries)
+    count, at5, at10, _recall = result["all"]
+    assert count == len(queries) and at5 >= 0.95 and at10 >= 0.97
+    assert result["empty"][1:] == (1.0, 1.0, 1.0)  # refused, not crashed or searched
