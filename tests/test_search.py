@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from deepphen.catalog import paper_files
 from deepphen.errors import DeepphenError
+from deepphen.hints import NoMatch
 from deepphen.models import Paper
-from deepphen.search import NoMatch, SearchIndex, search, search_catalog
+from deepphen.search import SearchIndex, search, search_catalog
 from deepphen.search_query import MAX_QUERY
 from tests.helpers import make_catalog, more_papers
 

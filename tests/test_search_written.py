@@ -162,3 +162,17 @@ def test_the_short_name_of_a_title_finds_that_paper_first(query: str) -> None:
     hits = search(papers, query)
     assert hits[0].paper.title.startswith("Deep Double Descent: Where")
     assert hits[0].score < 1  # the exact title alone scores 1
+
+
+@pytest.mark.parametrize(("query", "given"), [("S. Arora", "Sanjeev"), ("R. Arora", "Raman"),
+                                              ("Arora S", "Sanjeev")])
+def test_an_initial_stands_for_a_given_name(query: str, given: str) -> None:
+    papers = [
+        paper("Rectified Linear Units", year=2016, authors=("Raman Arora", "Amitabh Basu")),
+        paper("Exact Computation with a Wide Net", year=2019, authors=("Sanjeev Arora", "Ann Du")),
+        paper("Influence Functions", year=2022, authors=("Nikunj Saunshi", "Sanjeev Arora")),
+        paper("Ranking Losses", year=2024, authors=("Raman Arora", "Ben Cole")),
+    ]
+    hits = search(papers, query)
+    assert len(hits) == 4
+    assert {given} == {a.split()[0] for h in hits[:2] for a in h.paper.authors if "Arora" in a}

@@ -1,10 +1,14 @@
-"""What a "nothing matched" says next: the closest titles and key words of the catalog."""
+"""What a "nothing matched" says (``NoMatch``, worded alike by search, export and stats) and
+what it suggests next: the closest titles and key words of the catalog."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from deepphen import ids
+from deepphen.errors import NotFound, NothingFound
 from deepphen.models import Paper
+from deepphen.search_query import link_key, short
 from deepphen.vocab import search_tokens
 
 
@@ -45,3 +49,39 @@ def keyword_hint(papers: Iterable[Paper], wanted: Iterable[str]) -> str | None:
         notes.append(f"no paper has the key word {word!r}"
                      + (f" (closest: {closest})" if closest else ""))
     return ", ".join(notes) or None
+
+
+class NoMatch(NotFound, NothingFound):
+    """Nothing matched the query (exit 1, said plainly: not an error); the hint names the
+    closest titles or key words."""
+
+
+def no_match(query: str | None, filtered: bool, hint: str | None = None) -> NoMatch:
+    """The "nothing matched" of a query and/or filters, worded alike by every command
+    (search, export, stats): ``no paper matches "xyz" with these filters``."""
+    if query is None:
+        return NoMatch("no paper matches these filters", hint=hint or "loosen or drop a filter")
+    return NoMatch(f'no paper matches "{short(query.strip())}"'
+                   + (" with these filters" if filtered else ""),
+                   hint=hint or ("loosen or drop a filter, or try other words" if filtered
+                                 else "try fewer or other words"))
+
+
+def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
+                    keywords: Iterable[str] = ()) -> NoMatch:
+    """``no_match`` for a query and/or filters that selected none of ``papers`` (the whole
+    catalog), with the most useful hint: the ``--keyword`` values no paper has (and the
+    closest key words in use), else for a query alone the closest titles and key words
+    (with filters those may be the very papers the filters left out)."""
+    keywords = list(keywords)
+    wanted = link_key(query.strip()) if query is not None else None
+    if wanted and ids.is_arxiv_id(wanted) and not any(
+            ids.archive_id(wanted) in ids.paper_ids(p.arxiv, (link.url for link in p.links))
+            for p in papers):  # search finds a paper by any arXiv link (matched: links)
+        return NoMatch(f"no paper with arXiv id {wanted} in the catalog",
+                       hint=f"add it with 'deepphen add {wanted}'")
+    hint = keyword_hint(papers, keywords) if keywords else None
+    if hint is None and query is not None and not filtered:
+        closest = suggestions(papers, query)
+        hint = ("closest: " + "; ".join(closest)) if closest else None
+    return no_match(query, filtered, hint)

@@ -51,11 +51,11 @@ from typing import Any, NamedTuple
 
 from deepphen import acronyms, ids
 from deepphen.cache import source_digest
-from deepphen.errors import NotFound, NothingFound
+from deepphen.hints import nothing_matched
 from deepphen.models import Paper
 from deepphen.order import newest_key
 from deepphen.search_fields import FIELDS, UNIT, FieldWords
-from deepphen.search_query import check_query, content, link_key, query_words, short
+from deepphen.search_query import check_query, content, link_key, query_words
 from deepphen.vocab import FOLD_RULES, american, stem
 
 # The cached index is valid only for this code and this way of folding words.
@@ -77,6 +77,7 @@ FORM = 0.9  # another form of the word (vocab.stem): "collapsing" for "collapse"
 FUNCTION = 0.15  # a function word's weight beside other words: "why", "the", "et al"
 MAX_SPELT = 8  # query phrases with a compound spelt otherwise: each is compared with each hit
 ACRONYM_FIELDS = (0, 1, 5)  # title, key words, digest: where text spells phrases out
+NAMES = FIELDS.index("names")  # given names, which an initial stands for ("S. Arora")
 MAX_PREFIX_TERMS = 40
 MIN_FORM = 3  # shorter words have no other forms to look for ("sam" is no "same")
 PHRASE_HELD = 0.6  # _phrase: the query inside the title or a key word
@@ -91,44 +92,6 @@ class Hit(NamedTuple):
     paper: Paper
     score: float
     fields: tuple[str, ...] = ()
-
-
-class NoMatch(NotFound, NothingFound):
-    """Nothing matched the query (exit 1, said plainly: not an error); the hint names the
-    closest titles or key words."""
-
-
-def no_match(query: str | None, filtered: bool, hint: str | None = None) -> NoMatch:
-    """The "nothing matched" of a query and/or filters, worded alike by every command
-    (search, export, stats): ``no paper matches "xyz" with these filters``."""
-    if query is None:
-        return NoMatch("no paper matches these filters", hint=hint or "loosen or drop a filter")
-    return NoMatch(f'no paper matches "{short(query.strip())}"'
-                   + (" with these filters" if filtered else ""),
-                   hint=hint or ("loosen or drop a filter, or try other words" if filtered
-                                 else "try fewer or other words"))
-
-
-def nothing_matched(papers: Sequence[Paper], query: str | None, filtered: bool,
-                    keywords: Iterable[str] = ()) -> NoMatch:
-    """``no_match`` for a query and/or filters that selected none of ``papers`` (the whole
-    catalog), with the most useful hint: the ``--keyword`` values no paper has (and the
-    closest key words in use), else for a query alone the closest titles and key words
-    (with filters those may be the very papers the filters left out)."""
-    from deepphen.hints import keyword_hint, suggestions  # only a search that found nothing
-
-    keywords = list(keywords)
-    wanted = link_key(query.strip()) if query is not None else None
-    if wanted and ids.is_arxiv_id(wanted) and not any(
-            ids.archive_id(wanted) in ids.paper_ids(p.arxiv, (link.url for link in p.links))
-            for p in papers):  # search finds a paper by any arXiv link (matched: links)
-        return NoMatch(f"no paper with arXiv id {wanted} in the catalog",
-                       hint=f"add it with 'deepphen add {wanted}'")
-    hint = keyword_hint(papers, keywords) if keywords else None
-    if hint is None and query is not None and not filtered:
-        closest = suggestions(papers, query)
-        hint = ("closest: " + "; ".join(closest)) if closest else None
-    return no_match(query, filtered, hint)
 
 
 class SearchIndex:
@@ -238,6 +201,11 @@ class SearchIndex:
         starts = self.starts[field]
         return self.papers[field][starts[term]:starts[term + 1]]
 
+    def _initial(self, letter: str) -> set[int]:
+        """The papers with a given name that ``letter`` is the initial of."""
+        start, end = (bisect_left(self.terms, c) for c in (letter, chr(ord(letter) + 1)))
+        return {i for term in range(start, end) for i in self._posting(NAMES, term)}
+
     def _head(self, i: int) -> str:
         if self._heads is None:  # only for a query that a title holds as a phrase
             self._heads = self.data["heads"].split("\n")
@@ -323,6 +291,8 @@ class SearchIndex:
             corrected[word] = word if best[1] in (EXACT, PREFIX) else best[0]
             extra = [(field, papers, ACRONYM) for p in read_as.get(word, ())
                      for field, papers in self._phrase_postings(p)]
+            if len(word) == 1 and word.isascii() and word.isalpha():
+                extra.append((NAMES, self._initial(word), EXACT))
             for spelling in compounds.get(word, ()):
                 if " " not in spelling:
                     terms.append((spelling, COMPOUND))

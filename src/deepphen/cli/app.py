@@ -271,11 +271,12 @@ def select_papers(catalog: Path | None, query: str | None, filters: FilterOption
         if not filters:
             return Selection(cat.settings, [], NothingFound(
                 "the catalog has no papers", hint="add some with 'deepphen add'"))
-        from deepphen.search import nothing_matched
+        from deepphen.hints import nothing_matched
 
         return Selection(cat.settings, [], nothing_matched(cat.papers, None, True,
                                                            filters.keyword or ()))
-    from deepphen.search import NoMatch, search_catalog
+    from deepphen.hints import NoMatch
+    from deepphen.search import search_catalog
 
     # search's own: the whole catalog's index (built on the filtered papers alone, a word
     # the catalog has but they lack was read as a typo of another, "compositional" as

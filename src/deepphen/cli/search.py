@@ -64,7 +64,8 @@ def search_command(
 
       deepphen search https://arxiv.org/abs/2201.02177
     """
-    from deepphen.search import NoMatch, search_catalog
+    from deepphen.hints import NoMatch
+    from deepphen.search import search_catalog
 
     if fmt not in OUTPUT_FORMATS:
         raise DeepphenError(f"unknown format {fmt!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
