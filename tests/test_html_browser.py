@@ -109,7 +109,10 @@ def test_full_list_on_load(opened: chromium.Browser, shipped) -> None:
                                    # acronyms the catalog defines, both ways
                                    "LTH", "ICL", "NTK", "neural tangent kernel", "node",
                                    # compounds, however they are written
-                                   "pretraining", "over parameterized", "incontext learning"])
+                                   "pretraining", "over parameterized", "incontext learning",
+                                   # other forms, British spellings, a year, "arXiv ID"
+                                   "collapsing", "generalisation", "Arora 2019",
+                                   "arXiv 2201.02177"])
 def test_query_matches_deepphen_search(opened: chromium.Browser, shipped, query: str) -> None:
     type_query(opened, query)
     expected = {hit.paper.key for hit in search(shipped[1], query)}

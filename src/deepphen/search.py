@@ -60,7 +60,8 @@ from deepphen.vocab import FOLD_RULES, american, stem
 
 # The cached index is valid only for this code and this way of folding words.
 INDEX_VERSION = (11, acronyms.VERSION, FOLD_RULES,
-                 source_digest("search.py", "search_fields.py", "vocab.py", "texmath.py"))
+                 source_digest("search.py", "search_fields.py", "search_query.py", "vocab.py",
+                               "texmath.py"))
 
 # The weights of the index's fields: a title or key-word match outranks a digest mention.
 WEIGHTS = (1.0, 1.0, 1.0, 0.7, 0.6, 0.5, 0.5)
@@ -286,9 +287,9 @@ class SearchIndex:
         compounds, spelt = self._compounds(words)
         for word in distinct:
             terms = self._expand(word)
-            best = max(terms, key=lambda t: t[1], default=(word, EXACT))
+            top = max(terms, key=lambda t: t[1], default=(word, EXACT))
             # A misspelt word or another form reads as the catalog's word in phrases.
-            corrected[word] = word if best[1] in (EXACT, PREFIX) else best[0]
+            corrected[word] = word if top[1] in (EXACT, PREFIX) else top[0]
             extra = [(field, papers, ACRONYM) for p in read_as.get(word, ())
                      for field, papers in self._phrase_postings(p)]
             if len(word) == 1 and word.isascii() and word.isalpha():
@@ -465,4 +466,3 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
     if not ranked:
         raise nothing_matched(snap.papers(), text, keep is not None, keywords)
     return [Hit(snap.paper(i), score, fields) for i, score, fields in ranked]
-

@@ -141,7 +141,7 @@
 
   // --- the search index: deepphen.search's word matching and scoring, without digests --
   // Fields: title, key words, author surnames, other name parts, venue.
-  const WEIGHTS = [1.0, 1.0, 1.0, 0.7, 0.6];
+  const WEIGHTS = [1.0, 1.0, 1.0, 0.7, 0.6, 0.5];  // the last: the year ("Arora 2019")
   const EXACT = 1.0, PREFIX = 0.85, MAX_PREFIX_TERMS = 40, MIN_BASE = 0.25;
   let index = null;
   const buildIndex = () => {
@@ -174,10 +174,11 @@
           ...(asWritten === shown ? [] : both(searchWords(asWritten)))]),
         new Set(r[KEYWORDS].flatMap((k) => both(wordsOf(data.keywords[k])))),
         surnames, names, new Set(both(wordsOf(r[VENUE]))),
+        new Set(r[YEAR] ? [String(r[YEAR])] : []),
       ];
       fields.forEach((set, f) => set.forEach((term) => {
         let p = postings.get(term);
-        if (!p) postings.set(term, (p = [[], [], [], [], []]));
+        if (!p) postings.set(term, (p = WEIGHTS.map(() => [])));
         p[f].push(i);
       }));
       for (const id of r[IDS]) if (!ids.has(id.toLowerCase())) ids.set(id.toLowerCase(), i);
@@ -310,6 +311,44 @@
     }
     return (200 * lcsRow[n]) / (a.length + b.length);
   };
+  // deepphen.vocab's american and stem: a word's other forms and British spellings match it
+  // a little less than itself (deepphen.search's VARIANT and FORM).
+  const AMERICAN = [["isations", "ization", 2], ["isation", "ization", 2], ["ising", "izing", 2],
+    ["ised", "ized", 2], ["iser", "izer", 2], ["ise", "ize", 2], ["ysing", "yzing", 2],
+    ["ysed", "yzed", 2], ["yse", "yze", 2], ["ours", "or", 3], ["our", "or", 3],
+    ["ellings", "eling", 2], ["elling", "eling", 2], ["elled", "eled", 2], ["tre", "ter", 2]];
+  const INFLECTIONS = ["ations", "ation", "ions", "ion", "ings", "ing", "ed", "e"];
+  const VARIANT = 0.99, FORM = 0.9, MIN_STEM = 4;
+  const american = (w) => {
+    for (const [british, us, root] of AMERICAN) {
+      if (w.endsWith(british) && w.length - british.length >= root) {
+        return w.slice(0, -british.length) + us;
+      }
+    }
+    return w;
+  };
+  const stem = (word) => {
+    let w = american(word);
+    const ending = INFLECTIONS.find((e) => w.endsWith(e) && w.length - e.length >= MIN_STEM);
+    if (ending) w = w.slice(0, -ending.length);
+    const last = w[w.length - 1];
+    if (w.length >= MIN_STEM && last === w[w.length - 2] && !"aeiousl".includes(last)) {
+      w = w.slice(0, -1);
+    }
+    return w;
+  };
+  const formsOf = (ix, word) => {
+    if (!ix.stems) {
+      ix.stems = new Map();
+      for (const t of ix.terms) {
+        const k = stem(t);
+        if (!ix.stems.has(k)) ix.stems.set(k, []);
+        ix.stems.get(k).push(t);
+      }
+    }
+    return (ix.stems.get(stem(word)) || []).filter((t) => t !== word)
+      .map((t) => [t, american(t) === american(word) ? VARIANT : FORM]);
+  };
   const expand = (word) => {
     const ix = buildIndex();
     let found = ix.expanded.get(word);
@@ -325,6 +364,7 @@
         if (term !== word) found.push([term, PREFIX]);
       }
     }
+    let forms = w.length > 3 ? formsOf(ix, word) : [];
     if (!found.length && w.length >= 4) {
       const scored = [];
       terms.forEach((term, i) => {
@@ -336,13 +376,18 @@
       });
       scored.sort((x, y) => y[0] - x[0] || x[1] - y[1]);
       for (const [score, , term] of scored.slice(0, 8)) found.push([term, 0.9 * (score / 100) ** 2]);
+      if (found.length) {  // a typo's forms rank below its corrections
+        const top = 0.95 * found[0][1];
+        forms = forms.map(([t, q]) => [t, Math.min(q, top)]);
+      }
     }
+    found.push(...forms);
     ix.expanded.set(word, found);
     return found;
   };
   const ARXIV_ID = /^(\d{4}\.\d{4,5}|[a-z]+(-[a-z]+)?(\.[a-z][a-z-]{1,15})?\/\d{7})(v\d+)?$/i;
   const idQuery = (text) => {
-    let t = text.trim().replace(/^arxiv:\s*/i, "");
+    let t = text.trim().replace(/^arxiv(?::\s*|\s+)/i, "");  // "arXiv 2201.02177" too
     const url = t.match(/^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/(.+?)(?:\.pdf)?\/?(?:[?#].*)?$/i);
     if (url) t = url[1];
     if (ARXIV_ID.test(t)) return t.replace(/v\d+$/i, "").toLowerCase();
