@@ -337,6 +337,13 @@ _INFLECTIONS = ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "e")
 MIN_STEM = 4
 
 
+def form_tables() -> dict[str, object]:
+    """The tables of ``american`` and ``stem``, for the HTML page's search.js to read words'
+    forms as search does."""
+    return {"american": [list(rule) for rule in _AMERICAN], "inflections": list(_INFLECTIONS),
+            "min_stem": MIN_STEM}
+
+
 def american(word: str) -> str:
     """A folded word in American spelling ("generalisation" -> "generalization",
     "behaviour" -> "behavior", "modelling" -> "modeling"); other words as they are."""

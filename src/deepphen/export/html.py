@@ -33,7 +33,7 @@ from deepphen.order import newest_key
 from deepphen.printable import ci_inert_document, json_text, mark_controls, text_lines
 from deepphen.slugs import UniqueNames
 from deepphen.texmath import unicode_math
-from deepphen.vocab import Vocabulary, keyword_key, script_tables
+from deepphen.vocab import Vocabulary, form_tables, keyword_key, script_tables
 
 # Lone surrogates cannot be written as UTF-8; like controls, they become U+FFFD, visibly.
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -263,6 +263,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
         "acronyms": derive(ordered).to_data(),
         # Python's Unicode data the page's search reads words in every script with.
         "scripts": script_tables(),
+        # vocab's British spellings and inflections: the page's search reads words' forms too.
+        "forms": form_tables(),
         # One row per paper in page order: key-word ids, venue, year, section index, has
         # code, ids (arXiv id, DOI) other than its key, newest-first rank. Titles, authors
         # and keys are read from the list itself, which keeps the page small.

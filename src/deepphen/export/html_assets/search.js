@@ -313,12 +313,9 @@
   };
   // deepphen.vocab's american and stem: a word's other forms and British spellings match it
   // a little less than itself (deepphen.search's VARIANT and FORM).
-  const AMERICAN = [["isations", "ization", 2], ["isation", "ization", 2], ["ising", "izing", 2],
-    ["ised", "ized", 2], ["iser", "izer", 2], ["ise", "ize", 2], ["ysing", "yzing", 2],
-    ["ysed", "yzed", 2], ["yse", "yze", 2], ["ours", "or", 3], ["our", "or", 3],
-    ["ellings", "eling", 2], ["elling", "eling", 2], ["elled", "eled", 2], ["tre", "ter", 2]];
-  const INFLECTIONS = ["ations", "ation", "ions", "ion", "ings", "ing", "ed", "e"];
-  const VARIANT = 0.99, FORM = 0.9, MIN_STEM = 4;
+  // Their tables are Python's (vocab.form_tables), embedded by the export.
+  const AMERICAN = data.forms.american, INFLECTIONS = data.forms.inflections;
+  const MIN_STEM = data.forms.min_stem, VARIANT = 0.99, FORM = 0.9;
   const american = (w) => {
     for (const [british, us, root] of AMERICAN) {
       if (w.endsWith(british) && w.length - british.length >= root) {
