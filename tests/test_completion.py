@@ -283,7 +283,7 @@ def test_fish_completes_through_its_script(tmp_path: Path) -> None:
 SHELL_HOSTILE = ["Zq Scaling Laws", "Zq $(touch PWNED)", "Zq`touch PWNED`", "Zq*", "Zq?",
                  "Zq[ab]", "Zq;touch PWNED", "Zq&", "Zq|cat", "Zq>PWNED", "Zq<in", "Zq'quote",
                  'Zq"dq', "Zq\\back", "Zq#hash", "Zq!bang", "Zq~", "Zq{a,b}", "Zq=x", "Zq(p)",
-                 "Zqé ü"]
+                 "Zqé ü", "Zq  two   spaces"]
 
 
 def bash_reads(words: list[str], cwd: Path) -> list[str]:
@@ -562,3 +562,13 @@ def test_option_typed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert option_typed("pwsh", "") == "--section="
     monkeypatch.setenv("_TYPER_COMPLETE_ARGS", 'deepphen search --keyword="Occam')
     assert option_typed("zsh", "Occam") == "--keyword="
+
+
+@needs_zsh
+def test_zsh_keeps_runs_of_spaces(tmp_path: Path) -> None:
+    """typer's zsh script evaluates ``$(deepphen)`` unquoted, which joined its words with one
+    space: "Zq  Two" was offered, and inserted, as "Zq Two"."""
+    papers = sample_papers()
+    papers[0].keywords = ["Zq  Two", "Zq   Three  x"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    assert sorted(zsh_offers("deepphen search -k Zq", root)) == ["Zq   Three  x", "Zq  Two"]

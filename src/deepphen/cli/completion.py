@@ -230,11 +230,15 @@ def zsh_word(text: str) -> str:
     zsh: zsh evaluates the answer (a single-quoted word: a ``'`` is written ``'\\''``), then
     _arguments evaluates the list (a double-quoted word: ``\\ " $ ` `` escaped), and
     _describe splits each word at its first ``:`` not escaped and drops the backslash of
-    every ``\\x`` (so a backslash of the value is written four times, a colon ``\\\\:``)."""
+    every ``\\x`` (so a backslash of the value is written four times, a colon ``\\\\:``).
+    The script evaluates ``$(deepphen)`` unquoted, which splits it into words and joins them
+    with one space: a run of spaces is written ``'$'\\x20\\x20''`` (out of the quote and back),
+    or "Zq  Two Spaces" was offered as "Zq Two Spaces"."""
     text = text.replace("\\", "\\" * 4)
     for ch in '"$`':
         text = text.replace(ch, "\\" + ch)
-    return text.replace(":", "\\\\:").replace("'", "'\\''")
+    text = text.replace(":", "\\\\:").replace("'", "'\\''")
+    return re.sub(r" {2,}", lambda run: "'$'" + "\\x20" * len(run.group()) + "''", text)
 
 
 def quote_for_zsh() -> None:
