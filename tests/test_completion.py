@@ -33,15 +33,16 @@ def _env(catalog: Path | None = None, **extra: str) -> dict[str, str]:
     return env
 
 
-def bash_complete(words: str, catalog: Path | None = None) -> list[str]:
-    """What bash offers for ``words`` (the last one being completed), through the script
+def bash_complete(words: str, catalog: Path | None = None, **env: str) -> list[str]:
+    """What bash offers for ``words`` (the last one being completed, each as bash's
+    COMP_WORDS holds it: split at ``=`` and ``:``), through the script
     ``deepphen --show-completion`` prints for bash, sourced in a real bash."""
     script = ("source <(deepphen --show-completion)\n"  # the shell is detected: bash
               f"COMP_WORDS=({words}); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))\n"
               "_deepphen_completion deepphen\n"
               'printf "%s\\n" "${COMPREPLY[@]}"\n')
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
-                          env=_env(catalog))
+                          env=_env(catalog, **env))
     assert done.returncode == 0, done.stderr
     assert not done.stderr, done.stderr
     return [line for line in done.stdout.splitlines() if line]
@@ -572,3 +573,14 @@ def test_zsh_keeps_runs_of_spaces(tmp_path: Path) -> None:
     papers[0].keywords = ["Zq  Two", "Zq   Three  x"]
     root = make_catalog(tmp_path / "catalog", papers)
     assert sorted(zsh_offers("deepphen search -k Zq", root)) == ["Zq   Three  x", "Zq  Two"]
+
+
+@needs_bash
+def test_a_catalog_under_home_completes_as_the_shell_will_find_it(tmp_path: Path) -> None:
+    """The shell gives ``--catalog ~/papers`` as typed; it expands the "~" only when the line
+    runs, so completion looked for a folder named "~" and offered nothing."""
+    papers = sample_papers()
+    papers[0].keywords = ["Zq Home"]
+    make_catalog(tmp_path / "papers", papers)
+    assert bash_complete("deepphen search --catalog '~/papers' -k Zq", HOME=str(tmp_path)) == [
+        "Zq\\ Home"]

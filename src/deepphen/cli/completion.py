@@ -168,12 +168,15 @@ def detected_shell() -> str:
 
 
 def _catalog_root(ctx: typer.Context) -> Path | None:
-    """The catalog the command line being completed points at (``--catalog`` or the default)."""
+    """The catalog the command line being completed points at (``--catalog`` or the default).
+
+    The shell gives the words as typed: ``--catalog ~/papers`` is expanded here as the shell
+    will expand it when the line runs (the catalog was looked for in a folder named "~")."""
     from deepphen.catalog import find_catalog
 
     explicit = (ctx.params or {}).get("catalog")
     try:
-        return find_catalog(explicit)
+        return find_catalog(Path(explicit).expanduser() if explicit is not None else None)
     except Exception:  # no catalog here: nothing to complete
         return None
 
