@@ -584,3 +584,24 @@ def test_a_catalog_under_home_completes_as_the_shell_will_find_it(tmp_path: Path
     make_catalog(tmp_path / "papers", papers)
     assert bash_complete("deepphen search --catalog '~/papers' -k Zq", HOME=str(tmp_path)) == [
         "Zq\\ Home"]
+
+
+@needs_bash
+def test_bash_keeps_what_was_typed_when_a_fold_also_matches(tmp_path: Path) -> None:
+    """bash replaces the word with the answers' common start: "Zq S" answered with
+    "Zq Scaling Laws" and "Zq/slash" (both fold to "zq s...") became "Zq", what was typed
+    lost. Values that start with what was typed now hide those only its fold finds."""
+    papers = sample_papers()
+    papers[0].keywords = ["Zq Scaling Laws", "Zq/slash", "Zq(p)", "Zq%percent", "Zq+plus"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    assert bash_complete("deepphen search -k 'Zq\\ S'", root) == ["Zq\\ Scaling\\ Laws"]
+    assert bash_complete("deepphen search -k 'Zq\\(p'", root) == ["Zq\\(p\\)"]
+    assert bash_complete("deepphen search -k zq/", root) == ["Zq/slash"]
+    # Nothing starts with it: the fold still finds them, when their common start does not
+    # take what was typed away.
+    assert bash_complete("deepphen search -k zq/s", root) == ["Zq/slash"]
+    assert sorted(bash_complete("deepphen search -k 'Zq\\(P'", root)) == ["Zq\\(p\\)"]
+    assert bash_complete("deepphen search -k 'Zq\\ p'", root) == []  # "Zq" is their start
+    assert bash_complete("deepphen search -k zq_p", root) == []
+    assert sorted(bash_complete("deepphen search -k zq", root)) == [
+        "Zq%percent", "Zq+plus", "Zq/slash", "Zq\\ Scaling\\ Laws", "Zq\\(p\\)"]

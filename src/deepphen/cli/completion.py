@@ -270,9 +270,9 @@ def quote_for_zsh() -> None:
 
 def _matching(ctx: typer.Context, values: list[tuple[str, str]],
               incomplete: str) -> list[tuple[str, str]]:
-    """The (value, help) pairs whose value starts with ``incomplete``, case folded, or
-    whose fold (``vocab.fold``, as search compares) starts with its fold: "Occam’" and
-    "neural-c" complete "Occam's Razor" and "Neural Collapse".
+    """The (value, help) pairs whose value starts with ``incomplete``, case folded; when none
+    does, those whose fold (``vocab.fold``, as search compares) starts with its fold: "Occam’"
+    and "neural-c" complete "Occam's Razor" and "Neural Collapse".
 
     Catalog text reaches the shell's command line and menu here: a value holding a control
     character is not offered, a value is quoted for the shell (``quoted_for``), and help text
@@ -290,12 +290,39 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
         def unmarked(text: str) -> str:
             return text
 
-    def fits(value: str) -> bool:
-        return value.casefold().startswith(start) or (
-            bool(folded) and fold(value).startswith(folded))
+    offered = [(value, help) for value, help in values if not has_control(value)]
+    # Values that start with what was typed hide those only its fold finds: bash replaces the
+    # word with the answers' common start, so "Zq S" offering "Zq Scaling Laws" and "Zq/slash"
+    # (both "zq s..." folded) left "Zq", what was typed lost.
+    fits = ([pair for pair in offered if pair[0].casefold().startswith(start)]
+            or [pair for pair in offered if folded and fold(pair[0]).startswith(folded)])
+    answers = [(quoted_for(shell, option + value, quote), unmarked(printable(help)))
+               for value, help in fits]
+    # bash puts the answers' common start in place of what was typed: when that is shorter,
+    # nothing is answered ("Zq p" folds to the start of "Zq%percent" and "Zq+plus", "Zq").
+    common = os.path.commonprefix([answer for answer, _ in answers])  # noqa: RUF071
+    if shell == "bash" and len(answers) > 1 and len(common) < len(bash_typed(quote)):
+        return []
+    return answers
 
-    return [(quoted_for(shell, option + value, quote), unmarked(printable(help)))
-            for value, help in values if fits(value) and not has_control(value)]
+
+def bash_typed(quote: str | None) -> str:
+    """The text bash replaces with the answers: the word being completed as typed (typer's
+    script gives bash's words joined by newlines), after the ``quote`` it opened; none after
+    a ``=`` or ``:`` bash split the word at."""
+    words = os.environ.get("COMP_WORDS", "").split("\n")
+    try:
+        word = words[int(os.environ.get("COMP_CWORD", ""))]
+    except (ValueError, IndexError):
+        return ""
+    if _is_break(word):
+        return ""
+    return word.partition(quote)[2] if quote else word
+
+
+def _is_break(word: str) -> bool:
+    """A word bash made of the ``:`` and ``=`` of COMP_WORDBREAKS it split a word at."""
+    return bool(word) and not word.strip(":=")
 
 
 def option_typed(shell: str, incomplete: str) -> str:
