@@ -535,16 +535,22 @@ def test_powershell_gets_the_option_and_value_as_one_quoted_word(tmp_path: Path)
     assert done.stdout.splitlines()[0].split(":::")[0] == "'--keyword=Zq Occam''s Razor'"
 
 
-def test_joined_at_equals() -> None:
-    from deepphen.cli.completion import joined_at_equals
+def test_joined_at_breaks() -> None:
+    from deepphen.cli.completion import joined_at_breaks
 
-    assert joined_at_equals(["search", "--section", "="], "neu") == (
-        ["search"], "--section=neu")
-    assert joined_at_equals(["search", "--section"], "=") == (["search"], "--section=")
-    assert joined_at_equals(["search", "--section", "=", "others", "-k"], "Occ") == (
-        ["search", "--section=others", "-k"], "Occ")
-    assert joined_at_equals(["search", "-k", "="], "x") == (["search", "-k", "="], "x")
-    assert joined_at_equals(["search"], "=") == (["search"], "=")
+    assert joined_at_breaks(["search", "--section", "="], "neu") == (
+        ["search"], "--section=neu", "--section=")
+    assert joined_at_breaks(["search", "--section"], "=") == (["search"], "--section=",
+                                                             "--section=")
+    assert joined_at_breaks(["search", "--section", "=", "others", "-k"], "Occ") == (
+        ["search", "--section=others", "-k"], "Occ", "")
+    assert joined_at_breaks(["search", "-k", "="], "x") == (["search", "-k", "="], "x", "")
+    assert joined_at_breaks(["search", "-k", "Zq", ":"], "le") == (
+        ["search", "-k"], "Zq:le", "Zq:")
+    assert joined_at_breaks(["search", "-k", "Zq", "::"], "") == (
+        ["search", "-k"], "Zq::", "Zq::")
+    assert joined_at_breaks(["search", "--keyword", "=", "Zq", ":=", "a", ":"], "b") == (
+        ["search"], "--keyword=Zq:=a:b", "--keyword=Zq:=a:")
 
 
 def test_option_typed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -605,3 +611,22 @@ def test_bash_keeps_what_was_typed_when_a_fold_also_matches(tmp_path: Path) -> N
     assert bash_complete("deepphen search -k zq_p", root) == []
     assert sorted(bash_complete("deepphen search -k zq", root)) == [
         "Zq%percent", "Zq+plus", "Zq/slash", "Zq\\ Scaling\\ Laws", "Zq\\(p\\)"]
+
+
+@needs_bash
+def test_bash_completes_a_value_it_split_at_a_colon_or_equals(tmp_path: Path) -> None:
+    """bash splits a word at ':' and '=' (COMP_WORDBREAKS) and replaces only the text after
+    the last one: "-k Zq:le" completed nothing, nor "-k Zq=". The answer is the rest of the
+    value, and what bash keeps plus the answer reads back as the key word."""
+    papers = sample_papers()
+    papers[0].keywords = ["Zq:lead", "Zq=x", "Zq colon: x", "Zq:=a:b c"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    cases = [("-k Zq : le", "Zq:", "lead", "Zq:lead"), ("-k Zq =", "Zq=", "x", "Zq=x"),
+             ("-k 'Zq\\ colon' :", "Zq\\ colon:", "\\ x", "Zq colon: x"),
+             ("--keyword = Zq : le", "--keyword=Zq:", "lead", "--keyword=Zq:lead"),
+             ("-k Zq := a : b", "Zq:=a:", "b\\ c", "Zq:=a:b c")]
+    for words, kept, answer, value in cases:
+        assert bash_complete(f"deepphen search {words}", root) == [answer], words
+        assert bash_reads([kept + answer], tmp_path) == [value]
+    # What bash keeps is kept as typed: a key word written otherwise is not offered.
+    assert bash_complete("deepphen search -k zq : le", root) == []

@@ -290,14 +290,16 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
         def unmarked(text: str) -> str:
             return text
 
-    offered = [(value, help) for value, help in values if not has_control(value)]
+    kept = BASH_KEPT[0] if shell == "bash" else ""
+    offered = [(value, help) for value, help in values
+               if not has_control(value) and value.startswith(kept)]
     # Values that start with what was typed hide those only its fold finds: bash replaces the
     # word with the answers' common start, so "Zq S" offering "Zq Scaling Laws" and "Zq/slash"
     # (both "zq s..." folded) left "Zq", what was typed lost.
     fits = ([pair for pair in offered if pair[0].casefold().startswith(start)]
             or [pair for pair in offered if folded and fold(pair[0]).startswith(folded)])
-    answers = [(quoted_for(shell, option + value, quote), unmarked(printable(help)))
-               for value, help in fits]
+    answers = [(quoted_for(shell, option + value[len(kept):], quote),
+                unmarked(printable(help))) for value, help in fits]
     # bash puts the answers' common start in place of what was typed: when that is shorter,
     # nothing is answered ("Zq p" folds to the start of "Zq%percent" and "Zq+plus", "Zq").
     common = os.path.commonprefix([answer for answer, _ in answers])  # noqa: RUF071
@@ -349,9 +351,9 @@ def option_typed(shell: str, incomplete: str) -> str:
 
 
 def split_equals_for_bash() -> None:
-    """Read ``--keyword=Occ`` as bash gives it: its words split at ``=``
-    (``--keyword``, ``=``, ``Occ``), so click took the ``=`` for the option's value and
-    ``Occ`` for an argument, and completed nothing. Registered in place of typer's bash
+    """Read ``--keyword=Occ`` and ``-k Zq:le`` as bash gives them: its words split at ``=``
+    and ``:`` (``--keyword``, ``=``, ``Occ``), so click took the ``=`` for the option's value
+    and ``Occ`` for an argument, and completed nothing. Registered in place of typer's bash
     class just before a completion is answered."""
     from typer._completion_classes import BashComplete
 
@@ -363,25 +365,44 @@ def split_equals_for_bash() -> None:
     class BashEqualsComplete(BashComplete):
         def get_completion_args(self) -> tuple[list[str], str]:
             args, incomplete = super().get_completion_args()
-            return joined_at_equals(args, incomplete)
+            args, incomplete, kept = joined_at_breaks(args, incomplete)
+            # click completes the value of "--keyword=..." alone: what is kept of the value
+            option, equals, _ = incomplete.partition("=")
+            long_option = incomplete.startswith("--") and equals
+            BASH_KEPT[0] = kept[len(option) + 1:] if long_option else kept
+            return args, incomplete
 
     add_completion_class(BashEqualsComplete, "bash")
 
 
-def joined_at_equals(args: list[str], incomplete: str) -> tuple[list[str], str]:
-    """bash's words with each ``--option``, ``=``, ``value`` joined back into one word
-    (``--option=value``), the word being completed included, as click reads them."""
+# What bash keeps of the value being completed, set by BashEqualsComplete for _matching:
+# bash replaces only the text after the word's last ``:`` or ``=`` ("Zq:" of "Zq:le").
+BASH_KEPT = [""]
+
+
+def joined_at_breaks(args: list[str], incomplete: str) -> tuple[list[str], str, str]:
+    """bash's words with each word it split at ``=`` or ``:`` joined back into one, as click
+    reads them (``--option``, ``=``, ``value`` is ``--option=value``; ``Zq``, ``:``, ``le`` is
+    ``Zq:le``), the word being completed included; and what bash keeps of that word (``Zq:``),
+    the answers replacing the rest. After a short option (``-k=x``) a ``=`` stays a word.
+    bash's words say nothing of the spaces between them: ``Zq : le`` reads as ``Zq:le``."""
     words = [*args, incomplete]
     joined: list[str] = []
+    kept = ""
     i = 0
     while i < len(words):
-        if words[i] == "=" and joined and joined[-1].startswith("--") and "=" not in joined[-1]:
-            joined[-1] += "=" + (words[i + 1] if i + 1 < len(words) else "")
+        word = words[i]
+        if _is_break(word) and joined and (joined[-1].startswith("--")
+                                           or not joined[-1].startswith("-")):
+            joined[-1] += word
+            kept = joined[-1]  # up to the break: bash's own text
+            joined[-1] += words[i + 1] if i + 1 < len(words) else ""
             i += 2
-            continue
-        joined.append(words[i])
-        i += 1
-    return joined[:-1], joined[-1]
+        else:
+            joined.append(word)
+            kept = ""
+            i += 1
+    return joined[:-1], joined[-1], kept
 
 
 def complete_section(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
