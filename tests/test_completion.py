@@ -630,3 +630,26 @@ def test_bash_completes_a_value_it_split_at_a_colon_or_equals(tmp_path: Path) ->
         assert bash_reads([kept + answer], tmp_path) == [value]
     # What bash keeps is kept as typed: a key word written otherwise is not offered.
     assert bash_complete("deepphen search -k zq : le", root) == []
+
+
+def test_powershell_is_not_offered_a_value_its_script_would_cut(tmp_path: Path) -> None:
+    """typer's PowerShell script splits each answer at ':::' (value:::help): a key word holding
+    it was inserted cut ("'Zq", an open quote); a heading holding it lost its rest."""
+    settings = sample_settings()
+    settings.sections[0].heading = "A ::: B :::: C"
+    papers = sample_papers()
+    papers[0].keywords = ["Zq:::x", "Zq ok"]
+    root = make_catalog(tmp_path / "catalog", papers, settings)
+
+    def answers(line: str, word: str, shell: str = "powershell") -> list[list[str]]:
+        done = subprocess.run([str(DEEPPHEN)], capture_output=True, text=True, timeout=60,
+                              env=_env(root, _DEEPPHEN_COMPLETE=f"complete_{shell}",
+                                       _TYPER_COMPLETE_ARGS=line,
+                                       _TYPER_COMPLETE_WORD_TO_COMPLETE=word))
+        assert done.returncode == 0 and not done.stderr, done.stderr
+        return [answer.split(":::") for answer in done.stdout.splitlines()]
+
+    assert answers("deepphen search -k Zq", "Zq") == [["'Zq ok'", "1 paper"]]
+    slug = settings.sections[0].slug
+    [[value, help]] = answers(f"deepphen search --section {slug}", slug, "pwsh")
+    assert value == slug and ":::" not in help and help.replace(" ", "") == "A:::B::::C"

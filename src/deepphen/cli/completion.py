@@ -278,7 +278,7 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
     character is not offered, a value is quoted for the shell (``quoted_for``), and help text
     is made inert.
     """
-    from deepphen.printable import has_control, printable
+    from deepphen.printable import has_control
     from deepphen.vocab import fold
 
     start, folded, shell = incomplete.casefold(), fold(incomplete), _shell(ctx)
@@ -292,14 +292,15 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
 
     kept = BASH_KEPT[0] if shell == "bash" else ""
     offered = [(value, help) for value, help in values
-               if not has_control(value) and value.startswith(kept)]
+               if not has_control(value) and value.startswith(kept)
+               and not (shell in ("powershell", "pwsh") and POWERSHELL_SEPARATOR in value)]
     # Values that start with what was typed hide those only its fold finds: bash replaces the
     # word with the answers' common start, so "Zq S" offering "Zq Scaling Laws" and "Zq/slash"
     # (both "zq s..." folded) left "Zq", what was typed lost.
     fits = ([pair for pair in offered if pair[0].casefold().startswith(start)]
             or [pair for pair in offered if folded and fold(pair[0]).startswith(folded)])
     answers = [(quoted_for(shell, option + value[len(kept):], quote),
-                unmarked(printable(help))) for value, help in fits]
+                unmarked(help_text(shell, help))) for value, help in fits]
     # bash puts the answers' common start in place of what was typed: when that is shorter,
     # nothing is answered ("Zq p" folds to the start of "Zq%percent" and "Zq+plus", "Zq").
     common = os.path.commonprefix([answer for answer, _ in answers])  # noqa: RUF071
@@ -325,6 +326,22 @@ def bash_typed(quote: str | None) -> str:
 def _is_break(word: str) -> bool:
     """A word bash made of the ``:`` and ``=`` of COMP_WORDBREAKS it split a word at."""
     return bool(word) and not word.strip(":=")
+
+
+# What typer's PowerShell script splits each answer at (value:::help): a value holding it
+# would be cut there (an open quote left in the command line), so it is not offered; in help,
+# every run of colons is broken up.
+POWERSHELL_SEPARATOR = ":::"
+
+
+def help_text(shell: str, help: str) -> str:
+    """A value's help as ``shell``'s menu shows it: printable, PowerShell's separator broken."""
+    from deepphen.printable import printable
+
+    text = printable(help)
+    if shell in ("powershell", "pwsh"):
+        text = re.sub(r":(?=::)", ": ", text)
+    return text
 
 
 def option_typed(shell: str, incomplete: str) -> str:
