@@ -275,8 +275,9 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
     and "neural-c" complete "Occam's Razor" and "Neural Collapse".
 
     Catalog text reaches the shell's command line and menu here: a value holding a control
-    character is not offered, a value is quoted for the shell (``quoted_for``), and help text
-    is made inert.
+    character (or PowerShell's separator) is not offered, a value is quoted for the shell
+    (``quoted_for``), and help text is made inert. bash gets the rest of a value after the
+    text it keeps (``BASH_KEPT``), and nothing that would shorten what was typed.
     """
     from deepphen.printable import has_control
     from deepphen.vocab import fold
@@ -303,9 +304,10 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
                 unmarked(help_text(shell, help))) for value, help in fits]
     # bash puts the answers' common start in place of what was typed: when that is shorter,
     # nothing is answered ("Zq p" folds to the start of "Zq%percent" and "Zq+plus", "Zq").
-    common = os.path.commonprefix([answer for answer, _ in answers])  # noqa: RUF071
-    if shell == "bash" and len(answers) > 1 and len(common) < len(bash_typed(quote)):
-        return []
+    if shell == "bash" and len(answers) > 1:
+        common = os.path.commonprefix([answer for answer, _ in answers])  # noqa: RUF071
+        if len(common) < len(bash_typed(quote)):
+            return []
     return answers
 
 
