@@ -78,7 +78,7 @@ class _OneLineErrors(TyperGroup):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         # typer's completion options are flags: the shell named after one is read here.
-        from deepphen.cli.completion import complete_for_shell, named_shell
+        from deepphen.cli.completion_setup import complete_for_shell, named_shell
 
         asked = None if ctx.resilient_parsing else named_shell(args)
         if asked is not None:
@@ -99,7 +99,7 @@ class _OneLineErrors(TyperGroup):
             return super().invoke(ctx)
 
     def get_params(self, ctx: typer.Context) -> list[Any]:
-        from deepphen.cli.completion import HELP
+        from deepphen.cli.completion_setup import HELP
 
         params = _human_labels(super().get_params(ctx))
         for param in params:
