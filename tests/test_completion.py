@@ -653,3 +653,46 @@ def test_powershell_is_not_offered_a_value_its_script_would_cut(tmp_path: Path) 
     slug = settings.sections[0].slug
     [[value, help]] = answers(f"deepphen search --section {slug}", slug, "pwsh")
     assert value == slug and ":::" not in help and help.replace(" ", "") == "A:::B::::C"
+
+
+def test_typed_words() -> None:
+    from deepphen.cli.completion import typed_words
+
+    assert typed_words("deepphen search -k Zq\\ ") == (["search", "-k"], "Zq ")
+    assert typed_words('deepphen search -k "Zq ') == (["search", "-k"], "Zq ")
+    assert typed_words("deepphen search -k 'Zq  ") == (["search", "-k"], "Zq  ")
+    assert typed_words("deepphen search -k Zq ") == (["search", "-k", "Zq"], "")
+    assert typed_words("deepphen search -k Zq\\\\ ") == (["search", "-k", "Zq\\"], "")
+    assert typed_words('deepphen search -k "Zq" ') == (["search", "-k", "Zq"], "")
+    assert typed_words("deepphen sea") == ([], "sea")
+    assert typed_words("deepphen ") == ([], "")
+
+
+@needs_zsh
+def test_zsh_completes_a_value_typed_up_to_a_space(tmp_path: Path) -> None:
+    """typer took the line's last space for the end of a word even when escaped or quoted:
+    ``-k Zq\\ <Tab>`` (or ``-k "Zq <Tab>``) completed the next argument, never the key words
+    "Zq ..." (nor "Zq colon: x" past its space, in zsh and fish)."""
+    papers = sample_papers()
+    papers[0].keywords = ["Zq Scaling Laws", "Zq colon: x", "Zqx"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    assert sorted(zsh_offers("deepphen search -k Zq\\ ", root)) == [
+        "Zq Scaling Laws", "Zq colon: x"]
+    assert zsh_offers('deepphen search -k "Zq colon: ', root) == ["Zq colon: x"]
+    assert zsh_offers("deepphen search --keyword=Zq\\ colon:\\ ", root) == [
+        "--keyword=Zq colon: x"]
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_completes_a_value_typed_up_to_a_space(tmp_path: Path) -> None:
+    papers = sample_papers()
+    papers[0].keywords = ["Zq Scaling Laws", "Zq colon: x", "Zqx"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    script = ('deepphen --show-completion fish | source\n'
+              "complete -C 'deepphen search -k Zq\\\\ '\n"
+              "complete -C 'deepphen search -k \"Zq colon: '\n")
+    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
+                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)))
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    assert sorted(offered) == ["Zq Scaling Laws", "Zq colon: x", "Zq colon: x"], offered

@@ -49,6 +49,7 @@ class _OneLineErrors(TyperGroup):
                 answer_unfiltered,
                 quote_for_zsh,
                 split_equals_for_bash,
+                words_for_fish,
             )
 
             answer_unfiltered(self)  # typer keeps only values starting with what was typed
@@ -56,6 +57,8 @@ class _OneLineErrors(TyperGroup):
                 quote_for_zsh()  # typer's own quoting loses every ' and " of a value
             if "complete_bash" in shells:
                 split_equals_for_bash()  # bash splits "--keyword=Occ" at the "="
+            if "complete_fish" in shells:
+                words_for_fish()  # typer ends the word at "Neural\ "
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:

@@ -53,8 +53,14 @@ def complete_var(prog_name: str) -> str:
 
 def open_quote(line: str) -> str | None:
     """The quote ``line`` (bash's words being completed, joined) ends inside, if any."""
-    quote, escaped = None, False
+    return _line_end(line)[0]
+
+
+def _line_end(line: str) -> tuple[str | None, bool]:
+    """The quote ``line`` ends inside, if any, and whether its last character is escaped."""
+    quote, escaped, last_escaped = None, False, False
     for ch in line:
+        last_escaped = escaped
         if escaped:
             escaped = False
         elif ch == "\\" and quote != "'":
@@ -63,7 +69,29 @@ def open_quote(line: str) -> str | None:
             quote = None if ch == quote else quote
         elif ch in "'\"":
             quote = ch
-    return quote
+    return quote, last_escaped
+
+
+def typed_words(line: str) -> tuple[list[str], str]:
+    """The words of ``line`` (the command line up to the cursor, as typer's zsh and fish
+    scripts give it) before the one being completed, and that one: "" after a space that
+    ends a word. typer took any last space for one, so ``-k Neural\\ <Tab>`` or
+    ``-k "Neural <Tab>`` completed the next argument, never "Neural Collapse"."""
+    words = click_completion().split_arg_string(line)[1:]  # as typer splits it
+    quote, escaped = _line_end(line)
+    if words and not (line[-1:].isspace() and quote is None and not escaped):
+        return words[:-1], words[-1]
+    return words, ""
+
+
+def click_completion() -> Any:
+    """typer's copy of click's shell_completion, where typer looks its classes up (older
+    typers use click's own)."""
+    try:
+        from typer._click import shell_completion
+    except ImportError:
+        from click import shell_completion
+    return shell_completion
 
 
 def quoted_for(shell: str, value: str, quote: str | None = None) -> str:
@@ -106,12 +134,10 @@ def quote_for_zsh() -> None:
     in place of typer's zsh class just before a completion is answered."""
     from typer._completion_classes import ZshComplete
 
-    try:  # typer's copy of click, where typer looks the class up; older typers use click's
-        from typer._click.shell_completion import add_completion_class
-    except ImportError:
-        from click.shell_completion import add_completion_class
-
     class QuotingZshComplete(ZshComplete):
+        def get_completion_args(self) -> tuple[list[str], str]:
+            return typed_words(os.environ.get("_TYPER_COMPLETE_ARGS", ""))
+
         def format_completion(self, item: Any) -> str:
             value = zsh_word(item.value)
             if not item.help:
@@ -120,7 +146,20 @@ def quote_for_zsh() -> None:
             # heading such as "Discussions [/r/MachineLearning]".
             return f'"{value}":"{zsh_word(item.help)}"'
 
-    add_completion_class(QuotingZshComplete, "zsh")
+    click_completion().add_completion_class(QuotingZshComplete, "zsh")
+
+
+def words_for_fish() -> None:
+    """Read fish's command line with ``typed_words``: typer took ``-k Neural\\ `` for a
+    finished word. Registered in place of typer's fish class just before a completion is
+    answered."""
+    from typer._completion_classes import FishComplete
+
+    class WordsFishComplete(FishComplete):
+        def get_completion_args(self) -> tuple[list[str], str]:
+            return typed_words(os.environ.get("_TYPER_COMPLETE_ARGS", ""))
+
+    click_completion().add_completion_class(WordsFishComplete, "fish")
 
 
 def _matching(ctx: typer.Context, values: list[tuple[str, str]],
@@ -211,13 +250,7 @@ def option_typed(shell: str, incomplete: str) -> str:
     if shell in ("powershell", "pwsh"):
         word = os.environ.get("_TYPER_COMPLETE_WORD_TO_COMPLETE", "")
     elif shell in ("zsh", "fish"):
-        try:  # as typer splits the line, quotes and all
-            from typer._click.shell_completion import split_arg_string
-        except ImportError:
-            from click.shell_completion import split_arg_string
-        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
-        words = split_arg_string(line)
-        word = words[-1] if len(words) > 1 and not line.endswith(" ") else ""
+        word = typed_words(os.environ.get("_TYPER_COMPLETE_ARGS", ""))[1]
     else:
         return ""
     name, equals, value = word.partition("=")
@@ -231,11 +264,6 @@ def split_equals_for_bash() -> None:
     class just before a completion is answered."""
     from typer._completion_classes import BashComplete
 
-    try:  # typer's copy of click, where typer looks the class up; older typers use click's
-        from typer._click.shell_completion import add_completion_class
-    except ImportError:
-        from click.shell_completion import add_completion_class
-
     class BashEqualsComplete(BashComplete):
         def get_completion_args(self) -> tuple[list[str], str]:
             args, incomplete = super().get_completion_args()
@@ -246,7 +274,7 @@ def split_equals_for_bash() -> None:
             BASH_KEPT[0] = kept[len(option) + 1:] if long_option else kept
             return args, incomplete
 
-    add_completion_class(BashEqualsComplete, "bash")
+    click_completion().add_completion_class(BashEqualsComplete, "bash")
 
 
 # What bash keeps of the value being completed, set by BashEqualsComplete for _matching:
@@ -322,14 +350,11 @@ def answer_unfiltered(group: Any) -> None:
     so "neural" or "Occam’" completed nothing of "Neural Collapse" or "Occam's Razor".
     Called just before a completion is answered; the commands' options are otherwise as
     typer built them."""
-    try:  # typer's copy of click, where typer's classes live; older typers use click's
-        from typer._click.shell_completion import CompletionItem
-    except ImportError:
-        from click.shell_completion import CompletionItem
+    completion_item = click_completion().CompletionItem
 
     def unfiltered(completer: Any) -> Any:
         def answer(ctx: Any, param: Any, incomplete: str) -> list[Any]:
-            return [CompletionItem(value, help=help) for value, help in
+            return [completion_item(value, help=help) for value, help in
                     completer(ctx, incomplete)]
         return answer
 
