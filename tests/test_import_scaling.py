@@ -385,3 +385,28 @@ def test_thousands_of_problem_lines_are_printed_in_order_and_inert(tmp_path: Pat
     assert [int(line.split(":")[1]) for line in lines] == list(range(11, 5011))
     assert lines[4095].endswith("left out: '::error::forged \\x1b[31mred'")
     assert "\x1b" not in result.stderr
+
+
+SUMMARY_PATTERN = re.compile(r"^<summary>\s*(?P<label>.*?)\s*</summary>\s*$", re.IGNORECASE)
+
+
+@given(st.text(alphabet=" \t<>/summaryRYSU\u3000x", max_size=40))
+def test_summary_label_agrees_with_the_pattern_it_replaced(line: str) -> None:
+    """The pattern was cubic on a line of blanks; the string reading answers as it did."""
+    from deepphen.import_years import summary_label
+
+    matched = SUMMARY_PATTERN.match(line)
+    assert summary_label(line) == (matched.group("label") if matched else None)
+
+
+def test_a_summary_line_of_blanks_and_a_run_of_comments_read_in_linear_time() -> None:
+    """A '<summary>' line of 100,000 blanks (8,000 took minutes), and 50,000 comments one
+    below the other in a year group (each joined by copying all before it), are read."""
+    blanks = "<summary>" + " " * 100_000 + "x"
+    comments = ["<!---->"] * 50_000
+    page = "\n".join(["# L", "", "## S", "", "<details>", "<summary>S: 2024</summary>", "",
+                      *comments, "", "- T. [[paper]](https://arxiv.org/abs/2401.00001)",
+                      "", blanks, "", "</details>", ""])
+    result = parse_list(page)
+    assert [p.key for p in result.papers] == ["2401.00001"]
+    assert result.settings.layout.notes["2401.00001"] == [*comments, ""]  # kept together

@@ -48,11 +48,11 @@ from deepphen.import_resources import (
 from deepphen.import_years import (
     DETAILS_CLOSE_RE,
     DETAILS_OPEN_RE,
-    SUMMARY_RE,
     YearGroups,
     closes_group,
     keep_empty_group,
     line_notes,
+    summary_label,
 )
 from deepphen.layout import Layout, ResourceSection
 from deepphen.models import Paper, Resource, Section
@@ -283,13 +283,12 @@ class BodyReader:
             self._end_group(lineno)
             self.years.open_details(lineno, bool(details.group("open")))
             self.pending_gap, self.started = gap, True
-            if rest and SUMMARY_RE.match(rest):
+            if rest and summary_label(rest) is not None:
                 self._summary(lineno, rest, gap)
             elif rest:
                 self.report(lineno, f"year group label not understood: {short(rest)}", ERROR)
             return
-        summary = SUMMARY_RE.match(line)
-        if summary:
+        if summary_label(line) is not None:
             self._summary(lineno, line, gap)
             return
         if DETAILS_CLOSE_RE.match(line) and self.years.open is not None and closes_group(
@@ -365,7 +364,7 @@ class BodyReader:
         self.intro_lines += [(lineno + k, text) for k, text in enumerate(block)]
 
     def _summary(self, lineno: int, text: str, gap: int) -> None:
-        label = SUMMARY_RE.match(text).group("label")
+        label = summary_label(text)
         group = self.years.open
         if group is None or group.label is not None:
             self._finish_entry()

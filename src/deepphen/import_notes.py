@@ -62,8 +62,11 @@ class PageNotes:
         """Hold a comment; one below a held comment joins it (with the blank lines between),
         as both precede the same thing."""
         held = self.held
-        self.held = Note(line, block, gap) if held is None else Note(
-            held.line, [*held.block, *([""] * gap), *block], held.gap, held.passed)
+        if held is None:
+            self.held = Note(line, list(block), gap)  # its own list: joined comments extend it
+        else:  # in place: a copy per comment joined was quadratic in a run of them
+            held.block.extend([""] * gap)
+            held.block.extend(block)
 
     def take(self) -> Note | None:
         """The held comment, no longer held."""

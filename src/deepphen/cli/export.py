@@ -19,7 +19,7 @@ from deepphen.cli.app import (
 from deepphen.cli.options import CatalogOption, typed
 from deepphen.cli.output import is_terminal
 from deepphen.cli.params import NO_FILTERS, FilterOptions
-from deepphen.export import FORMATS, WITHOUT_ESCAPES
+from deepphen.export import CURATOR_MARKUP, FORMATS, WITHOUT_ESCAPES
 from deepphen.models import Settings
 from deepphen.printable import ci_inert, printable
 
@@ -113,6 +113,10 @@ def export_command(
                 text = _readable(text)
             elif fmt in WITHOUT_ESCAPES:
                 text = ci_inert(text)
+            elif fmt in CURATOR_MARKUP:
+                from deepphen.dialect import ci_inert_markdown
+
+                text = ci_inert_markdown(text)
             sys.stdout.write(text)
         else:
             from deepphen.outputs import write_output

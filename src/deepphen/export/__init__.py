@@ -26,6 +26,11 @@ FORMATS: dict[str, str] = {
 # Their text goes into a file as it is, and to standard output, which a CI log may show,
 # through deepphen.printable.ci_inert (docs/export-formats.md).
 WITHOUT_ESCAPES = frozenset({"csv"})
+# Formats whose text holds what the curator wrote as markup (the markdown page's intro,
+# closing, badges: a code block may show "::warning::"): the file keeps it as written, and
+# only standard output off a terminal writes an opening as a character reference
+# (deepphen.dialect.ci_inert_markdown), which the page shows alike outside code.
+CURATOR_MARKUP = frozenset({"md"})
 
 
 def exporter(name: str) -> Exporter:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from deepphen import ids
 from deepphen.dialect import (
     IMAGE_ALT,
-    ci_inert_markdown,
     entry_lines,
     escape_md,
     group_label,
@@ -156,10 +155,9 @@ def render(papers: list[Paper], settings: Settings) -> str:
     # (lint's DP608 names it in catalog.toml). Paper fields are folded already. After the
     # anchors are resolved: their placeholders are made of control characters.
     lines = [strip_controls(line, keep="\n\t") for line in resolve(lines, targets)]
-    # Nor does the curator's markdown open a CI command ("::error::" starting a line of the
-    # intro, "##[group]" anywhere) where the page is printed in a CI log (export to a pipe):
-    # the paper fields' escaping sees to theirs, the page as a whole to the rest.
-    return ci_inert_markdown("\n".join(lines) + "\n" * (1 + layout.end_blank_lines))
+    # The curator's markdown (intro, closing, ...) is written as it is: a page printed in a
+    # CI log is made inert there (deepphen.export.CURATOR_MARKUP), not in the file readers see.
+    return "\n".join(lines) + "\n" * (1 + layout.end_blank_lines)
 
 
 def _shown(sec: Section, settings: Settings) -> Section:
