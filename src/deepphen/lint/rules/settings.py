@@ -11,7 +11,7 @@ from typing import Any
 
 from deepphen.comments import key_line
 from deepphen.errors import unknown_name_hint
-from deepphen.layout import LAYOUT_KEYS, ResourceSection
+from deepphen.layout import END_PREFIX, LAYOUT_KEYS, ResourceSection
 from deepphen.lint.context import Context, locate
 from deepphen.lint.registry import Flag, rule
 from deepphen.models import FIRST_PAGE_KEYS, DiscoverSettings, Resource, Section, Settings
@@ -283,3 +283,65 @@ def settings_control_character(ctx: Context) -> Iterator[Flag]:
                                hint="delete it (write a line break as a new line of a "
                                     "multi-line string)")
                     break
+
+
+@rule("DP609", "year-group-key", "warning",
+      "Every year group that notes and details_open name is one export writes.",
+      scope="catalog")
+def year_group_key(ctx: Context) -> Iterator[Flag]:
+    """A ``[notes]`` key is a paper's key, a year group's ("Section: YYYY", lines above it)
+    or a group's end ("end of Section: YYYY", lines above its ``</details>``); a
+    ``details_open`` item is a group's key. One that names nothing export writes (a group
+    whose papers were removed or moved, a misspelt key) is skipped without a word: its
+    comment is lost from the page, its group written collapsed.
+
+    Bad:  ``details_open = ["Robustnes: 2024"]``; ``notes = { "end of Robustness: 2019" =
+          ["<!-- x -->"] }`` with no paper of 2019 in Robustness
+    Good: ``details_open = ["Robustness: 2024"]`` with papers of 2024 in Robustness
+    """
+    from deepphen.dialect import group_year
+
+    lines = ctx.settings_lines
+    by_section: dict[str, set[int]] = {}
+    for paper in ctx.papers:
+        by_section.setdefault(paper.section, set()).add(paper.year)
+    papers = {paper.key for paper in ctx.papers}
+    for p, page in enumerate(ctx.settings.page_views()):
+        where = "" if p == 0 else f" of pages[{p - 1}]"
+        layout = page.layout
+        groups: dict[str, str] = {}  # group key -> how the section writes its groups
+        for sec in page.sections:
+            years = {group_year(y, layout) for y in by_section.get(sec.slug, ())}
+            for year in years | set(sec.empty_years):
+                groups[f"{sec.heading}: {year}"] = sec.year_groups or layout.year_groups
+        written = {key for key, style in groups.items() if style != "none"}
+
+        def flag(message: str, needle: str, key: str, p: int = p) -> Flag:
+            what = "a paper's key or " if key == "notes" else ""
+            return Flag(message, line=_needle_line(lines, needle, key, p),
+                        hint=f"correct it to {what}a year group the page has "
+                             "(\"Section: YYYY\"), or delete it")
+
+        for key in layout.notes:
+            group = key.removeprefix(END_PREFIX)
+            if key not in papers and key not in written and group not in written:
+                yield flag(f"notes{where}: {key!r} names no paper or year group export "
+                           "writes: its lines are left off the page", key, "notes")
+        shown = layout.details_open if isinstance(layout.details_open, list) else []
+        for key in shown:
+            if groups.get(key) != "details":
+                yield flag(f"details_open{where}: {key!r} is no <details> year group export "
+                           "writes: nothing is written open for it", key, "details_open")
+
+
+def _needle_line(lines: list[str], needle: str, key: str, page: int) -> int:
+    """The first line, in the page's part of catalog.toml, that quotes ``needle``; else the
+    line of ``key`` there; else 1."""
+    import json
+
+    quoted = (json.dumps(needle, ensure_ascii=False), f"'{needle}'")
+    start = (key_line(lines, "pages", page - 1) or 1) if page else 1
+    for number in range(start, len(lines) + 1):
+        if any(q in lines[number - 1] for q in quoted):
+            return number
+    return key_line(lines, key) or 1
