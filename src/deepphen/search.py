@@ -55,7 +55,13 @@ from deepphen.hints import nothing_matched
 from deepphen.models import Paper
 from deepphen.order import newest_key
 from deepphen.search_fields import FIELDS, UNIT, FieldWords
-from deepphen.search_query import check_query, content, link_key, query_words
+from deepphen.search_query import (
+    check_query,
+    content,
+    link_key,
+    query_words,
+    written_initials,
+)
 from deepphen.vocab import FOLD_RULES, american, stem
 
 # The cached index is valid only for this code and this way of folding words.
@@ -79,6 +85,8 @@ FUNCTION = 0.15  # a function word's weight beside other words: "why", "the", "e
 MAX_SPELT = 8  # query phrases with a compound spelt otherwise: each is compared with each hit
 ACRONYM_FIELDS = (0, 1, 5)  # title, key words, digest: where text spells phrases out
 NAMES = FIELDS.index("names")  # given names, which an initial stands for ("S. Arora")
+SURNAME = FIELDS.index("surname")
+NAME_FIELDS = (SURNAME, NAMES)  # where a word's other forms never count
 MAX_PREFIX_TERMS = 40
 MIN_FORM = 3  # shorter words have no other forms to look for ("sam" is no "same")
 PHRASE_HELD = 0.6  # _phrase: the query inside the title or a key word
@@ -236,8 +244,17 @@ class SearchIndex:
             at = end
         return out
 
-    def _expand(self, word: str) -> list[tuple[str, float]]:
-        """Catalog words that ``word`` stands for, with a match quality in 0..1."""
+    def _is_name(self, word: str, *fields: int) -> bool:
+        """Whether ``word`` is an author's name in the catalog (in ``fields``: by default
+        surnames and given names)."""
+        at = self._term_index(word)
+        return at is not None and any(len(self._posting(field, at))
+                                      for field in fields or NAME_FIELDS)
+
+    def _expand(self, word: str) -> tuple[list[tuple[str, float]], set[str]]:
+        """Catalog words that ``word`` stands for, with a match quality in 0..1; and those
+        of them that are only its other forms, which never match an author's name ("well"
+        is no "Welling")."""
         found: list[tuple[str, float]] = []
         if self._term_index(word) is not None:
             found.append((word, EXACT))
@@ -248,7 +265,8 @@ class SearchIndex:
                     break
                 if term != word:
                     found.append((term, PREFIX))
-        forms = self._forms(word) if len(word) > MIN_FORM else []
+        # A name has no other forms ("Welling" is no "well", "Torre" no "Torr").
+        forms = self._forms(word) if len(word) > MIN_FORM and not self._is_name(word) else []
         if not found and len(word) >= 4:
             # Only a word the catalog does not contain pays for rapidfuzz (and its import).
             from rapidfuzz import fuzz, process
@@ -261,8 +279,8 @@ class SearchIndex:
             if found:  # a typo's forms rank below its corrections: "overfiting" is
                 top = 0.95 * found[0][1]  # "overfitting" before "overfit"
                 forms = [(term, min(quality, top)) for term, quality in forms]
-        found += forms
-        return found
+        only_forms = {term for term, _ in forms} - {term for term, _ in found}
+        return found + forms, only_forms
 
     def query(self, text: str, allowed: set[int] | None = None,
               limit: int | None = None) -> list[tuple[int, float, tuple[str, ...]]]:
@@ -275,6 +293,11 @@ class SearchIndex:
                 return []
             return [(position, 1.0, ("arxiv",) if ids.is_arxiv_id(key) else ("links",))]
         words, distinct, light = query_words(text)
+        # A letter is an initial when written so ("S. Arora"), or beside a surname the
+        # catalog has ("Arora S"); else a word ("q learning", "k means", "y = f(x)").
+        initials = written_initials(text)
+        if any(self._is_name(w, SURNAME) for w in distinct if len(w) > 1):
+            initials |= {w for w in distinct if len(w) == 1 and w.isalpha()}
         read_as = self.acronyms.readings(text, words)
         total_idf = total_full = 0.0
         base: dict[int, float] = {}
@@ -286,13 +309,13 @@ class SearchIndex:
         corrected: dict[str, str] = {}  # misspelt word -> its best fuzzy match, for phrases
         compounds, spelt = self._compounds(words)
         for word in distinct:
-            terms = self._expand(word)
+            terms, forms = self._expand(word)
             top = max(terms, key=lambda t: t[1], default=(word, EXACT))
             # A misspelt word or another form reads as the catalog's word in phrases.
             corrected[word] = word if top[1] in (EXACT, PREFIX) else top[0]
             extra = [(field, papers, ACRONYM) for p in read_as.get(word, ())
                      for field, papers in self._phrase_postings(p)]
-            if len(word) == 1 and word.isascii() and word.isalpha():
+            if word in initials:  # "S. Arora": not "q learning", "k means", "y = f(x)"
                 extra.append((NAMES, self._initial(word), EXACT))
             for spelling in compounds.get(word, ()):
                 if " " not in spelling:
@@ -302,7 +325,7 @@ class SearchIndex:
                     corrected[word] = spelling  # the phrase as the catalog writes it
                 extra += [(field, papers, COMPOUND)  # a phrase, not words in a digest
                           for field, papers in self._phrase_postings(spelling) if field < 2]
-            best, fields_of = self._match_word(terms, allowed, extra)
+            best, fields_of = self._match_word(terms, allowed, extra, forms)
             whole = math.log(1 + self.size / max(1, len(best)))
             idf = whole * (FUNCTION if word in light else 1)
             total_idf += idf
@@ -354,16 +377,20 @@ class SearchIndex:
         return hits[:limit] if limit else hits
 
     def _match_word(self, terms: list[tuple[str, float]], allowed: set[int] | None,
-                    extra: Iterable[tuple[int, Iterable[int], float]] = ()
+                    extra: Iterable[tuple[int, Iterable[int], float]] = (),
+                    forms: set[str] | frozenset[str] = frozenset()
                     ) -> tuple[dict[int, tuple[float, float]], dict[int, set[str]]]:
         """Per paper: (best weighted match of a query word's terms, sum over its fields);
-        ``extra``: (field, papers, quality) matched through an acronym or a compound."""
+        ``extra``: (field, papers, quality) matched through an acronym or a compound;
+        ``forms``: terms that match outside the authors' names only."""
         per_field: list[dict[int, float]] = [{} for _ in FIELDS]
         for term, quality in terms:
             at = self._term_index(term)
             if at is None:
                 continue
             for field, field_scores in enumerate(per_field):
+                if term in forms and field in NAME_FIELDS:
+                    continue
                 for i in self._posting(field, at):
                     if quality > field_scores.get(i, 0.0):
                         field_scores[i] = quality

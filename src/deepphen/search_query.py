@@ -8,6 +8,8 @@ A query may be a pasted abstract: up to ``MAX_QUERY`` characters, of which the f
 
 from __future__ import annotations
 
+import re
+
 from deepphen import ids
 from deepphen.errors import DeepphenError, InvalidId
 from deepphen.vocab import FUNCTION_WORDS, search_tokens, singular
@@ -73,3 +75,13 @@ def link_key(text: str) -> str | None:
     if "://" in text and " " not in text:
         return text.rstrip("/").lower()
     return None
+
+
+# A letter written as an initial: alone, followed by a full stop ("S. Arora", "S.Arora").
+_INITIAL_RE = re.compile(r"(?<!\w)([^\W\d_])\.")
+
+
+def written_initials(text: str) -> set[str]:
+    """The query's letters written as initials, folded as its words are: only these match
+    the given names they begin. A letter alone is a word ("q learning", "k means")."""
+    return set(words(" ".join(_INITIAL_RE.findall(text))))

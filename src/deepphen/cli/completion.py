@@ -94,6 +94,9 @@ def click_completion() -> Any:
     return shell_completion
 
 
+_GLOB_RE = re.compile(r"[*?\[]")
+
+
 def quoted_for(shell: str, value: str, quote: str | None = None) -> str:
     """``value`` as ``shell`` must find it in the command line it puts it in. bash and
     PowerShell put a completion there as it is given (bash globs it first), so a key word of
@@ -188,7 +191,11 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
     kept = BASH_KEPT[0] if shell == "bash" else ""
     offered = [(value, help) for value, help in values
                if not has_control(value) and value.startswith(kept)
-               and not (shell in ("powershell", "pwsh") and POWERSHELL_SEPARATOR in value)]
+               and not (shell in ("powershell", "pwsh") and POWERSHELL_SEPARATOR in value)
+               # typer's bash script globs the answers: inside a quote the value cannot
+               # escape '*', '?' or '[' (a backslash would stay in it), and a file name
+               # matching it was inserted instead; typed without the quote, it completes.
+               and not (quote and _GLOB_RE.search(value))]
     # Values that start with what was typed hide those only its fold finds: bash replaces the
     # word with the answers' common start, so "Zq S" offering "Zq Scaling Laws" and "Zq/slash"
     # (both "zq s..." folded) left "Zq", what was typed lost.
