@@ -105,6 +105,21 @@ def test_structure_others_rely_on() -> None:
     assert len(page.data()["papers"]) == len(papers)
 
 
+def test_the_page_reads_queries_with_search_own_rules() -> None:
+    """The page's search weighs function words and reads long queries as deepphen search
+    does, from its constants embedded at export rather than a second copy in search.js."""
+    from deepphen import search, search_query
+
+    page = Page(render(papers_with_keys(), sample_settings()))
+    rules = page.data()["search"]
+    assert set(rules["light"]) == search_query.LIGHT_WORDS
+    assert (rules["function"], rules["max_words"], rules["max_query"]) == (
+        search.FUNCTION, search_query.MAX_WORDS, search_query.MAX_QUERY)
+    assert rules["weights"] == dict(zip(search.FIELDS, search.WEIGHTS, strict=True))
+    # A query the page would cut short is one deepphen search refuses.
+    assert page.having(type="search")[0]["maxlength"] == str(search_query.MAX_QUERY)
+
+
 def test_content_security_policy_allows_exactly_the_inline_style_and_script() -> None:
     text = render(papers_with_keys(), sample_settings())
     page = Page(text)

@@ -49,7 +49,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from deepphen import acronyms, ids
+from deepphen import acronyms, ids, search_query
 from deepphen.cache import source_digest
 from deepphen.hints import nothing_matched
 from deepphen.models import Paper
@@ -89,6 +89,7 @@ SURNAME = FIELDS.index("surname")
 NAME_FIELDS = (SURNAME, NAMES)  # where a word's other forms never count
 MAX_PREFIX_TERMS = 40
 MIN_FORM = 3  # shorter words have no other forms to look for ("sam" is no "same")
+IN_TITLE, IN_KEYWORD = 0.8, 0.6  # _phrase: the query inside the title, inside a key word
 PHRASE_HELD = 0.6  # _phrase: the query inside the title or a key word
 MIN_BASE = 0.25  # below this idf-weighted match a paper is not a hit
 FEW_WORDS = 8  # queries of more words (an abstract) need less of each: MIN_BASE * 8 / words
@@ -450,10 +451,22 @@ class SearchIndex:
         if phrase == title or phrase in keywords:
             return 1.0
         if f" {phrase} " in f" {title} ":
-            return 0.8
+            return IN_TITLE
         if any(f" {phrase} " in f" {k} " for k in keywords):
-            return 0.6
+            return IN_KEYWORD
         return 0.0
+
+
+def page_constants() -> dict[str, Any]:
+    """What the HTML page's search.js reads queries and matches words with, as here: the
+    weights by field name, match qualities, function words and the long-query rules."""
+    return {"weights": dict(zip(FIELDS, WEIGHTS, strict=True)), "exact": EXACT,
+            "prefix": PREFIX, "acronym": ACRONYM, "compound": COMPOUND, "variant": VARIANT,
+            "form": FORM, "function": FUNCTION, "phrase_held": PHRASE_HELD,
+            "in_title": IN_TITLE, "in_keyword": IN_KEYWORD,
+            "min_base": MIN_BASE, "few_words": FEW_WORDS, "max_prefix_terms": MAX_PREFIX_TERMS,
+            "min_form": MIN_FORM, "max_words": search_query.MAX_WORDS,
+            "max_query": search_query.MAX_QUERY, "light": sorted(search_query.LIGHT_WORDS)}
 
 
 def search(papers: list[Paper], query: str, *, limit: int | None = None) -> list[Hit]:

@@ -31,6 +31,8 @@ from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.order import newest_key
 from deepphen.printable import ci_inert_document, json_text, mark_controls, text_lines
+from deepphen.search import page_constants
+from deepphen.search_query import MAX_QUERY
 from deepphen.slugs import UniqueNames
 from deepphen.texmath import unicode_math
 from deepphen.vocab import Vocabulary, form_tables, keyword_key, script_tables
@@ -265,6 +267,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
         "scripts": script_tables(),
         # vocab's British spellings and inflections: the page's search reads words' forms too.
         "forms": form_tables(),
+        # deepphen.search's weights, match qualities, function words and long-query rules.
+        "search": page_constants(),
         # One row per paper in page order: key-word ids, venue, year, section index, has
         # code, ids (arXiv id, DOI) other than its key, newest-first rank. Titles, authors
         # and keys are read from the list itself, which keeps the page small.
@@ -358,9 +362,9 @@ def _footer(settings: Settings) -> str:
 
 # The controls exist for the script only: hidden until it runs (a page without JavaScript
 # shows the whole list). Options of the selects come from the embedded data.
-CONTROLS = """<form id="controls" role="search" hidden>
+CONTROLS = f"""<form id="controls" role="search" hidden>
 <div class="q"><label for="q">Search</label>
-<input type="search" id="q" name="q" autocomplete="off" spellcheck="false"
+<input type="search" id="q" name="q" autocomplete="off" spellcheck="false" maxlength="{MAX_QUERY}"
  placeholder="title, author, key word, venue or arXiv id" aria-describedby="q-help">
 <small id="q-help">Forgives typos. Esc clears.</small>
 <span class="sk"><input type="checkbox" id="slash-key" checked>

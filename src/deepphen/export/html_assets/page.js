@@ -34,7 +34,7 @@
   const KEYS = ["q", "section", "keyword", "since", "until", "code", "sort"];
   const clean = (raw) => {
     const s = {};
-    const q = (raw.q || "").slice(0, 500);
+    const q = (raw.q || "").slice(0, Q.max_query);  // deepphen search refuses longer
     if (q.trim()) s.q = q;
     if (raw.section) s.section = raw.section;
     if (raw.keyword) s.keyword = raw.keyword;

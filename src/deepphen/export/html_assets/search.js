@@ -140,9 +140,12 @@
   };
 
   // --- the search index: deepphen.search's word matching and scoring, without digests --
-  // Fields: title, key words, author surnames, other name parts, venue.
-  const WEIGHTS = [1.0, 1.0, 1.0, 0.7, 0.6, 0.5];  // the last: the year ("Arora 2019")
-  const EXACT = 1.0, PREFIX = 0.85, MAX_PREFIX_TERMS = 40, MIN_BASE = 0.25;
+  // Fields: title, key words, author surnames, other name parts, venue, year. Weights,
+  // qualities and the query's rules are deepphen.search's (page_constants), embedded.
+  const Q = data.search;
+  const FIELD_NAMES = ["title", "keywords", "surname", "names", "venue", "year"];
+  const WEIGHTS = FIELD_NAMES.map((f) => Q.weights[f]), NAMES = 3;
+  const EXACT = Q.exact, PREFIX = Q.prefix, MAX_PREFIX_TERMS = Q.max_prefix_terms;
   let index = null;
   const buildIndex = () => {
     if (index) return index;
@@ -192,7 +195,8 @@
   // --- acronyms the catalog defines (deepphen.acronyms, embedded by the export) ----------
   // "NTK" also finds "neural tangent kernel" in titles and key words, and the phrase spelt
   // out also finds "NTK"; deepphen.search's readings, without digests.
-  const ACRONYM = 0.9;
+  const ACRONYM = Q.acronym;
+  const LIGHT = new Set(Q.light);
   const acronyms = new Map(Object.entries((data.acronyms && data.acronyms.table) || {}));
   const plainWords = new Set((data.acronyms && data.acronyms.plain) || []);
   const acronymsOf = new Map();
@@ -240,6 +244,14 @@
     }
     return parts;
   };
+  // deepphen.search's _phrase: how well the title or a key word holds the query as a phrase.
+  const phraseScore = (i, phrase) => {
+    const [title, ...keys] = partsOf(i);
+    if (phrase === title || keys.includes(phrase)) return 1;
+    const padded = ` ${phrase} `;
+    if (` ${title} `.includes(padded)) return Q.in_title;
+    return keys.some((k) => ` ${k} `.includes(padded)) ? Q.in_keyword : 0;
+  };
   // [field, papers] whose title (0) or key words (1) hold a phrase, its words in order.
   const holders = (phrase) => {
     const ix = buildIndex();
@@ -264,7 +276,7 @@
   // deepphen.search's compounds: a query word that is two catalog words run together
   // ("pretraining" -> "pre training", as "pre-training" folds), and two query words the
   // catalog writes as one (both "pre" and "training" -> "pretraining").
-  const COMPOUND = 0.95;
+  const COMPOUND = Q.compound;
   const compounds = (all) => {
     const ix = buildIndex();
     const out = new Map();
@@ -315,7 +327,7 @@
   // a little less than itself (deepphen.search's VARIANT and FORM).
   // Their tables are Python's (vocab.form_tables), embedded by the export.
   const AMERICAN = data.forms.american, INFLECTIONS = data.forms.inflections;
-  const MIN_STEM = data.forms.min_stem, VARIANT = 0.99, FORM = 0.9;
+  const MIN_STEM = data.forms.min_stem, VARIANT = Q.variant, FORM = Q.form;
   const american = (w) => {
     for (const [british, us, root] of AMERICAN) {
       if (w.endsWith(british) && w.length - british.length >= root) {
@@ -361,7 +373,7 @@
         if (term !== word) found.push([term, PREFIX]);
       }
     }
-    let forms = w.length > 3 ? formsOf(ix, word) : [];
+    let forms = w.length > Q.min_form ? formsOf(ix, word) : [];
     if (!found.length && w.length >= 4) {
       const scored = [];
       terms.forEach((term, i) => {
@@ -404,50 +416,71 @@
       if (at !== undefined) hits[at] = 1;
       return { hits, terms: new Set() };
     }
-    const all = searchWords(text)[0];
-    const qwords = Array.from(new Set(all));
+    // deepphen.search_query.query_words: the first words of a long query (an abstract), and
+    // its function words, which weigh little unless they are all it has.
+    const all = searchWords(text)[0].slice(0, 4 * Q.max_words);
+    const qwords = Array.from(new Set(all)).slice(0, Q.max_words);
     if (!qwords.length) return null;
+    let light = new Set(qwords.filter((w) => LIGHT.has(w)));
+    if (light.size === qwords.length) light = new Set();
     const read = readings(text, all);
     const spelt = compounds(all);
-    const base = new Float64Array(N);
+    const base = new Float64Array(N), lit = new Float64Array(N);
+    const corrected = new Map();  // a misspelt word -> the catalog's word, for the phrase
     const marks = new Set();
-    let total = 0;
+    let total = 0, totalFull = 0;
     for (const word of qwords) {
+      const terms = expand(word).slice();
+      const top = terms.reduce((t, x) => (x[1] > t[1] ? x : t), terms[0] || [word, EXACT]);
+      corrected.set(word, top[1] === EXACT || top[1] === PREFIX ? word : top[0]);
       const perField = WEIGHTS.map(() => new Map());
-      for (const [term, quality] of expand(word)) {
-        marks.add(term);
-        const p = ix.postings.get(term);
-        if (!p) continue;
-        p.forEach((list, f) => {
-          const m = perField[f];
-          for (const i of list) if (quality > (m.get(i) || 0)) m.set(i, quality);
-        });
-      }
+      const raise = (f, list, quality) => {
+        const m = perField[f];
+        for (const i of list) if ((m.get(i) || 0) < quality) m.set(i, quality);
+      };
       for (const phrase of read.get(word) || []) {
         phrase.split(" ").forEach((w) => { if (w.length > 3 || acronyms.has(w)) marks.add(w); });
-        for (const [f, found] of holders(phrase)) {
-          const m = perField[f];
-          found.forEach((i) => { if ((m.get(i) || 0) < ACRONYM) m.set(i, ACRONYM); });
+        for (const [f, found] of holders(phrase)) raise(f, found, ACRONYM);
+      }
+      if (/^[a-z]$/.test(word)) {  // an initial: the given names it stands for ("S. Arora")
+        const next = String.fromCharCode(word.charCodeAt(0) + 1);
+        for (const t of ix.terms.slice(lowerBound(ix.terms, word), lowerBound(ix.terms, next))) {
+          raise(NAMES, ix.postings.get(t)[NAMES], EXACT);
         }
       }
       for (const spelling of spelt.get(word) || []) {
         spelling.split(" ").forEach((w) => marks.add(w));
-        const found = spelling.includes(" ") ? holders(spelling)
-          : ix.postings.get(spelling).map((list, f) => [f, list]);
-        for (const [f, list] of found) {
-          const m = perField[f];
-          list.forEach((i) => { if ((m.get(i) || 0) < COMPOUND) m.set(i, COMPOUND); });
-        }
+        if (!spelling.includes(" ")) { terms.push([spelling, COMPOUND]); continue; }
+        if (!terms.length || terms[0][1] < EXACT) corrected.set(word, spelling);
+        for (const [f, list] of holders(spelling)) raise(f, list, COMPOUND);
+      }
+      for (const [term, quality] of terms) {
+        marks.add(term);
+        const p = ix.postings.get(term);
+        if (p) p.forEach((list, f) => raise(f, list, quality));
       }
       const best = new Map();
       perField.forEach((m, f) => m.forEach((q, i) => {
         best.set(i, Math.max(best.get(i) || 0, WEIGHTS[f] * q));
       }));
-      const idf = Math.log(1 + N / Math.max(1, best.size));
+      const whole = Math.log(1 + N / Math.max(1, best.size));
+      const idf = light.has(word) ? whole * Q.function : whole;
       total += idf;
-      best.forEach((value, i) => { base[i] += idf * value; });
+      totalFull += whole;
+      best.forEach((value, i) => { base[i] += idf * value; lit[i] += (whole - idf) * value; });
     }
-    for (let i = 0; i < N; i++) if (total && base[i] / total >= MIN_BASE) hits[i] = 1;
+    if (!total) return { hits, terms: marks };
+    // A long query needs a smaller share of its words; function words count as the others
+    // in a paper whose title or a key word holds the whole query as a phrase.
+    const floor = Q.min_base * Math.min(1, Q.few_words / Math.max(1, qwords.length - light.size));
+    const phrase = all.map((w) => corrected.get(w) || w).join(" ");
+    for (let i = 0; i < N; i++) {
+      if (!base[i]) continue;
+      let value = base[i] / total;
+      const full = (base[i] + lit[i]) / totalFull;
+      if (light.size && full >= floor && phraseScore(i, phrase) >= Q.phrase_held) value = full;
+      if (value >= floor) hits[i] = 1;
+    }
     return { hits, terms: marks };
   };
 
