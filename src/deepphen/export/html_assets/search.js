@@ -394,6 +394,19 @@
     ix.expanded.set(word, found);
     return found;
   };
+  // The papers with a given name that a letter is the initial of, found once per letter.
+  const namesOfInitial = (ix, letter) => {
+    if (!ix.initials) ix.initials = new Map();
+    let found = ix.initials.get(letter);
+    if (!found) {
+      const next = String.fromCharCode(letter.charCodeAt(0) + 1), names = new Set();
+      for (const t of ix.terms.slice(lowerBound(ix.terms, letter), lowerBound(ix.terms, next))) {
+        for (const i of ix.postings.get(t)[NAMES]) names.add(i);
+      }
+      ix.initials.set(letter, (found = Array.from(names)));
+    }
+    return found;
+  };
   const ARXIV_ID = /^(\d{4}\.\d{4,5}|[a-z]+(-[a-z]+)?(\.[a-z][a-z-]{1,15})?\/\d{7})(v\d+)?$/i;
   const idQuery = (text) => {
     let t = text.trim().replace(/^arxiv(?::\s*|\s+)/i, "");  // "arXiv 2201.02177" too
@@ -442,12 +455,7 @@
         phrase.split(" ").forEach((w) => { if (w.length > 3 || acronyms.has(w)) marks.add(w); });
         for (const [f, found] of holders(phrase)) raise(f, found, ACRONYM);
       }
-      if (/^[a-z]$/.test(word)) {  // an initial: the given names it stands for ("S. Arora")
-        const next = String.fromCharCode(word.charCodeAt(0) + 1);
-        for (const t of ix.terms.slice(lowerBound(ix.terms, word), lowerBound(ix.terms, next))) {
-          raise(NAMES, ix.postings.get(t)[NAMES], EXACT);
-        }
-      }
+      if (/^[a-z]$/.test(word)) raise(NAMES, namesOfInitial(ix, word), EXACT);  // "S. Arora"
       for (const spelling of spelt.get(word) || []) {
         spelling.split(" ").forEach((w) => marks.add(w));
         if (!spelling.includes(" ")) { terms.push([spelling, COMPOUND]); continue; }
