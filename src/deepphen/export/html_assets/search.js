@@ -144,7 +144,8 @@
   // qualities and the query's rules are deepphen.search's (page_constants), embedded.
   const Q = data.search;
   const FIELD_NAMES = ["title", "keywords", "surname", "names", "venue", "year"];
-  const WEIGHTS = FIELD_NAMES.map((f) => Q.weights[f]), NAMES = 3;
+  const WEIGHTS = FIELD_NAMES.map((f) => Q.weights[f]), SURNAME = 2, NAMES = 3;
+  const NAME_FIELDS = new Set([SURNAME, NAMES]);  // where a word's other forms never count
   const EXACT = Q.exact, PREFIX = Q.prefix, MAX_PREFIX_TERMS = Q.max_prefix_terms;
   let index = null;
   const buildIndex = () => {
@@ -373,7 +374,8 @@
         if (term !== word) found.push([term, PREFIX]);
       }
     }
-    let forms = w.length > Q.min_form ? formsOf(ix, word) : [];
+    // A name has no other forms ("Welling" is no "well"): deepphen.search's _is_name.
+    let forms = w.length > Q.min_form && !isName(ix, word) ? formsOf(ix, word) : [];
     if (!found.length && w.length >= 4) {
       const scored = [];
       terms.forEach((term, i) => {
@@ -390,9 +392,16 @@
         forms = forms.map(([t, q]) => [t, Math.min(q, top)]);
       }
     }
-    found.push(...forms);
+    // A term that is only another form of the word matches no author's name (a third item).
+    const plain = new Set(found.map((t) => t[0]));
+    found.push(...forms.map(([t, q]) => (plain.has(t) ? [t, q] : [t, q, true])));
     ix.expanded.set(word, found);
     return found;
+  };
+  // Whether a word is an author's name in the catalog (among ``fields``: surname, names).
+  const isName = (ix, word, fields = [SURNAME, NAMES]) => {
+    const p = ix.postings.get(word);
+    return Boolean(p) && fields.some((f) => p[f].length > 0);
   };
   // The papers with a given name that a letter is the initial of, found once per letter.
   const namesOfInitial = (ix, letter) => {
@@ -436,6 +445,13 @@
     if (!qwords.length) return null;
     let light = new Set(qwords.filter((w) => LIGHT.has(w)));
     if (light.size === qwords.length) light = new Set();
+    // deepphen.search: a letter is an initial written with its full stop ("S. Arora") or
+    // beside a surname the catalog has ("Arora S"); else a word ("q learning").
+    const initials = new Set(searchWords(
+      Array.from(text.matchAll(/(?<![\p{L}\p{N}_])(\p{L})\./gu), (m) => m[1]).join(" "))[0]);
+    if (qwords.some((w) => points(w).length > 1 && isName(ix, w, [SURNAME]))) {
+      qwords.filter((w) => /^\p{L}$/u.test(w)).forEach((w) => initials.add(w));
+    }
     const read = readings(text, all);
     const spelt = compounds(all);
     const base = new Float64Array(N), lit = new Float64Array(N);
@@ -455,17 +471,17 @@
         phrase.split(" ").forEach((w) => { if (w.length > 3 || acronyms.has(w)) marks.add(w); });
         for (const [f, found] of holders(phrase)) raise(f, found, ACRONYM);
       }
-      if (/^[a-z]$/.test(word)) raise(NAMES, namesOfInitial(ix, word), EXACT);  // "S. Arora"
+      if (initials.has(word)) raise(NAMES, namesOfInitial(ix, word), EXACT);  // "S. Arora"
       for (const spelling of spelt.get(word) || []) {
         spelling.split(" ").forEach((w) => marks.add(w));
         if (!spelling.includes(" ")) { terms.push([spelling, COMPOUND]); continue; }
         if (!terms.length || terms[0][1] < EXACT) corrected.set(word, spelling);
         for (const [f, list] of holders(spelling)) raise(f, list, COMPOUND);
       }
-      for (const [term, quality] of terms) {
+      for (const [term, quality, formOnly] of terms) {
         marks.add(term);
         const p = ix.postings.get(term);
-        if (p) p.forEach((list, f) => raise(f, list, quality));
+        if (p) p.forEach((list, f) => { if (!(formOnly && NAME_FIELDS.has(f))) raise(f, list, quality); });
       }
       const best = new Map();
       perField.forEach((m, f) => m.forEach((q, i) => {
