@@ -49,7 +49,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from deepphen import acronyms, ids, search_query
+from deepphen import acronyms, ids
 from deepphen.cache import source_digest
 from deepphen.hints import nothing_matched
 from deepphen.models import Paper
@@ -455,18 +455,6 @@ class SearchIndex:
         if any(f" {phrase} " in f" {k} " for k in keywords):
             return IN_KEYWORD
         return 0.0
-
-
-def page_constants() -> dict[str, Any]:
-    """What the HTML page's search.js reads queries and matches words with, as here: the
-    weights by field name, match qualities, function words and the long-query rules."""
-    return {"weights": dict(zip(FIELDS, WEIGHTS, strict=True)), "exact": EXACT,
-            "prefix": PREFIX, "acronym": ACRONYM, "compound": COMPOUND, "variant": VARIANT,
-            "form": FORM, "function": FUNCTION, "phrase_held": PHRASE_HELD,
-            "in_title": IN_TITLE, "in_keyword": IN_KEYWORD,
-            "min_base": MIN_BASE, "few_words": FEW_WORDS, "max_prefix_terms": MAX_PREFIX_TERMS,
-            "min_form": MIN_FORM, "max_words": search_query.MAX_WORDS,
-            "max_query": search_query.MAX_QUERY, "light": sorted(search_query.LIGHT_WORDS)}
 
 
 def search(papers: list[Paper], query: str, *, limit: int | None = None) -> list[Hit]:

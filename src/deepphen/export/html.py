@@ -24,14 +24,15 @@ import unicodedata
 from functools import cache
 from importlib import resources
 from itertools import groupby
+from typing import Any
 
+from deepphen import search, search_query
 from deepphen.acronyms import derive
 from deepphen.dialect import LINK_URL, group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.order import newest_key
 from deepphen.printable import ci_inert_document, json_text, mark_controls, text_lines
-from deepphen.search import page_constants
 from deepphen.search_query import MAX_QUERY
 from deepphen.slugs import UniqueNames
 from deepphen.texmath import unicode_math
@@ -385,3 +386,18 @@ CONTROLS = f"""<form id="controls" role="search" hidden>
 <label for="code">Has code</label></div>
 <div class="f"><button type="reset" id="reset">Clear</button></div>
 </form>"""
+
+
+def page_constants() -> dict[str, Any]:
+    """What the page's search.js reads queries and matches words with: deepphen.search's own
+    weights by field name, match qualities, function words and long-query rules, embedded
+    at export so that the page and ``deepphen search`` cannot drift apart."""
+    s, q = search, search_query
+    return {"weights": dict(zip(s.FIELDS, s.WEIGHTS, strict=True)), "exact": s.EXACT,
+            "prefix": s.PREFIX, "acronym": s.ACRONYM, "compound": s.COMPOUND,
+            "variant": s.VARIANT, "form": s.FORM, "function": s.FUNCTION,
+            "phrase_held": s.PHRASE_HELD, "in_title": s.IN_TITLE, "in_keyword": s.IN_KEYWORD,
+            "min_base": s.MIN_BASE, "few_words": s.FEW_WORDS,
+            "max_prefix_terms": s.MAX_PREFIX_TERMS, "min_form": s.MIN_FORM,
+            "max_words": q.MAX_WORDS, "max_query": q.MAX_QUERY,
+            "light": sorted(q.LIGHT_WORDS)}
