@@ -84,4 +84,5 @@ _INITIAL_RE = re.compile(r"(?<!\w)([^\W\d_])\.")
 def written_initials(text: str) -> set[str]:
     """The query's letters written as initials, folded as its words are: only these match
     the given names they begin. A letter alone is a word ("q learning", "k means")."""
-    return set(words(" ".join(_INITIAL_RE.findall(text))))
+    # A letter that folds to two ("Æ" is "ae") is no initial to look names up by.
+    return {w for w in words(" ".join(_INITIAL_RE.findall(text))) if len(w) == 1}

@@ -447,8 +447,9 @@
     if (light.size === qwords.length) light = new Set();
     // deepphen.search: a letter is an initial written with its full stop ("S. Arora") or
     // beside a surname the catalog has ("Arora S"); else a word ("q learning").
-    const initials = new Set(searchWords(
-      Array.from(text.matchAll(/(?<![\p{L}\p{N}_])(\p{L})\./gu), (m) => m[1]).join(" "))[0]);
+    const initials = new Set(searchWords(  // "Æ" folds to "ae": no initial to look up
+      Array.from(text.matchAll(/(?<![\p{L}\p{N}_])(\p{L})\./gu), (m) => m[1]).join(" "))[0]
+      .filter((w) => points(w).length === 1));
     if (qwords.some((w) => points(w).length > 1 && isName(ix, w, [SURNAME]))) {
       qwords.filter((w) => /^\p{L}$/u.test(w)).forEach((w) => initials.add(w));
     }
