@@ -19,9 +19,9 @@ from deepphen.cli.app import (
 from deepphen.cli.options import CatalogOption, typed
 from deepphen.cli.output import is_terminal
 from deepphen.cli.params import NO_FILTERS, FilterOptions
-from deepphen.export import CURATOR_MARKUP, FORMATS, WITHOUT_ESCAPES
+from deepphen.export import FORMATS, piped
 from deepphen.models import Settings
-from deepphen.printable import ci_inert, printable
+from deepphen.printable import printable
 
 
 def _output_file(text: str) -> Path:
@@ -109,14 +109,7 @@ def export_command(
         if output is None:
             # On a terminal the text is to be read, not kept: no control character may act.
             # Piped, it may be a CI log: no line may open a workflow command.
-            if is_terminal():
-                text = _readable(text)
-            elif fmt in WITHOUT_ESCAPES:
-                text = ci_inert(text)
-            elif fmt in CURATOR_MARKUP:
-                from deepphen.dialect import ci_inert_markdown
-
-                text = ci_inert_markdown(text)
+            text = _readable(text) if is_terminal() else piped(fmt, text)
             sys.stdout.write(text)
         else:
             from deepphen.outputs import write_output

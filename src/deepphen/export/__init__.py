@@ -21,16 +21,25 @@ FORMATS: dict[str, str] = {
     "csv": "deepphen.export.csv:render",
     "html": "deepphen.export.html:render",
 }
-# Formats with no escape of their own for the opening of a CI command (``::`` at a line's
-# start, ``##[``): the others write it so that they show the same text ("&#35;", "\\u0023").
-# Their text goes into a file as it is, and to standard output, which a CI log may show,
-# through deepphen.printable.ci_inert (docs/export-formats.md).
-WITHOUT_ESCAPES = frozenset({"csv"})
-# Formats whose text holds what the curator wrote as markup (the markdown page's intro,
-# closing, badges: a code block may show "::warning::"): the file keeps it as written, and
-# only standard output off a terminal writes an opening as a character reference
-# (deepphen.dialect.ci_inert_markdown), which the page shows alike outside code.
-CURATOR_MARKUP = frozenset({"md"})
+# What standard output off a terminal, which a CI log may show, gets in place of a format's
+# text where the format lets a CI command open (``::`` at a line's start, ``##[``); the other
+# formats escape such an opening themselves, so that they show the same text ("&#35;",
+# "\\u0023"). CSV has no escape of its own: the file is exact, a pipe gets printable's
+# ``\\x3a``. The markdown page holds what the curator wrote as markup (intro, closing,
+# badges: a code block may show "::warning::"): the file keeps it, a pipe gets character
+# references, which the page shows alike outside code (docs/export-formats.md).
+PIPED: dict[str, str] = {
+    "csv": "deepphen.printable:ci_inert",
+    "md": "deepphen.dialect:ci_inert_markdown",
+}
+
+
+def piped(name: str, text: str) -> str:
+    """A format's text as standard output off a terminal writes it (``PIPED``)."""
+    if name not in PIPED:
+        return text
+    module, _, func = PIPED[name].partition(":")
+    return getattr(import_module(module), func)(text)
 
 
 def exporter(name: str) -> Exporter:

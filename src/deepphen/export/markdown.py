@@ -156,7 +156,7 @@ def render(papers: list[Paper], settings: Settings) -> str:
     # anchors are resolved: their placeholders are made of control characters.
     lines = [strip_controls(line, keep="\n\t") for line in resolve(lines, targets)]
     # The curator's markdown (intro, closing, ...) is written as it is: a page printed in a
-    # CI log is made inert there (deepphen.export.CURATOR_MARKUP), not in the file readers see.
+    # CI log is made inert there (deepphen.export.PIPED), not in the file readers see.
     return "\n".join(lines) + "\n" * (1 + layout.end_blank_lines)
 
 
