@@ -104,14 +104,14 @@ class Paper:
         """The URL of the paper's first ``code`` link, if any."""
         return next((link.url for link in self.links if link.label == "code"), None)
 
-    def sort_key(self) -> tuple[int, int, int, str]:
+    def sort_key(self, *, placed: bool = True) -> tuple[int, int, int, str]:
         """Key for the list's order; sort descending (newest first).
 
         arXiv ids are assigned in submission order, so the id places a paper more finely than
-        a date can. ``sort_as`` (an id-like position) places papers the id cannot: it sorts
-        just below the paper whose id it names.
+        a date can. ``sort_as`` (an id-like position) places papers the id cannot, just below
+        the paper whose id it names; ``placed=False`` ignores it (BibTeX keys' order).
         """
-        if self.sort_as:
+        if self.sort_as and placed:
             month, num = ids.id_sort_key(self.sort_as)
             return (month, num, 0, self.title)
         if self.arxiv:

@@ -12,7 +12,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple, TypeVar
 
@@ -256,6 +256,7 @@ class Selection(NamedTuple):
     settings: Any
     papers: list[Any]
     nothing: NothingFound | None = None
+    catalog: Sequence[Any] = ()  # every paper, which the selection was made from
 
 
 def select_papers(catalog: Path | None, query: str | None, filters: FilterOptions) -> Selection:
@@ -270,7 +271,7 @@ def select_papers(catalog: Path | None, query: str | None, filters: FilterOption
         cat = Catalog.load(root)
         papers = filters.build(cat.settings).apply(cat.papers)
         if papers:
-            return Selection(cat.settings, papers)
+            return Selection(cat.settings, papers, catalog=cat.papers)
         if not filters:
             return Selection(cat.settings, [], NothingFound(
                 "the catalog has no papers", hint="add some with 'deepphen add'"))
@@ -291,7 +292,12 @@ def select_papers(catalog: Path | None, query: str | None, filters: FilterOption
                               keywords=filters.keyword or ())
     except NoMatch as exc:  # its hints are found: check_selected raises it
         return Selection(settings, [], exc)
-    return Selection(settings, [hit.paper for hit in hits])
+    from deepphen.cache import snapshot
+    from deepphen.catalog import read_paper, retry_if_vanished
+
+    # The cache search just brought up to date: the papers as search read them.
+    every = retry_if_vanished(lambda: snapshot(root, read_paper)).papers()
+    return Selection(settings, [hit.paper for hit in hits], catalog=every)
 
 
 def check_selected(selection: Selection) -> None:

@@ -90,7 +90,7 @@ def export_command(
         # A typo in the folder should not leave a new folder tree behind: refuse, write nothing.
         raise usage_error(f"cannot write {output}: folder {output.parent} does not exist "
                           "(create it first)")
-    from deepphen.export import exporter
+    from deepphen.export import export
 
     with _writer_lock(catalog, output):
         selection = select_papers(catalog, query, filters)
@@ -105,7 +105,7 @@ def export_command(
 
             check_output(find_catalog(catalog), declared, output,
                          writing=settings.page if fmt == "md" else None)
-        text = exporter(fmt)(papers, settings)
+        text = export(fmt, papers, settings, selection.catalog)
         if output is None:
             # On a terminal the text is to be read, not kept: no control character may act.
             # Piped, it may be a CI log: no line may open a workflow command.

@@ -6,7 +6,7 @@ format is used, so adding a format is adding one function and one line here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 
 from deepphen.models import Paper, Section, Settings
@@ -40,6 +40,21 @@ def piped(name: str, text: str) -> str:
         return text
     module, _, func = PIPED[name].partition(":")
     return getattr(import_module(module), func)(text)
+
+
+# Formats whose render takes ``catalog=``, the whole catalog the exported papers were chosen
+# from: what a reader keeps of one export (a BibTeX key in \cite, a page's section anchor in
+# a link) must be the same in every export, whole or filtered.
+WHOLE_CATALOG = frozenset({"bibtex", "html"})
+
+
+def export(name: str, papers: list[Paper], settings: Settings,
+           catalog: Iterable[Paper] = ()) -> str:
+    """The text of format ``name`` for ``papers``, chosen from ``catalog`` (``WHOLE_CATALOG``)."""
+    render = exporter(name)
+    if name in WHOLE_CATALOG:
+        return render(papers, settings, catalog=catalog)  # type: ignore[call-arg]
+    return render(papers, settings)
 
 
 def exporter(name: str) -> Exporter:

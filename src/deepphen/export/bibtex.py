@@ -2,9 +2,10 @@
 
 The entry type follows what is known: a conference venue gives ``@inproceedings`` with a
 ``booktitle``, a journal gives ``@article`` with a ``journal``, anything else (arXiv only,
-unknown venues, theses) gives ``@misc``. Citation keys look like ``power2022grokking`` and are
-unique within one export. Text fields are LaTeX-escaped so that no title, name or digest can
-unbalance an entry's braces; non-ASCII letters stay UTF-8, which biber and modern LaTeX read.
+unknown venues, theses) gives ``@misc``. Citation keys look like ``power2022grokking``; a
+paper's key is the same in every export of its catalog, whole or filtered. Text fields are
+LaTeX-escaped so that no title, name or digest can unbalance an entry's braces; non-ASCII
+letters stay UTF-8, which biber and modern LaTeX read.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
@@ -165,35 +167,53 @@ def base_key(paper: Paper) -> str:
     return f"{surname or 'anon'}{entry_year(paper)}{word}"
 
 
-def citation_keys(papers: list[Paper]) -> dict[int, str]:
-    """A unique key per paper, by ``id(paper)``; papers sharing a base key get a, b, ...
+def citation_keys(papers: list[Paper], *, catalog: Iterable[Paper] = ()) -> dict[int, str]:
+    """A unique key per paper of ``papers``, by ``id(paper)``, chosen among ``papers`` and
+    ``catalog`` (the whole catalog they were selected from), so that an export of any part of
+    a catalog gives each paper the key the whole export gives it.
 
-    Suffixes go oldest first, so the same papers always get the same keys.
+    Papers sharing a base key are told apart oldest first (``first_seen``): the oldest keeps
+    the base key, the next ones get ``b``, ``c``, ... (then ``aa``, ``ab``, ...), so a newer
+    namesake added later never changes an existing paper's key.
     """
+    chosen = {_identity(p): p for p in catalog}
+    chosen.update((_identity(p), p) for p in papers)
     groups: dict[str, list[Paper]] = defaultdict(list)
-    for paper in papers:
+    for paper in chosen.values():
         groups[base_key(paper)].append(paper)
-    taken = {base for base, group in groups.items() if len(group) == 1}
-    keys: dict[int, str] = {}
+    taken = set(groups)
+    by_identity: dict[object, str] = {}
     for base, group in sorted(groups.items()):
-        if len(group) == 1:
-            keys[id(group[0])] = base
-            continue
-        group.sort(key=lambda p: (p.sort_key(), p.key, p.title))
+        group.sort(key=first_seen)
+        by_identity[_identity(group[0])] = base
         suffixes = _suffixes()
-        for paper in group:
+        for paper in group[1:]:
             key = base + next(suffixes)
-            while key in taken:  # e.g. "smith2020a" is already another paper's own base key
+            while key in taken:  # e.g. "smith2020b" is already another paper's own base key
                 key = base + next(suffixes)
             taken.add(key)
-            keys[id(paper)] = key
-    return keys
+            by_identity[_identity(paper)] = key
+    return {id(p): by_identity[_identity(p)] for p in papers}
+
+
+def _identity(paper: Paper) -> object:
+    """One paper however many times it was read: its file, else (built in memory) itself."""
+    return paper.path if paper.path is not None else id(paper)
+
+
+def first_seen(paper: Paper) -> tuple:
+    """Oldest first: arXiv id (submission order), else ``published``; papers with neither
+    come after those with one; then the catalog's file, then the title. Never a list's
+    order nor ``sort_as`` (a curator's placing on the page), so keys do not move with them."""
+    own = paper.sort_key(placed=False)
+    return (own[:2] == (0, 0), own[:2], str(paper.path or paper.key), paper.key, paper.title)
 
 
 def _suffixes():
-    """a, b, ..., z, aa, ab, ...: as many distinct suffixes as a group needs."""
+    """b, ..., z, aa, ab, ...: as many distinct suffixes as a group needs after its first
+    (whose key, the base alone, is its "a")."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    n = 0
+    n = 1
     while True:
         suffix, i = "", n
         while True:
@@ -251,8 +271,9 @@ def render_entry(paper: Paper, key: str) -> str:
     return "\n".join(lines)
 
 
-def render(papers: list[Paper], settings: Settings) -> str:
-    """Every paper as a BibTeX entry, in page order, entries separated by a blank line."""
+def render(papers: list[Paper], settings: Settings, *, catalog: Iterable[Paper] = ()) -> str:
+    """Every paper as a BibTeX entry, in page order, entries separated by a blank line; keys
+    are those of the whole ``catalog`` (``citation_keys``)."""
     ordered = page_order(papers, settings)
-    keys = citation_keys(ordered)
+    keys = citation_keys(ordered, catalog=catalog)
     return "\n".join(render_entry(p, keys[id(p)]) + "\n" for p in ordered)

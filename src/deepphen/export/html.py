@@ -21,6 +21,7 @@ import html
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from itertools import groupby
@@ -245,8 +246,18 @@ def _count_text(n: int) -> str:
     return f"{n} paper" if n == 1 else f"{n} papers"
 
 
-def render(papers: list[Paper], settings: Settings) -> str:
-    """The whole page for these papers (any subset of a catalog); deterministic."""
+def _section_anchors(settings: Settings, papers: Iterable[Paper]) -> dict[str, str]:
+    """Section slug -> its anchor, numbered over every section of the catalog (the settings',
+    then the unknown slugs of ``papers``), so that a filtered page gives a section the anchor
+    the whole page gives it: numbered over the sections shown, ``#x-2`` became ``#x``."""
+    used = UniqueNames(RESERVED_IDS)
+    every = [sec for sec, _ in sections_with_papers(list(papers), settings, keep_empty=True)]
+    return {sec.slug: _anchor(sec, used) for sec in every}
+
+
+def render(papers: list[Paper], settings: Settings, *, catalog: Iterable[Paper] = ()) -> str:
+    """The whole page for these papers (any subset of ``catalog``); deterministic. Section
+    anchors are those of the whole catalog's page (``_section_anchors``)."""
     ordered = page_order(papers, settings)
     groups = sections_with_papers(ordered, settings)
     vocab = Vocabulary.from_papers(ordered)
@@ -256,8 +267,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
     keyword_ids = {norm: i for i, norm in enumerate(norms)}
     rank = {id(p): i for i, p in enumerate(sorted(ordered, key=newest_key, reverse=True))}
     css, js = asset("page.css"), page_script()
-    used = UniqueNames(RESERVED_IDS)
-    anchors = [_anchor(sec, used) for sec, _ in groups]
+    by_slug = _section_anchors(settings, [*catalog, *ordered])
+    anchors = [by_slug[sec.slug] for sec, _ in groups]
 
     data = {
         "sections": [[sec.slug, clean(sec.heading)] for sec, _ in groups],
