@@ -26,6 +26,7 @@ from deepphen.export import bibtex as bib
 from deepphen.export import csv as csv_export
 from deepphen.export import json as json_export
 from deepphen.models import Link, Paper
+from deepphen.printable import strip_controls
 from tests.helpers import ci_commands, make_catalog, sample_papers, sample_settings
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
@@ -462,8 +463,10 @@ def test_csv_neutralizes_formulas() -> None:
     rows = list(csv.DictReader(io.StringIO(exporter("csv")(edge_papers(), sample_settings()))))
     evil = next(r for r in rows if "HYPERLINK" in r["title"])
     assert evil["title"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
-    assert evil["authors"] == "'@attacker; +Plus Sign"
-    assert evil["keywords"] == "'-negative"
+    # A list cell's items are quoted instead: no formula, and the items read back exactly.
+    assert evil["authors"] == '"@attacker"; "+Plus Sign"'
+    assert evil["keywords"] == '"-negative"'
+    assert csv_export.split_list(evil["authors"]) == ["@attacker", "+Plus Sign"]
     for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert csv_export.safe_cell(text) == "'" + text
     assert csv_export.safe_cell("1-1") == "1-1"
@@ -479,6 +482,43 @@ def test_csv_cells_round_trip(title: str, digest: str | None) -> None:
     assert len(rows) == 1
     assert rows[0]["title"] == csv_export.safe_cell(title)
     assert rows[0]["digest"] == csv_export.safe_cell(digest)
+
+
+_ITEM = st.text(st.sampled_from([*'ab ;"\'=+-@,\n\r\t\x1b\u202e', "é", "漢"]),
+               max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(authors=st.lists(_ITEM, max_size=5), keywords=st.lists(_ITEM, max_size=4),
+       labels=st.lists(_ITEM, max_size=3))
+def test_csv_list_cells_round_trip(authors: list[str], keywords: list[str],
+                                   labels: list[str]) -> None:
+    """Items were joined with '; ' as they were: "Smith; Jones" read back as two authors."""
+    links = [Link(label, f"https://example.org/{i};x") for i, label in enumerate(labels)]
+    paper = Paper(title="T", year=2020, section="others", authors=authors, keywords=keywords,
+                  links=links)
+    text = exporter("csv")([paper], sample_settings())
+    (row,) = csv.DictReader(io.StringIO(text, newline=""))
+
+    def kept(items: list[str]) -> list[str]:
+        return [strip_controls(i, keep="\n\r\t") for i in items]
+
+    assert csv_export.split_list(row["authors"]) == kept(authors)
+    assert csv_export.split_list(row["keywords"]) == kept(keywords)
+    assert csv_export.split_list(row["links"]) == kept([f"{x.label}: {x.url}" for x in links])
+    for column in ("authors", "keywords", "links"):
+        assert not row[column].startswith(("'", "=", "+", "-", "@", "\t", "\r"))
+
+
+def test_csv_list_items_holding_the_separator_are_quoted() -> None:
+    paper = Paper(title="T", year=2020, section="others",
+                  authors=["Ann Smith; Bo Li", "Cy Doe"], keywords=["A;B", "Say \"hi\"", "C"])
+    (row,) = csv.DictReader(io.StringIO(exporter("csv")([paper], sample_settings()),
+                                        newline=""))
+    assert row["authors"] == '"Ann Smith; Bo Li"; Cy Doe'
+    assert row["keywords"] == '"A;B"; "Say ""hi"""; C'
+    assert csv_export.split_list(row["authors"]) == ["Ann Smith; Bo Li", "Cy Doe"]
+    assert csv_export.split_list("") == []
 
 
 def test_a_csv_file_holds_the_catalogs_text_and_stdout_opens_no_ci_command(
