@@ -44,3 +44,27 @@ def test_keys_are_file_safe() -> None:
     assert not ids.is_safe_key("../x")
     assert not ids.is_safe_key("/abs")
     assert ids.id_sort_key("hep-th/9901001") < ids.id_sort_key("0704.0001")
+
+
+@pytest.mark.parametrize(("text", "bare"), [
+    ("10.1038/s41586-024-07566-y", "10.1038/s41586-024-07566-y"),
+    ("10.48550/arXiv.2206.07682", "10.48550/arXiv.2206.07682"),
+    ("10.1000.10/abc(1)<x>;2", "10.1000.10/abc(1)<x>;2"),  # any suffix but spaces
+    ("https://doi.org/10.1038/nature14539", "10.1038/nature14539"),
+    ("HTTP://DX.DOI.ORG/10.1038/nature14539", "10.1038/nature14539"),
+    ("https://www.doi.org/10.1038/nature14539", "10.1038/nature14539"),
+    ("doi:10.1038/nature14539", "10.1038/nature14539"),
+    ("  DOI: 10.1038/nature14539 ", "10.1038/nature14539"),
+    ("s41586-024-07566-y", None),
+    ("10.12/x", None),  # a registrant code has four digits at least
+    ("10.1038/", None),
+    ("10.1038/a b", None),
+    ("11.1038/x", None),
+    ("https://example.org/10.1038/x", None),
+    ("10.1038/x\n", "10.1038/x"),  # stray spaces around it dropped too
+    ("", None),
+])
+def test_dois_bare_and_prefixed(text: str, bare: str | None) -> None:
+    """lint's DP210 and its fix: a bare DOI is itself; a link or label drops its prefix."""
+    assert ids.bare_doi(text) == bare
+    assert ids.is_doi(text) == (bare == text)

@@ -159,3 +159,19 @@ def test_a_category_of_another_archive_is_suggested(tmp_path: Path) -> None:
     root = base_with_settings(tmp_path, '[discover]\ncategories = ["cs.ML"]')
     [flag] = [f for f in engine.run(root) if f.rule == "DP606"]
     assert (flag.fix_hint or "").startswith("did you mean stat.ML, ")
+
+
+def test_a_doi_that_is_none_is_flagged_and_left_alone(tmp_path: Path) -> None:
+    """DP210 without a fix: dropping a prefix leaves no DOI, so the curator corrects it."""
+    root = build(LINT_FIXTURES / "DP210" / "good", tmp_path)
+    paper = root / "others" / "2206.07682.toml"
+    text = paper.read_text(encoding="utf-8").replace(
+        '"10.48550/arXiv.2206.07682"', '"https://doi.org/arXiv.2206.07682"')
+    paper.write_text(text, encoding="utf-8")
+    [flag] = [f for f in engine.run(root) if f.rule == "DP210"]
+    assert "is not a DOI" in flag.message and "10.NNNN/suffix" in (flag.fix_hint or "")
+    assert text.splitlines()[flag.line - 1].startswith("doi = ")
+    changes, remaining, _ = engine.fix(root)
+    assert not [c for c in changes if c.rule == "DP210"]
+    assert [f.rule for f in remaining if f.rule == "DP210"] == ["DP210"]
+    assert paper.read_text(encoding="utf-8") == text

@@ -1,4 +1,4 @@
-"""arXiv identifiers and file-safe keys.
+"""arXiv identifiers, DOIs and file-safe keys.
 
 Everything that turns user text into an id or a file name goes through here, so that no
 input can name a path outside the catalog.
@@ -237,3 +237,23 @@ def entry_id(raw_id: str, links: list[str]) -> ArxivId | None:
         except InvalidId:
             continue
     return None
+
+
+# A DOI (the DOI Handbook, 2.2): "10.", the registrant code (digits, dot-separated
+# subdivisions), "/", then a suffix of any characters but spaces. Letters are compared
+# without case, as resolvers do.
+_DOI_RE = re.compile(r"^10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+\Z")
+# The ways a DOI is written as a link or a label, which the doi field does not hold.
+_DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.|www\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def is_doi(text: str) -> bool:
+    """True when ``text`` is a bare DOI, ``10.NNNN/suffix``."""
+    return _DOI_RE.match(text) is not None
+
+
+def bare_doi(text: str) -> str | None:
+    """The bare DOI ``text`` names: itself, or without its ``https://doi.org/`` or ``doi:``
+    (any case) and surrounding spaces; None when what is left is no DOI."""
+    bare = _DOI_PREFIX_RE.sub("", text.strip(), count=1).strip()
+    return bare if is_doi(bare) else None

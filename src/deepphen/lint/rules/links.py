@@ -59,12 +59,16 @@ def arxiv_id(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         yield Flag(f"arxiv {value!r} is not an arXiv id", field="arxiv",
                    hint="expected e.g. 2201.02177 or hep-th/9901001")
         return
-
-    def edit(data: dict[str, Any]) -> None:
-        data["arxiv"] = canonical
-
     yield Flag(f"arxiv {value!r} is not the bare id {canonical}", field="arxiv",
-               fix=Fix(f"arxiv = {canonical!r}", edit=edit))
+               fix=_set_to("arxiv", canonical))
+
+
+def _set_to(name: str, value: str) -> Fix:
+    """The fix that sets a paper file's field ``name`` to ``value``."""
+    def edit(data: dict[str, Any]) -> None:
+        data[name] = value
+
+    return Fix(f"{name} = {value!r}", edit=edit)
 
 
 def canonical_arxiv_url(url: str) -> str | None:
@@ -306,3 +310,24 @@ def paper_link(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """
     if not f.paper.arxiv and not any(link.label == "paper" for link in f.paper.links):
         yield Flag("no arXiv id and no paper link", field="title")
+
+
+@rule("DP210", "doi", "error", "The doi field is a bare DOI, 10.NNNN/suffix.", fixable=True)
+def doi(f: PaperFile, ctx: Context) -> Iterator[Flag]:
+    """The field is the DOI alone: biblatex links ``https://doi.org/`` plus the field, so a
+    stored link or ``doi:`` label is linked twice, and exports and search compare it as is.
+    The fix drops such a prefix (any case); a value that is no DOI without it is the
+    curator's to correct.
+
+    Bad:  ``doi = "https://doi.org/10.1038/s41586-024-07566-y"`` or ``doi = "s41586-024"``
+    Good: ``doi = "10.1038/s41586-024-07566-y"``
+    """
+    value = f.paper.doi
+    if value is None or ids.is_doi(value):
+        return
+    bare = ids.bare_doi(value)
+    if bare is None:
+        yield Flag(f"doi {value!r} is not a DOI", field="doi",
+                   hint="expected 10.NNNN/suffix, e.g. 10.1038/s41586-024-07566-y")
+        return
+    yield Flag(f"doi {value!r} is not the bare DOI {bare}", field="doi", fix=_set_to("doi", bare))
