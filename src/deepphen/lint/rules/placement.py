@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from itertools import combinations
+from itertools import combinations, count
 from typing import Any
 
 from deepphen import ids
@@ -206,3 +206,28 @@ def similar_pairs(titles: list[str], cutoff: float = SIMILAR_TITLE_CUTOFF
             if _series_free(titles[i]) != _series_free(titles[j]):
                 found.append((i, j, score))
     return sorted(found)
+
+
+@rule("DP307", "duplicate-key", "error",
+      "No two paper files share a name (key), even in different sections.", scope="catalog")
+def duplicate_key(ctx: Context) -> Iterator[Flag]:
+    """A paper's key (its file name) is what exports, search and scripts refer to it by; two
+    sections' files of one name (a copied file, titles whose first six words agree) were
+    two papers of one ``key`` in the JSON and CSV exports. Papers named by arXiv id are
+    DP304's (one id, one paper).
+
+    Bad:  ``others/on-the-origin-of-implicit-regularization.toml`` and
+    ``neural-collapse/on-the-origin-of-implicit-regularization.toml``
+    Good: the second named ``on-the-origin-of-implicit-regularization-2.toml``
+    """
+    stems = {f.path.stem for f in ctx.files}
+    first: dict[str, PaperFile] = {}
+    for f in sorted(ctx.files, key=lambda g: g.rel):
+        stem = f.path.stem
+        other = first.setdefault(stem, f)
+        if other is f or ids.id_for_key(stem):
+            continue
+        free = next(name for n in count(2) if (name := f"{stem}-{n}") not in stems)
+        stems.add(free)  # a third file of the name is offered the next one
+        yield Flag(f"key '{stem}' is also {other.rel}", file=f, line=1,
+                   hint=f"rename one, e.g. to {f.folder}/{free}.toml")
