@@ -175,3 +175,14 @@ def test_a_doi_that_is_none_is_flagged_and_left_alone(tmp_path: Path) -> None:
     assert not [c for c in changes if c.rule == "DP210"]
     assert [f.rule for f in remaining if f.rule == "DP210"] == ["DP210"]
     assert paper.read_text(encoding="utf-8") == text
+
+
+def test_a_rename_hint_never_names_another_sections_key(tmp_path: Path) -> None:
+    """DP105 offered others/<slug>.toml while neural-collapse/<slug>.toml existed: following
+    the hint gave two papers one key (DP307)."""
+    root = build(LINT_FIXTURES / "DP307" / "good", tmp_path)
+    slug = "on-the-origin-of-implicit-regularization"
+    (root / "others" / f"{slug}.toml").rename(root / "others" / "misnamed.toml")
+    (root / "neural-collapse" / f"{slug}-2.toml").rename(root / "neural-collapse" / f"{slug}.toml")
+    [flag] = [f for f in engine.run(root) if f.rule == "DP105"]
+    assert (flag.fix_hint or "").endswith(f"others/{slug}-2.toml")

@@ -7,6 +7,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from deepphen import ids
 from deepphen.catalog import PAPER_FORM_HINT
@@ -110,8 +111,11 @@ def file_name(f: PaperFile, ctx: Context) -> Iterator[Flag]:
             # The slug, else the first "-N" free: the hint must not name another paper's file.
             names = (f"{f.folder}/{slug}{'' if n == 1 else f'-{n}'}.toml"
                      for n in itertools.count(1))
-            free = next(name for name in names if not _taken(ctx, name))
+            # Nor another section's file's: a key is the catalog's (DP307).
+            free = next(name for name in names
+                        if not _taken(ctx, name) and PurePosixPath(name).stem not in _keys(ctx))
             _names(ctx).add(free)  # a twin of the same slug is offered the next one
+            _keys(ctx).add(PurePosixPath(free).stem)
             yield Flag(f"file name '{stem}.toml' does not match the title's slug '{slug}'",
                        field="title", hint=f"rename it: {_git_mv(ctx, f, free)}")
 
@@ -124,6 +128,11 @@ def _names(ctx: Context) -> set[str]:
 def _taken(ctx: Context, rel: str) -> bool:
     """Whether a file of the catalog (or anything else) is at ``rel``, or a hint offered it."""
     return rel in _names(ctx) or os.path.lexists(ctx.root / rel)
+
+
+def _keys(ctx: Context) -> set[str]:
+    """The keys (file names without '.toml') of ``_names``: of the catalog's files and hints."""
+    return ctx.memo("DP105 keys", lambda: {PurePosixPath(rel).stem for rel in _names(ctx)})
 
 
 def _git_mv(ctx: Context, f: PaperFile, to: str) -> str:
