@@ -569,3 +569,16 @@ def test_a_list_that_ends_in_et_al_is_cut_and_a_collapsed_one_is_complete(marker
     rows = list(csv.DictReader(io.StringIO(exporter("csv")([collapsed, cut], sample_settings()))))
     assert [r["authors"] for r in rows] == ["Ann Smith; Bo Li; Denis Therien",
                                             f"Ann Smith; {marker}"]
+
+
+@pytest.mark.parametrize(("doi", "written"), [
+    ("https://doi.org/10.1038/nature14539", "10.1038/nature14539"),
+    ("DOI: 10.1038/nature14539", "10.1038/nature14539"),
+    ("10.1038/nature14539", "10.1038/nature14539"),
+    ("not a doi", "not%20a%20doi"),  # kept (percent-encoded as verbatim fields are)
+])
+def test_bibtex_doi_is_the_bare_doi(doi: str, written: str) -> None:
+    """biblatex links https://doi.org/ + doi: a stored link was linked twice."""
+    paper = Paper(title="T", year=2020, section="others", authors=["A B"], doi=doi)
+    (entry,) = _parse(exporter("bibtex")([paper], sample_settings())).values()
+    assert _fields(entry)["doi"] == written

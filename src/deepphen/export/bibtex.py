@@ -15,6 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
+from deepphen import ids
 from deepphen.export import page_order
 from deepphen.models import Paper, Settings
 from deepphen.printable import ci_inert_url, strip_controls
@@ -251,7 +252,9 @@ def entry_fields(paper: Paper) -> tuple[str, list[tuple[str, str]]]:
         if paper.category:
             fields.append(("primaryClass", verbatim_value(paper.category)))
     if paper.doi:
-        fields.append(("doi", verbatim_value(paper.doi)))
+        # biblatex links https://doi.org/ + the field: a stored link or "doi:" (lint's DP210)
+        # is written bare, else it was linked twice.
+        fields.append(("doi", verbatim_value(ids.bare_doi(paper.doi) or paper.doi)))
     if paper.paper_url:
         fields.append(("url", verbatim_value(paper.paper_url)))
     if paper.keywords:
