@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from deepphen.errors import CatalogError, DeepphenError, LockTimeout
-from deepphen.fsutil import TMP_PREFIX, atomic_write_text, catalog_lock, os_error
+from deepphen.fsutil import (
+    STALE_TMP_SECONDS,
+    TMP_PREFIX,
+    atomic_write_text,
+    catalog_lock,
+    os_error,
+    private_dir,
+)
 from deepphen.outputs import write_output
 
 
@@ -380,3 +387,27 @@ def test_a_lock_whose_folder_the_swap_replaced_is_let_go(
     with catalog_lock(root, timeout=5):
         assert len(calls) == 2
         assert (root / ".deepphen-cache" / "lock").is_file()
+
+
+def test_the_next_writer_removes_what_a_killed_writer_left_in_the_private_folder(
+        tmp_path: Path) -> None:
+    """A kill -9 mid-write leaves a temporary file in ``.deepphen-cache/``; the next writer
+    to take the lock removes it once it is stale, and leaves everything else alone: a fresh
+    one (a live writer's), a link, a folder, another file."""
+    (tmp_path / "catalog.toml").write_text('title = "x"\n', encoding="utf-8")
+    folder = private_dir(tmp_path)
+    old = time.time() - STALE_TMP_SECONDS - 60
+    stale, fresh = folder / f"{TMP_PREFIX}dead", folder / f"{TMP_PREFIX}live"
+    kept_dir, link, other = folder / f"{TMP_PREFIX}dir", folder / f"{TMP_PREFIX}link", folder / "x"
+    for file in (stale, fresh, other):
+        file.write_text("half", encoding="utf-8")
+    kept_dir.mkdir()
+    link.symlink_to(tmp_path / "catalog.toml")
+    for path in (stale, other, kept_dir):
+        os.utime(path, (old, old))
+    os.utime(link, (old, old), follow_symlinks=False)
+    with catalog_lock(tmp_path):
+        pass
+    assert not stale.exists()
+    assert fresh.is_file() and other.is_file() and kept_dir.is_dir() and link.is_symlink()
+    assert (tmp_path / "catalog.toml").read_text(encoding="utf-8") == 'title = "x"\n'

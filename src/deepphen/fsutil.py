@@ -28,6 +28,9 @@ LOCK_NAME = "lock"  # inside CACHE_DIR
 LOCK_WAIT: contextvars.ContextVar[Callable[[Path, float], None] | None] = (
     contextvars.ContextVar("deepphen_lock_wait", default=None))
 TMP_PREFIX = ".deepphen-tmp-"
+# A temporary file in the private folder older than this was left by a killed writer (a
+# write takes seconds); the next writer to take the lock removes it.
+STALE_TMP_SECONDS = 3600.0
 # The tag backup and archiving tools look for (https://bford.info/cachedir/).
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by deepphen.\n"
@@ -453,7 +456,34 @@ def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
         ) from exc
     except OSError as exc:
         raise os_error("lock", exc, path) from exc
+    sweep_stale_temporaries(path.parent)
     try:
         yield
     finally:
         lock.release()
+
+
+def sweep_stale_temporaries(folder: Path, now: float | None = None) -> list[str]:
+    """Remove the temporary files a killed writer left in a catalog's private ``folder``
+    (regular files named TMP_PREFIX..., unchanged for STALE_TMP_SECONDS); returns their
+    names. Links, folders and anything else are left alone, and a file that cannot be
+    removed is left for the next writer: the folder ignores itself, so nothing shows."""
+    import time
+
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(TMP_PREFIX):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TMP_SECONDS:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
