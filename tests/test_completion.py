@@ -698,3 +698,50 @@ def test_fish_completes_a_value_typed_up_to_a_space(tmp_path: Path) -> None:
     assert done.returncode == 0 and not done.stderr, done.stderr
     offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
     assert sorted(offered) == ["Zq Scaling Laws", "Zq colon: x", "Zq colon: x"], offered
+
+
+@pytest.mark.parametrize("cword", ["x", "", "99", "-1", " 3", "\u0663", "3.0"])
+@pytest.mark.parametrize("words", ["deepphen\nsearch\n-k\nZq", None])
+def test_any_environment_completes_without_a_traceback(tmp_path: Path, cword: str,
+                                                       words: str | None) -> None:
+    """typer read ``int(os.environ["COMP_CWORD"])`` and ``os.environ["COMP_WORDS"]``: a
+    COMP_CWORD that is no whole number, or no COMP_WORDS, printed a traceback into the
+    command line. Whatever the index, it names one of bash's words (the last when it names
+    none); without words, the command names are offered."""
+    papers = sample_papers()
+    papers[0].keywords = ["Zq Home"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    env = _env(root, _DEEPPHEN_COMPLETE="complete_bash", COMP_CWORD=cword)
+    if words is not None:
+        env["COMP_WORDS"] = words
+    done = subprocess.run([str(DEEPPHEN)], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert done.stdout.split("\n")[0] == ("Zq\\ Home" if words else "add")
+
+
+def test_bash_words() -> None:
+    from deepphen.cli.completion import bash_words
+
+    env = {"COMP_WORDS": "deepphen\nsearch\n-k\n", "COMP_CWORD": "1"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        assert bash_words() == (["deepphen", "search", "-k", ""], 1)
+        for cword in ("7", "x", "-2", ""):
+            patch.setenv("COMP_CWORD", cword)
+            assert bash_words()[1] == 3, cword
+        patch.delenv("COMP_WORDS")
+        assert bash_words() == ([""], 0)
+
+
+def test_a_failing_completion_prints_nothing(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever goes wrong while a shell asks, it gets no answer and no traceback."""
+    from deepphen.cli import completion
+
+    def broken() -> tuple[list[str], int]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(completion, "bash_words", broken)
+    monkeypatch.setenv("_DEEPPHEN_COMPLETE", "complete_bash")
+    result = run_cli(exit_code=1)
+    assert result.stdout == result.stderr == ""

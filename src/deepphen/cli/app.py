@@ -79,6 +79,15 @@ class _OneLineErrors(TyperGroup):
             sys.exit(exc.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
 
+    def _main_shell_completion(self, *args: Any, **kwargs: Any) -> None:
+        # A shell asking for completions gets answers or nothing: whatever goes wrong (an
+        # environment no shell sets, a bug) must not print a traceback into the command line
+        # being typed. click's own exits (the answer given) pass through.
+        try:
+            super()._main_shell_completion(*args, **kwargs)
+        except (Exception, KeyboardInterrupt):
+            sys.exit(1)
+
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         # typer's completion options are flags: the shell named after one is read here.
         from deepphen.cli.completion_setup import complete_for_shell, named_shell

@@ -212,15 +212,23 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
     return answers
 
 
-def bash_typed(quote: str | None) -> str:
-    """The text bash replaces with the answers: the word being completed as typed (typer's
-    script gives bash's words joined by newlines), after the ``quote`` it opened; none after
-    a ``=`` or ``:`` bash split the word at."""
+def bash_words() -> tuple[list[str], int]:
+    """bash's words as typed (typer's script gives ``$COMP_WORDS`` joined by newlines) and
+    the index of the one being completed (``$COMP_CWORD``). Whatever the environment holds,
+    the index names one of the words: one that is no whole number, or none, means the last
+    word, and one past the last is the last (typer's ``int(COMP_CWORD)`` ended the Tab in a
+    traceback printed into the user's command line)."""
     words = os.environ.get("COMP_WORDS", "").split("\n")
-    try:
-        word = words[int(os.environ.get("COMP_CWORD", ""))]
-    except (ValueError, IndexError):
-        return ""
+    cword = os.environ.get("COMP_CWORD", "").strip()
+    last = len(words) - 1
+    return words, min(int(cword), last) if cword.isdecimal() and cword.isascii() else last
+
+
+def bash_typed(quote: str | None) -> str:
+    """The text bash replaces with the answers: the word being completed as typed, after the
+    ``quote`` it opened; none after a ``=`` or ``:`` bash split the word at."""
+    words, cword = bash_words()
+    word = words[cword]
     if _is_break(word):
         return ""
     return word.partition(quote)[2] if quote else word
@@ -273,7 +281,11 @@ def split_equals_for_bash() -> None:
 
     class BashEqualsComplete(BashComplete):
         def get_completion_args(self) -> tuple[list[str], str]:
-            args, incomplete = super().get_completion_args()
+            words, cword = bash_words()
+            # As typer reads them (each word unquoted), from the words bash_words checked.
+            cwords = click_completion().split_arg_string("\n".join(words[:cword + 1]))
+            args = cwords[1:cword]
+            incomplete = cwords[cword] if cword < len(cwords) else ""
             args, incomplete, kept = joined_at_breaks(args, incomplete)
             # click completes the value of "--keyword=..." alone: what is kept of the value
             option, equals, _ = incomplete.partition("=")
