@@ -745,3 +745,34 @@ def test_a_failing_completion_prints_nothing(run_cli, monkeypatch: pytest.Monkey
     monkeypatch.setenv("_DEEPPHEN_COMPLETE", "complete_bash")
     result = run_cli(exit_code=1)
     assert result.stdout == result.stderr == ""
+
+
+needs_fish = pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+
+
+@needs_fish
+def test_fish_asks_once_per_tab_and_completes_files_without_an_answer(tmp_path: Path) -> None:
+    """typer's fish script ran deepphen twice per Tab (the entry's --condition, then its
+    answers); with no answer, fish completes file names, as before. A command line continued
+    over lines reached deepphen as its last line only."""
+    papers = sample_papers()
+    papers[0].keywords = ["Zq Scaling Laws"]
+    root = make_catalog(tmp_path / "catalog", papers)
+    calls = tmp_path / "calls"
+    spy = tmp_path / "bin" / "deepphen"
+    spy.parent.mkdir()
+    spy.write_text(f'#!/bin/sh\necho x >> "{calls}"\nexec "{DEEPPHEN}" "$@"\n', encoding="utf-8")
+    spy.chmod(0o755)
+    (tmp_path / "some-file.txt").write_text("", encoding="utf-8")
+    script = ('deepphen --show-completion fish | source\n'
+              "complete -C 'deepphen search -k Zq\\\\ S'\n"
+              "complete -C 'deepphen export -o some-'\n"
+              "complete -C 'deepphen search \\\n-k Zq'\n")
+    env = _env(root, HOME=str(tmp_path))
+    env["PATH"] = f"{spy.parent}{os.pathsep}{env['PATH']}"
+    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
+                          text=True, timeout=60, env=env, cwd=tmp_path)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    assert offered == ["Zq Scaling Laws", "some-file.txt", "Zq Scaling Laws"], offered
+    assert calls.read_text(encoding="utf-8").count("x") == 1 + 3  # the script, then each Tab

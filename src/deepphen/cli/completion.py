@@ -77,6 +77,9 @@ def typed_words(line: str) -> tuple[list[str], str]:
     scripts give it) before the one being completed, and that one: "" after a space that
     ends a word. typer took any last space for one, so ``-k Neural\\ <Tab>`` or
     ``-k "Neural <Tab>`` completed the next argument, never "Neural Collapse"."""
+    # A line continued with "\\" (fish gives the whole command line): the shell drops the
+    # backslash and the newline, splitting typer took the newline for a word's first letter.
+    line = line.replace("\\\n", "")
     words = click_completion().split_arg_string(line)[1:]  # as typer splits it
     quote, escaped = _line_end(line)
     if words and not (line[-1:].isspace() and quote is None and not escaped):

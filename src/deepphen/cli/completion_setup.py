@@ -45,7 +45,7 @@ def named_shell(args: list[str]) -> tuple[str, str] | None:
 
 def complete_for_shell(action: str, shell: str, prog_name: str) -> None:
     """Print the completion script for ``shell``, or install it as typer does for that shell."""
-    from typer.completion import get_completion_script, install
+    from typer.completion import install
 
     from deepphen.cli.output import echo
 
@@ -65,8 +65,7 @@ def complete_for_shell(action: str, shell: str, prog_name: str) -> None:
         prog_name = "deepphen"
     variable = complete_var(prog_name)
     if action == "show":
-        script = get_completion_script(prog_name=prog_name, complete_var=variable,
-                                       shell=shell)
+        script = completion_script(shell, prog_name, variable)
         echo(script + (zsh_autoload_tail(prog_name) if shell == "zsh" else ""))
         return
     if shell in ("bash", "zsh", "fish"):
@@ -89,11 +88,8 @@ def install_files(shell: str, prog_name: str, complete_var: str) -> Path:
     byte (its non-UTF-8 bytes too), left as it is when it has the lines already, and
     replaced atomically through a link, its mode kept: typer truncated ``~/.bashrc`` and
     wrote it again, so a full disk left it empty. DeepphenError names a file that fails."""
-    from typer.completion import get_completion_script
-
     home = Path.home()
-    script = get_completion_script(prog_name=prog_name, complete_var=complete_var,
-                                   shell=shell)
+    script = completion_script(shell, prog_name, complete_var)
     if shell == "bash":
         target = home / ".bash_completions" / f"{prog_name}.sh"
         rc = home / ".bashrc"
@@ -144,6 +140,35 @@ def _write_home(path: Path, text: str) -> None:
     from deepphen.outputs import written_through
 
     atomic_write_bytes(written_through(path), text.encode("utf-8", "surrogateescape"))
+
+
+def completion_script(shell: str, prog_name: str, complete_var: str) -> str:
+    """The script that makes ``shell`` ask ``prog_name`` for completions: typer's, but for
+    fish (``FISH_SCRIPT``)."""
+    if shell == "fish":
+        return FISH_SCRIPT.format(prog=prog_name, var=complete_var,
+                                  func=f"__{re.sub(r'[^A-Za-z0-9_]', '_', prog_name)}_complete")
+    from typer.completion import get_completion_script
+
+    return get_completion_script(prog_name=prog_name, complete_var=complete_var, shell=shell)
+
+
+# typer's fish script ran the program twice per Tab: once as the entry's --condition (are
+# there answers? else fish completes file names) and once for the answers. This asks once
+# and completes file names itself when there is no answer. The command line goes whole
+# ("string collect"): split at its newlines, a line continued with "\" gave env several
+# _TYPER_COMPLETE_ARGS, and only the last line was read.
+FISH_SCRIPT = """\
+function {func}
+    set -l answers (env {var}=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args \\
+        _TYPER_COMPLETE_ARGS=(commandline -cp | string collect) {prog})
+    if string length -q -- $answers  # an answer that is not the empty line of none
+        printf '%s\\n' $answers
+    else
+        __fish_complete_path (commandline -ct)
+    end
+end
+complete --command {prog} --no-files --arguments '({func})'"""
 
 
 def zsh_autoload_tail(prog_name: str) -> str:
