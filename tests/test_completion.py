@@ -776,3 +776,84 @@ def test_fish_asks_once_per_tab_and_completes_files_without_an_answer(tmp_path: 
     offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
     assert offered == ["Zq Scaling Laws", "some-file.txt", "Zq Scaling Laws"], offered
     assert calls.read_text(encoding="utf-8").count("x") == 1 + 3  # the script, then each Tab
+
+
+# Drives an interactive zsh in a pseudo-terminal (zsh/zpty): each line is typed, Tab pressed,
+# and the line as zsh left it is read back (a widget shows $BUFFER between markers). The
+# markers are split in the commands typed, so their echo never matches.
+ZSH_TAB = r"""
+zmodload zsh/zpty || exit 3
+zpty -b z zsh -f -i
+zpty -w z 'stty columns 4000; autoload -Uz compinit; compinit -u -D; source "$ZSH_SCRIPT"'
+zpty -w z 'dump() { zle -M "BU""F<${BUFFER}>E""ND" }; zle -N dump; bindkey "^X^D" dump'
+zpty -w z 'PS1="R""DY>"'
+zpty -r z out '*RDY>*'
+for line in "$@"; do
+  zpty -w -n z "${line}"$'\t\x18\x04'
+  zpty -r z out '*BUF<*>END*'
+  print -r -- "${${out##*BUF<}%%>END*}"
+  zpty -w -n z $'\x15'
+done
+zpty -d z
+"""
+
+
+def zsh_tab(lines: list[str], catalog: Path, home: Path) -> list[str]:
+    """Each of ``lines`` after one Tab in a real interactive zsh with compinit and the script
+    ``deepphen --show-completion zsh`` prints."""
+    script = home / "deepphen.zsh"
+    shown = subprocess.run([str(DEEPPHEN), "--show-completion", "zsh"], capture_output=True,
+                           text=True, timeout=60, env=_env())
+    script.write_text(shown.stdout, encoding="utf-8")
+    done = subprocess.run(["zsh", "-f", "-c", ZSH_TAB, "zsh", *lines], capture_output=True,
+                          text=True, timeout=120, cwd=home,
+                          env=_env(catalog, HOME=str(home), ZSH_SCRIPT=str(script)))
+    if done.returncode == 3:
+        pytest.skip("zsh has no zsh/zpty module")
+    assert done.returncode == 0, done.stderr
+    return [line.rstrip() for line in done.stdout.splitlines()]
+
+
+# Key words that start as an option does. "-k -Ze" runs (the option's value is the next
+# word), but click completed option names for any word starting with "-".
+DASHED = ["-Zq dash", "--Zq double", "-k"]
+
+
+@needs_bash
+def test_bash_completes_a_value_that_starts_with_a_dash(tmp_path: Path) -> None:
+    papers = sample_papers()
+    papers[0].keywords = DASHED
+    root = make_catalog(tmp_path / "catalog", papers)
+    assert bash_complete("deepphen search -k -Z", root) == ["-Zq\\ dash"]
+    assert bash_complete("deepphen search -k --Z", root) == ["--Zq\\ double"]
+    assert bash_complete("deepphen search --keyword = -Z", root) == ["-Zq\\ dash"]
+    assert sorted(bash_reads(bash_complete("deepphen search -k -", root), tmp_path)) == sorted(
+        DASHED)
+    assert bash_complete("deepphen search --li", root) == ["--limit"]  # options still
+    assert bash_complete("deepphen search -- -", root) == []  # after "--", no option's value
+
+
+@needs_fish
+def test_fish_completes_a_value_that_starts_with_a_dash(tmp_path: Path) -> None:
+    papers = sample_papers()
+    papers[0].keywords = DASHED
+    root = make_catalog(tmp_path / "catalog", papers)
+    script = ('deepphen --show-completion fish | source\n'
+              "complete -C 'deepphen search -k -Z'\n"
+              "complete -C 'deepphen search --keyword=--Z'\n")
+    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
+                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)))
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert [line.split("\t")[0] for line in done.stdout.splitlines()] == [
+        "-Zq dash", "--keyword=--Zq double"]
+
+
+@needs_zsh
+def test_zsh_completes_a_value_that_starts_with_a_dash(tmp_path: Path) -> None:
+    papers = sample_papers()
+    papers[0].keywords = DASHED
+    root = make_catalog(tmp_path / "catalog", papers)
+    assert zsh_tab(["deepphen search -k -Z", "deepphen search --keyword=--Z",
+                    "deepphen sea"], root, tmp_path) == [
+        "deepphen search -k -Zq\\ dash", "deepphen search --keyword=--Zq\\ double",
+        "deepphen search"]

@@ -133,6 +133,34 @@ def zsh_word(text: str) -> str:
     return re.sub(r" {2,}", lambda run: "'$'" + "\\x20" * len(run.group()) + "''", text)
 
 
+class OptionValues:
+    """What a shell class of ours adds to typer's: an option's value that starts with ``-``
+    completes as a value. click completes option names for any word starting with ``-``, so
+    ``-k -<Tab>`` offered ``--limit``, ``-n``, ... and ``-k -Ze<Tab>`` nothing, though the
+    option's value is the next word whatever it starts with (``-k -Zero`` runs): a key word
+    such as "-1 Loss" could not be completed."""
+
+    cli: Any
+    ctx_args: Any
+    prog_name: str
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[Any]:
+        """The completions of ``incomplete``: the values of the option before it when it is
+        one that takes a value, else as click has them."""
+        name, equals, value = incomplete.partition("=")
+        # "--keyword=-Ze": click reads the value after the "=" the same way.
+        given, typed = ([*args, name], value) if equals and name.startswith("--") else (
+            args, incomplete)
+        if typed.startswith("-") and "--" not in args:
+            shell_completion = click_completion()
+            ctx = shell_completion._resolve_context(self.cli, self.ctx_args, self.prog_name,
+                                                    given)
+            for param in ctx.command.get_params(ctx):
+                if shell_completion._is_incomplete_option(ctx, given, param):
+                    return list(param.shell_complete(ctx, typed))
+        return super().get_completions(args, incomplete)  # type: ignore[misc]
+
+
 def quote_for_zsh() -> None:
     """Answer zsh with values and help quoted by ``zsh_word``: typer doubles each ``'`` and
     ``"`` in its single-quoted answer, which zsh reads as nothing ("Occam's Razor", a key
@@ -140,7 +168,7 @@ def quote_for_zsh() -> None:
     in place of typer's zsh class just before a completion is answered."""
     from typer._completion_classes import ZshComplete
 
-    class QuotingZshComplete(ZshComplete):
+    class QuotingZshComplete(OptionValues, ZshComplete):
         def get_completion_args(self) -> tuple[list[str], str]:
             return typed_words(os.environ.get("_TYPER_COMPLETE_ARGS", ""))
 
@@ -161,7 +189,7 @@ def words_for_fish() -> None:
     answered."""
     from typer._completion_classes import FishComplete
 
-    class WordsFishComplete(FishComplete):
+    class WordsFishComplete(OptionValues, FishComplete):
         def get_completion_args(self) -> tuple[list[str], str]:
             return typed_words(os.environ.get("_TYPER_COMPLETE_ARGS", ""))
 
@@ -282,7 +310,7 @@ def split_equals_for_bash() -> None:
     class just before a completion is answered."""
     from typer._completion_classes import BashComplete
 
-    class BashEqualsComplete(BashComplete):
+    class BashEqualsComplete(OptionValues, BashComplete):
         def get_completion_args(self) -> tuple[list[str], str]:
             words, cword = bash_words()
             # As typer reads them (each word unquoted), from the words bash_words checked.
