@@ -268,14 +268,22 @@ def test_fish_completes_through_its_script(tmp_path: Path) -> None:
     options and the catalog's section slugs."""
     root = make_catalog(tmp_path / "catalog")
     slug = sample_settings().sections[0].slug
-    script = ('deepphen --show-completion fish | source\n'
-              'complete -C "deepphen sea"\ncomplete -C "deepphen search --se"\n'
-              f'complete -C "deepphen search --section {slug[:3]}"\n')
-    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
-                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)))
-    assert done.returncode == 0 and not done.stderr, done.stderr
-    offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    offered = fish_offers(["deepphen sea", "deepphen search --se",
+                           f"deepphen search --section {slug[:3]}"], root, tmp_path)
     assert "search" in offered and "--section" in offered and slug in offered, offered
+
+
+def fish_offers(lines: list[str], catalog: Path, home: Path, path: str = "") -> list[str]:
+    """What a real fish offers (``complete -C``) for each of ``lines``, in order, through the
+    script ``deepphen --show-completion fish`` prints; ``path`` goes first on the PATH."""
+    script = ('deepphen --show-completion fish | source\n'
+              'for line in $argv; complete -C $line; end\n')
+    env = _env(catalog, HOME=str(home))
+    env["PATH"] = f"{path}{os.pathsep}{env['PATH']}" if path else env["PATH"]
+    done = subprocess.run(["fish", "--no-config", "-c", script, *lines], capture_output=True,
+                          text=True, timeout=60, env=env, cwd=home)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    return [line.split("\t")[0] for line in done.stdout.splitlines()]
 
 
 # Key words as a shell reads them: spaces (most of the list's key words), quotes, command
@@ -506,12 +514,7 @@ def test_bash_completes_a_value_after_equals(tmp_path: Path) -> None:
 def test_fish_completes_a_value_after_equals(tmp_path: Path) -> None:
     root = make_catalog(tmp_path / "catalog", sample_papers(), sample_settings())
     slug = sample_settings().sections[0].slug
-    script = ('deepphen --show-completion fish | source\n'
-              f'complete -C "deepphen search --section={slug[:3]}"\n')
-    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
-                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)))
-    assert done.returncode == 0 and not done.stderr, done.stderr
-    offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    offered = fish_offers([f"deepphen search --section={slug[:3]}"], root, tmp_path)
     assert f"--section={slug}" in offered, offered
 
 
@@ -690,13 +693,8 @@ def test_fish_completes_a_value_typed_up_to_a_space(tmp_path: Path) -> None:
     papers = sample_papers()
     papers[0].keywords = ["Zq Scaling Laws", "Zq colon: x", "Zqx"]
     root = make_catalog(tmp_path / "catalog", papers)
-    script = ('deepphen --show-completion fish | source\n'
-              "complete -C 'deepphen search -k Zq\\\\ '\n"
-              "complete -C 'deepphen search -k \"Zq colon: '\n")
-    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
-                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)))
-    assert done.returncode == 0 and not done.stderr, done.stderr
-    offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    offered = fish_offers(["deepphen search -k Zq\\ ", 'deepphen search -k "Zq colon: '],
+                          root, tmp_path)
     assert sorted(offered) == ["Zq Scaling Laws", "Zq colon: x", "Zq colon: x"], offered
 
 
@@ -764,16 +762,8 @@ def test_fish_asks_once_per_tab_and_completes_files_without_an_answer(tmp_path: 
     spy.write_text(f'#!/bin/sh\necho x >> "{calls}"\nexec "{DEEPPHEN}" "$@"\n', encoding="utf-8")
     spy.chmod(0o755)
     (tmp_path / "some-file.txt").write_text("", encoding="utf-8")
-    script = ('deepphen --show-completion fish | source\n'
-              "complete -C 'deepphen search -k Zq\\\\ S'\n"
-              "complete -C 'deepphen export -o some-'\n"
-              "complete -C 'deepphen search \\\n-k Zq'\n")
-    env = _env(root, HOME=str(tmp_path))
-    env["PATH"] = f"{spy.parent}{os.pathsep}{env['PATH']}"
-    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
-                          text=True, timeout=60, env=env, cwd=tmp_path)
-    assert done.returncode == 0 and not done.stderr, done.stderr
-    offered = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    offered = fish_offers(["deepphen search -k Zq\\ S", "deepphen export -o some-",
+                           "deepphen search \\\n-k Zq"], root, tmp_path, str(spy.parent))
     assert offered == ["Zq Scaling Laws", "some-file.txt", "Zq Scaling Laws"], offered
     assert calls.read_text(encoding="utf-8").count("x") == 1 + 3  # the script, then each Tab
 
@@ -838,13 +828,8 @@ def test_fish_completes_a_value_that_starts_with_a_dash(tmp_path: Path) -> None:
     papers = sample_papers()
     papers[0].keywords = DASHED
     root = make_catalog(tmp_path / "catalog", papers)
-    script = ('deepphen --show-completion fish | source\n'
-              "complete -C 'deepphen search -k -Z'\n"
-              "complete -C 'deepphen search --keyword=--Z'\n")
-    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
-                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)))
-    assert done.returncode == 0 and not done.stderr, done.stderr
-    assert [line.split("\t")[0] for line in done.stdout.splitlines()] == [
+    assert fish_offers(["deepphen search -k -Z", "deepphen search --keyword=--Z"], root,
+                       tmp_path) == [
         "-Zq dash", "--keyword=--Zq double"]
 
 
