@@ -11,6 +11,12 @@ Usage (``before`` is an older commit's src, e.g. from ``git archive``):
     python bench/compare_versions.py /tmp/before/src src --catalog catalog --runs 30
     python bench/compare_versions.py /tmp/before/src src --command stats --command lint
 
+A shell's completion is timed as the shell runs it, the program's name from its script and
+the request in the environment (docs/benchmarks.md, "Shell completion"):
+    python bench/compare_versions.py /tmp/before/src src --script .venv/bin/deepphen \
+        --env _DEEPPHEN_COMPLETE=complete_bash --env COMP_CWORD=3 \
+        --env "COMP_WORDS=deepphen$(printf '\nsearch\n-k\nNeu')" --command ""
+
 When the two checkouts cache the catalog differently (a new search-index version), give B a
 copy of the catalog (``--catalog-b``): on one folder each run would evict the other's cache
 and both would time a cold start.
@@ -33,11 +39,19 @@ COMMANDS = [
 ]
 
 
+# Set by main: variables added to every run's environment, and the script run in place of
+# "-m deepphen" (None: the module).
+EXTRA_ENV: dict[str, str] = {}
+SCRIPT: list[Path | None] = [None]
+
+
 def run_once(src: Path, args: list[str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one ``python -m deepphen ARGS`` with ``src`` on the path."""
-    env = {"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+    """(wall seconds, CPU seconds) of one ``python -m deepphen ARGS`` (or ``python SCRIPT
+    ARGS``) with ``src`` on the path."""
+    env = {"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin", "NO_COLOR": "1", **EXTRA_ENV}
+    program = [str(SCRIPT[0])] if SCRIPT[0] else ["-m", "deepphen"]
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "deepphen", *args], env=env,
+    proc = subprocess.Popen([sys.executable, *program, *args], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, _status, usage = os.wait4(proc.pid, 0)
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
@@ -74,7 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--command", action="append", default=[], metavar="ARGS",
                         help="a deepphen command line to time, e.g. 'stats' (repeatable; "
                              "default: search grokking, piped and as JSON)")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a variable added to every run's environment (repeatable)")
+    parser.add_argument("--script", type=Path, default=None,
+                        help="run this script (e.g. .venv/bin/deepphen) instead of "
+                             "'-m deepphen': the program's name is then the script's")
     args = parser.parse_args(argv)
+    EXTRA_ENV.update(item.partition("=")[::2] for item in args.env)
+    SCRIPT[0] = args.script.resolve() if args.script else None
     commands = [shlex.split(c) for c in args.command] or COMMANDS
     a, b = args.a.resolve(), args.b.resolve()
     print(f"A = {a}\nB = {b}\n{args.runs} pairs each, python {sys.version.split()[0]}\n")

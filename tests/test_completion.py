@@ -704,8 +704,8 @@ def test_any_environment_completes_without_a_traceback(tmp_path: Path, cword: st
                                                        words: str | None) -> None:
     """typer read ``int(os.environ["COMP_CWORD"])`` and ``os.environ["COMP_WORDS"]``: a
     COMP_CWORD that is no whole number, or no COMP_WORDS, printed a traceback into the
-    command line. Whatever the index, it names one of bash's words (the last when it names
-    none); without words, the command names are offered."""
+    command line. An index that is no number names the last word, one past the last a new
+    word; without words, the command names are offered."""
     papers = sample_papers()
     papers[0].keywords = ["Zq Home"]
     root = make_catalog(tmp_path / "catalog", papers)
@@ -714,7 +714,13 @@ def test_any_environment_completes_without_a_traceback(tmp_path: Path, cword: st
         env["COMP_WORDS"] = words
     done = subprocess.run([str(DEEPPHEN)], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0 and not done.stderr, done.stderr
-    assert done.stdout.split("\n")[0] == ("Zq\\ Home" if words else "add")
+    first = done.stdout.split("\n")[0]
+    if words is None:
+        assert first == "add"
+    elif cword == "99":  # a new word after -k's value: an argument or an option
+        assert "Zq" not in done.stdout
+    else:
+        assert first == "Zq\\ Home"
 
 
 def test_bash_words() -> None:
@@ -725,10 +731,13 @@ def test_bash_words() -> None:
         for name, value in env.items():
             patch.setenv(name, value)
         assert bash_words() == (["deepphen", "search", "-k", ""], 1)
-        for cword in ("7", "x", "-2", ""):
+        for cword in ("x", "-2", "", "3.0"):
             patch.setenv("COMP_CWORD", cword)
             assert bash_words()[1] == 3, cword
+        patch.setenv("COMP_CWORD", "7")  # past the last word: a new one, as typer read it
+        assert bash_words() == (["deepphen", "search", "-k", "", ""], 4)
         patch.delenv("COMP_WORDS")
+        patch.delenv("COMP_CWORD")
         assert bash_words() == ([""], 0)
 
 
@@ -842,3 +851,27 @@ def test_zsh_completes_a_value_that_starts_with_a_dash(tmp_path: Path) -> None:
                     "deepphen sea"], root, tmp_path) == [
         "deepphen search -k -Zq\\ dash", "deepphen search --keyword=--Zq\\ double",
         "deepphen search"]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_does_not_pay_for_checking_values(tmp_path: Path, shell: str) -> None:
+    """typer checks each parameter's value with a pydantic adapter, and renders fish's help as
+    rich markup: importing pydantic and rich were half of every Tab (docs/benchmarks.md). A
+    completion reads the values as given, its help as plain text; a command still checks
+    them (``--top x`` is a usage error)."""
+    root = make_catalog(tmp_path / "catalog")
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print(sorted({m.partition('.')[0] for m in sys.modules}"
+             " & {'pydantic', 'rich'}), file=sys.stderr))\n"
+             "sys.argv = ['deepphen']\nfrom deepphen.launch import main\nmain()\n")
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+        env=_env(root, _DEEPPHEN_COMPLETE=f"complete_{shell}", COMP_CWORD="4",
+                 COMP_WORDS="deepphen\nstats\n--top\n3\n--sec",
+                 _TYPER_COMPLETE_ARGS="deepphen stats --top 3 --sec",
+                 _TYPER_COMPLETE_FISH_ACTION="get-args"))
+    assert done.returncode == 0 and done.stderr == "[]\n", done.stderr
+    assert "--section" in done.stdout
+    checked = subprocess.run([str(DEEPPHEN), "stats", "--top", "x"], capture_output=True,
+                             text=True, timeout=60, env=_env(root))
+    assert checked.returncode == 2 and "--top 'x' is not a whole number" in checked.stderr

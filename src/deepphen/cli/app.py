@@ -38,6 +38,9 @@ class _OneLineErrors(TyperGroup):
     typer would draw them in a rich box that wraps long messages over several lines.
     """
 
+    # Set while a shell asks for completions: the parameters' values are not checked then.
+    completing = False
+
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         # A shell asks for completions: typer's scripts set $_<PROG>_COMPLETE to complete_<shell>
         # (the program's name may vary: deepphen, python -m deepphen); other *_COMPLETE
@@ -53,6 +56,7 @@ class _OneLineErrors(TyperGroup):
             )
 
             answer_unfiltered(self)  # typer keeps only values starting with what was typed
+            self.completing = True  # nor are values checked (completion.uncoerced)
             if "complete_zsh" in shells:
                 quote_for_zsh()  # typer's own quoting loses every ' and " of a value
             if "complete_bash" in shells:
@@ -113,7 +117,7 @@ class _OneLineErrors(TyperGroup):
     def get_params(self, ctx: typer.Context) -> list[Any]:
         from deepphen.cli.completion_setup import HELP
 
-        params = _human_labels(super().get_params(ctx))
+        params = self._as_completing(_human_labels(super().get_params(ctx)))
         for param in params:
             if param.name in HELP:
                 param.help = HELP[param.name]  # type: ignore[attr-defined]
@@ -123,8 +127,15 @@ class _OneLineErrors(TyperGroup):
     def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:  # its params and its --help option (click caches that one)
-            _human_labels(command.get_params(ctx))
+            self._as_completing(_human_labels(command.get_params(ctx)))
         return command
+
+    def _as_completing(self, params: list[Any]) -> list[Any]:
+        if self.completing:
+            from deepphen.cli.completion import uncoerced
+
+            uncoerced(params)
+        return params
 
 
 @contextlib.contextmanager
