@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import string
 import subprocess
 import sys
 import tempfile
@@ -295,12 +296,19 @@ SHELL_HOSTILE = ["Zq Scaling Laws", "Zq $(touch PWNED)", "Zq`touch PWNED`", "Zq*
                  "Zqé ü", "Zq  two   spaces"]
 
 
-def bash_reads(words: list[str], cwd: Path) -> list[str]:
-    """Each of ``words`` as bash reads it on a command line (one argument each)."""
+def bash_reads(words: list[str], cwd: Path, interactive: bool = False) -> list[str]:
+    """Each of ``words`` as bash reads it on a command line (one argument each); as an
+    interactive bash reads a typed line (history expansion on, "bang" in its history) when
+    ``interactive``."""
     script = "".join(f"printf '%s\\n' {word}\n" for word in words)
-    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
-                          cwd=cwd)
-    assert done.returncode == 0, done.stderr
+    if interactive:
+        done = subprocess.run(["bash", "--norc", "-i"], input="echo bang >/dev/null\n" + script,
+                              capture_output=True, text=True, timeout=60, cwd=cwd,
+                              env={**os.environ, "HOME": str(cwd), "HISTFILE": "/dev/null"})
+    else:
+        done = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                              timeout=60, cwd=cwd)
+    assert done.returncode == 0 and "event not found" not in done.stderr, done.stderr
     return done.stdout.splitlines()
 
 
@@ -337,8 +345,11 @@ def test_bash_completes_inside_an_opened_quote(tmp_path: Path, quote: str) -> No
     # character: "Zq[ab]" was answered as the file "Zqa" of the folder Tab was pressed in.
     (tmp_path / "Zqa").write_text("x")
     offered = bash_complete(f"deepphen search -k {typed}", root)
-    read = bash_reads([quote + word + quote for word in offered], tmp_path)
-    assert sorted(read) == sorted(k for k in SHELL_HOSTILE if not re.search(r"[*?[]", k))
+    # As an interactive bash runs the line: in double quotes, "Zq!bang" was expanded from
+    # the history ("event not found" here), so it is offered only typed without the quote.
+    read = bash_reads([quote + word + quote for word in offered], tmp_path, interactive=True)
+    unquotable = r"[*?[!]" if quote == '"' else r"[*?[]"
+    assert sorted(read) == sorted(k for k in SHELL_HOSTILE if not re.search(unquotable, k))
     assert not (tmp_path / "PWNED").exists()
 
 
@@ -383,7 +394,8 @@ def test_any_value_reads_back_whole_in_bash(words: list[str]) -> None:
     from deepphen.cli.completion import quoted_for
 
     with tempfile.TemporaryDirectory() as empty:
-        assert bash_reads([quoted_for("bash", w) for w in words], Path(empty)) == words
+        assert bash_reads([quoted_for("bash", w) for w in words], Path(empty),
+                          interactive=True) == words
 
 
 def powershell_reads(word: str) -> str:
@@ -875,3 +887,57 @@ def test_completion_does_not_pay_for_checking_values(tmp_path: Path, shell: str)
     checked = subprocess.run([str(DEEPPHEN), "stats", "--top", "x"], capture_output=True,
                              text=True, timeout=60, env=_env(root))
     assert checked.returncode == 2 and "--top 'x' is not a whole number" in checked.stderr
+
+
+# SHELL_HOSTILE with a start of their own (Za..., Zb..., ...): one Tab inserts each whole.
+UNIQUE_HOSTILE = [f"Z{string.ascii_letters[i]}{word[2:]}" for i, word in enumerate(
+    [*SHELL_HOSTILE, "Zq%F{red}prompt%f", "Zq $'\\e'", "Zq\\e[2J", "Zq'", 'Zq"', "Zq\\"])]
+
+
+def zsh_reads(line: str, cwd: Path) -> str:
+    """The last word of ``line`` as zsh reads it (its quotes and escapes removed)."""
+    done = subprocess.run(["zsh", "-f", "-c", 'eval "ws=($1)"; print -rn -- "$ws[-1]"', "zsh",
+                           line], capture_output=True, text=True, timeout=60, cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@needs_zsh
+def test_a_real_zsh_inserts_hostile_key_words_whole(tmp_path: Path) -> None:
+    """Typed bare, after an opened quote, or after ``--keyword=``, each key word is inserted
+    so that the line reads it back as it is, and nothing of it runs."""
+    papers = sample_papers()
+    papers[0].keywords = UNIQUE_HOSTILE
+    root = make_catalog(tmp_path / "catalog", papers)
+    typed = [(f"deepphen search -k {opened}{word[:2]}", word) for opened in ("", '"', "'")
+             for word in UNIQUE_HOSTILE]
+    typed.append(("deepphen search --keyword=Zb", "--keyword=" + UNIQUE_HOSTILE[1]))
+    lines = zsh_tab([line for line, _ in typed], root, tmp_path)
+    for (line, word), inserted in zip(typed, lines, strict=True):
+        if '"' in line and "!" in word:
+            # zsh writes "\!" in double quotes, which only an interactive zsh (history
+            # expansion on) reads as "!".
+            assert inserted.endswith('"Zp\\!bang"'), inserted
+            continue
+        assert zsh_reads(inserted, tmp_path) == word, (line, inserted)
+    assert not (tmp_path / "PWNED").exists()
+
+
+@needs_fish
+def test_fish_is_offered_hostile_key_words_and_headings_inert(tmp_path: Path) -> None:
+    settings = sample_settings()
+    settings.sections[0].heading = "H $(touch PWNED) %F{red}x%f \\e[31m\x1b[2J\ttab \u202eRLO"
+    papers = sample_papers()
+    papers[0].keywords = [*SHELL_HOSTILE, "Zq\x1b[31mred", "Zq\u202eevil"]
+    root = make_catalog(tmp_path / "catalog", papers, settings)
+    slug = settings.sections[0].slug
+    assert sorted(fish_offers(["deepphen search -k Zq"], root, tmp_path)) == sorted(
+        SHELL_HOSTILE)  # a value with a control character is not offered
+    script = 'deepphen --show-completion fish | source; complete -C $argv[1]'
+    done = subprocess.run(["fish", "--no-config", "-c", script,
+                           f"deepphen search --section {slug}"], capture_output=True,
+                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)))
+    assert done.stdout.count("\n") == 1 and not has_control(done.stdout.replace("\t", "", 1)
+                                                            .rstrip("\n")), done.stdout
+    assert "H $(touch PWNED) %F{red}x%f" in done.stdout
+    assert not (tmp_path / "PWNED").exists()

@@ -97,7 +97,10 @@ def click_completion() -> Any:
     return shell_completion
 
 
-_GLOB_RE = re.compile(r"[*?\[]")
+# What a value cannot hold inside a quote bash opened, as that quote's text: the globs
+# typer's script expands (a backslash before one would stay in the value), and, inside
+# double quotes, the "!" of history expansion (likewise: "\!" keeps its backslash there).
+_UNQUOTABLE_RE = {"'": re.compile(r"[*?\[]"), '"': re.compile(r"[*?\[!]")}
 
 
 def quoted_for(shell: str, value: str, quote: str | None = None) -> str:
@@ -230,10 +233,11 @@ def _matching(ctx: typer.Context, values: list[tuple[str, str]],
     offered = [(value, help) for value, help in values
                if not has_control(value) and value.startswith(kept)
                and not (shell in ("powershell", "pwsh") and POWERSHELL_SEPARATOR in value)
-               # typer's bash script globs the answers: inside a quote the value cannot
-               # escape '*', '?' or '[' (a backslash would stay in it), and a file name
-               # matching it was inserted instead; typed without the quote, it completes.
-               and not (quote and _GLOB_RE.search(value))]
+               # typer's bash script globs the answers: a file name matching "Zq*" was
+               # inserted in its place; an interactive bash expands "Zq!bang" in double
+               # quotes from its history (or fails, "event not found") when the line runs.
+               # Typed without the quote, such a value completes.
+               and not (quote and _UNQUOTABLE_RE[quote].search(value))]
     # Values that start with what was typed hide those only its fold finds: bash replaces the
     # word with the answers' common start, so "Zq S" offering "Zq Scaling Laws" and "Zq/slash"
     # (both "zq s..." folded) left "Zq", what was typed lost.
