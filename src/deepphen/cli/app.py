@@ -279,10 +279,13 @@ class Selection(NamedTuple):
     catalog: Sequence[Any] = ()  # every paper, which the selection was made from
 
 
-def select_papers(catalog: Path | None, query: str | None, filters: FilterOptions) -> Selection:
+def select_papers(catalog: Path | None, query: str | None, filters: FilterOptions, *,
+                  whole: bool = False) -> Selection:
     """Load the catalog and keep the papers the filters and the query select.
 
     Shared by export and stats, so that both accept the same options with the same meaning.
+    ``whole``: fill ``Selection.catalog`` (a query's selection pays for reading every paper
+    only then: the formats of ``export.WHOLE_CATALOG`` need it, nothing else does).
     """
     from deepphen.catalog import Catalog, find_catalog, load_settings
 
@@ -312,12 +315,15 @@ def select_papers(catalog: Path | None, query: str | None, filters: FilterOption
                               keywords=filters.keyword or ())
     except NoMatch as exc:  # its hints are found: check_selected raises it
         return Selection(settings, [], exc)
+    papers = [hit.paper for hit in hits]
+    if not whole:
+        return Selection(settings, papers)
     from deepphen.cache import snapshot
     from deepphen.catalog import read_paper, retry_if_vanished
 
     # The cache search just brought up to date: the papers as search read them.
     every = retry_if_vanished(lambda: snapshot(root, read_paper)).papers()
-    return Selection(settings, [hit.paper for hit in hits], catalog=every)
+    return Selection(settings, papers, catalog=every)
 
 
 def check_selected(selection: Selection) -> None:

@@ -90,10 +90,10 @@ def export_command(
         # A typo in the folder should not leave a new folder tree behind: refuse, write nothing.
         raise usage_error(f"cannot write {output}: folder {output.parent} does not exist "
                           "(create it first)")
-    from deepphen.export import export
+    from deepphen.export import WHOLE_CATALOG, export
 
     with _writer_lock(catalog, output):
-        selection = select_papers(catalog, query, filters)
+        selection = select_papers(catalog, query, filters, whole=fmt in WHOLE_CATALOG)
         settings, papers = selection.settings, selection.papers
         declared = settings
         if page is not None:
