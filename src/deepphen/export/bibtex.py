@@ -204,10 +204,11 @@ def _identity(paper: Paper) -> object:
 
 def first_seen(paper: Paper) -> tuple:
     """Oldest first: arXiv id (submission order), else ``published``; papers with neither
-    come after those with one; then the catalog's file, then the title. Never a list's
-    order nor ``sort_as`` (a curator's placing on the page), so keys do not move with them."""
+    come after those with one; then the file's name (``key``, unique in a catalog: lint's
+    DP307), the title, the file's path. Never a list's order, ``sort_as`` (a curator's
+    placing on the page) nor the section folder, so keys do not move with them."""
     own = paper.sort_key(placed=False)
-    return (own[:2] == (0, 0), own[:2], str(paper.path or paper.key), paper.key, paper.title)
+    return (own[:2] == (0, 0), own[:2], paper.key, paper.title, str(paper.path or ""))
 
 
 def _suffixes():

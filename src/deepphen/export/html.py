@@ -247,11 +247,13 @@ def _count_text(n: int) -> str:
 
 
 def _section_anchors(settings: Settings, papers: Iterable[Paper]) -> dict[str, str]:
-    """Section slug -> its anchor, numbered over every section of the catalog (the settings',
-    then the unknown slugs of ``papers``), so that a filtered page gives a section the anchor
-    the whole page gives it: numbered over the sections shown, ``#x-2`` became ``#x``."""
+    """Section slug -> its anchor, numbered over the sections the whole catalog's page shows
+    (those with papers, in the page's order), so that a filtered page gives a section the
+    anchor the whole page gives it: numbered over the sections shown, ``#x-2`` became ``#x``.
+    An empty section is left out as the page leaves it out: counting it renamed the anchors
+    of the whole page."""
     used = UniqueNames(RESERVED_IDS)
-    every = [sec for sec, _ in sections_with_papers(list(papers), settings, keep_empty=True)]
+    every = [sec for sec, _ in sections_with_papers(list(papers), settings)]
     return {sec.slug: _anchor(sec, used) for sec in every}
 
 
