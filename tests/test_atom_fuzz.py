@@ -152,3 +152,17 @@ def test_encoding_declarations(encoding: bytes) -> None:
     """A feed declaring an encoding expat cannot use is a clean error (a proxy's page, say)."""
     _declaration, rest = _body(OWN_FEED)
     assert parse_cleanly(b'<?xml version="1.0" encoding="' + encoding + b'"?>' + rest) is None
+
+
+@pytest.mark.parametrize(("text", "doi"), [
+    ("10.1000/invented", "10.1000/invented"),
+    ("10.1073/pnas.2015509117 10.48550/arXiv.2008.08186", "10.1073/pnas.2015509117"),
+    ("https://doi.org/10.1000/x%3Cy%3E", "10.1000/x<y>"),
+    ("see the journal", None),
+])
+def test_the_feeds_doi_is_kept_bare_and_first(text: str, doi: str | None) -> None:
+    """arXiv lists several DOIs when a paper has them: kept whole, ``add`` wrote a field
+    lint's DP210 fails, which ``--fix`` cannot mend and ``refresh`` proposed again."""
+    feed = OWN_FEED.replace(b"10.1000/invented", text.encode())
+    [entry, _] = parse_feed(feed, URL)
+    assert entry.doi == doi

@@ -63,8 +63,26 @@ def test_keys_are_file_safe() -> None:
     ("https://example.org/10.1038/x", None),
     ("10.1038/x\n", "10.1038/x"),  # stray spaces around it dropped too
     ("", None),
+    # A link is read as doi.org reads it: percent-decoded, without query or fragment.
+    ("https://doi.org/10.1002/(SICI)1097-4636(199812)43:4%3C338::AID-JBM1%3E3.0.CO;2-%23",
+     "10.1002/(SICI)1097-4636(199812)43:4<338::AID-JBM1>3.0.CO;2-#"),
+    ("https://doi.org/10.1038/nature14539?utm_source=x#main", "10.1038/nature14539"),
+    ("doi:10.1000/a%20b", "10.1000/a%20b"),  # a label is no link: its text is the DOI's
 ])
 def test_dois_bare_and_prefixed(text: str, bare: str | None) -> None:
     """lint's DP210 and its fix: a bare DOI is itself; a link or label drops its prefix."""
     assert ids.bare_doi(text) == bare
     assert ids.is_doi(text) == (bare == text)
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("10.1073/pnas.2015509117 10.48550/arXiv.2008.08186", "10.1073/pnas.2015509117"),
+    ("https://doi.org/10.1038/nature14539", "10.1038/nature14539"),
+    ("not a doi 10.1038/x", "10.1038/x"),
+    ("no doi here", None),
+    ("", None),
+])
+def test_the_first_doi_of_a_feeds_doi_text(text: str, first: str | None) -> None:
+    """arXiv's ``arxiv:doi`` may list several DOIs: the paper file keeps the first, bare,
+    so that a paper just added passes lint's DP210."""
+    assert ids.first_doi(text) == first

@@ -202,8 +202,10 @@ def _parse_entry(node: Any, raw_id: str) -> ArxivEntry | None:
 
 
 def _doi(text: str) -> str | None:
-    """The DOI, or None for one longer than any is: cut, it would be another, wrong DOI."""
-    return text if 0 < len(text) <= MAX_DOI else None
+    """The first DOI the feed gives, bare (lint's DP210 form: a paper added or refreshed
+    passes lint), or None: none, or one longer than any is (cut, it would be another)."""
+    doi = ids.first_doi(text)
+    return doi if doi is not None and len(doi) <= MAX_DOI else None
 
 
 def _text(node: Any, tag: str) -> str:

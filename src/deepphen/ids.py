@@ -254,6 +254,26 @@ def is_doi(text: str) -> bool:
 
 def bare_doi(text: str) -> str | None:
     """The bare DOI ``text`` names: itself, or without its ``https://doi.org/`` or ``doi:``
-    (any case) and surrounding spaces; None when what is left is no DOI."""
-    bare = _DOI_PREFIX_RE.sub("", text.strip(), count=1).strip()
+    (any case) and surrounding spaces; None when what is left is no DOI.
+
+    A link's path is percent-decoded and its query and fragment dropped, as doi.org reads
+    it (``%3C`` is the DOI's ``<``, ``%23`` its ``#``): kept, the field named another DOI.
+    """
+    text = text.strip()
+    link = re.match(r"https?://", text, re.IGNORECASE) is not None
+    bare = _DOI_PREFIX_RE.sub("", text, count=1).strip()
+    if link and bare != text:
+        from urllib.parse import unquote
+
+        bare = unquote(re.split(r"[?#]", bare, maxsplit=1)[0]).strip()
     return bare if is_doi(bare) else None
+
+
+def first_doi(text: str) -> str | None:
+    """The first DOI of a feed's ``arxiv:doi`` text, bare: arXiv lists several, separated
+    by spaces, when a paper has them (the journal's and another); None when it names none."""
+    for word in text.split():
+        doi = bare_doi(word)
+        if doi is not None:
+            return doi
+    return None
