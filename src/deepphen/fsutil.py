@@ -456,22 +456,33 @@ def catalog_lock(root: Path, timeout: float = 30.0) -> Iterator[None]:
         ) from exc
     except OSError as exc:
         raise os_error("lock", exc, path) from exc
-    sweep_stale_temporaries(path.parent)
+    sweep_stale_temporaries(path.parent, now=_folder_clock(path))
     try:
         yield
     finally:
         lock.release()
 
 
+def _folder_clock(lock: Path) -> float | None:
+    """The time by the file system's own clock (the lock file touched now), so that a file
+    server's clock, not this machine's, tells a stale file's age; None when it cannot."""
+    try:
+        os.utime(lock)  # no times given: a network file system sets its own
+        return os.stat(lock).st_mtime
+    except OSError:
+        return None
+
+
 def sweep_stale_temporaries(folder: Path, now: float | None = None) -> list[str]:
     """Remove the temporary files a killed writer left in a catalog's private ``folder``
     (regular files named TMP_PREFIX..., unchanged for STALE_TMP_SECONDS); returns their
-    names. Links, folders and anything else are left alone, and a file that cannot be
-    removed is left for the next writer: the folder ignores itself, so nothing shows."""
-    import time
-
-    now = time.time() if now is None else now
-    removed = []
+    names. ``now``: the folder's clock (``_folder_clock``); without it nothing is removed,
+    as a machine's clock ahead of a file server's made a live writer's file look stale.
+    Links, folders and anything else are left alone, and a file that cannot be removed is
+    left for the next writer: the folder ignores itself, so nothing shows."""
+    removed: list[str] = []
+    if now is None:
+        return removed
     try:
         entries = list(os.scandir(folder))
     except OSError:
