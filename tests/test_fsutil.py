@@ -411,3 +411,17 @@ def test_the_next_writer_removes_what_a_killed_writer_left_in_the_private_folder
     assert not stale.exists()
     assert fresh.is_file() and other.is_file() and kept_dir.is_dir() and link.is_symlink()
     assert (tmp_path / "catalog.toml").read_text(encoding="utf-8") == 'title = "x"\n'
+
+
+def test_a_machine_clock_ahead_of_the_files_removes_no_live_writers_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file server, this machine's clock an hour ahead made a writer's fresh temporary
+    file (the derived cache's, taking no lock) look stale: age is read by the folder's clock."""
+    (tmp_path / "catalog.toml").write_text('title = "x"\n', encoding="utf-8")
+    live = private_dir(tmp_path) / f"{TMP_PREFIX}live"
+    live.write_text("half", encoding="utf-8")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 2 * STALE_TMP_SECONDS)
+    with catalog_lock(tmp_path):
+        pass
+    assert live.is_file()
