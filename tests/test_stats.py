@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from deepphen.cli.stats import bar
 from deepphen.models import Link, Paper
-from deepphen.stats import compute_stats
-from tests.helpers import sample_papers, sample_settings
+from deepphen.stats import compute_stats, year_labels
+from tests.helpers import make_catalog, sample_papers, sample_settings
 
 
 def test_counts_of_the_sample_catalog() -> None:
@@ -179,3 +180,45 @@ def test_large_catalog_counts_add_up() -> None:
     assert sum(s["papers"] for s in stats["sections"]) == 600
     assert sum(y["papers"] for y in stats["years"]) == 600
     assert sum(v["papers"] for v in stats["venues"]) + stats["without_venue"] == 600
+
+
+def test_a_long_run_of_empty_years_is_one_text_row() -> None:
+    rows = [{"year": y, "papers": n} for y, n in
+            [(2018, 1), (2019, 0), (2020, 2), (2021, 0), (2022, 0), (2023, 0), (2024, 1)]]
+    assert year_labels(rows) == [("2018", 1), ("2019", 0), ("2020", 2), ("2021\u20132023", 0),
+                                 ("2024", 1)]
+    assert year_labels(rows, shown=3)[3:5] == [("2021", 0), ("2022", 0)]
+    assert year_labels([]) == []
+
+
+def test_a_mistyped_year_does_not_make_a_thousand_rows(tmp_path: Path, run_cli,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paper of year 2999 (a typo the model's 1900-2999 range lets through) made the text
+    view list every year between, 975 rows of zeros, on a terminal and piped; JSON keeps
+    every year, as documented."""
+    papers = [*sample_papers(), Paper(title="Typo", year=2999, section="others")]
+    root = make_catalog(tmp_path / "catalog", papers)
+    data = json.loads(run_cli("stats", "--catalog", root, "-f", "json").stdout)
+    assert [r["year"] for r in data["years"]] == list(range(2018, 3000))
+    out = run_cli("stats", "--catalog", root).stdout
+    years = out.split("# Papers per year\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert years[-3:] == ["2025\t1", "2026\u20132998\t0", "2999\t1"]
+    monkeypatch.setenv("DEEPPHEN_FORCE_TERMINAL", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    charts = run_cli("stats", "--catalog", root).stdout
+    assert "2026\u20132998" in charts and "2500" not in charts
+    assert len(charts.splitlines()) < 60
+
+
+def test_json_shape_is_documented(catalog_dir: Path, run_cli) -> None:
+    """Scripts read --format json: docs/json-schema.md lists every key, in order, and the
+    keys of its rows (a paper in a section catalog.toml does not list has heading null)."""
+    doc = (Path(__file__).parents[1] / "docs" / "json-schema.md").read_text(encoding="utf-8")
+    part = doc.split("## Stats", 1)[1].split("\n## ", 1)[0]
+    data = json.loads(run_cli("stats", "--format", "json").stdout)
+    assert re.findall(r"^\| `([a-z_]+)` \|", part, flags=re.MULTILINE) == list(data)
+    for name in ("sections", "years", "keywords", "venues", "code", "arxiv"):
+        rows = data[name] if isinstance(data[name], list) else [data[name]]
+        for key in rows[0]:
+            assert f"`{key}`" in part, (name, key)
+    assert "null" in part.split("`sections`", 1)[1].split("\n", 1)[0]

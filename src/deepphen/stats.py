@@ -15,6 +15,9 @@ from deepphen.venues import venue_name
 from deepphen.vocab import Vocabulary, fold_distinct, keyword_key
 
 DEFAULT_TOP = 15
+# Empty years in a row the text view shows one by one; a longer run is one row ("1901–2017"):
+# a single mistyped year (2202, 1900) made the chart a thousand rows of zeros.
+EMPTY_YEARS_SHOWN = 2
 
 
 def _ranked(counter: Counter[str], top: int | None) -> list[tuple[str, int]]:
@@ -90,3 +93,28 @@ def compute_stats(papers: list[Paper], settings: Settings, *, top: int | None = 
         "distinct_venues": len(venues),
         "without_venue": total - sum(venues.values()),
     }
+
+
+def year_labels(year_rows: list[dict[str, Any]], *, shown: int = EMPTY_YEARS_SHOWN
+                ) -> list[tuple[str, int]]:
+    """``stats["years"]`` as the text view's rows: (label, papers), every year with papers
+    and short gaps as they are, a run of more than ``shown`` empty years as one row
+    labelled with its first and last year ("2001–2016", 0). JSON keeps every year."""
+    rows: list[tuple[str, int]] = []
+    empty: list[int] = []
+
+    def flush() -> None:
+        if len(empty) > shown:
+            rows.append((f"{empty[0]}\u2013{empty[-1]}", 0))
+        else:
+            rows.extend((str(y), 0) for y in empty)
+        empty.clear()
+
+    for row in year_rows:
+        if row["papers"]:
+            flush()
+            rows.append((str(row["year"]), row["papers"]))
+        else:
+            empty.append(row["year"])
+    flush()
+    return rows

@@ -85,10 +85,12 @@ def _blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
 
 
 def _raw_blocks(stats: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
+    from deepphen.stats import year_labels
+
     return [
         ("Papers per section", [(r["heading"] or r["section"], r["papers"])
                                 for r in stats["sections"]]),
-        ("Papers per year", [(str(r["year"]), r["papers"]) for r in stats["years"]]),
+        ("Papers per year", year_labels(stats["years"])),
         (f"Top key words (of {stats['distinct_keywords']})",
          [(r["keyword"], r["papers"]) for r in stats["keywords"]]),
         (f"Top venues (of {stats['distinct_venues']})",
