@@ -448,3 +448,38 @@ def test_a_long_dismissal_file_is_read_once(catalog_dir: Path, run_cli,
     with pytest.raises(dismissed.CatalogError) as caught:
         dismissed.load_dismissals(catalog_dir)
     assert caught.value.line == 8001
+
+
+# --- ids in odd forms -----------------------------------------------------------------------
+
+def test_an_old_id_with_or_without_its_subject_class_is_one_paper(tmp_path: Path,
+                                                                 arxiv: ArxivServer,
+                                                                 fake: FakeTime,
+                                                                 run_cli) -> None:
+    """``math.GT/0309136`` and ``math/0309136`` name one paper (deepphen.ids.archive_id). A
+    feed writing the subject class its id did not have in the catalog or the dismissals
+    proposed a catalog paper, or a dismissed one, as new; a feed with both forms listed it
+    twice."""
+    from deepphen.models import Link, Paper
+    from tests.helpers import make_catalog
+
+    root = make_catalog(tmp_path / "catalog", [
+        Paper(title="Knots and their invariants", year=2003, section="others",
+              arxiv="math/0309136", keywords=["Neural Collapse"],
+              links=[Link("paper", "https://arxiv.org/abs/math/0309136")]),
+        Paper(title="Neural collapse in deep nets", year=2020, section="neural-collapse",
+              arxiv="2008.08186", keywords=["Neural Collapse"])])
+    (root / "dismissed.toml").write_text(
+        '[[dismissed]]\narxiv = "math/0501001"\ntitle = "Dismissed"\n', encoding="utf-8")
+    stamp = "2025-05-18T12:00:00Z"
+    body = _feed("5", stamp, "math.GT/0309136", "Another title of the catalog's paper")
+    for ident, title in [("math.AG/0501001", "Dismissed, under its class"),
+                         ("math/0502002", "Listed twice"), ("math.GT/0502002", "Listed twice"),
+                         ("2505.30001", "Neural collapse, again")]:
+        body = body.replace(b"</feed>", _feed("5", stamp, ident, title).split(
+            b"</opensearch:totalResults>", 1)[1])
+    arxiv.fail(Fault("body", body=body))
+    result = run_cli("discover", "--catalog", root, *WINDOW, "--format", "json")
+    assert sorted(r["arxiv"] for r in json.loads(result.stdout)) == ["2505.30001",
+                                                                      "math/0502002"]
+    assert "(4 fetched; left out 1 in the catalog, 1 dismissed)" in result.stderr

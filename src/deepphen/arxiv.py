@@ -239,8 +239,9 @@ class Client:
                         yield SearchPage([], start, total, 0)
                     return
                 retried_empty = False
-                fresh = [e for e in entries if e.id not in seen]
-                seen.update(e.id for e in fresh)
+                # One paper however its old-style id is written (ids.archive_id).
+                fresh = [e for e in entries if ids.archive_id(e.id) not in seen]
+                seen.update(ids.archive_id(e.id) for e in fresh)
                 yield SearchPage(fresh, start, total, len(entries))
                 start += len(entries)
                 capped = len(entries) == total and len(entries) % ROUND_PAGE == 0

@@ -101,7 +101,8 @@ class Known:
     @classmethod
     def of(cls, papers: Sequence[Paper], dismissed: set[str]) -> Known:
         """The ids (without version) and folded titles of ``papers``, and the dismissed ids."""
-        known = cls(dismissed=set(dismissed))
+        # An old-style id with or without its subject class is one paper (ids.archive_id).
+        known = cls(dismissed=set(dismissed) | {ids.archive_id(i) for i in dismissed})
         for paper in papers:
             # Any arxiv.org link, not only the paper's own id: a paper the list links to
             # (a follow-up, a reply) is known to its curators.
@@ -112,9 +113,10 @@ class Known:
 
     def reason(self, entry: ArxivEntry) -> str | None:
         """Why a candidate is left out ("catalog", "dismissed"), or None to keep it."""
-        if entry.id in self.ids or norm_title(entry.title) in self.titles:
+        forms = {entry.id, ids.archive_id(entry.id)}  # a feed may write the subject class
+        if forms & self.ids or norm_title(entry.title) in self.titles:
             return "catalog"
-        if entry.id in self.dismissed:
+        if forms & self.dismissed:
             return "dismissed"
         return None
 
@@ -320,7 +322,7 @@ def _keyword_search(client: Client, papers: Sequence[Paper], fetched: Fetched,
                     categories: Sequence[str], window: Window, hooks: Hooks,
                     warnings: list[str]) -> list[ArxivEntry]:
     terms = keyword_terms(papers, fetched.entries)
-    seen = {e.id for e in fetched.entries}
+    seen = {ids.archive_id(e.id) for e in fetched.entries}
     found: list[ArxivEntry] = []
     for start in range(0, len(terms), KEYWORDS_PER_REQUEST):
         chunk = terms[start:start + KEYWORDS_PER_REQUEST]
@@ -328,8 +330,9 @@ def _keyword_search(client: Client, papers: Sequence[Paper], fetched: Fetched,
             extra = fetch_candidates(client, keyword_query(chunk, categories, window),
                                      on_page=hooks.on_page, limit=MAX_KEYWORD_RESULTS)
         for entry in extra.entries:
-            if entry.id not in seen and answers_keywords(entry, chunk, categories):
-                seen.add(entry.id)
+            if ids.archive_id(entry.id) not in seen and answers_keywords(entry, chunk,
+                                                                         categories):
+                seen.add(ids.archive_id(entry.id))
                 found.append(entry)
         if not extra.complete:
             warnings.append(f"the key-word search outside {', '.join(categories)} is "

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from deepphen import ids
 from deepphen.errors import DeepphenError, NetworkError
 from deepphen.window import Window
 
@@ -208,8 +209,10 @@ def fetch_window(client: Client, categories: Sequence[str], window: Window, *,
 
 def _merge(out: Fetched, entries: Sequence[ArxivEntry], seen: set[str]) -> None:
     for entry in entries:  # a paper submitted on a boundary's minute is in both parts
-        if entry.id not in seen:
-            seen.add(entry.id)
+        # One paper however its old-style id is written (math.GT/0309136, math/0309136).
+        key = ids.archive_id(entry.id)
+        if key not in seen:
+            seen.add(key)
             out.entries.append(entry)
 
 
