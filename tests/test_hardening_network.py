@@ -202,3 +202,17 @@ def test_timeout_option_bounds_every_network_command(command: list[str], catalog
 def test_timeout_must_be_a_positive_number(value: str, catalog_dir: Path, run_cli) -> None:
     result = run_cli("add", "2206.07682", "--timeout", value, exit_code=2)
     assert "--timeout" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("9" * 400, "asks to wait over a century"),  # read as inf: "asks to wait infs"
+    ("9" * 27, "asks to wait over a century"),  # 27 digits were printed whole
+    ("Fri, 31 Dec 9999 23:59:59 GMT", "asks to wait over a century"),
+    ("864000", "asks to wait 10 days"), ("3600", "asks to wait 3600s")])
+def test_an_absurd_retry_after_is_said_in_words(value: str, said: str, catalog_dir: Path,
+                                                arxiv: ArxivServer, fake_clock: FakeTime,
+                                                run_cli) -> None:
+    arxiv.fail(_status(429, **{"Retry-After": value}))
+    result = run_cli("add", "2206.07682", "-s", "others", "-k", "Emergence", exit_code=2)
+    one_line_error(result, said)
+    assert fake_clock.sleeps == [] and len(arxiv.requests) == 1

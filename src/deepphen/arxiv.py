@@ -372,8 +372,8 @@ class Client:
                 retry_after = parse_retry_after(headers.get("retry-after"))
                 if retry_after is not None and retry_after > MAX_RETRY_AFTER:
                     raise _network_error(
-                        f"HTTP {status}, arXiv asks to wait {retry_after:.0f}s", url, status,
-                        attempt)
+                        f"HTTP {status}, arXiv asks to wait {wait_words(retry_after)}", url,
+                        status, attempt)
                 if last:
                     raise _network_error(cause, url, status, attempt)
             delay = self.backoff * 2 ** (attempt - 1)
@@ -455,6 +455,15 @@ def _network_error(cause: str, url: str, status: int | None, tries: int) -> Netw
     plural = "try" if tries == 1 else "tries"
     return NetworkError(f"cannot reach the arXiv API: {cause} ({tries} {plural})",
                         url=url, status=status, hint=f"URL {url}; {settings_hint()}")
+
+
+def wait_words(seconds: float) -> str:
+    """A wait a server asks, in words a line can hold: "90s", "12 days"; a Retry-After of
+    hundreds of digits (read as inf) or a date centuries ahead is "over a century"."""
+    if seconds < 100_000:
+        return f"{seconds:.0f}s"
+    days = seconds / 86400
+    return f"{days:.0f} days" if days < 36_500 else "over a century"
 
 
 def parse_retry_after(value: str | None) -> float | None:
