@@ -483,3 +483,14 @@ def test_an_old_id_with_or_without_its_subject_class_is_one_paper(tmp_path: Path
     assert sorted(r["arxiv"] for r in json.loads(result.stdout)) == ["2505.30001",
                                                                       "math/0502002"]
     assert "(4 fetched; left out 1 in the catalog, 1 dismissed)" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["\uff17d", "\u0661\u0662d", "\u0967\u0966d"])
+@pytest.mark.parametrize("flag", ["--since", "--until"])
+def test_days_in_digits_of_another_script_are_refused_as_a_date_is(
+        catalog_dir: Path, arxiv: ArxivServer, run_cli, flag: str, value: str) -> None:
+    """``--since ７d`` was seven days while ``--since ２０２５`` is no date (ASCII digits only,
+    as --year and the dates take them)."""
+    result = run_cli("discover", flag, value, "--category", "cs.LG", exit_code=2)
+    assert "is not a date" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert arxiv.requests == []

@@ -88,7 +88,8 @@ class Window:
 def _bound(text: str, today: dt.date, *, end: bool, option: str) -> dt.date:
     text = text.strip()
     shown = elide(text, VALUE_SHOWN)
-    m = re.fullmatch(r"(\d+)\s*d", text, re.IGNORECASE)
+    # ASCII digits, as every date and --year take them: "７d" and "١٢d" are no count of days.
+    m = re.fullmatch(r"([0-9]+)\s*d", text, re.IGNORECASE)
     if m:
         # Digits counted before int() reads them: it refuses more than 4300 (a ValueError).
         digits = m.group(1).lstrip("0")
