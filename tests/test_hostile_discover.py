@@ -306,8 +306,11 @@ def test_a_paper_without_authors_reads_cleanly_in_the_checklist(
 
     arxiv.corpus = [CorpusEntry("2505.30001", "Neural collapse, anonymously", [],
                                 "neural collapse", ["cs.LG"], dt.datetime(2025, 5, 18, 12))]
-    md = run_cli("discover", *WINDOW, "--format", "md").stdout
-    assert "(https://arxiv.org/abs/2505.30001): 2025-05-18; score" in md
+    result = run_cli("discover", *WINDOW, "--format", "md")
+    assert "(https://arxiv.org/abs/2505.30001): 2025-05-18; score" in result.stdout
+    # One paper in the words: "1 of 1 new papers", "only 1 candidates" were shown.
+    assert "(1 of 1 new paper, best first)" in result.stdout
+    assert "> only 1 candidate: " in result.stdout and "only 1 candidate: " in result.stderr
 
 
 @pytest.mark.parametrize("loose", ["2201.02177v2", "arXiv:2201.02177", " 2201.02177"])

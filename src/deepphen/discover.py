@@ -274,9 +274,10 @@ def discover(root: Path, *, since: str | None = None, until: str | None = None,
     from deepphen.fit import MIN_LISTING, FitModel
 
     if len(kept) < MIN_LISTING:
-        warnings.append(f"only {len(kept)} candidates: the ranking learns what is ordinary on "
-                        f"arXiv from the listing itself, and below {MIN_LISTING} its scores run "
-                        "low; widen the window or add categories to compare them across runs")
+        warnings.append(f"only {len(kept)} candidate{'s' * (len(kept) != 1)}: the ranking "
+                        "learns what is ordinary on arXiv from the listing itself, and below "
+                        f"{MIN_LISTING} its scores run low; widen the window or add categories "
+                        "to compare them across runs")
     model = FitModel.learn(cat.papers, cat.settings,
                            meta.abstracts_of(cat.papers) if meta else None)
     return Discovery(window, chosen, source, query, fetched, model.rank(kept), cat.settings,
@@ -443,7 +444,8 @@ def render_md(result: Discovery, limit: int) -> str:
     headings = result.headings()
     lines = [f"New arXiv papers for the list: {result.window}, "
              f"{escape_md(', '.join(result.categories))} "
-             f"({len(fits)} of {len(result.fits)} new papers, best first).", ""]
+             f"({len(fits)} of {len(result.fits)} new paper{'s' * (len(result.fits) != 1)}, "
+             "best first).", ""]
     for fit in fits:
         entry = fit.entry
         date = entry.published.isoformat() if entry.published else "undated"
