@@ -120,6 +120,23 @@ def test_the_page_reads_queries_with_search_own_rules() -> None:
     assert page.having(type="search")[0]["maxlength"] == str(search_query.MAX_QUERY)
 
 
+def test_the_page_ranks_with_search_own_constants() -> None:
+    """The page ranks a query's papers with deepphen.search's score, whose parts come from
+    the data (page_constants), never from numbers written again in the script."""
+    from deepphen import acronyms, search, search_fields
+    from deepphen.export.html import page_script
+
+    rules = Page(render(papers_with_keys(), sample_settings())).data()["search"]
+    assert (rules["mix"], rules["broad"], rules["near_exact"], rules["title_head"],
+            rules["max_spelt"], rules["max_letters"]) == (
+        list(search.MIX), search.BROAD, search.NEAR_EXACT, search.TITLE_HEAD,
+        search.MAX_SPELT, acronyms.MAX_LETTERS)
+    assert rules["head_end"] == search_fields.HEAD_END.pattern
+    code = re.sub(r"//.*", "", page_script())  # comments may name a figure
+    for value in (*search.MIX, search.NEAR_EXACT, search.TITLE_HEAD):
+        assert not re.search(rf"(?<![\d.]){re.escape(str(value))}(?!\d)", code), value
+
+
 def test_content_security_policy_allows_exactly_the_inline_style_and_script() -> None:
     text = render(papers_with_keys(), sample_settings())
     page = Page(text)

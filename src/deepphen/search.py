@@ -94,6 +94,7 @@ PHRASE_HELD = 0.6  # _phrase: the query inside the title or a key word
 MIN_BASE = 0.25  # below this idf-weighted match a paper is not a hit
 FEW_WORDS = 8  # queries of more words (an abstract) need less of each: MIN_BASE * 8 / words
 BROAD = 2.0  # a word found in title and key words (weights 1 + 1) is fully "broad"
+MIX = (0.65, 0.2, 0.15)  # a score's shares: words matched, the query as a phrase, breadth
 
 
 class Hit(NamedTuple):
@@ -362,14 +363,14 @@ class SearchIndex:
             own = self._phrase(i, phrase) if own is None else own
             if topic != phrase and own < 1:
                 own = max(own, self._phrase(i, topic))
-            score = 0.65 * value + 0.2 * max(own, phrased) + 0.15 * broad
+            score = MIX[0] * value + MIX[1] * max(own, phrased) + MIX[2] * broad
             # 1 is the exact title's alone (and an id's): a key word matched exactly with
             # every word in the title also sums to 1, and tied with the title asked for.
             # Next the title's head ("Deep Double Descent: ..."), which names the paper.
             if phrase == self._phrase_parts(i)[0]:
                 score = 1.0
             else:
-                score = TITLE_HEAD if own >= 0.8 and topic == self._head(i) else min(
+                score = TITLE_HEAD if own >= IN_TITLE and topic == self._head(i) else min(
                     score, NEAR_EXACT)
             fields = tuple(f for f in ("title", "keywords", "authors", "venue", "year", "digest")
                            if f in matched[i])

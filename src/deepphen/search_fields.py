@@ -19,7 +19,7 @@ from deepphen.vocab import search_tokens, singular
 FIELDS = ("title", "keywords", "surname", "names", "venue", "digest", "year")
 UNIT = "\x1f"  # separates a paper's stored phrases; no word holds it
 # Where a title's short name ends: "Deep Double Descent: Where Bigger Models ...".
-_HEAD_END = re.compile(r":|\s[-\u2013\u2014]{1,2}\s")
+HEAD_END = re.compile(r":|\s[-\u2013\u2014]{1,2}\s")
 
 
 class FieldWords:
@@ -77,6 +77,6 @@ class FieldWords:
             set(chain(*self.words(paper.digest or ""))),
             {str(paper.year)} if paper.year else set(),  # "Arora 2019": author and year
         )
-        head = _HEAD_END.split(paper.title, maxsplit=1)[0]
+        head = HEAD_END.split(paper.title, maxsplit=1)[0]
         return (fields, UNIT.join(" ".join(words) for words, _ in (title, *keywords)),
                 content(" ".join(self.words(head)[0])))

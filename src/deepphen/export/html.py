@@ -28,12 +28,13 @@ from itertools import groupby
 from typing import Any
 
 from deepphen import search, search_query
-from deepphen.acronyms import derive
+from deepphen.acronyms import MAX_LETTERS, derive
 from deepphen.dialect import LINK_URL, group_label, group_year
 from deepphen.export import page_order, sections_with_papers
 from deepphen.models import Paper, Section, Settings
 from deepphen.order import newest_key
 from deepphen.printable import ci_inert_document, json_text, mark_controls, text_lines
+from deepphen.search_fields import HEAD_END
 from deepphen.search_query import MAX_QUERY
 from deepphen.slugs import UniqueNames
 from deepphen.texmath import unicode_math
@@ -402,9 +403,10 @@ CONTROLS = f"""<form id="controls" role="search" hidden>
 
 
 def page_constants() -> dict[str, Any]:
-    """What the page's search.js reads queries and matches words with: deepphen.search's own
-    weights by field name, match qualities, function words and long-query rules, embedded
-    at export so that the page and ``deepphen search`` cannot drift apart."""
+    """What the page's search.js reads queries, matches words and ranks papers with:
+    deepphen.search's own weights by field name, match qualities, function words, long-query
+    rules and a score's parts, embedded at export so that the page and ``deepphen search``
+    cannot drift apart."""
     s, q = search, search_query
     return {"weights": dict(zip(s.FIELDS, s.WEIGHTS, strict=True)), "exact": s.EXACT,
             "prefix": s.PREFIX, "acronym": s.ACRONYM, "compound": s.COMPOUND,
@@ -413,4 +415,8 @@ def page_constants() -> dict[str, Any]:
             "min_base": s.MIN_BASE, "few_words": s.FEW_WORDS,
             "max_prefix_terms": s.MAX_PREFIX_TERMS, "min_form": s.MIN_FORM,
             "max_words": q.MAX_WORDS, "max_query": q.MAX_QUERY,
-            "light": sorted(q.LIGHT_WORDS)}
+            "light": sorted(q.LIGHT_WORDS),
+            # The ranking: a score's shares, breadth, the title's head and the phrases tried.
+            "mix": s.MIX, "broad": s.BROAD, "near_exact": s.NEAR_EXACT,
+            "title_head": s.TITLE_HEAD, "head_end": HEAD_END.pattern, "max_spelt": s.MAX_SPELT,
+            "max_letters": MAX_LETTERS}
