@@ -119,6 +119,7 @@
 
   // --- applying a state ---------------------------------------------------------------------
   let pressed = -1;
+  const listOrder = controls.sort.options[0];
   let lastQuery = null, lastResult = null;
   const main = $("main");
   const apply = (s) => {
@@ -146,7 +147,9 @@
       }
     }
     const filtering = KEYS.some((k) => s[k]);
-    show(shown, filtering, s.sort || "");
+    show(shown, filtering, s.sort || "", found && found.order);
+    // Without a sort, a query's papers come best match first: the sort menu says so.
+    listOrder.textContent = found ? "Best match" : "List order";
     tocCounts.forEach((el, i) => {
       el.textContent = `(${secCounts[i]})`;
       el.parentNode.classList.toggle("z", secCounts[i] === 0);

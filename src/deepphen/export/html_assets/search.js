@@ -228,7 +228,7 @@
       if (found && (alone || capitals.has(word) || !plainWords.has(word))) add(word, found);
     }
     for (let start = 0; start < all.length; start++) {
-      for (let end = start + 2; end <= Math.min(all.length, start + 10); end++) {
+      for (let end = start + 2; end <= Math.min(all.length, start + Q.max_letters); end++) {
         const keys = (acronymsOf.get(all.slice(start, end).join(" ")) || [])
           .filter((k) => !plainWords.has(k));
         if (keys.length) all.slice(start, end).forEach((word) => add(word, keys));
@@ -236,6 +236,29 @@
     }
     return out;
   };
+  // deepphen.acronyms' variants: the phrase with one acronym spelt out, or one phrase
+  // abbreviated ("ntk regime" -> "neural tangent kernel regime"), for phrase matching.
+  const variants = (phrase) => {
+    const ws = phrase.split(" "), out = [];
+    const put = (start, end, text) => out.push([...ws.slice(0, start), text, ...ws.slice(end)]
+      .join(" "));
+    ws.forEach((w, at) => (acronyms.get(w) || []).forEach((e) => put(at, at + 1, e)));
+    for (let start = 0; start < ws.length; start++) {
+      for (let end = start + 2; end <= Math.min(ws.length, start + Q.max_letters); end++) {
+        (acronymsOf.get(ws.slice(start, end).join(" ")) || []).forEach((k) => put(start, end, k));
+      }
+    }
+    return out;
+  };
+  // A phrase without its leading function words (deepphen.search_query.content).
+  const content = (phrase) => {
+    const ws = phrase.split(" ");
+    const at = ws.findIndex((w) => !LIGHT.has(w));
+    return at < 0 ? "" : ws.slice(at).join(" ");
+  };
+  // A title's head, as deepphen.search_fields reads it: its words before a colon or a dash.
+  const HEAD_END = new RegExp(Q.head_end, "u");
+  const headOf = (i) => content(searchWords(written(i).split(HEAD_END)[0])[0].join(" "));
   const partsMemo = new Map();
   const partsOf = (i) => {  // [folded title, folded key words...]
     let parts = partsMemo.get(i);
@@ -276,27 +299,33 @@
   };
   // deepphen.search's compounds: a query word that is two catalog words run together
   // ("pretraining" -> "pre training", as "pre-training" folds), and two query words the
-  // catalog writes as one (both "pre" and "training" -> "pretraining").
+  // catalog writes as one (both "pre" and "training" -> "pretraining"); and the query's
+  // words with each put in, for phrase matching (the first max_spelt).
   const COMPOUND = Q.compound;
   const compounds = (all) => {
     const ix = buildIndex();
-    const out = new Map();
+    const out = new Map(), phrases = new Set();
     const add = (word, spelling) => {
       if (!out.has(word)) out.set(word, new Set());
       out.get(word).add(spelling);
     };
-    for (const word of new Set(all)) {
+    const put = (start, end, text) => phrases.add([...all.slice(0, start), text,
+      ...all.slice(end)].join(" "));
+    all.forEach((word, at) => {
       const w = Array.from(word);
       for (let cut = 2; cut < w.length - 1; cut++) {
         const head = w.slice(0, cut).join(""), tail = w.slice(cut).join("");
-        if (ix.postings.has(head) && ix.postings.has(tail)) add(word, `${head} ${tail}`);
+        if (ix.postings.has(head) && ix.postings.has(tail)) {
+          add(word, `${head} ${tail}`);
+          put(at, at + 1, `${head} ${tail}`);
+        }
       }
-    }
+    });
     for (let at = 0; at + 1 < all.length; at++) {
       const joined = all[at] + all[at + 1];
-      if (ix.postings.has(joined)) { add(all[at], joined); add(all[at + 1], joined); }
+      if (ix.postings.has(joined)) { add(all[at], joined); add(all[at + 1], joined); put(at, at + 2, joined); }
     }
-    return out;
+    return [out, Array.from(phrases).slice(0, Q.max_spelt)];
   };
   const lowerBound = (arr, x) => {
     let lo = 0, hi = arr.length;
@@ -424,7 +453,8 @@
     if (ARXIV_ID.test(t)) return t.replace(/v\d+$/i, "").toLowerCase();
     return null;
   };
-  // The papers a query finds (a Uint8Array of 0/1) and the catalog words to mark.
+  // What a query finds: the papers (hits, a Uint8Array of 0/1), the same ranked best first
+  // as deepphen search ranks them (order), and the catalog words to mark (terms).
   const search = (text) => {
     const ix = buildIndex();
     const hits = new Uint8Array(N);
@@ -436,7 +466,7 @@
     if (id !== null || (asKey !== undefined && !/\s/.test(key))) {
       const at = id !== null ? ix.ids.get(id) : asKey;
       if (at !== undefined) hits[at] = 1;
-      return { hits, terms: new Set() };
+      return { hits, order: at === undefined ? [] : [at], terms: new Set() };
     }
     // deepphen.search_query.query_words: the first words of a long query (an abstract), and
     // its function words, which weigh little unless they are all it has.
@@ -454,8 +484,11 @@
       qwords.filter((w) => /^\p{L}$/u.test(w)).forEach((w) => initials.add(w));
     }
     const read = readings(text, all);
-    const spelt = compounds(all);
+    const [spelt, speltPhrases] = compounds(all);
+    // Per paper, as deepphen.search sums them: the idf-weighted best matches (base) and
+    // breadths, and what function words add at their whole weight (lit).
     const base = new Float64Array(N), lit = new Float64Array(N);
+    const breadth = new Float64Array(N), litBreadth = new Float64Array(N);
     const corrected = new Map();  // a misspelt word -> the catalog's word, for the phrase
     const marks = new Set();
     let total = 0, totalFull = 0;
@@ -484,28 +517,58 @@
         const p = ix.postings.get(term);
         if (p) p.forEach((list, f) => { if (!(formOnly && NAME_FIELDS.has(f))) raise(f, list, quality); });
       }
-      const best = new Map();
+      const best = new Map();  // paper -> [best weighted match, sum over its fields]
       perField.forEach((m, f) => m.forEach((q, i) => {
-        best.set(i, Math.max(best.get(i) || 0, WEIGHTS[f] * q));
+        const value = WEIGHTS[f] * q, b = best.get(i);
+        if (!b) best.set(i, [value, value]);
+        else { b[0] = Math.max(b[0], value); b[1] += value; }
       }));
       const whole = Math.log(1 + N / Math.max(1, best.size));
       const idf = light.has(word) ? whole * Q.function : whole;
       total += idf;
       totalFull += whole;
-      best.forEach((value, i) => { base[i] += idf * value; lit[i] += (whole - idf) * value; });
+      best.forEach(([value, summed], i) => {
+        const broad = Math.min(1, summed / Q.broad);
+        base[i] += idf * value;
+        breadth[i] += idf * broad;
+        lit[i] += (whole - idf) * value;
+        litBreadth[i] += (whole - idf) * broad;
+      });
     }
-    if (!total) return { hits, terms: marks };
+    if (!total) return { hits, order: [], terms: marks };
     // A long query needs a smaller share of its words; function words count as the others
     // in a paper whose title or a key word holds the whole query as a phrase.
     const floor = Q.min_base * Math.min(1, Q.few_words / Math.max(1, qwords.length - light.size));
     const phrase = all.map((w) => corrected.get(w) || w).join(" ");
+    const others = [...variants(phrase), ...speltPhrases], topic = content(phrase);
+    const [MATCH, PHRASE, BREADTH] = Q.mix;
+    const scores = new Float64Array(N), order = [];
     for (let i = 0; i < N; i++) {
       if (!base[i]) continue;
-      let value = base[i] / total;
-      const full = (base[i] + lit[i]) / totalFull;
-      if (light.size && full >= floor && phraseScore(i, phrase) >= Q.phrase_held) value = full;
-      if (value >= floor) hits[i] = 1;
+      let value = base[i] / total, broad = breadth[i] / total, own = -1;
+      if (light.size && (base[i] + lit[i]) / totalFull >= floor) {
+        own = phraseScore(i, phrase);
+        if (own >= Q.phrase_held) {
+          value = (base[i] + lit[i]) / totalFull;
+          broad = (breadth[i] + litBreadth[i]) / totalFull;
+        }
+      }
+      if (value < floor) continue;
+      hits[i] = 1;
+      // deepphen.search's score: words, the query as a phrase (or a variant of it), breadth;
+      // 1 for the exact title alone, its head asked for next.
+      const phrased = others.reduce((m, v) => Math.max(m, ACRONYM * phraseScore(i, v)), 0);
+      if (own < 0) own = phraseScore(i, phrase);
+      if (topic !== phrase && own < 1) own = Math.max(own, phraseScore(i, topic));
+      let score = MATCH * value + PHRASE * Math.max(own, phrased) + BREADTH * broad;
+      if (phrase === partsOf(i)[0]) score = 1;
+      else if (own >= Q.in_title && topic === headOf(i)) score = Q.title_head;
+      else score = Math.min(score, Q.near_exact);
+      scores[i] = Math.round(score * 1e4) / 1e4;  // rounded as deepphen search reports it
+      order.push(i);
     }
-    return { hits, terms: marks };
+    // Best first; ties go to the newer paper.
+    order.sort((a, b) => scores[b] - scores[a] || rows[a][RANK] - rows[b][RANK]);
+    return { hits, order, terms: marks };
   };
 

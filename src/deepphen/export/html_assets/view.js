@@ -1,6 +1,6 @@
 // deepphen's page script, third part (after search.js and mark.js, before page.js, in the
-// same function): showing a set of papers, in list order or sorted. It only moves, shows and
-// hides what the server-rendered page already has.
+// same function): showing a set of papers, in list order, sorted or ranked by a query. It only
+// moves, shows and hides what the server-rendered page already has.
   // --- page structure ----------------------------------------------------------------------
   // Year groups (.yg) hold consecutive papers; groupOf[i] is paper i's group.
   const groups = Array.from(doc.querySelectorAll(".yg"));
@@ -31,7 +31,9 @@
   // hiding their view whole costs a fraction of it (docs/benchmarks.md).
   const HOME = 0, SHOWN = 1, LIMBO = 2;
   const where = new Uint8Array(N);
-  let mode = null; // null: unfiltered; "": list order; "newest", "oldest": sorted
+  // null: unfiltered; "": list order; "newest", "oldest": sorted; "rank": best match first
+  let mode = null;
+  let ranked = null; // the ranking the view shows (mode "rank")
   const make = (tag, text, cls) => {
     const el = doc.createElement(tag);
     if (text !== undefined) el.textContent = text;
@@ -238,19 +240,23 @@
     frame = later[0](run);
   };
   // Show the papers `shown` (page indices): the full list when not filtering, else #results
-  // in list order ("") or sorted ("newest", "oldest").
-  const show = (shown, filtering, sort) => {
-    const want = filtering ? sort : null;
-    if (want !== mode) {
+  // in list order (""), sorted ("newest", "oldest") or, for a query without a sort, in one
+  // list best match first (`rank`: the query's papers, best first).
+  const show = (shown, filtering, sort, rank) => {
+    const want = !filtering ? null : sort || (rank ? "rank" : "");
+    // Another query is another order: papers already shown would keep their old places, so
+    // the view starts afresh (retire is cheap: the old one is hidden whole).
+    if (want !== mode || (want === "rank" && rank !== ranked)) {
       if (want === null) allHome(); else retire();
       if (want !== null) view.box.replaceChildren(...(want ? [view.sorted] : view.blocks));
       view.box.hidden = want === null;
       mode = want;
     }
+    ranked = mode === "rank" ? rank : null;
     results.hidden = mode === null;
     sectionsEl.classList.toggle("off", mode !== null);
     if (mode === null) return;
     const keep = new Uint8Array(N);
     for (const i of shown) keep[i] = 1;
-    update(keep, orders[mode]);
+    update(keep, mode === "rank" ? rank : orders[mode]);
   };

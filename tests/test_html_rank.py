@@ -1,0 +1,128 @@
+"""The HTML page ranks a query's papers as ``deepphen search`` does, in headless Chromium
+(tests/browser.py): best match first in one list while a query is typed and no sort chosen,
+the list's own layout back when the query is cleared. Skipped, with one line saying so,
+where Chromium is absent.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from itertools import zip_longest
+
+import pytest
+
+from deepphen.errors import DeepphenError
+from deepphen.export import html as html_export
+from deepphen.models import Paper, Settings
+from deepphen.search import search
+from tests import browser as chromium
+from tests import test_html_browser as page_tests
+from tests.test_html_browser import (
+    DISPLAYED_KEYS,
+    WRITTEN,
+    count_text,
+    set_field,
+    set_query,
+    type_query,
+    visible,
+)
+
+# The shipped catalog's page, opened as the other page tests open it (their fixtures).
+shipped, page, opened = page_tests.shipped, page_tests.page, page_tests.opened
+Shipped = tuple[Settings, list[Paper]]
+# The section and year headings displayed in the view, and the sort menu's first choice.
+HEADINGS = """return Array.from(document.querySelectorAll('#results h2, #results h3'))
+    .filter(h => h.getClientRects().length > 0).map(h => h.textContent)"""
+FIRST_SORT = "return document.getElementById('sort').options[0].textContent"
+
+
+def ranked(papers: list[Paper], query: str) -> list[str]:
+    return [hit.paper.key for hit in search(papers, query)]
+
+
+@pytest.mark.parametrize("query", [
+    "deep double descent",  # the title's head first, then its key word's papers
+    "what is the lottery ticket hypothesis",  # function words weigh little
+    "grokking", "S. Arora", "LTH", "pretraining", "generalisation bounds", "lotery tiket"])
+def test_a_query_shows_its_papers_best_first_as_deepphen_search(
+        opened: chromium.Browser, shipped: Shipped, query: str) -> None:
+    type_query(opened, query)
+    expected = ranked(shipped[1], query)
+    assert len(expected) > 1
+    assert visible(opened) == expected
+    assert count_text(opened) == f"{len(expected)} of {len(shipped[1])} papers"
+    assert opened.js(HEADINGS) == []  # one list, best first: no section headings
+    assert opened.js(FIRST_SORT) == "Best match"
+
+
+def test_every_written_query_ranks_as_deepphen_search(opened: chromium.Browser,
+                                                      shipped: Shipped) -> None:
+    """The whole ranking, not only which papers: bench/eval_page_search.py reports the top
+    five's agreement; here every paper's place must agree."""
+    queries = [q["text"] for q in tomllib.loads(WRITTEN.read_text("utf-8"))["query"]]
+    differ, checked = [], 0
+    for query in queries:
+        try:
+            expected = ranked(shipped[1], query)
+        except DeepphenError:  # nothing to look for: the page shows the whole list
+            continue
+        if not expected:
+            continue
+        checked += 1
+        set_query(opened, query)
+        shown = visible(opened)
+        if shown != expected:
+            at = next(i for i, (a, b) in enumerate(zip_longest(shown, expected)) if a != b)
+            differ.append(f"{query[:50]!r}: from place {at}, page {shown[at:at + 3]}, "
+                          f"search {expected[at:at + 3]}")
+    assert checked > len(queries) // 2
+    assert differ == [], "\n".join(differ)
+
+
+def test_a_new_query_reorders_the_view(opened: chromium.Browser, shipped: Shipped) -> None:
+    # Papers both queries find move to their new places, not only the papers that come in.
+    type_query(opened, "neural collapse")
+    type_query(opened, "neural tangent kernel")
+    expected = ranked(shipped[1], "neural tangent kernel")
+    assert set(ranked(shipped[1], "neural collapse")) & set(expected)
+    assert visible(opened) == expected
+
+
+def test_filters_keep_the_ranking(opened: chromium.Browser, shipped: Shipped) -> None:
+    """A filter beside a query shows the query's papers it keeps, still best first; a sort
+    chosen orders them by date instead."""
+    type_query(opened, "generalization")
+    order = ranked(shipped[1], "generalization")
+    set_field(opened, "since", "2021")
+    by_year = {p.key: p.year for p in shipped[1]}
+    assert visible(opened) == [k for k in order if by_year[k] >= 2021]
+    set_field(opened, "sort", "newest")
+    newest = [p.key for p in sorted(shipped[1], key=Paper.sort_key, reverse=True)]
+    assert visible(opened) == [k for k in newest if k in set(order) and by_year[k] >= 2021]
+
+
+def test_clearing_the_query_brings_the_list_layout_back(opened: chromium.Browser,
+                                                         shipped: Shipped) -> None:
+    in_place = [p.key for p in html_export.page_order(shipped[1], shipped[0])]
+    section = "neural-collapse"
+    set_field(opened, "section", section)
+    type_query(opened, "collapse")
+    assert visible(opened) == [k for k in ranked(shipped[1], "collapse")
+                               if k in {p.key for p in shipped[1] if p.section == section}]
+    assert opened.js(HEADINGS) == []
+    # Esc clears the box: the section's papers in list order, under their headings again.
+    from selenium.webdriver.common.keys import Keys
+
+    opened.driver.find_element("id", "q").send_keys(Keys.ESCAPE)
+    assert visible(opened) == [k for k in in_place
+                               if k in {p.key for p in shipped[1] if p.section == section}]
+    assert opened.js(HEADINGS)[0] == "Neural Collapse"
+    assert opened.js(FIRST_SORT) == "List order"
+    # And with no filter left, every paper is back in its place in the full list.
+    type_query(opened, "grokking")
+    opened.js("document.getElementById('reset').click()")
+    assert visible(opened) == in_place
+    assert opened.js("return document.querySelectorAll('#sections .paper').length") == len(
+        in_place)
+    assert opened.js(f"return {DISPLAYED_KEYS}.length") == len(in_place)
+
