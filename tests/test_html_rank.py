@@ -1,7 +1,7 @@
 """The HTML page ranks a query's papers as ``deepphen search`` does, in headless Chromium
 (tests/browser.py): best match first in one list while a query is typed and no sort chosen,
-the list's own layout back when the query is cleared. Skipped, with one line saying so,
-where Chromium is absent.
+the list's own layout back when the query is cleared; function words are not marked beside
+other words. Skipped, with one line saying so, where Chromium is absent.
 """
 
 from __future__ import annotations
@@ -126,3 +126,20 @@ def test_clearing_the_query_brings_the_list_layout_back(opened: chromium.Browser
         in_place)
     assert opened.js(f"return {DISPLAYED_KEYS}.length") == len(in_place)
 
+def test_function_words_are_not_marked_beside_other_words(opened: chromium.Browser) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def marked() -> set[str]:
+        WebDriverWait(opened.driver, 5).until(lambda d: d.execute_script(
+            "return document.querySelectorAll('.paper mark').length > 0"))
+        return set(opened.js("""return Array.from(document.querySelectorAll('.paper mark'))
+            .filter(m => m.getClientRects().length > 0)
+            .map(m => m.textContent.toLowerCase())"""))
+
+    type_query(opened, "what is the lottery ticket hypothesis")
+    words = marked()
+    assert {"lottery", "ticket", "hypothesis"} <= words
+    assert not words & {"what", "is", "the", "theory", "isometry"}  # nor their prefixes' words
+    # A query of function words alone marks them: they are all it looks for.
+    type_query(opened, "the")
+    assert "the" in marked()

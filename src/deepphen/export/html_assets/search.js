@@ -493,6 +493,8 @@
     const marks = new Set();
     let total = 0, totalFull = 0;
     for (const word of qwords) {
+      // A function word's matches are not marked beside other words: they weigh little.
+      const mark = light.has(word) ? () => {} : (w) => marks.add(w);
       const terms = expand(word).slice();
       const top = terms.reduce((t, x) => (x[1] > t[1] ? x : t), terms[0] || [word, EXACT]);
       corrected.set(word, top[1] === EXACT || top[1] === PREFIX ? word : top[0]);
@@ -502,18 +504,18 @@
         for (const i of list) if ((m.get(i) || 0) < quality) m.set(i, quality);
       };
       for (const phrase of read.get(word) || []) {
-        phrase.split(" ").forEach((w) => { if (w.length > 3 || acronyms.has(w)) marks.add(w); });
+        phrase.split(" ").forEach((w) => { if (w.length > 3 || acronyms.has(w)) mark(w); });
         for (const [f, found] of holders(phrase)) raise(f, found, ACRONYM);
       }
       if (initials.has(word)) raise(NAMES, namesOfInitial(ix, word), EXACT);  // "S. Arora"
       for (const spelling of spelt.get(word) || []) {
-        spelling.split(" ").forEach((w) => marks.add(w));
+        spelling.split(" ").forEach(mark);
         if (!spelling.includes(" ")) { terms.push([spelling, COMPOUND]); continue; }
         if (!terms.length || terms[0][1] < EXACT) corrected.set(word, spelling);
         for (const [f, list] of holders(spelling)) raise(f, list, COMPOUND);
       }
       for (const [term, quality, formOnly] of terms) {
-        marks.add(term);
+        mark(term);
         const p = ix.postings.get(term);
         if (p) p.forEach((list, f) => { if (!(formOnly && NAME_FIELDS.has(f))) raise(f, list, quality); });
       }
