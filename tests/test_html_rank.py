@@ -143,3 +143,21 @@ def test_function_words_are_not_marked_beside_other_words(opened: chromium.Brows
     # A query of function words alone marks them: they are all it looks for.
     type_query(opened, "the")
     assert "the" in marked()
+
+
+def test_a_new_ranking_moves_only_the_papers_whose_order_changed(opened: chromium.Browser,
+                                                                  shipped: Shipped) -> None:
+    """Laying out papers moved in is what a key stroke costs: papers that keep their order
+    stay where they are."""
+    type_query(opened, "grokking")
+    before = visible(opened)
+    moved = opened.js("""const box = document.getElementById('q');
+        const seen = new MutationObserver(() => {});
+        seen.observe(document.getElementById('results'), {childList: true, subtree: true});
+        box.value = 'grokking ';  // another query, the same ranking
+        box.dispatchEvent(new Event('input', {bubbles: true}));
+        const records = seen.takeRecords();
+        seen.disconnect();
+        return records.reduce((n, r) => n + r.addedNodes.length + r.removedNodes.length, 0);""")
+    assert moved == 0
+    assert visible(opened) == before == ranked(shipped[1], "grokking")

@@ -239,24 +239,53 @@
     results.setAttribute("aria-busy", "true");
     frame = later[0](run);
   };
+  // Another query is another order, and papers already shown keep their places: the longest
+  // run of those that stay whose order holds (patience sorting) stays put, the others go home
+  // to come back in their new places. When most would move, the view starts afresh instead.
+  // (Laying out papers moved in costs the browser more than the search: a fresh view each
+  // key stroke doubled a stroke's time at 10,000 papers.)
+  const reorder = (order, keep) => {
+    cancel();
+    const at = new Int32Array(N).fill(-1);
+    order.forEach((i, p) => { at[i] = p; });
+    const staying = Array.from(view.sorted.children, (el) => el._i)
+      .filter((i) => keep[i] && at[i] >= 0);
+    const tails = [], tailAt = [], prev = new Int32Array(staying.length);
+    staying.forEach((i, k) => {
+      const p = at[i];
+      let lo = 0, hi = tails.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (tails[mid] < p) lo = mid + 1; else hi = mid; }
+      tails[lo] = p;
+      tailAt[lo] = k;
+      prev[k] = lo ? tailAt[lo - 1] : -1;
+    });
+    const moving = staying.length - tails.length;
+    if (moving > FIRST && moving > tails.length && !results.contains(doc.activeElement)) {
+      retire();
+      view.box.append(view.sorted);
+      return;
+    }
+    const put = new Uint8Array(staying.length);
+    for (let k = tails.length ? tailAt[tails.length - 1] : -1; k >= 0; k = prev[k]) put[k] = 1;
+    for (let k = staying.length - 1; k >= 0; k--) if (!put[k]) goHome(staying[k]);
+  };
   // Show the papers `shown` (page indices): the full list when not filtering, else #results
   // in list order (""), sorted ("newest", "oldest") or, for a query without a sort, in one
   // list best match first (`rank`: the query's papers, best first).
   const show = (shown, filtering, sort, rank) => {
     const want = !filtering ? null : sort || (rank ? "rank" : "");
-    // Another query is another order: papers already shown would keep their old places, so
-    // the view starts afresh (retire is cheap: the old one is hidden whole).
-    if (want !== mode || (want === "rank" && rank !== ranked)) {
+    if (want !== mode) {
       if (want === null) allHome(); else retire();
       if (want !== null) view.box.replaceChildren(...(want ? [view.sorted] : view.blocks));
       view.box.hidden = want === null;
       mode = want;
     }
-    ranked = mode === "rank" ? rank : null;
     results.hidden = mode === null;
     sectionsEl.classList.toggle("off", mode !== null);
     if (mode === null) return;
     const keep = new Uint8Array(N);
     for (const i of shown) keep[i] = 1;
+    if (mode === "rank" && rank !== ranked) reorder(rank, keep);
+    ranked = mode === "rank" ? rank : null;
     update(keep, mode === "rank" ? rank : orders[mode]);
   };
