@@ -480,17 +480,28 @@ def test_keyboard_focus_is_visible_and_print_shows_the_list(opened: chromium.Bro
         opened.cdp("Emulation.setEmulatedMedia", {"media": ""})
 
 
-def test_contents_link_jumps_to_the_section_while_filtering(opened: chromium.Browser) -> None:
+def test_contents_link_jumps_to_the_section_while_filtering(opened: chromium.Browser,
+                                                           shipped) -> None:
     from selenium.webdriver.common.by import By
 
-    type_query(opened, "neural")
-    before = fragment(opened)
-    link = opened.driver.find_element(By.CSS_SELECTOR, '.toc a[href="#neural-collapse"]')
-    link.click()
-    assert fragment(opened) == before  # the filters stay
+    def jump() -> None:
+        before = fragment(opened)
+        link = opened.driver.find_element(By.CSS_SELECTOR, '.toc a[href="#neural-collapse"]')
+        link.click()
+        assert fragment(opened) == before  # the filters stay
+
+    set_field(opened, "since", "2020")  # list order: to the section's heading in the view
+    jump()
     top = opened.js("""return Array.from(document.querySelectorAll('#results h2'))
         .find(h => h.textContent === 'Neural Collapse').getBoundingClientRect().top""")
     assert abs(top) < 5
+    # Ranked (or sorted), the view has no headings: to the section's best paper, focused.
+    type_query(opened, "neural")
+    jump()
+    first = next(h.paper.key for h in search(shipped[1], "neural")
+                 if h.paper.section == "neural-collapse" and h.paper.year >= 2020)
+    assert opened.js("return document.activeElement.dataset.key") == first
+    assert abs(opened.js("return document.activeElement.getBoundingClientRect().top")) < 5
 
 
 # --- a catalog key that is also a word -------------------------------------------------------

@@ -236,8 +236,11 @@
     if (a) { // jump without replacing the filters in the fragment
       const n = a.parentNode.querySelector(".n");
       const copy = n && view.heads[+n.dataset.s];
+      // Sorted or ranked, the view has no headings: the section's first paper in it.
+      const first = () => Array.from(view.sorted.children)
+        .find((el) => rows[el._i][SECTION] === +n.dataset.s);
       const target = a.classList.contains("skip") || !sectionsEl.classList.contains("off")
-        ? $(a.getAttribute("href").slice(1)) : copy && copy.isConnected && copy;
+        ? $(a.getAttribute("href").slice(1)) : copy && copy.isConnected ? copy : n && first();
       if (target) {
         e.preventDefault();
         target.scrollIntoView();
