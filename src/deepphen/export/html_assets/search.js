@@ -158,7 +158,7 @@
       return w;
     };
     const both = ([w, singles]) => [...w, ...singles];
-    const ids = new Map();
+    const ids = new Map(), titles = [];
     rows.forEach((r, i) => {
       const surnames = new Set(), names = new Set();
       for (const author of text(i, ".a").split(", ")) {
@@ -173,9 +173,11 @@
       // A title's words as written and as shown: "$\ell_1$" is found by "ell" as deepphen
       // search finds it, and by "l1" as the page shows it (ℓ₁).
       const shown = text(i, ".t"), asWritten = written(i);
+      const seen = searchWords(shown);
+      const read = asWritten === shown ? seen : searchWords(asWritten);
+      titles[i] = read[0].join(" ");  // the title as a phrase, for ranking
       const fields = [
-        new Set([...both(searchWords(shown)),
-          ...(asWritten === shown ? [] : both(searchWords(asWritten)))]),
+        new Set([...both(seen), ...(read === seen ? [] : both(read))]),
         new Set(r[KEYWORDS].flatMap((k) => both(wordsOf(data.keywords[k])))),
         surnames, names, new Set(both(wordsOf(r[VENUE]))),
         new Set(r[YEAR] ? [String(r[YEAR])] : []),
@@ -190,7 +192,7 @@
       if (key && !ids.has(key.toLowerCase())) ids.set(key.toLowerCase(), i);
     });
     const terms = Array.from(postings.keys()).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    index = { postings, terms, ids, expanded: new Map() };
+    index = { postings, terms, ids, titles, expanded: new Map() };
     return index;
   };
   // --- acronyms the catalog defines (deepphen.acronyms, embedded by the export) ----------
@@ -260,10 +262,12 @@
   const HEAD_END = new RegExp(Q.head_end, "u");
   const headOf = (i) => content(searchWords(written(i).split(HEAD_END)[0])[0].join(" "));
   const partsMemo = new Map();
+  const keywordPhrases = [];
   const partsOf = (i) => {  // [folded title, folded key words...]
     let parts = partsMemo.get(i);
     if (!parts) {
-      parts = [phraseOf(written(i)), ...rows[i][KEYWORDS].map((k) => phraseOf(data.keywords[k]))];
+      parts = [buildIndex().titles[i], ...rows[i][KEYWORDS].map((k) => keywordPhrases[k]
+        || (keywordPhrases[k] = phraseOf(data.keywords[k])))];
       partsMemo.set(i, parts);
     }
     return parts;
