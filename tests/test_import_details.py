@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from deepphen.export.markdown import render
@@ -276,6 +276,9 @@ def pages(draw: st.DrawFn) -> str:
 @given(pages())
 def test_every_change_export_makes_is_reported_at_its_line(text: str) -> None:
     result = parse_list(text)
+    # A page of placeholders only is refused by import ("not a paper list"); its changes
+    # (a TBD written in an empty group) leave the line matcher below without an anchor.
+    assume(result.papers)
     out = render(result.papers, result.settings)
     original = text.replace("\r\n", "\n").splitlines()
     # No entry is lost: every one is a paper.
