@@ -101,6 +101,19 @@ def test_filters_keep_the_ranking(opened: chromium.Browser, shipped: Shipped) ->
     assert visible(opened) == [k for k in newest if k in set(order) and by_year[k] >= 2021]
 
 
+def test_a_section_beside_a_query_of_several_words_keeps_the_commands_papers(
+        opened: chromium.Browser, shipped: Shipped) -> None:
+    """With several words a filter could change how they weigh: the page and
+    ``deepphen search --section`` both weigh them over the whole catalog (17 papers on the
+    page, 5 in the command, before)."""
+    query, section = "neural tangent kernel generalization", "empirical-study"
+    type_query(opened, query)
+    set_field(opened, "section", section)
+    kept = {p.key for p in shipped[1] if p.section == section}
+    expected = [k for k in ranked(shipped[1], query) if k in kept]
+    assert len(expected) > 5 and visible(opened) == expected
+
+
 def test_clearing_the_query_brings_the_list_layout_back(opened: chromium.Browser,
                                                          shipped: Shipped) -> None:
     in_place = [p.key for p in html_export.page_order(shipped[1], shipped[0])]

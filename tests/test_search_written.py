@@ -214,3 +214,24 @@ def test_an_initial_that_folds_to_two_letters_is_no_initial() -> None:
     papers = [paper("Æ.", authors=("Ægir Smith",)), paper("Sharp Minima")]
     assert titles(papers, "Æ.")[0] == "Æ."
     assert titles(papers, "Æ. Smith")
+
+
+@pytest.mark.parametrize(("query", "keep"), [
+    ("neural tangent kernel generalization", lambda p: p.section == "empirical-study"),
+    ("what is the lottery ticket hypothesis", lambda p: p.year >= 2021),
+    ("grokking modular arithmetic", lambda p: p.section == "others"),
+    ("double descent in linear regression", lambda p: p.year <= 2020),
+    ("benign overfitting", lambda p: bool(p.code_url)),
+])
+def test_a_filter_narrows_the_whole_catalogs_ranking(tmp_path: Path, query: str, keep) -> None:
+    """``search Q --section S`` shows ``search Q``'s papers of S, in its order: words were
+    weighed by their rarity among the kept papers, so a filter changed which papers matched
+    (17 of Empirical Study on the page, 5 in the command) and their order."""
+    import shutil
+
+    root = tmp_path / "catalog"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "catalog", root,
+                    ignore=shutil.ignore_patterns(".deepphen-cache"))
+    whole = [(h.paper.key, h.score) for h in search_catalog(root, query) if keep(h.paper)]
+    part = [(h.paper.key, h.score) for h in search_catalog(root, query, keep=keep)]
+    assert part and part == whole

@@ -327,7 +327,9 @@ class SearchIndex:
                     corrected[word] = spelling  # the phrase as the catalog writes it
                 extra += [(field, papers, COMPOUND)  # a phrase, not words in a digest
                           for field, papers in self._phrase_postings(spelling) if field < 2]
-            best, fields_of = self._match_word(terms, allowed, extra, forms)
+            # Weighed over the whole catalog: a filter narrows the papers shown, it does not
+            # change how the query is read (the page's search does the same).
+            best, fields_of = self._match_word(terms, extra, forms)
             whole = math.log(1 + self.size / max(1, len(best)))
             idf = whole * (FUNCTION if word in light else 1)
             total_idf += idf
@@ -349,6 +351,8 @@ class SearchIndex:
         floor = MIN_BASE * min(1.0, FEW_WORDS / max(1, len(distinct) - len(light)))
         hits = []
         for i, value in base.items():
+            if allowed is not None and i not in allowed:
+                continue
             value, broad, own = value / total_idf, breadth[i] / total_idf, None
             if light and (base[i] + lit.get(i, 0.0)) / total_full >= floor:
                 # Function words count as the others in a paper holding the query as a
@@ -378,7 +382,7 @@ class SearchIndex:
         hits.sort(key=lambda h: (-h[1], self.order[h[0]]))
         return hits[:limit] if limit else hits
 
-    def _match_word(self, terms: list[tuple[str, float]], allowed: set[int] | None,
+    def _match_word(self, terms: list[tuple[str, float]],
                     extra: Iterable[tuple[int, Iterable[int], float]] = (),
                     forms: set[str] | frozenset[str] = frozenset()
                     ) -> tuple[dict[int, tuple[float, float]], dict[int, set[str]]]:
@@ -403,8 +407,6 @@ class SearchIndex:
         fields_of: dict[int, set[str]] = {}
         for name, weight, field_scores in zip(FIELDS, WEIGHTS, per_field, strict=True):
             for i, quality in field_scores.items():
-                if allowed is not None and i not in allowed:
-                    continue
                 value, summed = best.get(i, (0.0, 0.0))
                 best[i] = (max(value, weight * quality), summed + weight * quality)
                 fields_of.setdefault(i, set()).add(REPORTED[name])
