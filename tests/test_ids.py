@@ -68,6 +68,11 @@ def test_keys_are_file_safe() -> None:
      "10.1002/(SICI)1097-4636(199812)43:4<338::AID-JBM1>3.0.CO;2-#"),
     ("https://doi.org/10.1038/nature14539?utm_source=x#main", "10.1038/nature14539"),
     ("doi:10.1000/a%20b", "10.1000/a%20b"),  # a label is no link: its text is the DOI's
+    # Decoded to a control, a bidi override or a NUL: no DOI.
+    ("https://doi.org/10.1000/x%1B%5B2J", None),
+    ("https://doi.org/10.1000/x%E2%80%AE", None),
+    ("https://doi.org/10.1000/x%00", None),
+    ("10.1000/x\u200b", None),
 ])
 def test_dois_bare_and_prefixed(text: str, bare: str | None) -> None:
     """lint's DP210 and its fix: a bare DOI is itself; a link or label drops its prefix."""

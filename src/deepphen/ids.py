@@ -248,8 +248,11 @@ _DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.|www\.)?doi\.org/|doi:\s*)", r
 
 
 def is_doi(text: str) -> bool:
-    """True when ``text`` is a bare DOI, ``10.NNNN/suffix``."""
-    return _DOI_RE.match(text) is not None
+    """True when ``text`` is a bare DOI, ``10.NNNN/suffix``: printable characters only (a
+    link's ``%1B`` or ``%E2%80%AE`` decodes to a control or a bidi override, which no DOI
+    holds and none may carry into a paper file or a terminal)."""
+    return _DOI_RE.match(text) is not None and not any(
+        unicodedata.category(c)[0] == "C" for c in text)
 
 
 def bare_doi(text: str) -> str | None:
