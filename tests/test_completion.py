@@ -789,6 +789,24 @@ def test_fish_asks_once_per_tab_and_completes_files_without_an_answer(tmp_path: 
     assert calls.read_text(encoding="utf-8").count("x") == 1 + 3  # the script, then each Tab
 
 
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_completes_a_file_name_after_an_options_equals_sign(tmp_path: Path) -> None:
+    """``--output=some-`` and ``--catalog=su`` completed nothing once the script completed
+    file names itself: the whole token went to fish's path completion, option and all.
+    And the help shows "[discover]", not rich's escaped "\\[discover]"."""
+    root = make_catalog(tmp_path / "catalog")
+    (tmp_path / "some-file.txt").write_text("", encoding="utf-8")
+    (tmp_path / "subdir").mkdir()
+    offered = fish_offers(["deepphen export --output=some-", "deepphen export --catalog=su",
+                           "deepphen export -o some-"], root, tmp_path)
+    assert offered == ["--output=some-file.txt", "--catalog=subdir/", "some-file.txt"], offered
+    script = 'deepphen --show-completion fish | source\ncomplete -C "deepphen discover --cat"\n'
+    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
+                          text=True, timeout=60, env=_env(root, HOME=str(tmp_path)),
+                          cwd=tmp_path)
+    assert "[discover]" in done.stdout and "\\[" not in done.stdout, done.stdout
+
+
 # Drives an interactive zsh in a pseudo-terminal (zsh/zpty): each line is typed, Tab pressed,
 # and the line as zsh left it is read back (a widget shows $BUFFER between markers). The
 # markers are split in the commands typed, so their echo never matches.

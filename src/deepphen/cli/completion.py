@@ -181,9 +181,16 @@ def quote_for_zsh() -> None:
                 return f'"{value}"'
             # The help is plain text (printable): typer's markup reader raised on a
             # heading such as "Discussions [/r/MachineLearning]".
-            return f'"{value}":"{zsh_word(item.help)}"'
+            return f'"{value}":"{zsh_word(plain_help(item.help))}"'
 
     click_completion().add_completion_class(QuotingZshComplete, "zsh")
+
+
+def plain_help(text: str) -> str:
+    """An option's help as a shell shows it: the help is written for rich, where ``\\[``
+    stands for a bracket ("\\[discover] categories"); shown as plain text, the backslash
+    was seen."""
+    return text.replace("\\[", "[")
 
 
 def words_for_fish() -> None:
@@ -201,7 +208,7 @@ def words_for_fish() -> None:
             if not item.help:
                 return str(item.value)
             # fish reads a tab as the start of the help and a newline as the next answer.
-            return f"{item.value}\t{' '.join(item.help.split())}"
+            return f"{item.value}\t{' '.join(plain_help(item.help).split())}"
 
     click_completion().add_completion_class(WordsFishComplete, "fish")
 

@@ -164,8 +164,11 @@ function {func}
         _TYPER_COMPLETE_ARGS=(commandline -cp | string collect) {prog})
     if string length -q -- $answers  # an answer that is not the empty line of none
         printf '%s\\n' $answers
-    else
-        __fish_complete_path (commandline -ct)
+    else  # a file name, after "--output=" too: completed without the option, then given it
+        set -l token (commandline -ct)
+        set -l option (string match -r -- '^--[^=]*=' $token)
+        __fish_complete_path (string replace -r -- '^--[^=]*=' '' $token) \
+            | string replace -r -- '^' "$option"
     end
 end
 complete --command {prog} --no-files --arguments '({func})'"""
