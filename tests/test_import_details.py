@@ -205,12 +205,18 @@ def test_a_comment_of_a_year_group_that_appears_twice_is_reported() -> None:
     twice = group("Robustness", 2024, [entry(2)])
     text = page(robustness(["<!-- first -->", *group("Robustness", 2024, [entry(1)])],
                            ["<!-- second -->", *twice]), CALIBRATION)
+    out = assert_second_moved(text, "year group", "above the first 'Robustness: 2024'")
+    assert "<!-- first -->\n<!-- second -->\n<details>" in out
+
+
+def assert_second_moved(text: str, what: str, where: str) -> str:
+    """Import reports the comment '<!-- second -->' moved to the first ``what``; the export."""
     out, problems = exported(text)
     line = line_of(text, "<!-- second -->")
-    assert (line, "warning", f"HTML comment (lines {line}-{line}) moved: its year group "
-            "appears twice, export writes it above the first 'Robustness: 2024'") in [
-        (p.line, p.level, p.message) for p in problems]
-    assert "<!-- first -->\n<!-- second -->\n<details>" in out
+    assert (line, "warning", f"HTML comment (lines {line}-{line}) moved: its {what} appears "
+            f"twice, export writes it {where}") in [(p.line, p.level, p.message)
+                                                    for p in problems]
+    return out
 
 
 # ---- every combination: back byte for byte, or each change reported ---------------------------
@@ -262,8 +268,8 @@ def pages(draw: st.DrawFn) -> str:
                 body = [opener, f"<summary>{name}: {year}</summary>", *entries(),
                         *commented([], draw(COMMENT), draw(GAPS)), "</details>"]
             out += commented(body, draw(COMMENT), draw(GAPS))
-        if draw(st.booleans()):  # a comment after the last group precedes nothing kept
-            out += ["", "<!-- trailing -->"]
+        if draw(st.booleans()):  # a comment after the last group: the section's end
+            out += commented([], draw(COMMENT), 0)
         return out
 
     years = sorted(draw(st.sets(st.integers(2019, 2025), min_size=1, max_size=3)),
@@ -305,6 +311,37 @@ def test_every_change_export_makes_is_reported_at_its_line(text: str) -> None:
         while i2 < len(original) and not original[i2]:
             i2 += 1
         assert reported & set(range(i1, i2 + 2)), (tag, original[i1:i2], j1, j2)
+
+
+@pytest.mark.parametrize("above", range(3))
+@pytest.mark.parametrize("below", range(1, 3))
+@pytest.mark.parametrize("style", ["details", "headings", "none"])
+def test_a_comment_after_a_sections_last_group_stays_there(above: int, below: int,
+                                                           style: str) -> None:
+    """It was left out (error): no layout key held it. Before the next section's heading
+    and at the page's end (the blank lines there are the page's)."""
+    def section(name: str, n: int) -> list[str]:
+        if style == "details":
+            body = group(name, 2024, [entry(n)])
+        elif style == "headings":
+            body = [f"### {name}: 2024", "", *entry(n)]
+        else:
+            body = entry(n)
+        return [f"## {name}", "", *body, *[""] * above, f"<!-- after {name} -->",
+                *[""] * (below - 1)]
+    text = page(section("Robustness", 1), section("Calibration", 2))
+    assert_round_trip(text)
+    notes = parse_list(text).settings.layout.notes
+    assert notes["end of section Calibration"] == [*[""] * above, "<!-- after Calibration -->"]
+
+
+def test_a_comment_after_a_section_that_appears_twice_is_reported() -> None:
+    """The second section's comment goes with the first's, at the first's end."""
+    text = page(robustness(group("Robustness", 2024, [entry(1)]), ["<!-- first -->"]),
+                CALIBRATION, robustness(group("Robustness", 2023, [entry(2)]),
+                                        ["<!-- second -->"]))
+    out = assert_second_moved(text, "section", "at the end of the first 'Robustness'")
+    assert "</details>\n\n<!-- first -->\n\n<!-- second -->\n\n## Calibration" in out
 
 
 def test_comments_one_below_another_stay_together() -> None:

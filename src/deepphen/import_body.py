@@ -414,8 +414,10 @@ class BodyReader:
         if self.years.open is not None:
             self.years.unclosed(lineno)
         self._end_group(lineno)
-        self.notes.drop()
         section = self.section
+        if section is not None:  # a comment after its last group or entry: its end's note
+            self.notes.at_section_end(section.heading)
+        self.notes.drop()
         if section is not None:
             if self.intro_lines:
                 self.section_texts[section.slug] = "\n".join(t for _, t in self.intro_lines)

@@ -2,12 +2,14 @@
 
 A comment holding no entry is held until the reader meets what it precedes: a year group
 (key ``"Section: YYYY"``), an entry (the paper's key, given once keys are), the
-``</details>`` that closes a year group (key ``"end of Section: YYYY"``), or the section's
-text or image (then part of that text, deepphen.import_body). The blank lines
+``</details>`` that closes a year group (key ``"end of Section: YYYY"``), the section's
+text or image (then part of that text, deepphen.import_body), or the section's end (after
+its last year group or entry, key ``"end of section Section"``). The blank lines
 between the comment and what it precedes end the note's lines; those above it are the
-group's ``blank_lines`` or the entry's ``entry_gaps``, and, for the end of a group, the
-note's first lines (nothing else says them there). A comment that precedes none of these is
-left out and reported, as is a comment whose place export cannot keep.
+group's ``blank_lines`` or the entry's ``entry_gaps``, and, for the end of a group or
+section, the note's first lines (nothing else says them there; below a section's, the next
+heading's ``blank_lines`` or the page's ``end_blank_lines``). A comment that precedes none of
+these is left out and reported, as is a comment whose place export cannot keep.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 from deepphen.import_entry import ERROR, WARNING, short
 from deepphen.import_resources import ENTRY_LIKE_RE
-from deepphen.layout import END_PREFIX, Layout, end_key
+from deepphen.layout import Layout, end_key, section_end_key
 
 Report = Callable[..., None]  # (line, message, level=WARNING)
 
@@ -93,9 +95,9 @@ class PageNotes:
         if opened is not None and note.line > opened:
             self.report(note.line, f"HTML comment ({note.span}) between <details> and "
                                    "<summary>: export writes it above the <details> line")
-            self._keep(key, [*note.block, ""], note, "above")
+            self._keep(key, [*note.block, ""], note, f"above the first {key!r}")
             return gap
-        self._keep(key, [*note.block, *([""] * gap)], note, "above")
+        self._keep(key, [*note.block, *([""] * gap)], note, f"above the first {key!r}")
         return note.gap
 
     def before_close(self, key: str, gap: int) -> bool:
@@ -106,8 +108,17 @@ class PageNotes:
         if note is None:
             return False
         self._keep(end_key(key), [*([""] * note.gap), *note.block, *([""] * gap)], note,
-                   "at the end of")
+                   f"at the end of the first {key!r}")
         return True
+
+    def at_section_end(self, heading: str) -> None:
+        """Place the held comment after the last year group or entry of section ``heading``
+        (the next heading or the page's end follows), the blank lines above it included;
+        those below it are the next heading's (or the page's end)."""
+        note = self.take()
+        if note is not None:
+            self._keep(section_end_key(heading), [*([""] * note.gap), *note.block], note,
+                       f"at the end of the first {heading!r}", "section")
 
     def drop(self) -> None:
         """The section ends: a held comment precedes nothing kept, and is left out."""
@@ -116,14 +127,15 @@ class PageNotes:
             self.report(note.line, f"HTML comment ({note.span}) left out: it precedes no year "
                                    "group, entry or </details>", ERROR)
 
-    def _keep(self, key: str, lines: list[str], note: Note, where: str) -> None:
-        """Keep ``lines`` under ``key``; a second group of the same year (merged into the
-        first on export) adds its comment to the first's, reported."""
+    def _keep(self, key: str, lines: list[str], note: Note, where: str,
+              what: str = "year group") -> None:
+        """Keep ``lines`` under ``key``; a second group of the same year or section of the
+        same heading (merged into the first on export) adds its comment to the first's,
+        reported: export writes it ``where`` says."""
         kept = self.layout.notes.get(key)
         if kept is None:
             self.layout.notes[key] = lines
             return
         kept.extend(lines)
-        label = key.removeprefix(END_PREFIX)
-        self.report(note.line, f"HTML comment ({note.span}) moved: its year group appears "
-                               f"twice, export writes it {where} the first {label!r}", WARNING)
+        self.report(note.line, f"HTML comment ({note.span}) moved: its {what} appears "
+                               f"twice, export writes it {where}", WARNING)

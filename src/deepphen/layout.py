@@ -78,8 +78,8 @@ class Layout:
     section_headings: bool = True
     # Only the papers of the last N months (counted back from the newest paper) are shown.
     recent_months: int | None = None
-    # Lines written before a year group ("Section: YYYY"), an entry (a paper key) or a
-    # group's end (end_key), verbatim.
+    # Lines written before a year group ("Section: YYYY"), an entry (a paper key), a
+    # group's end (end_key) or after a section's last group (section_end_key), verbatim.
     notes: dict[str, list[str]] = field(default_factory=dict)
     resource_sections: list[ResourceSection] = field(default_factory=list)
     intro_gap: int = 1  # blank lines between the title and the intro
@@ -165,6 +165,16 @@ def end_key(group_key: str) -> str:
     """The notes key of the lines written at the end of year group ``group_key`` (before
     its ``</details>``)."""
     return END_PREFIX + group_key
+
+
+# notes keyed "end of section Heading": after the section's papers, before what follows it
+SECTION_END_PREFIX = END_PREFIX + "section "
+
+
+def section_end_key(heading: str) -> str:
+    """The notes key of the lines written after section ``heading``'s last year group (or
+    entry), before the next heading or the page's end."""
+    return SECTION_END_PREFIX + heading
 
 
 LAYOUT_KEYS = frozenset({

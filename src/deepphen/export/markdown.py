@@ -23,7 +23,7 @@ from deepphen.dialect import (
 )
 from deepphen.export import sections_with_papers
 from deepphen.export.anchors import PLACEHOLDER, link_label, resolve
-from deepphen.layout import Layout, end_key
+from deepphen.layout import Layout, end_key, section_end_key
 from deepphen.models import Paper, Resource, Section, Settings
 from deepphen.printable import strip_controls
 from deepphen.verbatim import page_lines
@@ -119,6 +119,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
             if intro:
                 lines += ["", intro]
         _write_papers(lines, sec, group, settings)
+        # Lines kept after the section's last group (a comment), blank lines above included.
+        lines.extend(layout.notes.get(section_end_key(sec.heading), ()))
     legacy = [res for res in settings.resources if res.section is None]
     if legacy:
         heading(settings.resources_heading, 2, target=("resources",))

@@ -11,7 +11,7 @@ from typing import Any
 
 from deepphen.comments import key_line
 from deepphen.errors import unknown_name_hint
-from deepphen.layout import END_PREFIX, LAYOUT_KEYS, ResourceSection
+from deepphen.layout import END_PREFIX, LAYOUT_KEYS, ResourceSection, section_end_key
 from deepphen.lint.context import Context, locate
 from deepphen.lint.registry import Flag, rule
 from deepphen.models import FIRST_PAGE_KEYS, DiscoverSettings, Resource, Section, Settings
@@ -289,9 +289,10 @@ def settings_control_character(ctx: Context) -> Iterator[Flag]:
       "Every year group that notes and details_open name is one export writes.",
       scope="catalog")
 def year_group_key(ctx: Context) -> Iterator[Flag]:
-    """A ``[notes]`` key is a paper's key, a year group's ("Section: YYYY", lines above it)
-    or a group's end ("end of Section: YYYY", lines above its ``</details>``); a
-    ``details_open`` item is a group's key. One that names nothing export writes (a group
+    """A ``[notes]`` key is a paper's key, a year group's ("Section: YYYY", lines above it),
+    a group's end ("end of Section: YYYY", lines above its ``</details>``) or a section's
+    end ("end of section Section", lines after its last group); a ``details_open`` item is
+    a group's key. One that names nothing export writes (a group
     whose papers were removed or moved, a misspelt key) is skipped without a word: its
     comment is lost from the page, its group written collapsed.
 
@@ -315,6 +316,9 @@ def year_group_key(ctx: Context) -> Iterator[Flag]:
             for year in years | set(sec.empty_years):
                 groups[f"{sec.heading}: {year}"] = sec.year_groups or layout.year_groups
         written = {key for key, style in groups.items() if style != "none"}
+        # The sections export writes: their ends' notes are written too.
+        ends = {section_end_key(sec.heading) for sec in page.sections
+                if sec.slug in by_section or layout.show_empty_sections}
 
         def flag(message: str, needle: str, key: str, p: int = p) -> Flag:
             what = "a paper's key or " if key == "notes" else ""
@@ -324,8 +328,9 @@ def year_group_key(ctx: Context) -> Iterator[Flag]:
 
         for key in layout.notes:
             group = key.removeprefix(END_PREFIX)
-            if key not in papers and key not in written and group not in written:
-                yield flag(f"notes{where}: {key!r} names no paper or year group export "
+            if key not in papers and key not in written and group not in written \
+                    and key not in ends:
+                yield flag(f"notes{where}: {key!r} names no paper, year group or section export "
                            "writes: its lines are left off the page", key, "notes")
         shown = layout.details_open if isinstance(layout.details_open, list) else []
         for key in shown:
