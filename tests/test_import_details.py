@@ -138,6 +138,42 @@ def test_import_and_export_through_the_catalog_keep_the_page(run_cli, tmp_path: 
     assert (tmp_path / "out.md").read_text(encoding="utf-8") == text
 
 
+def yearless(opener: str) -> list[str]:
+    """A ``<details>`` group whose label has no year, holding one entry of 2023 (by its id)."""
+    return [opener, "<summary>Robustness: Recent</summary>", "", *entry(1), "", "</details>"]
+
+
+def test_a_group_without_a_year_written_open_is_reported_when_its_state_is_lost() -> None:
+    """Its '<details open>' line was written '<details>' without a word: only its label was
+    reported."""
+    text = page(robustness(yearless("<details open>")), CALIBRATION)
+    out, problems = exported(text)
+    line = line_of(text, "<details open>")
+    assert [(p.line, p.level) for p in problems if p.line == line] == [(line, "warning")]
+    assert "open state is lost" in next(p.message for p in problems if p.line == line)
+    assert "<details open>" not in out
+    # Its label: the groups export writes are <summary> ones here, not '###' headings.
+    assert "export writes '<summary>Robustness: YYYY</summary>' groups" in str(problems)
+
+
+def test_a_group_without_a_year_written_open_among_open_groups_stays_open() -> None:
+    """Every group open: "all" keeps it open too (its entries' group is written open)."""
+    text = page(robustness(yearless("<details open>")),
+                ["## Calibration", "", *group("Calibration", 2023, [entry(9)], "<details open>")])
+    result = parse_list(text)
+    assert result.settings.layout.details_open == "all"
+    assert not [p for p in result.problems if p.line == line_of(text, "<details open>")]
+    out = render(result.papers, result.settings)
+    assert "<details open>\n<summary>Robustness: 2023</summary>" in out
+
+
+def test_a_collapsed_group_without_a_year_keeps_the_open_ones_listed() -> None:
+    """Read as "all" (its entries then written open), as it was not counted."""
+    text = page(robustness(yearless("<details>")),
+                ["## Calibration", "", *group("Calibration", 2023, [entry(9)], "<details open>")])
+    assert parse_list(text).settings.layout.details_open == ["Calibration: 2023"]
+
+
 # ---- HTML comments ---------------------------------------------------------------------------
 
 

@@ -55,6 +55,7 @@ class OpenGroup:
     year: int | None = None
     entries: int = 0
     text: list[tuple[int, str]] = field(default_factory=list)  # placeholder lines
+    keyed: bool = False  # its label gave a year: its open state is kept under its key
 
 
 class YearGroups:
@@ -70,6 +71,7 @@ class YearGroups:
         self.floor_seen = False
         self.seen: dict[str, dict[int, int]] = {}  # slug -> group year -> its first line
         self.expanded: dict[str, bool] = {}  # key of each <details> group -> written open
+        self.unkeyed: list[tuple[int, bool]] = []  # groups without a year: line, written open
 
     def settle(self, lineno: int, style: str, section: Section) -> None:
         """The page's style is that of its first group, a section's that of its own first
@@ -98,9 +100,10 @@ class YearGroups:
         self.settle(lineno, style, section)
         found = list(YEAR_RE.finditer(text))
         if not found:
+            written = f"'### {section.heading}: YYYY' subsections" if style == "headings" \
+                else f"'<summary>{section.heading}: YYYY</summary>' groups"
             self.report(lineno, f"{what} {text!r} has no year: its entries are dated by their "
-                                f"arXiv id, venue or neighbours (export writes "
-                                f"'### {section.heading}: YYYY' subsections)")
+                                f"arXiv id, venue or neighbours (export writes {written})")
             return None
         m = found[-1]
         year, after = int(m.group(1)), text[m.end():]
@@ -157,20 +160,30 @@ class YearGroups:
         """The open ``<details>`` group is year group ``key``: its open state is kept (a
         group of a year met twice goes into the first, reported: it keeps the first's)."""
         if self.open is not None:
+            self.open.keyed = True
             self.expanded.setdefault(key, self.open.expanded)
 
     def settle_expanded(self) -> None:
         """The groups shown open, in the layout's ``details_open``: "all" when every
-        ``<details>`` group is, else their keys."""
+        ``<details>`` group is (those without a year included), else their keys. A group
+        without a year written open is reported unless "all" keeps it: its entries go
+        to their years' groups, collapsed."""
         shown = [key for key, expanded in self.expanded.items() if expanded]
-        if shown and len(shown) == len(self.expanded):
+        yearless = [line for line, expanded in self.unkeyed if expanded]
+        if (shown or yearless) and len(shown) == len(self.expanded) \
+                and len(yearless) == len(self.unkeyed):
             self.layout.details_open = "all"
-        elif shown:
+            return
+        if shown:
             self.layout.details_open = shown
+        for line in yearless:
+            self.report(line, "'<details open>' of a year group without a year: its open "
+                              "state is lost (export writes its entries in their years' "
+                              "groups, collapsed unless details_open lists them)")
 
     def unclosed(self, lineno: int) -> None:
         """The open group ends at ``lineno`` without its ``</details>``."""
-        group, self.open = self.open, None
+        group = self.close()
         if group is None:
             return
         what = repr(group.label) if group.label else "without a label"
@@ -182,6 +195,8 @@ class YearGroups:
     def close(self) -> OpenGroup | None:
         """A ``</details>`` line closes the open group; returns it."""
         group, self.open = self.open, None
+        if group is not None and not group.keyed:
+            self.unkeyed.append((group.line, group.expanded))
         return group
 
 
