@@ -236,11 +236,15 @@ def ci_commands(text: str) -> list[str]:
     return found
 
 
-def unnamed_changes(original: str, exported: str, noted: set[int]) -> list[str]:
+def unnamed_changes(original: str, exported: str, noted: set[int],
+                    same: dict[str, str] | None = None) -> list[str]:
     """The changes export makes to ``original`` (a page, CR line ends read as LF) that no note
     names: a note names a change at its line; lines export adds, at a line beside them (past
     a blank one); an entry or contents item export moves, at its line on the page (where it
-    was, its anchor the same); a contents item export adds, at its section's heading."""
+    was, its anchor the same; ``same`` maps an entry's first line as exported to the page's,
+    for an entry export writes otherwise); a contents item export adds, at its section's
+    heading."""
+    same = same or {}
     old = re.sub(r"\r\n?", "\n", original).split("\n")
     new = exported.split("\n")
     headings = {re.sub(r"^#+ ", "", line): i for i, line in enumerate(old, 1)
@@ -257,6 +261,7 @@ def unnamed_changes(original: str, exported: str, noted: set[int]) -> list[str]:
         if i2 == i1 and i1 < len(old) and not old[i1].strip():
             near.add(i1 + 2)
         for line in new[j1:j2]:
+            line = same.get(line, line)
             if line.lstrip().startswith("- ") and line.rstrip() in where:
                 near.add(where[line.rstrip()])
             item = re.match(r"\s*- \[(.+?)\]\(#([^)]*)\)", line)

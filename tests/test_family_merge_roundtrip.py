@@ -15,6 +15,7 @@ import pytest
 from deepphen.export.markdown import render
 from deepphen.importer import parse_list
 from deepphen.merge import MergeResult, merge_page
+from deepphen.verbatim import page_lines
 from tests.helpers import SHARED, unnamed_changes
 
 _ENTRIES = {
@@ -77,8 +78,10 @@ def merged_front(full: str, front: str) -> tuple[MergeResult, str]:
 
 
 def silent(original: str, exported: str, merged: MergeResult) -> list[str]:
-    """The changes export makes to ``original`` that no note of the merge names."""
-    return unnamed_changes(original, exported, {p.line for p in merged.problems})
+    """The changes export makes to ``original`` that no note of the merge names; a matched
+    entry is the page's, written as the catalog has it."""
+    same = {page_lines(found)[0]: page_lines(mine)[0] for mine, found in merged.matched}
+    return unnamed_changes(original, exported, {p.line for p in merged.problems}, same)
 
 
 FULL = full_page()
@@ -102,6 +105,9 @@ VARIANTS = {
         FULL, front_page([entry("f"), entry("a"), entry("b")], [entry("c")], [])),
     "a title differs": (
         FULL, front_page([entry("a").replace("Stress", "Stressed"), entry("b")],
+                         [entry("c")], [])),
+    "a title differs and the front page orders the paper otherwise": (
+        FULL, front_page([entry("b"), entry("a").replace("Stress", "Stressed")],
                          [entry("c")], [])),
 }
 
@@ -131,16 +137,22 @@ def test_an_undated_paper_the_front_page_shows_stays_on_it() -> None:
     assert "2208.00111" not in exported
 
 
-def test_a_matched_paper_the_page_orders_otherwise_is_reported_at_its_line() -> None:
-    front = front_page([entry("b"), entry("a")], [entry("c")], [])
+@pytest.mark.parametrize("title", ["Stress", "Stressed"])
+def test_a_matched_paper_the_page_orders_otherwise_is_reported_at_its_line(title: str) -> None:
+    """Written otherwise too ("Stressed"), the move was named at the line of the entry the
+    catalog's text went above (b's), which the note on its title did not explain."""
+    a = entry("a").replace("Stress", title)
+    front = front_page([entry("b"), a], [entry("c")], [])
     merged, exported = merged_front(FULL, front)
     assert exported != front
     # The catalog's order (newest id first) moves a above b: named at a's line on the page.
-    line = front.split("\n").index(entry("a").split("\n")[0]) + 1
-    notes = [p.message for p in merged.problems if p.line == line]
+    line = front.split("\n").index(a.split("\n")[0]) + 1
+    notes = [p.message for p in merged.problems if p.line == line and "moves" in p.message]
     assert len(notes) == 1
     assert notes[0].startswith("export from the merged catalog moves this entry: "
-                               "'- Invented Stress Tests. [[paper]]")
+                               f"'- Invented {title} Tests. [[paper]]")
+    b_line = front.split("\n").index(entry("b").split("\n")[0]) + 1
+    assert [p for p in merged.problems if p.line == b_line] == []
 
 
 FAMILY = SHARED / "data" / "awesome-trustworthy-deep-learning"

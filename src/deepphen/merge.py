@@ -27,6 +27,7 @@ from deepphen.importer import ImportResult
 from deepphen.layout import MAX_MONTHS
 from deepphen.models import Paper, Section, Settings
 from deepphen.slugs import UniqueNames, github_anchor
+from deepphen.verbatim import page_lines
 from deepphen.vocab import fold_distinct
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
     by_title = {_title_key(p.title): p for p in papers}
     names = UniqueNames(p.key for p in papers)
     added, matched, keys, on_page = [], [], {}, set()
+    written: dict[str, int] = {}  # a matched entry's first line on export -> its line here
     for paper in page.papers:
         line = page.lines.get(paper.key, 1)
         old_key = paper.key
@@ -95,6 +97,8 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
             keys[old_key] = found.key
             on_page.add(found.key)
             _compare(paper, found, line, settings, report)
+            # Export writes the catalog's entry: its first line stands for this one's.
+            written[page_lines(found)[0]] = line
             continue
         paper.key = paper_key(paper, names)
         keys[old_key] = paper.key
@@ -105,7 +109,7 @@ def merge_page(settings: Settings, papers: list[Paper], page: ImportResult,
     named = _settle_window(view, [*papers, *added], on_page, lines, report)
     _report_other_pages(settings, [*papers, *added], added, report)
     settings.pages.append(view)
-    _report_rewritten(page, render([*papers, *added], view), problems, named)
+    _report_rewritten(page, render([*papers, *added], view), problems, named, written)
     problems.sort(key=lambda p: p.line)
     return MergeResult(settings, added, matched, problems, page.source)
 
@@ -281,22 +285,35 @@ def _report_other_pages(settings: Settings, everything: list[Paper], added: list
 
 
 def _report_rewritten(page: ImportResult, exported: str, problems: list[ImportNote],
-                      named: set[str]) -> None:
+                      named: set[str], written: dict[str, int]) -> None:
     """Report each change the page undergoes, exported from the merged catalog, that no
     note names yet: the catalog's entry written in place of the page's (its own spacing,
     its verbatim lines), papers in the catalog's order, a section left without papers.
     The notes name lines of the page: a change at a noted line, or lines added beside one,
     an entry the page has at a noted line, or one of the ``named`` entries (by first line) is
-    named already; so are blank lines changed a few lines from a note (an entry's spacing)."""
+    named already; so are blank lines changed a few lines from a note (an entry's spacing).
+    A matched entry written otherwise (``written``: the first line export writes for it ->
+    its line on the page) that export also moves is named at its own line."""
     if not page.text:  # a result built by hand, not read from a page
         return
     old, new = page.text, exported.split("\n")[:-1]
     noted = {p.line for p in problems}
+    told: set[int] = set()  # the lines of entries said to move
     at = {line: i for i, line in reversed(list(enumerate(old, 1))) if line.startswith("- ")}
     for tag, i1, i2, j1, j2 in linediff.opcodes(old, new):
         if tag == "equal":
             continue
         moved = [at[line] for line in new[j1:j2] if line in at and not i1 < at[line] <= i2]
+        # The catalog's text of a matched entry, written away from the page's entry: the
+        # entry moves (the note on its text says nothing of that), said at its own line.
+        for line in new[j1:j2]:
+            own = written.get(line) if line not in at else None
+            if own is not None and not i1 < own <= i2:
+                moved.append(own)
+                if own not in told:
+                    told.add(own)
+                    problems.append(ImportNote(own, "export from the merged catalog moves "
+                                               f"this entry: {old[own - 1][:60]!r}", WARNING))
         near = set(range(i1 + 1, i2 + 1)) if i2 > i1 else {i1, i1 + 1}
         if not any(line.strip() for line in (*old[i1:i2], *new[j1:j2])):
             near |= set(range(i1 - 5, i2 + 7))
