@@ -68,6 +68,7 @@ def robustness(*groups: list[str]) -> list[str]:
 
 
 CALIBRATION = ["## Calibration", "", *group("Calibration", 2023, [entry(9)])]
+ONE_GROUP = page(robustness(group("Robustness", 2024, [entry(1)])), CALIBRATION)
 
 
 def exported(text: str) -> tuple[str, list]:
@@ -371,6 +372,22 @@ def test_a_comment_after_a_sections_last_group_stays_there(above: int, below: in
     assert notes["end of section Calibration"] == [*[""] * above, "<!-- after Calibration -->"]
 
 
+@pytest.mark.parametrize("above", range(3))
+@pytest.mark.parametrize("below", range(1, 3))
+@pytest.mark.parametrize("papers_heading", [False, True])
+def test_a_comment_below_the_contents_stays_there(above: int, below: int,
+                                                  papers_heading: bool) -> None:
+    """It was left out (error): right below the items as a line of the contents not
+    understood, below a blank line as a line outside any section."""
+    first = "# Paper List\n\n## Robustness" if papers_heading else "## Robustness"
+    text = ONE_GROUP.replace(
+        "- [Calibration](#calibration)\n\n## Robustness",
+        "- [Calibration](#calibration)\n" + "\n" * above + "<!--\n  invented\n-->\n"
+        + "\n" * below + first)
+    assert "invented" in text
+    assert_round_trip(text)
+
+
 def test_a_comment_after_a_section_that_appears_twice_is_reported() -> None:
     """The second section's comment goes with the first's, at the first's end."""
     text = page(robustness(group("Robustness", 2024, [entry(1)]), ["<!-- first -->"]),
@@ -385,9 +402,6 @@ def test_comments_one_below_another_stay_together() -> None:
     end = ["", "<!-- one -->", "", "<!--", "  two", "-->", ""]
     assert_round_trip(page(robustness(group("Robustness", 2024, [entry(1)], end=end)),
                            CALIBRATION))
-
-
-ONE_GROUP = page(robustness(group("Robustness", 2024, [entry(1)])), CALIBRATION)
 
 
 @pytest.mark.parametrize(("text", "message", "written"), [

@@ -174,7 +174,8 @@ class BodyReader:
 
     def _hidden(self, lineno: int, end: int, gap: int) -> None:
         """An HTML comment or code block: a comment of a paper section is held as a note."""
-        in_section = self.section is not None and self.resource_section is None
+        # (Above the first section: below the contents, kept at the contents' end.)
+        in_section = self.resource_section is None and bool(self.section or not self.sections)
         if self.notes.read(lineno, self.lines[lineno - 1:end], gap, in_section):
             self._finish_entry()
 
@@ -417,6 +418,8 @@ class BodyReader:
         section = self.section
         if section is not None:  # a comment after its last group or entry: its end's note
             self.notes.at_section_end(section.heading)
+        elif not (self.sections or self.resource_section) and self.layout.papers_heading is None:
+            self.notes.at_contents_end()  # (not below '# Paper List': written above it)
         self.notes.drop()
         if section is not None:
             if self.intro_lines:

@@ -4,7 +4,8 @@ A comment holding no entry is held until the reader meets what it precedes: a ye
 (key ``"Section: YYYY"``), an entry (the paper's key, given once keys are), the
 ``</details>`` that closes a year group (key ``"end of Section: YYYY"``), the section's
 text or image (then part of that text, deepphen.import_body), or the section's end (after
-its last year group or entry, key ``"end of section Section"``). The blank lines
+its last year group or entry, key ``"end of section Section"``), or, above the first section,
+the end of the table of contents (key ``"end of contents"``). The blank lines
 between the comment and what it precedes end the note's lines; those above it are the
 group's ``blank_lines`` or the entry's ``entry_gaps``, and, for the end of a group or
 section, the note's first lines (nothing else says them there; below a section's, the next
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 from deepphen.import_entry import ERROR, WARNING, short
 from deepphen.import_resources import ENTRY_LIKE_RE
-from deepphen.layout import Layout, end_key, section_end_key
+from deepphen.layout import CONTENTS_END, Layout, end_key, section_end_key
 
 Report = Callable[..., None]  # (line, message, level=WARNING)
 
@@ -119,6 +120,14 @@ class PageNotes:
         if note is not None:
             self._keep(section_end_key(heading), [*([""] * note.gap), *note.block], note,
                        f"at the end of the first {heading!r}", "section")
+
+    def at_contents_end(self) -> None:
+        """Place the held comment below the table of contents, above the first section (or
+        what stands before it), the blank lines above it included. Once: the comments met
+        before it joined the held one."""
+        note = self.take()
+        if note is not None:
+            self.layout.notes[CONTENTS_END] = [*([""] * note.gap), *note.block]
 
     def drop(self) -> None:
         """The section ends: a held comment precedes nothing kept, and is left out."""

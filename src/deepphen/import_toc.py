@@ -69,6 +69,7 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
     toc = Toc(heading=m.group("text"), level=len(m.group("level")))
     i += 1
     start, image_lines, n, last_image = i, [], len(lines), i
+    next_item = 0  # the index of the next item below a comment, -1 for none
     while i < n and not is_heading(lines[i]):
         if toc.items and not lines[i].strip():
             # Blank lines end the items, unless more items follow before the next heading.
@@ -80,6 +81,11 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
             report(j + 1, "blank line above the contents item dropped")
             i = j
             continue
+        if toc.items and lines[i].lstrip().startswith("<!--"):
+            if next_item <= i:  # found once per run of lines: a scan per line was quadratic
+                next_item = _next_item(lines, i)
+            if next_item < 0:
+                break  # a comment below the items: the contents' end (deepphen.import_notes)
         item = TOC_ITEM_RE.match(lines[i])
         if item and not toc.items and not image_lines:
             toc.items_gap = min(i - start, 9)
@@ -104,6 +110,17 @@ def read_toc(lines: list[str], i: int, report: Report) -> tuple[Toc, int]:
         i -= 1  # blank lines before the next heading are counted there
     toc.image = "\n".join(image_lines) or None
     return toc, i
+
+
+def _next_item(lines: list[str], i: int) -> int:
+    """The index of the contents item after line index ``i``, before the next heading; -1
+    when none."""
+    for j in range(i + 1, len(lines)):
+        if is_heading(lines[j]):
+            return -1
+        if TOC_ITEM_RE.match(lines[j]):
+            return j
+    return -1
 
 
 def _parent(toc: Toc, settings: Settings,

@@ -79,7 +79,8 @@ class Layout:
     # Only the papers of the last N months (counted back from the newest paper) are shown.
     recent_months: int | None = None
     # Lines written before a year group ("Section: YYYY"), an entry (a paper key), a
-    # group's end (end_key) or after a section's last group (section_end_key), verbatim.
+    # group's end (end_key), after a section's last group (section_end_key) or below the
+    # contents (CONTENTS_END), verbatim.
     notes: dict[str, list[str]] = field(default_factory=dict)
     resource_sections: list[ResourceSection] = field(default_factory=list)
     intro_gap: int = 1  # blank lines between the title and the intro
@@ -175,6 +176,10 @@ def section_end_key(heading: str) -> str:
     """The notes key of the lines written after section ``heading``'s last year group (or
     entry), before the next heading or the page's end."""
     return SECTION_END_PREFIX + heading
+
+
+# notes keyed "end of contents": below the table of contents' items, above what follows
+CONTENTS_END = END_PREFIX + "contents"
 
 
 LAYOUT_KEYS = frozenset({

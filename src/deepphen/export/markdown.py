@@ -23,7 +23,7 @@ from deepphen.dialect import (
 )
 from deepphen.export import sections_with_papers
 from deepphen.export.anchors import PLACEHOLDER, link_label, resolve
-from deepphen.layout import Layout, end_key, section_end_key
+from deepphen.layout import CONTENTS_END, Layout, end_key, section_end_key
 from deepphen.models import Paper, Resource, Section, Settings
 from deepphen.printable import strip_controls
 from deepphen.verbatim import page_lines
@@ -148,7 +148,8 @@ def render(papers: list[Paper], settings: Settings) -> str:
         return PLACEHOLDER.format(len(targets) - 1)
 
     # The contents go in last, when every heading's line (and so its anchor) is known.
-    toc = _toc_items(sections, settings, link)
+    # Lines kept below the contents (a comment), blank lines above included.
+    toc = [*_toc_items(sections, settings, link), *layout.notes.get(CONTENTS_END, ())]
     lines[toc_at:toc_at] = toc
     targets[:] = [(line + len(toc) if line is not None and line >= toc_at else line, wanted)
                   for line, wanted in targets]

@@ -11,7 +11,13 @@ from typing import Any
 
 from deepphen.comments import key_line
 from deepphen.errors import unknown_name_hint
-from deepphen.layout import END_PREFIX, LAYOUT_KEYS, ResourceSection, section_end_key
+from deepphen.layout import (
+    CONTENTS_END,
+    END_PREFIX,
+    LAYOUT_KEYS,
+    ResourceSection,
+    section_end_key,
+)
 from deepphen.lint.context import Context, locate
 from deepphen.lint.registry import Flag, rule
 from deepphen.models import FIRST_PAGE_KEYS, DiscoverSettings, Resource, Section, Settings
@@ -291,9 +297,10 @@ def settings_control_character(ctx: Context) -> Iterator[Flag]:
 def year_group_key(ctx: Context) -> Iterator[Flag]:
     """A ``[notes]`` key is a paper's key, a year group's ("Section: YYYY", lines above it),
     a group's end ("end of Section: YYYY", lines above its ``</details>``) or a section's
-    end ("end of section Section", lines after its last group); a ``details_open`` item is
-    a group's key. One that names nothing export writes (a group
-    whose papers were removed or moved, a misspelt key) is skipped without a word: its
+    end ("end of section Section", lines after its last group), or "end of contents"
+    (lines below the contents' items); a ``details_open`` item is a group's key. One that
+    names nothing export writes (a group whose papers were removed or moved, a misspelt
+    key) is skipped without a word: its
     comment is lost from the page, its group written collapsed.
 
     Bad:  ``details_open = ["Robustnes: 2024"]``; ``notes = { "end of Robustness: 2019" =
@@ -317,8 +324,8 @@ def year_group_key(ctx: Context) -> Iterator[Flag]:
                 groups[f"{sec.heading}: {year}"] = sec.year_groups or layout.year_groups
         written = {key for key, style in groups.items() if style != "none"}
         # The sections export writes: their ends' notes are written too.
-        ends = {section_end_key(sec.heading) for sec in page.sections
-                if sec.slug in by_section or layout.show_empty_sections}
+        ends = {CONTENTS_END, *(section_end_key(sec.heading) for sec in page.sections
+                                if sec.slug in by_section or layout.show_empty_sections)}
 
         def flag(message: str, needle: str, key: str, p: int = p) -> Flag:
             what = "a paper's key or " if key == "notes" else ""
