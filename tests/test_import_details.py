@@ -311,7 +311,9 @@ def pages(draw: st.DrawFn) -> str:
 
     years = sorted(draw(st.sets(st.integers(2019, 2025), min_size=1, max_size=3)),
                    reverse=True)
-    text = page(section("Robustness", years), section("Calibration", [2022]))
+    # A comment below the contents, above the first section.
+    first = [*commented([], draw(COMMENT), 0), *section("Robustness", years)]
+    text = page(first, section("Calibration", [2022]))
     return text.replace("\n", "\r\n") if draw(st.booleans()) else text
 
 
