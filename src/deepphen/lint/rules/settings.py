@@ -296,12 +296,11 @@ def settings_control_character(ctx: Context) -> Iterator[Flag]:
       scope="catalog")
 def year_group_key(ctx: Context) -> Iterator[Flag]:
     """A ``[notes]`` key is a paper's key, a year group's ("Section: YYYY", lines above it),
-    a group's end ("end of Section: YYYY", lines above its ``</details>``) or a section's
-    end ("end of section Section", lines after its last group), or "end of contents"
-    (lines below the contents' items); a ``details_open`` item is a group's key. One that
-    names nothing export writes (a group whose papers were removed or moved, a misspelt
-    key) is skipped without a word: its
-    comment is lost from the page, its group written collapsed.
+    a group's end ("end of Section: YYYY", lines above its ``</details>``), a section's end
+    ("end of section Section", lines after its last group) or "end of contents" (lines
+    below the contents' items); a ``details_open`` item is a group's key. One that names
+    nothing export writes (a group whose papers were removed or moved, a misspelt key) is
+    skipped without a word: its comment is lost from the page, its group written collapsed.
 
     Bad:  ``details_open = ["Robustnes: 2024"]``; ``notes = { "end of Robustness: 2019" =
           ["<!-- x -->"] }`` with no paper of 2019 in Robustness
