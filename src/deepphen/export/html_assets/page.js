@@ -177,20 +177,54 @@
 
   let state = {};
   let typing = false;
+  // While typing, the URL (one history entry per query) is brought up to date once the reader
+  // pauses, in idle time: history.replaceState took 12 to 17 ms of every key stroke on a
+  // 10,000-paper page. It is written at once before anything else writes history or leaves
+  // or reads the address: a new entry, a link followed, the window losing focus (the address
+  // bar), the page hidden or left.
+  let urlDue = null, urlTask = 0, urlIdle = 0;
+  const QUIET = 400; // ms without a key stroke
+  const urlWaits = () => {
+    if (urlTask) clearTimeout(urlTask);
+    if (urlIdle) idle[1](urlIdle);
+    urlTask = urlIdle = 0;
+  };
+  const writeUrl = () => {
+    urlWaits();
+    const url = urlDue;
+    urlDue = null;
+    if (url !== null) try { history.replaceState(null, "", url); } catch (_) { /* kept as is */ }
+  };
   const commit = (s, push) => {
     const before = hashOf(state);
     state = s;
     ensureOptions(state); // a menu's own choice drops an option added for an old link
     apply(state);
     const url = hashOf(state);
-    if (url === before && push) return;
+    if (!push) {
+      urlDue = url;
+      urlWaits();
+      urlTask = setTimeout(() => { urlTask = 0; urlIdle = idle[0](writeUrl); }, QUIET);
+      return;
+    }
+    writeUrl(); // the entry being left keeps its own query
+    if (url === before) return;
     try {
-      history[push ? "pushState" : "replaceState"](null, "", url);
+      history.pushState(null, "", url);
     } catch (_) {
-      if (push) location.hash = url.startsWith("#") ? url : "";
+      location.hash = url.startsWith("#") ? url : "";
     }
   };
+  window.addEventListener("blur", writeUrl);
+  window.addEventListener("pagehide", writeUrl);
+  doc.addEventListener("visibilitychange", () => { if (doc.hidden) writeUrl(); });
+  doc.addEventListener("click", (e) => {
+    if (e.target.closest && e.target.closest("a[href]")) writeUrl();
+  }, true);
   const fromUrl = () => {
+    // Back, Forward or an anchor: the due URL was the entry left behind's, not this one's.
+    urlDue = null;
+    urlWaits();
     const s = fromHash();
     if (s === null) return; // a jump to a heading keeps the filters
     typing = false;
