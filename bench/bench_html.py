@@ -19,8 +19,14 @@ order with every paper filtered in; sorted newest first), each query typed once 
 is shown, with pressing a key word's button and (sorted) switching the sort: a sorted view is
 one list of every paper, which once cost seconds.
 
+``--paired SRC`` instead compares two checkouts on the big page in one run: the page exported
+by the ``src`` folder SRC (another checkout's, e.g. from ``git archive``) and by this one, each
+in its own browser, every prefix of the queries typed in one then the other, so that both see
+the same machine load.
+
 Usage:
     .venv/bin/python bench/bench_html.py [--papers 10000] [--runs 5] [--keep DIR] [--views]
+    .venv/bin/python bench/bench_html.py --paired /tmp/before/src [--runs 3]
 """
 
 from __future__ import annotations
@@ -105,11 +111,12 @@ return [nav.loadEventEnd, paint ? paint.startTime : null,
 """
 
 
-def export(catalog: Path, fmt: str, out: Path) -> float:
-    """Seconds for one ``deepphen export`` process."""
+def export(catalog: Path, fmt: str, out: Path, src: Path | None = None) -> float:
+    """Seconds for one ``deepphen export`` process (of the package in ``src`` when given)."""
+    env = dict(os.environ, PYTHONPATH=str(src)) if src else None
     start = time.perf_counter()
     subprocess.run([DEEPPHEN, "export", "--format", fmt, "--catalog", str(catalog), "-o",
-                    str(out)], check=True, stdout=subprocess.DEVNULL)
+                    str(out)], check=True, stdout=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
 
 
@@ -195,6 +202,32 @@ def views(b: chromium.Browser, page: Path, runs: int,
     return times, words, switches
 
 
+def paired(pages: list[Path], runs: int) -> list[list[tuple[float, str]]]:
+    """Each page in its own browser; every prefix typed in one, then the others, ``runs``
+    times: the key strokes of each page, under the same load."""
+    browsers = [chromium.Browser(1200, 900) for _ in pages]
+    try:
+        for b, page in zip(browsers, pages, strict=True):
+            b.open(page)
+        time.sleep(1.0)  # the idle callbacks build the indexes
+        times: list[list[tuple[float, str]]] = [[] for _ in pages]
+        for _ in range(runs):
+            for query in QUERIES:
+                for end in range(1, len(query) + 1):
+                    counts = set()
+                    for b, out in zip(browsers, times, strict=True):
+                        took, text = b.js(KEYSTROKE, query[:end])
+                        out.append((took, query[:end]))
+                        counts.add(text)
+                    assert len(counts) == 1, f"the pages differ on {query[:end]!r}: {counts}"
+                for b in browsers:
+                    b.js(KEYSTROKE, "")
+        return times
+    finally:
+        for b in browsers:
+            b.quit()
+
+
 def ms(values: list[float]) -> str:
     return f"median {statistics.median(values):.0f} ms, max {max(values):.0f} ms"
 
@@ -266,12 +299,28 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_size_arguments(parser)
     parser.add_argument("--views", action="store_true",
                         help="only the big page's three views (to compare two checkouts)")
+    parser.add_argument("--paired", type=Path, metavar="SRC",
+                        help="the big page of the package in SRC against this checkout's, "
+                             "typed in turn")
     args = parser.parse_args(argv)
+    if args.paired and not (args.paired / "deepphen").is_dir():
+        parser.error(f"--paired {args.paired}: no deepphen package there (give a src folder)")
     reason = chromium.missing()
     if reason:
         print(reason, file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="deepphen-bench-html-"))
+    if args.paired:
+        with generate.generated_catalog(args.papers, args.keep) as catalog:
+            pages = [work / "paired-before.html", work / "paired-after.html"]
+            export(catalog, "html", pages[0], args.paired.resolve())
+            export(catalog, "html", pages[1], BENCH.parent / "src")
+            before, after = paired(pages, args.runs)
+        print(f"{args.papers} papers, paired: key stroke, {args.paired}: {strokes(before)}")
+        print(f"{args.papers} papers, paired: key stroke, this checkout: {strokes(after)}")
+        print(f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+              f"on {os.cpu_count()} CPUs")
+        return 0
     b = chromium.Browser(1200, 900)
     try:
         if args.views:
