@@ -501,6 +501,13 @@ def test_contents_link_jumps_to_the_section_while_filtering(opened: chromium.Bro
                  if h.paper.section == "neural-collapse" and h.paper.year >= 2020)
     assert opened.js("return document.activeElement.dataset.key") == first
     assert abs(opened.js("return document.activeElement.getBoundingClientRect().top")) < 5
+    # A section none of whose papers is in the view: nothing to jump to, and the link put
+    # "#section" in place of the query and filters in the address.
+    type_query(opened, "grokking")
+    shown = {h.paper.section for h in search(shipped[1], "grokking") if h.paper.year >= 2020}
+    empty = next(sec.slug for sec in shipped[0].sections if sec.slug not in shown)
+    opened.driver.find_element(By.CSS_SELECTOR, f'.toc a[href="#{empty}"]').click()
+    assert fragment(opened) == "#q=grokking&since=2020"
 
 
 # --- a catalog key that is also a word -------------------------------------------------------

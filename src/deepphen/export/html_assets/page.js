@@ -275,8 +275,10 @@
         .find((el) => rows[el._i][SECTION] === +n.dataset.s);
       const target = a.classList.contains("skip") || !sectionsEl.classList.contains("off")
         ? $(a.getAttribute("href").slice(1)) : copy && copy.isConnected ? copy : n && first();
+      // No paper of the section in the view: nothing to jump to, and following the link
+      // would put "#section" in place of the query and filters in the address.
+      e.preventDefault();
       if (target) {
-        e.preventDefault();
         target.scrollIntoView();
         target.setAttribute("tabindex", "-1");
         target.focus({ preventScroll: true });
