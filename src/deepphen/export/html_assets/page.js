@@ -177,13 +177,17 @@
 
   let state = {};
   let typing = false;
-  // While typing, the URL (one history entry per query) is brought up to date once the reader
-  // pauses, in idle time: history.replaceState took 12 to 17 ms of every key stroke on a
-  // 10,000-paper page. It is written at once before anything else writes history or leaves
-  // or reads the address: a new entry, a link followed, the window losing focus (the address
-  // bar), the page hidden or left.
+  // While typing, the URL (one history entry per query) is written in the key stroke, so a
+  // reload or Back just after typing keeps it. history.replaceState grows with the page
+  // (12 to 17 ms a stroke at 10,000 papers): past URL_DEFER_AT papers the address is written
+  // in idle time, at most URL_WAIT ms after the first stroke not yet written (a loss bounded
+  // while typing goes on),
+  // and at once before anything writes history or leaves or reads the address: a new entry,
+  // a link followed, the window losing focus (the address bar), the pointer leaving the page
+  // (for the toolbar), a reload or history key, the page hidden or left.
   let urlDue = null, urlTask = 0, urlIdle = 0;
-  const QUIET = 400; // ms without a key stroke
+  const URL_DEFER_AT = 2000, URL_WAIT = 400; // papers, ms
+  const urlDeferred = rows.length > URL_DEFER_AT;
   const urlWaits = () => {
     if (urlTask) clearTimeout(urlTask);
     if (urlIdle) idle[1](urlIdle);
@@ -203,8 +207,10 @@
     const url = hashOf(state);
     if (!push) {
       urlDue = url;
-      urlWaits();
-      urlTask = setTimeout(() => { urlTask = 0; urlIdle = idle[0](writeUrl); }, QUIET);
+      if (!urlDeferred) writeUrl();
+      else if (!urlTask && !urlIdle) {
+        urlTask = setTimeout(() => { urlTask = 0; urlIdle = idle[0](writeUrl); }, URL_WAIT);
+      }
       return;
     }
     writeUrl(); // the entry being left keeps its own query
@@ -217,9 +223,19 @@
   };
   window.addEventListener("blur", writeUrl);
   window.addEventListener("pagehide", writeUrl);
+  doc.documentElement.addEventListener("mouseleave", writeUrl);
   doc.addEventListener("visibilitychange", () => { if (doc.hidden) writeUrl(); });
   doc.addEventListener("click", (e) => {
     if (e.target.closest && e.target.closest("a[href]")) writeUrl();
+  }, true);
+  // A reload (F5, Ctrl/Cmd+R) or a history key (Alt+arrows, Cmd+[ ]) reads the address
+  // before any page event: written at the key.
+  doc.addEventListener("keydown", (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    if (e.key === "F5" || (mod && /^[rR]$/.test(e.key))
+        || (e.altKey && /^Arrow(Left|Right)$/.test(e.key))
+        || (e.metaKey && /^[[\]]$/.test(e.key)) || e.key === "BrowserBack"
+        || e.key === "BrowserForward" || e.key === "BrowserRefresh") writeUrl();
   }, true);
   const fromUrl = () => {
     // Back, Forward or an anchor: the due URL was the entry left behind's, not this one's.
