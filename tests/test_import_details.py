@@ -399,6 +399,17 @@ def test_a_comment_after_a_section_that_appears_twice_is_reported() -> None:
     assert "</details>\n\n<!-- first -->\n\n<!-- second -->\n\n## Calibration" in out
 
 
+def test_a_sections_end_comment_moved_by_its_sections_second_part_is_reported() -> None:
+    """Only the first part ends with a comment: export writes it after the second part's
+    groups, below entries it was above, and nothing was said at its line."""
+    text = page(robustness(group("Robustness", 2024, [entry(1)]), ["<!-- first -->"]),
+                CALIBRATION, robustness(group("Robustness", 2023, [entry(2)])))
+    line = text.split("\n").index("<!-- first -->") + 1
+    notes = [(p.line, p.message) for p in parse_list(text).problems]
+    assert any(at == line and "moved: its section appears twice" in message
+               for at, message in notes), notes
+
+
 def test_comments_one_below_another_stay_together() -> None:
     """The second was left out (error), though both precede the same group end or entry."""
     end = ["", "<!-- one -->", "", "<!--", "  two", "-->", ""]

@@ -14,12 +14,7 @@ from __future__ import annotations
 import re
 
 from deepphen import ids
-from deepphen.dialect import (
-    IMAGE_ALT,
-    LINK_URL,
-    group_year,
-    hidden_block_end,
-)
+from deepphen.dialect import IMAGE_ALT, LINK_URL, group_year, hidden_block_end
 from deepphen.import_entry import (
     AUTHOR_LIST_RE,
     DIGEST_RE,
@@ -438,6 +433,7 @@ class BodyReader:
         self.moved = []
         if (known := self.by_heading.get(heading)) is not None:
             self.report(lineno, f"section {heading!r} appears twice; its entries are merged")
+            self.notes.section_again(heading)
             return known
         # The slug names a folder: GitHub's anchor when that is a safe name, else ASCII.
         base = github_anchor(heading)

@@ -47,6 +47,7 @@ class PageNotes:
         self.layout = layout
         self.report = report
         self.held: Note | None = None
+        self.section_ends: dict[str, Note] = {}  # heading -> the comment after its last group
 
     def read(self, line: int, block: list[str], gap: int, in_section: bool) -> bool:
         """An HTML comment or fenced code block at ``line`` (``gap`` blank lines above it):
@@ -118,8 +119,19 @@ class PageNotes:
         those below it are the next heading's (or the page's end)."""
         note = self.take()
         if note is not None:
+            self.section_ends.setdefault(heading, note)
             self._keep(section_end_key(heading), [*([""] * note.gap), *note.block], note,
                        f"at the end of the first {heading!r}", "section")
+
+    def section_again(self, heading: str) -> None:
+        """Section ``heading`` appears again, merged into the first on export: the comment
+        kept after the first's last group is written below the entries that follow, said at
+        its line."""
+        note = self.section_ends.pop(heading, None)
+        if note is not None:
+            self.report(note.line, f"HTML comment ({note.span}) moved: its section appears "
+                                   "twice, export writes it after the merged section's last "
+                                   "group", WARNING)
 
     def at_contents_end(self) -> None:
         """Place the held comment below the table of contents, above the first section (or
