@@ -298,3 +298,20 @@ def test_a_file_made_unreadable_while_fix_runs_names_it_once(tmp_path: Path,
         engine.fix(root)
     assert info.value.message == "cannot read: Permission denied"
     assert str(info.value).count(target.name) == 1 and "run it again" in str(info.value)
+
+
+@pytest.mark.parametrize(("field", "value"), [("doi", "10.1000/ab\\u001bcd"),
+                                              ("doi", "10.1000/ab\\u202ecd"),
+                                              ("category", "cs.\\u200bLG")])
+def test_a_control_character_in_an_identifier_is_the_curators_to_mend(
+        tmp_path: Path, run_cli, field: str, value: str) -> None:
+    """DP413's fix dropped the character: '10.1000/ab<ESC>cd' became '10.1000/abcd', another
+    DOI, which DP210 then passed. It is reported, with where to copy it from, and kept."""
+    root = make_catalog(tmp_path / "catalog")
+    path = root / "others" / "1803.03635.toml"
+    text = path.read_text(encoding="utf-8") + f'{field} = "{value}"\n'
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("lint", "--fix", "--catalog", root, exit_code=1)
+    [line] = [line for line in result.stdout.splitlines() if "(DP413)" in line]
+    assert "again" in line, line
+    assert path.read_text(encoding="utf-8") == text

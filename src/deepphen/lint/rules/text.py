@@ -304,6 +304,10 @@ def venue_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 # other control or bidi-formatting character anywhere, is text that acts instead of showing.
 _TEXT_FIELDS = ("title", "authors", "venue", "keywords", "digest", "links", "doi", "category")
 _LAYOUT_OK = {"digest": "\t\n\r"}
+# Identifiers: a character dropped makes another one (a DOI, a category), so the fix is the
+# curator's, from the source.
+_NO_FIX = {"doi": "copy the DOI again from its source (doi.org or the publisher's page)",
+           "category": "write the arXiv category again, e.g. cs.LG"}
 
 
 def _strip_controls(value: Any) -> Any:
@@ -332,7 +336,8 @@ def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     """Such characters are invisible in an editor but act where the text goes: an ESC clears a
     terminal, U+2028 or U+000B breaks a page line into a heading or quote, U+202E reverses
     what a reader sees, and tag characters spell text no reviewer sees. The fix makes line
-    breaks a space and drops the rest.
+    breaks a space and drops the rest, except in a DOI or a category, where dropping one
+    names another: those are the curator's to copy again.
 
     Bad:  ``title = "Deep\\u2028# Double Descent"``, ``authors = ["A\\u001b[2J"]``
     Good: ``title = "Deep Double Descent"``
@@ -343,10 +348,12 @@ def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
             bad = next((ch for ch in text if ch not in allowed
                         and (has_control(ch) or not strip_invisible(ch))), None)
             if bad is not None:
+                fix = None if name in _NO_FIX else Fix(
+                    f"removed control characters from {name}",
+                    edit=_edit_field(name, _strip_controls_except(allowed)))
                 yield Flag(f"{control_kind(bad)} character U+{ord(bad):04X} in {name}",
                            field=name, needle=text,  # its line in a list, not the list's
-                           fix=Fix(f"removed control characters from {name}",
-                                  edit=_edit_field(name, _strip_controls_except(allowed))))
+                           fix=fix, hint=_NO_FIX.get(name))
                 break
 
 
