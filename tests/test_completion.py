@@ -797,9 +797,12 @@ def test_fish_completes_a_file_name_after_an_options_equals_sign(tmp_path: Path)
     root = make_catalog(tmp_path / "catalog")
     (tmp_path / "some-file.txt").write_text("", encoding="utf-8")
     (tmp_path / "subdir").mkdir()
+    (tmp_path / "my file.txt").write_text("", encoding="utf-8")
     offered = fish_offers(["deepphen export --output=some-", "deepphen export --catalog=su",
-                           "deepphen export -o some-"], root, tmp_path)
-    assert offered == ["--output=some-file.txt", "--catalog=subdir/", "some-file.txt"], offered
+                           "deepphen export -o some-", "deepphen export -o my\\ f",
+                           "deepphen export --output=my\\ f"], root, tmp_path)
+    assert offered == ["--output=some-file.txt", "--catalog=subdir/", "some-file.txt",
+                       "my file.txt", "--output=my file.txt"], offered
     script = 'deepphen --show-completion fish | source\ncomplete -C "deepphen discover --cat"\n'
     done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
                           text=True, timeout=60, env=_env(root, HOME=str(tmp_path)),

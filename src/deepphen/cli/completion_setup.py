@@ -165,7 +165,7 @@ function {func}
     if string length -q -- $answers  # an answer that is not the empty line of none
         printf '%s\\n' $answers
     else  # a file name, after "--output=" too: completed without the option, then given it
-        set -l token (commandline -ct)
+        set -l token (commandline -ct | string unescape)  # "my\\ f" is the file "my f"
         set -l option (string match -r -- '^--[^=]*=' $token)
         __fish_complete_path (string replace -r -- '^--[^=]*=' '' $token) \
             | string replace -r -- '^' "$option"
