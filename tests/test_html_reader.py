@@ -153,7 +153,8 @@ def test_the_address_follows_typing_later_on_a_big_page(browser: chromium.Browse
 
 
 @pytest.mark.parametrize("event", ["window blur", "link click", "page hidden",
-                                   "pointer leaves", "reload key", "history key"])
+                                   "pointer leaves", "reload key", "reload key by place",
+                                   "history key", "mouse back button"])
 def test_the_address_is_written_before_it_is_read_or_left(browser: chromium.Browser,
                                                           big_page: Path, event: str) -> None:
     # The address bar takes focus from the page; a reload or a history key reads the address
@@ -166,7 +167,10 @@ def test_the_address_is_written_before_it_is_read_or_left(browser: chromium.Brow
                "pointer leaves":
                    "document.documentElement.dispatchEvent(new MouseEvent('mouseleave'));",
                "reload key": key % "key: 'F5'",
-               "history key": key % "key: 'ArrowLeft', altKey: true"}[event]
+               "reload key by place": key % "key: '\u043a', code: 'KeyR', ctrlKey: true",
+               "history key": key % "key: 'ArrowLeft', altKey: true",
+               "mouse back button": "document.body.dispatchEvent(new MouseEvent('mousedown', "
+                                    "{button: 3, bubbles: true}));"}[event]
     browser.open(big_page)
     assert browser.js(TYPE, ["n", "ne", "neural"]) == "#q=n"
     assert browser.js(trigger + "return location.hash;") == "#q=neural"

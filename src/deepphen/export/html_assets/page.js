@@ -180,8 +180,8 @@
   // While typing, the URL (one history entry per query) is written in the key stroke, so a
   // reload or Back just after typing keeps it. history.replaceState grows with the page
   // (12 to 17 ms a stroke at 10,000 papers): past URL_DEFER_AT papers the address is written
-  // in idle time, at most URL_WAIT ms after the first stroke not yet written (a loss bounded
-  // while typing goes on),
+  // URL_WAIT ms after the first stroke not yet written, when the browser is next idle (a loss
+  // bounded while typing goes on),
   // and at once before anything writes history or leaves or reads the address: a new entry,
   // a link followed, the window losing focus (the address bar), the pointer leaving the page
   // (for the toolbar), a reload or history key, the page hidden or left.
@@ -231,12 +231,15 @@
   // A reload (F5, Ctrl/Cmd+R) or a history key (Alt+arrows, Cmd+[ ]) reads the address
   // before any page event: written at the key.
   doc.addEventListener("keydown", (e) => {
-    const mod = e.ctrlKey || e.metaKey;
-    if (e.key === "F5" || (mod && /^[rR]$/.test(e.key))
+    const mod = e.ctrlKey || e.metaKey;  // the R key by its place: "к" on a Russian layout
+    if (e.key === "F5" || (mod && (e.code === "KeyR" || /^[rR]$/.test(e.key)))
         || (e.altKey && /^Arrow(Left|Right)$/.test(e.key))
         || (e.metaKey && /^[[\]]$/.test(e.key)) || e.key === "BrowserBack"
         || e.key === "BrowserForward" || e.key === "BrowserRefresh") writeUrl();
   }, true);
+  // A mouse's back and forward buttons (3, 4) read the address as those keys do.
+  doc.addEventListener("mousedown", (e) => { if (e.button === 3 || e.button === 4) writeUrl(); },
+                       true);
   const fromUrl = () => {
     // Back, Forward or an anchor: the due URL was the entry left behind's, not this one's.
     urlDue = null;
