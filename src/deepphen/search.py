@@ -468,8 +468,9 @@ def search(papers: list[Paper], query: str, *, limit: int | None = None) -> list
 
 
 def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], bool] | None = None,
-                   limit: int | None = None, keywords: Iterable[str] = ()) -> list[Hit]:
-    """Search a catalog folder through the cache; ``keep`` filters papers (deepphen.filters).
+                   limit: int | None = None, keywords: Iterable[str] = (), snap: Any = None
+                   ) -> list[Hit]:
+    """Search a catalog through the cache (``snap``: its snapshot, if taken); ``keep`` filters.
 
     Without a query, every kept paper is a hit (score 1.0) in the page's order, newest first.
     Raises NoMatch (exit 1) with the closest titles or key words when nothing matches, or
@@ -480,7 +481,7 @@ def search_catalog(root: Path, query: str | None, *, keep: Callable[[Paper], boo
 
     text = check_query(query) if query is not None else None
     # A writer may delete a file between listing and reading: list again, as load_papers does.
-    snap = retry_if_vanished(lambda: snapshot(root, read_paper))
+    snap = snap or retry_if_vanished(lambda: snapshot(root, read_paper))
     allowed = None
     if keep is not None:
         allowed = {i for i in range(len(snap)) if keep(snap.paper(i))}

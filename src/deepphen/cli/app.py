@@ -302,6 +302,8 @@ def select_papers(catalog: Path | None, query: str | None, filters: FilterOption
 
         return Selection(cat.settings, [], nothing_matched(cat.papers, None, True,
                                                            filters.keyword or ()))
+    from deepphen.cache import snapshot
+    from deepphen.catalog import read_paper, retry_if_vanished
     from deepphen.hints import NoMatch
     from deepphen.search import search_catalog
 
@@ -310,20 +312,15 @@ def select_papers(catalog: Path | None, query: str | None, filters: FilterOption
     # "computational"), from the cache (rebuilt here, it cost 0.6 s on 10,000 papers).
     settings = load_settings(root)
     keep = filters.build(settings)
+    # One read of the catalog for both: the papers as search reads them.
+    snap = retry_if_vanished(lambda: snapshot(root, read_paper)) if whole else None
     try:
         hits = search_catalog(root, query, keep=keep.matches if keep else None,
-                              keywords=filters.keyword or ())
+                              keywords=filters.keyword or (), snap=snap)
     except NoMatch as exc:  # its hints are found: check_selected raises it
         return Selection(settings, [], exc)
-    papers = [hit.paper for hit in hits]
-    if not whole:
-        return Selection(settings, papers)
-    from deepphen.cache import snapshot
-    from deepphen.catalog import read_paper, retry_if_vanished
-
-    # The cache search just brought up to date: the papers as search read them.
-    every = retry_if_vanished(lambda: snapshot(root, read_paper)).papers()
-    return Selection(settings, papers, catalog=every)
+    return Selection(settings, [hit.paper for hit in hits],
+                     catalog=snap.papers() if snap is not None else ())
 
 
 def check_selected(selection: Selection) -> None:
