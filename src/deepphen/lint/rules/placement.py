@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from itertools import combinations, count
+from itertools import combinations
 from typing import Any
 
 from deepphen import ids
@@ -13,6 +13,7 @@ from deepphen.errors import did_you_mean
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
 from deepphen.lint.rules.common import arxiv_id_from_url, is_arxiv_id
+from deepphen.slugs import UniqueNames
 
 SIMILAR_TITLE_CUTOFF = 93  # rapidfuzz ratio of folded titles; "near-identical", not "related"
 # A series ("Tensor Programs II" / "Tensor Programs III") differs only in these words.
@@ -220,14 +221,13 @@ def duplicate_key(ctx: Context) -> Iterator[Flag]:
     ``neural-collapse/on-the-origin-of-implicit-regularization.toml``
     Good: the second named ``on-the-origin-of-implicit-regularization-2.toml``
     """
-    stems = {f.path.stem for f in ctx.files}
+    names = UniqueNames(f.path.stem for f in ctx.files)  # a third file gets the next name
     first: dict[str, PaperFile] = {}
     for f in sorted(ctx.files, key=lambda g: g.rel):
         stem = f.path.stem
         other = first.setdefault(stem, f)
         if other is f or ids.id_for_key(stem):
             continue
-        free = next(name for n in count(2) if (name := f"{stem}-{n}") not in stems)
-        stems.add(free)  # a third file of the name is offered the next one
+        free = names.unique(stem)
         yield Flag(f"key '{stem}' is also {other.rel}", file=f, line=1,
                    hint=f"rename one, e.g. to {f.folder}/{free}.toml")
