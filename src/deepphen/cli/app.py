@@ -94,10 +94,12 @@ class _OneLineErrors(TyperGroup):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         # typer's completion options are flags: the shell named after one is read here.
-        from deepphen.cli.completion_setup import complete_for_shell, named_shell
+        from deepphen.cli.completion import named_shell
 
         asked = None if ctx.resilient_parsing else named_shell(args)
         if asked is not None:
+            from deepphen.cli.completion_setup import complete_for_shell
+
             # As a command is run: a file that cannot be read or written is one line, exit 2.
             ctx.exit(run_command(complete_for_shell, *asked,
                                  prog_name=ctx.find_root().info_name or "deepphen"))
@@ -115,7 +117,7 @@ class _OneLineErrors(TyperGroup):
             return super().invoke(ctx)
 
     def get_params(self, ctx: typer.Context) -> list[Any]:
-        from deepphen.cli.completion_setup import HELP
+        from deepphen.cli.completion import HELP
 
         params = self._as_completing(_human_labels(super().get_params(ctx)))
         for param in params:

@@ -17,6 +17,33 @@ from typing import Any
 
 import typer
 
+# The help of the main options --show-completion and --install-completion (typer's says
+# nothing of the shell they take); read by every command's parameters at start-up.
+HELP = {
+    "show_completion": "Print the completion script for SHELL (bash, zsh, fish, powershell; "
+                       "default: the shell running deepphen), to copy it or install it yourself.",
+    "install_completion": "Install completion for SHELL (bash, zsh, fish, powershell; default: "
+                          "the shell running deepphen).",
+}
+# The main options whose shell is read by named_shell (app.parse_args, every run).
+_ACTIONS = {"--show-completion": "show", "--install-completion": "install"}
+
+
+def named_shell(args: list[str]) -> tuple[str, str] | None:
+    """("show" or "install", shell) when the main options are ``--show-completion SHELL`` or
+    ``--install-completion SHELL`` (or ``=SHELL``); the shell is "" when none is named (it is
+    then detected); None when the words belong to a command."""
+    for i, arg in enumerate(args):
+        flag, equals, value = arg.partition("=")
+        if flag in _ACTIONS:
+            if equals:
+                return _ACTIONS[flag], value
+            following = args[i + 1] if i + 1 < len(args) else ""
+            return _ACTIONS[flag], following if following[:1] not in ("", "-") else ""
+        if not arg.startswith("-"):
+            return None  # a command: the main options end here
+    return None
+
 
 def _catalog_root(ctx: typer.Context) -> Path | None:
     """The catalog the command line being completed points at (``--catalog`` or the default).

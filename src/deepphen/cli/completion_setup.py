@@ -3,7 +3,7 @@
 typer completes command names and options by itself (``deepphen --install-completion``), but
 its ``--install-completion`` and ``--show-completion`` are flags: a shell named after them was
 ignored and the script (or the rc file written) was for the shell typer detects from the
-parent process, bash under most scripts. ``named_shell`` reads that name and
+parent process, bash under most scripts. ``completion.named_shell`` reads that name and
 ``complete_for_shell`` does what was asked, with typer's own scripts.
 """
 
@@ -18,29 +18,6 @@ import typer
 from deepphen.cli.completion import complete_var
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
-_ACTIONS = {"--show-completion": "show", "--install-completion": "install"}
-HELP = {
-    "show_completion": "Print the completion script for SHELL (bash, zsh, fish, powershell; "
-                       "default: the shell running deepphen), to copy it or install it yourself.",
-    "install_completion": "Install completion for SHELL (bash, zsh, fish, powershell; default: "
-                          "the shell running deepphen).",
-}
-
-
-def named_shell(args: list[str]) -> tuple[str, str] | None:
-    """("show" or "install", shell) when the main options are ``--show-completion SHELL`` or
-    ``--install-completion SHELL`` (or ``=SHELL``); the shell is "" when none is named (it is
-    then detected); None when the words belong to a command."""
-    for i, arg in enumerate(args):
-        flag, equals, value = arg.partition("=")
-        if flag in _ACTIONS:
-            if equals:
-                return _ACTIONS[flag], value
-            following = args[i + 1] if i + 1 < len(args) else ""
-            return _ACTIONS[flag], following if following[:1] not in ("", "-") else ""
-        if not arg.startswith("-"):
-            return None  # a command: the main options end here
-    return None
 
 
 def complete_for_shell(action: str, shell: str, prog_name: str) -> None:
