@@ -49,7 +49,7 @@ from deepphen.import_years import (
     line_notes,
     summary_label,
 )
-from deepphen.layout import Layout, ResourceSection
+from deepphen.layout import Layout, ResourceSection, group_key
 from deepphen.models import Paper, Resource, Section
 from deepphen.slugs import UniqueNames, github_anchor
 from deepphen.venues import YEAR_RE
@@ -384,7 +384,7 @@ class BodyReader:
         """The open year group's key in blank_lines and notes, "Section: YYYY"."""
         if self.year is None or self.section is None:
             return None
-        return f"{self.section.heading}: {group_year(self.year, self.layout)}"
+        return group_key(self.section.heading, group_year(self.year, self.layout))
 
     def _end_group(self, lineno: int) -> None:
         """The current year group ends: its placeholder text, if any, is kept."""

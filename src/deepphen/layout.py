@@ -162,6 +162,12 @@ class Layout:
 END_PREFIX = "end of "  # notes keyed "end of Section: YYYY": before the group's end
 
 
+def group_key(heading: str, year: str) -> str:
+    """The key of section ``heading``'s year group ``year`` (its label's year, ``group_year``)
+    in blank_lines and notes: "Heading: YYYY"."""
+    return f"{heading}: {year}"
+
+
 def end_key(group_key: str) -> str:
     """The notes key of the lines written at the end of year group ``group_key`` (before
     its ``</details>``)."""

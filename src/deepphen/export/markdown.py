@@ -23,7 +23,7 @@ from deepphen.dialect import (
 )
 from deepphen.export import sections_with_papers
 from deepphen.export.anchors import PLACEHOLDER, link_label, resolve
-from deepphen.layout import CONTENTS_END, Layout, end_key, section_end_key
+from deepphen.layout import CONTENTS_END, Layout, end_key, group_key, section_end_key
 from deepphen.models import Paper, Resource, Section, Settings
 from deepphen.printable import strip_controls
 from deepphen.verbatim import page_lines
@@ -219,7 +219,7 @@ def _write_papers(lines: list[str], sec: Section, group: list[Paper],
         return
     years = {group_year(p.year, layout) for p in group} | set(sec.empty_years)
     for year in sorted(years, reverse=True):
-        key = f"{sec.heading}: {year}"
+        key = group_key(sec.heading, year)
         if lines:
             lines.extend([""] * settings.blank_lines.get(key, 1))
         lines.extend(notes.get(key, ()))

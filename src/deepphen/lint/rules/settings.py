@@ -16,6 +16,7 @@ from deepphen.layout import (
     END_PREFIX,
     LAYOUT_KEYS,
     ResourceSection,
+    group_key,
     section_end_key,
 )
 from deepphen.lint.context import Context, locate
@@ -320,7 +321,7 @@ def year_group_key(ctx: Context) -> Iterator[Flag]:
         for sec in page.sections:
             years = {group_year(y, layout) for y in by_section.get(sec.slug, ())}
             for year in years | set(sec.empty_years):
-                groups[f"{sec.heading}: {year}"] = sec.year_groups or layout.year_groups
+                groups[group_key(sec.heading, year)] = sec.year_groups or layout.year_groups
         written = {key for key, style in groups.items() if style != "none"}
         # The sections export writes: their ends' notes are written too.
         ends = {CONTENTS_END, *(section_end_key(sec.heading) for sec in page.sections
