@@ -473,20 +473,19 @@ def _folder_clock(lock: Path) -> float | None:
         return None
 
 
-def sweep_stale_temporaries(folder: Path, now: float | None = None) -> list[str]:
+def sweep_stale_temporaries(folder: Path, now: float | None) -> None:
     """Remove the temporary files a killed writer left in a catalog's private ``folder``
-    (regular files named TMP_PREFIX..., unchanged for STALE_TMP_SECONDS); returns their
-    names. ``now``: the folder's clock (``_folder_clock``); without it nothing is removed,
-    as a machine's clock ahead of a file server's made a live writer's file look stale.
-    Links, folders and anything else are left alone, and a file that cannot be removed is
-    left for the next writer: the folder ignores itself, so nothing shows."""
-    removed: list[str] = []
+    (regular files named TMP_PREFIX..., unchanged for STALE_TMP_SECONDS). ``now``: the
+    folder's clock (``_folder_clock``); without it nothing is removed, as a machine's clock
+    ahead of a file server's made a live writer's file look stale. Links, folders and
+    anything else are left alone, and a file that cannot be removed is left for the next
+    writer: the folder ignores itself, so nothing shows."""
     if now is None:
-        return removed
+        return
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return removed
+        return
     for entry in entries:
         if not entry.name.startswith(TMP_PREFIX):
             continue
@@ -494,7 +493,5 @@ def sweep_stale_temporaries(folder: Path, now: float | None = None) -> list[str]
             st = entry.stat(follow_symlinks=False)
             if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TMP_SECONDS:
                 os.unlink(entry.path)
-                removed.append(entry.name)
         except OSError:
             continue
-    return removed
