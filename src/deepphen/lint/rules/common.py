@@ -4,7 +4,7 @@ paper file's links."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from deepphen import ids, vocab
@@ -14,6 +14,16 @@ from deepphen import ids, vocab
 is_arxiv_id = functools.cache(ids.is_arxiv_id)
 arxiv_id_from_url = functools.cache(ids.arxiv_id_from_url)
 fold_distinct = functools.cache(vocab.fold_distinct)
+
+
+def edit_field(name: str, change: Callable[[Any], Any]) -> Callable[[dict[str, Any]], None]:
+    """A fix's edit of a paper file's data: field ``name``, when there, becomes
+    ``change(value)``."""
+    def edit(data: dict[str, Any]) -> None:
+        if name in data:
+            data[name] = change(data[name])
+
+    return edit
 
 
 def iter_links(data: dict[str, Any]) -> Iterator[dict[str, Any]]:

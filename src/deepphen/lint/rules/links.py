@@ -11,7 +11,7 @@ from deepphen import ids
 from deepphen.errors import closest
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
-from deepphen.lint.rules.common import arxiv_id_from_url, is_arxiv_id, iter_links
+from deepphen.lint.rules.common import arxiv_id_from_url, edit_field, is_arxiv_id, iter_links
 
 # Parameters that only say where a click came from; the page never needs them.
 TRACKING_PARAMS = frozenset({
@@ -65,10 +65,7 @@ def arxiv_id(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 
 def _set_to(name: str, value: str) -> Fix:
     """The fix that sets a paper file's field ``name`` to ``value``."""
-    def edit(data: dict[str, Any]) -> None:
-        data[name] = value
-
-    return Fix(f"{name} = {value!r}", edit=edit)
+    return Fix(f"{name} = {value!r}", edit=edit_field(name, lambda _: value))
 
 
 def canonical_arxiv_url(url: str) -> str | None:

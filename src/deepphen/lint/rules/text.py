@@ -7,7 +7,7 @@ from typing import Any
 
 from deepphen.lint.context import Context, PaperFile
 from deepphen.lint.registry import Fix, Flag, rule
-from deepphen.lint.rules.common import fold_distinct
+from deepphen.lint.rules.common import edit_field, fold_distinct
 from deepphen.printable import control_kind, has_control, strip_controls, strip_invisible
 from deepphen.tidy import (
     ET_AL,
@@ -32,14 +32,6 @@ def _normal_space(text: str) -> str:
     return " ".join(text.split())
 
 
-def _edit_field(name: str, change: Callable[[Any], Any]) -> Callable[[dict[str, Any]], None]:
-    def edit(data: dict[str, Any]) -> None:
-        if name in data:
-            data[name] = change(data[name])
-
-    return edit
-
-
 @rule("DP401", "title-whitespace", "warning",
       "A title has no leading, trailing, doubled or line-break spaces.", fixable=True)
 def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Flag]:
@@ -52,7 +44,7 @@ def title_whitespace(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     if title != _normal_space(title):
         yield Flag("stray whitespace in the title", field="title",
                    fix=Fix("normalized the title's spaces",
-                          edit=_edit_field("title", _normal_space)))
+                          edit=edit_field("title", _normal_space)))
 
 
 @rule("DP402", "title-punctuation", "warning",
@@ -69,7 +61,7 @@ def title_punctuation(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     elif ends_badly(title):
         yield Flag(f"title ends in {title[-1]!r}", field="title",
                    fix=Fix("removed the title's final punctuation",
-                          edit=_edit_field("title", strip_final)))
+                          edit=edit_field("title", strip_final)))
 
 
 @rule("DP403", "authors-empty", "warning", "A paper lists its authors.")
@@ -96,7 +88,7 @@ def author_duplicate(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         if key and key in seen:
             yield Flag(f"author {name!r} is listed twice", field="authors", needle=name,
                        fix=Fix(f"removed the second {name!r}",
-                              edit=_edit_field("authors", dedupe_folded)))
+                              edit=edit_field("authors", dedupe_folded)))
             return
         seen.add(key)
 
@@ -144,7 +136,7 @@ def keywords_count(f: PaperFile, ctx: Context) -> Iterator[Flag]:
 
 
 def _replace_keyword(old: str, new: str) -> Callable[[dict[str, Any]], None]:
-    return _edit_field("keywords", lambda ks: [new if k == old else k for k in ks])
+    return edit_field("keywords", lambda ks: [new if k == old else k for k in ks])
 
 
 @rule("DP407", "keyword-variant", "warning",
@@ -240,7 +232,7 @@ def keyword_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         yield Flag("key words with stray spaces, punctuation or repeats: "
                    + ", ".join(repr(k) for k in dict.fromkeys(bad)), field="keywords",
                    needle=bad[0] if bad else None,
-                   fix=Fix("cleaned the key words", edit=_edit_field("keywords", _clean_keywords)))
+                   fix=Fix("cleaned the key words", edit=edit_field("keywords", _clean_keywords)))
 
 
 @rule("DP410", "typographic-quotes", "warning",
@@ -262,7 +254,7 @@ def typographic_quotes(f: PaperFile, ctx: Context) -> Iterator[Flag]:
                 yield Flag(f"typographic quote {m.group()!r} in {name}", field=name,
                            needle=value,
                            fix=Fix(f"ASCII quotes in {name}",
-                                   edit=_edit_field(name, ascii_quotes)))
+                                   edit=edit_field(name, ascii_quotes)))
                 break
 
 
@@ -297,7 +289,7 @@ def venue_format(f: PaperFile, ctx: Context) -> Iterator[Flag]:
     if venue is not None and _clean_venue(venue) != venue:
         yield Flag(f"venue {venue!r} is not plain text", field="venue",
                    fix=Fix(f"venue = {_clean_venue(venue)!r}",
-                          edit=_edit_field("venue", _clean_venue)))
+                          edit=edit_field("venue", _clean_venue)))
 
 
 # Line breaks and tabs are how a long digest is written in TOML; anywhere else, and any
@@ -350,7 +342,7 @@ def control_character(f: PaperFile, ctx: Context) -> Iterator[Flag]:
             if bad is not None:
                 fix = None if name in _NO_FIX else Fix(
                     f"removed control characters from {name}",
-                    edit=_edit_field(name, _strip_controls_except(allowed)))
+                    edit=edit_field(name, _strip_controls_except(allowed)))
                 yield Flag(f"{control_kind(bad)} character U+{ord(bad):04X} in {name}",
                            field=name, needle=text,  # its line in a list, not the list's
                            fix=fix, hint=_NO_FIX.get(name))
@@ -383,5 +375,5 @@ def author_joined(f: PaperFile, ctx: Context) -> Iterator[Flag]:
         if is_joined(name):
             yield Flag(f"author {name!r} names more than one person", field="authors",
                        needle=name, fix=Fix("split the joined author names",
-                                           edit=_edit_field("authors", split_joined)))
+                                           edit=edit_field("authors", split_joined)))
             return
